@@ -1,0 +1,5 @@
+"""Run the `fieldapp` command as `python -m fieldapp`."""
+
+from fieldapp.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,119 @@
+"""The `fieldapp` command: one entry point, a verb per job, `--home` on every verb.
+
+Errors of the world (a broken form file, a missing folder) end with a plain sentence and a
+non-zero exit; anything else is a bug and is logged with its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from fieldapp import __version__
+from fieldapp.core.formfile import check_form_files, form_files
+from fieldapp.core.locations import forms_directory, home_directory
+
+log = logging.getLogger("fieldapp")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _forms_check(args: argparse.Namespace) -> int:
+    """Validate form files; print `file:line:col: message` per problem."""
+    paths: list[Path] = []
+    for given in args.paths or [str(forms_directory())]:
+        path = Path(given)
+        if path.is_dir():
+            found = form_files(path)
+            if not found:
+                print(f"{path}: no .yaml form files in this folder", file=sys.stderr)
+                return 2
+            paths.extend(found)
+        else:
+            paths.append(path)
+    engines, problems = check_form_files(paths)
+    for problem in problems:
+        print(problem)
+    if not args.quiet:
+        for engine in engines:
+            definition = engine.definition
+            questions = sum(1 for field in engine.fields.values() if field.holds_answer)
+            print(
+                f"ok  {definition.id} {definition.version}: {questions} questions, "
+                f"{len(definition.outcomes)} outcomes",
+                file=sys.stderr,
+            )
+    return 1 if problems else 0
+
+
+def _forms_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of the form format (committed as forms/schema.json)."""
+    from fieldapp.core.schema import form_json_schema
+
+    text = form_json_schema()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _overview(args: argparse.Namespace) -> int:
+    """Without a verb: say where the profile lives and what the forms are."""
+    home = home_directory(args.home)
+    engines, problems = check_form_files(form_files(forms_directory()))
+    print(f"fieldapp {__version__}; profile folder: {home}")
+    for engine in engines:
+        title = engine.definition.title[engine.definition.default_language]
+        print(f"  form {engine.form_id} {engine.version}: {title}")
+    for problem in problems:
+        print(problem)
+    print("verbs: fieldapp forms check [PATH…], fieldapp forms schema")
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--home",
+        metavar="DIR",
+        help="profile or server data folder (default: FIELDAPP_HOME, else the OS data folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="fieldapp", description="Offline-first field app.", parents=[common]
+    )
+    parser.add_argument("--version", action="version", version=f"fieldapp {__version__}")
+    parser.set_defaults(handler=_overview)
+    verbs = parser.add_subparsers(title="verbs", metavar="VERB")
+
+    forms = verbs.add_parser("forms", help="check and describe form files", parents=[common])
+    form_verbs = forms.add_subparsers(title="form verbs", metavar="VERB", required=True)
+    check = form_verbs.add_parser("check", help="validate form files", parents=[common])
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders (default: the shipped forms)",
+    )
+    check.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    check.set_defaults(handler=_forms_check)
+    schema = form_verbs.add_parser("schema", help="print the form JSON Schema", parents=[common])
+    schema.add_argument("-o", "--output", metavar="FILE")
+    schema.set_defaults(handler=_forms_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

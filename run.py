@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Quick start: `python3 run.py` starts fieldapp, `python3 run.py test` runs every check.
+
+Needs only Python 3.11+. The first run makes `.venv/` beside this file and installs the
+exact versions in requirements.lock; later runs reinstall only when the lock or
+pyproject.toml changed. Anything after the verb is passed on (to fieldapp or to pytest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".fieldapp-installed"
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in ("requirements.lock", "pyproject.toml"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _run(*command: str | Path) -> int:
+    return subprocess.call([str(part) for part in command], cwd=ROOT)
+
+
+def ensure_environment() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"fieldapp needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    fingerprint = _fingerprint()
+    if STAMP.exists() and STAMP.read_text() == fingerprint and PYTHON.exists():
+        return
+    if not PYTHON.exists():
+        print("Creating .venv …", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    print("Installing the locked dependencies into .venv …", flush=True)
+    pip = [PYTHON, "-m", "pip", "--disable-pip-version-check", "--quiet"]
+    if _run(*pip, "install", "-r", "requirements.lock") != 0:
+        sys.exit("Installing the dependencies failed; see the messages above.")
+    if _run(*pip, "install", "--no-deps", "--no-build-isolation", "-e", ".") != 0:
+        sys.exit("Installing fieldapp itself failed; see the messages above.")
+    STAMP.write_text(fingerprint)
+
+
+def run_tests(extra: list[str]) -> int:
+    """Lint, format check, strict typing, then the test suite; all run, any failure fails."""
+    steps: list[tuple[str, list[str | Path]]] = [
+        ("ruff check", [PYTHON, "-m", "ruff", "check", "."]),
+        ("ruff format --check", [PYTHON, "-m", "ruff", "format", "--check", "."]),
+        ("mypy --strict", [PYTHON, "-m", "mypy"]),
+        ("pytest", [PYTHON, "-m", "pytest", *extra]),
+    ]
+    failed: list[str] = []
+    for title, command in steps:
+        print(f"== {title}", flush=True)
+        if _run(*command) != 0:
+            failed.append(title)
+    if failed:
+        print(f"== failed: {', '.join(failed)}", flush=True)
+        return 1
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    ensure_environment()
+    if argv[:1] == ["test"]:
+        return run_tests(argv[1:])
+    fieldapp = BIN / ("fieldapp.exe" if os.name == "nt" else "fieldapp")
+    return _run(fieldapp, *argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
