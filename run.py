@@ -34,7 +34,8 @@ def _run(*command: str | Path) -> int:
 
 
 def ensure_environment() -> None:
-    if sys.version_info < (3, 11):
+    # run.py itself may be started by an older Python: say so plainly instead of failing later.
+    if sys.version_info < (3, 11):  # noqa: UP036
         sys.exit(f"fieldapp needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     fingerprint = _fingerprint()
     if STAMP.exists() and STAMP.read_text() == fingerprint and PYTHON.exists():

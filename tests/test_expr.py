@@ -101,9 +101,7 @@ def test_precedence_follows_xpath() -> None:
     tree = parse("1 + 2 * 3 = 7 and not(${age} > 18) or 0")
     assert to_text(tree) == "1 + 2 * 3 = 7 and not(${age} > 18) or 0"
     assert isinstance(tree, Binary) and tree.op == "or"
-    assert parse("${a} - ${b} - ${c}") == Binary(
-        "-", Binary("-", Ref("a"), Ref("b")), Ref("c")
-    )
+    assert parse("${a} - ${b} - ${c}") == Binary("-", Binary("-", Ref("a"), Ref("b")), Ref("c"))
     assert parse("-(${a} + 1)") == Negate(Binary("+", Ref("a"), Literal(1.0)))
     assert parse("count-selected(${x})") == Call("count-selected", (Ref("x"),))
     assert parse("${x} div 2 mod 3") == Binary(
@@ -154,7 +152,9 @@ TREES = st.recursive(
     lambda inner: st.one_of(
         st.builds(Binary, OPERATORS, inner, inner),
         st.builds(Negate, inner.filter(lambda n: not isinstance(n, Literal))),
-        st.builds(Call, st.sampled_from(["if", "concat", "coalesce"]), st.tuples(inner, inner, inner)),
+        st.builds(
+            Call, st.sampled_from(["if", "concat", "coalesce"]), st.tuples(inner, inner, inner)
+        ),
         st.builds(Call, st.sampled_from(["not", "string-length", "int"]), st.tuples(inner)),
     ),
     max_leaves=12,
@@ -219,7 +219,13 @@ def reference(node: Node) -> float | bool | str:
         }[node.op]
     if node.op in ("div", "mod") and (b == 0 or math.isnan(b)):
         return math.nan
-    return {"+": a + b, "-": a - b, "*": a * b, "div": a / b if b else 0, "mod": math.fmod(a, b) if b else 0}[node.op]
+    return {
+        "+": a + b,
+        "-": a - b,
+        "*": a * b,
+        "div": a / b if b else 0,
+        "mod": math.fmod(a, b) if b else 0,
+    }[node.op]
 
 
 def truth(value: float | bool | str) -> bool:
@@ -360,7 +366,10 @@ def test_choice_filter_reads_choice_attributes() -> None:
         ("'abc' = ${age}", [("compares a number with the text 'abc'", 0)]),
         ("${age} > ${name}", [("compares a number with the text ${name}", 9)]),
         ("${age} + 'x'", [("'x' is text, not a number", 9)]),
-        ("${partners} + 1", [("a multiple-choice answer is not a number; use count-selected()", 0)]),
+        (
+            "${partners} + 1",
+            [("a multiple-choice answer is not a number; use count-selected()", 0)],
+        ),
         ("${nope} = 1", [("unknown reference ${nope}", 0)]),
         ("frobnicate(1)", [("unknown function frobnicate()", 0)]),
         ("if(1, 2)", [("if() takes 3 argument(s), not 2", 0)]),
@@ -385,7 +394,10 @@ def test_choice_filter_reads_choice_attributes() -> None:
         ),
         ("sum(${age})", [("sum() takes a question inside a repeat", 4)]),
         ("${visit_date} > 'soon'", [("compares a date with 'soon'", 16)]),
-        ("regex(${name}, '[a-')", [("regex() pattern is not valid: unterminated character set at position 0", 15)]),
+        (
+            "regex(${name}, '[a-')",
+            [("regex() pattern is not valid: unterminated character set at position 0", 15)],
+        ),
         (". > 1", [("'.' stands for the answer itself: only in a constraint", 0)]),
         ("district = 'x'", [("unknown name 'district'; write ${district} for a question", 0)]),
     ],

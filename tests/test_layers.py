@@ -22,9 +22,7 @@ def _imports(path: Path) -> set[str]:
 
 
 def _modules() -> list[tuple[str, Path]]:
-    return [
-        (str(path.relative_to(PACKAGE.parent)), path) for path in sorted(PACKAGE.rglob("*.py"))
-    ]
+    return [(str(path.relative_to(PACKAGE.parent)), path) for path in sorted(PACKAGE.rglob("*.py"))]
 
 
 def _layer(relative: str) -> str:

@@ -595,6 +595,14 @@ class FormSession:
     def value(self, name: str, row: str | None = None) -> Value:
         return self.values.get((name, row), "")
 
+    def form_values(self) -> dict[str, Value]:
+        """The values outside repeats by question name, as expressions see them."""
+        return {
+            name: self.values.get((name, None), "")
+            for name, field_ in self.engine.fields.items()
+            if field_.repeat is None and field_.holds_answer
+        }
+
     def is_relevant(self, name: str, row: str | None = None) -> bool:
         return self.relevant.get((name, row), False)
 
@@ -832,6 +840,8 @@ class FormSession:
             relevant = to_bool(field_.relevant(scope))
         if field_.calculation is not None:
             value: Value = field_.calculation(scope) if relevant else ""
+            if isinstance(value, float) and math.isnan(value):
+                value = ""  # a sum that cannot be made yet is blank, as ODK shows it
         else:
             value = self.answers.get(key, "") if relevant else ""
         changed = False

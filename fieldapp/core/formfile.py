@@ -163,8 +163,9 @@ def _pydantic_message(item: Any, path: Path) -> str:
     if kind == "extra_forbidden":
         return f"unknown key '{last}'"
     message = str(item["msg"]).removeprefix("Value error, ")
-    if isinstance(last, str) and kind != "value_error":
-        return f"{last}: {message}"
+    names = [part for part in path if isinstance(part, str)]
+    if names and kind != "value_error":
+        return f"{names[-1]}: {message}"
     return message
 
 
