@@ -285,7 +285,7 @@ def test_a_session_resumes_from_stored_answers(engine: FormEngine, session: Form
     row, _ = session.add_row("rows")
     session.set_answer("count", 60)
     session.set_answer("flagged", "yes", row)
-    resumed = engine.session(dict(session.answers), session.rows, clock=lambda: NOW)
+    resumed = engine.session(dict(session.answers), session.rows, clock=lambda: NOW, resumed=True)
     assert resumed.values == session.values
     assert resumed.relevant == session.relevant
     assert [o.name for o in resumed.outcomes()] == [o.name for o in session.outcomes()]
@@ -307,9 +307,17 @@ def test_incremental_updates_match_a_full_evaluation(engine: FormEngine) -> None
     ]
     for name, value, row in edits:
         session.set_answer(name, value, row)  # type: ignore[arg-type]
-        fresh = engine.session(dict(session.answers), session.rows, clock=lambda: NOW)
+        fresh = engine.session(dict(session.answers), session.rows, clock=lambda: NOW, resumed=True)
         assert fresh.values == session.values
         assert fresh.relevant == session.relevant
         assert fresh.issues == session.issues
         assert fresh.active_outcomes.keys() == session.active_outcomes.keys()
         assert fresh.hidden_choices == session.hidden_choices
+
+
+def test_a_cleared_default_stays_cleared_when_resumed(engine: FormEngine) -> None:
+    session = engine.session(clock=lambda: NOW)
+    session.set_answer("visit_date", "")
+    resumed = engine.session(dict(session.answers), session.rows, clock=lambda: NOW, resumed=True)
+    assert resumed.value("visit_date") == ""
+    assert engine.session(clock=lambda: NOW).value("visit_date") == date(2026, 11, 28)

@@ -186,9 +186,15 @@ class FormEngine:
         answers: Mapping[AnswerKey, Value] | None = None,
         rows: Mapping[str, Iterable[str]] | None = None,
         clock: Callable[[], datetime] = datetime.now,
+        *,
+        resumed: bool = False,
     ) -> FormSession:
-        """A new or resumed inspection of this form."""
-        return FormSession(self, answers or {}, rows or {}, clock)
+        """A new inspection of this form, or with `resumed` one whose answers were saved.
+
+        A new one gets the form's defaults; a resumed one does not, so an answer the
+        officer cleared stays cleared.
+        """
+        return FormSession(self, answers or {}, rows or {}, clock, apply_defaults=not resumed)
 
 
 def compile_form(definition: FormDefinition) -> FormEngine:
@@ -571,6 +577,8 @@ class FormSession:
         answers: Mapping[AnswerKey, Value],
         rows: Mapping[str, Iterable[str]],
         clock: Callable[[], datetime],
+        *,
+        apply_defaults: bool = True,
     ) -> None:
         self.engine = engine
         self.clock = clock
@@ -587,7 +595,8 @@ class FormSession:
         for key, value in answers.items():
             self._check_key(key)
             self.answers[key] = self._coerce(engine.fields[key[0]], value)
-        self._apply_defaults()
+        if apply_defaults:
+            self._apply_defaults()
         self.evaluate_all()
 
     # -- reading -----------------------------------------------------------------------

@@ -1,0 +1,77 @@
+"""Answers as JSON: one canonical document per inspection version, and its content hash.
+
+The device stores it, the sync client sends it and the server keeps it; all three hash the
+same canonical bytes, so a content hash names one exact set of answers everywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from typing import Any
+
+from fieldapp.core.engine import AnswerKey, FormEngine, FormSession, coerce_answer
+from fieldapp.core.expr import Value
+
+JsonValue = str | int | float | list[str]
+
+
+def encode_value(value: Value) -> JsonValue:
+    """An answer as JSON: dates and times in ISO 8601, choice lists and photos as lists."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, bool):
+        raise TypeError("answers are never booleans")
+    return value
+
+
+def decode_value(engine: FormEngine, name: str, raw: Any) -> Value:
+    """An answer from JSON, checked against its question (raises AnswerError when wrong)."""
+    field = engine.fields[name]
+    value = tuple(raw) if isinstance(raw, list) else raw
+    return coerce_answer(field, value)
+
+
+def answers_document(session: FormSession) -> dict[str, Any]:
+    """What the officer answered (not what was calculated), with repeat rows in order."""
+    top: dict[str, JsonValue] = {}
+    repeats: dict[str, list[dict[str, Any]]] = {name: [] for name in session.rows}
+    by_row: dict[str, dict[str, JsonValue]] = {}
+    for (name, row), value in session.answers.items():
+        if row is None:
+            top[name] = encode_value(value)
+        else:
+            by_row.setdefault(row, {})[name] = encode_value(value)
+    for repeat, rows in session.rows.items():
+        repeats[repeat] = [{"row": row, "answers": by_row.get(row, {})} for row in rows]
+    return {"answers": top, "repeats": repeats}
+
+
+def session_from_document(engine: FormEngine, document: Mapping[str, Any]) -> FormSession:
+    """Rebuild a session from `answers_document` output (raises AnswerError on bad data)."""
+    answers: dict[AnswerKey, Value] = {}
+    rows: dict[str, list[str]] = {}
+    for name, raw in document.get("answers", {}).items():
+        answers[(name, None)] = decode_value(engine, name, raw)
+    for repeat, items in document.get("repeats", {}).items():
+        rows[repeat] = [item["row"] for item in items]
+        for item in items:
+            for name, raw in item["answers"].items():
+                answers[(name, item["row"])] = decode_value(engine, name, raw)
+    return engine.session(answers, rows, resumed=True)
+
+
+def canonical_json(document: Any) -> bytes:
+    """One byte string per value: sorted keys, no spaces, UTF-8, no NaN."""
+    return json.dumps(
+        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def content_hash(document: Any) -> str:
+    """SHA-256 of the canonical JSON, in hex."""
+    return hashlib.sha256(canonical_json(document)).hexdigest()

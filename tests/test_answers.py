@@ -1,0 +1,76 @@
+"""The canonical answer document and the content hash that names a version."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fieldapp.core.answers import (
+    answers_document,
+    canonical_json,
+    content_hash,
+    session_from_document,
+)
+from fieldapp.core.formfile import load_form_file
+from fieldapp.core.inspection import Attachment, InspectionVersion, new_id
+from fieldapp.core.locations import forms_directory
+
+NOW = datetime(2026, 12, 4, 21, 30)
+
+
+def test_a_document_round_trips_to_the_same_session() -> None:
+    engine = load_form_file(forms_directory() / "neighbourhood_patrol.yaml")
+    session = engine.session(clock=lambda: NOW)
+    session.set_answer("shift_start", "2026-12-04T18:00:00")
+    session.set_answer("patrol_modes", ("bicycle", "foot"))
+    row, _ = session.add_row("observations")
+    session.set_answer("category", "fireworks", row)
+    session.set_answer("observation_count", 3, row)
+    document = answers_document(session)
+    assert document["answers"]["shift_start"] == "2026-12-04T18:00:00"
+    assert document["answers"]["patrol_modes"] == ["foot", "bicycle"]
+    assert document["repeats"]["observations"] == [
+        {
+            "row": row,
+            "answers": {
+                "observation_time": "2026-12-04T21:30:00",  # the form's default: now
+                "category": "fireworks",
+                "observation_count": 3,
+            },
+        }
+    ]
+    restored = session_from_document(engine, document)
+    assert restored.values == session.values
+    assert answers_document(restored) == document
+
+
+def test_canonical_json_does_not_depend_on_key_order() -> None:
+    a = {"b": 1, "a": ["é", 2.5], "c": {"y": None, "x": "z"}}
+    b = {"c": {"x": "z", "y": None}, "a": ["é", 2.5], "b": 1}
+    assert (
+        canonical_json(a)
+        == canonical_json(b)
+        == ('{"a":["é",2.5],"b":1,"c":{"x":"z","y":null}}'.encode())
+    )
+    assert content_hash(a) == content_hash(b)
+    assert content_hash(a) != content_hash({**a, "b": 2})
+
+
+def test_a_version_knows_whether_its_hash_matches_its_content() -> None:
+    photo = Attachment(question="stock_photo", sha256="a" * 64, size=1234)
+    document = {"answers": {"inspectors": "BOA 4411"}, "repeats": {}}
+    digest = InspectionVersion.hash_of("coffeeshop_inspection", "2026.1", None, document, (photo,))
+    version = InspectionVersion(
+        inspection_id=new_id(),
+        version_id=new_id(),
+        form_id="coffeeshop_inspection",
+        form_version="2026.1",
+        author="boa.jansen",
+        started_at=NOW,
+        finalized_at=NOW,
+        document=document,
+        attachments=(photo,),
+        content_hash=digest,
+    )
+    assert version.hash_matches()
+    changed = version.model_copy(update={"document": {"answers": {"inspectors": "x"}}})
+    assert not changed.hash_matches()
