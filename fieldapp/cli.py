@@ -7,18 +7,26 @@ non-zero exit; anything else is a bug and is logged with its traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from fieldapp import __version__
+from fieldapp.core.errors import FieldappError
 from fieldapp.core.formfile import check_form_files, form_files
 from fieldapp.core.locations import forms_directory, home_directory
 
 log = logging.getLogger("fieldapp")
 
 Handler = Callable[[argparse.Namespace], int]
+
+#: Modules that add verbs: each has `register(verbs, common)`, which adds a sub-parser
+#: whose defaults set `handler`. They must import nothing heavy at module level, so that
+#: `fieldapp --help` stays quick; the handler imports what it needs.
+VERB_MODULES: tuple[str, ...] = ()
 
 
 def _forms_check(args: argparse.Namespace) -> int:
@@ -103,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     schema = form_verbs.add_parser("schema", help="print the form JSON Schema", parents=[common])
     schema.add_argument("-o", "--output", metavar="FILE")
     schema.set_defaults(handler=_forms_schema)
+    for module in VERB_MODULES:
+        importlib.import_module(module).register(verbs, common)
     return parser
 
 
@@ -111,8 +121,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     handler: Handler = args.handler
+    language = os.environ.get("FIELDAPP_LANGUAGE", "en")
     try:
         return handler(args)
+    except FieldappError as error:
+        print(f"fieldapp: {error.text(language)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
