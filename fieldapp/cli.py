@@ -48,7 +48,7 @@ def _forms_check(args: argparse.Namespace) -> int:
     if not args.quiet:
         for engine in engines:
             definition = engine.definition
-            questions = sum(1 for field in engine.fields.values() if field.holds_answer)
+            questions = sum(1 for field in engine.fields.values() if field.is_question)
             print(
                 f"ok  {definition.id} {definition.version}: {questions} questions, "
                 f"{len(definition.outcomes)} outcomes",

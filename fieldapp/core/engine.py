@@ -111,7 +111,13 @@ class Field:
 
     @property
     def holds_answer(self) -> bool:
+        """Has a value of its own: an answer or a calculation."""
         return self.kind not in CONTAINER_TYPES and self.kind is not QuestionType.NOTE
+
+    @property
+    def is_question(self) -> bool:
+        """Asks the person something (not a group, note or calculation)."""
+        return self.holds_answer and self.kind is not QuestionType.CALCULATE
 
 
 @dataclass(frozen=True, slots=True)
