@@ -124,6 +124,7 @@ class Field:
 class CompiledOutcome:
     outcome: Outcome
     when: Compiled
+    references: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +331,7 @@ class _FormCompiler:
             name for name, (question, *_rest) in self.places.items() if question.calculation
         ]
         pending = list(calculations)
+        unfinished = set(calculations)
         for _ in range(len(calculations) + 1):
             if not pending:
                 break
@@ -338,10 +340,10 @@ class _FormCompiler:
                 question, here, repeat, *_ = self.places[name]
                 assert question.calculation is not None
                 result = compile_expression(question.calculation, ExprContext(self.symbols, repeat))
-                waiting = {ref for ref in result.references if ref != name and ref in pending}
-                if waiting:
-                    still.append(name)
+                if any(ref != name and ref in unfinished for ref in result.references):
+                    still.append(name)  # typed once the calculations it reads are typed
                     continue
+                unfinished.discard(name)
                 compiled.setdefault(name, {})["calculation"] = result
                 symbol = self.symbols[name]
                 if question.kind is QuestionType.CALCULATE:
@@ -397,7 +399,7 @@ class _FormCompiler:
             for problem in result.problems:
                 self.problem((*path, "when"), problem.message, problem.pos)
             if result.run is not None:
-                outcomes.append(CompiledOutcome(outcome, result.run))
+                outcomes.append(CompiledOutcome(outcome, result.run, result.references))
         return outcomes
 
     def evaluation_order(self, expressions: dict[str, dict[str, CompiledExpression]]) -> list[str]:
@@ -414,7 +416,7 @@ class _FormCompiler:
             inputs[name] = reads
         order: list[str] = []
         state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-        document = list(self.places)
+        document = {name: index for index, name in enumerate(self.places)}
 
         def visit(name: str, stack: list[str]) -> None:
             if state.get(name) == 2:
@@ -426,7 +428,7 @@ class _FormCompiler:
                     self.problem(here, "a cycle: " + " → ".join("${" + n + "}" for n in cycle))
                 return
             state[name] = 1
-            for dependency in sorted(inputs[name], key=document.index):
+            for dependency in sorted(inputs[name], key=document.__getitem__):
                 visit(dependency, [*stack, name])
             state[name] = 2
             order.append(name)
@@ -485,9 +487,8 @@ class _FormCompiler:
                         checks.setdefault(ref, set()).add(name)
         readers: dict[str, set[int]] = {}
         compiled_outcomes = tuple(outcomes)
-        for index, outcome in enumerate(self.definition.outcomes):
-            result = compile_expression(outcome.when, ExprContext(self.symbols))
-            for ref in result.references:
+        for index, outcome in enumerate(compiled_outcomes):
+            for ref in outcome.references:
                 readers.setdefault(ref, set()).add(index)
         repeat_fields: dict[str, list[str]] = {}
         for name in order:
@@ -569,8 +570,7 @@ class _RowScope:
 
 
 def _same(a: Value | None, b: Value | None) -> bool:
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
+    # 1 == 1.0 == True in Python; a change of kind is still a change to show.
     return type(a) is type(b) and a == b
 
 
