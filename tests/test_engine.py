@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 import pytest
 
 from fieldapp.core.engine import AnswerError, FormEngine, FormSession
-from fieldapp.core.formfile import load_form_text
+from fieldapp.core.formfile import FormFileError, load_form_text
 
 NOW = datetime(2026, 11, 28, 21, 45, 10, 123456)
 
@@ -321,3 +321,27 @@ def test_a_cleared_default_stays_cleared_when_resumed(engine: FormEngine) -> Non
     resumed = engine.session(dict(session.answers), session.rows, clock=lambda: NOW, resumed=True)
     assert resumed.value("visit_date") == ""
     assert engine.session(clock=lambda: NOW).value("visit_date") == date(2026, 11, 28)
+
+
+def test_calculations_are_typed_even_when_they_read_later_ones() -> None:
+    form = """
+id: typed
+version: "1"
+title: {nl: T, en: T}
+languages: [nl, en]
+roles: [boa]
+retention_days: 30
+questions:
+  - type: group
+    name: g
+    label: {nl: G, en: G}
+    questions:
+      - {type: text, name: q, label: {nl: Q, en: Q}, relevant: "${b} > 'abc'"}
+      - {type: calculate, name: b, calculation: "${a} + 1"}
+      - {type: calculate, name: a, calculation: "2"}
+"""
+    with pytest.raises(FormFileError) as caught:
+        load_form_text(form, "typed.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "typed.yaml:13:72: compares a number with the text 'abc'"
+    ]
