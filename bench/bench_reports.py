@@ -1,0 +1,220 @@
+"""Report figures: the inspection report next to bare reportlab Platypus, and the period summary.
+
+The baseline lays out the same content (the same facts, findings, answers by section with
+choice labels, the same photos at the same size, the same embedded font) with a plain
+SimpleDocTemplate and nothing else: no page x of y, no PDF/A pieces, photos embedded as
+they are. The ratio is the cost of what the report adds. The period summary is timed over
+10,000 inspections: aggregation, then layout. Run: .venv/bin/python bench/bench_reports.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date
+from xml.sax.saxutils import escape
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table
+
+from fieldapp.core.forms import QuestionType
+from fieldapp.reports import Period, inspection_report, summarize, summary_report
+from fieldapp.reports.answered import shown
+from fieldapp.reports.fonts import report_fonts
+from fieldapp.reports.i18n import local
+from fieldapp.reports.model import ReportInspection
+from fieldapp.reports.samples import (
+    SampleWorld,
+    coffeeshop_inspection,
+    period_items,
+    sample_photo,
+    version_of,
+)
+from fieldapp.reports.text import format_answer
+
+
+def bare_platypus(inspection: ReportInspection) -> bytes:
+    """The same content with plain Platypus: what a minimal report would do."""
+    fonts = report_fonts()
+    body = ParagraphStyle("b", fontName=fonts.regular, fontSize=9.5, leading=12.5)
+    head = ParagraphStyle("h", parent=body, fontName=fonts.bold, fontSize=12.5, leading=16)
+    session, engine = inspection.session, inspection.engine
+
+    def cell(text: str) -> Paragraph:
+        return Paragraph(escape(text), body)
+
+    story: list[object] = [Paragraph("Gemeente Den Haag", head)]
+    venue = inspection.venue
+    facts = [
+        ["Locatie", venue.name if venue else ""],
+        ["Boa", inspection.author.name],
+        ["Status", inspection.status.value],
+    ]
+    story.append(
+        Table([[Paragraph(escape(a), body), Paragraph(escape(b), body)] for a, b in facts])
+    )
+    for outcome in inspection.outcomes():
+        story.append(Paragraph(escape(f"{outcome.severity}: {local(outcome.label, 'nl')}"), body))
+        if outcome.explanation:
+            story.append(Paragraph(escape(local(outcome.explanation, "nl")), body))
+    earlier = [
+        [cell(str(item.started_at)), cell(item.status.value), cell(", ".join(item.outcomes))]
+        for item in inspection.earlier
+    ]
+    if earlier:
+        story.append(Table(earlier))
+    for group in engine.definition.questions:
+        story.append(Paragraph(escape(local(group.label, "nl")), head))
+        rows = []
+        for question in group.questions or ():
+            field = engine.fields[question.name]
+            if not shown(field, session, None):
+                continue
+            value = session.value(question.name)
+            if field.kind is QuestionType.IMAGE and isinstance(value, tuple):
+                for sha in value:
+                    story.append(cell(f"{local(question.label, 'nl')} {sha}"))
+                    story.append(
+                        Image(
+                            io.BytesIO(inspection.attachments(sha)), width=80 * mm, height=60 * mm
+                        )
+                    )
+                continue
+            if field.kind is QuestionType.SIGNATURE and isinstance(value, str):
+                story.append(
+                    Image(io.BytesIO(inspection.attachments(value)), width=70 * mm, height=23 * mm)
+                )
+                continue
+            text = format_answer(field, value, "nl", inspection.venues)
+            rows.append(
+                [
+                    Paragraph(escape(local(question.label, "nl")), body),
+                    Paragraph(escape(text), body),
+                ]
+            )
+        if rows:
+            story.append(Table(rows, colWidths=[60 * mm, 110 * mm]))
+        story.append(Spacer(0, 4 * mm))
+    history = [
+        [
+            cell(str(entry.at)),
+            cell(entry.actor),
+            cell(entry.action.value),
+            cell(" ".join([entry.comment, *(c.text for c in entry.question_comments)])),
+        ]
+        for entry in inspection.reviews
+    ]
+    if history:
+        story.append(Table(history))
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4).build(story)  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+def camera_photo(seed: int) -> bytes:
+    """A 12-megapixel JPEG with sensor-like noise, so it is as large as a real one (~3 MB)."""
+    from PIL import Image as PILImage
+    from PIL import ImageChops
+
+    base = PILImage.open(io.BytesIO(sample_photo(seed, (4000, 3000))))
+    noise = PILImage.effect_noise((4000, 3000), 24).convert("RGB")
+    out = io.BytesIO()
+    ImageChops.add(base, noise, scale=1.6, offset=-60).save(out, format="JPEG", quality=92)
+    return out.getvalue()
+
+
+def timed(run: Callable[[], object], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def with_photos(
+    samples: SampleWorld, base: ReportInspection, photos: tuple[str, ...]
+) -> ReportInspection:
+    session = base.session
+    session.set_answer("advertising_photo", photos)
+    version = version_of(
+        session,
+        seed=("bench", photos[:1]),
+        author="elif.yildiz",
+        started_at=base.version.started_at,
+        venue_id=base.version.venue_id,
+    )
+    return ReportInspection(
+        version=version,
+        engine=base.engine,
+        status=base.status,
+        author=base.author,
+        venue=base.venue,
+        area=base.area,
+        attachments=samples.attachment,
+        reviews=base.reviews,
+        earlier=base.earlier,
+        venues=base.venues,
+    )
+
+
+def compare(title: str, inspection: ReportInspection, repeat: int) -> None:
+    inspection_report(inspection)  # warm caches on both sides alike
+    bare_platypus(inspection)
+    ours: list[float] = []
+    baseline: list[float] = []
+    for _ in range(repeat):  # interleaved, so machine noise hits both
+        ours.extend(timed(lambda: inspection_report(inspection), 1))
+        baseline.extend(timed(lambda: bare_platypus(inspection), 1))
+    ours_median, base_median = statistics.median(ours), statistics.median(baseline)
+    ours_size, base_size = len(inspection_report(inspection)), len(bare_platypus(inspection))
+    print(f"inspection report, {title}")
+    print(f"  fieldapp report   median {ours_median * 1000:7.1f} ms  {ours_size:>10,} bytes")
+    print(f"  bare Platypus     median {base_median * 1000:7.1f} ms  {base_size:>10,} bytes")
+    print(f"  ratio             {ours_median / base_median:.2f}x  (target <= 1.3x)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=11)
+    parser.add_argument("--photos", type=int, default=8)
+    parser.add_argument("--inspections", type=int, default=10_000)
+    args = parser.parse_args()
+    samples = SampleWorld.load()
+    report_fonts()
+    base = coffeeshop_inspection(samples, photos=args.photos)
+    small = tuple(samples.photo(8000 + i, (960, 720)) for i in range(args.photos))
+    compare(
+        f"{args.photos} report-sized photos (960x720)",
+        with_photos(samples, base, small),
+        args.repeat,
+    )
+    camera = tuple(samples.add(camera_photo(9000 + i)) for i in range(args.photos))
+    compare(
+        f"{args.photos} camera photos (4000x3000, ~5 MB each)",
+        with_photos(samples, base, camera),
+        max(3, args.repeat // 3),
+    )
+
+    items = period_items(samples, args.inspections)
+    venues = {v.id: v for v in samples.world.venues}
+    areas = {a.id: a for a in samples.world.areas}
+    period = Period(date(2026, 12, 1), date(2026, 12, 31))
+    start = time.perf_counter()
+    summary = summarize(items, samples.engine, period, venues=venues)
+    aggregated = time.perf_counter()
+    pdf = summary_report(summary, venues=venues, areas=areas)
+    done = time.perf_counter()
+    print(f"period summary over {summary.total} inspections ({len(pdf)} bytes)")
+    print(f"  aggregate {1000 * (aggregated - start):7.1f} ms")
+    print(f"  layout    {1000 * (done - aggregated):7.1f} ms")
+    print(f"  total     {1000 * (done - start):7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""PDF reports and CSV/XLSX exports, made from domain objects wherever they are stored.
+
+The four reports: `inspection_report` (one inspection version), `door_test_report` (a
+paired door test), `patrol_report` (a patrol shift) and `summary_report` over a
+`summarize`d period. `export_inspections` writes CSV or XLSX. The inputs are the records of
+`fieldapp.reports.model`; `fieldapp.reports.commands` holds what the CLI verbs call.
+"""
+
+from fieldapp.reports.door_test_report import door_test_report, pair_outcome
+from fieldapp.reports.export import ExportFormat, export_inspections
+from fieldapp.reports.i18n import Language
+from fieldapp.reports.inspection_report import inspection_report
+from fieldapp.reports.model import (
+    AttachmentSource,
+    Author,
+    EarlierInspection,
+    Period,
+    QuestionComment,
+    ReportDoorTest,
+    ReportInspection,
+    ReviewAction,
+    ReviewEntry,
+    SummaryItem,
+)
+from fieldapp.reports.patrol_report import hit_rates, patrol_report
+from fieldapp.reports.summary import PeriodSummary, summarize
+from fieldapp.reports.summary_report import summary_report
+
+__all__ = [
+    "AttachmentSource",
+    "Author",
+    "EarlierInspection",
+    "ExportFormat",
+    "Language",
+    "Period",
+    "PeriodSummary",
+    "QuestionComment",
+    "ReportDoorTest",
+    "ReportInspection",
+    "ReviewAction",
+    "ReviewEntry",
+    "SummaryItem",
+    "door_test_report",
+    "export_inspections",
+    "hit_rates",
+    "inspection_report",
+    "pair_outcome",
+    "patrol_report",
+    "summarize",
+    "summary_report",
+]

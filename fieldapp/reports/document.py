@@ -1,0 +1,367 @@
+"""The PDF every report shares: A4 pages, the styles, page x of y, and archival metadata.
+
+Archived government records belong in PDF/A. reportlab has no PDF/A switch, so this module
+adds what PDF/A-2b asks for and reportlab can express: every font embedded (subsets of the
+shipped DejaVu faces, never the standard 14), an sRGB output intent with its ICC profile,
+XMP metadata that repeats the document information (title, author, subject, dates) and
+declares PDF/A-2B, a document id, no transparency and no encryption. Output is
+deterministic: the creation date and the document id come from the input, so the same
+input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any, cast
+from xml.sax.saxutils import escape
+
+from PIL import ImageCms
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from fieldapp import __version__
+from fieldapp.reports.fonts import ReportFonts
+from fieldapp.reports.i18n import Language, phrase
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_SIDE = 18 * mm
+MARGIN_TOP = 20 * mm
+MARGIN_BOTTOM = 22 * mm
+#: The width the story can use.
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_SIDE
+
+INK = colors.HexColor("#1a1a1a")
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#9aa5b1")
+HEADER_FILL = colors.HexColor("#e6ebf0")
+ZEBRA_FILL = colors.HexColor("#f5f7f9")
+ACCENT = colors.HexColor("#1f3a5f")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """What a PDF says about itself, and what every page repeats."""
+
+    title: str
+    author: str
+    subject: str
+    language: Language
+    #: The creation date written into the file: taken from the input, never the clock.
+    created_at: datetime
+    #: Seeds the PDF's document id, e.g. the content hash of the version reported on.
+    identifier: str
+    keywords: tuple[str, ...] = ()
+    #: Small text at the top of every page after the first.
+    running_header: str = ""
+    #: Lines at the foot of every page, left of "page x of y" (e.g. the content hash).
+    footer_lines: tuple[str, ...] = ()
+
+
+class ReportStyles:
+    """The paragraph styles of every report, in the shipped fonts."""
+
+    def __init__(self, fonts: ReportFonts) -> None:
+        regular, bold = fonts.regular, fonts.bold
+        self.fonts = fonts
+        self.body = ParagraphStyle(
+            "body", fontName=regular, fontSize=9.5, leading=12.5, textColor=INK, spaceAfter=4
+        )
+        self.municipality = ParagraphStyle(
+            "municipality", parent=self.body, fontName=bold, fontSize=10, textColor=ACCENT
+        )
+        self.kind = ParagraphStyle(
+            "kind", parent=self.body, fontSize=9, textColor=MUTED, alignment=TA_RIGHT
+        )
+        self.title = ParagraphStyle(
+            "title", parent=self.body, fontName=bold, fontSize=17, leading=21, spaceAfter=2
+        )
+        self.subtitle = ParagraphStyle(
+            "subtitle", parent=self.body, fontSize=10.5, leading=14, textColor=MUTED, spaceAfter=8
+        )
+        self.h1 = ParagraphStyle(
+            "h1",
+            parent=self.body,
+            fontName=bold,
+            fontSize=12.5,
+            leading=16,
+            spaceBefore=12,
+            spaceAfter=5,
+            textColor=ACCENT,
+        )
+        self.h2 = ParagraphStyle(
+            "h2",
+            parent=self.body,
+            fontName=bold,
+            fontSize=10.5,
+            leading=14,
+            spaceBefore=8,
+            spaceAfter=3,
+        )
+        self.cell = ParagraphStyle(
+            "cell", parent=self.body, fontSize=8.8, leading=11.2, spaceAfter=0
+        )
+        self.cell_right = ParagraphStyle("cell_right", parent=self.cell, alignment=TA_RIGHT)
+        self.cell_bold = ParagraphStyle("cell_bold", parent=self.cell, fontName=bold)
+        self.label = ParagraphStyle("label", parent=self.cell, textColor=MUTED)
+        self.header_cell = ParagraphStyle(
+            "header_cell", parent=self.cell, fontName=bold, fontSize=8.3, leading=10.5
+        )
+        self.header_cell_right = ParagraphStyle(
+            "header_cell_right", parent=self.header_cell, alignment=TA_RIGHT
+        )
+        self.caption = ParagraphStyle(
+            "caption", parent=self.body, fontSize=7.8, leading=9.8, textColor=MUTED, spaceAfter=0
+        )
+        self.note = ParagraphStyle(
+            "note", parent=self.body, fontSize=8.5, leading=11, textColor=MUTED
+        )
+        self.badge = ParagraphStyle(
+            "badge",
+            parent=self.cell,
+            fontName=bold,
+            fontSize=8,
+            leading=10,
+            textColor=colors.white,
+        )
+        self.mono = ParagraphStyle(
+            "mono", parent=self.cell, fontName=fonts.mono, fontSize=7.6, leading=9.6
+        )
+        self.left = TA_LEFT
+
+
+def render_pdf(story: Sequence[Flowable], info: DocumentInfo, fonts: ReportFonts) -> bytes:
+    """Lay out `story` on A4 pages and return the PDF bytes."""
+    buffer = io.BytesIO()
+    template = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN_SIDE,
+        rightMargin=MARGIN_SIDE,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=info.title,
+        author=info.author,
+        subject=info.subject,
+        creator=f"fieldapp {__version__}",
+        invariant=1,
+        initialFontName=fonts.regular,
+        lang="nl-NL" if info.language == "nl" else "en-GB",
+    )
+    frame = Frame(
+        MARGIN_SIDE,
+        MARGIN_BOTTOM,
+        CONTENT_WIDTH,
+        PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="content",
+    )
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    template.build(list(story), canvasmaker=partial(_ArchivalCanvas, info=info, fonts=fonts))
+    return buffer.getvalue()
+
+
+class _ArchivalCanvas(Canvas):
+    """A canvas that holds pages back until it knows their number, then writes the archive bits.
+
+    "Page x of y" needs y; the usual reportlab pattern keeps each page's state and draws
+    the running header and footer on all pages at save time.
+    """
+
+    def __init__(self, *args: Any, info: DocumentInfo, fonts: ReportFonts, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._info = info
+        self._fonts = fonts
+        self._held_pages: list[dict[str, Any]] = []
+        _make_archival(self, info)
+
+    def showPage(self) -> None:
+        self._held_pages.append(dict(self.__dict__))
+        cast(Any, self)._startPage()
+
+    def save(self) -> None:
+        total = len(self._held_pages)
+        for number, state in enumerate(self._held_pages, start=1):
+            self.__dict__.update(state)
+            self._decorate(number, total)
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+    def _decorate(self, number: int, total: int) -> None:
+        info, fonts = self._info, self._fonts
+        self.saveState()
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.5)
+        if number > 1 and info.running_header:
+            top = PAGE_HEIGHT - MARGIN_TOP + 7 * mm
+            self.setFillColor(MUTED)
+            self.setFont(fonts.regular, 7.5)
+            self.drawString(
+                MARGIN_SIDE, top + 1.5 * mm, _fit(self, info.running_header, fonts.regular, 7.5)
+            )
+            self.line(MARGIN_SIDE, top, PAGE_WIDTH - MARGIN_SIDE, top)
+        bottom = MARGIN_BOTTOM - 8 * mm
+        self.line(MARGIN_SIDE, bottom + 4 * mm, PAGE_WIDTH - MARGIN_SIDE, bottom + 4 * mm)
+        self.setFillColor(MUTED)
+        self.setFont(fonts.regular, 8)
+        self.drawRightString(
+            PAGE_WIDTH - MARGIN_SIDE,
+            bottom,
+            phrase("page_of", info.language, page=number, pages=total),
+        )
+        y = bottom
+        for line in info.footer_lines:
+            self.setFont(fonts.mono if _looks_like_hash(line) else fonts.regular, 6.8)
+            self.drawString(MARGIN_SIDE, y, line)
+            y -= 3.2 * mm
+        self.restoreState()
+
+
+def _fit(canvas: Canvas, text: str, font: str, size: float) -> str:
+    """Shorten a running header with an ellipsis so it never runs off the page."""
+    width = CONTENT_WIDTH
+    if canvas.stringWidth(text, font, size) <= width:
+        return text
+    while text and canvas.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _looks_like_hash(line: str) -> bool:
+    return any(
+        len(word) == 64 and all(c in "0123456789abcdef" for c in word) for word in line.split()
+    )
+
+
+# -- PDF/A ---------------------------------------------------------------------------------
+
+
+class _ArchivalInfo(pdfdoc.PDFInfo):
+    """The document information dictionary, with the fixed date and nothing XMP lacks."""
+
+    def __init__(self, info: DocumentInfo, creator: str) -> None:
+        super().__init__()
+        self._info = info
+        self._creator = creator
+
+    def format(self, document: Any) -> bytes:
+        info = self._info
+        date = pdfdoc.PDFString(_pdf_date(info.created_at))
+        entries = {
+            "Title": pdfdoc.PDFString(info.title),
+            "Author": pdfdoc.PDFString(info.author),
+            "Subject": pdfdoc.PDFString(info.subject),
+            "Keywords": pdfdoc.PDFString(", ".join(info.keywords)),
+            "Creator": pdfdoc.PDFString(self._creator),
+            "Producer": pdfdoc.PDFString(_PRODUCER),
+            "CreationDate": date,
+            "ModDate": date,
+        }
+        result: bytes = pdfdoc.PDFDictionary(entries).format(document)
+        return result
+
+
+_PRODUCER = "ReportLab PDF Library - www.reportlab.com"
+
+
+def _make_archival(canvas: Canvas, info: DocumentInfo) -> None:
+    """Give the canvas's document the pieces PDF/A-2b asks for that reportlab can express."""
+    document: Any = cast(Any, canvas)._doc
+    creator = f"fieldapp {__version__}"
+    document.info = _ArchivalInfo(info, creator)
+    # The id is derived from the input, so two renders of the same input are identical.
+    digest = hashlib.sha256(f"fieldapp report\n{info.identifier}".encode()).digest()[:16]
+    identifier = pdfdoc.PDFText(digest, enc="raw").format(pdfdoc.DummyDoc())
+    document._ID = b"\n[" + identifier + identifier + b"]\n"
+    catalog = document.Catalog
+    xmp = pdfdoc.XMP(creator=lambda _doc: _xmp_packet(info, creator))
+    catalog.Metadata = xmp
+    profile = pdfdoc.PDFStream(
+        dictionary=pdfdoc.PDFDictionary({"N": 3}),
+        content=_srgb_profile(),
+        filters=[pdfdoc.PDFZCompress],
+    )
+    intent = pdfdoc.PDFDictionary(
+        {
+            "Type": pdfdoc.PDFName("OutputIntent"),
+            "S": pdfdoc.PDFName("GTS_PDFA1"),
+            "OutputConditionIdentifier": pdfdoc.PDFString("sRGB"),
+            "Info": pdfdoc.PDFString("sRGB IEC61966-2.1"),
+            "DestOutputProfile": document.Reference(profile, "fieldappSRGBProfile"),
+        }
+    )
+    # The catalog writes only the keys it lists; OutputIntents is not among them by default.
+    catalog.OutputIntents = pdfdoc.PDFArray([intent])
+    catalog.__NoDefault__ = [*type(catalog).__NoDefault__, "OutputIntents"]
+
+
+def _pdf_date(moment: datetime) -> str:
+    text = moment.strftime("D:%Y%m%d%H%M%S")
+    offset = moment.utcoffset()
+    if offset is None:
+        return text
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    minutes = abs(minutes)
+    return f"{text}{sign}{minutes // 60:02d}'{minutes % 60:02d}'"
+
+
+def _xmp_date(moment: datetime) -> str:
+    return moment.replace(microsecond=0).isoformat()
+
+
+def _xmp_packet(info: DocumentInfo, creator: str) -> bytes:
+    def text(value: str) -> str:
+        return escape(value)
+
+    date = _xmp_date(info.created_at)
+    xml_lang = "nl-NL" if info.language == "nl" else "en-GB"
+    packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{text(info.title)}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{text(info.author)}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description><rdf:Alt>
+    <rdf:li xml:lang="x-default">{text(info.subject)}</rdf:li>
+   </rdf:Alt></dc:description>
+   <dc:language><rdf:Bag><rdf:li>{xml_lang}</rdf:li></rdf:Bag></dc:language>
+   <pdf:Producer>{text(_PRODUCER)}</pdf:Producer>
+   <pdf:Keywords>{text(", ".join(info.keywords))}</pdf:Keywords>
+   <xmp:CreatorTool>{text(creator)}</xmp:CreatorTool>
+   <xmp:CreateDate>{date}</xmp:CreateDate>
+   <xmp:ModifyDate>{date}</xmp:ModifyDate>
+   <xmp:MetadataDate>{date}</xmp:MetadataDate>
+   <pdfaid:part>2</pdfaid:part>
+   <pdfaid:conformance>B</pdfaid:conformance>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+    return packet.encode("utf-8")
+
+
+def _srgb_profile() -> bytes:
+    """LittleCMS's built-in sRGB profile, with its creation date fixed for repeatable output."""
+    profile = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    # Bytes 24-35 of an ICC header hold the creation date and time (six big-endian shorts).
+    profile[24:36] = bytes.fromhex("07ea00010001000000000000")  # 2026-01-01 00:00:00
+    return bytes(profile)

@@ -1,0 +1,329 @@
+"""Exports for policy analysts: one row per inspection, one column per question, CSV or XLSX.
+
+Column headers are the question names from the form (stable across languages and form
+versions, easy to use in R, Python or Power Query); values are what a reader sees: choice
+labels in the chosen language, numbers as numbers, dates as dates. A codebook (its own
+sheet, or file) gives every column's label, type, unit and choices. Each repeat gets its
+own sheet or file, joined on `inspection_id`.
+
+Privacy by default: questions that declare personal data (names, descriptions of people,
+locations of homes, pseudonyms) and the author are left out unless asked for, signatures
+are never exported, and photos appear as a count.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, Literal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
+
+from fieldapp.core.answers import session_from_document
+from fieldapp.core.engine import Field, FormEngine, FormSession
+from fieldapp.core.forms import QuestionType
+from fieldapp.core.world import Area, Venue
+from fieldapp.reports.files import write_atomically
+from fieldapp.reports.i18n import STATUS_LABELS, Language, local
+from fieldapp.reports.model import SummaryItem
+from fieldapp.reports.summary import area_of, latest_versions
+from fieldapp.reports.text import choice_label
+
+ExportFormat = Literal["csv", "xlsx"]
+Cell = str | int | float | datetime | date | time | None
+EngineLookup = Callable[[str, str], FormEngine]
+
+#: Columns every inspection row starts with.
+FIXED_COLUMNS = (
+    ("inspection_id", "Inspectie-id / inspection id"),
+    ("version_id", "Versie-id / version id"),
+    ("form_version", "Formulierversie / form version"),
+    ("status", "Status"),
+    ("started_at", "Begonnen op het apparaat / started on the device"),
+    ("finalized_at", "Afgerond op het apparaat / finalized on the device"),
+    ("venue_id", "Locatie-id / venue id"),
+    ("venue_name", "Locatie / venue"),
+    ("area_id", "Wijk-id / area id"),
+    ("area_name", "Wijk / area"),
+    ("outcomes", "Bevindingen (namen) / findings (names)"),
+    ("content_hash", "Inhoudshash / content hash (SHA-256)"),
+)
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    field: Field
+
+
+def export_inspections(
+    items: Iterable[SummaryItem],
+    engines: EngineLookup,
+    form_id: str,
+    output: Path,
+    *,
+    fmt: ExportFormat,
+    language: Language = "nl",
+    venues: Mapping[str, Venue] | None = None,
+    areas: Mapping[str, Area] | None = None,
+    include_personal_data: bool = False,
+    authors: Callable[[str], str] | None = None,
+) -> list[Path]:
+    """Write the inspections of `form_id` to `output` and return every file written.
+
+    For CSV, `output` names the main file; repeats and the codebook go beside it as
+    ``NAME.<repeat>.csv`` and ``NAME.codebook.csv``. `authors` turns a username into the
+    name reports may show (a pseudonym for testers); it is used only with personal data.
+    """
+    venues = venues or {}
+    areas = areas or {}
+    chosen = [item for item in latest_versions(items) if item.version.form_id == form_id]
+    chosen.sort(
+        key=lambda item: (item.version.started_at.replace(tzinfo=None), item.version.inspection_id)
+    )
+    compiled: dict[str, FormEngine] = {}
+    for item in chosen:
+        form_version = item.version.form_version
+        if form_version not in compiled:
+            compiled[form_version] = engines(form_id, form_version)
+    if not compiled:
+        raise ValueError(f"no inspections of form {form_id} to export")
+    # The newest form version decides the order; questions only older versions had follow.
+    newest = compiled[max(compiled, key=_version_key)]
+    main_columns, repeat_columns = _columns(newest, compiled.values(), include_personal_data)
+    fixed = [name for name, _ in FIXED_COLUMNS]
+    if include_personal_data:
+        fixed.append("author")
+    main_rows: list[list[Cell]] = []
+    repeat_rows: dict[str, list[list[Cell]]] = {name: [] for name in repeat_columns}
+    for item in chosen:
+        version = item.version
+        engine = compiled[version.form_version]
+        session = session_from_document(engine, version.document)
+        area = area_of(version, venues)
+        venue = venues.get(version.venue_id or "")
+        row: list[Cell] = [
+            version.inspection_id,
+            version.version_id,
+            version.form_version,
+            local(STATUS_LABELS[item.status], language),
+            _naive(version.started_at),
+            _naive(version.finalized_at),
+            version.venue_id or "",
+            venue.name if venue else "",
+            area,
+            areas[area].name if area in areas else "",
+            " ".join(version.outcomes),
+            version.content_hash,
+        ]
+        if include_personal_data:
+            row.append(authors(version.author) if authors else version.author)
+        row.extend(
+            _cell(session, engine, column.name, None, language, venues) for column in main_columns
+        )
+        main_rows.append(row)
+        for repeat, columns in repeat_columns.items():
+            for number, row_id in enumerate(session.rows.get(repeat, []), start=1):
+                cells: list[Cell] = [version.inspection_id, number, row_id]
+                cells.extend(
+                    _cell(session, engine, c.name, row_id, language, venues) for c in columns
+                )
+                repeat_rows[repeat].append(cells)
+    headers = {"inspections": [*fixed, *(c.name for c in main_columns)]}
+    for repeat, columns in repeat_columns.items():
+        headers[repeat] = ["inspection_id", "row_number", "row_id", *(c.name for c in columns)]
+    codebook = _codebook(main_columns, repeat_columns, language, include_personal_data)
+    sheets: dict[str, tuple[list[str], list[list[Cell]]]] = {
+        "inspections": (headers["inspections"], main_rows),
+        **{repeat: (headers[repeat], repeat_rows[repeat]) for repeat in repeat_columns},
+        "codebook": (
+            ["sheet", "column", "label", "type", "unit", "choices", "personal_data"],
+            codebook,
+        ),
+    }
+    if fmt == "xlsx":
+        return [_write_xlsx(output, sheets)]
+    return _write_csv(output, sheets)
+
+
+def _version_key(version: str) -> tuple[int | str, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"[.\-_]", version))
+
+
+def _exported(field_: Field, include_personal_data: bool) -> bool:
+    if not field_.holds_answer or field_.kind is QuestionType.SIGNATURE:
+        return False
+    return include_personal_data or field_.question.personal_data is None
+
+
+def _columns(
+    newest: FormEngine, engines: Iterable[FormEngine], include_personal_data: bool
+) -> tuple[list[Column], dict[str, list[Column]]]:
+    main: dict[str, Column] = {}
+    repeats: dict[str, dict[str, Column]] = {}
+    for engine in [newest, *engines]:
+        for question, _parents in engine.definition.walk():
+            field_ = engine.fields[question.name]
+            if field_.kind is QuestionType.REPEAT:
+                repeats.setdefault(question.name, {})
+                continue
+            if not _exported(field_, include_personal_data):
+                continue
+            target = main if field_.repeat is None else repeats.setdefault(field_.repeat, {})
+            target.setdefault(question.name, Column(question.name, field_))
+    return list(main.values()), {name: list(cols.values()) for name, cols in repeats.items()}
+
+
+def _naive(moment: datetime) -> datetime:
+    # Spreadsheets have no time zones; an aware time is written as its UTC wall clock.
+    offset = moment.utcoffset()
+    return moment if offset is None else (moment - offset).replace(tzinfo=None)
+
+
+def _cell(
+    session: FormSession,
+    engine: FormEngine,
+    name: str,
+    row: str | None,
+    language: Language,
+    venues: Mapping[str, Venue],
+) -> Cell:
+    field_ = engine.fields.get(name)
+    if field_ is None or not session.is_relevant(name, row):
+        return None
+    value = session.value(name, row)
+    if isinstance(value, str) and value == "":
+        return None
+    kind = field_.kind
+    if kind is QuestionType.SELECT_ONE and isinstance(value, str):
+        return choice_label(field_, value, language)
+    if kind is QuestionType.SELECT_MULTIPLE and isinstance(value, tuple):
+        return "; ".join(choice_label(field_, item, language) for item in value)
+    if kind is QuestionType.IMAGE and isinstance(value, tuple):
+        return len(value)
+    if kind is QuestionType.VENUE and isinstance(value, str):
+        venue = venues.get(value)
+        return venue.name if venue is not None else value
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return _naive(value)
+    if isinstance(value, date | time | int | float | str):
+        return value
+    return " ".join(str(part) for part in value)
+
+
+def _codebook(
+    main: Sequence[Column],
+    repeats: Mapping[str, Sequence[Column]],
+    language: Language,
+    include_personal_data: bool,
+) -> list[list[Cell]]:
+    rows: list[list[Cell]] = [
+        ["inspections", name, label, "text", "", "", ""] for name, label in FIXED_COLUMNS
+    ]
+    if include_personal_data:
+        rows.append(
+            [
+                "inspections",
+                "author",
+                "Auteur of pseudoniem / author or pseudonym",
+                "text",
+                "",
+                "",
+                "name",
+            ]
+        )
+    for repeat, columns in repeat_columns_with_main(main, repeats):
+        for column in columns:
+            field_ = column.field
+            question = field_.question
+            kind = "calculated" if field_.calculation is not None else field_.kind.value
+            if field_.kind is QuestionType.IMAGE:
+                kind = "photo count"
+            choices = "; ".join(
+                f"{choice.name}={local(choice.label, language, choice.name)}"
+                for choice in field_.choices or ()
+            )
+            personal = question.personal_data.category.value if question.personal_data else ""
+            rows.append(
+                [
+                    repeat,
+                    column.name,
+                    local(question.label, language, column.name),
+                    kind,
+                    local(question.unit, language),
+                    choices,
+                    personal,
+                ]
+            )
+    return rows
+
+
+def repeat_columns_with_main(
+    main: Sequence[Column], repeats: Mapping[str, Sequence[Column]]
+) -> list[tuple[str, Sequence[Column]]]:
+    return [("inspections", main), *repeats.items()]
+
+
+def _text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime | date | time):
+        return cell.isoformat()
+    return str(cell)
+
+
+def _write_csv(
+    output: Path, sheets: Mapping[str, tuple[list[str], list[list[Cell]]]]
+) -> list[Path]:
+    written: list[Path] = []
+    stem = output.with_suffix("") if output.suffix == ".csv" else output
+    for sheet, (header, rows) in sheets.items():
+        path = output if sheet == "inspections" else stem.with_name(f"{stem.name}.{sheet}.csv")
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows([_text(cell) for cell in row] for row in rows)
+        write_atomically(path, buffer.getvalue().encode("utf-8"))
+        written.append(path)
+    return written
+
+
+def _write_xlsx(output: Path, sheets: Mapping[str, tuple[list[str], list[list[Cell]]]]) -> Path:
+    workbook = Workbook(write_only=True)
+    for sheet, (header, rows) in sheets.items():
+        worksheet = workbook.create_sheet(title=sheet[:31])
+        worksheet.freeze_panes = "A2"
+        for index, name in enumerate(header, start=1):
+            worksheet.column_dimensions[get_column_letter(index)].width = min(
+                max(len(name) + 2, 12), 40
+            )
+        worksheet.append(header)
+        for row in rows:
+            worksheet.append([_xlsx_cell(worksheet, cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_atomically(output, buffer.getvalue())
+    return output
+
+
+def _xlsx_cell(worksheet: Any, cell: Cell) -> Any:
+    if not isinstance(cell, str):
+        return cell
+    # Spreadsheet XML refuses control characters, and an answer starting with "=" must stay
+    # text, never become a formula that runs when the analyst opens the file.
+    cleaned = _ILLEGAL.sub("", cell)
+    if not cleaned.startswith("="):
+        return cleaned
+    text_cell = WriteOnlyCell(worksheet, value=cleaned)
+    text_cell.data_type = "s"
+    return text_cell

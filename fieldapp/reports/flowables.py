@@ -1,0 +1,446 @@
+"""The building blocks reports are laid out with: paragraphs, tables, the findings box, photos.
+
+Every text goes through `para`, which handles right-to-left text; every table may split
+inside a row, so a very long answer runs on to the next page instead of stopping the
+layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PIL import Image as PILImage
+from PIL import ImageOps, UnidentifiedImageError
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from fieldapp.core.forms import Outcome, Severity
+from fieldapp.reports.document import (
+    CONTENT_WIDTH,
+    HEADER_FILL,
+    MUTED,
+    RULE,
+    ZEBRA_FILL,
+    ReportStyles,
+)
+from fieldapp.reports.i18n import SEVERITY_LABELS, Language, local, phrase
+from fieldapp.reports.model import AttachmentSource
+from fieldapp.reports.text import base_is_rtl, has_rtl, markup, shape_rtl, visual_order
+
+#: Sober colours per severity, dark enough for white text and for black-and-white print;
+#: the severity is always written out too, so colour is never the only signal.
+SEVERITY_COLOURS: dict[Severity, colors.Color] = {
+    Severity.INFO: colors.HexColor("#5f6b76"),
+    Severity.ATTENTION: colors.HexColor("#1f4e79"),
+    Severity.VIOLATION: colors.HexColor("#a35200"),
+    Severity.SERIOUS: colors.HexColor("#a4262c"),
+    Severity.IMMEDIATE_CLOSURE: colors.HexColor("#6b0f14"),
+}
+CALM = colors.HexColor("#2e6b3f")
+
+
+def para(text: str, style: ParagraphStyle) -> Flowable:
+    """A paragraph of plain text (not markup); right-to-left text is shaped and reordered."""
+    if has_rtl(text):
+        return BidiParagraph(text, style)
+    return Paragraph(markup(text), style)
+
+
+def rich(markup_text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of trusted reportlab markup made by the report itself (never answers)."""
+    return Paragraph(markup_text, style)
+
+
+class BidiParagraph(Flowable):
+    """Text with Arabic or Hebrew in it: broken into lines first, then each line reordered.
+
+    The Unicode bidi algorithm works per line, so lines are found in logical order (with
+    the letters already in their joined forms, whose widths are those drawn) and each is
+    then put in visual order. A paragraph that starts right-to-left is set flush right.
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text = text.replace("\r\n", "\n")
+        self.style = style
+        self._inner: Paragraph | None = None
+
+    def _build(self, width: float) -> Paragraph:
+        rtl = base_is_rtl(self.text)
+        shaped = shape_rtl(self.text)
+        lines: list[str] = []
+        for paragraph in shaped.split("\n"):
+            found = simpleSplit(paragraph, self.style.fontName, self.style.fontSize, width)
+            lines.extend(found or [""])
+        style = self.style
+        if rtl:
+            style = ParagraphStyle(f"{style.name}-rtl", parent=style, alignment=TA_RIGHT)
+        visual = [markup(visual_order(line, rtl)) for line in lines]
+        return Paragraph("<br/>".join(visual), style)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._inner = self._build(availWidth)
+        return self._inner.wrap(availWidth, availHeight)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        inner = self._inner or self._build(availWidth)
+        return list(inner.split(availWidth, availHeight))
+
+    def draw(self) -> None:
+        assert self._inner is not None
+        self._inner.drawOn(self.canv, 0, 0)
+
+
+def table_style(styles: ReportStyles, commands: Sequence[Any]) -> TableStyle:
+    """Table commands with our font for plain-text cells.
+
+    reportlab's default cell font is Helvetica, which is never embedded; even an empty
+    string cell would pull it into the PDF.
+    """
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), styles.fonts.regular), *commands])
+
+
+def key_value_table(
+    rows: Sequence[tuple[str, str | Flowable]],
+    styles: ReportStyles,
+    label_width: float = 0.36,
+    width: float = CONTENT_WIDTH,
+) -> Table:
+    """Label and value per line, the way answers and header facts are shown."""
+    data = [
+        [
+            para(label, styles.label),
+            value if isinstance(value, Flowable) else para(value, styles.cell),
+        ]
+        for label, value in rows
+    ]
+    table = Table(
+        data,
+        colWidths=[width * label_width, width * (1 - label_width)],
+        hAlign="LEFT",
+        splitInRow=1,
+    )
+    table.setStyle(
+        table_style(
+            styles,
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ],
+        )
+    )
+    return table
+
+
+def grid_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str | Flowable]],
+    styles: ReportStyles,
+    widths: Sequence[float],
+    right_aligned: Sequence[int] = (),
+    total_row: bool = False,
+) -> Table:
+    """A table with a header row repeated on every page and light banding."""
+    header_cells: list[Flowable] = [
+        para(text, styles.header_cell_right if index in right_aligned else styles.header_cell)
+        for index, text in enumerate(header)
+    ]
+    body: list[list[Flowable]] = []
+    for row in rows:
+        cells: list[Flowable] = []
+        for index, cell in enumerate(row):
+            if isinstance(cell, Flowable):
+                cells.append(cell)
+            else:
+                style = styles.cell_right if index in right_aligned else styles.cell
+                cells.append(para(cell, style))
+        body.append(cells)
+    scale = CONTENT_WIDTH / sum(widths) if sum(widths) > CONTENT_WIDTH else 1.0
+    table = Table(
+        [header_cells, *body],
+        colWidths=[width * scale for width in widths],
+        repeatRows=1,
+        hAlign="LEFT",
+        splitInRow=1,
+    )
+    commands: list[Any] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for index in range(2, len(body) + 1, 2):
+        commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA_FILL))
+    if total_row and body:
+        commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.6, RULE))
+    table.setStyle(table_style(styles, commands))
+    return table
+
+
+def outcome_box(
+    outcomes: Sequence[Outcome],
+    styles: ReportStyles,
+    language: Language,
+    title: str | None = None,
+) -> Flowable:
+    """The findings, most severe first, each with its severity written and coloured."""
+    title_text = title or phrase("outcomes", language)
+    rows: list[list[Flowable]] = []
+    commands: list[Any] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BOX", (0, 0), (-1, -1), 0.8, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("SPAN", (0, 0), (-1, 0)),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+    ]
+    rows.append([para(title_text, styles.cell_bold), Spacer(0, 0)])
+    if not outcomes:
+        rows.append([para(phrase("no_outcomes", language), styles.cell), Spacer(0, 0)])
+        commands.append(("SPAN", (0, 1), (-1, 1)))
+        commands.append(("LINEBEFORE", (0, 1), (0, 1), 3, CALM))
+    for index, outcome in enumerate(outcomes, start=1):
+        severity = Severity(outcome.severity)
+        badge = para(local(SEVERITY_LABELS[severity], language), styles.badge)
+        parts: list[Flowable] = [para(local(outcome.label, language), styles.cell_bold)]
+        if outcome.explanation:
+            parts.append(para(local(outcome.explanation, language), styles.note))
+        rows.append([badge, parts])  # type: ignore[list-item]
+        commands.append(("BACKGROUND", (0, index), (0, index), SEVERITY_COLOURS[severity]))
+        commands.append(("LINEBELOW", (0, index), (-1, index), 0.25, RULE))
+    table = Table(rows, colWidths=[32 * mm, CONTENT_WIDTH - 32 * mm], hAlign="LEFT", splitInRow=1)
+    table.setStyle(table_style(styles, commands))
+    return table
+
+
+# -- photos --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A photo or signature to show: its hash, where it belongs, and its caption."""
+
+    sha256: str
+    caption: str
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedImage:
+    data: bytes
+    width: int
+    height: int
+
+
+class ImageProblem(Exception):
+    """An attachment that cannot be shown; the message is for the reader."""
+
+
+def prepare_image(raw: bytes, longest_side: int, *, line_art: bool = False) -> PreparedImage:
+    """A photo made fit for a report: upright, RGB on white, scaled down, metadata removed.
+
+    Camera photos carry EXIF (often the GPS position and the device) and may be 12
+    megapixels; a report needs neither. Re-encoding strips all metadata, and flattening onto
+    white avoids transparency, which PDF/A-1 forbids and printers mishandle. Signatures are
+    line art and stay lossless (PNG).
+    """
+    try:
+        with PILImage.open(io.BytesIO(raw)) as opened:
+            if _usable_as_is(opened, longest_side, line_art):
+                return PreparedImage(raw, opened.width, opened.height)
+            if opened.format == "JPEG":
+                # Let the decoder skip detail we would throw away: far faster on big photos.
+                opened.draft("RGB", (longest_side, longest_side))
+            image = ImageOps.exif_transpose(opened)
+            if image.mode in ("RGBA", "LA", "P", "PA"):
+                rgba = image.convert("RGBA")
+                flat = PILImage.new("RGB", rgba.size, (255, 255, 255))
+                flat.paste(rgba, mask=rgba.getchannel("A"))
+                image = flat
+            elif image.mode != "RGB":
+                image = image.convert("RGB")
+            image.thumbnail((longest_side, longest_side), PILImage.Resampling.BICUBIC)
+            out = io.BytesIO()
+            if line_art:
+                image.save(out, format="PNG", optimize=False)
+            else:
+                image.save(out, format="JPEG", quality=85, optimize=False, progressive=False)
+            return PreparedImage(out.getvalue(), image.width, image.height)
+    except (UnidentifiedImageError, OSError, ValueError) as error:
+        raise ImageProblem(str(error)) from error
+
+
+#: JPEG markers that carry metadata (EXIF with GPS and device, XMP, comments, Photoshop).
+_METADATA_KEYS = frozenset({"exif", "xmp", "photoshop", "comment", "adobe", "adobe_transform"})
+
+
+def _usable_as_is(image: PILImage.Image, longest_side: int, line_art: bool) -> bool:
+    """A plain RGB JPEG without metadata, already about the printed size, is embedded as is.
+
+    Re-encoding it would cost time and quality for nothing; up to 1.5 times the target
+    size is kept, as it only sharpens zooming.
+    """
+    if line_art or image.format != "JPEG" or image.mode != "RGB":
+        return False
+    if _METADATA_KEYS & set(image.info):
+        return False
+    return max(image.size) <= longest_side * 1.5
+
+
+def load_image(
+    source: AttachmentSource,
+    sha256: str,
+    longest_side: int,
+    language: Language,
+    *,
+    line_art: bool = False,
+) -> tuple[PreparedImage | None, str]:
+    """The image by its hash, or None with the reason it cannot be shown."""
+    try:
+        raw = source(sha256)
+    except (KeyError, OSError, FileNotFoundError):
+        return None, phrase("photo_missing", language)
+    note = ""
+    if hashlib.sha256(raw).hexdigest() != sha256:
+        note = phrase("photo_hash_mismatch", language)
+    try:
+        return prepare_image(raw, longest_side, line_art=line_art), note
+    except ImageProblem:
+        return None, phrase("photo_unreadable", language)
+
+
+class _Placeholder(Flowable):
+    """A grey frame where a photo should be, saying why it is not there."""
+
+    def __init__(self, width: float, height: float, text: str, styles: ReportStyles) -> None:
+        super().__init__()
+        self.width = width
+        self.height = height
+        self.text = text
+        self.styles = styles
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas: Canvas = self.canv
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setDash(2, 2)
+        canvas.rect(0, 0, self.width, self.height)
+        canvas.restoreState()
+        inner = Paragraph(markup(self.text), self.styles.caption)
+        _, height = inner.wrap(self.width - 8, self.height)
+        inner.drawOn(canvas, 4, (self.height - height) / 2)
+
+
+def figure_flowable(
+    figure: Figure,
+    source: AttachmentSource,
+    styles: ReportStyles,
+    language: Language,
+    box: tuple[float, float],
+    *,
+    line_art: bool = False,
+) -> list[Flowable]:
+    """One photo scaled to fit `box` (width, height), with its caption and hash below."""
+    box_width, box_height = box
+    # 200 dpi at the printed size: sharp on paper and when zoomed on screen, while a
+    # 12-megapixel photo shrinks to a few hundred kilobytes.
+    longest = int(max(box_width, box_height) / 72 * 200)
+    prepared, note = load_image(source, figure.sha256, longest, language, line_art=line_art)
+    picture: Flowable
+    if prepared is None:
+        picture = _Placeholder(box_width, min(box_height, 30 * mm), note, styles)
+        note = ""
+    else:
+        scale = min(box_width / prepared.width, box_height / prepared.height)
+        picture = Image(
+            io.BytesIO(prepared.data),
+            width=prepared.width * scale,
+            height=prepared.height * scale,
+            hAlign="LEFT",
+        )
+    caption = figure.caption
+    caption_parts = [caption, f"SHA-256 {figure.sha256[:16]}…"]
+    if note:
+        caption_parts.append(note)
+    return [
+        picture,
+        Spacer(0, 1.5 * mm),
+        para(" · ".join(part for part in caption_parts if part), styles.caption),
+    ]
+
+
+def photo_grid(
+    figures: Sequence[Figure],
+    source: AttachmentSource,
+    styles: ReportStyles,
+    language: Language,
+    columns: int = 2,
+) -> list[Flowable]:
+    """Photos two by two, each kept with its caption; rows flow across pages."""
+    gap = 6 * mm
+    cell_width = (CONTENT_WIDTH - gap * (columns - 1)) / columns
+    box = (cell_width, 62 * mm)
+    flowables: list[Flowable] = []
+    for start in range(0, len(figures), columns):
+        chunk = figures[start : start + columns]
+        cells: list[list[Flowable] | str] = [
+            figure_flowable(figure, source, styles, language, box) for figure in chunk
+        ]
+        cells.extend("" for _ in range(columns - len(chunk)))
+        widths: list[float] = []
+        row: list[list[Flowable] | str] = []
+        for index, cell in enumerate(cells):
+            row.append(cell)
+            widths.append(cell_width)
+            if index < columns - 1:
+                row.append("")
+                widths.append(gap)
+        table = Table([row], colWidths=widths, hAlign="LEFT")
+        table.setStyle(
+            table_style(
+                styles,
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * mm),
+                ],
+            )
+        )
+        flowables.append(table)
+    return flowables
+
+
+def signature_flowable(
+    figure: Figure, source: AttachmentSource, styles: ReportStyles, language: Language
+) -> Flowable:
+    parts = figure_flowable(figure, source, styles, language, (70 * mm, 28 * mm), line_art=True)
+    return KeepTogether(parts)
+
+
+def muted_rule() -> Flowable:
+    from reportlab.platypus.flowables import HRFlowable
+
+    return HRFlowable(width="100%", thickness=0.5, color=MUTED, spaceBefore=2, spaceAfter=6)

@@ -1,0 +1,196 @@
+"""What a report is made from: domain objects gathered by whoever holds them.
+
+The device's local store and the central store both fill in these records, so the reports
+never know where the data lives. A door-test record may only name a tester by pseudonym:
+`ReportInspection` refuses anything else, because such reports may be made public.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from functools import cached_property
+
+from fieldapp.core.answers import session_from_document
+from fieldapp.core.engine import FormEngine, FormSession
+from fieldapp.core.forms import Outcome, Severity
+from fieldapp.core.inspection import InspectionStatus, InspectionVersion
+from fieldapp.core.world import Area, Role, User, Venue
+
+#: The plain bytes of a photo or signature by its SHA-256; raises KeyError or OSError
+#: when this store does not hold it (yet).
+AttachmentSource = Callable[[str], bytes]
+
+
+def no_attachments(sha256: str) -> bytes:
+    """An `AttachmentSource` for a store that holds no attachment bytes."""
+    raise KeyError(sha256)
+
+
+class ReviewAction(StrEnum):
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    CORRECTED = "corrected"
+    APPROVED = "approved"
+    COMMENTED = "commented"
+
+
+REVIEW_ACTION_LABELS: Mapping[ReviewAction, Mapping[str, str]] = {
+    ReviewAction.SUBMITTED: {"nl": "Ingediend", "en": "Submitted"},
+    ReviewAction.RETURNED: {"nl": "Teruggestuurd voor correctie", "en": "Returned for correction"},
+    ReviewAction.CORRECTED: {
+        "nl": "Gecorrigeerd en opnieuw ingediend",
+        "en": "Corrected and resubmitted",
+    },
+    ReviewAction.APPROVED: {"nl": "Goedgekeurd", "en": "Approved"},
+    ReviewAction.COMMENTED: {"nl": "Opmerking", "en": "Comment"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionComment:
+    """A supervisor's comment on one question (and repeat row) of a returned version."""
+
+    question: str
+    text: str
+    row: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewEntry:
+    """One step of the review: who did what to which version, and when (server time)."""
+
+    at: datetime
+    actor: str
+    action: ReviewAction
+    version_id: str
+    comment: str = ""
+    question_comments: tuple[QuestionComment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierInspection:
+    """An earlier inspection of the same venue, for the reader's context."""
+
+    inspection_id: str
+    started_at: datetime
+    status: InspectionStatus
+    #: Names of its outcomes, as recorded.
+    outcomes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """Who a report names as having filled in the form."""
+
+    name: str
+    is_pseudonym: bool = False
+
+    @classmethod
+    def of(cls, user: User) -> Author:
+        """A user as reports may show them: a mystery guest only by pseudonym."""
+        return cls(user.public_name, user.pseudonym is not None)
+
+
+def is_door_test(engine: FormEngine) -> bool:
+    """Forms filled in by mystery guests: their reports may be made public."""
+    return Role.MYSTERY_GUEST.value in engine.definition.roles
+
+
+@dataclass(frozen=True)
+class ReportInspection:
+    """One inspection version with everything a report about it shows."""
+
+    version: InspectionVersion
+    engine: FormEngine
+    status: InspectionStatus
+    author: Author
+    venue: Venue | None = None
+    area: Area | None = None
+    attachments: AttachmentSource = no_attachments
+    reviews: tuple[ReviewEntry, ...] = ()
+    earlier: tuple[EarlierInspection, ...] = ()
+    #: For venue questions inside the answers (a patrol's coffeeshop observation).
+    venues: Mapping[str, Venue] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        version, engine = self.version, self.engine
+        if (version.form_id, version.form_version) != (engine.form_id, engine.version):
+            raise ValueError(
+                f"version {version.version_id} is {version.form_id} {version.form_version}, "
+                f"the engine is {engine.form_id} {engine.version}"
+            )
+        if is_door_test(engine) and not self.author.is_pseudonym:
+            raise ValueError("a door-test report names its tester by pseudonym only")
+
+    @cached_property
+    def session(self) -> FormSession:
+        """The answers as the engine sees them: relevance, calculations and outcomes."""
+        return session_from_document(self.engine, self.version.document)
+
+    @property
+    def confidential_author(self) -> bool:
+        """A tester: no real name and no signature may appear."""
+        return self.author.is_pseudonym or is_door_test(self.engine)
+
+    def outcomes(self) -> list[Outcome]:
+        """Active outcomes, most severe first, recomputed with the version's own form."""
+        return self.session.outcomes()
+
+    def recorded_outcomes_differ(self) -> bool:
+        return {o.name for o in self.outcomes()} != set(self.version.outcomes)
+
+    def latest_review_time(self) -> datetime | None:
+        return max((entry.at for entry in self.reviews), default=None)
+
+    def as_of(self) -> datetime:
+        """The moment the report describes: the last review, else the finalization."""
+        latest = self.latest_review_time()
+        finalized = self.version.finalized_at
+        if latest is None:
+            return finalized
+        return max(latest.replace(tzinfo=None), finalized.replace(tzinfo=None))
+
+
+@dataclass(frozen=True)
+class ReportDoorTest:
+    """The two visits of one paired door test; either may not have arrived yet."""
+
+    test_id: str
+    test: ReportInspection | None
+    control: ReportInspection | None
+    venue: Venue | None = None
+
+    def __post_init__(self) -> None:
+        for visit in (self.test, self.control):
+            if visit is not None and not is_door_test(visit.engine):
+                raise ValueError(f"{visit.version.version_id} is not a door-test visit")
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryItem:
+    """One inspection (its latest version) for the period summary and the exports."""
+
+    version: InspectionVersion
+    status: InspectionStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A range of days, both ends included."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("a period ends on or after its start")
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def severity_of(outcome: Outcome) -> Severity:
+    return Severity(outcome.severity)

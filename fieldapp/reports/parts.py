@@ -1,0 +1,278 @@
+"""Parts several reports share: the letterhead, the facts of an inspection, the answers by
+section, earlier inspections and the review history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
+
+from fieldapp.core.forms import QuestionType
+from fieldapp.core.world import Area, Venue
+from fieldapp.reports.answered import (
+    AnswerLine,
+    FigureBlock,
+    RepeatBlock,
+    Section,
+    Subheading,
+)
+from fieldapp.reports.document import ACCENT, CONTENT_WIDTH, ReportStyles
+from fieldapp.reports.flowables import (
+    grid_table,
+    key_value_table,
+    para,
+    photo_grid,
+    signature_flowable,
+    table_style,
+)
+from fieldapp.reports.i18n import STATUS_LABELS, Language, local, phrase
+from fieldapp.reports.model import REVIEW_ACTION_LABELS, AttachmentSource, ReportInspection
+from fieldapp.reports.text import format_datetime, format_short_datetime
+
+#: A repeat with more answered columns than this is shown as one small table per row.
+MAX_GRID_COLUMNS = 5
+
+
+def letterhead(
+    kind: str, title: str, subtitle: str, styles: ReportStyles, language: Language
+) -> list[Flowable]:
+    """Municipality and report kind, a rule, the title and a subtitle."""
+    top = Table(
+        [[para(phrase("municipality", language), styles.municipality), para(kind, styles.kind)]],
+        colWidths=[CONTENT_WIDTH * 0.6, CONTENT_WIDTH * 0.4],
+        hAlign="LEFT",
+    )
+    top.setStyle(
+        table_style(
+            styles,
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LINEBELOW", (0, 0), (-1, 0), 1.2, ACCENT),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ],
+        )
+    )
+    parts: list[Flowable] = [top, Spacer(0, 5 * mm), para(title, styles.title)]
+    if subtitle:
+        parts.append(para(subtitle, styles.subtitle))
+    return parts
+
+
+def place_text(venue: Venue | None, area: Area | None, language: Language) -> tuple[str, str]:
+    """A venue as name and address (with permit), or an area with its district."""
+    if venue is not None:
+        text = f"{venue.name}\n{venue.address}"
+        if venue.permit_number:
+            text += f"\n{phrase('permit', language)}: {venue.permit_number}"
+        return phrase("venue", language), text
+    if area is not None:
+        return phrase(
+            "area", language
+        ), f"{area.name} ({phrase('district', language)} {area.district})"
+    return phrase("venue", language), "–"
+
+
+def time_span(inspection: ReportInspection) -> tuple[datetime, datetime | None]:
+    """When it happened by the form's own answers: the first and last date-time outside repeats.
+
+    Every checklist asks its own start and end (inspection, shift, arrival and leaving);
+    the device clocks of the version are the fallback.
+    """
+    session = inspection.session
+    moments = [
+        value
+        for name, field_ in inspection.engine.fields.items()
+        if field_.kind is QuestionType.DATETIME
+        and field_.repeat is None
+        and isinstance(value := session.value(name), datetime)
+    ]
+    if not moments:
+        return inspection.version.started_at, inspection.version.finalized_at
+    start, end = moments[0], moments[-1]
+    return start, (end if end != start else None)
+
+
+def span_text(start: datetime, end: datetime | None, language: Language) -> str:
+    text = format_datetime(start, language)
+    if end is not None:
+        same_day = end.date() == start.date()
+        text += f" – {end.strftime('%H:%M') if same_day else format_datetime(end, language)}"
+    return text
+
+
+def facts_table(inspection: ReportInspection, styles: ReportStyles, language: Language) -> Flowable:
+    """The header facts of an inspection version."""
+    version = inspection.version
+    place_label, place = place_text(inspection.venue, inspection.area, language)
+    start, end = time_span(inspection)
+    person = phrase("tester" if inspection.confidential_author else "officer", language)
+    rows: list[tuple[str, str | Flowable]] = [
+        (place_label, place),
+        (phrase("date_time", language), span_text(start, end, language)),
+        (person, inspection.author.name),
+        (phrase("status", language), local(STATUS_LABELS[inspection.status], language)),
+        (phrase("as_of", language), format_datetime(inspection.as_of(), language)),
+        (phrase("inspection_id", language), para(version.inspection_id, styles.mono)),
+        (phrase("version_id", language), para(version.version_id, styles.mono)),
+    ]
+    if version.base_version_id:
+        rows.append((phrase("base_version", language), para(version.base_version_id, styles.mono)))
+    return key_value_table(rows, styles, label_width=0.28)
+
+
+def section_flowables(
+    sections: Sequence[Section],
+    source: AttachmentSource,
+    styles: ReportStyles,
+    language: Language,
+) -> list[Flowable]:
+    story: list[Flowable] = []
+    for section in sections:
+        story.append(CondPageBreak(30 * mm))
+        story.append(para(section.label, styles.h1))
+        story.extend(blocks_flowables(section, source, styles, language))
+    return story
+
+
+def blocks_flowables(
+    section: Section, source: AttachmentSource, styles: ReportStyles, language: Language
+) -> list[Flowable]:
+    story: list[Flowable] = []
+    pending: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        if pending:
+            story.append(key_value_table(list(pending), styles))
+            pending.clear()
+
+    for block in section.blocks:
+        if isinstance(block, AnswerLine) and not block.long:
+            pending.append((block.label, block.text))
+            continue
+        flush()
+        if isinstance(block, AnswerLine):
+            story.append(Spacer(0, 2 * mm))
+            story.append(para(block.label, styles.label))
+            for paragraph in block.text.split("\n\n"):
+                story.append(para(paragraph, styles.body))
+        elif isinstance(block, Subheading):
+            story.append(para(block.label, styles.h2))
+        elif isinstance(block, FigureBlock):
+            story.append(Spacer(0, 2 * mm))
+            if block.signature:
+                story.extend(signature_flowable(f, source, styles, language) for f in block.figures)
+            else:
+                story.extend(photo_grid(block.figures, source, styles, language))
+        else:
+            story.extend(repeat_flowables(block, source, styles, language))
+    flush()
+    return story
+
+
+def repeat_flowables(
+    block: RepeatBlock, source: AttachmentSource, styles: ReportStyles, language: Language
+) -> list[Flowable]:
+    story: list[Flowable] = []
+    if block.label:
+        story.append(para(block.label, styles.h2))
+    if len(block.columns) <= MAX_GRID_COLUMNS:
+        header = ["#", *(label for _, label in block.columns)]
+        widths = [8 * mm, *_column_widths(block, CONTENT_WIDTH - 8 * mm)]
+        story.append(grid_table(header, block.rows, styles, widths))
+    else:
+        for cells in block.rows:
+            rows = [
+                (label, text)
+                for (_, label), text in zip(block.columns, cells[1:], strict=True)
+                if text
+            ]
+            title = para(f"{phrase('row', language)} {cells[0]}", styles.cell_bold)
+            story.append(KeepTogether([Spacer(0, 2 * mm), title, key_value_table(rows, styles)]))
+    if block.figures:
+        story.append(Spacer(0, 3 * mm))
+        story.extend(photo_grid(block.figures, source, styles, language))
+    return story
+
+
+def _column_widths(block: RepeatBlock, width: float) -> list[float]:
+    """Share the width by how much each column holds, within limits, so no column starves."""
+    weights: list[float] = []
+    for index, (_, label) in enumerate(block.columns, start=1):
+        lengths = [len(row[index]) for row in block.rows[:200]]
+        average = sum(lengths) / len(lengths) if lengths else 0
+        weights.append(min(max(average, len(label) / 2, 6), 60))
+    total = sum(weights) or 1
+    return [width * weight / total for weight in weights]
+
+
+def review_history(
+    inspection: ReportInspection, styles: ReportStyles, language: Language
+) -> list[Flowable]:
+    """Who reviewed what and when, with comments per question."""
+    story: list[Flowable] = [
+        CondPageBreak(40 * mm),
+        para(phrase("review_history", language), styles.h1),
+    ]
+    if not inspection.reviews:
+        story.append(para(phrase("no_reviews", language), styles.note))
+        return story
+    labels = {
+        name: local(f.question.label, language, name)
+        for name, f in inspection.engine.fields.items()
+    }
+    rows: list[list[str | Flowable]] = []
+    for entry in sorted(inspection.reviews, key=lambda e: e.at):
+        comments = [entry.comment] if entry.comment else []
+        for item in entry.question_comments:
+            question = labels.get(item.question, item.question)
+            comments.append(f"{phrase('at_question', language, question=question)}: {item.text}")
+        rows.append(
+            [
+                format_short_datetime(entry.at),
+                entry.actor,
+                REVIEW_ACTION_LABELS[entry.action][language],
+                para(entry.version_id[:8], styles.mono),
+                "\n".join(comments),
+            ]
+        )
+    header = [
+        phrase("date", language),
+        phrase("who", language),
+        phrase("action", language),
+        phrase("version", language).capitalize(),
+        phrase("comment", language),
+    ]
+    widths = [33 * mm, 31 * mm, 31 * mm, 18 * mm, CONTENT_WIDTH - 113 * mm]
+    story.append(grid_table(header, rows, styles, widths))
+    return story
+
+
+def earlier_inspections(
+    inspection: ReportInspection, styles: ReportStyles, language: Language
+) -> list[Flowable]:
+    if inspection.venue is None:
+        return []
+    story: list[Flowable] = [para(phrase("earlier", language), styles.h2)]
+    if not inspection.earlier:
+        story.append(para(phrase("no_earlier", language), styles.note))
+        return story
+    outcome_labels = {
+        o.name: local(o.label, language, o.name) for o in inspection.engine.definition.outcomes
+    }
+    rows = [
+        [
+            format_short_datetime(item.started_at),
+            local(STATUS_LABELS[item.status], language),
+            "; ".join(outcome_labels.get(name, name) for name in item.outcomes)
+            or phrase("none", language),
+        ]
+        for item in sorted(inspection.earlier, key=lambda e: e.started_at, reverse=True)
+    ]
+    header = [phrase("date", language), phrase("status", language), phrase("findings", language)]
+    story.append(grid_table(header, rows, styles, [33 * mm, 40 * mm, CONTENT_WIDTH - 73 * mm]))
+    return story

@@ -1,0 +1,446 @@
+"""Report 3: one neighbourhood patrol shift: what was seen, who was checked and on what ground.
+
+Every person check is listed with its objective ground and outcome, and the hit rate per
+ground (checks with an outcome ÷ all checks) is computed here from the rows, so a reader can
+see whether checks rest on behaviour, circumstances or information, and how often they
+lead to anything.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
+
+from fieldapp.core.engine import FormSession
+from fieldapp.reports.answered import photo_figures, shown
+from fieldapp.reports.document import CONTENT_WIDTH, ReportStyles, render_pdf
+from fieldapp.reports.flowables import (
+    Figure,
+    grid_table,
+    key_value_table,
+    outcome_box,
+    para,
+    photo_grid,
+    signature_flowable,
+)
+from fieldapp.reports.fonts import ReportFonts, report_fonts
+from fieldapp.reports.i18n import Language, local, phrase
+from fieldapp.reports.inspection_report import document_info
+from fieldapp.reports.model import ReportInspection
+from fieldapp.reports.parts import facts_table, letterhead, review_history
+from fieldapp.reports.text import (
+    choice_label,
+    format_answer,
+    format_number,
+    format_percent,
+    format_time,
+)
+
+PATROL_FORM = "neighbourhood_patrol"
+#: Check outcomes that count as "no outcome" for the hit rate; every other one is a hit.
+NO_OUTCOME = frozenset({"no_action"})
+
+
+@dataclass(frozen=True, slots=True)
+class GroundRate:
+    """Checks on one objective ground and how many had an outcome."""
+
+    ground: str
+    checks: int
+    hits: int
+    persons: int
+
+
+def hit_rates(session: FormSession) -> list[GroundRate]:
+    """Hit rate per objective ground, in the order of the form's choices."""
+    checks: Counter[str] = Counter()
+    hits: Counter[str] = Counter()
+    persons: Counter[str] = Counter()
+    for row in session.rows.get("person_checks", []):
+        ground = session.value("objective_ground", row)
+        outcome = session.value("check_outcome", row)
+        if not isinstance(ground, str) or not ground:
+            continue
+        checks[ground] += 1
+        if isinstance(outcome, str) and outcome and outcome not in NO_OUTCOME:
+            hits[ground] += 1
+        count = session.value("persons_checked", row)
+        persons[ground] += count if isinstance(count, int) else 0
+    field_ = session.engine.fields["objective_ground"]
+    order = [choice.name for choice in field_.choices or ()]
+    grounds = sorted(checks, key=lambda g: order.index(g) if g in order else len(order))
+    return [GroundRate(g, checks[g], hits[g], persons[g]) for g in grounds]
+
+
+def patrol_report(
+    inspection: ReportInspection, *, language: Language = "nl", fonts: ReportFonts | None = None
+) -> bytes:
+    """The PDF report of one patrol shift."""
+    if inspection.version.form_id != PATROL_FORM:
+        raise ValueError(f"a patrol report needs a {PATROL_FORM}, not {inspection.version.form_id}")
+    fonts = fonts or report_fonts()
+    styles = ReportStyles(fonts)
+    info = document_info(inspection, language, phrase("patrol_report", language))
+    return render_pdf(_story(inspection, styles, language), info, fonts)
+
+
+def _text(inspection: ReportInspection, name: str, row: str | None, language: Language) -> str:
+    session = inspection.session
+    field_ = inspection.engine.fields[name]
+    if not shown(field_, session, row):
+        return ""
+    return format_answer(field_, session.value(name, row), language, inspection.venues)
+
+
+def _story(
+    inspection: ReportInspection, styles: ReportStyles, language: Language
+) -> list[Flowable]:
+    session = inspection.session
+    definition = inspection.engine.definition
+    title = local(definition.title, language)
+    area_name = (
+        inspection.area.name if inspection.area else _text(inspection, "area", None, language)
+    )
+    subtitle = f"{area_name} · {phrase('version', language)} {definition.version}"
+    story = letterhead(phrase("patrol_report", language), title, subtitle, styles, language)
+    story.append(facts_table(inspection, styles, language))
+    story.append(Spacer(0, 5 * mm))
+    story.append(outcome_box(inspection.outcomes(), styles, language))
+    story.append(para(phrase("shift_summary", language), styles.h1))
+    story.append(key_value_table(_shift_rows(inspection, language), styles))
+    notes = _text(inspection, "shift_summary", None, language)
+    if notes:
+        story.append(Spacer(0, 2 * mm))
+        story.append(para(_label(inspection, "shift_summary", language), styles.label))
+        story.append(para(notes, styles.body))
+    story.extend(_observations(inspection, styles, language))
+    story.extend(_referrals(inspection, styles, language))
+    story.extend(_checks(inspection, styles, language))
+    signature = session.value("officer_signature")
+    if isinstance(signature, str) and signature and session.is_relevant("officer_signature"):
+        story.append(Spacer(0, 4 * mm))
+        figure = Figure(signature, _label(inspection, "officer_signature", language))
+        story.append(signature_flowable(figure, inspection.attachments, styles, language))
+    story.extend(review_history(inspection, styles, language))
+    return story
+
+
+def _label(inspection: ReportInspection, name: str, language: Language) -> str:
+    return local(inspection.engine.fields[name].question.label, language, name)
+
+
+def _shift_rows(inspection: ReportInspection, language: Language) -> list[tuple[str, str]]:
+    session = inspection.session
+    rows: list[tuple[str, str]] = []
+    for name in (
+        "team",
+        "officer_numbers",
+        "district",
+        "area",
+        "shift_start",
+        "shift_end",
+        "minutes_on_foot",
+        "patrol_modes",
+        "neighbourhood_watch_contact",
+        "resident_contacts",
+    ):
+        text = _text(inspection, name, None, language)
+        if not text:
+            continue
+        if name == "minutes_on_foot":
+            start, end = session.value("shift_start"), session.value("shift_end")
+            minutes = session.value(name)
+            if (
+                isinstance(start, datetime)
+                and isinstance(end, datetime)
+                and isinstance(minutes, int)
+            ):
+                length = int((end - start).total_seconds() // 60)
+                share = format_percent(minutes, length, language)
+                text = (
+                    f"{minutes} {phrase('minutes', language)} "
+                    f"({share} {phrase('of_shift', language)})"
+                )
+        rows.append((_label(inspection, name, language), text))
+    checks = session.rows.get("person_checks", [])
+    persons = sum(
+        value for row in checks if isinstance(value := session.value("persons_checked", row), int)
+    )
+    rows.append((phrase("observations", language), str(len(session.rows.get("observations", [])))))
+    rows.append(
+        (
+            phrase("person_checks", language),
+            f"{len(checks)} ({persons} {phrase('persons', language).lower()})",
+        )
+    )
+    rows.append((phrase("referrals", language), str(len(session.rows.get("referrals", [])))))
+    rate = _text(inspection, "hit_rate_percent", None, language)
+    if rate:
+        rows.append((_label(inspection, "hit_rate_percent", language), rate))
+    return rows
+
+
+def _observations(
+    inspection: ReportInspection, styles: ReportStyles, language: Language
+) -> list[Flowable]:
+    session = inspection.session
+    rows = session.rows.get("observations", [])
+    story: list[Flowable] = [
+        CondPageBreak(40 * mm),
+        para(phrase("observations", language), styles.h1),
+    ]
+    if not rows:
+        story.append(para(phrase("no_observations", language), styles.note))
+        return story
+    category_field = inspection.engine.fields["category"]
+    counts: Counter[str] = Counter()
+    involved: Counter[str] = Counter()
+    for row in rows:
+        category = session.value("category", row)
+        if isinstance(category, str) and category:
+            counts[category] += 1
+            amount = session.value("observation_count", row)
+            involved[category] += amount if isinstance(amount, int) else 0
+    order = [choice.name for choice in category_field.choices or ()]
+    summary = [
+        [
+            choice_label(category_field, name, language),
+            str(counts[name]),
+            format_number(involved[name], language),
+        ]
+        for name in sorted(counts, key=lambda n: order.index(n) if n in order else len(order))
+    ]
+    summary.append(
+        [
+            phrase("total", language),
+            str(sum(counts.values())),
+            format_number(sum(involved.values()), language),
+        ]
+    )
+    story.append(para(phrase("observations_by_category", language), styles.h2))
+    story.append(
+        grid_table(
+            [
+                phrase("category", language),
+                phrase("count", language),
+                _label(inspection, "observation_count", language),
+            ],
+            summary,
+            styles,
+            [70 * mm, 25 * mm, CONTENT_WIDTH - 95 * mm],
+            right_aligned=(1, 2),
+            total_row=True,
+        )
+    )
+    story.append(para(phrase("observations_in_time", language), styles.h2))
+    ordered = sorted(
+        enumerate(rows, start=1),
+        key=lambda item: _moment(session.value("observation_time", item[1])),
+    )
+    details = (
+        "youth_group_class",
+        "fireworks_free_zone",
+        "fireworks_kind",
+        "weapon_kind",
+        "intimidation_kind",
+        "coffeeshop_venue",
+        "domestic_violence_signs_at_address",
+        "animal_signs_at_address",
+    )
+    table_rows: list[Sequence[str]] = []
+    figures: list[Figure] = []
+    for number, row in ordered:
+        moment = session.value("observation_time", row)
+        category = _text(inspection, "category", row, language)
+        extra = [
+            f"{_label(inspection, name, language).rstrip('?')}: {text}"
+            for name in details
+            if (text := _text(inspection, name, row, language))
+        ]
+        place = _text(inspection, "observation_place", row, language)
+        location = _text(inspection, "observation_location", row, language)
+        table_rows.append(
+            [
+                str(number),
+                format_time(moment.time()) if isinstance(moment, datetime) else "",
+                "\n".join([category, *extra]),
+                "\n".join(part for part in (place, location) if part),
+                _text(inspection, "observation_count", row, language),
+                _text(inspection, "observation_action", row, language),
+                _text(inspection, "observation_description", row, language),
+            ]
+        )
+        photos = session.value("observation_photo", row)
+        if isinstance(photos, tuple) and photos and session.is_relevant("observation_photo", row):
+            prefix = f"{phrase('observation_n', language, n=number)} – "
+            figures.extend(
+                photo_figures(
+                    _label(inspection, "observation_photo", language), photos, language, prefix
+                )
+            )
+    header = [
+        "#",
+        phrase("time", language),
+        phrase("category", language),
+        phrase("place", language),
+        phrase("count", language),
+        _label(inspection, "observation_action", language),
+        phrase("description", language),
+    ]
+    widths = [8 * mm, 13 * mm, 34 * mm, 36 * mm, 13 * mm, 26 * mm, CONTENT_WIDTH - 130 * mm]
+    story.append(grid_table(header, table_rows, styles, widths, right_aligned=(4,)))
+    if figures:
+        story.append(Spacer(0, 3 * mm))
+        story.extend(photo_grid(figures, inspection.attachments, styles, language))
+    return story
+
+
+def _moment(value: object) -> datetime:
+    return value if isinstance(value, datetime) else datetime.max
+
+
+def _referrals(
+    inspection: ReportInspection, styles: ReportStyles, language: Language
+) -> list[Flowable]:
+    session = inspection.session
+    rows = session.rows.get("referrals", [])
+    story: list[Flowable] = [CondPageBreak(30 * mm), para(phrase("referrals", language), styles.h1)]
+    if not rows:
+        story.append(para(phrase("no_referrals", language), styles.note))
+        return story
+    table_rows: list[Sequence[str]] = []
+    for number, row in enumerate(rows, start=1):
+        moment = session.value("referral_time", row)
+        reference = _text(inspection, "referral_reference", row, language)
+        agency = _text(inspection, "referral_agency", row, language)
+        table_rows.append(
+            [
+                str(number),
+                format_time(moment.time()) if isinstance(moment, datetime) else "",
+                "\n".join(part for part in (agency, reference) if part),
+                _text(inspection, "referral_reason", row, language),
+                _text(inspection, "referral_urgency", row, language),
+                _text(inspection, "referral_status", row, language),
+                "\n".join(
+                    part
+                    for part in (
+                        _text(inspection, "referral_address", row, language),
+                        _text(inspection, "referral_description", row, language),
+                    )
+                    if part
+                ),
+            ]
+        )
+    header = [
+        "#",
+        phrase("time", language),
+        _label(inspection, "referral_agency", language),
+        _label(inspection, "referral_reason", language),
+        _label(inspection, "referral_urgency", language),
+        _label(inspection, "referral_status", language),
+        phrase("details", language),
+    ]
+    widths = [8 * mm, 12 * mm, 36 * mm, 32 * mm, 22 * mm, 24 * mm, CONTENT_WIDTH - 134 * mm]
+    story.append(grid_table(header, table_rows, styles, widths))
+    return story
+
+
+def _checks(
+    inspection: ReportInspection, styles: ReportStyles, language: Language
+) -> list[Flowable]:
+    session = inspection.session
+    rows = session.rows.get("person_checks", [])
+    story: list[Flowable] = [
+        CondPageBreak(40 * mm),
+        para(phrase("person_checks", language), styles.h1),
+    ]
+    if not rows:
+        story.append(para(phrase("no_person_checks", language), styles.note))
+        return story
+    ground_field = inspection.engine.fields["objective_ground"]
+    rates = hit_rates(session)
+    rate_rows = [
+        [
+            choice_label(ground_field, rate.ground, language),
+            str(rate.checks),
+            str(rate.hits),
+            format_percent(rate.hits, rate.checks, language),
+            str(rate.persons),
+        ]
+        for rate in rates
+    ]
+    total_checks = sum(rate.checks for rate in rates)
+    total_hits = sum(rate.hits for rate in rates)
+    rate_rows.append(
+        [
+            phrase("total", language),
+            str(total_checks),
+            str(total_hits),
+            format_percent(total_hits, total_checks, language),
+            str(sum(rate.persons for rate in rates)),
+        ]
+    )
+    header = [
+        _label(inspection, "objective_ground", language),
+        phrase("checks", language),
+        phrase("with_outcome", language),
+        phrase("hit_rate", language),
+        phrase("persons", language),
+    ]
+    story.append(
+        KeepTogether(
+            [
+                para(phrase("hit_rate_by_ground", language), styles.h2),
+                grid_table(
+                    header,
+                    rate_rows,
+                    styles,
+                    [60 * mm, 27 * mm, 27 * mm, 27 * mm, CONTENT_WIDTH - 141 * mm],
+                    right_aligned=(1, 2, 3, 4),
+                    total_row=True,
+                ),
+                para(phrase("hit_rate_note", language), styles.note),
+            ]
+        )
+    )
+    table_rows: list[Sequence[str]] = []
+    for number, row in enumerate(rows, start=1):
+        moment = session.value("check_time", row)
+        basis = _text(inspection, "check_legal_basis", row, language)
+        other = _text(inspection, "check_legal_basis_other", row, language)
+        outcome = [
+            _text(inspection, "check_outcome", row, language),
+            _text(inspection, "fine_reference", row, language),
+            _text(inspection, "check_referral_to", row, language),
+        ]
+        ground = _text(inspection, "objective_ground", row, language)
+        description = _text(inspection, "objective_ground_description", row, language)
+        table_rows.append(
+            [
+                str(number),
+                format_time(moment.time()) if isinstance(moment, datetime) else "",
+                "\n".join(part for part in (basis, other) if part),
+                f"{ground}: {description}" if description else ground,
+                _text(inspection, "persons_checked", row, language),
+                _text(inspection, "check_explained", row, language),
+                "\n".join(part for part in outcome if part),
+            ]
+        )
+    header = [
+        "#",
+        phrase("time", language),
+        _label(inspection, "check_legal_basis", language),
+        _label(inspection, "objective_ground", language),
+        phrase("persons", language),
+        phrase("explained", language),
+        _label(inspection, "check_outcome", language),
+    ]
+    widths = [8 * mm, 12 * mm, 34 * mm, CONTENT_WIDTH - 122 * mm, 18 * mm, 20 * mm, 30 * mm]
+    story.append(Spacer(0, 2 * mm))
+    story.append(grid_table(header, table_rows, styles, widths, right_aligned=(4,)))
+    return story

@@ -1,0 +1,462 @@
+"""Report 4: the period summary for supervisors, tables with charts beside them.
+
+The numbers come from `fieldapp.reports.summary`, counted in one pass; this module only lays
+them out, so the cost of the PDF does not grow with the number of inspections, only with
+the number of venues, areas and categories shown.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from datetime import datetime, time
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
+
+from fieldapp.core.doortest import PairResult
+from fieldapp.core.forms import Severity
+from fieldapp.core.inspection import InspectionStatus
+from fieldapp.core.world import Area, Venue
+from fieldapp.reports.charts import PALETTE, bar_chart
+from fieldapp.reports.document import CONTENT_WIDTH, DocumentInfo, ReportStyles, render_pdf
+from fieldapp.reports.door_test_report import RESULT_COLOURS
+from fieldapp.reports.flowables import SEVERITY_COLOURS, grid_table, key_value_table, para
+from fieldapp.reports.fonts import ReportFonts, report_fonts
+from fieldapp.reports.i18n import SEVERITY_LABELS, STATUS_SHORT, Language, local, phrase
+from fieldapp.reports.parts import letterhead
+from fieldapp.reports.summary import AWAITING, PeriodSummary
+from fieldapp.reports.text import format_date, format_percent
+
+#: Rows shown per table or chart before the rest is folded into "other".
+TOP = 20
+DOOR_RESULTS = (
+    PairResult.UNEQUAL_TREATMENT.value,
+    PairResult.INCONCLUSIVE.value,
+    PairResult.NO_FINDING.value,
+    AWAITING,
+)
+
+
+def summary_report(
+    summary: PeriodSummary,
+    *,
+    venues: Mapping[str, Venue],
+    areas: Mapping[str, Area],
+    language: Language = "nl",
+    fonts: ReportFonts | None = None,
+) -> bytes:
+    """The PDF period summary of an aggregated `PeriodSummary`."""
+    fonts = fonts or report_fonts()
+    styles = ReportStyles(fonts)
+    span = _span(summary, language)
+    title = f"{phrase('summary_report', language)} {span}"
+    area_names = ", ".join(areas[a].name if a in areas else a for a in summary.areas) or phrase(
+        "all_areas", language
+    )
+    info = DocumentInfo(
+        title=title,
+        author=phrase("municipality", language),
+        subject=f"{phrase('summary_report', language)}; {span}; {area_names}",
+        language=language,
+        created_at=datetime.combine(summary.period.end, time(23, 59)),
+        identifier=f"summary\n{language}\n{span}\n{area_names}\n{summary.total}",
+        keywords=("summary", summary.period.start.isoformat(), summary.period.end.isoformat()),
+        running_header=f"{phrase('municipality', language)} · {title}",
+        footer_lines=(f"{phrase('period', language)} {span} · {area_names}",),
+    )
+    subtitle = f"{span} · {area_names}"
+    story = letterhead(
+        phrase("summary_report", language),
+        phrase("summary_report", language),
+        subtitle,
+        styles,
+        language,
+    )
+    story.append(
+        key_value_table(
+            [
+                (phrase("period", language), span),
+                (phrase("areas_filter", language), area_names),
+                (phrase("inspections", language), str(summary.total)),
+            ],
+            styles,
+            label_width=0.28,
+        )
+    )
+    story.append(Spacer(0, 2 * mm))
+    story.append(para(phrase("summary_scope", language), styles.note))
+    view = _View(summary, styles, fonts, language, venues, areas)
+    story.extend(view.counts())
+    story.extend(view.coffeeshops())
+    story.extend(view.door_tests())
+    story.extend(view.patrol_observations())
+    story.extend(view.person_checks())
+    return render_pdf(story, info, fonts)
+
+
+def _span(summary: PeriodSummary, language: Language) -> str:
+    start, end = summary.period.start, summary.period.end
+    return f"{format_date(start, language)} – {format_date(end, language)}"
+
+
+class _View:
+    """The sections of the summary, each a heading, a table and where useful a chart."""
+
+    def __init__(
+        self,
+        summary: PeriodSummary,
+        styles: ReportStyles,
+        fonts: ReportFonts,
+        language: Language,
+        venues: Mapping[str, Venue],
+        areas: Mapping[str, Area],
+    ) -> None:
+        self.summary = summary
+        self.styles = styles
+        self.fonts = fonts
+        self.language = language
+        self.venues = venues
+        self.areas = areas
+
+    def heading(self, key: str) -> list[Flowable]:
+        return [CondPageBreak(60 * mm), para(phrase(key, self.language), self.styles.h1)]
+
+    def empty(self) -> Flowable:
+        return para(phrase("nothing_in_period", self.language), self.styles.note)
+
+    def area_name(self, area_id: str) -> str:
+        if not area_id:
+            return phrase("unknown_area", self.language)
+        area = self.areas.get(area_id)
+        return area.name if area is not None else area_id
+
+    def venue_name(self, venue_id: str) -> str:
+        venue = self.venues.get(venue_id)
+        return venue.name if venue is not None else venue_id
+
+    def counts(self) -> list[Flowable]:
+        language, summary = self.language, self.summary
+        story = self.heading("counts_per_form_status")
+        if not summary.total:
+            return [*story, self.empty()]
+        statuses = [
+            s for s in InspectionStatus if any(c[s] for c in summary.per_form_status.values())
+        ]
+        header = [
+            phrase("form", language),
+            *(local(STATUS_SHORT[s], language) for s in statuses),
+            phrase("total", language),
+        ]
+        rows: list[list[str]] = []
+        for form_id, counts in sorted(summary.per_form_status.items()):
+            title = local(summary.form_titles.get(form_id), language, form_id)
+            rows.append([title, *(str(counts[s]) for s in statuses), str(sum(counts.values()))])
+        totals = [sum(c[s] for c in summary.per_form_status.values()) for s in statuses]
+        rows.append([phrase("total", language), *map(str, totals), str(summary.total)])
+        first = 44 * mm
+        other = (CONTENT_WIDTH - first) / (len(statuses) + 1)
+        story.append(
+            grid_table(
+                header,
+                rows,
+                self.styles,
+                [first, *([other] * (len(statuses) + 1))],
+                right_aligned=range(1, len(statuses) + 2),
+                total_row=True,
+            )
+        )
+        story.append(para(phrase("counts_per_area", language), self.styles.h2))
+        forms = sorted(summary.per_form_status)
+        ranked = sorted(
+            summary.per_area.items(), key=lambda item: (-sum(item[1].values()), item[0])
+        )
+        shown = ranked[:TOP]
+        categories = [self.area_name(area) for area, _ in shown]
+        series = [[float(counts[form]) for _, counts in shown] for form in forms]
+        names = [local(summary.form_titles.get(f), language, f) for f in forms]
+        story.append(bar_chart(categories, series, self.fonts, names=names, stacked=True))
+        return story
+
+    def coffeeshops(self) -> list[Flowable]:
+        language, summary, styles = self.language, self.summary, self.styles
+        story = self.heading("coffeeshop_findings")
+        if not summary.coffeeshop_venues:
+            return [*story, self.empty()]
+        rows = [
+            [
+                local(o.label, language, o.name),
+                local(SEVERITY_LABELS[o.severity], language),
+                str(o.inspections),
+            ]
+            for o in summary.coffeeshop_outcomes
+        ]
+        header = [
+            phrase("finding", language),
+            phrase("severity", language),
+            phrase("inspections", language),
+        ]
+        story.append(
+            grid_table(
+                header,
+                rows,
+                styles,
+                [CONTENT_WIDTH - 70 * mm, 40 * mm, 30 * mm],
+                right_aligned=(2,),
+            )
+        )
+        if summary.coffeeshop_outcomes:
+            story.append(Spacer(0, 3 * mm))
+            chart = bar_chart(
+                [local(o.label, language, o.name) for o in summary.coffeeshop_outcomes],
+                [[float(o.inspections) for o in summary.coffeeshop_outcomes]],
+                self.fonts,
+                bar_colours=[SEVERITY_COLOURS[o.severity] for o in summary.coffeeshop_outcomes],
+            )
+            story.append(chart)
+        story.extend(self.heading("coffeeshop_venues"))
+        ranked = sorted(
+            summary.coffeeshop_venues.items(),
+            key=lambda item: (-item[1].with_violation, -item[1].inspections, item[0]),
+        )
+        labels = summary.outcome_labels
+        venue_rows: list[list[str]] = []
+        for venue_id, found in ranked[:TOP]:
+            top_findings = [
+                local(labels[name][0], language, name) + (f" ({count}×)" if count > 1 else "")
+                for name, count in found.outcomes.most_common(3)
+                if labels[name][1].rank >= Severity.VIOLATION.rank
+            ]
+            venue_rows.append(
+                [
+                    self.venue_name(venue_id),
+                    str(found.inspections),
+                    str(found.with_violation),
+                    "; ".join(top_findings) or phrase("none", language),
+                ]
+            )
+        header = [
+            phrase("venue", language),
+            phrase("inspections", language),
+            phrase("inspections_with_violation", language),
+            phrase("findings", language),
+        ]
+        story.append(
+            grid_table(
+                header,
+                venue_rows,
+                styles,
+                [48 * mm, 22 * mm, 28 * mm, CONTENT_WIDTH - 98 * mm],
+                right_aligned=(1, 2),
+            )
+        )
+        offenders = summary.repeat_offenders()
+        parts: list[Flowable] = [
+            para(phrase("repeat_offenders", language), styles.h2),
+            para(phrase("repeat_offenders_note", language), styles.note),
+        ]
+        if offenders:
+            offender_rows = [
+                [self.venue_name(v), self._venue_area(v), str(f.inspections), str(f.with_violation)]
+                for v, f in offenders
+            ]
+            header = [
+                phrase("venue", language),
+                phrase("area", language),
+                phrase("inspections", language),
+                phrase("inspections_with_violation", language),
+            ]
+            parts.append(
+                grid_table(
+                    header,
+                    offender_rows,
+                    styles,
+                    [60 * mm, 45 * mm, 30 * mm, CONTENT_WIDTH - 135 * mm],
+                    right_aligned=(2, 3),
+                )
+            )
+        else:
+            parts.append(para(phrase("no_repeat_offenders", language), styles.note))
+        story.append(KeepTogether(parts))
+        return story
+
+    def _venue_area(self, venue_id: str) -> str:
+        venue = self.venues.get(venue_id)
+        return self.area_name(venue.area) if venue is not None else ""
+
+    def door_tests(self) -> list[Flowable]:
+        language, summary = self.language, self.summary
+        story = self.heading("door_test_outcomes")
+        if not summary.door_tests:
+            return [*story, self.empty()]
+        names = [phrase(f"pair_result_{r}", language) for r in DOOR_RESULTS]
+        ranked = sorted(
+            summary.door_tests.items(),
+            key=lambda item: (
+                -item[1][PairResult.UNEQUAL_TREATMENT.value],
+                -sum(item[1].values()),
+                item[0],
+            ),
+        )
+        rows = [
+            [self.venue_name(v), *(str(c[r]) for r in DOOR_RESULTS), str(sum(c.values()))]
+            for v, c in ranked
+        ]
+        totals = [sum(c[r] for c in summary.door_tests.values()) for r in DOOR_RESULTS]
+        rows.append([phrase("total", language), *map(str, totals), str(sum(totals))])
+        first = 52 * mm
+        other = (CONTENT_WIDTH - first) / (len(DOOR_RESULTS) + 1)
+        header = [phrase("venue", language), *names, phrase("total", language)]
+        colours = [
+            RESULT_COLOURS[PairResult.UNEQUAL_TREATMENT],
+            RESULT_COLOURS[PairResult.INCONCLUSIVE],
+            RESULT_COLOURS[PairResult.NO_FINDING],
+            PALETTE[3],
+        ]
+        shown = ranked[:TOP]
+        chart = bar_chart(
+            [self.venue_name(v) for v, _ in shown],
+            [[float(c[r]) for _, c in shown] for r in DOOR_RESULTS],
+            self.fonts,
+            names=names,
+            colours=colours,
+            stacked=True,
+        )
+        story.append(chart)
+        story.append(Spacer(0, 3 * mm))
+        story.append(
+            grid_table(
+                header,
+                rows,
+                self.styles,
+                [first, *([other] * (len(DOOR_RESULTS) + 1))],
+                right_aligned=range(1, len(DOOR_RESULTS) + 2),
+                total_row=True,
+            )
+        )
+        return story
+
+    def patrol_observations(self) -> list[Flowable]:
+        language, summary = self.language, self.summary
+        story = self.heading("patrol_observations")
+        if not summary.observations:
+            return [*story, self.empty()]
+        labels = summary.observation_labels
+        order = list(labels)
+        categories = sorted(
+            summary.observations, key=lambda c: order.index(c) if c in order else len(order)
+        )
+        area_totals: Counter[str] = Counter()
+        for counts in summary.observations.values():
+            area_totals.update(counts)
+        top_areas = [area for area, _ in area_totals.most_common(5)]
+        chart = bar_chart(
+            [local(labels.get(c), language, c) for c in categories],
+            [[float(sum(summary.observations[c].values())) for c in categories]],
+            self.fonts,
+        )
+        story.append(chart)
+        story.append(Spacer(0, 3 * mm))
+        header = [
+            phrase("category", language),
+            *(self.area_name(a) for a in top_areas),
+            phrase("other", language),
+            phrase("total", language),
+        ]
+        rows: list[list[str]] = []
+        for category in categories:
+            counts = summary.observations[category]
+            rest = sum(counts.values()) - sum(counts[a] for a in top_areas)
+            rows.append(
+                [
+                    local(labels.get(category), language, category),
+                    *(str(counts[a]) for a in top_areas),
+                    str(rest),
+                    str(sum(counts.values())),
+                ]
+            )
+        totals = [sum(summary.observations[c][a] for c in categories) for a in top_areas]
+        grand = sum(area_totals.values())
+        rows.append(
+            [phrase("total", language), *map(str, totals), str(grand - sum(totals)), str(grand)]
+        )
+        first = 46 * mm
+        other = (CONTENT_WIDTH - first) / (len(top_areas) + 2)
+        story.append(
+            grid_table(
+                header,
+                rows,
+                self.styles,
+                [first, *([other] * (len(top_areas) + 2))],
+                right_aligned=range(1, len(top_areas) + 3),
+                total_row=True,
+            )
+        )
+        return story
+
+    def person_checks(self) -> list[Flowable]:
+        language, summary = self.language, self.summary
+        story = self.heading("patrol_checks")
+        if not summary.grounds:
+            return [*story, self.empty()]
+        labels = summary.ground_labels
+        order = list(labels)
+        grounds = sorted(
+            summary.grounds, key=lambda g: order.index(g) if g in order else len(order)
+        )
+        rows = [
+            [
+                local(labels.get(g), language, g),
+                str(summary.grounds[g].checks),
+                str(summary.grounds[g].hits),
+                format_percent(summary.grounds[g].hits, summary.grounds[g].checks, language),
+                str(summary.grounds[g].persons),
+            ]
+            for g in grounds
+        ]
+        checks = sum(c.checks for c in summary.grounds.values())
+        hits = sum(c.hits for c in summary.grounds.values())
+        persons = sum(c.persons for c in summary.grounds.values())
+        rows.append(
+            [
+                phrase("total", language),
+                str(checks),
+                str(hits),
+                format_percent(hits, checks, language),
+                str(persons),
+            ]
+        )
+        header = [
+            phrase("category", language),
+            phrase("checks", language),
+            phrase("with_outcome", language),
+            phrase("hit_rate", language),
+            phrase("persons", language),
+        ]
+        story.append(
+            grid_table(
+                header,
+                rows,
+                self.styles,
+                [60 * mm, 27 * mm, 27 * mm, 27 * mm, CONTENT_WIDTH - 141 * mm],
+                right_aligned=(1, 2, 3, 4),
+                total_row=True,
+            )
+        )
+        story.append(para(phrase("hit_rate_note", language), self.styles.note))
+        story.append(
+            bar_chart(
+                [local(labels.get(g), language, g) for g in grounds],
+                [
+                    [
+                        100.0 * summary.grounds[g].hits / summary.grounds[g].checks
+                        if summary.grounds[g].checks
+                        else 0.0
+                        for g in grounds
+                    ]
+                ],
+                self.fonts,
+                percent=True,
+            )
+        )
+        return story
