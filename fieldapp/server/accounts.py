@@ -1,0 +1,292 @@
+"""Accounts: users with Argon2 password hashes, roles and teams, and expiring bearer tokens.
+
+A token is 32 random bytes; the database keeps only its SHA-256, so a copy of the table
+signs nobody in. A `Principal` is who a request acts for, with the scopes that decide
+which rows of the change feed and which inspections it may see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.engine import Connection, RowMapping
+
+from fieldapp.core.world import Role
+from fieldapp.server import schema
+from fieldapp.server.config import PasswordPolicy, ServerConfig
+from fieldapp.server.database import Database
+from fieldapp.server.errors import ApiError
+from fieldapp.sync.protocol import AccountInfo, ErrorCode
+
+#: Roles that make inspections on a device and push them.
+AUTHOR_ROLES = frozenset({Role.BOA, Role.MYSTERY_GUEST})
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every time the server stores is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in user a request acts for."""
+
+    username: str
+    display_name: str
+    role: Role
+    team: str | None
+    supervises: frozenset[str]
+    pseudonym: str | None
+    languages: tuple[str, ...]
+
+    @property
+    def public_name(self) -> str:
+        return self.pseudonym if self.pseudonym is not None else self.display_name
+
+    @property
+    def is_author(self) -> bool:
+        return self.role in AUTHOR_ROLES
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role is Role.SUPERVISOR
+
+    @cached_property
+    def scopes(self) -> tuple[str, ...]:
+        """Audiences of the change feed this user belongs to."""
+        found = ["*", f"role:{self.role.value}", f"user:{self.username}"]
+        teams = set(self.supervises)
+        if self.team is not None:
+            teams.add(self.team)
+        found.extend(f"team:{team}" for team in sorted(teams))
+        return tuple(found)
+
+    def info(self) -> AccountInfo:
+        return AccountInfo(
+            username=self.username,
+            display_name=self.display_name,
+            role=self.role,
+            team=self.team,
+            supervises=sorted(self.supervises),
+            pseudonym=self.pseudonym,
+            languages=list(self.languages),
+        )
+
+
+def _unauthenticated(code: ErrorCode, nl: str, en: str, detail: str) -> ApiError:
+    return ApiError(401, code, nl, en, headers={"WWW-Authenticate": "Bearer"}, log_detail=detail)
+
+
+class Accounts:
+    """Users, passwords and tokens in the central store's database."""
+
+    def __init__(self, database: Database, config: ServerConfig) -> None:
+        self.database = database
+        self.config = config
+        self.hasher = _hasher(config.password_policy)
+        self._dummy_hash: str | None = None
+
+    # --- users --------------------------------------------------------------------------
+
+    def add_user(
+        self,
+        connection: Connection,
+        *,
+        username: str,
+        display_name: str,
+        role: Role,
+        password: str,
+        team: str | None = None,
+        pseudonym: str | None = None,
+        languages: Sequence[str] = ("nl",),
+    ) -> None:
+        now = self.config.clock()
+        connection.execute(
+            schema.users.insert().values(
+                username=username,
+                display_name=display_name,
+                role=role.value,
+                team=team,
+                pseudonym=pseudonym,
+                languages=json.dumps(list(languages)),
+                password_hash=self.hasher.hash(password),
+                active=True,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+
+    def set_password(self, connection: Connection, username: str, password: str) -> bool:
+        result = connection.execute(
+            schema.users.update()
+            .where(schema.users.c.username == username)
+            .values(password_hash=self.hasher.hash(password), updated_at=self.config.clock())
+        )
+        return result.rowcount == 1
+
+    def set_active(self, connection: Connection, username: str, active: bool) -> bool:
+        result = connection.execute(
+            schema.users.update()
+            .where(schema.users.c.username == username)
+            .values(active=active, updated_at=self.config.clock())
+        )
+        return result.rowcount == 1
+
+    def principal(self, connection: Connection, username: str) -> Principal | None:
+        row = (
+            connection.execute(sa.select(schema.users).where(schema.users.c.username == username))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return self._principal(connection, row)
+
+    def _principal(self, connection: Connection, row: RowMapping) -> Principal:
+        supervised = connection.execute(
+            sa.select(schema.teams.c.team_id).where(schema.teams.c.supervisor == row["username"])
+        ).scalars()
+        return Principal(
+            username=row["username"],
+            display_name=row["display_name"],
+            role=Role(row["role"]),
+            team=row["team"],
+            supervises=frozenset(supervised),
+            pseudonym=row["pseudonym"],
+            languages=tuple(json.loads(row["languages"])),
+        )
+
+    # --- tokens -------------------------------------------------------------------------
+
+    def sign_in(
+        self, username: str, password: str, device_id: str | None
+    ) -> tuple[str, datetime, Principal]:
+        """Check the password and issue a token; the same 401 for every kind of failure."""
+        with self.database.read() as connection:
+            row = (
+                connection.execute(
+                    sa.select(schema.users).where(schema.users.c.username == username)
+                )
+                .mappings()
+                .first()
+            )
+        stored = row["password_hash"] if row is not None else self._dummy()
+        try:
+            self.hasher.verify(stored, password)
+            verified = row is not None and bool(row["active"])
+        except (VerificationError, InvalidHashError):
+            verified = False
+        if not verified or row is None:
+            raise _unauthenticated(
+                ErrorCode.BAD_CREDENTIALS,
+                "Gebruikersnaam of wachtwoord klopt niet.",
+                "The username or password is not right.",
+                f"failed sign-in for {username[:64]!r}",
+            )
+        token = secrets.token_urlsafe(32)
+        now = self.config.clock()
+        expires = now + self.config.token_lifetime
+        with self.database.write() as connection:
+            if self.hasher.check_needs_rehash(stored):
+                connection.execute(
+                    schema.users.update()
+                    .where(schema.users.c.username == username)
+                    .values(password_hash=self.hasher.hash(password))
+                )
+            connection.execute(
+                schema.tokens.insert().values(
+                    token_hash=token_hash(token),
+                    username=username,
+                    device_id=device_id,
+                    created_at=now,
+                    expires_at=expires,
+                    revoked_at=None,
+                )
+            )
+            principal = self._principal(connection, row)
+        return token, expires, principal
+
+    def authenticate(self, token: str) -> Principal:
+        """The principal of a bearer token, or a 401 naming why not."""
+        with self.database.read() as connection:
+            row = (
+                connection.execute(
+                    sa.select(
+                        schema.tokens.c.expires_at,
+                        schema.tokens.c.revoked_at,
+                        schema.users,
+                    )
+                    .join(schema.users, schema.users.c.username == schema.tokens.c.username)
+                    .where(schema.tokens.c.token_hash == token_hash(token))
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                raise _unauthenticated(
+                    ErrorCode.UNAUTHENTICATED,
+                    "U bent niet aangemeld; meld u opnieuw aan.",
+                    "You are not signed in; please sign in again.",
+                    "unknown token",
+                )
+            if row["revoked_at"] is not None or not row["active"]:
+                raise _unauthenticated(
+                    ErrorCode.TOKEN_REVOKED,
+                    "Uw aanmelding is ingetrokken; meld u opnieuw aan.",
+                    "Your sign-in was revoked; please sign in again.",
+                    f"revoked token of {row['username']}",
+                )
+            if aware(row["expires_at"]) <= self.config.clock():
+                raise _unauthenticated(
+                    ErrorCode.TOKEN_EXPIRED,
+                    "Uw aanmelding is verlopen; meld u opnieuw aan.",
+                    "Your sign-in has expired; please sign in again.",
+                    f"expired token of {row['username']}",
+                )
+            return self._principal(connection, row)
+
+    def revoke(self, token: str) -> None:
+        with self.database.write() as connection:
+            connection.execute(
+                schema.tokens.update()
+                .where(schema.tokens.c.token_hash == token_hash(token))
+                .where(schema.tokens.c.revoked_at.is_(None))
+                .values(revoked_at=self.config.clock())
+            )
+
+    def revoke_all(self, connection: Connection, username: str) -> int:
+        result = connection.execute(
+            schema.tokens.update()
+            .where(schema.tokens.c.username == username)
+            .where(schema.tokens.c.revoked_at.is_(None))
+            .values(revoked_at=self.config.clock())
+        )
+        return int(result.rowcount)
+
+    def _dummy(self) -> str:
+        # Verifying against a throwaway hash makes an unknown username cost as much as a
+        # wrong password, so the timing does not tell which usernames exist.
+        if self._dummy_hash is None:
+            self._dummy_hash = self.hasher.hash(secrets.token_hex(16))
+        return self._dummy_hash
+
+
+def _hasher(policy: PasswordPolicy) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=policy.time_cost,
+        memory_cost=policy.memory_cost_kib,
+        parallelism=policy.parallelism,
+    )

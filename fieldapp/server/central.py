@@ -1,0 +1,214 @@
+"""The central store as one object: database, blob store, accounts and use cases.
+
+An app holds exactly one, built from a `ServerConfig`; the admin verbs build one too. No
+module keeps a store of its own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from fieldapp.core.errors import FieldappError
+from fieldapp.core.formfile import check_form_files
+from fieldapp.core.forms import FormDefinition
+from fieldapp.core.world import SeedWorld, load_world
+from fieldapp.server import feed, schema
+from fieldapp.server.accounts import Accounts
+from fieldapp.server.blobs import BlobStore
+from fieldapp.server.config import ServerConfig
+from fieldapp.server.database import Database, new_epoch
+from fieldapp.server.inspections import Inspections
+
+
+class CentralStore:
+    """Everything a server process keeps open."""
+
+    def __init__(self, config: ServerConfig) -> None:
+        self.config = config
+        config.home.mkdir(parents=True, exist_ok=True)
+        self.database = Database(config.url, config.pool_size)
+        self.blobs = BlobStore(config.blob_directory)
+        self.accounts = Accounts(self.database, config)
+        self.inspections = Inspections(self.database)
+
+    def migrate(self) -> int:
+        return self.database.migrate(self.config.clock())
+
+    def close(self) -> None:
+        self.database.dispose()
+
+    # --- administration -------------------------------------------------------------------
+
+    def is_empty(self, connection: Connection) -> bool:
+        for table in (schema.users, schema.reference, schema.teams, schema.forms):
+            if connection.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first():
+                return False
+        return True
+
+    def holds_demo(self) -> bool:
+        with self.database.read() as connection:
+            return bool(
+                connection.execute(
+                    sa.select(schema.server_state.c.demo).where(schema.server_state.c.id == 1)
+                ).scalar_one()
+            )
+
+    def load_demo(self, seeds: Path, forms: Path) -> bool:
+        """Load the seed world and the forms into an empty store; False if already there.
+
+        Raises FieldappError when the store holds other data: demo accounts with a known
+        password must never be mixed into a real deployment.
+        """
+        world = load_world(seeds)
+        definitions = _read_forms(sorted(forms.glob("*.yaml")))
+        now = self.config.clock()
+        with self.database.write() as connection:
+            demo = connection.execute(
+                sa.select(schema.server_state.c.demo).where(schema.server_state.c.id == 1)
+            ).scalar_one()
+            if demo:
+                return False
+            if not self.is_empty(connection):
+                raise FieldappError(
+                    {
+                        "nl": "--demo laadt de demowereld alleen in een lege centrale opslag; "
+                        "deze bevat al gegevens.",
+                        "en": "--demo loads the demo world only into an empty central store; "
+                        "this one already holds data.",
+                    }
+                )
+            self._load_world(connection, world, password=world.demo_password)
+            changes = self._store_forms(connection, definitions)
+            changes = [*self._world_changes(world), *changes]
+            connection.execute(
+                schema.server_state.update().where(schema.server_state.c.id == 1).values(demo=True)
+            )
+            feed.append(connection, changes, now)
+        return True
+
+    def load_forms(self, paths: Sequence[Path]) -> list[str]:
+        """Store form versions (new or changed) and announce them; returns their names."""
+        definitions = _read_forms(paths)
+        with self.database.write() as connection:
+            changes = self._store_forms(connection, definitions)
+            feed.append(connection, changes, self.config.clock())
+        return [f"{d.id} {d.version}" for d in definitions]
+
+    def new_epoch(self) -> str:
+        """Start a new history: every device cursor gets 410 and devices reload.
+
+        Run after restoring the database from a backup.
+        """
+        epoch = new_epoch()
+        with self.database.write() as connection:
+            connection.execute(
+                schema.server_state.update()
+                .where(schema.server_state.c.id == 1)
+                .values(epoch=epoch)
+            )
+        return epoch
+
+    def _load_world(self, connection: Connection, world: SeedWorld, password: str) -> None:
+        now = self.config.clock()
+        for team in world.teams:
+            connection.execute(
+                schema.teams.insert().values(
+                    team_id=team.id,
+                    name=team.name,
+                    supervisor=team.supervisor,
+                    payload=team.model_dump_json(),
+                )
+            )
+        for user in world.users:
+            self.accounts.add_user(
+                connection,
+                username=user.username,
+                display_name=user.display_name,
+                role=user.role,
+                password=password,
+                team=user.team,
+                pseudonym=user.pseudonym,
+                languages=user.languages,
+            )
+        rows = [
+            *(("area", area.id, area.model_dump_json()) for area in world.areas),
+            *(("venue", venue.id, venue.model_dump_json()) for venue in world.venues),
+            *(("assignment", a.id, a.model_dump_json()) for a in world.assignments),
+        ]
+        connection.execute(
+            schema.reference.insert(),
+            [
+                {"kind": kind, "key": key, "payload": payload, "removed": False, "updated_at": now}
+                for kind, key, payload in rows
+            ],
+        )
+
+    def _world_changes(self, world: SeedWorld) -> list[feed.NewChange]:
+        supervised: dict[str, list[str]] = {}
+        for team in world.teams:
+            supervised.setdefault(team.supervisor, []).append(team.id)
+        return [
+            *(feed.area_change(area) for area in world.areas),
+            *(feed.venue_change(venue) for venue in world.venues),
+            *(feed.team_change(team) for team in world.teams),
+            *(
+                change
+                for user in world.users
+                for change in feed.user_changes(user, supervised.get(user.username, []))
+            ),
+            *(feed.assignment_change(assignment) for assignment in world.assignments),
+        ]
+
+    def _store_forms(
+        self, connection: Connection, definitions: Iterable[FormDefinition]
+    ) -> list[feed.NewChange]:
+        changes: list[feed.NewChange] = []
+        now = self.config.clock()
+        for definition in definitions:
+            text = definition.model_dump_json(exclude_none=True)
+            key = (schema.forms.c.form_id == definition.id) & (
+                schema.forms.c.form_version == definition.version
+            )
+            known = connection.execute(
+                sa.select(schema.forms.c.definition).where(key)
+            ).scalar_one_or_none()
+            if known == text:
+                continue
+            if known is not None:
+                # Versions already filled in are read with the definition they were made
+                # with; a changed form needs a new version number.
+                name = f"{definition.id} {definition.version}"
+                raise FieldappError(
+                    {
+                        "nl": f"Formulier {name} is al geladen met een andere inhoud; geef "
+                        "het een nieuw versienummer.",
+                        "en": f"The form {name} was already loaded with other content; give "
+                        "it a new version number.",
+                    }
+                )
+            connection.execute(
+                schema.forms.insert().values(
+                    form_id=definition.id,
+                    form_version=definition.version,
+                    roles=json.dumps(list(definition.roles)),
+                    definition=text,
+                    loaded_at=now,
+                )
+            )
+            changes.extend(feed.form_changes(definition))
+        return changes
+
+
+def _read_forms(paths: Sequence[Path]) -> list[FormDefinition]:
+    engines, problems = check_form_files(paths)
+    if problems:
+        lines = "\n".join(str(problem) for problem in problems)
+        raise FieldappError(
+            {"nl": f"Formulieren met fouten:\n{lines}", "en": f"Forms with problems:\n{lines}"}
+        )
+    return [engine.definition for engine in engines]

@@ -1,0 +1,295 @@
+"""The `fieldapp server` verb: run the central store, and the admin verbs that go with it.
+
+`fieldapp server --home DIR [--host H] [--port N] [--db URL] [--demo]` serves the API;
+`fieldapp server adduser|passwd|revoke-tokens|deactivate|activate|users|load-forms|
+new-epoch|migrate` administer the same store. Heavy imports happen inside the handlers,
+so `fieldapp --help` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fieldapp.server.central import CentralStore
+
+DEFAULT_PORT = 8765
+ROLES = ("boa", "mystery_guest", "supervisor", "admin")
+
+
+def register(verbs: Any, common: argparse.ArgumentParser) -> None:
+    """Add the `server` verb and its admin verbs to the `fieldapp` parser."""
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="SQLAlchemy URL (default: sqlite:///<home>/central.db; or postgresql+psycopg://…)",
+    )
+    server = verbs.add_parser(
+        "server",
+        help="run or administer the central store",
+        description="Run the central store (HTTP API) or administer it.",
+        parents=[common, database],
+    )
+    server.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    server.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to listen on")
+    server.add_argument(
+        "--demo",
+        action="store_true",
+        help="load the demo world (users with password 'demo') into an empty store first",
+    )
+    server.set_defaults(handler=_serve)
+    admin = server.add_subparsers(title="admin verbs", metavar="VERB")
+    # The admin verbs take --home and --db before or after their name; SUPPRESS keeps a
+    # value given before the name from being reset to the default by the sub-parser.
+    home = argparse.ArgumentParser(add_help=False)
+    home.add_argument(
+        "--home", metavar="DIR", default=argparse.SUPPRESS, help="the server's data folder"
+    )
+
+    def verb(name: str, help_text: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = admin.add_parser(
+            name, help=help_text, parents=[home, database]
+        )
+        return parser
+
+    adduser = verb("adduser", "create an account")
+    adduser.add_argument("username")
+    adduser.add_argument("--role", choices=ROLES, required=True)
+    adduser.add_argument("--display-name", required=True)
+    adduser.add_argument("--team", help="the team the user works in")
+    adduser.add_argument("--pseudonym", help="mystery guests: the name shown on reports")
+    adduser.add_argument(
+        "--language", action="append", choices=("nl", "en"), help="repeat in order of preference"
+    )
+    adduser.add_argument("--password-stdin", action="store_true", help="read the password")
+    adduser.set_defaults(handler=_adduser)
+
+    passwd = verb("passwd", "set a password (signs the user out everywhere)")
+    passwd.add_argument("username")
+    passwd.add_argument("--password-stdin", action="store_true", help="read the password")
+    passwd.set_defaults(handler=_passwd)
+
+    revoke = verb("revoke-tokens", "sign a user out on every device")
+    revoke.add_argument("username")
+    revoke.set_defaults(handler=_revoke_tokens)
+
+    for name, active in (("deactivate", False), ("activate", True)):
+        command = verb(name, f"{name} an account")
+        command.add_argument("username")
+        command.set_defaults(handler=_set_active, active=active)
+
+    verb("users", "list the accounts").set_defaults(handler=_users)
+
+    load_forms = verb("load-forms", "load form versions (default: the shipped forms)")
+    load_forms.add_argument("paths", nargs="*", metavar="PATH")
+    load_forms.set_defaults(handler=_load_forms)
+
+    verb(
+        "new-epoch", "start a new sync history (after restoring a backup): devices reload"
+    ).set_defaults(handler=_new_epoch)
+    verb("migrate", "bring the database schema up to date").set_defaults(handler=_migrate)
+
+
+# --- handlers --------------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace) -> CentralStore:
+    from fieldapp.core.locations import home_directory
+    from fieldapp.server.central import CentralStore
+    from fieldapp.server.config import ServerConfig
+
+    home = home_directory(getattr(args, "home", None))
+    config = ServerConfig(home=home, database_url=getattr(args, "db", None))
+    store = CentralStore(config)
+    store.migrate()
+    return store
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from fieldapp.core.locations import forms_directory, seeds_directory
+    from fieldapp.server.app import create_app
+    from fieldapp.server.runner import serve
+
+    store = _open(args)
+    if args.demo:
+        if store.load_demo(seeds_directory(), forms_directory()):
+            print("Loaded the demo world; every demo account signs in with 'demo'.")
+        else:
+            print("The demo world is already loaded.")
+    print(f"Central store in {store.config.home}; listening on http://{args.host}:{args.port}")
+    serve(create_app(store.config, store), args.host, args.port)
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            _fail("The passwords differ.", "De wachtwoorden verschillen.")
+    if len(password) < 4:
+        _fail("A password needs at least 4 characters.", "Een wachtwoord heeft minstens 4 tekens.")
+    return password
+
+
+def _fail(en: str, nl: str) -> None:
+    from fieldapp.core.errors import FieldappError
+
+    raise FieldappError({"en": en, "nl": nl})
+
+
+def _audit(store: CentralStore, connection: Any, action: str, subject: str) -> None:
+    from fieldapp.server import schema
+
+    connection.execute(
+        schema.audit_log.insert().values(
+            at=store.config.clock(), actor="cli", action=action, subject=subject, detail="{}"
+        )
+    )
+
+
+def _adduser(args: argparse.Namespace) -> int:
+    import sqlalchemy as sa
+
+    from fieldapp.core.world import Role
+    from fieldapp.server import schema
+
+    if (args.role == "mystery_guest") != (args.pseudonym is not None):
+        _fail(
+            "A mystery guest needs --pseudonym, and only a mystery guest has one.",
+            "Een mystery guest heeft --pseudonym nodig, en alleen een mystery guest heeft er een.",
+        )
+    password = _read_password(args)
+    store = _open(args)
+    try:
+        with store.database.write() as connection:
+            exists = connection.execute(
+                sa.select(schema.users.c.username).where(schema.users.c.username == args.username)
+            ).first()
+            if exists:
+                _fail(f"The user {args.username} exists.", f"De gebruiker {args.username} bestaat.")
+            store.accounts.add_user(
+                connection,
+                username=args.username,
+                display_name=args.display_name,
+                role=Role(args.role),
+                password=password,
+                team=args.team,
+                pseudonym=args.pseudonym,
+                languages=args.language or ["nl"],
+            )
+            _audit(store, connection, "user.add", args.username)
+    finally:
+        store.close()
+    print(f"Added {args.username} ({args.role}).")
+    return 0
+
+
+def _passwd(args: argparse.Namespace) -> int:
+    password = _read_password(args)
+    store = _open(args)
+    try:
+        with store.database.write() as connection:
+            if not store.accounts.set_password(connection, args.username, password):
+                _fail(f"No user {args.username}.", f"Geen gebruiker {args.username}.")
+            revoked = store.accounts.revoke_all(connection, args.username)
+            _audit(store, connection, "user.password", args.username)
+    finally:
+        store.close()
+    print(f"Password set for {args.username}; {revoked} token(s) revoked.")
+    return 0
+
+
+def _revoke_tokens(args: argparse.Namespace) -> int:
+    store = _open(args)
+    try:
+        with store.database.write() as connection:
+            revoked = store.accounts.revoke_all(connection, args.username)
+            _audit(store, connection, "user.revoke_tokens", args.username)
+    finally:
+        store.close()
+    print(f"{revoked} token(s) of {args.username} revoked.")
+    return 0
+
+
+def _set_active(args: argparse.Namespace) -> int:
+    store = _open(args)
+    try:
+        with store.database.write() as connection:
+            if not store.accounts.set_active(connection, args.username, args.active):
+                _fail(f"No user {args.username}.", f"Geen gebruiker {args.username}.")
+            action = "user.activate" if args.active else "user.deactivate"
+            _audit(store, connection, action, args.username)
+    finally:
+        store.close()
+    print(f"{args.username} is {'active' if args.active else 'deactivated'}.")
+    return 0
+
+
+def _users(args: argparse.Namespace) -> int:
+    import sqlalchemy as sa
+
+    from fieldapp.server import schema
+
+    store = _open(args)
+    try:
+        with store.database.read() as connection:
+            rows = connection.execute(
+                sa.select(
+                    schema.users.c.username,
+                    schema.users.c.role,
+                    schema.users.c.team,
+                    schema.users.c.active,
+                ).order_by(schema.users.c.username)
+            ).all()
+    finally:
+        store.close()
+    for row in rows:
+        state = "" if row.active else "  (deactivated)"
+        print(f"{row.username:24} {row.role:14} {row.team or '-'}{state}")
+    return 0
+
+
+def _load_forms(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from fieldapp.core.formfile import form_files
+    from fieldapp.core.locations import forms_directory
+
+    paths: list[Path] = []
+    for given in args.paths or [str(forms_directory())]:
+        path = Path(given)
+        paths.extend(form_files(path) if path.is_dir() else [path])
+    store = _open(args)
+    try:
+        loaded = store.load_forms(paths)
+    finally:
+        store.close()
+    for name in loaded:
+        print(f"loaded {name}")
+    return 0
+
+
+def _new_epoch(args: argparse.Namespace) -> int:
+    store = _open(args)
+    try:
+        epoch = store.new_epoch()
+    finally:
+        store.close()
+    print(f"New epoch {epoch}: devices will reload their reference data and re-push.")
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from fieldapp.server.database import SCHEMA_VERSION
+
+    store = _open(args)
+    store.close()
+    print(f"The central store is at schema version {SCHEMA_VERSION}.")
+    return 0

@@ -1,0 +1,74 @@
+"""Refusals the API gives: an HTTP status, a machine code and a sentence in Dutch and English.
+
+Code anywhere in the server raises `ApiError`; the app turns it into an `ErrorBody`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fieldapp.sync.protocol import ErrorBody, ErrorCode, Message, VersionHead
+
+
+class ApiError(Exception):
+    """A refusal with its status and its `ErrorBody`."""
+
+    def __init__(
+        self,
+        status: int,
+        code: ErrorCode,
+        nl: str,
+        en: str,
+        *,
+        limit_bytes: int | None = None,
+        expected_offset: int | None = None,
+        head: VersionHead | None = None,
+        problems: list[str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        log_detail: str | None = None,
+    ) -> None:
+        super().__init__(f"{status} {code}: {en}")
+        self.status = status
+        self.body = ErrorBody(
+            code=code,
+            message=Message(nl=nl, en=en),
+            limit_bytes=limit_bytes,
+            expected_offset=expected_offset,
+            head=head,
+            problems=problems or [],
+        )
+        self.headers = dict(headers or {})
+        #: What the access log records about a refusal (never a password or a token).
+        self.log_detail = log_detail or en
+
+    @property
+    def code(self) -> ErrorCode:
+        return self.body.code
+
+    def content(self) -> dict[str, Any]:
+        return self.body.model_dump(mode="json")
+
+
+def too_large(limit: int, what_en: str, what_nl: str) -> ApiError:
+    megabytes = f"{limit / (1024 * 1024):.1f} MiB"
+    return ApiError(
+        413,
+        ErrorCode.TOO_LARGE,
+        f"{what_nl} is groter dan de limiet van {limit} bytes ({megabytes}).",
+        f"The {what_en} is larger than the limit of {limit} bytes ({megabytes}).",
+        limit_bytes=limit,
+    )
+
+
+def not_found(what_en: str, what_nl: str) -> ApiError:
+    return ApiError(
+        404,
+        ErrorCode.NOT_FOUND,
+        f"{what_nl} bestaat niet of is niet voor u zichtbaar.",
+        f"The {what_en} does not exist or is not visible to you.",
+    )
+
+
+def forbidden(en: str, nl: str, code: ErrorCode = ErrorCode.FORBIDDEN) -> ApiError:
+    return ApiError(403, code, nl, en)

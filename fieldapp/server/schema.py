@@ -1,0 +1,236 @@
+"""The central store's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+Every guarantee that matters under concurrency is a constraint here, not a check in code:
+one row per version id, one version per (inspection, sequence number), one review per
+event id. JSON is kept as canonical text so an answer can be replayed byte for byte.
+
+This is schema version 1 (see database.MIGRATIONS). Once released, change a table only
+together with a new migration that makes the same change in an existing database.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+#: An auto-numbered key: BIGINT on PostgreSQL, INTEGER (the rowid) on SQLite.
+AutoId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+Timestamp = sa.DateTime(timezone=True)
+
+schema_migrations = sa.Table(
+    "schema_migrations",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("applied_at", Timestamp, nullable=False),
+)
+
+#: One row (id 1): the epoch of the history and the change feed's last position. Updating
+#: `feed_position` row-locks it until commit, which is what makes positions commit in order.
+server_state = sa.Table(
+    "server_state",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("epoch", sa.String(32), nullable=False),
+    sa.Column("feed_position", sa.BigInteger, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("demo", sa.Boolean, nullable=False),
+)
+
+teams = sa.Table(
+    "teams",
+    metadata,
+    sa.Column("team_id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("supervisor", sa.String(64), nullable=False, index=True),
+    sa.Column("payload", sa.Text, nullable=False),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("display_name", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("team", sa.String(64), nullable=True),
+    sa.Column("pseudonym", sa.String(200), nullable=True, unique=True),
+    sa.Column("languages", sa.String(64), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
+#: Bearer tokens by the SHA-256 of the token: a leaked table holds no usable token.
+tokens = sa.Table(
+    "tokens",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("username", sa.ForeignKey("users.username"), nullable=False, index=True),
+    sa.Column("device_id", sa.String(64), nullable=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("expires_at", Timestamp, nullable=False),
+    sa.Column("revoked_at", Timestamp, nullable=True),
+)
+
+#: Reference data the centre owns (venues, areas, assignments): the current state.
+reference = sa.Table(
+    "reference",
+    metadata,
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("key", sa.String(128), primary_key=True),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("removed", sa.Boolean, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
+forms = sa.Table(
+    "forms",
+    metadata,
+    sa.Column("form_id", sa.String(64), primary_key=True),
+    sa.Column("form_version", sa.String(32), primary_key=True),
+    sa.Column("roles", sa.String(200), nullable=False),
+    sa.Column("definition", sa.Text, nullable=False),
+    sa.Column("loaded_at", Timestamp, nullable=False),
+)
+
+#: What devices pull. `audience` is one scope: "*", "role:boa", "team:team-west",
+#: "user:elif.yildiz"; a device sees the rows whose scope it holds.
+change_log = sa.Table(
+    "change_log",
+    metadata,
+    sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("entity_key", sa.String(200), nullable=False),
+    sa.Column("audience", sa.String(80), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    #: Random per row; a cursor carries it, so a cursor from another history is refused.
+    sa.Column("nonce", sa.String(16), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Index("ix_change_log_audience_position", "audience", "position"),
+)
+
+inspections = sa.Table(
+    "inspections",
+    metadata,
+    sa.Column("inspection_id", sa.String(32), primary_key=True),
+    sa.Column("form_id", sa.String(64), nullable=False),
+    sa.Column("author", sa.ForeignKey("users.username"), nullable=False, index=True),
+    #: The author's team when the first version arrived: whose supervisor reviews it.
+    sa.Column("team", sa.String(64), nullable=True, index=True),
+    sa.Column("venue_id", sa.String(128), nullable=True),
+    sa.Column("area_id", sa.String(128), nullable=True),
+    sa.Column("assignment_id", sa.String(128), nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("head_version_id", sa.String(32), nullable=False),
+    sa.Column("version_count", sa.Integer, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    #: Server time of the last version or review: the inbox is ordered by it.
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.Index("ix_inspections_team_updated", "team", "updated_at"),
+)
+
+versions = sa.Table(
+    "versions",
+    metadata,
+    sa.Column("version_id", sa.String(32), primary_key=True),
+    sa.Column(
+        "inspection_id", sa.ForeignKey("inspections.inspection_id"), nullable=False, index=True
+    ),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("base_version_id", sa.String(32), nullable=True),
+    sa.Column("author", sa.String(64), nullable=False),
+    sa.Column("form_id", sa.String(64), nullable=False),
+    sa.Column("form_version", sa.String(32), nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    #: SHA-256 of the whole record as pushed: a replay must match it exactly.
+    sa.Column("record_hash", sa.String(64), nullable=False),
+    sa.Column("record", sa.Text, nullable=False),
+    #: The exact bytes of the first answer, returned again to every replay.
+    sa.Column("receipt", sa.Text, nullable=False),
+    #: False may be out of date (a blob arrived since); True never is.
+    sa.Column("complete", sa.Boolean, nullable=False),
+    sa.Column("received_at", Timestamp, nullable=False),
+    sa.Column("client_finalized_at", sa.String(40), nullable=False),
+    sa.UniqueConstraint("inspection_id", "seq", name="uq_versions_inspection_seq"),
+    sa.Index("ix_versions_author_complete", "author", "complete"),
+)
+
+version_blobs = sa.Table(
+    "version_blobs",
+    metadata,
+    sa.Column("version_id", sa.ForeignKey("versions.version_id"), primary_key=True),
+    sa.Column("sha256", sa.String(64), primary_key=True, index=True),
+)
+
+blobs = sa.Table(
+    "blobs",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("uploaded_by", sa.String(64), nullable=False),
+    sa.Column("stored_at", Timestamp, nullable=False),
+)
+
+#: Versions refused for a stale base: kept for a person to resolve, never applied.
+conflicts = sa.Table(
+    "conflicts",
+    metadata,
+    sa.Column("version_id", sa.String(32), primary_key=True),
+    sa.Column("inspection_id", sa.String(32), nullable=False, index=True),
+    sa.Column("author", sa.String(64), nullable=False),
+    sa.Column("head_version_id", sa.String(32), nullable=True),
+    sa.Column("record", sa.Text, nullable=False),
+    sa.Column("received_at", Timestamp, nullable=False),
+)
+
+#: Per author: how many versions and the XOR-digest of their ids (see protocol.digest_of).
+digests = sa.Table(
+    "digests",
+    metadata,
+    sa.Column("author", sa.String(64), primary_key=True),
+    sa.Column("count", sa.BigInteger, nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+)
+
+review_events = sa.Table(
+    "review_events",
+    metadata,
+    sa.Column("event_id", sa.String(32), primary_key=True),
+    sa.Column(
+        "inspection_id", sa.ForeignKey("inspections.inspection_id"), nullable=False, index=True
+    ),
+    sa.Column("version_id", sa.String(32), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("reviewer", sa.String(64), nullable=False),
+    #: SHA-256 of the request: a retried request matches it, a reused event id does not.
+    sa.Column("request_hash", sa.String(64), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("at", Timestamp, nullable=False),
+)
+
+#: Refused requests (401, 403, 404 outside one's scope): who tried what, and why not.
+access_log = sa.Table(
+    "access_log",
+    metadata,
+    sa.Column("id", AutoId, primary_key=True, autoincrement=True),
+    sa.Column("at", Timestamp, nullable=False),
+    sa.Column("username", sa.String(64), nullable=True),
+    sa.Column("method", sa.String(8), nullable=False),
+    sa.Column("path", sa.String(300), nullable=False),
+    sa.Column("status", sa.Integer, nullable=False),
+    sa.Column("code", sa.String(40), nullable=False),
+    sa.Column("detail", sa.String(300), nullable=False),
+)
+
+#: Things people did that others may need to account for: reviews, account changes.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", AutoId, primary_key=True, autoincrement=True),
+    sa.Column("at", Timestamp, nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("subject", sa.String(200), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+)
