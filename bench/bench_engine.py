@@ -150,9 +150,8 @@ def main() -> None:
     answerable = sum(1 for f in engine.fields.values() if f.is_question)
     median_change = statistics.median(change_times)
     median_full = statistics.median(full_times)
-    print(
-        f"form: {len(engine.fields)} fields ({answerable} questions), {len(engine.outcomes)} outcomes"
-    )
+    fields, outcomes = len(engine.fields), len(engine.outcomes)
+    print(f"form: {fields} fields ({answerable} questions), {outcomes} outcomes")
     print(f"load + validate + compile: median {statistics.median(loads) * 1000:.1f} ms")
     print(
         f"answer change -> dependents updated: median {median_change * 1000:.3f} ms, "

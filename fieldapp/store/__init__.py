@@ -1,0 +1,117 @@
+"""The device's store: offline-first, autosaving, crash-safe and encrypted at rest.
+
+Start with `open_profile(home, username, password)`; the `Profile` it returns holds the
+use cases (start_inspection, set_answer, attach_file, finalize, apply_return, …). `verify`
+checks a profile end to end; `import_backup` restores one. Qt-free: the app, the sync
+client and the CLI all use this package the same way.
+"""
+
+from fieldapp.store.backup import export_backup, import_backup
+from fieldapp.store.database import StoreSettings
+from fieldapp.store.errors import (
+    AttachmentMissing,
+    AttachmentTooLarge,
+    BackupInvalid,
+    BlockingProblem,
+    DiskFull,
+    FinalizeBlocked,
+    FormRejected,
+    NotEditable,
+    NoUnattendedKey,
+    PasswordRequired,
+    ProfileDamaged,
+    ProfileExists,
+    ProfileNotFound,
+    ProfileTooNew,
+    QuestionLocked,
+    StorageFailed,
+    StoreError,
+    TooManyAttempts,
+    UnknownInspection,
+    UnknownReference,
+    UnknownVersion,
+    WeakPassword,
+    WrongPassword,
+)
+from fieldapp.store.keys import DEFAULT_KDF, KdfParams, KeyringBackend, SystemKeyring
+from fieldapp.store.profile import (
+    Profile,
+    open_profile,
+    open_profile_unattended,
+    profile_directory,
+    profile_exists,
+)
+from fieldapp.store.records import (
+    InspectionSummary,
+    OutboxInfo,
+    OutboxState,
+    Position,
+    Review,
+)
+from fieldapp.store.reference import (
+    AppliedChanges,
+    ApprovalEvent,
+    Change,
+    FormText,
+    ReferenceKind,
+    ReferenceSnapshot,
+    Removal,
+    ReturnEvent,
+    TeamMember,
+    Upsert,
+)
+from fieldapp.store.verify import verify
+
+__all__ = [
+    "DEFAULT_KDF",
+    "AppliedChanges",
+    "ApprovalEvent",
+    "AttachmentMissing",
+    "AttachmentTooLarge",
+    "BackupInvalid",
+    "BlockingProblem",
+    "Change",
+    "DiskFull",
+    "FinalizeBlocked",
+    "FormRejected",
+    "FormText",
+    "InspectionSummary",
+    "KdfParams",
+    "KeyringBackend",
+    "NoUnattendedKey",
+    "NotEditable",
+    "OutboxInfo",
+    "OutboxState",
+    "PasswordRequired",
+    "Position",
+    "Profile",
+    "ProfileDamaged",
+    "ProfileExists",
+    "ProfileNotFound",
+    "ProfileTooNew",
+    "QuestionLocked",
+    "ReferenceKind",
+    "ReferenceSnapshot",
+    "Removal",
+    "ReturnEvent",
+    "Review",
+    "StorageFailed",
+    "StoreError",
+    "StoreSettings",
+    "SystemKeyring",
+    "TeamMember",
+    "TooManyAttempts",
+    "UnknownInspection",
+    "UnknownReference",
+    "UnknownVersion",
+    "Upsert",
+    "WeakPassword",
+    "WrongPassword",
+    "export_backup",
+    "import_backup",
+    "open_profile",
+    "open_profile_unattended",
+    "profile_directory",
+    "profile_exists",
+    "verify",
+]

@@ -1,0 +1,320 @@
+"""The profile's data key: random, wrapped by a password-derived key, optionally in the OS keyring.
+
+A random 256-bit data key encrypts everything in a profile. It is stored only wrapped
+(AES-GCM) by a key derived from the person's password with Argon2id, in `keys.json` beside
+the database. Changing the password re-wraps the data key; nothing else is re-encrypted.
+From the data key two sub-keys are derived with HKDF: one for SQLCipher, one for attachment
+files, so neither use can be turned against the other.
+
+The same file counts wrong passwords: after five in a row every further try has to wait,
+longer each time, and the count survives a restart. (Someone who copies the file can still
+guess offline; against that, Argon2id's cost per guess is the protection.)
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import logging
+import os
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from fieldapp.store.errors import (
+    ProfileDamaged,
+    TooManyAttempts,
+    WeakPassword,
+    WrongPassword,
+)
+
+log = logging.getLogger(__name__)
+
+KEY_FILE = "keys.json"
+KEY_FILE_FORMAT = 1
+#: Wrong passwords allowed before tries are slowed down.
+FREE_ATTEMPTS = 5
+#: The first wait after the free attempts, doubled at every further failure, capped.
+FIRST_DELAY_SECONDS = 30
+MAX_DELAY_SECONDS = 15 * 60
+MIN_PASSWORD_LENGTH = 4  # the demo password is "demo"; a deployment sets its own policy
+KEYRING_SERVICE = "fieldapp"
+
+WallClock = Callable[[], float]
+
+
+@dataclass(frozen=True, slots=True)
+class KdfParams:
+    """Argon2id cost; stored with each wrapped key so it can be raised later."""
+
+    time_cost: int = 3
+    memory_kib: int = 64 * 1024
+    parallelism: int = 4
+
+    @classmethod
+    def fast_for_tests(cls) -> KdfParams:
+        """Cheap parameters for test suites and benchmarks only; never for real profiles."""
+        return cls(time_cost=1, memory_kib=1024, parallelism=1)
+
+
+#: RFC 9106's second recommended option (64 MiB, 3 passes): ~0.1 s on a field laptop.
+DEFAULT_KDF = KdfParams()
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def derive_subkey(data_key: bytes, purpose: str) -> bytes:
+    """A 256-bit key for one purpose ("sqlcipher", "attachments") from the data key."""
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=f"fieldapp {purpose} v1".encode()
+    ).derive(data_key)
+
+
+def _password_key(password: str, salt: bytes, params: KdfParams) -> bytes:
+    return hash_secret_raw(
+        password.encode("utf-8"),
+        salt,
+        time_cost=params.time_cost,
+        memory_cost=params.memory_kib,
+        parallelism=params.parallelism,
+        hash_len=32,
+        type=Type.ID,
+    )
+
+
+def _wrap_aad(username: str) -> bytes:
+    # Binding the username means a key file copied onto another user's profile will not open.
+    return f"fieldapp data key v1|{username}".encode()
+
+
+def write_atomically(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+    """Temp file, fsync, rename, fsync the folder: the file is the old or the new one.
+
+    With `exclusive` the file must not exist yet (`FileExistsError` otherwise), checked
+    atomically by hard-linking instead of renaming: two processes creating the same
+    profile at once can never end up with two different keys.
+    """
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with temporary.open("xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if exclusive:
+            os.link(temporary, path)
+        else:
+            temporary.replace(path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+    fsync_directory(path.parent)
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make a rename durable; folders cannot be opened for fsync on Windows."""
+    if os.name == "nt":
+        return
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+@dataclass(slots=True)
+class KeyFile:
+    """`keys.json`: the wrapped data key, its Argon2id parameters and the failure count."""
+
+    path: Path
+    salt: bytes
+    kdf: KdfParams
+    wrapped: bytes  # nonce (12 bytes) + AES-GCM ciphertext of the data key
+    failures: int = 0
+    last_failure_at: float = 0.0
+
+    # -- making and reading ------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls, directory: Path, username: str, password: str, kdf: KdfParams = DEFAULT_KDF
+    ) -> tuple[KeyFile, bytes]:
+        """A new random data key wrapped by `password`; returns the file and the key.
+        `FileExistsError` when another process created the key file first."""
+        check_password_policy(password)
+        data_key = secrets.token_bytes(32)
+        key_file = cls._wrapped(directory / KEY_FILE, username, password, data_key, kdf)
+        key_file.save(exclusive=True)
+        return key_file, data_key
+
+    @classmethod
+    def _wrapped(
+        cls, path: Path, username: str, password: str, data_key: bytes, kdf: KdfParams
+    ) -> KeyFile:
+        salt = secrets.token_bytes(16)
+        nonce = secrets.token_bytes(12)
+        sealed = AESGCM(_password_key(password, salt, kdf)).encrypt(
+            nonce, data_key, _wrap_aad(username)
+        )
+        return cls(path=path, salt=salt, kdf=kdf, wrapped=nonce + sealed)
+
+    @classmethod
+    def load(cls, path: Path) -> KeyFile:
+        try:
+            document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            if document.get("format") != KEY_FILE_FORMAT:
+                raise ValueError(f"unknown key file format {document.get('format')!r}")
+            return cls(
+                path=path,
+                salt=_unb64(document["salt"]),
+                kdf=KdfParams(**document["kdf"]),
+                wrapped=_unb64(document["wrapped_key"]),
+                failures=int(document.get("failures", 0)),
+                last_failure_at=float(document.get("last_failure_at", 0.0)),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ProfileDamaged(f"{path.name}: {error}") from error
+
+    def save(self, *, exclusive: bool = False) -> None:
+        document = {
+            "format": KEY_FILE_FORMAT,
+            "algorithm": "argon2id+aes-256-gcm",
+            "kdf": asdict(self.kdf),
+            "salt": _b64(self.salt),
+            "wrapped_key": _b64(self.wrapped),
+            "failures": self.failures,
+            "last_failure_at": self.last_failure_at,
+        }
+        write_atomically(
+            self.path, json.dumps(document, indent=2).encode("utf-8"), exclusive=exclusive
+        )
+
+    # -- unlocking ---------------------------------------------------------------------
+
+    def wait_seconds(self, now: float) -> int:
+        """How long before the next try is accepted (0 when it is accepted now)."""
+        if self.failures < FREE_ATTEMPTS:
+            return 0
+        delay = min(FIRST_DELAY_SECONDS * 2 ** (self.failures - FREE_ATTEMPTS), MAX_DELAY_SECONDS)
+        # A clock set back must not lock the person out for longer than one delay.
+        elapsed = max(0.0, now - self.last_failure_at)
+        return max(0, int(delay - elapsed + 0.999))
+
+    def unlock(self, username: str, password: str, clock: WallClock = time.time) -> bytes:
+        """The data key, or `WrongPassword` / `TooManyAttempts` (both counted on disk)."""
+        wait = self.wait_seconds(clock())
+        if wait > 0:
+            raise TooManyAttempts(wait)
+        try:
+            data_key = self._open(username, password)
+        except InvalidTag:
+            self.failures += 1
+            self.last_failure_at = clock()
+            self.save()
+            raise WrongPassword(self.failures, max(0, FREE_ATTEMPTS - self.failures)) from None
+        if self.failures:
+            self.failures = 0
+            self.last_failure_at = 0.0
+            self.save()
+        return data_key
+
+    def _open(self, username: str, password: str) -> bytes:
+        nonce, sealed = self.wrapped[:12], self.wrapped[12:]
+        key = _password_key(password, self.salt, self.kdf)
+        return AESGCM(key).decrypt(nonce, sealed, _wrap_aad(username))
+
+    def rewrap(self, username: str, new_password: str, data_key: bytes, kdf: KdfParams) -> None:
+        """Wrap the same data key with a new password (and fresh salt); save atomically."""
+        check_password_policy(new_password)
+        fresh = KeyFile._wrapped(self.path, username, new_password, data_key, kdf)
+        self.salt, self.kdf, self.wrapped = fresh.salt, fresh.kdf, fresh.wrapped
+        self.failures, self.last_failure_at = 0, 0.0
+        self.save()
+
+
+def check_password_policy(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(MIN_PASSWORD_LENGTH)
+
+
+# -- the OS keyring ----------------------------------------------------------------------
+
+
+class KeyringBackend(Protocol):
+    """The three calls of the `keyring` package we use; tests pass a small in-memory one."""
+
+    def get_password(self, service_name: str, username: str) -> str | None: ...
+
+    def set_password(self, service_name: str, username: str, password: str) -> None: ...
+
+    def delete_password(self, service_name: str, username: str) -> None: ...
+
+
+class SystemKeyring:
+    """The OS keyring through the `keyring` package (Windows Credential Locker, macOS
+    Keychain, Secret Service). Absent backends are normal: every call then reports failure
+    instead of raising, and the app asks for the password as usual."""
+
+    def get_password(self, service_name: str, username: str) -> str | None:
+        import keyring
+        import keyring.errors
+
+        try:
+            return keyring.get_password(service_name, username)
+        except (keyring.errors.KeyringError, RuntimeError, OSError):
+            log.info("no usable OS keyring", exc_info=True)
+            return None
+
+    def set_password(self, service_name: str, username: str, password: str) -> None:
+        import keyring
+
+        keyring.set_password(service_name, username, password)
+
+    def delete_password(self, service_name: str, username: str) -> None:
+        import keyring
+
+        keyring.delete_password(service_name, username)
+
+
+def keyring_entry(profile_directory: Path) -> str:
+    """The keyring account name of a profile: its folder, so two homes never share one."""
+    return str(profile_directory.resolve())
+
+
+def store_in_keyring(backend: KeyringBackend, profile_directory: Path, data_key: bytes) -> bool:
+    """Keep the data key in the OS keyring; False (and nothing stored) when there is none."""
+    try:
+        backend.set_password(KEYRING_SERVICE, keyring_entry(profile_directory), _b64(data_key))
+    except Exception:  # any backend failure means "no keyring here", which is allowed
+        log.info("the data key could not be stored in the OS keyring", exc_info=True)
+        return False
+    return True
+
+
+def load_from_keyring(backend: KeyringBackend, profile_directory: Path) -> bytes | None:
+    try:
+        text = backend.get_password(KEYRING_SERVICE, keyring_entry(profile_directory))
+        return None if text is None else _unb64(text)
+    except Exception:
+        log.info("the OS keyring could not be read", exc_info=True)
+        return None
+
+
+def remove_from_keyring(backend: KeyringBackend, profile_directory: Path) -> None:
+    with contextlib.suppress(Exception):
+        backend.delete_password(KEYRING_SERVICE, keyring_entry(profile_directory))

@@ -1,0 +1,310 @@
+"""The store's schema as a list of forward migrations; the version lives in `PRAGMA user_version`.
+
+Migration N takes a database at version N-1 to version N inside one transaction, so a crash
+half-way leaves the old version intact. A database newer than the last migration this code
+knows is refused, never silently downgraded. Finalized versions and the audit log are
+protected by triggers as well as by the code: a bug, or a person with the key and a SQL
+shell, cannot change them without dropping a trigger, which `verify` notices.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fieldapp.store.errors import ProfileTooNew
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    summary: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    statements = [part.strip() for part in sql.split(";\n") if part.strip()]
+
+    def apply(connection: sqlite3.Connection) -> None:
+        # executescript would COMMIT first; one statement at a time stays in our transaction.
+        for statement in statements:
+            connection.execute(statement)
+
+    return apply
+
+
+#: Triggers that keep finalized data unchangeable; `verify` checks they are all present.
+PROTECTIVE_TRIGGERS = (
+    "versions_never_change",
+    "versions_never_deleted",
+    "version_attachments_never_change",
+    "version_attachments_never_deleted",
+    "audit_log_never_changes",
+    "audit_log_never_deleted",
+    "answers_only_in_drafts",
+    "answers_only_in_drafts_update",
+    "repeat_rows_only_in_drafts",
+    "draft_attachments_only_in_drafts",
+)
+
+_V1 = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE areas (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    data TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE venues (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    area_id TEXT,
+    data TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE forms (
+    form_id TEXT NOT NULL,
+    version TEXT NOT NULL,
+    yaml TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (form_id, version)
+) WITHOUT ROWID;
+
+CREATE TABLE assignments (
+    id TEXT PRIMARY KEY,
+    form_id TEXT NOT NULL,
+    venue_id TEXT,
+    area_id TEXT,
+    assignee TEXT,
+    team TEXT,
+    due TEXT,
+    data TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE teams (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    data TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE team_users (
+    username TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    team TEXT,
+    data TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE inspections (
+    id TEXT PRIMARY KEY,
+    form_id TEXT NOT NULL,
+    form_version TEXT NOT NULL,
+    venue_id TEXT,
+    area_id TEXT,
+    assignment_id TEXT,
+    author TEXT NOT NULL,
+    status TEXT NOT NULL
+        CHECK (status IN ('draft', 'finalized', 'sent', 'returned', 'approved')),
+    started_at TEXT NOT NULL,
+    draft_started_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    changed_seq INTEGER NOT NULL,
+    base_version_id TEXT,
+    current_version_id TEXT
+);
+
+CREATE INDEX inspections_by_status ON inspections (status, changed_seq);
+
+CREATE INDEX inspections_by_change ON inspections (changed_seq);
+
+CREATE TABLE answers (
+    inspection_id TEXT NOT NULL REFERENCES inspections (id),
+    name TEXT NOT NULL,
+    row_id TEXT NOT NULL DEFAULT '',
+    value TEXT NOT NULL,
+    PRIMARY KEY (inspection_id, name, row_id)
+) WITHOUT ROWID;
+
+CREATE TABLE repeat_rows (
+    inspection_id TEXT NOT NULL REFERENCES inspections (id),
+    repeat TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (inspection_id, row_id)
+) WITHOUT ROWID;
+
+CREATE TABLE draft_attachments (
+    inspection_id TEXT NOT NULL REFERENCES inspections (id),
+    question TEXT NOT NULL,
+    row_id TEXT NOT NULL DEFAULT '',
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (inspection_id, question, row_id, sha256)
+) WITHOUT ROWID;
+
+CREATE TABLE file_intents (
+    path TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE versions (
+    version_id TEXT PRIMARY KEY,
+    inspection_id TEXT NOT NULL REFERENCES inspections (id),
+    base_version_id TEXT,
+    content_hash TEXT NOT NULL,
+    finalized_at TEXT NOT NULL,
+    outcomes TEXT NOT NULL,
+    record BLOB NOT NULL
+);
+
+CREATE INDEX versions_by_inspection ON versions (inspection_id);
+
+CREATE TABLE version_attachments (
+    version_id TEXT NOT NULL REFERENCES versions (version_id),
+    inspection_id TEXT NOT NULL,
+    question TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    PRIMARY KEY (version_id, question, sha256)
+);
+
+CREATE INDEX version_attachments_by_sha ON version_attachments (sha256);
+
+CREATE TABLE outbox (
+    version_id TEXT PRIMARY KEY REFERENCES versions (version_id),
+    inspection_id TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'held', 'sent')),
+    queued_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    last_attempt_at TEXT,
+    server_receipt TEXT,
+    sent_at TEXT
+);
+
+CREATE INDEX outbox_by_state ON outbox (state, queued_at);
+
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    inspection_id TEXT NOT NULL REFERENCES inspections (id),
+    version_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('returned', 'approved')),
+    reviewer TEXT NOT NULL,
+    at TEXT NOT NULL,
+    comment TEXT,
+    UNIQUE (version_id, kind)
+);
+
+CREATE TABLE review_comments (
+    review_id INTEGER NOT NULL REFERENCES reviews (id),
+    question TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (review_id, question)
+);
+
+CREATE TABLE reopened_questions (
+    inspection_id TEXT NOT NULL REFERENCES inspections (id),
+    question TEXT NOT NULL,
+    PRIMARY KEY (inspection_id, question)
+) WITHOUT ROWID;
+
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    inspection_id TEXT,
+    version_id TEXT,
+    payload TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    entry_hash TEXT NOT NULL
+);
+
+CREATE INDEX audit_by_version ON audit_log (version_id);
+
+CREATE TRIGGER versions_never_change BEFORE UPDATE ON versions
+BEGIN SELECT RAISE(ABORT, 'a finalized version never changes'); END;
+
+CREATE TRIGGER versions_never_deleted BEFORE DELETE ON versions
+BEGIN SELECT RAISE(ABORT, 'a finalized version is never deleted'); END;
+
+CREATE TRIGGER version_attachments_never_change BEFORE UPDATE ON version_attachments
+BEGIN SELECT RAISE(ABORT, 'a finalized version never changes'); END;
+
+CREATE TRIGGER version_attachments_never_deleted BEFORE DELETE ON version_attachments
+BEGIN SELECT RAISE(ABORT, 'a finalized version is never deleted'); END;
+
+CREATE TRIGGER audit_log_never_changes BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE TRIGGER audit_log_never_deleted BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE TRIGGER answers_only_in_drafts BEFORE INSERT ON answers
+WHEN (SELECT status FROM inspections WHERE id = NEW.inspection_id) IS NOT 'draft'
+BEGIN SELECT RAISE(ABORT, 'only a draft takes answers'); END;
+
+CREATE TRIGGER answers_only_in_drafts_update BEFORE UPDATE ON answers
+WHEN (SELECT status FROM inspections WHERE id = NEW.inspection_id) IS NOT 'draft'
+BEGIN SELECT RAISE(ABORT, 'only a draft takes answers'); END;
+
+CREATE TRIGGER repeat_rows_only_in_drafts BEFORE INSERT ON repeat_rows
+WHEN (SELECT status FROM inspections WHERE id = NEW.inspection_id) IS NOT 'draft'
+BEGIN SELECT RAISE(ABORT, 'only a draft takes answers'); END;
+
+CREATE TRIGGER draft_attachments_only_in_drafts BEFORE INSERT ON draft_attachments
+WHEN (SELECT status FROM inspections WHERE id = NEW.inspection_id) IS NOT 'draft'
+BEGIN SELECT RAISE(ABORT, 'only a draft takes answers'); END
+"""
+
+# v2 remembers where the person was in each draft, so reopening the app (or resuming after
+# a crash) lands on the same page and question instead of the top of a 60-question form.
+_V2 = """
+ALTER TABLE inspections ADD COLUMN position_page TEXT;
+ALTER TABLE inspections ADD COLUMN position_question TEXT;
+ALTER TABLE inspections ADD COLUMN position_row TEXT;
+ALTER TABLE inspections ADD COLUMN position_at TEXT
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "inspections, attachments, outbox, audit log, reference data", _script(_V1)),
+    Migration(2, "remember the page and question each draft was left on", _script(_V2)),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version
+
+#: The next value of `inspections.changed_seq`. Lists are ordered by this counter, not by
+#: the device clock, which can jump.
+NEXT_CHANGE = "(SELECT coalesce(max(changed_seq), 0) + 1 FROM inspections)"
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
+def check_not_newer(connection: sqlite3.Connection) -> int:
+    """The database's version; `ProfileTooNew` when this code does not know it."""
+    found = schema_version(connection)
+    if found > LATEST_VERSION:
+        raise ProfileTooNew(found, LATEST_VERSION)
+    return found
+
+
+def pending_migrations(current: int, target: int = LATEST_VERSION) -> list[Migration]:
+    return [m for m in MIGRATIONS if current < m.version <= target]
+
+
+def apply_migration(connection: sqlite3.Connection, migration: Migration) -> None:
+    """Run one migration and set `user_version`, in one transaction (the caller's)."""
+    migration.apply(connection)
+    # PRAGMA takes no parameters; the version is our own integer.
+    connection.execute(f"PRAGMA user_version = {int(migration.version)}")

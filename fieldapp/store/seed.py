@@ -1,0 +1,1015 @@
+"""Realistic synthetic data for demos, training and benchmarks, and the demo profile itself.
+
+`AnswerWalker` fills in a compiled form the way an officer would: it walks the questions in
+order, answers only what is relevant, picks choices that are visible, respects constraints
+(it retries until the engine reports no issue), fills repeats and writes plausible Dutch
+text. `seed_profile` uses it to put N finalized inspections (sent, approved, returned or
+still in the outbox) and M drafts into a profile. Finalized inspections go in through a
+bulk path — big transactions, attachment files synced once at the end — that only seeding
+may use; drafts go through the same use cases as the app.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from fieldapp.core.answers import answers_document
+from fieldapp.core.engine import Field, FormEngine, FormSession
+from fieldapp.core.expr import Value
+from fieldapp.core.formfile import form_files
+from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType
+from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion
+from fieldapp.core.locations import forms_directory, seeds_directory
+from fieldapp.core.world import (
+    Area,
+    Assignment,
+    Role,
+    SeedWorld,
+    User,
+    Venue,
+    VenueKind,
+    load_world,
+)
+from fieldapp.store import audit, images
+from fieldapp.store.attachments import sha256_hex
+from fieldapp.store.errors import WrongPassword
+from fieldapp.store.keys import KdfParams, fsync_directory
+from fieldapp.store.profile import (
+    Clock,
+    Profile,
+    insert_version,
+    iso,
+    open_profile,
+    utc_now,
+)
+from fieldapp.store.reference import FormText, ReferenceSnapshot
+from fieldapp.store.versions import encode_record
+
+#: Centre of Den Haag, for geopoints when an area has no venue with coordinates.
+CITY_CENTRE = (52.0786, 4.2887)
+
+
+def reference_snapshot(seeds: Path | None = None, forms: Path | None = None) -> ReferenceSnapshot:
+    """The demo world and the shipped forms as reference data."""
+    world = load_world(seeds or seeds_directory())
+    texts = []
+    for path in form_files(forms or forms_directory()):
+        from fieldapp.core.formfile import load_form_text
+
+        text = path.read_text(encoding="utf-8")
+        engine = load_form_text(text, str(path))
+        texts.append(FormText(engine.form_id, engine.version, text))
+    return ReferenceSnapshot(
+        areas=world.areas,
+        venues=world.venues,
+        forms=texts,
+        assignments=world.assignments,
+        teams=world.teams,
+        team_users=world.users,
+    )
+
+
+def seed_reference_data(
+    profile: Profile, seeds: Path | None = None, forms: Path | None = None
+) -> None:
+    """Load the demo world and shipped forms into `profile` (replacing what is there)."""
+    profile.replace_reference_data(reference_snapshot(seeds, forms), cursor=None)
+
+
+def open_demo_profile(
+    home: Path,
+    username: str,
+    password: str,
+    *,
+    seeds: Path | None = None,
+    kdf: KdfParams | None = None,
+    clock: Clock = utc_now,
+) -> Profile:
+    """Open a demo user's profile, creating it with the demo reference data on first use.
+
+    Only the users of the seed world sign in, with the seed world's demo password (stated
+    in seeds/README.md and on the sign-in screen); anything else is a wrong password.
+    """
+    world = load_world(seeds or seeds_directory())
+    try:
+        world.user(username)
+    except KeyError:
+        raise WrongPassword(0, 5) from None
+    if password != world.demo_password:
+        raise WrongPassword(0, 5)
+    profile = open_profile(home, username, password, kdf=kdf, clock=clock)
+    if not profile.has_reference_data():
+        seed_reference_data(profile, seeds)
+    return profile
+
+
+# -- realistic texts ---------------------------------------------------------------------
+
+_FIRST = ["Jan", "Sanne", "Mohamed", "Fleur", "Kees", "Ayşe", "Ruben", "Naima", "Pieter", "Lotte"]
+_LAST = ["de Vries", "Bakker", "El Idrissi", "Jansen", "van Dijk", "Yılmaz", "Visser", "Smit"]
+
+TEXTS: Mapping[str, Sequence[str]] = {
+    "alcohol_description": [
+        "Twee kratten bier (48 flesjes) in de koelcel achter de toonbank.",
+        "Een fles wodka en drie flessen wijn in de kast van de personeelsruimte.",
+    ],
+    "nearest_school_name": [
+        "Basisschool De Regenboog, Weimarstraat 180",
+        "Haags Montessori Lyceum, Nieuwe Duinweg 8",
+        "OBS De Springplank, Zoutmanstraat 57",
+        "Christelijke basisschool De Akker, Valkenboslaan 31",
+    ],
+    "advertising_description": [
+        "Lichtbak van ca. 1,5 bij 0,5 m boven de ingang met een cannabisblad.",
+        "Poster met prijslijst in de etalage, zichtbaar vanaf de stoep.",
+        "Instagram-account van de zaak toont dagaanbiedingen.",
+    ],
+    "hard_drugs_location": [
+        "Achter de toonbank, la links, 12 wikkels wit poeder.",
+        "In een schoenendoos in de opslagruimte, 40 pillen in een zakje.",
+    ],
+    "nuisance_description": [
+        "Tussen 22.10 en 22.30 uur drie auto's dubbel geparkeerd met draaiende motor.",
+        (
+            "Groep van vijf klanten rookt en blowt bij de portiek van nr. 14; bewoners klagen "
+            "over geluid."
+        ),
+        "Zwerfafval (lege zakjes, vloeitjes) op de stoep voor de ingang.",
+    ],
+    "minor_situation": [
+        (
+            "Om 21.15 uur jongeman bij de kassa; na controle identiteitsbewijs 17 jaar. Verkoper "
+            "(kassamedewerker) had niet gecontroleerd."
+        ),
+    ],
+    "storage_location": [
+        "Bovenwoning naast de zaak, opslagkast op de eerste verdieping.",
+        "Bedrijfsverzamelgebouw Binckhorstlaan, unit 12.",
+    ],
+    "shop_statement": [
+        "De exploitant verklaart dat de voorraad vanavond nog zou worden opgehaald.",
+        "Leidinggevende zegt dat de reclame al besteld was voor verwijdering.",
+        "Geen opmerkingen.",
+    ],
+    "findings_summary": [
+        (
+            "Reguliere controle zonder bijzonderheden. Vergunning hangt zichtbaar, voorraad "
+            "gewogen en binnen de norm."
+        ),
+        (
+            "Controle samen met de politie. Handelsvoorraad gewogen; leeftijdscontrole bij de "
+            "deur werd consequent uitgevoerd."
+        ),
+        (
+            "Bij aankomst overlast van klanten in de straat waargenomen en besproken met de "
+            "leidinggevende. Verder geen overtredingen."
+        ),
+        (
+            "Reclame in de etalage aangetroffen en gefotografeerd; exploitant is gewezen op het "
+            "A-criterium."
+        ),
+    ],
+    "design_label": [
+        "profiel A – mannen 18–25",
+        "profiel B – mannen 18–25",
+        "profiel C – gemengd 25–35",
+    ],
+    "dress_deviation": [
+        "Twee personen in sportschoenen.",
+        "Eén persoon zonder jas met capuchontrui.",
+    ],
+    "reason_other": ["Portier zei dat er een besloten bedrijfsfeest was tot 01.00 uur."],
+    "reason_words": [
+        "“Vanavond alleen vaste gasten, sorry jongens.”",
+        "“Het is vol, probeer het later nog eens.”",
+        "“Niet met z'n vieren, alleen in gemengde groepen.”",
+    ],
+    "force_description": [
+        "Portier duwde tester Noord-3 met twee handen weg van de deur; geen letsel."
+    ],
+    "door_staff_description": [
+        "Portier overlegde via de portofoon met binnen voordat hij besliste.",
+        "Hostess aan de deur keek op een lijst en verwees naar de portier.",
+    ],
+    "notes": [
+        "Controlegroep stond tien minuten eerder in de rij; het was op dat moment rustig.",
+        "Geen bijzonderheden.",
+    ],
+    "team": ["Team Handhaving Centrum 2", "Team Handhaving Escamp 1", "Team Segbroek-Scheveningen"],
+    "observation_place": [
+        "Hoefkade ter hoogte van nr. 120",
+        "Speeltuin Zuiderpark, ingang Melis Stokelaan",
+        "Hoek Weimarstraat / Valkenboslaan",
+        "Grote Markt, bij de fietsenstalling",
+        "Scheveningse Boulevard, strandopgang 8",
+    ],
+    "observation_description": [
+        (
+            "Groep jongeren zat op de bankjes en gooide vuurwerk richting passanten; "
+            "aangesproken, groep vertrok."
+        ),
+        "Huisvuilzakken naast de ondergrondse container; melding gedaan via Den Haag Meldt.",
+        "Bewoner meldt dat de hond op het balkon al twee dagen zonder water staat.",
+        "Man liep verward over de rijbaan en riep naar voorbijgangers; politie ingeschakeld.",
+        "Vrouw werd nageroepen en gevolgd door twee mannen; mannen aangesproken.",
+    ],
+    "check_legal_basis_other": ["Op grond van de APV, samenscholingsverbod aanwijzingsgebied."],
+    "objective_ground_description": [
+        "Fietste zonder licht door rood licht op de Hoefkade.",
+        "Gooide een blikje op straat naast de afvalbak bij het Zuiderpark.",
+        "Melding van de meldkamer over iemand die fietsen openbreekt bij de Hobbemastraat.",
+        "Urineerde tegen de gevel van een woning aan de Prinsestraat.",
+    ],
+    "fine_reference": ["PV-2026-004512", "BON-77120034", "PV-2026-011873"],
+    "referral_address": ["Jacob Catsstraat 221", "Beeklaan 412", "Hobbemastraat 17"],
+    "referral_description": [
+        "Buren horen al weken geschreeuw en gebonk; vanavond een kind huilend op het balkon.",
+        "Hond op balkon, mager, geen water; bewoner niet thuis.",
+        "Man lijkt verward en dakloos, wil geen hulp van ons maar wel van de GGD-verpleegkundige.",
+    ],
+    "referral_reference": ["VT-2026-3381", "ZVH-118273", "144-992811"],
+    "shift_summary": [
+        "Rustige dienst; veel contact met bewoners over afvaloverlast.",
+        "Twee meldingen doorgezet; leidinggevende geïnformeerd over het balkon met de hond.",
+        "Vuurwerkoverlast rond het Zuiderpark blijft; avonddienst graag extra aandacht.",
+    ],
+    "area": [
+        "Schilderswijk, rond de Hoefkade",
+        "Transvaalkwartier, Paul Krugerlaan en omgeving",
+        "Zeeheldenkwartier, Piet Heinstraat",
+        "Duindorp, rond het Dorpsplein",
+    ],
+}
+
+_SOFT_YES = {
+    "permit_displayed": 0.92,
+    "operator_identified": 0.85,
+    "operator_on_permit": 0.9,
+    "findings_communicated": 0.85,
+    "stock_records_checked": 0.7,
+    "residents_check_at_door": 0.8,
+    "dress_as_designed": 0.9,
+    "check_explained": 0.93,
+    "house_rules_posted": 0.6,
+    "queue_present": 0.5,
+    "id_requested": 0.7,
+    "neighbourhood_watch_contact": 0.3,
+    "announced": 0.2,
+    "hard_drugs_seized_by_police": 0.9,
+}
+_PREFERRED: Mapping[str, Mapping[str, float]] = {
+    "partner_agencies": {"police": 0.5, "none": 0.4, "heit": 0.1},
+    "nuisance_observed": {"none": 0.65, "loitering": 0.15, "parking": 0.1, "noise": 0.1},
+    "inspection_reason": {"routine": 0.7, "complaint": 0.2, "follow_up": 0.1},
+    "door_age_check": {"all_checked": 0.8, "some_checked": 0.15, "no_check": 0.05},
+    "entry_result": {"admitted": 0.7, "refused": 0.2, "delayed": 0.1},
+    "tone": {"friendly": 0.4, "neutral": 0.45, "curt": 0.12, "hostile": 0.03},
+    "check_outcome": {"no_action": 0.45, "warning": 0.3, "fine": 0.18, "referral": 0.05},
+    "observation_action": {"spoken_to": 0.4, "none": 0.2, "report_to_municipality": 0.2},
+    "previous_violation": {"no": 0.8, "yes": 0.1, "unknown": 0.1},
+}
+
+
+@dataclass(slots=True)
+class Visit:
+    """Who fills in which form where and when; the walker's context for one inspection."""
+
+    form_id: str
+    author: User
+    start: datetime  # local wall-clock time, as the officer sees it
+    venue: Venue | None = None
+    area: Area | None = None
+    assignment: Assignment | None = None
+    test_id: str | None = None
+    duration_minutes: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class FileSlot:
+    """A photo or signature answer the walker left a placeholder name in."""
+
+    question: str
+    row: str | None
+    placeholder: str
+    signature: bool
+
+
+@dataclass(slots=True)
+class FilledForm:
+    """A walked form: the session, and the photo and signature answers to supply files for."""
+
+    session: FormSession
+    files: list[FileSlot] = field(default_factory=list)
+
+
+class AnswerWalker:
+    """Fills a form with valid, plausible answers, deterministically for a given seed."""
+
+    def __init__(self, venues: Sequence[Venue], rng: random.Random, photo_share: float = 0.3):
+        self.venues = list(venues)
+        self.coffeeshops = [v for v in self.venues if v.kind is VenueKind.COFFEESHOP]
+        self.rng = rng
+        self.photo_share = photo_share
+
+    def fill(self, engine: FormEngine, visit: Visit, attempts: int = 6) -> FilledForm:
+        """A session with every relevant question answered and no blocking problem."""
+        for _ in range(attempts):
+            filled = self._walk(engine, visit)
+            if not filled.session.problems():
+                return filled
+        problems = filled.session.problems()
+        raise RuntimeError(f"could not fill {engine.form_id} validly: {problems[:3]}")
+
+    def _walk(self, engine: FormEngine, visit: Visit) -> FilledForm:
+        session = engine.session(clock=lambda: visit.start)
+        filled = FilledForm(session)
+        self._cursor = visit.start
+        for name, field_ in engine.fields.items():
+            if field_.repeat is not None:
+                continue
+            if field_.kind is QuestionType.REPEAT:
+                if not session.is_relevant(name):
+                    continue
+                count = self._row_count(field_)
+                for _ in range(count):
+                    row, _changes = session.add_row(name)
+                    for inner in engine.repeat_fields[name]:
+                        self._answer(filled, visit, engine.fields[inner], row)
+                continue
+            self._answer(filled, visit, field_, None)
+        return filled
+
+    def _row_count(self, field_: Field) -> int:
+        low = field_.question.min_rows or 0
+        high = field_.question.max_rows or 4
+        weights = {"observations": (1, 4), "person_checks": (0, 3), "referrals": (0, 1)}
+        lo, hi = weights.get(field_.name, (low, min(high, 3)))
+        return self.rng.randint(max(lo, low), max(low, min(hi, high)))
+
+    def _answer(self, filled: FilledForm, visit: Visit, field_: Field, row: str | None) -> None:
+        session = filled.session
+        name = field_.name
+        if not field_.holds_answer or field_.calculation is not None:
+            return
+        if not session.is_relevant(name, row):
+            if (name, row) in session.answers and field_.kind not in ATTACHMENT_TYPES:
+                session.set_answer(name, "", row)  # a default on a hidden question
+            return
+        optional = field_.question.required is False
+        if field_.kind in ATTACHMENT_TYPES:
+            if optional and self.rng.random() > self.photo_share:
+                return
+            placeholder = f"file-{len(filled.files)}"
+            value: Value = placeholder if field_.kind is QuestionType.SIGNATURE else (placeholder,)
+            session.set_answer(name, value, row)
+            filled.files.append(
+                FileSlot(name, row, placeholder, field_.kind is QuestionType.SIGNATURE)
+            )
+            return
+        if optional and self.rng.random() < 0.45:
+            return
+        for attempt in range(12):
+            candidate = self._value(session, visit, field_, row, attempt)
+            if candidate is None:
+                return
+            session.set_answer(name, candidate, row)
+            if session.issue(name, row) is None:
+                return
+        session.set_answer(name, "", row)
+
+    def _value(
+        self, session: FormSession, visit: Visit, field_: Field, row: str | None, attempt: int
+    ) -> Value | None:
+        rng, name, kind = self.rng, field_.name, field_.kind
+        if kind is QuestionType.SELECT_ONE:
+            choices = [c.name for c in session.visible_choices(name, row)]
+            if not choices:
+                return None
+            if attempt == 0 and name in _SOFT_YES and {"yes", "no"} <= set(choices):
+                return "yes" if rng.random() < _SOFT_YES[name] else "no"
+            if attempt == 0 and name in _PREFERRED:
+                return _weighted(rng, _PREFERRED[name], choices)
+            if attempt == 0 and "no" in choices and "yes" in choices:
+                return "no" if rng.random() < 0.85 else "yes"
+            return rng.choice(choices)
+        if kind is QuestionType.SELECT_MULTIPLE:
+            choices = [c.name for c in session.visible_choices(name, row)]
+            if not choices:
+                return None
+            if attempt == 0 and name in _PREFERRED:
+                first = _weighted(rng, _PREFERRED[name], choices)
+                return (first,)
+            pool = [c for c in choices if c != "none"] or choices
+            return tuple(rng.sample(pool, min(len(pool), rng.choice((1, 1, 2)))))
+        if kind is QuestionType.VENUE:
+            if field_.repeat is None and visit.venue is not None:
+                return visit.venue.id
+            return rng.choice(self.coffeeshops or self.venues).id
+        if kind is QuestionType.DATETIME:
+            if name.endswith("_end") or name.endswith("end_time"):
+                end = visit.start + timedelta(minutes=visit.duration_minutes + 5 * attempt)
+                return end.replace(second=0)
+            self._cursor = self._cursor + timedelta(minutes=rng.randint(2, 20) + attempt)
+            if name.endswith("_start") or name == "arrival_time":
+                return visit.start.replace(second=0)
+            return self._cursor.replace(second=0)
+        if kind is QuestionType.DATE:
+            return visit.start.date()
+        if kind is QuestionType.TIME:
+            return self._cursor.time().replace(second=0, microsecond=0)
+        if kind is QuestionType.INTEGER:
+            return self._integer(session, visit, name, attempt)
+        if kind is QuestionType.DECIMAL:
+            return self._decimal(name, attempt)
+        if kind is QuestionType.RATING:
+            return rng.randint(1, field_.question.max_rating or 5)
+        if kind is QuestionType.GEOPOINT:
+            lat, lon = self._place(visit)
+            return f"{lat + rng.uniform(-0.002, 0.002):.6f} {lon + rng.uniform(-0.002, 0.002):.6f}"
+        if kind is QuestionType.ACKNOWLEDGE:
+            return "OK"
+        return self._text(visit, name, attempt)
+
+    def _integer(self, session: FormSession, visit: Visit, name: str, attempt: int) -> int:
+        rng = self.rng
+        ranges = {
+            "nearest_school_distance_m": (120, 900),
+            "loitering_count": (1, 8),
+            "group_size": (2, 5),
+            "waiting_minutes": (0, 25),
+            "observation_count": (1, 6),
+            "persons_checked": (1, 3),
+            "resident_contacts": (0, 14),
+        }
+        if name in ("minors_present_count", "non_residents_admitted_count"):
+            return 0 if rng.random() < 0.95 or attempt > 2 else rng.randint(1, 2)
+        if name == "minutes_on_foot":
+            return max(0, int(visit.duration_minutes * rng.uniform(0.3, 0.7)) - 10 * attempt)
+        low, high = ranges.get(name, (0, 10))
+        return rng.randint(low, high) if attempt < 6 else low
+
+    def _decimal(self, name: str, attempt: int) -> float:
+        rng = self.rng
+        if name == "stock_in_shop_grams":
+            return round(rng.uniform(520, 700) if rng.random() < 0.05 else rng.uniform(90, 470), 1)
+        if name == "storage_stock_grams":
+            return round(rng.uniform(0, 150), 1)
+        if name == "largest_sale_grams":
+            return round(rng.uniform(5.5, 9) if rng.random() < 0.06 else rng.uniform(0.5, 5), 1)
+        return round(rng.uniform(0, 100), 1)
+
+    def _text(self, visit: Visit, name: str, attempt: int) -> str:
+        rng = self.rng
+        number = 4400 + zlib.crc32(visit.author.username.encode()) % 90
+        if name == "inspectors":
+            return f"{visit.author.display_name} (BOA {number}), BOA {number + 7}"
+        if name == "officer_numbers":
+            return f"BOA {number}, BOA {number + 3}"
+        if name == "operator_name":
+            return f"{rng.choice(_FIRST)[0]}. {rng.choice(_LAST)}"
+        if name == "test_id":
+            return visit.test_id or f"DT-2026-{rng.randint(1, 99):03d}"
+        if name == "tester_pseudonym":
+            return visit.author.pseudonym or "Tester Noord-3"
+        if name == "area" and visit.area is not None:
+            route = rng.choice(("rond het winkelcentrum", "hoofdroute", "parken en pleinen"))
+            return f"{visit.area.name}, {route}"
+        options = TEXTS.get(name)
+        if options:
+            return rng.choice(options)
+        return rng.choice(
+            (
+                "Waargenomen tijdens de controle; zie foto.",
+                "Besproken met de verantwoordelijke ter plaatse.",
+                "Geen bijzonderheden.",
+            )
+        )
+
+    def _place(self, visit: Visit) -> tuple[float, float]:
+        if visit.venue is not None:
+            return visit.venue.lat, visit.venue.lon
+        if visit.area is not None:
+            inside = [v for v in self.venues if v.area == visit.area.id]
+            if inside:
+                venue = self.rng.choice(inside)
+                return venue.lat, venue.lon
+        return CITY_CENTRE
+
+
+def _weighted(rng: random.Random, weights: Mapping[str, float], choices: Sequence[str]) -> str:
+    usable = [(name, weight) for name, weight in weights.items() if name in choices]
+    if not usable:
+        return rng.choice(list(choices))
+    total = sum(weight for _, weight in usable)
+    pick = rng.uniform(0, total)
+    for name, weight in usable:
+        pick -= weight
+        if pick <= 0:
+            return name
+    return usable[-1][0]
+
+
+# -- choosing visits -----------------------------------------------------------------------
+
+FORM_SHARES = (("coffeeshop_inspection", 0.4), ("neighbourhood_patrol", 0.4), ("door_test", 0.2))
+
+
+class VisitPlanner:
+    """Picks a form, an author of the right role, a place and a moment for each inspection."""
+
+    def __init__(self, world: SeedWorld, rng: random.Random, end: datetime) -> None:
+        self.world = world
+        self.rng = rng
+        self.end = end
+        self.boas = [u for u in world.users if u.role is Role.BOA]
+        self.guests = [u for u in world.users if u.role is Role.MYSTERY_GUEST]
+        self.coffeeshops = world.venues_of_kind(VenueKind.COFFEESHOP)
+        self.nightlife = [v for v in world.venues if v.kind is not VenueKind.COFFEESHOP]
+
+    def plan(self, form_id: str | None = None) -> Visit:
+        rng = self.rng
+        if form_id is None:
+            form_id = _weighted(rng, dict(FORM_SHARES), [name for name, _ in FORM_SHARES])
+        days_back = rng.randint(0, 720)
+        day = (self.end - timedelta(days=days_back)).date()
+        matching = [a for a in self.world.assignments if a.form_id.value == form_id]
+        assignment = rng.choice(matching) if matching and rng.random() < 0.1 else None
+        if form_id == "coffeeshop_inspection":
+            hour = rng.choice((11, 14, 16, 19, 21))
+            author = self._assignee(assignment) or rng.choice(self.boas)
+            venue = self._venue(assignment) or rng.choice(self.coffeeshops)
+            return Visit(
+                form_id,
+                author,
+                _at(day, hour, rng),
+                venue=venue,
+                assignment=assignment,
+                duration_minutes=rng.randint(40, 120),
+            )
+        if form_id == "door_test":
+            author = self._assignee(assignment) or rng.choice(self.guests)
+            venue = self._venue(assignment) or rng.choice(self.nightlife)
+            test_id = (
+                assignment.paired_test.upper()
+                if assignment and assignment.paired_test
+                else f"DT-{day.year}-{rng.randint(1, 200):03d}"
+            )
+            return Visit(
+                form_id,
+                author,
+                _at(day, rng.choice((22, 23, 0)), rng),
+                venue=venue,
+                assignment=assignment,
+                test_id=test_id,
+                duration_minutes=rng.randint(5, 30),
+            )
+        author = self._assignee(assignment) or rng.choice(self.boas)
+        area = None
+        if assignment is not None and assignment.area is not None:
+            area = self.world.area(assignment.area)
+        if area is None:
+            area = rng.choice(self.world.areas)
+        return Visit(
+            form_id,
+            author,
+            _at(day, rng.choice((9, 13, 18)), rng),
+            area=area,
+            assignment=assignment,
+            duration_minutes=rng.randint(180, 480),
+        )
+
+    def _assignee(self, assignment: Assignment | None) -> User | None:
+        if assignment is None or assignment.assignee is None:
+            return None
+        return self.world.user(assignment.assignee)
+
+    def _venue(self, assignment: Assignment | None) -> Venue | None:
+        if assignment is None or assignment.venue is None:
+            return None
+        return self.world.venue(assignment.venue)
+
+
+def _at(day: date, hour: int, rng: random.Random) -> datetime:
+    return datetime(day.year, day.month, day.day, hour % 24, rng.randint(0, 59))
+
+
+# -- the bulk path -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SeedReport:
+    inspections: int = 0
+    drafts: int = 0
+    attachments: int = 0
+    seconds: float = 0.0
+    by_status: dict[str, int] = field(default_factory=dict)
+
+
+_STATUS_MIX = (
+    (InspectionStatus.SENT, 0.70),
+    (InspectionStatus.APPROVED, 0.12),
+    (InspectionStatus.FINALIZED, 0.10),
+    (InspectionStatus.RETURNED, 0.08),
+)
+_RETURN_COMMENTS = {
+    "findings_summary": "Graag concreter: wat is waargenomen, waar en door wie?",
+    "nearest_school_name": "Adres van de school ontbreekt.",
+    "observation_description": "Beschrijf het gedrag, niet de personen.",
+    "design_label": "Gebruik het label uit het testontwerp.",
+    "reason_words": "Zo letterlijk mogelijk, tussen aanhalingstekens.",
+    "area": "Welke straten precies?",
+}
+
+
+def _hex_id(rng: random.Random) -> str:
+    return f"{rng.getrandbits(128):032x}"
+
+
+@dataclass(slots=True)
+class _Template:
+    """One walked form, reused for several inspections with shifted times and fresh files."""
+
+    visit: Visit
+    document: dict[str, Any]
+    files: list[FileSlot]
+    outcomes: tuple[str, ...]
+    times: tuple[str, ...]  # names of date/datetime questions, to shift
+
+
+def seed_profile(
+    profile: Profile,
+    inspections: int,
+    drafts: int = 0,
+    *,
+    seed: int = 2026,
+    photo_share: float = 0.3,
+    templates_per_form: int = 120,
+    batch: int = 1000,
+    progress: Callable[[int, int], None] | None = None,
+) -> SeedReport:
+    """Add `inspections` finalized inspections and `drafts` drafts to `profile`.
+
+    Inspections are spread over the two years before the profile's clock says now, across
+    the three forms, made by seed users of the right role. The same seed in the same
+    profile state gives the same data (apart from encryption nonces).
+    """
+    started = time.perf_counter()
+    if not profile.has_reference_data():
+        seed_reference_data(profile)
+    world = load_world(seeds_directory())
+    # Ids come from this stream too; mixing in the device and what is already there keeps
+    # them unique across profiles and repeated runs (the server relies on that).
+    rng = random.Random(f"{seed}:{profile.device_id}:{profile.count()}")
+    end = profile.clock().astimezone().replace(tzinfo=None, second=0, microsecond=0)
+    planner = VisitPlanner(world, rng, end)
+    walker = AnswerWalker(world.venues, rng, photo_share)
+    photos = [images.photo(seed * 1000 + n) for n in range(24)]
+    signatures = {
+        u.username: images.signature(zlib.crc32(u.username.encode())) for u in world.users
+    }
+    report = SeedReport()
+    templates: dict[str, list[_Template]] = {}
+    done = 0
+    while done < inspections:
+        size = min(batch, inspections - done)
+        prepared = []
+        for _ in range(size):
+            visit = planner.plan()
+            pool = templates.setdefault(visit.form_id, [])
+            if len(pool) < templates_per_form:
+                template = _make_template(profile.engine(visit.form_id), walker, visit)
+                pool.append(template)
+            else:
+                template = rng.choice(pool)
+            prepared.append((template, visit))
+        _bulk_insert(profile, prepared, rng, photos, signatures, report)
+        done += size
+        if progress is not None:
+            progress(done, inspections)
+    fsync_directory(profile.attachments.root)
+    if hasattr(os, "sync"):
+        os.sync()  # the bulk path skipped per-file fsyncs; one sync makes them durable
+    profile.checkpoint()
+    for _ in range(drafts):
+        _seed_draft(profile, planner, walker, photos, rng)
+        report.drafts += 1
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _make_template(engine: FormEngine, walker: AnswerWalker, visit: Visit) -> _Template:
+    filled = walker.fill(engine, visit)
+    times = tuple(
+        name
+        for name, field_ in engine.fields.items()
+        if field_.kind in (QuestionType.DATETIME, QuestionType.DATE)
+    )
+    return _Template(
+        visit=visit,
+        document=answers_document(filled.session),
+        files=filled.files,
+        outcomes=tuple(outcome.name for outcome in filled.session.outcomes()),
+        times=times,
+    )
+
+
+def _shift(value: Any, delta: timedelta) -> Any:
+    if isinstance(value, str) and len(value) >= 10 and value[4] == "-":
+        try:
+            if "T" in value:
+                return (datetime.fromisoformat(value) + delta).isoformat()
+            return (date.fromisoformat(value) + timedelta(days=delta.days)).isoformat()
+        except ValueError:
+            return value
+    return value
+
+
+def _instantiate(template: _Template, visit: Visit, files: Mapping[str, str]) -> dict[str, Any]:
+    """The template's answers moved to this visit's time, with this inspection's files."""
+    delta = visit.start - template.visit.start
+    times = set(template.times)
+
+    def convert(answers: Mapping[str, Any]) -> dict[str, Any]:
+        result = {}
+        for name, value in answers.items():
+            if name in times:
+                value = _shift(value, delta)
+            elif isinstance(value, list):
+                value = [files.get(item, item) for item in value]
+            elif isinstance(value, str) and value in files:
+                value = files[value]
+            result[name] = value
+        return result
+
+    return {
+        "answers": convert(template.document["answers"]),
+        "repeats": {
+            repeat: [{"row": item["row"], "answers": convert(item["answers"])} for item in rows]
+            for repeat, rows in template.document["repeats"].items()
+        },
+    }
+
+
+def _bulk_insert(
+    profile: Profile,
+    prepared: Sequence[tuple[_Template, Visit]],
+    rng: random.Random,
+    photos: Sequence[bytes],
+    signatures: Mapping[str, bytes],
+    report: SeedReport,
+) -> None:
+    store = profile.attachments
+    rows = []
+    for template, visit in prepared:
+        # The template's place and author go with its answers; the visit gives the moment.
+        visit = replace(template.visit, start=visit.start)
+        inspection_id = _hex_id(rng)
+        files: dict[str, str] = {}
+        attachments = []
+        for number, slot in enumerate(template.files):
+            base = (
+                signatures[visit.author.username]
+                if slot.signature
+                else photos[rng.randrange(len(photos))]
+            )
+            data = images.with_note(base, f"{inspection_id}/{number}")
+            sha = sha256_hex(data)
+            store.write(inspection_id, sha, data, durable=False)
+            files[slot.placeholder] = sha
+            attachments.append(
+                Attachment(
+                    question=slot.question, sha256=sha, size=len(data), media_type="image/png"
+                )
+            )
+        document = _instantiate(template, visit, files)
+        started_at = visit.start.astimezone(UTC)
+        finalized_at = started_at + timedelta(minutes=visit.duration_minutes + rng.randint(1, 30))
+        attached = tuple(
+            sorted(
+                {(a.question, a.sha256): a for a in attachments}.values(),
+                key=lambda a: (a.question, a.sha256),
+            )
+        )
+        version = InspectionVersion(
+            inspection_id=inspection_id,
+            version_id=_hex_id(rng),
+            form_id=template.visit.form_id,
+            form_version=profile.engine(template.visit.form_id).version,
+            author=visit.author.username,
+            venue_id=visit.venue.id if visit.venue else None,
+            area_id=visit.area.id if visit.area else None,
+            assignment_id=visit.assignment.id if visit.assignment else None,
+            started_at=started_at,
+            finalized_at=finalized_at,
+            document=document,
+            attachments=attached,
+            outcomes=template.outcomes,
+            content_hash=InspectionVersion.hash_of(
+                template.visit.form_id,
+                profile.engine(template.visit.form_id).version,
+                None,
+                document,
+                attached,
+            ),
+        )
+        status = InspectionStatus(
+            _weighted(rng, {s.value: w for s, w in _STATUS_MIX}, [s.value for s, _ in _STATUS_MIX])
+        )
+        rows.append((version, status))
+        report.attachments += len(attached)
+    with profile.database.transaction() as connection:
+        chain = audit.head(connection)
+        change = connection.execute(
+            "SELECT coalesce(max(changed_seq), 0) FROM inspections"
+        ).fetchone()[0]
+        # Oldest first, so the lists show the most recent inspection on top.
+        for version, status in sorted(rows, key=lambda item: item[0].finalized_at):
+            at = iso(version.finalized_at)
+            change += 1
+            connection.execute(
+                "INSERT INTO inspections (id, form_id, form_version, venue_id, area_id,"
+                " assignment_id, author, status, started_at, draft_started_at, updated_at,"
+                " changed_seq, base_version_id, current_version_id) VALUES"
+                " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                (
+                    version.inspection_id,
+                    version.form_id,
+                    version.form_version,
+                    version.venue_id,
+                    version.area_id,
+                    version.assignment_id,
+                    version.author,
+                    status.value,
+                    iso(version.started_at),
+                    iso(version.started_at),
+                    at,
+                    change,
+                    version.version_id,
+                ),
+            )
+            insert_version(
+                connection,
+                version,
+                actor=version.author,
+                at=at,
+                chain=chain,
+                record=encode_record(version),
+            )
+            if status is not InspectionStatus.FINALIZED:
+                sent_at = iso(version.finalized_at + timedelta(minutes=rng.randint(1, 600)))
+                receipt = f"seed-{version.version_id[:12]}"
+                connection.execute(
+                    "UPDATE outbox SET state = 'sent', attempts = 1, server_receipt = ?,"
+                    " sent_at = ? WHERE version_id = ?",
+                    (receipt, sent_at, version.version_id),
+                )
+                audit.append(
+                    connection,
+                    at=sent_at,
+                    actor=version.author,
+                    action="version_sent",
+                    inspection_id=version.inspection_id,
+                    version_id=version.version_id,
+                    payload={"server_receipt": receipt},
+                    chain=chain,
+                )
+            if status in (InspectionStatus.RETURNED, InspectionStatus.APPROVED):
+                kind = status.value
+                reviewed_at = iso(version.finalized_at + timedelta(days=rng.randint(1, 6)))
+                reviewer = "ingrid.verhoeven" if rng.random() < 0.5 else "ricardo.pinas"
+                cursor = connection.execute(
+                    "INSERT INTO reviews (inspection_id, version_id, kind, reviewer, at, comment)"
+                    " VALUES (?, ?, ?, ?, ?, NULL)",
+                    (version.inspection_id, version.version_id, kind, reviewer, reviewed_at),
+                )
+                comments = {}
+                if status is InspectionStatus.RETURNED:
+                    answered = set(version.document["answers"])
+                    for repeat in version.document["repeats"].values():
+                        for item in repeat:
+                            answered |= set(item["answers"])
+                    comments = {q: t for q, t in _RETURN_COMMENTS.items() if q in answered}
+                    comments = dict(list(comments.items())[:2]) or {
+                        "": "Graag aanvullen; zie opmerkingen in het dossier."
+                    }
+                    connection.executemany(
+                        "INSERT INTO review_comments (review_id, question, text) VALUES (?, ?, ?)",
+                        [(cursor.lastrowid, q, t) for q, t in comments.items()],
+                    )
+                audit.append(
+                    connection,
+                    at=reviewed_at,
+                    actor=reviewer,
+                    action=f"version_{kind}",
+                    inspection_id=version.inspection_id,
+                    version_id=version.version_id,
+                    payload={"questions": sorted(comments)} if comments else {},
+                    chain=chain,
+                )
+            report.inspections += 1
+            report.by_status[status.value] = report.by_status.get(status.value, 0) + 1
+
+
+def _seed_draft(
+    profile: Profile,
+    planner: VisitPlanner,
+    walker: AnswerWalker,
+    photos: Sequence[bytes],
+    rng: random.Random,
+) -> str:
+    """A draft through the app's own use cases: the first part of a walked form, answered.
+
+    Drafts are the profile owner's own work, so only forms of their role are used.
+    """
+    owner = profile.user(profile.username)
+    own_forms = [
+        form_id
+        for form_id, _share in FORM_SHARES
+        if owner is None or owner.role.value in profile.engine(form_id).definition.roles
+    ]
+    visit = planner.plan(rng.choice(own_forms) if own_forms else None)
+    engine = profile.engine(visit.form_id)
+    filled = walker.fill(engine, visit)
+    inspection_id = profile.start_inspection(
+        visit.form_id,
+        venue_id=visit.venue.id if visit.venue else None,
+        area_id=visit.area.id if visit.area else None,
+    )
+    replay_answers(profile, inspection_id, filled, photos, rng, share=rng.uniform(0.2, 0.8))
+    return inspection_id
+
+
+def replay_answers(
+    profile: Profile,
+    inspection_id: str,
+    filled: FilledForm,
+    photos: Sequence[bytes],
+    rng: random.Random,
+    share: float = 1.0,
+    after_each: Callable[[str, Any], None] | None = None,
+) -> None:
+    """Type a walked form into a draft through the use cases, one autosave at a time.
+
+    `share` stops part-way (a draft someone is still working on); `after_each` is called
+    after each committed step with its kind and details (the crash test acknowledges them).
+    """
+    engine = filled.session.engine
+    document = answers_document(filled.session)
+    steps: list[tuple[str, str | None, Any]] = [
+        (name, None, value) for name, value in document["answers"].items()
+    ]
+    for repeat, items in document["repeats"].items():
+        for item in items:
+            steps.append((repeat, "<row>", item))
+    limit = max(1, int(len(steps) * share))
+    for name, row, value in steps[:limit]:
+        if row == "<row>":
+            new_row, _ = profile.add_row(inspection_id, name)
+            if after_each is not None:
+                after_each("row", (name, new_row))
+            for inner, inner_value in value["answers"].items():
+                _replay_one(
+                    profile,
+                    inspection_id,
+                    engine,
+                    inner,
+                    new_row,
+                    inner_value,
+                    photos,
+                    rng,
+                    after_each,
+                )
+            continue
+        _replay_one(profile, inspection_id, engine, name, None, value, photos, rng, after_each)
+
+
+def _replay_one(
+    profile: Profile,
+    inspection_id: str,
+    engine: FormEngine,
+    name: str,
+    row: str | None,
+    value: Any,
+    photos: Sequence[bytes],
+    rng: random.Random,
+    after_each: Callable[[str, Any], None] | None,
+) -> None:
+    if engine.fields[name].kind in ATTACHMENT_TYPES:
+        for _placeholder in value if isinstance(value, list) else [value]:
+            data = images.with_note(photos[rng.randrange(len(photos))], f"{inspection_id}/{name}")
+            attachment = profile.attach_file(inspection_id, name, data, row)
+            if after_each is not None:
+                after_each("attach", (name, row, attachment.sha256))
+        return
+    answer = tuple(value) if isinstance(value, list) else value
+    profile.set_answer(inspection_id, name, answer, row)
+    if after_each is not None:
+        after_each("answer", (name, row, value))
