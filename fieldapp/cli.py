@@ -16,8 +16,7 @@ from pathlib import Path
 
 from fieldapp import __version__
 from fieldapp.core.errors import FieldappError
-from fieldapp.core.formfile import check_form_files, form_files
-from fieldapp.core.locations import forms_directory, home_directory
+from fieldapp.core.locations import forms_directory
 
 log = logging.getLogger("fieldapp")
 
@@ -26,11 +25,17 @@ Handler = Callable[[argparse.Namespace], int]
 #: Modules that add verbs: each has `register(verbs, common)`, which adds a sub-parser
 #: whose defaults set `handler`. They must import nothing heavy at module level, so that
 #: `fieldapp --help` stays quick; the handler imports what it needs.
-VERB_MODULES: tuple[str, ...] = ()
+VERB_MODULES: tuple[str, ...] = (
+    "fieldapp.server.commands",
+    "fieldapp.store.commands",
+    "fieldapp.sync.commands",
+)
 
 
 def _forms_check(args: argparse.Namespace) -> int:
     """Validate form files; print `file:line:col: message` per problem."""
+    from fieldapp.core.formfile import check_form_files, form_files
+
     paths: list[Path] = []
     for given in args.paths or [str(forms_directory())]:
         path = Path(given)
@@ -70,17 +75,10 @@ def _forms_schema(args: argparse.Namespace) -> int:
 
 
 def _overview(args: argparse.Namespace) -> int:
-    """Without a verb: say where the profile lives and what the forms are."""
-    home = home_directory(args.home)
-    engines, problems = check_form_files(form_files(forms_directory()))
-    print(f"fieldapp {__version__}; profile folder: {home}")
-    for engine in engines:
-        title = engine.definition.title[engine.definition.default_language]
-        print(f"  form {engine.form_id} {engine.version}: {title}")
-    for problem in problems:
-        print(problem)
-    print("verbs: fieldapp forms check [PATH…], fieldapp forms schema")
-    return 1 if problems else 0
+    """Without a verb: start the app (imported here, so the verbs never load Qt)."""
+    from fieldapp.ui.app import run
+
+    return run(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="fieldapp", description="Offline-first field app.", parents=[common]
     )
     parser.add_argument("--version", action="version", version=f"fieldapp {__version__}")
+    parser.add_argument(
+        "--lang", choices=("nl", "en"), help="language of the app (default: the settings, nl)"
+    )
     parser.set_defaults(handler=_overview)
     verbs = parser.add_subparsers(title="verbs", metavar="VERB")
 

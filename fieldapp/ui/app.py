@@ -1,0 +1,98 @@
+"""Start the app: settings, translations, theme, one application context, the window.
+
+`run(args)` is what `fieldapp` without a verb calls. Only what the sign-in window needs is
+imported before it shows; the store, the form engine and the demo world load on the task
+runner afterwards, so the window is up about as fast as a bare Qt window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication
+
+from fieldapp.core.locations import home_directory
+from fieldapp.ui.context import AppContext
+from fieldapp.ui.devices import DeviceSupport
+from fieldapp.ui.errors import start_bug_log
+from fieldapp.ui.i18n import Translations
+from fieldapp.ui.settings import Settings
+from fieldapp.ui.tasks import TaskRunner
+from fieldapp.ui.theme import apply_theme
+
+log = logging.getLogger("fieldapp.ui")
+
+
+def application() -> QApplication:
+    """The QApplication (made once per process; tests share pytest-qt's)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("fieldapp")
+    app.setOrganizationName("Gemeente Den Haag")
+    return app
+
+
+def build_context(
+    app: QCoreApplication, home: Path, settings: Settings, log_file: Path
+) -> AppContext:
+    """The one context of this run; the window and every screen get it passed in."""
+    translations = Translations(app)
+    translations.apply(settings.language)
+    tasks = TaskRunner(app)
+    return AppContext(
+        home=home,
+        settings=settings,
+        tasks=tasks,
+        translations=translations,
+        devices=DeviceSupport(app),
+        log_file=log_file,
+        demo=not settings.server_url,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Show the sign-in window and run until the last window closes."""
+    home = home_directory(getattr(args, "home", None))
+    home.mkdir(parents=True, exist_ok=True)
+    settings = Settings.load(home)
+    language = getattr(args, "lang", None)
+    if language:
+        # --lang is for this run only; the settings keep the person's own choice.
+        settings = settings.with_value("language", language)
+    app = application()
+    log_file = start_bug_log(home)
+    _log_uncaught(log_file)
+    apply_theme(app, settings.theme)
+    context = build_context(app, home, settings, log_file)
+
+    from fieldapp.ui.window import MainWindow, show_later
+
+    window = MainWindow(context)
+    screen = app.primaryScreen()
+    if screen is not None:
+        available = screen.availableGeometry()
+        window.resize(min(1280, available.width()), min(800, available.height()))
+    window.show()
+    show_later(window)
+    return app.exec()
+
+
+def _log_uncaught(log_file: Path) -> None:
+    """A bug in a slot must not vanish: log its traceback; Qt keeps running."""
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        log.error("uncaught error (details in %s)", log_file, exc_info=(kind, error, trace))
+        previous(kind, error, trace)
+
+    sys.excepthook = hook

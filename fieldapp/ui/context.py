@@ -1,0 +1,64 @@
+"""The application context: everything a screen needs, built once at start-up.
+
+There are no global singletons: `app.run` makes one `AppContext` and passes it to the
+main window, which passes it on. Tests build a small one with a temporary home folder,
+cheap password hashing and fake devices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from fieldapp.ui.devices import DeviceSupport, PhotoFiles
+from fieldapp.ui.i18n import Translations
+from fieldapp.ui.settings import Settings, SettingValue
+from fieldapp.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from fieldapp.store import KdfParams
+    from fieldapp.ui.usecases import SignedIn
+
+
+class SettingsChanged(QObject):
+    """Signals:
+    changed(str): the setting with this name has a new value (already saved).
+    """
+
+    changed = Signal(str)
+
+
+@dataclass
+class AppContext:
+    """Settings, background tasks, translations, devices and, once signed in, the profile."""
+
+    home: Path
+    settings: Settings
+    tasks: TaskRunner
+    translations: Translations
+    devices: DeviceSupport
+    log_file: Path
+    #: No central store configured: the demo with the seed world on this machine.
+    demo: bool
+    clock: Callable[[], datetime] = datetime.now
+    #: Password hashing cost for new profiles; None is the store's (slow, safe) default.
+    kdf: KdfParams | None = None
+    photo_files: type[PhotoFiles] = PhotoFiles
+    signed_in: SignedIn | None = None
+    signals: SettingsChanged = field(default_factory=SettingsChanged)
+
+    @property
+    def language(self) -> str:
+        return self.settings.language
+
+    def change_setting(self, name: str, value: SettingValue) -> None:
+        """Use a new value at once and save the file on the task runner."""
+        self.settings = self.settings.with_value(name, value)
+        settings = self.settings
+        self.tasks.run(settings.save)
+        self.signals.changed.emit(name)

@@ -1,0 +1,78 @@
+"""Optional devices and the file chooser: small objects the screens are given, not globals.
+
+Probing the camera and the position source loads QtMultimedia and QtPositioning, which
+can be slow or print warnings when their system libraries are missing, so it runs once,
+after the first window is shown. Choosing photo files is behind `PhotoFiles.ask`, so a
+test answers it instead of a person.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+log = logging.getLogger(__name__)
+
+#: Photos the app accepts from a file, by suffix.
+PHOTO_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".heic": "image/heic",
+}
+
+
+class PhotoFiles:
+    """Asks the person for photo files; a test replaces `ask`."""
+
+    @classmethod
+    def ask(cls, parent: QWidget, title: str, filter_text: str) -> list[Path]:
+        from PySide6.QtWidgets import QFileDialog
+
+        patterns = " ".join(f"*{suffix}" for suffix in PHOTO_TYPES)
+        names, _ = QFileDialog.getOpenFileNames(parent, title, "", f"{filter_text} ({patterns})")
+        return [Path(name) for name in names]
+
+
+class DeviceSupport(QObject):
+    """Which optional devices this machine has: a camera, a position source.
+
+    Signals:
+        changed(): the probe finished and `camera`/`position` may have changed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.camera = False
+        self.position = False
+        self.probed = False
+
+    def probe(self) -> None:
+        self.camera = _has_camera()
+        self.position = _has_position_source()
+        self.probed = True
+        self.changed.emit()
+
+
+def _has_camera() -> bool:
+    try:
+        from PySide6.QtMultimedia import QMediaDevices
+    except ImportError as error:  # libpulse and friends are missing: no camera then
+        log.info("no camera support: %s", error)
+        return False
+    return bool(QMediaDevices.videoInputs())
+
+
+def _has_position_source() -> bool:
+    try:
+        from PySide6.QtPositioning import QGeoPositionInfoSource
+    except ImportError as error:
+        log.info("no positioning support: %s", error)
+        return False
+    return bool(QGeoPositionInfoSource.availableSources())

@@ -1,0 +1,588 @@
+"""The home screens, by role.
+
+Officers (boa's) see their assignments, drafts, outbox, sent and returned inspections, and
+start coffeeshop inspections and patrols. Mystery guests see only door tests, and can
+switch to a dark, minimal discreet mode with a cover that hides everything at one key
+(F12) or tap. Supervisors get an overview of their teams' assignments, the people in
+their teams and the checklists in use, which they can try out without saving anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QSizePolicy,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldapp.core.forms import LocalText
+from fieldapp.core.inspection import InspectionStatus
+from fieldapp.core.world import Role
+from fieldapp.store import InspectionSummary
+from fieldapp.ui.context import AppContext
+from fieldapp.ui.lists import (
+    RECORD_ROLE,
+    AssignmentTableModel,
+    FormTableModel,
+    InspectionTableModel,
+    TeamTableModel,
+)
+from fieldapp.ui.signin import role_name
+from fieldapp.ui.usecases import AssignmentRow, SignedIn, assignment_rows
+from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
+
+#: The form a mystery guest works with; everything else is hidden from them.
+DOOR_TEST = "door_test"
+
+
+def greeting(now: datetime) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    hour = now.hour
+    if hour < 6:
+        return QCoreApplication.translate("Home", "Good night")
+    if hour < 12:
+        return QCoreApplication.translate("Home", "Good morning")
+    if hour < 18:
+        return QCoreApplication.translate("Home", "Good afternoon")
+    return QCoreApplication.translate("Home", "Good evening")
+
+
+class ListPage(QStackedWidget):
+    """A table, or a sentence when there is nothing to show."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"list_{name}")
+        self.table = QTableView()
+        self.table.setObjectName(f"table_{name}")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(56)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setHighlightSections(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        enable_kinetic_scrolling(self.table)
+        self.empty = make_label(role="muted")
+        self.empty.setObjectName(f"empty_{name}")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setContentsMargins(40, 40, 40, 40)
+        self.addWidget(self.table)
+        self.addWidget(self.empty)
+
+    def show_table(self, has_rows: bool) -> None:
+        self.setCurrentWidget(self.table if has_rows else self.empty)
+
+    def widths(self, *widths: int, stretch: int) -> None:
+        """Fixed starting widths, and one column that takes the room that is left."""
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate(widths):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+class TopBar(QFrame):
+    """Who is signed in, the demo badge, and the actions that are always at hand."""
+
+    def __init__(self, signed: SignedIn, demo: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "bar")
+        self.setObjectName("top_bar")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(24, 12, 16, 12)
+        layout.setSpacing(10)
+        names = QVBoxLayout()
+        names.setSpacing(0)
+        self.hello = make_label(role="heading", wrap=False)
+        self.hello.setObjectName("hello")
+        self.who = make_label(role="muted", wrap=False)
+        # The names give way to the buttons, never the other way round: a clipped button
+        # label is a control nobody can read.
+        for label in (self.hello, self.who):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        names.addWidget(self.hello)
+        names.addWidget(self.who)
+        self.demo = make_label(role="demo", wrap=False)
+        layout.addLayout(names, 1)
+        layout.addWidget(self.demo)
+        self.demo.setHidden(not demo)
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(8)
+        layout.addLayout(self.buttons)
+
+
+class HomeScreen(QWidget):
+    """Assignments and the person's own inspections, for officers and mystery guests.
+
+    Signals:
+        open_requested(str): open this inspection (continue a draft, read a sent one).
+        assignment_chosen(object): start (or continue) the work of an `AssignmentRow`.
+        new_requested(): start a new inspection, choosing form and venue or area.
+        settings_requested(), lock_requested(), sign_out_requested(), cover_requested().
+        discreet_toggled(bool): the mystery guest switched discreet mode.
+    """
+
+    open_requested = Signal(str)
+    assignment_chosen = Signal(object)
+    new_requested = Signal()
+    settings_requested = Signal()
+    lock_requested = Signal()
+    sign_out_requested = Signal()
+    cover_requested = Signal()
+    discreet_toggled = Signal(bool)
+
+    def __init__(
+        self,
+        context: AppContext,
+        signed: SignedIn,
+        form_titles: dict[str, LocalText],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.signed = signed
+        self.setObjectName("home")
+        self.mystery_guest = signed.role is Role.MYSTERY_GUEST
+        self._form_ids: tuple[str, ...] | None = (DOOR_TEST,) if self.mystery_guest else None
+        self._titles = form_titles
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.bar = TopBar(signed, context.demo)
+        layout.addWidget(self.bar)
+
+        self.new_button = make_button(role="primary")
+        self.new_button.setObjectName("new_inspection")
+        self.new_button.clicked.connect(self.new_requested)
+        self.discreet = make_button()
+        self.discreet.setObjectName("discreet_toggle")
+        self.discreet.setCheckable(True)
+        self.discreet.setChecked(context.settings.discreet_mode)
+        self.discreet.toggled.connect(self.discreet_toggled)
+        self.cover = make_button()
+        self.cover.setObjectName("cover_button")
+        self.cover.clicked.connect(self.cover_requested)
+        self.settings = make_button()
+        self.settings.setObjectName("settings_button")
+        self.settings.clicked.connect(self.settings_requested)
+        self.lock = make_button()
+        self.lock.setObjectName("lock_button")
+        self.lock.clicked.connect(self.lock_requested)
+        self.sign_out = make_button()
+        self.sign_out.setObjectName("sign_out")
+        self.sign_out.clicked.connect(self.sign_out_requested)
+        for button in (
+            self.new_button,
+            self.discreet,
+            self.cover,
+            self.settings,
+            self.lock,
+            self.sign_out,
+        ):
+            button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+            self.bar.buttons.addWidget(button)
+        self.discreet.setHidden(not self.mystery_guest)
+        self.cover.setHidden(not self.mystery_guest)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("home_tabs")
+        self.tabs.setDocumentMode(True)
+        body = QVBoxLayout()
+        body.setContentsMargins(24, 12, 24, 16)
+        body.addWidget(self.tabs)
+        layout.addLayout(body, 1)
+
+        language = context.language
+        self.assignments_model = AssignmentTableModel(form_titles, language, parent=self)
+        self.assignments = ListPage("assignments")
+        self.assignments.table.setModel(self.assignments_model)
+        self.assignments.widths(120, 250, 290, 360, 200, stretch=3)
+        self.assignments.table.clicked.connect(self._assignment_activated)
+        self.assignments.table.activated.connect(self._assignment_activated)
+
+        self.lists: dict[InspectionStatus, tuple[ListPage, InspectionTableModel]] = {}
+        for status in (
+            InspectionStatus.DRAFT,
+            InspectionStatus.FINALIZED,
+            InspectionStatus.SENT,
+            InspectionStatus.RETURNED,
+        ):
+            page = ListPage(status.value)
+            model = InspectionTableModel(self._loader(status), form_titles, language, self)
+            page.table.setModel(model)
+            page.widths(220, 260, 420, 140, 170, stretch=2)
+            page.table.clicked.connect(self._inspection_activated)
+            page.table.activated.connect(self._inspection_activated)
+            model.modelReset.connect(lambda p=page, m=model: p.show_table(m.rowCount() > 0))
+            model.rowsInserted.connect(lambda *_a, p=page, m=model: p.show_table(True))
+            self.lists[status] = (page, model)
+        self._counts: dict[InspectionStatus, int] = {}
+        self._assignment_count = 0
+        self.tabs.addTab(self.assignments, "")
+        for page, _model in self.lists.values():
+            self.tabs.addTab(page, "")
+        self.retranslate()
+        self.refresh()
+
+    # -- data ------------------------------------------------------------------------------
+
+    def _loader(
+        self, status: InspectionStatus
+    ) -> Callable[[int, int, Callable[[list[InspectionSummary]], None]], None]:
+        profile = self.signed.profile
+        form_ids = self._form_ids
+
+        def load(offset: int, limit: int, done: Callable[[list[InspectionSummary]], None]) -> None:
+            def work() -> list[InspectionSummary]:
+                rows = profile.inspections(status, limit=limit, offset=offset)
+                if form_ids is not None:
+                    rows = [row for row in rows if row.form_id in form_ids]
+                return rows
+
+            self.context.tasks.run(work, done, serial=True, context=self)
+
+        return load
+
+    def refresh(self) -> None:
+        """Reload every list and count (after coming back from a form)."""
+        profile = self.signed.profile
+        username = self.signed.user.username
+        form_ids = self._form_ids
+
+        def work() -> tuple[list[AssignmentRow], dict[InspectionStatus, int]]:
+            rows = assignment_rows(profile, username, form_ids)
+            counts = {status: profile.count(status) for status in self.lists}
+            return rows, counts
+
+        self.context.tasks.run(work, self._refreshed, serial=True, context=self)
+        for page, model in self.lists.values():
+            del page
+            model.reload()
+
+    def _refreshed(self, result: tuple[list[AssignmentRow], dict[InspectionStatus, int]]) -> None:
+        rows, counts = result
+        self.assignments_model.set_rows(rows)
+        self.assignments.show_table(bool(rows))
+        self._assignment_count = sum(
+            1
+            for row in rows
+            if row.inspection is None or row.inspection.status is InspectionStatus.DRAFT
+        )
+        self._counts = counts
+        self._retitle_tabs()
+
+    @property
+    def loaded(self) -> bool:
+        return all(model.loaded_once for _page, model in self.lists.values())
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def _assignment_activated(self, index: QModelIndex) -> None:
+        row = index.data(RECORD_ROLE)
+        if isinstance(row, AssignmentRow):
+            self.assignment_chosen.emit(row)
+
+    def _inspection_activated(self, index: QModelIndex) -> None:
+        summary = index.data(RECORD_ROLE)
+        if isinstance(summary, InspectionSummary):
+            self.open_requested.emit(summary.inspection_id)
+
+    def show_list(self, status: InspectionStatus | None) -> None:
+        """Bring a list to the front (None: the assignments)."""
+        if status is None:
+            self.tabs.setCurrentWidget(self.assignments)
+        else:
+            self.tabs.setCurrentWidget(self.lists[status][0])
+
+    def set_discreet(self, on: bool) -> None:
+        """Minimal: only what a tester needs at the door."""
+        self.discreet.setChecked(on)
+        self.bar.who.setVisible(not on)
+        for status in (InspectionStatus.SENT, InspectionStatus.RETURNED):
+            page = self.lists[status][0]
+            self.tabs.setTabVisible(self.tabs.indexOf(page), not on)
+        self.retranslate()
+
+    # -- language --------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        user = self.signed.user
+        name = user.pseudonym or user.display_name
+        discreet = self.mystery_guest and self.discreet.isChecked()
+        if discreet:
+            self.bar.hello.setText(self.tr("Door tests"))
+        elif self.mystery_guest:
+            # A tester's bar is full of buttons; the pseudonym says enough.
+            self.bar.hello.setText(name)
+        else:
+            self.bar.hello.setText(f"{greeting(self.context.clock())}, {name}")
+        team = self.signed.teams.get(user.team or "", "")
+        self.bar.who.setText(
+            " · ".join(part for part in (role_name(user.role.value), team) if part)
+        )
+        self.bar.demo.setText(self.tr("Demo"))
+        self.new_button.setText(
+            self.tr("New visit…") if self.mystery_guest else self.tr("New inspection…")
+        )
+        self.discreet.setText(self.tr("Discreet"))
+        self.discreet.setAccessibleDescription(self.tr("Dark, minimal screen"))
+        self.cover.setText(self.tr("Hide (F12)"))
+        self.cover.setAccessibleName(self.tr("Hide everything"))
+        self.settings.setText(self.tr("Settings"))
+        self.lock.setText(self.tr("Lock"))
+        self.sign_out.setText(self.tr("Sign out"))
+        language = self.context.language
+        self.assignments_model.set_language(language)
+        for _page, model in self.lists.values():
+            model.set_language(language)
+        empty = {
+            InspectionStatus.DRAFT: self.tr(
+                "No drafts. Start with an assignment or with “New inspection”."
+            ),
+            InspectionStatus.FINALIZED: self.tr(
+                "Nothing waiting to be sent. Finalized inspections wait here until the next sync."
+            ),
+            InspectionStatus.SENT: self.tr("Nothing sent yet."),
+            InspectionStatus.RETURNED: self.tr("Nothing returned. Well done."),
+        }
+        for status, (page, _model) in self.lists.items():
+            page.empty.setText(empty[status])
+        self.assignments.empty.setText(self.tr("No assignments for you at the moment."))
+        self._retitle_tabs()
+
+    def _retitle_tabs(self) -> None:
+        titles = {
+            InspectionStatus.DRAFT: self.tr("Drafts"),
+            InspectionStatus.FINALIZED: self.tr("Outbox"),
+            InspectionStatus.SENT: self.tr("Sent"),
+            InspectionStatus.RETURNED: self.tr("Returned"),
+        }
+        assignments = self.tr("Assignments")
+        self.tabs.setTabText(0, f"{assignments} ({self._assignment_count})")
+        for status, (page, _model) in self.lists.items():
+            count = self._counts.get(status)
+            title = titles[status] if count is None else f"{titles[status]} ({count})"
+            self.tabs.setTabText(self.tabs.indexOf(page), title)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+_Overview = tuple[
+    list[AssignmentRow],
+    list[tuple[str, str, str]],
+    list[tuple[str, LocalText, str, int, int, str]],
+    dict[str, str],
+]
+
+
+class SupervisorHome(QWidget):
+    """What a supervisor (or administrator) can see on this device.
+
+    Signals:
+        preview_requested(str): try out a checklist (nothing is saved).
+        settings_requested(), lock_requested(), sign_out_requested().
+    """
+
+    preview_requested = Signal(str)
+    settings_requested = Signal()
+    lock_requested = Signal()
+    sign_out_requested = Signal()
+
+    def __init__(
+        self,
+        context: AppContext,
+        signed: SignedIn,
+        form_titles: dict[str, LocalText],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.signed = signed
+        self.setObjectName("supervisor_home")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.bar = TopBar(signed, context.demo)
+        layout.addWidget(self.bar)
+        self.settings = make_button()
+        self.settings.setObjectName("settings_button")
+        self.settings.clicked.connect(self.settings_requested)
+        self.lock = make_button()
+        self.lock.setObjectName("lock_button")
+        self.lock.clicked.connect(self.lock_requested)
+        self.sign_out = make_button()
+        self.sign_out.setObjectName("sign_out")
+        self.sign_out.clicked.connect(self.sign_out_requested)
+        for button in (self.settings, self.lock, self.sign_out):
+            self.bar.buttons.addWidget(button)
+
+        body = QVBoxLayout()
+        body.setContentsMargins(24, 12, 24, 16)
+        body.setSpacing(8)
+        self.intro = make_label(role="hint")
+        body.addWidget(self.intro)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("supervisor_tabs")
+        self.tabs.setDocumentMode(True)
+        body.addWidget(self.tabs, 1)
+        layout.addLayout(body, 1)
+
+        self._counts = (0, 0, 0)
+        self.assignments_model = AssignmentTableModel(
+            form_titles, context.language, show_assignee=True, parent=self
+        )
+        self.assignments = ListPage("team_assignments")
+        self.assignments.table.setModel(self.assignments_model)
+        self.assignments.widths(120, 250, 290, 360, 200, stretch=3)
+        self.team_model = TeamTableModel(self)
+        self.team = ListPage("team_people")
+        self.team.table.setModel(self.team_model)
+        self.team.widths(360, 260, 300, stretch=2)
+        self.forms_model = FormTableModel(context.language, self)
+        self.forms = ListPage("forms")
+        self.forms.table.setModel(self.forms_model)
+        self.forms.widths(360, 100, 100, 200, 300, stretch=0)
+        self.try_form = make_button(role="primary")
+        self.try_form.setObjectName("try_form")
+        self.try_form.clicked.connect(self._preview)
+        self.try_form.setEnabled(False)
+        self.forms.table.clicked.connect(lambda _index: self.try_form.setEnabled(True))
+        self.forms.table.activated.connect(lambda _index: self._preview())
+        forms_tab = QWidget()
+        forms_layout = QVBoxLayout(forms_tab)
+        forms_layout.setContentsMargins(0, 8, 0, 0)
+        forms_layout.addWidget(self.forms, 1)
+        forms_layout.addWidget(self.try_form, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.tabs.addTab(self.assignments, "")
+        self.tabs.addTab(self.team, "")
+        self.tabs.addTab(forms_tab, "")
+        self.retranslate()
+        self.refresh()
+
+    def refresh(self) -> None:
+        profile = self.signed.profile
+        username = self.signed.user.username
+        teams = dict(self.signed.teams)
+        demo = self.signed.demo
+
+        def work() -> _Overview:
+            from fieldapp.ui.usecases import forms_for, load_demo_world
+
+            users = profile.team_users()
+            # In the demo the seed world says which teams this person leads; a real
+            # deployment's central store sends only the teams the supervisor may see.
+            led: set[str] = set()
+            if demo:
+                world = load_demo_world()
+                led = {team.id for team in world.teams if team.supervisor == username}
+            team_of = {user.username: user.team for user in users}
+            people = {user.username: user.pseudonym or user.display_name for user in users}
+            people.update(teams)
+            rows = [
+                row
+                for row in assignment_rows(profile, None)
+                if not led
+                or row.assignment.team in led
+                or team_of.get(row.assignment.assignee or "") in led
+            ]
+            members = [
+                (
+                    user.pseudonym or user.display_name,
+                    role_name(user.role.value),
+                    teams.get(user.team or "", ""),
+                )
+                for user in users
+                if user.team is not None and (not led or user.team in led)
+            ]
+            forms = []
+            for choice in forms_for(profile, None):
+                engine = profile.engine(choice.form_id, choice.version)
+                questions = sum(
+                    1 for f in engine.fields.values() if f.holds_answer and f.calculation is None
+                )
+                who = ", ".join(role_name(r) for r in choice.definition.roles)
+                forms.append(
+                    (
+                        choice.form_id,
+                        choice.definition.title,
+                        choice.version,
+                        questions,
+                        len(choice.definition.outcomes),
+                        who,
+                    )
+                )
+            return rows, members, forms, people
+
+        self.context.tasks.run(work, self._refreshed, serial=True, context=self)
+
+    def _refreshed(self, result: _Overview) -> None:
+        rows, members, forms, people = result
+        self.assignments_model.set_people(people)
+        self.assignments_model.set_rows(rows)
+        self.assignments.show_table(bool(rows))
+        self.team_model.set_rows(members)
+        self.team.show_table(bool(members))
+        self.forms_model.set_rows(forms)
+        self.forms.show_table(bool(forms))
+        self._counts = (len(rows), len(members), len(forms))
+        self.retranslate()
+
+    def _preview(self) -> None:
+        index = self.forms.table.currentIndex()
+        if index.isValid():
+            self.preview_requested.emit(self.forms_model.form_id(index.row()))
+
+    def retranslate(self) -> None:
+        user = self.signed.user
+        self.bar.hello.setText(f"{greeting(self.context.clock())}, {user.display_name}")
+        self.bar.who.setText(role_name(user.role.value))
+        self.bar.demo.setText(self.tr("Demo"))
+        self.settings.setText(self.tr("Settings"))
+        self.lock.setText(self.tr("Lock"))
+        self.sign_out.setText(self.tr("Sign out"))
+        self.intro.setText(
+            self.tr(
+                "The work of your teams: assignments with who does them and when, the "
+                "people in your teams, and the checklists they fill in. Try a checklist "
+                "to see exactly what officers see; nothing you enter there is saved."
+            )
+        )
+        assignments, members, forms = self._counts
+        titles = (self.tr("Team assignments"), self.tr("Team members"), self.tr("Checklists"))
+        for tab, (title, count) in enumerate(
+            zip(titles, (assignments, members, forms), strict=True)
+        ):
+            self.tabs.setTabText(tab, f"{title} ({count})")
+        self.try_form.setText(self.tr("Try this checklist…"))
+        self.assignments.empty.setText(self.tr("Your teams have no assignments."))
+        self.team.empty.setText(self.tr("No team members on this device."))
+        self.forms.empty.setText(self.tr("No checklists on this device yet."))
+        self.assignments_model.set_language(self.context.language)
+        self.forms_model.set_language(self.context.language)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

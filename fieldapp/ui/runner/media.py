@@ -1,0 +1,622 @@
+"""Photos and signatures: adding from a file or the camera, thumbnails, the signature pad.
+
+Evidence is kept exactly as taken: the bytes of a photo file go to the store unchanged
+and only the thumbnail on screen is scaled. Reading files, decoding images and storing
+them run on the task runner; the answer refers to a file only after the store has it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, QPointF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QTabletEvent,
+    QTouchEvent,
+)
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldapp.core.engine import Field
+from fieldapp.core.expr import Value
+from fieldapp.ui.runner.autosave import Autosave
+from fieldapp.ui.runner.questions import QuestionWidget
+from fieldapp.ui.runner.services import PHOTO_TYPES, RunnerServices
+from fieldapp.ui.runner.texts import FormTexts
+from fieldapp.ui.tasks import TaskRunner
+from fieldapp.ui.widgets import FlowLayout, make_button, make_label, set_role
+
+log = logging.getLogger(__name__)
+
+THUMBNAIL = QSize(160, 120)
+
+#: Magic numbers of the image formats a camera or phone produces.
+_MAGIC = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"RIFF", "image/webp"),
+)
+
+
+def media_type_of(data: bytes, suffix: str = "") -> str | None:
+    for magic, media_type in _MAGIC:
+        if data.startswith(magic):
+            return media_type
+    return PHOTO_TYPES.get(suffix.lower())
+
+
+def thumbnail_of(data: bytes) -> QImage:
+    """A small image for the screen; safe on a worker thread (QImage, not QPixmap)."""
+    image = QImage.fromData(data)
+    if image.isNull():
+        return image
+    return image.scaled(
+        THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
+
+
+class PhotoFileUnreadable(Exception):
+    """A chosen file that is not a photo this app can keep."""
+
+
+def read_photo(path: Path) -> tuple[bytes, str, QImage]:
+    data = path.read_bytes()
+    media_type = media_type_of(data, path.suffix)
+    thumb = thumbnail_of(data)
+    if media_type is None or thumb.isNull():
+        raise PhotoFileUnreadable(str(path))
+    return data, media_type, thumb
+
+
+def _reader(path: Path) -> Callable[[], tuple[bytes, str, QImage]]:
+    return lambda: read_photo(path)
+
+
+def png_bytes(image: QImage) -> bytes:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    # The stubs ask for bytes here, but PySide6 takes only str at run time.
+    image.save(buffer, "PNG")  # type: ignore[call-overload]
+    return bytes(buffer.data().data())
+
+
+def jpeg_bytes(image: QImage) -> bytes:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "JPG", 92)  # type: ignore[call-overload]
+    return bytes(buffer.data().data())
+
+
+class Media:
+    """One runner's attachments: store new ones through the autosave queue, show thumbnails."""
+
+    def __init__(self, autosave: Autosave, tasks: TaskRunner) -> None:
+        self._autosave = autosave
+        self._tasks = tasks
+        self._thumbnails: dict[str, QPixmap] = {}
+
+    def add(
+        self,
+        question: str,
+        row: str | None,
+        data: bytes,
+        media_type: str,
+        thumb: QImage,
+        done: Callable[[str], None],
+    ) -> None:
+        """Store a photo or signature; `done(sha256)` once the store refers to it."""
+
+        def stored(sha: str) -> None:
+            self._thumbnails[sha] = QPixmap.fromImage(thumb)
+            done(sha)
+
+        self._autosave.attachment(question, row, data, media_type, stored)
+
+    def remove(self, question: str, row: str | None, sha: str) -> None:
+        self._autosave.attachment_removed(question, row, sha)
+
+    def thumbnail(self, sha: str, done: Callable[[QPixmap | None], None]) -> None:
+        cached = self._thumbnails.get(sha)
+        if cached is not None:
+            done(cached)
+            return
+        sink = self._autosave.sink
+
+        def load() -> QImage:
+            return thumbnail_of(sink.load_attachment(sha))
+
+        def loaded(image: QImage) -> None:
+            if image.isNull():
+                done(None)
+                return
+            pixmap = QPixmap.fromImage(image)
+            self._thumbnails[sha] = pixmap
+            done(pixmap)
+
+        def failed(error: BaseException) -> None:
+            log.warning("cannot show attachment %s: %s", sha, error)
+            done(None)
+
+        self._tasks.run(load, loaded, failed, serial=True, context=self._autosave)
+
+
+class _Thumbnail(QFrame):
+    """One photo with a delete button that asks 'sure?' by turning red first."""
+
+    removed = Signal(str)
+
+    def __init__(self, sha: str, number: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sha = sha
+        self.setProperty("role", "row")
+        self.setObjectName(f"photo_{number}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.image = QLabel()
+        self.image.setFixedSize(THUMBNAIL)
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image.setText("…")
+        self.delete = make_button("×")
+        self.delete.setObjectName("delete_photo")
+        self.delete.clicked.connect(self._delete_clicked)
+        self._armed = False
+        layout.addWidget(self.image)
+        layout.addWidget(self.delete)
+        self.number = number
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.delete.setText(self.tr("Delete?") if self._armed else "×")
+        self.delete.setAccessibleName(self.tr("Delete photo %1").replace("%1", str(self.number)))
+        self.image.setAccessibleName(self.tr("Photo %1").replace("%1", str(self.number)))
+
+    def show_pixmap(self, pixmap: QPixmap | None) -> None:
+        if pixmap is None:
+            self.image.setText(self.tr("Cannot show"))
+        else:
+            self.image.setPixmap(pixmap)
+
+    def _delete_clicked(self) -> None:
+        if self._armed:
+            self.removed.emit(self.sha)
+            return
+        self._armed = True
+        set_role(self.delete, "danger")
+        self.retranslate()
+
+
+class ImageQuestion(QuestionWidget):
+    """Photos as thumbnails, added from a file or the camera; each can be deleted."""
+
+    def __init__(
+        self,
+        field: Field,
+        row: str | None,
+        texts: FormTexts,
+        services: RunnerServices,
+        media: Media,
+        parent: QWidget | None = None,
+    ) -> None:
+        self.media = media
+        super().__init__(field, row, texts, services, parent)
+
+    def build(self) -> None:
+        self._shas: tuple[str, ...] = ()
+        self._tiles: dict[str, _Thumbnail] = {}
+        self._strip = QWidget()
+        self._flow = FlowLayout(self._strip)
+        self._strip.hide()
+        self._from_file = make_button()
+        self._from_file.setObjectName("add_photo_file")
+        self._from_file.clicked.connect(self._choose_files)
+        self._camera = make_button()
+        self._camera.setObjectName("take_photo")
+        self._camera.clicked.connect(self._open_camera)
+        self._busy = make_label(role="muted", wrap=False)
+        self._busy.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self._from_file)
+        buttons.addWidget(self._camera)
+        buttons.addWidget(self._busy)
+        buttons.addStretch(1)
+        self.body.addWidget(self._strip)
+        self.body.addLayout(buttons)
+        for button in (self._from_file, self._camera):
+            button.setVisible(self.editable)
+        self.services.devices.changed.connect(self._devices_known)
+        self._devices_known()
+
+    def editor(self) -> QWidget | None:
+        return self._from_file
+
+    def _devices_known(self) -> None:
+        self._camera.setVisible(self.editable and self.services.devices.camera)
+
+    def _retranslate_editor(self) -> None:
+        self._from_file.setText(self.tr("Add photo from file…"))
+        self._camera.setText(self.tr("Take photo…"))
+        self._busy.setText(self.tr("Adding photo…"))
+        for tile in self._tiles.values():
+            tile.retranslate()
+
+    def _choose_files(self) -> None:
+        paths = self.services.photo_files.ask(self, self.tr("Choose photos"), self.tr("Photos"))
+        for path in paths:
+            self._busy.show()
+            self.services.tasks.run(
+                _reader(path), self._photo_read, self._photo_refused, context=self
+            )
+
+    def _open_camera(self) -> None:
+        from fieldapp.ui.runner.camera import CameraDialog
+
+        CameraDialog.ask(self, self._photo_taken)
+
+    def _photo_taken(self, data: bytes) -> None:
+        self._busy.show()
+        self.services.tasks.run(
+            lambda: (data, "image/jpeg", thumbnail_of(data)),
+            self._photo_read,
+            self._photo_refused,
+            context=self,
+        )
+
+    def _photo_read(self, result: tuple[bytes, str, QImage]) -> None:
+        data, media_type, thumb = result
+        self.media.add(self.field.name, self.row, data, media_type, thumb, self._stored)
+
+    def _photo_refused(self, error: BaseException) -> None:
+        self._busy.hide()
+        if isinstance(error, PhotoFileUnreadable | OSError):
+            self.set_local_problem(self.tr("That file is not a photo this app can keep."))
+            return
+        raise error
+
+    def _stored(self, sha: str) -> None:
+        self._busy.hide()
+        self.set_local_problem(None)
+        if sha in self._shas:
+            return
+        self._shas = (*self._shas, sha)
+        self._sync_tiles()
+        self.emit_answer(self._shas)
+
+    def _remove(self, sha: str) -> None:
+        self.media.remove(self.field.name, self.row, sha)
+        self._shas = tuple(s for s in self._shas if s != sha)
+        self._sync_tiles()
+        self.emit_answer(self._shas if self._shas else "")
+
+    def _show(self, value: Value) -> None:
+        self._shas = tuple(value) if isinstance(value, tuple) else ()
+        self._sync_tiles()
+
+    def _sync_tiles(self) -> None:
+        for sha in [sha for sha in self._tiles if sha not in self._shas]:
+            tile = self._tiles.pop(sha)
+            self._flow.removeWidget(tile)
+            tile.deleteLater()
+        for number, sha in enumerate(self._shas, start=1):
+            existing = self._tiles.get(sha)
+            if existing is None:
+                tile = _Thumbnail(sha, number)
+                tile.delete.setVisible(self.editable)
+                tile.removed.connect(self._remove)
+                self._tiles[sha] = tile
+                self._flow.addWidget(tile)
+                self.media.thumbnail(sha, tile.show_pixmap)
+            elif existing.number != number:
+                existing.number = number
+                existing.retranslate()
+        self._strip.setVisible(bool(self._shas))
+        self._strip.updateGeometry()
+
+    @property
+    def photo_count(self) -> int:
+        return len(self._shas)
+
+
+class SignaturePad(QWidget):
+    """Draw with a mouse, a pen or a finger; ink is kept as paths and rendered to a PNG.
+
+    Signals:
+        changed(): a stroke was finished or the pad was cleared.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("signature_pad")
+        self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StaticContents, True)
+        self.setMinimumSize(480, 200)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self._strokes: list[QPainterPath] = []
+        self._current: QPainterPath | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(path.length() > 2 for path in self._strokes)
+
+    def clear(self) -> None:
+        self._strokes.clear()
+        self._current = None
+        self.update()
+        self.changed.emit()
+
+    def image(self, scale: float = 2.0) -> QImage:
+        """The ink in black on white at `scale` times the pad's size."""
+        size = self.size() * scale
+        image = QImage(size, QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.scale(scale, scale)
+        self._draw(painter, QColor("black"))
+        painter.end()
+        return image
+
+    def png(self) -> bytes:
+        return png_bytes(self.image())
+
+    # Strokes from every kind of pointer end up here.
+    def _begin(self, point: QPointF) -> None:
+        self._current = QPainterPath(point)
+        self._strokes.append(self._current)
+        self.update()
+
+    def _extend(self, point: QPointF) -> None:
+        if self._current is not None:
+            self._current.lineTo(point)
+            self.update()
+
+    def _end(self) -> None:
+        if self._current is not None:
+            if self._current.length() < 1:
+                # A tap makes a dot: give it a little length so it shows and counts.
+                self._current.lineTo(self._current.currentPosition() + QPointF(1.5, 1.5))
+            self._current = None
+            self.update()
+            self.changed.emit()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._begin(event.position())
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self._extend(event.position())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._extend(event.position())
+            self._end()
+
+    def tabletEvent(self, event: QTabletEvent) -> None:
+        kind = event.type()
+        if kind == QEvent.Type.TabletPress:
+            self._begin(event.position())
+        elif kind == QEvent.Type.TabletMove:
+            self._extend(event.position())
+        elif kind == QEvent.Type.TabletRelease:
+            self._end()
+        event.accept()
+
+    def event(self, event: QEvent) -> bool:
+        if isinstance(event, QTouchEvent):
+            points = event.points()
+            if points:
+                position = points[0].position()
+                kind = event.type()
+                if kind == QEvent.Type.TouchBegin:
+                    self._begin(position)
+                elif kind == QEvent.Type.TouchUpdate:
+                    self._extend(position)
+                elif kind in (QEvent.Type.TouchEnd, QEvent.Type.TouchCancel):
+                    self._end()
+            event.accept()
+            return True
+        return super().event(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("white"))
+        baseline = self.height() - 48
+        painter.setPen(QPen(QColor("#9aa3ad"), 1, Qt.PenStyle.DashLine))
+        painter.drawLine(24, baseline, self.width() - 24, baseline)
+        self._draw(painter, QColor("#0b1f3a"))
+        painter.end()
+
+    def _draw(self, painter: QPainter, colour: QColor) -> None:
+        pen = QPen(
+            colour, 3.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin
+        )
+        painter.setPen(pen)
+        for path in self._strokes:
+            painter.drawPath(path)
+
+
+class SignatureDialog(QDialog):
+    """A large pad for signing; opened window-modal without a nested event loop."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("signature_dialog")
+        self.setWindowTitle(title)
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 20, 20, 20)
+        self.heading = make_label(title, "heading")
+        self.instruction = make_label(role="hint")
+        self.pad = SignaturePad()
+        self.pad.setMinimumSize(640, 260)
+        self.clear = make_button()
+        self.clear.clicked.connect(self.pad.clear)
+        self.cancel = make_button()
+        self.cancel.clicked.connect(self.reject)
+        self.use = make_button(role="primary")
+        self.use.setObjectName("use_signature")
+        self.use.setEnabled(False)
+        self.use.clicked.connect(self.accept)
+        self.pad.changed.connect(lambda: self.use.setEnabled(not self.pad.is_empty))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.clear)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.use)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.instruction)
+        layout.addWidget(self.pad, 1)
+        layout.addLayout(buttons)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.instruction.setText(
+            self.tr("Sign in the white area with a finger, a pen or the mouse.")
+        )
+        self.pad.setAccessibleName(self.tr("Signature pad"))
+        self.clear.setText(self.tr("Start again"))
+        self.cancel.setText(self.tr("Cancel"))
+        self.use.setText(self.tr("Use this signature"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    @classmethod
+    def ask(cls, parent: QWidget, title: str, done: Callable[[bytes], None]) -> SignatureDialog:
+        """Show the pad; `done(png)` runs when the person uses their signature."""
+        dialog = cls(title, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+
+        def finished(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted and not dialog.pad.is_empty:
+                done(dialog.pad.png())
+
+        dialog.finished.connect(finished)
+        dialog.resize(820, 440)
+        dialog.open()
+        return dialog
+
+
+class SignatureQuestion(QuestionWidget):
+    """A signature: a preview of the stored one, and a button to sign (again)."""
+
+    def __init__(
+        self,
+        field: Field,
+        row: str | None,
+        texts: FormTexts,
+        services: RunnerServices,
+        media: Media,
+        parent: QWidget | None = None,
+    ) -> None:
+        self.media = media
+        super().__init__(field, row, texts, services, parent)
+
+    def build(self) -> None:
+        self._sha = ""
+        self._preview = QLabel()
+        self._preview.setFixedSize(320, 120)
+        self._preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._preview.setProperty("role", "value")
+        self._sign = make_button(role="primary")
+        self._sign.setObjectName("sign")
+        self._sign.clicked.connect(self.open_pad)
+        self._clear = make_button()
+        self._clear.clicked.connect(self._cleared)
+        self._busy = make_label(role="muted", wrap=False)
+        self._busy.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self._sign)
+        buttons.addWidget(self._clear)
+        buttons.addWidget(self._busy)
+        buttons.addStretch(1)
+        self.body.addWidget(self._preview)
+        self.body.addLayout(buttons)
+        self._sign.setVisible(self.editable)
+        self._clear.hide()
+
+    def editor(self) -> QWidget | None:
+        return self._sign
+
+    def _retranslate_editor(self) -> None:
+        self._sign.setText(self.tr("Sign again…") if self._sha else self.tr("Sign…"))
+        self._clear.setText(self.tr("Remove signature"))
+        self._busy.setText(self.tr("Saving signature…"))
+        if not self._sha:
+            self._preview.setText(self.tr("Not signed yet"))
+        self._preview.setAccessibleName(
+            self.tr("Signature present") if self._sha else self.tr("Not signed yet")
+        )
+
+    def open_pad(self) -> SignatureDialog:
+        return SignatureDialog.ask(self, self.texts.text(self.field.question.label), self._signed)
+
+    def _signed(self, png: bytes) -> None:
+        self._busy.show()
+        image = QImage.fromData(png)
+        thumb = image.scaled(
+            self._preview.size(),
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        self.media.add(self.field.name, self.row, png, "image/png", thumb, self._stored)
+
+    def _stored(self, sha: str) -> None:
+        self._busy.hide()
+        self._show(sha)
+        self.emit_answer(sha)
+
+    def _cleared(self) -> None:
+        if self._sha:
+            self.media.remove(self.field.name, self.row, self._sha)
+        self._show("")
+        self.emit_answer("")
+
+    def _show(self, value: Value) -> None:
+        self._sha = value if isinstance(value, str) else ""
+        self._clear.setVisible(bool(self._sha) and self.editable)
+        if self._sha:
+            sha = self._sha
+            self._preview.setText("…")
+            self.media.thumbnail(sha, lambda pixmap: self._preview_loaded(sha, pixmap))
+        else:
+            self._preview.setPixmap(QPixmap())
+        self._retranslate_editor()
+
+    def _preview_loaded(self, sha: str, pixmap: QPixmap | None) -> None:
+        if sha != self._sha:
+            return
+        if pixmap is None:
+            self._preview.setText(self.tr("Signed"))
+        else:
+            self._preview.setPixmap(
+                pixmap.scaled(
+                    self._preview.size(),
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )

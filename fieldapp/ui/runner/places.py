@@ -1,0 +1,445 @@
+"""Where things are: the venue question with its registry picker, and the geopoint.
+
+The venue picker searches the registry by name, street or postcode, recently used venues
+first. A geopoint comes from the device position (QtPositioning, loaded only when asked
+for), from the chosen venue's coordinates, or typed as 'latitude, longitude'.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QListView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldapp.core.engine import Field
+from fieldapp.core.expr import Value
+from fieldapp.core.world import Venue, VenueKind
+from fieldapp.ui.runner.questions import QuestionWidget, _LineEdit
+from fieldapp.ui.runner.services import RunnerServices
+from fieldapp.ui.runner.texts import FormTexts
+from fieldapp.ui.venues import VenueDirectory
+from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+#: The venue id of a row, for views and tests.
+VENUE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def venue_kind_name(kind: VenueKind) -> str:
+    names = {
+        VenueKind.COFFEESHOP: QCoreApplication.translate("Venues", "coffeeshop"),
+        VenueKind.CLUB: QCoreApplication.translate("Venues", "club"),
+        VenueKind.BAR: QCoreApplication.translate("Venues", "bar"),
+    }
+    return names[kind]
+
+
+class VenueListModel(QAbstractListModel):
+    """Venues as a list: name on the first line, address on the second."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._venues: list[Venue] = []
+        self._recent: set[str] = set()
+
+    def set_venues(self, venues: list[Venue], recent: Iterable[str] = ()) -> None:
+        self.beginResetModel()
+        self._venues = list(venues)
+        self._recent = set(recent)
+        self.endResetModel()
+
+    def venue_at(self, row: int) -> Venue:
+        return self._venues[row]
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._venues)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._venues):
+            return None
+        venue = self._venues[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            second = f"{venue.address} · {venue_kind_name(venue.kind)}"
+            if venue.id in self._recent:
+                second += " · " + QCoreApplication.translate("Venues", "recently used")
+            return f"{venue.name}\n{second}"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{venue.name}, {venue.address}"
+        if role == VENUE_ID_ROLE:
+            return venue.id
+        return None
+
+
+class VenuePicker(QDialog):
+    """Search the registry and choose a venue; Enter or a double tap chooses."""
+
+    def __init__(
+        self,
+        directory: VenueDirectory,
+        kinds: frozenset[VenueKind] | None,
+        recent: Iterable[str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("venue_picker")
+        self.setModal(True)
+        self._directory = directory
+        self._kinds = kinds
+        self._recent = list(recent)
+        self.chosen: Venue | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 20, 20, 20)
+        self.heading = make_label(role="heading")
+        self.search = QLineEdit()
+        self.search.setObjectName("venue_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._refresh)
+        self.search.installEventFilter(self)
+        self.model = VenueListModel(self)
+        self.list = QListView()
+        self.list.setObjectName("venue_list")
+        self.list.setModel(self.model)
+        self.list.setWordWrap(True)
+        self.list.setUniformItemSizes(True)
+        self.list.setSpacing(2)
+        self.list.activated.connect(lambda index: self._choose(index.row()))
+        enable_kinetic_scrolling(self.list)
+        self.empty = make_label(role="muted")
+        self.cancel = make_button()
+        self.cancel.clicked.connect(self.reject)
+        self.choose = make_button(role="primary")
+        self.choose.setObjectName("choose_venue")
+        self.choose.clicked.connect(self._choose_current)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.choose)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.search)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.empty)
+        layout.addLayout(buttons)
+        self.retranslate()
+        self._refresh()
+        self.resize(720, 600)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Choose a venue"))
+        self.heading.setText(self.tr("Choose a venue"))
+        self.search.setPlaceholderText(self.tr("Search by name, street or postcode"))
+        self.search.setAccessibleName(self.tr("Search venues"))
+        self.list.setAccessibleName(self.tr("Venues"))
+        self.empty.setText(self.tr("No venue matches. Check the spelling or search by street."))
+        self.cancel.setText(self.tr("Cancel"))
+        self.choose.setText(self.tr("Choose"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Arrow keys in the search box move through the list; Enter picks.
+        if (
+            watched is self.search
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+        ):
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                row = self.list.currentIndex().row()
+                row = row + (1 if key == Qt.Key.Key_Down else -1)
+                row = max(0, min(self.model.rowCount() - 1, row))
+                self.list.setCurrentIndex(self.model.index(row, 0))
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._choose_current()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _refresh(self) -> None:
+        venues = self._directory.search(self.search.text(), self._kinds)
+        self.model.set_venues(venues, self._recent)
+        if venues:
+            self.list.setCurrentIndex(self.model.index(0, 0))
+        self.empty.setVisible(not venues)
+        self.choose.setEnabled(bool(venues))
+
+    def _choose_current(self) -> None:
+        index = self.list.currentIndex()
+        if index.isValid():
+            self._choose(index.row())
+
+    def _choose(self, row: int) -> None:
+        self.chosen = self.model.venue_at(row)
+        self.accept()
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget,
+        directory: VenueDirectory,
+        kinds: frozenset[VenueKind] | None,
+        recent: Iterable[str],
+        done: Callable[[Venue], None],
+    ) -> VenuePicker:
+        """Open the picker; `done(venue)` runs when one is chosen."""
+        dialog = cls(directory, kinds, recent, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+
+        def finished(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted and dialog.chosen is not None:
+                done(dialog.chosen)
+
+        dialog.finished.connect(finished)
+        dialog.open()
+        QTimer.singleShot(0, dialog.search.setFocus)
+        return dialog
+
+
+class VenueQuestion(QuestionWidget):
+    """The chosen venue's name and address, and a button to choose from the registry."""
+
+    def __init__(
+        self,
+        field: Field,
+        row: str | None,
+        texts: FormTexts,
+        services: RunnerServices,
+        kinds: frozenset[VenueKind] | None,
+        recent: Callable[[], list[str]],
+        parent: QWidget | None = None,
+    ) -> None:
+        self._kinds = kinds
+        self._recent = recent
+        super().__init__(field, row, texts, services, parent)
+
+    def build(self) -> None:
+        self._venue_id = ""
+        self._name = make_label(role="value")
+        self._choose = make_button(role="primary")
+        self._choose.setObjectName("choose_venue_button")
+        self._choose.clicked.connect(self.open_picker)
+        self._clear = make_button(role="link")
+        self._clear.clicked.connect(self._cleared)
+        row = QHBoxLayout()
+        row.addWidget(self._choose)
+        row.addWidget(self._clear)
+        row.addStretch(1)
+        self.body.addWidget(self._name)
+        self.body.addLayout(row)
+        self._choose.setVisible(self.editable)
+
+    def editor(self) -> QWidget | None:
+        return self._choose
+
+    def _retranslate_editor(self) -> None:
+        self._choose.setText(
+            self.tr("Choose another venue…") if self._venue_id else self.tr("Choose venue…")
+        )
+        self._clear.setText(self.tr("Clear answer"))
+        self._describe()
+
+    def open_picker(self) -> VenuePicker:
+        return VenuePicker.ask(
+            self, self.services.venues, self._kinds, self._recent(), self._picked
+        )
+
+    def _picked(self, venue: Venue) -> None:
+        self.services.venues.note_used(venue.id)
+        self._show(venue.id)
+        self.emit_answer(venue.id)
+
+    def _cleared(self) -> None:
+        self._show("")
+        self.emit_answer("")
+
+    def _describe(self) -> None:
+        venue = self.services.venues.venue(self._venue_id) if self._venue_id else None
+        if venue is not None:
+            self._name.setText(f"{venue.name}\n{venue.address}")
+        elif self._venue_id:
+            self._name.setText(self._venue_id)
+        else:
+            self._name.setText(self.tr("No venue chosen yet"))
+        self._clear.setVisible(bool(self._venue_id) and self.editable)
+
+    def _show(self, value: Value) -> None:
+        self._venue_id = value if isinstance(value, str) else ""
+        self._retranslate_editor()
+
+
+_COORDINATES = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*[,;\s]\s*(-?\d+(?:[.,]\d+)?)\s*$")
+
+
+def parse_coordinates(text: str) -> str | None:
+    """'52.0776, 4.2917' or '52,0776 4,2917' as ODK's 'latitude longitude'; None if not."""
+    match = _COORDINATES.match(text)
+    if match is None:
+        # Dutch decimal commas with a comma between: '52,0776, 4,2917'
+        parts = [p.strip() for p in text.split(", ")]
+        if len(parts) != 2:
+            return None
+        match = _COORDINATES.match(" ".join(parts))
+        if match is None:
+            return None
+    latitude = float(match[1].replace(",", "."))
+    longitude = float(match[2].replace(",", "."))
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return f"{latitude:.6f} {longitude:.6f}"
+
+
+class GeopointQuestion(QuestionWidget):
+    """A location from the device, from the venue, or typed."""
+
+    def __init__(
+        self,
+        field: Field,
+        row: str | None,
+        texts: FormTexts,
+        services: RunnerServices,
+        venue_lookup: Callable[[], Venue | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        self._venue_lookup = venue_lookup
+        self._source: Any = None
+        super().__init__(field, row, texts, services, parent)
+
+    def build(self) -> None:
+        self._value = ""
+        self._line = _LineEdit()
+        self._line.setObjectName("coordinates")
+        self._line.setMinimumWidth(300)
+        self._line.setMaximumWidth(360)
+        self._line.editingFinished.connect(self._typed)
+        self._line.submitted.connect(self._typed)
+        self._line.submitted.connect(self.submitted)
+        self._here = make_button()
+        self._here.setObjectName("use_position")
+        self._here.clicked.connect(self._locate)
+        self._venue = make_button()
+        self._venue.setObjectName("use_venue_location")
+        self._venue.clicked.connect(self._from_venue)
+        self._status = make_label(role="muted")
+        row = QHBoxLayout()
+        row.addWidget(self._line)
+        row.addWidget(self._here)
+        row.addWidget(self._venue)
+        row.addStretch(1)
+        self.body.addLayout(row)
+        self.body.addWidget(self._status)
+        self._line.setReadOnly(not self.editable)
+        self._venue.setVisible(self.editable)
+        self.services.devices.changed.connect(self._devices_known)
+        self._devices_known()
+
+    def editor(self) -> QWidget | None:
+        return self._line
+
+    def _devices_known(self) -> None:
+        self._here.setVisible(self.editable and self.services.devices.position)
+
+    def _retranslate_editor(self) -> None:
+        self._line.setPlaceholderText(self.tr("latitude, longitude"))
+        self._here.setText(self.tr("Use my position"))
+        self._venue.setText(self.tr("Use the venue's location"))
+        self._status.setText(self._status_text())
+
+    def _status_text(self) -> str:
+        if not self._value:
+            return self.tr("No location yet. Type it, or use the buttons.")
+        parts = self._value.split()
+        text = self.tr("Location: %1, %2").replace("%1", parts[0]).replace("%2", parts[1])
+        if len(parts) >= 4:
+            text += " " + self.tr("(accuracy %1 m)").replace("%1", f"{float(parts[3]):.0f}")
+        return text
+
+    def _typed(self) -> None:
+        text = self._line.text()
+        if not text.strip():
+            if self._value:
+                self._set("", emit=True)
+            self.set_local_problem(None)
+            return
+        point = parse_coordinates(text)
+        if point is None:
+            self.set_local_problem(
+                self.tr("Type the location as latitude, longitude, e.g. 52.0799, 4.3113.")
+            )
+            return
+        self.set_local_problem(None)
+        if point != self._value:
+            self._set(point, emit=True)
+
+    def _from_venue(self) -> None:
+        venue = self._venue_lookup()
+        if venue is None:
+            self.set_local_problem(self.tr("Choose the venue first."))
+            return
+        self.set_local_problem(None)
+        self._set(f"{venue.lat:.6f} {venue.lon:.6f}", emit=True)
+
+    def _locate(self) -> None:
+        from PySide6.QtPositioning import QGeoPositionInfoSource
+
+        if self._source is None:
+            self._source = QGeoPositionInfoSource.createDefaultSource(self)
+            if self._source is None:
+                self.set_local_problem(self.tr("This device cannot tell its position."))
+                return
+            self._source.positionUpdated.connect(self._located)
+            self._source.errorOccurred.connect(self._not_located)
+        self._status.setText(self.tr("Finding your position…"))
+        self._source.requestUpdate(15_000)
+
+    def _located(self, info: Any) -> None:
+        coordinate = info.coordinate()
+        accuracy = info.attribute(info.Attribute.HorizontalAccuracy)
+        altitude = coordinate.altitude()
+        altitude = 0.0 if altitude != altitude else altitude
+        point = f"{coordinate.latitude():.6f} {coordinate.longitude():.6f}"
+        if accuracy == accuracy and accuracy >= 0:
+            point += f" {altitude:.1f} {accuracy:.1f}"
+        self.set_local_problem(None)
+        self._set(point, emit=True)
+
+    def _not_located(self, *_args: object) -> None:
+        self._status.setText(self._status_text())
+        self.set_local_problem(
+            self.tr("No position found. Use the venue's location or type the location.")
+        )
+
+    def _set(self, point: str, *, emit: bool) -> None:
+        self._value = point
+        parts = point.split()
+        shown = f"{parts[0]}, {parts[1]}" if len(parts) >= 2 else ""
+        if self._line.text() != shown:
+            self._line.setText(shown)
+        self._status.setText(self._status_text())
+        if emit:
+            self.emit_answer(point)
+
+    def _show(self, value: Value) -> None:
+        self._set(value if isinstance(value, str) else "", emit=False)

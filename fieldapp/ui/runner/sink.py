@@ -1,0 +1,132 @@
+"""Where the runner sends each change: the `AnswerSink` protocol and an in-memory one.
+
+The protocol is Qt-free and synchronous. The runner calls it on the background
+mechanism's serial lane, one call at a time and in the order the person made the changes,
+so an implementation can simply write to its database. A file is handed over (and must be
+durably stored) before any answer refers to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from fieldapp.core.expr import Value
+
+
+class AnswerSink(Protocol):
+    """Persists one inspection's changes as they happen."""
+
+    def save_answer(self, name: str, row: str | None, value: Value) -> None:
+        """Store an answer; `''` clears it. Never called for photos or signatures."""
+
+    def add_row(self, repeat: str) -> tuple[str, dict[str, Value]]:
+        """Add a row at the end of a repeat; returns the new row's id and the answers it
+        starts with (its defaults, such as a time of 'now'), so the screen shows exactly
+        what was saved. A sink that keeps no defaults returns an empty mapping."""
+        ...
+
+    def save_row_removed(self, repeat: str, row: str) -> None:
+        """A row of a repeat and all its answers and files are gone."""
+
+    def save_row_moved(self, repeat: str, row: str, index: int) -> None:
+        """A row of a repeat now stands at `index`."""
+
+    def save_attachment(self, question: str, row: str | None, data: bytes, media_type: str) -> str:
+        """Store a photo (added to the answer) or signature (replacing the answer) durably,
+        then refer to it; returns its SHA-256, the name the answer uses."""
+        ...
+
+    def remove_attachment(self, question: str, row: str | None, sha256: str) -> None:
+        """Take a photo or signature out of the answer."""
+
+    def load_attachment(self, sha256: str) -> bytes:
+        """The plain bytes of a stored attachment."""
+        ...
+
+    def save_position(self, page: str, question: str | None, row: str | None) -> None:
+        """Where the person is (page, question and repeat row), so reopening resumes there."""
+
+
+@dataclass
+class MemoryAnswerSink:
+    """Keeps everything in memory: for tests, previews and the benchmark."""
+
+    answers: dict[tuple[str, str | None], Value] = field(default_factory=dict)
+    rows: dict[str, list[str]] = field(default_factory=dict)
+    attachments: dict[str, bytes] = field(default_factory=dict)
+    media_types: dict[str, str] = field(default_factory=dict)
+    position: tuple[str, str | None, str | None] | None = None
+    calls: int = 0
+    #: Names of signature questions (a new signature replaces the old one).
+    signatures: frozenset[str] = frozenset()
+    #: When set, the next call raises it once (to test how failures are shown).
+    fail_next: BaseException | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def _call(self) -> None:
+        with self._lock:
+            self.calls += 1
+            failure, self.fail_next = self.fail_next, None
+        if failure is not None:
+            raise failure
+
+    def save_answer(self, name: str, row: str | None, value: Value) -> None:
+        self._call()
+        if isinstance(value, str) and value == "":
+            self.answers.pop((name, row), None)
+        else:
+            self.answers[(name, row)] = value
+
+    def add_row(self, repeat: str) -> tuple[str, dict[str, Value]]:
+        self._call()
+        row = uuid.uuid4().hex
+        self.rows.setdefault(repeat, []).append(row)
+        return row, {}
+
+    def save_row_removed(self, repeat: str, row: str) -> None:
+        self._call()
+        self.rows.get(repeat, []).remove(row)
+        for key in [key for key in self.answers if key[1] == row]:
+            del self.answers[key]
+
+    def save_row_moved(self, repeat: str, row: str, index: int) -> None:
+        self._call()
+        rows = self.rows.setdefault(repeat, [])
+        rows.remove(row)
+        rows.insert(max(0, min(index, len(rows))), row)
+
+    def save_attachment(self, question: str, row: str | None, data: bytes, media_type: str) -> str:
+        self._call()
+        sha = hashlib.sha256(data).hexdigest()
+        self.attachments[sha] = data
+        self.media_types[sha] = media_type
+        current = self.answers.get((question, row), "")
+        if self.signatures and question in self.signatures:
+            self.answers[(question, row)] = sha
+        else:
+            names = tuple(current) if isinstance(current, tuple) else ()
+            self.answers[(question, row)] = names if sha in names else (*names, sha)
+        return sha
+
+    def remove_attachment(self, question: str, row: str | None, sha256: str) -> None:
+        self._call()
+        current = self.answers.get((question, row), "")
+        if isinstance(current, tuple):
+            remaining = tuple(name for name in current if name != sha256)
+            if remaining:
+                self.answers[(question, row)] = remaining
+            else:
+                self.answers.pop((question, row), None)
+        elif current == sha256:
+            self.answers.pop((question, row), None)
+
+    def load_attachment(self, sha256: str) -> bytes:
+        return self.attachments[sha256]
+
+    def save_position(self, page: str, question: str | None, row: str | None) -> None:
+        self._call()
+        self.position = (page, question, row)

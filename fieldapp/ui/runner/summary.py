@@ -1,0 +1,187 @@
+"""The summary before finalizing: what is still open, what is not allowed, every finding.
+
+Each open question links back to its place in the form; a missing signature can be given
+right here. Finalizing is possible only when nothing blocks it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+
+from fieldapp.core.engine import AnswerKey, FormSession, Issue
+from fieldapp.core.forms import QuestionType, Severity
+from fieldapp.ui.runner.outcomes import SEVERITY_MARK, severity_name
+from fieldapp.ui.runner.texts import FormTexts
+from fieldapp.ui.widgets import (
+    enable_kinetic_scrolling,
+    make_button,
+    make_card,
+    make_label,
+    set_flag,
+)
+
+
+class SummaryView(QScrollArea):
+    """Rebuilt each time it is shown; the form runner owns it.
+
+    Signals:
+        jump_requested(object): go to the question with this AnswerKey.
+        sign_requested(object): open the signature pad for this AnswerKey.
+        finalize_requested(): the person pressed Finalize (nothing blocks it).
+    """
+
+    jump_requested = Signal(object)
+    sign_requested = Signal(object)
+    finalize_requested = Signal()
+
+    def __init__(
+        self,
+        texts: FormTexts,
+        page_title_of: Callable[[str], str],
+        parent: QWidget | None = None,
+        *,
+        read_only: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.texts = texts
+        self.read_only = read_only
+        self._page_title_of = page_title_of
+        self._session: FormSession | None = None
+        self.setObjectName("summary")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        enable_kinetic_scrolling(self)
+        self.missing_count = 0
+        self.invalid_count = 0
+        self.outcome_count = 0
+        self.finalize_button = make_button(role="primary")
+        self.finalize_button.setObjectName("finalize")
+        self.finalize_button.clicked.connect(self.finalize_requested)
+
+    def refresh(self, session: FormSession) -> None:
+        self._session = session
+        old = self.takeWidget()
+        # The finalize button outlives the rebuilt page; take it out before the old one goes.
+        self.finalize_button.setParent(None)
+        if old is not None:
+            old.deleteLater()
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        column.setContentsMargins(28, 20, 28, 28)
+        column.setSpacing(12)
+        column.addWidget(make_label(self.tr("Summary"), "title"))
+        problems = session.problems()
+        missing = [(key, issue) for key, issue in problems if issue.kind == "required"]
+        invalid = [(key, issue) for key, issue in problems if issue.kind != "required"]
+        outcomes = session.outcomes()
+        self.missing_count = len(missing)
+        self.invalid_count = len(invalid)
+        self.outcome_count = len(outcomes)
+
+        status = make_label(role="ok" if not problems else "issue")
+        status.setObjectName("summary_status")
+        if not problems:
+            status.setText("✓ " + self.tr("Everything required is answered. You can finalize."))
+        else:
+            status.setText(
+                self.tr("%n item(s) must be resolved before finalizing.", "", len(problems))
+            )
+        column.addWidget(status)
+
+        if missing:
+            column.addWidget(self._problem_card(self.tr("Still to answer"), missing, session))
+        if invalid:
+            column.addWidget(self._problem_card(self.tr("Not allowed"), invalid, session))
+
+        findings = make_card()
+        findings.setObjectName("summary_findings")
+        box = QVBoxLayout(findings)
+        box.setContentsMargins(18, 14, 18, 14)
+        box.addWidget(
+            make_label(self.tr("Findings (%1)").replace("%1", str(len(outcomes))), "heading")
+        )
+        if not outcomes:
+            box.addWidget(make_label(self.tr("The answers give no findings."), "muted"))
+        for outcome in outcomes:
+            severity = Severity(outcome.severity)
+            item = QFrame()
+            set_flag(item, "severity", severity.value)
+            item.setObjectName(f"finding_{outcome.name}")
+            lines = QVBoxLayout(item)
+            lines.setContentsMargins(12, 8, 12, 8)
+            head = make_label(
+                f"{SEVERITY_MARK[severity]} {self.texts.text(outcome.label)} "
+                f"— {severity_name(severity)}"
+            )
+            head.setProperty("role", "label")
+            lines.addWidget(head)
+            explanation = self.texts.text(outcome.explanation)
+            if explanation:
+                lines.addWidget(make_label(explanation))
+            box.addWidget(item)
+        column.addWidget(findings)
+
+        self.finalize_button.setText(self.tr("Finalize and lock…"))
+        self.finalize_button.setEnabled(not problems)
+        self.finalize_button.setMinimumWidth(260)
+        if self.read_only:
+            column.addStretch(1)
+            self.setWidget(inner)
+            return
+        note = make_label(
+            self.tr(
+                "After finalizing, this inspection can no longer be changed. It waits in "
+                "the outbox and is sent at the next sync."
+            ),
+            "hint",
+        )
+        column.addWidget(note)
+        column.addWidget(self.finalize_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        column.addStretch(1)
+        self.setWidget(inner)
+
+    def _problem_card(
+        self, title: str, problems: list[tuple[AnswerKey, Issue]], session: FormSession
+    ) -> QFrame:
+        card = make_card()
+        card.setObjectName(
+            "summary_missing" if problems[0][1].kind == "required" else "summary_invalid"
+        )
+        box = QVBoxLayout(card)
+        box.setContentsMargins(18, 14, 18, 14)
+        box.setSpacing(2)
+        box.addWidget(make_label(f"{title} ({len(problems)})", "heading"))
+        engine = session.engine
+        for key, issue in problems:
+            name, row = key
+            field = engine.fields[name]
+            label = self.texts.text(field.question.label) or name
+            place = self._page_title_of(name)
+            if row is not None and field.repeat is not None:
+                number = session.rows[field.repeat].index(row) + 1
+                repeat_label = self.texts.text(engine.fields[field.repeat].question.label)
+                place = f"{place} › {repeat_label} {number}"
+            line = QHBoxLayout()
+            link = make_button(f"{place} › {label}", "link")
+            link.setObjectName(f"goto_{name}")
+            link.setAccessibleDescription(self.texts.text(issue.message))
+            link.clicked.connect(lambda _=False, key=key: self.jump_requested.emit(key))
+            line.addWidget(link, 1)
+            if field.kind is QuestionType.SIGNATURE and issue.kind == "required":
+                sign = make_button(self.tr("Sign now…"), "primary")
+                sign.setObjectName(f"sign_{name}")
+                sign.clicked.connect(lambda _=False, key=key: self.sign_requested.emit(key))
+                line.addWidget(sign)
+            box.addLayout(line)
+            if issue.kind != "required":
+                box.addWidget(make_label(self.texts.text(issue.message), "issue"))
+        return card
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and self._session is not None:
+            self.refresh(self._session)
+        super().changeEvent(event)

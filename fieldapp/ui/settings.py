@@ -1,0 +1,185 @@
+"""The app's settings: each declared once with its type, default and description.
+
+Stored as JSON in the profile folder and written atomically (temporary file, fsync,
+rename), so a crash while saving leaves either the old or the new file, never half of
+one. A value of the wrong type or outside its choices falls back to the default: a
+hand-edited file must never stop the app from starting. Qt-free on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SettingValue = str | int | bool
+
+SETTINGS_FILE = "settings.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One setting: name, type, default, what it does and, for text, the allowed values."""
+
+    name: str
+    type: type[str] | type[int] | type[bool]
+    default: SettingValue
+    description: str
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def accepts(self, value: object) -> bool:
+        # bool is an int in Python; a True in an int setting is a mistake, not a 1.
+        if type(value) is not self.type:
+            return False
+        if self.choices and value not in self.choices:
+            return False
+        if isinstance(value, int) and not isinstance(value, bool):
+            if self.minimum is not None and value < self.minimum:
+                return False
+            if self.maximum is not None and value > self.maximum:
+                return False
+        return True
+
+
+LANGUAGES = ("nl", "en")
+THEMES = ("light", "dark", "high_contrast")
+
+#: Every setting the app reads. Nothing else may be stored in the file.
+DECLARED: tuple[Setting, ...] = (
+    Setting(
+        "language",
+        str,
+        "nl",
+        "Language of the screens and, where it has it, of the forms.",
+        choices=LANGUAGES,
+    ),
+    Setting(
+        "theme",
+        str,
+        "light",
+        "Colours: light, dark, or high contrast for reading in daylight.",
+        choices=THEMES,
+    ),
+    Setting(
+        "idle_lock_minutes",
+        int,
+        5,
+        "Minutes without input before the app locks and asks for the password again; "
+        "0 turns the idle lock off.",
+        minimum=0,
+        maximum=240,
+    ),
+    Setting(
+        "discreet_mode", bool, False, "Mystery guests: start in the dark, minimal discreet mode."
+    ),
+    Setting(
+        "server_url",
+        str,
+        "",
+        "Address of the central store. Empty: the demo, with its own local store.",
+    ),
+)
+BY_NAME: Mapping[str, Setting] = {setting.name: setting for setting in DECLARED}
+
+
+class Settings:
+    """The current values, read from and written to one JSON file."""
+
+    def __init__(self, path: Path, values: Mapping[str, SettingValue] | None = None) -> None:
+        self.path = path
+        self._values: dict[str, SettingValue] = {s.name: s.default for s in DECLARED}
+        for name, value in (values or {}).items():
+            self._values[name] = value
+
+    @classmethod
+    def load(cls, folder: Path) -> Settings:
+        """The settings in `folder`; defaults for anything missing, unreadable or invalid."""
+        path = folder / SETTINGS_FILE
+        values: dict[str, SettingValue] = {}
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raw = {}
+        except (OSError, ValueError) as error:
+            log.warning("ignoring unreadable settings file %s: %s", path, error)
+            raw = {}
+        if not isinstance(raw, dict):
+            raw = {}
+        for name, value in raw.items():
+            setting = BY_NAME.get(name)
+            if setting is None:
+                log.warning("ignoring unknown setting %r in %s", name, path)
+            elif setting.accepts(value):
+                values[name] = value
+            else:
+                log.warning("ignoring invalid value %r for setting %r", value, name)
+        return cls(path, values)
+
+    def get(self, name: str) -> SettingValue:
+        return self._values[BY_NAME[name].name]
+
+    @property
+    def language(self) -> str:
+        return str(self._values["language"])
+
+    @property
+    def theme(self) -> str:
+        return str(self._values["theme"])
+
+    @property
+    def idle_lock_minutes(self) -> int:
+        value = self._values["idle_lock_minutes"]
+        return value if isinstance(value, int) else 0
+
+    @property
+    def discreet_mode(self) -> bool:
+        return bool(self._values["discreet_mode"])
+
+    @property
+    def server_url(self) -> str:
+        return str(self._values["server_url"])
+
+    def with_value(self, name: str, value: SettingValue) -> Settings:
+        """A copy with one value changed; ValueError when the setting refuses it."""
+        setting = BY_NAME.get(name)
+        if setting is None:
+            raise ValueError(f"unknown setting {name!r}")
+        if not setting.accepts(value):
+            raise ValueError(f"{value!r} is not a valid value for {name!r}")
+        return Settings(self.path, {**self._values, name: value})
+
+    def as_dict(self) -> dict[str, SettingValue]:
+        return dict(self._values)
+
+    def save(self) -> None:
+        """Write atomically: a temporary file beside the target, fsynced, then renamed."""
+        write_atomically(self.path, json.dumps(self._values, indent=2, sort_keys=True) + "\n")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    if os.name == "posix":
+        # The rename itself is durable only once the folder's entry is on disk.
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)

@@ -1,0 +1,340 @@
+"""The sign-in screen: user name and password unlock the person's encrypted profile.
+
+In the demo the demo accounts are listed, grouped by role, with the demo password stated;
+tapping one fills in the user name. The screen is shown before anything heavy is loaded:
+the demo accounts arrive from the task runner a moment later, and signing in (password
+hashing, opening the database, filling a new demo profile) runs there too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldapp.ui.context import AppContext
+from fieldapp.ui.errors import describe
+from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_card, make_label
+
+if TYPE_CHECKING:
+    from fieldapp.core.world import SeedWorld, User
+
+
+def role_name(role: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    names = {
+        "boa": QCoreApplication.translate("Roles", "Enforcement officer"),
+        "mystery_guest": QCoreApplication.translate("Roles", "Mystery guest"),
+        "supervisor": QCoreApplication.translate("Roles", "Supervisor"),
+        "admin": QCoreApplication.translate("Roles", "Administrator"),
+    }
+    return names.get(role, role)
+
+
+def role_group_name(role: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    names = {
+        "boa": QCoreApplication.translate("Roles", "Enforcement officers"),
+        "mystery_guest": QCoreApplication.translate("Roles", "Mystery guests"),
+        "supervisor": QCoreApplication.translate("Roles", "Supervisors"),
+        "admin": QCoreApplication.translate("Roles", "Administration"),
+    }
+    return names.get(role, role)
+
+
+class SignInScreen(QWidget):
+    """User name, password, and in the demo a list of accounts to choose from.
+
+    Signals:
+        signed_in(object): the profile is open; carries the `SignedIn`.
+        language_requested(str): the person chose another language.
+    """
+
+    signed_in = Signal(object)
+    language_requested = Signal(str)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("sign_in")
+        self._world: SeedWorld | None = None
+        self._busy = False
+        self._account_buttons: dict[str, QPushButton] = {}
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+
+        brand = QFrame()
+        brand.setObjectName("brand")
+        brand.setProperty("role", "brand")
+        brand.setMinimumWidth(380)
+        brand.setMaximumWidth(460)
+        side = QVBoxLayout(brand)
+        side.setContentsMargins(40, 48, 40, 40)
+        side.setSpacing(14)
+        self.app_name = make_label("fieldapp", "brand_title")
+        self.tagline = make_label(role="brand_text")
+        self.about = make_label(role="brand_text")
+        self.demo_badge = make_label(role="demo", wrap=False)
+        side.addWidget(self.app_name)
+        side.addWidget(self.tagline)
+        side.addSpacing(12)
+        side.addWidget(self.about)
+        side.addStretch(1)
+        side.addWidget(self.demo_badge, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.demo_badge.setHidden(not context.demo)
+        layout.addWidget(brand)
+
+        main = QVBoxLayout()
+        main.setContentsMargins(48, 24, 48, 24)
+        main.setSpacing(16)
+        top = QHBoxLayout()
+        top.addStretch(1)
+        self.dutch = make_button("Nederlands", "segment")
+        self.dutch.setObjectName("language_nl")
+        self.english = make_button("English", "segment")
+        self.english.setObjectName("language_en")
+        for button, language in ((self.dutch, "nl"), (self.english, "en")):
+            button.setCheckable(True)
+            button.clicked.connect(lambda _=False, code=language: self._language(code))
+            top.addWidget(button)
+        main.addLayout(top)
+
+        card = make_card()
+        card.setMaximumWidth(560)
+        form = QVBoxLayout(card)
+        form.setContentsMargins(28, 24, 28, 24)
+        form.setSpacing(10)
+        self.heading = make_label(role="title")
+        self.user_label = make_label(role="label")
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.username.returnPressed.connect(self._to_password)
+        self.password_label = make_label(role="label")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.returnPressed.connect(self.submit)
+        self.message = make_label(role="issue")
+        self.message.setObjectName("sign_in_message")
+        self.message.hide()
+        self.sign_in_button = make_button(role="primary")
+        self.sign_in_button.setObjectName("sign_in_button")
+        self.sign_in_button.clicked.connect(self.submit)
+        form.addWidget(self.heading)
+        form.addWidget(self.user_label)
+        form.addWidget(self.username)
+        form.addWidget(self.password_label)
+        form.addWidget(self.password)
+        form.addWidget(self.message)
+        form.addWidget(self.sign_in_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        main.addWidget(card)
+
+        self.demo_heading = make_label(role="heading")
+        self.demo_note = make_label(role="hint")
+        self.demo_password = make_label(role="demo", wrap=False)
+        self.demo_password.setObjectName("demo_password_note")
+        self.accounts = QWidget()
+        self.accounts_grid = QGridLayout(self.accounts)
+        self.accounts_grid.setContentsMargins(0, 0, 0, 0)
+        self.accounts_grid.setHorizontalSpacing(8)
+        self.accounts_grid.setVerticalSpacing(6)
+        self.loading = make_label(role="muted")
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.accounts)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        enable_kinetic_scrolling(scroll, delay_ms=800)
+        main.addWidget(self.demo_heading)
+        note = QHBoxLayout()
+        note.addWidget(self.demo_note, 1)
+        note.addWidget(self.demo_password)
+        main.addLayout(note)
+        main.addWidget(self.loading)
+        main.addWidget(scroll, 1)
+        if not context.demo:
+            main.addStretch(1)
+        layout.addLayout(main, 1)
+        for widget in (self.demo_heading, self.demo_note, self.demo_password, self.loading, scroll):
+            widget.setHidden(not context.demo)
+
+        self.setTabOrder(self.username, self.password)
+        self.setTabOrder(self.password, self.sign_in_button)
+        self.retranslate()
+        if context.demo:
+            # After the window is up and painted: the seed world is not start-up work.
+            QTimer.singleShot(100, self, self._load_accounts)
+
+    # -- demo accounts ---------------------------------------------------------------------
+
+    def _load_accounts(self) -> None:
+        def load() -> SeedWorld:
+            # Imported on the worker: the store and the form model are not start-up work.
+            from fieldapp.ui.usecases import load_demo_world
+
+            return load_demo_world()
+
+        self.context.tasks.run(load, self._accounts_loaded, context=self)
+
+    @property
+    def accounts_ready(self) -> bool:
+        return self._world is not None
+
+    def _accounts_loaded(self, world: SeedWorld) -> None:
+        self._world = world
+        self.loading.hide()
+        self._fill_accounts()
+
+    def _fill_accounts(self) -> None:
+        world = self._world
+        if world is None:
+            return
+        while self.accounts_grid.count():
+            item = self.accounts_grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self._account_buttons.clear()
+        row = 0
+        for role in ("boa", "mystery_guest", "supervisor", "admin"):
+            users = [user for user in world.users if user.role.value == role]
+            if not users:
+                continue
+            header = make_label(role_group_name(role), "label")
+            self.accounts_grid.addWidget(header, row, 0, 1, 2)
+            row += 1
+            for index, user in enumerate(users):
+                button = make_button(self._account_text(user, world), "choice")
+                button.setObjectName(f"account_{user.username}")
+                button.setAccessibleName(self._account_text(user, world).replace("\n", ", "))
+                button.clicked.connect(lambda _=False, name=user.username: self.choose(name))
+                self._account_buttons[user.username] = button
+                self.accounts_grid.addWidget(button, row + index // 2, index % 2)
+            row += (len(users) + 1) // 2
+
+    def _account_text(self, user: User, world: SeedWorld) -> str:
+        # A tester is shown by pseudonym only, even here.
+        name = user.pseudonym or user.display_name
+        # The group heading already says the role; the second line says the team.
+        second = role_name(user.role.value)
+        if user.team:
+            with contextlib.suppress(KeyError):
+                second = world.team(user.team).name
+        return f"{name}\n{second}"
+
+    def account_button(self, username: str) -> QPushButton | None:
+        """The demo account's button, once the accounts are listed."""
+        return self._account_buttons.get(username)
+
+    def choose(self, username: str) -> None:
+        """Fill in an account's user name and go on to the password."""
+        self.username.setText(username)
+        self.password.setFocus()
+        self.message.hide()
+
+    # -- signing in ------------------------------------------------------------------------
+
+    def _to_password(self) -> None:
+        self.password.setFocus()
+
+    def submit(self) -> None:
+        if self._busy:
+            return
+        username = self.username.text().strip()
+        password = self.password.text()
+        if not username or not password:
+            self._refuse(self.tr("Fill in your user name and password."))
+            return
+        self._set_busy(True)
+        context = self.context
+        world = self._world
+        demo = context.demo
+
+        def work() -> object:
+            from fieldapp.ui.usecases import load_demo_world, sign_in
+
+            chosen = (world or load_demo_world()) if demo else None
+            return sign_in(context.home, username, password, chosen, kdf=context.kdf)
+
+        context.tasks.run(work, self._done, self._failed, serial=True, context=self)
+
+    def _done(self, signed: object) -> None:
+        self._set_busy(False)
+        self.password.clear()
+        self.signed_in.emit(signed)
+
+    def _failed(self, error: BaseException) -> None:
+        self._set_busy(False)
+        self._refuse(describe(error, self.context.language, self.context.log_file))
+        self.password.selectAll()
+        self.password.setFocus()
+
+    def _refuse(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.sign_in_button.setEnabled(not busy)
+        self.username.setEnabled(not busy)
+        self.password.setEnabled(not busy)
+        self.sign_in_button.setText(self.tr("Signing in…") if busy else self.tr("Sign in"))
+
+    def reset(self) -> None:
+        """Back to an empty form (after signing out)."""
+        self.password.clear()
+        self.message.hide()
+        self._set_busy(False)
+        self.username.setFocus()
+
+    # -- language --------------------------------------------------------------------------
+
+    def _language(self, code: str) -> None:
+        self.language_requested.emit(code)
+
+    def retranslate(self) -> None:
+        language = self.context.language
+        self.dutch.setChecked(language == "nl")
+        self.english.setChecked(language == "en")
+        self.tagline.setText(self.tr("Enforcement and inspections · The Hague"))
+        self.about.setText(
+            self.tr(
+                "Coffeeshop inspections, neighbourhood patrols and nightlife door tests. "
+                "Works without a network: everything you enter is saved on this device, "
+                "encrypted, and sent when there is a connection."
+            )
+        )
+        self.demo_badge.setText(self.tr("Demo — fictional data"))
+        self.heading.setText(self.tr("Sign in"))
+        self.user_label.setText(self.tr("User name"))
+        self.username.setAccessibleName(self.tr("User name"))
+        self.password_label.setText(self.tr("Password"))
+        self.password.setAccessibleName(self.tr("Password"))
+        self.sign_in_button.setText(self.tr("Signing in…") if self._busy else self.tr("Sign in"))
+        self.demo_heading.setText(self.tr("Demo accounts"))
+        self.demo_note.setText(self.tr("Choose an account, then type the password."))
+        self.demo_password.setText(self.tr("Password of every demo account: demo"))
+        self.loading.setText(self.tr("Loading the demo accounts…"))
+        self.dutch.setAccessibleName("Nederlands")
+        self.english.setAccessibleName("English")
+        self._fill_accounts()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

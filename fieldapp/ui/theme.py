@@ -1,0 +1,349 @@
+"""Colours, sizes and the style sheet: light, dark and high contrast for daylight.
+
+Touch first: every control a finger can hit is at least 44 px high (Apple's and
+Microsoft's minimum target size), nothing depends on hovering, and focus is drawn clearly
+for keyboard use. Widgets say what they are with a `role` property (`primary`, `danger`,
+`hint`, `issue`, …) and the sheet below gives each its look, so no widget sets colours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+from fieldapp.core.locations import resources_directory
+
+#: Minimum size of anything a finger taps, in pixels.
+TOUCH = 44
+
+ICONS = resources_directory() / "icons"
+
+# The severities of fieldapp.core.forms.Severity, by value: the theme is loaded before the
+# form model (and pydantic) so the sign-in window comes up fast.
+INFO = "info"
+ATTENTION = "attention"
+VIOLATION = "violation"
+SERIOUS = "serious"
+IMMEDIATE_CLOSURE = "immediate_closure"
+
+
+@dataclass(frozen=True, slots=True)
+class Colours:
+    window: str
+    card: str
+    text: str
+    muted: str
+    border: str
+    accent: str
+    accent_text: str
+    danger: str
+    ok: str
+    focus: str
+    selected: str
+    issue_background: str
+    #: Background and text colour per outcome severity (`fieldapp.core.forms.Severity`).
+    severity: dict[str, tuple[str, str]]
+    border_width: int = 1
+    font_points: int = 11
+    #: The tick drawn in a checked box, from resources/icons.
+    check_icon: str = "check.svg"
+
+
+LIGHT = Colours(
+    window="#eef1f4",
+    card="#ffffff",
+    text="#1a1f24",
+    muted="#56606b",
+    border="#c5ccd4",
+    accent="#1d5fa7",
+    accent_text="#ffffff",
+    danger="#b3261e",
+    ok="#1e7b45",
+    focus="#1d5fa7",
+    selected="#dbe8f7",
+    issue_background="#fdecea",
+    severity={
+        INFO: ("#dde9f7", "#173f6b"),
+        ATTENTION: ("#fff0c2", "#5c4200"),
+        VIOLATION: ("#ffd9c2", "#7a2600"),
+        SERIOUS: ("#b3261e", "#ffffff"),
+        IMMEDIATE_CLOSURE: ("#5f0f0b", "#ffffff"),
+    },
+)
+
+DARK = Colours(
+    window="#121518",
+    card="#1d2126",
+    text="#e7eaee",
+    muted="#a3acb7",
+    border="#3a424c",
+    accent="#7db3ff",
+    accent_text="#0b1a2e",
+    danger="#ff8a80",
+    ok="#7fd6a0",
+    focus="#7db3ff",
+    selected="#24374f",
+    issue_background="#3a1d1b",
+    severity={
+        INFO: ("#1f3350", "#cfe2ff"),
+        ATTENTION: ("#4a3b0c", "#ffe08a"),
+        VIOLATION: ("#5a2a12", "#ffc7a6"),
+        SERIOUS: ("#8c1d18", "#ffffff"),
+        IMMEDIATE_CLOSURE: ("#ff5449", "#1a0000"),
+    },
+    check_icon="check-dark.svg",
+)
+
+#: Black on white with heavy borders and larger type, for reading in bright daylight.
+HIGH_CONTRAST = Colours(
+    window="#ffffff",
+    card="#ffffff",
+    text="#000000",
+    muted="#000000",
+    border="#000000",
+    accent="#0030b0",
+    accent_text="#ffffff",
+    danger="#a00000",
+    ok="#005a1e",
+    focus="#000000",
+    selected="#ffe600",
+    issue_background="#ffffff",
+    severity={
+        INFO: ("#ffffff", "#000000"),
+        ATTENTION: ("#ffe600", "#000000"),
+        VIOLATION: ("#ff9900", "#000000"),
+        SERIOUS: ("#a00000", "#ffffff"),
+        IMMEDIATE_CLOSURE: ("#000000", "#ffffff"),
+    },
+    border_width=2,
+    font_points=13,
+)
+
+#: What mystery guests see in discreet mode: dark and dim, whatever the theme.
+DISCREET = Colours(
+    window="#000000",
+    card="#0b0b0c",
+    text="#b8bcc2",
+    muted="#7c828a",
+    border="#26292d",
+    accent="#5d7fa8",
+    accent_text="#000000",
+    danger="#c76a63",
+    ok="#6ea882",
+    focus="#5d7fa8",
+    selected="#17202b",
+    issue_background="#1f1110",
+    severity=DARK.severity,
+    check_icon="check.svg",
+)
+
+THEMES: dict[str, Colours] = {"light": LIGHT, "dark": DARK, "high_contrast": HIGH_CONTRAST}
+
+
+def colours_for(theme: str, *, discreet: bool = False) -> Colours:
+    return DISCREET if discreet else THEMES.get(theme, LIGHT)
+
+
+def apply_theme(app: QApplication, theme: str, *, discreet: bool = False) -> Colours:
+    """Style the whole application; returns the colours for widgets that paint themselves."""
+    colours = colours_for(theme, discreet=discreet)
+    if app.style().name().lower() != "fusion":
+        # One look on every platform: the style sheet below is written for Fusion.
+        style = QStyleFactory.create("Fusion")
+        if style is not None:
+            app.setStyle(style)
+    app.setPalette(_palette(colours))
+    font = QFont(app.font())
+    font.setPointSize(colours.font_points)
+    app.setFont(font)
+    app.setStyleSheet(style_sheet(colours))
+    app.setProperty("fieldapp_theme", theme)
+    app.setProperty("fieldapp_discreet", discreet)
+    return colours
+
+
+def current_colours() -> Colours:
+    """The colours of the running application, for widgets that paint themselves."""
+    app = QApplication.instance()
+    if app is None:
+        return LIGHT
+    theme = app.property("fieldapp_theme")
+    discreet = bool(app.property("fieldapp_discreet"))
+    return colours_for(theme if isinstance(theme, str) else "light", discreet=discreet)
+
+
+def _palette(c: Colours) -> QPalette:
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: c.window,
+        QPalette.ColorRole.WindowText: c.text,
+        QPalette.ColorRole.Base: c.card,
+        QPalette.ColorRole.AlternateBase: c.window,
+        QPalette.ColorRole.Text: c.text,
+        QPalette.ColorRole.Button: c.card,
+        QPalette.ColorRole.ButtonText: c.text,
+        QPalette.ColorRole.Highlight: c.accent,
+        QPalette.ColorRole.HighlightedText: c.accent_text,
+        QPalette.ColorRole.ToolTipBase: c.card,
+        QPalette.ColorRole.ToolTipText: c.text,
+        QPalette.ColorRole.PlaceholderText: c.muted,
+        QPalette.ColorRole.Link: c.accent,
+    }
+    for role, colour in roles.items():
+        palette.setColor(role, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(c.muted))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(c.muted))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor(c.muted))
+    return palette
+
+
+def style_sheet(c: Colours) -> str:
+    b = c.border_width
+    icon = (ICONS / c.check_icon).as_posix()
+    severity = "\n".join(
+        f"""
+        QFrame[severity="{level}"], QLabel[severity="{level}"],
+        QPushButton[severity="{level}"] {{
+            background: {bg}; color: {fg}; border-radius: 6px;
+        }}"""
+        for level, (bg, fg) in c.severity.items()
+    )
+    return f"""
+    QWidget {{ color: {c.text}; }}
+    QMainWindow, QDialog, QStackedWidget, QScrollArea, QScrollArea > QWidget > QWidget,
+    QWidget#qt_scrollarea_viewport {{
+        background: {c.window};
+    }}
+    QFrame[role="card"] {{
+        background: {c.card}; border: {b}px solid {c.border}; border-radius: 10px;
+    }}
+    QFrame[role="bar"] {{ background: {c.card}; border-bottom: {b}px solid {c.border}; }}
+    QFrame[role="footer"] {{ background: {c.card}; border-top: {b}px solid {c.border}; }}
+    QFrame[role="question"] {{ background: transparent; border: none; }}
+    QFrame[role="question"][problem="true"] {{
+        background: {c.issue_background}; border-left: 4px solid {c.danger};
+        border-radius: 4px;
+    }}
+    QFrame[role="row"] {{
+        background: {c.card}; border: {b}px solid {c.border}; border-radius: 8px;
+    }}
+    QFrame[role="note"] {{
+        background: {c.selected}; border-left: 4px solid {c.accent}; border-radius: 4px;
+    }}
+    QFrame[role="brand"] {{ background: {c.accent}; }}
+    QLabel[role="brand_title"] {{
+        color: {c.accent_text}; font-size: {c.font_points + 18}pt; font-weight: 700;
+    }}
+    QLabel[role="brand_text"] {{ color: {c.accent_text}; font-size: {c.font_points + 1}pt; }}
+    QFrame[role="notice"] {{
+        background: {c.selected}; border-bottom: {b}px solid {c.border};
+    }}
+    QFrame[role="notice_error"] {{
+        background: {c.issue_background}; border-bottom: {b}px solid {c.danger};
+    }}
+    QFrame[role="lock"] {{ background: {c.window}; }}
+    QLabel[role="comment"] {{
+        background: {c.severity[ATTENTION][0]}; color: {c.severity[ATTENTION][1]};
+        border-radius: 6px; padding: 6px 10px;
+    }}
+    QLabel {{ background: transparent; }}
+    QLabel[role="title"] {{ font-size: {c.font_points + 9}pt; font-weight: 600; }}
+    QLabel[role="heading"] {{ font-size: {c.font_points + 4}pt; font-weight: 600; }}
+    QLabel[role="label"] {{ font-weight: 600; }}
+    QLabel[role="hint"], QLabel[role="muted"] {{ color: {c.muted}; }}
+    QLabel[role="issue"] {{ color: {c.danger}; font-weight: 600; }}
+    QLabel[role="ok"] {{ color: {c.ok}; font-weight: 600; }}
+    QLabel[role="value"] {{
+        background: {c.window}; border: {b}px dashed {c.border}; border-radius: 6px;
+        padding: 8px 10px; font-weight: 600;
+    }}
+    QLabel[role="demo"] {{
+        background: {c.severity[ATTENTION][0]};
+        color: {c.severity[ATTENTION][1]};
+        border-radius: 6px; padding: 4px 10px; font-weight: 600;
+    }}
+    QPushButton, QToolButton {{
+        min-height: {TOUCH}px; min-width: {TOUCH}px; padding: 0 16px;
+        background: {c.card}; border: {b}px solid {c.border}; border-radius: 8px;
+    }}
+    QToolButton {{ padding: 0 8px; }}
+    QPushButton:pressed, QToolButton:pressed {{ background: {c.selected}; }}
+    QPushButton:checked, QToolButton:checked {{
+        background: {c.accent}; color: {c.accent_text}; border-color: {c.accent};
+    }}
+    QPushButton:disabled, QToolButton:disabled {{ color: {c.muted}; background: {c.window}; }}
+    QPushButton[role="primary"] {{
+        background: {c.accent}; color: {c.accent_text}; border-color: {c.accent};
+        font-weight: 600;
+    }}
+    QPushButton[role="primary"]:disabled {{
+        background: {c.border}; color: {c.muted}; border-color: {c.border};
+    }}
+    QPushButton[role="danger"] {{ color: {c.danger}; border-color: {c.danger}; }}
+    QPushButton[role="link"] {{
+        border: none; background: transparent; color: {c.accent}; text-align: left;
+        padding: 0 4px; text-decoration: underline;
+    }}
+    QPushButton[role="choice"] {{ text-align: left; padding: 8px 14px; }}
+    QPushButton[role="segment"] {{ padding: 0 22px; }}
+    QPushButton[role="star"] {{ font-size: {c.font_points + 8}pt; padding: 0; }}
+    QPushButton[role="section"] {{ text-align: left; padding: 6px 12px; border: none;
+        background: transparent; }}
+    QPushButton:focus, QToolButton:focus, QLineEdit:focus, QPlainTextEdit:focus,
+    QComboBox:focus, QDateTimeEdit:focus, QListView:focus, QTableView:focus,
+    QCheckBox:focus, QRadioButton:focus {{
+        outline: none; border: {b + 2}px solid {c.focus};
+    }}
+    QLineEdit, QPlainTextEdit, QComboBox, QDateTimeEdit, QSpinBox {{
+        min-height: {TOUCH}px; padding: 0 10px; background: {c.card};
+        border: {b}px solid {c.border}; border-radius: 8px;
+        selection-background-color: {c.accent}; selection-color: {c.accent_text};
+    }}
+    QPlainTextEdit {{ padding: 6px 8px; }}
+    QComboBox QAbstractItemView {{ background: {c.card}; min-height: {TOUCH}px; }}
+    QDateTimeEdit::drop-down, QComboBox::drop-down {{ width: {TOUCH}px; border: none; }}
+    QCheckBox, QRadioButton {{ min-height: {TOUCH}px; spacing: 12px; }}
+    QCheckBox::indicator, QRadioButton::indicator {{ width: 26px; height: 26px; }}
+    QCheckBox::indicator {{
+        border: {b + 1}px solid {c.muted}; border-radius: 5px; background: {c.card};
+    }}
+    QCheckBox::indicator:checked {{ background: {c.accent}; border-color: {c.accent};
+        image: url({icon}); }}
+    QRadioButton::indicator {{
+        border: {b + 1}px solid {c.muted}; border-radius: 13px; background: {c.card};
+    }}
+    QRadioButton::indicator:checked {{
+        background: qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5,
+            stop:0 {c.accent}, stop:0.55 {c.accent}, stop:0.6 {c.card}, stop:1 {c.card});
+        border-color: {c.accent};
+    }}
+    QListView, QTableView, QTreeView {{
+        background: {c.card}; border: {b}px solid {c.border}; border-radius: 8px;
+        selection-background-color: {c.selected}; selection-color: {c.text};
+        alternate-background-color: {c.window};
+    }}
+    QListView::item, QTableView::item {{ min-height: {TOUCH}px; padding: 4px 8px; }}
+    QHeaderView::section {{
+        background: {c.window}; color: {c.muted}; border: none;
+        border-bottom: {b}px solid {c.border}; padding: 8px; font-weight: 600;
+    }}
+    QTabBar::tab {{
+        min-height: {TOUCH}px; padding: 0 18px; background: transparent;
+        border: none; border-bottom: 3px solid transparent; color: {c.muted};
+    }}
+    QTabBar::tab:selected {{ color: {c.text}; border-bottom: 3px solid {c.accent};
+        font-weight: 600; }}
+    QTabWidget::pane {{ border: none; }}
+    QTabBar {{ qproperty-drawBase: 0; }}
+    QProgressBar {{
+        min-height: 10px; max-height: 10px; border: none; border-radius: 5px;
+        background: {c.border};
+    }}
+    QProgressBar::chunk {{ background: {c.accent}; border-radius: 5px; }}
+    QScrollBar:vertical {{ width: 14px; background: transparent; }}
+    QScrollBar::handle:vertical {{ background: {c.border}; border-radius: 6px;
+        min-height: 40px; }}
+    {severity}
+    """

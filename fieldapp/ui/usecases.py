@@ -1,0 +1,407 @@
+"""The app's use cases over the store: sign in, start or open an inspection, lists, lock.
+
+Qt-free and small: each function is one thing a person does, composed of the store's
+own use cases, and runs on the task runner's serial lane (never on the UI thread). The
+screens only wire them to buttons.
+
+Pre-filling follows one documented convention: a new inspection's questions named like a
+fact the app already knows are filled in from it — the assignment's paired test
+(`test_id`) and group (`group_role`), the tester's pseudonym (`tester_pseudonym`), the
+patrol's area (`area`, and `district` by its choice label) and team (`team`). A form
+without such questions is simply not pre-filled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from fieldapp.core.answers import answers_document, session_from_document
+from fieldapp.core.engine import FormEngine, FormSession
+from fieldapp.core.errors import FieldappError
+from fieldapp.core.expr import Value
+from fieldapp.core.formfile import form_files
+from fieldapp.core.forms import FormDefinition, QuestionType
+from fieldapp.core.inspection import InspectionStatus
+from fieldapp.core.locations import forms_directory, seeds_directory
+from fieldapp.core.world import Area, Assignment, Role, SeedWorld, User, Venue, load_world
+from fieldapp.store import (
+    FormText,
+    InspectionSummary,
+    KdfParams,
+    Position,
+    Profile,
+    ReferenceSnapshot,
+    open_profile,
+    profile_exists,
+)
+from fieldapp.store.keys import KEY_FILE, KeyFile
+from fieldapp.ui.venues import RegistryDirectory
+
+
+class UnknownAccount(FieldappError):
+    def __init__(self, username: str) -> None:
+        super().__init__(
+            {
+                "nl": f"Er is geen account ‘{username}’. Kies een account uit de lijst.",
+                "en": f"There is no account ‘{username}’. Choose an account from the list.",
+            }
+        )
+
+
+class WrongDemoPassword(FieldappError):
+    def __init__(self) -> None:
+        super().__init__(
+            {
+                "nl": "Het wachtwoord klopt niet. In de demo is het wachtwoord ‘demo’.",
+                "en": "The password is not correct. In the demo the password is ‘demo’.",
+            }
+        )
+
+
+class NeedsFirstSync(FieldappError):
+    def __init__(self, username: str) -> None:
+        super().__init__(
+            {
+                "nl": (
+                    f"Er is op dit apparaat nog geen profiel van {username}. De eerste keer "
+                    "aanmelden gaat via de centrale opslag, met netwerkverbinding."
+                ),
+                "en": (
+                    f"There is no profile of {username} on this device yet. The first "
+                    "sign-in goes through the central store, with a network connection."
+                ),
+            }
+        )
+
+
+@dataclass
+class SignedIn:
+    """Who is signed in, with their unlocked profile and the venue registry to search."""
+
+    profile: Profile
+    user: User
+    venues: RegistryDirectory
+    demo: bool
+    #: Team names by id, for pre-filling and for the supervisor's overview.
+    teams: dict[str, str] = field(default_factory=dict)
+    #: The newest version of every checklist on the device.
+    forms: list[FormChoice] = field(default_factory=list)
+
+    @property
+    def role(self) -> Role:
+        return self.user.role
+
+
+def load_demo_world(directory: Path | None = None) -> SeedWorld:
+    return load_world(directory or seeds_directory())
+
+
+def demo_reference(world: SeedWorld, forms: Path | None = None) -> ReferenceSnapshot:
+    """The demo world and the shipped forms as the reference data a central store sends."""
+    texts: list[FormText] = []
+    for path in form_files(forms or forms_directory()):
+        text = path.read_text(encoding="utf-8")
+        header = yaml.safe_load(text)
+        texts.append(FormText(str(header["id"]), str(header["version"]), text))
+    return ReferenceSnapshot(
+        areas=world.areas,
+        venues=world.venues,
+        forms=texts,
+        assignments=world.assignments,
+        team_users=world.users,
+    )
+
+
+def sign_in(
+    home: Path,
+    username: str,
+    password: str,
+    world: SeedWorld | None,
+    *,
+    kdf: KdfParams | None = None,
+) -> SignedIn:
+    """Unlock `username`'s profile; in the demo, create and fill it on first use."""
+    username = username.strip().lower()
+    if world is not None:
+        try:
+            user = world.user(username)
+        except KeyError:
+            raise UnknownAccount(username) from None
+        if not profile_exists(home, username) and password != world.demo_password:
+            # Never create a demo profile under a mistyped password.
+            raise WrongDemoPassword()
+        profile = open_profile(home, username, password, kdf=kdf)
+        if not profile.has_reference_data():
+            profile.replace_reference_data(demo_reference(world))
+        teams = {team.id: team.name for team in world.teams}
+    else:
+        if not profile_exists(home, username):
+            raise NeedsFirstSync(username)
+        profile = open_profile(home, username, password, create=False)
+        found = profile.user(username)
+        if found is None:
+            profile.close()
+            raise NeedsFirstSync(username)
+        user = found
+        teams = {}
+    venues = RegistryDirectory(profile.venues(), profile.areas(), recent_venue_ids(profile))
+    return SignedIn(profile, user, venues, world is not None, teams, forms_for(profile, None))
+
+
+def verify_password(profile: Profile, password: str) -> None:
+    """Check the password of the signed-in person (unlocking the idle lock).
+
+    Wrong tries count and slow down exactly as at sign-in; raises `WrongPassword` or
+    `TooManyAttempts`.
+    """
+    KeyFile.load(profile.directory / KEY_FILE).unlock(profile.username, password)
+
+
+def recent_venue_ids(profile: Profile, limit: int = 200) -> list[str]:
+    """Venues of the most recently changed inspections, most recent first."""
+    seen: dict[str, None] = {}
+    for summary in profile.inspections(limit=limit):
+        if summary.venue_id:
+            seen.setdefault(summary.venue_id, None)
+    return list(seen)
+
+
+# -- forms --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormChoice:
+    """A form a person may start: id, version, title per language, what it is about."""
+
+    form_id: str
+    version: str
+    definition: FormDefinition
+    #: 'venue' when the form asks for a venue at the top, 'area' otherwise.
+    subject: str
+
+
+def forms_for(profile: Profile, role: Role | None) -> list[FormChoice]:
+    """The newest version of every form the role may fill in (every form for None)."""
+    newest: dict[str, FormEngine] = {}
+    for text in profile.forms.forms():
+        engine = profile.engine(text.form_id)
+        newest[engine.form_id] = engine
+    found = []
+    for engine in newest.values():
+        definition = engine.definition
+        if role is not None and role.value not in definition.roles:
+            continue
+        venue = any(
+            f.kind is QuestionType.VENUE and f.repeat is None for f in engine.fields.values()
+        )
+        found.append(
+            FormChoice(engine.form_id, engine.version, definition, "venue" if venue else "area")
+        )
+    return sorted(found, key=lambda choice: choice.form_id)
+
+
+# -- starting and opening -----------------------------------------------------------------
+
+
+def prefill_answers(
+    engine: FormEngine,
+    user: User,
+    assignment: Assignment | None,
+    area: Area | None,
+    team_name: str | None,
+) -> dict[str, Value]:
+    """Answers a new inspection can start with, by the convention in the module docstring."""
+    facts: dict[str, str] = {}
+    if assignment is not None and assignment.paired_test:
+        facts["test_id"] = assignment.paired_test
+    if assignment is not None and assignment.group_role is not None:
+        facts["group_role"] = assignment.group_role.value
+    if user.pseudonym:
+        facts["tester_pseudonym"] = user.pseudonym
+    if area is not None:
+        facts["area"] = area.name
+        facts["district"] = area.district
+    if team_name:
+        facts["team"] = team_name
+    answers: dict[str, Value] = {}
+    for name, value in facts.items():
+        field_ = engine.fields.get(name)
+        if field_ is None or field_.repeat is not None or not field_.holds_answer:
+            continue
+        if field_.kind is QuestionType.TEXT:
+            answers[name] = value
+        elif field_.kind is QuestionType.SELECT_ONE:
+            for choice in field_.choices or ():
+                if choice.name == value or value in choice.label.values():
+                    answers[name] = choice.name
+                    break
+    return answers
+
+
+def begin_inspection(
+    signed: SignedIn,
+    form_id: str,
+    *,
+    venue_id: str | None = None,
+    area_id: str | None = None,
+    assignment_id: str | None = None,
+) -> str:
+    """Start a draft (the store saves its defaults and venue), pre-fill what is known."""
+    profile = signed.profile
+    inspection_id = profile.start_inspection(
+        form_id, venue_id=venue_id, area_id=area_id, assignment_id=assignment_id
+    )
+    assignment = profile.assignment(assignment_id) if assignment_id else None
+    area_ref = area_id or (assignment.area if assignment else None)
+    area = profile.area(area_ref) if area_ref else None
+    team = signed.teams.get(signed.user.team or "") if signed.user.team else None
+    session = profile.resume(inspection_id)
+    for name, value in prefill_answers(session.engine, signed.user, assignment, area, team).items():
+        if (name, None) not in session.answers:
+            profile.set_answer(inspection_id, name, value)
+    if venue_id or (assignment and assignment.venue):
+        signed.venues.note_used(venue_id or (assignment.venue if assignment else "") or "")
+    return inspection_id
+
+
+@dataclass(frozen=True)
+class OpenedInspection:
+    """What the form runner needs to show one inspection."""
+
+    inspection_id: str
+    summary: InspectionSummary
+    #: The runner's own copy: the store keeps its session, the screen keeps this one.
+    session: FormSession
+    position: Position | None
+    subject: str
+    editable: bool
+    #: For a correction, the questions the supervisor reopened; None means all.
+    reopened: frozenset[str] | None
+    #: The supervisor's comments per question, for a correction or a returned one.
+    comments: Mapping[str, str]
+
+
+def subject_of(profile: Profile, summary: InspectionSummary) -> str:
+    """'Het Kleine Veentje · Weimarstraat 241, 2562 HB' or the area's name."""
+    if summary.venue_id:
+        venue: Venue | None = profile.venue(summary.venue_id)
+        if venue is not None:
+            return f"{venue.name} · {venue.address}"
+        return summary.venue_name or summary.venue_id
+    if summary.area_id:
+        return summary.area_name or summary.area_id
+    return ""
+
+
+def open_inspection(profile: Profile, inspection_id: str) -> OpenedInspection:
+    """A draft to continue (resuming where the person was), or a finalized one to read."""
+    summary = profile.inspection(inspection_id)
+    live = profile.resume(inspection_id)
+    editable = summary.status is InspectionStatus.DRAFT
+    if editable:
+        # Copy under the store's lock, on the store's thread: the screen then edits its
+        # own session and the store applies the same changes to its own.
+        session = session_from_document(live.engine, answers_document(live))
+        position = profile.position(inspection_id)
+    else:
+        session = live
+        position = None
+    reopened = profile.reopened_questions(inspection_id) if summary.is_correction else None
+    review = summary.review
+    comments = dict(review.comments) if review is not None and review.kind == "returned" else {}
+    return OpenedInspection(
+        inspection_id,
+        summary,
+        session,
+        position,
+        subject_of(profile, summary),
+        editable,
+        reopened,
+        comments,
+    )
+
+
+def correct_inspection(profile: Profile, inspection_id: str) -> OpenedInspection:
+    """Turn a returned inspection into a correction draft and open it."""
+    profile.start_correction(inspection_id)
+    return open_inspection(profile, inspection_id)
+
+
+class StoreAnswerSink:
+    """The runner's `AnswerSink` on a profile: each change is one store use case."""
+
+    def __init__(self, profile: Profile, inspection_id: str) -> None:
+        self.profile = profile
+        self.inspection_id = inspection_id
+
+    def save_answer(self, name: str, row: str | None, value: Value) -> None:
+        self.profile.set_answer(self.inspection_id, name, value, row)
+
+    def add_row(self, repeat: str) -> tuple[str, dict[str, Value]]:
+        row, _changes = self.profile.add_row(self.inspection_id, repeat)
+        answers = self.profile.resume(self.inspection_id).answers
+        return row, {name: value for (name, at), value in answers.items() if at == row}
+
+    def save_row_removed(self, repeat: str, row: str) -> None:
+        self.profile.remove_row(self.inspection_id, repeat, row)
+
+    def save_row_moved(self, repeat: str, row: str, index: int) -> None:
+        self.profile.move_row(self.inspection_id, repeat, row, index)
+
+    def save_attachment(self, question: str, row: str | None, data: bytes, media_type: str) -> str:
+        attachment = self.profile.attach_file(
+            self.inspection_id, question, data, row=row, media_type=media_type
+        )
+        return attachment.sha256
+
+    def remove_attachment(self, question: str, row: str | None, sha256: str) -> None:
+        self.profile.remove_attachment(self.inspection_id, question, sha256, row)
+
+    def load_attachment(self, sha256: str) -> bytes:
+        return self.profile.read_attachment(sha256)
+
+    def save_position(self, page: str, question: str | None, row: str | None) -> None:
+        self.profile.set_position(self.inspection_id, page, question, row)
+
+
+# -- lists ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    """One assignment as the home screen lists it, with the inspection made for it."""
+
+    assignment: Assignment
+    venue: Venue | None
+    area: Area | None
+    inspection: InspectionSummary | None
+
+
+def assignment_rows(
+    profile: Profile, username: str | None, form_ids: Iterable[str] | None = None
+) -> list[AssignmentRow]:
+    """The person's assignments (all of them for None), by due date, with their progress."""
+    wanted = frozenset(form_ids) if form_ids is not None else None
+    latest: dict[str, InspectionSummary] = {}
+    for summary in profile.inspections(limit=2000):
+        if summary.assignment_id and summary.assignment_id not in latest:
+            latest[summary.assignment_id] = summary
+    venues = {venue.id: venue for venue in profile.venues()}
+    areas = {area.id: area for area in profile.areas()}
+    rows = []
+    for assignment in profile.assignments(username):
+        if wanted is not None and assignment.form_id.value not in wanted:
+            continue
+        rows.append(
+            AssignmentRow(
+                assignment,
+                venues.get(assignment.venue or ""),
+                areas.get(assignment.area or ""),
+                latest.get(assignment.id),
+            )
+        )
+    return rows

@@ -1,0 +1,151 @@
+"""Small building blocks shared by the screens: a flow layout, kinetic scrolling, roles.
+
+`role` is a dynamic property the style sheet in `theme.py` keys on, so widgets say what
+they are (`primary`, `hint`, `issue`) and never pick colours themselves.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QFrame,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QPushButton,
+    QScroller,
+    QScrollerProperties,
+    QWidget,
+)
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    """Give `widget` a style role and re-polish it when it changes."""
+    if widget.property("role") == role:
+        return
+    widget.setProperty("role", role)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+
+
+def set_flag(widget: QWidget, name: str, value: str | bool) -> None:
+    """Set a style property such as `problem` or `severity` and re-polish."""
+    text = value if isinstance(value, str) else ("true" if value else "false")
+    if widget.property(name) == text:
+        return
+    widget.setProperty(name, text)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+
+
+def make_label(text: str = "", role: str | None = None, *, wrap: bool = True) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(wrap)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if role:
+        label.setProperty("role", role)
+    return label
+
+
+def make_button(text: str = "", role: str | None = None) -> QPushButton:
+    button = QPushButton(text)
+    if role:
+        button.setProperty("role", role)
+    button.setAutoDefault(False)
+    return button
+
+
+def make_card(role: str = "card") -> QFrame:
+    frame = QFrame()
+    frame.setProperty("role", role)
+    return frame
+
+
+def enable_kinetic_scrolling(area: QAbstractScrollArea, delay_ms: int = 0) -> None:
+    """Flick to scroll with a finger; the mouse keeps selecting text and dragging sliders.
+
+    Set up from the event loop, after `delay_ms`: the first time, PySide6 prepares every
+    widget class it might hand back (tens of milliseconds), which the start-up window
+    should not wait for.
+    """
+    QTimer.singleShot(delay_ms, area, lambda: _grab_touch(area))
+
+
+def _grab_touch(area: QAbstractScrollArea) -> None:
+    viewport = area.viewport()
+    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.TouchGesture)
+    scroller = QScroller.scroller(viewport)
+    properties = scroller.scrollerProperties()
+    overshoot = QScrollerProperties.OvershootPolicy.OvershootAlwaysOff
+    properties.setScrollMetric(QScrollerProperties.ScrollMetric.VerticalOvershootPolicy, overshoot)
+    properties.setScrollMetric(
+        QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy, overshoot
+    )
+    scroller.setScrollerProperties(properties)
+
+
+class FlowLayout(QLayout):
+    """Lays children out left to right and wraps, like words in a paragraph."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 8) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._spacing = spacing
+        self.setContentsMargins(QMargins(0, 0, 0, 0))
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        margins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _arrange(self, rect: QRect, *, move: bool) -> int:
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        x, y, line = area.x(), area.y(), 0
+        for item in self._items:
+            widget = item.widget()
+            if widget is not None and widget.isHidden():
+                continue
+            hint = item.sizeHint()
+            if x + hint.width() > area.right() + 1 and line > 0:
+                x = area.x()
+                y += line + self._spacing
+                line = 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self._spacing
+            line = max(line, hint.height())
+        return y + line - rect.y() + margins.bottom()

@@ -1,0 +1,1170 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="nl_NL">
+<context>
+    <name>AcknowledgeQuestion</name>
+    <message>
+        <source>I confirm this</source>
+        <translation>Ik bevestig dit</translation>
+    </message>
+</context>
+<context>
+    <name>AreaListModel</name>
+    <message>
+        <source>fireworks-free zone</source>
+        <translation>vuurwerkvrije zone</translation>
+    </message>
+    <message>
+        <source>many coffeeshops</source>
+        <translation>veel coffeeshops</translation>
+    </message>
+</context>
+<context>
+    <name>CalculatedQuestion</name>
+    <message>
+        <source>Not calculated yet</source>
+        <translation>Nog niet berekend</translation>
+    </message>
+</context>
+<context>
+    <name>CameraDialog</name>
+    <message>
+        <source>Take photo</source>
+        <translation>Foto maken</translation>
+    </message>
+    <message>
+        <source>Point the camera and press the shutter button.</source>
+        <translation>Richt de camera en druk op de ontspanknop.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>The camera cannot be used right now.</source>
+        <translation>De camera kan nu niet worden gebruikt.</translation>
+    </message>
+</context>
+<context>
+    <name>Confirm</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+</context>
+<context>
+    <name>DateTimeQuestion</name>
+    <message>
+        <source>Now</source>
+        <translation>Nu</translation>
+    </message>
+    <message>
+        <source>Fill in the current time</source>
+        <translation>Huidige tijd invullen</translation>
+    </message>
+    <message>
+        <source>Clear answer</source>
+        <translation>Antwoord wissen</translation>
+    </message>
+    <message>
+        <source>Not filled in</source>
+        <translation>Niet ingevuld</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Something went wrong in fieldapp. What you entered is kept. The details were written to {log}.</source>
+        <translation>Er ging iets mis in fieldapp. Wat u hebt ingevuld, blijft bewaard. De details staan in {log}.</translation>
+    </message>
+    <message>
+        <source>Something went wrong in fieldapp. What you entered is kept.</source>
+        <translation>Er ging iets mis in fieldapp. Wat u hebt ingevuld, blijft bewaard.</translation>
+    </message>
+</context>
+<context>
+    <name>FormRunner</name>
+    <message>
+        <source>Summary</source>
+        <translation>Overzicht</translation>
+    </message>
+    <message numerus="yes">
+        <source>Add at least %n row(s).</source>
+        <translation>
+            <numerusform>Voeg minstens %n rij toe.</numerusform>
+            <numerusform>Voeg minstens %n rijen toe.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of %2 questions answered</source>
+        <translation>%1 van %2 vragen beantwoord</translation>
+    </message>
+    <message>
+        <source>Page %1 of %2</source>
+        <translation>Pagina %1 van %2</translation>
+    </message>
+    <message>
+        <source>To summary →</source>
+        <translation>Naar overzicht →</translation>
+    </message>
+    <message>
+        <source>Next →</source>
+        <translation>Volgende →</translation>
+    </message>
+    <message>
+        <source>← Back to the form</source>
+        <translation>← Terug naar het formulier</translation>
+    </message>
+    <message>
+        <source>← Previous</source>
+        <translation>← Vorige</translation>
+    </message>
+    <message>
+        <source>Finalize this inspection?</source>
+        <translation>Deze inspectie afronden?</translation>
+    </message>
+    <message>
+        <source>It will be locked: nobody can change it any more. It goes to the outbox and is sent at the next sync.</source>
+        <translation>Ze wordt vergrendeld: niemand kan haar nog wijzigen. Ze gaat naar de verzendlijst en wordt bij de volgende synchronisatie verzonden.</translation>
+    </message>
+    <message>
+        <source>Finalize and lock</source>
+        <translation>Afronden en vergrendelen</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Niet opgeslagen: %1</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Opslaan…</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>Opgeslagen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+    <message>
+        <source>Everything you entered is saved; you can continue later.</source>
+        <translation>Alles wat u hebt ingevuld is opgeslagen; u kunt later verdergaan.</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Opnieuw proberen</translation>
+    </message>
+    <message>
+        <source>Sections of the form</source>
+        <translation>Onderdelen van het formulier</translation>
+    </message>
+    <message>
+        <source>Previous page</source>
+        <translation>Vorige pagina</translation>
+    </message>
+    <message>
+        <source>Next page</source>
+        <translation>Volgende pagina</translation>
+    </message>
+</context>
+<context>
+    <name>GeopointQuestion</name>
+    <message>
+        <source>latitude, longitude</source>
+        <translation>breedtegraad, lengtegraad</translation>
+    </message>
+    <message>
+        <source>Use my position</source>
+        <translation>Mijn positie gebruiken</translation>
+    </message>
+    <message>
+        <source>Use the venue&apos;s location</source>
+        <translation>Locatie van de zaak gebruiken</translation>
+    </message>
+    <message>
+        <source>No location yet. Type it, or use the buttons.</source>
+        <translation>Nog geen locatie. Typ haar in of gebruik de knoppen.</translation>
+    </message>
+    <message>
+        <source>Location: %1, %2</source>
+        <translation>Locatie: %1, %2</translation>
+    </message>
+    <message>
+        <source>(accuracy %1 m)</source>
+        <translation>(nauwkeurigheid %1 m)</translation>
+    </message>
+    <message>
+        <source>Type the location as latitude, longitude, e.g. 52.0799, 4.3113.</source>
+        <translation>Typ de locatie als breedtegraad, lengtegraad, bijvoorbeeld 52,0799, 4,3113.</translation>
+    </message>
+    <message>
+        <source>Choose the venue first.</source>
+        <translation>Kies eerst de zaak.</translation>
+    </message>
+    <message>
+        <source>This device cannot tell its position.</source>
+        <translation>Dit apparaat kan zijn positie niet bepalen.</translation>
+    </message>
+    <message>
+        <source>Finding your position…</source>
+        <translation>Positie bepalen…</translation>
+    </message>
+    <message>
+        <source>No position found. Use the venue&apos;s location or type the location.</source>
+        <translation>Geen positie gevonden. Gebruik de locatie van de zaak of typ de locatie in.</translation>
+    </message>
+</context>
+<context>
+    <name>Home</name>
+    <message>
+        <source>Good night</source>
+        <extracomment>The form a mystery guest works with; everything else is hidden from them.</extracomment>
+        <translation>Goedenacht</translation>
+    </message>
+    <message>
+        <source>Good morning</source>
+        <translation>Goedemorgen</translation>
+    </message>
+    <message>
+        <source>Good afternoon</source>
+        <translation>Goedemiddag</translation>
+    </message>
+    <message>
+        <source>Good evening</source>
+        <translation>Goedenavond</translation>
+    </message>
+</context>
+<context>
+    <name>HomeScreen</name>
+    <message>
+        <source>Door tests</source>
+        <translation>Deurtests</translation>
+    </message>
+    <message>
+        <source>Demo</source>
+        <translation>Demo</translation>
+    </message>
+    <message>
+        <source>New inspection…</source>
+        <translation>Nieuwe inspectie…</translation>
+    </message>
+    <message>
+        <source>New visit…</source>
+        <translation>Nieuw bezoek…</translation>
+    </message>
+    <message>
+        <source>Discreet</source>
+        <translation>Discreet</translation>
+    </message>
+    <message>
+        <source>Dark, minimal screen</source>
+        <translation>Donker, minimaal scherm</translation>
+    </message>
+    <message>
+        <source>Hide (F12)</source>
+        <translation>Verbergen (F12)</translation>
+    </message>
+    <message>
+        <source>Hide everything</source>
+        <translation>Alles verbergen</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Instellingen</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>Vergrendelen</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Afmelden</translation>
+    </message>
+    <message>
+        <source>No drafts. Start with an assignment or with “New inspection”.</source>
+        <translation>Geen concepten. Begin met een opdracht of met ‘Nieuwe inspectie’.</translation>
+    </message>
+    <message>
+        <source>Nothing waiting to be sent. Finalized inspections wait here until the next sync.</source>
+        <translation>Niets om te verzenden. Afgeronde inspecties wachten hier tot de volgende synchronisatie.</translation>
+    </message>
+    <message>
+        <source>Nothing sent yet.</source>
+        <translation>Nog niets verzonden.</translation>
+    </message>
+    <message>
+        <source>Nothing returned. Well done.</source>
+        <translation>Niets teruggestuurd. Goed gedaan.</translation>
+    </message>
+    <message>
+        <source>No assignments for you at the moment.</source>
+        <translation>Op dit moment geen opdrachten voor u.</translation>
+    </message>
+    <message>
+        <source>Drafts</source>
+        <translation>Concepten</translation>
+    </message>
+    <message>
+        <source>Outbox</source>
+        <translation>Te verzenden</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Verzonden</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>Teruggestuurd</translation>
+    </message>
+    <message>
+        <source>Assignments</source>
+        <translation>Opdrachten</translation>
+    </message>
+</context>
+<context>
+    <name>ImageQuestion</name>
+    <message>
+        <source>Add photo from file…</source>
+        <translation>Foto uit bestand toevoegen…</translation>
+    </message>
+    <message>
+        <source>Take photo…</source>
+        <translation>Foto maken…</translation>
+    </message>
+    <message>
+        <source>Adding photo…</source>
+        <translation>Foto toevoegen…</translation>
+    </message>
+    <message>
+        <source>Choose photos</source>
+        <translation>Foto&apos;s kiezen</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>Foto&apos;s</translation>
+    </message>
+    <message>
+        <source>That file is not a photo this app can keep.</source>
+        <translation>Dat bestand is geen foto die deze app kan bewaren.</translation>
+    </message>
+</context>
+<context>
+    <name>InspectionScreen</name>
+    <message>
+        <source>Not finalized: %1</source>
+        <translation>Niet afgerond: %1</translation>
+    </message>
+    <message>
+        <source>see the comments below</source>
+        <translation>zie de opmerkingen hieronder</translation>
+    </message>
+    <message>
+        <source>Returned by %1: %2</source>
+        <translation>Teruggestuurd door %1: %2</translation>
+    </message>
+    <message>
+        <source>Correction: only the questions your supervisor commented on can be changed.</source>
+        <translation>Correctie: alleen de vragen waar uw leidinggevende opmerkingen bij plaatste, kunnen worden gewijzigd.</translation>
+    </message>
+    <message>
+        <source>Finalized: waiting to be sent. It can no longer be changed.</source>
+        <translation>Afgerond: wacht op verzending. Ze kan niet meer worden gewijzigd.</translation>
+    </message>
+    <message>
+        <source>Sent. This is the version that was sent; it cannot be changed.</source>
+        <translation>Verzonden. Dit is de verzonden versie; die kan niet worden gewijzigd.</translation>
+    </message>
+    <message>
+        <source>Approved by your supervisor.</source>
+        <translation>Goedgekeurd door uw leidinggevende.</translation>
+    </message>
+    <message>
+        <source>Correct it…</source>
+        <translation>Corrigeren…</translation>
+    </message>
+</context>
+<context>
+    <name>Lists</name>
+    <message>
+        <source>today</source>
+        <extracomment>The record behind a row (an `InspectionSummary` or an `AssignmentRow`). Loads `limit` rows from `offset` and calls back with them (on the UI thread).</extracomment>
+        <translation>vandaag</translation>
+    </message>
+    <message>
+        <source>yesterday</source>
+        <translation>gisteren</translation>
+    </message>
+    <message>
+        <source>Checklist</source>
+        <extracomment>True once the first page arrived (an empty list is then really empty).</extracomment>
+        <translation>Checklist</translation>
+    </message>
+    <message>
+        <source>Venue or area</source>
+        <translation>Zaak of wijk</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>Bevindingen</translation>
+    </message>
+    <message>
+        <source>Last change</source>
+        <translation>Laatst gewijzigd</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n finding(s)</source>
+        <translation>
+            <numerusform>%n bevinding</numerusform>
+            <numerusform>%n bevindingen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Correction in progress</source>
+        <translation>Correctie in bewerking</translation>
+    </message>
+    <message>
+        <source>Draft: continue where you left off</source>
+        <translation>Concept: ga verder waar u was gebleven</translation>
+    </message>
+    <message>
+        <source>Waiting to be sent at the next sync</source>
+        <translation>Wacht op verzending bij de volgende synchronisatie</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>geen reden opgegeven</translation>
+    </message>
+    <message>
+        <source>Not accepted by the central store: %1. Ask your supervisor what to do.</source>
+        <translation>Niet geaccepteerd door de centrale opslag: %1. Vraag uw leidinggevende wat u moet doen.</translation>
+    </message>
+    <message>
+        <source>Sending failed (%1 attempts): %2. It is tried again automatically.</source>
+        <translation>Verzenden mislukt (%1 pogingen): %2. Het wordt vanzelf opnieuw geprobeerd.</translation>
+    </message>
+    <message>
+        <source>Sent %1</source>
+        <translation>Verzonden %1</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Verzonden</translation>
+    </message>
+    <message>
+        <source>Returned for correction</source>
+        <translation>Teruggestuurd voor correctie</translation>
+    </message>
+    <message>
+        <source>no comment</source>
+        <translation>geen opmerking</translation>
+    </message>
+    <message>
+        <source>Returned by %1: %2</source>
+        <translation>Teruggestuurd door %1: %2</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Goedgekeurd</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Uiterlijk</translation>
+    </message>
+    <message>
+        <source>Instructions</source>
+        <translation>Instructies</translation>
+    </message>
+    <message>
+        <source>Assigned to</source>
+        <translation>Toegewezen aan</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Stand</translation>
+    </message>
+    <message>
+        <source>test group</source>
+        <translation>testgroep</translation>
+    </message>
+    <message>
+        <source>control group</source>
+        <translation>controlegroep</translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation>Nog niet begonnen</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Begonnen</translation>
+    </message>
+    <message>
+        <source>Finalized, waiting to be sent</source>
+        <translation>Afgerond, wacht op verzending</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rol</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Versie</translation>
+    </message>
+    <message>
+        <source>Questions</source>
+        <translation>Vragen</translation>
+    </message>
+    <message>
+        <source>Possible findings</source>
+        <translation>Mogelijke bevindingen</translation>
+    </message>
+    <message>
+        <source>Filled in by</source>
+        <translation>In te vullen door</translation>
+    </message>
+</context>
+<context>
+    <name>LockScreen</name>
+    <message>
+        <source>Locked</source>
+        <translation>Vergrendeld</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Wachtwoord</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Ontgrendelen</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Afmelden</translation>
+    </message>
+    <message>
+        <source>The app is locked. %1, type your password to continue where you were.</source>
+        <translation>De app is vergrendeld. %1, typ uw wachtwoord om verder te gaan waar u was.</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Controleren…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Try-out: nothing you enter here is saved</source>
+        <translation>Proefversie: wat u hier invult, wordt niet bewaard</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notities</translation>
+    </message>
+    <message>
+        <source>Demo</source>
+        <translation>Demo</translation>
+    </message>
+</context>
+<context>
+    <name>NewInspectionDialog</name>
+    <message>
+        <source>New inspection</source>
+        <translation>Nieuwe inspectie</translation>
+    </message>
+    <message>
+        <source>← Other checklist</source>
+        <translation>← Andere checklist</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Beginnen</translation>
+    </message>
+    <message>
+        <source>Step 1 of 2: which checklist?</source>
+        <translation>Stap 1 van 2: welke checklist?</translation>
+    </message>
+    <message>
+        <source>Step 2 of 2: which venue? Recently used venues come first.</source>
+        <translation>Stap 2 van 2: welke zaak? Recent gebruikte zaken staan bovenaan.</translation>
+    </message>
+    <message>
+        <source>Step 2 of 2: which area do you patrol?</source>
+        <translation>Stap 2 van 2: in welke wijk loopt u?</translation>
+    </message>
+    <message>
+        <source>Search by name, street or postcode</source>
+        <translation>Zoek op naam, straat of postcode</translation>
+    </message>
+    <message>
+        <source>Search areas</source>
+        <translation>Wijken zoeken</translation>
+    </message>
+    <message>
+        <source>Venues</source>
+        <translation>Zaken</translation>
+    </message>
+    <message>
+        <source>Areas</source>
+        <translation>Wijken</translation>
+    </message>
+    <message>
+        <source>Nothing matches. Check the spelling.</source>
+        <translation>Niets gevonden. Controleer de spelling.</translation>
+    </message>
+    <message>
+        <source>Door tests are best started from their assignment: the paired test and your group are then filled in for you.</source>
+        <translation>Begin een deurtest bij voorkeur vanuit de opdracht: de gepaarde test en uw groep worden dan voor u ingevuld.</translation>
+    </message>
+</context>
+<context>
+    <name>NumberQuestion</name>
+    <message>
+        <source>One less</source>
+        <translation>Eén minder</translation>
+    </message>
+    <message>
+        <source>One more</source>
+        <translation>Eén meer</translation>
+    </message>
+    <message>
+        <source>Enter a whole number.</source>
+        <translation>Vul een geheel getal in.</translation>
+    </message>
+    <message>
+        <source>Enter a number.</source>
+        <translation>Vul een getal in.</translation>
+    </message>
+</context>
+<context>
+    <name>OutcomeStrip</name>
+    <message>
+        <source>Findings:</source>
+        <extracomment>A mark per severity, so colour is never the only sign (and every mark is in DejaVu Sans regular and bold, the fonts a bare Linux tablet has).</extracomment>
+        <translation>Bevindingen:</translation>
+    </message>
+    <message>
+        <source>none so far</source>
+        <translation>nog geen</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>Bevindingen</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionWidget</name>
+    <message>
+        <source>Supervisor: %1</source>
+        <translation>Leidinggevende: %1</translation>
+    </message>
+</context>
+<context>
+    <name>RatingQuestion</name>
+    <message>
+        <source>%1 of %2 stars</source>
+        <translation>%1 van %2 sterren</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 van %2</translation>
+    </message>
+    <message>
+        <source>Not rated</source>
+        <translation>Geen beoordeling</translation>
+    </message>
+</context>
+<context>
+    <name>RepeatSection</name>
+    <message>
+        <source>Add: %1</source>
+        <translation>Toevoegen: %1</translation>
+    </message>
+    <message>
+        <source>Nothing added yet.</source>
+        <translation>Nog niets toegevoegd.</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <source>Enforcement officer</source>
+        <translation>Handhaver (boa)</translation>
+    </message>
+    <message>
+        <source>Mystery guest</source>
+        <translation>Mystery guest</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>Leidinggevende</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>Beheerder</translation>
+    </message>
+    <message>
+        <source>Enforcement officers</source>
+        <translation>Handhavers (boa&apos;s)</translation>
+    </message>
+    <message>
+        <source>Mystery guests</source>
+        <translation>Mystery guests</translation>
+    </message>
+    <message>
+        <source>Supervisors</source>
+        <translation>Leidinggevenden</translation>
+    </message>
+    <message>
+        <source>Administration</source>
+        <translation>Beheer</translation>
+    </message>
+</context>
+<context>
+    <name>RowCard</name>
+    <message>
+        <source>Remove this row?</source>
+        <extracomment>The top-level group or repeat this page shows; None for loose top-level questions.</extracomment>
+        <translation>Deze rij verwijderen?</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Verwijderen</translation>
+    </message>
+    <message>
+        <source>Move row %1 up</source>
+        <translation>Rij %1 omhoog</translation>
+    </message>
+    <message>
+        <source>Move row %1 down</source>
+        <translation>Rij %1 omlaag</translation>
+    </message>
+    <message>
+        <source>Remove row %1</source>
+        <translation>Rij %1 verwijderen</translation>
+    </message>
+</context>
+<context>
+    <name>SectionListModel</name>
+    <message>
+        <source>does not apply</source>
+        <extracomment>The page&apos;s key (its group name), or &quot;&quot; for the summary row. True when the page&apos;s group is relevant. The page&apos;s `Progress`.</extracomment>
+        <translation>niet van toepassing</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n answer(s) not allowed</source>
+        <translation>
+            <numerusform>%n antwoord niet toegestaan</numerusform>
+            <numerusform>%n antwoorden niet toegestaan</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n required question(s) open</source>
+        <translation>
+            <numerusform>%n verplichte vraag open</numerusform>
+            <numerusform>%n verplichte vragen open</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>nothing to fill in yet</source>
+        <translation>nog niets in te vullen</translation>
+    </message>
+    <message>
+        <source>complete</source>
+        <translation>volledig</translation>
+    </message>
+    <message>
+        <source>%1 of %2 answered</source>
+        <translation>%1 van %2 beantwoord</translation>
+    </message>
+</context>
+<context>
+    <name>SelectOneQuestion</name>
+    <message>
+        <source>Clear answer</source>
+        <translation>Antwoord wissen</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Kies…</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Instellingen</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Taal</translation>
+    </message>
+    <message>
+        <source>Colours</source>
+        <translation>Kleuren</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Licht</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Donker</translation>
+    </message>
+    <message>
+        <source>High contrast (daylight)</source>
+        <translation>Hoog contrast (daglicht)</translation>
+    </message>
+    <message>
+        <source>Lock the app after</source>
+        <translation>App vergrendelen na</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Nooit</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>When the app locks, what is on screen stays as it is; your password brings it back.</source>
+        <translation>Als de app vergrendelt, blijft alles op het scherm zoals het was; met uw wachtwoord komt het terug.</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Klaar</translation>
+    </message>
+</context>
+<context>
+    <name>Severity</name>
+    <message>
+        <source>information</source>
+        <translation>informatie</translation>
+    </message>
+    <message>
+        <source>attention</source>
+        <translation>aandacht</translation>
+    </message>
+    <message>
+        <source>violation</source>
+        <translation>overtreding</translation>
+    </message>
+    <message>
+        <source>serious</source>
+        <translation>ernstig</translation>
+    </message>
+    <message>
+        <source>immediate closure</source>
+        <translation>directe sluiting</translation>
+    </message>
+</context>
+<context>
+    <name>SignInScreen</name>
+    <message>
+        <source>Fill in your user name and password.</source>
+        <translation>Vul uw gebruikersnaam en wachtwoord in.</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>Aanmelden…</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Aanmelden</translation>
+    </message>
+    <message>
+        <source>Enforcement and inspections · The Hague</source>
+        <translation>Handhaving en toezicht · Den Haag</translation>
+    </message>
+    <message>
+        <source>Coffeeshop inspections, neighbourhood patrols and nightlife door tests. Works without a network: everything you enter is saved on this device, encrypted, and sent when there is a connection.</source>
+        <translation>Coffeeshopcontroles, wijkrondes en deurtests in het uitgaansleven. Werkt zonder netwerk: alles wat u invult, wordt versleuteld op dit apparaat bewaard en verzonden zodra er verbinding is.</translation>
+    </message>
+    <message>
+        <source>Demo — fictional data</source>
+        <translation>Demo — fictieve gegevens</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Gebruikersnaam</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Wachtwoord</translation>
+    </message>
+    <message>
+        <source>Demo accounts</source>
+        <translation>Demo-accounts</translation>
+    </message>
+    <message>
+        <source>Choose an account, then type the password.</source>
+        <translation>Kies een account en typ het wachtwoord.</translation>
+    </message>
+    <message>
+        <source>Password of every demo account: demo</source>
+        <translation>Wachtwoord van alle demo-accounts: demo</translation>
+    </message>
+    <message>
+        <source>Loading the demo accounts…</source>
+        <translation>Demo-accounts laden…</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureDialog</name>
+    <message>
+        <source>Sign in the white area with a finger, a pen or the mouse.</source>
+        <translation>Zet uw handtekening in het witte vlak, met een vinger, een pen of de muis.</translation>
+    </message>
+    <message>
+        <source>Signature pad</source>
+        <translation>Handtekeningvlak</translation>
+    </message>
+    <message>
+        <source>Start again</source>
+        <translation>Opnieuw beginnen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Use this signature</source>
+        <translation>Deze handtekening gebruiken</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureQuestion</name>
+    <message>
+        <source>Sign again…</source>
+        <translation>Opnieuw ondertekenen…</translation>
+    </message>
+    <message>
+        <source>Sign…</source>
+        <translation>Ondertekenen…</translation>
+    </message>
+    <message>
+        <source>Remove signature</source>
+        <translation>Handtekening verwijderen</translation>
+    </message>
+    <message>
+        <source>Saving signature…</source>
+        <translation>Handtekening opslaan…</translation>
+    </message>
+    <message>
+        <source>Not signed yet</source>
+        <translation>Nog niet ondertekend</translation>
+    </message>
+    <message>
+        <source>Signature present</source>
+        <translation>Ondertekend</translation>
+    </message>
+    <message>
+        <source>Signed</source>
+        <translation>Ondertekend</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryView</name>
+    <message>
+        <source>Summary</source>
+        <translation>Overzicht</translation>
+    </message>
+    <message>
+        <source>Everything required is answered. You can finalize.</source>
+        <translation>Alle verplichte vragen zijn beantwoord. U kunt afronden.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s) must be resolved before finalizing.</source>
+        <translation>
+            <numerusform>Nog %n punt moet worden opgelost voordat u kunt afronden.</numerusform>
+            <numerusform>Nog %n punten moeten worden opgelost voordat u kunt afronden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Still to answer</source>
+        <translation>Nog te beantwoorden</translation>
+    </message>
+    <message>
+        <source>Not allowed</source>
+        <translation>Niet toegestaan</translation>
+    </message>
+    <message>
+        <source>Findings (%1)</source>
+        <translation>Bevindingen (%1)</translation>
+    </message>
+    <message>
+        <source>The answers give no findings.</source>
+        <translation>De antwoorden leveren geen bevindingen op.</translation>
+    </message>
+    <message>
+        <source>Finalize and lock…</source>
+        <translation>Afronden en vergrendelen…</translation>
+    </message>
+    <message>
+        <source>After finalizing, this inspection can no longer be changed. It waits in the outbox and is sent at the next sync.</source>
+        <translation>Na het afronden kan deze inspectie niet meer worden gewijzigd. Ze wacht in de verzendlijst en wordt bij de volgende synchronisatie verzonden.</translation>
+    </message>
+    <message>
+        <source>Sign now…</source>
+        <translation>Nu ondertekenen…</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorHome</name>
+    <message>
+        <source>Demo</source>
+        <translation>Demo</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Instellingen</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>Vergrendelen</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Afmelden</translation>
+    </message>
+    <message>
+        <source>The work of your teams: assignments with who does them and when, the people in your teams, and the checklists they fill in. Try a checklist to see exactly what officers see; nothing you enter there is saved.</source>
+        <translation>Het werk van uw teams: opdrachten met wie ze uitvoert en wanneer, de mensen in uw teams en de checklists die zij invullen. Probeer een checklist uit om precies te zien wat handhavers zien; wat u daar invult, wordt niet bewaard.</translation>
+    </message>
+    <message>
+        <source>Team assignments</source>
+        <translation>Opdrachten van de teams</translation>
+    </message>
+    <message>
+        <source>Team members</source>
+        <translation>Teamleden</translation>
+    </message>
+    <message>
+        <source>Checklists</source>
+        <translation>Checklists</translation>
+    </message>
+    <message>
+        <source>Try this checklist…</source>
+        <translation>Deze checklist uitproberen…</translation>
+    </message>
+    <message>
+        <source>Your teams have no assignments.</source>
+        <translation>Uw teams hebben geen opdrachten.</translation>
+    </message>
+    <message>
+        <source>No team members on this device.</source>
+        <translation>Geen teamleden op dit apparaat.</translation>
+    </message>
+    <message>
+        <source>No checklists on this device yet.</source>
+        <translation>Nog geen checklists op dit apparaat.</translation>
+    </message>
+</context>
+<context>
+    <name>VenuePicker</name>
+    <message>
+        <source>Choose a venue</source>
+        <translation>Kies een zaak</translation>
+    </message>
+    <message>
+        <source>Search by name, street or postcode</source>
+        <translation>Zoek op naam, straat of postcode</translation>
+    </message>
+    <message>
+        <source>Search venues</source>
+        <translation>Zaken zoeken</translation>
+    </message>
+    <message>
+        <source>Venues</source>
+        <translation>Zaken</translation>
+    </message>
+    <message>
+        <source>No venue matches. Check the spelling or search by street.</source>
+        <translation>Geen zaak gevonden. Controleer de spelling of zoek op straat.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Choose</source>
+        <translation>Kiezen</translation>
+    </message>
+</context>
+<context>
+    <name>VenueQuestion</name>
+    <message>
+        <source>Choose another venue…</source>
+        <translation>Andere zaak kiezen…</translation>
+    </message>
+    <message>
+        <source>Choose venue…</source>
+        <translation>Zaak kiezen…</translation>
+    </message>
+    <message>
+        <source>Clear answer</source>
+        <translation>Antwoord wissen</translation>
+    </message>
+    <message>
+        <source>No venue chosen yet</source>
+        <translation>Nog geen zaak gekozen</translation>
+    </message>
+</context>
+<context>
+    <name>Venues</name>
+    <message>
+        <source>coffeeshop</source>
+        <extracomment>The venue id of a row, for views and tests.</extracomment>
+        <translation>coffeeshop</translation>
+    </message>
+    <message>
+        <source>club</source>
+        <translation>club</translation>
+    </message>
+    <message>
+        <source>bar</source>
+        <translation>café</translation>
+    </message>
+    <message>
+        <source>recently used</source>
+        <translation>recent gebruikt</translation>
+    </message>
+</context>
+<context>
+    <name>_Thumbnail</name>
+    <message>
+        <source>Delete?</source>
+        <extracomment>Magic numbers of the image formats a camera or phone produces.</extracomment>
+        <translation>Verwijderen?</translation>
+    </message>
+    <message>
+        <source>Delete photo %1</source>
+        <translation>Foto %1 verwijderen</translation>
+    </message>
+    <message>
+        <source>Photo %1</source>
+        <translation>Foto %1</translation>
+    </message>
+    <message>
+        <source>Cannot show</source>
+        <translation>Kan niet tonen</translation>
+    </message>
+</context>
+</TS>
