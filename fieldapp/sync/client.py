@@ -1,0 +1,778 @@
+"""The device's sync client: push the outbox, pull the change feed, repair drift.
+
+`SyncClient(profile, server_url, credentials=…)` is built once (no globals) and its
+`sync_once()` does one whole sync and returns a `SyncReport`:
+
+1. sign in as the profile's user (device id = the profile's) and read `/v1/sync/meta`:
+   refuse politely when this fieldapp is older than the server's minimum, learn the
+   limits, notice a new epoch (→ reset);
+2. push the outbox in the order versions were finalized. Blobs first (HEAD, then PUT
+   whole, or in ranges of about 1 MiB resuming from the server's offset), then the
+   version; anything the receipt still lists as missing is uploaded too. A version is
+   marked sent only after a 200/201 receipt *and* once the server holds all its blobs.
+   `unknown_base` pushes the base first. A refusal (403, 409, 413, 422 …) is written on
+   that outbox row in the server's words and the queue moves on;
+3. pull the change feed page by page; each page is applied together with its cursor in
+   one local transaction. No cursor yet, a new epoch, or a 410: the reference data is
+   reloaded from the start and replaced in one transaction (nothing of the officer's is
+   touched) and the outbox is offered again;
+4. compare the digest of the versions the device believes sent with the server's; on a
+   mismatch re-push them (pushes are idempotent), and upload the blobs of versions the
+   server lists as incomplete.
+
+Retries, backoff and sign-in live in `transport.CentralLine`. A sync that cannot go on
+at all (server unreachable, password refused, client too old) raises a `SyncError`
+whose `report` says what happened up to then.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from fieldapp import __version__
+from fieldapp.core.inspection import InspectionVersion
+from fieldapp.store import (
+    AttachmentMissing,
+    FormRejected,
+    FormText,
+    Profile,
+    StoreError,
+    UnknownVersion,
+    Upsert,
+)
+from fieldapp.store import Change as StoreChange
+from fieldapp.sync.changefeed import ChangeFeedMapper, SnapshotBuilder
+from fieldapp.sync.ledger import AuthorDigest, SentVersions, SyncState
+from fieldapp.sync.protocol import (
+    BlobReceipt,
+    ChangesPage,
+    Digest,
+    ErrorCode,
+    Message,
+    Meta,
+    PushReceipt,
+    ServerLimits,
+)
+from fieldapp.sync.transport import (
+    DEFAULT_TIMEOUT,
+    CentralLine,
+    ClientTooOld,
+    CredentialSource,
+    GaveUp,
+    Refusal,
+    RetryPolicy,
+    ServerUnreachable,
+    SignInRefused,
+    SyncError,
+    TokenProvider,
+    Waiting,
+)
+
+log = logging.getLogger(__name__)
+
+#: Size of one range of a resumable upload; an interrupted range counts for nothing.
+CHUNK_BYTES = 1024 * 1024
+#: Bounds on loops that depend on the server's answers.
+MAX_PAGES = 100_000
+MAX_BASE_DEPTH = 50
+MAX_BLOB_ROUNDS = 4
+_JSON = {"Content-Type": "application/json"}
+_OCTETS = "application/octet-stream"
+
+
+# --- what a sync reports ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    """A step of a sync, for a progress bar (and for the tests that kill a sync there).
+
+    Steps: signed_in, meta, blob_range, blob_done, version_pushed (the server committed,
+    the device has not yet recorded it), version_marked, page_fetched, page_applied,
+    reference_replaced, digest_checked, done.
+    """
+
+    step: str
+    done: int = 0
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class VersionProblem:
+    """A version that did not go, with the reason in plain words."""
+
+    version_id: str
+    inspection_id: str
+    message: Message
+    #: False: held until a person acts (the server refused it); True: tried again later.
+    retryable: bool
+    code: str | None = None
+
+
+@dataclass
+class SyncReport:
+    """What one sync did. Times are the device's, for display only."""
+
+    started_at: datetime
+    finished_at: datetime | None = None
+    #: Versions the server stored now (201) or had already (200), marked sent here.
+    sent: list[str] = field(default_factory=list)
+    already_there: list[str] = field(default_factory=list)
+    blobs_uploaded: int = 0
+    bytes_uploaded: int = 0
+    #: Changes pulled and applied (reference data and review events).
+    pulled: int = 0
+    returns: int = 0
+    approvals: int = 0
+    ignored: list[str] = field(default_factory=list)
+    failed: list[VersionProblem] = field(default_factory=list)
+    #: The server's history changed (410 or a new epoch): reference data reloaded.
+    reset: bool = False
+    #: The first sync of this profile with this server: reference data loaded whole.
+    initial_load: bool = False
+    #: Versions the digest check found missing on the server and pushed again.
+    drift_repaired: int = 0
+    pending: int = 0
+    held: int = 0
+    last_success: datetime | None = None
+    #: Why the sync stopped early, when it did.
+    problem: Message | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Ran to the end and nothing waits on this device for a person or a retry."""
+        return self.problem is None and not self.failed
+
+    def summary(self, language: str = "nl") -> str:
+        """A few lines for the person (the CLI prints this)."""
+        nl = language == "nl"
+        lines = [
+            (
+                f"Verstuurd: {len(self.sent)} (waarvan {len(self.already_there)} al aanwezig), "
+                f"{self.blobs_uploaded} bijlagen; opgehaald: {self.pulled} wijzigingen "
+                f"({self.returns} teruggestuurd, {self.approvals} goedgekeurd)."
+            )
+            if nl
+            else (
+                f"Sent: {len(self.sent)} ({len(self.already_there)} already there), "
+                f"{self.blobs_uploaded} attachments; pulled: {self.pulled} changes "
+                f"({self.returns} returned, {self.approvals} approved)."
+            )
+        ]
+        if self.reset:
+            lines.append(
+                "De centrale opslag had een andere geschiedenis: gegevens opnieuw geladen."
+                if nl
+                else "The central store's history had changed: reference data reloaded."
+            )
+        if self.drift_repaired:
+            lines.append(
+                f"{self.drift_repaired} versies ontbraken op de server en zijn opnieuw verstuurd."
+                if nl
+                else f"{self.drift_repaired} versions were missing on the server and were "
+                "sent again."
+            )
+        for problem in self.failed:
+            text = problem.message.nl if nl else problem.message.en
+            lines.append(f"  {problem.version_id[:8]}…: {text}")
+        if self.problem is not None:
+            lines.append(self.problem.nl if nl else self.problem.en)
+        lines.append(
+            f"Wacht op verzending: {self.pending}; tegengehouden: {self.held}."
+            if nl
+            else f"Waiting to be sent: {self.pending}; held: {self.held}."
+        )
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the app shows next to "Sync now", read without talking to the server."""
+
+    pending: int
+    held: int
+    last_success: datetime | None
+    last_problem: Message | None
+
+
+# --- the client ------------------------------------------------------------------------------
+
+
+class SyncClient:
+    """Syncs one profile with one central store; reuse it for every sync of the session.
+
+    Exactly one of `credentials` (a `Credentials`, or a `CredentialSource` such as the
+    demo's) and `tokens` (a `TokenProvider`) says how to sign in. `language` is the
+    language of the reasons written on outbox rows. `waiting`, `retry` and `transport`
+    exist for tests and special networks; `progress` is called at every step.
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        server_url: str,
+        *,
+        credentials: CredentialSource | None = None,
+        tokens: TokenProvider | None = None,
+        transport: httpx.BaseTransport | None = None,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        waiting: Waiting | None = None,
+        language: str = "nl",
+        page_size: int = 500,
+        chunk_bytes: int = CHUNK_BYTES,
+        progress: Callable[[SyncProgress], None] | None = None,
+        clock: Callable[[], datetime] | None = None,
+        client_version: str = __version__,
+    ) -> None:
+        self.profile = profile
+        self.server_url = server_url.rstrip("/")
+        self.line = CentralLine(
+            self.server_url,
+            device_id=profile.device_id,
+            credentials=credentials,
+            tokens=tokens,
+            transport=transport,
+            timeout=timeout,
+            retry=retry,
+            waiting=waiting,
+            user_agent=f"fieldapp/{client_version}",
+        )
+        self.language = language
+        self.page_size = page_size
+        self.chunk_bytes = chunk_bytes
+        self.client_version = client_version
+        self._progress = progress
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._mapper = ChangeFeedMapper(profile)
+        self._ledger = SentVersions(profile)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.line.close()
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # --- status -------------------------------------------------------------------------
+
+    def status(self) -> SyncStatus:
+        """Pending and held counts, last success and last problem: no network needed."""
+        state = SyncState.load(self.profile.directory)
+        pending, held = self._ledger.waiting()
+        return SyncStatus(pending, held, state.last_success, state.last_problem)
+
+    # --- one sync -----------------------------------------------------------------------
+
+    def sync_once(self) -> SyncReport:
+        """One whole sync (see the module docstring).
+
+        Raises a `SyncError` (with `report` set) when the sync cannot go on: the server is
+        unreachable (`ServerUnreachable`), the password is refused (`SignInRefused`), this
+        fieldapp is too old (`ClientTooOld`).
+
+        Calls from several threads take turns.
+        """
+        with self._lock:
+            report = SyncReport(started_at=self._clock())
+            state = SyncState.load(self.profile.directory)
+            run = _Run(self, report, state)
+            try:
+                run.sync()
+            except SyncError as error:
+                report.problem = error.as_message
+                state.last_problem = report.problem
+                error.report = report
+                raise
+            else:
+                state.last_success = report.finished_at = self._clock()
+                state.last_problem = report.failed[0].message if report.failed else None
+            finally:
+                report.pending, report.held = self._ledger.waiting()
+                report.last_success = state.last_success
+                state.save()
+            self.step("done")
+            return report
+
+    def step(self, name: str, done: int = 0, total: int = 0) -> None:
+        if self._progress is not None:
+            self._progress(SyncProgress(name, done, total))
+
+
+class _Run:
+    """The state of one `sync_once`: what was uploaded, the limits, the report."""
+
+    def __init__(self, client: SyncClient, report: SyncReport, state: SyncState) -> None:
+        self.client = client
+        self.profile = client.profile
+        self.line = client.line
+        self.report = report
+        self.state = state
+        self.owner = client.profile.username
+        self.limits: ServerLimits | None = None
+        self.meta: Meta | None = None
+        #: Blobs the server is known to hold, found or uploaded during this sync.
+        self.held_blobs: set[str] = set()
+        #: Authors whose versions this sync pushed (their digests are checked too).
+        self.authors: set[str] = {self.owner}
+
+    # --- the steps ----------------------------------------------------------------------
+
+    def sync(self) -> None:
+        try:
+            self.line.token(self.owner)
+            self.client.step("signed_in")
+            meta = self.read_meta()
+            self.client.step("meta")
+            # A cursor of another history would get a 410 anyway; knowing it from the
+            # meta spares that round trip. (The epoch, not the address, names a history:
+            # the demo's store moves to another port on every start.)
+            new_history = self.state.epoch is not None and self.state.epoch != meta.epoch
+            self.push_outbox()
+            self.pull(new_history)
+            self.state.server = self.client.server_url
+            self.state.epoch = meta.epoch
+            self.check_digests()
+            self.client.step("digest_checked")
+        except GaveUp as error:
+            raise ServerUnreachable(str(error), network=error.network) from error
+        except (Refusal, _BadAnswer) as error:
+            raise SyncError({"nl": error.message.nl, "en": error.message.en}) from error
+
+    def read_meta(self) -> Meta:
+        response = self.line.call("GET", "/v1/sync/meta", user=self.owner)
+        meta = _parse(Meta, response)
+        if _version_key(self.client.client_version) < _version_key(meta.min_client_version):
+            raise ClientTooOld(self.client.client_version, meta.min_client_version)
+        self.meta, self.limits = meta, meta.limits
+        return meta
+
+    # --- push ---------------------------------------------------------------------------
+
+    def push_outbox(self) -> None:
+        for version in self.profile.pending_versions():
+            self.push_one(version)
+
+    def push_one(self, version: InspectionVersion, depth: int = 0) -> bool:
+        """Push one outbox version and record the outcome on its row; True when sent."""
+        author = version.author
+        self.authors.add(author)
+        try:
+            refusal = self.precheck(version)
+            if refusal is not None:
+                self.fail(version, refusal, retryable=False)
+                return False
+            # Returns only once the server holds the version and every blob it names.
+            receipt, status, text = self.deliver(version, depth, blobs_first=True)
+            was_sent = self.client._ledger.is_sent(version.version_id)
+            self.profile.mark_sent(version.version_id, text)
+            if not was_sent:
+                self._count_sent(author, version.version_id)
+            self.report.sent.append(receipt.version_id)
+            if status == 200:
+                self.report.already_there.append(receipt.version_id)
+            self.client.step("version_marked", len(self.report.sent))
+            return True
+        except Refusal as refusal:
+            self.fail(version, refusal.message, retryable=False, code=refusal.code)
+        except SignInRefused as error:
+            if author == self.owner:
+                raise
+            self.fail(version, error.as_message, retryable=False)
+        except AttachmentMissing as error:
+            self.fail(version, Message(nl=error.text("nl"), en=error.text("en")), retryable=False)
+        except GaveUp as error:
+            self.fail(version, error.message, retryable=True)
+            if error.network:
+                raise
+        except _BadAnswer as error:
+            self.fail(version, error.message, retryable=True)
+        except LookupError:  # the token provider cannot act for this author
+            self.fail(version, _not_theirs(author), retryable=False)
+        return False
+
+    def precheck(self, version: InspectionVersion) -> Message | None:
+        """A reason this version cannot go at all, found before sending anything."""
+        if not self.line.can_act_for(version.author):
+            return _not_theirs(version.author)
+        assert self.limits is not None
+        body = version.model_dump_json()
+        if len(body.encode("utf-8")) > self.limits.max_json_bytes:
+            return _too_large("De inspectie", "The inspection", self.limits.max_json_bytes)
+        for attachment in version.attachments:
+            if attachment.size > self.limits.max_blob_bytes:
+                return _too_large(
+                    f"De bijlage bij '{attachment.question}'",
+                    f"The attachment of '{attachment.question}'",
+                    self.limits.max_blob_bytes,
+                )
+        return None
+
+    def deliver(
+        self, version: InspectionVersion, depth: int, *, blobs_first: bool
+    ) -> tuple[PushReceipt, int, str]:
+        """Send a version and then whatever blobs its receipt still misses: (receipt,
+        status, receipt text). Returns only when the version is complete on the server."""
+        author = version.author
+        if blobs_first:
+            for sha in _unique(a.sha256 for a in version.attachments):
+                self.ensure_blob(author, sha)
+        path = f"/v1/inspections/{version.inspection_id}/versions/{version.version_id}"
+        body = version.model_dump_json()
+        try:
+            response = self.line.call(
+                "PUT", path, user=author, ok=frozenset({200, 201}), content=body, headers=_JSON
+            )
+        except Refusal as refusal:
+            base_id = version.base_version_id
+            if refusal.code is not ErrorCode.UNKNOWN_BASE or base_id is None:
+                raise
+            if depth >= MAX_BASE_DEPTH or not self.push_base(base_id, depth + 1):
+                raise
+            response = self.line.call(
+                "PUT", path, user=author, ok=frozenset({200, 201}), content=body, headers=_JSON
+            )
+        receipt = _parse(PushReceipt, response)
+        if (receipt.version_id, receipt.content_hash) != (
+            version.version_id,
+            version.content_hash,
+        ):
+            raise _BadAnswer("the receipt names another version")
+        self.client.step("version_pushed")
+        # A replayed receipt lists what was missing at the first push; HEAD tells what is
+        # missing now, so nothing is uploaded twice.
+        for sha in receipt.missing_blobs:
+            self.ensure_blob(author, sha)
+        return receipt, response.status_code, response.text
+
+    def push_base(self, base_id: str, depth: int) -> bool:
+        """The server lacks the version a correction is based on: send that one first."""
+        try:
+            base = self.profile.version(base_id)
+        except UnknownVersion:
+            return False
+        state = self.client._ledger.state(base_id)
+        if state == "sent":
+            try:
+                self.deliver(base, depth, blobs_first=True)
+            except (Refusal, _BadAnswer, AttachmentMissing):
+                return False
+            return True
+        if state == "held":
+            return False  # refused before: it waits for a person, and so does its correction
+        return self.push_one(base, depth)
+
+    def ensure_blob(self, author: str, sha: str) -> None:
+        """Make sure the server holds this blob: HEAD, then upload what it lacks.
+
+        A hash mismatch means bytes were damaged on the way (the device checked them when
+        it read the file): start that blob over, a bounded number of times.
+        """
+        if sha in self.held_blobs:
+            return
+        path = f"/v1/blobs/{sha}"
+        data: bytes | None = None
+        for _round in range(MAX_BLOB_ROUNDS):
+            head = self.line.call("HEAD", path, user=author, ok=frozenset({200, 404}))
+            if head.status_code == 200:
+                self.held_blobs.add(sha)
+                return
+            offset = _int_header(head, "Upload-Offset")
+            if data is None:
+                data = self.profile.read_attachment(sha)
+            try:
+                self.upload(author, sha, data, offset)
+            except Refusal as refusal:
+                if refusal.code is ErrorCode.BLOB_HASH_MISMATCH:
+                    log.warning("blob %s was damaged on the way; starting it over", sha[:12])
+                    continue
+                raise
+            self.held_blobs.add(sha)
+            self.report.blobs_uploaded += 1
+            self.client.step("blob_done", self.report.blobs_uploaded)
+            return
+        raise GaveUp(f"blob {sha[:12]}: damaged on the way {MAX_BLOB_ROUNDS} times", False)
+
+    def upload(self, author: str, sha: str, data: bytes, offset: int) -> None:
+        path = f"/v1/blobs/{sha}"
+        total = len(data)
+        chunk = self.client.chunk_bytes
+        if (total <= chunk and offset == 0) or total == 0:
+            self.line.call(
+                "PUT",
+                path,
+                user=author,
+                ok=frozenset({200, 201}),
+                content=data,
+                headers={"Content-Type": _OCTETS},
+            )
+            self.report.bytes_uploaded += total
+            return
+        position = min(offset, total - 1)
+        # Each range either advances or is answered with where to go on: bounded.
+        for _step in range(2 * (total // chunk + 1) + 8):
+            end = min(position + chunk, total) - 1
+            try:
+                response = self.line.call(
+                    "PUT",
+                    path,
+                    user=author,
+                    ok=frozenset({200, 201, 202}),
+                    content=data[position : end + 1],
+                    headers={
+                        "Content-Type": _OCTETS,
+                        "Content-Range": f"bytes {position}-{end}/{total}",
+                    },
+                )
+            except Refusal as refusal:
+                expected = refusal.body.expected_offset if refusal.body else None
+                if refusal.code is ErrorCode.UPLOAD_OFFSET_MISMATCH and expected is not None:
+                    # An earlier range did arrive though its answer was lost: go on there.
+                    position = min(expected, total - 1)
+                    continue
+                raise
+            receipt = _parse(BlobReceipt, response)
+            self.report.bytes_uploaded += end + 1 - position
+            if receipt.complete:
+                return
+            position = receipt.received
+            self.client.step("blob_range", position, total)
+        raise GaveUp(f"blob {sha[:12]}: the upload did not advance", False)
+
+    def fail(
+        self,
+        version: InspectionVersion,
+        message: Message,
+        *,
+        retryable: bool,
+        code: ErrorCode | None = None,
+    ) -> None:
+        text = message.nl if self.client.language == "nl" else message.en
+        self.profile.record_send_failure(version.version_id, text, retryable)
+        self.report.failed.append(
+            VersionProblem(
+                version.version_id,
+                version.inspection_id,
+                message,
+                retryable,
+                code.value if code is not None else None,
+            )
+        )
+
+    def _count_sent(self, author: str, version_id: str) -> None:
+        """Keep the cached device digest in step with a version this sync marked sent."""
+        state = self.state
+        if state.sent_total >= 0:
+            state.digests.setdefault(author, AuthorDigest()).add(version_id)
+            state.sent_total += 1
+
+    # --- pull ---------------------------------------------------------------------------
+
+    def pull(self, new_history: bool) -> None:
+        cursor = self.profile.pull_cursor()
+        if cursor is None or new_history:
+            self.load_whole(reset=cursor is not None)
+            return
+        try:
+            self.pull_from(cursor)
+        except Refusal as refusal:
+            if refusal.status != 410:
+                raise
+            log.info("the central store's history changed (410): reloading")
+            self.load_whole(reset=True)
+
+    def fetch(self, cursor: str | None) -> ChangesPage:
+        params: dict[str, Any] = {"limit": self.client.page_size}
+        if cursor is not None:
+            params["cursor"] = cursor
+        response = self.line.call("GET", "/v1/changes", user=self.owner, params=params)
+        return _parse(ChangesPage, response)
+
+    def pull_from(self, cursor: str) -> None:
+        for _page in range(MAX_PAGES):
+            page = self.fetch(cursor)
+            self.client.step("page_fetched", len(page.changes))
+            if page.changes or page.next_cursor != cursor:
+                mapped = self.client._mapper.page(page.changes)
+                self.report.notes.extend(mapped.rejected_forms)
+                self.apply(mapped.changes, page.next_cursor)
+            self.report.pulled += len(page.changes)
+            self.client.step("page_applied", len(page.changes))
+            cursor = page.next_cursor
+            if not page.has_more:
+                return
+        raise GaveUp("the change feed did not end", False)
+
+    def apply(self, changes: Sequence[StoreChange], cursor: str | None) -> None:
+        try:
+            result = self.profile.apply_changes(changes, cursor)
+        except FormRejected as error:
+            # A form version the officer's inspections use changed on the server: keep
+            # the device's (it is a contract), apply the rest, and say so.
+            self.report.notes.append(str(error))
+            kept = [
+                c for c in changes if not (isinstance(c, Upsert) and isinstance(c.item, FormText))
+            ]
+            result = self.profile.apply_changes(kept, cursor)
+        self.report.returns += result.returns
+        self.report.approvals += result.approvals
+        self.report.ignored.extend(result.ignored)
+
+    def load_whole(self, *, reset: bool) -> None:
+        """Pull the feed from the start and make it the device's reference data.
+
+        The replacement and the review events go in two transactions, in this order, with
+        the cursor stored only by the second: a crash in between leaves no cursor, so the
+        next sync simply pulls from the start again.
+        """
+        for _attempt in range(3):
+            builder = SnapshotBuilder(self.client._mapper)
+            cursor: str | None = None
+            try:
+                for _page in range(MAX_PAGES):
+                    page = self.fetch(cursor)
+                    builder.add(page.changes)
+                    cursor = page.next_cursor
+                    self.client.step("page_fetched", len(page.changes))
+                    if not page.has_more:
+                        break
+            except Refusal as refusal:
+                if refusal.status == 410:
+                    continue  # the epoch changed while loading: start over
+                raise
+            self.profile.replace_reference_data(builder.snapshot(), None)
+            self.client.step("reference_replaced", builder.count)
+            self.apply(builder.reviews, cursor)
+            self.report.notes.extend(builder.rejected_forms)
+            self.report.pulled += builder.count
+            self.client.step("page_applied", builder.count)
+            if reset:
+                self.report.reset = True
+            else:
+                self.report.initial_load = True
+            return
+        raise GaveUp("the central store's history kept changing during a reload", False)
+
+    # --- drift --------------------------------------------------------------------------
+
+    def check_digests(self) -> None:
+        digests = self.client._ledger.digests(self.state)
+        authors = sorted(
+            author
+            for author in {*self.authors, *digests}
+            if author == self.owner or self.line.can_act_for(author)
+        )
+        for author in authors:
+            try:
+                self.check_digest(author, digests.get(author, AuthorDigest()))
+            except SignInRefused:
+                if author == self.owner:
+                    raise
+                self.report.notes.append(f"{author}: sign-in refused; digest not checked")
+
+    def check_digest(self, author: str, device: AuthorDigest) -> None:
+        server = _parse(Digest, self.line.call("GET", "/v1/sync/digest", user=author))
+        agreed = (server.count, server.hash) == (device.count, device.hash)
+        if not agreed and self.state.verified.get(author) != (server.hash, device.hash):
+            log.info(
+                "digest of %s differs (server %d, device %d): pushing sent versions again",
+                author,
+                server.count,
+                device.count,
+            )
+            self.repush(author)
+            server = _parse(Digest, self.line.call("GET", "/v1/sync/digest", user=author))
+            # Remember the pair: another device of the same person makes the server hold
+            # more than this device, and that is no reason to push everything again.
+            self.state.verified[author] = (server.hash, device.hash)
+        for version_id in server.incomplete:
+            try:
+                version = self.profile.version(version_id)
+            except UnknownVersion:
+                continue  # another device's version
+            for sha in _unique(a.sha256 for a in version.attachments):
+                try:
+                    self.ensure_blob(author, sha)
+                except (Refusal, AttachmentMissing, StoreError) as error:
+                    self.report.notes.append(f"{version_id[:8]}: {error}")
+
+    def repush(self, author: str) -> None:
+        for version_id in self.client._ledger.sent_ids(author):
+            version = self.profile.version(version_id)
+            try:
+                _, status, _ = self.deliver(version, 0, blobs_first=False)
+            except (Refusal, _BadAnswer, AttachmentMissing) as error:
+                self.report.notes.append(f"{version_id[:8]}: {error}")
+                continue
+            if status == 201:
+                self.report.drift_repaired += 1
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+class _BadAnswer(Exception):
+    """An answer with a success status that does not say what it should."""
+
+    @property
+    def message(self) -> Message:
+        return Message(
+            nl="De centrale opslag gaf een onverwacht antwoord; wordt later opnieuw geprobeerd.",
+            en="The central store gave an unexpected answer; will try again later.",
+        )
+
+
+def _parse(model: type[_Model], response: httpx.Response) -> _Model:
+    try:
+        return model.model_validate_json(response.content)
+    except (ValidationError, ValueError) as error:
+        raise _BadAnswer(f"{response.request.url.path}: {error}") from error
+
+
+def _int_header(response: httpx.Response, name: str) -> int:
+    try:
+        return max(0, int(response.headers.get(name, "0")))
+    except ValueError:
+        return 0
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _not_theirs(author: str) -> Message:
+    return Message(
+        nl=f"Deze versie is gemaakt door {author}; alleen die gebruiker kan haar versturen.",
+        en=f"This version was made by {author}; only that user can send it.",
+    )
+
+
+def _too_large(what_nl: str, what_en: str, limit: int) -> Message:
+    megabytes = max(1, limit // 1_000_000)
+    return Message(
+        nl=f"{what_nl} is groter dan de centrale opslag aanneemt ({megabytes} MB).",
+        en=f"{what_en} is larger than the central store accepts ({megabytes} MB).",
+    )
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    parts = []
+    for part in version.split("."):
+        digits = "".join(ch for ch in part if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)

@@ -1,0 +1,277 @@
+"""The demo's own central store on this machine, and the demo accounts that sign in to it.
+
+With no server configured, the app and `fieldapp sync` talk to a central store that runs
+beside the profiles: `fieldapp server --demo` in `<home>/central`, on 127.0.0.1 and a free
+port. The convention, so the app and the CLI find the same one:
+
+* `<home>/central/` holds the demo store's database and blobs;
+* `<home>/central/demo-server.json` records `{"url", "port", "pid"}` of the one running;
+* `start_demo_server(home)` reuses the recorded server when it answers `/v1/health`, and
+  otherwise starts one (a subprocess, so the app's process never hosts the server) and
+  waits, bounded, until it answers. `DemoServer.stop()` stops it only if this call started it.
+
+Qt-free: the UI calls it from its task runner at start-up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+from fieldapp.core.errors import FieldappError
+from fieldapp.core.locations import PROJECT_ROOT, seeds_directory
+from fieldapp.core.world import load_world
+from fieldapp.sync.transport import Credentials
+
+log = logging.getLogger(__name__)
+
+CENTRAL_FOLDER = "central"
+RECORD_FILE = "demo-server.json"
+LOG_FILE = "demo-server.log"
+LOCK_FILE = "demo-server.lock"
+
+
+class DemoServerFailed(FieldappError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            {
+                "nl": f"De centrale opslag van de demo start niet: {detail}",
+                "en": f"The demo's central store does not start: {detail}",
+            }
+        )
+
+
+class DemoAccounts:
+    """Sign in as any seed-world user with the world's demo password.
+
+    Only for a demo central store, whose accounts are the seed users with that published
+    password. A seeded demo profile holds inspections of several demo users, and each
+    version must be pushed by its own author.
+    """
+
+    def __init__(self, seeds: Path | None = None) -> None:
+        world = load_world(seeds or seeds_directory())
+        self.password = world.demo_password
+        self.usernames = frozenset(user.username for user in world.users)
+
+    def credentials_for(self, username: str) -> Credentials | None:
+        if username not in self.usernames:
+            return None
+        return Credentials(username, self.password)
+
+
+def central_home(home: Path) -> Path:
+    """Where the demo's central store keeps its data below a profile home."""
+    return Path(home) / CENTRAL_FOLDER
+
+
+@dataclass
+class DemoServer:
+    """A demo central store that answers at `url`; `process` is set when we started it."""
+
+    home: Path
+    url: str
+    pid: int
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def started_here(self) -> bool:
+        return self.process is not None
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Stop the server if this object started it; a reused one keeps running."""
+        process = self.process
+        if process is None:
+            return
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout)
+        record = _read_record(self.home)
+        if record is not None and record.pid == self.pid:
+            (self.home / RECORD_FILE).unlink(missing_ok=True)
+        self.process = None
+
+    def __enter__(self) -> DemoServer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+def running_demo_server(home: Path, timeout: float = 2.0) -> DemoServer | None:
+    """The recorded demo server of this home, if it is alive and answers."""
+    central = central_home(home)
+    record = _read_record(central)
+    if record is None or not _pid_alive(record.pid) or not _healthy(record.url, timeout):
+        return None
+    return record
+
+
+def start_demo_server(
+    home: Path,
+    *,
+    timeout: float = 60.0,
+    python: str | None = None,
+) -> DemoServer:
+    """The demo's central store for `home`: the running one, or a new one (see above).
+
+    Raises `DemoServerFailed` with the end of the server's log when it does not start
+    within `timeout` seconds.
+    """
+    central = central_home(home)
+    central.mkdir(parents=True, exist_ok=True)
+    with _locked(central / LOCK_FILE):
+        found = running_demo_server(home)
+        if found is not None:
+            return found
+        failure = "no free port"
+        for _attempt in range(3):
+            port = _free_port()
+            server = _launch(central, port, python or sys.executable)
+            try:
+                _wait_until_healthy(server, timeout)
+            except DemoServerFailed as error:
+                server.stop()
+                failure = str(error)
+                if "address already in use" in failure.lower():
+                    continue  # someone took the port between our probe and the bind
+                raise
+            _write_record(central, server)
+            return server
+        raise DemoServerFailed(failure)
+
+
+# --- internals -------------------------------------------------------------------------------
+
+
+def _launch(central: Path, port: int, python: str) -> DemoServer:
+    command = [
+        python,
+        "-m",
+        "fieldapp",
+        "server",
+        "--demo",
+        "--home",
+        str(central),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    log_file: IO[bytes]
+    with (central / LOG_FILE).open("ab") as log_file:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            cwd=str(PROJECT_ROOT),
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    return DemoServer(central, f"http://127.0.0.1:{port}", process.pid, process)
+
+
+def _wait_until_healthy(server: DemoServer, timeout: float) -> None:
+    process = server.process
+    assert process is not None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _healthy(server.url, 1.0):
+            return
+        try:
+            # Waiting on the process itself: returns at once should it die meanwhile.
+            code = process.wait(0.1)
+        except subprocess.TimeoutExpired:
+            continue
+        raise DemoServerFailed(f"exit code {code}; {_log_tail(server.home)}")
+    raise DemoServerFailed(f"no answer within {timeout:.0f} s; {_log_tail(server.home)}")
+
+
+def _healthy(url: str, timeout: float) -> bool:
+    try:
+        answer = httpx.get(f"{url}/v1/health", timeout=timeout)
+    except httpx.HTTPError:
+        return False
+    return answer.status_code == 200
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # the health check decides
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _read_record(central: Path) -> DemoServer | None:
+    try:
+        raw = json.loads((central / RECORD_FILE).read_text(encoding="utf-8"))
+        return DemoServer(central, str(raw["url"]), int(raw["pid"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_record(central: Path, server: DemoServer) -> None:
+    port = int(server.url.rsplit(":", 1)[1])
+    text = json.dumps({"url": server.url, "port": port, "pid": server.pid})
+    temporary = central / f".{RECORD_FILE}.{os.getpid()}"
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(central / RECORD_FILE)
+
+
+def _log_tail(central: Path, lines: int = 5) -> str:
+    try:
+        text = (central / LOG_FILE).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "no log"
+    return " | ".join(text.strip().splitlines()[-lines:])
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One process at a time starts the demo server of a home (the app and the CLI)."""
+    with path.open("a+b") as handle:
+        if os.name == "posix":
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        else:  # pragma: no cover - Windows
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]

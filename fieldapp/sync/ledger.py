@@ -1,0 +1,181 @@
+"""What the device remembers about syncing, beside its outbox: the SyncLedger.
+
+Two things live here:
+
+* `SyncState`, a small JSON file in the profile folder: the server epoch last seen, the
+  last successful sync, the last problem, and a cache of the device-side digest per
+  author. It holds no personal data (version ids only as an XOR of their hashes) and is
+  written atomically; losing it costs one recount, nothing else.
+* `SentVersions`, read-only queries over the profile's outbox that the store does not
+  offer as use cases yet: which versions the device believes sent, per author, and how
+  many wait or are held.
+
+Why a digest cache: the drift check compares `digest_of(ids the device believes sent)`
+with the server's, and hashing 100,000 ids on every sync would make a sync with nothing
+to do grow with history. The sent set only ever grows (nothing turns a sent version back),
+so an unchanged count of sent rows means an unchanged set: the cached digest is used as
+long as the count matches, and rebuilt otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fieldapp.store import Profile
+from fieldapp.sync.protocol import Message, digest_of
+
+log = logging.getLogger(__name__)
+
+STATE_FILE = "sync-state.json"
+_EMPTY_DIGEST = digest_of([])
+
+
+@dataclass
+class AuthorDigest:
+    count: int = 0
+    hash: str = _EMPTY_DIGEST
+
+    def add(self, version_id: str) -> None:
+        self.count += 1
+        self.hash = f"{int(self.hash, 16) ^ int(digest_of([version_id]), 16):064x}"
+
+
+@dataclass
+class SyncState:
+    """The sync client's memory between syncs (see the module docstring)."""
+
+    path: Path
+    server: str | None = None
+    epoch: str | None = None
+    last_success: datetime | None = None
+    last_problem: Message | None = None
+    #: Sent rows counted when `digests` was built; a different count means rebuild.
+    sent_total: int = -1
+    digests: dict[str, AuthorDigest] = field(default_factory=dict)
+    #: author → (server hash, device hash) last found to agree after a drift repair.
+    verified: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, directory: Path) -> SyncState:
+        path = directory / STATE_FILE
+        state = cls(path)
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return state
+        except (OSError, ValueError) as error:
+            log.warning("ignoring unreadable %s: %s", path, error)
+            return state
+        if not isinstance(raw, dict):
+            return state
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            state.server = _text(raw.get("server"))
+            state.epoch = _text(raw.get("epoch"))
+            success = _text(raw.get("last_success"))
+            state.last_success = datetime.fromisoformat(success) if success else None
+            problem = raw.get("last_problem")
+            state.last_problem = Message.model_validate(problem) if problem else None
+            state.sent_total = int(raw.get("sent_total", -1))
+            state.digests = {
+                str(author): AuthorDigest(int(item["count"]), str(item["hash"]))
+                for author, item in dict(raw.get("digests", {})).items()
+            }
+            state.verified = {
+                str(author): (str(pair[0]), str(pair[1]))
+                for author, pair in dict(raw.get("verified", {})).items()
+            }
+        return state
+
+    def save(self) -> None:
+        document: dict[str, Any] = {
+            "server": self.server,
+            "epoch": self.epoch,
+            "last_success": self.last_success.isoformat() if self.last_success else None,
+            "last_problem": self.last_problem.model_dump() if self.last_problem else None,
+            "sent_total": self.sent_total,
+            "digests": {a: {"count": d.count, "hash": d.hash} for a, d in self.digests.items()},
+            "verified": {a: list(pair) for a, pair in self.verified.items()},
+        }
+        _write_atomically(self.path, json.dumps(document, indent=1, sort_keys=True))
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class SentVersions:
+    """Read-only views of one profile's outbox, for the drift check and the status line."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+
+    def sent_total(self) -> int:
+        # Counted on the outbox_by_state index: cheap even with 100,000 rows.
+        return int(self.profile.database.value("SELECT count(*) FROM outbox WHERE state = 'sent'"))
+
+    def digests(self, state: SyncState) -> dict[str, AuthorDigest]:
+        """The device-side digest per author, from the cache while it still holds."""
+        total = self.sent_total()
+        if total != state.sent_total:
+            built: dict[str, AuthorDigest] = {}
+            for author, version_id in self.profile.database.rows(
+                "SELECT i.author, o.version_id FROM outbox o"
+                " JOIN inspections i ON i.id = o.inspection_id WHERE o.state = 'sent'"
+            ):
+                built.setdefault(str(author), AuthorDigest()).add(str(version_id))
+            state.digests = built
+            state.sent_total = total
+        return state.digests
+
+    def sent_ids(self, author: str) -> list[str]:
+        """The author's versions the device believes sent, in the order they were queued."""
+        return [
+            str(row[0])
+            for row in self.profile.database.rows(
+                "SELECT o.version_id FROM outbox o JOIN inspections i ON i.id = o.inspection_id"
+                " WHERE o.state = 'sent' AND i.author = ? ORDER BY o.rowid",
+                (author,),
+            )
+        ]
+
+    def state(self, version_id: str) -> str | None:
+        """'pending', 'held' or 'sent'; None when the version is not in the outbox."""
+        found = self.profile.database.value(
+            "SELECT state FROM outbox WHERE version_id = ?", (version_id,)
+        )
+        return None if found is None else str(found)
+
+    def is_sent(self, version_id: str) -> bool:
+        return self.state(version_id) == "sent"
+
+    def waiting(self) -> tuple[int, int]:
+        """(pending, held): versions still to send, and those a person must look at."""
+        counts: dict[str, int] = {
+            str(state): int(count)
+            for state, count in self.profile.database.rows(
+                "SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'held')"
+                " GROUP BY state"
+            )
+        }
+        return int(counts.get("pending", 0)), int(counts.get("held", 0))

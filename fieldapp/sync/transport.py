@@ -1,0 +1,423 @@
+"""The device's HTTP line to the central store: sign-in, bearer tokens, retries with backoff.
+
+Everything the sync client sends goes through `CentralLine.call`, which decides per
+answer what happens next, as sync.md asks:
+
+* network errors, 5xx, 408 and 429 are retried with exponential backoff and jitter,
+  bounded in attempts and in time, honouring `Retry-After`;
+* a 401 because the token expired or was revoked signs in again once with the stored
+  credentials and repeats the request;
+* every other refusal (401 bad credentials, 403, 404, 409, 410, 412, 413, 422 …) comes
+  back at once as a `Refusal` with the server's `ErrorBody`, never retried blindly.
+
+The clock, the sleep and the random source are injected, so tests check the backoff
+without waiting for it.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+import httpx
+from pydantic import ValidationError
+
+from fieldapp.core.errors import FieldappError
+from fieldapp.sync.protocol import ErrorBody, ErrorCode, Message, TokenAnswer, TokenRequest
+
+if TYPE_CHECKING:
+    from fieldapp.sync.client import SyncReport
+
+log = logging.getLogger(__name__)
+
+#: Statuses that say "try again later"; everything else needs a decision, not a retry.
+RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+#: Connecting may take a while on a poor mobile link; an answer must not stall forever.
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+#: 401 codes that a fresh sign-in cures.
+_RENEWABLE = frozenset(
+    {ErrorCode.TOKEN_EXPIRED, ErrorCode.TOKEN_REVOKED, ErrorCode.UNAUTHENTICATED}
+)
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+class SyncError(FieldappError):
+    """A sync that could not go on; the sentence says why in plain words.
+
+    `report` is the `SyncReport` of the sync it stopped (what was sent up to then).
+    """
+
+    def __init__(self, message: Mapping[str, str]) -> None:
+        super().__init__(message)
+        self.report: SyncReport | None = None
+
+    @property
+    def as_message(self) -> Message:
+        return Message(nl=self.text("nl"), en=self.text("en"))
+
+
+class ServerUnreachable(SyncError):
+    """The network or the server stayed down (or kept failing) through every retry."""
+
+    def __init__(self, detail: str, *, network: bool = True) -> None:
+        if network:
+            message = {
+                "nl": "De centrale opslag is niet bereikbaar; het apparaat probeert het later "
+                "opnieuw. Er gaat niets verloren.",
+                "en": "The central store cannot be reached; the device will try again later. "
+                "Nothing is lost.",
+            }
+        else:
+            message = {
+                "nl": "De centrale opslag heeft een storing; het apparaat probeert het later "
+                "opnieuw. Er gaat niets verloren.",
+                "en": "The central store has a problem; the device will try again later. "
+                "Nothing is lost.",
+            }
+        super().__init__(message)
+        self.detail = detail
+        self.network = network
+
+
+class SignInRefused(SyncError):
+    """The central store did not accept the username or password."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(
+            {
+                "nl": f"De centrale opslag accepteert de gebruikersnaam of het wachtwoord van "
+                f"{username} niet. Controleer het wachtwoord en probeer het opnieuw.",
+                "en": f"The central store does not accept the username or password of "
+                f"{username}. Check the password and try again.",
+            }
+        )
+        self.username = username
+
+
+class ClientTooOld(SyncError):
+    """The server asks for a newer fieldapp before it syncs with this one."""
+
+    def __init__(self, ours: str, needed: str) -> None:
+        super().__init__(
+            {
+                "nl": f"Deze versie van fieldapp ({ours}) is te oud voor de centrale opslag; "
+                f"versie {needed} of nieuwer is nodig. Werk de app bij; uw werk blijft bewaard.",
+                "en": f"This version of fieldapp ({ours}) is too old for the central store; "
+                f"version {needed} or newer is needed. Please update; your work is kept.",
+            }
+        )
+
+
+class Refusal(Exception):
+    """An answer that is not retried: the status and the server's body (when readable)."""
+
+    def __init__(self, status: int, body: ErrorBody | None, method: str, path: str) -> None:
+        self.status = status
+        self.body = body
+        super().__init__(f"{method} {path}: {status} {body.code.value if body else '?'}")
+
+    @property
+    def code(self) -> ErrorCode | None:
+        return self.body.code if self.body is not None else None
+
+    @property
+    def message(self) -> Message:
+        """The server's sentence, or a plain one made from the status."""
+        if self.body is not None:
+            return self.body.message
+        return Message(
+            nl=f"De centrale opslag weigerde het verzoek (status {self.status}).",
+            en=f"The central store refused the request (status {self.status}).",
+        )
+
+
+class GaveUp(Exception):
+    """Retries ran out on a retryable answer (5xx, 408, 429) or a network error."""
+
+    def __init__(self, reason: str, network: bool) -> None:
+        super().__init__(reason)
+        #: True when the last failure was the network (the server is likely unreachable).
+        self.network = network
+
+    @property
+    def message(self) -> Message:
+        if self.network:
+            return Message(
+                nl="De verbinding met de centrale opslag viel steeds weg; wordt later opnieuw "
+                "geprobeerd.",
+                en="The connection to the central store kept failing; will try again later.",
+            )
+        return Message(
+            nl="De centrale opslag had een storing; wordt later opnieuw geprobeerd.",
+            en="The central store had a problem; will try again later.",
+        )
+
+
+# --- retry policy ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long one request is retried.
+
+    Delays grow as `first_delay * 2**n` up to `max_delay`, with "equal jitter" (half fixed,
+    half random) so many devices coming back after an outage do not all knock at once.
+    A request gives up after `attempts` tries or once `budget` seconds have passed.
+    """
+
+    attempts: int = 6
+    first_delay: float = 0.5
+    max_delay: float = 20.0
+    budget: float = 60.0
+
+    def delay(self, retry: int, rng: random.Random) -> float:
+        ceiling = min(self.max_delay, self.first_delay * float(2**retry))
+        return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+def retry_after(response: httpx.Response, now: Callable[[], datetime]) -> float | None:
+    """Seconds from a `Retry-After` header (seconds or an HTTP date), None when absent."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - now()).total_seconds())
+
+
+@dataclass
+class Waiting:
+    """The clock, sleep and randomness the retries use; tests pass fakes."""
+
+    sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic
+    rng: random.Random = field(default_factory=random.Random)
+    #: For Retry-After dates only; the server's date is compared with this.
+    wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+
+# --- credentials and tokens ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A username and password for the central store (the profile owner's, normally)."""
+
+    username: str
+    password: str = field(repr=False)
+
+    def credentials_for(self, username: str) -> Credentials | None:
+        return self if username == self.username else None
+
+
+class CredentialSource(Protocol):
+    """Who this device may sign in as: the credentials for `username`, or None."""
+
+    def credentials_for(self, username: str) -> Credentials | None: ...
+
+
+class TokenProvider(Protocol):
+    """Bearer tokens per user; `renew` asks for a fresh one after a 401.
+
+    Returns None when this device cannot act for that user (then their versions are
+    held with a plain reason). May raise `SignInRefused`.
+    """
+
+    def token(self, username: str, *, renew: bool = False) -> str | None: ...
+
+
+# --- the line --------------------------------------------------------------------------------
+
+
+class CentralLine:
+    """One HTTP client to one central store, signing in as whoever a request acts for."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        device_id: str,
+        credentials: CredentialSource | None = None,
+        tokens: TokenProvider | None = None,
+        transport: httpx.BaseTransport | None = None,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        waiting: Waiting | None = None,
+        user_agent: str = "fieldapp",
+    ) -> None:
+        if (credentials is None) == (tokens is None):
+            raise ValueError("give either credentials or a token provider")
+        self.base_url = base_url.rstrip("/")
+        self.device_id = device_id
+        self.retry = retry or RetryPolicy()
+        self.waiting = waiting or Waiting()
+        self._credentials = credentials
+        self._provider = tokens
+        self._tokens: dict[str, str] = {}
+        self._refused: set[str] = set()
+        self._lock = threading.Lock()
+        self.http = httpx.Client(
+            base_url=self.base_url,
+            transport=transport,
+            timeout=timeout,
+            headers={"User-Agent": user_agent},
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    # --- tokens -------------------------------------------------------------------------
+
+    def can_act_for(self, username: str) -> bool:
+        if self._provider is not None:
+            return True
+        assert self._credentials is not None
+        return self._credentials.credentials_for(username) is not None
+
+    def token(self, username: str, *, renew: bool = False) -> str | None:
+        """A bearer token for `username`: the one held, or a fresh sign-in."""
+        if self._provider is not None:
+            return self._provider.token(username, renew=renew)
+        with self._lock:
+            if username in self._refused:
+                raise SignInRefused(username)
+            held = self._tokens.get(username)
+        if held is not None and not renew:
+            return held
+        assert self._credentials is not None
+        credentials = self._credentials.credentials_for(username)
+        if credentials is None:
+            return None
+        body = TokenRequest(
+            username=credentials.username,
+            password=credentials.password,
+            device_id=self.device_id,
+        ).model_dump_json()
+        try:
+            response = self._send_retrying(
+                "POST", "/v1/auth/token", None, content=body, headers=_JSON
+            )
+        except Refusal as refusal:
+            if refusal.status == 401:
+                with self._lock:
+                    self._refused.add(username)
+                raise SignInRefused(username) from refusal
+            raise
+        answer = TokenAnswer.model_validate_json(response.content)
+        with self._lock:
+            self._tokens[username] = answer.access_token
+        return answer.access_token
+
+    def forget_tokens(self) -> None:
+        """Drop held tokens and refusals (a new password was entered)."""
+        with self._lock:
+            self._tokens.clear()
+            self._refused.clear()
+
+    # --- requests -----------------------------------------------------------------------
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        user: str,
+        ok: frozenset[int] = frozenset({200}),
+        content: bytes | str | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> httpx.Response:
+        """Send a request as `user`: an answer with a status in `ok`, else `Refusal`/`GaveUp`.
+
+        Raises `SignInRefused` when the stored password no longer works, and `LookupError`
+        when this device holds no way to act for `user`.
+        """
+        token = self.token(user)
+        if token is None:
+            raise LookupError(user)
+        try:
+            return self._send_retrying(
+                method, path, token, ok=ok, content=content, headers=headers, params=params
+            )
+        except Refusal as refusal:
+            if refusal.status != 401 or refusal.code not in _RENEWABLE:
+                raise
+        # The token expired or was revoked: one fresh sign-in, one more try.
+        token = self.token(user, renew=True)
+        if token is None:
+            raise LookupError(user)
+        return self._send_retrying(
+            method, path, token, ok=ok, content=content, headers=headers, params=params
+        )
+
+    def call_public(self, method: str, path: str) -> httpx.Response:
+        """A request that needs no sign-in (health)."""
+        return self._send_retrying(method, path, None)
+
+    def _send_retrying(
+        self,
+        method: str,
+        path: str,
+        token: str | None,
+        *,
+        ok: frozenset[int] = frozenset({200}),
+        content: bytes | str | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> httpx.Response:
+        policy, waiting = self.retry, self.waiting
+        started = waiting.monotonic()
+        all_headers = dict(headers or {})
+        if token is not None:
+            all_headers["Authorization"] = f"Bearer {token}"
+        for attempt in range(policy.attempts):
+            suggested: float | None = None
+            try:
+                response = self.http.request(
+                    method, path, content=content, headers=all_headers, params=params
+                )
+            except httpx.TransportError as error:
+                reason, network = f"{type(error).__name__}: {error}", True
+            else:
+                if response.status_code in ok:
+                    return response
+                if response.status_code not in RETRYABLE_STATUSES:
+                    raise Refusal(response.status_code, _error_body(response), method, path)
+                reason, network = f"status {response.status_code}", False
+                suggested = retry_after(response, waiting.wall_clock)
+            if attempt + 1 >= policy.attempts:
+                break
+            delay = policy.delay(attempt, waiting.rng)
+            if suggested is not None:
+                delay = max(delay, suggested)
+            if waiting.monotonic() - started + delay > policy.budget:
+                break
+            log.info("%s %s: %s; retry %d in %.1f s", method, path, reason, attempt + 1, delay)
+            waiting.sleep(delay)
+        raise GaveUp(f"{method} {path}: {reason}", network)
+
+
+_JSON = {"Content-Type": "application/json"}
+
+
+def _error_body(response: httpx.Response) -> ErrorBody | None:
+    try:
+        return ErrorBody.model_validate_json(response.content)
+    except (ValidationError, ValueError):
+        return None
