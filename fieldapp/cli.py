@@ -29,6 +29,7 @@ VERB_MODULES: tuple[str, ...] = (
     "fieldapp.server.commands",
     "fieldapp.store.commands",
     "fieldapp.sync.commands",
+    "fieldapp.report_verbs",
 )
 
 

@@ -531,7 +531,7 @@ def test_supervisor_gets_an_overview_and_can_try_a_checklist(person: Person, qtb
     qtbot.waitUntil(lambda: home.assignments_model.rowCount() > 0, timeout=WAIT)
     assert home.team_model.rowCount() > 0
     assert home.forms_model.rowCount() == 3
-    home.tabs.setCurrentIndex(2)
+    home.tabs.setCurrentWidget(home.forms.parentWidget())  # the checklists tab
     table = home.forms.table
     rect = table.visualRect(home.forms_model.index(0, 0))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
@@ -690,9 +691,23 @@ def _add_inspection_routes(app: FastAPI) -> None:
         form_id: Annotated[str | None, Query(max_length=64)] = None,
         after: Annotated[str | None, Query(max_length=120)] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        venue_id: Annotated[str | None, Query(max_length=128)] = None,
+        area_id: Annotated[str | None, Query(max_length=128)] = None,
+        author: Annotated[str | None, Query(max_length=64)] = None,
+        since: Annotated[datetime | None, Query(description="last activity at or after")] = None,
+        until: Annotated[datetime | None, Query(description="last activity before")] = None,
     ) -> InspectionList:
         return store.inspections.inbox(
-            principal, status=status, form_id=form_id, after=after, limit=limit
+            principal,
+            status=status,
+            form_id=form_id,
+            after=after,
+            limit=limit,
+            venue_id=venue_id,
+            area_id=area_id,
+            author=author,
+            since=since,
+            until=until,
         )
 
     @app.get(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -451,13 +451,35 @@ class Inspections:
         form_id: str | None,
         after: str | None,
         limit: int,
+        venue_id: str | None = None,
+        area_id: str | None = None,
+        author: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> InspectionList:
+        """A page of the inbox, newest activity first; every filter narrows it.
+
+        `since`/`until` bound the last activity (server time), so a period filter never
+        needs to read the versions' answers.
+        """
         table = schema.inspections
         query = sa.select(table).where(self._visible(principal))
         if status is not None:
             query = query.where(table.c.status == status.value)
         if form_id is not None:
             query = query.where(table.c.form_id == form_id)
+        for column, wanted in (
+            (table.c.venue_id, venue_id),
+            (table.c.area_id, area_id),
+            (table.c.author, author),
+        ):
+            if wanted is not None:
+                query = query.where(column == wanted)
+        # SQLite keeps times as naive UTC text: compare in UTC whatever zone was asked.
+        if since is not None:
+            query = query.where(table.c.updated_at >= aware(since).astimezone(UTC))
+        if until is not None:
+            query = query.where(table.c.updated_at < aware(until).astimezone(UTC))
         if after is not None:
             moment, inspection_id = _parse_after(after)
             query = query.where(

@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
@@ -24,6 +26,10 @@ from fieldapp.ui.i18n import Translations
 from fieldapp.ui.settings import Settings
 from fieldapp.ui.tasks import TaskRunner
 from fieldapp.ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from fieldapp.sync.review import ReviewDesk
+    from fieldapp.ui.usecases import SignedIn
 
 log = logging.getLogger("fieldapp.ui")
 
@@ -74,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     _log_uncaught(log_file)
     apply_theme(app, settings.theme)
     context = build_context(app, home, settings, log_file)
+    context.review_desk = review_desks(context)
 
     from fieldapp.ui.window import MainWindow, show_later
 
@@ -85,6 +92,17 @@ def run(args: argparse.Namespace) -> int:
     window.show()
     show_later(window)
     return app.exec()
+
+
+def review_desks(context: AppContext) -> Callable[[SignedIn], ReviewDesk]:
+    """The supervisor's review desk for this run's central store (the demo's, or the set one)."""
+
+    def make(signed: SignedIn) -> ReviewDesk:
+        from fieldapp.ui.review.connect import desk_for
+
+        return desk_for(context.home, context.settings.server_url, signed, None)
+
+    return make
 
 
 def _log_uncaught(log_file: Path) -> None:

@@ -22,6 +22,7 @@ from fieldapp.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from fieldapp.store import KdfParams
+    from fieldapp.sync.review import ReviewDesk
     from fieldapp.ui.usecases import SignedIn
 
 
@@ -50,6 +51,9 @@ class AppContext:
     kdf: KdfParams | None = None
     photo_files: type[PhotoFiles] = PhotoFiles
     signed_in: SignedIn | None = None
+    #: Makes a supervisor's review desk (may block: called on the task runner); None
+    #: leaves the review inbox unconnected (tests that do not need a central store).
+    review_desk: Callable[[SignedIn], ReviewDesk] | None = None
     signals: SettingsChanged = field(default_factory=SettingsChanged)
 
     @property

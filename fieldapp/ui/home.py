@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -397,6 +397,23 @@ _Overview = tuple[
 ]
 
 
+def review_tab(context: AppContext, signed: SignedIn) -> QWidget:
+    """The review inbox, or a sentence when this run has no central store to review from."""
+    if context.review_desk is None:
+        label = make_label(
+            QCoreApplication.translate(
+                "Home", "The review needs a connection to the central store."
+            ),
+            role="muted",
+        )
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setObjectName("review_unavailable")
+        return label
+    from fieldapp.ui.review.panel import ReviewPanel
+
+    return ReviewPanel(context, signed, context.review_desk)
+
+
 class SupervisorHome(QWidget):
     """What a supervisor (or administrator) can see on this device.
 
@@ -475,11 +492,19 @@ class SupervisorHome(QWidget):
         forms_layout.setContentsMargins(0, 8, 0, 0)
         forms_layout.addWidget(self.forms, 1)
         forms_layout.addWidget(self.try_form, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.review = review_tab(context, signed)
+        self.tabs.addTab(self.review, "")
         self.tabs.addTab(self.assignments, "")
         self.tabs.addTab(self.team, "")
         self.tabs.addTab(forms_tab, "")
+        # The intro explains the team tabs; the review tab needs its height for the inbox.
+        self.tabs.currentChanged.connect(self._show_intro)
+        self._show_intro(self.tabs.currentIndex())
         self.retranslate()
         self.refresh()
+
+    def _show_intro(self, tab: int) -> None:
+        self.intro.setVisible(self.tabs.widget(tab) is not self.review)
 
     def refresh(self) -> None:
         profile = self.signed.profile
@@ -571,8 +596,9 @@ class SupervisorHome(QWidget):
         )
         assignments, members, forms = self._counts
         titles = (self.tr("Team assignments"), self.tr("Team members"), self.tr("Checklists"))
+        self.tabs.setTabText(0, self.tr("To review"))
         for tab, (title, count) in enumerate(
-            zip(titles, (assignments, members, forms), strict=True)
+            zip(titles, (assignments, members, forms), strict=True), start=1
         ):
             self.tabs.setTabText(tab, f"{title} ({count})")
         self.try_form.setText(self.tr("Try this checklist…"))

@@ -234,6 +234,10 @@
         <source>Good evening</source>
         <translation>Goedenavond</translation>
     </message>
+    <message>
+        <source>The review needs a connection to the central store.</source>
+        <translation>Beoordelen kan alleen met een verbinding met de centrale opslag.</translation>
+    </message>
 </context>
 <context>
     <name>HomeScreen</name>
@@ -669,6 +673,26 @@
     </message>
 </context>
 <context>
+    <name>PdfPreview</name>
+    <message>
+        <source>Open in PDF viewer</source>
+        <extracomment>Page width in pixels on screen (A4 at about 120 dpi): readable without zooming.</extracomment>
+        <translation>Openen in pdf-lezer</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+    <message>
+        <source>Rendering the report…</source>
+        <translation>Het rapport wordt opgemaakt…</translation>
+    </message>
+    <message>
+        <source>This computer cannot show PDF pages here; open the report in a viewer.</source>
+        <translation>Deze computer kan pdf-pagina’s hier niet tonen; open het rapport in een pdf-lezer.</translation>
+    </message>
+</context>
+<context>
     <name>QuestionWidget</name>
     <message>
         <source>Supervisor: %1</source>
@@ -699,6 +723,337 @@
     <message>
         <source>Nothing added yet.</source>
         <translation>Nog niets toegevoegd.</translation>
+    </message>
+</context>
+<context>
+    <name>Review</name>
+    <message>
+        <source>To review</source>
+        <extracomment>Fetches one page: (filter, after, limit, on_page, on_failure); calls back on the UI thread. A filtered page may drop most rows; keep fetching until this many rows are shown.</extracomment>
+        <translation>Te beoordelen</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>Teruggestuurd</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Goedgekeurd</translation>
+    </message>
+    <message>
+        <source>Finalized</source>
+        <translation>Afgerond</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>Concept</translation>
+    </message>
+    <message>
+        <source>Last activity</source>
+        <extracomment>Bumped on every reset, so a late page of an earlier filter is dropped.</extracomment>
+        <translation>Laatste activiteit</translation>
+    </message>
+    <message>
+        <source>Checklist</source>
+        <translation>Checklist</translation>
+    </message>
+    <message>
+        <source>Venue or area</source>
+        <translation>Locatie of gebied</translation>
+    </message>
+    <message>
+        <source>Officer or tester</source>
+        <translation>Handhaver of tester</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Signals</source>
+        <translation>Signalen</translation>
+    </message>
+    <message>
+        <source>Signals:</source>
+        <translation>Signalen:</translation>
+    </message>
+    <message>
+        <source>No signals</source>
+        <translation>Geen signalen</translation>
+    </message>
+    <message>
+        <source>version %1</source>
+        <translation>versie %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDetail</name>
+    <message>
+        <source>version %1 of %2</source>
+        <extracomment>Item data: the question a tree line belongs to.</extracomment>
+        <translation>versie %1 van %2</translation>
+    </message>
+    <message>
+        <source>Signals</source>
+        <translation>Signalen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rows</source>
+        <translation>
+            <numerusform>%n rij</numerusform>
+            <numerusform>%n rijen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>see Photos</source>
+        <translation>zie Foto’s</translation>
+    </message>
+    <message>
+        <source>No location recorded.</source>
+        <translation>Geen locatie vastgelegd.</translation>
+    </message>
+    <message>
+        <source>Timing gap: %1 minutes</source>
+        <translation>Tijdsverschil: %1 minuten</translation>
+    </message>
+    <message>
+        <source>Timing gap: unknown</source>
+        <translation>Tijdsverschil: onbekend</translation>
+    </message>
+    <message>
+        <source>not received yet</source>
+        <translation>nog niet binnen</translation>
+    </message>
+    <message>
+        <source>corrects version %1</source>
+        <translation>corrigeert versie %1</translation>
+    </message>
+    <message>
+        <source>submitted</source>
+        <translation>ingediend</translation>
+    </message>
+    <message>
+        <source>corrected and resubmitted</source>
+        <translation>gecorrigeerd en opnieuw ingediend</translation>
+    </message>
+    <message>
+        <source>returned for correction</source>
+        <translation>teruggestuurd voor correctie</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>goedgekeurd</translation>
+    </message>
+    <message>
+        <source>commented</source>
+        <translation>opmerking gemaakt</translation>
+    </message>
+    <message>
+        <source>%1 — %2 %3 version %4</source>
+        <translation>%1 — %2: %3, versie %4</translation>
+    </message>
+    <message>
+        <source>Answers</source>
+        <translation>Antwoorden</translation>
+    </message>
+    <message>
+        <source>Photos (%1)</source>
+        <translation>Foto’s (%1)</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>Foto’s</translation>
+    </message>
+    <message>
+        <source>Photos and location</source>
+        <translation>Foto’s en locatie</translation>
+    </message>
+    <message>
+        <source>Door test pair</source>
+        <translation>Deurtest-paar</translation>
+    </message>
+    <message>
+        <source>Venue history</source>
+        <translation>Eerdere controles</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Verloop</translation>
+    </message>
+    <message>
+        <source>Versions and review trail</source>
+        <translation>Versies en beoordelingen</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>Na</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>Voor</translation>
+    </message>
+    <message>
+        <source>Changed in the correction</source>
+        <translation>Gewijzigd in de correctie</translation>
+    </message>
+    <message>
+        <source>Control group</source>
+        <translation>Controlegroep</translation>
+    </message>
+    <message>
+        <source>No earlier inspections of this venue.</source>
+        <translation>Geen eerdere inspecties van deze locatie.</translation>
+    </message>
+    <message>
+        <source>No signals</source>
+        <translation>Geen signalen</translation>
+    </message>
+    <message>
+        <source>Paired door test</source>
+        <translation>Gepaarde deurtest</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>Vraag</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Ontvangen</translation>
+    </message>
+    <message>
+        <source>Review trail</source>
+        <translation>Beoordelingen</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Test group</source>
+        <translation>Testgroep</translation>
+    </message>
+    <message>
+        <source>Versions</source>
+        <translation>Versies</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Antwoord</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Opmerking</translation>
+    </message>
+    <message>
+        <source>Comment for the officer (double-click to write; a return sends these)</source>
+        <translation>Opmerking voor de handhaver (dubbelklik om te schrijven; terugsturen stuurt deze mee)</translation>
+    </message>
+    <message>
+        <source>Choose an inspection in the list to review it.</source>
+        <translation>Kies een inspectie in de lijst om die te beoordelen.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPanel</name>
+    <message>
+        <source>More filters</source>
+        <extracomment>Makes the supervisor&apos;s desk (may start the demo&apos;s central store: run it off the UI). Asks &quot;sure?&quot; before an action; tests replace it.</extracomment>
+        <translation>Meer filters</translation>
+    </message>
+    <message>
+        <source>All checklists</source>
+        <translation>Alle checklists</translation>
+    </message>
+    <message>
+        <source>Every status</source>
+        <translation>Elke status</translation>
+    </message>
+    <message>
+        <source>Every venue</source>
+        <translation>Elke locatie</translation>
+    </message>
+    <message>
+        <source>Every area</source>
+        <translation>Elk gebied</translation>
+    </message>
+    <message>
+        <source>Every officer or tester</source>
+        <translation>Elke handhaver of tester</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>Altijd</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Afgelopen 7 dagen</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Afgelopen 30 dagen</translation>
+    </message>
+    <message>
+        <source>Last 12 months</source>
+        <translation>Afgelopen 12 maanden</translation>
+    </message>
+    <message>
+        <source>Any signal</source>
+        <translation>Elk signaal</translation>
+    </message>
+    <message>
+        <source>No inspections match these filters.</source>
+        <translation>Geen inspecties bij deze filters.</translation>
+    </message>
+    <message>
+        <source>Approve this inspection? It can no longer be changed.</source>
+        <translation>Deze inspectie goedkeuren? Daarna kan ze niet meer veranderen.</translation>
+    </message>
+    <message>
+        <source>Write a comment next to each question the officer should correct (double-click the comment column), then return it.</source>
+        <translation>Schrijf een opmerking bij elke vraag die de handhaver moet corrigeren (dubbelklik in de kolom Opmerking) en stuur haar dan terug.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Return this inspection with %n comment(s)?</source>
+        <translation>
+            <numerusform>Deze inspectie terugsturen met %n opmerking?</numerusform>
+            <numerusform>Deze inspectie terugsturen met %n opmerkingen?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Beoordelen</translation>
+    </message>
+    <message>
+        <source>Search venue, officer, signal…</source>
+        <translation>Zoek locatie, handhaver, signaal…</translation>
+    </message>
+    <message>
+        <source>Note with the review (optional)</source>
+        <translation>Toelichting bij de beoordeling (niet verplicht)</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Goedkeuren</translation>
+    </message>
+    <message>
+        <source>Return for correction</source>
+        <translation>Terugsturen voor correctie</translation>
+    </message>
+    <message>
+        <source>PDF report</source>
+        <translation>Pdf-rapport</translation>
+    </message>
+    <message>
+        <source>Filter on venue, area, officer or tester, and signal</source>
+        <translation>Filter op locatie, gebied, handhaver of tester, en signaal</translation>
+    </message>
+    <message>
+        <source>Approve the version you are reading</source>
+        <translation>Keur de versie goed die u nu leest</translation>
+    </message>
+    <message>
+        <source>Send it back; only the questions you commented on reopen</source>
+        <translation>Terugsturen; alleen de vragen met een opmerking gaan weer open</translation>
     </message>
 </context>
 <context>
@@ -1059,6 +1414,10 @@
     <message>
         <source>Checklists</source>
         <translation>Checklists</translation>
+    </message>
+    <message>
+        <source>To review</source>
+        <translation>Te beoordelen</translation>
     </message>
     <message>
         <source>Try this checklist…</source>

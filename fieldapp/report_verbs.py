@@ -1,0 +1,187 @@
+"""The `fieldapp report …` and `fieldapp export …` verbs: arguments, and where the data comes from.
+
+Against a local profile (`--home`, `--user`, password from FIELDAPP_PASSWORD or a prompt)
+or against a central store (`--server URL`, signing in as `--user`). What the verbs do is
+in `fieldapp.reports.commands`; this module only parses and picks the `ReportSource`.
+Nothing heavy is imported until a handler runs, so `fieldapp --help` stays quick. It sits
+beside cli.py (the wiring layer) because `--server` joins the sync layer and the reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fieldapp.reports.commands import ReportSource
+
+DEFAULT_USER = "fatima.elamrani"
+
+
+def register(verbs: Any, common: argparse.ArgumentParser) -> None:
+    """Add `report` (inspection, door-test, patrol, summary) and `export` to the CLI."""
+    source = argparse.ArgumentParser(add_help=False)
+    source.add_argument(
+        "--server",
+        metavar="URL",
+        help="read from this central store instead of the local profile",
+    )
+    source.add_argument(
+        "--user",
+        default=DEFAULT_USER,
+        help=f"whose profile, or who signs in to the server (default {DEFAULT_USER})",
+    )
+    source.add_argument("--lang", choices=("nl", "en"), default="nl", help="report language")
+    report = verbs.add_parser("report", parents=[common], help="PDF reports")
+    kinds = report.add_subparsers(title="reports", metavar="KIND", required=True)
+    for name, argument, handler, text in (
+        ("inspection", "ID", _inspection, "one inspection (a patrol gets the patrol report)"),
+        ("door-test", "TEST_ID", _door_test, "a paired door test: both visits side by side"),
+        ("patrol", "ID", _patrol, "a neighbourhood patrol"),
+    ):
+        parser = kinds.add_parser(name, parents=[common, source], help=text)
+        parser.add_argument("subject", metavar=argument)
+        parser.add_argument("-o", "--output", required=True, metavar="FILE", type=Path)
+        parser.set_defaults(handler=handler)
+    summary = kinds.add_parser(
+        "summary", parents=[common, source], help="period summary with charts for supervisors"
+    )
+    _period(summary)
+    summary.add_argument("-o", "--output", required=True, metavar="FILE", type=Path)
+    summary.set_defaults(handler=_summary)
+
+    export = verbs.add_parser(
+        "export",
+        parents=[common, source],
+        help="CSV or XLSX: one row per inspection, one column per question",
+    )
+    export.add_argument("--format", choices=("csv", "xlsx"), default="xlsx", dest="fmt")
+    export.add_argument("--form", default="coffeeshop_inspection", help="which checklist")
+    _period(export, required=False)
+    export.add_argument(
+        "--personal-data",
+        action="store_true",
+        help="include answers marked as personal data (left out by default)",
+    )
+    export.add_argument("-o", "--output", metavar="FILE", type=Path)
+    export.set_defaults(handler=_export)
+
+
+def _period(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    parser.add_argument(
+        "--from", dest="start", type=date.fromisoformat, required=required, metavar="DATE"
+    )
+    parser.add_argument(
+        "--to", dest="end", type=date.fromisoformat, required=required, metavar="DATE"
+    )
+    parser.add_argument(
+        "--area", action="append", default=[], metavar="AREA", help="repeat for several"
+    )
+
+
+@contextmanager
+def report_source(args: argparse.Namespace) -> Iterator[ReportSource]:
+    """The local profile, or the central store when `--server` is given."""
+    from fieldapp.store.commands import read_password
+
+    password = read_password()
+    if args.server:
+        from fieldapp.sync.review import CentralReference, ReviewDesk
+        from fieldapp.sync.transport import CentralLine, Credentials
+        from fieldapp.ui.review.source import CentralReportSource
+
+        line = CentralLine(
+            args.server, device_id="fieldapp-cli", credentials=Credentials(args.user, password)
+        )
+        try:
+            reference = CentralReference.pull(line, args.user)
+            desk = ReviewDesk(line, args.user)
+            yield CentralReportSource(desk, reference.engine, reference.venues, reference.areas)
+        finally:
+            line.close()
+        return
+    from fieldapp.core.locations import home_directory
+    from fieldapp.reports.local import LocalReportSource
+    from fieldapp.store import open_profile
+
+    home = home_directory(args.home)
+    with open_profile(home, args.user, password, create=False) as profile:
+        yield LocalReportSource(profile)
+
+
+def _run(args: argparse.Namespace, make: Callable[[ReportSource], list[Path] | Path]) -> int:
+    from fieldapp.sync.transport import GaveUp, Refusal
+
+    try:
+        with report_source(args) as source:
+            written = make(source)
+    except KeyError as missing:
+        print(f"fieldapp: not found: {missing.args[0]}", file=sys.stderr)
+        return 1
+    except ValueError as nothing:
+        # The reports say "nothing to export" or "period ends before it starts" this way.
+        print(f"fieldapp: {nothing}", file=sys.stderr)
+        return 1
+    except (Refusal, GaveUp) as refused:
+        print(f"fieldapp: {getattr(refused.message, args.lang)}", file=sys.stderr)
+        return 1
+    for path in written if isinstance(written, list) else [written]:
+        print(path)
+    return 0
+
+
+def _inspection(args: argparse.Namespace) -> int:
+    from fieldapp.reports.commands import report_inspection
+
+    return _run(args, lambda s: report_inspection(s, args.subject, args.output, language=args.lang))
+
+
+def _door_test(args: argparse.Namespace) -> int:
+    from fieldapp.reports.commands import report_door_test
+
+    return _run(args, lambda s: report_door_test(s, args.subject, args.output, language=args.lang))
+
+
+def _patrol(args: argparse.Namespace) -> int:
+    from fieldapp.reports.commands import report_patrol
+
+    return _run(args, lambda s: report_patrol(s, args.subject, args.output, language=args.lang))
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from fieldapp.reports.commands import report_summary
+
+    return _run(
+        args,
+        lambda s: report_summary(
+            s, args.start, args.end, args.output, areas=args.area, language=args.lang
+        ),
+    )
+
+
+def _export(args: argparse.Namespace) -> int:
+    from fieldapp.reports.commands import export
+
+    start = args.start or date(2000, 1, 1)
+    # Without a period: everything (device clocks may be off, so no 'today' bound).
+    end = args.end or date(2100, 1, 1)
+    output = args.output or Path(f"{args.form}.{args.fmt}")
+    return _run(
+        args,
+        lambda s: export(
+            s,
+            args.form,
+            start,
+            end,
+            output,
+            fmt=args.fmt,
+            areas=args.area,
+            language=args.lang,
+            include_personal_data=args.personal_data,
+        ),
+    )

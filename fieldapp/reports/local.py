@@ -1,0 +1,130 @@
+"""A `ReportSource` over a device's local profile, for `fieldapp report … --home`.
+
+Reads only finalized versions (a draft is not a report's subject). The review history is
+what the device knows: its versions and the latest return or approval it pulled; the
+central store (`fieldapp.sync.review.CentralReportSource`) knows the whole trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+
+from fieldapp.core.engine import FormEngine
+from fieldapp.core.inspection import InspectionStatus
+from fieldapp.core.world import Area, Venue
+from fieldapp.reports.model import (
+    Author,
+    EarlierInspection,
+    Period,
+    QuestionComment,
+    ReportDoorTest,
+    ReportInspection,
+    ReviewAction,
+    ReviewEntry,
+    SummaryItem,
+    is_door_test,
+)
+from fieldapp.store import Profile, UnknownInspection
+
+
+class LocalReportSource:
+    """What one unlocked profile holds, as the reports need it."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self._venues = {venue.id: venue for venue in profile.venues()}
+        self._areas = {area.id: area for area in profile.areas()}
+
+    def engine(self, form_id: str, version: str) -> FormEngine:
+        return self.profile.engine(form_id, version)
+
+    def venues(self) -> Mapping[str, Venue]:
+        return self._venues
+
+    def areas(self) -> Mapping[str, Area]:
+        return self._areas
+
+    def public_name(self, username: str) -> str:
+        user = self.profile.user(username)
+        return user.public_name if user is not None else username
+
+    def report_inspection(self, inspection_id: str) -> ReportInspection:
+        try:
+            summary = self.profile.inspection(inspection_id)
+        except UnknownInspection:
+            raise KeyError(inspection_id) from None
+        if summary.version_id is None:
+            raise KeyError(inspection_id)
+        versions = self.profile.versions(inspection_id)
+        head = next(v for v in versions if v.version_id == summary.version_id)
+        engine = self.engine(head.form_id, head.form_version)
+        user = self.profile.user(head.author)
+        author = Author.of(user) if user is not None else Author(head.author, is_door_test(engine))
+        entries = [
+            ReviewEntry(
+                v.finalized_at,
+                author.name,
+                ReviewAction.CORRECTED if v.base_version_id else ReviewAction.SUBMITTED,
+                v.version_id,
+            )
+            for v in versions
+        ]
+        review = summary.review
+        if review is not None:
+            entries.append(
+                ReviewEntry(
+                    review.at,
+                    self.public_name(review.reviewer),
+                    ReviewAction.RETURNED if review.kind == "returned" else ReviewAction.APPROVED,
+                    review.version_id,
+                    review.comment or "",
+                    tuple(QuestionComment(q, text) for q, text in review.comments.items()),
+                )
+            )
+        earlier = tuple(
+            EarlierInspection(other.inspection_id, other.started_at, other.status, other.outcomes)
+            for other in self.profile.inspections()
+            if summary.venue_id
+            and other.venue_id == summary.venue_id
+            and other.inspection_id != inspection_id
+            and other.version_id is not None
+        )[:20]
+        status = summary.status
+        if status is InspectionStatus.DRAFT:
+            # A correction in progress: the report describes the returned version.
+            status = InspectionStatus.RETURNED
+        return ReportInspection(
+            version=head,
+            engine=engine,
+            status=status,
+            author=author,
+            venue=self._venues.get(summary.venue_id or ""),
+            area=self._areas.get(summary.area_id or ""),
+            attachments=self.profile.read_attachment,
+            reviews=tuple(sorted(entries, key=lambda e: e.at.replace(tzinfo=None))),
+            earlier=earlier,
+            venues=self._venues,
+        )
+
+    def report_door_test(self, test_id: str) -> ReportDoorTest:
+        visits: dict[str, ReportInspection] = {}
+        for summary in self.profile.inspections():
+            if summary.form_id != "door_test" or summary.version_id is None:
+                continue
+            answers = self.profile.version(summary.version_id).document.get("answers", {})
+            if answers.get("test_id") == test_id:
+                visits[str(answers.get("group_role", ""))] = self.report_inspection(
+                    summary.inspection_id
+                )
+        if not visits:
+            raise KeyError(test_id)
+        venue = next(iter(visits.values())).venue
+        return ReportDoorTest(test_id, visits.get("test"), visits.get("control"), venue)
+
+    def summary_items(self, period: Period, areas: Collection[str]) -> Iterable[SummaryItem]:
+        for summary in self.profile.inspections():
+            if summary.version_id is None or summary.started_at.date() < period.start:
+                continue
+            if areas and summary.area_id not in areas:
+                continue
+            yield SummaryItem(self.profile.version(summary.version_id), summary.status)

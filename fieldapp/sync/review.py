@@ -1,0 +1,274 @@
+"""The supervisor's review desk: the central store's inbox, details, blobs, returns and approvals.
+
+Qt-free, so the app, the CLI and the tests share it. Every request goes through the sync
+client's `CentralLine` (sign-in, bearer tokens, retries with backoff, `Refusal` with the
+server's `ErrorBody`); this module adds no HTTP layer of its own. A review action carries
+an `event_id` made once by the caller, so a retried request can never return or approve
+twice.
+
+`CentralReference` reads the venues, areas and forms the central store sends, for reports
+made from the central store (fieldapp.ui.review.source.CentralReportSource).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from fieldapp.core.engine import FormEngine, compile_form
+from fieldapp.core.forms import FormDefinition
+from fieldapp.core.inspection import InspectionStatus, new_id
+from fieldapp.core.world import Area, Venue
+from fieldapp.sync.protocol import (
+    ApproveRequest,
+    AreaChange,
+    ChangesPage,
+    FormChange,
+    InspectionDetail,
+    InspectionList,
+    InspectionSummary,
+    QuestionComment,
+    ReturnRequest,
+    ReviewEvent,
+    StoredVersion,
+    VenueChange,
+)
+from fieldapp.sync.transport import CentralLine
+
+__all__ = [
+    "CentralReference",
+    "InboxFilter",
+    "ReviewDesk",
+]
+
+_JSON = {"Content-Type": "application/json"}
+#: The server's largest inbox page.
+PAGE_MAX = 500
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """What the supervisor narrows the inbox to.
+
+    The server filters form, status, venue, area, author and period (by last activity);
+    `outcome` and `text` are applied to each page as it arrives, because the server
+    offers no full-text or outcome search (yet): see `matches`.
+    """
+
+    form_id: str | None = None
+    status: InspectionStatus | None = None
+    venue_id: str | None = None
+    area_id: str | None = None
+    #: The officer's or tester's username (testers are listed by pseudonym).
+    author: str | None = None
+    start: date | None = None
+    #: Included: activity on this day still counts.
+    end: date | None = None
+    outcome: str | None = None
+    text: str = ""
+
+    def params(self) -> dict[str, str]:
+        """The query parameters the server understands."""
+        params: dict[str, str] = {}
+        if self.form_id:
+            params["form_id"] = self.form_id
+        if self.status is not None:
+            params["status"] = self.status.value
+        if self.venue_id:
+            params["venue_id"] = self.venue_id
+        if self.area_id:
+            params["area_id"] = self.area_id
+        if self.author:
+            params["author"] = self.author
+        if self.start is not None:
+            params["since"] = datetime.combine(self.start, time(), UTC).isoformat()
+        if self.end is not None:
+            after_end = datetime.combine(self.end + timedelta(days=1), time(), UTC)
+            params["until"] = after_end.isoformat()
+        return params
+
+    @property
+    def local(self) -> bool:
+        """Whether some rows of a page may be dropped on this side."""
+        return bool(self.outcome or self.text.strip())
+
+    def matches(
+        self, summary: InspectionSummary, words: Callable[[InspectionSummary], str]
+    ) -> bool:
+        """The filters the server lacks: an outcome, and words found in the row's text."""
+        if self.outcome and self.outcome not in summary.outcomes:
+            return False
+        needle = self.text.strip().casefold()
+        if not needle:
+            return True
+        haystack = " ".join(
+            (
+                words(summary),
+                summary.inspection_id,
+                summary.author,
+                summary.author_name,
+                summary.venue_id or "",
+                summary.area_id or "",
+                " ".join(summary.outcomes),
+            )
+        ).casefold()
+        return all(part in haystack for part in needle.split())
+
+
+class ReviewDesk:
+    """A supervisor's requests to the central store, over the sync client's line.
+
+    Thread-safe for what the UI does with it: calls from the task runner's pool threads.
+    Blobs are kept in memory once fetched (photos do not change: they are named by hash).
+    """
+
+    def __init__(self, line: CentralLine, username: str) -> None:
+        self.line = line
+        self.username = username
+        self._blobs: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.line.close()
+
+    def _get(self, path: str, params: Mapping[str, Any] | None = None) -> bytes:
+        return self.line.call("GET", path, user=self.username, params=params).content
+
+    # --- reading ------------------------------------------------------------------------
+
+    def page(
+        self, wanted: InboxFilter | None = None, after: str | None = None, limit: int = 100
+    ) -> InspectionList:
+        """One page of the inbox, newest activity first; pass `next_after` for the next."""
+        params: dict[str, Any] = dict((wanted or InboxFilter()).params())
+        params["limit"] = max(1, min(limit, PAGE_MAX))
+        if after is not None:
+            params["after"] = after
+        return InspectionList.model_validate_json(self._get("/v1/inspections", params))
+
+    def summaries(self, wanted: InboxFilter | None = None) -> Iterator[InspectionSummary]:
+        """Every inspection the filter lets through, page by page."""
+        after: str | None = None
+        while True:
+            page = self.page(wanted, after, PAGE_MAX)
+            yield from page.items
+            if page.next_after is None:
+                return
+            after = page.next_after
+
+    def detail(self, inspection_id: str) -> InspectionDetail:
+        return InspectionDetail.model_validate_json(self._get(f"/v1/inspections/{inspection_id}"))
+
+    def version(self, inspection_id: str, version_id: str) -> StoredVersion:
+        return StoredVersion.model_validate_json(
+            self._get(f"/v1/inspections/{inspection_id}/versions/{version_id}")
+        )
+
+    def blob(self, sha256: str) -> bytes:
+        """A photo or signature by its hash (the server checks the supervisor may see it)."""
+        with self._lock:
+            held = self._blobs.get(sha256)
+        if held is not None:
+            return held
+        data = self._get(f"/v1/blobs/{sha256}")
+        with self._lock:
+            self._blobs[sha256] = data
+        return data
+
+    def earlier_at_venue(
+        self, venue_id: str, before: str, limit: int = 20
+    ) -> list[InspectionSummary]:
+        """Other inspections of the same venue, newest first (the server filters by venue)."""
+        page = self.page(InboxFilter(venue_id=venue_id), limit=limit + 1)
+        return [item for item in page.items if item.inspection_id != before][:limit]
+
+    # --- acting -------------------------------------------------------------------------
+
+    def return_for_correction(
+        self,
+        inspection_id: str,
+        version_id: str,
+        comments: Iterable[QuestionComment],
+        note: str | None = None,
+        *,
+        event_id: str | None = None,
+    ) -> ReviewEvent:
+        """Send `version_id` back with a comment per question; only those reopen."""
+        body = ReturnRequest(
+            event_id=event_id or new_id(),
+            version_id=version_id,
+            comments=list(comments),
+            note=note or None,
+        )
+        return self._act(inspection_id, "return", body.model_dump_json())
+
+    def approve(
+        self,
+        inspection_id: str,
+        version_id: str,
+        note: str | None = None,
+        *,
+        event_id: str | None = None,
+    ) -> ReviewEvent:
+        """Approve the version the supervisor read (refused when a newer one arrived)."""
+        body = ApproveRequest(
+            event_id=event_id or new_id(), version_id=version_id, note=note or None
+        )
+        return self._act(inspection_id, "approve", body.model_dump_json())
+
+    def _act(self, inspection_id: str, verb: str, body: str) -> ReviewEvent:
+        response = self.line.call(
+            "POST",
+            f"/v1/inspections/{inspection_id}/{verb}",
+            user=self.username,
+            content=body,
+            headers=_JSON,
+        )
+        return ReviewEvent.model_validate_json(response.content)
+
+
+# --- reference data for reports over the central store ------------------------------
+
+
+@dataclass
+class CentralReference:
+    """The venues, areas and forms the central store sends this supervisor (its change feed)."""
+
+    venues: dict[str, Venue] = field(default_factory=dict)
+    areas: dict[str, Area] = field(default_factory=dict)
+    forms: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    _engines: dict[tuple[str, str], FormEngine] = field(default_factory=dict)
+
+    @classmethod
+    def pull(cls, line: CentralLine, username: str) -> CentralReference:
+        """Read the whole change feed once (reference data only; reviews are skipped)."""
+        reference = cls()
+        cursor: str | None = None
+        while True:
+            params: dict[str, Any] = {"limit": 500}
+            if cursor is not None:
+                params["cursor"] = cursor
+            page = ChangesPage.model_validate_json(
+                line.call("GET", "/v1/changes", user=username, params=params).content
+            )
+            for change in page.changes:
+                if isinstance(change, VenueChange):
+                    reference.venues[change.venue.id] = change.venue
+                elif isinstance(change, AreaChange):
+                    reference.areas[change.area.id] = change.area
+                elif isinstance(change, FormChange):
+                    reference.forms[(change.form_id, change.form_version)] = change.definition
+            cursor = page.next_cursor
+            if not page.has_more:
+                return reference
+
+    def engine(self, form_id: str, version: str) -> FormEngine:
+        key = (form_id, version)
+        engine = self._engines.get(key)
+        if engine is None:
+            engine = compile_form(FormDefinition.model_validate(self.forms[key]))
+            self._engines[key] = engine
+        return engine

@@ -1,0 +1,524 @@
+"""One inspection as the supervisor reviews it: flags first, answers by section, evidence, history.
+
+The answers tree follows the form (sections, then questions, repeat rows as lines) and
+shows only what was relevant and answered, with choices by their labels: the same layout
+as the PDF report. While the inspection awaits review, the third column takes a comment
+per question; those comments are what a return sends, and only those questions reopen on
+the officer's device. Photos open zoomable; door tests show both visits side by side.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QIcon, QImage, QPixmap, QWheelEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QGraphicsPixmapItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QHeaderView,
+    QListWidget,
+    QListWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldapp.core.forms import Severity
+from fieldapp.reports.answered import AnswerLine, FigureBlock, RepeatBlock, Subheading
+from fieldapp.reports.i18n import Language, local
+from fieldapp.reports.model import ReviewAction as ReportAction
+from fieldapp.reports.text import format_datetime
+from fieldapp.sync.protocol import QuestionComment
+from fieldapp.ui.review.inbox import status_name
+from fieldapp.ui.review.loading import LoadedReview
+from fieldapp.ui.review.rows import WrappingDelegate
+from fieldapp.ui.widgets import make_label
+
+#: Item data: the question a tree line belongs to.
+QUESTION_ROLE = Qt.ItemDataRole.UserRole + 10
+COMMENT_COLUMN = 2
+
+ImageLoader = Callable[[str, Callable[[QImage], None]], None]
+
+
+class PhotoView(QGraphicsView):
+    """A photo that zooms with the wheel (or pinch) and pans by dragging."""
+
+    def __init__(self, image: QImage, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("photo_zoom")
+        scene = QGraphicsScene(self)
+        self.item = QGraphicsPixmapItem(QPixmap.fromImage(image))
+        self.item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        scene.addItem(self.item)
+        self.setScene(scene)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.zoom = 1.0
+
+    def zoom_by(self, factor: float) -> None:
+        factor = max(0.1 / self.zoom, min(factor, 12.0 / self.zoom))
+        self.zoom *= factor
+        self.scale(factor, factor)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        self.zoom_by(1.25 if event.angleDelta().y() > 0 else 0.8)
+
+    def fit(self) -> None:
+        self.resetTransform()
+        self.zoom = 1.0
+        self.fitInView(self.item, Qt.AspectRatioMode.KeepAspectRatio)
+
+
+class PhotoDialog(QDialog):
+    def __init__(self, caption: str, image: QImage, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(caption)
+        self.resize(900, 700)
+        layout = QVBoxLayout(self)
+        self.view = PhotoView(image)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(make_label(caption, role="muted"))
+
+
+class ReviewDetail(QWidget):
+    """The loaded inspection; `comments()` holds what the supervisor wrote per question."""
+
+    def __init__(
+        self, load_image: ImageLoader, language: Language = "nl", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("review_detail")
+        self.load_image = load_image
+        self.language: Language = language
+        self.loaded: LoadedReview | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.title = make_label(role="heading")
+        self.title.setObjectName("review_title")
+        self.facts = make_label(role="muted")
+        self.flags = make_label()
+        self.flags.setObjectName("review_flags")
+        self.flags.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.title)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.flags)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("review_tabs")
+        self.tabs.setDocumentMode(True)
+        # Narrower tabs than elsewhere, so all of them fit next to the inbox.
+        self.tabs.setStyleSheet("QTabBar::tab { padding: 0 12px; }")
+        layout.addWidget(self.tabs, 1)
+
+        self.answers = QTreeWidget()
+        self.answers.setObjectName("review_answers")
+        self.answers.setColumnCount(3)
+        self.answers.setUniformRowHeights(False)
+        self.answers.setWordWrap(True)
+        self.answers.setAlternatingRowColors(True)
+        self.answers.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        header = self.answers.header()
+        # Long questions and answers wrap instead of ending in "…": a supervisor decides on
+        # the whole text. Row heights are laid out again whenever a column changes width.
+        self.answers.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.answers.setIndentation(14)
+        # Questions and answers share what the comment column leaves, half each.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(2, 190)
+        header.setStretchLastSection(False)
+        # The view does not tell a delegate its column's width: this one measures the text
+        # against the header, so rows grow to the lines their text needs.
+        self.wrapping = WrappingDelegate(self.answers)
+        self.answers.setItemDelegate(self.wrapping)
+        header.sectionResized.connect(lambda *_: self.answers.scheduleDelayedItemsLayout())
+        self.photos = QListWidget()
+        self.photos.setObjectName("review_photos")
+        self.photos.setViewMode(QListWidget.ViewMode.IconMode)
+        self.photos.setIconSize(QPixmap(180, 180).size())
+        self.photos.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.photos.setSpacing(8)
+        self.photos.itemActivated.connect(self._zoom)
+        self.photos_tab = QWidget()
+        photos_layout = QVBoxLayout(self.photos_tab)
+        self.location = make_label(role="muted")
+        photos_layout.addWidget(self.photos, 1)
+        photos_layout.addWidget(self.location)
+        self.pair = QTextBrowser()
+        self.pair.setObjectName("review_pair")
+        self.history = QTextBrowser()
+        self.history.setObjectName("review_venue_history")
+        self.versions = QTextBrowser()
+        self.versions.setObjectName("review_versions")
+        self._images: dict[str, QImage] = {}
+        self.empty = make_label(role="muted")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.empty)
+        self.retranslate()
+        self.show_loaded(None)
+
+    # --- showing ------------------------------------------------------------------------
+
+    def show_loaded(self, loaded: LoadedReview | None) -> None:
+        self.loaded = loaded
+        has = loaded is not None
+        for widget in (self.title, self.facts, self.flags, self.tabs):
+            widget.setVisible(has)
+        self.empty.setVisible(not has)
+        if loaded is None:
+            return
+        summary = loaded.summary
+        report = loaded.report
+        lang = self.language
+        title = local(report.engine.definition.title, lang, summary.form_id)
+        where = report.venue.name if report.venue else (report.area.name if report.area else "")
+        self.title.setText(" · ".join(part for part in (title, where) if part))
+        version_text = self.tr("version %1 of %2").replace("%1", str(len(loaded.detail.versions)))
+        version_text = version_text.replace("%2", format_datetime(summary.last_received_at, lang))
+        self.facts.setText(
+            " · ".join(
+                (
+                    summary.author_name,
+                    status_name(summary.status.value),
+                    version_text,
+                )
+            )
+        )
+        self._show_flags(loaded)
+        self._fill_answers(loaded)
+        self._fill_photos(loaded)
+        self._fill_pair(loaded)
+        self._fill_history(loaded)
+        self._fill_versions(loaded)
+        self._retitle(loaded)
+
+    def _show_flags(self, loaded: LoadedReview) -> None:
+        lang = self.language
+        if not loaded.outcomes:
+            self.flags.setText(f"<span style='color:#2e6b3a'>{self._words()['No signals']}</span>")
+            return
+        colours = {
+            Severity.IMMEDIATE_CLOSURE: "#a4161a",
+            Severity.SERIOUS: "#a4161a",
+            Severity.VIOLATION: "#a4161a",
+            Severity.ATTENTION: "#9a5b00",
+        }
+        parts = [
+            f"<span style='color:{colours.get(Severity(o.severity), '#1f4e79')}'>"
+            f"<b>{html.escape(local(o.label, lang, o.name))}</b></span>"
+            for o in loaded.outcomes
+        ]
+        self.flags.setText("  ·  ".join(parts))
+
+    def _fill_answers(self, loaded: LoadedReview) -> None:
+        tree = self.answers
+        tree.clear()
+        editable = loaded.actionable
+        lang = self.language
+        bold = tree.font()
+        bold.setBold(True)
+        if loaded.outcomes:
+            signals = QTreeWidgetItem([self.tr("Signals"), "", ""])
+            signals.setFont(0, bold)
+            for outcome in loaded.outcomes:
+                line = QTreeWidgetItem(
+                    [
+                        local(outcome.label, lang, outcome.name),
+                        local(outcome.explanation, lang, ""),
+                        "",
+                    ]
+                )
+                signals.addChild(line)
+            tree.addTopLevelItem(signals)
+        for section in loaded.sections:
+            top = QTreeWidgetItem([section.label, "", ""])
+            top.setFont(0, bold)
+            top.setFirstColumnSpanned(False)
+            for block in section.blocks:
+                if isinstance(block, AnswerLine):
+                    item = QTreeWidgetItem([block.label, block.text, ""])
+                    item.setData(0, QUESTION_ROLE, block.name)
+                    item.setToolTip(1, block.text)
+                    if editable:
+                        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+                    top.addChild(item)
+                elif isinstance(block, RepeatBlock):
+                    item = QTreeWidgetItem(
+                        [block.label, self.tr("%n rows", "", len(block.rows)), ""]
+                    )
+                    item.setData(0, QUESTION_ROLE, block.name)
+                    if editable:
+                        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+                    for number, row in enumerate(block.rows, start=1):
+                        cells = [
+                            f"{label}: {text}"
+                            for (_name, label), text in zip(block.columns, row, strict=False)
+                            if text
+                        ]
+                        item.addChild(QTreeWidgetItem([f"{number}", "; ".join(cells), ""]))
+                    top.addChild(item)
+                elif isinstance(block, Subheading):
+                    top.addChild(QTreeWidgetItem([block.label, "", ""]))
+                elif isinstance(block, FigureBlock):
+                    captions = ", ".join(figure.caption for figure in block.figures)
+                    top.addChild(QTreeWidgetItem([captions, self.tr("see Photos"), ""]))
+            tree.addTopLevelItem(top)
+        tree.expandAll()
+
+    def _fill_photos(self, loaded: LoadedReview) -> None:
+        self.photos.clear()
+        for photo in loaded.photos:
+            item = QListWidgetItem(photo.caption)
+            item.setData(Qt.ItemDataRole.UserRole, photo.sha256)
+            item.setToolTip(photo.sha256)
+            self.photos.addItem(item)
+
+            def show(image: QImage, item: QListWidgetItem = item, sha: str = photo.sha256) -> None:
+                self._images[sha] = image
+                thumbnail = image.scaled(
+                    180,
+                    180,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+                item.setIcon(QIcon(QPixmap.fromImage(thumbnail)))
+
+            self.load_image(photo.sha256, show)
+        self.location.setText(loaded.location or self.tr("No location recorded."))
+
+    def _zoom(self, item: QListWidgetItem) -> None:
+        image = self._images.get(str(item.data(Qt.ItemDataRole.UserRole)))
+        if image is None:
+            return
+        dialog = PhotoDialog(item.text(), image, self)
+        dialog.show()
+        dialog.view.fit()
+
+    def _fill_pair(self, loaded: LoadedReview) -> None:
+        view = loaded.pair
+        if view is None:
+            self.pair.setHtml("")
+            return
+        lang = self.language
+        visits = (view.pair.test, view.pair.control)
+        keys = (
+            "arrival_time",
+            "group_size",
+            "entry_result",
+            "reason_given",
+            "house_rules_posted",
+            "reason_matches_posted_rules",
+            "tone",
+            "notes",
+        )
+        engine = loaded.report.engine
+        rows = []
+        for key in keys:
+            field_ = engine.fields.get(key)
+            if field_ is None:
+                continue
+            cells = []
+            for visit in visits:
+                if visit is None:
+                    cells.append("—")
+                    continue
+                from fieldapp.reports.text import format_answer
+
+                value = visit.session.answers.get((key, None))
+                shown = "" if value is None else format_answer(field_, value, lang)
+                cells.append(html.escape(shown))
+            label = html.escape(local(field_.question.label, lang, key))
+            rows.append(
+                f"<tr><th align=left>{label}</th><td>{cells[0]}</td><td>{cells[1]}</td></tr>"
+            )
+        gap = (
+            self.tr("Timing gap: %1 minutes").replace("%1", f"{view.gap_minutes:.0f}")
+            if view.gap_minutes is not None
+            else self.tr("Timing gap: unknown")
+        )
+        who = [
+            html.escape(visit.author.name) if visit is not None else self.tr("not received yet")
+            for visit in visits
+        ]
+        self.pair.setHtml(
+            f"<h3>{self._words()['Paired door test']} {html.escape(view.pair.test_id)}</h3>"
+            f"<p><b>{html.escape(gap)}</b><br>{html.escape(view.explanation)}</p>"
+            "<table cellpadding=6 cellspacing=0 border=1 style='border-collapse:collapse'>"
+            f"<tr><th></th><th>{self._words()['Test group']} ({who[0]})</th>"
+            f"<th>{self._words()['Control group']} ({who[1]})</th></tr>"
+            + "".join(rows)
+            + "</table>"
+        )
+
+    def _fill_history(self, loaded: LoadedReview) -> None:
+        earlier = loaded.report.earlier
+        if not earlier:
+            self.history.setHtml(f"<p>{self._words()['No earlier inspections of this venue.']}</p>")
+            return
+        lines = "".join(
+            f"<tr><td>{html.escape(format_datetime(item.started_at, self.language))}</td>"
+            f"<td>{html.escape(status_name(item.status.value))}</td>"
+            f"<td>{html.escape(', '.join(item.outcomes) or '—')}</td></tr>"
+            for item in earlier
+        )
+        self.history.setHtml(
+            "<table cellpadding=6 cellspacing=0 border=1 style='border-collapse:collapse'>"
+            f"<tr><th>{self._words()['Received']}</th><th>{self._words()['Status']}"
+            f"</th><th>{self._words()['Signals']}</th></tr>{lines}</table>"
+        )
+
+    def _fill_versions(self, loaded: LoadedReview) -> None:
+        lang = self.language
+        parts = [f"<h3>{self._words()['Versions']}</h3>", "<table cellpadding=5>"]
+        for number, stored in enumerate(loaded.detail.versions, start=1):
+            version = stored.version
+            base = (
+                self.tr("corrects version %1").replace("%1", str(number - 1))
+                if version.base_version_id
+                else ""
+            )
+            parts.append(
+                f"<tr><td><b>{number}</b></td>"
+                f"<td>{html.escape(format_datetime(stored.received_at, lang))}</td>"
+                f"<td><code>{version.content_hash}</code></td><td>{html.escape(base)}</td></tr>"
+            )
+        parts.append("</table>")
+        if loaded.changes:
+            parts.append(f"<h3>{self._words()['Changed in the correction']}</h3>")
+            parts.append(
+                "<table cellpadding=5 cellspacing=0 border=1 style='border-collapse:collapse'>"
+                f"<tr><th>{self._words()['Question']}</th>"
+                f"<th>{self._words()['Before']}</th>"
+                f"<th>{self._words()['After']}</th></tr>"
+            )
+            for change in loaded.changes:
+                parts.append(
+                    f"<tr><td>{html.escape(change.label)}</td>"
+                    f"<td style='color:#a4161a'>{html.escape(change.before) or '—'}</td>"
+                    f"<td style='color:#2e6b3a'>{html.escape(change.after) or '—'}</td></tr>"
+                )
+            parts.append("</table>")
+        parts.append(f"<h3>{self._words()['Review trail']}</h3><ul>")
+        numbers = {s.version.version_id: n for n, s in enumerate(loaded.detail.versions, start=1)}
+        labels = {
+            ReportAction.SUBMITTED: self.tr("submitted"),
+            ReportAction.CORRECTED: self.tr("corrected and resubmitted"),
+            ReportAction.RETURNED: self.tr("returned for correction"),
+            ReportAction.APPROVED: self.tr("approved"),
+            ReportAction.COMMENTED: self.tr("commented"),
+        }
+        questions = dict(loaded.questions)
+        for entry in loaded.report.reviews:
+            line = self.tr("%1 — %2 %3 version %4")
+            line = line.replace("%1", format_datetime(entry.at, lang)).replace("%2", entry.actor)
+            line = line.replace("%3", labels[entry.action])
+            line = line.replace("%4", str(numbers.get(entry.version_id, "?")))
+            comments = "".join(
+                f"<br>&nbsp;&nbsp;{html.escape(questions.get(c.question, c.question))}: "
+                f"<i>{html.escape(c.text)}</i>"
+                for c in entry.question_comments
+            )
+            note = f"<br>&nbsp;&nbsp;<i>{html.escape(entry.comment)}</i>" if entry.comment else ""
+            parts.append(f"<li>{html.escape(line)}{comments}{note}</li>")
+        parts.append("</ul>")
+        self.versions.setHtml("".join(parts))
+
+    def _retitle(self, loaded: LoadedReview | None) -> None:
+        self.tabs.clear()
+        self.tabs.addTab(self.answers, self.tr("Answers"))
+        if loaded is not None and loaded.photos:
+            self.tabs.addTab(
+                self.photos_tab, self.tr("Photos (%1)").replace("%1", str(len(loaded.photos)))
+            )
+        else:
+            index = self.tabs.addTab(self.photos_tab, self.tr("Photos"))
+            self.tabs.setTabToolTip(index, self.tr("Photos and location"))
+        if loaded is not None and loaded.pair is not None:
+            self.tabs.addTab(self.pair, self.tr("Door test pair"))
+        self.tabs.addTab(self.history, self.tr("Venue history"))
+        index = self.tabs.addTab(self.versions, self.tr("History"))
+        self.tabs.setTabToolTip(index, self.tr("Versions and review trail"))
+
+    def _words(self) -> dict[str, str]:
+        """Texts used inside HTML, escaped (written out here so lupdate finds them)."""
+        words = {
+            "After": self.tr("After"),
+            "Before": self.tr("Before"),
+            "Changed in the correction": self.tr("Changed in the correction"),
+            "Control group": self.tr("Control group"),
+            "No earlier inspections of this venue.": self.tr(
+                "No earlier inspections of this venue."
+            ),
+            "No signals": self.tr("No signals"),
+            "Paired door test": self.tr("Paired door test"),
+            "Question": self.tr("Question"),
+            "Received": self.tr("Received"),
+            "Review trail": self.tr("Review trail"),
+            "Signals": self.tr("Signals"),
+            "Status": self.tr("Status"),
+            "Test group": self.tr("Test group"),
+            "Versions": self.tr("Versions"),
+        }
+        return {key: html.escape(value) for key, value in words.items()}
+
+    # --- comments -----------------------------------------------------------------------
+
+    def comment_on(self, question: str, text: str) -> bool:
+        """Write a comment next to a question (what typing in the third column does)."""
+        for item in self._question_items():
+            if item.data(0, QUESTION_ROLE) == question:
+                item.setText(COMMENT_COLUMN, text)
+                return True
+        return False
+
+    def comments(self) -> list[QuestionComment]:
+        found: list[QuestionComment] = []
+        for item in self._question_items():
+            text = item.text(COMMENT_COLUMN).strip()
+            if text:
+                found.append(QuestionComment(question=str(item.data(0, QUESTION_ROLE)), text=text))
+        return found
+
+    def _question_items(self) -> list[QTreeWidgetItem]:
+        items = []
+        for top in range(self.answers.topLevelItemCount()):
+            section = self.answers.topLevelItem(top)
+            if section is None:
+                continue
+            for child in range(section.childCount()):
+                item = section.child(child)
+                if item is not None and item.data(0, QUESTION_ROLE):
+                    items.append(item)
+        return items
+
+    def retranslate(self) -> None:
+        self.answers.setHeaderLabels([self.tr("Question"), self.tr("Answer"), self.tr("Comment")])
+        header_item = self.answers.headerItem()
+        header_item.setToolTip(
+            COMMENT_COLUMN,
+            self.tr("Comment for the officer (double-click to write; a return sends these)"),
+        )
+        self.empty.setText(self.tr("Choose an inspection in the list to review it."))
+        if self.loaded is not None:
+            self.show_loaded(self.loaded)
+        else:
+            self._retitle(None)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

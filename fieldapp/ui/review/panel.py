@@ -1,0 +1,535 @@
+"""The supervisor's review tab: filters, the inbox, the detail, and approve / return / PDF.
+
+Every request runs on the task runner; the widgets only show results. The controls to
+approve and return appear for supervisors only, and the server refuses them to anyone
+else anyway. Each action gets its `event_id` when the supervisor confirms it, so the
+line's retries can never return or approve twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldapp.core.forms import Severity
+from fieldapp.core.inspection import InspectionStatus, new_id
+from fieldapp.core.world import Role
+from fieldapp.sync.protocol import InspectionList, ReviewEvent
+from fieldapp.sync.review import InboxFilter, ReviewDesk
+from fieldapp.ui.context import AppContext
+from fieldapp.ui.review.detail import ReviewDetail
+from fieldapp.ui.review.inbox import InboxColumn, InboxModel, Names, status_name
+from fieldapp.ui.review.loading import LoadedReview, load_review
+from fieldapp.ui.review.rows import InboxCardDelegate
+from fieldapp.ui.review.source import CentralReportSource
+from fieldapp.ui.usecases import SignedIn
+from fieldapp.ui.widgets import make_button, make_label
+
+#: Makes the supervisor's desk (may start the demo's central store: run it off the UI).
+DeskFactory = Callable[[SignedIn], ReviewDesk]
+
+
+@dataclass
+class _Setup:
+    desk: ReviewDesk
+    source: CentralReportSource
+    names: Names
+    people: list[tuple[str, str]]
+
+
+def problem_text(error: BaseException, language: str) -> str:
+    """A plain sentence for what went wrong talking to the central store."""
+    from fieldapp.core.errors import FieldappError
+    from fieldapp.sync.transport import GaveUp, Refusal
+
+    lang = "en" if language == "en" else "nl"
+    if isinstance(error, Refusal | GaveUp):
+        return str(getattr(error.message, lang))
+    if isinstance(error, FieldappError):
+        return error.text(lang)
+    raise error
+
+
+class ReviewPanel(QWidget):
+    """Signals:
+    reviewed(str): an inspection was approved or returned (its id).
+    """
+
+    reviewed = Signal(str)
+
+    def __init__(
+        self,
+        context: AppContext,
+        signed: SignedIn,
+        desk_factory: DeskFactory,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("review_panel")
+        self.context = context
+        self.signed = signed
+        self.setup: _Setup | None = None
+        self.loaded: LoadedReview | None = None
+        self.supervisor = signed.role is Role.SUPERVISOR
+        #: Asks "sure?" before an action; tests replace it.
+        self.confirm: Callable[[str], bool] = self._ask
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        filters = QHBoxLayout()
+        filters.setSpacing(6)
+        self.search = QLineEdit()
+        self.search.setObjectName("review_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.returnPressed.connect(self.apply_filters)
+        self.form = QComboBox()
+        self.form.setObjectName("filter_form")
+        self.status = QComboBox()
+        self.status.setObjectName("filter_status")
+        self.venue = QComboBox()
+        self.venue.setObjectName("filter_venue")
+        self.area = QComboBox()
+        self.area.setObjectName("filter_area")
+        self.author = QComboBox()
+        self.author.setObjectName("filter_author")
+        self.period = QComboBox()
+        self.period.setObjectName("filter_period")
+        self.outcome = QComboBox()
+        self.outcome.setObjectName("filter_outcome")
+        for combo in (self.venue, self.author):
+            combo.setEditable(True)
+            combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        # One row with the words and the filters used most; the rest behind "More filters".
+        filters.addWidget(self.search, 3)
+        for combo in (self.form, self.status, self.period):
+            self._fit(combo)
+            filters.addWidget(combo, 2)
+        self.more = QToolButton()
+        self.more.setObjectName("more_filters")
+        self.more.setCheckable(True)
+        self.more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.more.setArrowType(Qt.ArrowType.DownArrow)
+        filters.addWidget(self.more)
+        self.more_filters = QWidget()
+        self.more_filters.setObjectName("more_filters_row")
+        second = QHBoxLayout(self.more_filters)
+        second.setContentsMargins(0, 0, 0, 0)
+        second.setSpacing(6)
+        for combo in (self.venue, self.area, self.author, self.outcome):
+            self._fit(combo)
+            second.addWidget(combo, 1)
+        self.more_filters.hide()
+        self.more.toggled.connect(self._show_more)
+        layout.addLayout(filters)
+        layout.addWidget(self.more_filters)
+        self.message = make_label(role="hint")
+        self.message.setObjectName("review_message")
+        self.message.hide()
+        layout.addWidget(self.message)
+
+        self.model = InboxModel(self._fetch_page, Names(), self)
+        self.model.failed.connect(self._failed)
+        self.model.loading_changed.connect(self._loading)
+        self.table = QTableView()
+        self.table.setObjectName("review_inbox")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        # One card per inspection (two lines) instead of six squeezed columns: the delegate
+        # draws the venue column with the others' texts; the signals are in the tooltip.
+        self.cards = InboxCardDelegate(self.table)
+        self.table.setItemDelegateForColumn(InboxColumn.VENUE, self.cards)
+        for column in InboxColumn:
+            self.table.setColumnHidden(column, column is not InboxColumn.VENUE)
+        self.table.horizontalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.cards.row_height(self.table.font()))
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        self.detail = ReviewDetail(self._load_image, self._language())
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(8, 0, 0, 0)
+        right_layout.addWidget(self.detail, 1)
+        self.note = QLineEdit()
+        self.note.setObjectName("review_note")
+        self.approve_button = make_button(role="primary")
+        self.approve_button.setObjectName("approve")
+        self.approve_button.clicked.connect(self.approve)
+        self.return_button = make_button()
+        self.return_button.setObjectName("return_for_correction")
+        self.return_button.clicked.connect(self.return_for_correction)
+        self.pdf_button = make_button()
+        self.pdf_button.setObjectName("pdf_preview_button")
+        self.pdf_button.clicked.connect(self.preview_pdf)
+        # The note gets the pane's full width on its own row; the buttons go below it.
+        right_layout.addWidget(self.note)
+        actions = QHBoxLayout()
+        actions.addWidget(self.pdf_button)
+        actions.addStretch(1)
+        actions.addWidget(self.return_button)
+        actions.addWidget(self.approve_button)
+        right_layout.addLayout(actions)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(right)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.table.setMinimumWidth(300)
+        self.splitter.setSizes([460, 780])
+        layout.addWidget(self.splitter, 1)
+        for button in (self.approve_button, self.return_button, self.note):
+            button.setVisible(self.supervisor)
+        self._update_actions()
+        self.retranslate()
+        self.busy = True
+        context.tasks.run(
+            lambda: self._prepare(desk_factory), self._ready, self._failed, context=self
+        )
+
+    # --- setting up ---------------------------------------------------------------------
+
+    @staticmethod
+    def _fit(combo: QComboBox) -> None:
+        combo.setMinimumContentsLength(8)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+
+    def _show_more(self, shown: bool) -> None:
+        self.more_filters.setVisible(shown)
+        self.more.setArrowType(Qt.ArrowType.UpArrow if shown else Qt.ArrowType.DownArrow)
+
+    def _hidden_filters(self) -> int:
+        """How many of the filters behind "More filters" are set."""
+        return sum(
+            1 for combo in (self.venue, self.area, self.author, self.outcome) if combo.currentData()
+        )
+
+    def _retitle_more(self) -> None:
+        count = self._hidden_filters()
+        text = self.tr("More filters")
+        self.more.setText(f"{text} ({count})" if count else text)
+
+    def _language(self) -> Any:
+        return "en" if self.context.language == "en" else "nl"
+
+    def _prepare(self, desk_factory: DeskFactory) -> _Setup:
+        profile = self.signed.profile
+        desk = desk_factory(self.signed)
+        venues = {venue.id: venue for venue in profile.venues()}
+        areas = {area.id: area for area in profile.areas()}
+        source = CentralReportSource(desk, profile.engine, venues, areas)
+        language = self._language()
+        forms = {
+            choice.form_id: choice.definition.title.get(language)
+            or next(iter(choice.definition.title.values()))
+            for choice in self.signed.forms
+        }
+        outcomes: dict[str, str] = {}
+        severities: dict[str, Severity] = {}
+        for choice in self.signed.forms:
+            for outcome in choice.definition.outcomes:
+                severities.setdefault(outcome.name, outcome.severity)
+                outcomes.setdefault(
+                    outcome.name,
+                    outcome.label.get(language) or next(iter(outcome.label.values())),
+                )
+        people = sorted(
+            ((user.username, user.pseudonym or user.display_name) for user in profile.team_users()),
+            key=lambda pair: pair[1].casefold(),
+        )
+        names = Names(
+            forms,
+            {venue_id: venue.name for venue_id, venue in venues.items()},
+            {area_id: area.name for area_id, area in areas.items()},
+            outcomes,
+            severities,
+        )
+        return _Setup(desk, source, names, people)
+
+    def _ready(self, setup: _Setup) -> None:
+        self.setup = setup
+        # The desk keeps HTTP connections open; they go with the panel (sign-out, closing).
+        desk = setup.desk
+        self.destroyed.connect(lambda *_: desk.close())
+        self.busy = False
+        self.model.set_names(setup.names)
+        self._fill_filters()
+        self.model.reload(self.current_filter())
+
+    def _fill_filters(self) -> None:
+        assert self.setup is not None
+        names = self.setup.names
+
+        def fill(combo: QComboBox, anyone: str, entries: list[tuple[str, str]]) -> None:
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(anyone, None)
+            for value, text in entries:
+                combo.addItem(text, value)
+            combo.blockSignals(False)
+
+        def by_name(mapping: dict[str, str]) -> list[tuple[str, str]]:
+            return sorted(mapping.items(), key=lambda pair: pair[1].casefold())
+
+        fill(self.form, self.tr("All checklists"), by_name(names.forms))
+        fill(
+            self.status,
+            self.tr("Every status"),
+            [
+                (status.value, status_name(status.value))
+                for status in (
+                    InspectionStatus.SENT,
+                    InspectionStatus.RETURNED,
+                    InspectionStatus.APPROVED,
+                )
+            ],
+        )
+        fill(self.venue, self.tr("Every venue"), by_name(names.venues))
+        fill(self.area, self.tr("Every area"), by_name(names.areas))
+        fill(self.author, self.tr("Every officer or tester"), self.setup.people)
+        fill(
+            self.period,
+            self.tr("Any time"),
+            [
+                ("7", self.tr("Last 7 days")),
+                ("30", self.tr("Last 30 days")),
+                ("365", self.tr("Last 12 months")),
+            ],
+        )
+        fill(self.outcome, self.tr("Any signal"), by_name(names.outcomes))
+        for combo in (self.form, self.status, self.venue, self.area, self.author, self.period):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self.outcome.currentIndexChanged.connect(self.apply_filters)
+
+    def current_filter(self) -> InboxFilter:
+        def value(combo: QComboBox) -> str | None:
+            data = combo.currentData()
+            return str(data) if data else None
+
+        status = value(self.status)
+        days = value(self.period)
+        start = self.context.clock().date() - timedelta(days=int(days)) if days else None
+        return InboxFilter(
+            form_id=value(self.form),
+            status=InspectionStatus(status) if status else None,
+            venue_id=value(self.venue),
+            area_id=value(self.area),
+            author=value(self.author),
+            start=start if isinstance(start, date) else None,
+            outcome=value(self.outcome),
+            text=self.search.text(),
+        )
+
+    def apply_filters(self) -> None:
+        self._retitle_more()
+        if self.setup is None:
+            return
+        self.show_review(None)
+        self.model.reload(self.current_filter())
+
+    # --- the inbox ----------------------------------------------------------------------
+
+    def _fetch_page(
+        self,
+        wanted: InboxFilter,
+        after: str | None,
+        limit: int,
+        done: Callable[[InspectionList], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        setup = self.setup
+        if setup is None:
+            return
+        self.context.tasks.run(
+            lambda: setup.desk.page(wanted, after, limit), done, failed, context=self
+        )
+
+    def _loading(self, loading: bool) -> None:
+        if not loading and self.model.rowCount() == 0 and self.model.complete:
+            self._say(self.tr("No inspections match these filters."))
+        elif not loading:
+            self._say("")
+
+    def _failed(self, error: BaseException) -> None:
+        self.busy = False
+        self._say(problem_text(error, self.context.language))
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.open(self.model.summary(current.row()).inspection_id)
+
+    def open(self, inspection_id: str) -> None:
+        """Load an inspection into the detail view."""
+        setup = self.setup
+        if setup is None:
+            return
+        self.busy = True
+        language = self.context.language
+        self.context.tasks.run(
+            lambda: load_review(setup.desk, setup.source, inspection_id, language),
+            self.show_review,
+            self._failed,
+            context=self,
+        )
+
+    def show_review(self, loaded: LoadedReview | None) -> None:
+        self.busy = False
+        self.loaded = loaded
+        self.detail.show_loaded(loaded)
+        if loaded is not None:
+            self.model.replace(loaded.summary)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        loaded = self.loaded
+        actionable = loaded is not None and loaded.actionable and self.supervisor
+        self.approve_button.setEnabled(actionable)
+        self.return_button.setEnabled(actionable)
+        self.note.setEnabled(actionable)
+        self.pdf_button.setEnabled(loaded is not None)
+
+    def _load_image(self, sha256: str, done: Callable[[QImage], None]) -> None:
+        setup = self.setup
+        if setup is None:
+            return
+
+        def work() -> QImage:
+            image = QImage()
+            image.loadFromData(setup.desk.blob(sha256))
+            return image
+
+        self.context.tasks.run(work, done, lambda _error: None, context=self)
+
+    # --- actions ------------------------------------------------------------------------
+
+    def approve(self) -> None:
+        loaded, setup = self.loaded, self.setup
+        if loaded is None or setup is None or not loaded.actionable:
+            return
+        if not self.confirm(self.tr("Approve this inspection? It can no longer be changed.")):
+            return
+        inspection_id, version_id = loaded.summary.inspection_id, loaded.head_version_id
+        note, event_id = self.note.text().strip() or None, new_id()
+        self._act(lambda: setup.desk.approve(inspection_id, version_id, note, event_id=event_id))
+
+    def return_for_correction(self) -> None:
+        loaded, setup = self.loaded, self.setup
+        if loaded is None or setup is None or not loaded.actionable:
+            return
+        comments = self.detail.comments()
+        if not comments:
+            self._say(
+                self.tr(
+                    "Write a comment next to each question the officer should correct "
+                    "(double-click the comment column), then return it."
+                )
+            )
+            return
+        question = self.tr("Return this inspection with %n comment(s)?", "", len(comments))
+        if not self.confirm(question):
+            return
+        inspection_id, version_id = loaded.summary.inspection_id, loaded.head_version_id
+        note, event_id = self.note.text().strip() or None, new_id()
+        self._act(
+            lambda: setup.desk.return_for_correction(
+                inspection_id, version_id, comments, note, event_id=event_id
+            )
+        )
+
+    def _act(self, work: Callable[[], ReviewEvent]) -> None:
+        self.busy = True
+        self.approve_button.setEnabled(False)
+        self.return_button.setEnabled(False)
+        self.context.tasks.run(work, self._acted, self._failed, context=self)
+
+    def _acted(self, event: ReviewEvent) -> None:
+        self.note.clear()
+        self._say("")
+        self.reviewed.emit(event.inspection_id)
+        self.open(event.inspection_id)
+
+    def preview_pdf(self) -> None:
+        loaded = self.loaded
+        if loaded is None:
+            return
+        language = self._language()
+        report = loaded.report
+        pair = loaded.pair
+
+        def work() -> bytes:
+            from fieldapp.reports.door_test_report import door_test_report
+            from fieldapp.reports.inspection_report import inspection_report
+            from fieldapp.reports.patrol_report import PATROL_FORM, patrol_report
+
+            if pair is not None:
+                return door_test_report(pair.pair, language=language)
+            if report.version.form_id == PATROL_FORM:
+                return patrol_report(report, language=language)
+            return inspection_report(report, language=language)
+
+        self.busy = True
+        self.context.tasks.run(work, self._show_pdf, self._failed, context=self)
+
+    def _show_pdf(self, pdf: bytes) -> None:
+        from fieldapp.ui.review.preview import PdfPreview
+
+        self.busy = False
+        loaded = self.loaded
+        title = self.detail.title.text() if loaded is not None else ""
+        name = f"rapport-{loaded.summary.inspection_id[:8]}.pdf" if loaded else "rapport.pdf"
+        self.preview = PdfPreview(title, pdf, self.context.tasks, name, self)
+        self.preview.resize(1100, 760)
+        self.preview.show()
+
+    def _ask(self, question: str) -> bool:
+        answer = QMessageBox.question(self, self.tr("Review"), question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    # --- texts --------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(self.tr("Search venue, officer, signal…"))
+        self.note.setPlaceholderText(self.tr("Note with the review (optional)"))
+        self.approve_button.setText(self.tr("Approve"))
+        self.return_button.setText(self.tr("Return for correction"))
+        self.pdf_button.setText(self.tr("PDF report"))
+        self._retitle_more()
+        self.more.setToolTip(self.tr("Filter on venue, area, officer or tester, and signal"))
+        self.approve_button.setToolTip(self.tr("Approve the version you are reading"))
+        self.return_button.setToolTip(
+            self.tr("Send it back; only the questions you commented on reopen")
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,156 @@
+"""A `fieldapp.reports.commands.ReportSource` over the central store, for the supervisor.
+
+Qt-free: the review screen and `fieldapp report … --server` both use it. It lives here,
+not in `fieldapp/sync` or `fieldapp/reports`, because it joins the two (the sync layer's
+`ReviewDesk` and the reports' model) and the layer rules let neither import the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping
+
+from fieldapp.core.engine import FormEngine
+from fieldapp.core.world import Area, Venue
+from fieldapp.reports.model import (
+    Author,
+    EarlierInspection,
+    Period,
+    ReportDoorTest,
+    ReportInspection,
+    ReviewEntry,
+    SummaryItem,
+    is_door_test,
+)
+from fieldapp.reports.model import QuestionComment as ReportComment
+from fieldapp.reports.model import ReviewAction as ReportAction
+from fieldapp.sync.protocol import InspectionDetail, ReviewAction
+from fieldapp.sync.review import InboxFilter, ReviewDesk
+
+
+class CentralReportSource:
+    """A `fieldapp.reports.commands.ReportSource` over the central store.
+
+    Door tests and period summaries walk the inbox (the server has no search by test id or
+    by the answers' dates), one detail request per inspection: fine for a team's work,
+    slow for tens of thousands; the summary narrows by period on the server first.
+    """
+
+    def __init__(
+        self,
+        desk: ReviewDesk,
+        engines: Callable[[str, str], FormEngine],
+        venues: Mapping[str, Venue],
+        areas: Mapping[str, Area],
+    ) -> None:
+        self.desk = desk
+        self._engines = engines
+        self._venues = dict(venues)
+        self._areas = dict(areas)
+        self._names: dict[str, str] = {}
+
+    def engine(self, form_id: str, version: str) -> FormEngine:
+        return self._engines(form_id, version)
+
+    def venues(self) -> Mapping[str, Venue]:
+        return self._venues
+
+    def areas(self) -> Mapping[str, Area]:
+        return self._areas
+
+    def public_name(self, username: str) -> str:
+        return self._names.get(username, username)
+
+    def report_inspection(self, inspection_id: str) -> ReportInspection:
+        from fieldapp.sync.transport import Refusal
+
+        try:
+            detail = self.desk.detail(inspection_id)
+        except Refusal as refusal:
+            if refusal.status in (404, 422):
+                raise KeyError(inspection_id) from refusal
+            raise
+        return self.from_detail(detail)
+
+    def from_detail(
+        self, detail: InspectionDetail, *, with_earlier: bool = True
+    ) -> ReportInspection:
+        summary = detail.summary
+        self._names[summary.author] = summary.author_name
+        head = detail.versions[-1].version
+        engine = self.engine(head.form_id, head.form_version)
+        venue = self._venues.get(summary.venue_id or "")
+        earlier: tuple[EarlierInspection, ...] = ()
+        if with_earlier and summary.venue_id:
+            earlier = tuple(
+                EarlierInspection(
+                    item.inspection_id,
+                    item.first_received_at,
+                    item.status,
+                    tuple(item.outcomes),
+                )
+                for item in self.desk.earlier_at_venue(summary.venue_id, summary.inspection_id)
+            )
+        return ReportInspection(
+            version=head,
+            engine=engine,
+            status=summary.status,
+            author=Author(summary.author_name, is_door_test(engine)),
+            venue=venue,
+            area=self._areas.get(summary.area_id or ""),
+            attachments=self.desk.blob,
+            reviews=review_entries(detail),
+            earlier=earlier,
+            venues=self._venues,
+        )
+
+    def report_door_test(self, test_id: str) -> ReportDoorTest:
+        visits: dict[str, ReportInspection] = {}
+        for summary in self.desk.summaries(InboxFilter(form_id="door_test")):
+            detail = self.desk.detail(summary.inspection_id)
+            answers = detail.versions[-1].version.document.get("answers", {})
+            if answers.get("test_id") != test_id:
+                continue
+            role = str(answers.get("group_role", ""))
+            visits[role] = self.from_detail(detail, with_earlier=False)
+        if not visits:
+            raise KeyError(test_id)
+        some = next(iter(visits.values()))
+        return ReportDoorTest(test_id, visits.get("test"), visits.get("control"), some.venue)
+
+    def summary_items(self, period: Period, areas: Collection[str]) -> Iterable[SummaryItem]:
+        # A version's date is its start; activity on the server comes later, never earlier.
+        wanted = InboxFilter(start=period.start)
+        for summary in self.desk.summaries(wanted):
+            if areas and summary.area_id not in areas:
+                continue
+            detail = self.desk.detail(summary.inspection_id)
+            self._names[summary.author] = summary.author_name
+            yield SummaryItem(detail.versions[-1].version, summary.status)
+
+
+def review_entries(detail: InspectionDetail) -> tuple[ReviewEntry, ...]:
+    """The review history as the reports show it: versions received and reviews, by time."""
+    entries: list[ReviewEntry] = []
+    author = detail.summary.author_name
+    for stored in detail.versions:
+        version = stored.version
+        action = ReportAction.CORRECTED if version.base_version_id else ReportAction.SUBMITTED
+        entries.append(ReviewEntry(stored.received_at, author, action, version.version_id))
+    for event in detail.reviews:
+        action = (
+            ReportAction.RETURNED
+            if event.action is ReviewAction.RETURNED
+            else ReportAction.APPROVED
+        )
+        entries.append(
+            ReviewEntry(
+                event.at,
+                event.reviewer_name,
+                action,
+                event.version_id,
+                event.note or "",
+                tuple(ReportComment(c.question, c.text, c.row) for c in event.comments),
+            )
+        )
+    entries.sort(key=lambda entry: entry.at)
+    return tuple(entries)
