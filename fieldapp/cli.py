@@ -27,7 +27,7 @@ Handler = Callable[[argparse.Namespace], int]
 #: `fieldapp --help` stays quick; the handler imports what it needs.
 VERB_MODULES: tuple[str, ...] = (
     "fieldapp.server.commands",
-    "fieldapp.store.commands",
+    "fieldapp.seed_verbs",
     "fieldapp.sync.commands",
     "fieldapp.report_verbs",
 )

@@ -87,7 +87,7 @@ def _period(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
 @contextmanager
 def report_source(args: argparse.Namespace) -> Iterator[ReportSource]:
     """The local profile, or the central store when `--server` is given."""
-    from fieldapp.store.commands import read_password
+    from fieldapp.store.password import read_password
 
     password = read_password()
     if args.server:

@@ -77,7 +77,7 @@ def _language(home: Path, args: argparse.Namespace) -> str:
 
 def _sync(args: argparse.Namespace) -> int:
     from fieldapp.core.locations import home_directory
-    from fieldapp.store.commands import read_password
+    from fieldapp.store.password import read_password
     from fieldapp.store.profile import open_profile
     from fieldapp.sync.client import SyncClient
     from fieldapp.sync.demo import DemoAccounts, DemoServer, start_demo_server

@@ -1,14 +1,13 @@
 """The `fieldapp seed` verb: fill a profile with realistic synthetic inspections.
 
-Registered through `fieldapp.cli.VERB_MODULES`; nothing heavy is imported until the verb
-runs, so `fieldapp --help` stays quick. The password comes from FIELDAPP_PASSWORD when it is
-set (scripts, CI), otherwise from a prompt when there is a terminal.
+Registered through `fieldapp.cli.VERB_MODULES`; it lives outside the store package so that
+building the parser imports none of the store, and `fieldapp --help` stays quick. The
+password comes from `fieldapp.store.password.read_password`.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Any
 
@@ -43,22 +42,9 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     seed.set_defaults(handler=_seed)
 
 
-def read_password(prompt: str = "Wachtwoord / password: ") -> str:
-    """FIELDAPP_PASSWORD when set; else ask on the terminal; else a clear error."""
-    from fieldapp.store.errors import PasswordRequired
-
-    from_environment = os.environ.get("FIELDAPP_PASSWORD")
-    if from_environment:
-        return from_environment
-    if not sys.stdin.isatty():
-        raise PasswordRequired()
-    import getpass
-
-    return getpass.getpass(prompt)
-
-
 def _seed(args: argparse.Namespace) -> int:
     from fieldapp.core.locations import home_directory
+    from fieldapp.store.password import read_password
     from fieldapp.store.profile import open_profile
     from fieldapp.store.seed import seed_profile
     from fieldapp.store.verify import verify
