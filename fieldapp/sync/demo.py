@@ -73,8 +73,12 @@ class DemoAccounts:
 
 
 def central_home(home: Path) -> Path:
-    """Where the demo's central store keeps its data below a profile home."""
-    return Path(home) / CENTRAL_FOLDER
+    """Where the demo's central store keeps its data below a profile home.
+
+    Absolute, because the server process runs in another working directory: a relative
+    `--home` would otherwise put the central store somewhere else entirely.
+    """
+    return Path(home).resolve() / CENTRAL_FOLDER
 
 
 @dataclass

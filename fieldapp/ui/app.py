@@ -29,6 +29,7 @@ from fieldapp.ui.theme import apply_theme
 
 if TYPE_CHECKING:
     from fieldapp.sync.review import ReviewDesk
+    from fieldapp.ui.syncing import SyncConnection
     from fieldapp.ui.usecases import SignedIn
 
 log = logging.getLogger("fieldapp.ui")
@@ -81,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     apply_theme(app, settings.theme)
     context = build_context(app, home, settings, log_file)
     context.review_desk = review_desks(context)
+    context.sync_connection = sync_connections(context)
 
     from fieldapp.ui.window import MainWindow, show_later
 
@@ -100,7 +102,19 @@ def review_desks(context: AppContext) -> Callable[[SignedIn], ReviewDesk]:
     def make(signed: SignedIn) -> ReviewDesk:
         from fieldapp.ui.review.connect import desk_for
 
-        return desk_for(context.home, context.settings.server_url, signed, None)
+        return desk_for(context.home, context.settings.server_url, signed, signed.password)
+
+    return make
+
+
+def sync_connections(context: AppContext) -> Callable[[SignedIn], SyncConnection]:
+    """How this run connects a session for syncing: the demo's store, or the set one."""
+
+    def make(signed: SignedIn) -> SyncConnection:
+        # Imported here: the sync client is not needed before someone has signed in.
+        from fieldapp.ui.syncing import connect
+
+        return connect(context.home, context.settings.server_url, signed, context.language)
 
     return make
 

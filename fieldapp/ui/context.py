@@ -23,6 +23,7 @@ from fieldapp.ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from fieldapp.store import KdfParams
     from fieldapp.sync.review import ReviewDesk
+    from fieldapp.ui.syncing import SyncConnection
     from fieldapp.ui.usecases import SignedIn
 
 
@@ -54,6 +55,10 @@ class AppContext:
     #: Makes a supervisor's review desk (may block: called on the task runner); None
     #: leaves the review inbox unconnected (tests that do not need a central store).
     review_desk: Callable[[SignedIn], ReviewDesk] | None = None
+    #: Connects an officer's or mystery guest's profile to the central store (blocks:
+    #: called on the task runner; may start the demo's store); None: this run does not
+    #: sync (tests that do not need a central store).
+    sync_connection: Callable[[SignedIn], SyncConnection] | None = None
     signals: SettingsChanged = field(default_factory=SettingsChanged)
 
     @property

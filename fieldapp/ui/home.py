@@ -9,8 +9,9 @@ their teams and the checklists in use, which they can try out without saving any
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -41,6 +42,10 @@ from fieldapp.ui.lists import (
 from fieldapp.ui.signin import role_name
 from fieldapp.ui.usecases import AssignmentRow, SignedIn, assignment_rows
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
+
+if TYPE_CHECKING:
+    from fieldapp.sync.client import SyncReport
+    from fieldapp.ui.syncing import SyncController
 
 #: The form a mystery guest works with; everything else is hidden from them.
 DOOR_TEST = "door_test"
@@ -107,9 +112,12 @@ class TopBar(QFrame):
         super().__init__(parent)
         self.setProperty("role", "bar")
         self.setObjectName("top_bar")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(24, 12, 16, 12)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(24, 12, 16, 10)
+        rows.setSpacing(2)
+        layout = QHBoxLayout()
         layout.setSpacing(10)
+        rows.addLayout(layout)
         names = QVBoxLayout()
         names.setSpacing(0)
         self.hello = make_label(role="heading", wrap=False)
@@ -128,6 +136,13 @@ class TopBar(QFrame):
         self.buttons = QHBoxLayout()
         self.buttons.setSpacing(8)
         layout.addLayout(self.buttons)
+        # What waits to be sent and when the last sync worked (hidden without syncing). A
+        # row of its own, the width of the bar: a mystery guest's buttons leave no room
+        # beside the names, and a problem sentence must be readable whole.
+        self.sync_status = make_label(role="muted")
+        self.sync_status.setObjectName("sync_status")
+        self.sync_status.hide()
+        rows.addWidget(self.sync_status)
 
 
 class HomeScreen(QWidget):
@@ -156,10 +171,13 @@ class HomeScreen(QWidget):
         signed: SignedIn,
         form_titles: dict[str, LocalText],
         parent: QWidget | None = None,
+        *,
+        sync: SyncController | None = None,
     ) -> None:
         super().__init__(parent)
         self.context = context
         self.signed = signed
+        self.sync = sync
         self.setObjectName("home")
         self.mystery_guest = signed.role is Role.MYSTERY_GUEST
         self._form_ids: tuple[str, ...] | None = (DOOR_TEST,) if self.mystery_guest else None
@@ -173,6 +191,8 @@ class HomeScreen(QWidget):
         self.new_button = make_button(role="primary")
         self.new_button.setObjectName("new_inspection")
         self.new_button.clicked.connect(self.new_requested)
+        self.sync_button = make_button()
+        self.sync_button.setObjectName("sync_now")
         self.discreet = make_button()
         self.discreet.setObjectName("discreet_toggle")
         self.discreet.setCheckable(True)
@@ -192,6 +212,7 @@ class HomeScreen(QWidget):
         self.sign_out.clicked.connect(self.sign_out_requested)
         for button in (
             self.new_button,
+            self.sync_button,
             self.discreet,
             self.cover,
             self.settings,
@@ -202,6 +223,12 @@ class HomeScreen(QWidget):
             self.bar.buttons.addWidget(button)
         self.discreet.setHidden(not self.mystery_guest)
         self.cover.setHidden(not self.mystery_guest)
+        self.sync_button.setHidden(sync is None)
+        if sync is not None:
+            self.sync_button.clicked.connect(sync.sync_now)
+            sync.status_changed.connect(self._show_sync_status)
+            sync.sync_finished.connect(self._synced)
+            self.bar.sync_status.show()
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("home_tabs")
@@ -242,6 +269,7 @@ class HomeScreen(QWidget):
             self.tabs.addTab(page, "")
         self.retranslate()
         self.refresh()
+        self._show_sync_status()
 
     # -- data ------------------------------------------------------------------------------
 
@@ -262,8 +290,8 @@ class HomeScreen(QWidget):
 
         return load
 
-    def refresh(self) -> None:
-        """Reload every list and count (after coming back from a form)."""
+    def refresh(self, statuses: Iterable[InspectionStatus] | None = None) -> None:
+        """Reload the counts, the assignments and the lists of `statuses` (None: all)."""
         profile = self.signed.profile
         username = self.signed.user.username
         form_ids = self._form_ids
@@ -274,9 +302,32 @@ class HomeScreen(QWidget):
             return rows, counts
 
         self.context.tasks.run(work, self._refreshed, serial=True, context=self)
-        for page, model in self.lists.values():
-            del page
-            model.reload()
+        wanted = set(self.lists if statuses is None else statuses)
+        for status, (_page, model) in self.lists.items():
+            if status in wanted:
+                model.reload()
+
+    # -- syncing ---------------------------------------------------------------------------
+
+    def _synced(self, report: SyncReport) -> None:
+        """Reload only the lists a sync changed (sent, refused, returned, approved)."""
+        changed: set[InspectionStatus] = set()
+        if report.sent or report.failed or report.drift_repaired:
+            # Sent versions leave the outbox; refused ones show their reason there.
+            changed |= {InspectionStatus.FINALIZED, InspectionStatus.SENT}
+        if report.returns or report.approvals or report.reset:
+            changed |= {InspectionStatus.SENT, InspectionStatus.RETURNED, InspectionStatus.DRAFT}
+        if changed or report.pulled:
+            # Pulled reference data may bring new assignments: the counts come too.
+            self.refresh(changed)
+
+    def _show_sync_status(self) -> None:
+        sync = self.sync
+        if sync is None:
+            return
+        self.bar.sync_status.setText(sync.status_text())
+        # One sync at a time: the button says so instead of queueing clicks silently.
+        self.sync_button.setEnabled(not sync.running)
 
     def _refreshed(self, result: tuple[list[AssignmentRow], dict[InspectionStatus, int]]) -> None:
         rows, counts = result
@@ -343,6 +394,16 @@ class HomeScreen(QWidget):
         self.new_button.setText(
             self.tr("New visit…") if self.mystery_guest else self.tr("New inspection…")
         )
+        self.sync_button.setText(self.tr("Sync now"))
+        self.sync_button.setAccessibleName(self.tr("Sync now"))
+        self.sync_button.setToolTip(
+            self.tr(
+                "Send the outbox to the central store and fetch what changed "
+                "(returned inspections, assignments). The app also does this by itself."
+            )
+        )
+        self.sync_button.setAccessibleDescription(self.sync_button.toolTip())
+        self._show_sync_status()
         self.discreet.setText(self.tr("Discreet"))
         self.discreet.setAccessibleDescription(self.tr("Dark, minimal screen"))
         self.cover.setText(self.tr("Hide (F12)"))

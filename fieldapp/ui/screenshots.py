@@ -73,7 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     from fieldapp.store import KdfParams
 
     context.kdf = KdfParams.fast_for_tests()
+    from fieldapp.ui.app import sync_connections
     from fieldapp.ui.window import MainWindow
+
+    # The demo's own central store, started in the temporary home: the homes show the
+    # "Sync now" button and a real status line.
+    context.sync_connection = sync_connections(context)
 
     window = MainWindow(context)
     window.resize(width, height)
@@ -91,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         wait_until(lambda: window.home is not None and window.current_screen is window.home)
         home = window.home
         wait_until(lambda: bool(getattr(home, "loaded", True)))
+        sync = window.sync
+        wait_until(lambda: sync is None or (not sync.running and sync.status is not None), 60_000)
         settle(300)
 
     sign_in_as("fatima.elamrani")

@@ -81,6 +81,15 @@ DECLARED: tuple[Setting, ...] = (
         "discreet_mode", bool, False, "Mystery guests: start in the dark, minimal discreet mode."
     ),
     Setting(
+        "sync_minutes",
+        int,
+        5,
+        "Minutes between automatic syncs while signed in (the app also syncs after sign-in "
+        "and after each finalize); 0 syncs only then and on “Sync now”.",
+        minimum=0,
+        maximum=240,
+    ),
+    Setting(
         "server_url",
         str,
         "",
@@ -137,6 +146,11 @@ class Settings:
     @property
     def idle_lock_minutes(self) -> int:
         value = self._values["idle_lock_minutes"]
+        return value if isinstance(value, int) else 0
+
+    @property
+    def sync_minutes(self) -> int:
+        value = self._values["sync_minutes"]
         return value if isinstance(value, int) else 0
 
     @property

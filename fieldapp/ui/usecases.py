@@ -90,6 +90,10 @@ class SignedIn:
     teams: dict[str, str] = field(default_factory=dict)
     #: The newest version of every checklist on the device.
     forms: list[FormChoice] = field(default_factory=list)
+    #: The password typed at sign-in, kept in memory for this session only: with a
+    #: configured central store the sync and the review desk sign in with it. Never
+    #: written anywhere, and left out of the repr so a log line cannot show it.
+    password: str | None = field(default=None, repr=False)
 
     @property
     def role(self) -> Role:
@@ -149,7 +153,9 @@ def sign_in(
         user = found
         teams = {}
     venues = RegistryDirectory(profile.venues(), profile.areas(), recent_venue_ids(profile))
-    return SignedIn(profile, user, venues, world is not None, teams, forms_for(profile, None))
+    # The demo signs in to its own store with the demo accounts: no password kept then.
+    kept = None if world is not None else password
+    return SignedIn(profile, user, venues, world is not None, teams, forms_for(profile, None), kept)
 
 
 def verify_password(profile: Profile, password: str) -> None:

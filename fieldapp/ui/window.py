@@ -28,6 +28,8 @@ from fieldapp.ui.theme import apply_theme
 
 if TYPE_CHECKING:
     from fieldapp.ui.lock import Cover, LockScreen
+    from fieldapp.ui.syncing import SyncController
+    from fieldapp.ui.usecases import SignedIn
 
 
 class _Host(QWidget):
@@ -54,6 +56,9 @@ class MainWindow(QMainWindow):
         self.home: QWidget | None = None
         self.inspection: QWidget | None = None
         self.preview: QWidget | None = None
+        # The signed-in session's syncing (officers and mystery guests, when this run
+        # syncs); made at sign-in, closed at sign-out. Locking leaves it running.
+        self.sync: SyncController | None = None
         self._hidden_dialogs: list[QWidget] = []
         self._closing = False
 
@@ -112,6 +117,7 @@ class MainWindow(QMainWindow):
 
         assert isinstance(signed, SignedIn)
         self.context.signed_in = signed
+        self._start_sync(signed)
         self._apply_look()
         self.show_home()
         # Watching every input event costs a little on each one: only while signed in.
@@ -119,6 +125,21 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.installEventFilter(self.idle)
         self.idle.set_minutes(self.context.settings.idle_lock_minutes)
+
+    def _start_sync(self, signed: SignedIn) -> None:
+        connect = self.context.sync_connection
+        # Supervisors review through their desk; their profile has no outbox to send.
+        if connect is None or signed.role.value not in ("boa", "mystery_guest"):
+            return
+        from fieldapp.ui.syncing import SyncController
+
+        self.sync = SyncController(self.context, signed, connect)
+        self.sync.start()
+
+    def _end_sync(self) -> None:
+        sync, self.sync = self.sync, None
+        if sync is not None:
+            sync.close()
 
     def _form_titles(self) -> dict[str, dict[str, str]]:
         signed = self.context.signed_in
@@ -141,7 +162,7 @@ class MainWindow(QMainWindow):
                 supervisor.sign_out_requested.connect(self.sign_out)
                 self.home = supervisor
             else:
-                home = HomeScreen(self.context, signed, self._form_titles())
+                home = HomeScreen(self.context, signed, self._form_titles(), sync=self.sync)
                 home.open_requested.connect(self.open_inspection)
                 home.assignment_chosen.connect(self.start_assignment)
                 home.new_requested.connect(self.new_inspection)
@@ -255,6 +276,8 @@ class MainWindow(QMainWindow):
         from fieldapp.core.inspection import InspectionStatus
 
         self._inspection_closed()
+        if self.sync is not None:
+            self.sync.sync_now()
         home = self.home
         show_list = getattr(home, "show_list", None)
         if callable(show_list):
@@ -324,6 +347,8 @@ class MainWindow(QMainWindow):
                 return
         signed = self.context.signed_in
         self.context.signed_in = None
+        # Before the profile closes: a running sync ends, then its connection closes.
+        self._end_sync()
         self.idle.stop()
         app = QApplication.instance()
         if app is not None:
@@ -462,6 +487,8 @@ class MainWindow(QMainWindow):
                 set_discreet(self._discreet())
         elif name == "idle_lock_minutes" and context.signed_in is not None:
             self.idle.set_minutes(context.settings.idle_lock_minutes)
+        elif name == "sync_minutes" and self.sync is not None:
+            self.sync.set_minutes(context.settings.sync_minutes)
 
     def _failed(self, error: BaseException) -> None:
         self._tell(describe(error, self.context.language, self.context.log_file))
@@ -505,6 +532,7 @@ class MainWindow(QMainWindow):
                 return
         signed = self.context.signed_in
         self.context.signed_in = None
+        self._end_sync()
         self.context.tasks.wait(10_000)
         if signed is not None:
             signed.profile.close()

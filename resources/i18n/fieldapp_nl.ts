@@ -258,6 +258,14 @@
         <translation>Nieuw bezoek…</translation>
     </message>
     <message>
+        <source>Sync now</source>
+        <translation>Nu synchroniseren</translation>
+    </message>
+    <message>
+        <source>Send the outbox to the central store and fetch what changed (returned inspections, assignments). The app also does this by itself.</source>
+        <translation>Verstuurt wat klaarstaat in ‘Te verzenden’ naar de centrale opslag en haalt op wat er veranderd is (teruggestuurde inspecties, opdrachten). De app doet dit ook vanzelf.</translation>
+    </message>
+    <message>
         <source>Discreet</source>
         <translation>Discreet</translation>
     </message>
@@ -1434,6 +1442,45 @@
     <message>
         <source>No checklists on this device yet.</source>
         <translation>Nog geen checklists op dit apparaat.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncController</name>
+    <message>
+        <source>No connection to the central store; your work stays safe on this device.</source>
+        <translation>Geen verbinding met de centrale opslag; uw werk blijft veilig op dit apparaat.</translation>
+    </message>
+    <message>
+        <source>The sync did not work; the details are in the log.</source>
+        <translation>Het synchroniseren is niet gelukt; de details staan in het logboek.</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>Bezig met synchroniseren…</translation>
+    </message>
+    <message>
+        <source>Not synced yet</source>
+        <translation>Nog niet gesynchroniseerd</translation>
+    </message>
+    <message>
+        <source>%1 to send</source>
+        <translation>%1 te verzenden</translation>
+    </message>
+    <message>
+        <source>Everything sent</source>
+        <translation>Alles verzonden</translation>
+    </message>
+    <message>
+        <source>%1 held</source>
+        <translation>%1 tegengehouden</translation>
+    </message>
+    <message>
+        <source>not synced yet</source>
+        <translation>nog niet gesynchroniseerd</translation>
+    </message>
+    <message>
+        <source>last synced %1</source>
+        <translation>laatst gesynchroniseerd %1</translation>
     </message>
 </context>
 <context>
