@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -112,7 +113,7 @@ class TopBar(QFrame):
         super().__init__(parent)
         self.setProperty("role", "bar")
         self.setObjectName("top_bar")
-        rows = QVBoxLayout(self)
+        rows = self.rows = QVBoxLayout(self)
         rows.setContentsMargins(24, 12, 16, 10)
         rows.setSpacing(2)
         layout = QHBoxLayout()
@@ -133,9 +134,17 @@ class TopBar(QFrame):
         layout.addLayout(names, 1)
         layout.addWidget(self.demo)
         self.demo.setHidden(not demo)
-        self.buttons = QHBoxLayout()
+        self.top_row = layout
+        # The buttons sit beside the names when both fit, else on a row of their own
+        # below them (a mystery guest has seven): a name cut to "Tester Noor" helps nobody.
+        self.button_box = QWidget()
+        self.buttons = QHBoxLayout(self.button_box)
+        self.buttons.setContentsMargins(0, 0, 0, 0)
         self.buttons.setSpacing(8)
-        layout.addLayout(self.buttons)
+        layout.addWidget(self.button_box)
+        self.lower_row = QHBoxLayout()
+        self.lower_row.setSpacing(8)
+        rows.addLayout(self.lower_row)
         # What waits to be sent and when the last sync worked (hidden without syncing). A
         # row of its own, the width of the bar: a mystery guest's buttons leave no room
         # beside the names, and a problem sentence must be readable whole.
@@ -143,6 +152,28 @@ class TopBar(QFrame):
         self.sync_status.setObjectName("sync_status")
         self.sync_status.hide()
         rows.addWidget(self.sync_status)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.place_buttons()
+
+    def place_buttons(self) -> None:
+        """Beside the names when everything fits the bar's width, else on the row below."""
+        margins = self.rows.contentsMargins()
+        names = max(self.hello.sizeHint().width(), self.who.sizeHint().width())
+        badge = 0 if self.demo.isHidden() else self.demo.sizeHint().width() + 10
+        needed = names + badge + 10 + self.button_box.sizeHint().width()
+        fits = needed <= self.width() - margins.left() - margins.right()
+        target = self.top_row if fits else self.lower_row
+        if target.indexOf(self.button_box) >= 0:
+            return
+        (self.lower_row if fits else self.top_row).removeWidget(self.button_box)
+        target.addWidget(self.button_box)
+        if not fits:
+            target.addStretch(1)
+        else:
+            while self.lower_row.count():
+                self.lower_row.takeAt(0)
 
 
 class HomeScreen(QWidget):
