@@ -74,3 +74,13 @@ def test_a_version_knows_whether_its_hash_matches_its_content() -> None:
     assert version.hash_matches()
     changed = version.model_copy(update={"document": {"answers": {"inspectors": "x"}}})
     assert not changed.hash_matches()
+
+
+def test_a_finalized_document_leaves_out_answers_to_hidden_questions() -> None:
+    engine = load_form_file(forms_directory() / "door_test.yaml")
+    session = engine.session(clock=lambda: NOW)
+    session.set_answer("entry_result", "refused")
+    session.set_answer("reason_words", "Vanavond alleen vaste gasten.")
+    session.set_answer("entry_result", "admitted")  # the refusal questions are hidden again
+    assert "reason_words" in answers_document(session)["answers"]  # the draft keeps it
+    assert "reason_words" not in answers_document(session, relevant_only=True)["answers"]

@@ -371,3 +371,13 @@ def test_visits_of_different_tests_or_venues_do_not_pair() -> None:
 
 def test_forms_folder_is_where_the_app_looks() -> None:
     assert Path(forms_directory(), "door_test.yaml").is_file()
+
+
+@pytest.mark.parametrize("match", ["unclear", ""])
+def test_a_refusal_whose_match_with_posted_rules_is_unclear_is_inconclusive(match: str) -> None:
+    arrival = datetime(2026, 12, 5, 23, 0)
+    test = DoorTestVisit("pt-1", "club-1", "test", arrival, "refused", "yes", match)
+    control = DoorTestVisit("pt-1", "club-1", "control", arrival, "admitted", "yes", "")
+    assert assess_pair(test, control, 30).result is PairResult.INCONCLUSIVE
+    no_rules = DoorTestVisit("pt-1", "club-1", "test", arrival, "refused", "no", "")
+    assert assess_pair(no_rules, control, 30).result is PairResult.UNEQUAL_TREATMENT

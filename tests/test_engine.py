@@ -345,3 +345,14 @@ questions:
     assert [str(p) for p in caught.value.problems] == [
         "typed.yaml:13:72: compares a number with the text 'abc'"
     ]
+
+
+def test_a_choice_the_filter_no_longer_offers_blocks_finalizing(session: FormSession) -> None:
+    session.set_answer("partners", ("police", "security"))
+    assert session.issue("partners") is None
+    session.set_answer("public_only", "yes")  # security is private: filtered out now
+    issue = session.issue("partners")
+    assert issue is not None and issue.kind == "constraint"
+    assert "eerder antwoord" in issue.message["nl"]
+    session.set_answer("partners", ("police",))
+    assert session.issue("partners") is None

@@ -428,3 +428,12 @@ def test_time_values_compare_with_time_text() -> None:
             return time(23, 15)
 
     assert compiled.run(TimeScope()) is True
+
+
+@pytest.mark.parametrize(
+    "text", ["date(${age} * 1000000000)", "round(${weight} * 1e300)", "round(1, 1000)"]
+)
+def test_extreme_numbers_give_a_value_not_a_crash(text: str) -> None:
+    text = text.replace("1e300", "1" + "0" * 300)
+    result = evaluate(text)
+    assert result == "" or isinstance(result, float)

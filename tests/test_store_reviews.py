@@ -231,3 +231,24 @@ def test_a_return_of_an_older_version_is_kept_but_changes_nothing(profile: Profi
     summary = profile.inspection(inspection_id)
     assert summary.status is InspectionStatus.FINALIZED
     assert summary.version_id == correction.version_id
+
+
+def test_a_reopened_answer_that_makes_a_locked_question_required_can_still_finish(
+    profile: Profile,
+) -> None:
+    # Only "hard_drugs_found" is reopened; answering it "yes" makes its follow-up questions
+    # relevant and required. They must be answerable, or the correction could never finish.
+    version = sent_inspection(profile)
+    draft = version.inspection_id
+    profile.apply_return(
+        draft, version.version_id, {"hard_drugs_found": "Klopt dit?"}, "ingrid.verhoeven", AT
+    )
+    profile.start_correction(draft)
+    profile.set_answer(draft, "hard_drugs_found", "yes")
+    blocking = {key[0] for key in profile.resume(draft).issues}
+    assert "hard_drugs_location" in blocking
+    assert profile.is_editable(draft, "hard_drugs_location")
+    assert not profile.is_editable(draft, "inspectors")
+    profile.set_answer(draft, "hard_drugs_location", "Achter de toonbank, in een la.")
+    with pytest.raises(QuestionLocked):
+        profile.set_answer(draft, "inspectors", "BOA 1")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from typing import Any
 
@@ -36,12 +36,19 @@ def decode_value(engine: FormEngine, name: str, raw: Any) -> Value:
     return coerce_answer(field, value)
 
 
-def answers_document(session: FormSession) -> dict[str, Any]:
-    """What the officer answered (not what was calculated), with repeat rows in order."""
+def answers_document(session: FormSession, *, relevant_only: bool = False) -> dict[str, Any]:
+    """What the officer answered (not what was calculated), with repeat rows in order.
+
+    A draft keeps answers to questions that are hidden now (switching back restores them);
+    a finalized version takes `relevant_only`, so a hidden answer — possibly personal data
+    the form no longer asks for — is not frozen into the record, as ODK drops it too.
+    """
     top: dict[str, JsonValue] = {}
-    repeats: dict[str, list[dict[str, Any]]] = {name: [] for name in session.rows}
+    repeats: dict[str, list[dict[str, Any]]] = {}
     by_row: dict[str, dict[str, JsonValue]] = {}
     for (name, row), value in session.answers.items():
+        if relevant_only and not session.relevant.get((name, row), False):
+            continue
         if row is None:
             top[name] = encode_value(value)
         else:
@@ -51,7 +58,11 @@ def answers_document(session: FormSession) -> dict[str, Any]:
     return {"answers": top, "repeats": repeats}
 
 
-def session_from_document(engine: FormEngine, document: Mapping[str, Any]) -> FormSession:
+def session_from_document(
+    engine: FormEngine,
+    document: Mapping[str, Any],
+    clock: Callable[[], datetime] = datetime.now,
+) -> FormSession:
     """Rebuild a session from `answers_document` output (raises AnswerError on bad data)."""
     answers: dict[AnswerKey, Value] = {}
     rows: dict[str, list[str]] = {}
@@ -62,7 +73,7 @@ def session_from_document(engine: FormEngine, document: Mapping[str, Any]) -> Fo
         for item in items:
             for name, raw in item["answers"].items():
                 answers[(name, item["row"])] = decode_value(engine, name, raw)
-    return engine.session(answers, rows, resumed=True)
+    return engine.session(answers, rows, clock, resumed=True)
 
 
 def canonical_json(document: Any) -> bytes:

@@ -154,6 +154,16 @@ def assess_pair(test: DoorTestVisit, control: DoorTestVisit, window_minutes: flo
             "The test group was refused for a reason in the house rules posted at the door.",
             gap,
         )
+    if test.house_rules_posted != "no" and test.reason_matches_posted_rules != "no":
+        # Posted rules whose match with the reason is unclear or unrecorded: no guess.
+        return _outcome(
+            inconclusive,
+            "De testgroep werd geweigerd, maar niet vastgelegd is of de reden in de "
+            "huisregels bij de deur staat.",
+            "The test group was refused, but whether the reason is in the house rules posted "
+            "at the door was not established.",
+            gap,
+        )
     return _outcome(
         PairResult.UNEQUAL_TREATMENT,
         "De testgroep werd geweigerd om een reden die niet in de huisregels bij de deur staat, "

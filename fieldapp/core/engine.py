@@ -143,6 +143,10 @@ DEFAULT_CONSTRAINT: LocalText = {
     "nl": "Dit antwoord is niet toegestaan.",
     "en": "This answer is not allowed.",
 }
+HIDDEN_CHOICE: LocalText = {
+    "nl": "Deze keuze past niet meer bij een eerder antwoord; kies opnieuw.",
+    "en": "This choice no longer fits an earlier answer; choose again.",
+}
 
 
 @dataclass(slots=True)
@@ -157,9 +161,8 @@ class Changes:
     rows: set[str] = field(default_factory=set)
 
     def __bool__(self) -> bool:
-        return bool(
-            self.relevance or self.values or self.issues or self.choices or self.outcomes
-        ) or bool(self.rows)
+        parts = (self.relevance, self.values, self.issues, self.choices, self.outcomes, self.rows)
+        return any(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -826,7 +829,7 @@ class FormSession:
         outcomes: set[int] = set()
         for key in changed:
             name = key[0]
-            targets = [key] if key[0] in fields and self._exists(key) else []
+            targets = [key] if self._exists(key) else []
             for reader in self.engine.checks.get(name, ()):
                 targets.extend(self._instances_for(reader, key))
             for target in targets:
@@ -899,6 +902,8 @@ class FormSession:
             if is_empty(value):
                 if field_.required is not None and to_bool(field_.required(scope)):
                     issue = Issue("required", question.required_message or DEFAULT_REQUIRED)
+            elif self._shows_hidden_choice(key, value):
+                issue = Issue("constraint", HIDDEN_CHOICE)
             elif field_.constraint is not None and not to_bool(field_.constraint(scope)):
                 issue = Issue("constraint", question.constraint_message or DEFAULT_CONSTRAINT)
         if self.issues.get(key) != issue:
@@ -907,6 +912,14 @@ class FormSession:
             else:
                 self.issues[key] = issue
             changes.issues.add(key)
+
+    def _shows_hidden_choice(self, key: AnswerKey, value: Value) -> bool:
+        """The answer is a choice the filter no longer offers (an earlier answer changed)."""
+        hidden = self.hidden_choices.get(key)
+        if not hidden:
+            return False
+        chosen = value if isinstance(value, tuple) else (value,)
+        return any(item in hidden for item in chosen)
 
     def _outcome(self, index: int, changes: Changes) -> None:
         compiled = self.engine.outcomes[index]

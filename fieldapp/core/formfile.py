@@ -54,6 +54,7 @@ class _PositionedYaml:
         self.values: dict[Path, _Spot] = {}
         self.keys: dict[Path, _Spot] = {}
         self.duplicates: list[tuple[Path, _Spot]] = []
+        self.bad_keys: list[tuple[Path, _Spot]] = []
         loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
@@ -69,6 +70,9 @@ class _PositionedYaml:
             for key_node, value_node in node.value:
                 key = loader.construct_object(key_node, deep=True)
                 spot = _Spot(key_node.start_mark.line, key_node.start_mark.column)
+                if not isinstance(key, str | int):  # bools are ints; lists, None, floats not
+                    self.bad_keys.append(((*path, str(key)), spot))
+                    continue
                 if key in result:
                     self.duplicates.append(((*path, key), spot))
                 self.keys[(*path, key)] = spot
@@ -98,13 +102,14 @@ class _PositionedYaml:
     def _inside(self, spot: _Spot, offset: int) -> tuple[int, int]:
         assert spot.value is not None
         before = spot.value[:offset]
-        if spot.style in ("|", ">"):
+        if spot.style == "|":
             # Block scalars start on the next line, indented; count lines into the block.
             line = spot.line + 1 + before.count("\n")
             source = self.lines[line] if line < len(self.lines) else ""
             indent = len(source) - len(source.lstrip(" "))
             return line + 1, indent + len(before.rsplit("\n", 1)[-1]) + 1
-        if "\n" in spot.value:
+        if "\n" in spot.value or spot.style == ">":
+            # Folded text lost its line breaks: the start of the scalar is what we know.
             return spot.line + 1, spot.column + 1
         quote = 1 if spot.style in ("'", '"') else 0
         return spot.line + 1, spot.column + quote + offset + 1
@@ -125,6 +130,10 @@ def load_form_text(text: str, filename: str = "<form>") -> FormEngine:
         FileProblem(filename, spot.line + 1, spot.column + 1, f"the key '{path[-1]}' appears twice")
         for path, spot in document.duplicates
     ]
+    problems.extend(
+        FileProblem(filename, spot.line + 1, spot.column + 1, "a key must be a plain name")
+        for _path, spot in document.bad_keys
+    )
     if not isinstance(document.data, dict):
         problems.append(FileProblem(filename, 1, 1, "a form file holds a mapping (id, title, …)"))
         raise FormFileError(problems)

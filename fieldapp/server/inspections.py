@@ -638,6 +638,8 @@ class Inspections:
         now: datetime,
     ) -> ReviewEvent:
         with self.database.write() as connection:
+            # Visibility first: a replayed event id must not show another team's review.
+            row = self._readable(connection, principal, inspection_id)
             earlier = (
                 connection.execute(
                     sa.select(
@@ -661,7 +663,6 @@ class Inspections:
                         "This review id was already used for something else.",
                     )
                 return ReviewEvent.model_validate_json(earlier["payload"])
-            row = self._readable(connection, principal, inspection_id)
             if self.database.is_postgresql:
                 connection.execute(
                     sa.select(schema.inspections.c.inspection_id)

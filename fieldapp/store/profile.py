@@ -577,7 +577,7 @@ class Profile:
             assert inspection.current_version_id is not None
             version = self.version(inspection.current_version_id)
             engine = self.engine(version.form_id, version.form_version)
-            return session_from_document(engine, version.document)
+            return session_from_document(engine, version.document, self._local_clock)
 
     def set_answer(
         self, inspection_id: str, name: str, value: Value, row: str | None = None
@@ -589,7 +589,7 @@ class Profile:
             field_ = session.engine.fields.get(name)
             if field_ is not None and field_.kind in ATTACHMENT_TYPES:
                 raise ValueError(f"'{name}' takes files: use attach_file / remove_attachment")
-            self._check_editable(inspection, session.engine, name)
+            self._check_editable(inspection, session, name)
             previous = session.answers.get((name, row), "")
             changes = session.set_answer(name, value, row)
             try:
@@ -609,7 +609,7 @@ class Profile:
         """Add a row to a repeat (an observation, a person check); returns its id."""
         with self._lock:
             inspection, session = self._open_draft(inspection_id)
-            self._check_editable(inspection, session.engine, repeat)
+            self._check_editable(inspection, session, repeat)
             row, changes = session.add_row(repeat)
             with self._saving(inspection_id) as connection:
                 connection.execute(
@@ -626,7 +626,7 @@ class Profile:
         """Remove a repeat row with its answers and photos."""
         with self._lock:
             inspection, session = self._open_draft(inspection_id)
-            self._check_editable(inspection, session.engine, repeat)
+            self._check_editable(inspection, session, repeat)
             changes = session.remove_row(repeat, row)
             with self._saving(inspection_id) as connection:
                 connection.execute(
@@ -659,7 +659,7 @@ class Profile:
         """Move a repeat row to position `index` (0 = first)."""
         with self._lock:
             inspection, session = self._open_draft(inspection_id)
-            self._check_editable(inspection, session.engine, repeat)
+            self._check_editable(inspection, session, repeat)
             if row not in session.rows.get(repeat, ()):
                 raise ValueError(f"'{repeat}' has no row {row}")
             changes = session.move_row(repeat, row, index)
@@ -687,7 +687,7 @@ class Profile:
             field_ = session.engine.fields[question]
             if field_.kind not in ATTACHMENT_TYPES:
                 raise ValueError(f"'{question}' is a {field_.kind.value} question, not a file")
-            self._check_editable(inspection, session.engine, question)
+            self._check_editable(inspection, session, question)
             data = source if isinstance(source, bytes) else Path(source).read_bytes()
             if len(data) > self.settings.max_attachment_bytes:
                 raise AttachmentTooLarge(len(data), self.settings.max_attachment_bytes)
@@ -739,7 +739,7 @@ class Profile:
             field_ = session.engine.fields[question]
             if field_.kind not in ATTACHMENT_TYPES:
                 raise ValueError(f"'{question}' is not a photo or signature question")
-            self._check_editable(inspection, session.engine, question)
+            self._check_editable(inspection, session, question)
             current = session.answers.get((question, row), "")
             new_value: Value
             if isinstance(current, tuple):
@@ -842,7 +842,9 @@ class Profile:
             if inspection.base_version_id is None:
                 return True
             engine = self.engine(inspection.form_id, inspection.form_version)
-            return question in _expand(engine, self._reopened(inspection_id))
+            if question in _expand(engine, self._reopened(inspection_id)):
+                return True
+        return any(key[0] == question for key in self.resume(inspection_id).issues)
 
     def _reopened(self, inspection_id: str) -> set[str]:
         return {
@@ -853,11 +855,16 @@ class Profile:
             )
         }
 
-    def _check_editable(self, inspection: _Inspection, engine: FormEngine, name: str) -> None:
+    def _check_editable(self, inspection: _Inspection, session: FormSession, name: str) -> None:
         if inspection.base_version_id is None:
             return
-        if name not in _expand(engine, self._reopened(inspection.id)):
-            raise QuestionLocked(name)
+        if name in _expand(session.engine, self._reopened(inspection.id)):
+            return
+        # A reopened answer can make another question relevant and required (or break its
+        # constraint); that one must be answerable, or the correction could never finish.
+        if any(key[0] == name for key in session.issues):
+            return
+        raise QuestionLocked(name)
 
     def start_correction(self, inspection_id: str) -> FormSession:
         """Turn a returned inspection into a draft correcting the returned version.
@@ -878,7 +885,7 @@ class Profile:
             reopened = {name for name in commented if name in engine.fields}
             if not reopened:
                 reopened = {name for name, f in engine.fields.items() if f.parent is None}
-            session = session_from_document(engine, base.document)
+            session = session_from_document(engine, base.document, self._local_clock)
             sizes = {(a.question, a.sha256): a for a in base.attachments}
             now = self._now()
             with self.database.transaction(durable=True) as connection:
@@ -956,7 +963,7 @@ class Profile:
                     ],
                     labels,
                 )
-            document = answers_document(session)
+            document = answers_document(session, relevant_only=True)
             attachments = self._attachments_of(inspection_id, session)
             base = inspection.base_version_id
             content_hash = InspectionVersion.hash_of(

@@ -714,7 +714,7 @@ def _make_template(engine: FormEngine, walker: AnswerWalker, visit: Visit) -> _T
     )
     return _Template(
         visit=visit,
-        document=answers_document(filled.session),
+        document=answers_document(filled.session, relevant_only=True),
         files=filled.files,
         outcomes=tuple(outcome.name for outcome in filled.session.outcomes()),
         times=times,

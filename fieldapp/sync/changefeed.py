@@ -125,6 +125,10 @@ class ChangeFeedMapper:
             return None
         if engine.definition.model_dump(mode="json", exclude_none=True) != definition:
             return None
+        return self.device_form(form_id, version)
+
+    def device_form(self, form_id: str, version: str) -> FormText | None:
+        """The form text the device holds for this version, whatever it says."""
         for text in self.profile.forms.forms():
             if (text.form_id, text.version) == (form_id, version):
                 return text
@@ -229,6 +233,13 @@ class SnapshotBuilder:
             held = self.mapper.held_form(change.form_id, change.form_version, change.definition)
             if held is not None:
                 forms.append(held)
+                continue
+            own = self.mapper.device_form(change.form_id, change.form_version)
+            if own is not None:
+                # The same version with another meaning (a restored or changed server): the
+                # device keeps its own, as a page does, so a reset can never stop on a form.
+                forms.append(own)
+                self.rejected_forms.append(f"{key}: the device keeps its own text of this version")
                 continue
             text = form_text(change.form_id, change.form_version, change.definition)
             try:

@@ -439,7 +439,13 @@ class _Run:
             base_id = version.base_version_id
             if refusal.code is not ErrorCode.UNKNOWN_BASE or base_id is None:
                 raise
-            if depth >= MAX_BASE_DEPTH or not self.push_base(base_id, depth + 1):
+            if depth >= MAX_BASE_DEPTH:
+                raise
+            if not self.push_base(base_id, depth + 1):
+                if self.client._ledger.state(base_id) == "pending":
+                    # The base could not go yet for a passing reason: the correction waits
+                    # with it as retryable, not held for a person as if it were refused.
+                    raise GaveUp("the base version is not on the server yet", False) from None
                 raise
             response = self.line.call(
                 "PUT", path, user=author, ok=frozenset({200, 201}), content=body, headers=_JSON
@@ -520,7 +526,9 @@ class _Run:
             )
             self.report.bytes_uploaded += total
             return
-        position = min(offset, total - 1)
+        # A partial upload that already holds every byte (the server stopped before keeping
+        # it) cannot be finished by a range: start it over from the first byte.
+        position = offset if offset < total else 0
         # Each range either advances or is answered with where to go on: bounded.
         for _step in range(2 * (total // chunk + 1) + 8):
             end = min(position + chunk, total) - 1
@@ -540,7 +548,7 @@ class _Run:
                 expected = refusal.body.expected_offset if refusal.body else None
                 if refusal.code is ErrorCode.UPLOAD_OFFSET_MISMATCH and expected is not None:
                     # An earlier range did arrive though its answer was lost: go on there.
-                    position = min(expected, total - 1)
+                    position = expected if expected < total else 0
                     continue
                 raise
             receipt = _parse(BlobReceipt, response)
@@ -692,11 +700,13 @@ class _Run:
                 server.count,
                 device.count,
             )
-            self.repush(author)
+            complete = self.repush(author)
             server = _parse(Digest, self.line.call("GET", "/v1/sync/digest", user=author))
             # Remember the pair: another device of the same person makes the server hold
-            # more than this device, and that is no reason to push everything again.
-            self.state.verified[author] = (server.hash, device.hash)
+            # more than this device, and that is no reason to push everything again. Only
+            # after a repush that went through: a failed one must be tried again next time.
+            if complete:
+                self.state.verified[author] = (server.hash, device.hash)
         for version_id in server.incomplete:
             try:
                 version = self.profile.version(version_id)
@@ -708,16 +718,20 @@ class _Run:
                 except (Refusal, AttachmentMissing, StoreError) as error:
                     self.report.notes.append(f"{version_id[:8]}: {error}")
 
-    def repush(self, author: str) -> None:
+    def repush(self, author: str) -> bool:
+        """Send every version believed sent again; True when all of them went."""
+        complete = True
         for version_id in self.client._ledger.sent_ids(author):
-            version = self.profile.version(version_id)
             try:
+                version = self.profile.version(version_id)
                 _, status, _ = self.deliver(version, 0, blobs_first=False)
-            except (Refusal, _BadAnswer, AttachmentMissing) as error:
+            except (Refusal, _BadAnswer, AttachmentMissing, UnknownVersion) as error:
                 self.report.notes.append(f"{version_id[:8]}: {error}")
+                complete = False
                 continue
             if status == 201:
                 self.report.drift_repaired += 1
+        return complete
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -435,9 +435,14 @@ def _round(value: Value, digits: Value = 0.0) -> float:
     number, places = to_number(value), to_number(digits)
     if math.isnan(number) or math.isnan(places):
         return NAN
-    factor = 10.0 ** int(places)
+    if not math.isfinite(number) or not math.isfinite(places):
+        return number
+    factor = 10.0 ** max(-300, min(300, int(places)))
+    scaled = number * factor + 0.5
+    if not math.isfinite(scaled):
+        return number  # too large to have digits to round away
     # XPath rounds halves up, not to even as Python's round() does.
-    return math.floor(number * factor + 0.5) / factor
+    return math.floor(scaled) / factor
 
 
 def _int(value: Value) -> float:

@@ -95,7 +95,10 @@ def to_date(value: Value) -> date | None:
         except ValueError:
             return None
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        return date.fromordinal(EPOCH.toordinal() + int(value))
+        try:
+            return date.fromordinal(EPOCH.toordinal() + int(value))
+        except (ValueError, OverflowError):
+            return None  # beyond the years a date can hold: no date, not a crash
     return None
 
 
