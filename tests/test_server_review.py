@@ -186,3 +186,24 @@ def test_review_bodies_are_checked(central: Central, supervisor: httpx.Client) -
         json=no_comments | {"comments": [{"question": "notes", "text": "x"}]},
     )
     assert unknown.status_code == 404
+
+
+def test_a_replayed_review_id_shows_nothing_to_another_team(
+    central: Central, supervisor: httpx.Client
+) -> None:
+    with central.client(BOA) as boa:
+        version = make_version(BOA)
+        assert push(boa, version).status_code == 201
+    body = {
+        "event_id": new_id(),
+        "version_id": version.version_id,
+        "comments": [{"question": "notes", "text": "Graag de straatnaam."}],
+    }
+    path = f"/v1/inspections/{version.inspection_id}/return"
+    first = supervisor.post(path, json=body)
+    assert first.status_code == 200
+    assert supervisor.post(path, json=body).json() == first.json()  # an honest retry
+    with central.client(SUPERVISOR_UITGAAN) as other:
+        replay = other.post(path, json=body)
+    assert replay.status_code in (403, 404)
+    assert "Graag de straatnaam" not in replay.text
