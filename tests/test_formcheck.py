@@ -103,3 +103,12 @@ def test_the_command_runs_as_installed_and_as_a_module() -> None:
 def test_the_committed_json_schema_is_current() -> None:
     committed = (forms_directory() / "schema.json").read_text(encoding="utf-8")
     assert committed == form_json_schema(), "run: fieldapp forms schema -o forms/schema.json"
+
+
+def test_a_key_that_is_not_text_is_a_problem_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "form.yaml"
+    path.write_text("id: x\n? [a, b]\n: 1\n", encoding="utf-8")
+    assert main(["forms", "check", "-q", str(path)]) == 1
+    assert f"{path}:2:3: a key must be a plain name\n" in capsys.readouterr().out
