@@ -130,6 +130,9 @@ def _run(args: argparse.Namespace, make: Callable[[ReportSource], list[Path] | P
     except (Refusal, GaveUp) as refused:
         print(f"fieldapp: {getattr(refused.message, args.lang)}", file=sys.stderr)
         return 1
+    except OSError as error:  # an -o that is a folder, not writable, or a full disk
+        print(f"fieldapp: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return 1
     for path in written if isinstance(written, list) else [written]:
         print(path)
     return 0

@@ -59,7 +59,14 @@ class LocalReportSource:
         head = next(v for v in versions if v.version_id == summary.version_id)
         engine = self.engine(head.form_id, head.form_version)
         user = self.profile.user(head.author)
-        author = Author.of(user) if user is not None else Author(head.author, is_door_test(engine))
+        if user is not None:
+            author = Author.of(user)
+        elif is_door_test(engine):
+            # Never a tester's username (it may be their name): the pseudonym they entered.
+            given = head.document.get("answers", {}).get("tester_pseudonym")
+            author = Author(given if isinstance(given, str) and given else "Tester", True)
+        else:
+            author = Author(head.author)
         entries = [
             ReviewEntry(
                 v.finalized_at,

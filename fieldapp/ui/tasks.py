@@ -116,7 +116,9 @@ class TaskRunner(QObject):
         def failed(error: object) -> None:
             try:
                 assert isinstance(error, BaseException)
-                if on_failure is not None and alive():
+                if not alive():
+                    pass  # the screen that asked is gone (signed out): nobody to tell
+                elif on_failure is not None:
                     on_failure(error)
                 else:
                     self.failed.emit(error)

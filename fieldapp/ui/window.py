@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.sync: SyncController | None = None
         self._hidden_dialogs: list[QWidget] = []
         self._closing = False
+        self._close_insisted = False
 
         host = _Host()
         self._host = host
@@ -341,9 +342,16 @@ class MainWindow(QMainWindow):
             from fieldapp.ui.inspection import InspectionScreen
 
             assert isinstance(inspection, InspectionScreen)
-            if not inspection.runner.autosave.idle:
-                inspection.closed.connect(self.sign_out)
+            autosave = inspection.runner.autosave
+            if not autosave.idle and autosave.failure is None:
+                # Once, however often the person clicks: sign out when the saves are in.
+                inspection.closed.connect(self.sign_out, Qt.ConnectionType.UniqueConnection)
                 inspection.close_inspection()
+                return
+            if autosave.failure is not None:
+                # A save failed (disk full …): stay, so nothing typed is dropped; the form
+                # shows the failure with its retry button.
+                autosave.retry()
                 return
         signed = self.context.signed_in
         self.context.signed_in = None
@@ -524,7 +532,15 @@ class MainWindow(QMainWindow):
             from fieldapp.ui.inspection import InspectionScreen
 
             assert isinstance(inspection, InspectionScreen)
-            if not inspection.runner.autosave.idle:
+            autosave = inspection.runner.autosave
+            if autosave.failure is not None and not self._close_insisted:
+                # A save failed: closing now would drop what it holds. Try again and stay;
+                # a second close is the person's decision and goes through.
+                self._close_insisted = True
+                event.ignore()
+                autosave.retry()
+                return
+            if not autosave.idle:
                 # Let the last changes reach the store first, then close for real.
                 self._closing = True
                 event.ignore()
@@ -533,8 +549,10 @@ class MainWindow(QMainWindow):
         signed = self.context.signed_in
         self.context.signed_in = None
         self._end_sync()
-        self.context.tasks.wait(10_000)
-        if signed is not None:
+        finished = self.context.tasks.wait(10_000)
+        # Only when the store's lane is quiet: closing under a running write would race it
+        # (the process exit then ends that write as a pulled battery would, safely).
+        if signed is not None and finished:
             signed.profile.close()
         app = QApplication.instance()
         if app is not None:

@@ -8,6 +8,7 @@ line's retries can never return or approve twice.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -46,6 +47,8 @@ from fieldapp.ui.widgets import make_button, make_label
 #: Makes the supervisor's desk (may start the demo's central store: run it off the UI).
 DeskFactory = Callable[[SignedIn], ReviewDesk]
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class _Setup:
@@ -65,7 +68,11 @@ def problem_text(error: BaseException, language: str) -> str:
         return str(getattr(error.message, lang))
     if isinstance(error, FieldappError):
         return error.text(lang)
-    raise error
+    # A bug: its traceback goes to the log, the supervisor gets a sentence.
+    log.error("review failed", exc_info=error)
+    if lang == "en":
+        return "Something went wrong; the details are in the log."
+    return "Er ging iets mis; de details staan in het logboek."
 
 
 class ReviewPanel(QWidget):
@@ -506,7 +513,11 @@ class ReviewPanel(QWidget):
         loaded = self.loaded
         title = self.detail.title.text() if loaded is not None else ""
         name = f"rapport-{loaded.summary.inspection_id[:8]}.pdf" if loaded else "rapport.pdf"
+        old = getattr(self, "preview", None)
+        if old is not None:
+            old.close()  # one preview at a time; a closed one frees its pages
         self.preview = PdfPreview(title, pdf, self.context.tasks, name, self)
+        self.preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.preview.resize(1100, 760)
         self.preview.show()
 
