@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
@@ -48,6 +49,13 @@ from fieldapp.ui.widgets import make_button, make_label
 DeskFactory = Callable[[SignedIn], ReviewDesk]
 
 log = logging.getLogger(__name__)
+
+
+def _deliver(panel: ReviewPanel, setup: _Setup) -> None:
+    if shiboken6.isValid(panel):
+        panel._ready(setup)
+    else:
+        setup.desk.close()
 
 
 @dataclass
@@ -215,8 +223,12 @@ class ReviewPanel(QWidget):
         self._update_actions()
         self.retranslate()
         self.busy = True
+        # No `context=self`: the desk made off the UI thread must be closed even when the
+        # panel is gone by the time it arrives (a quick sign-out).
         context.tasks.run(
-            lambda: self._prepare(desk_factory), self._ready, self._failed, context=self
+            lambda: self._prepare(desk_factory),
+            lambda setup: _deliver(self, setup),
+            lambda error: self._failed(error) if shiboken6.isValid(self) else None,
         )
 
     # --- setting up ---------------------------------------------------------------------
