@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from fieldapp.core.errors import FieldappError
+from fieldapp.core.files import write_atomically
 from fieldapp.core.formfile import load_form_file
 from fieldapp.core.locations import forms_directory, seeds_directory
 from fieldapp.core.world import load_world
@@ -20,7 +21,7 @@ from fieldapp.ui.runner.autosave import Autosave, SaveState
 from fieldapp.ui.runner.places import parse_coordinates
 from fieldapp.ui.runner.sink import MemoryAnswerSink
 from fieldapp.ui.runner.texts import parse_number
-from fieldapp.ui.settings import DECLARED, Settings, write_atomically
+from fieldapp.ui.settings import DECLARED, Settings
 from fieldapp.ui.tasks import TaskRunner
 from fieldapp.ui.usecases import prefill_answers
 from fieldapp.ui.venues import RegistryDirectory, fold

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Protocol
 
 from fieldapp.core.engine import FormEngine
+from fieldapp.core.files import write_atomically
 from fieldapp.core.world import Area, Venue
 from fieldapp.reports.door_test_report import door_test_report
 from fieldapp.reports.export import ExportFormat, export_inspections
-from fieldapp.reports.files import write_atomically
 from fieldapp.reports.i18n import Language
 from fieldapp.reports.inspection_report import inspection_report
 from fieldapp.reports.model import Period, ReportDoorTest, ReportInspection, SummaryItem

@@ -24,6 +24,7 @@ from typing import BinaryIO
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from fieldapp.core.files import fsync_directory
 from fieldapp.server import schema
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -32,17 +33,6 @@ _CHUNK = 1024 * 1024
 
 def is_sha256(name: str) -> bool:
     return _SHA256.match(name) is not None
-
-
-def _fsync_directory(directory: Path) -> None:
-    # Windows cannot open a directory; its rename is durable once the file is flushed.
-    if os.name == "nt":
-        return
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 class BlobStore:
@@ -92,7 +82,7 @@ class BlobStore:
         with source.open("rb+") as handle:
             os.fsync(handle.fileno())
         source.replace(target)
-        _fsync_directory(target.parent)
+        fsync_directory(target.parent)
         return target
 
     def discard(self, path: Path) -> None:

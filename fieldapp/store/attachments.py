@@ -27,9 +27,9 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from fieldapp.core.files import fsync_directory
 from fieldapp.store.database import Database
 from fieldapp.store.errors import AttachmentMissing, DiskFull, StorageFailed
-from fieldapp.store.keys import fsync_directory
 
 MAGIC = b"FAE1"
 NONCE_BYTES = 12

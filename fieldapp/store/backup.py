@@ -20,10 +20,11 @@ import zipfile
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from fieldapp.core.files import fsync_directory
 from fieldapp.store import audit
 from fieldapp.store.database import Database, StoreSettings
 from fieldapp.store.errors import BackupInvalid, ProfileDamaged, ProfileExists
-from fieldapp.store.keys import KEY_FILE, KeyFile, derive_subkey, fsync_directory
+from fieldapp.store.keys import KEY_FILE, KeyFile, derive_subkey
 from fieldapp.store.profile import (
     ATTACHMENTS_FOLDER,
     DATABASE_FILE,

@@ -17,7 +17,6 @@ import base64
 import contextlib
 import json
 import logging
-import os
 import secrets
 import time
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from fieldapp.core.files import write_atomically
 from fieldapp.store.errors import (
     ProfileDamaged,
     TooManyAttempts,
@@ -101,40 +101,6 @@ def _password_key(password: str, salt: bytes, params: KdfParams) -> bytes:
 def _wrap_aad(username: str) -> bytes:
     # Binding the username means a key file copied onto another user's profile will not open.
     return f"fieldapp data key v1|{username}".encode()
-
-
-def write_atomically(path: Path, data: bytes, *, exclusive: bool = False) -> None:
-    """Temp file, fsync, rename, fsync the folder: the file is the old or the new one.
-
-    With `exclusive` the file must not exist yet (`FileExistsError` otherwise), checked
-    atomically by hard-linking instead of renaming: two processes creating the same
-    profile at once can never end up with two different keys.
-    """
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with temporary.open("xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if exclusive:
-            os.link(temporary, path)
-        else:
-            temporary.replace(path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-    fsync_directory(path.parent)
-
-
-def fsync_directory(directory: Path) -> None:
-    """Make a rename durable; folders cannot be opened for fsync on Windows."""
-    if os.name == "nt":
-        return
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 @dataclass(slots=True)

@@ -24,6 +24,7 @@ from typing import Any
 from fieldapp.core.answers import answers_document
 from fieldapp.core.engine import Field, FormEngine, FormSession
 from fieldapp.core.expr import Value
+from fieldapp.core.files import fsync_directory
 from fieldapp.core.formfile import form_files
 from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType
 from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion
@@ -41,7 +42,7 @@ from fieldapp.core.world import (
 from fieldapp.store import audit, images
 from fieldapp.store.attachments import sha256_hex
 from fieldapp.store.errors import WrongPassword
-from fieldapp.store.keys import KdfParams, fsync_directory
+from fieldapp.store.keys import KdfParams
 from fieldapp.store.profile import (
     Clock,
     Profile,

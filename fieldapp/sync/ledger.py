@@ -22,13 +22,12 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from fieldapp.core.files import write_atomically
 from fieldapp.store import Profile
 from fieldapp.sync.protocol import Message, digest_of
 
@@ -104,24 +103,11 @@ class SyncState:
             "digests": {a: {"count": d.count, "hash": d.hash} for a, d in self.digests.items()},
             "verified": {a: list(pair) for a, pair in self.verified.items()},
         }
-        _write_atomically(self.path, json.dumps(document, indent=1, sort_keys=True))
+        write_atomically(self.path, json.dumps(document, indent=1, sort_keys=True))
 
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class SentVersions:
