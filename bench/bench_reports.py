@@ -12,9 +12,11 @@ from __future__ import annotations
 import argparse
 import io
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
@@ -28,14 +30,16 @@ from fieldapp.reports.answered import shown
 from fieldapp.reports.fonts import report_fonts
 from fieldapp.reports.i18n import local
 from fieldapp.reports.model import ReportInspection
-from fieldapp.reports.samples import (
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from fieldapp.reports.text import format_answer
+from tests.support.samples import (
     SampleWorld,
     coffeeshop_inspection,
     period_items,
     sample_photo,
     version_of,
 )
-from fieldapp.reports.text import format_answer
 
 
 def bare_platypus(inspection: ReportInspection) -> bytes:

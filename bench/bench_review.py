@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def seed(store: object, count: int) -> None:
@@ -83,10 +83,9 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=100_000)
     args = parser.parse_args()
 
-    from conftest_server import SUPERVISOR_CENTRUM, running_central
-
     from fieldapp.sync.review import ReviewDesk
     from fieldapp.sync.transport import CentralLine, Credentials
+    from tests.support.central import SUPERVISOR_CENTRUM, running_central
 
     with (
         tempfile.TemporaryDirectory() as folder,
@@ -124,7 +123,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from fieldapp.core.inspection import InspectionStatus
-    from fieldapp.sync.protocol import InspectionList, InspectionSummary
+    from fieldapp.protocol.models import InspectionList, InspectionSummary
     from fieldapp.ui.review.inbox import InboxModel, Names
 
     app = QApplication.instance() or QApplication([])

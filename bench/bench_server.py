@@ -40,13 +40,14 @@ import httpx
 import sqlalchemy as sa
 
 from fieldapp.core.answers import canonical_json
+from fieldapp.core.entities import Role
 from fieldapp.core.inspection import Attachment, InspectionVersion, new_id
 from fieldapp.core.locations import forms_directory, seeds_directory
-from fieldapp.core.world import Role, load_world
+from fieldapp.core.worldfile import load_world
+from fieldapp.protocol.models import PushReceipt, digest_of
 from fieldapp.server import schema
 from fieldapp.server.central import CentralStore
 from fieldapp.server.config import PasswordPolicy, ServerConfig
-from fieldapp.sync.protocol import PushReceipt, digest_of
 
 WORLD = load_world(seeds_directory())
 BOAS = [user.username for user in WORLD.users if user.role is Role.BOA]

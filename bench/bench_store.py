@@ -147,7 +147,7 @@ def finalize_figures(profile: Profile, count: int, seed: int) -> None:
     from datetime import datetime
 
     from fieldapp.core.locations import seeds_directory
-    from fieldapp.core.world import load_world
+    from fieldapp.core.worldfile import load_world
 
     rng = random.Random(seed)
     world = load_world(seeds_directory())
@@ -199,9 +199,8 @@ def _first_page(profile: Profile) -> None:
 
 
 def soak(kills: int) -> None:
-    tests = Path(__file__).resolve().parents[1] / "tests"
-    sys.path.insert(0, str(tests))
-    import test_store_crash  # type: ignore[import-not-found]
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.store import test_crash as test_store_crash
 
     with tempfile.TemporaryDirectory() as scratch:
         start = time.perf_counter()

@@ -12,9 +12,9 @@ from typing import Any
 
 from fieldapp.core.answers import session_from_document
 from fieldapp.core.engine import FormEngine
+from fieldapp.core.entities import Venue
 from fieldapp.core.forms import ATTACHMENT_TYPES
 from fieldapp.core.inspection import InspectionVersion
-from fieldapp.core.world import Venue
 from fieldapp.reports.i18n import Language, local
 from fieldapp.reports.text import format_answer
 

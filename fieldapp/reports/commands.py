@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Protocol
 
 from fieldapp.core.engine import FormEngine
+from fieldapp.core.entities import Area, Venue
 from fieldapp.core.files import write_atomically
-from fieldapp.core.world import Area, Venue
 from fieldapp.reports.door_test_report import door_test_report
 from fieldapp.reports.export import ExportFormat, export_inspections
 from fieldapp.reports.i18n import Language

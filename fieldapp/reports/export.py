@@ -28,9 +28,9 @@ from openpyxl.utils import get_column_letter
 
 from fieldapp.core.answers import session_from_document
 from fieldapp.core.engine import Field, FormEngine, FormSession
+from fieldapp.core.entities import Area, Venue
 from fieldapp.core.files import write_atomically
 from fieldapp.core.forms import QuestionType
-from fieldapp.core.world import Area, Venue
 from fieldapp.reports.i18n import STATUS_LABELS, Language, local
 from fieldapp.reports.model import SummaryItem
 from fieldapp.reports.summary import area_of, latest_versions

@@ -27,7 +27,6 @@ from fieldapp.core.forms import Outcome, Severity
 from fieldapp.reports.document import (
     CONTENT_WIDTH,
     HEADER_FILL,
-    MUTED,
     RULE,
     ZEBRA_FILL,
     ReportStyles,
@@ -53,11 +52,6 @@ def para(text: str, style: ParagraphStyle) -> Flowable:
     if has_rtl(text):
         return BidiParagraph(text, style)
     return Paragraph(markup(text), style)
-
-
-def rich(markup_text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of trusted reportlab markup made by the report itself (never answers)."""
-    return Paragraph(markup_text, style)
 
 
 class BidiParagraph(Flowable):
@@ -438,9 +432,3 @@ def signature_flowable(
 ) -> Flowable:
     parts = figure_flowable(figure, source, styles, language, (70 * mm, 28 * mm), line_art=True)
     return KeepTogether(parts)
-
-
-def muted_rule() -> Flowable:
-    from reportlab.platypus.flowables import HRFlowable
-
-    return HRFlowable(width="100%", thickness=0.5, color=MUTED, spaceBefore=2, spaceAfter=6)

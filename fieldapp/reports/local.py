@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 
 from fieldapp.core.engine import FormEngine
+from fieldapp.core.entities import Area, Venue
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.core.world import Area, Venue
 from fieldapp.reports.model import (
     Author,
     EarlierInspection,

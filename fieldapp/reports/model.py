@@ -15,9 +15,9 @@ from functools import cached_property
 
 from fieldapp.core.answers import session_from_document
 from fieldapp.core.engine import FormEngine, FormSession
-from fieldapp.core.forms import Outcome, Severity
+from fieldapp.core.entities import Area, Role, User, Venue
+from fieldapp.core.forms import Outcome
 from fieldapp.core.inspection import InspectionStatus, InspectionVersion
-from fieldapp.core.world import Area, Role, User, Venue
 
 #: The plain bytes of a photo or signature by its SHA-256; raises KeyError or OSError
 #: when this store does not hold it (yet).
@@ -190,7 +190,3 @@ class Period:
 
     def __contains__(self, day: date) -> bool:
         return self.start <= day <= self.end
-
-
-def severity_of(outcome: Outcome) -> Severity:
-    return Severity(outcome.severity)

@@ -10,8 +10,8 @@ from datetime import datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
 
+from fieldapp.core.entities import Area, Venue
 from fieldapp.core.forms import QuestionType
-from fieldapp.core.world import Area, Venue
 from fieldapp.reports.answered import (
     AnswerLine,
     FigureBlock,

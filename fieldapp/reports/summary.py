@@ -17,9 +17,9 @@ from typing import Any
 from fieldapp.core.answers import session_from_document
 from fieldapp.core.doortest import WINDOW_PARAMETER, DoorTestVisit, assess_pair
 from fieldapp.core.engine import FormEngine
+from fieldapp.core.entities import Venue
 from fieldapp.core.forms import LocalText, Severity
 from fieldapp.core.inspection import InspectionStatus, InspectionVersion
-from fieldapp.core.world import Venue
 from fieldapp.reports.model import Period, SummaryItem
 
 COFFEESHOP_FORM = "coffeeshop_inspection"

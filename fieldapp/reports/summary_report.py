@@ -15,9 +15,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from fieldapp.core.doortest import PairResult
+from fieldapp.core.entities import Area, Venue
 from fieldapp.core.forms import Severity
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.core.world import Area, Venue
 from fieldapp.reports.charts import PALETTE, bar_chart
 from fieldapp.reports.document import CONTENT_WIDTH, DocumentInfo, ReportStyles, render_pdf
 from fieldapp.reports.door_test_report import RESULT_COLOURS

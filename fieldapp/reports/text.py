@@ -18,9 +18,9 @@ from types import ModuleType
 from xml.sax.saxutils import escape
 
 from fieldapp.core.engine import Field
+from fieldapp.core.entities import Venue
 from fieldapp.core.expr import Value
 from fieldapp.core.forms import QuestionType
-from fieldapp.core.world import Venue
 from fieldapp.reports.i18n import MONTHS, Language, local, phrase
 
 #: Characters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, NKo, presentation forms).

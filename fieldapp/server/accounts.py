@@ -20,12 +20,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Connection, RowMapping
 
-from fieldapp.core.world import Role
+from fieldapp.core.entities import Role
+from fieldapp.protocol.models import AccountInfo, ErrorCode
 from fieldapp.server import schema
 from fieldapp.server.config import PasswordPolicy, ServerConfig
 from fieldapp.server.database import Database
 from fieldapp.server.errors import ApiError
-from fieldapp.sync.protocol import AccountInfo, ErrorCode
 
 #: Roles that make inspections on a device and push them.
 AUTHOR_ROLES = frozenset({Role.BOA, Role.MYSTERY_GUEST})

@@ -28,13 +28,7 @@ from starlette.requests import ClientDisconnect
 
 from fieldapp import __version__
 from fieldapp.core.inspection import InspectionStatus, InspectionVersion
-from fieldapp.server import blobs, feed, schema
-from fieldapp.server.accounts import Principal
-from fieldapp.server.central import CentralStore
-from fieldapp.server.config import ServerConfig
-from fieldapp.server.errors import ApiError, forbidden, not_found, too_large
-from fieldapp.server.limits import DRAIN_CAP, BodyLimit
-from fieldapp.sync.protocol import (
+from fieldapp.protocol.models import (
     ApproveRequest,
     BlobReceipt,
     ChangesPage,
@@ -52,6 +46,12 @@ from fieldapp.sync.protocol import (
     TokenAnswer,
     TokenRequest,
 )
+from fieldapp.server import blobs, feed, schema
+from fieldapp.server.accounts import Principal
+from fieldapp.server.central import CentralStore
+from fieldapp.server.config import ServerConfig
+from fieldapp.server.errors import ApiError, forbidden, not_found, too_large
+from fieldapp.server.limits import DRAIN_CAP, BodyLimit
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from fieldapp.core.errors import FieldappError
 from fieldapp.core.formfile import check_form_files
 from fieldapp.core.forms import FormDefinition
-from fieldapp.core.world import SeedWorld, load_world
+from fieldapp.core.worldfile import SeedWorld, load_world
 from fieldapp.server import feed, schema
 from fieldapp.server.accounts import Accounts
 from fieldapp.server.blobs import BlobStore

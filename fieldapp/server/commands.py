@@ -157,7 +157,7 @@ def _audit(store: CentralStore, connection: Any, action: str, subject: str) -> N
 def _adduser(args: argparse.Namespace) -> int:
     import sqlalchemy as sa
 
-    from fieldapp.core.world import Role
+    from fieldapp.core.entities import Role
     from fieldapp.server import schema
 
     if (args.role == "mystery_guest") != (args.pseudonym is not None):

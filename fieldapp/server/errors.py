@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fieldapp.sync.protocol import ErrorBody, ErrorCode, Message, VersionHead
+from fieldapp.protocol.models import ErrorBody, ErrorCode, Message, VersionHead
 
 
 class ApiError(Exception):

@@ -29,11 +29,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from fieldapp.core.entities import Area, Assignment, Role, Team, User, Venue
 from fieldapp.core.forms import FormDefinition
-from fieldapp.core.world import Area, Assignment, Role, Team, User, Venue
+from fieldapp.protocol.models import ErrorCode, ReviewEvent
 from fieldapp.server import schema
 from fieldapp.server.errors import ApiError
-from fieldapp.sync.protocol import ErrorCode, ReviewEvent
 
 #: A page stops early once its payloads pass this size, so one page stays one request.
 PAGE_BYTE_BUDGET = 1024 * 1024

@@ -24,11 +24,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from fieldapp.core.answers import canonical_json
 from fieldapp.core.inspection import InspectionStatus, InspectionVersion
-from fieldapp.server import blobs, feed, schema
-from fieldapp.server.accounts import Principal, aware
-from fieldapp.server.database import Database, RaceLost
-from fieldapp.server.errors import ApiError, forbidden, not_found
-from fieldapp.sync.protocol import (
+from fieldapp.protocol.models import (
     ApproveRequest,
     Digest,
     ErrorCode,
@@ -43,6 +39,10 @@ from fieldapp.sync.protocol import (
     VersionHead,
     digest_of,
 )
+from fieldapp.server import blobs, feed, schema
+from fieldapp.server.accounts import Principal, aware
+from fieldapp.server.database import Database, RaceLost
+from fieldapp.server.errors import ApiError, forbidden, not_found
 
 
 @dataclass(frozen=True)

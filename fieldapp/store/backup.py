@@ -17,7 +17,6 @@ import secrets
 import shutil
 import tempfile
 import zipfile
-from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from fieldapp.core.files import fsync_directory
@@ -191,12 +190,3 @@ def _check_database(path: Path, data_key: bytes, settings: StoreSettings) -> Non
             raise ProfileDamaged(f"the backup's database fails its checks: {found[:3]}{cipher[:3]}")
     finally:
         database.close()
-
-
-def backup_time(path: Path) -> datetime | None:
-    """When a backup file was made, from its manifest (None when unreadable)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return datetime.fromisoformat(json.loads(archive.read(MANIFEST))["created_at"])
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
-        return None

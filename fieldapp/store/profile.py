@@ -40,10 +40,10 @@ from fieldapp.core.answers import (
     session_from_document,
 )
 from fieldapp.core.engine import Changes, FormEngine, FormSession
+from fieldapp.core.entities import Area, Assignment, Team, User, Venue
 from fieldapp.core.expr import Value
 from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType
 from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion, new_id
-from fieldapp.core.world import Area, Assignment, Team, User, Venue
 from fieldapp.store import audit
 from fieldapp.store import reference as ref
 from fieldapp.store.attachments import AttachmentStore, sha256_hex, sniff_media_type

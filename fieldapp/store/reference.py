@@ -18,8 +18,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from fieldapp.core.engine import FormEngine
+from fieldapp.core.entities import Area, Assignment, Role, Team, User, Venue
 from fieldapp.core.formfile import FormFileError, load_form_text
-from fieldapp.core.world import Area, Assignment, Role, Team, User, Venue
 from fieldapp.store.database import Database
 from fieldapp.store.errors import FormRejected, UnknownReference
 

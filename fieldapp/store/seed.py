@@ -23,33 +23,20 @@ from typing import Any
 
 from fieldapp.core.answers import answers_document
 from fieldapp.core.engine import Field, FormEngine, FormSession
+from fieldapp.core.entities import Area, Assignment, Role, User, Venue, VenueKind
 from fieldapp.core.expr import Value
 from fieldapp.core.files import fsync_directory
 from fieldapp.core.formfile import form_files
 from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType
 from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion
 from fieldapp.core.locations import forms_directory, seeds_directory
-from fieldapp.core.world import (
-    Area,
-    Assignment,
-    Role,
-    SeedWorld,
-    User,
-    Venue,
-    VenueKind,
-    load_world,
-)
+from fieldapp.core.worldfile import SeedWorld, load_world
 from fieldapp.store import audit, images
 from fieldapp.store.attachments import sha256_hex
-from fieldapp.store.errors import WrongPassword
-from fieldapp.store.keys import KdfParams
 from fieldapp.store.profile import (
-    Clock,
     Profile,
     insert_version,
     iso,
-    open_profile,
-    utc_now,
 )
 from fieldapp.store.reference import FormText, ReferenceSnapshot
 from fieldapp.store.versions import encode_record
@@ -83,33 +70,6 @@ def seed_reference_data(
 ) -> None:
     """Load the demo world and shipped forms into `profile` (replacing what is there)."""
     profile.replace_reference_data(reference_snapshot(seeds, forms), cursor=None)
-
-
-def open_demo_profile(
-    home: Path,
-    username: str,
-    password: str,
-    *,
-    seeds: Path | None = None,
-    kdf: KdfParams | None = None,
-    clock: Clock = utc_now,
-) -> Profile:
-    """Open a demo user's profile, creating it with the demo reference data on first use.
-
-    Only the users of the seed world sign in, with the seed world's demo password (stated
-    in seeds/README.md and on the sign-in screen); anything else is a wrong password.
-    """
-    world = load_world(seeds or seeds_directory())
-    try:
-        world.user(username)
-    except KeyError:
-        raise WrongPassword(0, 5) from None
-    if password != world.demo_password:
-        raise WrongPassword(0, 5)
-    profile = open_profile(home, username, password, kdf=kdf, clock=clock)
-    if not profile.has_reference_data():
-        seed_reference_data(profile, seeds)
-    return profile
 
 
 # -- realistic texts ---------------------------------------------------------------------

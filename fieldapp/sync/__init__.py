@@ -1,5 +1,5 @@
-"""Sync between a device and the central store: the shared protocol models and the client engine.
+"""The device's side of sync with the central store: the client engine, its transport, its ledger.
 
-`protocol` holds the request and answer bodies that the device and the server share; the
-server imports only that module from here, never the client.
+The bodies that travel are defined in `fieldapp.protocol`, shared with the server; nothing
+here is imported by the server.
 """

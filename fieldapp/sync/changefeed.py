@@ -21,8 +21,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from fieldapp.core.entities import Area, Assignment, Team, Venue
 from fieldapp.core.inspection import InspectionVersion
-from fieldapp.core.world import Area, Assignment, Team, Venue
+from fieldapp.protocol.models import (
+    AreaChange,
+    AssignmentChange,
+    Change,
+    FormChange,
+    QuestionComment,
+    ReviewAction,
+    ReviewChange,
+    ReviewEvent,
+    TeamChange,
+    UserChange,
+    VenueChange,
+)
 from fieldapp.store import (
     ApprovalEvent,
     FormRejected,
@@ -38,19 +51,6 @@ from fieldapp.store import (
     Upsert,
 )
 from fieldapp.store import Change as StoreChange
-from fieldapp.sync.protocol import (
-    AreaChange,
-    AssignmentChange,
-    Change,
-    FormChange,
-    QuestionComment,
-    ReviewAction,
-    ReviewChange,
-    ReviewEvent,
-    TeamChange,
-    UserChange,
-    VenueChange,
-)
 
 ReferenceItem = Area | Venue | FormText | Assignment | Team | TeamMember
 

@@ -39,6 +39,16 @@ from pydantic import BaseModel, ValidationError
 
 from fieldapp import __version__
 from fieldapp.core.inspection import InspectionVersion
+from fieldapp.protocol.models import (
+    BlobReceipt,
+    ChangesPage,
+    Digest,
+    ErrorCode,
+    Message,
+    Meta,
+    PushReceipt,
+    ServerLimits,
+)
 from fieldapp.store import (
     AttachmentMissing,
     FormRejected,
@@ -51,16 +61,6 @@ from fieldapp.store import (
 from fieldapp.store import Change as StoreChange
 from fieldapp.sync.changefeed import ChangeFeedMapper, SnapshotBuilder
 from fieldapp.sync.ledger import AuthorDigest, SentVersions, SyncState
-from fieldapp.sync.protocol import (
-    BlobReceipt,
-    ChangesPage,
-    Digest,
-    ErrorCode,
-    Message,
-    Meta,
-    PushReceipt,
-    ServerLimits,
-)
 from fieldapp.sync.transport import (
     DEFAULT_TIMEOUT,
     CentralLine,

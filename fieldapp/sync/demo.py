@@ -32,7 +32,7 @@ import httpx
 
 from fieldapp.core.errors import FieldappError
 from fieldapp.core.locations import PROJECT_ROOT, seeds_directory
-from fieldapp.core.world import load_world
+from fieldapp.core.worldfile import load_world
 from fieldapp.sync.transport import Credentials
 
 log = logging.getLogger(__name__)

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.core.files import write_atomically
+from fieldapp.protocol.models import Message, digest_of
 from fieldapp.store import Profile
-from fieldapp.sync.protocol import Message, digest_of
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from fieldapp.core.engine import FormEngine, compile_form
+from fieldapp.core.entities import Area, Venue
 from fieldapp.core.forms import FormDefinition
 from fieldapp.core.inspection import InspectionStatus, new_id
-from fieldapp.core.world import Area, Venue
-from fieldapp.sync.protocol import (
+from fieldapp.protocol.models import (
     ApproveRequest,
     AreaChange,
     ChangesPage,

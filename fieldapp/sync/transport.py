@@ -30,7 +30,7 @@ import httpx
 from pydantic import ValidationError
 
 from fieldapp.core.errors import FieldappError
-from fieldapp.sync.protocol import ErrorBody, ErrorCode, Message, TokenAnswer, TokenRequest
+from fieldapp.protocol.models import ErrorBody, ErrorCode, Message, TokenAnswer, TokenRequest
 
 if TYPE_CHECKING:
     from fieldapp.sync.client import SyncReport

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.core.entities import Role
 from fieldapp.core.forms import LocalText
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.core.world import Role
 from fieldapp.store import InspectionSummary
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.lists import (

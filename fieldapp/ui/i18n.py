@@ -8,17 +8,11 @@ Form texts are not in these catalogues: they carry their own languages in the fo
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from fieldapp.core.locations import resources_directory
 
 CATALOGUE_DIRECTORY = resources_directory() / "i18n"
-
-
-def catalogue_path(language: str) -> Path:
-    return CATALOGUE_DIRECTORY / f"fieldapp_{language}.qm"
 
 
 class Translations:

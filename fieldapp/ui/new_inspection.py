@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp.core.world import FORM_VENUE_KINDS, Area, AssignmentForm, VenueKind
+from fieldapp.core.entities import FORM_VENUE_KINDS, Area, AssignmentForm, VenueKind
 from fieldapp.ui.runner.places import VenueListModel
 from fieldapp.ui.usecases import FormChoice
 from fieldapp.ui.venues import VenueDirectory, fold

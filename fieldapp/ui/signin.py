@@ -28,7 +28,8 @@ from fieldapp.ui.errors import describe
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_card, make_label
 
 if TYPE_CHECKING:
-    from fieldapp.core.world import SeedWorld, User
+    from fieldapp.core.entities import User
+from fieldapp.core.worldfile import SeedWorld
 
 
 def role_name(role: str) -> str:

@@ -21,13 +21,14 @@ import yaml
 
 from fieldapp.core.answers import answers_document, session_from_document
 from fieldapp.core.engine import FormEngine, FormSession
+from fieldapp.core.entities import Area, Assignment, Role, User, Venue
 from fieldapp.core.errors import FieldappError
 from fieldapp.core.expr import Value
 from fieldapp.core.formfile import form_files
 from fieldapp.core.forms import FormDefinition, QuestionType
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.core.locations import forms_directory, seeds_directory
-from fieldapp.core.world import Area, Assignment, Role, SeedWorld, User, Venue, load_world
+from fieldapp.core.worldfile import SeedWorld, load_world
 from fieldapp.store import (
     FormText,
     InspectionSummary,

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from fieldapp.core.world import Area, Venue, VenueKind
+    from fieldapp.core.entities import Area, Venue, VenueKind
 
 
 class VenueDirectory(Protocol):

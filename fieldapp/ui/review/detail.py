@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.core.forms import Severity
+from fieldapp.protocol.models import QuestionComment
 from fieldapp.reports.answered import AnswerLine, FigureBlock, RepeatBlock, Subheading
 from fieldapp.reports.i18n import Language, local
 from fieldapp.reports.model import ReviewAction as ReportAction
 from fieldapp.reports.text import format_datetime
-from fieldapp.sync.protocol import QuestionComment
 from fieldapp.ui.review.inbox import status_name
 from fieldapp.ui.review.loading import LoadedReview
 from fieldapp.ui.review.rows import WrappingDelegate

@@ -24,7 +24,7 @@ from PySide6.QtCore import (
 )
 
 from fieldapp.core.forms import Severity
-from fieldapp.sync.protocol import InspectionList, InspectionSummary
+from fieldapp.protocol.models import InspectionList, InspectionSummary
 from fieldapp.sync.review import InboxFilter
 from fieldapp.ui.lists import RECORD_ROLE, when
 

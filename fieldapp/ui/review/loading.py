@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 from fieldapp.core.forms import ATTACHMENT_TYPES, Outcome
 from fieldapp.core.inspection import InspectionStatus
+from fieldapp.protocol.models import InspectionDetail, InspectionSummary
 from fieldapp.reports.answered import Section, answered_sections
 from fieldapp.reports.changes import AnswerChange, answer_changes
 from fieldapp.reports.door_test_report import pair_outcome
 from fieldapp.reports.i18n import Language, local
 from fieldapp.reports.model import ReportDoorTest, ReportInspection, is_door_test
-from fieldapp.sync.protocol import InspectionDetail, InspectionSummary
 from fieldapp.sync.review import InboxFilter, ReviewDesk
 from fieldapp.ui.review.source import CentralReportSource
 

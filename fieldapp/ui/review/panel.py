@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.core.entities import Role
 from fieldapp.core.forms import Severity
 from fieldapp.core.inspection import InspectionStatus, new_id
-from fieldapp.core.world import Role
-from fieldapp.sync.protocol import InspectionList, ReviewEvent
+from fieldapp.protocol.models import InspectionList, ReviewEvent
 from fieldapp.sync.review import InboxFilter, ReviewDesk
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.review.detail import ReviewDetail

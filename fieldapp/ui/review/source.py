@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 
 from fieldapp.core.engine import FormEngine
-from fieldapp.core.world import Area, Venue
+from fieldapp.core.entities import Area, Venue
+from fieldapp.protocol.models import InspectionDetail, ReviewAction
 from fieldapp.reports.model import (
     Author,
     EarlierInspection,
@@ -23,7 +24,6 @@ from fieldapp.reports.model import (
 )
 from fieldapp.reports.model import QuestionComment as ReportComment
 from fieldapp.reports.model import ReviewAction as ReportAction
-from fieldapp.sync.protocol import InspectionDetail, ReviewAction
 from fieldapp.sync.review import InboxFilter, ReviewDesk
 
 

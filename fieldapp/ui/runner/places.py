@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.core.engine import Field
+from fieldapp.core.entities import Venue, VenueKind
 from fieldapp.core.expr import Value
-from fieldapp.core.world import Venue, VenueKind
 from fieldapp.ui.runner.questions import QuestionWidget, _LineEdit
 from fieldapp.ui.runner.services import RunnerServices
 from fieldapp.ui.runner.texts import FormTexts

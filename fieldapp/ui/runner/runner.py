@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.core.engine import AnswerKey, Changes, Field, FormSession
+from fieldapp.core.entities import FORM_VENUE_KINDS, AssignmentForm, Venue, VenueKind
 from fieldapp.core.expr import Value
 from fieldapp.core.forms import ATTACHMENT_TYPES, Question, QuestionType
-from fieldapp.core.world import FORM_VENUE_KINDS, AssignmentForm, Venue, VenueKind
 from fieldapp.ui.errors import describe
 from fieldapp.ui.runner.autosave import Autosave, SaveState
 from fieldapp.ui.runner.media import ImageQuestion, Media, SignatureQuestion

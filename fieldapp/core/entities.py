@@ -1,0 +1,214 @@
+"""The world the app works in: areas, venues, teams, users and assignments.
+
+These are the domain entities every layer shares: the device's reference data, the central
+store's registers and the reports all speak of them. The models check the shape of one
+item; `fieldapp.core.worldfile` reads a whole world from files and checks what the items
+say about each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Annotated, Literal, Self
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+#: A stable identifier: lower-case words joined by hyphens (``cs-weimar-12``).
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
+Username = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9._-]{1,63}$")]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+Language = Literal["nl", "en"]
+#: Text in several languages: ``{nl: "...", en: "..."}``.
+LocalText = Annotated[
+    dict[LanguageCode, Annotated[str, StringConstraints(min_length=1)]], Field(min_length=1)
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+#: The stadsdelen of Den Haag.
+District = Literal[
+    "Centrum",
+    "Escamp",
+    "Haagse Hout",
+    "Laak",
+    "Leidschenveen-Ypenburg",
+    "Loosduinen",
+    "Scheveningen",
+    "Segbroek",
+]
+
+
+class Strict(BaseModel):
+    """Base for every world model: unknown keys are mistakes, not extensions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Role(StrEnum):
+    BOA = "boa"
+    MYSTERY_GUEST = "mystery_guest"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class VenueKind(StrEnum):
+    COFFEESHOP = "coffeeshop"
+    CLUB = "club"
+    BAR = "bar"
+
+
+class AssignmentForm(StrEnum):
+    """The checklists an assignment can ask for (the ids of forms/*.yaml)."""
+
+    COFFEESHOP_INSPECTION = "coffeeshop_inspection"
+    DOOR_TEST = "door_test"
+    NEIGHBOURHOOD_PATROL = "neighbourhood_patrol"
+
+
+class GroupRole(StrEnum):
+    """Which half of a paired door test a group is."""
+
+    TEST = "test"
+    CONTROL = "control"
+
+
+#: Who fills in each form; an assignment to a person with another role is a mistake.
+FORM_ROLES: Mapping[AssignmentForm, Role] = {
+    AssignmentForm.COFFEESHOP_INSPECTION: Role.BOA,
+    AssignmentForm.DOOR_TEST: Role.MYSTERY_GUEST,
+    AssignmentForm.NEIGHBOURHOOD_PATROL: Role.BOA,
+}
+#: The venue kinds each venue-based form may visit.
+FORM_VENUE_KINDS: Mapping[AssignmentForm, frozenset[VenueKind]] = {
+    AssignmentForm.COFFEESHOP_INSPECTION: frozenset({VenueKind.COFFEESHOP}),
+    AssignmentForm.DOOR_TEST: frozenset({VenueKind.CLUB, VenueKind.BAR}),
+}
+
+
+class Area(Strict):
+    """A wijk that patrols, teams and venues refer to."""
+
+    id: Slug
+    name: Text
+    district: District
+    fireworks_free_zone: bool = False
+    coffeeshop_overconcentration: bool = False
+
+
+class Venue(Strict):
+    """A coffeeshop, club or bar in the venue registry."""
+
+    id: Slug
+    name: Text
+    kind: VenueKind
+    street: Text
+    house_number: Annotated[
+        str, StringConstraints(pattern=r"^[1-9][0-9]{0,4}[A-Za-z]?(?:-[0-9A-Za-z]{1,4})?$")
+    ]
+    postcode: Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{3} [A-Z]{2}$")]
+    area: Slug
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    permit_number: Text | None = None
+    notes: LocalText | None = None
+
+    @property
+    def address(self) -> str:
+        return f"{self.street} {self.house_number}, {self.postcode}"
+
+    @model_validator(mode="after")
+    def _check_permit(self) -> Self:
+        # Only coffeeshops hold a tolerance permit (gedoogbeschikking); one on a bar is a typo.
+        if self.kind is VenueKind.COFFEESHOP and self.permit_number is None:
+            raise ValueError("a coffeeshop needs a permit_number")
+        if self.kind is not VenueKind.COFFEESHOP and self.permit_number is not None:
+            raise ValueError(f"only a coffeeshop has a permit_number, not a {self.kind}")
+        return self
+
+
+class Team(Strict):
+    """A group of users working the same areas under one supervisor."""
+
+    id: Slug
+    name: Text
+    areas: list[Slug] = Field(min_length=1)
+    supervisor: Username
+
+
+def _dutch_only() -> list[Language]:
+    return ["nl"]
+
+
+class User(Strict):
+    """A demo account."""
+
+    username: Username
+    display_name: Text
+    role: Role
+    team: Slug | None = None
+    #: Mystery guests only: the name shown on every report instead of the person.
+    pseudonym: Text | None = None
+    #: Interface and form languages in order of preference.
+    languages: list[Language] = Field(default_factory=_dutch_only, min_length=1)
+
+    @property
+    def language(self) -> Language:
+        return self.languages[0]
+
+    @property
+    def public_name(self) -> str:
+        """The name reports may show: the pseudonym for a mystery guest."""
+        return self.pseudonym if self.pseudonym is not None else self.display_name
+
+    @model_validator(mode="after")
+    def _check_pseudonym(self) -> Self:
+        # Reports may be made public, so a tester must never be shown by name.
+        if self.role is Role.MYSTERY_GUEST and self.pseudonym is None:
+            raise ValueError("a mystery guest needs a pseudonym")
+        if self.role is not Role.MYSTERY_GUEST and self.pseudonym is not None:
+            raise ValueError(f"only a mystery guest has a pseudonym, not a {self.role}")
+        if len(set(self.languages)) != len(self.languages):
+            raise ValueError("a language is listed twice in 'languages'")
+        return self
+
+
+class Assignment(Strict):
+    """Work handed to a person or a team: a form to fill in at a venue or in an area."""
+
+    id: Slug
+    form_id: AssignmentForm
+    venue: Slug | None = None
+    area: Slug | None = None
+    assignee: Username | None = None
+    team: Slug | None = None
+    due: dt.date
+    note: LocalText | None = None
+    #: Door tests only: the id shared by the test and the control assignment of one pair.
+    paired_test: Slug | None = None
+    group_role: GroupRole | None = None
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Self:
+        if (self.assignee is None) == (self.team is None):
+            raise ValueError("give either an assignee or a team, not both or neither")
+        if self.form_id is AssignmentForm.NEIGHBOURHOOD_PATROL:
+            if self.area is None or self.venue is not None:
+                raise ValueError("a neighbourhood_patrol needs an area and no venue")
+        elif self.venue is None or self.area is not None:
+            raise ValueError(f"a {self.form_id} needs a venue and no area")
+        if self.form_id is AssignmentForm.DOOR_TEST:
+            if self.paired_test is None or self.group_role is None:
+                raise ValueError("a door_test needs a paired_test and a group_role")
+            # The pair is only comparable when each group is led by one known tester.
+            if self.assignee is None:
+                raise ValueError("a door_test is assigned to one mystery guest, not a team")
+        elif self.paired_test is not None or self.group_role is not None:
+            raise ValueError("only a door_test has a paired_test and a group_role")
+        return self

@@ -1,0 +1,433 @@
+"""The sync protocol: every request and answer body that the device and the central store share.
+
+The device pushes `InspectionVersion` records (from fieldapp.core.inspection) as they are;
+everything else that travels is defined here, so both sides validate the same shapes. The
+server's OpenAPI document is generated from these models.
+
+Cursors are opaque to the device: it stores `next_cursor` together with the page it applied
+and sends it back unchanged. A 410 answer means the cursor no longer fits the server's
+history (restored from a backup, new epoch): reload reference data from the start and
+re-push the outbox; nothing local is thrown away.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from fieldapp.core.entities import Area, Assignment, Role, Team, Venue
+from fieldapp.core.inspection import InspectionStatus, InspectionVersion, Sha256, Uuid
+
+__all__ = [
+    "API_VERSION",
+    "AccountInfo",
+    "ApproveRequest",
+    "AreaChange",
+    "AssignmentChange",
+    "BlobReceipt",
+    "Change",
+    "ChangesPage",
+    "Digest",
+    "ErrorBody",
+    "ErrorCode",
+    "FormChange",
+    "InspectionDetail",
+    "InspectionList",
+    "InspectionSummary",
+    "InspectionVersion",
+    "Message",
+    "Meta",
+    "PushReceipt",
+    "QuestionComment",
+    "ReturnRequest",
+    "ReviewAction",
+    "ReviewChange",
+    "ReviewEvent",
+    "ServerLimits",
+    "StoredVersion",
+    "TeamChange",
+    "TokenAnswer",
+    "TokenRequest",
+    "UserChange",
+    "UserEntry",
+    "VenueChange",
+    "VersionHead",
+    "digest_of",
+]
+
+#: Bumped when a change is not backwards compatible; part of every `Meta`.
+API_VERSION = "1"
+
+#: An opaque pull position; only the server reads what is inside.
+Cursor = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Username = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9._-]{1,63}$")]
+DeviceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{1,64}$")]
+
+
+class _Body(BaseModel):
+    """Base of every protocol body: unknown keys are mistakes, bodies never change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+class ErrorCode(StrEnum):
+    """Machine-readable reason of a refusal; the device decides on it whether to retry.
+
+    Retry with backoff: `internal`, `unavailable` (and network errors, 408, 429). Never
+    retry blindly: everything else needs a person (or, for `cursor_expired`, a reset).
+    """
+
+    UNAUTHENTICATED = "unauthenticated"
+    BAD_CREDENTIALS = "bad_credentials"
+    TOKEN_EXPIRED = "token_expired"
+    TOKEN_REVOKED = "token_revoked"
+    FORBIDDEN = "forbidden"
+    NOT_YOURS = "not_yours"
+    AUTHOR_MISMATCH = "author_mismatch"
+    FORM_NOT_ALLOWED = "form_not_allowed"
+    NOT_FOUND = "not_found"
+    MALFORMED = "malformed"
+    INVALID = "invalid"
+    INVALID_CURSOR = "invalid_cursor"
+    PATH_MISMATCH = "path_mismatch"
+    CONTENT_HASH_MISMATCH = "content_hash_mismatch"
+    UNKNOWN_FORM = "unknown_form"
+    VERSION_CONFLICT = "version_conflict"
+    STALE_BASE = "stale_base"
+    UNKNOWN_BASE = "unknown_base"
+    INSPECTION_CLOSED = "inspection_closed"
+    STALE_VERSION = "stale_version"
+    VERSION_INCOMPLETE = "version_incomplete"
+    REVIEW_CONFLICT = "review_conflict"
+    BLOB_HASH_MISMATCH = "blob_hash_mismatch"
+    UPLOAD_OFFSET_MISMATCH = "upload_offset_mismatch"
+    TOO_LARGE = "too_large"
+    CURSOR_EXPIRED = "cursor_expired"
+    INTERNAL = "internal"
+    UNAVAILABLE = "unavailable"
+
+
+class Message(_Body):
+    """One sentence for the person, in Dutch and English."""
+
+    nl: str
+    en: str
+
+
+class VersionHead(_Body):
+    """Where an inspection stands on the server: sent with a stale-base or stale-review 409."""
+
+    inspection_id: Uuid
+    head_version_id: Uuid
+    status: InspectionStatus
+    version_count: int
+    head_received_at: datetime
+    head_content_hash: Sha256
+
+
+class ErrorBody(_Body):
+    """Every 4xx and 5xx answer: a code for the device and a sentence for the person."""
+
+    code: ErrorCode
+    message: Message
+    #: 413: the limit that was exceeded, in bytes.
+    limit_bytes: int | None = None
+    #: 409 upload_offset_mismatch: the offset the server has; resume from there.
+    expected_offset: int | None = None
+    #: 409 stale_base / stale_version: the inspection's current head.
+    head: VersionHead | None = None
+    #: 400/422: what exactly was wrong, one line per problem.
+    problems: list[str] = Field(default_factory=list)
+
+
+# --- accounts --------------------------------------------------------------------------------
+
+
+class TokenRequest(_Body):
+    """`POST /v1/auth/token`: sign in with a username and password."""
+
+    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+    #: The device signing in, kept with the token so one device can be signed out.
+    device_id: DeviceId | None = None
+
+
+class AccountInfo(_Body):
+    """Who a token belongs to, as the device shows it."""
+
+    username: Username
+    display_name: str
+    role: Role
+    team: str | None = None
+    #: Supervisors: the teams whose work they review.
+    supervises: list[str] = Field(default_factory=list)
+    pseudonym: str | None = None
+    languages: list[str]
+
+
+class TokenAnswer(_Body):
+    """A bearer token; send it as `Authorization: Bearer <access_token>`."""
+
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: datetime
+    account: AccountInfo
+
+
+# --- meta and the change feed ----------------------------------------------------------------
+
+
+class ServerLimits(_Body):
+    """Sizes the server refuses above (413), so a device can check before it sends."""
+
+    max_json_bytes: int
+    max_blob_bytes: int
+    changes_page_max: int
+
+
+class Meta(_Body):
+    """`GET /v1/sync/meta`: what a device checks before it syncs."""
+
+    api_version: str = API_VERSION
+    #: Changes whenever the server's history is no longer continuous (a restore, a reset).
+    epoch: str
+    #: A cursor at the newest change now; pulling from it returns nothing yet.
+    head_cursor: Cursor
+    #: Server time, for display and for estimating the device clock's offset only.
+    server_time: datetime
+    min_client_version: str
+    limits: ServerLimits
+
+
+class UserEntry(_Body):
+    """A user as the devices of their team see them: mystery guests by pseudonym only."""
+
+    username: Username
+    name: str
+    role: Role
+    team: str | None = None
+
+
+class QuestionComment(_Body):
+    """A supervisor's comment on one answer (in a repeat: on one row of it)."""
+
+    question: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    row: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+
+
+class ReviewAction(StrEnum):
+    RETURNED = "returned"
+    APPROVED = "approved"
+
+
+class ReviewEvent(_Body):
+    """A supervisor returned or approved one version of an inspection."""
+
+    event_id: Uuid
+    inspection_id: Uuid
+    version_id: Uuid
+    action: ReviewAction
+    reviewer: Username
+    reviewer_name: str
+    comments: list[QuestionComment] = Field(default_factory=list)
+    note: str | None = None
+    #: Server time of the review.
+    at: datetime
+
+
+class _ChangeBase(_Body):
+    #: Position in the server's change feed; increases, never reused within an epoch.
+    position: int = Field(ge=1)
+    #: The entity left the device's world (an assignment withdrawn, a user deactivated).
+    removed: bool = False
+
+
+class VenueChange(_ChangeBase):
+    kind: Literal["venue"] = "venue"
+    venue: Venue
+
+
+class AreaChange(_ChangeBase):
+    kind: Literal["area"] = "area"
+    area: Area
+
+
+class TeamChange(_ChangeBase):
+    kind: Literal["team"] = "team"
+    team: Team
+
+
+class UserChange(_ChangeBase):
+    kind: Literal["user"] = "user"
+    user: UserEntry
+
+
+class FormChange(_ChangeBase):
+    """A form version; `definition` validates as fieldapp.core.forms.FormDefinition."""
+
+    kind: Literal["form"] = "form"
+    form_id: str
+    form_version: str
+    definition: dict[str, Any]
+
+
+class AssignmentChange(_ChangeBase):
+    kind: Literal["assignment"] = "assignment"
+    assignment: Assignment
+
+
+class ReviewChange(_ChangeBase):
+    """A return (with per-question comments) or an approval of one of your inspections."""
+
+    kind: Literal["review"] = "review"
+    event: ReviewEvent
+
+
+Change = Annotated[
+    VenueChange
+    | AreaChange
+    | TeamChange
+    | UserChange
+    | FormChange
+    | AssignmentChange
+    | ReviewChange,
+    Field(discriminator="kind"),
+]
+
+
+class ChangesPage(_Body):
+    """`GET /v1/changes`: apply `changes` in order, then store `next_cursor` in the same
+    local transaction; pull again while `has_more`."""
+
+    epoch: str
+    changes: list[Change]
+    next_cursor: Cursor
+    has_more: bool
+
+
+# --- pushing ---------------------------------------------------------------------------------
+
+
+class PushReceipt(_Body):
+    """The answer to a push; a replay of the same version gets these exact bytes again."""
+
+    inspection_id: Uuid
+    version_id: Uuid
+    base_version_id: Uuid | None
+    content_hash: Sha256
+    #: Server time when the version was first stored; the device clock plays no part.
+    received_at: datetime
+    #: The version is complete when the server holds every attachment it names.
+    complete: bool
+    #: Attachments the server did not hold when the version arrived: upload these.
+    missing_blobs: list[Sha256]
+
+
+class BlobReceipt(_Body):
+    """The answer to a blob upload (whole, or one range of a resumable upload)."""
+
+    sha256: Sha256
+    #: Bytes the server holds: the blob's size when complete, else the resume offset.
+    received: int
+    complete: bool
+
+
+class Digest(_Body):
+    """`GET /v1/sync/digest`: the versions the server holds from the signed-in author.
+
+    `hash` is `digest_of(version ids)`; a device compares it with the same over the
+    versions it believes sent and re-pushes on a mismatch (pushes are idempotent).
+    """
+
+    count: int
+    hash: Sha256
+    #: Up to 100 of the author's versions that still miss attachments.
+    incomplete: list[Uuid] = Field(default_factory=list)
+
+
+def digest_of(version_ids: Iterable[str]) -> str:
+    """An order-free hash of a set of version ids: XOR of their SHA-256 digests.
+
+    The server keeps it up to date per author as versions arrive, so the digest costs the
+    same with 100 or 100,000 versions in history.
+    """
+    total = 0
+    for version_id in version_ids:
+        total ^= int.from_bytes(hashlib.sha256(version_id.encode("ascii")).digest(), "big")
+    return f"{total:064x}"
+
+
+# --- review ----------------------------------------------------------------------------------
+
+
+class ReturnRequest(_Body):
+    """`POST /v1/inspections/{id}/return`: send a version back with comments.
+
+    `event_id` is made by the client, so a retried request cannot return twice.
+    """
+
+    event_id: Uuid
+    version_id: Uuid
+    comments: list[QuestionComment] = Field(min_length=1, max_length=500)
+    note: Annotated[str, StringConstraints(max_length=4000)] | None = None
+
+
+class ApproveRequest(_Body):
+    """`POST /v1/inspections/{id}/approve`: approve the version the supervisor read."""
+
+    event_id: Uuid
+    version_id: Uuid
+    note: Annotated[str, StringConstraints(max_length=4000)] | None = None
+
+
+class InspectionSummary(_Body):
+    """One line of a supervisor's inbox (or of an officer's own list)."""
+
+    inspection_id: Uuid
+    form_id: str
+    form_version: str
+    author: Username
+    #: The pseudonym for a mystery guest, the display name otherwise.
+    author_name: str
+    team: str | None
+    venue_id: str | None
+    area_id: str | None
+    assignment_id: str | None
+    status: InspectionStatus
+    head_version_id: Uuid
+    version_count: int
+    first_received_at: datetime
+    last_received_at: datetime
+    outcomes: list[str]
+
+
+class InspectionList(_Body):
+    items: list[InspectionSummary]
+    #: Pass as `after` for the next page; None on the last page.
+    next_after: Cursor | None = None
+
+
+class StoredVersion(_Body):
+    """A version as the server holds it."""
+
+    version: InspectionVersion
+    received_at: datetime
+    complete: bool
+    missing_blobs: list[Sha256]
+
+
+class InspectionDetail(_Body):
+    summary: InspectionSummary
+    #: Oldest first.
+    versions: list[StoredVersion]
+    #: Oldest first.
+    reviews: list[ReviewEvent]

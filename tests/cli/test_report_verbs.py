@@ -1,0 +1,50 @@
+"""`fieldapp report …` and `fieldapp export …` against a local profile and a central store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from fieldapp.cli import main
+from tests.support.central import BOA, SUPERVISOR_CENTRUM, running_central
+from tests.support.store import fill_draft, new_profile
+from tests.support.sync import client_for
+
+
+def test_reports_and_exports_from_a_profile_and_from_the_central_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FIELDAPP_PASSWORD", "demo")
+    home = tmp_path / "device"
+    profile = new_profile(home, username=BOA, password="demo")
+    shop = fill_draft(profile, "coffeeshop_inspection", 11)
+    profile.finalize(shop)
+    patrol = fill_draft(profile, "neighbourhood_patrol", 12)
+    patrol_version = profile.finalize(patrol)
+    local = ["--home", str(home), "--user", BOA]
+    pdf = tmp_path / "shop.pdf"
+    assert main(["report", "inspection", shop, "-o", str(pdf), *local]) == 0
+    assert "Coffeeshop" in "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert main(["report", "patrol", patrol, "-o", str(tmp_path / "p.pdf"), *local]) == 0
+    start = patrol_version.started_at.date().isoformat()
+    summary = tmp_path / "summary.pdf"
+    args = ["report", "summary", "--from", start, "--to", "2030-12-31", "-o", str(summary)]
+    assert main([*args, *local]) == 0
+    assert summary.read_bytes().startswith(b"%PDF")
+    table = tmp_path / "shops.csv"
+    assert main(["export", "--format", "csv", "-o", str(table), *local]) == 0
+    assert table.exists()
+    assert main(["report", "inspection", "0" * 32, "-o", str(pdf), *local]) == 1
+    assert "not found" in capsys.readouterr().err
+
+    with running_central("sqlite", tmp_path / "central", "cli") as central:
+        with client_for(profile, central.url) as sync:
+            assert sync.sync_once().complete
+        remote = ["--server", central.url, "--user", SUPERVISOR_CENTRUM]
+        from_server = tmp_path / "server.pdf"
+        assert main(["report", "inspection", shop, "-o", str(from_server), *remote]) == 0
+        text = "".join(page.extract_text() for page in PdfReader(from_server).pages)
+        assert "Coffeeshop" in text
+    profile.close()

@@ -1,0 +1,185 @@
+"""The `fieldapp server` verb and its admin verbs, and the schema its migrations build."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from fieldapp.cli import main
+from fieldapp.core.errors import FieldappError
+from fieldapp.core.locations import PROJECT_ROOT, forms_directory, seeds_directory
+from fieldapp.server import schema
+from fieldapp.server.central import CentralStore
+from fieldapp.server.config import ServerConfig
+from fieldapp.server.database import SCHEMA_VERSION
+from tests.support.central import BACKENDS, database_url, require_backend, test_config
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, *argv: str, stdin: str = "") -> int:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    return main(list(argv))
+
+
+def test_admin_verbs_manage_accounts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = str(tmp_path)
+    assert (
+        _run(
+            monkeypatch,
+            "server",
+            "--home",
+            home,
+            "adduser",
+            "nieuwe.boa",
+            "--role",
+            "boa",
+            "--display-name",
+            "Nieuwe Boa",
+            "--team",
+            "team-centrum",
+            "--password-stdin",
+            stdin="geheim-1\n",
+        )
+        == 0
+    )
+    store = CentralStore(ServerConfig(home=tmp_path))
+    try:
+        token, _, principal = store.accounts.sign_in("nieuwe.boa", "geheim-1", None)
+        assert principal.team == "team-centrum"
+        assert store.accounts.authenticate(token).username == "nieuwe.boa"
+        passwd = ("server", "passwd", "nieuwe.boa", "--home", home, "--password-stdin")
+        assert _run(monkeypatch, *passwd, stdin="geheim-2\n") == 0
+        with pytest.raises(Exception, match="revoked"):
+            store.accounts.authenticate(token)
+        with pytest.raises(Exception, match="not right"):
+            store.accounts.sign_in("nieuwe.boa", "geheim-1", None)
+        token, _, _ = store.accounts.sign_in("nieuwe.boa", "geheim-2", None)
+        assert _run(monkeypatch, "server", "revoke-tokens", "nieuwe.boa", "--home", home) == 0
+        with pytest.raises(Exception, match="revoked"):
+            store.accounts.authenticate(token)
+        assert _run(monkeypatch, "server", "deactivate", "nieuwe.boa", "--home", home) == 0
+        with pytest.raises(Exception, match="not right"):
+            store.accounts.sign_in("nieuwe.boa", "geheim-2", None)
+        assert _run(monkeypatch, "server", "users", "--home", home) == 0
+        assert "nieuwe.boa" in capsys.readouterr().out
+        # A second account with the same name, or a mystery guest without a pseudonym: refused.
+        for extra in (["nieuwe.boa", "--role", "boa"], ["mg-x", "--role", "mystery_guest"]):
+            code = _run(
+                monkeypatch,
+                "server",
+                "adduser",
+                *extra,
+                "--display-name",
+                "X",
+                "--home",
+                home,
+                "--password-stdin",
+                stdin="geheim-3\n",
+            )
+            assert code == 1
+        assert _run(monkeypatch, "server", "load-forms", "--home", home) == 0
+        assert _run(monkeypatch, "server", "new-epoch", "--home", home) == 0
+        assert _run(monkeypatch, "server", "migrate", "--home", home) == 0
+        with store.database.read() as connection:
+            forms = connection.execute(sa.select(schema.forms.c.form_id)).scalars().all()
+            actions = connection.execute(sa.select(schema.audit_log.c.action)).scalars().all()
+        assert sorted(forms) == ["coffeeshop_inspection", "door_test", "neighbourhood_patrol"]
+        assert actions == [
+            "user.add",
+            "user.password",
+            "user.revoke_tokens",
+            "user.deactivate",
+        ]
+        # --demo loads only into an empty store: this one holds accounts.
+        with pytest.raises(FieldappError, match="empty"):
+            store.load_demo(seeds_directory(), forms_directory())
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_migrations_build_exactly_the_declared_schema_and_run_once(
+    backend: str, tmp_path: Path
+) -> None:
+    require_backend(backend)
+    with database_url(backend, "schema") as url:
+        store = CentralStore(test_config(tmp_path, url))
+        try:
+            assert store.migrate() == 0
+            assert store.migrate() == SCHEMA_VERSION
+            inspector = sa.inspect(store.database.engine)
+            tables = set(inspector.get_table_names())
+            assert tables == set(schema.metadata.tables)
+            for name, table in schema.metadata.tables.items():
+                columns = {column["name"] for column in inspector.get_columns(name)}
+                assert columns == {column.name for column in table.columns}, name
+            unique = inspector.get_unique_constraints("versions")
+            assert any(set(u["column_names"]) == {"inspection_id", "seq"} for u in unique)
+            assert store.load_demo(seeds_directory(), forms_directory()) is True
+            assert store.load_demo(seeds_directory(), forms_directory()) is False
+        finally:
+            store.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_the_server_verb_serves_the_demo_world(tmp_path: Path) -> None:
+    port = _free_port()
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fieldapp",
+            "server",
+            "--home",
+            str(tmp_path),
+            "--port",
+            str(port),
+            "--demo",
+        ],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            try:
+                if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.1)
+        answer = httpx.post(
+            f"{url}/v1/auth/token", json={"username": "elif.yildiz", "password": "demo"}
+        )
+        assert answer.status_code == 200
+        assert answer.json()["account"]["team"] == "team-west"
+        assert (tmp_path / "central.db").exists()
+    finally:
+        process.terminate()
+        try:
+            output, _ = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+    assert b"Loaded the demo world" in output

@@ -1,0 +1,243 @@
+"""Harness of the sync tests (tests/test_sync_*.py); holds no tests itself.
+
+Real central stores on 127.0.0.1 (conftest_server), real SQLCipher profiles in temporary
+folders (store_support), a fake clock and sleep for the retries, and what the tests ask
+the server directly: which versions it holds, and whether every blob it kept hashes to
+its name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+
+from fieldapp.core.inspection import InspectionVersion
+from fieldapp.core.locations import seeds_directory
+from fieldapp.core.worldfile import load_world
+from fieldapp.server import schema
+from fieldapp.server.central import CentralStore
+from fieldapp.store import Profile
+from fieldapp.sync.client import SyncClient
+from fieldapp.sync.transport import Credentials, RetryPolicy, Waiting
+from tests.support.central import Central
+from tests.support.store import FakeClock, fill_draft, new_profile
+
+BOA = "fatima.elamrani"
+BOA_FORMS = ("neighbourhood_patrol", "coffeeshop_inspection")
+PASSWORD = "demo"
+
+
+# --- time without waiting ------------------------------------------------------------------
+
+
+@dataclass
+class FakeTime:
+    """A monotonic clock that moves only when the client "sleeps"; records every delay."""
+
+    now: float = 0.0
+    delays: list[float] = field(default_factory=list)
+
+    def sleep(self, seconds: float) -> None:
+        self.delays.append(seconds)
+        self.now += seconds
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def waiting(self, seed: int = 1) -> Waiting:
+        return Waiting(sleep=self.sleep, monotonic=self.monotonic, rng=random.Random(seed))
+
+
+# --- profiles ------------------------------------------------------------------------------
+
+
+def open_device(home: Path, username: str = BOA, clock: FakeClock | None = None) -> Profile:
+    """A profile with the demo reference data, as a device has it before its first sync."""
+    return new_profile(home, username=username, password=PASSWORD, clock=clock)
+
+
+def finalize_some(profile: Profile, count: int, seed: int = 1) -> list[InspectionVersion]:
+    """`count` finalized inspections with photos, waiting in the outbox."""
+    versions = []
+    for number in range(count):
+        form = BOA_FORMS[number % len(BOA_FORMS)]
+        inspection_id = fill_draft(profile, form, seed * 100 + number)
+        versions.append(profile.finalize(inspection_id))
+    return versions
+
+
+def client_for(
+    profile: Profile,
+    url: str,
+    *,
+    fake: FakeTime | None = None,
+    password: str = PASSWORD,
+    **options: Any,
+) -> SyncClient:
+    """A sync client signing in as the profile's user; retries wait on `fake` time."""
+    options.setdefault("retry", RetryPolicy(attempts=6, first_delay=0.05, budget=30.0))
+    options.setdefault("chunk_bytes", 512)
+    return SyncClient(
+        profile,
+        url,
+        credentials=Credentials(profile.username, password),
+        waiting=(fake or FakeTime()).waiting(),
+        **options,
+    )
+
+
+def attachments_of(versions: list[InspectionVersion]) -> set[str]:
+    return {a.sha256 for version in versions for a in version.attachments}
+
+
+# --- the server's side -----------------------------------------------------------------------
+
+
+def server_versions(store: CentralStore, author: str | None = None) -> dict[str, dict[str, Any]]:
+    """version id → (content hash, complete, record) of what the server holds."""
+    table = schema.versions
+    query = sa.select(table.c.version_id, table.c.content_hash, table.c.complete, table.c.record)
+    if author is not None:
+        query = query.where(table.c.author == author)
+    with store.database.read() as connection:
+        rows = connection.execute(query).all()
+    return {
+        row.version_id: {
+            "content_hash": row.content_hash,
+            "complete": bool(row.complete),
+            "record": json.loads(row.record),
+        }
+        for row in rows
+    }
+
+
+def server_blobs(store: CentralStore) -> set[str]:
+    with store.database.read() as connection:
+        return set(connection.execute(sa.select(schema.blobs.c.sha256)).scalars())
+
+
+def assert_no_corrupt_blob(store: CentralStore) -> None:
+    """Every blob the server kept hashes to its name."""
+    for sha in server_blobs(store):
+        data = store.blobs.path(sha).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == sha, f"corrupt blob {sha}"
+
+
+def assert_server_holds_exactly(
+    store: CentralStore, author: str, versions: list[InspectionVersion]
+) -> None:
+    """The server holds these versions of `author`, no others, with their content and
+    every attachment, and no blob it kept is corrupt."""
+    held = server_versions(store, author)
+    assert set(held) == {v.version_id for v in versions}
+    for version in versions:
+        stored = held[version.version_id]
+        assert stored["content_hash"] == version.content_hash
+        assert stored["record"]["document"] == version.document
+    assert attachments_of(versions) <= server_blobs(store)
+    assert_no_corrupt_blob(store)
+
+
+def supervisor_of(username: str) -> str:
+    world = load_world(seeds_directory())
+    team = world.user(username).team
+    return next(t.supervisor for t in world.teams if t.id == team)
+
+
+def return_inspection(central: Central, version: InspectionVersion, questions: list[str]) -> None:
+    """The author's supervisor returns a version with a comment on each question."""
+    with central.client(supervisor_of(version.author)) as supervisor:
+        answer = supervisor.post(
+            f"/v1/inspections/{version.inspection_id}/return",
+            json={
+                "event_id": os.urandom(16).hex(),
+                "version_id": version.version_id,
+                "comments": [{"question": q, "text": f"Graag {q} aanvullen"} for q in questions],
+            },
+        )
+        assert answer.status_code == 200, answer.text
+
+
+# --- backup and restore of a central store --------------------------------------------------
+
+
+def _pg_schema(url: str) -> str:
+    options = sa.make_url(url).query["options"]
+    assert isinstance(options, str)
+    return options.split("search_path=")[1]
+
+
+def backup_central(store: CentralStore, backend: str, home: Path) -> Path | str:
+    if backend == "sqlite":
+        target = home / "backup.db"
+        source = sqlite3.connect(home / "central.db")
+        destination = sqlite3.connect(target)
+        with destination:
+            source.backup(destination)
+        source.close()
+        destination.close()
+        shutil.copytree(home / "blobs", home / "backup-blobs")
+        return target
+    assert store.config.database_url is not None
+    backup = f"{_pg_schema(store.config.database_url)}_backup"
+    with store.database.write() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{backup}"'))
+        for table in schema.metadata.sorted_tables:
+            connection.execute(
+                sa.text(f'CREATE TABLE "{backup}"."{table.name}" AS SELECT * FROM "{table.name}"')
+            )
+    shutil.copytree(home / "blobs", home / "backup-blobs")
+    return backup
+
+
+def restore_central(url: str | None, backend: str, home: Path, backup: Path | str) -> None:
+    shutil.rmtree(home / "blobs")
+    shutil.copytree(home / "backup-blobs", home / "blobs")
+    if backend == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            (home / f"central.db{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(backup, home / "central.db")
+        return
+    assert url is not None
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        names = ", ".join(f'"{t.name}"' for t in schema.metadata.sorted_tables)
+        connection.execute(sa.text(f"TRUNCATE {names} CASCADE"))
+        for table in schema.metadata.sorted_tables:
+            connection.execute(
+                sa.text(f'INSERT INTO "{table.name}" SELECT * FROM "{backup}"."{table.name}"')
+            )
+        connection.execute(sa.text(f'DROP SCHEMA "{backup}" CASCADE'))
+    engine.dispose()
+
+
+def transport_wrapping(
+    answer: Callable[[httpx.Request, Callable[[httpx.Request], httpx.Response]], httpx.Response],
+) -> httpx.BaseTransport:
+    """A transport that lets a test see (or replace) every answer of a real server."""
+    real = httpx.HTTPTransport()
+
+    class Wrapping(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            def forward(inner: httpx.Request) -> httpx.Response:
+                response = real.handle_request(inner)
+                response.read()
+                return response
+
+            return answer(request, forward)
+
+        def close(self) -> None:
+            real.close()
+
+    return Wrapping()

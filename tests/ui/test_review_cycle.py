@@ -1,0 +1,263 @@
+"""The whole review cycle through the supervisor's GUI, against a real central store.
+
+A boa finalizes and syncs (the sync client); the supervisor opens it in the review inbox,
+comments on one question and returns it; the boa's device pulls the return, only that
+question reopens, the boa corrects it and syncs; the supervisor sees what changed and
+approves; the device pulls the approval. States are asserted on both sides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from fieldapp.core.forms import QuestionType
+from fieldapp.core.inspection import InspectionStatus
+from fieldapp.store import KdfParams
+from fieldapp.store.errors import QuestionLocked
+from fieldapp.sync.review import ReviewDesk
+from fieldapp.sync.transport import CentralLine, Credentials
+from fieldapp.ui.app import build_context
+from fieldapp.ui.context import AppContext
+from fieldapp.ui.errors import start_bug_log
+from fieldapp.ui.review.panel import ReviewPanel
+from fieldapp.ui.settings import Settings
+from fieldapp.ui.usecases import SignedIn, load_demo_world, sign_in
+from tests.support.central import BOA, SUPERVISOR_CENTRUM, Central, running_central
+from tests.support.store import fill_draft, new_profile
+from tests.support.sync import client_for
+
+WAIT = 20_000
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture(scope="module")
+def central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Central]:
+    with running_central("sqlite", tmp_path_factory.mktemp("cycle"), "cycle") as running:
+        yield running
+
+
+@pytest.fixture
+def context(qtbot: QtBot, tmp_path: Path) -> Iterator[AppContext]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    home = tmp_path / "supervisor"
+    home.mkdir()
+    settings = Settings.load(home).with_value("idle_lock_minutes", 0)
+    built = build_context(app, home, settings, start_bug_log(home))
+    built.kdf = KdfParams.fast_for_tests()
+    yield built
+    built.tasks.wait()
+    built.translations.remove()
+
+
+def desk_factory(url: str) -> object:
+    def make(signed: SignedIn) -> ReviewDesk:
+        line = CentralLine(
+            url,
+            device_id="review-test",
+            credentials=Credentials(signed.user.username, "demo"),
+        )
+        return ReviewDesk(line, signed.user.username)
+
+    return make
+
+
+def signed_supervisor(context: AppContext) -> SignedIn:
+    world = load_demo_world()
+    return sign_in(context.home, SUPERVISOR_CENTRUM, "demo", world, kdf=context.kdf)
+
+
+def test_return_correct_resubmit_approve(
+    central: Central, context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    # The boa finalizes a coffeeshop inspection and syncs it.
+    device = new_profile(tmp_path / "boa", username=BOA, password="demo")
+    inspection_id = fill_draft(device, "coffeeshop_inspection", 7)
+    first = device.finalize(inspection_id)
+    with client_for(device, central.url) as sync:
+        assert sync.sync_once().complete
+
+        # The supervisor finds it in the review inbox and opens it.
+        signed = signed_supervisor(context)
+        panel = ReviewPanel(context, signed, desk_factory(central.url))  # type: ignore[arg-type]
+        qtbot.addWidget(panel)
+        panel.resize(1280, 800)
+        panel.show()
+        panel.confirm = lambda _question: True
+        qtbot.waitUntil(lambda: panel.model.row_of(inspection_id) is not None, timeout=WAIT)
+        row = panel.model.row_of(inspection_id)
+        assert row is not None
+        panel.table.selectRow(row)
+        qtbot.waitUntil(lambda: panel.loaded is not None, timeout=WAIT)
+        loaded = panel.loaded
+        assert loaded is not None and loaded.actionable
+        assert loaded.summary.status is InspectionStatus.SENT
+        assert panel.approve_button.isEnabled() and panel.return_button.isEnabled()
+        engine = loaded.report.engine
+        # A plain text question at the top level, to comment on and correct.
+        question = next(
+            name
+            for name, _label in loaded.questions
+            if engine.fields[name].kind is QuestionType.TEXT
+            and engine.fields[name].repeat is None
+            and engine.fields[name].parent_in_row is False
+        )
+        assert panel.detail.comment_on(question, "Graag preciezer: wat zag u precies?")
+        panel.note.setText("Eén vraag nalopen.")
+        qtbot.mouseClick(panel.return_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(
+            lambda: (
+                panel.loaded is not None
+                and panel.loaded.summary.status is InspectionStatus.RETURNED
+            ),
+            timeout=WAIT,
+        )
+        returned = panel.loaded
+        assert returned is not None and not returned.actionable
+        assert not panel.approve_button.isEnabled()
+        event = returned.detail.reviews[-1]
+        assert event.action.value == "returned" and event.reviewer == SUPERVISOR_CENTRUM
+        assert event.version_id == first.version_id
+        assert [c.question for c in event.comments] == [question]
+
+        # The officer's device pulls the return: only the commented question reopens.
+        assert sync.sync_once().complete
+        assert device.inspection(inspection_id).status is InspectionStatus.RETURNED
+        device.start_correction(inspection_id)
+        reopened = device.reopened_questions(inspection_id)
+        assert question in reopened
+        locked = (
+            next(
+                name
+                for name, f in engine.fields.items()
+                if f.is_question and f.kind is QuestionType.TEXT and name not in reopened
+            )
+            if any(
+                f.is_question and f.kind is QuestionType.TEXT and name not in reopened
+                for name, f in engine.fields.items()
+            )
+            else None
+        )
+        if locked is not None:
+            with pytest.raises(QuestionLocked):
+                device.set_answer(inspection_id, locked, "mag niet")
+        device.set_answer(inspection_id, question, "Twee klanten buiten met een joint.")
+        second = device.finalize(inspection_id)
+        assert second.base_version_id == first.version_id
+        assert sync.sync_once().complete
+
+        # The supervisor sees the correction and what changed, then approves it.
+        panel.open(inspection_id)
+        qtbot.waitUntil(
+            lambda: panel.loaded is not None and len(panel.loaded.detail.versions) == 2,
+            timeout=WAIT,
+        )
+        corrected = panel.loaded
+        assert corrected is not None and corrected.actionable
+        assert [change.question for change in corrected.changes] == [question]
+        assert corrected.changes[0].after == "Twee klanten buiten met een joint."
+        assert "Twee klanten" in panel.detail.versions.toPlainText()
+        qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(
+            lambda: (
+                panel.loaded is not None
+                and panel.loaded.summary.status is InspectionStatus.APPROVED
+            ),
+            timeout=WAIT,
+        )
+        approved = panel.loaded
+        assert approved is not None
+        actions = [(e.action.value, e.version_id) for e in approved.detail.reviews]
+        assert actions == [("returned", first.version_id), ("approved", second.version_id)]
+        row = panel.model.row_of(inspection_id)
+        assert row is not None
+        assert panel.model.summary(row).status is InspectionStatus.APPROVED
+
+        # The server audited both actions, with who and the version.
+        import sqlalchemy as sa
+
+        from fieldapp.server import schema
+
+        with central.store.database.read() as connection:
+            audited = connection.execute(
+                sa.select(schema.audit_log.c.action, schema.audit_log.c.actor).where(
+                    schema.audit_log.c.subject == inspection_id
+                )
+            ).all()
+        assert ("inspection.returned", SUPERVISOR_CENTRUM) in audited
+        assert ("inspection.approved", SUPERVISOR_CENTRUM) in audited
+
+        # The device pulls the approval.
+        assert sync.sync_once().complete
+        assert device.inspection(inspection_id).status is InspectionStatus.APPROVED
+
+        # The PDF report renders inside the app.
+        qtbot.mouseClick(panel.pdf_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: hasattr(panel, "preview"), timeout=WAIT)
+        qtbot.waitUntil(lambda: len(panel.preview.page_labels) > 0, timeout=WAIT)
+        panel.preview.close()
+        assert panel.setup is not None
+        panel.setup.desk.close()  # its sockets must not outlive the test
+    signed.profile.close()
+    device.close()
+
+
+def test_a_boa_cannot_review(central: Central) -> None:
+    from fieldapp.sync.transport import Refusal
+
+    desk = ReviewDesk(
+        CentralLine(central.url, device_id="x", credentials=Credentials(BOA, "demo")), BOA
+    )
+    with pytest.raises(Refusal) as refused:
+        desk.approve("0" * 32, "1" * 32)
+    assert refused.value.status == 403
+    desk.close()
+
+
+def test_the_inbox_filters_on_the_server(central: Central, tmp_path: Path) -> None:
+    from fieldapp.sync.review import InboxFilter
+
+    device = new_profile(tmp_path / "boa2", username=BOA, password="demo")
+    inspection_id = fill_draft(device, "neighbourhood_patrol", 3)
+    device.finalize(inspection_id)
+    with client_for(device, central.url) as sync:
+        assert sync.sync_once().complete
+    desk = ReviewDesk(
+        CentralLine(
+            central.url, device_id="y", credentials=Credentials(SUPERVISOR_CENTRUM, "demo")
+        ),
+        SUPERVISOR_CENTRUM,
+    )
+    mine = {s.inspection_id for s in desk.summaries(InboxFilter(author=BOA))}
+    assert inspection_id in mine
+    assert not list(desk.summaries(InboxFilter(author="joost.vandermeer", form_id="x")))
+    summary = next(
+        s for s in desk.summaries(InboxFilter(author=BOA)) if s.inspection_id == inspection_id
+    )
+    if summary.area_id:
+        assert inspection_id in {
+            s.inspection_id for s in desk.summaries(InboxFilter(area_id=summary.area_id))
+        }
+        assert inspection_id not in {
+            s.inspection_id for s in desk.summaries(InboxFilter(area_id="nowhere"))
+        }
+    today = datetime.now().date()
+    assert inspection_id in {
+        s.inspection_id for s in desk.summaries(InboxFilter(start=today - timedelta(days=1)))
+    }
+    assert inspection_id not in {
+        s.inspection_id for s in desk.summaries(InboxFilter(end=today - timedelta(days=3)))
+    }
+    words = InboxFilter(text=summary.author_name.split()[0])
+    assert words.matches(summary, lambda _s: "")
+    assert not InboxFilter(text="zzzz-nothing").matches(summary, lambda _s: "")
+    desk.close()
+    device.close()

@@ -1,0 +1,88 @@
+"""The review inbox model: lazy pages, local filters, and Qt's own model checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from pytestqt.modeltest import ModelTester
+
+from fieldapp.core.inspection import InspectionStatus
+from fieldapp.protocol.models import InspectionList, InspectionSummary
+from fieldapp.sync.review import InboxFilter
+from fieldapp.ui.review.inbox import InboxModel, Names
+
+
+def summary(number: int) -> InspectionSummary:
+    moment = datetime(2026, 3, 1, tzinfo=UTC) - timedelta(minutes=number)
+    return InspectionSummary(
+        inspection_id=f"{number:032x}",
+        form_id="coffeeshop_inspection",
+        form_version="2026.1",
+        author="fatima.elamrani",
+        author_name="Fatima El Amrani",
+        team="team-centrum",
+        venue_id=f"venue-{number % 7}",
+        area_id="centrum",
+        assignment_id=None,
+        status=InspectionStatus.SENT,
+        head_version_id=f"{number + 1:032x}",
+        version_count=1 + number % 2,
+        first_received_at=moment,
+        last_received_at=moment,
+        outcomes=["stock_over_limit"] if number % 3 == 0 else [],
+    )
+
+
+class FakeServer:
+    """Pages of `total` summaries, made on demand, delivered at once (as the UI thread would)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.requests: list[tuple[str | None, int]] = []
+
+    def __call__(
+        self,
+        wanted: InboxFilter,
+        after: str | None,
+        limit: int,
+        done: Callable[[InspectionList], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        self.requests.append((after, limit))
+        start = int(after) if after else 0
+        end = min(self.total, start + limit)
+        items = [summary(n) for n in range(start, end)]
+        done(InspectionList(items=items, next_after=str(end) if end < self.total else None))
+
+
+def test_the_inbox_loads_one_page_and_grows_on_demand() -> None:
+    server = FakeServer(100_000)
+    model = InboxModel(server, Names({"coffeeshop_inspection": "Coffeeshop"}))
+    model.reload()
+    assert model.rowCount() == 200 and len(server.requests) == 1
+    assert model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 400
+    assert model.index(0, 1).data() == "Coffeeshop"
+
+
+def test_qtmodeltester(qtmodeltester: ModelTester) -> None:
+    model = InboxModel(FakeServer(450), Names())
+    model.reload()
+    qtmodeltester.check(model, force_py=True)
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 450 and model.complete
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_local_filters_keep_fetching_until_the_view_is_full() -> None:
+    server = FakeServer(5_000)
+    model = InboxModel(server, Names())
+    model.reload(InboxFilter(outcome="stock_over_limit"))
+    assert model.rowCount() >= 60
+    assert all("stock_over_limit" in model.summary(r).outcomes for r in range(model.rowCount()))
+    changed = summary(0).model_copy(update={"status": InspectionStatus.APPROVED})
+    model.replace(changed)
+    assert model.summary(0).status is InspectionStatus.APPROVED

@@ -1,0 +1,325 @@
+"""Make the screenshots in docs/screenshots: the real app, driven like a person would.
+
+    python -m tools.screenshots docs/screenshots [--lang nl] [--theme light]
+
+Runs the app in a temporary demo home at 1280×800 (or `--size 1366x768`), signs in,
+fills in a little of each checklist through the widgets and saves a PNG per screen.
+Under `QT_QPA_PLATFORM=offscreen` it needs no display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
+
+from fieldapp.ui.app import application, build_context
+from fieldapp.ui.errors import start_bug_log
+from fieldapp.ui.settings import Settings
+from fieldapp.ui.theme import apply_theme
+
+
+def wait_until(condition: Callable[[], bool], timeout_ms: int = 20_000) -> None:
+    """Run the event loop until `condition` holds (the app keeps working meanwhile)."""
+    waited = 0
+    while not condition():
+        loop = QEventLoop()
+        QTimer.singleShot(20, loop.quit)
+        loop.exec()
+        waited += 20
+        if waited > timeout_ms:
+            raise TimeoutError("the app did not get there in time")
+
+
+def settle(milliseconds: int = 150) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(milliseconds, loop.quit)
+    loop.exec()
+
+
+def save(widget: QWidget, path: Path) -> None:
+    settle()
+    widget.grab().save(str(path))
+    print(f"saved {path}")
+
+
+def click(widget: QWidget | None) -> None:
+    assert isinstance(widget, QPushButton), widget
+    widget.click()
+    QCoreApplication.processEvents()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.screenshots")
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--lang", default="nl", choices=("nl", "en"))
+    parser.add_argument("--theme", default="light", choices=("light", "dark", "high_contrast"))
+    parser.add_argument("--size", default="1280x800")
+    parser.add_argument("--prefix", default="")
+    args = parser.parse_args(argv)
+    width, height = (int(part) for part in args.size.split("x"))
+    args.folder.mkdir(parents=True, exist_ok=True)
+    profiles = Path(tempfile.mkdtemp(prefix="fieldapp-shots-"))
+    app = application()
+    settings = Settings.load(profiles).with_value("language", args.lang)
+    settings = settings.with_value("theme", args.theme).with_value("idle_lock_minutes", 0)
+    apply_theme(app, settings.theme)
+    context = build_context(app, profiles, settings, start_bug_log(profiles))
+    from fieldapp.store import KdfParams
+
+    context.kdf = KdfParams.fast_for_tests()
+    from fieldapp.ui.app import sync_connections
+    from fieldapp.ui.window import MainWindow
+
+    # The demo's own central store, started in the temporary home: the homes show the
+    # "Sync now" button and a real status line.
+    context.sync_connection = sync_connections(context)
+
+    window = MainWindow(context)
+    window.resize(width, height)
+    window.show()
+    out = args.folder
+    prefix = args.prefix
+    sign_in = window.sign_in
+    wait_until(lambda: sign_in.accounts_ready)
+    save(window, out / f"{prefix}sign-in.png")
+
+    def sign_in_as(username: str) -> None:
+        sign_in.choose(username)
+        sign_in.password.setText("demo")
+        sign_in.submit()
+        wait_until(lambda: window.home is not None and window.current_screen is window.home)
+        home = window.home
+        wait_until(lambda: bool(getattr(home, "loaded", True)))
+        sync = window.sync
+        wait_until(lambda: sync is None or (not sync.running and sync.status is not None), 60_000)
+        settle(300)
+
+    sign_in_as("fatima.elamrani")
+    save(window, out / f"{prefix}home-boa.png")
+
+    from fieldapp.ui.home import HomeScreen
+    from fieldapp.ui.inspection import InspectionScreen
+
+    home = window.home
+    assert isinstance(home, HomeScreen)
+    from fieldapp.ui.new_inspection import NewInspectionDialog
+
+    window.new_inspection()
+    dialog = window.findChild(NewInspectionDialog)
+    assert dialog is not None
+    dialog.form_buttons[0][1].click()
+    dialog.search.setText("weimar")
+    save(dialog, out / f"{prefix}new-inspection.png")
+    dialog.reject()
+    # The first assignment: a coffeeshop inspection.
+    home.assignments.table.clicked.emit(home.assignments_model.index(0, 0))
+    wait_until(lambda: isinstance(window.current_screen, InspectionScreen))
+    current = window.current_screen
+    assert isinstance(current, InspectionScreen)
+    runner = current.runner
+    fill_coffeeshop(runner)
+    save(window, out / f"{prefix}coffeeshop-inspection.png")
+    finish_coffeeshop(runner)
+    runner.show_summary()
+    save(window, out / f"{prefix}summary.png")
+    from fieldapp.ui.runner.media import SignatureDialog
+    from tests.support.qt import SIGNATURE_STROKE, draw
+
+    sign = runner.summary.findChild(QPushButton, "sign_officer_signature")
+    click(sign)
+    pad = runner.findChild(SignatureDialog)
+    assert pad is not None
+    settle(200)
+    draw(pad.pad, [(x * 2 + 60, y) for x, y in SIGNATURE_STROKE])
+    save(pad, out / f"{prefix}signature.png")
+    pad.reject()
+    runner.close_requested.emit()
+    wait_until(lambda: window.current_screen is window.home)
+
+    # A patrol from the Transvaal assignment.
+    rows = home.assignments_model
+    wait_until(lambda: rows.rowCount() > 0)
+    patrol = next(
+        row
+        for row in range(rows.rowCount())
+        if rows.record(row).assignment.form_id.value == "neighbourhood_patrol"
+    )
+    home.assignments.table.clicked.emit(rows.index(patrol, 0))
+    wait_until(lambda: isinstance(window.current_screen, InspectionScreen))
+    screen = window.current_screen
+    assert isinstance(screen, InspectionScreen)
+    fill_patrol(screen.runner)
+    save(window, out / f"{prefix}neighbourhood-patrol.png")
+    screen.runner.close_requested.emit()
+    wait_until(lambda: window.current_screen is window.home)
+    window.sign_out()
+
+    sign_in_as("mg-noord-3")
+    save(window, out / f"{prefix}home-mystery-guest.png")
+    home = window.home
+    assert isinstance(home, HomeScreen)
+    home.assignments.table.clicked.emit(home.assignments_model.index(0, 0))
+    wait_until(lambda: isinstance(window.current_screen, InspectionScreen))
+    screen = window.current_screen
+    assert isinstance(screen, InspectionScreen)
+    fill_door_test(screen.runner)
+    save(window, out / f"{prefix}door-test.png")
+    screen.runner.close_requested.emit()
+    wait_until(lambda: window.current_screen is window.home)
+    home.discreet.click()
+    settle(300)
+    save(window, out / f"{prefix}home-discreet.png")
+    home.discreet.click()
+    window.sign_out()
+
+    sign_in_as("ingrid.verhoeven")
+    save(window, out / f"{prefix}home-supervisor.png")
+    window.lock()
+    save(window, out / f"{prefix}locked.png")
+    window.close()
+    context.tasks.wait()
+    return 0
+
+
+def _type(runner: object, name: str, text: str, row: str | None = None) -> None:
+    from fieldapp.ui.runner.runner import FormRunner
+
+    assert isinstance(runner, FormRunner)
+    widget = runner.question_widget(name, row)
+    assert widget is not None, name
+    line = widget.findChild(QLineEdit)
+    if line is not None:
+        line.setText(text)
+    else:
+        from PySide6.QtWidgets import QPlainTextEdit
+
+        editor = widget.findChild(QPlainTextEdit)
+        assert editor is not None
+        editor.setPlainText(text)
+
+
+def _choose(runner: object, name: str, choice: str, row: str | None = None) -> None:
+    from fieldapp.ui.runner.runner import FormRunner
+
+    assert isinstance(runner, FormRunner)
+    widget = runner.question_widget(name, row)
+    assert widget is not None, name
+    button = widget.findChild(QPushButton, f"choice_{choice}")
+    if button is not None:
+        button.click()
+        return
+    from PySide6.QtWidgets import QAbstractButton
+
+    other = widget.findChild(QAbstractButton, f"choice_{choice}")
+    assert other is not None, (name, choice)
+    other.click()
+
+
+def fill_coffeeshop(runner: object) -> None:
+    from fieldapp.ui.runner.runner import FormRunner
+
+    assert isinstance(runner, FormRunner)
+    _type(runner, "inspectors", "BOA 4411, BOA 4417")
+    _choose(runner, "partner_agencies", "police")
+    _choose(runner, "announced", "no")
+    _choose(runner, "inspection_reason", "complaint")
+    _choose(runner, "present_for_shop", "staff_only")
+    runner.next_page()
+    _choose(runner, "permit_displayed", "yes")
+    _choose(runner, "alcohol_on_site", "no")
+    runner.next_page()
+    _choose(runner, "advertising_found", "yes")
+    _choose(runner, "advertising_kinds", "window_display")
+    runner.go_to_page(5)
+    _choose(runner, "door_age_check", "some_checked")
+    _type(runner, "minors_present_count", "-1")
+    settle(100)
+
+
+def finish_coffeeshop(runner: object) -> None:
+    """Everything but the signature, with some findings: what a summary usually shows."""
+    from fieldapp.ui.runner.runner import FormRunner
+
+    assert isinstance(runner, FormRunner)
+    runner.go_to_page(1)
+    _type(runner, "nearest_school_distance_m", "180")
+    _type(runner, "nearest_school_name", "Basisschool De Zeester, Zoutmanstraat 2")
+    runner.go_to_page(2)
+    _type(runner, "advertising_description", "Verlichte gevelreclame, 2 x 1 m, met cannabisblad.")
+    runner.go_to_page(3)
+    _choose(runner, "hard_drugs_found", "no")
+    runner.go_to_page(4)
+    _choose(runner, "nuisance_observed", "none")
+    _choose(runner, "nuisance_complaints_known", "no")
+    runner.go_to_page(5)
+    _type(runner, "minors_present_count", "")
+    widget = runner.question_widget("minors_present_count")
+    assert widget is not None
+    line = widget.findChild(QLineEdit)
+    assert line is not None
+    line.setText("0")
+    _choose(runner, "minor_sale_observed", "no")
+    runner.go_to_page(6)
+    _type(runner, "stock_in_shop_grams", "640")
+    _choose(runner, "storage_nearby", "no")
+    _choose(runner, "weighing_method", "calibrated_scale")
+    _choose(runner, "repeat_sales_same_person", "no")
+    _choose(runner, "stock_records_checked", "yes")
+    runner.go_to_page([page.key for page in runner.pages].index("closing"))
+    _choose(runner, "previous_violation", "yes")
+    _choose(runner, "findings_communicated", "yes")
+    _type(runner, "findings_summary", "Reclame aan de gevel; voorraad 640 g op geijkte weegschaal.")
+    end = runner.question_widget("inspection_end")
+    assert end is not None
+    now = [b for b in end.findChildren(QPushButton) if b.text() in ("Nu", "Now")]
+    now[0].click()
+    settle(100)
+
+
+def fill_patrol(runner: object) -> None:
+    from fieldapp.ui.runner.runner import FormRunner
+
+    assert isinstance(runner, FormRunner)
+    _type(runner, "officer_numbers", "BOA 5120, BOA 5133")
+    runner.next_page()
+    section = runner.repeat_section("observations")
+    assert section is not None
+    section.add.click()
+    wait_until(lambda: len(section.cards) == 1)
+    (row,) = runner.session.rows["observations"]
+    _choose(runner, "category", "animal_welfare", row)
+    _type(runner, "observation_place", "Hoefkade bij nr. 210", row)
+    _type(runner, "observation_count", "1", row)
+    settle(100)
+    from fieldapp.ui.runner.page import PageView
+
+    view = runner.stack.currentWidget()
+    if isinstance(view, PageView):
+        view.verticalScrollBar().setValue(0)
+
+
+def fill_door_test(runner: object) -> None:
+    from fieldapp.ui.runner.runner import FormRunner
+
+    assert isinstance(runner, FormRunner)
+    _type(runner, "design_label", "profiel A – mannen 18–25")
+    _type(runner, "group_size", "3")
+    runner.next_page()
+    _choose(runner, "dress_as_designed", "yes")
+    _choose(runner, "queue_present", "yes")
+    _type(runner, "waiting_minutes", "12")
+    _choose(runner, "house_rules_posted", "no")
+    runner.next_page()
+    _choose(runner, "id_requested", "yes")
+    _choose(runner, "entry_result", "refused")
+    _choose(runner, "reason_given", "regulars_only")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
