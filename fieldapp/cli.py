@@ -75,6 +75,20 @@ def _forms_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _forms_xlsform(args: argparse.Namespace) -> int:
+    """`forms import` and `forms export`: the work lives in fieldapp.core.xlsform.verbs."""
+    from fieldapp.core.xlsform import export_command, import_command
+
+    if args.verb == "import":
+        output = Path(args.output) if args.output else None
+        done = import_command(Path(args.source), output, allow_partial=args.allow_partial)
+    else:
+        done = export_command(Path(args.source), Path(args.output))
+    for line in done.lines:
+        print(line, file=sys.stderr)
+    return done.code
+
+
 def _overview(args: argparse.Namespace) -> int:
     """Without a verb: start the app (imported here, so the verbs never load Qt)."""
     from fieldapp.ui.app import run
@@ -113,6 +127,17 @@ def build_parser() -> argparse.ArgumentParser:
     schema = form_verbs.add_parser("schema", help="print the form JSON Schema", parents=[common])
     schema.add_argument("-o", "--output", metavar="FILE")
     schema.set_defaults(handler=_forms_schema)
+    imports = form_verbs.add_parser("import", help="XLSForm workbook to form", parents=[common])
+    imports.add_argument("source", metavar="FORM.xlsx")
+    imports.add_argument("-o", "--output", metavar="FORM.yaml")
+    imports.add_argument(
+        "--allow-partial", action="store_true", help="leave out what is not supported"
+    )
+    imports.set_defaults(handler=_forms_xlsform, verb="import")
+    exports = form_verbs.add_parser("export", help="form to XLSForm workbook", parents=[common])
+    exports.add_argument("source", metavar="FORM.yaml")
+    exports.add_argument("-o", "--output", metavar="FORM.xlsx", required=True)
+    exports.set_defaults(handler=_forms_xlsform, verb="export")
     for module in VERB_MODULES:
         importlib.import_module(module).register(verbs, common)
     return parser

@@ -859,7 +859,9 @@ class FormSession:
         if field_.calculation is not None:
             value: Value = field_.calculation(scope) if relevant else ""
             if isinstance(value, float) and math.isnan(value):
-                value = ""  # a sum that cannot be made yet is blank, as ODK shows it
+                # Collect stores a calculation that gives NaN as no value (JavaRosa's
+                # IAnswerData.wrapData), so what reads it sees an empty answer. Infinity stays.
+                value = ""
         else:
             value = self.answers.get(key, "") if relevant else ""
         changed = False

@@ -143,7 +143,7 @@ def load_form_text(text: str, filename: str = "<form>") -> FormEngine:
         for item in error.errors():
             path = tuple(part for part in item["loc"] if part != "[key]")
             line, column = document.locate(path)
-            problems.append(FileProblem(filename, line, column, _pydantic_message(item, path)))
+            problems.append(FileProblem(filename, line, column, pydantic_message(item, path)))
         raise FormFileError(_sorted(problems)) from None
     try:
         engine = compile_form(definition)
@@ -164,7 +164,7 @@ def _locate(document: _PositionedYaml, filename: str, problem: FormProblem) -> F
     return FileProblem(filename, line, column, problem.message)
 
 
-def _pydantic_message(item: Any, path: Path) -> str:
+def pydantic_message(item: Any, path: Path) -> str:
     kind = item["type"]
     last = path[-1] if path else None
     if kind == "missing":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -106,6 +106,20 @@ class PersonalData(Strict):
     category: PersonalDataCategory
     purpose: LocalText
     retention_days: int = Field(gt=0, le=36500)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _filled_in(cls, data: Any) -> Any:
+        # An XLSForm import declares what looks like personal data but cannot know why it
+        # is kept or for how long; the form is refused until a person has said so.
+        if isinstance(data, dict) and (
+            not data.get("purpose") or data.get("retention_days") is None
+        ):
+            raise ValueError(
+                "personal_data needs its purpose (in every language) and retention_days "
+                "filled in before the form can be used"
+            )
+        return data
 
 
 class LegalBasis(Strict):

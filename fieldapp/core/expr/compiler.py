@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -24,10 +24,13 @@ from fieldapp.core.expr.values import (
     compare,
     decimal_date_time,
     is_empty,
+    parse_date_time_text,
+    parse_time_text,
     to_bool,
     to_date,
     to_number,
     to_string,
+    xpath_round,
 )
 
 
@@ -251,12 +254,13 @@ class _Compiler:
             return self.context.current
         return None
 
-    def check_choice(self, subject: Node, candidate: Node) -> None:
+    def check_choice(self, subject: Node, candidate: Node, *, trimmed: bool = False) -> None:
         """A literal compared with a select answer must be one of its choices."""
         symbol = self.symbol_of(subject)
         if symbol is None or symbol.choices is None or not isinstance(candidate, Literal):
             return
         name = to_string(candidate.value)
+        name = name.strip() if trimmed else name
         if name not in symbol.choices:
             known = ", ".join(sorted(symbol.choices))
             self.problem(
@@ -286,6 +290,16 @@ class _Compiler:
             ):
                 self.problem(f"compares a {kind.value} with '{literal_text}'", other)
                 return
+
+    def check_date_literal(self, node: Node) -> None:
+        """A quoted date that no day can match (``date('1983-09-31')``) is a mistake."""
+        if not isinstance(node, Literal) or not isinstance(node.value, str):
+            return
+        if node.value.strip() and parse_date_time_text(node.value) is None:
+            self.problem(
+                f"'{node.value}' is never a valid date (write YYYY-MM-DD, a day that exists)",
+                node,
+            )
 
     def binary(self, node: Binary) -> tuple[StaticType, Compiled]:
         left_kind, left = self.visit_scalar(node.left)
@@ -327,7 +341,7 @@ class _Compiler:
         compiled = [self.visit_scalar(arg) for arg in args]
         runs = [run for _, run in compiled]
         if name == "selected":
-            self.check_choice(args[0], args[1])
+            self.check_choice(args[0], args[1], trimmed=True)
             subject, choice = runs
             return StaticType.BOOLEAN, lambda scope: _selected(subject(scope), choice(scope))
         if name == "if":
@@ -340,6 +354,8 @@ class _Compiler:
         if name in ("int", "round", "abs"):
             for kind, arg in zip((kind for kind, _ in compiled), args, strict=True):
                 self.require_numeric(kind, arg)
+        if name in ("date", "decimal-date-time"):
+            self.check_date_literal(args[0])
         function, kind = _SIMPLE[name]
         if not runs:
             return kind, lambda scope: function(scope)
@@ -385,18 +401,15 @@ class _Compiler:
                 return StaticType.BOOLEAN, _constant(False)
             return (
                 StaticType.BOOLEAN,
-                lambda scope: pattern.search(to_string(subject(scope))) is not None,
+                # The whole value must match, as in Collect (Java's Pattern.matches).
+                lambda scope: pattern.fullmatch(to_string(subject(scope))) is not None,
             )
         self.problem("regex() takes its pattern as a quoted text", pattern_node)
         return StaticType.BOOLEAN, _constant(False)
 
 
 def _is_time(text: str) -> bool:
-    try:
-        time.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
+    return parse_time_text(text.strip()) is not None
 
 
 def _as_nodeset(value: Value) -> NodeSet:
@@ -404,7 +417,7 @@ def _as_nodeset(value: Value) -> NodeSet:
 
 
 def _selected(answer: Value, choice: Value) -> bool:
-    wanted = to_string(choice)
+    wanted = to_string(choice).strip()  # Collect trims the choice, not the answer
     if isinstance(answer, tuple):
         return wanted in answer
     return wanted in to_string(answer).split(" ")
@@ -432,17 +445,7 @@ _AGGREGATE_FUNCTIONS: dict[str, Callable[[NodeSet], Value]] = {
 
 
 def _round(value: Value, digits: Value = 0.0) -> float:
-    number, places = to_number(value), to_number(digits)
-    if math.isnan(number) or math.isnan(places):
-        return NAN
-    if not math.isfinite(number) or not math.isfinite(places):
-        return number
-    factor = 10.0 ** max(-300, min(300, int(places)))
-    scaled = number * factor + 0.5
-    if not math.isfinite(scaled):
-        return number  # too large to have digits to round away
-    # XPath rounds halves up, not to even as Python's round() does.
-    return math.floor(scaled) / factor
+    return xpath_round(to_number(value), to_number(digits))
 
 
 def _int(value: Value) -> float:
@@ -455,14 +458,14 @@ def _date(value: Value) -> Value:
     return "" if result is None else result
 
 
-def _decimal_date_time(value: Value) -> float:
+def _decimal_date_time(value: Value) -> Value:
     if isinstance(value, datetime):
         return decimal_date_time(value)
     if isinstance(value, str):
-        try:
-            return decimal_date_time(datetime.fromisoformat(value.strip()))
-        except ValueError:
-            return NAN
+        if not value:
+            return ""  # as Collect: an empty answer stays empty
+        parsed = parse_date_time_text(value)
+        return NAN if parsed is None else to_number(parsed)
     return to_number(value)
 
 

@@ -7,6 +7,7 @@ runner decides what an edit means and which widgets to update from the engine's 
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, time
 
 from PySide6.QtCore import QDate, QDateTime, QEvent, QPoint, QRegularExpression, Qt, QTime, Signal
@@ -715,9 +716,16 @@ class CalculatedQuestion(QuestionWidget):
 
     def _show(self, value: Value) -> None:
         self._shown = value
-        if value == "" or value is None:
-            self._value_label.setText(self.tr("Not calculated yet"))
+        # The engine keeps the value as Collect has it (empty for NaN, or ±Infinity after a
+        # division by zero); neither is a number to show, so a dash says "no value yet".
+        no_value = value == "" or (isinstance(value, float) and not math.isfinite(value))
+        if no_value:
+            self._value_label.setText("—")
+            self._value_label.setToolTip(self.tr("Not calculated yet"))
+            self._value_label.setAccessibleName(self.tr("Not calculated yet"))
             return
+        self._value_label.setToolTip("")
+        self._value_label.setAccessibleName("")
         unit = self.texts.text(self.field.question.unit)
         text = self.texts.value(value)
         self._value_label.setText(f"{text} {unit}".strip())
