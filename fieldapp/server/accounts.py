@@ -24,7 +24,7 @@ from fieldapp.core.entities import Role
 from fieldapp.protocol.models import AccountInfo, ErrorCode
 from fieldapp.server import schema
 from fieldapp.server.config import PasswordPolicy, ServerConfig
-from fieldapp.server.database import Database
+from fieldapp.server.database import CentralDatabase
 from fieldapp.server.errors import ApiError
 
 #: Roles that make inspections on a device and push them.
@@ -93,7 +93,7 @@ def _unauthenticated(code: ErrorCode, nl: str, en: str, detail: str) -> ApiError
 class Accounts:
     """Users, passwords and tokens in the central store's database."""
 
-    def __init__(self, database: Database, config: ServerConfig) -> None:
+    def __init__(self, database: CentralDatabase, config: ServerConfig) -> None:
         self.database = database
         self.config = config
         self.hasher = _hasher(config.password_policy)

@@ -21,7 +21,7 @@ from fieldapp.server import feed, schema
 from fieldapp.server.accounts import Accounts
 from fieldapp.server.blobs import BlobStore
 from fieldapp.server.config import ServerConfig
-from fieldapp.server.database import Database, new_epoch
+from fieldapp.server.database import CentralDatabase, new_epoch
 from fieldapp.server.inspections import Inspections
 
 
@@ -31,7 +31,7 @@ class CentralStore:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         config.home.mkdir(parents=True, exist_ok=True)
-        self.database = Database(config.url, config.pool_size)
+        self.database = CentralDatabase(config.url, config.pool_size)
         self.blobs = BlobStore(config.blob_directory)
         self.accounts = Accounts(self.database, config)
         self.inspections = Inspections(self.database)

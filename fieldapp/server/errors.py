@@ -1,6 +1,18 @@
-"""Refusals the API gives: an HTTP status, a machine code and a sentence in Dutch and English.
+"""Every error class of the server, and the refusals the API gives.
 
-Code anywhere in the server raises `ApiError`; the app turns it into an `ErrorBody`.
+A refusal is an HTTP status, a machine code and a sentence in Dutch and English. Code
+anywhere in the server raises `ApiError`; the app turns it into an `ErrorBody`. The tree:
+
+    Exception
+    ├── ApiError   a refusal the person or device is told about: status, `ErrorCode`, nl/en
+    │              sentence; app.py answers it as an `ErrorBody` and logs 401/403/404.
+    └── RaceLost   inside a write transaction, another transaction got there first;
+                   `CentralDatabase.retrying` runs the work again, never seen over HTTP.
+
+The administration verbs raise `fieldapp.core.errors.FieldappError` (a bad form file, a
+demo load into a store that holds data): those are the core's, told to a person at a
+terminal, not over HTTP. Anything else that escapes a request is a bug: a 500 with an
+`internal` body, and a traceback in the log.
 """
 
 from __future__ import annotations
@@ -48,6 +60,10 @@ class ApiError(Exception):
 
     def content(self) -> dict[str, Any]:
         return self.body.model_dump(mode="json")
+
+
+class RaceLost(Exception):
+    """Raised inside a write transaction when another one got there first: retry it."""
 
 
 def too_large(limit: int, what_en: str, what_nl: str) -> ApiError:

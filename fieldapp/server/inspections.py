@@ -41,8 +41,8 @@ from fieldapp.protocol.models import (
 )
 from fieldapp.server import blobs, feed, schema
 from fieldapp.server.accounts import Principal, aware
-from fieldapp.server.database import Database, RaceLost
-from fieldapp.server.errors import ApiError, forbidden, not_found
+from fieldapp.server.database import CentralDatabase
+from fieldapp.server.errors import ApiError, RaceLost, forbidden, not_found
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _insert_ignore(database: Database, table: sa.Table) -> Any:
+def _insert_ignore(database: CentralDatabase, table: sa.Table) -> Any:
     dialect = postgresql if database.is_postgresql else sqlite
     return dialect.insert(table).on_conflict_do_nothing()
 
@@ -76,7 +76,7 @@ def _head(row: RowMapping, head_version: RowMapping) -> VersionHead:
 class Inspections:
     """The inspection use cases of the central store."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: CentralDatabase) -> None:
         self.database = database
         #: Roles per (form id, version). A loaded form version never changes, so the
         #: answer can be kept for the life of the process.
