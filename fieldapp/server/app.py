@@ -1,9 +1,9 @@
 """The HTTP API of the central store: `create_app(config)` builds a FastAPI app around one store.
 
 Every endpoint but sign-in and health needs a bearer token; each checks role and
-ownership through the use cases (inspections.py), and every refusal of access (401, 403,
-404 outside one's scope) is written to the access log. Errors always come as an
-`ErrorBody`; malformed input is a 400/422 naming the problem, never a 500.
+ownership through the use cases (push.py, review.py, queries.py), and every refusal of
+access (401, 403, 404 outside one's scope) is written to the access log. Errors always
+come as an `ErrorBody`; malformed input is a 400/422 naming the problem, never a 500.
 """
 
 from __future__ import annotations
@@ -348,7 +348,7 @@ def _add_sync_routes(app: FastAPI) -> None:
         responses=_errors(401),
     )
     def digest(principal: PrincipalDep, store: StoreDep) -> Digest:
-        return store.inspections.digest(principal)
+        return store.queries.digest(principal)
 
 
 # --- blobs -----------------------------------------------------------------------------------
@@ -486,7 +486,7 @@ def _add_blob_routes(app: FastAPI) -> None:
         },
     )
     def blob_get(sha256: Sha256, principal: PrincipalDep, store: StoreDep) -> FileResponse:
-        if not store.inspections.can_read_blob(principal, sha256):
+        if not store.queries.can_read_blob(principal, sha256):
             raise not_found("attachment", "De bijlage")
         with store.database.read() as connection:
             size = blobs.blob_size(connection, sha256)
@@ -654,7 +654,7 @@ def _add_inspection_routes(app: FastAPI) -> None:
         principal: PrincipalDep,
         store: StoreDep,
     ) -> Response:
-        answer = store.inspections.push(
+        answer = store.pushes.push(
             principal, inspection_id, version_id, version, store.config.clock()
         )
         return Response(answer.body, answer.status, media_type="application/json")
@@ -668,7 +668,7 @@ def _add_inspection_routes(app: FastAPI) -> None:
     def get_version(
         inspection_id: Uuid, version_id: Uuid, principal: PrincipalDep, store: StoreDep
     ) -> StoredVersion:
-        detail = store.inspections.detail(principal, inspection_id)
+        detail = store.queries.detail(principal, inspection_id)
         for stored in detail.versions:
             if stored.version.version_id == version_id:
                 return stored
@@ -697,7 +697,7 @@ def _add_inspection_routes(app: FastAPI) -> None:
         since: Annotated[datetime | None, Query(description="last activity at or after")] = None,
         until: Annotated[datetime | None, Query(description="last activity before")] = None,
     ) -> InspectionList:
-        return store.inspections.inbox(
+        return store.queries.inbox(
             principal,
             status=status,
             form_id=form_id,
@@ -719,7 +719,7 @@ def _add_inspection_routes(app: FastAPI) -> None:
     def get_inspection(
         inspection_id: Uuid, principal: PrincipalDep, store: StoreDep
     ) -> InspectionDetail:
-        return store.inspections.detail(principal, inspection_id)
+        return store.queries.detail(principal, inspection_id)
 
     review_errors = _errors(
         400,
@@ -746,7 +746,7 @@ def _add_inspection_routes(app: FastAPI) -> None:
     def return_inspection(
         inspection_id: Uuid, body: ReturnRequest, principal: PrincipalDep, store: StoreDep
     ) -> ReviewEvent:
-        return store.inspections.review(principal, inspection_id, body, store.config.clock())
+        return store.reviews.review(principal, inspection_id, body, store.config.clock())
 
     @app.post(
         "/v1/inspections/{inspection_id}/approve",
@@ -758,4 +758,4 @@ def _add_inspection_routes(app: FastAPI) -> None:
     def approve_inspection(
         inspection_id: Uuid, body: ApproveRequest, principal: PrincipalDep, store: StoreDep
     ) -> ReviewEvent:
-        return store.inspections.review(principal, inspection_id, body, store.config.clock())
+        return store.reviews.review(principal, inspection_id, body, store.config.clock())

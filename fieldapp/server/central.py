@@ -1,4 +1,4 @@
-"""The central store as one object: database, blob store, accounts and use cases.
+"""The central store as one object: database, blob store, accounts, feed and use cases.
 
 An app holds exactly one, built from a `ServerConfig`; the admin verbs build one too. No
 module keeps a store of its own.
@@ -22,7 +22,9 @@ from fieldapp.server.accounts import Accounts
 from fieldapp.server.blobs import BlobStore
 from fieldapp.server.config import ServerConfig
 from fieldapp.server.database import CentralDatabase, new_epoch
-from fieldapp.server.inspections import Inspections
+from fieldapp.server.push import Pushes
+from fieldapp.server.queries import InspectionQueries
+from fieldapp.server.review import Reviews
 
 
 class CentralStore:
@@ -34,7 +36,9 @@ class CentralStore:
         self.database = CentralDatabase(config.url, config.pool_size)
         self.blobs = BlobStore(config.blob_directory)
         self.accounts = Accounts(self.database, config)
-        self.inspections = Inspections(self.database)
+        self.pushes = Pushes(self.database)
+        self.reviews = Reviews(self.database)
+        self.queries = InspectionQueries(self.database)
 
     def migrate(self) -> int:
         return self.database.migrate(self.config.clock())

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -80,6 +81,11 @@ class CentralDatabase:
     @property
     def is_postgresql(self) -> bool:
         return self.dialect == "postgresql"
+
+    def insert_ignoring_duplicates(self, table: sa.Table) -> Any:
+        """An INSERT that does nothing when the row's key is already there."""
+        dialect = postgresql if self.is_postgresql else sqlite
+        return dialect.insert(table).on_conflict_do_nothing()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
