@@ -8,14 +8,11 @@ come as an `ErrorBody`; malformed input is a 400/422 naming the problem, never a
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
@@ -46,12 +43,12 @@ from fieldapp.protocol.models import (
     TokenAnswer,
     TokenRequest,
 )
-from fieldapp.server import blobs, feed, schema
+from fieldapp.server import feed, schema
 from fieldapp.server.accounts import Principal
 from fieldapp.server.central import CentralStore
 from fieldapp.server.config import ServerConfig
-from fieldapp.server.errors import ApiError, forbidden, not_found, too_large
-from fieldapp.server.limits import DRAIN_CAP, BodyLimit
+from fieldapp.server.errors import ApiError, forbidden, not_found
+from fieldapp.server.limits import BodyLimit
 
 log = logging.getLogger(__name__)
 
@@ -382,11 +379,10 @@ def _add_blob_routes(app: FastAPI) -> None:
     )
     def blob_head(sha256: Sha256, principal: PrincipalDep, store: StoreDep) -> Response:
         _require_author(principal)
-        with store.database.read() as connection:
-            size = blobs.blob_size(connection, sha256)
+        size = store.uploads.held_size(sha256)
         if size is not None:
             return Response(status_code=200, headers={"Upload-Offset": str(size)})
-        offset = store.blobs.partial_size(sha256, principal.username)
+        offset = store.uploads.resume_offset(sha256, principal.username)
         return Response(status_code=404, headers={"Upload-Offset": str(offset)})
 
     @app.put(
@@ -430,17 +426,14 @@ def _add_blob_routes(app: FastAPI) -> None:
         ] = None,
     ) -> Response:
         _require_author(principal)
-        limit = store.config.max_blob_bytes
-        held = await run_in_threadpool(_held_size, store, sha256)
+        uploads = store.uploads
+        held = await run_in_threadpool(uploads.held_size, sha256)
         if held is not None:
-            return _blob_answer(200, BlobReceipt(sha256=sha256, received=held, complete=True))
+            return _blob_answer(BlobReceipt(sha256=sha256, received=held, complete=True), 200)
         if content_range is None:
-            temp, digest, size = await _receive(store, request, limit, None)
-            if digest != sha256:
-                store.blobs.discard(temp)
-                raise _hash_mismatch(sha256, digest)
-            await run_in_threadpool(_keep, store, temp, sha256, size, principal.username)
-            return _blob_answer(201, BlobReceipt(sha256=sha256, received=size, complete=True))
+            body = await uploads.receive(_body_of(request), None)
+            receipt = await run_in_threadpool(uploads.keep_whole, body, sha256, principal.username)
+            return _blob_answer(receipt)
         match = _RANGE.match(content_range.strip())
         if match is None:
             raise ApiError(
@@ -451,29 +444,12 @@ def _add_blob_routes(app: FastAPI) -> None:
                 problems=[f"Content-Range: {content_range[:80]!r}"],
             )
         start, end, total = (int(part) for part in match.groups())
-        if total > limit:
-            raise too_large(limit, "blob", "Het bestand")
-        if end < start or end >= total:
-            raise ApiError(
-                400,
-                ErrorCode.MALFORMED,
-                "Het bereik in Content-Range klopt niet.",
-                "The range in Content-Range is not within the blob.",
-                problems=[f"Content-Range: bytes {start}-{end}/{total}"],
-            )
-        temp, _, size = await _receive(store, request, limit, end - start + 1)
-        if size != end - start + 1:
-            store.blobs.discard(temp)
-            raise ApiError(
-                400,
-                ErrorCode.MALFORMED,
-                "Het verzoek bevat minder bytes dan het bereik aangeeft.",
-                f"The range names {end - start + 1} bytes but the body had {size}.",
-            )
-        receipt, status = await run_in_threadpool(
-            _append_range, store, sha256, principal.username, start, end, total, temp
+        uploads.check_range(start, end, total)
+        body = await uploads.receive(_body_of(request), end - start + 1)
+        receipt = await run_in_threadpool(
+            uploads.append_range, body, sha256, principal.username, start, end, total
         )
-        return _blob_answer(status, receipt)
+        return _blob_answer(receipt)
 
     @app.get(
         "/v1/blobs/{sha256}",
@@ -488,126 +464,33 @@ def _add_blob_routes(app: FastAPI) -> None:
     def blob_get(sha256: Sha256, principal: PrincipalDep, store: StoreDep) -> FileResponse:
         if not store.queries.can_read_blob(principal, sha256):
             raise not_found("attachment", "De bijlage")
-        with store.database.read() as connection:
-            size = blobs.blob_size(connection, sha256)
+        size = store.uploads.held_size(sha256)
         path = store.blobs.path(sha256)
         if size is None or not path.exists():
             raise not_found("attachment", "De bijlage")
         return FileResponse(path, media_type="application/octet-stream")
 
 
-def _blob_answer(status: int, receipt: BlobReceipt) -> Response:
+def _blob_answer(receipt: BlobReceipt, status: int | None = None) -> Response:
+    """201 for a kept blob, 202 for a range that is not the last, or the status given."""
+    if status is None:
+        status = 201 if receipt.complete else 202
     headers = {"Upload-Offset": str(receipt.received)}
     return Response(receipt.model_dump_json(), status, headers, media_type="application/json")
 
 
-def _held_size(store: CentralStore, sha256: str) -> int | None:
-    with store.database.read() as connection:
-        return blobs.blob_size(connection, sha256)
-
-
-def _hash_mismatch(expected: str, actual: str) -> ApiError:
-    return ApiError(
-        409,
-        ErrorCode.BLOB_HASH_MISMATCH,
-        "De ontvangen bytes passen niet bij de naam van het bestand; er is niets bewaard.",
-        "The bytes received do not hash to the blob's name; nothing was kept.",
-        problems=[f"expected {expected}, received {actual}"],
-    )
-
-
-async def _receive(
-    store: CentralStore, request: Request, limit: int, expected: int | None
-) -> tuple[FilePath, str, int]:
-    """Stream the body into a temporary file, hashing and counting; 413 past the limit."""
-    temp, handle = store.blobs.temporary_file()
-    digest = hashlib.sha256()
-    size = 0
-    refusal: ApiError | None = None
+async def _body_of(request: Request) -> AsyncIterator[bytes]:
+    """The request's body in chunks; a connection lost midway is a 400 (nothing is kept)."""
     try:
-        with handle:
-            async for chunk in request.stream():
-                size += len(chunk)
-                if refusal is None and size > limit:
-                    refusal = too_large(limit, "blob", "Het bestand")
-                elif refusal is None and expected is not None and size > expected:
-                    refusal = ApiError(
-                        400,
-                        ErrorCode.MALFORMED,
-                        "Het verzoek bevat meer bytes dan het bereik aangeeft.",
-                        f"The body is longer than the {expected} bytes its range names.",
-                    )
-                if refusal is not None:
-                    # Read on (bounded) and drop: closing with unread bytes resets the
-                    # connection, and the client would never see why (see limits.drain).
-                    if size > limit + DRAIN_CAP:
-                        break
-                    continue
-                digest.update(chunk)
-                handle.write(chunk)
-        if refusal is not None:
-            raise refusal
+        async for chunk in request.stream():
+            yield chunk
     except ClientDisconnect:
-        store.blobs.discard(temp)
         raise ApiError(
             400,
             ErrorCode.MALFORMED,
             "De verbinding werd verbroken tijdens het versturen.",
             "The connection was closed before the body was complete.",
         ) from None
-    except BaseException:
-        store.blobs.discard(temp)
-        raise
-    return temp, digest.hexdigest(), size
-
-
-def _keep(store: CentralStore, temp: FilePath, sha256: str, size: int, username: str) -> None:
-    store.blobs.keep(temp, sha256)
-    with store.database.write() as connection:
-        blobs.record_blob(connection, sha256, size, username, store.config.clock())
-
-
-def _append_range(
-    store: CentralStore,
-    sha256: str,
-    username: str,
-    start: int,
-    end: int,
-    total: int,
-    temp: FilePath,
-) -> tuple[BlobReceipt, int]:
-    partial = store.blobs.partial_path(sha256, username)
-    try:
-        with store.blobs.locked(partial.name):
-            held = store.blobs.partial_size(sha256, username)
-            if start == 0:
-                held = 0
-            elif start != held:
-                raise ApiError(
-                    409,
-                    ErrorCode.UPLOAD_OFFSET_MISMATCH,
-                    f"De server heeft {held} bytes van dit bestand; ga daar verder.",
-                    f"The server holds {held} bytes of this blob; continue from there.",
-                    expected_offset=held,
-                    headers={"Upload-Offset": str(held)},
-                )
-            with temp.open("rb") as source, partial.open("r+b" if held else "wb") as target:
-                target.truncate(held)
-                target.seek(held)
-                while chunk := source.read(1024 * 1024):
-                    target.write(chunk)
-                target.flush()
-                os.fsync(target.fileno())
-            if end + 1 < total:
-                return BlobReceipt(sha256=sha256, received=end + 1, complete=False), 202
-            digest, size = blobs.file_sha256(partial)
-            if digest != sha256 or size != total:
-                store.blobs.discard(partial)
-                raise _hash_mismatch(sha256, digest)
-            _keep(store, partial, sha256, size, username)
-            return BlobReceipt(sha256=sha256, received=size, complete=True), 201
-    finally:
-        store.blobs.discard(temp)
 
 
 # --- inspections -----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from fieldapp.core.forms import FormDefinition
 from fieldapp.core.worldfile import SeedWorld, load_world
 from fieldapp.server import feed, schema
 from fieldapp.server.accounts import Accounts
-from fieldapp.server.blobs import BlobStore
+from fieldapp.server.blobs import BlobStore, BlobUploads
 from fieldapp.server.config import ServerConfig
 from fieldapp.server.database import CentralDatabase, new_epoch
 from fieldapp.server.push import Pushes
@@ -35,6 +35,7 @@ class CentralStore:
         config.home.mkdir(parents=True, exist_ok=True)
         self.database = CentralDatabase(config.url, config.pool_size)
         self.blobs = BlobStore(config.blob_directory)
+        self.uploads = BlobUploads(self.database, self.blobs, config.clock, config.max_blob_bytes)
         self.accounts = Accounts(self.database, config)
         self.pushes = Pushes(self.database)
         self.reviews = Reviews(self.database)
