@@ -276,6 +276,32 @@ class Accounts:
         )
         return int(result.rowcount)
 
+    # --- the access log -----------------------------------------------------------------
+
+    def log_refusal(
+        self,
+        *,
+        username: str | None,
+        method: str,
+        path: str,
+        status: int,
+        code: str,
+        detail: str,
+    ) -> None:
+        """Record a refused request (401, 403, 404): who, what, and why in a few words."""
+        with self.database.write() as connection:
+            connection.execute(
+                schema.access_log.insert().values(
+                    at=self.config.clock(),
+                    username=username,
+                    method=method[:8],
+                    path=path[:300],
+                    status=status,
+                    code=code[:40],
+                    detail=detail[:300],
+                )
+            )
+
     def _dummy(self) -> str:
         # Verifying against a throwaway hash makes an unknown username cost as much as a
         # wrong password, so the timing does not tell which usernames exist.

@@ -22,6 +22,7 @@ from fieldapp.server.accounts import Accounts
 from fieldapp.server.blobs import BlobStore, BlobUploads
 from fieldapp.server.config import ServerConfig
 from fieldapp.server.database import CentralDatabase, new_epoch
+from fieldapp.server.feed import ChangeFeed
 from fieldapp.server.push import Pushes
 from fieldapp.server.queries import InspectionQueries
 from fieldapp.server.review import Reviews
@@ -37,6 +38,7 @@ class CentralStore:
         self.blobs = BlobStore(config.blob_directory)
         self.uploads = BlobUploads(self.database, self.blobs, config.clock, config.max_blob_bytes)
         self.accounts = Accounts(self.database, config)
+        self.feed = ChangeFeed(self.database)
         self.pushes = Pushes(self.database)
         self.reviews = Reviews(self.database)
         self.queries = InspectionQueries(self.database)

@@ -66,6 +66,32 @@ class RaceLost(Exception):
     """Raised inside a write transaction when another one got there first: retry it."""
 
 
+#: What each refusal status means, as the OpenAPI document describes it.
+_ERROR_TEXT = {
+    400: "Malformed request (unreadable JSON, cursor or range); `problems` names it.",
+    401: "Not signed in, or the token expired (`token_expired`) or was revoked (`token_revoked`).",
+    403: "The role or the signed-in user may not do this.",
+    404: "Does not exist, or is outside what the signed-in user may see.",
+    409: "Conflict; `code` says which (see the operation).",
+    410: "The cursor does not fit this server's history: reset and pull from the start.",
+    413: "The body is larger than `limit_bytes`.",
+    422: "The body or a parameter is invalid; `problems` lists each problem.",
+    500: "A bug in the server; retry later.",
+}
+
+
+def error_responses(*statuses: int, **texts: str) -> dict[int | str, dict[str, Any]]:
+    """The `responses` of an operation for these statuses, each an `ErrorBody`.
+
+    `e409="…"` (and so on) replaces the general text of one status for this operation.
+    """
+    answer: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        text = texts.get(f"e{status}", _ERROR_TEXT[status])
+        answer[status] = {"model": ErrorBody, "description": text}
+    return answer
+
+
 def too_large(limit: int, what_en: str, what_nl: str) -> ApiError:
     megabytes = f"{limit / (1024 * 1024):.1f} MiB"
     return ApiError(
