@@ -24,7 +24,7 @@ from fieldapp.core.entities import Role
 from fieldapp.protocol.models import AccountInfo, ErrorCode
 from fieldapp.server import schema
 from fieldapp.server.config import PasswordPolicy, ServerConfig
-from fieldapp.server.database import Database
+from fieldapp.server.database import CentralDatabase
 from fieldapp.server.errors import ApiError
 
 #: Roles that make inspections on a device and push them.
@@ -93,7 +93,7 @@ def _unauthenticated(code: ErrorCode, nl: str, en: str, detail: str) -> ApiError
 class Accounts:
     """Users, passwords and tokens in the central store's database."""
 
-    def __init__(self, database: Database, config: ServerConfig) -> None:
+    def __init__(self, database: CentralDatabase, config: ServerConfig) -> None:
         self.database = database
         self.config = config
         self.hasher = _hasher(config.password_policy)
@@ -275,6 +275,32 @@ class Accounts:
             .values(revoked_at=self.config.clock())
         )
         return int(result.rowcount)
+
+    # --- the access log -----------------------------------------------------------------
+
+    def log_refusal(
+        self,
+        *,
+        username: str | None,
+        method: str,
+        path: str,
+        status: int,
+        code: str,
+        detail: str,
+    ) -> None:
+        """Record a refused request (401, 403, 404): who, what, and why in a few words."""
+        with self.database.write() as connection:
+            connection.execute(
+                schema.access_log.insert().values(
+                    at=self.config.clock(),
+                    username=username,
+                    method=method[:8],
+                    path=path[:300],
+                    status=status,
+                    code=code[:40],
+                    detail=detail[:300],
+                )
+            )
 
     def _dummy(self) -> str:
         # Verifying against a throwaway hash makes an unknown username cost as much as a

@@ -1,4 +1,4 @@
-"""The central store as one object: database, blob store, accounts and use cases.
+"""The central store as one object: database, blob store, accounts, feed and use cases.
 
 An app holds exactly one, built from a `ServerConfig`; the admin verbs build one too. No
 module keeps a store of its own.
@@ -19,10 +19,13 @@ from fieldapp.core.forms import FormDefinition
 from fieldapp.core.worldfile import SeedWorld, load_world
 from fieldapp.server import feed, schema
 from fieldapp.server.accounts import Accounts
-from fieldapp.server.blobs import BlobStore
+from fieldapp.server.blobs import BlobStore, BlobUploads
 from fieldapp.server.config import ServerConfig
-from fieldapp.server.database import Database, new_epoch
-from fieldapp.server.inspections import Inspections
+from fieldapp.server.database import CentralDatabase, new_epoch
+from fieldapp.server.feed import ChangeFeed
+from fieldapp.server.push import Pushes
+from fieldapp.server.queries import InspectionQueries
+from fieldapp.server.review import Reviews
 
 
 class CentralStore:
@@ -31,10 +34,14 @@ class CentralStore:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         config.home.mkdir(parents=True, exist_ok=True)
-        self.database = Database(config.url, config.pool_size)
+        self.database = CentralDatabase(config.url, config.pool_size)
         self.blobs = BlobStore(config.blob_directory)
+        self.uploads = BlobUploads(self.database, self.blobs, config.clock, config.max_blob_bytes)
         self.accounts = Accounts(self.database, config)
-        self.inspections = Inspections(self.database)
+        self.feed = ChangeFeed(self.database)
+        self.pushes = Pushes(self.database)
+        self.reviews = Reviews(self.database)
+        self.queries = InspectionQueries(self.database)
 
     def migrate(self) -> int:
         return self.database.migrate(self.config.clock())

@@ -18,10 +18,12 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from fieldapp.server import schema
+from fieldapp.server.errors import RaceLost
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +31,6 @@ _T = TypeVar("_T")
 
 #: Any number: the key of the PostgreSQL advisory lock held while migrating.
 _MIGRATION_LOCK = 0x6669656C64617070  # "fieldapp"
-
-
-class RaceLost(Exception):
-    """Raised inside a write transaction when another one got there first: retry it."""
 
 
 def new_epoch() -> str:
@@ -54,8 +52,8 @@ MIGRATIONS: tuple[Callable[[Connection, datetime], None], ...] = (_v1,)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class Database:
-    """One engine and the two kinds of transaction the server uses."""
+class CentralDatabase:
+    """The central store's engine and the two kinds of transaction the server uses."""
 
     def __init__(self, url: str, pool_size: int = 8) -> None:
         self.url = sa.make_url(url)
@@ -83,6 +81,11 @@ class Database:
     @property
     def is_postgresql(self) -> bool:
         return self.dialect == "postgresql"
+
+    def insert_ignoring_duplicates(self, table: sa.Table) -> Any:
+        """An INSERT that does nothing when the row's key is already there."""
+        dialect = postgresql if self.is_postgresql else sqlite
+        return dialect.insert(table).on_conflict_do_nothing()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

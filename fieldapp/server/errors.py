@@ -1,6 +1,18 @@
-"""Refusals the API gives: an HTTP status, a machine code and a sentence in Dutch and English.
+"""Every error class of the server, and the refusals the API gives.
 
-Code anywhere in the server raises `ApiError`; the app turns it into an `ErrorBody`.
+A refusal is an HTTP status, a machine code and a sentence in Dutch and English. Code
+anywhere in the server raises `ApiError`; the app turns it into an `ErrorBody`. The tree:
+
+    Exception
+    ├── ApiError   a refusal the person or device is told about: status, `ErrorCode`, nl/en
+    │              sentence; app.py answers it as an `ErrorBody` and logs 401/403/404.
+    └── RaceLost   inside a write transaction, another transaction got there first;
+                   `CentralDatabase.retrying` runs the work again, never seen over HTTP.
+
+The administration verbs raise `fieldapp.core.errors.FieldappError` (a bad form file, a
+demo load into a store that holds data): those are the core's, told to a person at a
+terminal, not over HTTP. Anything else that escapes a request is a bug: a 500 with an
+`internal` body, and a traceback in the log.
 """
 
 from __future__ import annotations
@@ -48,6 +60,36 @@ class ApiError(Exception):
 
     def content(self) -> dict[str, Any]:
         return self.body.model_dump(mode="json")
+
+
+class RaceLost(Exception):
+    """Raised inside a write transaction when another one got there first: retry it."""
+
+
+#: What each refusal status means, as the OpenAPI document describes it.
+_ERROR_TEXT = {
+    400: "Malformed request (unreadable JSON, cursor or range); `problems` names it.",
+    401: "Not signed in, or the token expired (`token_expired`) or was revoked (`token_revoked`).",
+    403: "The role or the signed-in user may not do this.",
+    404: "Does not exist, or is outside what the signed-in user may see.",
+    409: "Conflict; `code` says which (see the operation).",
+    410: "The cursor does not fit this server's history: reset and pull from the start.",
+    413: "The body is larger than `limit_bytes`.",
+    422: "The body or a parameter is invalid; `problems` lists each problem.",
+    500: "A bug in the server; retry later.",
+}
+
+
+def error_responses(*statuses: int, **texts: str) -> dict[int | str, dict[str, Any]]:
+    """The `responses` of an operation for these statuses, each an `ErrorBody`.
+
+    `e409="…"` (and so on) replaces the general text of one status for this operation.
+    """
+    answer: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        text = texts.get(f"e{status}", _ERROR_TEXT[status])
+        answer[status] = {"model": ErrorBody, "description": text}
+    return answer
 
 
 def too_large(limit: int, what_en: str, what_nl: str) -> ApiError:

@@ -33,6 +33,7 @@ from fieldapp.core.entities import Area, Assignment, Role, Team, User, Venue
 from fieldapp.core.forms import FormDefinition
 from fieldapp.protocol.models import ErrorCode, ReviewEvent
 from fieldapp.server import schema
+from fieldapp.server.database import CentralDatabase
 from fieldapp.server.errors import ApiError
 
 #: A page stops early once its payloads pass this size, so one page stays one request.
@@ -197,6 +198,24 @@ def page(
         "next_cursor": next_cursor.encode(),
         "has_more": has_more,
     }
+
+
+class ChangeFeed:
+    """The feed as devices read it: each answer from one read transaction."""
+
+    def __init__(self, database: CentralDatabase) -> None:
+        self.database = database
+
+    def read_head(self) -> tuple[str, FeedCursor]:
+        """The epoch and the cursor of the committed head."""
+        with self.database.read() as connection:
+            epoch, _ = state(connection)
+            return epoch, head_cursor(connection)
+
+    def read_page(self, scopes: Iterable[str], cursor: str | None, limit: int) -> dict[str, Any]:
+        """One page after the cursor, as the JSON body of a ChangesPage (see `page`)."""
+        with self.database.read() as connection:
+            return page(connection, scopes, cursor, limit)
 
 
 # --- the changes each kind of entity makes ----------------------------------------------------

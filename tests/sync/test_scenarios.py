@@ -6,6 +6,7 @@ item 10. Each starts its own central store, so "exactly" means exactly.
 
 from __future__ import annotations
 
+import math
 import random
 import shutil
 import threading
@@ -176,25 +177,38 @@ def test_the_same_version_id_with_other_content_is_refused_and_the_rest_goes_on(
     profile.close()
 
 
+#: The writers of the interrupted-pull test, the venue changes each commits, how many
+#: commits each cut of the pull lets go, and the page size of the pull.
+WRITERS, WRITES_EACH, WRITES_PER_CUT, PAGE_SIZE = 4, 12, 2, 3
+
+
 def test_a_pull_interrupted_at_every_page_while_the_server_writes_skips_nothing(
     centrals: _Centrals, tmp_path: Path
 ) -> None:
-    """Writers commit venue changes at random moments; the device's pull is cut after
-    every page (before or after applying it) and starts again, until writers are done."""
+    """Writers commit venue changes while the device pulls; every pull is cut at its page,
+    after fetching it or after applying it in turn, and starts again.
+
+    The pull paces the writers: each cut lets the next WRITES_PER_CUT commits go, so they
+    land between and during interrupted pulls however fast or slow the machine is, and the
+    pull is cut once per WRITES_PER_CUT writes. Then it is cut at every page until the
+    device holds the head: at most two cuts per page, a bounded count.
+    """
     central = centrals.start()
     profile = open_device(tmp_path)
     with client_for(profile, central.url) as client:
         client.sync_once()
     start = profile.pull_cursor()
     venue = load_world(seeds_directory()).venues[0]
+    total = WRITERS * WRITES_EACH
+    permits = threading.Semaphore(0)
     stop = threading.Event()
-    done = threading.Event()
     errors: list[BaseException] = []
 
     def writer(seed: int) -> None:
         rng = random.Random(seed)
         try:
-            for index in range(12):
+            for index in range(WRITES_EACH):
+                permits.acquire()
                 if stop.is_set():
                     return
                 with central.store.database.write() as connection:
@@ -211,37 +225,57 @@ def test_a_pull_interrupted_at_every_page_while_the_server_writes_skips_nothing(
         pass
 
     applied: list[int] = []
-    cut = {"after": "page_fetched"}
+    cut_after = "page_fetched"
+    released = 0
 
     def progress(step: SyncProgress) -> None:
+        nonlocal cut_after, released
         if step.step == "page_applied":
             applied.append(step.done)
-        if step.step == cut["after"] and not done.is_set():
-            cut["after"] = "page_applied" if step.step == "page_fetched" else "page_fetched"
+        if step.step == cut_after:
+            cut_after = "page_applied" if step.step == "page_fetched" else "page_fetched"
+            more = min(WRITES_PER_CUT, total - released)
+            if more:
+                permits.release(more)
+                released += more
             raise Interrupted
 
-    writers = [threading.Thread(target=writer, args=(seed,)) for seed in range(4)]
+    writers = [threading.Thread(target=writer, args=(seed,)) for seed in range(WRITERS)]
     for thread in writers:
         thread.start()
     interruptions = 0
-    with client_for(profile, central.url, page_size=3, progress=progress) as client:
-        for _round in range(2000):
-            if not any(thread.is_alive() for thread in writers):
-                done.set()
-            try:
-                client.sync_once()
-            except Interrupted:
+    try:
+        with client_for(profile, central.url, page_size=PAGE_SIZE, progress=progress) as client:
+            while released < total:
+                with pytest.raises(Interrupted):
+                    client.sync_once()
                 interruptions += 1
-                continue
-            if done.is_set():
-                break
-    stop.set()
-    for thread in writers:
-        thread.join(30)
-    assert not errors, errors
-    assert done.is_set() and interruptions > 10
+            assert interruptions == total // WRITES_PER_CUT
+            for thread in writers:
+                thread.join(30)
+            assert not errors, errors
+            assert not any(thread.is_alive() for thread in writers)
+            _, head = central.store.feed.read_head()
+            # Fetching a page and applying it are cut in turn: two cuts per page at most.
+            for _cut in range(2 * math.ceil(total / PAGE_SIZE)):
+                if profile.pull_cursor() == head.encode():
+                    break
+                with pytest.raises(Interrupted):
+                    client.sync_once()
+                interruptions += 1
+            assert profile.pull_cursor() == head.encode()
+            cut_after = "never"
+            assert client.sync_once().pulled == 0
+    finally:
+        stop.set()
+        permits.release(total)
+        for thread in writers:
+            thread.join(30)
+    most = total // WRITES_PER_CUT + 2 * math.ceil(total / PAGE_SIZE)
+    assert total // WRITES_PER_CUT <= interruptions <= most
     with central.client(BOA) as boa:
         expected, _ = pull_all(boa, start)
+    assert len(expected) == total
     assert sum(applied) == len(expected), "a change was skipped or applied twice"
     final = expected[-1]["venue"]["name"]
     assert profile.venue(venue.id) is not None

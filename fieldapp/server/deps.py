@@ -1,0 +1,64 @@
+"""What the routers ask FastAPI for: the store, the signed-in principal, checked path ids.
+
+`StoreDep` is the app's one `CentralStore`; `PrincipalDep` authenticates the bearer token
+(401 otherwise) and marks the request with its principal, so a refusal can be logged
+under the user's name. Role checks that belong to HTTP rather than to a use case sit here
+too; they are called in the handler, after FastAPI has checked the path.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from fieldapp.protocol.models import ErrorCode
+from fieldapp.server.accounts import Principal
+from fieldapp.server.central import CentralStore
+from fieldapp.server.errors import ApiError, forbidden
+
+_bearer = HTTPBearer(auto_error=False, description="A token from POST /v1/auth/token.")
+
+#: The bearer credentials of the request, if it sent any.
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+Uuid = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="32 lowercase hex digits")]
+Sha256 = Annotated[
+    str, Path(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the blob, lowercase hex")
+]
+
+
+def _store(request: Request) -> CentralStore:
+    store: CentralStore = request.app.state.store
+    return store
+
+
+StoreDep = Annotated[CentralStore, Depends(_store)]
+
+
+def _principal(request: Request, store: StoreDep, credentials: BearerDep) -> Principal:
+    if credentials is None:
+        raise ApiError(
+            401,
+            ErrorCode.UNAUTHENTICATED,
+            "Meld u aan om verder te gaan.",
+            "Sign in to continue.",
+            headers={"WWW-Authenticate": "Bearer"},
+            log_detail="no bearer token",
+        )
+    principal = store.accounts.authenticate(credentials.credentials)
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(_principal)]
+
+
+def require_author(principal: Principal) -> None:
+    """Only the roles that make inspections upload their attachments."""
+    if not principal.is_author:
+        raise forbidden(
+            f"A {principal.role.value} does not upload attachments.",
+            f"Een {principal.role.value} stuurt geen bijlagen.",
+        )

@@ -1,0 +1,349 @@
+"""Accepting pushed inspection versions exactly once.
+
+A push is idempotent by the version id the device made. The database decides races: the
+version id is a primary key, (inspection, sequence number) is unique, and the head moves
+by compare-and-set (`UPDATE … WHERE head_version_id = :base`). When two requests race,
+one insert fails on a constraint, the transaction is retried, and the retry finds the
+winner's row: the same content gets the winner's answer again, other content a 409.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from fieldapp.core.answers import canonical_json
+from fieldapp.core.inspection import InspectionStatus, InspectionVersion
+from fieldapp.protocol.models import ErrorCode, PushReceipt, digest_of
+from fieldapp.server import schema
+from fieldapp.server.accounts import Principal
+from fieldapp.server.database import CentralDatabase
+from fieldapp.server.errors import ApiError, RaceLost, forbidden
+from fieldapp.server.queries import head_of
+
+
+@dataclass(frozen=True)
+class PushAnswer:
+    """The status and exact body bytes of a push answer (a replay repeats the bytes)."""
+
+    status: int
+    body: bytes
+
+
+class Pushes:
+    """Pushed versions: checked, stored once, and counted in their author's digest."""
+
+    def __init__(self, database: CentralDatabase) -> None:
+        self.database = database
+        #: Roles per (form id, version). A loaded form version never changes, so the
+        #: answer can be kept for the life of the process.
+        self._form_roles: dict[tuple[str, str], frozenset[str]] = {}
+
+    def push(
+        self,
+        principal: Principal,
+        inspection_id: str,
+        version_id: str,
+        version: InspectionVersion,
+        now: datetime,
+    ) -> PushAnswer:
+        if version.inspection_id != inspection_id or version.version_id != version_id:
+            raise ApiError(
+                422,
+                ErrorCode.PATH_MISMATCH,
+                "De id's in het adres en in de inhoud verschillen.",
+                "The ids in the address and in the body differ.",
+                problems=[
+                    f"path: {inspection_id}/{version_id}; "
+                    f"body: {version.inspection_id}/{version.version_id}"
+                ],
+            )
+        if not principal.is_author:
+            raise forbidden(
+                f"A {principal.role.value} does not send inspections.",
+                f"Een {principal.role.value} verstuurt geen inspecties.",
+            )
+        if version.author != principal.username:
+            raise forbidden(
+                "This version names another author than the signed-in user.",
+                "Deze versie noemt een andere auteur dan de aangemelde gebruiker.",
+                ErrorCode.AUTHOR_MISMATCH,
+            )
+        if version.base_version_id == version.version_id:
+            raise ApiError(
+                422,
+                ErrorCode.INVALID,
+                "Een versie kan niet zijn eigen basis zijn.",
+                "A version cannot be its own base.",
+            )
+        if not version.hash_matches():
+            raise ApiError(
+                422,
+                ErrorCode.CONTENT_HASH_MISMATCH,
+                "De inhoud past niet bij de meegestuurde inhoudshash; de versie is niet "
+                "opgeslagen.",
+                "The content does not match its content hash; the version was not stored.",
+            )
+        record = canonical_json(version.model_dump(mode="json"))
+        record_hash = hashlib.sha256(record).hexdigest()
+        self._check_form(principal, version)
+        return self.database.retrying(
+            lambda: self._push_once(principal, version, record, record_hash, now)
+        )
+
+    def _check_form(self, principal: Principal, version: InspectionVersion) -> None:
+        key = (version.form_id, version.form_version)
+        roles = self._form_roles.get(key)
+        if roles is None:
+            with self.database.read() as connection:
+                stored = connection.execute(
+                    sa.select(schema.forms.c.roles)
+                    .where(schema.forms.c.form_id == version.form_id)
+                    .where(schema.forms.c.form_version == version.form_version)
+                ).scalar_one_or_none()
+            if stored is not None:
+                roles = self._form_roles[key] = frozenset(json.loads(stored))
+        if roles is None:
+            raise ApiError(
+                422,
+                ErrorCode.UNKNOWN_FORM,
+                f"Het formulier {version.form_id} {version.form_version} is de server onbekend.",
+                f"The form {version.form_id} {version.form_version} is unknown to the server.",
+            )
+        if principal.role.value not in roles:
+            raise forbidden(
+                f"The form {version.form_id} is not filled in by a {principal.role.value}.",
+                f"Het formulier {version.form_id} is niet voor een {principal.role.value}.",
+                ErrorCode.FORM_NOT_ALLOWED,
+            )
+
+    def _push_once(
+        self,
+        principal: Principal,
+        version: InspectionVersion,
+        record: bytes,
+        record_hash: str,
+        now: datetime,
+    ) -> PushAnswer:
+        refusal: ApiError | None = None
+        answer: PushAnswer | None = None
+        with self.database.write() as connection:
+            # Lock the inspection first (PostgreSQL; SQLite has one writer anyway), then
+            # look for a replay: a duplicate that waited on the lock must see the version
+            # its twin just committed, not a head that seems to have moved.
+            query = sa.select(schema.inspections).where(
+                schema.inspections.c.inspection_id == version.inspection_id
+            )
+            if self.database.is_postgresql:
+                query = query.with_for_update()
+            inspection = connection.execute(query).mappings().first()
+            answer = self._replay(connection, version, record_hash)
+            if answer is not None:
+                return answer
+            if inspection is not None and inspection["author"] != principal.username:
+                raise forbidden(
+                    "This inspection belongs to someone else.",
+                    "Deze inspectie is van iemand anders.",
+                    ErrorCode.NOT_YOURS,
+                )
+            if inspection is None:
+                if version.base_version_id is not None:
+                    refusal = ApiError(
+                        409,
+                        ErrorCode.UNKNOWN_BASE,
+                        "De server kent de vorige versie van deze inspectie niet; stuur die eerst.",
+                        "The server does not hold the version this one is based on; send "
+                        "that one first.",
+                    )
+                else:
+                    seq = 1
+                    connection.execute(
+                        schema.inspections.insert().values(
+                            inspection_id=version.inspection_id,
+                            form_id=version.form_id,
+                            author=principal.username,
+                            team=principal.team,
+                            venue_id=version.venue_id,
+                            area_id=version.area_id,
+                            assignment_id=version.assignment_id,
+                            status=InspectionStatus.SENT.value,
+                            head_version_id=version.version_id,
+                            version_count=1,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
+            else:
+                refusal = self._check_base(connection, inspection, version)
+                if refusal is None:
+                    moved = connection.execute(
+                        schema.inspections.update()
+                        .where(schema.inspections.c.inspection_id == version.inspection_id)
+                        .where(schema.inspections.c.head_version_id == version.base_version_id)
+                        .values(
+                            head_version_id=version.version_id,
+                            version_count=schema.inspections.c.version_count + 1,
+                            status=InspectionStatus.SENT.value,
+                            venue_id=version.venue_id,
+                            area_id=version.area_id,
+                            assignment_id=version.assignment_id,
+                            updated_at=now,
+                        )
+                    )
+                    if moved.rowcount != 1:
+                        # Someone moved the head since we read it: start over and re-read.
+                        raise RaceLost(version.version_id)
+                    seq = int(inspection["version_count"]) + 1
+            if refusal is not None:
+                # Keep the refused version for a person to resolve; never apply it.
+                connection.execute(
+                    self.database.insert_ignoring_duplicates(schema.conflicts).values(
+                        version_id=version.version_id,
+                        inspection_id=version.inspection_id,
+                        author=principal.username,
+                        head_version_id=inspection["head_version_id"] if inspection else None,
+                        record=record.decode("utf-8"),
+                        received_at=now,
+                    )
+                )
+            else:
+                answer = self._store(connection, version, seq, record, record_hash, now)
+        if refusal is not None:
+            raise refusal
+        assert answer is not None
+        return answer
+
+    def _replay(
+        self, connection: Connection, version: InspectionVersion, record_hash: str
+    ) -> PushAnswer | None:
+        stored = (
+            connection.execute(
+                sa.select(
+                    schema.versions.c.record_hash,
+                    schema.versions.c.receipt,
+                    schema.versions.c.author,
+                ).where(schema.versions.c.version_id == version.version_id)
+            )
+            .mappings()
+            .first()
+        )
+        if stored is None:
+            return None
+        if stored["author"] != version.author:
+            raise forbidden(
+                "This version belongs to someone else.",
+                "Deze versie is van iemand anders.",
+                ErrorCode.NOT_YOURS,
+            )
+        if stored["record_hash"] != record_hash:
+            raise ApiError(
+                409,
+                ErrorCode.VERSION_CONFLICT,
+                "De server heeft al een andere versie met dit id; deze is niet opgeslagen.",
+                "The server already holds a different version with this id; this one was "
+                "not stored.",
+            )
+        return PushAnswer(200, stored["receipt"].encode("utf-8"))
+
+    def _check_base(
+        self, connection: Connection, inspection: RowMapping, version: InspectionVersion
+    ) -> ApiError | None:
+        if inspection["status"] == InspectionStatus.APPROVED.value:
+            return ApiError(
+                409,
+                ErrorCode.INSPECTION_CLOSED,
+                "Deze inspectie is al goedgekeurd; een nieuwe versie kan niet meer.",
+                "This inspection has been approved; it takes no new versions.",
+                head=head_of(connection, inspection),
+            )
+        if inspection["head_version_id"] != version.base_version_id:
+            return ApiError(
+                409,
+                ErrorCode.STALE_BASE,
+                "Deze versie bouwt voort op een oudere versie dan de laatste op de server. "
+                "Beide zijn bewaard; kies wat blijft.",
+                "This version is based on an older version than the latest on the server. "
+                "Both are kept; decide which stays.",
+                head=head_of(connection, inspection),
+            )
+        return None
+
+    def _store(
+        self,
+        connection: Connection,
+        version: InspectionVersion,
+        seq: int,
+        record: bytes,
+        record_hash: str,
+        now: datetime,
+    ) -> PushAnswer:
+        hashes = sorted({attachment.sha256 for attachment in version.attachments})
+        present = (
+            set(
+                connection.execute(
+                    sa.select(schema.blobs.c.sha256).where(schema.blobs.c.sha256.in_(hashes))
+                ).scalars()
+            )
+            if hashes
+            else set()
+        )
+        missing = [sha for sha in hashes if sha not in present]
+        receipt = PushReceipt(
+            inspection_id=version.inspection_id,
+            version_id=version.version_id,
+            base_version_id=version.base_version_id,
+            content_hash=version.content_hash,
+            received_at=now,
+            complete=not missing,
+            missing_blobs=missing,
+        )
+        receipt_text = receipt.model_dump_json()
+        connection.execute(
+            schema.versions.insert().values(
+                version_id=version.version_id,
+                inspection_id=version.inspection_id,
+                seq=seq,
+                base_version_id=version.base_version_id,
+                author=version.author,
+                form_id=version.form_id,
+                form_version=version.form_version,
+                content_hash=version.content_hash,
+                record_hash=record_hash,
+                record=record.decode("utf-8"),
+                receipt=receipt_text,
+                complete=not missing,
+                received_at=now,
+                client_finalized_at=version.finalized_at.isoformat(),
+            )
+        )
+        if hashes:
+            connection.execute(
+                schema.version_blobs.insert(),
+                [{"version_id": version.version_id, "sha256": sha} for sha in hashes],
+            )
+        self._add_to_digest(connection, version.author, version.version_id)
+        return PushAnswer(201, receipt_text.encode("utf-8"))
+
+    def _add_to_digest(self, connection: Connection, author: str, version_id: str) -> None:
+        connection.execute(
+            self.database.insert_ignoring_duplicates(schema.digests).values(
+                author=author, count=0, digest="0" * 64
+            )
+        )
+        query = sa.select(schema.digests.c.count, schema.digests.c.digest).where(
+            schema.digests.c.author == author
+        )
+        if self.database.is_postgresql:
+            query = query.with_for_update()
+        count, digest = connection.execute(query).one()
+        combined = int(digest, 16) ^ int(digest_of([version_id]), 16)
+        connection.execute(
+            schema.digests.update()
+            .where(schema.digests.c.author == author)
+            .values(count=int(count) + 1, digest=f"{combined:064x}")
+        )

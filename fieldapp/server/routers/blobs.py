@@ -1,0 +1,166 @@
+"""Attachments by SHA-256: does the server hold one, upload it (whole or by ranges), download it.
+
+The handlers read headers and pick status codes; `blobs.BlobUploads` does the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import FileResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
+
+from fieldapp.protocol.models import BlobReceipt, ErrorCode
+from fieldapp.server.deps import PrincipalDep, Sha256, StoreDep, require_author
+from fieldapp.server.errors import ApiError, error_responses, not_found
+
+router = APIRouter()
+
+_RANGE = re.compile(r"^bytes ([0-9]{1,15})-([0-9]{1,15})/([0-9]{1,15})$")
+
+_BLOB_UPLOAD_DOC = """\
+Upload an attachment named by its SHA-256. The server hashes what it receives and keeps it
+only when the hash matches the name (else 409 `blob_hash_mismatch`, nothing kept). A blob
+the server already holds answers 200 without reading the body.
+
+**Whole upload:** send the bytes as the body → 201.
+
+**Resumable upload:** send ranges with `Content-Range: bytes START-END/TOTAL` (END
+inclusive), in order. A range that is not the last answers 202 with `received`, the offset
+to continue from; the last one 201. `HEAD` tells the offset held after an interruption
+(header `Upload-Offset`); a range starting elsewhere gets 409 `upload_offset_mismatch`
+with `expected_offset`. A range starting at 0 starts over. A range that is interrupted
+counts for nothing, so send ranges of about 1 MiB.
+"""
+
+
+@router.head(
+    "/v1/blobs/{sha256}",
+    tags=["blobs"],
+    summary="Does the server hold this blob? (404 with Upload-Offset when partly uploaded)",
+    responses={
+        200: {"description": "Held; `Upload-Offset` is its size."},
+        404: {"description": "Not held; `Upload-Offset` is the resume offset (often 0)."},
+        **error_responses(401, 403, 422),
+    },
+)
+def blob_head(sha256: Sha256, principal: PrincipalDep, store: StoreDep) -> Response:
+    require_author(principal)
+    size = store.uploads.held_size(sha256)
+    if size is not None:
+        return Response(status_code=200, headers={"Upload-Offset": str(size)})
+    offset = store.uploads.resume_offset(sha256, principal.username)
+    return Response(status_code=404, headers={"Upload-Offset": str(offset)})
+
+
+@router.put(
+    "/v1/blobs/{sha256}",
+    tags=["blobs"],
+    status_code=201,
+    summary="Upload an attachment, whole or resumably by ranges",
+    description=_BLOB_UPLOAD_DOC,
+    response_model=BlobReceipt,
+    responses={
+        200: {"model": BlobReceipt, "description": "Already held; nothing was read."},
+        202: {"model": BlobReceipt, "description": "Range stored; continue at `received`."},
+        **error_responses(
+            400,
+            401,
+            403,
+            409,
+            413,
+            422,
+            e409="`blob_hash_mismatch`: the bytes do not hash to the name (nothing kept); "
+            "`upload_offset_mismatch`: resume at `expected_offset`.",
+        ),
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    },
+)
+async def blob_put(
+    sha256: Sha256,
+    request: Request,
+    principal: PrincipalDep,
+    store: StoreDep,
+    content_range: Annotated[
+        str | None,
+        Header(description="`bytes START-END/TOTAL` for one range of a resumable upload"),
+    ] = None,
+) -> Response:
+    require_author(principal)
+    uploads = store.uploads
+    held = await run_in_threadpool(uploads.held_size, sha256)
+    if held is not None:
+        return _blob_answer(BlobReceipt(sha256=sha256, received=held, complete=True), 200)
+    if content_range is None:
+        body = await uploads.receive(_body_of(request), None)
+        receipt = await run_in_threadpool(uploads.keep_whole, body, sha256, principal.username)
+        return _blob_answer(receipt)
+    match = _RANGE.match(content_range.strip())
+    if match is None:
+        raise ApiError(
+            400,
+            ErrorCode.MALFORMED,
+            "De Content-Range-kop is onleesbaar.",
+            "The Content-Range header is not `bytes START-END/TOTAL`.",
+            problems=[f"Content-Range: {content_range[:80]!r}"],
+        )
+    start, end, total = (int(part) for part in match.groups())
+    uploads.check_range(start, end, total)
+    body = await uploads.receive(_body_of(request), end - start + 1)
+    receipt = await run_in_threadpool(
+        uploads.append_range, body, sha256, principal.username, start, end, total
+    )
+    return _blob_answer(receipt)
+
+
+@router.get(
+    "/v1/blobs/{sha256}",
+    tags=["blobs"],
+    summary="Download an attachment of an inspection you may read",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {"application/octet-stream": {}}, "description": "The bytes."},
+        **error_responses(401, 404, 422),
+    },
+)
+def blob_get(sha256: Sha256, principal: PrincipalDep, store: StoreDep) -> FileResponse:
+    if not store.queries.can_read_blob(principal, sha256):
+        raise not_found("attachment", "De bijlage")
+    size = store.uploads.held_size(sha256)
+    path = store.blobs.path(sha256)
+    if size is None or not path.exists():
+        raise not_found("attachment", "De bijlage")
+    return FileResponse(path, media_type="application/octet-stream")
+
+
+def _blob_answer(receipt: BlobReceipt, status: int | None = None) -> Response:
+    """201 for a kept blob, 202 for a range that is not the last, or the status given."""
+    if status is None:
+        status = 201 if receipt.complete else 202
+    headers = {"Upload-Offset": str(receipt.received)}
+    return Response(receipt.model_dump_json(), status, headers, media_type="application/json")
+
+
+async def _body_of(request: Request) -> AsyncIterator[bytes]:
+    """The request's body in chunks; a connection lost midway is a 400 (nothing is kept)."""
+    try:
+        async for chunk in request.stream():
+            yield chunk
+    except ClientDisconnect:
+        raise ApiError(
+            400,
+            ErrorCode.MALFORMED,
+            "De verbinding werd verbroken tijdens het versturen.",
+            "The connection was closed before the body was complete.",
+        ) from None

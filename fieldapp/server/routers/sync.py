@@ -1,0 +1,78 @@
+"""What a device's sync asks besides pushing: the server's state, the change feed, the digest."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse, Response
+
+from fieldapp.protocol.models import ChangesPage, Digest, Meta, ServerLimits
+from fieldapp.server.deps import PrincipalDep, StoreDep
+from fieldapp.server.errors import error_responses
+
+router = APIRouter()
+
+
+@router.get(
+    "/v1/sync/meta",
+    tags=["sync"],
+    summary="Server epoch, head cursor, server time, minimum client version, limits",
+    responses=error_responses(401),
+)
+def meta(principal: PrincipalDep, store: StoreDep) -> Meta:
+    del principal
+    epoch, head = store.feed.read_head()
+    config = store.config
+    return Meta(
+        epoch=epoch,
+        head_cursor=head.encode(),
+        server_time=config.clock(),
+        min_client_version=config.min_client_version,
+        limits=ServerLimits(
+            max_json_bytes=config.max_json_bytes,
+            max_blob_bytes=config.max_blob_bytes,
+            changes_page_max=config.changes_page_max,
+        ),
+    )
+
+
+@router.get(
+    "/v1/changes",
+    tags=["sync"],
+    summary="Reference data and review events after a cursor, in commit order",
+    description=(
+        "Apply the page and store `next_cursor` in one local transaction; pull again "
+        "while `has_more`. Without `cursor`, starts from the beginning of the epoch. "
+        "A device sees venues, areas, teams, the forms of its role, the users of its "
+        "team(s), its own and its team's assignments, and reviews of its own inspections."
+    ),
+    response_model=ChangesPage,
+    responses=error_responses(
+        400,
+        401,
+        410,
+        422,
+        e410="The cursor is of another epoch, or its position is not in this server's "
+        "history (restored from an older backup): reload from the start, re-push the "
+        "outbox, compare the digest.",
+    ),
+)
+def changes(
+    principal: PrincipalDep,
+    store: StoreDep,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
+) -> Response:
+    limit = min(limit, store.config.changes_page_max)
+    return JSONResponse(store.feed.read_page(principal.scopes, cursor, limit))
+
+
+@router.get(
+    "/v1/sync/digest",
+    tags=["sync"],
+    summary="Count and XOR-hash of the signed-in author's versions on the server",
+    responses=error_responses(401),
+)
+def digest(principal: PrincipalDep, store: StoreDep) -> Digest:
+    return store.queries.digest(principal)
