@@ -42,11 +42,11 @@ from fieldapp.store.profile import (
     profile_exists,
 )
 from fieldapp.store.records import (
-    InspectionSummary,
+    LocalInspectionSummary,
     OutboxInfo,
     OutboxState,
-    Position,
     Review,
+    SavedPosition,
 )
 from fieldapp.store.reference import (
     AppliedChanges,
@@ -75,15 +75,14 @@ __all__ = [
     "FinalizeBlocked",
     "FormRejected",
     "FormText",
-    "InspectionSummary",
     "KdfParams",
     "KeyringBackend",
+    "LocalInspectionSummary",
     "NoUnattendedKey",
     "NotEditable",
     "OutboxInfo",
     "OutboxState",
     "PasswordRequired",
-    "Position",
     "Profile",
     "ProfileDamaged",
     "ProfileExists",
@@ -95,6 +94,7 @@ __all__ = [
     "Removal",
     "ReturnEvent",
     "Review",
+    "SavedPosition",
     "StorageFailed",
     "StoreError",
     "StoreSettings",

@@ -28,7 +28,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from fieldapp.core.files import fsync_directory
-from fieldapp.store.database import Database
+from fieldapp.store.database import ProfileDatabase
 from fieldapp.store.errors import AttachmentMissing, DiskFull, StorageFailed
 
 MAGIC = b"FAE1"
@@ -76,7 +76,7 @@ class AttachmentStore:
     """The attachment folder of one profile, the key its files are sealed with, and the
     bookkeeping that keeps files and the rows referring to them in step."""
 
-    def __init__(self, root: Path, key: bytes, database: Database) -> None:
+    def __init__(self, root: Path, key: bytes, database: ProfileDatabase) -> None:
         self.root = root
         self._cipher = AESGCM(key)
         self._database = database

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from fieldapp.core.files import fsync_directory
 from fieldapp.store import audit
-from fieldapp.store.database import Database, StoreSettings
+from fieldapp.store.database import ProfileDatabase, StoreSettings
 from fieldapp.store.errors import BackupInvalid, ProfileDamaged, ProfileExists
 from fieldapp.store.keys import KEY_FILE, KeyFile, derive_subkey
 from fieldapp.store.profile import (
@@ -182,7 +182,7 @@ def import_backup(
 
 
 def _check_database(path: Path, data_key: bytes, settings: StoreSettings) -> None:
-    database = Database(path, derive_subkey(data_key, "sqlcipher"), settings)
+    database = ProfileDatabase(path, derive_subkey(data_key, "sqlcipher"), settings)
     try:
         found = database.rows("PRAGMA integrity_check")
         cipher = database.rows("PRAGMA cipher_integrity_check")

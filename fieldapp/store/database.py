@@ -1,6 +1,6 @@
 """One encrypted SQLite connection: SQLCipher keying, journal settings, transactions, checkpoints.
 
-Every write goes through `Database.transaction`, which takes the write lock at BEGIN (so two
+Every write goes through `ProfileDatabase.transaction`, which takes the write lock at BEGIN (so two
 writers never deadlock half-way), turns SQLite's "disk full" and I/O errors into sentences a
 person can act on, and rolls back whatever did not commit. The connection runs in WAL mode:
 readers never block the writer, and a commit is one append to the WAL.
@@ -103,7 +103,7 @@ def connect(path: Path, key: bytes, settings: StoreSettings) -> sqlite3.Connecti
     raw = sqlcipher3.connect(
         str(path),
         isolation_level=None,  # we issue BEGIN/COMMIT ourselves
-        check_same_thread=False,  # serialised by Database.lock instead
+        check_same_thread=False,  # serialised by ProfileDatabase.lock instead
         timeout=settings.busy_timeout_seconds,
     )
     connection = cast(sqlite3.Connection, raw)
@@ -130,7 +130,7 @@ def connect(path: Path, key: bytes, settings: StoreSettings) -> sqlite3.Connecti
     return connection
 
 
-class Database:
+class ProfileDatabase:
     """The profile's connection, its write lock and the checkpoint policy.
 
     One connection per open profile, shared by the UI thread and background workers; the

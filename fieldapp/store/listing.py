@@ -1,6 +1,6 @@
 """Lists of inspections as the app shows them: drafts, outbox, sent, returned, approved.
 
-Each call reads one page into `InspectionSummary` records and returns; nothing keeps a
+Each call reads one page into `LocalInspectionSummary` records and returns; nothing keeps a
 read transaction open. Lists are ordered by a change counter, not the device clock, and
 page with LIMIT/OFFSET so an inbox of 100,000 inspections opens as fast as one of ten.
 """
@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.store.database import Database
-from fieldapp.store.records import InspectionSummary, OutboxInfo, OutboxState, Review
+from fieldapp.store.database import ProfileDatabase
+from fieldapp.store.records import LocalInspectionSummary, OutboxInfo, OutboxState, Review
 
 
 def parse_time(text: str) -> datetime:
@@ -24,12 +24,12 @@ def parse_time(text: str) -> datetime:
 class InspectionLists:
     """Read-only queries over a profile's inspections, their outbox entries and reviews."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: ProfileDatabase) -> None:
         self._database = database
 
     def summaries(
         self, where: str, parameters: Sequence[Any], limit: int | None, offset: int
-    ) -> list[InspectionSummary]:
+    ) -> list[LocalInspectionSummary]:
         rows = self._database.rows(
             "SELECT i.id, i.form_id, i.form_version, i.status, i.author, i.venue_id, v.name,"
             " i.area_id, a.name, i.assignment_id, i.started_at, i.updated_at,"
@@ -66,7 +66,7 @@ class InspectionLists:
             elif status is InspectionStatus.DRAFT and row[13]:
                 review = self.latest_review(row[0], row[13], "returned")
             summaries.append(
-                InspectionSummary(
+                LocalInspectionSummary(
                     inspection_id=row[0],
                     form_id=row[1],
                     form_version=row[2],

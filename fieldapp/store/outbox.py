@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from fieldapp.core.inspection import InspectionVersion
 from fieldapp.store import audit
-from fieldapp.store.database import Database
+from fieldapp.store.database import ProfileDatabase
 from fieldapp.store.errors import UnknownVersion
 from fieldapp.store.records import OutboxState
 from fieldapp.store.schema import NEXT_CHANGE
@@ -25,7 +25,7 @@ from fieldapp.store.versions import decode_record
 class Outbox:
     """The queue of one profile; `actor` is the profile's user, `now` the audit clock."""
 
-    def __init__(self, database: Database, actor: str, now: Callable[[], str]) -> None:
+    def __init__(self, database: ProfileDatabase, actor: str, now: Callable[[], str]) -> None:
         self._database = database
         self._actor = actor
         self._now = now

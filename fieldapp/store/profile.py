@@ -48,7 +48,7 @@ from fieldapp.store import audit
 from fieldapp.store import reference as ref
 from fieldapp.store.attachments import AttachmentStore, sha256_hex, sniff_media_type
 from fieldapp.store.audit import AuditEntry
-from fieldapp.store.database import Database, StoreSettings
+from fieldapp.store.database import ProfileDatabase, StoreSettings
 from fieldapp.store.errors import (
     AttachmentMissing,
     AttachmentTooLarge,
@@ -78,7 +78,7 @@ from fieldapp.store.keys import (
 )
 from fieldapp.store.listing import InspectionLists, parse_time
 from fieldapp.store.outbox import Outbox
-from fieldapp.store.records import InspectionSummary, Position
+from fieldapp.store.records import LocalInspectionSummary, SavedPosition
 from fieldapp.store.schema import (
     LATEST_VERSION,
     NEXT_CHANGE,
@@ -240,7 +240,7 @@ class Profile:
         self,
         directory: Path,
         username: str,
-        database: Database,
+        database: ProfileDatabase,
         key_file: KeyFile,
         data_key: bytes,
         clock: Clock,
@@ -285,7 +285,7 @@ class Profile:
     ) -> Profile:
         """Open the database with an already unlocked data key and bring its schema up to
         date. `schema_target` below the latest exists for the migration tests only."""
-        database = Database(
+        database = ProfileDatabase(
             directory / DATABASE_FILE, derive_subkey(data_key, "sqlcipher"), settings
         )
         try:
@@ -774,7 +774,7 @@ class Profile:
             if not updated:
                 raise UnknownInspection(inspection_id)
 
-    def position(self, inspection_id: str) -> Position | None:
+    def position(self, inspection_id: str) -> SavedPosition | None:
         """Where the person last was in this inspection, if anywhere."""
         found = self.database.row(
             "SELECT position_page, position_question, position_row, position_at"
@@ -786,7 +786,7 @@ class Profile:
         page, question, row, at = found
         if page is None:
             return None
-        return Position(str(page), question, row, parse_time(at))
+        return SavedPosition(str(page), question, row, parse_time(at))
 
     def discard_draft(self, inspection_id: str) -> None:
         """Delete a draft that was never finalized (with its files). A correction cannot be
@@ -1043,7 +1043,7 @@ class Profile:
             )
         ]
 
-    def inspection(self, inspection_id: str) -> InspectionSummary:
+    def inspection(self, inspection_id: str) -> LocalInspectionSummary:
         found = self._lists.summaries("i.id = ?", (inspection_id,), None, 0)
         if not found:
             raise UnknownInspection(inspection_id)
@@ -1051,28 +1051,32 @@ class Profile:
 
     def inspections(
         self, status: InspectionStatus | None = None, *, limit: int | None = None, offset: int = 0
-    ) -> list[InspectionSummary]:
+    ) -> list[LocalInspectionSummary]:
         """Inspections with `status` (all when None), most recently changed first."""
         if status is None:
             return self._lists.summaries("1", (), limit, offset)
         return self._lists.summaries("i.status = ?", (status.value,), limit, offset)
 
-    def drafts(self, *, limit: int | None = None, offset: int = 0) -> list[InspectionSummary]:
+    def drafts(self, *, limit: int | None = None, offset: int = 0) -> list[LocalInspectionSummary]:
         """Drafts, corrections included (`is_correction`)."""
         return self.inspections(InspectionStatus.DRAFT, limit=limit, offset=offset)
 
-    def outbox(self, *, limit: int | None = None, offset: int = 0) -> list[InspectionSummary]:
+    def outbox(self, *, limit: int | None = None, offset: int = 0) -> list[LocalInspectionSummary]:
         """Finalized, not yet acknowledged by the server; `outbox` says attempts and errors."""
         return self.inspections(InspectionStatus.FINALIZED, limit=limit, offset=offset)
 
-    def sent(self, *, limit: int | None = None, offset: int = 0) -> list[InspectionSummary]:
+    def sent(self, *, limit: int | None = None, offset: int = 0) -> list[LocalInspectionSummary]:
         return self.inspections(InspectionStatus.SENT, limit=limit, offset=offset)
 
-    def returned(self, *, limit: int | None = None, offset: int = 0) -> list[InspectionSummary]:
+    def returned(
+        self, *, limit: int | None = None, offset: int = 0
+    ) -> list[LocalInspectionSummary]:
         """Returned by a supervisor; `review.comments` holds the comment per question."""
         return self.inspections(InspectionStatus.RETURNED, limit=limit, offset=offset)
 
-    def approved(self, *, limit: int | None = None, offset: int = 0) -> list[InspectionSummary]:
+    def approved(
+        self, *, limit: int | None = None, offset: int = 0
+    ) -> list[LocalInspectionSummary]:
         return self.inspections(InspectionStatus.APPROVED, limit=limit, offset=offset)
 
     def count(self, status: InspectionStatus | None = None) -> int:
@@ -1474,7 +1478,7 @@ def _expand(engine: FormEngine, names: set[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _migrate(database: Database, directory: Path, target: int) -> None:
+def _migrate(database: ProfileDatabase, directory: Path, target: int) -> None:
     """Bring the schema to `target`, one transaction per migration, after a backup copy."""
     with database.lock:
         current = check_not_newer(database.connection)

@@ -20,7 +20,7 @@ from enum import StrEnum
 from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import Area, Assignment, Role, Team, User, Venue
 from fieldapp.core.formfile import FormFileError, load_form_text
-from fieldapp.store.database import Database
+from fieldapp.store.database import ProfileDatabase
 from fieldapp.store.errors import FormRejected, UnknownReference
 
 
@@ -299,7 +299,7 @@ def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
 class FormCatalog:
     """Compiled forms by (form id, version), compiled once from the stored YAML."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: ProfileDatabase) -> None:
         self._database = database
         self._engines: dict[tuple[str, str], FormEngine] = {}
         #: The SHA-256 of the text each cached engine was compiled from.

@@ -31,11 +31,11 @@ from fieldapp.core.locations import forms_directory, seeds_directory
 from fieldapp.core.worldfile import SeedWorld, load_world
 from fieldapp.store import (
     FormText,
-    InspectionSummary,
     KdfParams,
-    Position,
+    LocalInspectionSummary,
     Profile,
     ReferenceSnapshot,
+    SavedPosition,
     open_profile,
     profile_exists,
 )
@@ -280,10 +280,10 @@ class OpenedInspection:
     """What the form runner needs to show one inspection."""
 
     inspection_id: str
-    summary: InspectionSummary
+    summary: LocalInspectionSummary
     #: The runner's own copy: the store keeps its session, the screen keeps this one.
     session: FormSession
-    position: Position | None
+    position: SavedPosition | None
     subject: str
     editable: bool
     #: For a correction, the questions the supervisor reopened; None means all.
@@ -292,7 +292,7 @@ class OpenedInspection:
     comments: Mapping[str, str]
 
 
-def subject_of(profile: Profile, summary: InspectionSummary) -> str:
+def subject_of(profile: Profile, summary: LocalInspectionSummary) -> str:
     """'Het Kleine Veentje · Weimarstraat 241, 2562 HB' or the area's name."""
     if summary.venue_id:
         venue: Venue | None = profile.venue(summary.venue_id)
@@ -385,7 +385,7 @@ class AssignmentRow:
     assignment: Assignment
     venue: Venue | None
     area: Area | None
-    inspection: InspectionSummary | None
+    inspection: LocalInspectionSummary | None
 
 
 def assignment_rows(
@@ -393,7 +393,7 @@ def assignment_rows(
 ) -> list[AssignmentRow]:
     """The person's assignments (all of them for None), by due date, with their progress."""
     wanted = frozenset(form_ids) if form_ids is not None else None
-    latest: dict[str, InspectionSummary] = {}
+    latest: dict[str, LocalInspectionSummary] = {}
     for summary in profile.inspections(limit=2000):
         if summary.assignment_id and summary.assignment_id not in latest:
             latest[summary.assignment_id] = summary
