@@ -43,6 +43,7 @@ from fieldapp.store.profile import (
 )
 from fieldapp.store.records import (
     LocalInspectionSummary,
+    OutboxCounts,
     OutboxInfo,
     OutboxState,
     Review,
@@ -80,6 +81,7 @@ __all__ = [
     "LocalInspectionSummary",
     "NoUnattendedKey",
     "NotEditable",
+    "OutboxCounts",
     "OutboxInfo",
     "OutboxState",
     "PasswordRequired",

@@ -14,7 +14,8 @@ from typing import Any
 
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.store.database import ProfileDatabase
-from fieldapp.store.records import LocalInspectionSummary, OutboxInfo, OutboxState, Review
+from fieldapp.store.outbox import outbox_info
+from fieldapp.store.records import LocalInspectionSummary, Review
 
 
 def parse_time(text: str) -> datetime:
@@ -47,18 +48,7 @@ class InspectionLists:
         summaries = []
         for row in rows:
             status = InspectionStatus(row[3])
-            outbox = None
-            if row[15] is not None:
-                outbox = OutboxInfo(
-                    version_id=row[15],
-                    state=OutboxState(row[16]),
-                    queued_at=parse_time(row[17]),
-                    attempts=int(row[18]),
-                    last_error=row[19],
-                    last_attempt_at=None if row[20] is None else parse_time(row[20]),
-                    server_receipt=row[21],
-                    sent_at=None if row[22] is None else parse_time(row[22]),
-                )
+            outbox = None if row[15] is None else outbox_info(row[15:23])
             review = None
             if status in (InspectionStatus.RETURNED, InspectionStatus.APPROVED) and row[12]:
                 kind = "returned" if status is InspectionStatus.RETURNED else "approved"

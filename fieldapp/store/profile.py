@@ -78,7 +78,12 @@ from fieldapp.store.keys import (
 )
 from fieldapp.store.listing import InspectionLists, parse_time
 from fieldapp.store.outbox import Outbox
-from fieldapp.store.records import LocalInspectionSummary, SavedPosition
+from fieldapp.store.records import (
+    LocalInspectionSummary,
+    OutboxCounts,
+    OutboxInfo,
+    SavedPosition,
+)
 from fieldapp.store.schema import (
     LATEST_VERSION,
     NEXT_CHANGE,
@@ -1119,7 +1124,23 @@ class Profile:
         with self._lock:
             self._outbox.requeue(version_id)
 
-    # -- outbox (for the sync client) --------------------------------------------------
+    def outbox_entry(self, version_id: str) -> OutboxInfo | None:
+        """The outbox row of any version, current or not; None when it was never queued."""
+        return self._outbox.entry(version_id)
+
+    def outbox_counts(self) -> OutboxCounts:
+        """How many versions wait, are held for a person, and were acknowledged."""
+        return self._outbox.counts()
+
+    def sent_version_ids(self, author: str) -> list[str]:
+        """The author's versions the server acknowledged, in the order they were queued."""
+        return self._outbox.sent_version_ids(author)
+
+    def sent_version_ids_by_author(self) -> dict[str, list[str]]:
+        """Every acknowledged version by author (the sync client's drift check)."""
+        return self._outbox.sent_version_ids_by_author()
+
+    # -- attachments (for the sync client) ---------------------------------------------
 
     def read_attachment(self, sha256: str) -> bytes:
         """The plain bytes of an attachment, checked against its hash (for upload)."""

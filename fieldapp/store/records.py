@@ -40,6 +40,15 @@ class OutboxInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class OutboxCounts:
+    """How many versions the outbox holds in each state."""
+
+    pending: int
+    held: int
+    sent: int
+
+
+@dataclass(frozen=True, slots=True)
 class Review:
     """A supervisor's return (with comments per question) or approval of one version."""
 

@@ -1,7 +1,10 @@
-"""Helpers shared by the store tests (tests/test_store_*.py) and the crash-test child.
+"""Helpers shared by the store tests (tests/store/) and the crash-test child.
 
 Real SQLCipher profiles in temporary folders; only the Argon2id cost is lowered, so a test
-opens a profile in milliseconds instead of a tenth of a second.
+opens a profile in milliseconds instead of a tenth of a second. The helpers under "the raw
+file" below reach past the store's API on purpose, to damage or inspect what is on disk
+the way a crash, a restored server or a person with a SQL shell would; nothing else in the
+tests may do that.
 """
 
 from __future__ import annotations
@@ -145,3 +148,16 @@ class NoKeyring:
         import keyring.errors
 
         raise keyring.errors.NoKeyringError("no backend")
+
+
+# -- the raw file ---------------------------------------------------------------------------
+
+
+def forget_receipt(profile: Profile, version_id: str) -> None:
+    """Put an acknowledged version back to pending, as if its receipt was never recorded."""
+    with profile.database.transaction(durable=True) as connection:
+        connection.execute(
+            "UPDATE outbox SET state = 'pending', server_receipt = NULL, sent_at = NULL"
+            " WHERE version_id = ?",
+            (version_id,),
+        )
