@@ -27,13 +27,11 @@ from fieldapp.store.keys import KEY_FILE, KeyFile, derive_subkey
 from fieldapp.store.profile import (
     ATTACHMENTS_FOLDER,
     DATABASE_FILE,
-    Clock,
     Profile,
-    iso,
     profile_directory,
-    utc_now,
 )
 from fieldapp.store.schema import schema_version
+from fieldapp.store.times import Clock, iso, utc_now
 
 BACKUP_FORMAT = 1
 MANIFEST = "manifest.json"

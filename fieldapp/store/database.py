@@ -192,6 +192,26 @@ class ProfileDatabase:
     def in_transaction(self) -> bool:
         return self._depth > 0
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: every query inside sees the same committed state, even while
+        another process writes. Inside a write transaction it is that one. Never write in it.
+        """
+        with self.lock:
+            connection = self.connection
+            if self._depth or connection.in_transaction:
+                yield connection
+                return
+            with translated_errors():
+                connection.execute("BEGIN")
+            try:
+                with translated_errors():
+                    yield connection
+            finally:
+                if connection.in_transaction:
+                    with contextlib.suppress(DriverError):
+                        connection.execute("COMMIT")
+
     # -- reads -------------------------------------------------------------------------
 
     def rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[Row]:

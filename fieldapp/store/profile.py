@@ -18,51 +18,39 @@ The folder is named by a hash so a stolen laptop's file listing does not say who
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import logging
 import re
 import sqlite3
 import time
-import weakref
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from fieldapp.core.answers import (
-    answers_document,
-    decode_value,
-    encode_value,
-    session_from_document,
-)
-from fieldapp.core.engine import Changes, FormEngine, FormSession
+from fieldapp.core.answers import session_from_document
+from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.entities import Area, Assignment, Team, User, Venue
 from fieldapp.core.expr import Value
-from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType
+from fieldapp.core.forms import ATTACHMENT_TYPES
 from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion, new_id
 from fieldapp.store import audit
 from fieldapp.store import reference as ref
-from fieldapp.store.attachments import AttachmentStore, sha256_hex, sniff_media_type
+from fieldapp.store.attachments import AttachmentStore
 from fieldapp.store.audit import AuditEntry
 from fieldapp.store.database import ProfileDatabase, StoreSettings
+from fieldapp.store.drafts import Drafts, add_draft_attachment, write_answer, write_rows
 from fieldapp.store.errors import (
     AttachmentMissing,
-    AttachmentTooLarge,
-    BlockingProblem,
-    FinalizeBlocked,
     NotEditable,
     NoUnattendedKey,
     ProfileDamaged,
     ProfileNotFound,
-    QuestionLocked,
     UnknownInspection,
     UnknownReference,
     UnknownVersion,
 )
+from fieldapp.store.finalized import FinalizedVersions
+from fieldapp.store.inspections import InspectionRow, find_inspection, read_inspection
 from fieldapp.store.keys import (
     DEFAULT_KDF,
     KEY_FILE,
@@ -76,7 +64,7 @@ from fieldapp.store.keys import (
     remove_from_keyring,
     store_in_keyring,
 )
-from fieldapp.store.listing import InspectionLists, parse_time
+from fieldapp.store.listing import InspectionLists
 from fieldapp.store.outbox import Outbox
 from fieldapp.store.records import (
     LocalInspectionSummary,
@@ -91,31 +79,14 @@ from fieldapp.store.schema import (
     check_not_newer,
     pending_migrations,
 )
-from fieldapp.store.versions import decode_record, encode_record
+from fieldapp.store.times import Clock, iso, utc_now, wall_clock
 
 log = logging.getLogger(__name__)
 
 PROFILES_FOLDER = "profiles"
 DATABASE_FILE = "profile.db"
 ATTACHMENTS_FOLDER = "attachments"
-#: How many open drafts keep their live `FormSession` in memory.
-SESSION_CACHE = 8
-#: While one draft is being edited, its "changed" time is rewritten at most this often.
-TOUCH_SECONDS = 30.0
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso(moment: datetime) -> str:
-    """UTC, fixed width, so stored times sort as text."""
-    if moment.tzinfo is None:
-        moment = moment.astimezone()
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def profile_directory(home: Path, username: str) -> Path:
@@ -203,37 +174,6 @@ def open_profile_unattended(
         raise NoUnattendedKey() from error
 
 
-@dataclass(frozen=True, slots=True)
-class _Inspection:
-    """One row of `inspections`."""
-
-    id: str
-    form_id: str
-    form_version: str
-    venue_id: str | None
-    area_id: str | None
-    assignment_id: str | None
-    author: str
-    status: InspectionStatus
-    started_at: str
-    draft_started_at: str
-    updated_at: str
-    base_version_id: str | None
-    current_version_id: str | None
-
-
-_INSPECTION_COLUMNS = (
-    "id, form_id, form_version, venue_id, area_id, assignment_id, author, status, started_at,"
-    " draft_started_at, updated_at, base_version_id, current_version_id"
-)
-
-
-def _inspection_from(row: Sequence[Any]) -> _Inspection:
-    values = list(row)
-    values[7] = InspectionStatus(values[7])
-    return _Inspection(*values)
-
-
 class Profile:
     """One person's unlocked profile: their inspections, attachments, outbox and reference data.
 
@@ -261,16 +201,11 @@ class Profile:
         self.audit_log = audit.AuditLog(database)
         self._lists = InspectionLists(database)
         self._outbox = Outbox(database, username, self._now)
+        self._drafts = Drafts(database, self.forms, self.attachments, username, clock)
+        self._versions = FinalizedVersions(database)
         self._key_file = key_file
         self._data_key = data_key
         self._clock = clock
-        # Live sessions of drafts: the few most recent are kept, and any that a screen
-        # still holds stay findable, so a screen's session is never silently replaced.
-        self._recent: OrderedDict[str, FormSession] = OrderedDict()
-        self._live: weakref.WeakValueDictionary[str, FormSession] = weakref.WeakValueDictionary()
-        self._rows: dict[str, _Inspection] = {}
-        #: The draft last marked changed, and when (monotonic seconds).
-        self._last_touch: tuple[str, float] = ("", 0.0)
         self._lock = database.lock
 
     # -- opening and closing -----------------------------------------------------------
@@ -321,9 +256,6 @@ class Profile:
     def close(self) -> None:
         """Checkpoint the WAL and close; the profile object is unusable afterwards."""
         with self._lock:
-            self._recent.clear()
-            self._live.clear()
-            self._rows.clear()
             self.database.close()
 
     def __enter__(self) -> Profile:
@@ -525,153 +457,65 @@ class Profile:
                 raise UnknownReference("Locatie", "Venue", venue_id)
             if area_id is not None and self.area(area_id) is None:
                 raise UnknownReference("Wijk", "Area", area_id)
-            engine = self.engine(form_id, form_version)
-            session = engine.session(clock=self._local_clock)
-            if venue_id is not None:
-                for name, field_ in engine.fields.items():
-                    if field_.kind is QuestionType.VENUE and field_.repeat is None:
-                        session.set_answer(name, venue_id)
-                        break
-            inspection_id = new_id()
-            now = self._now()
-            with self.database.transaction() as connection:
-                connection.execute(
-                    f"INSERT INTO inspections ({_INSPECTION_COLUMNS}, changed_seq) VALUES"
-                    f" (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, NULL, NULL, {NEXT_CHANGE})",
-                    (
-                        inspection_id,
-                        engine.form_id,
-                        engine.version,
-                        venue_id,
-                        area_id,
-                        assignment_id,
-                        self.username,
-                        now,
-                        now,
-                        now,
-                    ),
-                )
-                _write_answers(connection, inspection_id, session, session.answers.keys())
-                audit.append(
-                    connection,
-                    at=now,
-                    actor=self.username,
-                    action="inspection_started",
-                    inspection_id=inspection_id,
-                    payload={"form_id": engine.form_id, "form_version": engine.version},
-                )
-            self._rows[inspection_id] = self._inspection(inspection_id)
-            self._remember(inspection_id, session)
-            return inspection_id
+            return self._drafts.start(
+                self.engine(form_id, form_version),
+                venue_id=venue_id,
+                area_id=area_id,
+                assignment_id=assignment_id,
+            )
 
     def resume(self, inspection_id: str) -> FormSession:
-        """The inspection's live session: answers, relevance, issues and outcomes.
+        """A new session of the inspection as saved: answers, relevance, issues, outcomes.
 
-        For a draft this is the object the store keeps up to date: read it, but change it
-        only through `set_answer` and friends, which save each change. The same object is
-        returned for as long as anyone holds it. If saving a row or file change fails, the
-        store drops it; call `resume` again for one rebuilt from disk. For anything but a
-        draft it is a fresh read-only view of the latest finalized version.
+        Each call builds a new one. For a draft it is the screen's own to edit (the one live
+        session of that draft); each change the person makes goes to `set_answer` and
+        friends, which save it as given. For anything but a draft it is a read-only view of
+        the latest finalized version.
         """
-        with self._lock:
-            if inspection_id in self._live and inspection_id in self._rows:
-                return self._open_draft(inspection_id)[1]
-            inspection = self._inspection(inspection_id)
+        with self._lock, self.database.reading() as connection:
+            inspection = read_inspection(connection, inspection_id)
             if inspection.status is InspectionStatus.DRAFT:
-                return self._session(inspection)
+                return self._drafts.session(connection, inspection)
             assert inspection.current_version_id is not None
             version = self.version(inspection.current_version_id)
             engine = self.engine(version.form_id, version.form_version)
-            return session_from_document(engine, version.document, self._local_clock)
+            return session_from_document(engine, version.document, wall_clock(self._clock))
 
     def set_answer(
         self, inspection_id: str, name: str, value: Value, row: str | None = None
-    ) -> Changes:
-        """Record one answer (``''`` clears it) and commit it at once; returns what changed
-        on screen. Photos and signatures go through `attach_file`."""
-        with self._lock:
-            inspection, session = self._open_draft(inspection_id)
-            field_ = session.engine.fields.get(name)
-            if field_ is not None and field_.kind in ATTACHMENT_TYPES:
-                raise ValueError(f"'{name}' takes files: use attach_file / remove_attachment")
-            self._check_editable(inspection, session, name)
-            previous = session.answers.get((name, row), "")
-            changes = session.set_answer(name, value, row)
-            try:
-                with self.database.transaction() as connection:
-                    _write_answers(connection, inspection_id, session, [(name, row)])
-                    self._touch(connection, inspection_id)
-            except NotEditable:
-                self._forget(inspection_id)
-                raise
-            except BaseException:
-                # Put the screen's session back to what is on disk, so it stays usable.
-                session.set_answer(name, previous, row)
-                raise
-            return changes
+    ) -> None:
+        """Save one answer as given (``''`` clears it) and commit it at once.
 
-    def add_row(self, inspection_id: str, repeat: str) -> tuple[str, Changes]:
-        """Add a row to a repeat (an observation, a person check); returns its id."""
+        Checked first: the inspection is a draft (`NotEditable`), the form has the question
+        and the row and the value is of its kind (`AnswerError`), and in a correction the
+        question is open (`QuestionLocked`). What the answer changes on screen is the
+        caller's session's to work out. Photos and signatures go through `attach_file`.
+        """
         with self._lock:
-            inspection, session = self._open_draft(inspection_id)
-            self._check_editable(inspection, session, repeat)
-            row, changes = session.add_row(repeat)
-            with self._saving(inspection_id) as connection:
-                connection.execute(
-                    "INSERT INTO repeat_rows (inspection_id, repeat, row_id, position)"
-                    " VALUES (?, ?, ?, ?)",
-                    (inspection_id, repeat, row, len(session.rows[repeat]) - 1),
-                )
-                keys = [(name, row) for name in session.engine.repeat_fields[repeat]]
-                _write_answers(connection, inspection_id, session, keys)
-                self._touch(connection, inspection_id)
-            return row, changes
+            self._drafts.set_answer(inspection_id, name, value, row)
 
-    def remove_row(self, inspection_id: str, repeat: str, row: str) -> Changes:
+    def add_row(
+        self,
+        inspection_id: str,
+        repeat: str,
+        row: str | None = None,
+        answers: Mapping[str, Value] | None = None,
+    ) -> str:
+        """Add a row at the end of a repeat (an observation, a person check) with the answers
+        it starts with (its defaults, from the caller's session); returns its id, made here
+        when `row` is None."""
+        with self._lock:
+            return self._drafts.add_row(inspection_id, repeat, row, answers or {})
+
+    def remove_row(self, inspection_id: str, repeat: str, row: str) -> None:
         """Remove a repeat row with its answers and photos."""
         with self._lock:
-            inspection, session = self._open_draft(inspection_id)
-            self._check_editable(inspection, session, repeat)
-            changes = session.remove_row(repeat, row)
-            with self._saving(inspection_id) as connection:
-                connection.execute(
-                    "DELETE FROM repeat_rows WHERE inspection_id = ? AND row_id = ?",
-                    (inspection_id, row),
-                )
-                connection.execute(
-                    "DELETE FROM answers WHERE inspection_id = ? AND row_id = ?",
-                    (inspection_id, row),
-                )
-                shas = [
-                    str(found[0])
-                    for found in connection.execute(
-                        "SELECT sha256 FROM draft_attachments WHERE inspection_id = ?"
-                        " AND row_id = ?",
-                        (inspection_id, row),
-                    ).fetchall()
-                ]
-                connection.execute(
-                    "DELETE FROM draft_attachments WHERE inspection_id = ? AND row_id = ?",
-                    (inspection_id, row),
-                )
-                _renumber_rows(connection, inspection_id, repeat, session.rows[repeat])
-                released = self.attachments.release(connection, inspection_id, shas, self._now())
-                self._touch(connection, inspection_id)
-            self.attachments.delete_released(released)
-            return changes
+            self._drafts.remove_row(inspection_id, repeat, row)
 
-    def move_row(self, inspection_id: str, repeat: str, row: str, index: int) -> Changes:
+    def move_row(self, inspection_id: str, repeat: str, row: str, index: int) -> None:
         """Move a repeat row to position `index` (0 = first)."""
         with self._lock:
-            inspection, session = self._open_draft(inspection_id)
-            self._check_editable(inspection, session, repeat)
-            if row not in session.rows.get(repeat, ()):
-                raise ValueError(f"'{repeat}' has no row {row}")
-            changes = session.move_row(repeat, row, index)
-            with self._saving(inspection_id) as connection:
-                _renumber_rows(connection, inspection_id, repeat, session.rows[repeat])
-                self._touch(connection, inspection_id)
-            return changes
+            self._drafts.move_row(inspection_id, repeat, row, index)
 
     def attach_file(
         self,
@@ -688,191 +532,52 @@ class Profile:
         question's list (the same photo twice is kept once).
         """
         with self._lock:
-            inspection, session = self._open_draft(inspection_id)
-            field_ = session.engine.fields[question]
-            if field_.kind not in ATTACHMENT_TYPES:
-                raise ValueError(f"'{question}' is a {field_.kind.value} question, not a file")
-            self._check_editable(inspection, session, question)
-            data = source if isinstance(source, bytes) else Path(source).read_bytes()
-            if len(data) > self.settings.max_attachment_bytes:
-                raise AttachmentTooLarge(len(data), self.settings.max_attachment_bytes)
-            sha = sha256_hex(data)
-            media = media_type or sniff_media_type(data)
-            current = session.answers.get((question, row), "")
-            replaced: list[str] = []
-            new_value: Value
-            if field_.kind is QuestionType.SIGNATURE:
-                new_value = sha
-                if isinstance(current, str) and current and current != sha:
-                    replaced.append(current)
-            else:
-                names = tuple(current) if isinstance(current, tuple) else ()
-                new_value = names if sha in names else (*names, sha)
-            # Announce the file first: if we die before the row commits, the next open
-            # knows which file to remove instead of sweeping the whole folder.
-            with self.database.transaction() as connection:
-                relative = self.attachments.announce(connection, inspection_id, sha, self._now())
-            self.attachments.write(inspection_id, sha, data)
-            session.set_answer(question, new_value, row)
-            with self._saving(inspection_id) as connection:
-                connection.execute(
-                    "INSERT OR IGNORE INTO draft_attachments (inspection_id, question, row_id,"
-                    " sha256, size, media_type, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (inspection_id, question, row or "", sha, len(data), media, self._now()),
-                )
-                for old in replaced:
-                    connection.execute(
-                        "DELETE FROM draft_attachments WHERE inspection_id = ? AND question = ?"
-                        " AND row_id = ? AND sha256 = ?",
-                        (inspection_id, question, row or "", old),
-                    )
-                _write_answers(connection, inspection_id, session, [(question, row)])
-                self.attachments.settled(connection, relative)
-                released = self.attachments.release(
-                    connection, inspection_id, replaced, self._now()
-                )
-                self._touch(connection, inspection_id)
-            self.attachments.delete_released(released)
-            return Attachment(question=question, sha256=sha, size=len(data), media_type=media)
+            return self._drafts.attach_file(inspection_id, question, source, row, media_type)
 
     def remove_attachment(
         self, inspection_id: str, question: str, sha256: str, row: str | None = None
-    ) -> Changes:
+    ) -> None:
         """Take a photo or signature out of the answer; the file goes when nothing uses it."""
         with self._lock:
-            inspection, session = self._open_draft(inspection_id)
-            field_ = session.engine.fields[question]
-            if field_.kind not in ATTACHMENT_TYPES:
-                raise ValueError(f"'{question}' is not a photo or signature question")
-            self._check_editable(inspection, session, question)
-            current = session.answers.get((question, row), "")
-            new_value: Value
-            if isinstance(current, tuple):
-                new_value = tuple(name for name in current if name != sha256)
-            else:
-                new_value = "" if current == sha256 else current
-            changes = session.set_answer(question, new_value, row)
-            with self._saving(inspection_id) as connection:
-                connection.execute(
-                    "DELETE FROM draft_attachments WHERE inspection_id = ? AND question = ?"
-                    " AND row_id = ? AND sha256 = ?",
-                    (inspection_id, question, row or "", sha256),
-                )
-                _write_answers(connection, inspection_id, session, [(question, row)])
-                released = self.attachments.release(
-                    connection, inspection_id, [sha256], self._now()
-                )
-                self._touch(connection, inspection_id)
-            self.attachments.delete_released(released)
-            return changes
+            self._drafts.remove_attachment(inspection_id, question, sha256, row)
 
     def set_position(
         self, inspection_id: str, page: str, question: str | None = None, row: str | None = None
     ) -> None:
         """Remember where the person is in this inspection (saved like an answer)."""
-        with self._lock, self.database.transaction() as connection:
-            updated = connection.execute(
-                "UPDATE inspections SET position_page = ?, position_question = ?,"
-                " position_row = ?, position_at = ? WHERE id = ?",
-                (page, question, row, self._now(), inspection_id),
-            ).rowcount
-            if not updated:
-                raise UnknownInspection(inspection_id)
+        with self._lock:
+            self._drafts.set_position(inspection_id, page, question, row)
 
     def position(self, inspection_id: str) -> SavedPosition | None:
         """Where the person last was in this inspection, if anywhere."""
-        found = self.database.row(
-            "SELECT position_page, position_question, position_row, position_at"
-            " FROM inspections WHERE id = ?",
-            (inspection_id,),
-        )
-        if found is None:
-            raise UnknownInspection(inspection_id)
-        page, question, row, at = found
-        if page is None:
-            return None
-        return SavedPosition(str(page), question, row, parse_time(at))
+        return self._drafts.position(inspection_id)
 
     def discard_draft(self, inspection_id: str) -> None:
         """Delete a draft that was never finalized (with its files). A correction cannot be
         discarded: its returned version stays and must be corrected."""
         with self._lock:
-            inspection = self._draft(inspection_id)
-            if inspection.base_version_id is not None:
-                raise NotEditable("correction")
-            with self.database.transaction(durable=True) as connection:
-                shas = [
-                    str(found[0])
-                    for found in connection.execute(
-                        "SELECT DISTINCT sha256 FROM draft_attachments WHERE inspection_id = ?",
-                        (inspection_id,),
-                    ).fetchall()
-                ]
-                for table in ("answers", "repeat_rows", "draft_attachments"):
-                    connection.execute(
-                        f"DELETE FROM {table} WHERE inspection_id = ?", (inspection_id,)
-                    )
-                released = self.attachments.release(
-                    connection, inspection_id, shas, self._now(), ignore_drafts=True
-                )
-                connection.execute("DELETE FROM inspections WHERE id = ?", (inspection_id,))
-                audit.append(
-                    connection,
-                    at=self._now(),
-                    actor=self.username,
-                    action="draft_discarded",
-                    inspection_id=inspection_id,
-                )
-            self._forget(inspection_id)
-            self.attachments.delete_released(released)
+            self._drafts.discard(inspection_id)
 
     # -- corrections -------------------------------------------------------------------
 
     def reopened_questions(self, inspection_id: str) -> frozenset[str]:
         """The questions a correction may change: those the supervisor commented on, with
         everything inside a commented group or repeat. Empty for other inspections."""
-        with self._lock:
-            inspection = self._inspection(inspection_id)
+        with self._lock, self.database.reading() as connection:
+            inspection = read_inspection(connection, inspection_id)
             if inspection.status is not InspectionStatus.DRAFT or not inspection.base_version_id:
                 return frozenset()
-            engine = self.engine(inspection.form_id, inspection.form_version)
-            return _expand(engine, self._reopened(inspection_id))
+            return self._drafts.reopened_questions(connection, inspection)
 
     def is_editable(self, inspection_id: str, question: str) -> bool:
         """Whether `set_answer` (or a file or row change) on `question` would be accepted."""
-        with self._lock:
-            inspection = self._inspection(inspection_id)
-            if inspection.status is not InspectionStatus.DRAFT:
-                return False
-            if inspection.base_version_id is None:
-                return True
-            engine = self.engine(inspection.form_id, inspection.form_version)
-            if question in _expand(engine, self._reopened(inspection_id)):
-                return True
-        return any(key[0] == question for key in self.resume(inspection_id).issues)
-
-    def _reopened(self, inspection_id: str) -> set[str]:
-        return {
-            str(row[0])
-            for row in self.database.rows(
-                "SELECT question FROM reopened_questions WHERE inspection_id = ?",
-                (inspection_id,),
-            )
-        }
-
-    def _check_editable(self, inspection: _Inspection, session: FormSession, name: str) -> None:
-        if inspection.base_version_id is None:
-            return
-        if name in _expand(session.engine, self._reopened(inspection.id)):
-            return
-        # A reopened answer can make another question relevant and required (or break its
-        # constraint); that one must be answerable, or the correction could never finish.
-        if any(key[0] == name for key in session.issues):
-            return
-        raise QuestionLocked(name)
+        with self._lock, self.database.reading() as connection:
+            inspection = read_inspection(connection, inspection_id)
+            return self._drafts.is_editable(connection, inspection, question)
 
     def start_correction(self, inspection_id: str) -> FormSession:
-        """Turn a returned inspection into a draft correcting the returned version.
+        """Turn a returned inspection into a draft correcting the returned version, and
+        return a new session of it.
 
         The draft starts with the returned version's answers and photos; only the
         questions the supervisor commented on are reopened (all of them when the return
@@ -890,7 +595,7 @@ class Profile:
             reopened = {name for name in commented if name in engine.fields}
             if not reopened:
                 reopened = {name for name, f in engine.fields.items() if f.parent is None}
-            session = session_from_document(engine, base.document, self._local_clock)
+            session = session_from_document(engine, base.document, wall_clock(self._clock))
             sizes = {(a.question, a.sha256): a for a in base.attachments}
             now = self._now()
             with self.database.transaction(durable=True) as connection:
@@ -900,30 +605,17 @@ class Profile:
                     " WHERE id = ?",
                     (base.version_id, now, now, inspection_id),
                 )
-                _write_answers(connection, inspection_id, session, session.answers.keys())
+                for (name, row), value in session.answers.items():
+                    write_answer(connection, inspection_id, name, row, value)
                 for repeat, rows in session.rows.items():
-                    _renumber_rows(connection, inspection_id, repeat, rows)
+                    write_rows(connection, inspection_id, repeat, rows)
                 for (name, row), value in session.answers.items():
                     if engine.fields[name].kind not in ATTACHMENT_TYPES:
                         continue
                     for sha in value if isinstance(value, tuple) else (value,):
                         known = sizes.get((name, str(sha)))
-                        if known is None:
-                            continue
-                        connection.execute(
-                            "INSERT OR IGNORE INTO draft_attachments (inspection_id, question,"
-                            " row_id, sha256, size, media_type, added_at)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (
-                                inspection_id,
-                                name,
-                                row or "",
-                                sha,
-                                known.size,
-                                known.media_type,
-                                now,
-                            ),
-                        )
+                        if known is not None:
+                            add_draft_attachment(connection, inspection_id, row, known, now)
                 connection.executemany(
                     "INSERT OR IGNORE INTO reopened_questions (inspection_id, question)"
                     " VALUES (?, ?)",
@@ -938,8 +630,6 @@ class Profile:
                     version_id=base.version_id,
                     payload={"reopened": sorted(reopened)},
                 )
-            self._rows[inspection_id] = self._inspection(inspection_id)
-            self._remember(inspection_id, session)
             return session
 
     # -- finalizing --------------------------------------------------------------------
@@ -947,106 +637,23 @@ class Profile:
     def finalize(self, inspection_id: str) -> InspectionVersion:
         """Validate, freeze and queue the draft as a new immutable version.
 
-        Refuses with `FinalizeBlocked` (listing every blocking question) when a required
-        answer is missing or an answer breaks a constraint. Otherwise the version, its
+        The form is evaluated from what is saved. Refuses with `FinalizeBlocked` (listing
+        every blocking question) when a required answer is missing or an answer breaks a
+        constraint. Otherwise the version (without the answers of hidden questions), its
         attachments, the audit entry and the outbox row are written in one transaction
         with synchronous=FULL: after a crash either all of them exist or none.
         """
         with self._lock:
-            inspection, session = self._open_draft(inspection_id)
-            engine = session.engine
-            problems = session.problems()
-            if problems:
-                labels = {
-                    name: dict(field_.question.label or {})
-                    for name, field_ in engine.fields.items()
-                }
-                raise FinalizeBlocked(
-                    [
-                        BlockingProblem(name, row, dict(issue.message))
-                        for (name, row), issue in problems
-                    ],
-                    labels,
-                )
-            document = answers_document(session, relevant_only=True)
-            attachments = self._attachments_of(inspection_id, session)
-            base = inspection.base_version_id
-            content_hash = InspectionVersion.hash_of(
-                engine.form_id, engine.version, base, document, attachments
-            )
-            finalized_at = self._clock()
-            version = InspectionVersion(
-                inspection_id=inspection_id,
-                version_id=new_id(),
-                base_version_id=base,
-                form_id=engine.form_id,
-                form_version=engine.version,
-                author=inspection.author,
-                venue_id=inspection.venue_id,
-                area_id=inspection.area_id,
-                assignment_id=inspection.assignment_id,
-                started_at=parse_time(inspection.draft_started_at),
-                finalized_at=finalized_at,
-                document=document,
-                attachments=attachments,
-                outcomes=tuple(outcome.name for outcome in session.outcomes()),
-                content_hash=content_hash,
-            )
-            with self.database.transaction(durable=True) as connection:
-                insert_version(connection, version, actor=self.username, at=iso(finalized_at))
-                for table in ("answers", "repeat_rows", "draft_attachments", "reopened_questions"):
-                    connection.execute(
-                        f"DELETE FROM {table} WHERE inspection_id = ?", (inspection_id,)
-                    )
-                connection.execute(
-                    "UPDATE inspections SET status = 'finalized', current_version_id = ?,"
-                    f" updated_at = ?, changed_seq = {NEXT_CHANGE} WHERE id = ?",
-                    (version.version_id, iso(finalized_at), inspection_id),
-                )
-            self._forget(inspection_id)
-            self.database.checkpoint_if_large()
-            return version
-
-    def _attachments_of(self, inspection_id: str, session: FormSession) -> tuple[Attachment, ...]:
-        rows = self.database.rows(
-            "SELECT question, sha256, size, media_type FROM draft_attachments"
-            " WHERE inspection_id = ?",
-            (inspection_id,),
-        )
-        known = {(str(q), str(s)): (int(size), str(media)) for q, s, size, media in rows}
-        found: dict[tuple[str, str], Attachment] = {}
-        for (name, _row), value in session.answers.items():
-            if session.engine.fields[name].kind not in ATTACHMENT_TYPES:
-                continue
-            for sha in value if isinstance(value, tuple) else (value,):
-                sha = str(sha)
-                info = known.get((name, sha))
-                if info is None or not self.attachments.exists(inspection_id, sha, info[0]):
-                    raise AttachmentMissing(sha, f"the file of '{name}' is not on this device")
-                found[(name, sha)] = Attachment(
-                    question=name, sha256=sha, size=info[0], media_type=info[1]
-                )
-        return tuple(found[key] for key in sorted(found))
+            return self._drafts.finalize(inspection_id)
 
     # -- versions and lists ------------------------------------------------------------
 
     def version(self, version_id: str) -> InspectionVersion:
-        found = self.database.value(
-            "SELECT record FROM versions WHERE version_id = ?", (version_id,)
-        )
-        if found is None:
-            raise UnknownVersion(version_id)
-        return decode_record(found)
+        return self._versions.version(version_id)
 
     def versions(self, inspection_id: str) -> list[InspectionVersion]:
         """Every finalized version of an inspection, oldest first."""
-        return [
-            decode_record(row[0])
-            for row in self.database.rows(
-                "SELECT record FROM versions WHERE inspection_id = ? ORDER BY rowid",
-                (inspection_id,),
-            )
-        ]
+        return self._versions.versions(inspection_id)
 
     def inspection(self, inspection_id: str) -> LocalInspectionSummary:
         found = self._lists.summaries("i.id = ?", (inspection_id,), None, 0)
@@ -1208,9 +815,7 @@ class Profile:
     ) -> None:
         returned = isinstance(event, ref.ReturnEvent)
         kind = "returned" if returned else "approved"
-        found = connection.execute(
-            f"SELECT {_INSPECTION_COLUMNS} FROM inspections WHERE id = ?", (event.inspection_id,)
-        ).fetchone()
+        found = find_inspection(connection, event.inspection_id)
         version_known = connection.execute(
             "SELECT 1 FROM versions WHERE version_id = ? AND inspection_id = ?",
             (event.version_id, event.inspection_id),
@@ -1229,7 +834,7 @@ class Profile:
             "SELECT 1 FROM reviews WHERE version_id = ? AND kind = ?", (event.version_id, kind)
         ).fetchone():
             return  # a replayed page: already applied
-        inspection = _inspection_from(found)
+        inspection = found
         reviewer = event.returned_by if isinstance(event, ref.ReturnEvent) else event.approved_by
         at = iso(event.at)
         cursor = connection.execute(
@@ -1295,208 +900,9 @@ class Profile:
     def _now(self) -> str:
         return iso(self._clock())
 
-    def _local_clock(self) -> datetime:
-        """The wall-clock time the officer sees, for form defaults such as 'now'."""
-        return self._clock().astimezone().replace(tzinfo=None, microsecond=0)
-
-    def _inspection(self, inspection_id: str) -> _Inspection:
-        found = self.database.row(
-            f"SELECT {_INSPECTION_COLUMNS} FROM inspections WHERE id = ?", (inspection_id,)
-        )
-        if found is None:
-            raise UnknownInspection(inspection_id)
-        return _inspection_from(found)
-
-    def _draft(self, inspection_id: str) -> _Inspection:
-        inspection = self._inspection(inspection_id)
-        if inspection.status is not InspectionStatus.DRAFT:
-            raise NotEditable(inspection.status.value)
-        return inspection
-
-    def _open_draft(self, inspection_id: str) -> tuple[_Inspection, FormSession]:
-        """The draft's row and live session. While the session is live both come from
-        memory: a draft only changes through this profile (the triggers on the draft
-        tables refuse writes once it is no longer a draft, should another process have
-        finalized it), so an autosave needs no read first."""
-        session = self._live.get(inspection_id)
-        row = self._rows.get(inspection_id)
-        if session is not None and row is not None:
-            self._remember(inspection_id, session)
-            return row, session
-        row = self._draft(inspection_id)
-        return row, self._session(row)
-
-    def _session(self, inspection: _Inspection) -> FormSession:
-        self._rows[inspection.id] = inspection
-        cached = self._live.get(inspection.id)
-        if cached is not None:
-            self._remember(inspection.id, cached)
-            return cached
-        engine = self.engine(inspection.form_id, inspection.form_version)
-        answers: dict[tuple[str, str | None], Value] = {}
-        for name, row_id, raw in self.database.rows(
-            "SELECT name, row_id, value FROM answers WHERE inspection_id = ?", (inspection.id,)
-        ):
-            answers[(str(name), str(row_id) or None)] = decode_value(engine, name, json.loads(raw))
-        rows: dict[str, list[str]] = {}
-        for repeat, row_id in self.database.rows(
-            "SELECT repeat, row_id FROM repeat_rows WHERE inspection_id = ?"
-            " ORDER BY repeat, position",
-            (inspection.id,),
-        ):
-            rows.setdefault(str(repeat), []).append(str(row_id))
-        session = engine.session(answers, rows, clock=self._local_clock, resumed=True)
-        self._remember(inspection.id, session)
-        return session
-
-    def _remember(self, inspection_id: str, session: FormSession) -> None:
-        self._live[inspection_id] = session
-        self._recent[inspection_id] = session
-        self._recent.move_to_end(inspection_id)
-        while len(self._recent) > SESSION_CACHE:
-            self._recent.popitem(last=False)
-
-    def _forget(self, inspection_id: str) -> None:
-        self._recent.pop(inspection_id, None)
-        self._live.pop(inspection_id, None)
-        self._rows.pop(inspection_id, None)
-
-    @contextlib.contextmanager
-    def _saving(self, inspection_id: str) -> Iterator[sqlite3.Connection]:
-        """A write transaction for a change already made to the live session. If the write
-        fails, the session is dropped and the next `resume` rebuilds it from what was
-        saved: memory never claims more than the disk holds."""
-        try:
-            with self.database.transaction() as connection:
-                yield connection
-        except BaseException:
-            self._forget(inspection_id)
-            raise
-
-    def _touch(self, connection: sqlite3.Connection, inspection_id: str) -> None:
-        """Mark the inspection changed now, for the order and times the lists show.
-
-        While someone keeps typing into one draft it is already on top of the list and its
-        time moves by seconds, so the row is rewritten at most every `TOUCH_SECONDS`:
-        that spares a page write on nearly every autosave.
-        """
-        last_id, last_at = self._last_touch
-        moment = time.monotonic()
-        if last_id == inspection_id and moment - last_at < TOUCH_SECONDS:
-            return
-        now = self._now()
-        moved = connection.execute(
-            f"UPDATE inspections SET updated_at = ?, changed_seq = {NEXT_CHANGE}"
-            " WHERE id = ? AND changed_seq < (SELECT max(changed_seq) FROM inspections)",
-            (now, inspection_id),
-        ).rowcount
-        if not moved:
-            connection.execute(
-                "UPDATE inspections SET updated_at = ? WHERE id = ?", (now, inspection_id)
-            )
-        self._last_touch = (inspection_id, moment)
-
-
-# -- helpers shared with seeding and backups -------------------------------------------
-
-
-def insert_version(
-    connection: sqlite3.Connection,
-    version: InspectionVersion,
-    *,
-    actor: str,
-    at: str,
-    chain: audit.ChainHead | None = None,
-    record: bytes | None = None,
-) -> None:
-    """The rows a finalize writes: version, its attachments, outbox entry, audit entry."""
-    connection.execute(
-        "INSERT INTO versions (version_id, inspection_id, base_version_id, content_hash,"
-        " finalized_at, outcomes, record) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            version.version_id,
-            version.inspection_id,
-            version.base_version_id,
-            version.content_hash,
-            iso(version.finalized_at),
-            json.dumps(list(version.outcomes)),
-            record if record is not None else encode_record(version),
-        ),
-    )
-    connection.executemany(
-        "INSERT INTO version_attachments (version_id, inspection_id, question, sha256, size,"
-        " media_type) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (version.version_id, version.inspection_id, a.question, a.sha256, a.size, a.media_type)
-            for a in version.attachments
-        ],
-    )
-    Outbox.enqueue(connection, version.version_id, version.inspection_id, at)
-    audit.append(
-        connection,
-        at=at,
-        actor=actor,
-        action="inspection_finalized",
-        inspection_id=version.inspection_id,
-        version_id=version.version_id,
-        payload={
-            "content_hash": version.content_hash,
-            "form": ref.form_key(version.form_id, version.form_version),
-            "base_version_id": version.base_version_id,
-            "attachments": len(version.attachments),
-        },
-        chain=chain,
-    )
-
-
-def _write_answers(
-    connection: sqlite3.Connection,
-    inspection_id: str,
-    session: FormSession,
-    keys: Iterable[tuple[str, str | None]],
-) -> None:
-    upserts = []
-    deletes = []
-    for name, row in keys:
-        value = session.answers.get((name, row))
-        if value is None:
-            deletes.append((inspection_id, name, row or ""))
-        else:
-            text = json.dumps(encode_value(value), ensure_ascii=False, separators=(",", ":"))
-            upserts.append((inspection_id, name, row or "", text))
-    if upserts:
-        connection.executemany(
-            "INSERT OR REPLACE INTO answers (inspection_id, name, row_id, value)"
-            " VALUES (?, ?, ?, ?)",
-            upserts,
-        )
-    if deletes:
-        connection.executemany(
-            "DELETE FROM answers WHERE inspection_id = ? AND name = ? AND row_id = ?", deletes
-        )
-
-
-def _renumber_rows(
-    connection: sqlite3.Connection, inspection_id: str, repeat: str, rows: Sequence[str]
-) -> None:
-    connection.executemany(
-        "INSERT OR REPLACE INTO repeat_rows (inspection_id, repeat, row_id, position)"
-        " VALUES (?, ?, ?, ?)",
-        [(inspection_id, repeat, row, index) for index, row in enumerate(rows)],
-    )
-
-
-def _expand(engine: FormEngine, names: set[str]) -> frozenset[str]:
-    """Names plus everything inside the groups and repeats among them."""
-    found = set()
-    for name in engine.fields:
-        current: str | None = name
-        while current is not None:
-            if current in names:
-                found.add(name)
-                break
-            current = engine.fields[current].parent
-    return frozenset(found)
+    def _inspection(self, inspection_id: str) -> InspectionRow:
+        with self.database.reading() as connection:
+            return read_inspection(connection, inspection_id)
 
 
 def _migrate(database: ProfileDatabase, directory: Path, target: int) -> None:

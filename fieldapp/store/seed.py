@@ -33,13 +33,10 @@ from fieldapp.core.locations import forms_directory, seeds_directory
 from fieldapp.core.worldfile import SeedWorld, load_world
 from fieldapp.store import audit, images
 from fieldapp.store.attachments import sha256_hex
-from fieldapp.store.profile import (
-    Profile,
-    insert_version,
-    iso,
-)
+from fieldapp.store.finalized import insert_version
+from fieldapp.store.profile import Profile
 from fieldapp.store.reference import FormText, ReferenceSnapshot
-from fieldapp.store.versions import encode_record
+from fieldapp.store.times import iso
 
 #: Centre of Den Haag, for geopoints when an area has no venue with coordinates.
 CITY_CENTRE = (52.0786, 4.2887)
@@ -787,7 +784,6 @@ def _bulk_insert(
         rows.append((version, status))
         report.attachments += len(attached)
     with profile.database.transaction() as connection:
-        chain = audit.head(connection)
         change = connection.execute(
             "SELECT coalesce(max(changed_seq), 0) FROM inspections"
         ).fetchone()[0]
@@ -816,14 +812,7 @@ def _bulk_insert(
                     version.version_id,
                 ),
             )
-            insert_version(
-                connection,
-                version,
-                actor=version.author,
-                at=at,
-                chain=chain,
-                record=encode_record(version),
-            )
+            insert_version(connection, version, actor=version.author, at=at)
             if status is not InspectionStatus.FINALIZED:
                 sent_at = iso(version.finalized_at + timedelta(minutes=rng.randint(1, 600)))
                 receipt = f"seed-{version.version_id[:12]}"
@@ -840,7 +829,6 @@ def _bulk_insert(
                     inspection_id=version.inspection_id,
                     version_id=version.version_id,
                     payload={"server_receipt": receipt},
-                    chain=chain,
                 )
             if status in (InspectionStatus.RETURNED, InspectionStatus.APPROVED):
                 kind = status.value
@@ -873,7 +861,6 @@ def _bulk_insert(
                     inspection_id=version.inspection_id,
                     version_id=version.version_id,
                     payload={"questions": sorted(comments)} if comments else {},
-                    chain=chain,
                 )
             report.inspections += 1
             report.by_status[status.value] = report.by_status.get(status.value, 0) + 1
@@ -933,7 +920,7 @@ def replay_answers(
     limit = max(1, int(len(steps) * share))
     for name, row, value in steps[:limit]:
         if row == "<row>":
-            new_row, _ = profile.add_row(inspection_id, name)
+            new_row = profile.add_row(inspection_id, name)
             if after_each is not None:
                 after_each("row", (name, new_row))
             for inner, inner_value in value["answers"].items():

@@ -64,16 +64,14 @@ def test_a_full_disk_refuses_the_change_in_plain_words_and_keeps_what_was_saved(
     profile = new_profile(tmp_path)
     draft = profile.start_inspection("coffeeshop_inspection", venue_id="cs-weimar-12")
     profile.set_answer(draft, "inspectors", "BOA 4411, BOA 4417")
-    screen = profile.resume(draft)  # the session a form screen holds
-    saved = dict(screen.answers)
+    saved = dict(profile.resume(draft).answers)
     _no_room_to_grow(profile)
     with pytest.raises(DiskFull) as caught:
         profile.set_answer(draft, "findings_summary", "lange tekst " * 400)
     assert "De schijf is vol" in caught.value.text("nl")
     assert "The disk is full" in caught.value.text("en")
-    # The screen's session does not claim more than the disk holds, and stays the live one.
-    assert screen.answers == saved
-    assert profile.resume(draft) is screen
+    # Everything before the refused change is still there, and nothing of it.
+    assert profile.resume(draft).answers == saved
     _room_again(profile)
     profile.set_answer(draft, "findings_summary", "Na het opruimen weer opgeslagen.")
     profile.close()
