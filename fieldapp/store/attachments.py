@@ -172,6 +172,25 @@ class AttachmentStore:
             return "content does not match its SHA-256", None
         return None, data
 
+    def read_by_hash(self, sha256: str) -> bytes:
+        """The plain bytes of a file any inspection here uses (the sync client uploads by
+        hash); `AttachmentMissing` when none does or none of their copies is intact."""
+        owners = self._database.rows(
+            "SELECT inspection_id FROM version_attachments WHERE sha256 = ?"
+            " UNION SELECT inspection_id FROM draft_attachments WHERE sha256 = ?",
+            (sha256, sha256),
+        )
+        if not owners:
+            raise AttachmentMissing(sha256, "no inspection here uses it")
+        failure: AttachmentMissing | None = None
+        for (inspection_id,) in owners:
+            try:
+                return self.read(str(inspection_id), sha256)
+            except AttachmentMissing as error:
+                failure = error
+        assert failure is not None
+        raise failure
+
     def exists(self, inspection_id: str, sha256: str, plain_size: int) -> bool:
         return self._intact_size(self.path_for(inspection_id, sha256), plain_size)
 

@@ -228,6 +228,23 @@ class ProfileDatabase:
         found = self.row(sql, parameters)
         return None if found is None else found[0]
 
+    # -- the meta table ----------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        """A profile-wide setting: created_at, device_id, pull_cursor."""
+        found = self.value("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if found is None else str(found)
+
+    @staticmethod
+    def set_meta(connection: sqlite3.Connection, key: str, value: str | None) -> None:
+        """Set (or with None remove) a profile-wide setting; call inside a transaction."""
+        if value is None:
+            connection.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            connection.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
+            )
+
     # -- checkpoints -------------------------------------------------------------------
 
     @property

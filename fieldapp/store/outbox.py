@@ -11,7 +11,7 @@ one field tools hear most.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from fieldapp.store.database import ProfileDatabase
 from fieldapp.store.errors import UnknownVersion
 from fieldapp.store.records import OutboxCounts, OutboxInfo, OutboxState
 from fieldapp.store.schema import NEXT_CHANGE
+from fieldapp.store.times import Clock, iso
 from fieldapp.store.versions import decode_record
 
 #: The columns `outbox_info` reads, in its order.
@@ -45,12 +46,15 @@ def outbox_info(values: Sequence[Any]) -> OutboxInfo:
 
 
 class Outbox:
-    """The queue of one profile; `actor` is the profile's user, `now` the audit clock."""
+    """The queue of one profile; `actor` is the profile's user, `clock` the device's."""
 
-    def __init__(self, database: ProfileDatabase, actor: str, now: Callable[[], str]) -> None:
+    def __init__(self, database: ProfileDatabase, actor: str, clock: Clock) -> None:
         self._database = database
         self._actor = actor
-        self._now = now
+        self._clock = clock
+
+    def _now(self) -> str:
+        return iso(self._clock())
 
     @staticmethod
     def enqueue(
@@ -116,12 +120,22 @@ class Outbox:
 
     def mark_sent(self, version_id: str, server_receipt: str) -> None:
         with self._database.transaction(durable=True) as connection:
-            self.mark_sent_in(connection, version_id, server_receipt)
+            self.mark_sent_in(connection, version_id, server_receipt, at=self._now())
 
     def mark_sent_in(
-        self, connection: sqlite3.Connection, version_id: str, server_receipt: str
+        self,
+        connection: sqlite3.Connection,
+        version_id: str,
+        server_receipt: str,
+        *,
+        at: str,
+        actor: str | None = None,
     ) -> None:
-        """Record the server's receipt inside a transaction; a second call is a no-op."""
+        """Record the server's receipt inside a transaction; a second call is a no-op.
+
+        `at` is when the receipt arrived; `actor` whose sync it was (the profile's user
+        unless the history is written afterwards).
+        """
         found = connection.execute(
             "SELECT inspection_id, state FROM outbox WHERE version_id = ?", (version_id,)
         ).fetchone()
@@ -130,21 +144,20 @@ class Outbox:
         inspection_id, state = found
         if state == OutboxState.SENT.value:
             return
-        now = self._now()
         connection.execute(
             "UPDATE outbox SET state = 'sent', server_receipt = ?, sent_at = ?, last_error = NULL"
             " WHERE version_id = ?",
-            (server_receipt, now, version_id),
+            (server_receipt, at, version_id),
         )
         connection.execute(
             f"UPDATE inspections SET status = 'sent', updated_at = ?, changed_seq = {NEXT_CHANGE}"
             " WHERE id = ? AND status = 'finalized' AND current_version_id = ?",
-            (now, inspection_id, version_id),
+            (at, inspection_id, version_id),
         )
         audit.append(
             connection,
-            at=now,
-            actor=self._actor,
+            at=at,
+            actor=actor or self._actor,
             action="version_sent",
             inspection_id=inspection_id,
             version_id=version_id,

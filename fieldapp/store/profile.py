@@ -1,27 +1,26 @@
-"""A person's profile on the device and the use cases the app, the sync client and the CLI call.
+"""A person's profile on the device: opening it, and the use cases the app, sync and CLI call.
 
 `open_profile` unlocks (or on first use creates) the encrypted profile of one user below a
-home folder. The `Profile` it returns offers small named use cases — start an inspection,
-set an answer, attach a photo, finalize, apply a return — each one transaction, so a widget
-or the sync client never opens one itself. Every answer change commits at once (autosave);
-finalize validates, freezes the version, chains it into the audit log and queues it in the
-outbox in a single synchronous=FULL transaction.
+home folder (see `fieldapp.store.layout`); `import_backup` restores one from a backup. The
+`Profile` it returns is a thin facade: it opens and closes the database, checks and
+changes the password, holds the clock, and hands each use case to the part that does it —
 
-Layout of a home folder::
+* `Drafts` (drafts.py): starting, answers, repeat rows, photos, position, finalize;
+* `Corrections` (corrections.py): a returned inspection back into a draft;
+* `Reviews` (reviews.py): supervisors' returns and approvals;
+* `ReferenceData` and `FormCatalog` (reference.py): venues, areas, forms, assignments, teams;
+* `Outbox` (outbox.py): what waits for the central store's acknowledgement;
+* `InspectionLists` (listing.py) and `FinalizedVersions` (finalized.py): reading back;
+* `AttachmentStore` (attachments.py) and the `AuditLog` (audit.py).
 
-    profiles/<hash of the username>/keys.json      wrapped data key, Argon2id parameters
-    profiles/<hash of the username>/profile.db     SQLCipher database (+ -wal, -shm)
-    profiles/<hash of the username>/attachments/   AES-GCM files named by SHA-256
-
-The folder is named by a hash so a stolen laptop's file listing does not say whose it is.
+Each use case is one transaction, so a widget or the sync client never opens one itself.
+The database handle stays inside the store: nothing outside `fieldapp.store` sees a
+connection or a line of its SQL.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
-import sqlite3
 import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -31,26 +30,25 @@ from fieldapp.core.answers import session_from_document
 from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.entities import Area, Assignment, Team, User, Venue
 from fieldapp.core.expr import Value
-from fieldapp.core.forms import ATTACHMENT_TYPES
 from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion, new_id
 from fieldapp.store import audit
 from fieldapp.store import reference as ref
 from fieldapp.store.attachments import AttachmentStore
 from fieldapp.store.audit import AuditEntry
+from fieldapp.store.backup import unpack_backup, write_backup
+from fieldapp.store.checks import check_profile
+from fieldapp.store.corrections import Corrections
 from fieldapp.store.database import ProfileDatabase, StoreSettings
-from fieldapp.store.drafts import Drafts, add_draft_attachment, write_answer, write_rows
+from fieldapp.store.drafts import Drafts
 from fieldapp.store.errors import (
-    AttachmentMissing,
-    NotEditable,
     NoUnattendedKey,
     ProfileDamaged,
     ProfileNotFound,
     UnknownInspection,
     UnknownReference,
-    UnknownVersion,
 )
 from fieldapp.store.finalized import FinalizedVersions
-from fieldapp.store.inspections import InspectionRow, find_inspection, read_inspection
+from fieldapp.store.inspections import read_inspection
 from fieldapp.store.keys import (
     DEFAULT_KDF,
     KEY_FILE,
@@ -64,6 +62,13 @@ from fieldapp.store.keys import (
     remove_from_keyring,
     store_in_keyring,
 )
+from fieldapp.store.layout import (
+    ATTACHMENTS_FOLDER,
+    DATABASE_FILE,
+    check_username,
+    profile_directory,
+    profile_exists,
+)
 from fieldapp.store.listing import InspectionLists
 from fieldapp.store.outbox import Outbox
 from fieldapp.store.records import (
@@ -72,36 +77,25 @@ from fieldapp.store.records import (
     OutboxInfo,
     SavedPosition,
 )
+from fieldapp.store.reviews import Reviews
 from fieldapp.store.schema import (
     LATEST_VERSION,
-    NEXT_CHANGE,
     apply_migration,
     check_not_newer,
     pending_migrations,
 )
 from fieldapp.store.times import Clock, iso, utc_now, wall_clock
 
+__all__ = [
+    "Profile",
+    "import_backup",
+    "open_profile",
+    "open_profile_unattended",
+    "profile_directory",
+    "profile_exists",
+]
+
 log = logging.getLogger(__name__)
-
-PROFILES_FOLDER = "profiles"
-DATABASE_FILE = "profile.db"
-ATTACHMENTS_FOLDER = "attachments"
-_USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
-
-
-def profile_directory(home: Path, username: str) -> Path:
-    """Where `username`'s profile lives below `home` (whether or not it exists yet)."""
-    digest = hashlib.sha256(f"fieldapp profile|{username}".encode()).hexdigest()[:24]
-    return Path(home) / PROFILES_FOLDER / digest
-
-
-def profile_exists(home: Path, username: str) -> bool:
-    return (profile_directory(home, username) / KEY_FILE).exists()
-
-
-def _check_username(username: str) -> None:
-    if not _USERNAME.match(username):
-        raise ValueError(f"not a username: {username!r}")
 
 
 def open_profile(
@@ -122,7 +116,7 @@ def open_profile(
     when `create` is False and there is none. `kdf` sets the Argon2id cost for a new
     profile, or re-wraps an existing one with that cost.
     """
-    _check_username(username)
+    check_username(username)
     directory = profile_directory(home, username)
     key_path = directory / KEY_FILE
     created = False
@@ -158,7 +152,7 @@ def open_profile_unattended(
 ) -> Profile:
     """Open with the data key kept in the OS keyring (headless sync); `NoUnattendedKey`
     when there is none or it no longer fits."""
-    _check_username(username)
+    check_username(username)
     directory = profile_directory(home, username)
     if not (directory / KEY_FILE).exists():
         raise ProfileNotFound(username)
@@ -172,6 +166,32 @@ def open_profile_unattended(
         )
     except ProfileDamaged as error:
         raise NoUnattendedKey() from error
+
+
+def import_backup(
+    backup: Path,
+    home: Path,
+    username: str,
+    password: str,
+    *,
+    settings: StoreSettings | None = None,
+    clock: Clock = utc_now,
+) -> Profile:
+    """Restore a backup as `username`'s profile below `home` and open it.
+
+    The password is checked before anything is written; an existing profile is never
+    overwritten (`ProfileExists`); a damaged backup is refused (`BackupInvalid`,
+    `ProfileDamaged`). See `fieldapp.store.backup`.
+    """
+    check_username(username)
+    settings = settings or StoreSettings()
+    target = profile_directory(home, username)
+    data_key, manifest = unpack_backup(backup, target, username, password, settings)
+    profile = Profile.unlocked(
+        target, username, data_key, KeyFile.load(target / KEY_FILE), settings, clock, False
+    )
+    profile._record("backup_imported", {"backup_created_at": str(manifest.get("created_at"))})
+    return profile
 
 
 class Profile:
@@ -192,17 +212,23 @@ class Profile:
     ) -> None:
         self.directory = directory
         self.username = username
-        self.database = database
         self.settings = database.settings
+        #: The compiled forms by id and version (compiling a pulled form checks it).
+        self.forms = ref.FormCatalog(database)
+        self.database = database
         self.attachments = AttachmentStore(
             directory / ATTACHMENTS_FOLDER, derive_subkey(data_key, "attachments"), database
         )
-        self.forms = ref.FormCatalog(database)
         self.audit_log = audit.AuditLog(database)
-        self._lists = InspectionLists(database)
-        self._outbox = Outbox(database, username, self._now)
-        self._drafts = Drafts(database, self.forms, self.attachments, username, clock)
+        self._reference = ref.ReferenceData(database, self.forms)
+        self._outbox = Outbox(database, username, clock)
+        self._reviews = Reviews(database, self._outbox, clock)
         self._versions = FinalizedVersions(database)
+        self._lists = InspectionLists(database, self._reviews)
+        self._drafts = Drafts(database, self.forms, self.attachments, username, clock)
+        self._corrections = Corrections(
+            database, self.forms, self._versions, self._reviews, username, clock
+        )
         self._key_file = key_file
         self._data_key = data_key
         self._clock = clock
@@ -232,10 +258,7 @@ class Profile:
             _migrate(database, directory, schema_target)
             profile = cls(directory, username, database, key_file, data_key, clock)
             # Also after a crash between writing keys.json and the first commit.
-            if (
-                created
-                or profile.database.value("SELECT value FROM meta WHERE key = 'created_at'") is None
-            ):
+            if created or database.meta("created_at") is None:
                 profile._record_creation()
             profile.attachments.settle_intents()
         except BaseException:
@@ -252,6 +275,13 @@ class Profile:
                 (now, new_id()),
             )
             audit.append(connection, at=now, actor=self.username, action="profile_created")
+
+    def _record(self, action: str, payload: Mapping[str, str] | None = None) -> None:
+        """An audit entry about the profile itself (password, backups)."""
+        with self.database.transaction(durable=True) as connection:
+            audit.append(
+                connection, at=self._now(), actor=self.username, action=action, payload=payload
+            )
 
     def close(self) -> None:
         """Checkpoint the WAL and close; the profile object is unusable afterwards."""
@@ -274,7 +304,7 @@ class Profile:
 
     @property
     def device_id(self) -> str:
-        return str(self.database.value("SELECT value FROM meta WHERE key = 'device_id'"))
+        return str(self.database.meta("device_id"))
 
     # -- password and keyring ----------------------------------------------------------
 
@@ -290,9 +320,7 @@ class Profile:
                 raise ProfileDamaged(f"{KEY_FILE} no longer matches the open profile")
             key_file.rewrap(self.username, new_password, data_key, key_file.kdf)
             self._key_file = key_file
-            now = self._now()
-            with self.database.transaction(durable=True) as connection:
-                audit.append(connection, at=now, actor=self.username, action="password_changed")
+            self._record("password_changed")
 
     def check_password(self, password: str) -> None:
         """Check the signed-in person's password again (an idle lock, a confirmation).
@@ -316,7 +344,7 @@ class Profile:
     def disable_unattended_sync(self, keyring: KeyringBackend | None = None) -> None:
         remove_from_keyring(keyring or SystemKeyring(), self.directory)
 
-    # -- reference data ----------------------------------------------------------------
+    # -- reference data (reference.py, reviews.py) -------------------------------------
 
     def apply_changes(
         self, changes: Iterable[ref.Change], cursor: str | None
@@ -330,15 +358,12 @@ class Profile:
         result = ref.AppliedChanges()
         with self._lock, self.database.transaction(durable=True) as connection:
             for change in changes:
-                if isinstance(change, ref.Upsert):
-                    ref.upsert(connection, change.item, self.forms)
-                    result.reference += 1
-                elif isinstance(change, ref.Removal):
-                    ref.remove(connection, change.kind, change.id)
+                if isinstance(change, ref.Upsert | ref.Removal):
+                    self._reference.apply_in(connection, change)
                     result.reference += 1
                 else:
-                    self._apply_review(connection, change, result)
-            self._set_meta(connection, "pull_cursor", cursor)
+                    self._reviews.apply_in(connection, change, result)
+            self._reference.set_cursor_in(connection, cursor)
         return result
 
     def replace_reference_data(
@@ -347,85 +372,51 @@ class Profile:
         """Replace all reference data (first sync, reset after a 410, demo seeds) and the
         cursor in one transaction. Inspections and forms they use are never touched."""
         with self._lock, self.database.transaction(durable=True) as connection:
-            ref.replace_all(connection, snapshot, self.forms)
-            self._set_meta(connection, "pull_cursor", cursor)
+            self._reference.replace_in(connection, snapshot)
+            self._reference.set_cursor_in(connection, cursor)
 
     def pull_cursor(self) -> str | None:
-        found = self.database.value("SELECT value FROM meta WHERE key = 'pull_cursor'")
-        return None if found is None else str(found)
+        return self._reference.pull_cursor()
 
     def has_reference_data(self) -> bool:
-        return self.database.value("SELECT 1 FROM forms LIMIT 1") is not None
-
-    def _set_meta(self, connection: sqlite3.Connection, key: str, value: str | None) -> None:
-        if value is None:
-            connection.execute("DELETE FROM meta WHERE key = ?", (key,))
-        else:
-            connection.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
-            )
+        return self._reference.has_data()
 
     def venues(self) -> list[Venue]:
-        return [
-            Venue.model_validate_json(row[0])
-            for row in self.database.rows("SELECT data FROM venues ORDER BY name")
-        ]
+        return self._reference.venues()
 
     def venue(self, venue_id: str) -> Venue | None:
-        found = self.database.value("SELECT data FROM venues WHERE id = ?", (venue_id,))
-        return None if found is None else Venue.model_validate_json(found)
+        return self._reference.venue(venue_id)
 
     def areas(self) -> list[Area]:
-        return [
-            Area.model_validate_json(row[0])
-            for row in self.database.rows("SELECT data FROM areas ORDER BY name")
-        ]
+        return self._reference.areas()
 
     def area(self, area_id: str) -> Area | None:
-        found = self.database.value("SELECT data FROM areas WHERE id = ?", (area_id,))
-        return None if found is None else Area.model_validate_json(found)
+        return self._reference.area(area_id)
 
     def assignments(self, username: str | None = None) -> list[Assignment]:
         """All assignments, or those of `username` and of their team, by due date."""
-        if username is None:
-            rows = self.database.rows("SELECT data FROM assignments ORDER BY due, id")
-        else:
-            rows = self.database.rows(
-                "SELECT data FROM assignments WHERE assignee = ? OR team = "
-                "(SELECT team FROM team_users WHERE username = ?) ORDER BY due, id",
-                (username, username),
-            )
-        return [Assignment.model_validate_json(row[0]) for row in rows]
+        return self._reference.assignments(username)
 
     def assignment(self, assignment_id: str) -> Assignment | None:
-        found = self.database.value("SELECT data FROM assignments WHERE id = ?", (assignment_id,))
-        return None if found is None else Assignment.model_validate_json(found)
+        return self._reference.assignment(assignment_id)
 
     def teams(self) -> list[Team]:
-        return [
-            Team.model_validate_json(row[0])
-            for row in self.database.rows("SELECT data FROM teams ORDER BY name")
-        ]
+        return self._reference.teams()
 
     def team(self, team_id: str) -> Team | None:
-        found = self.database.value("SELECT data FROM teams WHERE id = ?", (team_id,))
-        return None if found is None else Team.model_validate_json(found)
+        return self._reference.team(team_id)
 
     def team_users(self) -> list[User]:
-        return [
-            User.model_validate_json(row[0])
-            for row in self.database.rows("SELECT data FROM team_users ORDER BY username")
-        ]
+        return self._reference.team_users()
 
     def user(self, username: str) -> User | None:
-        found = self.database.value("SELECT data FROM team_users WHERE username = ?", (username,))
-        return None if found is None else User.model_validate_json(found)
+        return self._reference.user(username)
 
     def engine(self, form_id: str, version: str | None = None) -> FormEngine:
         """The compiled form (cached per form id and version); newest when no version."""
         return self.forms.engine(form_id, version)
 
-    # -- drafts ------------------------------------------------------------------------
+    # -- drafts (drafts.py) ------------------------------------------------------------
 
     def start_inspection(
         self,
@@ -476,10 +467,10 @@ class Profile:
             inspection = read_inspection(connection, inspection_id)
             if inspection.status is InspectionStatus.DRAFT:
                 return self._drafts.session(connection, inspection)
-            assert inspection.current_version_id is not None
-            version = self.version(inspection.current_version_id)
-            engine = self.engine(version.form_id, version.form_version)
-            return session_from_document(engine, version.document, wall_clock(self._clock))
+        assert inspection.current_version_id is not None
+        version = self.version(inspection.current_version_id)
+        engine = self.engine(version.form_id, version.form_version)
+        return session_from_document(engine, version.document, wall_clock(self._clock))
 
     def set_answer(
         self, inspection_id: str, name: str, value: Value, row: str | None = None
@@ -558,7 +549,30 @@ class Profile:
         with self._lock:
             self._drafts.discard(inspection_id)
 
-    # -- corrections -------------------------------------------------------------------
+    def finalize(self, inspection_id: str) -> InspectionVersion:
+        """Validate, freeze and queue the draft as a new immutable version.
+
+        The form is evaluated from what is saved. Refuses with `FinalizeBlocked` (listing
+        every blocking question) when a required answer is missing or an answer breaks a
+        constraint. Otherwise the version (without the answers of hidden questions), its
+        attachments, the audit entry and the outbox row are written in one transaction
+        with synchronous=FULL: after a crash either all of them exist or none.
+        """
+        with self._lock:
+            return self._drafts.finalize(inspection_id)
+
+    # -- corrections (corrections.py, drafts.py) ---------------------------------------
+
+    def start_correction(self, inspection_id: str) -> FormSession:
+        """Turn a returned inspection into a draft correcting the returned version, and
+        return a new session of it.
+
+        The draft starts with the returned version's answers and photos; only the
+        questions the supervisor commented on are reopened (all of them when the return
+        names no question). Finalizing it makes a new version whose base is the returned one.
+        """
+        with self._lock:
+            return self._corrections.start(inspection_id)
 
     def reopened_questions(self, inspection_id: str) -> frozenset[str]:
         """The questions a correction may change: those the supervisor commented on, with
@@ -575,78 +589,45 @@ class Profile:
             inspection = read_inspection(connection, inspection_id)
             return self._drafts.is_editable(connection, inspection, question)
 
-    def start_correction(self, inspection_id: str) -> FormSession:
-        """Turn a returned inspection into a draft correcting the returned version, and
-        return a new session of it.
+    # -- reviews (reviews.py) ----------------------------------------------------------
 
-        The draft starts with the returned version's answers and photos; only the
-        questions the supervisor commented on are reopened (all of them when the return
-        names no question). Finalizing it makes a new version whose base is the returned one.
+    def apply_return(
+        self,
+        inspection_id: str,
+        version_id: str,
+        comments: Mapping[str, str],
+        returned_by: str,
+        at: datetime,
+        comment: str | None = None,
+    ) -> bool:
+        """Record a supervisor's return of a version; True when it changed something.
+
+        The inspection becomes `returned` when the version is its latest; a return of an
+        older version is kept for the record only. A replayed return is a no-op.
         """
         with self._lock:
-            inspection = self._inspection(inspection_id)
-            if inspection.status is not InspectionStatus.RETURNED:
-                raise NotEditable(inspection.status.value)
-            assert inspection.current_version_id is not None
-            base = self.version(inspection.current_version_id)
-            engine = self.engine(base.form_id, base.form_version)
-            review = self._lists.latest_review(inspection_id, base.version_id, "returned")
-            commented = set(review.comments) if review is not None else set()
-            reopened = {name for name in commented if name in engine.fields}
-            if not reopened:
-                reopened = {name for name, f in engine.fields.items() if f.parent is None}
-            session = session_from_document(engine, base.document, wall_clock(self._clock))
-            sizes = {(a.question, a.sha256): a for a in base.attachments}
-            now = self._now()
-            with self.database.transaction(durable=True) as connection:
-                connection.execute(
-                    "UPDATE inspections SET status = 'draft', base_version_id = ?,"
-                    f" draft_started_at = ?, updated_at = ?, changed_seq = {NEXT_CHANGE}"
-                    " WHERE id = ?",
-                    (base.version_id, now, now, inspection_id),
-                )
-                for (name, row), value in session.answers.items():
-                    write_answer(connection, inspection_id, name, row, value)
-                for repeat, rows in session.rows.items():
-                    write_rows(connection, inspection_id, repeat, rows)
-                for (name, row), value in session.answers.items():
-                    if engine.fields[name].kind not in ATTACHMENT_TYPES:
-                        continue
-                    for sha in value if isinstance(value, tuple) else (value,):
-                        known = sizes.get((name, str(sha)))
-                        if known is not None:
-                            add_draft_attachment(connection, inspection_id, row, known, now)
-                connection.executemany(
-                    "INSERT OR IGNORE INTO reopened_questions (inspection_id, question)"
-                    " VALUES (?, ?)",
-                    [(inspection_id, name) for name in sorted(reopened)],
-                )
-                audit.append(
-                    connection,
-                    at=now,
-                    actor=self.username,
-                    action="correction_started",
-                    inspection_id=inspection_id,
-                    version_id=base.version_id,
-                    payload={"reopened": sorted(reopened)},
-                )
-            return session
+            return self._reviews.apply_return(
+                inspection_id, version_id, comments, returned_by, at, comment
+            )
 
-    # -- finalizing --------------------------------------------------------------------
-
-    def finalize(self, inspection_id: str) -> InspectionVersion:
-        """Validate, freeze and queue the draft as a new immutable version.
-
-        The form is evaluated from what is saved. Refuses with `FinalizeBlocked` (listing
-        every blocking question) when a required answer is missing or an answer breaks a
-        constraint. Otherwise the version (without the answers of hidden questions), its
-        attachments, the audit entry and the outbox row are written in one transaction
-        with synchronous=FULL: after a crash either all of them exist or none.
-        """
+    def apply_approval(
+        self,
+        inspection_id: str,
+        version_id: str,
+        approved_by: str,
+        at: datetime,
+        comment: str | None = None,
+    ) -> bool:
+        """Record a supervisor's approval; the inspection becomes `approved` when the
+        version is its latest. A replayed approval is a no-op."""
         with self._lock:
-            return self._drafts.finalize(inspection_id)
+            return self._reviews.apply_approval(inspection_id, version_id, approved_by, at, comment)
 
-    # -- versions and lists ------------------------------------------------------------
+    def review_comments(self, inspection_id: str) -> dict[str, str]:
+        """The supervisor's comments per question on the latest return of this inspection."""
+        return self._reviews.comments(inspection_id)
+
+    # -- versions and lists (finalized.py, listing.py, audit.py) -----------------------
 
     def version(self, version_id: str) -> InspectionVersion:
         return self._versions.version(version_id)
@@ -692,23 +673,13 @@ class Profile:
         return self.inspections(InspectionStatus.APPROVED, limit=limit, offset=offset)
 
     def count(self, status: InspectionStatus | None = None) -> int:
-        if status is None:
-            return int(self.database.value("SELECT count(*) FROM inspections"))
-        return int(
-            self.database.value(
-                "SELECT count(*) FROM inspections WHERE status = ?", (status.value,)
-            )
-        )
-
-    def review_comments(self, inspection_id: str) -> dict[str, str]:
-        """The supervisor's comments per question on the latest return of this inspection."""
-        return self._lists.review_comments(inspection_id)
+        return self._lists.count(status)
 
     def audit_entries(self, inspection_id: str | None = None) -> list[AuditEntry]:
         """The audit log, all of it or one inspection's entries, in order."""
         return self.audit_log.entries(inspection_id)
 
-    # -- outbox (for the sync client) --------------------------------------------------
+    # -- outbox (outbox.py; for the sync client) ---------------------------------------
 
     def pending_versions(self, limit: int | None = None) -> list[InspectionVersion]:
         """Versions waiting to be pushed, oldest first; held ones (refused) are left out."""
@@ -747,133 +718,11 @@ class Profile:
         """Every acknowledged version by author (the sync client's drift check)."""
         return self._outbox.sent_version_ids_by_author()
 
-    # -- attachments (for the sync client) ---------------------------------------------
-
     def read_attachment(self, sha256: str) -> bytes:
         """The plain bytes of an attachment, checked against its hash (for upload)."""
-        owners = self.database.rows(
-            "SELECT inspection_id FROM version_attachments WHERE sha256 = ?"
-            " UNION SELECT inspection_id FROM draft_attachments WHERE sha256 = ?",
-            (sha256, sha256),
-        )
-        if not owners:
-            raise AttachmentMissing(sha256, "no inspection here uses it")
-        failure: AttachmentMissing | None = None
-        for (inspection_id,) in owners:
-            try:
-                return self.attachments.read(str(inspection_id), sha256)
-            except AttachmentMissing as error:
-                failure = error
-        assert failure is not None
-        raise failure
+        return self.attachments.read_by_hash(sha256)
 
-    # -- reviews -----------------------------------------------------------------------
-
-    def apply_return(
-        self,
-        inspection_id: str,
-        version_id: str,
-        comments: Mapping[str, str],
-        returned_by: str,
-        at: datetime,
-        comment: str | None = None,
-    ) -> bool:
-        """Record a supervisor's return of a version; True when it changed something.
-
-        The inspection becomes `returned` when the version is its latest; a return of an
-        older version is kept for the record only. A replayed return is a no-op.
-        """
-        event = ref.ReturnEvent(inspection_id, version_id, comments, returned_by, at, comment)
-        result = ref.AppliedChanges()
-        with self._lock, self.database.transaction(durable=True) as connection:
-            self._apply_review(connection, event, result, strict=True)
-        return result.returns > 0
-
-    def apply_approval(
-        self,
-        inspection_id: str,
-        version_id: str,
-        approved_by: str,
-        at: datetime,
-        comment: str | None = None,
-    ) -> bool:
-        """Record a supervisor's approval; the inspection becomes `approved` when the
-        version is its latest. A replayed approval is a no-op."""
-        event = ref.ApprovalEvent(inspection_id, version_id, approved_by, at, comment)
-        result = ref.AppliedChanges()
-        with self._lock, self.database.transaction(durable=True) as connection:
-            self._apply_review(connection, event, result, strict=True)
-        return result.approvals > 0
-
-    def _apply_review(
-        self,
-        connection: sqlite3.Connection,
-        event: ref.ReturnEvent | ref.ApprovalEvent,
-        result: ref.AppliedChanges,
-        *,
-        strict: bool = False,
-    ) -> None:
-        returned = isinstance(event, ref.ReturnEvent)
-        kind = "returned" if returned else "approved"
-        found = find_inspection(connection, event.inspection_id)
-        version_known = connection.execute(
-            "SELECT 1 FROM versions WHERE version_id = ? AND inspection_id = ?",
-            (event.version_id, event.inspection_id),
-        ).fetchone()
-        if found is None or version_known is None:
-            if strict:
-                if found is None:
-                    raise UnknownInspection(event.inspection_id)
-                raise UnknownVersion(event.version_id)
-            result.ignored.append(
-                f"{kind} of version {event.version_id} of inspection {event.inspection_id}:"
-                " not on this device"
-            )
-            return
-        if connection.execute(
-            "SELECT 1 FROM reviews WHERE version_id = ? AND kind = ?", (event.version_id, kind)
-        ).fetchone():
-            return  # a replayed page: already applied
-        inspection = found
-        reviewer = event.returned_by if isinstance(event, ref.ReturnEvent) else event.approved_by
-        at = iso(event.at)
-        cursor = connection.execute(
-            "INSERT INTO reviews (inspection_id, version_id, kind, reviewer, at, comment)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (event.inspection_id, event.version_id, kind, reviewer, at, event.comment),
-        )
-        if isinstance(event, ref.ReturnEvent):
-            connection.executemany(
-                "INSERT INTO review_comments (review_id, question, text) VALUES (?, ?, ?)",
-                [(cursor.lastrowid, q, t) for q, t in sorted(event.comments.items())],
-            )
-        # The server can only review what it stored: if our acknowledgement got lost, this
-        # is the acknowledgement.
-        self._outbox.mark_sent_in(connection, event.version_id, f"implied by the {kind}")
-        is_current = inspection.current_version_id == event.version_id
-        if is_current and inspection.status in (InspectionStatus.FINALIZED, InspectionStatus.SENT):
-            connection.execute(
-                f"UPDATE inspections SET status = ?, updated_at = ?, changed_seq = {NEXT_CHANGE}"
-                " WHERE id = ?",
-                (kind, self._now(), event.inspection_id),
-            )
-        audit.append(
-            connection,
-            at=self._now(),
-            actor=reviewer,
-            action=f"version_{kind}",
-            inspection_id=event.inspection_id,
-            version_id=event.version_id,
-            payload={"questions": sorted(event.comments)}
-            if isinstance(event, ref.ReturnEvent)
-            else {},
-        )
-        if returned:
-            result.returns += 1
-        else:
-            result.approvals += 1
-
-    # -- files -------------------------------------------------------------------------
+    # -- upkeep: files, checkpoints, backups, checks -----------------------------------
 
     def collect_orphans(self, grace_seconds: float | None = None) -> list[str]:
         """Remove attachment files no row refers to and stale temporary files; returns
@@ -887,22 +736,26 @@ class Profile:
         """Fold the WAL into the database and truncate it (idle time, before a backup)."""
         return self.database.checkpoint("TRUNCATE")
 
-    # -- backups -----------------------------------------------------------------------
-
     def export_backup(self, destination: Path) -> Path:
         """Write an encrypted backup file (see `fieldapp.store.backup`); returns its path."""
-        from fieldapp.store.backup import export_backup
+        return write_backup(
+            self.database,
+            self.attachments,
+            self.directory / KEY_FILE,
+            destination,
+            actor=self.username,
+            clock=self._clock,
+        )
 
-        return export_backup(self, destination)
+    def verify(self, *, deep: bool = True) -> list[str]:
+        """Every problem the profile has, as sentences (see `fieldapp.store.checks`);
+        `deep=False` checks files by size instead of decrypting each one."""
+        return check_profile(self.database, self.attachments, self.audit_log, self.forms, deep=deep)
 
     # -- internals ---------------------------------------------------------------------
 
     def _now(self) -> str:
         return iso(self._clock())
-
-    def _inspection(self, inspection_id: str) -> InspectionRow:
-        with self.database.reading() as connection:
-            return read_inspection(connection, inspection_id)
 
 
 def _migrate(database: ProfileDatabase, directory: Path, target: int) -> None:

@@ -249,3 +249,20 @@ def test_a_backup_round_trips_and_refuses_what_it_must(tmp_path: Path) -> None:
         archive.writestr("../../etc/evil", "x")
     with pytest.raises(BackupInvalid):
         import_backup(damaged, tmp_path / "third", USER, PASSWORD)
+
+
+def test_a_backup_whose_manifest_is_not_an_object_is_refused_in_plain_words(
+    tmp_path: Path,
+) -> None:
+    # Before: the manifest's format was looked up with .get, so a list was a traceback.
+    with new_profile(tmp_path / "laptop") as profile:
+        backup = profile.export_backup(tmp_path / "usb")
+    odd = tmp_path / "odd.fieldapp-backup"
+    with zipfile.ZipFile(backup) as original, zipfile.ZipFile(odd, "w") as archive:
+        for info in original.infolist():
+            data = b"[1]" if info.filename == "manifest.json" else original.read(info)
+            archive.writestr(info.filename, data)
+    with pytest.raises(BackupInvalid) as caught:
+        import_backup(odd, tmp_path / "new", USER, PASSWORD)
+    assert "geen bruikbare reservekopie" in caught.value.text("nl")
+    assert not profile_directory(tmp_path / "new", USER).exists()
