@@ -7,6 +7,7 @@ checks a profile end to end; `import_backup` restores one. Qt-free: the app, the
 client and the CLI all use this package the same way, and none of them sees its database.
 """
 
+from fieldapp.store.bulk import PastInspection, Receipt
 from fieldapp.store.database import StoreSettings
 from fieldapp.store.errors import (
     AttachmentMissing,
@@ -86,12 +87,14 @@ __all__ = [
     "OutboxInfo",
     "OutboxState",
     "PasswordRequired",
+    "PastInspection",
     "Profile",
     "ProfileDamaged",
     "ProfileExists",
     "ProfileNotFound",
     "ProfileTooNew",
     "QuestionLocked",
+    "Receipt",
     "ReferenceKind",
     "ReferenceSnapshot",
     "Removal",

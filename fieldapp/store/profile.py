@@ -11,7 +11,8 @@ changes the password, holds the clock, and hands each use case to the part that 
 * `ReferenceData` and `FormCatalog` (reference.py): venues, areas, forms, assignments, teams;
 * `Outbox` (outbox.py): what waits for the central store's acknowledgement;
 * `InspectionLists` (listing.py) and `FinalizedVersions` (finalized.py): reading back;
-* `AttachmentStore` (attachments.py) and the `AuditLog` (audit.py).
+* `AttachmentStore` (attachments.py) and the `AuditLog` (audit.py);
+* `PastInspections` (bulk.py): the seed's bulk path over the same row writers.
 
 Each use case is one transaction, so a widget or the sync client never opens one itself.
 The database handle stays inside the store: nothing outside `fieldapp.store` sees a
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from fieldapp.store import reference as ref
 from fieldapp.store.attachments import AttachmentStore
 from fieldapp.store.audit import AuditEntry
 from fieldapp.store.backup import unpack_backup, write_backup
+from fieldapp.store.bulk import PastInspection, PastInspections
 from fieldapp.store.checks import check_profile
 from fieldapp.store.corrections import Corrections
 from fieldapp.store.database import ProfileDatabase, StoreSettings
@@ -229,6 +231,7 @@ class Profile:
         self._corrections = Corrections(
             database, self.forms, self._versions, self._reviews, username, clock
         )
+        self._past = PastInspections(database, self.attachments, self._outbox, self._reviews)
         self._key_file = key_file
         self._data_key = data_key
         self._clock = clock
@@ -721,6 +724,14 @@ class Profile:
     def read_attachment(self, sha256: str) -> bytes:
         """The plain bytes of an attachment, checked against its hash (for upload)."""
         return self.attachments.read_by_hash(sha256)
+
+    # -- the bulk path (bulk.py; seeding only) -----------------------------------------
+
+    def add_past_inspections(self, items: Sequence[PastInspection]) -> None:
+        """Write finalized inspections from before, with their receipts and reviews, many to
+        a transaction: the seed's bulk path. The app's own go through drafts and finalize."""
+        with self._lock:
+            self._past.add(items)
 
     # -- upkeep: files, checkpoints, backups, checks -----------------------------------
 
