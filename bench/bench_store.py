@@ -40,6 +40,15 @@ from fieldapp.store.seed import (
     seed_reference_data,
 )
 
+# The raw-file helpers live with the tests; the bench reaches past the store through them.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.store import (
+    attachment_folder,
+    database_file,
+    raw_connection,
+    raw_transaction,
+)
+
 USER = "fatima.elamrani"
 PASSWORD = "demo"
 
@@ -102,7 +111,7 @@ def autosave_figures(profile: Profile, bare: sqlite3.Connection, count: int) -> 
     store: list[float] = []
     raw_cipher: list[float] = []
     baseline: list[float] = []
-    cipher = profile.database.connection
+    cipher = raw_connection(profile)
     cipher.execute(
         "CREATE TABLE IF NOT EXISTS bench_answers (inspection_id TEXT, name TEXT, row_id TEXT,"
         " value TEXT, PRIMARY KEY (inspection_id, name, row_id)) WITHOUT ROWID"
@@ -138,7 +147,7 @@ def autosave_figures(profile: Profile, bare: sqlite3.Connection, count: int) -> 
 
 
 def _cipher_commit(profile: Profile, number: int) -> None:
-    with profile.database.transaction() as connection:
+    with raw_transaction(profile) as connection:
         connection.execute(
             "INSERT OR REPLACE INTO bench_answers VALUES (?, 'findings_summary', '', ?)",
             (f"{number % 50:032x}", f'"Waarneming {number}: ' + "tekst " * 20 + '"'),
@@ -172,8 +181,8 @@ def finalize_figures(profile: Profile, count: int, seed: int) -> None:
 
 def sizes(profile: Profile, inspections: int) -> None:
     profile.checkpoint()
-    database = profile.database.path.stat().st_size
-    files = [p for p in profile.attachments.root.rglob("*") if p.is_file()]
+    database = database_file(profile).stat().st_size
+    files = [p for p in attachment_folder(profile).rglob("*") if p.is_file()]
     attached = sum(p.stat().st_size for p in files)
     print(f"  database {database / 1e6:8.1f} MB = {database / inspections:7.0f} bytes/inspection")
     print(
@@ -216,7 +225,6 @@ def seed_figures(inspections: int, kdf: KdfParams, settings: StoreSettings) -> N
 
 
 def soak(kills: int) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from tests.store import test_crash as test_store_crash
 
     with tempfile.TemporaryDirectory() as scratch:

@@ -217,21 +217,21 @@ class Profile:
         self.settings = database.settings
         #: The compiled forms by id and version (compiling a pulled form checks it).
         self.forms = ref.FormCatalog(database)
-        self.database = database
-        self.attachments = AttachmentStore(
+        self._database = database
+        self._attachments = AttachmentStore(
             directory / ATTACHMENTS_FOLDER, derive_subkey(data_key, "attachments"), database
         )
-        self.audit_log = audit.AuditLog(database)
+        self._audit = audit.AuditLog(database)
         self._reference = ref.ReferenceData(database, self.forms)
         self._outbox = Outbox(database, username, clock)
         self._reviews = Reviews(database, self._outbox, clock)
         self._versions = FinalizedVersions(database)
         self._lists = InspectionLists(database, self._reviews)
-        self._drafts = Drafts(database, self.forms, self.attachments, username, clock)
+        self._drafts = Drafts(database, self.forms, self._attachments, username, clock)
         self._corrections = Corrections(
             database, self.forms, self._versions, self._reviews, username, clock
         )
-        self._past = PastInspections(database, self.attachments, self._outbox, self._reviews)
+        self._past = PastInspections(database, self._attachments, self._outbox, self._reviews)
         self._key_file = key_file
         self._data_key = data_key
         self._clock = clock
@@ -263,7 +263,7 @@ class Profile:
             # Also after a crash between writing keys.json and the first commit.
             if created or database.meta("created_at") is None:
                 profile._record_creation()
-            profile.attachments.settle_intents()
+            profile._attachments.settle_intents()
         except BaseException:
             database.close()
             raise
@@ -271,7 +271,7 @@ class Profile:
 
     def _record_creation(self) -> None:
         now = self._now()
-        with self.database.transaction(durable=True) as connection:
+        with self._database.transaction(durable=True) as connection:
             connection.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?),"
                 " ('device_id', ?)",
@@ -281,7 +281,7 @@ class Profile:
 
     def _record(self, action: str, payload: Mapping[str, str] | None = None) -> None:
         """An audit entry about the profile itself (password, backups)."""
-        with self.database.transaction(durable=True) as connection:
+        with self._database.transaction(durable=True) as connection:
             audit.append(
                 connection, at=self._now(), actor=self.username, action=action, payload=payload
             )
@@ -289,7 +289,7 @@ class Profile:
     def close(self) -> None:
         """Checkpoint the WAL and close; the profile object is unusable afterwards."""
         with self._lock:
-            self.database.close()
+            self._database.close()
 
     def __enter__(self) -> Profile:
         return self
@@ -307,7 +307,7 @@ class Profile:
 
     @property
     def device_id(self) -> str:
-        return str(self.database.meta("device_id"))
+        return str(self._database.meta("device_id"))
 
     # -- password and keyring ----------------------------------------------------------
 
@@ -359,7 +359,7 @@ class Profile:
         inspections this device does not hold are reported in `ignored`, not raised.
         """
         result = ref.AppliedChanges()
-        with self._lock, self.database.transaction(durable=True) as connection:
+        with self._lock, self._database.transaction(durable=True) as connection:
             for change in changes:
                 if isinstance(change, ref.Upsert | ref.Removal):
                     self._reference.apply_in(connection, change)
@@ -374,7 +374,7 @@ class Profile:
     ) -> None:
         """Replace all reference data (first sync, reset after a 410, demo seeds) and the
         cursor in one transaction. Inspections and forms they use are never touched."""
-        with self._lock, self.database.transaction(durable=True) as connection:
+        with self._lock, self._database.transaction(durable=True) as connection:
             self._reference.replace_in(connection, snapshot)
             self._reference.set_cursor_in(connection, cursor)
 
@@ -466,7 +466,7 @@ class Profile:
         friends, which save it as given. For anything but a draft it is a read-only view of
         the latest finalized version.
         """
-        with self._lock, self.database.reading() as connection:
+        with self._lock, self._database.reading() as connection:
             inspection = read_inspection(connection, inspection_id)
             if inspection.status is InspectionStatus.DRAFT:
                 return self._drafts.session(connection, inspection)
@@ -580,7 +580,7 @@ class Profile:
     def reopened_questions(self, inspection_id: str) -> frozenset[str]:
         """The questions a correction may change: those the supervisor commented on, with
         everything inside a commented group or repeat. Empty for other inspections."""
-        with self._lock, self.database.reading() as connection:
+        with self._lock, self._database.reading() as connection:
             inspection = read_inspection(connection, inspection_id)
             if inspection.status is not InspectionStatus.DRAFT or not inspection.base_version_id:
                 return frozenset()
@@ -588,7 +588,7 @@ class Profile:
 
     def is_editable(self, inspection_id: str, question: str) -> bool:
         """Whether `set_answer` (or a file or row change) on `question` would be accepted."""
-        with self._lock, self.database.reading() as connection:
+        with self._lock, self._database.reading() as connection:
             inspection = read_inspection(connection, inspection_id)
             return self._drafts.is_editable(connection, inspection, question)
 
@@ -680,7 +680,7 @@ class Profile:
 
     def audit_entries(self, inspection_id: str | None = None) -> list[AuditEntry]:
         """The audit log, all of it or one inspection's entries, in order."""
-        return self.audit_log.entries(inspection_id)
+        return self._audit.entries(inspection_id)
 
     # -- outbox (outbox.py; for the sync client) ---------------------------------------
 
@@ -723,7 +723,7 @@ class Profile:
 
     def read_attachment(self, sha256: str) -> bytes:
         """The plain bytes of an attachment, checked against its hash (for upload)."""
-        return self.attachments.read_by_hash(sha256)
+        return self._attachments.read_by_hash(sha256)
 
     # -- the bulk path (bulk.py; seeding only) -----------------------------------------
 
@@ -741,17 +741,17 @@ class Profile:
         left alone: another process may be about to commit the row for them."""
         grace = self.settings.orphan_grace_seconds if grace_seconds is None else grace_seconds
         with self._lock:
-            return self.attachments.collect_orphans(grace)
+            return self._attachments.collect_orphans(grace)
 
     def checkpoint(self) -> bool:
         """Fold the WAL into the database and truncate it (idle time, before a backup)."""
-        return self.database.checkpoint("TRUNCATE")
+        return self._database.checkpoint("TRUNCATE")
 
     def export_backup(self, destination: Path) -> Path:
         """Write an encrypted backup file (see `fieldapp.store.backup`); returns its path."""
         return write_backup(
-            self.database,
-            self.attachments,
+            self._database,
+            self._attachments,
             self.directory / KEY_FILE,
             destination,
             actor=self.username,
@@ -761,7 +761,7 @@ class Profile:
     def verify(self, *, deep: bool = True) -> list[str]:
         """Every problem the profile has, as sentences (see `fieldapp.store.checks`);
         `deep=False` checks files by size instead of decrypting each one."""
-        return check_profile(self.database, self.attachments, self.audit_log, self.forms, deep=deep)
+        return check_profile(self._database, self._attachments, self._audit, self.forms, deep=deep)
 
     # -- internals ---------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fieldapp.core.entities import Role, Venue
-from fieldapp.core.inspection import InspectionStatus
+from fieldapp.core.inspection import InspectionStatus, InspectionVersion
 from fieldapp.store import (
     ApprovalEvent,
     FormRejected,
@@ -36,7 +36,9 @@ def profile(tmp_path: Path) -> Iterator[Profile]:
     opened.close()
 
 
-def sent_inspection(profile: Profile, form_id: str = "coffeeshop_inspection", seed: int = 21):
+def sent_inspection(
+    profile: Profile, form_id: str = "coffeeshop_inspection", seed: int = 21
+) -> InspectionVersion:
     version = profile.finalize(fill_draft(profile, form_id, seed))
     profile.mark_sent(version.version_id, f"receipt-{seed}")
     return version
