@@ -339,14 +339,22 @@ class Drafts:
             return False
         engine = self._forms.engine(draft.form_id, draft.form_version)
         try:
-            self._check_editable(connection, draft, engine, name)
+            self._check_editable(connection, draft, engine, name, keep_open=False)
         except QuestionLocked:
             return False
         return True
 
     def _check_editable(
-        self, connection: sqlite3.Connection, draft: InspectionRow, engine: FormEngine, name: str
+        self,
+        connection: sqlite3.Connection,
+        draft: InspectionRow,
+        engine: FormEngine,
+        name: str,
+        *,
+        keep_open: bool = True,
     ) -> None:
+        """`QuestionLocked` unless `name` may change; `keep_open` (inside a writing
+        transaction) records a question opened by an issue as reopened."""
         if draft.base_version_id is None:
             return
         if name in expand(engine, _reopened(connection, draft.id)):
@@ -355,6 +363,13 @@ class Drafts:
         # constraint); that one must be answerable, or the correction could never finish.
         session = saved_session(connection, engine, draft.id, self._wall_clock)
         if any(key[0] == name for key in session.issues):
+            if not keep_open:
+                return
+            # And it stays open: its first keystroke ends the issue, not the correction.
+            connection.execute(
+                "INSERT OR IGNORE INTO reopened_questions (inspection_id, question) VALUES (?, ?)",
+                (draft.id, name),
+            )
             return
         raise QuestionLocked(name)
 
