@@ -236,14 +236,16 @@ class ProfileDatabase:
         return None if found is None else str(found)
 
     @staticmethod
-    def set_meta(connection: sqlite3.Connection, key: str, value: str | None) -> None:
-        """Set (or with None remove) a profile-wide setting; call inside a transaction."""
+    def set_meta(
+        connection: sqlite3.Connection, key: str, value: str | None, *, keep: bool = False
+    ) -> None:
+        """Set (or with None remove) a profile-wide setting; call inside a transaction.
+        With `keep`, a value already there stays (what a profile was born with)."""
         if value is None:
             connection.execute("DELETE FROM meta WHERE key = ?", (key,))
         else:
-            connection.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
-            )
+            verb = "INSERT OR IGNORE" if keep else "INSERT OR REPLACE"
+            connection.execute(f"{verb} INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     # -- checkpoints -------------------------------------------------------------------
 

@@ -21,7 +21,6 @@ connection or a line of its SQL.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -80,12 +79,7 @@ from fieldapp.store.records import (
     SavedPosition,
 )
 from fieldapp.store.reviews import Reviews
-from fieldapp.store.schema import (
-    LATEST_VERSION,
-    apply_migration,
-    check_not_newer,
-    pending_migrations,
-)
+from fieldapp.store.schema import LATEST_VERSION, migrate
 from fieldapp.store.times import Clock, iso, utc_now, wall_clock
 
 __all__ = [
@@ -96,8 +90,6 @@ __all__ = [
     "profile_directory",
     "profile_exists",
 ]
-
-log = logging.getLogger(__name__)
 
 
 def open_profile(
@@ -258,7 +250,7 @@ class Profile:
             directory / DATABASE_FILE, derive_subkey(data_key, "sqlcipher"), settings
         )
         try:
-            _migrate(database, directory, schema_target)
+            migrate(database, directory, schema_target)
             profile = cls(directory, username, database, key_file, data_key, clock)
             # Also after a crash between writing keys.json and the first commit.
             if created or database.meta("created_at") is None:
@@ -272,11 +264,8 @@ class Profile:
     def _record_creation(self) -> None:
         now = self._now()
         with self._database.transaction(durable=True) as connection:
-            connection.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?),"
-                " ('device_id', ?)",
-                (now, new_id()),
-            )
+            self._database.set_meta(connection, "created_at", now, keep=True)
+            self._database.set_meta(connection, "device_id", new_id(), keep=True)
             audit.append(connection, at=now, actor=self.username, action="profile_created")
 
     def _record(self, action: str, payload: Mapping[str, str] | None = None) -> None:
@@ -767,22 +756,3 @@ class Profile:
 
     def _now(self) -> str:
         return iso(self._clock())
-
-
-def _migrate(database: ProfileDatabase, directory: Path, target: int) -> None:
-    """Bring the schema to `target`, one transaction per migration, after a backup copy."""
-    with database.lock:
-        current = check_not_newer(database.connection)
-        steps = pending_migrations(current, target)
-        if not steps:
-            return
-        if current > 0:
-            # Keep the last pre-migration state, encrypted like the original, in case a
-            # migration turns out wrong in the field.
-            keep = directory / f"before-schema-{steps[-1].version}.db"
-            keep.unlink(missing_ok=True)
-            database.connection.execute("VACUUM INTO ?", (str(keep),))
-        for migration in steps:
-            with database.transaction(durable=True) as connection:
-                apply_migration(connection, migration)
-            log.info("profile schema now at version %d: %s", migration.version, migration.summary)
