@@ -8,6 +8,8 @@ Not a test: it prints numbers. By default it fills a profile with 100,000 inspec
 * the same single-row commit on the profile's own SQLCipher connection, which splits the
   store's overhead into encryption and everything else (engine, JSON, bookkeeping);
 * finalize latency, database and attachment bytes per inspection, time to open the profile;
+* optionally (`--seed-compare N`) seeding N inspections through the store's bulk path in
+  batches of 1,000 per transaction, next to one transaction per inspection;
 * optionally a longer crash soak (`--soak KILLS`) with the crash test's child process.
 
     .venv/bin/python bench/bench_store.py --inspections 10000
@@ -36,6 +38,15 @@ from fieldapp.store.seed import (
     replay_answers,
     seed_profile,
     seed_reference_data,
+)
+
+# The raw-file helpers live with the tests; the bench reaches past the store through them.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.store import (
+    attachment_folder,
+    database_file,
+    raw_connection,
+    raw_transaction,
 )
 
 USER = "fatima.elamrani"
@@ -100,7 +111,7 @@ def autosave_figures(profile: Profile, bare: sqlite3.Connection, count: int) -> 
     store: list[float] = []
     raw_cipher: list[float] = []
     baseline: list[float] = []
-    cipher = profile.database.connection
+    cipher = raw_connection(profile)
     cipher.execute(
         "CREATE TABLE IF NOT EXISTS bench_answers (inspection_id TEXT, name TEXT, row_id TEXT,"
         " value TEXT, PRIMARY KEY (inspection_id, name, row_id)) WITHOUT ROWID"
@@ -120,7 +131,7 @@ def autosave_figures(profile: Profile, bare: sqlite3.Connection, count: int) -> 
                 value = "yes" if n % 2 else "no"
             else:
                 value = str(template).format(n=n)
-            store.append(timed(partial(profile.set_answer, draft, name, value)))  # type: ignore[arg-type]
+            store.append(timed(partial(profile.set_answer, draft, name, value)))
         for step in range(100):
             baseline.append(timed(partial(single_row_commit, bare, block * 100 + step)))
         for step in range(100):
@@ -136,7 +147,7 @@ def autosave_figures(profile: Profile, bare: sqlite3.Connection, count: int) -> 
 
 
 def _cipher_commit(profile: Profile, number: int) -> None:
-    with profile.database.transaction() as connection:
+    with raw_transaction(profile) as connection:
         connection.execute(
             "INSERT OR REPLACE INTO bench_answers VALUES (?, 'findings_summary', '', ?)",
             (f"{number % 50:032x}", f'"Waarneming {number}: ' + "tekst " * 20 + '"'),
@@ -170,8 +181,8 @@ def finalize_figures(profile: Profile, count: int, seed: int) -> None:
 
 def sizes(profile: Profile, inspections: int) -> None:
     profile.checkpoint()
-    database = profile.database.path.stat().st_size
-    files = [p for p in profile.attachments.root.rglob("*") if p.is_file()]
+    database = database_file(profile).stat().st_size
+    files = [p for p in attachment_folder(profile).rglob("*") if p.is_file()]
     attached = sum(p.stat().st_size for p in files)
     print(f"  database {database / 1e6:8.1f} MB = {database / inspections:7.0f} bytes/inspection")
     print(
@@ -198,8 +209,22 @@ def _first_page(profile: Profile) -> None:
     profile.sent(limit=100)
 
 
+def seed_figures(inspections: int, kdf: KdfParams, settings: StoreSettings) -> None:
+    """Seeding through `Profile.add_past_inspections`: batched, and one per transaction."""
+    for batch in (1000, 1):
+        with tempfile.TemporaryDirectory(prefix="bench-seed-") as scratch:
+            profile = open_profile(Path(scratch), USER, PASSWORD, kdf=kdf, settings=settings)
+            seed_reference_data(profile)
+            elapsed = timed(partial(seed_profile, profile, inspections, batch=batch))
+            profile.close()
+        label = f"{batch} per transaction" if batch > 1 else "one per transaction"
+        print(
+            f"  seed {inspections} inspections, {label:<22} {elapsed:6.1f} s"
+            f" ({inspections / elapsed:.0f}/s)"
+        )
+
+
 def soak(kills: int) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from tests.store import test_crash as test_store_crash
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -224,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--home", type=Path, help="keep the profile here (default: a temp dir)")
     parser.add_argument("--fast-kdf", action="store_true", help="cheap Argon2id (not realistic)")
     parser.add_argument("--soak", type=int, default=0, metavar="KILLS", help="crash soak")
+    parser.add_argument(
+        "--seed-compare", type=int, default=0, metavar="N", help="seeding, batched and not"
+    )
     args = parser.parse_args(argv)
 
     scratch = None
@@ -269,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
         profile.close()
         print("open")
         open_figures(home, inspections)
+        if args.seed_compare:
+            print("seeding")
+            seed_figures(args.seed_compare, kdf, settings)
         if args.soak:
             print("crash soak")
             soak(args.soak)

@@ -1,12 +1,13 @@
 """The device's store: offline-first, autosaving, crash-safe and encrypted at rest.
 
 Start with `open_profile(home, username, password)`; the `Profile` it returns holds the
-use cases (start_inspection, set_answer, attach_file, finalize, apply_return, …). `verify`
+use cases (start_inspection, set_answer, attach_file, finalize, apply_return, …) and hands
+each to the part of the store that does it (see `fieldapp.store.profile`). `verify`
 checks a profile end to end; `import_backup` restores one. Qt-free: the app, the sync
-client and the CLI all use this package the same way.
+client and the CLI all use this package the same way, and none of them sees its database.
 """
 
-from fieldapp.store.backup import export_backup, import_backup
+from fieldapp.store.bulk import PastInspection, Receipt
 from fieldapp.store.database import StoreSettings
 from fieldapp.store.errors import (
     AttachmentMissing,
@@ -36,17 +37,19 @@ from fieldapp.store.errors import (
 from fieldapp.store.keys import DEFAULT_KDF, KdfParams, KeyringBackend, SystemKeyring
 from fieldapp.store.profile import (
     Profile,
+    import_backup,
     open_profile,
     open_profile_unattended,
     profile_directory,
     profile_exists,
 )
 from fieldapp.store.records import (
-    InspectionSummary,
+    LocalInspectionSummary,
+    OutboxCounts,
     OutboxInfo,
     OutboxState,
-    Position,
     Review,
+    SavedPosition,
 )
 from fieldapp.store.reference import (
     AppliedChanges,
@@ -75,26 +78,29 @@ __all__ = [
     "FinalizeBlocked",
     "FormRejected",
     "FormText",
-    "InspectionSummary",
     "KdfParams",
     "KeyringBackend",
+    "LocalInspectionSummary",
     "NoUnattendedKey",
     "NotEditable",
+    "OutboxCounts",
     "OutboxInfo",
     "OutboxState",
     "PasswordRequired",
-    "Position",
+    "PastInspection",
     "Profile",
     "ProfileDamaged",
     "ProfileExists",
     "ProfileNotFound",
     "ProfileTooNew",
     "QuestionLocked",
+    "Receipt",
     "ReferenceKind",
     "ReferenceSnapshot",
     "Removal",
     "ReturnEvent",
     "Review",
+    "SavedPosition",
     "StorageFailed",
     "StoreError",
     "StoreSettings",
@@ -107,7 +113,6 @@ __all__ = [
     "Upsert",
     "WeakPassword",
     "WrongPassword",
-    "export_backup",
     "import_backup",
     "open_profile",
     "open_profile_unattended",

@@ -28,7 +28,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from fieldapp.core.files import fsync_directory
-from fieldapp.store.database import Database
+from fieldapp.store.database import ProfileDatabase
 from fieldapp.store.errors import AttachmentMissing, DiskFull, StorageFailed
 
 MAGIC = b"FAE1"
@@ -76,7 +76,7 @@ class AttachmentStore:
     """The attachment folder of one profile, the key its files are sealed with, and the
     bookkeeping that keeps files and the rows referring to them in step."""
 
-    def __init__(self, root: Path, key: bytes, database: Database) -> None:
+    def __init__(self, root: Path, key: bytes, database: ProfileDatabase) -> None:
         self.root = root
         self._cipher = AESGCM(key)
         self._database = database
@@ -171,6 +171,25 @@ class AttachmentStore:
         if sha256_hex(data) != sha256:
             return "content does not match its SHA-256", None
         return None, data
+
+    def read_by_hash(self, sha256: str) -> bytes:
+        """The plain bytes of a file any inspection here uses (the sync client uploads by
+        hash); `AttachmentMissing` when none does or none of their copies is intact."""
+        owners = self._database.rows(
+            "SELECT inspection_id FROM version_attachments WHERE sha256 = ?"
+            " UNION SELECT inspection_id FROM draft_attachments WHERE sha256 = ?",
+            (sha256, sha256),
+        )
+        if not owners:
+            raise AttachmentMissing(sha256, "no inspection here uses it")
+        failure: AttachmentMissing | None = None
+        for (inspection_id,) in owners:
+            try:
+                return self.read(str(inspection_id), sha256)
+            except AttachmentMissing as error:
+                failure = error
+        assert failure is not None
+        raise failure
 
     def exists(self, inspection_id: str, sha256: str, plain_size: int) -> bool:
         return self._intact_size(self.path_for(inspection_id, sha256), plain_size)

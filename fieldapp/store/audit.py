@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fieldapp.core.answers import canonical_json
-from fieldapp.store.database import Database
+from fieldapp.store.database import ProfileDatabase
 
 GENESIS = "0" * 64
 
@@ -129,7 +129,7 @@ def append(
     return entry
 
 
-def _batches(database: Database, batch: int = 5000) -> Iterator[tuple[Any, ...]]:
+def _batches(database: ProfileDatabase, batch: int = 5000) -> Iterator[tuple[Any, ...]]:
     last = 0
     while True:
         rows = database.rows(
@@ -143,7 +143,7 @@ def _batches(database: Database, batch: int = 5000) -> Iterator[tuple[Any, ...]]
         last = int(rows[-1][0])
 
 
-def entries(database: Database, inspection_id: str | None = None) -> list[AuditEntry]:
+def entries(database: ProfileDatabase, inspection_id: str | None = None) -> list[AuditEntry]:
     """Entries in order, all or for one inspection."""
     if inspection_id is None:
         rows = list(_batches(database))
@@ -159,7 +159,7 @@ def entries(database: Database, inspection_id: str | None = None) -> list[AuditE
     ]
 
 
-def verify_chain(database: Database) -> tuple[list[str], dict[str, str]]:
+def verify_chain(database: ProfileDatabase) -> tuple[list[str], dict[str, str]]:
     """Problems with the chain, and the content hash each finalize entry recorded.
 
     Every problem names the entry by number and action, so a person (or an auditor) can
@@ -204,7 +204,7 @@ class AuditLog:
     """A profile's audit log: append inside the transaction that makes the change it
     records, read it in order, and check the chain."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: ProfileDatabase) -> None:
         self._database = database
 
     append = staticmethod(append)

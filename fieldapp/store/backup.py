@@ -4,8 +4,9 @@ The database is copied with ``VACUUM INTO``, which SQLite runs as a read transac
 consistent, compact copy even while the profile is open, encrypted with the same key
 (never a file copy of a live database and its WAL). Attachment files are already
 encrypted and never change once written, so they are copied as they are. Nothing in the
-backup is readable without the password; `import_backup` asks for it before writing
-anything.
+backup is readable without the password; `unpack_backup` checks it before writing
+anything. `Profile.export_backup` and `fieldapp.store.profile.import_backup` are the use
+cases over these two.
 """
 
 from __future__ import annotations
@@ -21,27 +22,29 @@ from pathlib import Path, PurePosixPath
 
 from fieldapp.core.files import fsync_directory
 from fieldapp.store import audit
-from fieldapp.store.database import Database, StoreSettings
+from fieldapp.store.attachments import AttachmentStore
+from fieldapp.store.database import ProfileDatabase, StoreSettings
 from fieldapp.store.errors import BackupInvalid, ProfileDamaged, ProfileExists
 from fieldapp.store.keys import KEY_FILE, KeyFile, derive_subkey
-from fieldapp.store.profile import (
-    ATTACHMENTS_FOLDER,
-    DATABASE_FILE,
-    Clock,
-    Profile,
-    iso,
-    profile_directory,
-    utc_now,
-)
+from fieldapp.store.layout import ATTACHMENTS_FOLDER, DATABASE_FILE
 from fieldapp.store.schema import schema_version
+from fieldapp.store.times import Clock, iso
 
 BACKUP_FORMAT = 1
 MANIFEST = "manifest.json"
 SUFFIX = ".fieldapp-backup"
 
 
-def export_backup(profile: Profile, destination: Path) -> Path:
-    """Write a backup of `profile` to `destination`: a file name, or a folder (an existing
+def write_backup(
+    database: ProfileDatabase,
+    attachments: AttachmentStore,
+    key_file: Path,
+    destination: Path,
+    *,
+    actor: str,
+    clock: Clock,
+) -> Path:
+    """Write a backup of one profile to `destination`: a file name, or a folder (an existing
     one, or a name without suffix) to put ``fieldapp-<time>.fieldapp-backup`` in.
 
     The profile stays usable; writes wait while the backup is made, so the database copy
@@ -50,44 +53,42 @@ def export_backup(profile: Profile, destination: Path) -> Path:
     destination = Path(destination)
     if destination.is_dir() or not destination.suffix:
         destination.mkdir(parents=True, exist_ok=True)
-        stamp = profile.clock().strftime("%Y%m%d-%H%M%S")
+        stamp = clock().strftime("%Y%m%d-%H%M%S")
         destination = destination / f"fieldapp-{stamp}{SUFFIX}"
     destination.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".fieldapp-backup-", dir=destination.parent))
     partial = destination.with_name(f".{destination.name}.{secrets.token_hex(4)}.tmp")
     try:
-        with profile.database.lock:
+        with database.lock:
             snapshot = staging / DATABASE_FILE
-            profile.database.connection.execute("VACUUM INTO ?", (str(snapshot),))
-            referenced = profile.database.rows(
+            database.connection.execute("VACUUM INTO ?", (str(snapshot),))
+            referenced = database.rows(
                 "SELECT inspection_id, sha256 FROM version_attachments"
                 " UNION SELECT inspection_id, sha256 FROM draft_attachments"
             )
             manifest = {
                 "format": BACKUP_FORMAT,
-                "created_at": iso(profile.clock()),
-                "schema_version": schema_version(profile.database.connection),
+                "created_at": iso(clock()),
+                "schema_version": schema_version(database.connection),
                 "attachments": len(referenced),
             }
             with zipfile.ZipFile(partial, "x", zipfile.ZIP_STORED, allowZip64=True) as archive:
                 archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
-                archive.write(profile.directory / KEY_FILE, KEY_FILE)
+                archive.write(key_file, KEY_FILE)
                 archive.write(snapshot, DATABASE_FILE)
                 for inspection_id, sha in referenced:
-                    path = profile.attachments.path_for(str(inspection_id), str(sha))
+                    path = attachments.path_for(str(inspection_id), str(sha))
                     if path.exists():  # a missing one is reported by verify, not hidden here
-                        archive.write(
-                            path, f"{ATTACHMENTS_FOLDER}/{profile.attachments.relative(path)}"
-                        )
+                        archive.write(path, f"{ATTACHMENTS_FOLDER}/{attachments.relative(path)}")
             with partial.open("rb+") as handle:
                 os.fsync(handle.fileno())
             partial.replace(destination)
             fsync_directory(destination.parent)
-            with profile.database.transaction(durable=True) as connection:
+            with database.transaction(durable=True) as connection:
                 audit.append(
                     connection,
-                    at=iso(profile.clock()),
-                    actor=profile.username,
+                    at=iso(clock()),
+                    actor=actor,
                     action="backup_exported",
                     payload={"attachments": len(referenced)},
                 )
@@ -113,22 +114,15 @@ def _safe_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     return members
 
 
-def import_backup(
-    backup: Path,
-    home: Path,
-    username: str,
-    password: str,
-    *,
-    settings: StoreSettings | None = None,
-    clock: Clock = utc_now,
-) -> Profile:
-    """Restore a backup as `username`'s profile below `home` and open it.
+def unpack_backup(
+    backup: Path, target: Path, username: str, password: str, settings: StoreSettings
+) -> tuple[bytes, dict[str, object]]:
+    """Restore a backup as the profile folder `target`; returns its data key and manifest.
 
     The password is checked before anything is written; an existing profile is never
     overwritten (`ProfileExists`). The restored database is checked (integrity and
     cipher integrity) before it is moved into place.
     """
-    target = profile_directory(home, username)
     if (target / KEY_FILE).exists() or (target / DATABASE_FILE).exists():
         raise ProfileExists(str(target))
     try:
@@ -144,8 +138,9 @@ def import_backup(
             manifest = json.loads(archive.read(MANIFEST))
         except ValueError as error:
             raise BackupInvalid(f"manifest: {error}") from error
-        if manifest.get("format") != BACKUP_FORMAT:
-            raise BackupInvalid(f"unknown backup format {manifest.get('format')!r}")
+        if not isinstance(manifest, dict) or manifest.get("format") != BACKUP_FORMAT:
+            found = manifest.get("format") if isinstance(manifest, dict) else manifest
+            raise BackupInvalid(f"unknown backup format {found!r}")
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".import-", dir=target.parent))
         try:
@@ -155,34 +150,17 @@ def import_backup(
             for info in members:
                 if info.filename not in (MANIFEST, KEY_FILE):
                     archive.extract(info, staging)
-            _check_database(staging / DATABASE_FILE, data_key, settings or StoreSettings())
+            _check_database(staging / DATABASE_FILE, data_key, settings)
             staging.rename(target)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
     fsync_directory(target.parent)
-    profile = Profile.unlocked(
-        target,
-        username,
-        data_key,
-        KeyFile.load(target / KEY_FILE),
-        settings or StoreSettings(),
-        clock,
-        False,
-    )
-    with profile.database.transaction(durable=True) as connection:
-        audit.append(
-            connection,
-            at=iso(clock()),
-            actor=username,
-            action="backup_imported",
-            payload={"backup_created_at": str(manifest.get("created_at"))},
-        )
-    return profile
+    return data_key, manifest
 
 
 def _check_database(path: Path, data_key: bytes, settings: StoreSettings) -> None:
-    database = Database(path, derive_subkey(data_key, "sqlcipher"), settings)
+    database = ProfileDatabase(path, derive_subkey(data_key, "sqlcipher"), settings)
     try:
         found = database.rows("PRAGMA integrity_check")
         cipher = database.rows("PRAGMA cipher_integrity_check")

@@ -1,6 +1,6 @@
 """One encrypted SQLite connection: SQLCipher keying, journal settings, transactions, checkpoints.
 
-Every write goes through `Database.transaction`, which takes the write lock at BEGIN (so two
+Every write goes through `ProfileDatabase.transaction`, which takes the write lock at BEGIN (so two
 writers never deadlock half-way), turns SQLite's "disk full" and I/O errors into sentences a
 person can act on, and rolls back whatever did not commit. The connection runs in WAL mode:
 readers never block the writer, and a commit is one append to the WAL.
@@ -103,7 +103,7 @@ def connect(path: Path, key: bytes, settings: StoreSettings) -> sqlite3.Connecti
     raw = sqlcipher3.connect(
         str(path),
         isolation_level=None,  # we issue BEGIN/COMMIT ourselves
-        check_same_thread=False,  # serialised by Database.lock instead
+        check_same_thread=False,  # serialised by ProfileDatabase.lock instead
         timeout=settings.busy_timeout_seconds,
     )
     connection = cast(sqlite3.Connection, raw)
@@ -130,7 +130,7 @@ def connect(path: Path, key: bytes, settings: StoreSettings) -> sqlite3.Connecti
     return connection
 
 
-class Database:
+class ProfileDatabase:
     """The profile's connection, its write lock and the checkpoint policy.
 
     One connection per open profile, shared by the UI thread and background workers; the
@@ -192,6 +192,26 @@ class Database:
     def in_transaction(self) -> bool:
         return self._depth > 0
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: every query inside sees the same committed state, even while
+        another process writes. Inside a write transaction it is that one. Never write in it.
+        """
+        with self.lock:
+            connection = self.connection
+            if self._depth or connection.in_transaction:
+                yield connection
+                return
+            with translated_errors():
+                connection.execute("BEGIN")
+            try:
+                with translated_errors():
+                    yield connection
+            finally:
+                if connection.in_transaction:
+                    with contextlib.suppress(DriverError):
+                        connection.execute("COMMIT")
+
     # -- reads -------------------------------------------------------------------------
 
     def rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[Row]:
@@ -207,6 +227,25 @@ class Database:
     def value(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
         found = self.row(sql, parameters)
         return None if found is None else found[0]
+
+    # -- the meta table ----------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        """A profile-wide setting: created_at, device_id, pull_cursor."""
+        found = self.value("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if found is None else str(found)
+
+    @staticmethod
+    def set_meta(
+        connection: sqlite3.Connection, key: str, value: str | None, *, keep: bool = False
+    ) -> None:
+        """Set (or with None remove) a profile-wide setting; call inside a transaction.
+        With `keep`, a value already there stays (what a profile was born with)."""
+        if value is None:
+            connection.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            verb = "INSERT OR IGNORE" if keep else "INSERT OR REPLACE"
+            connection.execute(f"{verb} INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     # -- checkpoints -------------------------------------------------------------------
 

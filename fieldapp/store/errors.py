@@ -2,7 +2,40 @@
 
 Everything here is a `FieldappError`: the app shows the sentence, the CLI prints it, and
 nothing already saved is lost. Mistakes of the calling code (an unknown question name, an
-answer of the wrong kind) stay ordinary exceptions, because no person can fix them.
+answer of the wrong kind) stay ordinary exceptions, because no person can fix them. This is
+the store's only errors module; the tree::
+
+    FieldappError                      (fieldapp.core.errors)
+    └── StoreError
+        ├── opening a profile
+        │   ├── WrongPassword          the password does not unlock it (counted)
+        │   ├── TooManyAttempts        wait before the next try
+        │   ├── WeakPassword           a new password is too short
+        │   ├── PasswordRequired       a CLI verb has no password and no terminal
+        │   ├── NoUnattendedKey        no key in the OS keyring for headless sync
+        │   ├── ProfileNotFound        no profile of that user here
+        │   ├── ProfileExists          a restore would overwrite one
+        │   ├── ProfileTooNew          written by a newer fieldapp
+        │   ├── ProfileDamaged         the database cannot be read with its key
+        │   └── BackupInvalid          not a usable backup file
+        ├── the disk
+        │   ├── DiskFull               the last change was not saved, all before it was
+        │   └── StorageFailed          another refused write
+        ├── what the store holds
+        │   ├── UnknownInspection      not on this device
+        │   ├── UnknownVersion         not on this device
+        │   ├── UnknownReference       a venue, area, form or assignment not pulled yet
+        │   ├── FormRejected           a form from the central store cannot be used
+        │   ├── AttachmentMissing      a file a row refers to is gone or altered
+        │   └── AttachmentTooLarge     a photo over the limit
+        └── changing a draft
+            ├── NotEditable            not a draft (finalized versions never change)
+            ├── QuestionLocked         not reopened in this correction
+            └── FinalizeBlocked        required or invalid answers; lists `BlockingProblem`s
+
+The driver's own error classes (`fieldapp.store.database.DriverError` and friends) are not
+in the tree: `translated_errors` turns the ones a person can act on into the above, and
+the rest are bugs.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Lists of inspections as the app shows them: drafts, outbox, sent, returned, approved.
 
-Each call reads one page into `InspectionSummary` records and returns; nothing keeps a
+Each call reads one page into `LocalInspectionSummary` records and returns; nothing keeps a
 read transaction open. Lists are ordered by a change counter, not the device clock, and
 page with LIMIT/OFFSET so an inbox of 100,000 inspections opens as fast as one of ten.
 """
@@ -9,27 +9,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.store.database import Database
-from fieldapp.store.records import InspectionSummary, OutboxInfo, OutboxState, Review
-
-
-def parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text)
+from fieldapp.store.database import ProfileDatabase
+from fieldapp.store.outbox import outbox_info
+from fieldapp.store.records import LocalInspectionSummary
+from fieldapp.store.reviews import Reviews
+from fieldapp.store.times import parse_time
 
 
 class InspectionLists:
     """Read-only queries over a profile's inspections, their outbox entries and reviews."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: ProfileDatabase, reviews: Reviews) -> None:
         self._database = database
+        self._reviews = reviews
 
     def summaries(
         self, where: str, parameters: Sequence[Any], limit: int | None, offset: int
-    ) -> list[InspectionSummary]:
+    ) -> list[LocalInspectionSummary]:
         rows = self._database.rows(
             "SELECT i.id, i.form_id, i.form_version, i.status, i.author, i.venue_id, v.name,"
             " i.area_id, a.name, i.assignment_id, i.started_at, i.updated_at,"
@@ -47,26 +46,15 @@ class InspectionLists:
         summaries = []
         for row in rows:
             status = InspectionStatus(row[3])
-            outbox = None
-            if row[15] is not None:
-                outbox = OutboxInfo(
-                    version_id=row[15],
-                    state=OutboxState(row[16]),
-                    queued_at=parse_time(row[17]),
-                    attempts=int(row[18]),
-                    last_error=row[19],
-                    last_attempt_at=None if row[20] is None else parse_time(row[20]),
-                    server_receipt=row[21],
-                    sent_at=None if row[22] is None else parse_time(row[22]),
-                )
+            outbox = None if row[15] is None else outbox_info(row[15:23])
             review = None
             if status in (InspectionStatus.RETURNED, InspectionStatus.APPROVED) and row[12]:
                 kind = "returned" if status is InspectionStatus.RETURNED else "approved"
-                review = self.latest_review(row[0], row[12], kind)
+                review = self._reviews.latest(row[0], row[12], kind)
             elif status is InspectionStatus.DRAFT and row[13]:
-                review = self.latest_review(row[0], row[13], "returned")
+                review = self._reviews.latest(row[0], row[13], "returned")
             summaries.append(
-                InspectionSummary(
+                LocalInspectionSummary(
                     inspection_id=row[0],
                     form_id=row[1],
                     form_version=row[2],
@@ -88,35 +76,11 @@ class InspectionLists:
             )
         return summaries
 
-    def review_comments(self, inspection_id: str) -> dict[str, str]:
-        """The supervisor's comments per question on the latest return of this inspection."""
-        found = self._database.value(
-            "SELECT id FROM reviews WHERE inspection_id = ? AND kind = 'returned'"
-            " ORDER BY id DESC LIMIT 1",
-            (inspection_id,),
-        )
-        if found is None:
-            return {}
-        return {
-            str(q): str(t)
-            for q, t in self._database.rows(
-                "SELECT question, text FROM review_comments WHERE review_id = ?", (found,)
+    def count(self, status: InspectionStatus | None = None) -> int:
+        if status is None:
+            return int(self._database.value("SELECT count(*) FROM inspections"))
+        return int(
+            self._database.value(
+                "SELECT count(*) FROM inspections WHERE status = ?", (status.value,)
             )
-        }
-
-    def latest_review(self, inspection_id: str, version_id: str, kind: str) -> Review | None:
-        found = self._database.row(
-            "SELECT id, version_id, reviewer, at, comment FROM reviews WHERE inspection_id = ?"
-            " AND version_id = ? AND kind = ? ORDER BY id DESC LIMIT 1",
-            (inspection_id, version_id, kind),
         )
-        if found is None:
-            return None
-        comments = {
-            str(q): str(t)
-            for q, t in self._database.rows(
-                "SELECT question, text FROM review_comments WHERE review_id = ? ORDER BY question",
-                (found[0],),
-            )
-        }
-        return Review(kind, str(found[1]), str(found[2]), parse_time(found[3]), found[4], comments)

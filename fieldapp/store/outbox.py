@@ -11,24 +11,50 @@ one field tools hear most.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from fieldapp.core.inspection import InspectionVersion
 from fieldapp.store import audit
-from fieldapp.store.database import Database
+from fieldapp.store.database import ProfileDatabase
 from fieldapp.store.errors import UnknownVersion
-from fieldapp.store.records import OutboxState
+from fieldapp.store.records import OutboxCounts, OutboxInfo, OutboxState
 from fieldapp.store.schema import NEXT_CHANGE
+from fieldapp.store.times import Clock, iso
 from fieldapp.store.versions import decode_record
+
+#: The columns `outbox_info` reads, in its order.
+OUTBOX_COLUMNS = (
+    "version_id, state, queued_at, attempts, last_error, last_attempt_at, server_receipt, sent_at"
+)
+
+
+def outbox_info(values: Sequence[Any]) -> OutboxInfo:
+    """An outbox row, its values in the order of `OUTBOX_COLUMNS`, as a record."""
+    version_id, state, queued_at, attempts, error, attempted_at, receipt, sent_at = values
+    return OutboxInfo(
+        version_id=str(version_id),
+        state=OutboxState(state),
+        queued_at=datetime.fromisoformat(queued_at),
+        attempts=int(attempts),
+        last_error=error,
+        last_attempt_at=None if attempted_at is None else datetime.fromisoformat(attempted_at),
+        server_receipt=receipt,
+        sent_at=None if sent_at is None else datetime.fromisoformat(sent_at),
+    )
 
 
 class Outbox:
-    """The queue of one profile; `actor` is the profile's user, `now` the audit clock."""
+    """The queue of one profile; `actor` is the profile's user, `clock` the device's."""
 
-    def __init__(self, database: Database, actor: str, now: Callable[[], str]) -> None:
+    def __init__(self, database: ProfileDatabase, actor: str, clock: Clock) -> None:
         self._database = database
         self._actor = actor
-        self._now = now
+        self._clock = clock
+
+    def _now(self) -> str:
+        return iso(self._clock())
 
     @staticmethod
     def enqueue(
@@ -53,14 +79,63 @@ class Outbox:
             )
         ]
 
+    def entry(self, version_id: str) -> OutboxInfo | None:
+        """The outbox row of one version; None when it was never queued."""
+        found = self._database.row(
+            f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE version_id = ?", (version_id,)
+        )
+        return None if found is None else outbox_info(found)
+
+    def counts(self) -> OutboxCounts:
+        """Versions per state, each counted on the `outbox_by_state` index."""
+        found = self._database.row(
+            "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'),"
+            " (SELECT count(*) FROM outbox WHERE state = 'held'),"
+            " (SELECT count(*) FROM outbox WHERE state = 'sent')"
+        )
+        assert found is not None
+        pending, held, sent = found
+        return OutboxCounts(int(pending), int(held), int(sent))
+
+    def sent_version_ids(self, author: str) -> list[str]:
+        """The author's versions the server acknowledged, in the order they were queued."""
+        return [
+            str(row[0])
+            for row in self._database.rows(
+                "SELECT o.version_id FROM outbox o JOIN inspections i ON i.id = o.inspection_id"
+                " WHERE o.state = 'sent' AND i.author = ? ORDER BY o.rowid",
+                (author,),
+            )
+        ]
+
+    def sent_version_ids_by_author(self) -> dict[str, list[str]]:
+        """Every acknowledged version by author, each author's in the order they were queued."""
+        found: dict[str, list[str]] = {}
+        for author, version_id in self._database.rows(
+            "SELECT i.author, o.version_id FROM outbox o JOIN inspections i"
+            " ON i.id = o.inspection_id WHERE o.state = 'sent' ORDER BY o.rowid"
+        ):
+            found.setdefault(str(author), []).append(str(version_id))
+        return found
+
     def mark_sent(self, version_id: str, server_receipt: str) -> None:
         with self._database.transaction(durable=True) as connection:
-            self.mark_sent_in(connection, version_id, server_receipt)
+            self.mark_sent_in(connection, version_id, server_receipt, at=self._now())
 
     def mark_sent_in(
-        self, connection: sqlite3.Connection, version_id: str, server_receipt: str
+        self,
+        connection: sqlite3.Connection,
+        version_id: str,
+        server_receipt: str,
+        *,
+        at: str,
+        actor: str | None = None,
     ) -> None:
-        """Record the server's receipt inside a transaction; a second call is a no-op."""
+        """Record the server's receipt inside a transaction; a second call is a no-op.
+
+        `at` is when the receipt arrived; `actor` whose sync it was (the profile's user
+        unless the history is written afterwards).
+        """
         found = connection.execute(
             "SELECT inspection_id, state FROM outbox WHERE version_id = ?", (version_id,)
         ).fetchone()
@@ -69,21 +144,20 @@ class Outbox:
         inspection_id, state = found
         if state == OutboxState.SENT.value:
             return
-        now = self._now()
         connection.execute(
             "UPDATE outbox SET state = 'sent', server_receipt = ?, sent_at = ?, last_error = NULL"
             " WHERE version_id = ?",
-            (server_receipt, now, version_id),
+            (server_receipt, at, version_id),
         )
         connection.execute(
             f"UPDATE inspections SET status = 'sent', updated_at = ?, changed_seq = {NEXT_CHANGE}"
             " WHERE id = ? AND status = 'finalized' AND current_version_id = ?",
-            (now, inspection_id, version_id),
+            (at, inspection_id, version_id),
         )
         audit.append(
             connection,
-            at=now,
-            actor=self._actor,
+            at=at,
+            actor=actor or self._actor,
             action="version_sent",
             inspection_id=inspection_id,
             version_id=version_id,

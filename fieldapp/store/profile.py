@@ -1,68 +1,55 @@
-"""A person's profile on the device and the use cases the app, the sync client and the CLI call.
+"""A person's profile on the device: opening it, and the use cases the app, sync and CLI call.
 
 `open_profile` unlocks (or on first use creates) the encrypted profile of one user below a
-home folder. The `Profile` it returns offers small named use cases — start an inspection,
-set an answer, attach a photo, finalize, apply a return — each one transaction, so a widget
-or the sync client never opens one itself. Every answer change commits at once (autosave);
-finalize validates, freezes the version, chains it into the audit log and queues it in the
-outbox in a single synchronous=FULL transaction.
+home folder (see `fieldapp.store.layout`); `import_backup` restores one from a backup. The
+`Profile` it returns is a thin facade: it opens and closes the database, checks and
+changes the password, holds the clock, and hands each use case to the part that does it —
 
-Layout of a home folder::
+* `Drafts` (drafts.py): starting, answers, repeat rows, photos, position, finalize;
+* `Corrections` (corrections.py): a returned inspection back into a draft;
+* `Reviews` (reviews.py): supervisors' returns and approvals;
+* `ReferenceData` and `FormCatalog` (reference.py): venues, areas, forms, assignments, teams;
+* `Outbox` (outbox.py): what waits for the central store's acknowledgement;
+* `InspectionLists` (listing.py) and `FinalizedVersions` (finalized.py): reading back;
+* `AttachmentStore` (attachments.py) and the `AuditLog` (audit.py);
+* `PastInspections` (bulk.py): the seed's bulk path over the same row writers.
 
-    profiles/<hash of the username>/keys.json      wrapped data key, Argon2id parameters
-    profiles/<hash of the username>/profile.db     SQLCipher database (+ -wal, -shm)
-    profiles/<hash of the username>/attachments/   AES-GCM files named by SHA-256
-
-The folder is named by a hash so a stolen laptop's file listing does not say whose it is.
+Each use case is one transaction, so a widget or the sync client never opens one itself.
+The database handle stays inside the store: nothing outside `fieldapp.store` sees a
+connection or a line of its SQL.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
-import logging
-import re
-import sqlite3
 import time
-import weakref
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from fieldapp.core.answers import (
-    answers_document,
-    decode_value,
-    encode_value,
-    session_from_document,
-)
-from fieldapp.core.engine import Changes, FormEngine, FormSession
+from fieldapp.core.answers import session_from_document
+from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.entities import Area, Assignment, Team, User, Venue
 from fieldapp.core.expr import Value
-from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType
 from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion, new_id
 from fieldapp.store import audit
 from fieldapp.store import reference as ref
-from fieldapp.store.attachments import AttachmentStore, sha256_hex, sniff_media_type
+from fieldapp.store.attachments import AttachmentStore
 from fieldapp.store.audit import AuditEntry
-from fieldapp.store.database import Database, StoreSettings
+from fieldapp.store.backup import unpack_backup, write_backup
+from fieldapp.store.bulk import PastInspection, PastInspections
+from fieldapp.store.checks import check_profile
+from fieldapp.store.corrections import Corrections
+from fieldapp.store.database import ProfileDatabase, StoreSettings
+from fieldapp.store.drafts import Drafts
 from fieldapp.store.errors import (
-    AttachmentMissing,
-    AttachmentTooLarge,
-    BlockingProblem,
-    FinalizeBlocked,
-    NotEditable,
     NoUnattendedKey,
     ProfileDamaged,
     ProfileNotFound,
-    QuestionLocked,
     UnknownInspection,
     UnknownReference,
-    UnknownVersion,
 )
+from fieldapp.store.finalized import FinalizedVersions
+from fieldapp.store.inspections import read_inspection
 from fieldapp.store.keys import (
     DEFAULT_KDF,
     KEY_FILE,
@@ -76,56 +63,33 @@ from fieldapp.store.keys import (
     remove_from_keyring,
     store_in_keyring,
 )
-from fieldapp.store.listing import InspectionLists, parse_time
-from fieldapp.store.outbox import Outbox
-from fieldapp.store.records import InspectionSummary, Position
-from fieldapp.store.schema import (
-    LATEST_VERSION,
-    NEXT_CHANGE,
-    apply_migration,
-    check_not_newer,
-    pending_migrations,
+from fieldapp.store.layout import (
+    ATTACHMENTS_FOLDER,
+    DATABASE_FILE,
+    check_username,
+    profile_directory,
+    profile_exists,
 )
-from fieldapp.store.versions import decode_record, encode_record
+from fieldapp.store.listing import InspectionLists
+from fieldapp.store.outbox import Outbox
+from fieldapp.store.records import (
+    LocalInspectionSummary,
+    OutboxCounts,
+    OutboxInfo,
+    SavedPosition,
+)
+from fieldapp.store.reviews import Reviews
+from fieldapp.store.schema import LATEST_VERSION, migrate
+from fieldapp.store.times import Clock, iso, utc_now, wall_clock
 
-log = logging.getLogger(__name__)
-
-PROFILES_FOLDER = "profiles"
-DATABASE_FILE = "profile.db"
-ATTACHMENTS_FOLDER = "attachments"
-#: How many open drafts keep their live `FormSession` in memory.
-SESSION_CACHE = 8
-#: While one draft is being edited, its "changed" time is rewritten at most this often.
-TOUCH_SECONDS = 30.0
-_USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso(moment: datetime) -> str:
-    """UTC, fixed width, so stored times sort as text."""
-    if moment.tzinfo is None:
-        moment = moment.astimezone()
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def profile_directory(home: Path, username: str) -> Path:
-    """Where `username`'s profile lives below `home` (whether or not it exists yet)."""
-    digest = hashlib.sha256(f"fieldapp profile|{username}".encode()).hexdigest()[:24]
-    return Path(home) / PROFILES_FOLDER / digest
-
-
-def profile_exists(home: Path, username: str) -> bool:
-    return (profile_directory(home, username) / KEY_FILE).exists()
-
-
-def _check_username(username: str) -> None:
-    if not _USERNAME.match(username):
-        raise ValueError(f"not a username: {username!r}")
+__all__ = [
+    "Profile",
+    "import_backup",
+    "open_profile",
+    "open_profile_unattended",
+    "profile_directory",
+    "profile_exists",
+]
 
 
 def open_profile(
@@ -146,7 +110,7 @@ def open_profile(
     when `create` is False and there is none. `kdf` sets the Argon2id cost for a new
     profile, or re-wraps an existing one with that cost.
     """
-    _check_username(username)
+    check_username(username)
     directory = profile_directory(home, username)
     key_path = directory / KEY_FILE
     created = False
@@ -182,7 +146,7 @@ def open_profile_unattended(
 ) -> Profile:
     """Open with the data key kept in the OS keyring (headless sync); `NoUnattendedKey`
     when there is none or it no longer fits."""
-    _check_username(username)
+    check_username(username)
     directory = profile_directory(home, username)
     if not (directory / KEY_FILE).exists():
         raise ProfileNotFound(username)
@@ -198,35 +162,30 @@ def open_profile_unattended(
         raise NoUnattendedKey() from error
 
 
-@dataclass(frozen=True, slots=True)
-class _Inspection:
-    """One row of `inspections`."""
+def import_backup(
+    backup: Path,
+    home: Path,
+    username: str,
+    password: str,
+    *,
+    settings: StoreSettings | None = None,
+    clock: Clock = utc_now,
+) -> Profile:
+    """Restore a backup as `username`'s profile below `home` and open it.
 
-    id: str
-    form_id: str
-    form_version: str
-    venue_id: str | None
-    area_id: str | None
-    assignment_id: str | None
-    author: str
-    status: InspectionStatus
-    started_at: str
-    draft_started_at: str
-    updated_at: str
-    base_version_id: str | None
-    current_version_id: str | None
-
-
-_INSPECTION_COLUMNS = (
-    "id, form_id, form_version, venue_id, area_id, assignment_id, author, status, started_at,"
-    " draft_started_at, updated_at, base_version_id, current_version_id"
-)
-
-
-def _inspection_from(row: Sequence[Any]) -> _Inspection:
-    values = list(row)
-    values[7] = InspectionStatus(values[7])
-    return _Inspection(*values)
+    The password is checked before anything is written; an existing profile is never
+    overwritten (`ProfileExists`); a damaged backup is refused (`BackupInvalid`,
+    `ProfileDamaged`). See `fieldapp.store.backup`.
+    """
+    check_username(username)
+    settings = settings or StoreSettings()
+    target = profile_directory(home, username)
+    data_key, manifest = unpack_backup(backup, target, username, password, settings)
+    profile = Profile.unlocked(
+        target, username, data_key, KeyFile.load(target / KEY_FILE), settings, clock, False
+    )
+    profile._record("backup_imported", {"backup_created_at": str(manifest.get("created_at"))})
+    return profile
 
 
 class Profile:
@@ -240,32 +199,34 @@ class Profile:
         self,
         directory: Path,
         username: str,
-        database: Database,
+        database: ProfileDatabase,
         key_file: KeyFile,
         data_key: bytes,
         clock: Clock,
     ) -> None:
         self.directory = directory
         self.username = username
-        self.database = database
         self.settings = database.settings
-        self.attachments = AttachmentStore(
+        #: The compiled forms by id and version (compiling a pulled form checks it).
+        self.forms = ref.FormCatalog(database)
+        self._database = database
+        self._attachments = AttachmentStore(
             directory / ATTACHMENTS_FOLDER, derive_subkey(data_key, "attachments"), database
         )
-        self.forms = ref.FormCatalog(database)
-        self.audit_log = audit.AuditLog(database)
-        self._lists = InspectionLists(database)
-        self._outbox = Outbox(database, username, self._now)
+        self._audit = audit.AuditLog(database)
+        self._reference = ref.ReferenceData(database, self.forms)
+        self._outbox = Outbox(database, username, clock)
+        self._reviews = Reviews(database, self._outbox, clock)
+        self._versions = FinalizedVersions(database)
+        self._lists = InspectionLists(database, self._reviews)
+        self._drafts = Drafts(database, self.forms, self._attachments, username, clock)
+        self._corrections = Corrections(
+            database, self.forms, self._versions, self._reviews, username, clock
+        )
+        self._past = PastInspections(database, self._attachments, self._outbox, self._reviews)
         self._key_file = key_file
         self._data_key = data_key
         self._clock = clock
-        # Live sessions of drafts: the few most recent are kept, and any that a screen
-        # still holds stay findable, so a screen's session is never silently replaced.
-        self._recent: OrderedDict[str, FormSession] = OrderedDict()
-        self._live: weakref.WeakValueDictionary[str, FormSession] = weakref.WeakValueDictionary()
-        self._rows: dict[str, _Inspection] = {}
-        #: The draft last marked changed, and when (monotonic seconds).
-        self._last_touch: tuple[str, float] = ("", 0.0)
         self._lock = database.lock
 
     # -- opening and closing -----------------------------------------------------------
@@ -285,19 +246,16 @@ class Profile:
     ) -> Profile:
         """Open the database with an already unlocked data key and bring its schema up to
         date. `schema_target` below the latest exists for the migration tests only."""
-        database = Database(
+        database = ProfileDatabase(
             directory / DATABASE_FILE, derive_subkey(data_key, "sqlcipher"), settings
         )
         try:
-            _migrate(database, directory, schema_target)
+            migrate(database, directory, schema_target)
             profile = cls(directory, username, database, key_file, data_key, clock)
             # Also after a crash between writing keys.json and the first commit.
-            if (
-                created
-                or profile.database.value("SELECT value FROM meta WHERE key = 'created_at'") is None
-            ):
+            if created or database.meta("created_at") is None:
                 profile._record_creation()
-            profile.attachments.settle_intents()
+            profile._attachments.settle_intents()
         except BaseException:
             database.close()
             raise
@@ -305,21 +263,22 @@ class Profile:
 
     def _record_creation(self) -> None:
         now = self._now()
-        with self.database.transaction(durable=True) as connection:
-            connection.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?),"
-                " ('device_id', ?)",
-                (now, new_id()),
-            )
+        with self._database.transaction(durable=True) as connection:
+            self._database.set_meta(connection, "created_at", now, keep=True)
+            self._database.set_meta(connection, "device_id", new_id(), keep=True)
             audit.append(connection, at=now, actor=self.username, action="profile_created")
+
+    def _record(self, action: str, payload: Mapping[str, str] | None = None) -> None:
+        """An audit entry about the profile itself (password, backups)."""
+        with self._database.transaction(durable=True) as connection:
+            audit.append(
+                connection, at=self._now(), actor=self.username, action=action, payload=payload
+            )
 
     def close(self) -> None:
         """Checkpoint the WAL and close; the profile object is unusable afterwards."""
         with self._lock:
-            self._recent.clear()
-            self._live.clear()
-            self._rows.clear()
-            self.database.close()
+            self._database.close()
 
     def __enter__(self) -> Profile:
         return self
@@ -337,7 +296,7 @@ class Profile:
 
     @property
     def device_id(self) -> str:
-        return str(self.database.value("SELECT value FROM meta WHERE key = 'device_id'"))
+        return str(self._database.meta("device_id"))
 
     # -- password and keyring ----------------------------------------------------------
 
@@ -353,9 +312,7 @@ class Profile:
                 raise ProfileDamaged(f"{KEY_FILE} no longer matches the open profile")
             key_file.rewrap(self.username, new_password, data_key, key_file.kdf)
             self._key_file = key_file
-            now = self._now()
-            with self.database.transaction(durable=True) as connection:
-                audit.append(connection, at=now, actor=self.username, action="password_changed")
+            self._record("password_changed")
 
     def check_password(self, password: str) -> None:
         """Check the signed-in person's password again (an idle lock, a confirmation).
@@ -379,7 +336,7 @@ class Profile:
     def disable_unattended_sync(self, keyring: KeyringBackend | None = None) -> None:
         remove_from_keyring(keyring or SystemKeyring(), self.directory)
 
-    # -- reference data ----------------------------------------------------------------
+    # -- reference data (reference.py, reviews.py) -------------------------------------
 
     def apply_changes(
         self, changes: Iterable[ref.Change], cursor: str | None
@@ -391,17 +348,14 @@ class Profile:
         inspections this device does not hold are reported in `ignored`, not raised.
         """
         result = ref.AppliedChanges()
-        with self._lock, self.database.transaction(durable=True) as connection:
+        with self._lock, self._database.transaction(durable=True) as connection:
             for change in changes:
-                if isinstance(change, ref.Upsert):
-                    ref.upsert(connection, change.item, self.forms)
-                    result.reference += 1
-                elif isinstance(change, ref.Removal):
-                    ref.remove(connection, change.kind, change.id)
+                if isinstance(change, ref.Upsert | ref.Removal):
+                    self._reference.apply_in(connection, change)
                     result.reference += 1
                 else:
-                    self._apply_review(connection, change, result)
-            self._set_meta(connection, "pull_cursor", cursor)
+                    self._reviews.apply_in(connection, change, result)
+            self._reference.set_cursor_in(connection, cursor)
         return result
 
     def replace_reference_data(
@@ -409,86 +363,52 @@ class Profile:
     ) -> None:
         """Replace all reference data (first sync, reset after a 410, demo seeds) and the
         cursor in one transaction. Inspections and forms they use are never touched."""
-        with self._lock, self.database.transaction(durable=True) as connection:
-            ref.replace_all(connection, snapshot, self.forms)
-            self._set_meta(connection, "pull_cursor", cursor)
+        with self._lock, self._database.transaction(durable=True) as connection:
+            self._reference.replace_in(connection, snapshot)
+            self._reference.set_cursor_in(connection, cursor)
 
     def pull_cursor(self) -> str | None:
-        found = self.database.value("SELECT value FROM meta WHERE key = 'pull_cursor'")
-        return None if found is None else str(found)
+        return self._reference.pull_cursor()
 
     def has_reference_data(self) -> bool:
-        return self.database.value("SELECT 1 FROM forms LIMIT 1") is not None
-
-    def _set_meta(self, connection: sqlite3.Connection, key: str, value: str | None) -> None:
-        if value is None:
-            connection.execute("DELETE FROM meta WHERE key = ?", (key,))
-        else:
-            connection.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
-            )
+        return self._reference.has_data()
 
     def venues(self) -> list[Venue]:
-        return [
-            Venue.model_validate_json(row[0])
-            for row in self.database.rows("SELECT data FROM venues ORDER BY name")
-        ]
+        return self._reference.venues()
 
     def venue(self, venue_id: str) -> Venue | None:
-        found = self.database.value("SELECT data FROM venues WHERE id = ?", (venue_id,))
-        return None if found is None else Venue.model_validate_json(found)
+        return self._reference.venue(venue_id)
 
     def areas(self) -> list[Area]:
-        return [
-            Area.model_validate_json(row[0])
-            for row in self.database.rows("SELECT data FROM areas ORDER BY name")
-        ]
+        return self._reference.areas()
 
     def area(self, area_id: str) -> Area | None:
-        found = self.database.value("SELECT data FROM areas WHERE id = ?", (area_id,))
-        return None if found is None else Area.model_validate_json(found)
+        return self._reference.area(area_id)
 
     def assignments(self, username: str | None = None) -> list[Assignment]:
         """All assignments, or those of `username` and of their team, by due date."""
-        if username is None:
-            rows = self.database.rows("SELECT data FROM assignments ORDER BY due, id")
-        else:
-            rows = self.database.rows(
-                "SELECT data FROM assignments WHERE assignee = ? OR team = "
-                "(SELECT team FROM team_users WHERE username = ?) ORDER BY due, id",
-                (username, username),
-            )
-        return [Assignment.model_validate_json(row[0]) for row in rows]
+        return self._reference.assignments(username)
 
     def assignment(self, assignment_id: str) -> Assignment | None:
-        found = self.database.value("SELECT data FROM assignments WHERE id = ?", (assignment_id,))
-        return None if found is None else Assignment.model_validate_json(found)
+        return self._reference.assignment(assignment_id)
 
     def teams(self) -> list[Team]:
-        return [
-            Team.model_validate_json(row[0])
-            for row in self.database.rows("SELECT data FROM teams ORDER BY name")
-        ]
+        return self._reference.teams()
 
     def team(self, team_id: str) -> Team | None:
-        found = self.database.value("SELECT data FROM teams WHERE id = ?", (team_id,))
-        return None if found is None else Team.model_validate_json(found)
+        return self._reference.team(team_id)
 
     def team_users(self) -> list[User]:
-        return [
-            User.model_validate_json(row[0])
-            for row in self.database.rows("SELECT data FROM team_users ORDER BY username")
-        ]
+        return self._reference.team_users()
 
     def user(self, username: str) -> User | None:
-        found = self.database.value("SELECT data FROM team_users WHERE username = ?", (username,))
-        return None if found is None else User.model_validate_json(found)
+        return self._reference.user(username)
 
     def engine(self, form_id: str, version: str | None = None) -> FormEngine:
         """The compiled form (cached per form id and version); newest when no version."""
         return self.forms.engine(form_id, version)
 
-    # -- drafts ------------------------------------------------------------------------
+    # -- drafts (drafts.py) ------------------------------------------------------------
 
     def start_inspection(
         self,
@@ -520,153 +440,65 @@ class Profile:
                 raise UnknownReference("Locatie", "Venue", venue_id)
             if area_id is not None and self.area(area_id) is None:
                 raise UnknownReference("Wijk", "Area", area_id)
-            engine = self.engine(form_id, form_version)
-            session = engine.session(clock=self._local_clock)
-            if venue_id is not None:
-                for name, field_ in engine.fields.items():
-                    if field_.kind is QuestionType.VENUE and field_.repeat is None:
-                        session.set_answer(name, venue_id)
-                        break
-            inspection_id = new_id()
-            now = self._now()
-            with self.database.transaction() as connection:
-                connection.execute(
-                    f"INSERT INTO inspections ({_INSPECTION_COLUMNS}, changed_seq) VALUES"
-                    f" (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, NULL, NULL, {NEXT_CHANGE})",
-                    (
-                        inspection_id,
-                        engine.form_id,
-                        engine.version,
-                        venue_id,
-                        area_id,
-                        assignment_id,
-                        self.username,
-                        now,
-                        now,
-                        now,
-                    ),
-                )
-                _write_answers(connection, inspection_id, session, session.answers.keys())
-                audit.append(
-                    connection,
-                    at=now,
-                    actor=self.username,
-                    action="inspection_started",
-                    inspection_id=inspection_id,
-                    payload={"form_id": engine.form_id, "form_version": engine.version},
-                )
-            self._rows[inspection_id] = self._inspection(inspection_id)
-            self._remember(inspection_id, session)
-            return inspection_id
+            return self._drafts.start(
+                self.engine(form_id, form_version),
+                venue_id=venue_id,
+                area_id=area_id,
+                assignment_id=assignment_id,
+            )
 
     def resume(self, inspection_id: str) -> FormSession:
-        """The inspection's live session: answers, relevance, issues and outcomes.
+        """A new session of the inspection as saved: answers, relevance, issues, outcomes.
 
-        For a draft this is the object the store keeps up to date: read it, but change it
-        only through `set_answer` and friends, which save each change. The same object is
-        returned for as long as anyone holds it. If saving a row or file change fails, the
-        store drops it; call `resume` again for one rebuilt from disk. For anything but a
-        draft it is a fresh read-only view of the latest finalized version.
+        Each call builds a new one. For a draft it is the screen's own to edit (the one live
+        session of that draft); each change the person makes goes to `set_answer` and
+        friends, which save it as given. For anything but a draft it is a read-only view of
+        the latest finalized version.
         """
-        with self._lock:
-            if inspection_id in self._live and inspection_id in self._rows:
-                return self._open_draft(inspection_id)[1]
-            inspection = self._inspection(inspection_id)
+        with self._lock, self._database.reading() as connection:
+            inspection = read_inspection(connection, inspection_id)
             if inspection.status is InspectionStatus.DRAFT:
-                return self._session(inspection)
-            assert inspection.current_version_id is not None
-            version = self.version(inspection.current_version_id)
-            engine = self.engine(version.form_id, version.form_version)
-            return session_from_document(engine, version.document, self._local_clock)
+                return self._drafts.session(connection, inspection)
+        assert inspection.current_version_id is not None
+        version = self.version(inspection.current_version_id)
+        engine = self.engine(version.form_id, version.form_version)
+        return session_from_document(engine, version.document, wall_clock(self._clock))
 
     def set_answer(
         self, inspection_id: str, name: str, value: Value, row: str | None = None
-    ) -> Changes:
-        """Record one answer (``''`` clears it) and commit it at once; returns what changed
-        on screen. Photos and signatures go through `attach_file`."""
-        with self._lock:
-            inspection, session = self._open_draft(inspection_id)
-            field_ = session.engine.fields.get(name)
-            if field_ is not None and field_.kind in ATTACHMENT_TYPES:
-                raise ValueError(f"'{name}' takes files: use attach_file / remove_attachment")
-            self._check_editable(inspection, session, name)
-            previous = session.answers.get((name, row), "")
-            changes = session.set_answer(name, value, row)
-            try:
-                with self.database.transaction() as connection:
-                    _write_answers(connection, inspection_id, session, [(name, row)])
-                    self._touch(connection, inspection_id)
-            except NotEditable:
-                self._forget(inspection_id)
-                raise
-            except BaseException:
-                # Put the screen's session back to what is on disk, so it stays usable.
-                session.set_answer(name, previous, row)
-                raise
-            return changes
+    ) -> None:
+        """Save one answer as given (``''`` clears it) and commit it at once.
 
-    def add_row(self, inspection_id: str, repeat: str) -> tuple[str, Changes]:
-        """Add a row to a repeat (an observation, a person check); returns its id."""
+        Checked first: the inspection is a draft (`NotEditable`), the form has the question
+        and the row and the value is of its kind (`AnswerError`), and in a correction the
+        question is open (`QuestionLocked`). What the answer changes on screen is the
+        caller's session's to work out. Photos and signatures go through `attach_file`.
+        """
         with self._lock:
-            inspection, session = self._open_draft(inspection_id)
-            self._check_editable(inspection, session, repeat)
-            row, changes = session.add_row(repeat)
-            with self._saving(inspection_id) as connection:
-                connection.execute(
-                    "INSERT INTO repeat_rows (inspection_id, repeat, row_id, position)"
-                    " VALUES (?, ?, ?, ?)",
-                    (inspection_id, repeat, row, len(session.rows[repeat]) - 1),
-                )
-                keys = [(name, row) for name in session.engine.repeat_fields[repeat]]
-                _write_answers(connection, inspection_id, session, keys)
-                self._touch(connection, inspection_id)
-            return row, changes
+            self._drafts.set_answer(inspection_id, name, value, row)
 
-    def remove_row(self, inspection_id: str, repeat: str, row: str) -> Changes:
+    def add_row(
+        self,
+        inspection_id: str,
+        repeat: str,
+        row: str | None = None,
+        answers: Mapping[str, Value] | None = None,
+    ) -> str:
+        """Add a row at the end of a repeat (an observation, a person check) with the answers
+        it starts with (its defaults, from the caller's session); returns its id, made here
+        when `row` is None."""
+        with self._lock:
+            return self._drafts.add_row(inspection_id, repeat, row, answers or {})
+
+    def remove_row(self, inspection_id: str, repeat: str, row: str) -> None:
         """Remove a repeat row with its answers and photos."""
         with self._lock:
-            inspection, session = self._open_draft(inspection_id)
-            self._check_editable(inspection, session, repeat)
-            changes = session.remove_row(repeat, row)
-            with self._saving(inspection_id) as connection:
-                connection.execute(
-                    "DELETE FROM repeat_rows WHERE inspection_id = ? AND row_id = ?",
-                    (inspection_id, row),
-                )
-                connection.execute(
-                    "DELETE FROM answers WHERE inspection_id = ? AND row_id = ?",
-                    (inspection_id, row),
-                )
-                shas = [
-                    str(found[0])
-                    for found in connection.execute(
-                        "SELECT sha256 FROM draft_attachments WHERE inspection_id = ?"
-                        " AND row_id = ?",
-                        (inspection_id, row),
-                    ).fetchall()
-                ]
-                connection.execute(
-                    "DELETE FROM draft_attachments WHERE inspection_id = ? AND row_id = ?",
-                    (inspection_id, row),
-                )
-                _renumber_rows(connection, inspection_id, repeat, session.rows[repeat])
-                released = self.attachments.release(connection, inspection_id, shas, self._now())
-                self._touch(connection, inspection_id)
-            self.attachments.delete_released(released)
-            return changes
+            self._drafts.remove_row(inspection_id, repeat, row)
 
-    def move_row(self, inspection_id: str, repeat: str, row: str, index: int) -> Changes:
+    def move_row(self, inspection_id: str, repeat: str, row: str, index: int) -> None:
         """Move a repeat row to position `index` (0 = first)."""
         with self._lock:
-            inspection, session = self._open_draft(inspection_id)
-            self._check_editable(inspection, session, repeat)
-            if row not in session.rows.get(repeat, ()):
-                raise ValueError(f"'{repeat}' has no row {row}")
-            changes = session.move_row(repeat, row, index)
-            with self._saving(inspection_id) as connection:
-                _renumber_rows(connection, inspection_id, repeat, session.rows[repeat])
-                self._touch(connection, inspection_id)
-            return changes
+            self._drafts.move_row(inspection_id, repeat, row, index)
 
     def attach_file(
         self,
@@ -683,367 +515,120 @@ class Profile:
         question's list (the same photo twice is kept once).
         """
         with self._lock:
-            inspection, session = self._open_draft(inspection_id)
-            field_ = session.engine.fields[question]
-            if field_.kind not in ATTACHMENT_TYPES:
-                raise ValueError(f"'{question}' is a {field_.kind.value} question, not a file")
-            self._check_editable(inspection, session, question)
-            data = source if isinstance(source, bytes) else Path(source).read_bytes()
-            if len(data) > self.settings.max_attachment_bytes:
-                raise AttachmentTooLarge(len(data), self.settings.max_attachment_bytes)
-            sha = sha256_hex(data)
-            media = media_type or sniff_media_type(data)
-            current = session.answers.get((question, row), "")
-            replaced: list[str] = []
-            new_value: Value
-            if field_.kind is QuestionType.SIGNATURE:
-                new_value = sha
-                if isinstance(current, str) and current and current != sha:
-                    replaced.append(current)
-            else:
-                names = tuple(current) if isinstance(current, tuple) else ()
-                new_value = names if sha in names else (*names, sha)
-            # Announce the file first: if we die before the row commits, the next open
-            # knows which file to remove instead of sweeping the whole folder.
-            with self.database.transaction() as connection:
-                relative = self.attachments.announce(connection, inspection_id, sha, self._now())
-            self.attachments.write(inspection_id, sha, data)
-            session.set_answer(question, new_value, row)
-            with self._saving(inspection_id) as connection:
-                connection.execute(
-                    "INSERT OR IGNORE INTO draft_attachments (inspection_id, question, row_id,"
-                    " sha256, size, media_type, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (inspection_id, question, row or "", sha, len(data), media, self._now()),
-                )
-                for old in replaced:
-                    connection.execute(
-                        "DELETE FROM draft_attachments WHERE inspection_id = ? AND question = ?"
-                        " AND row_id = ? AND sha256 = ?",
-                        (inspection_id, question, row or "", old),
-                    )
-                _write_answers(connection, inspection_id, session, [(question, row)])
-                self.attachments.settled(connection, relative)
-                released = self.attachments.release(
-                    connection, inspection_id, replaced, self._now()
-                )
-                self._touch(connection, inspection_id)
-            self.attachments.delete_released(released)
-            return Attachment(question=question, sha256=sha, size=len(data), media_type=media)
+            return self._drafts.attach_file(inspection_id, question, source, row, media_type)
 
     def remove_attachment(
         self, inspection_id: str, question: str, sha256: str, row: str | None = None
-    ) -> Changes:
+    ) -> None:
         """Take a photo or signature out of the answer; the file goes when nothing uses it."""
         with self._lock:
-            inspection, session = self._open_draft(inspection_id)
-            field_ = session.engine.fields[question]
-            if field_.kind not in ATTACHMENT_TYPES:
-                raise ValueError(f"'{question}' is not a photo or signature question")
-            self._check_editable(inspection, session, question)
-            current = session.answers.get((question, row), "")
-            new_value: Value
-            if isinstance(current, tuple):
-                new_value = tuple(name for name in current if name != sha256)
-            else:
-                new_value = "" if current == sha256 else current
-            changes = session.set_answer(question, new_value, row)
-            with self._saving(inspection_id) as connection:
-                connection.execute(
-                    "DELETE FROM draft_attachments WHERE inspection_id = ? AND question = ?"
-                    " AND row_id = ? AND sha256 = ?",
-                    (inspection_id, question, row or "", sha256),
-                )
-                _write_answers(connection, inspection_id, session, [(question, row)])
-                released = self.attachments.release(
-                    connection, inspection_id, [sha256], self._now()
-                )
-                self._touch(connection, inspection_id)
-            self.attachments.delete_released(released)
-            return changes
+            self._drafts.remove_attachment(inspection_id, question, sha256, row)
 
     def set_position(
         self, inspection_id: str, page: str, question: str | None = None, row: str | None = None
     ) -> None:
         """Remember where the person is in this inspection (saved like an answer)."""
-        with self._lock, self.database.transaction() as connection:
-            updated = connection.execute(
-                "UPDATE inspections SET position_page = ?, position_question = ?,"
-                " position_row = ?, position_at = ? WHERE id = ?",
-                (page, question, row, self._now(), inspection_id),
-            ).rowcount
-            if not updated:
-                raise UnknownInspection(inspection_id)
+        with self._lock:
+            self._drafts.set_position(inspection_id, page, question, row)
 
-    def position(self, inspection_id: str) -> Position | None:
+    def position(self, inspection_id: str) -> SavedPosition | None:
         """Where the person last was in this inspection, if anywhere."""
-        found = self.database.row(
-            "SELECT position_page, position_question, position_row, position_at"
-            " FROM inspections WHERE id = ?",
-            (inspection_id,),
-        )
-        if found is None:
-            raise UnknownInspection(inspection_id)
-        page, question, row, at = found
-        if page is None:
-            return None
-        return Position(str(page), question, row, parse_time(at))
+        return self._drafts.position(inspection_id)
 
     def discard_draft(self, inspection_id: str) -> None:
         """Delete a draft that was never finalized (with its files). A correction cannot be
         discarded: its returned version stays and must be corrected."""
         with self._lock:
-            inspection = self._draft(inspection_id)
-            if inspection.base_version_id is not None:
-                raise NotEditable("correction")
-            with self.database.transaction(durable=True) as connection:
-                shas = [
-                    str(found[0])
-                    for found in connection.execute(
-                        "SELECT DISTINCT sha256 FROM draft_attachments WHERE inspection_id = ?",
-                        (inspection_id,),
-                    ).fetchall()
-                ]
-                for table in ("answers", "repeat_rows", "draft_attachments"):
-                    connection.execute(
-                        f"DELETE FROM {table} WHERE inspection_id = ?", (inspection_id,)
-                    )
-                released = self.attachments.release(
-                    connection, inspection_id, shas, self._now(), ignore_drafts=True
-                )
-                connection.execute("DELETE FROM inspections WHERE id = ?", (inspection_id,))
-                audit.append(
-                    connection,
-                    at=self._now(),
-                    actor=self.username,
-                    action="draft_discarded",
-                    inspection_id=inspection_id,
-                )
-            self._forget(inspection_id)
-            self.attachments.delete_released(released)
+            self._drafts.discard(inspection_id)
 
-    # -- corrections -------------------------------------------------------------------
+    def finalize(self, inspection_id: str) -> InspectionVersion:
+        """Validate, freeze and queue the draft as a new immutable version.
 
-    def reopened_questions(self, inspection_id: str) -> frozenset[str]:
-        """The questions a correction may change: those the supervisor commented on, with
-        everything inside a commented group or repeat. Empty for other inspections."""
+        The form is evaluated from what is saved. Refuses with `FinalizeBlocked` (listing
+        every blocking question) when a required answer is missing or an answer breaks a
+        constraint. Otherwise the version (without the answers of hidden questions), its
+        attachments, the audit entry and the outbox row are written in one transaction
+        with synchronous=FULL: after a crash either all of them exist or none.
+        """
         with self._lock:
-            inspection = self._inspection(inspection_id)
-            if inspection.status is not InspectionStatus.DRAFT or not inspection.base_version_id:
-                return frozenset()
-            engine = self.engine(inspection.form_id, inspection.form_version)
-            return _expand(engine, self._reopened(inspection_id))
+            return self._drafts.finalize(inspection_id)
 
-    def is_editable(self, inspection_id: str, question: str) -> bool:
-        """Whether `set_answer` (or a file or row change) on `question` would be accepted."""
-        with self._lock:
-            inspection = self._inspection(inspection_id)
-            if inspection.status is not InspectionStatus.DRAFT:
-                return False
-            if inspection.base_version_id is None:
-                return True
-            engine = self.engine(inspection.form_id, inspection.form_version)
-            if question in _expand(engine, self._reopened(inspection_id)):
-                return True
-        return any(key[0] == question for key in self.resume(inspection_id).issues)
-
-    def _reopened(self, inspection_id: str) -> set[str]:
-        return {
-            str(row[0])
-            for row in self.database.rows(
-                "SELECT question FROM reopened_questions WHERE inspection_id = ?",
-                (inspection_id,),
-            )
-        }
-
-    def _check_editable(self, inspection: _Inspection, session: FormSession, name: str) -> None:
-        if inspection.base_version_id is None:
-            return
-        if name in _expand(session.engine, self._reopened(inspection.id)):
-            return
-        # A reopened answer can make another question relevant and required (or break its
-        # constraint); that one must be answerable, or the correction could never finish.
-        if any(key[0] == name for key in session.issues):
-            return
-        raise QuestionLocked(name)
+    # -- corrections (corrections.py, drafts.py) ---------------------------------------
 
     def start_correction(self, inspection_id: str) -> FormSession:
-        """Turn a returned inspection into a draft correcting the returned version.
+        """Turn a returned inspection into a draft correcting the returned version, and
+        return a new session of it.
 
         The draft starts with the returned version's answers and photos; only the
         questions the supervisor commented on are reopened (all of them when the return
         names no question). Finalizing it makes a new version whose base is the returned one.
         """
         with self._lock:
-            inspection = self._inspection(inspection_id)
-            if inspection.status is not InspectionStatus.RETURNED:
-                raise NotEditable(inspection.status.value)
-            assert inspection.current_version_id is not None
-            base = self.version(inspection.current_version_id)
-            engine = self.engine(base.form_id, base.form_version)
-            review = self._lists.latest_review(inspection_id, base.version_id, "returned")
-            commented = set(review.comments) if review is not None else set()
-            reopened = {name for name in commented if name in engine.fields}
-            if not reopened:
-                reopened = {name for name, f in engine.fields.items() if f.parent is None}
-            session = session_from_document(engine, base.document, self._local_clock)
-            sizes = {(a.question, a.sha256): a for a in base.attachments}
-            now = self._now()
-            with self.database.transaction(durable=True) as connection:
-                connection.execute(
-                    "UPDATE inspections SET status = 'draft', base_version_id = ?,"
-                    f" draft_started_at = ?, updated_at = ?, changed_seq = {NEXT_CHANGE}"
-                    " WHERE id = ?",
-                    (base.version_id, now, now, inspection_id),
-                )
-                _write_answers(connection, inspection_id, session, session.answers.keys())
-                for repeat, rows in session.rows.items():
-                    _renumber_rows(connection, inspection_id, repeat, rows)
-                for (name, row), value in session.answers.items():
-                    if engine.fields[name].kind not in ATTACHMENT_TYPES:
-                        continue
-                    for sha in value if isinstance(value, tuple) else (value,):
-                        known = sizes.get((name, str(sha)))
-                        if known is None:
-                            continue
-                        connection.execute(
-                            "INSERT OR IGNORE INTO draft_attachments (inspection_id, question,"
-                            " row_id, sha256, size, media_type, added_at)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (
-                                inspection_id,
-                                name,
-                                row or "",
-                                sha,
-                                known.size,
-                                known.media_type,
-                                now,
-                            ),
-                        )
-                connection.executemany(
-                    "INSERT OR IGNORE INTO reopened_questions (inspection_id, question)"
-                    " VALUES (?, ?)",
-                    [(inspection_id, name) for name in sorted(reopened)],
-                )
-                audit.append(
-                    connection,
-                    at=now,
-                    actor=self.username,
-                    action="correction_started",
-                    inspection_id=inspection_id,
-                    version_id=base.version_id,
-                    payload={"reopened": sorted(reopened)},
-                )
-            self._rows[inspection_id] = self._inspection(inspection_id)
-            self._remember(inspection_id, session)
-            return session
+            return self._corrections.start(inspection_id)
 
-    # -- finalizing --------------------------------------------------------------------
+    def reopened_questions(self, inspection_id: str) -> frozenset[str]:
+        """The questions a correction may change: those the supervisor commented on, with
+        everything inside a commented group or repeat. Empty for other inspections."""
+        with self._lock, self._database.reading() as connection:
+            inspection = read_inspection(connection, inspection_id)
+            if inspection.status is not InspectionStatus.DRAFT or not inspection.base_version_id:
+                return frozenset()
+            return self._drafts.reopened_questions(connection, inspection)
 
-    def finalize(self, inspection_id: str) -> InspectionVersion:
-        """Validate, freeze and queue the draft as a new immutable version.
+    def is_editable(self, inspection_id: str, question: str) -> bool:
+        """Whether `set_answer` (or a file or row change) on `question` would be accepted."""
+        with self._lock, self._database.reading() as connection:
+            inspection = read_inspection(connection, inspection_id)
+            return self._drafts.is_editable(connection, inspection, question)
 
-        Refuses with `FinalizeBlocked` (listing every blocking question) when a required
-        answer is missing or an answer breaks a constraint. Otherwise the version, its
-        attachments, the audit entry and the outbox row are written in one transaction
-        with synchronous=FULL: after a crash either all of them exist or none.
+    # -- reviews (reviews.py) ----------------------------------------------------------
+
+    def apply_return(
+        self,
+        inspection_id: str,
+        version_id: str,
+        comments: Mapping[str, str],
+        returned_by: str,
+        at: datetime,
+        comment: str | None = None,
+    ) -> bool:
+        """Record a supervisor's return of a version; True when it changed something.
+
+        The inspection becomes `returned` when the version is its latest; a return of an
+        older version is kept for the record only. A replayed return is a no-op.
         """
         with self._lock:
-            inspection, session = self._open_draft(inspection_id)
-            engine = session.engine
-            problems = session.problems()
-            if problems:
-                labels = {
-                    name: dict(field_.question.label or {})
-                    for name, field_ in engine.fields.items()
-                }
-                raise FinalizeBlocked(
-                    [
-                        BlockingProblem(name, row, dict(issue.message))
-                        for (name, row), issue in problems
-                    ],
-                    labels,
-                )
-            document = answers_document(session, relevant_only=True)
-            attachments = self._attachments_of(inspection_id, session)
-            base = inspection.base_version_id
-            content_hash = InspectionVersion.hash_of(
-                engine.form_id, engine.version, base, document, attachments
+            return self._reviews.apply_return(
+                inspection_id, version_id, comments, returned_by, at, comment
             )
-            finalized_at = self._clock()
-            version = InspectionVersion(
-                inspection_id=inspection_id,
-                version_id=new_id(),
-                base_version_id=base,
-                form_id=engine.form_id,
-                form_version=engine.version,
-                author=inspection.author,
-                venue_id=inspection.venue_id,
-                area_id=inspection.area_id,
-                assignment_id=inspection.assignment_id,
-                started_at=parse_time(inspection.draft_started_at),
-                finalized_at=finalized_at,
-                document=document,
-                attachments=attachments,
-                outcomes=tuple(outcome.name for outcome in session.outcomes()),
-                content_hash=content_hash,
-            )
-            with self.database.transaction(durable=True) as connection:
-                insert_version(connection, version, actor=self.username, at=iso(finalized_at))
-                for table in ("answers", "repeat_rows", "draft_attachments", "reopened_questions"):
-                    connection.execute(
-                        f"DELETE FROM {table} WHERE inspection_id = ?", (inspection_id,)
-                    )
-                connection.execute(
-                    "UPDATE inspections SET status = 'finalized', current_version_id = ?,"
-                    f" updated_at = ?, changed_seq = {NEXT_CHANGE} WHERE id = ?",
-                    (version.version_id, iso(finalized_at), inspection_id),
-                )
-            self._forget(inspection_id)
-            self.database.checkpoint_if_large()
-            return version
 
-    def _attachments_of(self, inspection_id: str, session: FormSession) -> tuple[Attachment, ...]:
-        rows = self.database.rows(
-            "SELECT question, sha256, size, media_type FROM draft_attachments"
-            " WHERE inspection_id = ?",
-            (inspection_id,),
-        )
-        known = {(str(q), str(s)): (int(size), str(media)) for q, s, size, media in rows}
-        found: dict[tuple[str, str], Attachment] = {}
-        for (name, _row), value in session.answers.items():
-            if session.engine.fields[name].kind not in ATTACHMENT_TYPES:
-                continue
-            for sha in value if isinstance(value, tuple) else (value,):
-                sha = str(sha)
-                info = known.get((name, sha))
-                if info is None or not self.attachments.exists(inspection_id, sha, info[0]):
-                    raise AttachmentMissing(sha, f"the file of '{name}' is not on this device")
-                found[(name, sha)] = Attachment(
-                    question=name, sha256=sha, size=info[0], media_type=info[1]
-                )
-        return tuple(found[key] for key in sorted(found))
+    def apply_approval(
+        self,
+        inspection_id: str,
+        version_id: str,
+        approved_by: str,
+        at: datetime,
+        comment: str | None = None,
+    ) -> bool:
+        """Record a supervisor's approval; the inspection becomes `approved` when the
+        version is its latest. A replayed approval is a no-op."""
+        with self._lock:
+            return self._reviews.apply_approval(inspection_id, version_id, approved_by, at, comment)
 
-    # -- versions and lists ------------------------------------------------------------
+    def review_comments(self, inspection_id: str) -> dict[str, str]:
+        """The supervisor's comments per question on the latest return of this inspection."""
+        return self._reviews.comments(inspection_id)
+
+    # -- versions and lists (finalized.py, listing.py, audit.py) -----------------------
 
     def version(self, version_id: str) -> InspectionVersion:
-        found = self.database.value(
-            "SELECT record FROM versions WHERE version_id = ?", (version_id,)
-        )
-        if found is None:
-            raise UnknownVersion(version_id)
-        return decode_record(found)
+        return self._versions.version(version_id)
 
     def versions(self, inspection_id: str) -> list[InspectionVersion]:
         """Every finalized version of an inspection, oldest first."""
-        return [
-            decode_record(row[0])
-            for row in self.database.rows(
-                "SELECT record FROM versions WHERE inspection_id = ? ORDER BY rowid",
-                (inspection_id,),
-            )
-        ]
+        return self._versions.versions(inspection_id)
 
-    def inspection(self, inspection_id: str) -> InspectionSummary:
+    def inspection(self, inspection_id: str) -> LocalInspectionSummary:
         found = self._lists.summaries("i.id = ?", (inspection_id,), None, 0)
         if not found:
             raise UnknownInspection(inspection_id)
@@ -1051,48 +636,42 @@ class Profile:
 
     def inspections(
         self, status: InspectionStatus | None = None, *, limit: int | None = None, offset: int = 0
-    ) -> list[InspectionSummary]:
+    ) -> list[LocalInspectionSummary]:
         """Inspections with `status` (all when None), most recently changed first."""
         if status is None:
             return self._lists.summaries("1", (), limit, offset)
         return self._lists.summaries("i.status = ?", (status.value,), limit, offset)
 
-    def drafts(self, *, limit: int | None = None, offset: int = 0) -> list[InspectionSummary]:
+    def drafts(self, *, limit: int | None = None, offset: int = 0) -> list[LocalInspectionSummary]:
         """Drafts, corrections included (`is_correction`)."""
         return self.inspections(InspectionStatus.DRAFT, limit=limit, offset=offset)
 
-    def outbox(self, *, limit: int | None = None, offset: int = 0) -> list[InspectionSummary]:
+    def outbox(self, *, limit: int | None = None, offset: int = 0) -> list[LocalInspectionSummary]:
         """Finalized, not yet acknowledged by the server; `outbox` says attempts and errors."""
         return self.inspections(InspectionStatus.FINALIZED, limit=limit, offset=offset)
 
-    def sent(self, *, limit: int | None = None, offset: int = 0) -> list[InspectionSummary]:
+    def sent(self, *, limit: int | None = None, offset: int = 0) -> list[LocalInspectionSummary]:
         return self.inspections(InspectionStatus.SENT, limit=limit, offset=offset)
 
-    def returned(self, *, limit: int | None = None, offset: int = 0) -> list[InspectionSummary]:
+    def returned(
+        self, *, limit: int | None = None, offset: int = 0
+    ) -> list[LocalInspectionSummary]:
         """Returned by a supervisor; `review.comments` holds the comment per question."""
         return self.inspections(InspectionStatus.RETURNED, limit=limit, offset=offset)
 
-    def approved(self, *, limit: int | None = None, offset: int = 0) -> list[InspectionSummary]:
+    def approved(
+        self, *, limit: int | None = None, offset: int = 0
+    ) -> list[LocalInspectionSummary]:
         return self.inspections(InspectionStatus.APPROVED, limit=limit, offset=offset)
 
     def count(self, status: InspectionStatus | None = None) -> int:
-        if status is None:
-            return int(self.database.value("SELECT count(*) FROM inspections"))
-        return int(
-            self.database.value(
-                "SELECT count(*) FROM inspections WHERE status = ?", (status.value,)
-            )
-        )
-
-    def review_comments(self, inspection_id: str) -> dict[str, str]:
-        """The supervisor's comments per question on the latest return of this inspection."""
-        return self._lists.review_comments(inspection_id)
+        return self._lists.count(status)
 
     def audit_entries(self, inspection_id: str | None = None) -> list[AuditEntry]:
         """The audit log, all of it or one inspection's entries, in order."""
-        return self.audit_log.entries(inspection_id)
+        return self._audit.entries(inspection_id)
 
-    # -- outbox (for the sync client) --------------------------------------------------
+    # -- outbox (outbox.py; for the sync client) ---------------------------------------
 
     def pending_versions(self, limit: int | None = None) -> list[InspectionVersion]:
         """Versions waiting to be pushed, oldest first; held ones (refused) are left out."""
@@ -1115,135 +694,35 @@ class Profile:
         with self._lock:
             self._outbox.requeue(version_id)
 
-    # -- outbox (for the sync client) --------------------------------------------------
+    def outbox_entry(self, version_id: str) -> OutboxInfo | None:
+        """The outbox row of any version, current or not; None when it was never queued."""
+        return self._outbox.entry(version_id)
+
+    def outbox_counts(self) -> OutboxCounts:
+        """How many versions wait, are held for a person, and were acknowledged."""
+        return self._outbox.counts()
+
+    def sent_version_ids(self, author: str) -> list[str]:
+        """The author's versions the server acknowledged, in the order they were queued."""
+        return self._outbox.sent_version_ids(author)
+
+    def sent_version_ids_by_author(self) -> dict[str, list[str]]:
+        """Every acknowledged version by author (the sync client's drift check)."""
+        return self._outbox.sent_version_ids_by_author()
 
     def read_attachment(self, sha256: str) -> bytes:
         """The plain bytes of an attachment, checked against its hash (for upload)."""
-        owners = self.database.rows(
-            "SELECT inspection_id FROM version_attachments WHERE sha256 = ?"
-            " UNION SELECT inspection_id FROM draft_attachments WHERE sha256 = ?",
-            (sha256, sha256),
-        )
-        if not owners:
-            raise AttachmentMissing(sha256, "no inspection here uses it")
-        failure: AttachmentMissing | None = None
-        for (inspection_id,) in owners:
-            try:
-                return self.attachments.read(str(inspection_id), sha256)
-            except AttachmentMissing as error:
-                failure = error
-        assert failure is not None
-        raise failure
+        return self._attachments.read_by_hash(sha256)
 
-    # -- reviews -----------------------------------------------------------------------
+    # -- the bulk path (bulk.py; seeding only) -----------------------------------------
 
-    def apply_return(
-        self,
-        inspection_id: str,
-        version_id: str,
-        comments: Mapping[str, str],
-        returned_by: str,
-        at: datetime,
-        comment: str | None = None,
-    ) -> bool:
-        """Record a supervisor's return of a version; True when it changed something.
+    def add_past_inspections(self, items: Sequence[PastInspection]) -> None:
+        """Write finalized inspections from before, with their receipts and reviews, many to
+        a transaction: the seed's bulk path. The app's own go through drafts and finalize."""
+        with self._lock:
+            self._past.add(items)
 
-        The inspection becomes `returned` when the version is its latest; a return of an
-        older version is kept for the record only. A replayed return is a no-op.
-        """
-        event = ref.ReturnEvent(inspection_id, version_id, comments, returned_by, at, comment)
-        result = ref.AppliedChanges()
-        with self._lock, self.database.transaction(durable=True) as connection:
-            self._apply_review(connection, event, result, strict=True)
-        return result.returns > 0
-
-    def apply_approval(
-        self,
-        inspection_id: str,
-        version_id: str,
-        approved_by: str,
-        at: datetime,
-        comment: str | None = None,
-    ) -> bool:
-        """Record a supervisor's approval; the inspection becomes `approved` when the
-        version is its latest. A replayed approval is a no-op."""
-        event = ref.ApprovalEvent(inspection_id, version_id, approved_by, at, comment)
-        result = ref.AppliedChanges()
-        with self._lock, self.database.transaction(durable=True) as connection:
-            self._apply_review(connection, event, result, strict=True)
-        return result.approvals > 0
-
-    def _apply_review(
-        self,
-        connection: sqlite3.Connection,
-        event: ref.ReturnEvent | ref.ApprovalEvent,
-        result: ref.AppliedChanges,
-        *,
-        strict: bool = False,
-    ) -> None:
-        returned = isinstance(event, ref.ReturnEvent)
-        kind = "returned" if returned else "approved"
-        found = connection.execute(
-            f"SELECT {_INSPECTION_COLUMNS} FROM inspections WHERE id = ?", (event.inspection_id,)
-        ).fetchone()
-        version_known = connection.execute(
-            "SELECT 1 FROM versions WHERE version_id = ? AND inspection_id = ?",
-            (event.version_id, event.inspection_id),
-        ).fetchone()
-        if found is None or version_known is None:
-            if strict:
-                if found is None:
-                    raise UnknownInspection(event.inspection_id)
-                raise UnknownVersion(event.version_id)
-            result.ignored.append(
-                f"{kind} of version {event.version_id} of inspection {event.inspection_id}:"
-                " not on this device"
-            )
-            return
-        if connection.execute(
-            "SELECT 1 FROM reviews WHERE version_id = ? AND kind = ?", (event.version_id, kind)
-        ).fetchone():
-            return  # a replayed page: already applied
-        inspection = _inspection_from(found)
-        reviewer = event.returned_by if isinstance(event, ref.ReturnEvent) else event.approved_by
-        at = iso(event.at)
-        cursor = connection.execute(
-            "INSERT INTO reviews (inspection_id, version_id, kind, reviewer, at, comment)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (event.inspection_id, event.version_id, kind, reviewer, at, event.comment),
-        )
-        if isinstance(event, ref.ReturnEvent):
-            connection.executemany(
-                "INSERT INTO review_comments (review_id, question, text) VALUES (?, ?, ?)",
-                [(cursor.lastrowid, q, t) for q, t in sorted(event.comments.items())],
-            )
-        # The server can only review what it stored: if our acknowledgement got lost, this
-        # is the acknowledgement.
-        self._outbox.mark_sent_in(connection, event.version_id, f"implied by the {kind}")
-        is_current = inspection.current_version_id == event.version_id
-        if is_current and inspection.status in (InspectionStatus.FINALIZED, InspectionStatus.SENT):
-            connection.execute(
-                f"UPDATE inspections SET status = ?, updated_at = ?, changed_seq = {NEXT_CHANGE}"
-                " WHERE id = ?",
-                (kind, self._now(), event.inspection_id),
-            )
-        audit.append(
-            connection,
-            at=self._now(),
-            actor=reviewer,
-            action=f"version_{kind}",
-            inspection_id=event.inspection_id,
-            version_id=event.version_id,
-            payload={"questions": sorted(event.comments)}
-            if isinstance(event, ref.ReturnEvent)
-            else {},
-        )
-        if returned:
-            result.returns += 1
-        else:
-            result.approvals += 1
-
-    # -- files -------------------------------------------------------------------------
+    # -- upkeep: files, checkpoints, backups, checks -----------------------------------
 
     def collect_orphans(self, grace_seconds: float | None = None) -> list[str]:
         """Remove attachment files no row refers to and stale temporary files; returns
@@ -1251,243 +730,29 @@ class Profile:
         left alone: another process may be about to commit the row for them."""
         grace = self.settings.orphan_grace_seconds if grace_seconds is None else grace_seconds
         with self._lock:
-            return self.attachments.collect_orphans(grace)
+            return self._attachments.collect_orphans(grace)
 
     def checkpoint(self) -> bool:
         """Fold the WAL into the database and truncate it (idle time, before a backup)."""
-        return self.database.checkpoint("TRUNCATE")
-
-    # -- backups -----------------------------------------------------------------------
+        return self._database.checkpoint("TRUNCATE")
 
     def export_backup(self, destination: Path) -> Path:
         """Write an encrypted backup file (see `fieldapp.store.backup`); returns its path."""
-        from fieldapp.store.backup import export_backup
+        return write_backup(
+            self._database,
+            self._attachments,
+            self.directory / KEY_FILE,
+            destination,
+            actor=self.username,
+            clock=self._clock,
+        )
 
-        return export_backup(self, destination)
+    def verify(self, *, deep: bool = True) -> list[str]:
+        """Every problem the profile has, as sentences (see `fieldapp.store.checks`);
+        `deep=False` checks files by size instead of decrypting each one."""
+        return check_profile(self._database, self._attachments, self._audit, self.forms, deep=deep)
 
     # -- internals ---------------------------------------------------------------------
 
     def _now(self) -> str:
         return iso(self._clock())
-
-    def _local_clock(self) -> datetime:
-        """The wall-clock time the officer sees, for form defaults such as 'now'."""
-        return self._clock().astimezone().replace(tzinfo=None, microsecond=0)
-
-    def _inspection(self, inspection_id: str) -> _Inspection:
-        found = self.database.row(
-            f"SELECT {_INSPECTION_COLUMNS} FROM inspections WHERE id = ?", (inspection_id,)
-        )
-        if found is None:
-            raise UnknownInspection(inspection_id)
-        return _inspection_from(found)
-
-    def _draft(self, inspection_id: str) -> _Inspection:
-        inspection = self._inspection(inspection_id)
-        if inspection.status is not InspectionStatus.DRAFT:
-            raise NotEditable(inspection.status.value)
-        return inspection
-
-    def _open_draft(self, inspection_id: str) -> tuple[_Inspection, FormSession]:
-        """The draft's row and live session. While the session is live both come from
-        memory: a draft only changes through this profile (the triggers on the draft
-        tables refuse writes once it is no longer a draft, should another process have
-        finalized it), so an autosave needs no read first."""
-        session = self._live.get(inspection_id)
-        row = self._rows.get(inspection_id)
-        if session is not None and row is not None:
-            self._remember(inspection_id, session)
-            return row, session
-        row = self._draft(inspection_id)
-        return row, self._session(row)
-
-    def _session(self, inspection: _Inspection) -> FormSession:
-        self._rows[inspection.id] = inspection
-        cached = self._live.get(inspection.id)
-        if cached is not None:
-            self._remember(inspection.id, cached)
-            return cached
-        engine = self.engine(inspection.form_id, inspection.form_version)
-        answers: dict[tuple[str, str | None], Value] = {}
-        for name, row_id, raw in self.database.rows(
-            "SELECT name, row_id, value FROM answers WHERE inspection_id = ?", (inspection.id,)
-        ):
-            answers[(str(name), str(row_id) or None)] = decode_value(engine, name, json.loads(raw))
-        rows: dict[str, list[str]] = {}
-        for repeat, row_id in self.database.rows(
-            "SELECT repeat, row_id FROM repeat_rows WHERE inspection_id = ?"
-            " ORDER BY repeat, position",
-            (inspection.id,),
-        ):
-            rows.setdefault(str(repeat), []).append(str(row_id))
-        session = engine.session(answers, rows, clock=self._local_clock, resumed=True)
-        self._remember(inspection.id, session)
-        return session
-
-    def _remember(self, inspection_id: str, session: FormSession) -> None:
-        self._live[inspection_id] = session
-        self._recent[inspection_id] = session
-        self._recent.move_to_end(inspection_id)
-        while len(self._recent) > SESSION_CACHE:
-            self._recent.popitem(last=False)
-
-    def _forget(self, inspection_id: str) -> None:
-        self._recent.pop(inspection_id, None)
-        self._live.pop(inspection_id, None)
-        self._rows.pop(inspection_id, None)
-
-    @contextlib.contextmanager
-    def _saving(self, inspection_id: str) -> Iterator[sqlite3.Connection]:
-        """A write transaction for a change already made to the live session. If the write
-        fails, the session is dropped and the next `resume` rebuilds it from what was
-        saved: memory never claims more than the disk holds."""
-        try:
-            with self.database.transaction() as connection:
-                yield connection
-        except BaseException:
-            self._forget(inspection_id)
-            raise
-
-    def _touch(self, connection: sqlite3.Connection, inspection_id: str) -> None:
-        """Mark the inspection changed now, for the order and times the lists show.
-
-        While someone keeps typing into one draft it is already on top of the list and its
-        time moves by seconds, so the row is rewritten at most every `TOUCH_SECONDS`:
-        that spares a page write on nearly every autosave.
-        """
-        last_id, last_at = self._last_touch
-        moment = time.monotonic()
-        if last_id == inspection_id and moment - last_at < TOUCH_SECONDS:
-            return
-        now = self._now()
-        moved = connection.execute(
-            f"UPDATE inspections SET updated_at = ?, changed_seq = {NEXT_CHANGE}"
-            " WHERE id = ? AND changed_seq < (SELECT max(changed_seq) FROM inspections)",
-            (now, inspection_id),
-        ).rowcount
-        if not moved:
-            connection.execute(
-                "UPDATE inspections SET updated_at = ? WHERE id = ?", (now, inspection_id)
-            )
-        self._last_touch = (inspection_id, moment)
-
-
-# -- helpers shared with seeding and backups -------------------------------------------
-
-
-def insert_version(
-    connection: sqlite3.Connection,
-    version: InspectionVersion,
-    *,
-    actor: str,
-    at: str,
-    chain: audit.ChainHead | None = None,
-    record: bytes | None = None,
-) -> None:
-    """The rows a finalize writes: version, its attachments, outbox entry, audit entry."""
-    connection.execute(
-        "INSERT INTO versions (version_id, inspection_id, base_version_id, content_hash,"
-        " finalized_at, outcomes, record) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            version.version_id,
-            version.inspection_id,
-            version.base_version_id,
-            version.content_hash,
-            iso(version.finalized_at),
-            json.dumps(list(version.outcomes)),
-            record if record is not None else encode_record(version),
-        ),
-    )
-    connection.executemany(
-        "INSERT INTO version_attachments (version_id, inspection_id, question, sha256, size,"
-        " media_type) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (version.version_id, version.inspection_id, a.question, a.sha256, a.size, a.media_type)
-            for a in version.attachments
-        ],
-    )
-    Outbox.enqueue(connection, version.version_id, version.inspection_id, at)
-    audit.append(
-        connection,
-        at=at,
-        actor=actor,
-        action="inspection_finalized",
-        inspection_id=version.inspection_id,
-        version_id=version.version_id,
-        payload={
-            "content_hash": version.content_hash,
-            "form": ref.form_key(version.form_id, version.form_version),
-            "base_version_id": version.base_version_id,
-            "attachments": len(version.attachments),
-        },
-        chain=chain,
-    )
-
-
-def _write_answers(
-    connection: sqlite3.Connection,
-    inspection_id: str,
-    session: FormSession,
-    keys: Iterable[tuple[str, str | None]],
-) -> None:
-    upserts = []
-    deletes = []
-    for name, row in keys:
-        value = session.answers.get((name, row))
-        if value is None:
-            deletes.append((inspection_id, name, row or ""))
-        else:
-            text = json.dumps(encode_value(value), ensure_ascii=False, separators=(",", ":"))
-            upserts.append((inspection_id, name, row or "", text))
-    if upserts:
-        connection.executemany(
-            "INSERT OR REPLACE INTO answers (inspection_id, name, row_id, value)"
-            " VALUES (?, ?, ?, ?)",
-            upserts,
-        )
-    if deletes:
-        connection.executemany(
-            "DELETE FROM answers WHERE inspection_id = ? AND name = ? AND row_id = ?", deletes
-        )
-
-
-def _renumber_rows(
-    connection: sqlite3.Connection, inspection_id: str, repeat: str, rows: Sequence[str]
-) -> None:
-    connection.executemany(
-        "INSERT OR REPLACE INTO repeat_rows (inspection_id, repeat, row_id, position)"
-        " VALUES (?, ?, ?, ?)",
-        [(inspection_id, repeat, row, index) for index, row in enumerate(rows)],
-    )
-
-
-def _expand(engine: FormEngine, names: set[str]) -> frozenset[str]:
-    """Names plus everything inside the groups and repeats among them."""
-    found = set()
-    for name in engine.fields:
-        current: str | None = name
-        while current is not None:
-            if current in names:
-                found.add(name)
-                break
-            current = engine.fields[current].parent
-    return frozenset(found)
-
-
-def _migrate(database: Database, directory: Path, target: int) -> None:
-    """Bring the schema to `target`, one transaction per migration, after a backup copy."""
-    with database.lock:
-        current = check_not_newer(database.connection)
-        steps = pending_migrations(current, target)
-        if not steps:
-            return
-        if current > 0:
-            # Keep the last pre-migration state, encrypted like the original, in case a
-            # migration turns out wrong in the field.
-            keep = directory / f"before-schema-{steps[-1].version}.db"
-            keep.unlink(missing_ok=True)
-            database.connection.execute("VACUUM INTO ?", (str(keep),))
-        for migration in steps:
-            with database.transaction(durable=True) as connection:
-                apply_migration(connection, migration)
-            log.info("profile schema now at version %d: %s", migration.version, migration.summary)

@@ -40,6 +40,15 @@ class OutboxInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class OutboxCounts:
+    """How many versions the outbox holds in each state."""
+
+    pending: int
+    held: int
+    sent: int
+
+
+@dataclass(frozen=True, slots=True)
 class Review:
     """A supervisor's return (with comments per question) or approval of one version."""
 
@@ -52,8 +61,9 @@ class Review:
 
 
 @dataclass(frozen=True, slots=True)
-class InspectionSummary:
-    """One inspection as a list shows it."""
+class LocalInspectionSummary:
+    """One inspection on this device as a list shows it (the central store's list item is
+    `fieldapp.protocol.models.InspectionSummary`)."""
 
     inspection_id: str
     form_id: str
@@ -83,8 +93,9 @@ class InspectionSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class Position:
-    """Where the person was in a draft: the page (group) and question, and the repeat row."""
+class SavedPosition:
+    """Where the person was in a draft, as saved: the page (group), the question, the repeat
+    row, and when. (The form runner's live one is `fieldapp.ui.runner.runner.Position`.)"""
 
     page: str
     question: str | None

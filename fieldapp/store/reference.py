@@ -3,7 +3,8 @@
 It is read-only on the device (the centre wins). The sync client hands over a page of
 changes and the cursor after it; `Profile.apply_changes` applies both in one transaction,
 so a crash between pages re-applies a page rather than skipping one. Forms are kept as
-their YAML text with id and version and compiled once per (form id, version) on first use.
+their YAML text with id and version and compiled once per (form id, version) on first use
+(`FormCatalog`); `ReferenceData` reads and writes the other tables.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from enum import StrEnum
 from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import Area, Assignment, Role, Team, User, Venue
 from fieldapp.core.formfile import FormFileError, load_form_text
-from fieldapp.store.database import Database
+from fieldapp.store.database import ProfileDatabase
 from fieldapp.store.errors import FormRejected, UnknownReference
 
 
@@ -299,7 +300,7 @@ def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
 class FormCatalog:
     """Compiled forms by (form id, version), compiled once from the stored YAML."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: ProfileDatabase) -> None:
         self._database = database
         self._engines: dict[tuple[str, str], FormEngine] = {}
         #: The SHA-256 of the text each cached engine was compiled from.
@@ -359,3 +360,91 @@ class FormCatalog:
                 "SELECT form_id, version, yaml FROM forms ORDER BY form_id, version"
             )
         ]
+
+
+class ReferenceData:
+    """The reference tables of one profile and the pull cursor that goes with them."""
+
+    def __init__(self, database: ProfileDatabase, forms: FormCatalog) -> None:
+        self._database = database
+        self._forms = forms
+
+    # -- writing (inside the caller's transaction, with the cursor) -------------------
+
+    def apply_in(self, connection: sqlite3.Connection, change: Upsert | Removal) -> None:
+        if isinstance(change, Upsert):
+            upsert(connection, change.item, self._forms)
+        else:
+            remove(connection, change.kind, change.id)
+
+    def replace_in(self, connection: sqlite3.Connection, snapshot: ReferenceSnapshot) -> None:
+        replace_all(connection, snapshot, self._forms)
+
+    def set_cursor_in(self, connection: sqlite3.Connection, cursor: str | None) -> None:
+        self._database.set_meta(connection, "pull_cursor", cursor)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def pull_cursor(self) -> str | None:
+        return self._database.meta("pull_cursor")
+
+    def has_data(self) -> bool:
+        return self._database.value("SELECT 1 FROM forms LIMIT 1") is not None
+
+    def venues(self) -> list[Venue]:
+        return [Venue.model_validate_json(text) for text in self._all("venues", "name")]
+
+    def venue(self, venue_id: str) -> Venue | None:
+        found = self._one("venues", "id", venue_id)
+        return None if found is None else Venue.model_validate_json(found)
+
+    def areas(self) -> list[Area]:
+        return [Area.model_validate_json(text) for text in self._all("areas", "name")]
+
+    def area(self, area_id: str) -> Area | None:
+        found = self._one("areas", "id", area_id)
+        return None if found is None else Area.model_validate_json(found)
+
+    def assignments(self, username: str | None = None) -> list[Assignment]:
+        """All assignments, or those of `username` and of their team, by due date."""
+        if username is None:
+            texts = self._all("assignments", "due, id")
+        else:
+            texts = [
+                str(row[0])
+                for row in self._database.rows(
+                    "SELECT data FROM assignments WHERE assignee = ? OR team = "
+                    "(SELECT team FROM team_users WHERE username = ?) ORDER BY due, id",
+                    (username, username),
+                )
+            ]
+        return [Assignment.model_validate_json(text) for text in texts]
+
+    def assignment(self, assignment_id: str) -> Assignment | None:
+        found = self._one("assignments", "id", assignment_id)
+        return None if found is None else Assignment.model_validate_json(found)
+
+    def teams(self) -> list[Team]:
+        return [Team.model_validate_json(text) for text in self._all("teams", "name")]
+
+    def team(self, team_id: str) -> Team | None:
+        found = self._one("teams", "id", team_id)
+        return None if found is None else Team.model_validate_json(found)
+
+    def team_users(self) -> list[User]:
+        return [User.model_validate_json(text) for text in self._all("team_users", "username")]
+
+    def user(self, username: str) -> User | None:
+        found = self._one("team_users", "username", username)
+        return None if found is None else User.model_validate_json(found)
+
+    # Table and column names below are this module's own constants, never input.
+
+    def _all(self, table: str, order: str) -> list[str]:
+        return [
+            str(row[0]) for row in self._database.rows(f"SELECT data FROM {table} ORDER BY {order}")
+        ]
+
+    def _one(self, table: str, column: str, key: str) -> str | None:
+        found = self._database.value(f"SELECT data FROM {table} WHERE {column} = ?", (key,))
+        return None if found is None else str(found)

@@ -9,11 +9,16 @@ shell, cannot change them without dropping a trigger, which `verify` notices.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+from fieldapp.store.database import ProfileDatabase
 from fieldapp.store.errors import ProfileTooNew
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,3 +313,23 @@ def apply_migration(connection: sqlite3.Connection, migration: Migration) -> Non
     migration.apply(connection)
     # PRAGMA takes no parameters; the version is our own integer.
     connection.execute(f"PRAGMA user_version = {int(migration.version)}")
+
+
+def migrate(database: ProfileDatabase, directory: Path, target: int = LATEST_VERSION) -> None:
+    """Bring the schema to `target`, one transaction per migration, after a backup copy in
+    `directory` (the profile's folder). `target` below the latest is for tests only."""
+    with database.lock:
+        current = check_not_newer(database.connection)
+        steps = pending_migrations(current, target)
+        if not steps:
+            return
+        if current > 0:
+            # Keep the last pre-migration state, encrypted like the original, in case a
+            # migration turns out wrong in the field.
+            keep = directory / f"before-schema-{steps[-1].version}.db"
+            keep.unlink(missing_ok=True)
+            database.connection.execute("VACUUM INTO ?", (str(keep),))
+        for migration in steps:
+            with database.transaction(durable=True) as connection:
+                apply_migration(connection, migration)
+            log.info("profile schema now at version %d: %s", migration.version, migration.summary)

@@ -4,14 +4,14 @@
 order, answers only what is relevant, picks choices that are visible, respects constraints
 (it retries until the engine reports no issue), fills repeats and writes plausible Dutch
 text. `seed_profile` uses it to put N finalized inspections (sent, approved, returned or
-still in the outbox) and M drafts into a profile. Finalized inspections go in through a
-bulk path — big transactions, attachment files synced once at the end — that only seeding
-may use; drafts go through the same use cases as the app.
+still in the outbox) and M drafts into a profile, through the profile's own use cases
+only. Finalized inspections go in through `Profile.add_past_inspections`, the store's bulk
+path over the same row writers as finalize, a receipt and a review (a batch per
+transaction, files synced once per batch); drafts through the same use cases as the app.
 """
 
 from __future__ import annotations
 
-import os
 import random
 import time
 import zlib
@@ -25,21 +25,21 @@ from fieldapp.core.answers import answers_document
 from fieldapp.core.engine import Field, FormEngine, FormSession
 from fieldapp.core.entities import Area, Assignment, Role, User, Venue, VenueKind
 from fieldapp.core.expr import Value
-from fieldapp.core.files import fsync_directory
 from fieldapp.core.formfile import form_files
 from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType
 from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion
 from fieldapp.core.locations import forms_directory, seeds_directory
 from fieldapp.core.worldfile import SeedWorld, load_world
-from fieldapp.store import audit, images
+from fieldapp.store import images
 from fieldapp.store.attachments import sha256_hex
-from fieldapp.store.profile import (
-    Profile,
-    insert_version,
-    iso,
+from fieldapp.store.bulk import PastInspection, Receipt
+from fieldapp.store.profile import Profile
+from fieldapp.store.reference import (
+    ApprovalEvent,
+    FormText,
+    ReferenceSnapshot,
+    ReturnEvent,
 )
-from fieldapp.store.reference import FormText, ReferenceSnapshot
-from fieldapp.store.versions import encode_record
 
 #: Centre of Den Haag, for geopoints when an area has no venue with coordinates.
 CITY_CENTRE = (52.0786, 4.2887)
@@ -655,9 +655,6 @@ def seed_profile(
         done += size
         if progress is not None:
             progress(done, inspections)
-    fsync_directory(profile.attachments.root)
-    if hasattr(os, "sync"):
-        os.sync()  # the bulk path skipped per-file fsyncs; one sync makes them durable
     profile.checkpoint()
     for _ in range(drafts):
         _seed_draft(profile, planner, walker, photos, rng)
@@ -727,13 +724,13 @@ def _bulk_insert(
     signatures: Mapping[str, bytes],
     report: SeedReport,
 ) -> None:
-    store = profile.attachments
-    rows = []
+    made = []
     for template, visit in prepared:
         # The template's place and author go with its answers; the visit gives the moment.
         visit = replace(template.visit, start=visit.start)
         inspection_id = _hex_id(rng)
         files: dict[str, str] = {}
+        contents: dict[str, bytes] = {}
         attachments = []
         for number, slot in enumerate(template.files):
             base = (
@@ -743,7 +740,7 @@ def _bulk_insert(
             )
             data = images.with_note(base, f"{inspection_id}/{number}")
             sha = sha256_hex(data)
-            store.write(inspection_id, sha, data, durable=False)
+            contents[sha] = data
             files[slot.placeholder] = sha
             attachments.append(
                 Attachment(
@@ -759,11 +756,12 @@ def _bulk_insert(
                 key=lambda a: (a.question, a.sha256),
             )
         )
+        form_version = profile.engine(template.visit.form_id).version
         version = InspectionVersion(
             inspection_id=inspection_id,
             version_id=_hex_id(rng),
             form_id=template.visit.form_id,
-            form_version=profile.engine(template.visit.form_id).version,
+            form_version=form_version,
             author=visit.author.username,
             venue_id=visit.venue.id if visit.venue else None,
             area_id=visit.area.id if visit.area else None,
@@ -774,109 +772,48 @@ def _bulk_insert(
             attachments=attached,
             outcomes=template.outcomes,
             content_hash=InspectionVersion.hash_of(
-                template.visit.form_id,
-                profile.engine(template.visit.form_id).version,
-                None,
-                document,
-                attached,
+                template.visit.form_id, form_version, None, document, attached
             ),
         )
         status = InspectionStatus(
             _weighted(rng, {s.value: w for s, w in _STATUS_MIX}, [s.value for s, _ in _STATUS_MIX])
         )
-        rows.append((version, status))
+        made.append((version, contents, status))
         report.attachments += len(attached)
-    with profile.database.transaction() as connection:
-        chain = audit.head(connection)
-        change = connection.execute(
-            "SELECT coalesce(max(changed_seq), 0) FROM inspections"
-        ).fetchone()[0]
-        # Oldest first, so the lists show the most recent inspection on top.
-        for version, status in sorted(rows, key=lambda item: item[0].finalized_at):
-            at = iso(version.finalized_at)
-            change += 1
-            connection.execute(
-                "INSERT INTO inspections (id, form_id, form_version, venue_id, area_id,"
-                " assignment_id, author, status, started_at, draft_started_at, updated_at,"
-                " changed_seq, base_version_id, current_version_id) VALUES"
-                " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
-                (
-                    version.inspection_id,
-                    version.form_id,
-                    version.form_version,
-                    version.venue_id,
-                    version.area_id,
-                    version.assignment_id,
-                    version.author,
-                    status.value,
-                    iso(version.started_at),
-                    iso(version.started_at),
-                    at,
-                    change,
-                    version.version_id,
-                ),
+    past = []
+    # Oldest first, so the lists show the most recent inspection on top.
+    for version, contents, status in sorted(made, key=lambda item: item[0].finalized_at):
+        sent = None
+        if status is not InspectionStatus.FINALIZED:
+            sent = Receipt(
+                f"seed-{version.version_id[:12]}",
+                version.finalized_at + timedelta(minutes=rng.randint(1, 600)),
             )
-            insert_version(
-                connection,
-                version,
-                actor=version.author,
-                at=at,
-                chain=chain,
-                record=encode_record(version),
-            )
-            if status is not InspectionStatus.FINALIZED:
-                sent_at = iso(version.finalized_at + timedelta(minutes=rng.randint(1, 600)))
-                receipt = f"seed-{version.version_id[:12]}"
-                connection.execute(
-                    "UPDATE outbox SET state = 'sent', attempts = 1, server_receipt = ?,"
-                    " sent_at = ? WHERE version_id = ?",
-                    (receipt, sent_at, version.version_id),
-                )
-                audit.append(
-                    connection,
-                    at=sent_at,
-                    actor=version.author,
-                    action="version_sent",
-                    inspection_id=version.inspection_id,
-                    version_id=version.version_id,
-                    payload={"server_receipt": receipt},
-                    chain=chain,
-                )
-            if status in (InspectionStatus.RETURNED, InspectionStatus.APPROVED):
-                kind = status.value
-                reviewed_at = iso(version.finalized_at + timedelta(days=rng.randint(1, 6)))
-                reviewer = "ingrid.verhoeven" if rng.random() < 0.5 else "ricardo.pinas"
-                cursor = connection.execute(
-                    "INSERT INTO reviews (inspection_id, version_id, kind, reviewer, at, comment)"
-                    " VALUES (?, ?, ?, ?, ?, NULL)",
-                    (version.inspection_id, version.version_id, kind, reviewer, reviewed_at),
-                )
-                comments = {}
-                if status is InspectionStatus.RETURNED:
-                    answered = set(version.document["answers"])
-                    for repeat in version.document["repeats"].values():
-                        for item in repeat:
-                            answered |= set(item["answers"])
-                    comments = {q: t for q, t in _RETURN_COMMENTS.items() if q in answered}
-                    comments = dict(list(comments.items())[:2]) or {
-                        "": "Graag aanvullen; zie opmerkingen in het dossier."
-                    }
-                    connection.executemany(
-                        "INSERT INTO review_comments (review_id, question, text) VALUES (?, ?, ?)",
-                        [(cursor.lastrowid, q, t) for q, t in comments.items()],
-                    )
-                audit.append(
-                    connection,
-                    at=reviewed_at,
-                    actor=reviewer,
-                    action=f"version_{kind}",
-                    inspection_id=version.inspection_id,
-                    version_id=version.version_id,
-                    payload={"questions": sorted(comments)} if comments else {},
-                    chain=chain,
-                )
-            report.inspections += 1
-            report.by_status[status.value] = report.by_status.get(status.value, 0) + 1
+        past.append(PastInspection(version, contents, sent, _review(version, status, rng)))
+        report.inspections += 1
+        report.by_status[status.value] = report.by_status.get(status.value, 0) + 1
+    profile.add_past_inspections(past)
+
+
+def _review(
+    version: InspectionVersion, status: InspectionStatus, rng: random.Random
+) -> ReturnEvent | ApprovalEvent | None:
+    """A supervisor's return or approval of a seeded version, a few days after it."""
+    if status not in (InspectionStatus.RETURNED, InspectionStatus.APPROVED):
+        return None
+    reviewed_at = version.finalized_at + timedelta(days=rng.randint(1, 6))
+    reviewer = "ingrid.verhoeven" if rng.random() < 0.5 else "ricardo.pinas"
+    if status is InspectionStatus.APPROVED:
+        return ApprovalEvent(version.inspection_id, version.version_id, reviewer, reviewed_at)
+    answered = set(version.document["answers"])
+    for repeat in version.document["repeats"].values():
+        for item in repeat:
+            answered |= set(item["answers"])
+    comments = {q: t for q, t in _RETURN_COMMENTS.items() if q in answered}
+    comments = dict(list(comments.items())[:2]) or {
+        "": "Graag aanvullen; zie opmerkingen in het dossier."
+    }
+    return ReturnEvent(version.inspection_id, version.version_id, comments, reviewer, reviewed_at)
 
 
 def _seed_draft(
@@ -933,7 +870,7 @@ def replay_answers(
     limit = max(1, int(len(steps) * share))
     for name, row, value in steps[:limit]:
         if row == "<row>":
-            new_row, _ = profile.add_row(inspection_id, name)
+            new_row = profile.add_row(inspection_id, name)
             if after_each is not None:
                 after_each("row", (name, new_row))
             for inner, inner_value in value["answers"].items():

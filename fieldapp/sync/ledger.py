@@ -6,9 +6,8 @@ Two things live here:
   last successful sync, the last problem, and a cache of the device-side digest per
   author. It holds no personal data (version ids only as an XOR of their hashes) and is
   written atomically; losing it costs one recount, nothing else.
-* `SentVersions`, read-only queries over the profile's outbox that the store does not
-  offer as use cases yet: which versions the device believes sent, per author, and how
-  many wait or are held.
+* `SentVersions`, what the profile's outbox says through the store's own queries: which
+  versions the device believes sent, per author, and how many wait or are held.
 
 Why a digest cache: the drift check compares `digest_of(ids the device believes sent)`
 with the server's, and hashing 100,000 ids on every sync would make a sync with nothing
@@ -29,7 +28,7 @@ from typing import Any
 
 from fieldapp.core.files import write_atomically
 from fieldapp.protocol.models import Message, digest_of
-from fieldapp.store import Profile
+from fieldapp.store import OutboxState, Profile
 
 log = logging.getLogger(__name__)
 
@@ -111,57 +110,40 @@ def _text(value: object) -> str | None:
 
 
 class SentVersions:
-    """Read-only views of one profile's outbox, for the drift check and the status line."""
+    """What one profile's outbox says, for the drift check and the status line."""
 
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
 
     def sent_total(self) -> int:
-        # Counted on the outbox_by_state index: cheap even with 100,000 rows.
-        return int(self.profile.database.value("SELECT count(*) FROM outbox WHERE state = 'sent'"))
+        return self.profile.outbox_counts().sent
 
     def digests(self, state: SyncState) -> dict[str, AuthorDigest]:
         """The device-side digest per author, from the cache while it still holds."""
         total = self.sent_total()
         if total != state.sent_total:
             built: dict[str, AuthorDigest] = {}
-            for author, version_id in self.profile.database.rows(
-                "SELECT i.author, o.version_id FROM outbox o"
-                " JOIN inspections i ON i.id = o.inspection_id WHERE o.state = 'sent'"
-            ):
-                built.setdefault(str(author), AuthorDigest()).add(str(version_id))
+            for author, version_ids in self.profile.sent_version_ids_by_author().items():
+                digest = built.setdefault(author, AuthorDigest())
+                for version_id in version_ids:
+                    digest.add(version_id)
             state.digests = built
             state.sent_total = total
         return state.digests
 
     def sent_ids(self, author: str) -> list[str]:
         """The author's versions the device believes sent, in the order they were queued."""
-        return [
-            str(row[0])
-            for row in self.profile.database.rows(
-                "SELECT o.version_id FROM outbox o JOIN inspections i ON i.id = o.inspection_id"
-                " WHERE o.state = 'sent' AND i.author = ? ORDER BY o.rowid",
-                (author,),
-            )
-        ]
+        return self.profile.sent_version_ids(author)
 
-    def state(self, version_id: str) -> str | None:
-        """'pending', 'held' or 'sent'; None when the version is not in the outbox."""
-        found = self.profile.database.value(
-            "SELECT state FROM outbox WHERE version_id = ?", (version_id,)
-        )
-        return None if found is None else str(found)
+    def state(self, version_id: str) -> OutboxState | None:
+        """Pending, held or sent; None when the version is not in the outbox."""
+        entry = self.profile.outbox_entry(version_id)
+        return None if entry is None else entry.state
 
     def is_sent(self, version_id: str) -> bool:
-        return self.state(version_id) == "sent"
+        return self.state(version_id) is OutboxState.SENT
 
     def waiting(self) -> tuple[int, int]:
         """(pending, held): versions still to send, and those a person must look at."""
-        counts: dict[str, int] = {
-            str(state): int(count)
-            for state, count in self.profile.database.rows(
-                "SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'held')"
-                " GROUP BY state"
-            )
-        }
-        return int(counts.get("pending", 0)), int(counts.get("held", 0))
+        counts = self.profile.outbox_counts()
+        return counts.pending, counts.held

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from fieldapp.core.entities import Role
 from fieldapp.core.forms import LocalText
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.store import InspectionSummary
+from fieldapp.store import LocalInspectionSummary
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.lists import (
     RECORD_ROLE,
@@ -306,12 +306,14 @@ class HomeScreen(QWidget):
 
     def _loader(
         self, status: InspectionStatus
-    ) -> Callable[[int, int, Callable[[list[InspectionSummary]], None]], None]:
+    ) -> Callable[[int, int, Callable[[list[LocalInspectionSummary]], None]], None]:
         profile = self.signed.profile
         form_ids = self._form_ids
 
-        def load(offset: int, limit: int, done: Callable[[list[InspectionSummary]], None]) -> None:
-            def work() -> list[InspectionSummary]:
+        def load(
+            offset: int, limit: int, done: Callable[[list[LocalInspectionSummary]], None]
+        ) -> None:
+            def work() -> list[LocalInspectionSummary]:
                 rows = profile.inspections(status, limit=limit, offset=offset)
                 if form_ids is not None:
                     rows = [row for row in rows if row.form_id in form_ids]
@@ -385,7 +387,7 @@ class HomeScreen(QWidget):
 
     def _inspection_activated(self, index: QModelIndex) -> None:
         summary = index.data(RECORD_ROLE)
-        if isinstance(summary, InspectionSummary):
+        if isinstance(summary, LocalInspectionSummary):
             self.open_requested.emit(summary.inspection_id)
 
     def show_list(self, status: InspectionStatus | None) -> None:

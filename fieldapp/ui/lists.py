@@ -25,18 +25,18 @@ from PySide6.QtCore import (
 
 from fieldapp.core.forms import LocalText
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.store import InspectionSummary, OutboxState
+from fieldapp.store import LocalInspectionSummary, OutboxState
 from fieldapp.ui.usecases import AssignmentRow
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
-#: The record behind a row (an `InspectionSummary` or an `AssignmentRow`).
+#: The record behind a row (an `LocalInspectionSummary` or an `AssignmentRow`).
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 
 PAGE = 200
 
 #: Loads `limit` rows from `offset` and calls back with them (on the UI thread).
-PageLoader = Callable[[int, int, Callable[[list[InspectionSummary]], None]], None]
+PageLoader = Callable[[int, int, Callable[[list[LocalInspectionSummary]], None]], None]
 
 
 def when(moment: datetime | date | None) -> str:
@@ -82,7 +82,7 @@ class InspectionTableModel(QAbstractTableModel):
         self._loader = loader
         self._titles = dict(form_titles)
         self.language = language
-        self._rows: list[InspectionSummary] = []
+        self._rows: list[LocalInspectionSummary] = []
         self._complete = False
         self._loading = False
         self._generation = 0
@@ -111,7 +111,7 @@ class InspectionTableModel(QAbstractTableModel):
         generation = self._generation
         self._loader(len(self._rows), PAGE, lambda rows: self._arrived(generation, rows))
 
-    def _arrived(self, generation: int, rows: list[InspectionSummary]) -> None:
+    def _arrived(self, generation: int, rows: list[LocalInspectionSummary]) -> None:
         if generation != self._generation:
             return  # an answer to a load that a reload replaced
         self._loading = False
@@ -128,7 +128,7 @@ class InspectionTableModel(QAbstractTableModel):
     def loading(self) -> bool:
         return self._loading
 
-    def record(self, row: int) -> InspectionSummary:
+    def record(self, row: int) -> LocalInspectionSummary:
         return self._rows[row]
 
     def set_language(self, language: str) -> None:
@@ -174,7 +174,7 @@ class InspectionTableModel(QAbstractTableModel):
             return self._text(summary, column)
         return None
 
-    def _text(self, summary: InspectionSummary, column: InspectionColumn) -> str:
+    def _text(self, summary: LocalInspectionSummary, column: InspectionColumn) -> str:
         if column is InspectionColumn.FORM:
             return local(self._titles.get(summary.form_id), self.language) or summary.form_id
         if column is InspectionColumn.SUBJECT:
@@ -189,7 +189,7 @@ class InspectionTableModel(QAbstractTableModel):
         return when(summary.updated_at)
 
 
-def status_text(summary: InspectionSummary) -> str:
+def status_text(summary: LocalInspectionSummary) -> str:
     """Where an inspection stands, in plain words, with the reason when it is stuck."""
     status = summary.status
     if status is InspectionStatus.DRAFT:

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import yaml
 
-from fieldapp.core.answers import answers_document, session_from_document
 from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.entities import Area, Assignment, Role, User, Venue
 from fieldapp.core.errors import FieldappError
@@ -31,11 +30,11 @@ from fieldapp.core.locations import forms_directory, seeds_directory
 from fieldapp.core.worldfile import SeedWorld, load_world
 from fieldapp.store import (
     FormText,
-    InspectionSummary,
     KdfParams,
-    Position,
+    LocalInspectionSummary,
     Profile,
     ReferenceSnapshot,
+    SavedPosition,
     open_profile,
     profile_exists,
 )
@@ -280,10 +279,10 @@ class OpenedInspection:
     """What the form runner needs to show one inspection."""
 
     inspection_id: str
-    summary: InspectionSummary
-    #: The runner's own copy: the store keeps its session, the screen keeps this one.
+    summary: LocalInspectionSummary
+    #: The one live session of the inspection: the screen's (the store keeps answers only).
     session: FormSession
-    position: Position | None
+    position: SavedPosition | None
     subject: str
     editable: bool
     #: For a correction, the questions the supervisor reopened; None means all.
@@ -292,7 +291,7 @@ class OpenedInspection:
     comments: Mapping[str, str]
 
 
-def subject_of(profile: Profile, summary: InspectionSummary) -> str:
+def subject_of(profile: Profile, summary: LocalInspectionSummary) -> str:
     """'Het Kleine Veentje · Weimarstraat 241, 2562 HB' or the area's name."""
     if summary.venue_id:
         venue: Venue | None = profile.venue(summary.venue_id)
@@ -307,16 +306,9 @@ def subject_of(profile: Profile, summary: InspectionSummary) -> str:
 def open_inspection(profile: Profile, inspection_id: str) -> OpenedInspection:
     """A draft to continue (resuming where the person was), or a finalized one to read."""
     summary = profile.inspection(inspection_id)
-    live = profile.resume(inspection_id)
+    session = profile.resume(inspection_id)  # a new one, the screen's own
     editable = summary.status is InspectionStatus.DRAFT
-    if editable:
-        # Copy under the store's lock, on the store's thread: the screen then edits its
-        # own session and the store applies the same changes to its own.
-        session = session_from_document(live.engine, answers_document(live))
-        position = profile.position(inspection_id)
-    else:
-        session = live
-        position = None
+    position = profile.position(inspection_id) if editable else None
     reopened = profile.reopened_questions(inspection_id) if summary.is_correction else None
     review = summary.review
     comments = dict(review.comments) if review is not None and review.kind == "returned" else {}
@@ -348,10 +340,8 @@ class StoreAnswerSink:
     def save_answer(self, name: str, row: str | None, value: Value) -> None:
         self.profile.set_answer(self.inspection_id, name, value, row)
 
-    def add_row(self, repeat: str) -> tuple[str, dict[str, Value]]:
-        row, _changes = self.profile.add_row(self.inspection_id, repeat)
-        answers = self.profile.resume(self.inspection_id).answers
-        return row, {name: value for (name, at), value in answers.items() if at == row}
+    def save_row_added(self, repeat: str, row: str, answers: Mapping[str, Value]) -> None:
+        self.profile.add_row(self.inspection_id, repeat, row, answers)
 
     def save_row_removed(self, repeat: str, row: str) -> None:
         self.profile.remove_row(self.inspection_id, repeat, row)
@@ -385,7 +375,7 @@ class AssignmentRow:
     assignment: Assignment
     venue: Venue | None
     area: Area | None
-    inspection: InspectionSummary | None
+    inspection: LocalInspectionSummary | None
 
 
 def assignment_rows(
@@ -393,7 +383,7 @@ def assignment_rows(
 ) -> list[AssignmentRow]:
     """The person's assignments (all of them for None), by due date, with their progress."""
     wanted = frozenset(form_ids) if form_ids is not None else None
-    latest: dict[str, InspectionSummary] = {}
+    latest: dict[str, LocalInspectionSummary] = {}
     for summary in profile.inspections(limit=2000):
         if summary.assignment_id and summary.assignment_id not in latest:
             latest[summary.assignment_id] = summary

@@ -26,7 +26,7 @@ import pytest
 from fieldapp.core.answers import answers_document
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.store import Profile, verify
-from tests.support.store import new_profile
+from tests.support.store import new_profile, raw_connection
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = ROOT / "tests" / "support" / "store_crash_child.py"
@@ -131,7 +131,7 @@ def lookup(document: dict[str, Any], name: str, row: str | None) -> Any:
 
 
 def check(profile: Profile, model: dict[str, Expected], in_flight: dict[str, Any] | None) -> None:
-    connection = profile.database.connection
+    connection = raw_connection(profile)
     assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert connection.execute("PRAGMA cipher_integrity_check").fetchall() == []
     assert verify(profile) == []

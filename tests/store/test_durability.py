@@ -32,17 +32,21 @@ from tests.support.store import (
     PASSWORD,
     USER,
     FakeClock,
+    attachment_folder,
+    database_file,
     fill_draft,
     find_bytes,
     new_profile,
+    raw_connection,
     sample_photo,
     snapshot,
+    wal_bytes,
 )
 
 
 def _no_room_to_grow(profile: Profile) -> None:
     """Simulate a full disk: the database may not grow, and its free pages are used up."""
-    connection = profile.database.connection
+    connection = raw_connection(profile)
     connection.execute("CREATE TABLE IF NOT EXISTS filler (junk BLOB)")
     pages = connection.execute("PRAGMA page_count").fetchone()[0]
     connection.execute(f"PRAGMA max_page_count = {pages}")
@@ -53,7 +57,7 @@ def _no_room_to_grow(profile: Profile) -> None:
 
 
 def _room_again(profile: Profile) -> None:
-    connection = profile.database.connection
+    connection = raw_connection(profile)
     connection.execute("PRAGMA max_page_count = 1073741823")
     connection.execute("DROP TABLE filler")
 
@@ -64,16 +68,14 @@ def test_a_full_disk_refuses_the_change_in_plain_words_and_keeps_what_was_saved(
     profile = new_profile(tmp_path)
     draft = profile.start_inspection("coffeeshop_inspection", venue_id="cs-weimar-12")
     profile.set_answer(draft, "inspectors", "BOA 4411, BOA 4417")
-    screen = profile.resume(draft)  # the session a form screen holds
-    saved = dict(screen.answers)
+    saved = dict(profile.resume(draft).answers)
     _no_room_to_grow(profile)
     with pytest.raises(DiskFull) as caught:
         profile.set_answer(draft, "findings_summary", "lange tekst " * 400)
     assert "De schijf is vol" in caught.value.text("nl")
     assert "The disk is full" in caught.value.text("en")
-    # The screen's session does not claim more than the disk holds, and stays the live one.
-    assert screen.answers == saved
-    assert profile.resume(draft) is screen
+    # Everything before the refused change is still there, and nothing of it.
+    assert profile.resume(draft).answers == saved
     _room_again(profile)
     profile.set_answer(draft, "findings_summary", "Na het opruimen weer opgeslagen.")
     profile.close()
@@ -121,7 +123,7 @@ def test_a_full_disk_while_writing_a_photo_loses_nothing(
         profile.attach_file(draft, "stock_photo", sample_photo(2))
     monkeypatch.undo()
     assert profile.resume(draft).value("stock_photo") == (kept.sha256,)
-    leftovers = [p.name for p in profile.attachments.root.rglob("*") if p.is_file()]
+    leftovers = [p.name for p in attachment_folder(profile).rglob("*") if p.is_file()]
     assert leftovers == [f"{draft}-{kept.sha256}"]  # no half-written temporary file
     assert verify(profile) == []
     added = profile.attach_file(draft, "stock_photo", sample_photo(2))
@@ -142,22 +144,22 @@ def test_the_wal_stays_bounded_while_another_connection_keeps_reading(tmp_path: 
     for number in range(600):
         writer.set_answer(draft, "findings_summary", f"Versie {number}: " + "tekst " * 150)
         assert reader.count() >= 1  # short reads, as every list call of the store does
-        largest = max(largest, writer.database.wal_bytes())
+        largest = max(largest, wal_bytes(writer))
     written = 600 * 2 * 4096  # at least two pages per autosave went through the WAL
     assert largest < 600 * 1024 < written, largest
 
     # What the policy protects against: a reader that never ends its read transaction
     # pins the WAL, so it grows with every commit ...
-    pinned = reader.database.connection
+    pinned = raw_connection(reader)
     pinned.execute("BEGIN")
     pinned.execute("SELECT count(*) FROM inspections").fetchone()
     for number in range(300):
         writer.set_answer(draft, "findings_summary", f"Vast {number}: " + "tekst " * 150)
-    assert writer.database.wal_bytes() > 1024 * 1024
+    assert wal_bytes(writer) > 1024 * 1024
     # ... until it lets go; the next finalize checkpoints and truncates it.
     pinned.execute("COMMIT")
     writer.finalize(fill_draft(writer, "door_test", seed=52))
-    assert writer.database.wal_bytes() <= 128 * 1024
+    assert wal_bytes(writer) <= 128 * 1024
     reader.close()
     writer.close()
 
@@ -175,8 +177,10 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
     tmp_path: Path,
 ) -> None:
     old = _profile_at_version_1(tmp_path)
-    assert schema_version(old.database.connection) == 1
-    columns = {row[1] for row in old.database.rows("PRAGMA table_info(inspections)")}
+    assert schema_version(raw_connection(old)) == 1
+    columns = {
+        row[1] for row in raw_connection(old).execute("PRAGMA table_info(inspections)").fetchall()
+    }
     assert "position_page" not in columns
     old.replace_reference_data(snapshot())
     draft = old.start_inspection("coffeeshop_inspection", venue_id="cs-weimar-12")
@@ -186,7 +190,7 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
     old.close()
 
     with open_profile(tmp_path, USER, PASSWORD) as migrated:
-        assert schema_version(migrated.database.connection) == LATEST_VERSION == 2
+        assert schema_version(raw_connection(migrated)) == LATEST_VERSION == 2
         session = migrated.resume(draft)
         assert session.value("inspectors") == "BOA 4411"
         assert session.value("stock_photo") == (photo.sha256,)
@@ -204,8 +208,8 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
 
 def test_a_profile_from_a_newer_fieldapp_is_refused_untouched(tmp_path: Path) -> None:
     with new_profile(tmp_path) as profile:
-        profile.database.connection.execute("PRAGMA user_version = 99")
-        path = profile.database.path
+        raw_connection(profile).execute("PRAGMA user_version = 99")
+        path = database_file(profile)
     before = path.read_bytes()
     with pytest.raises(ProfileTooNew) as caught:
         open_profile(tmp_path, USER, PASSWORD)
@@ -251,3 +255,20 @@ def test_a_backup_round_trips_and_refuses_what_it_must(tmp_path: Path) -> None:
         archive.writestr("../../etc/evil", "x")
     with pytest.raises(BackupInvalid):
         import_backup(damaged, tmp_path / "third", USER, PASSWORD)
+
+
+def test_a_backup_whose_manifest_is_not_an_object_is_refused_in_plain_words(
+    tmp_path: Path,
+) -> None:
+    # Before: the manifest's format was looked up with .get, so a list was a traceback.
+    with new_profile(tmp_path / "laptop") as profile:
+        backup = profile.export_backup(tmp_path / "usb")
+    odd = tmp_path / "odd.fieldapp-backup"
+    with zipfile.ZipFile(backup) as original, zipfile.ZipFile(odd, "w") as archive:
+        for info in original.infolist():
+            data = b"[1]" if info.filename == "manifest.json" else original.read(info)
+            archive.writestr(info.filename, data)
+    with pytest.raises(BackupInvalid) as caught:
+        import_backup(odd, tmp_path / "new", USER, PASSWORD)
+    assert "geen bruikbare reservekopie" in caught.value.text("nl")
+    assert not profile_directory(tmp_path / "new", USER).exists()

@@ -195,7 +195,7 @@ def test_the_system_keyring_without_a_backend_reports_failure_quietly(tmp_path: 
     from keyring.backends import fail
 
     previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
+    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
     try:
         with new_profile(tmp_path) as profile:
             assert profile.enable_unattended_sync(SystemKeyring()) is False

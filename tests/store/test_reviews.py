@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fieldapp.core.entities import Role, Venue
-from fieldapp.core.inspection import InspectionStatus
+from fieldapp.core.inspection import InspectionStatus, InspectionVersion
 from fieldapp.store import (
     ApprovalEvent,
     FormRejected,
@@ -36,7 +36,9 @@ def profile(tmp_path: Path) -> Iterator[Profile]:
     opened.close()
 
 
-def sent_inspection(profile: Profile, form_id: str = "coffeeshop_inspection", seed: int = 21):
+def sent_inspection(
+    profile: Profile, form_id: str = "coffeeshop_inspection", seed: int = 21
+) -> InspectionVersion:
     version = profile.finalize(fill_draft(profile, form_id, seed))
     profile.mark_sent(version.version_id, f"receipt-{seed}")
     return version
@@ -252,3 +254,23 @@ def test_a_reopened_answer_that_makes_a_locked_question_required_can_still_finis
     profile.set_answer(draft, "hard_drugs_location", "Achter de toonbank, in een la.")
     with pytest.raises(QuestionLocked):
         profile.set_answer(draft, "inspectors", "BOA 1")
+
+
+def test_a_locked_question_opened_by_a_reopened_answer_stays_open_after_its_first_answer(
+    profile: Profile,
+) -> None:
+    # Before: it was open only while it had an issue, so the answer's first character
+    # ended the issue and the second was refused as locked.
+    version = sent_inspection(profile)
+    draft = version.inspection_id
+    profile.apply_return(
+        draft, version.version_id, {"hard_drugs_found": "Klopt dit?"}, "ingrid.verhoeven", AT
+    )
+    profile.start_correction(draft)
+    profile.set_answer(draft, "hard_drugs_found", "yes")
+    profile.set_answer(draft, "hard_drugs_location", "A")
+    profile.set_answer(draft, "hard_drugs_location", "Achter de toonbank, in een la.")
+    assert profile.is_editable(draft, "hard_drugs_location")
+    assert "hard_drugs_location" in profile.reopened_questions(draft)
+    assert not profile.is_editable(draft, "inspectors")
+    assert profile.resume(draft).value("hard_drugs_location") == "Achter de toonbank, in een la."

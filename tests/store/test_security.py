@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from fieldapp.store import Profile, import_backup, open_profile, verify
 from fieldapp.store.images import photo, with_note
-from tests.support.store import PASSWORD, USER, fill_draft, find_bytes, new_profile, sample_photo
+from tests.support.store import (
+    PASSWORD,
+    USER,
+    attachment_file,
+    database_file,
+    fill_draft,
+    find_bytes,
+    new_profile,
+    raw_connection,
+    relative_attachment,
+    sample_photo,
+    wal_file,
+)
 
 SECRET_ANSWER = "Geheime waarneming: twaalf wikkels achter de toonbank van Jansen"
 SECRET_NAME = "Wilhelmina Onbekendsma"
@@ -51,7 +64,7 @@ def _filled_profile(home: Path) -> tuple[Profile, bytes]:
 
 def test_no_answer_name_or_photo_is_readable_in_any_file_of_the_profile(tmp_path: Path) -> None:
     profile, image = _filled_profile(tmp_path)
-    wal = profile.database.wal_path
+    wal = wal_file(profile)
     # While open, recent changes live in the WAL (and its index in -shm): scan them too.
     assert wal.exists() and wal.stat().st_size > 0
     assert profile.directory.joinpath("profile.db-shm").exists()
@@ -77,7 +90,7 @@ def test_a_changed_audit_entry_is_named(tmp_path: Path) -> None:
     assert verify(profile) == []
     entries = profile.audit_entries()
     target = next(e for e in entries if e.action == "inspection_finalized")
-    connection = profile.database.connection
+    connection = raw_connection(profile)
     # Someone with the key and a SQL shell: the trigger has to go first.
     connection.execute("DROP TRIGGER audit_log_never_changes")
     connection.execute("UPDATE audit_log SET actor = 'someone.else' WHERE seq = ?", (target.seq,))
@@ -94,7 +107,7 @@ def test_a_removed_audit_entry_and_a_rewritten_chain_are_named(tmp_path: Path) -
     version = profile.finalize(fill_draft(profile, "door_test", seed=44))
     profile.finalize(fill_draft(profile, "door_test", seed=45))
     entry = next(e for e in profile.audit_entries() if e.version_id == version.version_id)
-    connection = profile.database.connection
+    connection = raw_connection(profile)
     connection.execute("DROP TRIGGER audit_log_never_deleted")
     connection.execute("DELETE FROM audit_log WHERE seq = ?", (entry.seq,))
     problems = " ".join(verify(profile))
@@ -115,7 +128,7 @@ def test_a_changed_finalized_version_is_named(tmp_path: Path) -> None:
     forged = version.model_copy(
         update={"document": {**version.document, "answers": {"inspectors": "nobody"}}}
     )
-    connection = profile.database.connection
+    connection = raw_connection(profile)
     connection.execute("DROP TRIGGER versions_never_change")
     connection.execute(
         "UPDATE versions SET record = ? WHERE version_id = ?",
@@ -136,19 +149,19 @@ def test_a_flipped_byte_or_a_missing_attachment_file_is_named(tmp_path: Path) ->
     second = profile.attach_file(draft, "stock_photo", sample_photo(2))
     finalized = profile.finalize(fill_draft(profile, "door_test", seed=47))
     assert verify(profile) == []
-    flipped = profile.attachments.path_for(draft, first.sha256)
+    flipped = attachment_file(profile, draft, first.sha256)
     data = bytearray(flipped.read_bytes())
     data[len(data) // 2] ^= 0x01
     flipped.write_bytes(bytes(data))
-    gone = profile.attachments.path_for(draft, second.sha256)
+    gone = attachment_file(profile, draft, second.sha256)
     intact = gone.read_bytes()
     gone.unlink()
     signature = next(a for a in finalized.attachments if a.question == "tester_signature")
-    moved = profile.attachments.path_for(finalized.inspection_id, signature.sha256)
+    moved = attachment_file(profile, finalized.inspection_id, signature.sha256)
     # An intact file of another inspection, put in its place, does not decrypt here.
     moved.write_bytes(intact)
     problems = verify(profile)
-    relative = profile.attachments.relative
+    relative = partial(relative_attachment, profile)
     assert f"attachment file {relative(flipped)} (stock_photo of inspection {draft}): " in (
         "\n".join(problems)
     )
@@ -163,7 +176,7 @@ def test_the_wrong_key_cannot_read_the_database(tmp_path: Path) -> None:
     import sqlite3
 
     with new_profile(tmp_path) as profile:
-        path = profile.database.path
+        path = database_file(profile)
     plain = sqlite3.connect(path)
     try:
         plain.execute("SELECT count(*) FROM sqlite_master").fetchone()

@@ -1,13 +1,18 @@
-"""Helpers shared by the store tests (tests/test_store_*.py) and the crash-test child.
+"""Helpers shared by the store tests (tests/store/) and the crash-test child.
 
 Real SQLCipher profiles in temporary folders; only the Argon2id cost is lowered, so a test
-opens a profile in milliseconds instead of a tenth of a second.
+opens a profile in milliseconds instead of a tenth of a second. The helpers under "the raw
+file" below reach past the store's API on purpose, to damage or inspect what is on disk
+the way a crash, a restored server or a person with a SQL shell would; nothing else in the
+tests may do that.
 """
 
 from __future__ import annotations
 
+import contextlib
 import random
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -145,3 +150,60 @@ class NoKeyring:
         import keyring.errors
 
         raise keyring.errors.NoKeyringError("no backend")
+
+
+# -- the raw file ---------------------------------------------------------------------------
+#
+# The store keeps its database handle and attachment folder to itself. These helpers are the
+# one place the tests (and bench/bench_store.py) reach past it, each named for what it
+# exposes.
+
+
+def raw_connection(profile: Profile) -> sqlite3.Connection:
+    """The profile's own SQLCipher connection, as a person with the key and a SQL shell
+    (or a crash, or a full disk) would meet it."""
+    return profile._database.connection
+
+
+@contextlib.contextmanager
+def raw_transaction(profile: Profile, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+    """A write transaction on the profile's connection, outside every use case."""
+    with profile._database.transaction(durable=durable) as connection:
+        yield connection
+
+
+def database_file(profile: Profile) -> Path:
+    return profile._database.path
+
+
+def wal_bytes(profile: Profile) -> int:
+    """The size of the profile's write-ahead log now."""
+    return profile._database.wal_bytes()
+
+
+def wal_file(profile: Profile) -> Path:
+    return profile._database.wal_path
+
+
+def attachment_folder(profile: Profile) -> Path:
+    return profile._attachments.root
+
+
+def attachment_file(profile: Profile, inspection_id: str, sha256: str) -> Path:
+    """Where the encrypted file of one inspection's attachment is (or would be)."""
+    return profile._attachments.path_for(inspection_id, sha256)
+
+
+def relative_attachment(profile: Profile, path: Path) -> str:
+    """An attachment file's name as `verify` reports it."""
+    return profile._attachments.relative(path)
+
+
+def forget_receipt(profile: Profile, version_id: str) -> None:
+    """Put an acknowledged version back to pending, as if its receipt was never recorded."""
+    with raw_transaction(profile, durable=True) as connection:
+        connection.execute(
+            "UPDATE outbox SET state = 'pending', server_receipt = NULL, sent_at = NULL"
+            " WHERE version_id = ?",
+            (version_id,),
+        )

@@ -71,7 +71,7 @@ def main(home: Path, seed: int) -> None:
             for item in items:
                 op = {"op": "row", "id": inspection_id, "repeat": repeat}
                 say(begin=op)
-                row, _ = profile.add_row(inspection_id, repeat)
+                row = profile.add_row(inspection_id, repeat)
                 say(done={**op, "row": row})
                 for name, value in item["answers"].items():
                     answer(name, row, value)

@@ -27,6 +27,7 @@ from fieldapp.server import feed, schema
 from fieldapp.store import OutboxState, Profile
 from fieldapp.sync.transport import RetryPolicy
 from tests.support.central import BACKENDS, Central, running_central
+from tests.support.store import forget_receipt
 from tests.support.sync import (
     FakeTime,
     assert_no_corrupt_blob,
@@ -87,10 +88,9 @@ def _server_loses(central: Central, lost: list[InspectionVersion], author: str) 
 
 
 def _outbox_state(profile: Profile, version_id: str) -> tuple[OutboxState, str | None]:
-    ((state, reason),) = profile.database.rows(
-        "SELECT state, last_error FROM outbox WHERE version_id = ?", (version_id,)
-    )
-    return OutboxState(state), None if reason is None else str(reason)
+    entry = profile.outbox_entry(version_id)
+    assert entry is not None
+    return entry.state, entry.last_error
 
 
 # --- 1. a reset keeps the device's text of a form version it holds --------------------------
@@ -158,12 +158,7 @@ def test_a_correction_whose_base_gets_503_until_retries_run_out_stays_retryable(
     # Both sides lost the base's delivery: the server (a restore) and the device (its
     # outbox row is back to pending, as if the receipt had never been recorded).
     _server_loses(central, [base], author)
-    with profile.database.transaction(durable=True) as connection:
-        connection.execute(
-            "UPDATE outbox SET state = 'pending', server_receipt = NULL, sent_at = NULL"
-            " WHERE version_id = ?",
-            (base.version_id,),
-        )
+    forget_receipt(profile, base.version_id)
     assert _outbox_state(profile, base.version_id)[0] is OutboxState.PENDING
     base_puts: list[str] = []
 

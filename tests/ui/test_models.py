@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
-from fieldapp.store import InspectionSummary, KdfParams, Profile, open_profile
+from fieldapp.store import KdfParams, LocalInspectionSummary, Profile, open_profile
 from fieldapp.ui.lists import (
     PAGE,
     RECORD_ROLE,
@@ -50,10 +50,10 @@ def profile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
 
 def sync_loader(
     profile: Profile, status: InspectionStatus
-) -> Callable[[int, int, Callable[[list[InspectionSummary]], None]], None]:
+) -> Callable[[int, int, Callable[[list[LocalInspectionSummary]], None]], None]:
     """Loads pages at once, as the task runner would a moment later."""
 
-    def load(offset: int, limit: int, done: Callable[[list[InspectionSummary]], None]) -> None:
+    def load(offset: int, limit: int, done: Callable[[list[LocalInspectionSummary]], None]) -> None:
         done(profile.inspections(status, limit=limit, offset=offset))
 
     return load
@@ -66,7 +66,7 @@ def test_inspection_list_model(qtmodeltester: ModelTester, profile: Profile) -> 
     assert model.rowCount() == 5
     assert not model.canFetchMore(QModelIndex())  # fewer than a page: complete
     summary = model.data(model.index(0, 0), RECORD_ROLE)
-    assert isinstance(summary, InspectionSummary)
+    assert isinstance(summary, LocalInspectionSummary)
     assert model.data(model.index(0, 0)) == "Coffeeshopcontrole"
     assert status_text(summary) == "Draft: continue where you left off"
     model.set_language("en")
@@ -77,7 +77,7 @@ def test_inspection_list_model(qtmodeltester: ModelTester, profile: Profile) -> 
 def test_inspection_list_loads_page_by_page(qtmodeltester: ModelTester) -> None:
     pending: list[Callable[[], None]] = []
     fake = [
-        InspectionSummary(
+        LocalInspectionSummary(
             inspection_id=f"{n:032x}",
             form_id="door_test",
             form_version="2026.1",
@@ -99,7 +99,7 @@ def test_inspection_list_loads_page_by_page(qtmodeltester: ModelTester) -> None:
         for n in range(PAGE + 50)
     ]
 
-    def load(offset: int, limit: int, done: Callable[[list[InspectionSummary]], None]) -> None:
+    def load(offset: int, limit: int, done: Callable[[list[LocalInspectionSummary]], None]) -> None:
         pending.append(lambda: done(fake[offset : offset + limit]))
 
     model = InspectionTableModel(load, TITLES, "nl")
@@ -159,7 +159,7 @@ def test_the_outbox_says_in_plain_words_why_something_is_not_sent() -> None:
 
     from fieldapp.store import OutboxInfo, OutboxState, Review
 
-    base = InspectionSummary(
+    base = LocalInspectionSummary(
         inspection_id="0" * 32,
         form_id="door_test",
         form_version="2026.1",

@@ -230,6 +230,7 @@ def test_repeat_rows_can_be_added_moved_and_removed(
     saved(qtbot, runner)
     assert sink.rows["things"] == [second, first]
     assert sink.answers[("thing_name", second)] == "Tweede"
+    assert sink.answers[("thing_count", first)] == 1  # the default went with the new row
     assert section.add.isEnabled()
 
 

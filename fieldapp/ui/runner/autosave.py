@@ -10,7 +10,7 @@ nothing behind it is written before it, and `retry` tries again.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -68,16 +68,10 @@ class Autosave(QObject):
         sink = self.sink
         self._add(_Save(("answer", name, row or ""), lambda: sink.save_answer(name, row, value)))
 
-    def add_row(self, repeat: str, done: Callable[[str, dict[str, Value]], None]) -> None:
-        """Add a row in the store first; `done(row, defaults)` then shows it as stored."""
+    def row_added(self, repeat: str, row: str, answers: Mapping[str, Value]) -> None:
         sink = self.sink
-
-        def delivered(result: object) -> None:
-            assert isinstance(result, tuple)
-            row, defaults = result
-            done(row, defaults)
-
-        self._add(_Save(None, lambda: sink.add_row(repeat), delivered))
+        starting = dict(answers)
+        self._add(_Save(None, lambda: sink.save_row_added(repeat, row, starting)))
 
     def row_removed(self, repeat: str, row: str) -> None:
         sink = self.sink

@@ -3,7 +3,9 @@
 Every edit goes to `FormSession.set_answer` (or `add_row`, `remove_row`, `move_row`), and
 the `Changes` it returns name exactly which widgets to touch: relevance shows or hides
 them, calculated values and messages refresh, findings appear. Nothing is rebuilt on a
-keystroke. Each change then goes to the `AnswerSink` through the autosave queue.
+keystroke. The runner's session is the one live session of the inspection: each change
+then goes, as a plain value, to the `AnswerSink` through the autosave queue, and nothing
+comes back to replay.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -403,29 +406,20 @@ class FormRunner(QWidget):
         return changes
 
     def add_row(self, repeat: str) -> None:
-        """Add a row: the store makes it (and its id) first, then the screen shows it."""
-        section = self._sections.get(repeat)
-        if section is not None:
-            section.add.setEnabled(False)
-        self.autosave.add_row(repeat, lambda row, defaults: self._row_added(repeat, row, defaults))
-
-    def _row_added(self, repeat: str, row: str, stored: dict[str, Value]) -> None:
-        _row, changes = self.session.add_row(repeat, row)
-        for name in self.engine.repeat_fields[repeat]:
-            key = (name, row)
-            mine = self.session.answers.get(key)
-            if name in stored:
-                # The store's defaults win: what is on screen is what was saved.
-                if mine != stored[name]:
-                    more = self.session.set_answer(name, stored[name], row)
-                    changes = _merge(changes, more)
-            elif mine is not None:
-                self.autosave.answer(name, row, mine)
+        """Add a row: the session makes it (its id and defaults), the store is told."""
+        row, changes = self.session.add_row(repeat)
+        starting = {
+            name: value
+            for name in self.engine.repeat_fields[repeat]
+            if (value := self.session.answers.get((name, row))) is not None
+        }
+        self.autosave.row_added(repeat, row, starting)
         self._apply(changes)
         section = self._sections.get(repeat)
         card = section.cards.get(row) if section is not None else None
         if card is not None:
-            QTimer.singleShot(0, self, lambda: self._focus_first(card))
+            # At once: the next keystroke belongs in the new row, however fast it comes.
+            self._focus_first(card)
         self.row_added.emit(repeat, row)
 
     def remove_row(self, repeat: str, row: str) -> None:
@@ -684,11 +678,12 @@ class FormRunner(QWidget):
                 return
 
     def _focus_first(self, card: RowCard) -> None:
+        view = self._views.get(self._current)
         for question in card.findChildren(QuestionWidget):
             if question.isVisibleTo(card) and question.editable and question.focus_editor():
-                view = self._views.get(self._current)
                 if view is not None:
-                    view.ensureWidgetVisible(card, 0, 40)
+                    # The card's place in the page settles on the next turn: scroll then.
+                    QTimer.singleShot(0, card, partial(view.ensureWidgetVisible, card, 0, 40))
                 return
 
     def _visible_questions(self, view: PageView) -> list[QuestionWidget]:
@@ -830,17 +825,6 @@ class FormRunner(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate_ui()
         super().changeEvent(event)
-
-
-def _merge(first: Changes, second: Changes) -> Changes:
-    return Changes(
-        relevance=first.relevance | second.relevance,
-        values=first.values | second.values,
-        issues=first.issues | second.issues,
-        choices=first.choices | second.choices,
-        outcomes=first.outcomes | second.outcomes,
-        rows=first.rows | second.rows,
-    )
 
 
 def _venue_kinds(form_id: str) -> frozenset[VenueKind] | None:

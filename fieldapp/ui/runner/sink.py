@@ -2,7 +2,10 @@
 
 The protocol is Qt-free and synchronous. The runner calls it on the background
 mechanism's serial lane, one call at a time and in the order the person made the changes,
-so an implementation can simply write to its database. A file is handed over (and must be
+so an implementation can simply write to its database. What it is handed is plain: the
+answer as the person gave it, a new row with its id and the answers it starts with. The
+runner's `FormSession` is the one live session of the inspection and has already worked
+out what the change means; a sink only keeps it. A file is handed over (and must be
 durably stored) before any answer refers to it.
 """
 
@@ -10,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -23,11 +26,9 @@ class AnswerSink(Protocol):
     def save_answer(self, name: str, row: str | None, value: Value) -> None:
         """Store an answer; `''` clears it. Never called for photos or signatures."""
 
-    def add_row(self, repeat: str) -> tuple[str, dict[str, Value]]:
-        """Add a row at the end of a repeat; returns the new row's id and the answers it
-        starts with (its defaults, such as a time of 'now'), so the screen shows exactly
-        what was saved. A sink that keeps no defaults returns an empty mapping."""
-        ...
+    def save_row_added(self, repeat: str, row: str, answers: Mapping[str, Value]) -> None:
+        """A row `row` now stands at the end of a repeat, with the answers it starts with
+        (its defaults, such as a time of 'now')."""
 
     def save_row_removed(self, repeat: str, row: str) -> None:
         """A row of a repeat and all its answers and files are gone."""
@@ -81,11 +82,11 @@ class MemoryAnswerSink:
         else:
             self.answers[(name, row)] = value
 
-    def add_row(self, repeat: str) -> tuple[str, dict[str, Value]]:
+    def save_row_added(self, repeat: str, row: str, answers: Mapping[str, Value]) -> None:
         self._call()
-        row = uuid.uuid4().hex
         self.rows.setdefault(repeat, []).append(row)
-        return row, {}
+        for name, value in answers.items():
+            self.answers[(name, row)] = value
 
     def save_row_removed(self, repeat: str, row: str) -> None:
         self._call()

@@ -1,0 +1,98 @@
+"""Corrections: a returned inspection turned back into a draft that corrects the returned version.
+
+The draft starts with the returned version's answers and photos. Only the questions the
+supervisor commented on are reopened (all of them when the return names no question);
+the drafts module enforces that on every change. Finalizing it makes a new version whose
+base is the returned one, which stays as it was.
+"""
+
+from __future__ import annotations
+
+from fieldapp.core.answers import session_from_document
+from fieldapp.core.engine import FormSession
+from fieldapp.core.forms import ATTACHMENT_TYPES
+from fieldapp.core.inspection import InspectionStatus
+from fieldapp.store import audit
+from fieldapp.store.database import ProfileDatabase
+from fieldapp.store.drafts import add_draft_attachment, write_answer, write_rows
+from fieldapp.store.errors import NotEditable
+from fieldapp.store.finalized import FinalizedVersions
+from fieldapp.store.inspections import read_inspection
+from fieldapp.store.reference import FormCatalog
+from fieldapp.store.reviews import Reviews
+from fieldapp.store.schema import NEXT_CHANGE
+from fieldapp.store.times import Clock, iso, wall_clock
+
+
+class Corrections:
+    """Starting corrections in one profile; `actor` is the profile's user."""
+
+    def __init__(
+        self,
+        database: ProfileDatabase,
+        forms: FormCatalog,
+        versions: FinalizedVersions,
+        reviews: Reviews,
+        actor: str,
+        clock: Clock,
+    ) -> None:
+        self._database = database
+        self._forms = forms
+        self._versions = versions
+        self._reviews = reviews
+        self._actor = actor
+        self._clock = clock
+
+    def start(self, inspection_id: str) -> FormSession:
+        """Make the returned inspection a correction draft; returns a new session of it."""
+        with self._database.reading() as connection:
+            inspection = read_inspection(connection, inspection_id)
+        if inspection.status is not InspectionStatus.RETURNED:
+            raise NotEditable(inspection.status.value)
+        assert inspection.current_version_id is not None
+        base = self._versions.version(inspection.current_version_id)
+        engine = self._forms.engine(base.form_id, base.form_version)
+        review = self._reviews.latest(inspection_id, base.version_id, "returned")
+        commented = set(review.comments) if review is not None else set()
+        reopened = {name for name in commented if name in engine.fields}
+        if not reopened:
+            reopened = {name for name, f in engine.fields.items() if f.parent is None}
+        session = session_from_document(engine, base.document, wall_clock(self._clock))
+        attachments = {(a.question, a.sha256): a for a in base.attachments}
+        now = iso(self._clock())
+        with self._database.transaction(durable=True) as connection:
+            # Another process may have started it a moment ago: look again while writing.
+            current = read_inspection(connection, inspection_id)
+            if current != inspection:
+                raise NotEditable(current.status.value)
+            connection.execute(
+                "UPDATE inspections SET status = 'draft', base_version_id = ?,"
+                f" draft_started_at = ?, updated_at = ?, changed_seq = {NEXT_CHANGE}"
+                " WHERE id = ?",
+                (base.version_id, now, now, inspection_id),
+            )
+            for (name, row), value in session.answers.items():
+                write_answer(connection, inspection_id, name, row, value)
+            for repeat, rows in session.rows.items():
+                write_rows(connection, inspection_id, repeat, rows)
+            for (name, row), value in session.answers.items():
+                if engine.fields[name].kind not in ATTACHMENT_TYPES:
+                    continue
+                for sha in value if isinstance(value, tuple) else (value,):
+                    known = attachments.get((name, str(sha)))
+                    if known is not None:
+                        add_draft_attachment(connection, inspection_id, row, known, now)
+            connection.executemany(
+                "INSERT OR IGNORE INTO reopened_questions (inspection_id, question) VALUES (?, ?)",
+                [(inspection_id, name) for name in sorted(reopened)],
+            )
+            audit.append(
+                connection,
+                at=now,
+                actor=self._actor,
+                action="correction_started",
+                inspection_id=inspection_id,
+                version_id=base.version_id,
+                payload={"reopened": sorted(reopened)},
+            )
+        return session
