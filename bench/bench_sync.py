@@ -28,9 +28,10 @@ from fieldapp.server.config import PasswordPolicy, ServerConfig
 from fieldapp.server.runner import BackgroundServer
 from fieldapp.store import KdfParams, open_profile
 from fieldapp.store.seed import seed_profile
-from fieldapp.sync.client import SyncClient, SyncProgress
+from fieldapp.sync.client import SyncClient
 from fieldapp.sync.demo import DemoAccounts
 from fieldapp.sync.ledger import SentVersions, SyncState
+from fieldapp.sync.report import SyncProgress
 
 USER = "fatima.elamrani"
 

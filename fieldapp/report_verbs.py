@@ -115,7 +115,7 @@ def report_source(args: argparse.Namespace) -> Iterator[ReportSource]:
 
 
 def _run(args: argparse.Namespace, make: Callable[[ReportSource], list[Path] | Path]) -> int:
-    from fieldapp.sync.transport import GaveUp, Refusal
+    from fieldapp.sync.errors import GaveUp, Refusal
 
     try:
         with report_source(args) as source:

@@ -81,7 +81,8 @@ def _sync(args: argparse.Namespace) -> int:
     from fieldapp.store.profile import open_profile
     from fieldapp.sync.client import SyncClient
     from fieldapp.sync.demo import DemoAccounts, DemoServer, start_demo_server
-    from fieldapp.sync.transport import Credentials, CredentialSource, SyncError
+    from fieldapp.sync.errors import SyncError
+    from fieldapp.sync.transport import Credentials, CredentialSource
 
     home = home_directory(args.home)
     language = _language(home, args)

@@ -45,7 +45,7 @@ from fieldapp.ui.usecases import AssignmentRow, SignedIn, assignment_rows
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
 
 if TYPE_CHECKING:
-    from fieldapp.sync.client import SyncReport
+    from fieldapp.sync.report import SyncReport
     from fieldapp.ui.syncing import SyncController
 
 #: The form a mystery guest works with; everything else is hidden from them.

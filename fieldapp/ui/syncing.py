@@ -19,9 +19,11 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from fieldapp.core.errors import FieldappError
-from fieldapp.sync.client import SyncClient, SyncReport, SyncStatus
+from fieldapp.sync.client import SyncClient
 from fieldapp.sync.demo import DemoServer
-from fieldapp.sync.transport import RetryPolicy, ServerUnreachable, SyncError
+from fieldapp.sync.errors import ServerUnreachable, SyncError
+from fieldapp.sync.report import SyncReport, SyncStatus
+from fieldapp.sync.transport import RetryPolicy
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.tasks import TaskRunner
 from fieldapp.ui.usecases import SignedIn

@@ -25,7 +25,7 @@ from fieldapp.server.app import create_app
 from fieldapp.server.central import CentralStore
 from fieldapp.server.runner import BackgroundServer
 from fieldapp.store import OutboxState
-from fieldapp.sync.client import SyncProgress
+from fieldapp.sync.report import SyncProgress
 from tests.support.central import BACKENDS, Central, database_url, pull_all, push, test_config
 from tests.support.store import FakeClock
 from tests.support.sync import (

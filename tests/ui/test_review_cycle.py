@@ -211,7 +211,7 @@ def test_return_correct_resubmit_approve(
 
 
 def test_a_boa_cannot_review(central: Central) -> None:
-    from fieldapp.sync.transport import Refusal
+    from fieldapp.sync.errors import Refusal
 
     desk = ReviewDesk(
         CentralLine(central.url, device_id="x", credentials=Credentials(BOA, "demo")), BOA

@@ -69,7 +69,7 @@ class _Setup:
 def problem_text(error: BaseException, language: str) -> str:
     """A plain sentence for what went wrong talking to the central store."""
     from fieldapp.core.errors import FieldappError
-    from fieldapp.sync.transport import GaveUp, Refusal
+    from fieldapp.sync.errors import GaveUp, Refusal
 
     lang = "en" if language == "en" else "nl"
     if isinstance(error, Refusal | GaveUp):

@@ -61,7 +61,7 @@ class CentralReportSource:
         return self._names.get(username, username)
 
     def report_inspection(self, inspection_id: str) -> ReportInspection:
-        from fieldapp.sync.transport import Refusal
+        from fieldapp.sync.errors import Refusal
 
         try:
             detail = self.desk.detail(inspection_id)
