@@ -28,7 +28,7 @@ Handler = Callable[[argparse.Namespace], int]
 VERB_MODULES: tuple[str, ...] = (
     "fieldapp.server.commands",
     "fieldapp.seed_verbs",
-    "fieldapp.sync.commands",
+    "fieldapp.sync_verbs",
     "fieldapp.report_verbs",
 )
 

@@ -91,9 +91,9 @@ def report_source(args: argparse.Namespace) -> Iterator[ReportSource]:
 
     password = read_password()
     if args.server:
-        from fieldapp.sync.review import CentralReference, ReviewDesk
+        from fieldapp.app.review.desk import CentralReference, ReviewDesk
+        from fieldapp.app.review.source import CentralReportSource
         from fieldapp.sync.transport import CentralLine, Credentials
-        from fieldapp.ui.review.source import CentralReportSource
 
         line = CentralLine(
             args.server, device_id="fieldapp-cli", credentials=Credentials(args.user, password)

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.app.inspections import AssignmentRow, assignment_rows
+from fieldapp.app.session import SignedIn
 from fieldapp.core.entities import Role
 from fieldapp.core.forms import LocalText
 from fieldapp.core.inspection import InspectionStatus
@@ -41,7 +43,6 @@ from fieldapp.ui.lists import (
     TeamTableModel,
 )
 from fieldapp.ui.signin import role_name
-from fieldapp.ui.usecases import AssignmentRow, SignedIn, assignment_rows
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
 
 if TYPE_CHECKING:
@@ -605,7 +606,8 @@ class SupervisorHome(QWidget):
         demo = self.signed.demo
 
         def work() -> _Overview:
-            from fieldapp.ui.usecases import forms_for, load_demo_world
+            from fieldapp.app.demo import load_demo_world
+            from fieldapp.app.inspections import forms_for
 
             users = profile.team_users()
             # In the demo the seed world says which teams this person leads; a real

@@ -23,10 +23,10 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from fieldapp.app.inspections import AssignmentRow
 from fieldapp.core.forms import LocalText
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.store import InspectionSummary, OutboxState
-from fieldapp.ui.usecases import AssignmentRow
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

@@ -18,15 +18,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
+from fieldapp.app.demo import DemoServer
+from fieldapp.app.session import SignedIn
 from fieldapp.core.errors import FieldappError
 from fieldapp.sync.client import SyncClient
-from fieldapp.sync.demo import DemoServer
 from fieldapp.sync.errors import ServerUnreachable, SyncError
 from fieldapp.sync.report import SyncReport, SyncStatus
 from fieldapp.sync.transport import RetryPolicy
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.tasks import TaskRunner
-from fieldapp.ui.usecases import SignedIn
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def connect(
     server: DemoServer | None = None
     credentials: CredentialSource
     if not server_url:
-        from fieldapp.sync.demo import DemoAccounts, start_demo_server
+        from fieldapp.app.demo import DemoAccounts, start_demo_server
 
         _demo_stops.wait()
         server = start_demo_server(home)

@@ -31,18 +31,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.app.review.desk import InboxFilter, ReviewDesk
+from fieldapp.app.review.loading import LoadedReview, load_review
+from fieldapp.app.review.source import CentralReportSource
+from fieldapp.app.session import SignedIn
 from fieldapp.core.entities import Role
 from fieldapp.core.forms import Severity
 from fieldapp.core.inspection import InspectionStatus, new_id
 from fieldapp.protocol.models import InspectionList, ReviewEvent
-from fieldapp.sync.review import InboxFilter, ReviewDesk
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.review.detail import ReviewDetail
 from fieldapp.ui.review.inbox import InboxColumn, InboxModel, Names, status_name
-from fieldapp.ui.review.loading import LoadedReview, load_review
 from fieldapp.ui.review.rows import InboxCardDelegate
-from fieldapp.ui.review.source import CentralReportSource
-from fieldapp.ui.usecases import SignedIn
 from fieldapp.ui.widgets import make_button, make_label
 
 #: Makes the supervisor's desk (may start the demo's central store: run it off the UI).

@@ -1,16 +1,24 @@
-"""The demo's own central store on this machine, and the demo accounts that sign in to it.
+"""Everything demo, in one place: the demo world, its reference data, accounts and store.
 
-With no server configured, the app and `fieldapp sync` talk to a central store that runs
-beside the profiles: `fieldapp server --demo` in `<home>/central`, on 127.0.0.1 and a free
-port. The convention, so the app and the CLI find the same one:
+The demo is the seed world (`seeds/`) and the shipped forms, imported the way a
+municipality imports its own files; nothing here is needed without `--demo`.
 
-* `<home>/central/` holds the demo store's database and blobs;
-* `<home>/central/demo-server.json` records `{"url", "port", "pid"}` of the one running;
-* `start_demo_server(home)` reuses the recorded server when it answers `/v1/health`, and
-  otherwise starts one (a subprocess, so the app's process never hosts the server) and
-  waits, bounded, until it answers. `DemoServer.stop()` stops it only if this call started it.
+* `load_demo_world` reads the seed world; `demo_reference` is the reference data a demo
+  central store sends a device (what a new demo profile is filled with).
+* `DemoAccounts` signs in as any demo user with the world's published password.
+* The demo's own central store on this machine: with no server configured, the app and
+  `fieldapp sync` talk to a central store that runs beside the profiles —
+  `fieldapp server --demo` in `<home>/central`, on 127.0.0.1 and a free port. The
+  convention, so the app and the CLI find the same one:
 
-Qt-free: the UI calls it from its task runner at start-up.
+  - `<home>/central/` holds the demo store's database and blobs;
+  - `<home>/central/demo-server.json` records `{"url", "port", "pid"}` of the one running;
+  - `start_demo_server(home)` reuses the recorded server when it answers `/v1/health`,
+    and otherwise starts one (a subprocess, so the app's process never hosts the server)
+    and waits, bounded, until it answers. `DemoServer.stop()` stops it only if this call
+    started it.
+
+Qt-free: the UI calls it from its task runner.
 """
 
 from __future__ import annotations
@@ -29,10 +37,13 @@ from pathlib import Path
 from typing import IO
 
 import httpx
+import yaml
 
-from fieldapp.core.errors import FieldappError
-from fieldapp.core.locations import PROJECT_ROOT, seeds_directory
-from fieldapp.core.worldfile import load_world
+from fieldapp.app.errors import DemoServerFailed
+from fieldapp.core.formfile import form_files
+from fieldapp.core.locations import PROJECT_ROOT, forms_directory, seeds_directory
+from fieldapp.core.worldfile import SeedWorld, load_world
+from fieldapp.store import FormText, ReferenceSnapshot
 from fieldapp.sync.transport import Credentials
 
 log = logging.getLogger(__name__)
@@ -43,14 +54,25 @@ LOG_FILE = "demo-server.log"
 LOCK_FILE = "demo-server.lock"
 
 
-class DemoServerFailed(FieldappError):
-    def __init__(self, detail: str) -> None:
-        super().__init__(
-            {
-                "nl": f"De centrale opslag van de demo start niet: {detail}",
-                "en": f"The demo's central store does not start: {detail}",
-            }
-        )
+def load_demo_world(directory: Path | None = None) -> SeedWorld:
+    """The seed world: its areas, venues, teams, users, assignments and demo password."""
+    return load_world(directory or seeds_directory())
+
+
+def demo_reference(world: SeedWorld, forms: Path | None = None) -> ReferenceSnapshot:
+    """The demo world and the shipped forms as the reference data a central store sends."""
+    texts: list[FormText] = []
+    for path in form_files(forms or forms_directory()):
+        text = path.read_text(encoding="utf-8")
+        header = yaml.safe_load(text)
+        texts.append(FormText(str(header["id"]), str(header["version"]), text))
+    return ReferenceSnapshot(
+        areas=world.areas,
+        venues=world.venues,
+        forms=texts,
+        assignments=world.assignments,
+        team_users=world.users,
+    )
 
 
 class DemoAccounts:
@@ -62,7 +84,7 @@ class DemoAccounts:
     """
 
     def __init__(self, seeds: Path | None = None) -> None:
-        world = load_world(seeds or seeds_directory())
+        world = load_demo_world(seeds)
         self.password = world.demo_password
         self.usernames = frozenset(user.username for user in world.users)
 

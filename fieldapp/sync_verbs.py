@@ -6,7 +6,7 @@
   profile and signs in to the central store.
 * The server is `--server`, else the app's setting `server_url` in `<home>/settings.json`.
   With neither (or with `--demo` alone) it is the demo's own central store for this home
-  (see `fieldapp.sync.demo`): reused when running, else started for this sync and stopped
+  (see `fieldapp.app.demo`): reused when running, else started for this sync and stopped
   afterwards.
 * `--demo` signs in as the demo accounts, so a seeded demo profile — whose inspections
   were made by several demo users — syncs without further setup, also with a
@@ -76,11 +76,11 @@ def _language(home: Path, args: argparse.Namespace) -> str:
 
 
 def _sync(args: argparse.Namespace) -> int:
+    from fieldapp.app.demo import DemoAccounts, DemoServer, start_demo_server
     from fieldapp.core.locations import home_directory
     from fieldapp.store.password import read_password
     from fieldapp.store.profile import open_profile
     from fieldapp.sync.client import SyncClient
-    from fieldapp.sync.demo import DemoAccounts, DemoServer, start_demo_server
     from fieldapp.sync.errors import SyncError
     from fieldapp.sync.transport import Credentials, CredentialSource
 
