@@ -17,7 +17,6 @@ from fieldapp.app.venues import RegistryDirectory
 from fieldapp.core.entities import Role, User
 from fieldapp.core.worldfile import SeedWorld
 from fieldapp.store import KdfParams, Profile, open_profile, profile_exists
-from fieldapp.store.keys import KEY_FILE, KeyFile
 
 #: `KdfParams` is how costly new profiles' password hashing is (tests make it cheap).
 __all__ = ["KdfParams", "SignedIn", "recent_venue_ids", "sign_in", "verify_password"]
@@ -86,10 +85,11 @@ def sign_in(
 def verify_password(profile: Profile, password: str) -> None:
     """Check the password of the signed-in person (unlocking the idle lock).
 
-    Wrong tries count and slow down exactly as at sign-in; raises `WrongPassword` or
-    `TooManyAttempts`.
+    The store's own check: wrong tries count and slow down exactly as at sign-in, and the
+    key the password unwraps must still be the open profile's. Raises `WrongPassword`,
+    `TooManyAttempts` or `ProfileDamaged`.
     """
-    KeyFile.load(profile.directory / KEY_FILE).unlock(profile.username, password)
+    profile.check_password(password)
 
 
 def recent_venue_ids(profile: Profile, limit: int = 200) -> list[str]:
