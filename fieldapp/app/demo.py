@@ -71,6 +71,7 @@ def demo_reference(world: SeedWorld, forms: Path | None = None) -> ReferenceSnap
         venues=world.venues,
         forms=texts,
         assignments=world.assignments,
+        teams=world.teams,
         team_users=world.users,
     )
 

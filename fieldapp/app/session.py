@@ -19,7 +19,14 @@ from fieldapp.core.worldfile import SeedWorld
 from fieldapp.store import KdfParams, Profile, open_profile, profile_exists
 
 #: `KdfParams` is how costly new profiles' password hashing is (tests make it cheap).
-__all__ = ["KdfParams", "SignedIn", "recent_venue_ids", "sign_in", "verify_password"]
+__all__ = [
+    "KdfParams",
+    "SignedIn",
+    "recent_venue_ids",
+    "sign_in",
+    "teams_led_by",
+    "verify_password",
+]
 
 
 @dataclass
@@ -63,7 +70,9 @@ def sign_in(
             # Never create a demo profile under a mistyped password.
             raise WrongDemoPassword()
         profile = open_profile(home, username, password, kdf=kdf)
-        if not profile.has_reference_data():
+        # A demo profile made before the demo's reference data held the teams gets them
+        # now; one that synced already has them from the demo's central store.
+        if not profile.has_reference_data() or not profile.teams():
             profile.replace_reference_data(demo_reference(world))
         teams = {team.id: team.name for team in world.teams}
     else:
@@ -90,6 +99,11 @@ def verify_password(profile: Profile, password: str) -> None:
     `TooManyAttempts` or `ProfileDamaged`.
     """
     profile.check_password(password)
+
+
+def teams_led_by(profile: Profile, username: str) -> set[str]:
+    """The teams whose supervisor `username` is, as the profile's reference data says."""
+    return {team.id for team in profile.teams() if team.supervisor == username}
 
 
 def recent_venue_ids(profile: Profile, limit: int = 200) -> list[str]:

@@ -606,16 +606,14 @@ class SupervisorHome(QWidget):
         demo = self.signed.demo
 
         def work() -> _Overview:
-            from fieldapp.app.demo import load_demo_world
             from fieldapp.app.inspections import forms_for
+            from fieldapp.app.session import teams_led_by
 
             users = profile.team_users()
-            # In the demo the seed world says which teams this person leads; a real
-            # deployment's central store sends only the teams the supervisor may see.
-            led: set[str] = set()
-            if demo:
-                world = load_demo_world()
-                led = {team.id for team in world.teams if team.supervisor == username}
+            # In the demo every team is on the device, so the overview keeps to the teams
+            # this person leads; a real deployment's central store sends only the teams
+            # the supervisor may see.
+            led = teams_led_by(profile, username) if demo else set()
             team_of = {user.username: user.team for user in users}
             people = {user.username: user.pseudonym or user.display_name for user in users}
             people.update(teams)

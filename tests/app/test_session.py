@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp.app.session import verify_password
+from fieldapp.app.demo import demo_reference, load_demo_world
+from fieldapp.app.session import sign_in, teams_led_by, verify_password
 from fieldapp.store.errors import ProfileDamaged, WrongPassword
 from fieldapp.store.keys import KEY_FILE
-from tests.support.store import PASSWORD, new_profile
+from tests.support.store import FAST_KDF, PASSWORD, new_profile
 
 
 def test_verify_password_refuses_a_key_file_that_no_longer_matches_the_open_profile(
@@ -31,3 +32,18 @@ def test_verify_password_refuses_a_key_file_that_no_longer_matches_the_open_prof
     finally:
         other.close()
         profile.close()
+
+
+def test_a_demo_profile_holds_the_teams_of_the_demo_world(tmp_path: Path) -> None:
+    # The demo's reference data once left the teams out, so a supervisor's overview had to
+    # read the seed world again to know which teams she leads, and a device never learned
+    # what a demo central store would have sent it.
+    world = load_demo_world()
+    assert list(demo_reference(world).teams) == list(world.teams)
+    signed = sign_in(tmp_path, "ingrid.verhoeven", world.demo_password, world, kdf=FAST_KDF)
+    try:
+        assert {team.id for team in signed.profile.teams()} == {team.id for team in world.teams}
+        led = {team.id for team in world.teams if team.supervisor == "ingrid.verhoeven"}
+        assert led and teams_led_by(signed.profile, "ingrid.verhoeven") == led
+    finally:
+        signed.profile.close()
