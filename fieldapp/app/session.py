@@ -74,7 +74,6 @@ def sign_in(
         # now; one that synced already has them from the demo's central store.
         if not profile.has_reference_data() or not profile.teams():
             profile.replace_reference_data(demo_reference(world))
-        teams = {team.id: team.name for team in world.teams}
     else:
         if not profile_exists(home, username):
             raise NeedsFirstSync(username)
@@ -84,7 +83,7 @@ def sign_in(
             profile.close()
             raise NeedsFirstSync(username)
         user = found
-        teams = {}
+    teams = {team.id: team.name for team in profile.teams()}
     venues = RegistryDirectory(profile.venues(), profile.areas(), recent_venue_ids(profile))
     # The demo signs in to its own store with the demo accounts: no password kept then.
     kept = None if world is not None else password

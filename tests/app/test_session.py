@@ -11,7 +11,7 @@ from fieldapp.app.demo import demo_reference, load_demo_world
 from fieldapp.app.session import sign_in, teams_led_by, verify_password
 from fieldapp.store.errors import ProfileDamaged, WrongPassword
 from fieldapp.store.keys import KEY_FILE
-from tests.support.store import FAST_KDF, PASSWORD, new_profile
+from tests.support.store import FAST_KDF, PASSWORD, USER, new_profile
 
 
 def test_verify_password_refuses_a_key_file_that_no_longer_matches_the_open_profile(
@@ -45,5 +45,19 @@ def test_a_demo_profile_holds_the_teams_of_the_demo_world(tmp_path: Path) -> Non
         assert {team.id for team in signed.profile.teams()} == {team.id for team in world.teams}
         led = {team.id for team in world.teams if team.supervisor == "ingrid.verhoeven"}
         assert led and teams_led_by(signed.profile, "ingrid.verhoeven") == led
+    finally:
+        signed.profile.close()
+
+
+def test_signing_in_without_the_demo_knows_the_team_names_the_device_holds(
+    tmp_path: Path,
+) -> None:
+    # Only the demo's sign-in filled in the team names, so outside the demo a patrol's
+    # 'team' question was never pre-filled and the overview showed team ids.
+    new_profile(tmp_path).close()
+    signed = sign_in(tmp_path, USER, PASSWORD, None, kdf=FAST_KDF)
+    try:
+        world = load_demo_world()
+        assert signed.teams == {team.id: team.name for team in world.teams}
     finally:
         signed.profile.close()
