@@ -35,10 +35,7 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 # `fieldapp/__init__` holds only the version; every layer may read it.
 ALLOWED = {layer: reach | {"__init__"} for layer, reach in ALLOWED.items()}
-# Verb modules still at the top level until they move into fieldapp/cli.
-ALLOWED["seed_verbs"] = ALLOWED["report_verbs"] = ALLOWED["sync_verbs"] = ALLOWED["cli"]
-ALLOWED["__main__"] = ALLOWED["cli"] | {"__main__", "seed_verbs", "report_verbs", "sync_verbs"}
-ALLOWED["cli"] = ALLOWED["cli"] | {"seed_verbs", "report_verbs", "sync_verbs"}
+ALLOWED["__main__"] = ALLOWED["cli"] | {"__main__"}
 QT = {"PySide6", "shiboken6"}
 
 

@@ -5,6 +5,8 @@ municipality imports its own files; nothing here is needed without `--demo`.
 
 * `load_demo_world` reads the seed world; `demo_reference` is the reference data a demo
   central store sends a device (what a new demo profile is filled with).
+* `seed_demo_profile` fills a profile with realistic synthetic inspections made by the
+  demo users (`fieldapp seed`), for demos, training and benchmarks.
 * `DemoAccounts` signs in as any demo user with the world's published password.
 * The demo's own central store on this machine: with no server configured, the app and
   `fieldapp sync` talk to a central store that runs beside the profiles —
@@ -31,10 +33,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import httpx
 import yaml
@@ -43,8 +45,11 @@ from fieldapp.app.errors import DemoServerFailed
 from fieldapp.core.formfile import form_files
 from fieldapp.core.locations import PROJECT_ROOT, forms_directory, seeds_directory
 from fieldapp.core.worldfile import SeedWorld, load_world
-from fieldapp.store import FormText, ReferenceSnapshot
+from fieldapp.store import FormText, ReferenceSnapshot, open_profile
 from fieldapp.sync.transport import Credentials
+
+if TYPE_CHECKING:
+    from fieldapp.store.seed import SeedReport
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +79,41 @@ def demo_reference(world: SeedWorld, forms: Path | None = None) -> ReferenceSnap
         teams=world.teams,
         team_users=world.users,
     )
+
+
+@dataclass(frozen=True)
+class SeededProfile:
+    """What `seed_demo_profile` made, in which profile folder, and what a quick check found."""
+
+    report: SeedReport
+    directory: Path
+    problems: list[str]
+
+
+def seed_demo_profile(
+    home: Path,
+    username: str,
+    password: str,
+    inspections: int,
+    drafts: int = 0,
+    *,
+    seed: int = 2026,
+    photo_share: float = 0.3,
+    progress: Callable[[int, int], None] | None = None,
+) -> SeededProfile:
+    """Add finalized inspections and drafts by the demo users to `username`'s profile.
+
+    Creates the profile on first use. `progress(done, total)` follows the inspections.
+    """
+    # Imported here: the seed's templates and images are not needed for anything else.
+    from fieldapp.store.seed import seed_profile
+    from fieldapp.store.verify import verify
+
+    with open_profile(home, username, password) as profile:
+        report = seed_profile(
+            profile, inspections, drafts, seed=seed, photo_share=photo_share, progress=progress
+        )
+        return SeededProfile(report, profile.directory, verify(profile, deep=False))
 
 
 class DemoAccounts:

@@ -17,11 +17,14 @@ from fieldapp.app.venues import RegistryDirectory
 from fieldapp.core.entities import Role, User
 from fieldapp.core.worldfile import SeedWorld
 from fieldapp.store import KdfParams, Profile, open_profile, profile_exists
+from fieldapp.store.password import read_password
 
-#: `KdfParams` is how costly new profiles' password hashing is (tests make it cheap).
+# `KdfParams` is how costly new profiles' password hashing is (tests make it cheap);
+# `read_password` is the password of a verb: FIELDAPP_PASSWORD, else a prompt.
 __all__ = [
     "KdfParams",
     "SignedIn",
+    "read_password",
     "recent_venue_ids",
     "sign_in",
     "teams_led_by",

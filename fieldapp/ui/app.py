@@ -30,7 +30,7 @@ from fieldapp.ui.theme import apply_theme
 if TYPE_CHECKING:
     from fieldapp.app.review.desk import ReviewDesk
     from fieldapp.app.session import SignedIn
-    from fieldapp.ui.syncing import SyncConnection
+    from fieldapp.app.syncing import SyncConnection
 
 log = logging.getLogger("fieldapp.ui")
 

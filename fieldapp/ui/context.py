@@ -23,7 +23,7 @@ from fieldapp.ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from fieldapp.app.review.desk import ReviewDesk
     from fieldapp.app.session import KdfParams, SignedIn
-    from fieldapp.ui.syncing import SyncConnection
+    from fieldapp.app.syncing import SyncConnection
 
 
 class SettingsChanged(QObject):

@@ -1,4 +1,4 @@
-"""A `fieldapp.reports.commands.ReportSource` over the central store, for the supervisor.
+"""A `fieldapp.reports.source.ReportSource` over the central store, for the supervisor.
 
 Qt-free: the review screen and `fieldapp report … --server` both use it. It lives in the
 application layer because it joins the review desk and the reports' model, and the layer
@@ -28,7 +28,7 @@ from fieldapp.reports.model import ReviewAction as ReportAction
 
 
 class CentralReportSource:
-    """A `fieldapp.reports.commands.ReportSource` over the central store.
+    """A `fieldapp.reports.source.ReportSource` over the central store.
 
     Door tests and period summaries walk the inbox (the server has no search by test id or
     by the answers' dates), one detail request per inspection: fine for a team's work,

@@ -505,15 +505,11 @@ class ReviewPanel(QWidget):
         pair = loaded.pair
 
         def work() -> bytes:
-            from fieldapp.reports.door_test_report import door_test_report
-            from fieldapp.reports.inspection_report import inspection_report
-            from fieldapp.reports.patrol_report import PATROL_FORM, patrol_report
+            from fieldapp.app.reports import inspection_pdf
 
-            if pair is not None:
-                return door_test_report(pair.pair, language=language)
-            if report.version.form_id == PATROL_FORM:
-                return patrol_report(report, language=language)
-            return inspection_report(report, language=language)
+            return inspection_pdf(
+                report, pair.pair if pair is not None else None, language=language
+            )
 
         self.busy = True
         self.context.tasks.run(work, self._show_pdf, self._failed, context=self)
