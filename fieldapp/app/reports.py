@@ -29,6 +29,17 @@ from fieldapp.reports.summary_report import summary_report
 from fieldapp.store import open_profile
 from fieldapp.sync.transport import CentralLine, Credentials
 
+__all__ = [
+    "ReportSource",
+    "export",
+    "inspection_pdf",
+    "report_door_test",
+    "report_inspection",
+    "report_patrol",
+    "report_source",
+    "report_summary",
+]
+
 
 @contextmanager
 def report_source(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from fieldapp.cli.common import DEFAULT_USER, Verbs
 
 if TYPE_CHECKING:
-    from fieldapp.reports.source import ReportSource
+    from fieldapp.app.reports import ReportSource
 
 
 def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:

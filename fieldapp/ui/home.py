@@ -28,12 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp.app.inspections import AssignmentRow, assignment_rows
+from fieldapp.app.inspections import AssignmentRow, InspectionSummary, assignment_rows
 from fieldapp.app.session import SignedIn
 from fieldapp.core.entities import Role
 from fieldapp.core.forms import LocalText
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.store import InspectionSummary
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.lists import (
     RECORD_ROLE,
@@ -46,7 +45,7 @@ from fieldapp.ui.signin import role_name
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
 
 if TYPE_CHECKING:
-    from fieldapp.sync.report import SyncReport
+    from fieldapp.app.syncing import SyncReport
     from fieldapp.ui.syncing import SyncController
 
 #: The form a mystery guest works with; everything else is hidden from them.

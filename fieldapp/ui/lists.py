@@ -23,10 +23,9 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from fieldapp.app.inspections import AssignmentRow
+from fieldapp.app.inspections import AssignmentRow, InspectionSummary, OutboxState
 from fieldapp.core.forms import LocalText
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.store import InspectionSummary, OutboxState
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

@@ -68,8 +68,8 @@ class _Setup:
 
 def problem_text(error: BaseException, language: str) -> str:
     """A plain sentence for what went wrong talking to the central store."""
+    from fieldapp.app.review.desk import GaveUp, Refusal
     from fieldapp.core.errors import FieldappError
-    from fieldapp.sync.errors import GaveUp, Refusal
 
     lang = "en" if language == "en" else "nl"
     if isinstance(error, Refusal | GaveUp):
