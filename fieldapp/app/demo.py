@@ -1,7 +1,9 @@
 """Everything demo, in one place: the demo world, its reference data, accounts and store.
 
-The demo is the seed world (`seeds/`) and the shipped forms, imported the way a
-municipality imports its own files; nothing here is needed without `--demo`.
+The demo is the seed world (`seeds/`) and the shipped forms. The app and `fieldapp sync`
+use it when no central store is configured, and `fieldapp server --demo` loads the same
+world into an empty central store; a deployment with its own central store needs nothing
+here.
 
 * `load_demo_world` reads the seed world; `demo_reference` is the reference data a demo
   central store sends a device (what a new demo profile is filled with).
