@@ -83,7 +83,7 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=100_000)
     args = parser.parse_args()
 
-    from fieldapp.sync.review import ReviewDesk
+    from fieldapp.app.review.desk import ReviewDesk
     from fieldapp.sync.transport import CentralLine, Credentials
     from tests.support.central import SUPERVISOR_CENTRUM, running_central
 

@@ -21,6 +21,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from fieldapp.app.demo import DemoAccounts
 from fieldapp.core.locations import forms_directory, seeds_directory
 from fieldapp.server.app import create_app
 from fieldapp.server.central import CentralStore
@@ -28,9 +29,9 @@ from fieldapp.server.config import PasswordPolicy, ServerConfig
 from fieldapp.server.runner import BackgroundServer
 from fieldapp.store import KdfParams, open_profile
 from fieldapp.store.seed import seed_profile
-from fieldapp.sync.client import SyncClient, SyncProgress
-from fieldapp.sync.demo import DemoAccounts
+from fieldapp.sync.client import SyncClient
 from fieldapp.sync.ledger import SentVersions, SyncState
+from fieldapp.sync.report import SyncProgress
 
 USER = "fatima.elamrani"
 

@@ -4,6 +4,10 @@ A module may import only the layers its own layer stands on, and that holds for 
 it reaches: `server → sync.client → store` is refused even though the server imports only
 `sync` directly. Function-level imports count the same as module-level ones, because a lazy
 import still runs in the same process.
+
+The two top layers are held tighter in what they import themselves: the screens and the
+verbs go through the application layer (`fieldapp.app`) for the store and the sync client,
+and the CLI touches the screens only to start the window.
 """
 
 from __future__ import annotations
@@ -35,10 +39,17 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 # `fieldapp/__init__` holds only the version; every layer may read it.
 ALLOWED = {layer: reach | {"__init__"} for layer, reach in ALLOWED.items()}
-# Verb modules still at the top level until they move into fieldapp/cli.
-ALLOWED["seed_verbs"] = ALLOWED["report_verbs"] = ALLOWED["cli"]
-ALLOWED["__main__"] = ALLOWED["cli"] | {"__main__", "seed_verbs", "report_verbs"}
-ALLOWED["cli"] = ALLOWED["cli"] | {"seed_verbs", "report_verbs"}
+ALLOWED["__main__"] = ALLOWED["cli"] | {"__main__"}
+
+#: What a module of these layers may import itself, narrower than what it may reach. The
+#: screens show the protocol's review records and the reports' layout and words as they
+#: are; the CLI runs and administers the server.
+DIRECT: dict[str, frozenset[str]] = {
+    "ui": frozenset({"__init__", "core", "protocol", "reports", "app", "ui"}),
+    "cli": frozenset({"__init__", "core", "app", "server", "cli"}),
+}
+#: The one module of the screens the CLI imports: the one that starts the window.
+WINDOW = "fieldapp.ui.app"
 QT = {"PySide6", "shiboken6"}
 
 
@@ -115,6 +126,15 @@ def test_layer_imports(module: str) -> None:
     assert not wrong, f"{module} ({layer}) reaches {wrong}"
 
 
+@pytest.mark.parametrize("module", [m for m in MODULES if _layer(m) in DIRECT])
+def test_the_screens_and_the_verbs_go_through_the_application_layer(module: str) -> None:
+    layer = _layer(module)
+    exception = {WINDOW} if layer == "cli" else set()
+    direct = _internal(_imports(module)) - exception
+    wrong = sorted(m for m in direct if _layer(m) not in DIRECT[layer])
+    assert not wrong, f"{module} ({layer}) imports {wrong} itself; ask fieldapp.app"
+
+
 def test_the_layer_check_follows_imports_transitively() -> None:
     # The check is not blind: a module that reaches the store only through another module
     # is seen to reach it.
@@ -126,5 +146,8 @@ def test_the_layer_check_follows_imports_transitively() -> None:
 def test_the_layer_check_sees_every_layer() -> None:
     # A rename that moved the package would make the parametrized test above vacuous.
     layers = {_layer(module) for module in MODULES}
-    assert {"core", "protocol", "store", "sync", "server", "reports", "ui", "cli"} <= layers
+    assert {"core", "protocol", "store", "sync", "server", "reports", "app", "ui", "cli"} <= layers
     assert len(MODULES) > 10
+    # The direct check sees what it guards: the CLI starts the window, a screen asks the app.
+    assert WINDOW in _internal(_imports("fieldapp.cli"))
+    assert "fieldapp.app.session" in _internal(_imports("fieldapp.ui.signin"))

@@ -71,18 +71,17 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QAbstractItemView
 
-    from fieldapp.store import KdfParams
-    from fieldapp.sync.demo import start_demo_server
-    from fieldapp.sync.review import ReviewDesk
+    from fieldapp.app.demo import load_demo_world, start_demo_server
+    from fieldapp.app.review.desk import ReviewDesk
+    from fieldapp.app.session import KdfParams, SignedIn, sign_in
+    from fieldapp.app.settings import Settings
     from fieldapp.sync.transport import CentralLine, Credentials
     from fieldapp.ui.app import application, build_context
     from fieldapp.ui.errors import start_bug_log
     from fieldapp.ui.home import SupervisorHome
     from fieldapp.ui.review.detail import QUESTION_ROLE
     from fieldapp.ui.review.panel import ReviewPanel
-    from fieldapp.ui.settings import Settings
     from fieldapp.ui.theme import apply_theme
-    from fieldapp.ui.usecases import SignedIn, load_demo_world, sign_in
     from tools.screenshots import save, wait_until
 
     folder = Path(tempfile.mkdtemp(prefix="fieldapp-review-shots-"))

@@ -18,9 +18,9 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
+from fieldapp.app.settings import Settings
 from fieldapp.ui.app import application, build_context
 from fieldapp.ui.errors import start_bug_log
-from fieldapp.ui.settings import Settings
 from fieldapp.ui.theme import apply_theme
 
 
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = settings.with_value("theme", args.theme).with_value("idle_lock_minutes", 0)
     apply_theme(app, settings.theme)
     context = build_context(app, profiles, settings, start_bug_log(profiles))
-    from fieldapp.store import KdfParams
+    from fieldapp.app.session import KdfParams
 
     context.kdf = KdfParams.fast_for_tests()
     from fieldapp.ui.app import sync_connections

@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from fieldapp.core.expr import Value
-from fieldapp.core.forms import LocalText
+from fieldapp.core.texts import Text
 
 #: The door-test form's parameter holding the largest gap between the two arrivals.
 WINDOW_PARAMETER = "max_pair_gap_minutes"
@@ -62,7 +62,7 @@ class DoorTestVisit:
 @dataclass(frozen=True, slots=True)
 class PairOutcome:
     result: PairResult
-    explanation: LocalText
+    explanation: Text
     gap_minutes: float | None
 
 
@@ -79,7 +79,7 @@ class PairedDoorTest:
 
 
 def _outcome(result: PairResult, nl: str, en: str, gap: float | None) -> PairOutcome:
-    return PairOutcome(result, {"nl": nl, "en": en}, gap)
+    return PairOutcome(result, Text(nl, en), gap)
 
 
 def assess_pair(test: DoorTestVisit, control: DoorTestVisit, window_minutes: float) -> PairOutcome:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from fieldapp.core.errors import AnswerError, FormInvalid
 from fieldapp.core.expr import (
     CompiledExpression,
     ExprContext,
@@ -73,18 +74,6 @@ class FormProblem:
     path: Path
     message: str
     offset: int | None = None
-
-
-class FormInvalid(ValueError):
-    """A form definition that cannot be used; `problems` says why."""
-
-    def __init__(self, problems: list[FormProblem]) -> None:
-        super().__init__("; ".join(problem.message for problem in problems))
-        self.problems = problems
-
-
-class AnswerError(ValueError):
-    """An answer of the wrong kind for its question (a bug in the caller, not the person)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,11 +21,12 @@ from pydantic import (
     model_validator,
 )
 
+from fieldapp.core.texts import Language
+
 #: A stable identifier: lower-case words joined by hyphens (``cs-weimar-12``).
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
 Username = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9._-]{1,63}$")]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
-Language = Literal["nl", "en"]
 #: Text in several languages: ``{nl: "...", en: "..."}``.
 LocalText = Annotated[
     dict[LanguageCode, Annotated[str, StringConstraints(min_length=1)]], Field(min_length=1)

@@ -14,7 +14,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from fieldapp.core.engine import FormEngine, FormInvalid, FormProblem, Path, compile_form
+from fieldapp.core.engine import FormEngine, FormProblem, Path, compile_form
+from fieldapp.core.errors import FormFileError, FormInvalid
 from fieldapp.core.forms import FormDefinition
 
 
@@ -27,14 +28,6 @@ class FileProblem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.message}"
-
-
-class FormFileError(ValueError):
-    """A form file that cannot be used. `problems` lists every reason with its position."""
-
-    def __init__(self, problems: list[FileProblem]) -> None:
-        super().__init__("\n".join(str(problem) for problem in problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True, slots=True)

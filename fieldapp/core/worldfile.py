@@ -32,17 +32,10 @@ from fieldapp.core.entities import (
     Venue,
     VenueKind,
 )
+from fieldapp.core.errors import WorldError
 
 #: The files of a seed directory, in the order they are read.
 SEED_FILES = ("areas.yaml", "venues.yaml", "users.yaml", "assignments.yaml")
-
-
-class WorldError(ValueError):
-    """The seed files are unreadable or contradict each other; one line per problem."""
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(self.problems))
 
 
 class SeedWorld(Strict):

@@ -3,7 +3,8 @@
 The four reports: `inspection_report` (one inspection version), `door_test_report` (a
 paired door test), `patrol_report` (a patrol shift) and `summary_report` over a
 `summarize`d period. `export_inspections` writes CSV or XLSX. The inputs are the records of
-`fieldapp.reports.model`; `fieldapp.reports.commands` holds what the CLI verbs call.
+`fieldapp.reports.model`, read from a `fieldapp.reports.source.ReportSource`; the report
+and export verbs call `fieldapp.app.reports`.
 """
 
 from fieldapp.reports.door_test_report import door_test_report, pair_outcome

@@ -15,6 +15,7 @@ from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import Venue
 from fieldapp.core.forms import ATTACHMENT_TYPES
 from fieldapp.core.inspection import InspectionVersion
+from fieldapp.core.texts import language_of
 from fieldapp.reports.i18n import Language, local
 from fieldapp.reports.text import format_answer
 
@@ -38,7 +39,7 @@ def answer_changes(
     venues: Mapping[str, Venue] | None = None,
 ) -> list[AnswerChange]:
     """Per question (and repeat row), in form order: what the correction changed."""
-    lang: Language = "en" if language == "en" else "nl"
+    lang = language_of(language)
     before_session = session_from_document(engine, old.document)
     after_session = session_from_document(engine, new.document)
     keys = set(before_session.answers) | set(after_session.answers)

@@ -32,7 +32,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from fieldapp import __version__
 from fieldapp.reports.fonts import ReportFonts
-from fieldapp.reports.i18n import Language, phrase
+from fieldapp.reports.i18n import PDF_LANGUAGE, Language, phrase
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_SIDE = 18 * mm
@@ -156,7 +156,7 @@ def render_pdf(story: Sequence[Flowable], info: DocumentInfo, fonts: ReportFonts
         creator=f"fieldapp {__version__}",
         invariant=1,
         initialFontName=fonts.regular,
-        lang="nl-NL" if info.language == "nl" else "en-GB",
+        lang=PDF_LANGUAGE.pick(info.language),
     )
     frame = Frame(
         MARGIN_SIDE,
@@ -328,7 +328,7 @@ def _xmp_packet(info: DocumentInfo, creator: str) -> bytes:
         return escape(value)
 
     date = _xmp_date(info.created_at)
-    xml_lang = "nl-NL" if info.language == "nl" else "en-GB"
+    xml_lang = PDF_LANGUAGE.pick(info.language)
     packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">

@@ -2,7 +2,7 @@
 
 Reads only finalized versions (a draft is not a report's subject). The review history is
 what the device knows: its versions and the latest return or approval it pulled; the
-central store (`fieldapp.sync.review.CentralReportSource`) knows the whole trail.
+central store (`fieldapp.app.review.source.CentralReportSource`) knows the whole trail.
 """
 
 from __future__ import annotations

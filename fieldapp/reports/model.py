@@ -18,6 +18,7 @@ from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.entities import Area, Role, User, Venue
 from fieldapp.core.forms import Outcome
 from fieldapp.core.inspection import InspectionStatus, InspectionVersion
+from fieldapp.core.texts import Text
 
 #: The plain bytes of a photo or signature by its SHA-256; raises KeyError or OSError
 #: when this store does not hold it (yet).
@@ -37,15 +38,14 @@ class ReviewAction(StrEnum):
     COMMENTED = "commented"
 
 
-REVIEW_ACTION_LABELS: Mapping[ReviewAction, Mapping[str, str]] = {
-    ReviewAction.SUBMITTED: {"nl": "Ingediend", "en": "Submitted"},
-    ReviewAction.RETURNED: {"nl": "Teruggestuurd voor correctie", "en": "Returned for correction"},
-    ReviewAction.CORRECTED: {
-        "nl": "Gecorrigeerd en opnieuw ingediend",
-        "en": "Corrected and resubmitted",
-    },
-    ReviewAction.APPROVED: {"nl": "Goedgekeurd", "en": "Approved"},
-    ReviewAction.COMMENTED: {"nl": "Opmerking", "en": "Comment"},
+REVIEW_ACTION_LABELS: Mapping[ReviewAction, Text] = {
+    ReviewAction.SUBMITTED: Text(nl="Ingediend", en="Submitted"),
+    ReviewAction.RETURNED: Text(nl="Teruggestuurd voor correctie", en="Returned for correction"),
+    ReviewAction.CORRECTED: Text(
+        nl="Gecorrigeerd en opnieuw ingediend", en="Corrected and resubmitted"
+    ),
+    ReviewAction.APPROVED: Text(nl="Goedgekeurd", en="Approved"),
+    ReviewAction.COMMENTED: Text(nl="Opmerking", en="Comment"),
 }
 
 

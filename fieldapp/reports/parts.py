@@ -235,7 +235,7 @@ def review_history(
             [
                 format_short_datetime(entry.at),
                 entry.actor,
-                REVIEW_ACTION_LABELS[entry.action][language],
+                REVIEW_ACTION_LABELS[entry.action].pick(language),
                 para(entry.version_id[:8], styles.mono),
                 "\n".join(comments),
             ]

@@ -21,11 +21,17 @@ from fieldapp.core.engine import Field
 from fieldapp.core.entities import Venue
 from fieldapp.core.expr import Value
 from fieldapp.core.forms import QuestionType
+from fieldapp.core.texts import Text
 from fieldapp.reports.i18n import MONTHS, Language, local, phrase
 
 #: Characters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, NKo, presentation forms).
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _STRONG_LTR = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u052f]")
+#: The thousands mark and the decimal mark, in that order.
+_NUMBER_MARKS = Text(nl=".,", en=",.")
+#: Compass points that differ between the languages (Dutch: zuid, oost).
+_SOUTH = Text(nl="Z", en="S")
+_EAST = Text(nl="O", en="E")
 
 
 def has_rtl(text: str) -> bool:
@@ -77,7 +83,7 @@ def markup(text: str) -> str:
 
 
 def format_date(value: date, language: Language) -> str:
-    return f"{value.day} {MONTHS[language][value.month - 1]} {value.year}"
+    return f"{value.day} {MONTHS[value.month - 1].pick(language)} {value.year}"
 
 
 def format_time(value: time) -> str:
@@ -98,9 +104,8 @@ def format_number(value: float, language: Language, decimals: int | None = None)
     if decimals is None:
         decimals = 0 if float(value).is_integer() else len(f"{value:.3f}".rstrip("0").split(".")[1])
     text = f"{value:,.{decimals}f}"
-    if language == "nl":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    marks = _NUMBER_MARKS.pick(language)
+    return text.replace(",", "\x00").replace(".", marks[1]).replace("\x00", marks[0])
 
 
 def format_percent(part: int, whole: int, language: Language) -> str:
@@ -113,8 +118,8 @@ def format_geopoint(value: str, language: Language) -> str:
     """'52.0800 4.2950 0 5' as '52.08000° N, 4.29500° E (nauwkeurigheid 5 m)'."""
     parts = [float(part) for part in value.split()]
     latitude, longitude = parts[0], parts[1]
-    north = "N" if latitude >= 0 else ("Z" if language == "nl" else "S")
-    east = ("O" if language == "nl" else "E") if longitude >= 0 else "W"
+    north = "N" if latitude >= 0 else _SOUTH.pick(language)
+    east = _EAST.pick(language) if longitude >= 0 else "W"
     text = f"{abs(latitude):.5f}° {north}, {abs(longitude):.5f}° {east}"
     if len(parts) >= 4:
         accuracy = format_number(parts[3], language, 0)

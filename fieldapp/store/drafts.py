@@ -22,7 +22,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from fieldapp.core.answers import answers_document, decode_value, encode_value
-from fieldapp.core.engine import AnswerError, Field, FormEngine, FormSession, coerce_answer
+from fieldapp.core.engine import Field, FormEngine, FormSession, coerce_answer
+from fieldapp.core.errors import AnswerError
 from fieldapp.core.expr import Value
 from fieldapp.core.expr.values import is_empty
 from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType

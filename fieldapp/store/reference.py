@@ -20,7 +20,8 @@ from enum import StrEnum
 
 from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import Area, Assignment, Role, Team, User, Venue
-from fieldapp.core.formfile import FormFileError, load_form_text
+from fieldapp.core.errors import FormFileError
+from fieldapp.core.formfile import load_form_text
 from fieldapp.store.database import ProfileDatabase
 from fieldapp.store.errors import FormRejected, UnknownReference
 

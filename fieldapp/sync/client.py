@@ -30,7 +30,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -39,6 +38,7 @@ from pydantic import BaseModel, ValidationError
 
 from fieldapp import __version__
 from fieldapp.core.inspection import InspectionVersion
+from fieldapp.core.texts import Text
 from fieldapp.protocol.models import (
     BlobReceipt,
     ChangesPage,
@@ -60,18 +60,22 @@ from fieldapp.store import (
 )
 from fieldapp.store import Change as StoreChange
 from fieldapp.sync.changefeed import ChangeFeedMapper, SnapshotBuilder
-from fieldapp.sync.ledger import AuthorDigest, SentVersions, SyncState
-from fieldapp.sync.transport import (
-    DEFAULT_TIMEOUT,
-    CentralLine,
+from fieldapp.sync.errors import (
+    BadAnswer,
     ClientTooOld,
-    CredentialSource,
     GaveUp,
     Refusal,
-    RetryPolicy,
     ServerUnreachable,
     SignInRefused,
     SyncError,
+)
+from fieldapp.sync.ledger import AuthorDigest, SentVersions, SyncState
+from fieldapp.sync.report import SyncProgress, SyncReport, SyncStatus, VersionProblem
+from fieldapp.sync.transport import (
+    DEFAULT_TIMEOUT,
+    CentralLine,
+    CredentialSource,
+    RetryPolicy,
     TokenProvider,
     Waiting,
 )
@@ -86,122 +90,6 @@ MAX_BASE_DEPTH = 50
 MAX_BLOB_ROUNDS = 4
 _JSON = {"Content-Type": "application/json"}
 _OCTETS = "application/octet-stream"
-
-
-# --- what a sync reports ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SyncProgress:
-    """A step of a sync, for a progress bar (and for the tests that kill a sync there).
-
-    Steps: signed_in, meta, blob_range, blob_done, version_pushed (the server committed,
-    the device has not yet recorded it), version_marked, page_fetched, page_applied,
-    reference_replaced, digest_checked, done.
-    """
-
-    step: str
-    done: int = 0
-    total: int = 0
-
-
-@dataclass(frozen=True)
-class VersionProblem:
-    """A version that did not go, with the reason in plain words."""
-
-    version_id: str
-    inspection_id: str
-    message: Message
-    #: False: held until a person acts (the server refused it); True: tried again later.
-    retryable: bool
-    code: str | None = None
-
-
-@dataclass
-class SyncReport:
-    """What one sync did. Times are the device's, for display only."""
-
-    started_at: datetime
-    finished_at: datetime | None = None
-    #: Versions the server stored now (201) or had already (200), marked sent here.
-    sent: list[str] = field(default_factory=list)
-    already_there: list[str] = field(default_factory=list)
-    blobs_uploaded: int = 0
-    bytes_uploaded: int = 0
-    #: Changes pulled and applied (reference data and review events).
-    pulled: int = 0
-    returns: int = 0
-    approvals: int = 0
-    ignored: list[str] = field(default_factory=list)
-    failed: list[VersionProblem] = field(default_factory=list)
-    #: The server's history changed (410 or a new epoch): reference data reloaded.
-    reset: bool = False
-    #: The first sync of this profile with this server: reference data loaded whole.
-    initial_load: bool = False
-    #: Versions the digest check found missing on the server and pushed again.
-    drift_repaired: int = 0
-    pending: int = 0
-    held: int = 0
-    last_success: datetime | None = None
-    #: Why the sync stopped early, when it did.
-    problem: Message | None = None
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def complete(self) -> bool:
-        """Ran to the end and nothing waits on this device for a person or a retry."""
-        return self.problem is None and not self.failed
-
-    def summary(self, language: str = "nl") -> str:
-        """A few lines for the person (the CLI prints this)."""
-        nl = language == "nl"
-        lines = [
-            (
-                f"Verstuurd: {len(self.sent)} (waarvan {len(self.already_there)} al aanwezig), "
-                f"{self.blobs_uploaded} bijlagen; opgehaald: {self.pulled} wijzigingen "
-                f"({self.returns} teruggestuurd, {self.approvals} goedgekeurd)."
-            )
-            if nl
-            else (
-                f"Sent: {len(self.sent)} ({len(self.already_there)} already there), "
-                f"{self.blobs_uploaded} attachments; pulled: {self.pulled} changes "
-                f"({self.returns} returned, {self.approvals} approved)."
-            )
-        ]
-        if self.reset:
-            lines.append(
-                "De centrale opslag had een andere geschiedenis: gegevens opnieuw geladen."
-                if nl
-                else "The central store's history had changed: reference data reloaded."
-            )
-        if self.drift_repaired:
-            lines.append(
-                f"{self.drift_repaired} versies ontbraken op de server en zijn opnieuw verstuurd."
-                if nl
-                else f"{self.drift_repaired} versions were missing on the server and were "
-                "sent again."
-            )
-        for problem in self.failed:
-            text = problem.message.nl if nl else problem.message.en
-            lines.append(f"  {problem.version_id[:8]}…: {text}")
-        if self.problem is not None:
-            lines.append(self.problem.nl if nl else self.problem.en)
-        lines.append(
-            f"Wacht op verzending: {self.pending}; tegengehouden: {self.held}."
-            if nl
-            else f"Waiting to be sent: {self.pending}; held: {self.held}."
-        )
-        return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    """What the app shows next to "Sync now", read without talking to the server."""
-
-    pending: int
-    held: int
-    last_success: datetime | None
-    last_problem: Message | None
 
 
 # --- the client ------------------------------------------------------------------------------
@@ -348,8 +236,8 @@ class _Run:
             self.client.step("digest_checked")
         except GaveUp as error:
             raise ServerUnreachable(str(error), network=error.network) from error
-        except (Refusal, _BadAnswer) as error:
-            raise SyncError({"nl": error.message.nl, "en": error.message.en}) from error
+        except (Refusal, BadAnswer) as error:
+            raise SyncError(error.message) from error
 
     def read_meta(self) -> Meta:
         response = self.line.call("GET", "/v1/sync/meta", user=self.owner)
@@ -390,32 +278,31 @@ class _Run:
         except SignInRefused as error:
             if author == self.owner:
                 raise
-            self.fail(version, error.as_message, retryable=False)
+            self.fail(version, error.message, retryable=False)
         except AttachmentMissing as error:
-            self.fail(version, Message(nl=error.text("nl"), en=error.text("en")), retryable=False)
+            self.fail(version, error.message, retryable=False)
         except GaveUp as error:
             self.fail(version, error.message, retryable=True)
             if error.network:
                 raise
-        except _BadAnswer as error:
+        except BadAnswer as error:
             self.fail(version, error.message, retryable=True)
         except LookupError:  # the token provider cannot act for this author
             self.fail(version, _not_theirs(author), retryable=False)
         return False
 
-    def precheck(self, version: InspectionVersion) -> Message | None:
+    def precheck(self, version: InspectionVersion) -> Text | None:
         """A reason this version cannot go at all, found before sending anything."""
         if not self.line.can_act_for(version.author):
             return _not_theirs(version.author)
         assert self.limits is not None
         body = version.model_dump_json()
         if len(body.encode("utf-8")) > self.limits.max_json_bytes:
-            return _too_large("De inspectie", "The inspection", self.limits.max_json_bytes)
+            return _too_large(_THE_INSPECTION, self.limits.max_json_bytes)
         for attachment in version.attachments:
             if attachment.size > self.limits.max_blob_bytes:
                 return _too_large(
-                    f"De bijlage bij '{attachment.question}'",
-                    f"The attachment of '{attachment.question}'",
+                    _THE_ATTACHMENT.format(question=attachment.question),
                     self.limits.max_blob_bytes,
                 )
         return None
@@ -455,7 +342,7 @@ class _Run:
             version.version_id,
             version.content_hash,
         ):
-            raise _BadAnswer("the receipt names another version")
+            raise BadAnswer("the receipt names another version")
         self.client.step("version_pushed")
         # A replayed receipt lists what was missing at the first push; HEAD tells what is
         # missing now, so nothing is uploaded twice.
@@ -473,7 +360,7 @@ class _Run:
         if state == "sent":
             try:
                 self.deliver(base, depth, blobs_first=True)
-            except (Refusal, _BadAnswer, AttachmentMissing):
+            except (Refusal, BadAnswer, AttachmentMissing):
                 return False
             return True
         if state == "held":
@@ -562,18 +449,19 @@ class _Run:
     def fail(
         self,
         version: InspectionVersion,
-        message: Message,
+        message: Text,
         *,
         retryable: bool,
         code: ErrorCode | None = None,
     ) -> None:
-        text = message.nl if self.client.language == "nl" else message.en
-        self.profile.record_send_failure(version.version_id, text, retryable)
+        self.profile.record_send_failure(
+            version.version_id, message.pick(self.client.language), retryable
+        )
         self.report.failed.append(
             VersionProblem(
                 version.version_id,
                 version.inspection_id,
-                message,
+                Message(nl=message.nl, en=message.en),
                 retryable,
                 code.value if code is not None else None,
             )
@@ -725,7 +613,7 @@ class _Run:
             try:
                 version = self.profile.version(version_id)
                 _, status, _ = self.deliver(version, 0, blobs_first=False)
-            except (Refusal, _BadAnswer, AttachmentMissing, UnknownVersion) as error:
+            except (Refusal, BadAnswer, AttachmentMissing, UnknownVersion) as error:
                 self.report.notes.append(f"{version_id[:8]}: {error}")
                 complete = False
                 continue
@@ -740,22 +628,11 @@ class _Run:
 _Model = TypeVar("_Model", bound=BaseModel)
 
 
-class _BadAnswer(Exception):
-    """An answer with a success status that does not say what it should."""
-
-    @property
-    def message(self) -> Message:
-        return Message(
-            nl="De centrale opslag gaf een onverwacht antwoord; wordt later opnieuw geprobeerd.",
-            en="The central store gave an unexpected answer; will try again later.",
-        )
-
-
 def _parse(model: type[_Model], response: httpx.Response) -> _Model:
     try:
         return model.model_validate_json(response.content)
     except (ValidationError, ValueError) as error:
-        raise _BadAnswer(f"{response.request.url.path}: {error}") from error
+        raise BadAnswer(f"{response.request.url.path}: {error}") from error
 
 
 def _int_header(response: httpx.Response, name: str) -> int:
@@ -769,18 +646,27 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def _not_theirs(author: str) -> Message:
-    return Message(
-        nl=f"Deze versie is gemaakt door {author}; alleen die gebruiker kan haar versturen.",
-        en=f"This version was made by {author}; only that user can send it.",
-    )
+_NOT_THEIRS = Text(
+    nl="Deze versie is gemaakt door {author}; alleen die gebruiker kan haar versturen.",
+    en="This version was made by {author}; only that user can send it.",
+)
+_TOO_LARGE = Text(
+    nl="{what} is groter dan de centrale opslag aanneemt ({megabytes} MB).",
+    en="{what} is larger than the central store accepts ({megabytes} MB).",
+)
+_THE_INSPECTION = Text(nl="De inspectie", en="The inspection")
+_THE_ATTACHMENT = Text(nl="De bijlage bij '{question}'", en="The attachment of '{question}'")
 
 
-def _too_large(what_nl: str, what_en: str, limit: int) -> Message:
+def _not_theirs(author: str) -> Text:
+    return _NOT_THEIRS.format(author=author)
+
+
+def _too_large(what: Text, limit: int) -> Text:
     megabytes = max(1, limit // 1_000_000)
-    return Message(
-        nl=f"{what_nl} is groter dan de centrale opslag aanneemt ({megabytes} MB).",
-        en=f"{what_en} is larger than the central store accepts ({megabytes} MB).",
+    return Text(
+        _TOO_LARGE.nl.format(what=what.nl, megabytes=megabytes),
+        _TOO_LARGE.en.format(what=what.en, megabytes=megabytes),
     )
 
 

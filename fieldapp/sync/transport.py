@@ -10,6 +10,8 @@ answer what happens next, as sync.md asks:
 * every other refusal (401 bad credentials, 403, 404, 409, 410, 412, 413, 422 …) comes
   back at once as a `Refusal` with the server's `ErrorBody`, never retried blindly.
 
+The errors it raises are in `fieldapp.sync.errors`.
+
 The clock, the sleep and the random source are injected, so tests check the backoff
 without waiting for it.
 """
@@ -24,16 +26,13 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import httpx
 from pydantic import ValidationError
 
-from fieldapp.core.errors import FieldappError
-from fieldapp.protocol.models import ErrorBody, ErrorCode, Message, TokenAnswer, TokenRequest
-
-if TYPE_CHECKING:
-    from fieldapp.sync.client import SyncReport
+from fieldapp.protocol.models import ErrorBody, ErrorCode, TokenAnswer, TokenRequest
+from fieldapp.sync.errors import GaveUp, Refusal, SignInRefused
 
 log = logging.getLogger(__name__)
 
@@ -45,121 +44,6 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 _RENEWABLE = frozenset(
     {ErrorCode.TOKEN_EXPIRED, ErrorCode.TOKEN_REVOKED, ErrorCode.UNAUTHENTICATED}
 )
-
-
-# --- errors ----------------------------------------------------------------------------------
-
-
-class SyncError(FieldappError):
-    """A sync that could not go on; the sentence says why in plain words.
-
-    `report` is the `SyncReport` of the sync it stopped (what was sent up to then).
-    """
-
-    def __init__(self, message: Mapping[str, str]) -> None:
-        super().__init__(message)
-        self.report: SyncReport | None = None
-
-    @property
-    def as_message(self) -> Message:
-        return Message(nl=self.text("nl"), en=self.text("en"))
-
-
-class ServerUnreachable(SyncError):
-    """The network or the server stayed down (or kept failing) through every retry."""
-
-    def __init__(self, detail: str, *, network: bool = True) -> None:
-        if network:
-            message = {
-                "nl": "De centrale opslag is niet bereikbaar; het apparaat probeert het later "
-                "opnieuw. Er gaat niets verloren.",
-                "en": "The central store cannot be reached; the device will try again later. "
-                "Nothing is lost.",
-            }
-        else:
-            message = {
-                "nl": "De centrale opslag heeft een storing; het apparaat probeert het later "
-                "opnieuw. Er gaat niets verloren.",
-                "en": "The central store has a problem; the device will try again later. "
-                "Nothing is lost.",
-            }
-        super().__init__(message)
-        self.detail = detail
-        self.network = network
-
-
-class SignInRefused(SyncError):
-    """The central store did not accept the username or password."""
-
-    def __init__(self, username: str) -> None:
-        super().__init__(
-            {
-                "nl": f"De centrale opslag accepteert de gebruikersnaam of het wachtwoord van "
-                f"{username} niet. Controleer het wachtwoord en probeer het opnieuw.",
-                "en": f"The central store does not accept the username or password of "
-                f"{username}. Check the password and try again.",
-            }
-        )
-        self.username = username
-
-
-class ClientTooOld(SyncError):
-    """The server asks for a newer fieldapp before it syncs with this one."""
-
-    def __init__(self, ours: str, needed: str) -> None:
-        super().__init__(
-            {
-                "nl": f"Deze versie van fieldapp ({ours}) is te oud voor de centrale opslag; "
-                f"versie {needed} of nieuwer is nodig. Werk de app bij; uw werk blijft bewaard.",
-                "en": f"This version of fieldapp ({ours}) is too old for the central store; "
-                f"version {needed} or newer is needed. Please update; your work is kept.",
-            }
-        )
-
-
-class Refusal(Exception):
-    """An answer that is not retried: the status and the server's body (when readable)."""
-
-    def __init__(self, status: int, body: ErrorBody | None, method: str, path: str) -> None:
-        self.status = status
-        self.body = body
-        super().__init__(f"{method} {path}: {status} {body.code.value if body else '?'}")
-
-    @property
-    def code(self) -> ErrorCode | None:
-        return self.body.code if self.body is not None else None
-
-    @property
-    def message(self) -> Message:
-        """The server's sentence, or a plain one made from the status."""
-        if self.body is not None:
-            return self.body.message
-        return Message(
-            nl=f"De centrale opslag weigerde het verzoek (status {self.status}).",
-            en=f"The central store refused the request (status {self.status}).",
-        )
-
-
-class GaveUp(Exception):
-    """Retries ran out on a retryable answer (5xx, 408, 429) or a network error."""
-
-    def __init__(self, reason: str, network: bool) -> None:
-        super().__init__(reason)
-        #: True when the last failure was the network (the server is likely unreachable).
-        self.network = network
-
-    @property
-    def message(self) -> Message:
-        if self.network:
-            return Message(
-                nl="De verbinding met de centrale opslag viel steeds weg; wordt later opnieuw "
-                "geprobeerd.",
-                en="The connection to the central store kept failing; will try again later.",
-            )
-        return Message(
-            nl="De centrale opslag had een storing; wordt later opnieuw geprobeerd.",
-            en="The central store had a problem; will try again later.",
-        )
 
 
 # --- retry policy ----------------------------------------------------------------------------

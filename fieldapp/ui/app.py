@@ -18,19 +18,19 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
 
+from fieldapp.app.settings import Settings
 from fieldapp.core.locations import home_directory
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.devices import DeviceSupport
 from fieldapp.ui.errors import start_bug_log
 from fieldapp.ui.i18n import Translations
-from fieldapp.ui.settings import Settings
 from fieldapp.ui.tasks import TaskRunner
 from fieldapp.ui.theme import apply_theme
 
 if TYPE_CHECKING:
-    from fieldapp.sync.review import ReviewDesk
-    from fieldapp.ui.syncing import SyncConnection
-    from fieldapp.ui.usecases import SignedIn
+    from fieldapp.app.review.desk import ReviewDesk
+    from fieldapp.app.session import SignedIn
+    from fieldapp.app.syncing import SyncConnection
 
 log = logging.getLogger("fieldapp.ui")
 
@@ -100,9 +100,15 @@ def review_desks(context: AppContext) -> Callable[[SignedIn], ReviewDesk]:
     """The supervisor's review desk for this run's central store (the demo's, or the set one)."""
 
     def make(signed: SignedIn) -> ReviewDesk:
-        from fieldapp.ui.review.connect import desk_for
+        from fieldapp.app.review.desk import open_desk
 
-        return desk_for(context.home, context.settings.server_url, signed, signed.password)
+        return open_desk(
+            context.home,
+            context.settings.server_url,
+            username=signed.user.username,
+            password=signed.password,
+            device_id=signed.profile.device_id,
+        )
 
     return make
 

@@ -15,16 +15,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from fieldapp.app.settings import Settings, SettingValue
 from fieldapp.ui.devices import DeviceSupport, PhotoFiles
 from fieldapp.ui.i18n import Translations
-from fieldapp.ui.settings import Settings, SettingValue
 from fieldapp.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from fieldapp.store import KdfParams
-    from fieldapp.sync.review import ReviewDesk
-    from fieldapp.ui.syncing import SyncConnection
-    from fieldapp.ui.usecases import SignedIn
+    from fieldapp.app.review.desk import ReviewDesk
+    from fieldapp.app.session import KdfParams, SignedIn
+    from fieldapp.app.syncing import SyncConnection
 
 
 class SettingsChanged(QObject):

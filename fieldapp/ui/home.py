@@ -28,10 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.app.inspections import AssignmentRow, LocalInspectionSummary, assignment_rows
+from fieldapp.app.session import SignedIn
 from fieldapp.core.entities import Role
 from fieldapp.core.forms import LocalText
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.store import LocalInspectionSummary
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.lists import (
     RECORD_ROLE,
@@ -41,11 +42,10 @@ from fieldapp.ui.lists import (
     TeamTableModel,
 )
 from fieldapp.ui.signin import role_name
-from fieldapp.ui.usecases import AssignmentRow, SignedIn, assignment_rows
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
 
 if TYPE_CHECKING:
-    from fieldapp.sync.client import SyncReport
+    from fieldapp.app.syncing import SyncReport
     from fieldapp.ui.syncing import SyncController
 
 #: The form a mystery guest works with; everything else is hidden from them.
@@ -607,15 +607,14 @@ class SupervisorHome(QWidget):
         demo = self.signed.demo
 
         def work() -> _Overview:
-            from fieldapp.ui.usecases import forms_for, load_demo_world
+            from fieldapp.app.inspections import forms_for
+            from fieldapp.app.session import teams_led_by
 
             users = profile.team_users()
-            # In the demo the seed world says which teams this person leads; a real
-            # deployment's central store sends only the teams the supervisor may see.
-            led: set[str] = set()
-            if demo:
-                world = load_demo_world()
-                led = {team.id for team in world.teams if team.supervisor == username}
+            # In the demo every team is on the device, so the overview keeps to the teams
+            # this person leads; a real deployment's central store sends only the teams
+            # the supervisor may see.
+            led = teams_led_by(profile, username) if demo else set()
             team_of = {user.username: user.team for user in users}
             people = {user.username: user.pseudonym or user.display_name for user in users}
             people.update(teams)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
+from fieldapp.app.inspections import OpenedInspection, StoreAnswerSink
+from fieldapp.app.session import SignedIn
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.errors import describe
@@ -18,7 +20,6 @@ from fieldapp.ui.runner.autosave import SaveState
 from fieldapp.ui.runner.runner import FormRunner, Position
 from fieldapp.ui.runner.services import RunnerServices
 from fieldapp.ui.runner.sink import AnswerSink
-from fieldapp.ui.usecases import OpenedInspection, SignedIn, StoreAnswerSink
 from fieldapp.ui.widgets import make_button, make_label
 
 

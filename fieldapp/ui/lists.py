@@ -23,10 +23,9 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from fieldapp.app.inspections import AssignmentRow, LocalInspectionSummary, OutboxState
 from fieldapp.core.forms import LocalText
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.store import LocalInspectionSummary, OutboxState
-from fieldapp.ui.usecases import AssignmentRow
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

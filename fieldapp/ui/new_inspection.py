@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.app.inspections import FormChoice
+from fieldapp.app.venues import VenueDirectory, fold
 from fieldapp.core.entities import FORM_VENUE_KINDS, Area, AssignmentForm, VenueKind
 from fieldapp.ui.runner.places import VenueListModel
-from fieldapp.ui.usecases import FormChoice
-from fieldapp.ui.venues import VenueDirectory, fold
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
 
 ModelIndex = QModelIndex | QPersistentModelIndex

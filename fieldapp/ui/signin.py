@@ -186,7 +186,7 @@ class SignInScreen(QWidget):
     def _load_accounts(self) -> None:
         def load() -> SeedWorld:
             # Imported on the worker: the store and the form model are not start-up work.
-            from fieldapp.ui.usecases import load_demo_world
+            from fieldapp.app.demo import load_demo_world
 
             return load_demo_world()
 
@@ -267,7 +267,8 @@ class SignInScreen(QWidget):
         demo = context.demo
 
         def work() -> object:
-            from fieldapp.ui.usecases import load_demo_world, sign_in
+            from fieldapp.app.demo import load_demo_world
+            from fieldapp.app.session import sign_in
 
             chosen = (world or load_demo_world()) if demo else None
             return sign_in(context.home, username, password, chosen, kdf=context.kdf)

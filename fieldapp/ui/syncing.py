@@ -12,19 +12,24 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
+from fieldapp.app.session import SignedIn
+from fieldapp.app.syncing import (
+    RetryPolicy,
+    ServerUnreachable,
+    SyncConnection,
+    SyncError,
+    SyncReport,
+    SyncStatus,
+)
+from fieldapp.app.syncing import connect as open_connection
 from fieldapp.core.errors import FieldappError
-from fieldapp.sync.client import SyncClient, SyncReport, SyncStatus
-from fieldapp.sync.demo import DemoServer
-from fieldapp.sync.transport import RetryPolicy, ServerUnreachable, SyncError
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.tasks import TaskRunner
-from fieldapp.ui.usecases import SignedIn
 
 log = logging.getLogger(__name__)
 
@@ -58,37 +63,20 @@ class _DemoStops:
 _demo_stops = _DemoStops()
 
 
-@dataclass
-class SyncConnection:
-    """A sync client for the session and, in the demo, the store it may have started."""
+def close_later(connection: SyncConnection, tasks: TaskRunner) -> None:
+    """Close on the task runner; a new demo session waits for the demo store to stop."""
+    if not connection.stops_a_store:
+        tasks.run(connection.close)
+        return
+    _demo_stops.begin()
 
-    client: SyncClient
-    server: DemoServer | None = None
+    def close() -> None:
+        try:
+            connection.close()
+        finally:
+            _demo_stops.end()
 
-    @property
-    def stops_a_store(self) -> bool:
-        return self.server is not None and self.server.started_here
-
-    def close(self) -> None:
-        """Close the client; stop the demo store only if this connection started it."""
-        self.client.close()
-        if self.server is not None:
-            self.server.stop()
-
-    def close_later(self, tasks: TaskRunner) -> None:
-        """`close` on the task runner; a new demo session waits for the store to stop."""
-        if not self.stops_a_store:
-            tasks.run(self.close)
-            return
-        _demo_stops.begin()
-
-        def close() -> None:
-            try:
-                self.close()
-            finally:
-                _demo_stops.end()
-
-        tasks.run(close)
+    tasks.run(close)
 
 
 def connect(
@@ -104,27 +92,17 @@ def connect(
     In the demo (no `server_url`) the demo accounts sign in; with a configured store the
     person's own account, with the password typed at sign-in.
     """
-    from fieldapp.sync.transport import Credentials, CredentialSource
-
-    server: DemoServer | None = None
-    credentials: CredentialSource
     if not server_url:
-        from fieldapp.sync.demo import DemoAccounts, start_demo_server
-
         _demo_stops.wait()
-        server = start_demo_server(home)
-        server_url = server.url
-        credentials = DemoAccounts()
-    else:
-        if signed.password is None:
-            from fieldapp.store.errors import PasswordRequired
-
-            raise PasswordRequired()
-        credentials = Credentials(signed.user.username, signed.password)
-    client = SyncClient(
-        signed.profile, server_url, credentials=credentials, language=language, retry=retry
+    return open_connection(
+        home,
+        signed.profile,
+        server_url=server_url,
+        password=signed.password,
+        demo_accounts=not server_url,
+        language=language,
+        retry=retry,
     )
-    return SyncConnection(client, server)
 
 
 class SyncController(QObject):
@@ -223,7 +201,7 @@ class SyncController(QObject):
         if self._closed:
             # The session ended while the demo store was starting: nobody will sync.
             self._running = False
-            connection.close_later(self.context.tasks)
+            close_later(connection, self.context.tasks)
             self._forget_quit()
             return
         self._connection = connection
@@ -324,7 +302,7 @@ class SyncController(QObject):
     def _close_connection(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
-            connection.close_later(self.context.tasks)
+            close_later(connection, self.context.tasks)
         self._forget_quit()
 
     def _forget_quit(self) -> None:

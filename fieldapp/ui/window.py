@@ -27,9 +27,9 @@ from fieldapp.ui.signin import SignInScreen
 from fieldapp.ui.theme import apply_theme
 
 if TYPE_CHECKING:
+    from fieldapp.app.session import SignedIn
     from fieldapp.ui.lock import Cover, LockScreen
     from fieldapp.ui.syncing import SyncController
-    from fieldapp.ui.usecases import SignedIn
 
 
 class _Host(QWidget):
@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         return self.stack.currentWidget()
 
     def _signed_in(self, signed: object) -> None:
-        from fieldapp.ui.usecases import SignedIn
+        from fieldapp.app.session import SignedIn
 
         assert isinstance(signed, SignedIn)
         self.context.signed_in = signed
@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         signed = self.context.signed_in
         if signed is None:
             return
-        from fieldapp.ui.usecases import open_inspection
+        from fieldapp.app.inspections import open_inspection
 
         profile = signed.profile
         self.context.tasks.run(
@@ -198,8 +198,8 @@ class MainWindow(QMainWindow):
         )
 
     def _opened(self, opened: object) -> None:
+        from fieldapp.app.inspections import OpenedInspection
         from fieldapp.ui.inspection import InspectionScreen
-        from fieldapp.ui.usecases import OpenedInspection
 
         signed = self.context.signed_in
         if signed is None or not isinstance(opened, OpenedInspection):
@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
         self._show(screen)
 
     def start_assignment(self, row: object) -> None:
-        from fieldapp.ui.usecases import AssignmentRow, begin_inspection
+        from fieldapp.app.inspections import AssignmentRow, begin_inspection
 
         signed = self.context.signed_in
         if signed is None or not isinstance(row, AssignmentRow):
@@ -231,8 +231,8 @@ class MainWindow(QMainWindow):
         )
 
     def new_inspection(self) -> None:
+        from fieldapp.app.inspections import begin_inspection
         from fieldapp.ui.new_inspection import NewInspectionDialog
-        from fieldapp.ui.usecases import begin_inspection
 
         signed = self.context.signed_in
         if signed is None:
@@ -251,7 +251,7 @@ class MainWindow(QMainWindow):
         NewInspectionDialog.ask(self, forms, signed.venues, self.context.language, start)
 
     def correct_inspection(self, inspection_id: str) -> None:
-        from fieldapp.ui.usecases import correct_inspection
+        from fieldapp.app.inspections import correct_inspection
 
         signed = self.context.signed_in
         if signed is None:
@@ -423,7 +423,7 @@ class MainWindow(QMainWindow):
         signed = self.context.signed_in
         if signed is None:
             return
-        from fieldapp.ui.usecases import verify_password
+        from fieldapp.app.session import verify_password
 
         profile = signed.profile
         self.context.tasks.run(

@@ -315,7 +315,7 @@ def test_a_refused_test_group_beside_an_admitted_control_is_unequal_treatment() 
     outcome = pair(test, control).assess()
     assert outcome.result is PairResult.UNEQUAL_TREATMENT
     assert outcome.gap_minutes == 12
-    assert "niet in de huisregels" in outcome.explanation["nl"]
+    assert "niet in de huisregels" in outcome.explanation.nl
 
 
 def test_a_pair_too_far_apart_is_inconclusive() -> None:
@@ -324,7 +324,7 @@ def test_a_pair_too_far_apart_is_inconclusive() -> None:
     control = door_visit("control", start + timedelta(minutes=45), "admitted")
     outcome = pair(test, control).assess()
     assert outcome.result is PairResult.INCONCLUSIVE
-    assert outcome.explanation["en"].startswith("The groups arrived 45 minutes apart")
+    assert outcome.explanation.en.startswith("The groups arrived 45 minutes apart")
 
 
 def test_a_refusal_under_posted_house_rules_is_no_finding() -> None:

@@ -7,8 +7,9 @@ from datetime import date, datetime, time
 
 import pytest
 
-from fieldapp.core.engine import AnswerError, FormEngine, FormSession
-from fieldapp.core.formfile import FormFileError, load_form_text
+from fieldapp.core.engine import FormEngine, FormSession
+from fieldapp.core.errors import AnswerError, FormFileError
+from fieldapp.core.formfile import load_form_text
 
 NOW = datetime(2026, 11, 28, 21, 45, 10, 123456)
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from fieldapp.cli import main
-from fieldapp.core.formfile import FormFileError, load_form_file
+from fieldapp.core.errors import FormFileError
+from fieldapp.core.formfile import load_form_file
 from fieldapp.core.locations import forms_directory
 from fieldapp.core.schema import form_json_schema
 

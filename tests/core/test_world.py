@@ -16,8 +16,9 @@ import yaml
 from fieldapp.core import entities as entities_module
 from fieldapp.core import worldfile as worldfile_module
 from fieldapp.core.entities import AssignmentForm, GroupRole, Role, User, VenueKind
+from fieldapp.core.errors import WorldError
 from fieldapp.core.locations import seeds_directory
-from fieldapp.core.worldfile import SEED_FILES, SeedWorld, WorldError, check_world, load_world
+from fieldapp.core.worldfile import SEED_FILES, SeedWorld, check_world, load_world
 
 SEEDS = seeds_directory()
 

@@ -18,13 +18,9 @@ from fieldapp.core.errors import FieldappError
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.protocol.models import digest_of
 from fieldapp.store import OutboxState
-from fieldapp.sync.client import SyncProgress
-from fieldapp.sync.transport import (
-    ClientTooOld,
-    RetryPolicy,
-    ServerUnreachable,
-    SignInRefused,
-)
+from fieldapp.sync.errors import ClientTooOld, ServerUnreachable, SignInRefused
+from fieldapp.sync.report import SyncProgress
+from fieldapp.sync.transport import RetryPolicy
 from tests.support.central import BACKENDS, Central, running_central
 from tests.support.sync import (
     PASSWORD,

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.server import schema
-from fieldapp.sync.transport import RetryPolicy, SyncError
+from fieldapp.sync.errors import SyncError
+from fieldapp.sync.transport import RetryPolicy
 from tests.support.central import BACKENDS, Central, running_central
 from tests.support.faultproxy import Fault, FaultProxy
 from tests.support.sync import (

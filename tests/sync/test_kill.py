@@ -43,7 +43,8 @@ PAGE_SIZE = 3
 
 def run_child(home: str, url: str, kill_step: str, kill_at: int) -> int:
     """Sync the profile in `home`; SIGKILL this process at the `kill_at`-th `kill_step`."""
-    from fieldapp.sync.client import SyncClient, SyncProgress
+    from fieldapp.sync.client import SyncClient
+    from fieldapp.sync.report import SyncProgress
     from fieldapp.sync.transport import Credentials
     from tests.support.store import new_profile
 

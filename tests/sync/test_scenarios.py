@@ -26,7 +26,7 @@ from fieldapp.server.app import create_app
 from fieldapp.server.central import CentralStore
 from fieldapp.server.runner import BackgroundServer
 from fieldapp.store import OutboxState
-from fieldapp.sync.client import SyncProgress
+from fieldapp.sync.report import SyncProgress
 from tests.support.central import BACKENDS, Central, database_url, pull_all, push, test_config
 from tests.support.store import FakeClock
 from tests.support.sync import (
@@ -394,9 +394,9 @@ def test_the_demo_central_store_starts_once_per_home_and_a_seeded_profile_syncs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`fieldapp sync` with no configuration: the home's own demo store, in a subprocess."""
+    from fieldapp.app.demo import running_demo_server, start_demo_server
     from fieldapp.cli import main
     from fieldapp.store.seed import seed_profile
-    from fieldapp.sync.demo import running_demo_server, start_demo_server
 
     profile = open_device(tmp_path, "sanne.dekker")
     seed_profile(profile, 12, seed=41, photo_share=0.1)

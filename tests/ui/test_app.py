@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from fieldapp.app.session import KdfParams
+from fieldapp.app.settings import Settings
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.store import KdfParams, open_profile
+from fieldapp.store import open_profile
 from fieldapp.ui.app import build_context
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.dialogs import Confirm
@@ -37,7 +39,6 @@ from fieldapp.ui.runner.media import ImageQuestion, SignatureDialog
 from fieldapp.ui.runner.questions import QuestionWidget
 from fieldapp.ui.runner.runner import FormRunner
 from fieldapp.ui.runner.services import PhotoFiles
-from fieldapp.ui.settings import Settings
 from fieldapp.ui.settings_dialog import SettingsDialog
 from fieldapp.ui.theme import apply_theme
 from fieldapp.ui.window import MainWindow
@@ -550,9 +551,9 @@ def returned_door_test(context: AppContext) -> str:
     Made with the store's own use cases: this is the situation the test starts from, not
     the flow under test.
     """
+    from fieldapp.app.demo import demo_reference
     from fieldapp.core.locations import seeds_directory
     from fieldapp.core.worldfile import load_world
-    from fieldapp.ui.usecases import demo_reference
     from tests.support.qt import make_photo
 
     world = load_world(seeds_directory())

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from fieldapp.app.venues import RegistryDirectory
 from fieldapp.core.formfile import load_form_text
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
@@ -17,7 +18,6 @@ from fieldapp.ui.runner.runner import FormRunner
 from fieldapp.ui.runner.services import DeviceSupport, RunnerServices
 from fieldapp.ui.runner.sink import MemoryAnswerSink
 from fieldapp.ui.tasks import TaskRunner
-from fieldapp.ui.venues import RegistryDirectory
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 

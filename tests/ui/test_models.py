@@ -11,10 +11,13 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from fieldapp.app.demo import demo_reference
+from fieldapp.app.inspections import assignment_rows
+from fieldapp.app.session import KdfParams
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
-from fieldapp.store import KdfParams, LocalInspectionSummary, Profile, open_profile
+from fieldapp.store import LocalInspectionSummary, Profile, open_profile
 from fieldapp.ui.lists import (
     PAGE,
     RECORD_ROLE,
@@ -26,7 +29,6 @@ from fieldapp.ui.lists import (
 )
 from fieldapp.ui.new_inspection import AreaListModel
 from fieldapp.ui.runner.places import VenueListModel
-from fieldapp.ui.usecases import assignment_rows, demo_reference
 
 TITLES = {
     "coffeeshop_inspection": {"nl": "Coffeeshopcontrole", "en": "Coffeeshop inspection"},

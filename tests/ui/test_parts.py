@@ -12,6 +12,9 @@ from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from fieldapp.app.inspections import prefill_answers
+from fieldapp.app.settings import DECLARED, Settings
+from fieldapp.app.venues import RegistryDirectory, fold
 from fieldapp.core.errors import FieldappError
 from fieldapp.core.files import write_atomically
 from fieldapp.core.formfile import load_form_file
@@ -21,10 +24,7 @@ from fieldapp.ui.runner.autosave import Autosave, SaveState
 from fieldapp.ui.runner.places import parse_coordinates
 from fieldapp.ui.runner.sink import MemoryAnswerSink
 from fieldapp.ui.runner.texts import parse_number
-from fieldapp.ui.settings import DECLARED, Settings
 from fieldapp.ui.tasks import TaskRunner
-from fieldapp.ui.usecases import prefill_answers
-from fieldapp.ui.venues import RegistryDirectory, fold
 
 # -- settings -----------------------------------------------------------------------------
 

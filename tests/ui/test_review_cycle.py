@@ -17,18 +17,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from fieldapp.app.demo import load_demo_world
+from fieldapp.app.review.desk import ReviewDesk
+from fieldapp.app.session import KdfParams, SignedIn, sign_in
+from fieldapp.app.settings import Settings
 from fieldapp.core.forms import QuestionType
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.store import KdfParams
 from fieldapp.store.errors import QuestionLocked
-from fieldapp.sync.review import ReviewDesk
 from fieldapp.sync.transport import CentralLine, Credentials
 from fieldapp.ui.app import build_context
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.errors import start_bug_log
 from fieldapp.ui.review.panel import ReviewPanel
-from fieldapp.ui.settings import Settings
-from fieldapp.ui.usecases import SignedIn, load_demo_world, sign_in
 from tests.support.central import BOA, SUPERVISOR_CENTRUM, Central, running_central
 from tests.support.store import fill_draft, new_profile
 from tests.support.sync import client_for
@@ -211,7 +211,7 @@ def test_return_correct_resubmit_approve(
 
 
 def test_a_boa_cannot_review(central: Central) -> None:
-    from fieldapp.sync.transport import Refusal
+    from fieldapp.sync.errors import Refusal
 
     desk = ReviewDesk(
         CentralLine(central.url, device_id="x", credentials=Credentials(BOA, "demo")), BOA
@@ -223,7 +223,7 @@ def test_a_boa_cannot_review(central: Central) -> None:
 
 
 def test_the_inbox_filters_on_the_server(central: Central, tmp_path: Path) -> None:
-    from fieldapp.sync.review import InboxFilter
+    from fieldapp.app.review.desk import InboxFilter
 
     device = new_profile(tmp_path / "boa2", username=BOA, password="demo")
     inspection_id = fill_draft(device, "neighbourhood_patrol", 3)

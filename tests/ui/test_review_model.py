@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from pytestqt.modeltest import ModelTester
 
+from fieldapp.app.review.desk import InboxFilter
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.protocol.models import InspectionList, InspectionSummary
-from fieldapp.sync.review import InboxFilter
 from fieldapp.ui.review.inbox import InboxModel, Names
 
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
+from fieldapp.app.venues import RegistryDirectory
 from fieldapp.core.engine import FormSession
 from fieldapp.core.errors import FieldappError
 from fieldapp.core.formfile import load_form_text
@@ -34,7 +35,6 @@ from fieldapp.ui.runner.runner import FormRunner, Position
 from fieldapp.ui.runner.services import DeviceSupport, PhotoFiles, RunnerServices
 from fieldapp.ui.runner.sink import MemoryAnswerSink
 from fieldapp.ui.tasks import TaskRunner
-from fieldapp.ui.venues import RegistryDirectory
 from tests.support.qt import (
     EVERY_TYPE_FORM,
     SIGNATURE_STROKE,

@@ -15,16 +15,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from fieldapp.app.session import KdfParams, SignedIn
+from fieldapp.app.settings import Settings
+from fieldapp.app.syncing import SyncConnection
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.store import KdfParams
 from fieldapp.sync.transport import RetryPolicy
 from fieldapp.ui.app import build_context, sync_connections
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.errors import start_bug_log
 from fieldapp.ui.home import HomeScreen
-from fieldapp.ui.settings import Settings
-from fieldapp.ui.syncing import SyncConnection, connect
-from fieldapp.ui.usecases import SignedIn
+from fieldapp.ui.syncing import connect
 from fieldapp.ui.window import MainWindow
 from tests.support.central import BOA, Central, running_central
 from tests.support.store import fill_draft, new_profile

@@ -1,5 +1,6 @@
 """The XLSForm expression subset: parse once, check against a form, compile to closures."""
 
+from fieldapp.core.errors import ExprSyntaxError
 from fieldapp.core.expr.ast import Node, to_text
 from fieldapp.core.expr.compiler import (
     FUNCTIONS,
@@ -11,7 +12,7 @@ from fieldapp.core.expr.compiler import (
     Symbol,
     compile_expression,
 )
-from fieldapp.core.expr.parser import ExprSyntaxError, parse
+from fieldapp.core.expr.parser import parse
 from fieldapp.core.expr.values import NodeSet, Value
 
 __all__ = [

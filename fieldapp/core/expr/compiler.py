@@ -14,8 +14,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
+from fieldapp.core.errors import ExprSyntaxError
 from fieldapp.core.expr.ast import Bare, Binary, Call, Current, Literal, Negate, Node, Ref
-from fieldapp.core.expr.parser import ExprSyntaxError, parse
+from fieldapp.core.expr.parser import parse
 from fieldapp.core.expr.values import (
     NAN,
     NodeSet,

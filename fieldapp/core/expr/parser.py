@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fieldapp.core.errors import ExprSyntaxError
 from fieldapp.core.expr.ast import (
     PRECEDENCE,
     Bare,
@@ -19,15 +20,6 @@ from fieldapp.core.expr.ast import (
     Node,
     Ref,
 )
-
-
-class ExprSyntaxError(ValueError):
-    """A malformed expression; `pos` is the offset of the problem in the text."""
-
-    def __init__(self, message: str, pos: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.pos = pos
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,11 +25,12 @@ from pyxform.xls2json import (  # type: ignore[import-untyped]
     RE_SELECT,
 )
 
-from fieldapp.core.engine import FormInvalid, compile_form
+from fieldapp.core.engine import compile_form
+from fieldapp.core.errors import ExprSyntaxError, FormInvalid
 from fieldapp.core.expr import parse
 from fieldapp.core.expr.ast import Call, Literal, Negate
-from fieldapp.core.expr.parser import ExprSyntaxError
 from fieldapp.core.forms import FormDefinition, PersonalDataCategory, QuestionType, Severity
+from fieldapp.core.texts import Text, language_of
 from fieldapp.core.xlsform.languages import language_code
 from fieldapp.core.xlsform.reader import NO_LANGUAGE, Cell, SheetRow, Workbook
 
@@ -659,7 +660,9 @@ class _Mapper:
         return other
 
     def fixed_text(self, english: str, dutch: str) -> dict[str, str]:
-        return {code: dutch if code == "nl" else english for code in self.languages}
+        # Dutch where the form has Dutch, English for every other language of the form.
+        text = Text(dutch, english)
+        return {code: text.pick(language_of(code, "en")) for code in self.languages}
 
     # -- choices ------------------------------------------------------------------------
 

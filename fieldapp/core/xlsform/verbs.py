@@ -13,8 +13,9 @@ from typing import Any
 
 import yaml
 
+from fieldapp.core.errors import FormFileError
 from fieldapp.core.files import write_atomically
-from fieldapp.core.formfile import FormFileError, load_form_file
+from fieldapp.core.formfile import load_form_file
 from fieldapp.core.xlsform.mapping import ImportProblem, MappedForm, map_workbook
 from fieldapp.core.xlsform.reader import WorkbookUnreadable, read_workbook
 from fieldapp.core.xlsform.writer import ExportRefused, workbook_bytes

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.app.review.loading import LoadedReview
 from fieldapp.core.forms import Severity
 from fieldapp.protocol.models import QuestionComment
 from fieldapp.reports.answered import AnswerLine, FigureBlock, RepeatBlock, Subheading
@@ -38,7 +39,6 @@ from fieldapp.reports.i18n import Language, local
 from fieldapp.reports.model import ReviewAction as ReportAction
 from fieldapp.reports.text import format_datetime
 from fieldapp.ui.review.inbox import status_name
-from fieldapp.ui.review.loading import LoadedReview
 from fieldapp.ui.review.rows import WrappingDelegate
 from fieldapp.ui.widgets import make_label
 

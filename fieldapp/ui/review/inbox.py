@@ -23,9 +23,9 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from fieldapp.app.review.desk import InboxFilter
 from fieldapp.core.forms import Severity
 from fieldapp.protocol.models import InspectionList, InspectionSummary
-from fieldapp.sync.review import InboxFilter
 from fieldapp.ui.lists import RECORD_ROLE, when
 
 ModelIndex = QModelIndex | QPersistentModelIndex

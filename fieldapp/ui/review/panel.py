@@ -31,18 +31,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.app.review.desk import InboxFilter, ReviewDesk
+from fieldapp.app.review.loading import LoadedReview, load_review
+from fieldapp.app.review.source import CentralReportSource
+from fieldapp.app.session import SignedIn
 from fieldapp.core.entities import Role
 from fieldapp.core.forms import Severity
 from fieldapp.core.inspection import InspectionStatus, new_id
 from fieldapp.protocol.models import InspectionList, ReviewEvent
-from fieldapp.sync.review import InboxFilter, ReviewDesk
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.review.detail import ReviewDetail
 from fieldapp.ui.review.inbox import InboxColumn, InboxModel, Names, status_name
-from fieldapp.ui.review.loading import LoadedReview, load_review
 from fieldapp.ui.review.rows import InboxCardDelegate
-from fieldapp.ui.review.source import CentralReportSource
-from fieldapp.ui.usecases import SignedIn
 from fieldapp.ui.widgets import make_button, make_label
 
 #: Makes the supervisor's desk (may start the demo's central store: run it off the UI).
@@ -68,8 +68,8 @@ class _Setup:
 
 def problem_text(error: BaseException, language: str) -> str:
     """A plain sentence for what went wrong talking to the central store."""
+    from fieldapp.app.review.desk import GaveUp, Refusal
     from fieldapp.core.errors import FieldappError
-    from fieldapp.sync.transport import GaveUp, Refusal
 
     lang = "en" if language == "en" else "nl"
     if isinstance(error, Refusal | GaveUp):
@@ -505,15 +505,11 @@ class ReviewPanel(QWidget):
         pair = loaded.pair
 
         def work() -> bytes:
-            from fieldapp.reports.door_test_report import door_test_report
-            from fieldapp.reports.inspection_report import inspection_report
-            from fieldapp.reports.patrol_report import PATROL_FORM, patrol_report
+            from fieldapp.app.reports import inspection_pdf
 
-            if pair is not None:
-                return door_test_report(pair.pair, language=language)
-            if report.version.form_id == PATROL_FORM:
-                return patrol_report(report, language=language)
-            return inspection_report(report, language=language)
+            return inspection_pdf(
+                report, pair.pair if pair is not None else None, language=language
+            )
 
         self.busy = True
         self.context.tasks.run(work, self._show_pdf, self._failed, context=self)

@@ -31,13 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.app.venues import VenueDirectory
 from fieldapp.core.engine import Field
 from fieldapp.core.entities import Venue, VenueKind
 from fieldapp.core.expr import Value
 from fieldapp.ui.runner.questions import QuestionWidget, _LineEdit
 from fieldapp.ui.runner.services import RunnerServices
 from fieldapp.ui.runner.texts import FormTexts
-from fieldapp.ui.venues import VenueDirectory
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
 
 ModelIndex = QModelIndex | QPersistentModelIndex

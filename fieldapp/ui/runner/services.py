@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from fieldapp.app.venues import RegistryDirectory, VenueDirectory
 from fieldapp.ui.devices import PHOTO_TYPES, DeviceSupport, PhotoFiles
 from fieldapp.ui.tasks import TaskRunner
-from fieldapp.ui.venues import RegistryDirectory, VenueDirectory
 
 __all__ = ["PHOTO_TYPES", "DeviceSupport", "PhotoFiles", "RunnerServices"]
 

@@ -3,7 +3,8 @@
 `fieldapp server --home DIR [--host H] [--port N] [--db URL] [--demo]` serves the API;
 `fieldapp server adduser|passwd|revoke-tokens|deactivate|activate|users|load-forms|
 new-epoch|migrate` administer the same store. Heavy imports happen inside the handlers,
-so `fieldapp --help` stays quick.
+so `fieldapp --help` stays quick. With `--demo` the server loads the demo world into an
+empty store; everything else of the demo is in `fieldapp.app.demo`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import getpass
 import sys
 from typing import TYPE_CHECKING, Any
 
+from fieldapp.cli.common import Verbs
+
 if TYPE_CHECKING:
     from fieldapp.server.central import CentralStore
 
@@ -20,7 +23,7 @@ DEFAULT_PORT = 8765
 ROLES = ("boa", "mystery_guest", "supervisor", "admin")
 
 
-def register(verbs: Any, common: argparse.ArgumentParser) -> None:
+def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
     """Add the `server` verb and its admin verbs to the `fieldapp` parser."""
     database = argparse.ArgumentParser(add_help=False)
     database.add_argument(
@@ -140,8 +143,9 @@ def _read_password(args: argparse.Namespace) -> str:
 
 def _fail(en: str, nl: str) -> None:
     from fieldapp.core.errors import FieldappError
+    from fieldapp.core.texts import Text
 
-    raise FieldappError({"en": en, "nl": nl})
+    raise FieldappError(Text(nl=nl, en=en))
 
 
 def _audit(store: CentralStore, connection: Any, action: str, subject: str) -> None:

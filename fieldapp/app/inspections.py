@@ -1,8 +1,8 @@
-"""The app's use cases over the store: sign in, start or open an inspection, lists, lock.
+"""Inspections: the forms a person may start, starting and opening one, pre-filling, lists.
 
 Qt-free and small: each function is one thing a person does, composed of the store's
 own use cases, and runs on the task runner's serial lane (never on the UI thread). The
-screens only wire them to buttons.
+screens only wire them to buttons; `fieldapp.app.session` signs the person in first.
 
 Pre-filling follows one documented convention: a new inspection's questions named like a
 fact the app already knows are filled in from it — the assignment's paired test
@@ -14,166 +14,36 @@ without such questions is simply not pre-filled.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
-
-import yaml
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.entities import Area, Assignment, Role, User, Venue
-from fieldapp.core.errors import FieldappError
 from fieldapp.core.expr import Value
-from fieldapp.core.formfile import form_files
 from fieldapp.core.forms import FormDefinition, QuestionType
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.core.locations import forms_directory, seeds_directory
-from fieldapp.core.worldfile import SeedWorld, load_world
-from fieldapp.store import (
-    FormText,
-    KdfParams,
-    LocalInspectionSummary,
-    Profile,
-    ReferenceSnapshot,
-    SavedPosition,
-    open_profile,
-    profile_exists,
-)
-from fieldapp.store.keys import KEY_FILE, KeyFile
-from fieldapp.ui.venues import RegistryDirectory
+from fieldapp.store import LocalInspectionSummary, OutboxState, Profile, SavedPosition
 
+if TYPE_CHECKING:
+    from fieldapp.app.session import SignedIn
 
-class UnknownAccount(FieldappError):
-    def __init__(self, username: str) -> None:
-        super().__init__(
-            {
-                "nl": f"Er is geen account ‘{username}’. Kies een account uit de lijst.",
-                "en": f"There is no account ‘{username}’. Choose an account from the list.",
-            }
-        )
-
-
-class WrongDemoPassword(FieldappError):
-    def __init__(self) -> None:
-        super().__init__(
-            {
-                "nl": "Het wachtwoord klopt niet. In de demo is het wachtwoord ‘demo’.",
-                "en": "The password is not correct. In the demo the password is ‘demo’.",
-            }
-        )
-
-
-class NeedsFirstSync(FieldappError):
-    def __init__(self, username: str) -> None:
-        super().__init__(
-            {
-                "nl": (
-                    f"Er is op dit apparaat nog geen profiel van {username}. De eerste keer "
-                    "aanmelden gaat via de centrale opslag, met netwerkverbinding."
-                ),
-                "en": (
-                    f"There is no profile of {username} on this device yet. The first "
-                    "sign-in goes through the central store, with a network connection."
-                ),
-            }
-        )
-
-
-@dataclass
-class SignedIn:
-    """Who is signed in, with their unlocked profile and the venue registry to search."""
-
-    profile: Profile
-    user: User
-    venues: RegistryDirectory
-    demo: bool
-    #: Team names by id, for pre-filling and for the supervisor's overview.
-    teams: dict[str, str] = field(default_factory=dict)
-    #: The newest version of every checklist on the device.
-    forms: list[FormChoice] = field(default_factory=list)
-    #: The password typed at sign-in, kept in memory for this session only: with a
-    #: configured central store the sync and the review desk sign in with it. Never
-    #: written anywhere, and left out of the repr so a log line cannot show it.
-    password: str | None = field(default=None, repr=False)
-
-    @property
-    def role(self) -> Role:
-        return self.user.role
-
-
-def load_demo_world(directory: Path | None = None) -> SeedWorld:
-    return load_world(directory or seeds_directory())
-
-
-def demo_reference(world: SeedWorld, forms: Path | None = None) -> ReferenceSnapshot:
-    """The demo world and the shipped forms as the reference data a central store sends."""
-    texts: list[FormText] = []
-    for path in form_files(forms or forms_directory()):
-        text = path.read_text(encoding="utf-8")
-        header = yaml.safe_load(text)
-        texts.append(FormText(str(header["id"]), str(header["version"]), text))
-    return ReferenceSnapshot(
-        areas=world.areas,
-        venues=world.venues,
-        forms=texts,
-        assignments=world.assignments,
-        team_users=world.users,
-    )
-
-
-def sign_in(
-    home: Path,
-    username: str,
-    password: str,
-    world: SeedWorld | None,
-    *,
-    kdf: KdfParams | None = None,
-) -> SignedIn:
-    """Unlock `username`'s profile; in the demo, create and fill it on first use."""
-    username = username.strip().lower()
-    if world is not None:
-        try:
-            user = world.user(username)
-        except KeyError:
-            raise UnknownAccount(username) from None
-        if not profile_exists(home, username) and password != world.demo_password:
-            # Never create a demo profile under a mistyped password.
-            raise WrongDemoPassword()
-        profile = open_profile(home, username, password, kdf=kdf)
-        if not profile.has_reference_data():
-            profile.replace_reference_data(demo_reference(world))
-        teams = {team.id: team.name for team in world.teams}
-    else:
-        if not profile_exists(home, username):
-            raise NeedsFirstSync(username)
-        profile = open_profile(home, username, password, create=False)
-        found = profile.user(username)
-        if found is None:
-            profile.close()
-            raise NeedsFirstSync(username)
-        user = found
-        teams = {}
-    venues = RegistryDirectory(profile.venues(), profile.areas(), recent_venue_ids(profile))
-    # The demo signs in to its own store with the demo accounts: no password kept then.
-    kept = None if world is not None else password
-    return SignedIn(profile, user, venues, world is not None, teams, forms_for(profile, None), kept)
-
-
-def verify_password(profile: Profile, password: str) -> None:
-    """Check the password of the signed-in person (unlocking the idle lock).
-
-    Wrong tries count and slow down exactly as at sign-in; raises `WrongPassword` or
-    `TooManyAttempts`.
-    """
-    KeyFile.load(profile.directory / KEY_FILE).unlock(profile.username, password)
-
-
-def recent_venue_ids(profile: Profile, limit: int = 200) -> list[str]:
-    """Venues of the most recently changed inspections, most recent first."""
-    seen: dict[str, None] = {}
-    for summary in profile.inspections(limit=limit):
-        if summary.venue_id:
-            seen.setdefault(summary.venue_id, None)
-    return list(seen)
+# LocalInspectionSummary, OutboxState and SavedPosition: the store's rows as screens show them.
+__all__ = [
+    "AssignmentRow",
+    "FormChoice",
+    "LocalInspectionSummary",
+    "OpenedInspection",
+    "OutboxState",
+    "SavedPosition",
+    "StoreAnswerSink",
+    "assignment_rows",
+    "begin_inspection",
+    "correct_inspection",
+    "forms_for",
+    "open_inspection",
+    "prefill_answers",
+    "subject_of",
+]
 
 
 # -- forms --------------------------------------------------------------------------------

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from fieldapp.app.review.desk import InboxFilter, ReviewDesk
+from fieldapp.app.review.source import CentralReportSource
 from fieldapp.core.forms import ATTACHMENT_TYPES, Outcome
 from fieldapp.core.inspection import InspectionStatus
+from fieldapp.core.texts import language_of
 from fieldapp.protocol.models import InspectionDetail, InspectionSummary
 from fieldapp.reports.answered import Section, answered_sections
 from fieldapp.reports.changes import AnswerChange, answer_changes
 from fieldapp.reports.door_test_report import pair_outcome
 from fieldapp.reports.i18n import Language, local
 from fieldapp.reports.model import ReportDoorTest, ReportInspection, is_door_test
-from fieldapp.sync.review import InboxFilter, ReviewDesk
-from fieldapp.ui.review.source import CentralReportSource
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class LoadedReview:
 def load_review(
     desk: ReviewDesk, source: CentralReportSource, inspection_id: str, language: str
 ) -> LoadedReview:
-    lang: Language = "en" if language == "en" else "nl"
+    lang = language_of(language)
     detail = desk.detail(inspection_id)
     report = source.from_detail(detail)
     session = report.session

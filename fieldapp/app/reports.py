@@ -1,59 +1,82 @@
-"""What the `fieldapp report …` and `fieldapp export …` verbs do, given a source of data.
+"""Reports and exports: what `fieldapp report …`, `fieldapp export …` and the review's PDF do.
 
-The CLI wires these to a local profile or the central store through `ReportSource`, a
-protocol each store implements; nothing here knows where the data lives. Every function
-writes its file atomically and returns the paths written.
+`report_source` opens where the data comes from — the device's profile, or the central
+store as a supervisor sees it — as a `fieldapp.reports.source.ReportSource`; the other
+functions only use that protocol. Every function that writes a file writes it atomically
+and returns the paths written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Protocol
 
-from fieldapp.core.engine import FormEngine
-from fieldapp.core.entities import Area, Venue
+from fieldapp.app.review.desk import CentralReference, ReviewDesk
+from fieldapp.app.review.source import CentralReportSource
 from fieldapp.core.files import write_atomically
 from fieldapp.reports.door_test_report import door_test_report
 from fieldapp.reports.export import ExportFormat, export_inspections
 from fieldapp.reports.i18n import Language
 from fieldapp.reports.inspection_report import inspection_report
-from fieldapp.reports.model import Period, ReportDoorTest, ReportInspection, SummaryItem
+from fieldapp.reports.local import LocalReportSource
+from fieldapp.reports.model import Period, ReportDoorTest, ReportInspection
 from fieldapp.reports.patrol_report import PATROL_FORM, patrol_report
+from fieldapp.reports.source import ReportSource
 from fieldapp.reports.summary import area_of, summarize
 from fieldapp.reports.summary_report import summary_report
+from fieldapp.store import open_profile
+from fieldapp.sync.transport import CentralLine, Credentials
+
+__all__ = [
+    "ReportSource",
+    "export",
+    "inspection_pdf",
+    "report_door_test",
+    "report_inspection",
+    "report_patrol",
+    "report_source",
+    "report_summary",
+]
 
 
-class ReportSource(Protocol):
-    """What a store offers the reports; the device store and the central store both can.
+@contextmanager
+def report_source(
+    home: Path, username: str, password: str, *, server_url: str | None = None
+) -> Iterator[ReportSource]:
+    """The profile of `username` in `home`, or the central store at `server_url`.
 
-    Lookups raise KeyError for an unknown id; the CLI turns that into a plain sentence.
+    The password unlocks the profile, or signs `username` in to the central store.
     """
+    if server_url:
+        line = CentralLine(
+            server_url, device_id="fieldapp-cli", credentials=Credentials(username, password)
+        )
+        try:
+            reference = CentralReference.pull(line, username)
+            desk = ReviewDesk(line, username)
+            yield CentralReportSource(desk, reference.engine, reference.venues, reference.areas)
+        finally:
+            line.close()
+        return
+    with open_profile(home, username, password, create=False) as profile:
+        yield LocalReportSource(profile)
 
-    def report_inspection(self, inspection_id: str) -> ReportInspection:
-        """The latest version of an inspection, with its review history and context."""
-        ...
 
-    def report_door_test(self, test_id: str) -> ReportDoorTest:
-        """Both visits of a paired door test (either may be missing)."""
-        ...
-
-    def summary_items(self, period: Period, areas: Collection[str]) -> Iterable[SummaryItem]:
-        """Inspections that may fall in the period (a superset is fine; it is filtered again)."""
-        ...
-
-    def engine(self, form_id: str, version: str) -> FormEngine:
-        """The compiled form of a given id and version."""
-        ...
-
-    def venues(self) -> Mapping[str, Venue]: ...
-
-    def areas(self) -> Mapping[str, Area]: ...
-
-    def public_name(self, username: str) -> str:
-        """The name reports may show for a user: the pseudonym of a mystery guest."""
-        ...
+def inspection_pdf(
+    inspection: ReportInspection,
+    pair: ReportDoorTest | None = None,
+    *,
+    language: Language = "nl",
+) -> bytes:
+    """The PDF of one inspection: the door-test report when its `pair` is known, the patrol
+    report for a patrol, else the report of findings."""
+    if pair is not None:
+        return door_test_report(pair, language=language)
+    if inspection.version.form_id == PATROL_FORM:
+        return patrol_report(inspection, language=language)
+    return inspection_report(inspection, language=language)
 
 
 def report_inspection(
@@ -61,9 +84,7 @@ def report_inspection(
 ) -> Path:
     """`fieldapp report inspection ID -o FILE`; a patrol gets the patrol report."""
     inspection = source.report_inspection(inspection_id)
-    if inspection.version.form_id == PATROL_FORM:
-        return write_atomically(output, patrol_report(inspection, language=language))
-    return write_atomically(output, inspection_report(inspection, language=language))
+    return write_atomically(output, inspection_pdf(inspection, language=language))
 
 
 def report_door_test(

@@ -1,16 +1,28 @@
-"""The demo's own central store on this machine, and the demo accounts that sign in to it.
+"""Everything demo, in one place: the demo world, its reference data, accounts and store.
 
-With no server configured, the app and `fieldapp sync` talk to a central store that runs
-beside the profiles: `fieldapp server --demo` in `<home>/central`, on 127.0.0.1 and a free
-port. The convention, so the app and the CLI find the same one:
+The demo is the seed world (`seeds/`) and the shipped forms. The app and `fieldapp sync`
+use it when no central store is configured, and `fieldapp server --demo` loads the same
+world into an empty central store; a deployment with its own central store needs nothing
+here.
 
-* `<home>/central/` holds the demo store's database and blobs;
-* `<home>/central/demo-server.json` records `{"url", "port", "pid"}` of the one running;
-* `start_demo_server(home)` reuses the recorded server when it answers `/v1/health`, and
-  otherwise starts one (a subprocess, so the app's process never hosts the server) and
-  waits, bounded, until it answers. `DemoServer.stop()` stops it only if this call started it.
+* `load_demo_world` reads the seed world; `demo_reference` is the reference data a demo
+  central store sends a device (what a new demo profile is filled with).
+* `seed_demo_profile` fills a profile with realistic synthetic inspections made by the
+  demo users (`fieldapp seed`), for demos, training and benchmarks.
+* `DemoAccounts` signs in as any demo user with the world's published password.
+* The demo's own central store on this machine: with no server configured, the app and
+  `fieldapp sync` talk to a central store that runs beside the profiles —
+  `fieldapp server --demo` in `<home>/central`, on 127.0.0.1 and a free port. The
+  convention, so the app and the CLI find the same one:
 
-Qt-free: the UI calls it from its task runner at start-up.
+  - `<home>/central/` holds the demo store's database and blobs;
+  - `<home>/central/demo-server.json` records `{"url", "port", "pid"}` of the one running;
+  - `start_demo_server(home)` reuses the recorded server when it answers `/v1/health`,
+    and otherwise starts one (a subprocess, so the app's process never hosts the server)
+    and waits, bounded, until it answers. `DemoServer.stop()` stops it only if this call
+    started it.
+
+Qt-free: the UI calls it from its task runner.
 """
 
 from __future__ import annotations
@@ -23,17 +35,23 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import httpx
+import yaml
 
-from fieldapp.core.errors import FieldappError
-from fieldapp.core.locations import PROJECT_ROOT, seeds_directory
-from fieldapp.core.worldfile import load_world
+from fieldapp.app.errors import DemoServerFailed
+from fieldapp.core.formfile import form_files
+from fieldapp.core.locations import PROJECT_ROOT, forms_directory, seeds_directory
+from fieldapp.core.worldfile import SeedWorld, load_world
+from fieldapp.store import FormText, ReferenceSnapshot, open_profile
 from fieldapp.sync.transport import Credentials
+
+if TYPE_CHECKING:
+    from fieldapp.store.seed import SeedReport
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +61,61 @@ LOG_FILE = "demo-server.log"
 LOCK_FILE = "demo-server.lock"
 
 
-class DemoServerFailed(FieldappError):
-    def __init__(self, detail: str) -> None:
-        super().__init__(
-            {
-                "nl": f"De centrale opslag van de demo start niet: {detail}",
-                "en": f"The demo's central store does not start: {detail}",
-            }
+def load_demo_world(directory: Path | None = None) -> SeedWorld:
+    """The seed world: its areas, venues, teams, users, assignments and demo password."""
+    return load_world(directory or seeds_directory())
+
+
+def demo_reference(world: SeedWorld, forms: Path | None = None) -> ReferenceSnapshot:
+    """The demo world and the shipped forms as the reference data a central store sends."""
+    texts: list[FormText] = []
+    for path in form_files(forms or forms_directory()):
+        text = path.read_text(encoding="utf-8")
+        header = yaml.safe_load(text)
+        texts.append(FormText(str(header["id"]), str(header["version"]), text))
+    return ReferenceSnapshot(
+        areas=world.areas,
+        venues=world.venues,
+        forms=texts,
+        assignments=world.assignments,
+        teams=world.teams,
+        team_users=world.users,
+    )
+
+
+@dataclass(frozen=True)
+class SeededProfile:
+    """What `seed_demo_profile` made, in which profile folder, and what a quick check found."""
+
+    report: SeedReport
+    directory: Path
+    problems: list[str]
+
+
+def seed_demo_profile(
+    home: Path,
+    username: str,
+    password: str,
+    inspections: int,
+    drafts: int = 0,
+    *,
+    seed: int = 2026,
+    photo_share: float = 0.3,
+    progress: Callable[[int, int], None] | None = None,
+) -> SeededProfile:
+    """Add finalized inspections and drafts by the demo users to `username`'s profile.
+
+    Creates the profile on first use. `progress(done, total)` follows the inspections.
+    """
+    # Imported here: the seed's templates and images are not needed for anything else.
+    from fieldapp.store.seed import seed_profile
+    from fieldapp.store.verify import verify
+
+    with open_profile(home, username, password) as profile:
+        report = seed_profile(
+            profile, inspections, drafts, seed=seed, photo_share=photo_share, progress=progress
         )
+        return SeededProfile(report, profile.directory, verify(profile, deep=False))
 
 
 class DemoAccounts:
@@ -62,7 +127,7 @@ class DemoAccounts:
     """
 
     def __init__(self, seeds: Path | None = None) -> None:
-        world = load_world(seeds or seeds_directory())
+        world = load_demo_world(seeds)
         self.password = world.demo_password
         self.usernames = frozenset(user.username for user in world.users)
 

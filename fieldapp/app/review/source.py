@@ -1,14 +1,15 @@
-"""A `fieldapp.reports.commands.ReportSource` over the central store, for the supervisor.
+"""A `fieldapp.reports.source.ReportSource` over the central store, for the supervisor.
 
-Qt-free: the review screen and `fieldapp report … --server` both use it. It lives here,
-not in `fieldapp/sync` or `fieldapp/reports`, because it joins the two (the sync layer's
-`ReviewDesk` and the reports' model) and the layer rules let neither import the other.
+Qt-free: the review screen and `fieldapp report … --server` both use it. It lives in the
+application layer because it joins the review desk and the reports' model, and the layer
+rules let neither the sync layer nor the reports import the other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 
+from fieldapp.app.review.desk import InboxFilter, ReviewDesk
 from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import Area, Venue
 from fieldapp.protocol.models import InspectionDetail, ReviewAction
@@ -24,11 +25,10 @@ from fieldapp.reports.model import (
 )
 from fieldapp.reports.model import QuestionComment as ReportComment
 from fieldapp.reports.model import ReviewAction as ReportAction
-from fieldapp.sync.review import InboxFilter, ReviewDesk
 
 
 class CentralReportSource:
-    """A `fieldapp.reports.commands.ReportSource` over the central store.
+    """A `fieldapp.reports.source.ReportSource` over the central store.
 
     Door tests and period summaries walk the inbox (the server has no search by test id or
     by the answers' dates), one detail request per inspection: fine for a team's work,
@@ -61,7 +61,7 @@ class CentralReportSource:
         return self._names.get(username, username)
 
     def report_inspection(self, inspection_id: str) -> ReportInspection:
-        from fieldapp.sync.transport import Refusal
+        from fieldapp.sync.errors import Refusal
 
         try:
             detail = self.desk.detail(inspection_id)

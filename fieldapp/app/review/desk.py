@@ -4,10 +4,10 @@ Qt-free, so the app, the CLI and the tests share it. Every request goes through 
 client's `CentralLine` (sign-in, bearer tokens, retries with backoff, `Refusal` with the
 server's `ErrorBody`); this module adds no HTTP layer of its own. A review action carries
 an `event_id` made once by the caller, so a retried request can never return or approve
-twice.
+twice. `open_desk` says which central store and how to sign in to it.
 
 `CentralReference` reads the venues, areas and forms the central store sends, for reports
-made from the central store (fieldapp.ui.review.source.CentralReportSource).
+made from the central store (`fieldapp.app.review.source.CentralReportSource`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from fieldapp.core.engine import FormEngine, compile_form
@@ -36,12 +37,17 @@ from fieldapp.protocol.models import (
     StoredVersion,
     VenueChange,
 )
-from fieldapp.sync.transport import CentralLine
+from fieldapp.sync.errors import GaveUp, Refusal
+from fieldapp.sync.transport import CentralLine, Credentials, CredentialSource
 
+#: `Refusal` and `GaveUp` are what a request to the central store may end in.
 __all__ = [
     "CentralReference",
+    "GaveUp",
     "InboxFilter",
+    "Refusal",
     "ReviewDesk",
+    "open_desk",
 ]
 
 _JSON = {"Content-Type": "application/json"}
@@ -272,3 +278,39 @@ class CentralReference:
             engine = compile_form(FormDefinition.model_validate(self.forms[key]))
             self._engines[key] = engine
         return engine
+
+
+# --- which central store, signed in as whom --------------------------------------------
+
+
+def open_desk(
+    home: Path,
+    server_url: str,
+    *,
+    username: str,
+    password: str | None,
+    device_id: str,
+) -> ReviewDesk:
+    """A desk for `username` (blocking: it may start the demo's central store).
+
+    In the demo (no `server_url`) the central store runs beside the profiles
+    (`fieldapp.app.demo`), and the demo accounts sign in with the published demo password.
+    With a configured server the desk signs in with the password the supervisor typed to
+    unlock this device (the same account).
+    """
+    credentials: CredentialSource
+    if not server_url:
+        from fieldapp.app.demo import DemoAccounts, start_demo_server
+
+        server_url = start_demo_server(home).url
+        credentials = DemoAccounts()
+    else:
+        if password is None:
+            from fieldapp.store.errors import PasswordRequired
+
+            raise PasswordRequired()
+        credentials = Credentials(username, password)
+    line = CentralLine(
+        server_url, device_id=device_id, credentials=credentials, user_agent="fieldapp-review"
+    )
+    return ReviewDesk(line, username)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fieldapp.core.files import write_atomically
+from fieldapp.core.texts import LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,6 @@ class Setting:
         return True
 
 
-LANGUAGES = ("nl", "en")
 THEMES = ("light", "dark", "high_contrast")
 
 #: Every setting the app reads. Nothing else may be stored in the file.
@@ -111,26 +111,16 @@ class Settings:
     @classmethod
     def load(cls, folder: Path) -> Settings:
         """The settings in `folder`; defaults for anything missing, unreadable or invalid."""
-        path = folder / SETTINGS_FILE
-        values: dict[str, SettingValue] = {}
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raw = {}
-        except (OSError, ValueError) as error:
-            log.warning("ignoring unreadable settings file %s: %s", path, error)
-            raw = {}
-        if not isinstance(raw, dict):
-            raw = {}
-        for name, value in raw.items():
-            setting = BY_NAME.get(name)
-            if setting is None:
-                log.warning("ignoring unknown setting %r in %s", name, path)
-            elif setting.accepts(value):
-                values[name] = value
-            else:
-                log.warning("ignoring invalid value %r for setting %r", value, name)
-        return cls(path, values)
+        return cls(folder / SETTINGS_FILE, _stored(folder / SETTINGS_FILE))
+
+    @staticmethod
+    def chosen(folder: Path, name: str) -> SettingValue | None:
+        """The valid value the file in `folder` sets for `name`; None when it sets none.
+
+        For the verbs, whose own defaults may differ from the app's (the CLI speaks English
+        unless told otherwise).
+        """
+        return _stored(folder / SETTINGS_FILE).get(name)
 
     def get(self, name: str) -> SettingValue:
         return self._values[BY_NAME[name].name]
@@ -176,3 +166,26 @@ class Settings:
     def save(self) -> None:
         """Write atomically: a temporary file beside the target, fsynced, then renamed."""
         write_atomically(self.path, json.dumps(self._values, indent=2, sort_keys=True) + "\n")
+
+
+def _stored(path: Path) -> dict[str, SettingValue]:
+    """The valid values in the settings file; what is unreadable or invalid is logged."""
+    values: dict[str, SettingValue] = {}
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raw = {}
+    except (OSError, ValueError) as error:
+        log.warning("ignoring unreadable settings file %s: %s", path, error)
+        raw = {}
+    if not isinstance(raw, dict):
+        raw = {}
+    for name, value in raw.items():
+        setting = BY_NAME.get(name)
+        if setting is None:
+            log.warning("ignoring unknown setting %r in %s", name, path)
+        elif setting.accepts(value):
+            values[name] = value
+        else:
+            log.warning("ignoring invalid value %r for setting %r", value, name)
+    return values

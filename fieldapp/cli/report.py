@@ -2,28 +2,26 @@
 
 Against a local profile (`--home`, `--user`, password from FIELDAPP_PASSWORD or a prompt)
 or against a central store (`--server URL`, signing in as `--user`). What the verbs do is
-in `fieldapp.reports.commands`; this module only parses and picks the `ReportSource`.
-Nothing heavy is imported until a handler runs, so `fieldapp --help` stays quick. It sits
-beside cli.py (the wiring layer) because `--server` joins the sync layer and the reports.
+in `fieldapp.app.reports`; this module only parses and says what went wrong. Nothing heavy
+is imported until a handler runs, so `fieldapp --help` stays quick.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from fieldapp.cli.common import DEFAULT_USER, Verbs
 
 if TYPE_CHECKING:
-    from fieldapp.reports.commands import ReportSource
-
-DEFAULT_USER = "fatima.elamrani"
+    from fieldapp.app.reports import ReportSource
 
 
-def register(verbs: Any, common: argparse.ArgumentParser) -> None:
+def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
     """Add `report` (inspection, door-test, patrol, summary) and `export` to the CLI."""
     source = argparse.ArgumentParser(add_help=False)
     source.add_argument(
@@ -84,41 +82,16 @@ def _period(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     )
 
 
-@contextmanager
-def report_source(args: argparse.Namespace) -> Iterator[ReportSource]:
-    """The local profile, or the central store when `--server` is given."""
-    from fieldapp.store.password import read_password
+def _run(args: argparse.Namespace, make: Callable[[ReportSource], list[Path] | Path]) -> int:
+    from fieldapp.app.reports import report_source
+    from fieldapp.app.review.desk import GaveUp, Refusal
+    from fieldapp.app.session import read_password
+    from fieldapp.core.locations import home_directory
 
     password = read_password()
-    if args.server:
-        from fieldapp.sync.review import CentralReference, ReviewDesk
-        from fieldapp.sync.transport import CentralLine, Credentials
-        from fieldapp.ui.review.source import CentralReportSource
-
-        line = CentralLine(
-            args.server, device_id="fieldapp-cli", credentials=Credentials(args.user, password)
-        )
-        try:
-            reference = CentralReference.pull(line, args.user)
-            desk = ReviewDesk(line, args.user)
-            yield CentralReportSource(desk, reference.engine, reference.venues, reference.areas)
-        finally:
-            line.close()
-        return
-    from fieldapp.core.locations import home_directory
-    from fieldapp.reports.local import LocalReportSource
-    from fieldapp.store import open_profile
-
     home = home_directory(args.home)
-    with open_profile(home, args.user, password, create=False) as profile:
-        yield LocalReportSource(profile)
-
-
-def _run(args: argparse.Namespace, make: Callable[[ReportSource], list[Path] | Path]) -> int:
-    from fieldapp.sync.transport import GaveUp, Refusal
-
     try:
-        with report_source(args) as source:
+        with report_source(home, args.user, password, server_url=args.server) as source:
             written = make(source)
     except KeyError as missing:
         print(f"fieldapp: not found: {missing.args[0]}", file=sys.stderr)
@@ -128,7 +101,7 @@ def _run(args: argparse.Namespace, make: Callable[[ReportSource], list[Path] | P
         print(f"fieldapp: {nothing}", file=sys.stderr)
         return 1
     except (Refusal, GaveUp) as refused:
-        print(f"fieldapp: {getattr(refused.message, args.lang)}", file=sys.stderr)
+        print(f"fieldapp: {refused.message.pick(args.lang)}", file=sys.stderr)
         return 1
     except OSError as error:  # an -o that is a folder, not writable, or a full disk
         print(f"fieldapp: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
@@ -139,25 +112,25 @@ def _run(args: argparse.Namespace, make: Callable[[ReportSource], list[Path] | P
 
 
 def _inspection(args: argparse.Namespace) -> int:
-    from fieldapp.reports.commands import report_inspection
+    from fieldapp.app.reports import report_inspection
 
     return _run(args, lambda s: report_inspection(s, args.subject, args.output, language=args.lang))
 
 
 def _door_test(args: argparse.Namespace) -> int:
-    from fieldapp.reports.commands import report_door_test
+    from fieldapp.app.reports import report_door_test
 
     return _run(args, lambda s: report_door_test(s, args.subject, args.output, language=args.lang))
 
 
 def _patrol(args: argparse.Namespace) -> int:
-    from fieldapp.reports.commands import report_patrol
+    from fieldapp.app.reports import report_patrol
 
     return _run(args, lambda s: report_patrol(s, args.subject, args.output, language=args.lang))
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from fieldapp.reports.commands import report_summary
+    from fieldapp.app.reports import report_summary
 
     return _run(
         args,
@@ -168,7 +141,7 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from fieldapp.reports.commands import export
+    from fieldapp.app.reports import export
 
     start = args.start or date(2000, 1, 1)
     # Without a period: everything (device clocks may be off, so no 'today' bound).

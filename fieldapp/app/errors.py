@@ -1,0 +1,68 @@
+"""Every error of the application layer: what a person did that the use cases refuse.
+
+All are errors of the world (`fieldapp.core.errors.FieldappError`) with a sentence in Dutch
+and English; the screens show it, the CLI prints it::
+
+    FieldappError
+    └── AppError
+        ├── UnknownAccount      the demo has no account of that name
+        ├── WrongDemoPassword   a new demo profile is made only with the demo password
+        ├── NeedsFirstSync      no profile of that person on this device yet
+        └── DemoServerFailed    the demo's own central store does not start
+
+The errors of the layers below reach the person unchanged: `fieldapp.store.errors`
+(wrong password, disk full, …) and `fieldapp.sync.errors` (server unreachable, …).
+"""
+
+from __future__ import annotations
+
+from fieldapp.core.errors import FieldappError
+from fieldapp.core.texts import Text
+
+__all__ = ["AppError", "DemoServerFailed", "NeedsFirstSync", "UnknownAccount", "WrongDemoPassword"]
+
+
+class AppError(FieldappError):
+    """Base of the errors the use cases raise themselves."""
+
+
+class UnknownAccount(AppError):
+    def __init__(self, username: str) -> None:
+        super().__init__(
+            Text(
+                nl=f"Er is geen account ‘{username}’. Kies een account uit de lijst.",
+                en=f"There is no account ‘{username}’. Choose an account from the list.",
+            )
+        )
+
+
+class WrongDemoPassword(AppError):
+    def __init__(self) -> None:
+        super().__init__(
+            Text(
+                nl="Het wachtwoord klopt niet. In de demo is het wachtwoord ‘demo’.",
+                en="The password is not correct. In the demo the password is ‘demo’.",
+            )
+        )
+
+
+class NeedsFirstSync(AppError):
+    def __init__(self, username: str) -> None:
+        super().__init__(
+            Text(
+                nl=f"Er is op dit apparaat nog geen profiel van {username}. De eerste keer "
+                "aanmelden gaat via de centrale opslag, met netwerkverbinding.",
+                en=f"There is no profile of {username} on this device yet. The first "
+                "sign-in goes through the central store, with a network connection.",
+            )
+        )
+
+
+class DemoServerFailed(AppError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            Text(
+                nl=f"De centrale opslag van de demo start niet: {detail}",
+                en=f"The demo's central store does not start: {detail}",
+            )
+        )

@@ -1,0 +1,127 @@
+"""Connecting a profile to its central store, and one whole sync, for the app and the CLI.
+
+Which store and which accounts, one rule for both: with a configured address the person's
+own account signs in with the password typed at sign-in; without one it is the demo's own
+central store for this home (started when it is not running: `fieldapp.app.demo`), where
+the demo accounts sign in. `fieldapp sync --demo` signs in as the demo accounts also at a
+given address (a `fieldapp server --demo` started by hand).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fieldapp.app.demo import DemoAccounts, DemoServer, start_demo_server
+from fieldapp.app.settings import Settings
+from fieldapp.store import Profile, open_profile
+from fieldapp.store.errors import PasswordRequired
+from fieldapp.sync.client import SyncClient
+from fieldapp.sync.errors import ServerUnreachable, SyncError
+from fieldapp.sync.report import SyncReport, SyncStatus
+from fieldapp.sync.transport import Credentials, CredentialSource, RetryPolicy
+
+# The sync layer's report, status, policy and errors are what the screens show and catch.
+__all__ = [
+    "RetryPolicy",
+    "ServerUnreachable",
+    "SyncConnection",
+    "SyncError",
+    "SyncReport",
+    "SyncStatus",
+    "configured_server",
+    "connect",
+    "sync_profile",
+]
+
+
+@dataclass
+class SyncConnection:
+    """A sync client for a profile and, in the demo, the demo store it may have started."""
+
+    client: SyncClient
+    server: DemoServer | None = None
+
+    @property
+    def stops_a_store(self) -> bool:
+        return self.server is not None and self.server.started_here
+
+    def close(self) -> None:
+        """Close the client; stop the demo store only if this connection started it."""
+        self.client.close()
+        if self.server is not None:
+            self.server.stop()
+
+    def __enter__(self) -> SyncConnection:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def connect(
+    home: Path,
+    profile: Profile,
+    *,
+    server_url: str | None,
+    password: str | None,
+    demo_accounts: bool,
+    language: str,
+    retry: RetryPolicy | None = None,
+) -> SyncConnection:
+    """A connection for `profile` (blocking: it may start the demo's central store).
+
+    No `server_url`: the demo's store of this home. `demo_accounts`: sign in as the demo
+    users (each pushes the versions they made); else as the profile's owner with
+    `password`, which must be known (`PasswordRequired`).
+    """
+    credentials: CredentialSource
+    if demo_accounts:
+        credentials = DemoAccounts()
+    elif password is None:
+        raise PasswordRequired()
+    else:
+        credentials = Credentials(profile.username, password)
+    server: DemoServer | None = None
+    if not server_url:
+        server = start_demo_server(home)
+        server_url = server.url
+    client = SyncClient(
+        profile, server_url, credentials=credentials, language=language, retry=retry
+    )
+    return SyncConnection(client, server)
+
+
+def configured_server(home: Path) -> str | None:
+    """The app's `server_url` setting for this home, when one is set."""
+    return Settings.load(home).server_url.strip() or None
+
+
+def sync_profile(
+    home: Path,
+    username: str,
+    password: str,
+    *,
+    server_url: str | None,
+    demo: bool,
+    language: str,
+) -> SyncReport:
+    """One whole headless sync of `username`'s profile (what `fieldapp sync` does).
+
+    The store is `server_url`, else the configured one, else the demo's (started for this
+    sync and stopped afterwards when it was not running). Raises `SyncError` with its
+    `report` when the sync could not go on.
+    """
+    url = server_url or (None if demo else configured_server(home))
+    with (
+        open_profile(home, username, password, create=False) as profile,
+        connect(
+            home,
+            profile,
+            server_url=url,
+            password=password,
+            demo_accounts=demo or url is None,
+            language=language,
+        ) as connection,
+    ):
+        return connection.client.sync_once()

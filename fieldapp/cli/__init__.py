@@ -1,0 +1,76 @@
+"""The `fieldapp` command: one entry point, a verb per job, `--home` on every verb.
+
+Each verb group is a module of this package with `register(verbs, common)`, imported here
+by name so that a freezer follows them. They import nothing heavy at module level —
+their handlers import the use cases they call — so `fieldapp --help` stays quick.
+Without a verb, `fieldapp` starts the app's window (`fieldapp.ui.app`, the only part of
+the screens the CLI touches).
+
+Errors of the world (a broken form file, a missing folder) end with a plain sentence and a
+non-zero exit; anything else is a bug and is logged with its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from fieldapp import __version__
+from fieldapp.cli import forms, report, seed, server, sync
+from fieldapp.cli.common import Handler
+
+log = logging.getLogger("fieldapp")
+
+#: The verb groups, in the order `fieldapp --help` lists them.
+VERB_GROUPS = (forms, server, seed, sync, report)
+
+
+def _overview(args: argparse.Namespace) -> int:
+    """Without a verb: start the app (imported here, so the verbs never load Qt)."""
+    from fieldapp.ui.app import run
+
+    return run(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--home",
+        metavar="DIR",
+        help="profile or server data folder (default: FIELDAPP_HOME, else the OS data folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="fieldapp", description="Offline-first field app.", parents=[common]
+    )
+    parser.add_argument("--version", action="version", version=f"fieldapp {__version__}")
+    parser.add_argument(
+        "--lang", choices=("nl", "en"), help="language of the app (default: the settings, nl)"
+    )
+    parser.set_defaults(handler=_overview)
+    verbs = parser.add_subparsers(title="verbs", metavar="VERB")
+    for group in VERB_GROUPS:
+        group.register(verbs, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    # After parsing: `--help` and a mistyped option need none of fieldapp's modules.
+    from fieldapp.core.errors import FieldappError
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    handler: Handler = args.handler
+    language = os.environ.get("FIELDAPP_LANGUAGE", "en")
+    try:
+        return handler(args)
+    except FieldappError as error:
+        print(f"fieldapp: {error.text(language)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

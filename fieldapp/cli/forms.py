@@ -1,0 +1,99 @@
+"""The `fieldapp forms` verbs: check form files, print the schema, import and export XLSForms."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from fieldapp.cli.common import Verbs
+
+
+def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
+    """Add `forms check`, `forms schema`, `forms import` and `forms export` to the CLI's verbs."""
+    forms = verbs.add_parser("forms", help="check and describe form files", parents=[common])
+    form_verbs = forms.add_subparsers(title="form verbs", metavar="VERB", required=True)
+    check = form_verbs.add_parser("check", help="validate form files", parents=[common])
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders (default: the shipped forms)",
+    )
+    check.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    check.set_defaults(handler=_forms_check)
+    schema = form_verbs.add_parser("schema", help="print the form JSON Schema", parents=[common])
+    schema.add_argument("-o", "--output", metavar="FILE")
+    schema.set_defaults(handler=_forms_schema)
+    imports = form_verbs.add_parser("import", help="XLSForm workbook to form", parents=[common])
+    imports.add_argument("source", metavar="FORM.xlsx", help="the XLSForm workbook to read")
+    imports.add_argument(
+        "-o", "--output", metavar="FORM.yaml", help="where to write the form (default: beside it)"
+    )
+    imports.add_argument(
+        "--allow-partial", action="store_true", help="leave out what is not supported"
+    )
+    imports.set_defaults(handler=_forms_xlsform, verb="import")
+    exports = form_verbs.add_parser("export", help="form to XLSForm workbook", parents=[common])
+    exports.add_argument("source", metavar="FORM.yaml", help="the form file to export")
+    exports.add_argument(
+        "-o", "--output", metavar="FORM.xlsx", required=True, help="the workbook to write"
+    )
+    exports.set_defaults(handler=_forms_xlsform, verb="export")
+
+
+def _forms_check(args: argparse.Namespace) -> int:
+    """Validate form files; print `file:line:col: message` per problem."""
+    from fieldapp.core.formfile import check_form_files, form_files
+    from fieldapp.core.locations import forms_directory
+
+    paths: list[Path] = []
+    for given in args.paths or [str(forms_directory())]:
+        path = Path(given)
+        if path.is_dir():
+            found = form_files(path)
+            if not found:
+                print(f"{path}: no .yaml form files in this folder", file=sys.stderr)
+                return 2
+            paths.extend(found)
+        else:
+            paths.append(path)
+    engines, problems = check_form_files(paths)
+    for problem in problems:
+        print(problem)
+    if not args.quiet:
+        for engine in engines:
+            definition = engine.definition
+            questions = sum(1 for field in engine.fields.values() if field.is_question)
+            print(
+                f"ok  {definition.id} {definition.version}: {questions} questions, "
+                f"{len(definition.outcomes)} outcomes",
+                file=sys.stderr,
+            )
+    return 1 if problems else 0
+
+
+def _forms_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of the form format (committed as forms/schema.json)."""
+    from fieldapp.core.schema import form_json_schema
+
+    text = form_json_schema()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _forms_xlsform(args: argparse.Namespace) -> int:
+    """`forms import` and `forms export`: the work lives in fieldapp.core.xlsform."""
+    from fieldapp.core.xlsform import export_command, import_command
+
+    if args.verb == "import":
+        output = Path(args.output) if args.output else None
+        done = import_command(Path(args.source), output, allow_partial=args.allow_partial)
+    else:
+        done = export_command(Path(args.source), Path(args.output))
+    for line in done.lines:
+        print(line, file=sys.stderr)
+    return done.code

@@ -1,0 +1,163 @@
+"""Every error of the device's sync, with the sentence a person reads for it.
+
+Two kinds: what the central store answered on one request (`Refusal`, `GaveUp`,
+`BadAnswer`), which the sync client turns into a reason on an outbox row or into a
+`SyncError`; and `SyncError`, a whole sync that could not go on, which is an error of the
+world (`fieldapp.core.errors.FieldappError`) that the app shows and the CLI prints::
+
+    Exception
+    ├── Refusal              a 4xx (or other non-retried) answer, with the server's ErrorBody
+    ├── GaveUp               retries ran out: network errors, 5xx, 408, 429
+    ├── BadAnswer            a success status whose body does not say what it should
+    └── FieldappError
+        └── SyncError        a sync that could not go on; `report` says what it did
+            ├── ServerUnreachable   the network or the server stayed down
+            ├── SignInRefused       the central store refused the username or password
+            └── ClientTooOld        the server wants a newer fieldapp
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fieldapp.core.errors import FieldappError
+from fieldapp.core.texts import Text
+from fieldapp.protocol.models import ErrorBody, ErrorCode, Message
+
+if TYPE_CHECKING:
+    from fieldapp.sync.report import SyncReport
+
+__all__ = [
+    "BadAnswer",
+    "ClientTooOld",
+    "GaveUp",
+    "Refusal",
+    "ServerUnreachable",
+    "SignInRefused",
+    "SyncError",
+]
+
+_UNREACHABLE = Text(
+    nl="De centrale opslag is niet bereikbaar; het apparaat probeert het later opnieuw. "
+    "Er gaat niets verloren.",
+    en="The central store cannot be reached; the device will try again later. Nothing is lost.",
+)
+_SERVER_PROBLEM = Text(
+    nl="De centrale opslag heeft een storing; het apparaat probeert het later opnieuw. "
+    "Er gaat niets verloren.",
+    en="The central store has a problem; the device will try again later. Nothing is lost.",
+)
+_SIGN_IN_REFUSED = Text(
+    nl="De centrale opslag accepteert de gebruikersnaam of het wachtwoord van {username} "
+    "niet. Controleer het wachtwoord en probeer het opnieuw.",
+    en="The central store does not accept the username or password of {username}. Check "
+    "the password and try again.",
+)
+_TOO_OLD = Text(
+    nl="Deze versie van fieldapp ({ours}) is te oud voor de centrale opslag; versie {needed} "
+    "of nieuwer is nodig. Werk de app bij; uw werk blijft bewaard.",
+    en="This version of fieldapp ({ours}) is too old for the central store; version {needed} "
+    "or newer is needed. Please update; your work is kept.",
+)
+_REFUSED = Text(
+    nl="De centrale opslag weigerde het verzoek (status {status}).",
+    en="The central store refused the request (status {status}).",
+)
+_CONNECTION_KEPT_FAILING = Text(
+    nl="De verbinding met de centrale opslag viel steeds weg; wordt later opnieuw geprobeerd.",
+    en="The connection to the central store kept failing; will try again later.",
+)
+_SERVER_HAD_PROBLEM = Text(
+    nl="De centrale opslag had een storing; wordt later opnieuw geprobeerd.",
+    en="The central store had a problem; will try again later.",
+)
+_UNEXPECTED_ANSWER = Text(
+    nl="De centrale opslag gaf een onverwacht antwoord; wordt later opnieuw geprobeerd.",
+    en="The central store gave an unexpected answer; will try again later.",
+)
+
+
+# --- one request -----------------------------------------------------------------------------
+
+
+class Refusal(Exception):
+    """An answer that is not retried: the status and the server's body (when readable)."""
+
+    def __init__(self, status: int, body: ErrorBody | None, method: str, path: str) -> None:
+        self.status = status
+        self.body = body
+        super().__init__(f"{method} {path}: {status} {body.code.value if body else '?'}")
+
+    @property
+    def code(self) -> ErrorCode | None:
+        return self.body.code if self.body is not None else None
+
+    @property
+    def message(self) -> Text:
+        """The server's sentence, or a plain one made from the status."""
+        if self.body is not None:
+            return Text.of(self.body.message)
+        return _REFUSED.format(status=self.status)
+
+
+class GaveUp(Exception):
+    """Retries ran out on a retryable answer (5xx, 408, 429) or a network error."""
+
+    def __init__(self, reason: str, network: bool) -> None:
+        super().__init__(reason)
+        #: True when the last failure was the network (the server is likely unreachable).
+        self.network = network
+
+    @property
+    def message(self) -> Text:
+        return _CONNECTION_KEPT_FAILING if self.network else _SERVER_HAD_PROBLEM
+
+
+class BadAnswer(Exception):
+    """An answer with a success status that does not say what it should."""
+
+    @property
+    def message(self) -> Text:
+        return _UNEXPECTED_ANSWER
+
+
+# --- a whole sync ----------------------------------------------------------------------------
+
+
+class SyncError(FieldappError):
+    """A sync that could not go on; the sentence says why in plain words.
+
+    `report` is the `SyncReport` of the sync it stopped (what was sent up to then).
+    """
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message)
+        self.report: SyncReport | None = None
+
+    @property
+    def as_message(self) -> Message:
+        return Message(nl=self.message.nl, en=self.message.en)
+
+
+class ServerUnreachable(SyncError):
+    """The network or the server stayed down (or kept failing) through every retry."""
+
+    def __init__(self, detail: str, *, network: bool = True) -> None:
+        super().__init__(_UNREACHABLE if network else _SERVER_PROBLEM)
+        self.detail = detail
+        self.network = network
+
+
+class SignInRefused(SyncError):
+    """The central store did not accept the username or password."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(_SIGN_IN_REFUSED.format(username=username))
+        self.username = username
+
+
+class ClientTooOld(SyncError):
+    """The server asks for a newer fieldapp before it syncs with this one."""
+
+    def __init__(self, ours: str, needed: str) -> None:
+        super().__init__(_TOO_OLD.format(ours=ours, needed=needed))
