@@ -8,7 +8,7 @@ page with LIMIT/OFFSET so an inbox of 100,000 inspections opens as fast as one o
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,11 +21,35 @@ def parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def inspection_filter(
+    status: InspectionStatus | None, form_ids: Collection[str] | None = None
+) -> tuple[str, tuple[str, ...]]:
+    """The WHERE clause (over `inspections i`) and its parameters for a list: one status
+    (None: all) and only these forms (None: all). Lists filter in the query, before
+    LIMIT/OFFSET, so a page is full of matches and a count counts what the pages hold."""
+    clauses: list[str] = []
+    parameters: list[str] = []
+    if status is not None:
+        clauses.append("i.status = ?")
+        parameters.append(status.value)
+    if form_ids is not None:
+        wanted = sorted(set(form_ids))
+        clauses.append(f"i.form_id IN ({', '.join('?' * len(wanted))})" if wanted else "0")
+        parameters.extend(wanted)
+    return " AND ".join(clauses) or "1", tuple(parameters)
+
+
 class InspectionLists:
     """Read-only queries over a profile's inspections, their outbox entries and reviews."""
 
     def __init__(self, database: Database) -> None:
         self._database = database
+
+    def count(self, where: str, parameters: Sequence[Any]) -> int:
+        """How many inspections `where` (over `inspections i`) holds."""
+        return int(
+            self._database.value(f"SELECT count(*) FROM inspections i WHERE {where}", parameters)
+        )
 
     def summaries(
         self, where: str, parameters: Sequence[Any], limit: int | None, offset: int

@@ -27,7 +27,7 @@ import sqlite3
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,7 +76,7 @@ from fieldapp.store.keys import (
     remove_from_keyring,
     store_in_keyring,
 )
-from fieldapp.store.listing import InspectionLists, parse_time
+from fieldapp.store.listing import InspectionLists, inspection_filter, parse_time
 from fieldapp.store.outbox import Outbox
 from fieldapp.store.records import InspectionSummary, Position
 from fieldapp.store.schema import (
@@ -1050,12 +1050,17 @@ class Profile:
         return found[0]
 
     def inspections(
-        self, status: InspectionStatus | None = None, *, limit: int | None = None, offset: int = 0
+        self,
+        status: InspectionStatus | None = None,
+        *,
+        form_ids: Collection[str] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[InspectionSummary]:
-        """Inspections with `status` (all when None), most recently changed first."""
-        if status is None:
-            return self._lists.summaries("1", (), limit, offset)
-        return self._lists.summaries("i.status = ?", (status.value,), limit, offset)
+        """Inspections with `status` (all when None) of `form_ids` (all when None), most
+        recently changed first."""
+        where, parameters = inspection_filter(status, form_ids)
+        return self._lists.summaries(where, parameters, limit, offset)
 
     def drafts(self, *, limit: int | None = None, offset: int = 0) -> list[InspectionSummary]:
         """Drafts, corrections included (`is_correction`)."""
@@ -1075,14 +1080,11 @@ class Profile:
     def approved(self, *, limit: int | None = None, offset: int = 0) -> list[InspectionSummary]:
         return self.inspections(InspectionStatus.APPROVED, limit=limit, offset=offset)
 
-    def count(self, status: InspectionStatus | None = None) -> int:
-        if status is None:
-            return int(self.database.value("SELECT count(*) FROM inspections"))
-        return int(
-            self.database.value(
-                "SELECT count(*) FROM inspections WHERE status = ?", (status.value,)
-            )
-        )
+    def count(
+        self, status: InspectionStatus | None = None, *, form_ids: Collection[str] | None = None
+    ) -> int:
+        """How many rows `inspections` with the same filter holds."""
+        return self._lists.count(*inspection_filter(status, form_ids))
 
     def review_comments(self, inspection_id: str) -> dict[str, str]:
         """The supervisor's comments per question on the latest return of this inspection."""

@@ -38,7 +38,7 @@ from fieldapp.protocol.models import InspectionList, ReviewEvent
 from fieldapp.sync.review import InboxFilter, ReviewDesk
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.review.detail import ReviewDetail
-from fieldapp.ui.review.inbox import InboxColumn, InboxModel, Names, status_name
+from fieldapp.ui.review.inbox import InboxColumn, InboxModel, Names, matching, status_name
 from fieldapp.ui.review.loading import LoadedReview, load_review
 from fieldapp.ui.review.rows import InboxCardDelegate
 from fieldapp.ui.review.source import CentralReportSource
@@ -384,8 +384,13 @@ class ReviewPanel(QWidget):
         setup = self.setup
         if setup is None:
             return
+        # The filters the server lacks run here too, off the UI thread: each page the
+        # model gets holds only rows it shows.
         self.context.tasks.run(
-            lambda: setup.desk.page(wanted, after, limit), done, failed, context=self
+            lambda: matching(setup.desk.page(wanted, after, limit), wanted, setup.names),
+            done,
+            failed,
+            context=self,
         )
 
     def _loading(self, loading: bool) -> None:
