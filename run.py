@@ -2,8 +2,20 @@
 """Quick start: `python3 run.py` starts fieldapp, `python3 run.py test` runs every check.
 
 Needs only Python 3.11+. The first run makes `.venv/` beside this file and installs the
-exact versions in requirements.lock; later runs reinstall only when the lock or
-pyproject.toml changed. Anything after the verb is passed on (to fieldapp or to pytest).
+exact versions in requirements.lock, every file checked against its hash; later runs
+reinstall only when the lock or pyproject.toml changed. Anything after the verb is passed
+on (to fieldapp or to pytest).
+
+requirements.lock is one universal lock for Linux, Windows and macOS (platform markers,
+hashes of every published file). After changing the dependencies in pyproject.toml,
+regenerate it with uv, installed in a scratch environment outside the repository (uv is
+not a dependency of fieldapp):
+
+    python3 -m venv ../uv-scratch && ../uv-scratch/bin/pip install uv
+    ../uv-scratch/bin/uv pip compile pyproject.toml --extra dev --universal --generate-hashes \
+        --python-version 3.11 -o requirements.lock
+
+uv keeps the versions already in the lock unless asked to upgrade (`--upgrade-package`).
 """
 
 from __future__ import annotations
@@ -45,7 +57,7 @@ def ensure_environment() -> None:
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     print("Installing the locked dependencies into .venv …", flush=True)
     pip = [PYTHON, "-m", "pip", "--disable-pip-version-check", "--quiet"]
-    if _run(*pip, "install", "-r", "requirements.lock") != 0:
+    if _run(*pip, "install", "--require-hashes", "-r", "requirements.lock") != 0:
         sys.exit("Installing the dependencies failed; see the messages above.")
     if _run(*pip, "install", "--no-deps", "--no-build-isolation", "-e", ".") != 0:
         sys.exit("Installing fieldapp itself failed; see the messages above.")

@@ -8,7 +8,7 @@ page with LIMIT/OFFSET so an inbox of 100,000 inspections opens as fast as one o
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from fieldapp.core.inspection import InspectionStatus
@@ -17,6 +17,24 @@ from fieldapp.store.outbox import outbox_info
 from fieldapp.store.records import LocalInspectionSummary
 from fieldapp.store.reviews import Reviews
 from fieldapp.store.times import parse_time
+
+
+def inspection_filter(
+    status: InspectionStatus | None, form_ids: Collection[str] | None = None
+) -> tuple[str, tuple[str, ...]]:
+    """The WHERE clause (over `inspections i`) and its parameters for a list: one status
+    (None: all) and only these forms (None: all). Lists filter in the query, before
+    LIMIT/OFFSET, so a page is full of matches and a count counts what the pages hold."""
+    clauses: list[str] = []
+    parameters: list[str] = []
+    if status is not None:
+        clauses.append("i.status = ?")
+        parameters.append(status.value)
+    if form_ids is not None:
+        wanted = sorted(set(form_ids))
+        clauses.append(f"i.form_id IN ({', '.join('?' * len(wanted))})" if wanted else "0")
+        parameters.extend(wanted)
+    return " AND ".join(clauses) or "1", tuple(parameters)
 
 
 class InspectionLists:
@@ -76,11 +94,8 @@ class InspectionLists:
             )
         return summaries
 
-    def count(self, status: InspectionStatus | None = None) -> int:
-        if status is None:
-            return int(self._database.value("SELECT count(*) FROM inspections"))
+    def count(self, where: str, parameters: Sequence[Any]) -> int:
+        """How many inspections `where` (over `inspections i`) holds."""
         return int(
-            self._database.value(
-                "SELECT count(*) FROM inspections WHERE status = ?", (status.value,)
-            )
+            self._database.value(f"SELECT count(*) FROM inspections i WHERE {where}", parameters)
         )

@@ -22,7 +22,7 @@ connection or a line of its SQL.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -70,7 +70,7 @@ from fieldapp.store.layout import (
     profile_directory,
     profile_exists,
 )
-from fieldapp.store.listing import InspectionLists
+from fieldapp.store.listing import InspectionLists, inspection_filter
 from fieldapp.store.outbox import Outbox
 from fieldapp.store.records import (
     LocalInspectionSummary,
@@ -635,12 +635,17 @@ class Profile:
         return found[0]
 
     def inspections(
-        self, status: InspectionStatus | None = None, *, limit: int | None = None, offset: int = 0
+        self,
+        status: InspectionStatus | None = None,
+        *,
+        form_ids: Collection[str] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[LocalInspectionSummary]:
-        """Inspections with `status` (all when None), most recently changed first."""
-        if status is None:
-            return self._lists.summaries("1", (), limit, offset)
-        return self._lists.summaries("i.status = ?", (status.value,), limit, offset)
+        """Inspections with `status` (all when None) of `form_ids` (all when None), most
+        recently changed first."""
+        where, parameters = inspection_filter(status, form_ids)
+        return self._lists.summaries(where, parameters, limit, offset)
 
     def drafts(self, *, limit: int | None = None, offset: int = 0) -> list[LocalInspectionSummary]:
         """Drafts, corrections included (`is_correction`)."""
@@ -664,8 +669,11 @@ class Profile:
     ) -> list[LocalInspectionSummary]:
         return self.inspections(InspectionStatus.APPROVED, limit=limit, offset=offset)
 
-    def count(self, status: InspectionStatus | None = None) -> int:
-        return self._lists.count(status)
+    def count(
+        self, status: InspectionStatus | None = None, *, form_ids: Collection[str] | None = None
+    ) -> int:
+        """How many rows `inspections` with the same filter holds."""
+        return self._lists.count(*inspection_filter(status, form_ids))
 
     def audit_entries(self, inspection_id: str | None = None) -> list[AuditEntry]:
         """The audit log, all of it or one inspection's entries, in order."""

@@ -35,12 +35,12 @@ from fieldapp.core.forms import LocalText
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.lists import (
-    RECORD_ROLE,
     AssignmentTableModel,
     FormTableModel,
     InspectionTableModel,
     TeamTableModel,
 )
+from fieldapp.ui.models import RECORD_ROLE, Page, PageSource
 from fieldapp.ui.signin import role_name
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
 
@@ -285,16 +285,17 @@ class HomeScreen(QWidget):
             InspectionStatus.RETURNED,
         ):
             page = ListPage(status.value)
-            model = InspectionTableModel(self._loader(status), form_titles, language, self)
+            model = InspectionTableModel(self._pages(status), form_titles, language, self)
             page.table.setModel(model)
             page.widths(220, 260, 420, 140, 170, stretch=2)
             page.table.clicked.connect(self._inspection_activated)
             page.table.activated.connect(self._inspection_activated)
             model.modelReset.connect(lambda p=page, m=model: p.show_table(m.rowCount() > 0))
             model.rowsInserted.connect(lambda *_a, p=page, m=model: p.show_table(True))
+            # The count in a tab is the list's own total: the rows a person can scroll to.
+            model.total_changed.connect(self._retitle_tabs)
+            model.failed.connect(context.tasks.failed)
             self.lists[status] = (page, model)
-        self._counts: dict[InspectionStatus, int] = {}
-        self._assignment_count = 0
         self.tabs.addTab(self.assignments, "")
         for page, _model in self.lists.values():
             self.tabs.addTab(page, "")
@@ -304,35 +305,38 @@ class HomeScreen(QWidget):
 
     # -- data ------------------------------------------------------------------------------
 
-    def _loader(
-        self, status: InspectionStatus
-    ) -> Callable[[int, int, Callable[[list[LocalInspectionSummary]], None]], None]:
+    def _pages(self, status: InspectionStatus) -> PageSource[LocalInspectionSummary, int]:
+        """The store's query for one list, the mystery guest's filter included: a page of
+        matches from `offset`, with how many matches there are in all."""
         profile = self.signed.profile
         form_ids = self._form_ids
 
-        def load(
-            offset: int, limit: int, done: Callable[[list[LocalInspectionSummary]], None]
+        def fetch(
+            offset: int | None,
+            limit: int,
+            done: Callable[[Page[LocalInspectionSummary, int]], None],
+            failed: Callable[[BaseException], None],
         ) -> None:
-            def work() -> list[LocalInspectionSummary]:
-                rows = profile.inspections(status, limit=limit, offset=offset)
-                if form_ids is not None:
-                    rows = [row for row in rows if row.form_id in form_ids]
-                return rows
+            start = offset or 0
 
-            self.context.tasks.run(work, done, serial=True, context=self)
+            def work() -> Page[LocalInspectionSummary, int]:
+                rows = profile.inspections(status, form_ids=form_ids, limit=limit, offset=start)
+                total = profile.count(status, form_ids=form_ids)
+                end = start + len(rows)
+                return Page(rows, end if len(rows) == limit and end < total else None, total)
 
-        return load
+            self.context.tasks.run(work, done, failed, serial=True, context=self)
+
+        return fetch
 
     def refresh(self, statuses: Iterable[InspectionStatus] | None = None) -> None:
-        """Reload the counts, the assignments and the lists of `statuses` (None: all)."""
+        """Reload the assignments and the lists of `statuses` (None: all)."""
         profile = self.signed.profile
         username = self.signed.user.username
         form_ids = self._form_ids
 
-        def work() -> tuple[list[AssignmentRow], dict[InspectionStatus, int]]:
-            rows = assignment_rows(profile, username, form_ids)
-            counts = {status: profile.count(status) for status in self.lists}
-            return rows, counts
+        def work() -> list[AssignmentRow]:
+            return assignment_rows(profile, username, form_ids)
 
         self.context.tasks.run(work, self._refreshed, serial=True, context=self)
         wanted = set(self.lists if statuses is None else statuses)
@@ -351,7 +355,7 @@ class HomeScreen(QWidget):
         if report.returns or report.approvals or report.reset:
             changed |= {InspectionStatus.SENT, InspectionStatus.RETURNED, InspectionStatus.DRAFT}
         if changed or report.pulled:
-            # Pulled reference data may bring new assignments: the counts come too.
+            # Pulled reference data may bring new assignments.
             self.refresh(changed)
 
     def _show_sync_status(self) -> None:
@@ -362,21 +366,20 @@ class HomeScreen(QWidget):
         # One sync at a time: the button says so instead of queueing clicks silently.
         self.sync_button.setEnabled(not sync.running)
 
-    def _refreshed(self, result: tuple[list[AssignmentRow], dict[InspectionStatus, int]]) -> None:
-        rows, counts = result
+    def _refreshed(self, rows: list[AssignmentRow]) -> None:
         self.assignments_model.set_rows(rows)
         self.assignments.show_table(bool(rows))
-        self._assignment_count = sum(
-            1
-            for row in rows
-            if row.inspection is None or row.inspection.status is InspectionStatus.DRAFT
-        )
-        self._counts = counts
         self._retitle_tabs()
 
     @property
     def loaded(self) -> bool:
         return all(model.loaded_once for _page, model in self.lists.values())
+
+    def count(self, status: InspectionStatus | None) -> int | None:
+        """The count a tab shows (None: the assignments'); None before its list loaded."""
+        if status is None:
+            return self.assignments_model.rowCount()
+        return self.lists[status][1].total
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -471,9 +474,9 @@ class HomeScreen(QWidget):
             InspectionStatus.RETURNED: self.tr("Returned"),
         }
         assignments = self.tr("Assignments")
-        self.tabs.setTabText(0, f"{assignments} ({self._assignment_count})")
+        self.tabs.setTabText(0, f"{assignments} ({self.count(None)})")
         for status, (page, _model) in self.lists.items():
-            count = self._counts.get(status)
+            count = self.count(status)
             title = titles[status] if count is None else f"{titles[status]} ({count})"
             self.tabs.setTabText(self.tabs.indexOf(page), title)
 

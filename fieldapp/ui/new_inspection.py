@@ -9,14 +9,10 @@ number in the form itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QEvent,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QTimer,
 )
@@ -33,48 +29,43 @@ from PySide6.QtWidgets import (
 from fieldapp.app.inspections import FormChoice
 from fieldapp.app.venues import VenueDirectory, fold
 from fieldapp.core.entities import FORM_VENUE_KINDS, Area, AssignmentForm, VenueKind
+from fieldapp.ui.models import MODEL_ROLE, Column, LoadedTableModel
 from fieldapp.ui.runner.places import VenueListModel
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
 
-ModelIndex = QModelIndex | QPersistentModelIndex
-
-AREA_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+AREA_ID_ROLE = MODEL_ROLE
 
 
-class AreaListModel(QAbstractListModel):
+class AreaListModel(LoadedTableModel[Area]):
     """Areas (wijken) with their district, for choosing where a patrol goes."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._areas: list[Area] = []
+        super().__init__(
+            [
+                Column(
+                    lambda: "",
+                    self._text,
+                    sort_key=lambda area: area.name.casefold(),
+                    accessible=lambda area: f"{area.name}, {area.district}",
+                )
+            ],
+            roles={AREA_ID_ROLE: lambda area: area.id},
+            parent=parent,
+        )
 
     def set_areas(self, areas: Sequence[Area]) -> None:
-        self.beginResetModel()
-        self._areas = list(areas)
-        self.endResetModel()
+        self.set_rows(areas)
 
     def area_at(self, row: int) -> Area:
-        return self._areas[row]
+        return self.record(row)
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._areas)
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._areas):
-            return None
-        area = self._areas[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            notes: list[str] = [area.district]
-            if area.fireworks_free_zone:
-                notes.append(self.tr("fireworks-free zone"))
-            if area.coffeeshop_overconcentration:
-                notes.append(self.tr("many coffeeshops"))
-            return f"{area.name}\n{' · '.join(notes)}"
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{area.name}, {area.district}"
-        if role == AREA_ID_ROLE:
-            return area.id
-        return None
+    def _text(self, area: Area) -> str:
+        notes: list[str] = [area.district]
+        if area.fireworks_free_zone:
+            notes.append(self.tr("fireworks-free zone"))
+        if area.coffeeshop_overconcentration:
+            notes.append(self.tr("many coffeeshops"))
+        return f"{area.name}\n{' · '.join(notes)}"
 
 
 class NewInspectionDialog(QDialog):

@@ -10,7 +10,7 @@ from pytestqt.modeltest import ModelTester
 from fieldapp.app.review.desk import InboxFilter
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.protocol.models import InspectionList, InspectionSummary
-from fieldapp.ui.review.inbox import InboxModel, Names
+from fieldapp.ui.review.inbox import InboxModel, Names, matching
 
 
 def summary(number: int) -> InspectionSummary:
@@ -35,10 +35,12 @@ def summary(number: int) -> InspectionSummary:
 
 
 class FakeServer:
-    """Pages of `total` summaries, made on demand, delivered at once (as the UI thread would)."""
+    """Pages of `total` summaries, made on demand, delivered at once (as the UI thread would),
+    with the filters the server lacks applied as the review panel applies them."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, names: Names | None = None) -> None:
         self.total = total
+        self.names = names or Names()
         self.requests: list[tuple[str | None, int]] = []
 
     def __call__(
@@ -53,7 +55,8 @@ class FakeServer:
         start = int(after) if after else 0
         end = min(self.total, start + limit)
         items = [summary(n) for n in range(start, end)]
-        done(InspectionList(items=items, next_after=str(end) if end < self.total else None))
+        page = InspectionList(items=items, next_after=str(end) if end < self.total else None)
+        done(matching(page, wanted, self.names))
 
 
 def test_the_inbox_loads_one_page_and_grows_on_demand() -> None:
@@ -86,3 +89,27 @@ def test_local_filters_keep_fetching_until_the_view_is_full() -> None:
     changed = summary(0).model_copy(update={"status": InspectionStatus.APPROVED})
     model.replace(changed)
     assert model.summary(0).status is InspectionStatus.APPROVED
+
+
+def test_a_word_search_walks_the_pages_until_it_finds_its_match() -> None:
+    server = FakeServer(5_000)
+    model = InboxModel(server, Names())
+    wanted = f"{4_321:032x}"
+    model.reload(InboxFilter(text=wanted))
+    # Pages without a match add no rows, so the view would never ask for more: the
+    # model goes on by itself, to the end of the inbox here.
+    assert len(server.requests) == 25
+    assert model.rowCount() == 1 and model.complete and model.total == 1
+    assert model.summary(0).inspection_id == wanted
+
+
+def test_matching_looks_through_the_names_a_row_shows() -> None:
+    names = Names(
+        forms={"coffeeshop_inspection": "Coffeeshopcontrole"},
+        venues={"venue-3": "Coffeeshop De Groene Os"},
+    )
+    page = InspectionList(items=[summary(n) for n in range(14)], next_after="14")
+    found = matching(page, InboxFilter(text="groene  OS"), names)
+    assert [item.venue_id for item in found.items] == ["venue-3", "venue-3"]
+    assert found.next_after == "14"
+    assert matching(page, InboxFilter(form_id="coffeeshop_inspection"), names) is page

@@ -141,8 +141,7 @@ def test_sync_now_sends_the_outbox_and_says_so(
     # The lists follow: the outbox is empty, the inspection is under "Sent".
     qtbot.waitUntil(
         lambda: (
-            home._counts.get(InspectionStatus.FINALIZED) == 0
-            and home._counts.get(InspectionStatus.SENT) == 1
+            home.count(InspectionStatus.FINALIZED) == 0 and home.count(InspectionStatus.SENT) == 1
         ),
         timeout=WAIT,
     )
@@ -175,7 +174,7 @@ def test_an_unreachable_store_is_said_plainly_and_the_outbox_keeps_the_work(
     signed = context.signed_in
     assert signed is not None
     assert signed.profile.inspection(inspection_id).status is InspectionStatus.FINALIZED
-    qtbot.waitUntil(lambda: home._counts.get(InspectionStatus.FINALIZED) == 1, timeout=WAIT)
+    qtbot.waitUntil(lambda: home.count(InspectionStatus.FINALIZED) == 1, timeout=WAIT)
 
 
 def test_signing_out_closes_the_client_and_stops_the_demo_store(

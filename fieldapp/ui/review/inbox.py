@@ -1,37 +1,29 @@
 """The supervisor's inbox as a lazy item model over the central store's pages.
 
 The server pages with `after`/`limit`, newest activity first, so the model grows as the
-view scrolls (`canFetchMore`/`fetchMore`): opening an inbox of 100,000 inspections costs
-one page, never the whole list. Rows are cached as they arrive, with their display texts
-made once per row. Filters the server lacks (outcome, words) are applied to each page as
-it arrives; the model keeps fetching while a page yields too few rows to fill the view.
+view scrolls (a `PagedTableModel`): opening an inbox of 100,000 inspections costs one
+page, never the whole list. Rows are cached as they arrive, with their display texts made
+once per row. The filters the server lacks (outcome, words) are applied with the page
+request, off the UI thread (`matching`), so every row the model gets is a row it shows; it
+keeps fetching while the pages thinned out that way do not fill the view.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from enum import IntEnum
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 
 from fieldapp.app.review.desk import InboxFilter
 from fieldapp.core.forms import Severity
 from fieldapp.protocol.models import InspectionList, InspectionSummary
-from fieldapp.ui.lists import RECORD_ROLE, when
+from fieldapp.ui.lists import when
+from fieldapp.ui.models import Column, Page, PagedTableModel, ordered
 
-ModelIndex = QModelIndex | QPersistentModelIndex
-
-#: Fetches one page: (filter, after, limit, on_page, on_failure); calls back on the UI thread.
-PageSource = Callable[
+#: Fetches one page of the inbox with every filter applied, the server's and `matching`'s:
+#: (filter, after, limit, on_page, on_failure); calls back on the UI thread.
+InboxSource = Callable[
     [
         InboxFilter,
         str | None,
@@ -44,10 +36,6 @@ PageSource = Callable[
 
 # Item data: the worst `Severity` of a row's signals, or None (for the inbox's mark).
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 21
-
-PAGE = 200
-#: A filtered page may drop most rows; keep fetching until this many rows are shown.
-FILL = 60
 
 
 class InboxColumn(IntEnum):
@@ -109,115 +97,104 @@ class Names:
         )
 
 
-class InboxModel(QAbstractTableModel):
-    """Rows of `InspectionSummary`, fetched page by page from a `PageSource`.
+def matching(page: InspectionList, wanted: InboxFilter, names: Names) -> InspectionList:
+    """A page from the server with the filters it lacks applied: outcome and words."""
+    if not wanted.local:
+        return page
+    items = [item for item in page.items if wanted.matches(item, names.row_words)]
+    return InspectionList(items=items, next_after=page.next_after)
 
-    Signals:
+
+class InboxModel(PagedTableModel[InspectionSummary, str]):
+    """Rows of `InspectionSummary`, fetched page by page from an `InboxSource`.
+
+    Signals (from `PagedTableModel`):
         loading_changed(bool): a page request started or ended.
         failed(object): a page could not be fetched (the exception).
     """
 
-    loading_changed = Signal(bool)
-    failed = Signal(object)
-
-    def __init__(self, source: PageSource, names: Names, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._source = source
+    def __init__(self, source: InboxSource, names: Names, parent: QObject | None = None) -> None:
+        self._inbox = source
         self._names = names
         self._filter = InboxFilter()
-        self._rows: list[InspectionSummary] = []
-        self._texts: list[tuple[str, ...] | None] = []
-        self._after: str | None = None
-        self._exhausted = True
-        self._loading = False
-        #: Bumped on every reset, so a late page of an earlier filter is dropped.
-        self._generation = 0
-
-    # --- loading ----------------------------------------------------------------------
+        super().__init__(
+            ordered(
+                {
+                    InboxColumn.RECEIVED: Column(
+                        lambda: QCoreApplication.translate("Review", "Last activity"),
+                        lambda item: when(item.last_received_at),
+                        sort_key=lambda item: item.last_received_at,
+                        tooltip=self.description,
+                        accessible=self.description,
+                    ),
+                    InboxColumn.FORM: Column(
+                        lambda: QCoreApplication.translate("Review", "Checklist"),
+                        lambda item: self._names.forms.get(item.form_id, item.form_id),
+                        tooltip=self.description,
+                        accessible=self.description,
+                    ),
+                    InboxColumn.VENUE: Column(
+                        lambda: QCoreApplication.translate("Review", "Venue or area"),
+                        lambda item: self._names.venue(item),
+                        tooltip=self.description,
+                        accessible=self.description,
+                    ),
+                    InboxColumn.AUTHOR: Column(
+                        lambda: QCoreApplication.translate("Review", "Officer or tester"),
+                        lambda item: item.author_name,
+                        tooltip=self.description,
+                        accessible=self.description,
+                    ),
+                    InboxColumn.STATUS: Column(
+                        lambda: QCoreApplication.translate("Review", "Status"),
+                        status_text,
+                        tooltip=self.description,
+                        accessible=self.description,
+                    ),
+                    InboxColumn.OUTCOMES: Column(
+                        lambda: QCoreApplication.translate("Review", "Signals"),
+                        lambda item: ", ".join(
+                            self._names.outcomes.get(name, name) for name in item.outcomes
+                        ),
+                        sort_key=lambda item: len(item.outcomes),
+                        tooltip=self.description,
+                        accessible=self.description,
+                    ),
+                }
+            ),
+            self._fetch_page,
+            roles={SEVERITY_ROLE: lambda item: self._names.worst(item)},
+            parent=parent,
+        )
 
     @property
     def filter(self) -> InboxFilter:
         return self._filter
 
-    @property
-    def loading(self) -> bool:
-        return self._loading
-
-    @property
-    def complete(self) -> bool:
-        return self._exhausted
-
     def set_names(self, names: Names) -> None:
         self._names = names
-        self._texts = [None] * len(self._rows)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(InboxColumn) - 1)
-            )
+        self.refresh_texts()
 
     def reload(self, wanted: InboxFilter | None = None) -> None:
         """Start over (with a new filter): drop the rows and fetch the first page."""
-        self.beginResetModel()
         if wanted is not None:
             self._filter = wanted
-        self._rows, self._texts = [], []
-        self._after = None
-        self._exhausted = False
-        self._loading = False
-        self._generation += 1
-        self.endResetModel()
-        self._fetch()
+        super().reload()
 
-    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._exhausted and not self._loading
+    def _fetch_page(
+        self,
+        after: str | None,
+        limit: int,
+        done: Callable[[Page[InspectionSummary, str]], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        def arrived(listing: InspectionList) -> None:
+            done(Page(listing.items, listing.next_after))
 
-    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008
-        if self.canFetchMore(parent):
-            self._fetch()
-
-    def _fetch(self) -> None:
-        self._loading = True
-        self.loading_changed.emit(True)
-        generation = self._generation
-
-        def arrived(page: InspectionList) -> None:
-            if generation != self._generation:
-                return
-            self._loading = False
-            self._append(page)
-            self.loading_changed.emit(False)
-            # A page thinned out by the local filters may not fill the view: go on.
-            if not self._exhausted and self._filter.local and len(self._rows) < FILL:
-                self._fetch()
-
-        def refused(error: BaseException) -> None:
-            if generation != self._generation:
-                return
-            self._loading = False
-            self._exhausted = True
-            self.loading_changed.emit(False)
-            self.failed.emit(error)
-
-        self._source(self._filter, self._after, PAGE, arrived, refused)
-
-    def _append(self, page: InspectionList) -> None:
-        self._after = page.next_after
-        self._exhausted = page.next_after is None
-        items = page.items
-        if self._filter.local:
-            items = [item for item in items if self._filter.matches(item, self._names.row_words)]
-        if not items:
-            return
-        start = len(self._rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(items) - 1)
-        self._rows.extend(items)
-        self._texts.extend([None] * len(items))
-        self.endInsertRows()
-
-    # --- the model ----------------------------------------------------------------------
+        self._inbox(self._filter, after, limit, arrived, failed)
 
     def summary(self, row: int) -> InspectionSummary:
-        return self._rows[row]
+        return self.record(row)
 
     def row_of(self, inspection_id: str) -> int | None:
         for row, item in enumerate(self._rows):
@@ -228,93 +205,42 @@ class InboxModel(QAbstractTableModel):
     def replace(self, summary: InspectionSummary) -> None:
         """Show a summary's new state (after an action) without reloading the list."""
         row = self.row_of(summary.inspection_id)
-        if row is None:
-            return
-        self._rows[row] = summary
-        self._texts[row] = None
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(InboxColumn) - 1))
+        if row is not None:
+            self.set_record(row, summary)
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def description(self, item: InspectionSummary) -> str:
+        """One row in words: venue, then checklist, date, officer and status, then signals.
 
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(InboxColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if not 0 <= section < len(InboxColumn):
-            return None
-        titles = {
-            InboxColumn.RECEIVED: QCoreApplication.translate("Review", "Last activity"),
-            InboxColumn.FORM: QCoreApplication.translate("Review", "Checklist"),
-            InboxColumn.VENUE: QCoreApplication.translate("Review", "Venue or area"),
-            InboxColumn.AUTHOR: QCoreApplication.translate("Review", "Officer or tester"),
-            InboxColumn.STATUS: QCoreApplication.translate("Review", "Status"),
-            InboxColumn.OUTCOMES: QCoreApplication.translate("Review", "Signals"),
-        }
-        return titles[InboxColumn(section)]
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if role == RECORD_ROLE:
-            return self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._texts_of(index.row())[index.column()]
-        if role == SEVERITY_ROLE:
-            return self._names.worst(self._rows[index.row()])
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            # The whole row, signals listed in full: the inbox shows one compact card per
-            # inspection, so the tooltip and a screen reader get everything at once.
-            return self.description(index.row())
-        return None
-
-    def description(self, row: int) -> str:
-        """One row in words: venue, then checklist, date, officer and status, then signals."""
-        texts = self._texts_of(row)
+        The inbox shows one compact card per inspection, so the tooltip and a screen
+        reader get everything at once, signals listed in full.
+        """
+        names = self._names
         lines = [
-            texts[InboxColumn.VENUE],
+            names.venue(item),
             " · ".join(
                 text
                 for text in (
-                    texts[InboxColumn.FORM],
-                    texts[InboxColumn.RECEIVED],
-                    texts[InboxColumn.AUTHOR],
-                    texts[InboxColumn.STATUS],
+                    names.forms.get(item.form_id, item.form_id),
+                    when(item.last_received_at),
+                    item.author_name,
+                    status_text(item),
                 )
                 if text
             ),
         ]
-        outcomes = self._rows[row].outcomes
-        if outcomes:
-            names = self._names.outcomes
+        if item.outcomes:
             lines.append(QCoreApplication.translate("Review", "Signals:"))
-            lines.extend(f"• {names.get(name, name)}" for name in outcomes)
+            lines.extend(f"• {names.outcomes.get(name, name)}" for name in item.outcomes)
         else:
             lines.append(QCoreApplication.translate("Review", "No signals"))
         return "\n".join(line for line in lines if line)
 
-    def _texts_of(self, row: int) -> tuple[str, ...]:
-        cached = self._texts[row]
-        if cached is not None:
-            return cached
-        item = self._rows[row]
-        names = self._names
-        # A plain "%1" (not a plural "%n"): lupdate reads plurals only from self.tr().
-        version = QCoreApplication.translate("Review", "version %1")
-        versions = (
-            f" ({version.replace('%1', str(item.version_count))})" if item.version_count > 1 else ""
-        )
-        texts = (
-            when(item.last_received_at),
-            names.forms.get(item.form_id, item.form_id),
-            names.venue(item),
-            item.author_name,
-            status_name(item.status.value) + versions,
-            ", ".join(names.outcomes.get(name, name) for name in item.outcomes),
-        )
-        self._texts[row] = texts
-        return texts
+
+def status_text(item: InspectionSummary) -> str:
+    """The status in words, with how many versions there are when more than one."""
+    # A plain "%1" (not a plural "%n"): lupdate reads plurals only from self.tr().
+    version = QCoreApplication.translate("Review", "version %1")
+    versions = (
+        f" ({version.replace('%1', str(item.version_count))})" if item.version_count > 1 else ""
+    )
+    return status_name(item.status.value) + versions

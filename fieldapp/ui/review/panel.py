@@ -41,7 +41,7 @@ from fieldapp.core.inspection import InspectionStatus, new_id
 from fieldapp.protocol.models import InspectionList, ReviewEvent
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.review.detail import ReviewDetail
-from fieldapp.ui.review.inbox import InboxColumn, InboxModel, Names, status_name
+from fieldapp.ui.review.inbox import InboxColumn, InboxModel, Names, matching, status_name
 from fieldapp.ui.review.rows import InboxCardDelegate
 from fieldapp.ui.widgets import make_button, make_label
 
@@ -384,8 +384,13 @@ class ReviewPanel(QWidget):
         setup = self.setup
         if setup is None:
             return
+        # The filters the server lacks run here too, off the UI thread: each page the
+        # model gets holds only rows it shows.
         self.context.tasks.run(
-            lambda: setup.desk.page(wanted, after, limit), done, failed, context=self
+            lambda: matching(setup.desk.page(wanted, after, limit), wanted, setup.names),
+            done,
+            failed,
+            context=self,
         )
 
     def _loading(self, loading: bool) -> None:

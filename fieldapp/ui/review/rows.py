@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.protocol.models import InspectionSummary
-from fieldapp.ui.lists import RECORD_ROLE
+from fieldapp.ui.models import RECORD_ROLE
 from fieldapp.ui.review.inbox import SEVERITY_ROLE, InboxColumn
 from fieldapp.ui.theme import current_colours
 

@@ -12,12 +12,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QCoreApplication,
     QEvent,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QTimer,
 )
@@ -35,15 +32,14 @@ from fieldapp.app.venues import VenueDirectory
 from fieldapp.core.engine import Field
 from fieldapp.core.entities import Venue, VenueKind
 from fieldapp.core.expr import Value
+from fieldapp.ui.models import MODEL_ROLE, Column, LoadedTableModel
 from fieldapp.ui.runner.questions import QuestionWidget, _LineEdit
 from fieldapp.ui.runner.services import RunnerServices
 from fieldapp.ui.runner.texts import FormTexts
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
 
-ModelIndex = QModelIndex | QPersistentModelIndex
-
 #: The venue id of a row, for views and tests.
-VENUE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+VENUE_ID_ROLE = MODEL_ROLE
 
 
 def venue_kind_name(kind: VenueKind) -> str:
@@ -55,40 +51,36 @@ def venue_kind_name(kind: VenueKind) -> str:
     return names[kind]
 
 
-class VenueListModel(QAbstractListModel):
+class VenueListModel(LoadedTableModel[Venue]):
     """Venues as a list: name on the first line, address on the second."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._venues: list[Venue] = []
         self._recent: set[str] = set()
+        super().__init__(
+            [
+                Column(
+                    lambda: "",
+                    self._text,
+                    sort_key=lambda venue: venue.name.casefold(),
+                    accessible=lambda venue: f"{venue.name}, {venue.address}",
+                )
+            ],
+            roles={VENUE_ID_ROLE: lambda venue: venue.id},
+            parent=parent,
+        )
 
     def set_venues(self, venues: list[Venue], recent: Iterable[str] = ()) -> None:
-        self.beginResetModel()
-        self._venues = list(venues)
         self._recent = set(recent)
-        self.endResetModel()
+        self.set_rows(venues)
 
     def venue_at(self, row: int) -> Venue:
-        return self._venues[row]
+        return self.record(row)
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._venues)
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._venues):
-            return None
-        venue = self._venues[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            second = f"{venue.address} · {venue_kind_name(venue.kind)}"
-            if venue.id in self._recent:
-                second += " · " + QCoreApplication.translate("Venues", "recently used")
-            return f"{venue.name}\n{second}"
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{venue.name}, {venue.address}"
-        if role == VENUE_ID_ROLE:
-            return venue.id
-        return None
+    def _text(self, venue: Venue) -> str:
+        second = f"{venue.address} · {venue_kind_name(venue.kind)}"
+        if venue.id in self._recent:
+            second += " · " + QCoreApplication.translate("Venues", "recently used")
+        return f"{venue.name}\n{second}"
 
 
 class VenuePicker(QDialog):

@@ -7,113 +7,104 @@ the view, not removed, so row numbers stay the page numbers.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, replace
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QRect,
-    QSize,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from fieldapp.core.forms import Severity
+from fieldapp.ui.models import MODEL_ROLE, Column, RecordTableModel
 from fieldapp.ui.runner.progress import Progress
 from fieldapp.ui.theme import TOUCH, current_colours
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 #: The page's key (its group name), or "" for the summary row.
-PAGE_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+PAGE_KEY_ROLE = MODEL_ROLE
 #: True when the page's group is relevant.
-APPLIES_ROLE = Qt.ItemDataRole.UserRole + 2
-#: The page's `Progress`.
-PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 3
+APPLIES_ROLE = MODEL_ROLE + 1
+#: The page's `Progress` (None for the summary row).
+PROGRESS_ROLE = MODEL_ROLE + 2
 
 
-class SectionListModel(QAbstractListModel):
+@dataclass(frozen=True)
+class SectionEntry:
+    """A row of the section list: a page of the form, or the summary (key "")."""
+
+    key: str
+    title: str
+    applies: bool = True
+    progress: Progress | None = None
+
+    @property
+    def is_summary(self) -> bool:
+        return not self.key
+
+
+class SectionListModel(RecordTableModel[SectionEntry]):
     """Pages and the summary, with a status line per page."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._keys: list[str] = []
-        self._titles: list[str] = []
-        self._applies: list[bool] = []
-        self._progress: list[Progress] = []
-        self._summary_title = ""
+        super().__init__(
+            [Column(lambda: "", self._text, accessible=self._spoken)],
+            roles={
+                PAGE_KEY_ROLE: lambda section: section.key,
+                APPLIES_ROLE: lambda section: section.applies,
+                PROGRESS_ROLE: lambda section: section.progress,
+            },
+            enabled=lambda section: section.applies,
+            parent=parent,
+        )
 
     def set_pages(self, keys: list[str], titles: list[str], summary_title: str) -> None:
-        self.beginResetModel()
-        self._keys = list(keys)
-        self._titles = list(titles)
-        self._applies = [True] * len(keys)
-        self._progress = [Progress()] * len(keys)
-        self._summary_title = summary_title
-        self.endResetModel()
+        sections = [
+            SectionEntry(key, title, True, Progress())
+            for key, title in zip(keys, titles, strict=True)
+        ]
+        if sections:
+            sections.append(SectionEntry("", summary_title))
+        self._reset_rows(sections)
 
     def set_titles(self, titles: list[str], summary_title: str) -> None:
-        self._titles = list(titles)
-        self._summary_title = summary_title
-        if self.rowCount():
-            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 0))
+        if not self._rows:
+            return
+        pages = self._rows[:-1]
+        self._rows = [
+            *(replace(page, title=title) for page, title in zip(pages, titles, strict=True)),
+            replace(self._rows[-1], title=summary_title),
+        ]
+        self.refresh_texts()
 
     def update_page(self, row: int, applies: bool, progress: Progress) -> bool:
         """Store a page's state; True when it changed."""
-        if self._applies[row] == applies and self._progress[row] == progress:
+        section = self._rows[row]
+        if section.applies == applies and section.progress == progress:
             return False
-        self._applies[row] = applies
-        self._progress[row] = progress
-        index = self.index(row, 0)
-        self.dataChanged.emit(index, index)
+        self.set_record(row, replace(section, applies=applies, progress=progress))
         return True
 
     def applies(self, row: int) -> bool:
-        return row >= len(self._keys) or self._applies[row]
+        return row >= self.summary_row or self._rows[row].applies
 
     @property
     def summary_row(self) -> int:
-        return len(self._keys)
+        return max(0, len(self._rows) - 1)
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._keys) + (1 if self._keys else 0)
+    def _text(self, section: SectionEntry) -> str:
+        if section.is_summary:
+            return section.title
+        return f"{section.title}\n{self._status(section)}"
 
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-        if self.applies(index.row()):
-            flags |= Qt.ItemFlag.ItemIsEnabled
-        return flags
+    def _spoken(self, section: SectionEntry) -> str:
+        if section.is_summary:
+            return section.title
+        return f"{section.title}, {self._status(section)}"
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self.rowCount():
-            return None
-        row = index.row()
-        summary = row == len(self._keys)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if summary:
-                return self._summary_title
-            return f"{self._titles[row]}\n{self._status(row)}"
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            if summary:
-                return self._summary_title
-            return f"{self._titles[row]}, {self._status(row)}"
-        if role == PAGE_KEY_ROLE:
-            return "" if summary else self._keys[row]
-        if role == APPLIES_ROLE:
-            return self.applies(row)
-        if role == PROGRESS_ROLE:
-            return None if summary else self._progress[row]
-        return None
-
-    def _status(self, row: int) -> str:
-        if not self._applies[row]:
+    def _status(self, section: SectionEntry) -> str:
+        if not section.applies:
             return self.tr("does not apply")
-        progress = self._progress[row]
+        progress = section.progress or Progress()
         if progress.invalid:
             return self.tr("%n answer(s) not allowed", "", progress.invalid)
         if progress.missing:

@@ -1,0 +1,160 @@
+"""The home's lists and the counts in their tabs, on real profiles and real widgets.
+
+A count beside a list is the number of rows a person can scroll to, and a list filtered
+for a mystery guest (door tests only) filters in the store's query, before paging: a
+match beyond the first page of other inspections is listed.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from fieldapp.app.demo import load_demo_world
+from fieldapp.app.session import SignedIn, sign_in
+from fieldapp.app.settings import Settings
+from fieldapp.core.inspection import InspectionStatus
+from fieldapp.store import KdfParams
+from fieldapp.store.seed import replay_answers
+from fieldapp.ui.app import build_context
+from fieldapp.ui.context import AppContext
+from fieldapp.ui.errors import start_bug_log
+from fieldapp.ui.home import HomeScreen
+from fieldapp.ui.models import PAGE
+from tests.support.store import sample_photo, walked
+
+WAIT = 15_000
+
+
+@pytest.fixture
+def context(qtbot: QtBot, tmp_path: Path) -> Iterator[AppContext]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    settings = (
+        Settings.load(tmp_path).with_value("idle_lock_minutes", 0).with_value("language", "nl")
+    )
+    built = build_context(app, tmp_path, settings, start_bug_log(tmp_path))
+    built.kdf = KdfParams.fast_for_tests()
+    yield built
+    built.tasks.wait()
+    built.translations.remove()
+    if built.signed_in is not None:
+        built.signed_in.profile.close()
+
+
+def signed_in(context: AppContext, username: str) -> SignedIn:
+    signed = sign_in(context.home, username, "demo", load_demo_world(), kdf=context.kdf)
+    context.signed_in = signed
+    return signed
+
+
+def open_home(qtbot: QtBot, context: AppContext, signed: SignedIn) -> HomeScreen:
+    titles = {choice.form_id: dict(choice.definition.title) for choice in signed.forms}
+    home = HomeScreen(context, signed, titles)
+    qtbot.addWidget(home)
+    qtbot.waitUntil(
+        lambda: (
+            home.loaded
+            and context.tasks.pending == 0
+            and not any(model.loading for _page, model in home.lists.values())
+        ),
+        timeout=WAIT,
+    )
+    return home
+
+
+def shown_count(home: HomeScreen, status: InspectionStatus | None) -> int | None:
+    """The number in a tab's title ("Concepten (2)"), None when it shows none."""
+    page = home.assignments if status is None else home.lists[status][0]
+    found = re.search(r"\((\d+)\)$", home.tabs.tabText(home.tabs.indexOf(page)))
+    return int(found.group(1)) if found else None
+
+
+def scrollable_rows(home: HomeScreen, status: InspectionStatus) -> int:
+    """Every row the list gives when a person scrolls to its end."""
+    _page, model = home.lists[status]
+    while model.canFetchMore():
+        model.fetchMore()
+        home.context.tasks.wait()
+        QApplication.processEvents()
+    return model.rowCount()
+
+
+def finalize_for(signed: SignedIn, assignment_id: str, form_id: str, seed: int) -> None:
+    """Do an assignment's work through the store's use cases and finalize it."""
+    profile = signed.profile
+    filled, _place = walked(profile, form_id, seed)
+    inspection_id = profile.start_inspection(form_id, assignment_id=assignment_id)
+    photos = [sample_photo(n) for n in range(3)]
+    replay_answers(profile, inspection_id, filled, photos, random.Random(seed))
+    profile.finalize(inspection_id)
+
+
+def test_the_assignments_count_is_the_number_of_assignments_listed(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    signed = signed_in(context, "fatima.elamrani")
+    assignments = signed.profile.assignments("fatima.elamrani")
+    assert len(assignments) == 3
+    done = assignments[0]
+    finalize_for(signed, done.id, done.form_id.value, seed=3)
+    home = open_home(qtbot, context, signed)
+    qtbot.waitUntil(lambda: home.assignments_model.rowCount() == 3, timeout=WAIT)
+    # The finalized one is listed (with its state), so it is counted.
+    assert shown_count(home, None) == 3
+    assert shown_count(home, InspectionStatus.FINALIZED) == 1
+
+
+def test_a_mystery_guests_counts_are_the_door_tests_listed(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    signed = signed_in(context, "mg-noord-3")
+    profile = signed.profile
+    for _ in range(2):
+        profile.start_inspection("door_test")
+    # Inspections of other checklists on the device (a tester's earlier role, a shared
+    # profile) are not listed for a mystery guest, so they are not counted either.
+    for _ in range(3):
+        profile.start_inspection("neighbourhood_patrol")
+    home = open_home(qtbot, context, signed)
+    drafts = home.lists[InspectionStatus.DRAFT][1]
+    assert drafts.rowCount() == 2
+    assert all(drafts.record(row).form_id == "door_test" for row in range(2))
+    assert shown_count(home, InspectionStatus.DRAFT) == 2 == home.count(InspectionStatus.DRAFT)
+
+
+def test_a_door_test_beyond_a_first_page_of_other_drafts_is_listed(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    signed = signed_in(context, "mg-noord-3")
+    profile = signed.profile
+    door_test = profile.start_inspection("door_test")
+    # A page's worth of newer drafts of another checklist comes first in the store.
+    for _ in range(PAGE):
+        profile.start_inspection("neighbourhood_patrol")
+    home = open_home(qtbot, context, signed)
+    assert scrollable_rows(home, InspectionStatus.DRAFT) == 1
+    assert home.lists[InspectionStatus.DRAFT][1].record(0).inspection_id == door_test
+    assert shown_count(home, InspectionStatus.DRAFT) == 1
+    page, _model = home.lists[InspectionStatus.DRAFT]
+    assert page.currentWidget() is page.table
+
+
+def test_a_count_over_more_than_a_page_is_every_row_scrolled_to(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    signed = signed_in(context, "kevin.sitaldin")
+    for _ in range(PAGE + 7):
+        signed.profile.start_inspection("neighbourhood_patrol")
+    home = open_home(qtbot, context, signed)
+    drafts = home.lists[InspectionStatus.DRAFT][1]
+    assert drafts.rowCount() == PAGE and drafts.canFetchMore()
+    assert shown_count(home, InspectionStatus.DRAFT) == PAGE + 7
+    assert scrollable_rows(home, InspectionStatus.DRAFT) == PAGE + 7
+    assert shown_count(home, InspectionStatus.DRAFT) == PAGE + 7
