@@ -5,6 +5,11 @@ which keeps 10,000 inspections well under a second. That is exact only for quest
 are always relevant where they stand; `_raw_is_exact` checks this against the form, and
 anything else (the door-test pairs, whose reason question depends on the result at the
 door) goes through the engine.
+
+Door-test visits are paired by round with `fieldapp.core.doortest.pair_round_visits`, the
+same function every other place uses: a visit that does not fit its round (another venue,
+another evening, a third visit) is counted as not pairable, never as a pair. Hit rates of
+person checks come from `fieldapp.core.hitrate`.
 """
 
 from __future__ import annotations
@@ -15,9 +20,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fieldapp.core.answers import session_from_document
-from fieldapp.core.doortest import WINDOW_PARAMETER, DoorTestVisit, assess_pair
+from fieldapp.core.doortest import (
+    WINDOW_PARAMETER,
+    DoorTestVisit,
+    RoundVisit,
+    pair_round_visits,
+)
 from fieldapp.core.engine import FormEngine
-from fieldapp.core.entities import Venue
+from fieldapp.core.entities import DoorTestRound, Venue
 from fieldapp.core.forms import LocalText, Severity
 from fieldapp.core.inspection import InspectionStatus, InspectionVersion
 from fieldapp.reports.model import Period, SummaryItem
@@ -25,8 +35,10 @@ from fieldapp.reports.model import Period, SummaryItem
 COFFEESHOP_FORM = "coffeeshop_inspection"
 DOOR_TEST_FORM = "door_test"
 PATROL_FORM = "neighbourhood_patrol"
-#: Door-test pairs with only one visit so far.
+#: Door-test rounds with only one visit so far.
 AWAITING = "awaiting"
+#: Door-test visits that do not fit their round (counted per visit, not per round).
+NOT_PAIRABLE = "not_pairable"
 NO_OUTCOME = frozenset({"no_action"})
 
 EngineLookup = Callable[[str, str], FormEngine]
@@ -109,8 +121,13 @@ def summarize(
     *,
     venues: Mapping[str, Venue],
     areas: Collection[str] = (),
+    rounds: Mapping[str, DoorTestRound] | None = None,
 ) -> PeriodSummary:
-    """Count the items whose inspection started in `period` (and in `areas`, when given)."""
+    """Count the items whose inspection started in `period` (and in `areas`, when given).
+
+    `rounds` is the round register by id, when the source has it; without it the visits of
+    a round must agree among themselves on venue and evening.
+    """
     summary = PeriodSummary(period, tuple(sorted(areas)))
     wanted = set(areas)
     compiled: dict[tuple[str, str], FormEngine] = {}
@@ -122,7 +139,8 @@ def summarize(
         return compiled[key]
 
     outcome_counts: Counter[str] = Counter()
-    door_visits: dict[tuple[str, str], dict[str, tuple[DoorTestVisit, float]]] = defaultdict(dict)
+    door_visits: dict[str, list[RoundVisit]] = defaultdict(list)
+    windows: dict[str, float] = {}
     for item in latest_versions(items):
         version = item.version
         if version.started_at.date() not in period:
@@ -139,19 +157,28 @@ def summarize(
             _count_coffeeshop(summary, version, engine, outcome_counts)
         elif version.form_id == DOOR_TEST_FORM:
             visit, window = _door_visit(version, engine)
-            door_visits[(visit.test_id, visit.venue)][visit.group_role] = (visit, window)
+            round_id = visit.test_id.casefold()
+            door_visits[round_id].append(RoundVisit(version.inspection_id, visit, version.author))
+            windows.setdefault(round_id, window)
         elif version.form_id == PATROL_FORM:
             _count_patrol(summary, version, engine, area)
     for name, count in outcome_counts.items():
         label, severity = summary.outcome_labels[name]
         summary.coffeeshop_outcomes.append(OutcomeCount(name, label, severity, count))
     summary.coffeeshop_outcomes.sort(key=lambda o: (-o.severity.rank, -o.inspections, o.name))
-    for (_test_id, venue), halves in door_visits.items():
-        result = AWAITING
-        if "test" in halves and "control" in halves:
-            (test, window), (control, _) = halves["test"], halves["control"]
-            result = assess_pair(test, control, window).result.value
-        summary.door_tests.setdefault(venue, Counter())[result] += 1
+    register = {key.casefold(): value for key, value in (rounds or {}).items()}
+    for round_id, offered in door_visits.items():
+        pairing = pair_round_visits(round_id, offered, register.get(round_id))
+        by_id = {v.visit_id: v.visit for v in offered}
+        for refused in pairing.refused:
+            venue = by_id[refused.visit_id].venue
+            summary.door_tests.setdefault(venue, Counter())[NOT_PAIRABLE] += 1
+        halves = [half for half in (pairing.test, pairing.control) if half is not None]
+        if not halves:
+            continue
+        outcome = pairing.assess(windows[round_id])
+        result = AWAITING if outcome is None else outcome.result.value
+        summary.door_tests.setdefault(halves[0].visit.venue, Counter())[result] += 1
     return summary
 
 

@@ -25,16 +25,18 @@ from fieldapp.reports.flowables import SEVERITY_COLOURS, grid_table, key_value_t
 from fieldapp.reports.fonts import ReportFonts, report_fonts
 from fieldapp.reports.i18n import SEVERITY_LABELS, STATUS_SHORT, Language, local, phrase
 from fieldapp.reports.parts import letterhead
-from fieldapp.reports.summary import AWAITING, PeriodSummary
+from fieldapp.reports.summary import AWAITING, NOT_PAIRABLE, PeriodSummary
 from fieldapp.reports.text import format_date, format_percent
 
 #: Rows shown per table or chart before the rest is folded into "other".
 TOP = 20
 DOOR_RESULTS = (
     PairResult.UNEQUAL_TREATMENT.value,
+    PairResult.REVERSE_UNEQUAL_TREATMENT.value,
     PairResult.INCONCLUSIVE.value,
     PairResult.NO_FINDING.value,
     AWAITING,
+    NOT_PAIRABLE,
 )
 
 
@@ -93,6 +95,28 @@ def summary_report(
     story.extend(view.patrol_observations())
     story.extend(view.person_checks())
     return render_pdf(story, info, fonts)
+
+
+#: This report's own words (phase 2 of issue 10 moves them to `fieldapp.reports.i18n`).
+TEXTS: dict[str, dict[str, str]] = {
+    NOT_PAIRABLE: {"nl": "Niet te koppelen (bezoeken)", "en": "Not pairable (visits)"},
+    "door_test_note": {
+        "nl": "Per ronde telt één uitkomst: de vergelijking van het bezoek van de testgroep met "
+        "dat van de controlegroep. Een aanwijzing is geen oordeel. ‘Niet te koppelen’ telt "
+        "bezoeken die niet bij hun ronde passen (andere locatie of avond, of een derde bezoek).",
+        "en": "Each round counts once: the test group's visit compared with the control "
+        "group's. An indication is not a verdict. 'Not pairable' counts visits that do not "
+        "fit their round (another venue or evening, or a third visit).",
+    },
+}
+
+
+def _door_result_name(result: str, language: Language) -> str:
+    if result == AWAITING:
+        return phrase("pair_result_awaiting", language)
+    if result in TEXTS:
+        return TEXTS[result][language]
+    return local(PairResult(result).label, language)
 
 
 def _span(summary: PeriodSummary, language: Language) -> str:
@@ -289,7 +313,7 @@ class _View:
         story = self.heading("door_test_outcomes")
         if not summary.door_tests:
             return [*story, self.empty()]
-        names = [phrase(f"pair_result_{r}", language) for r in DOOR_RESULTS]
+        names = [_door_result_name(r, language) for r in DOOR_RESULTS]
         ranked = sorted(
             summary.door_tests.items(),
             key=lambda item: (
@@ -304,14 +328,16 @@ class _View:
         ]
         totals = [sum(c[r] for c in summary.door_tests.values()) for r in DOOR_RESULTS]
         rows.append([phrase("total", language), *map(str, totals), str(sum(totals))])
-        first = 52 * mm
+        first = 40 * mm
         other = (CONTENT_WIDTH - first) / (len(DOOR_RESULTS) + 1)
         header = [phrase("venue", language), *names, phrase("total", language)]
         colours = [
             RESULT_COLOURS[PairResult.UNEQUAL_TREATMENT],
+            RESULT_COLOURS[PairResult.REVERSE_UNEQUAL_TREATMENT],
             RESULT_COLOURS[PairResult.INCONCLUSIVE],
             RESULT_COLOURS[PairResult.NO_FINDING],
             PALETTE[3],
+            PALETTE[5],
         ]
         shown = ranked[:TOP]
         chart = bar_chart(
@@ -334,6 +360,7 @@ class _View:
                 total_row=True,
             )
         )
+        story.append(para(TEXTS["door_test_note"][language], self.styles.note))
         return story
 
     def patrol_observations(self) -> list[Flowable]:

@@ -197,10 +197,12 @@ def test_the_door_test_report_names_testers_by_pseudonym_only(
         if user.pseudonym is not None:
             assert user.display_name not in words
             assert user.username not in words
-    assert "Ongelijke behandeling" in words
+    assert "Aanwijzing voor ongelijke behandeling" in words  # an indication, not a verdict
     assert "12 minuten (toegestaan: 30 minuten)" in words
     assert "Alleen vaste gasten" in words  # the reason given, next to the posted rules
-    assert "Den Haag Meldt" in words
+    assert "Den Haag Meldt via denhaagmeldt.nl of (070) 752 82 00" in words
+    assert "Aangifte doen bij de politie kan ook" in words
+    assert "14 070" not in words and "denhaag.nl)" not in words
     # Only the two house-rule photos: no signature image on a door-test report.
     reader = pypdf.PdfReader(_write(tmp_path, reports["door_test"]))
     images = sum(len(page.images) for page in reader.pages)

@@ -351,6 +351,7 @@ def door_visit(
         if role == "test"
         else "profiel B – mannen 18–25",
         "group_size": 3,
+        "group_as_designed": "yes",
         "tester_pseudonym": user.public_name,
         "arrival_time": arrival,
         "dress_as_designed": "yes",
@@ -360,14 +361,16 @@ def door_visit(
         "house_rules_photo": (samples.photo(seed * 7919),),
         "house_rules_topics": ("dress_code", "age", "id_required"),
         "id_requested": "yes",
+        "extra_conditions": ("none",),
         "entry_result": result,
         "tone": "curt" if result == "refused" else "friendly",
         "force_used": "no",
         "door_staff_roles": ("doorman", "host"),
         "decision_by_role": "doorman",
+        "door_staff_changed": "no",
         "visit_end_time": arrival + timedelta(minutes=15),
         "testers_did_not_argue": "OK",
-        "tester_signature": samples.signature(seed),
+        "truthful_declaration": "OK",
     }
     if result in ("refused", "delayed"):
         answers.update(

@@ -450,6 +450,7 @@ def test_door_test_discreet_and_idle_lock(person: Person, context: AppContext) -
     assert runner.session.answers[("tester_pseudonym", None)] == "Tester Noord-3"
     person.type("design_label", "profiel A")
     person.type("group_size", "3")
+    person.choose("group_as_designed", "yes")
     person.next_page()
     person.choose("dress_as_designed", "yes")
     person.choose("queue_present", "no")
@@ -462,6 +463,7 @@ def test_door_test_discreet_and_idle_lock(person: Person, context: AppContext) -
     person.choose("house_rules_topics", "dress_code", "age")
     person.next_page()
     person.choose("id_requested", "yes")
+    person.choose("extra_conditions", "none")
     person.choose("entry_result", "refused")
     person.choose("reason_given", "regulars_only")
     person.choose("reason_matches_posted_rules", "no")
@@ -470,6 +472,7 @@ def test_door_test_discreet_and_idle_lock(person: Person, context: AppContext) -
     person.choose("force_used", "no")
     person.choose("door_staff_roles", "doorman")
     person.choose("decision_by_role", "doorman")
+    person.choose("door_staff_changed", "no")
     assert "refused_without_posted_reason" in runner.outcomes.chips
     assert "unposted_regulars_or_members_rule" in runner.outcomes.chips
 
@@ -495,7 +498,7 @@ def test_door_test_discreet_and_idle_lock(person: Person, context: AppContext) -
     person.next_page()
     person.now("visit_end_time")
     person.click(person.question("testers_did_not_argue").findChild(QAbstractButton))
-    person.sign("tester_signature")
+    person.click(person.question("truthful_declaration").findChild(QAbstractButton))
     inspection_id = person.finalize()
     person.click(home.discreet)
     sign_out(person)
@@ -553,7 +556,6 @@ def returned_door_test(context: AppContext) -> str:
     from fieldapp.core.locations import seeds_directory
     from fieldapp.core.worldfile import load_world
     from fieldapp.ui.usecases import demo_reference
-    from tests.support.qt import make_photo
 
     world = load_world(seeds_directory())
     with open_profile(context.home, "mg-noord-3", "demo", kdf=KdfParams.fast_for_tests()) as p:
@@ -565,23 +567,25 @@ def returned_door_test(context: AppContext) -> str:
             "group_role": "test",
             "design_label": "profiel A",
             "group_size": 2,
+            "group_as_designed": "yes",
             "tester_pseudonym": "Tester Noord-3",
             "dress_as_designed": "yes",
             "queue_present": "no",
             "waiting_minutes": 1,
             "house_rules_posted": "no",
             "id_requested": "no",
+            "extra_conditions": ("none",),
             "entry_result": "admitted",
             "tone": "hostile",
             "force_used": "no",
             "door_staff_roles": ("doorman",),
             "decision_by_role": "doorman",
+            "door_staff_changed": "no",
             "testers_did_not_argue": "OK",
+            "truthful_declaration": "OK",
         }
         for name, value in answers.items():
             p.set_answer(inspection_id, name, value)
-        signature = make_photo(context.home / "signature.png")
-        p.attach_file(inspection_id, "tester_signature", signature.read_bytes())
         version = p.finalize(inspection_id)
         p.mark_sent(version.version_id, "receipt-1")
         p.apply_return(
