@@ -170,8 +170,7 @@ def door_test_report(
     info = DocumentInfo(
         title=heading,
         author=phrase("municipality", language),
-        subject=f"{phrase('door_test_report', language)}; "
-        f"{phrase('test_id', language)} {pair.test_id}",
+        subject=f"{phrase('door_test_report', language)}; {text('round', language)} {pair.test_id}",
         language=language,
         created_at=as_of,
         identifier="\n".join(
@@ -219,6 +218,7 @@ def _story(
     story.append(key_value_table(rows, styles, label_width=0.28))
     story.append(Spacer(0, 5 * mm))
     story.append(_outcome_box(pair, styles, language))
+    story.append(Spacer(0, 1.5 * mm))
     story.append(para(text("indication_note", language), styles.note))
     if pair.refused:
         story.append(para(text("refused_visits", language), styles.h1))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from fieldapp.core.answers import session_from_document
@@ -28,7 +29,9 @@ from fieldapp.core.doortest import (
 )
 from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import DoorTestRound, Venue
-from fieldapp.core.forms import LocalText, Severity
+from fieldapp.core.expr import Value
+from fieldapp.core.forms import LocalText, QuestionType, Severity
+from fieldapp.core.hitrate import DEFAULT_MIN_SAMPLE, PersonCheck, check_from_answers, min_sample
 from fieldapp.core.inspection import InspectionStatus, InspectionVersion
 from fieldapp.reports.model import Period, SummaryItem
 
@@ -39,7 +42,6 @@ PATROL_FORM = "neighbourhood_patrol"
 AWAITING = "awaiting"
 #: Door-test visits that do not fit their round (counted per visit, not per round).
 NOT_PAIRABLE = "not_pairable"
-NO_OUTCOME = frozenset({"no_action"})
 
 EngineLookup = Callable[[str, str], FormEngine]
 
@@ -61,13 +63,6 @@ class VenueFindings:
     outcomes: Counter[str] = field(default_factory=Counter)
 
 
-@dataclass(slots=True)
-class GroundCount:
-    checks: int = 0
-    hits: int = 0
-    persons: int = 0
-
-
 @dataclass
 class PeriodSummary:
     """Everything the period summary shows, already counted."""
@@ -85,7 +80,10 @@ class PeriodSummary:
     observation_labels: dict[str, LocalText] = field(default_factory=dict)
     observations: dict[str, Counter[str]] = field(default_factory=dict)
     ground_labels: dict[str, LocalText] = field(default_factory=dict)
-    grounds: dict[str, GroundCount] = field(default_factory=dict)
+    #: Every person check of the period, for the hit rates of `fieldapp.core.hitrate`.
+    person_checks: list[PersonCheck] = field(default_factory=list)
+    #: The patrol form's minimum sample for a hit-rate percentage.
+    hit_rate_minimum: int = DEFAULT_MIN_SAMPLE
 
     def repeat_offenders(self) -> list[tuple[str, VenueFindings]]:
         """Venues with a violation in two or more inspections, most first."""
@@ -246,15 +244,38 @@ def _count_patrol(
         category = answers.get("category")
         if isinstance(category, str) and category:
             summary.observations.setdefault(category, Counter())[area] += 1
-    names = ("objective_ground", "check_outcome", "persons_checked")
+    summary.hit_rate_minimum = min_sample(engine.definition.parameters)
+    names = tuple(
+        name
+        for name in (
+            "objective_ground",
+            "check_kind",
+            "persons_checked",
+            "ground_confirmed",
+            "persons_confirmed",
+            "check_time",
+        )
+        if name in fields
+    )
+    team = version.document.get("answers", {}).get("team", "")
     for answers in _rows(version, engine, "person_checks", names):
-        ground = answers.get("objective_ground")
-        if not isinstance(ground, str) or not ground:
-            continue
-        counted = summary.grounds.setdefault(ground, GroundCount())
-        counted.checks += 1
-        outcome = answers.get("check_outcome")
-        if isinstance(outcome, str) and outcome and outcome not in NO_OUTCOME:
-            counted.hits += 1
-        persons = answers.get("persons_checked")
-        counted.persons += persons if isinstance(persons, int) else 0
+        check = check_from_answers(
+            _typed(engine, answers), team=team if isinstance(team, str) else "", area=area
+        )
+        if check is not None:
+            summary.person_checks.append(check)
+
+
+def _typed(engine: FormEngine, answers: Mapping[str, Any]) -> dict[str, Value]:
+    """Stored answers as the engine types them (a date-time is stored as text)."""
+    typed: dict[str, Value] = {}
+    for name, value in answers.items():
+        field_ = engine.fields.get(name)
+        if field_ is not None and isinstance(value, str) and field_.kind is QuestionType.DATETIME:
+            try:
+                typed[name] = datetime.fromisoformat(value)
+            except ValueError:
+                continue
+        elif isinstance(value, str | int | float | bool | datetime):
+            typed[name] = value
+    return typed

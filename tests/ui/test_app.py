@@ -277,6 +277,9 @@ def test_coffeeshop_inspection_from_assignment_to_outbox(
     person.choose("alcohol_on_site", "no")
     person.type("nearest_school_distance_m", "320")
     person.type("nearest_school_name", "Basisschool De Zeester, Zoutmanstraat 2")
+    person.choose("in_residential_street", "no")
+    person.choose("in_shopping_centre", "no")
+    person.choose("beside_bar_or_club", "no")
     person.next_page()
     person.choose("advertising_found", "no")
     person.next_page()
@@ -303,7 +306,6 @@ def test_coffeeshop_inspection_from_assignment_to_outbox(
     person.choose("storage_nearby", "no")
     person.choose("weighing_method", "calibrated_scale")
     person.photo("stock_photo")
-    person.choose("repeat_sales_same_person", "no")
     person.choose("stock_records_checked", "yes")
     person.next_page()
     person.choose("previous_violation", "no")
@@ -311,6 +313,7 @@ def test_coffeeshop_inspection_from_assignment_to_outbox(
     person.type("findings_summary", "Voorraad 650,5 g gewogen op een geijkte weegschaal.")
     person.now("inspection_end")
     person.sign("officer_signature")
+    person.sign("second_officer_signature")
     inspection_id = person.finalize()
 
     home = person.home
@@ -323,7 +326,11 @@ def test_coffeeshop_inspection_from_assignment_to_outbox(
     with open_profile(context.home, "fatima.elamrani", "demo") as profile:
         version = profile.versions(inspection_id)[-1]
         assert "stock_over_limit" in version.outcomes
-        assert {a.question for a in version.attachments} == {"stock_photo", "officer_signature"}
+        assert {a.question for a in version.attachments} == {
+            "stock_photo",
+            "officer_signature",
+            "second_officer_signature",
+        }
 
 
 def test_patrol_with_repeats_resume_and_language(person: Person, context: AppContext) -> None:
@@ -368,6 +375,7 @@ def test_patrol_with_repeats_resume_and_language(person: Person, context: AppCon
     person.qtbot.keyClick(
         person.question("check_location", check).findChild(QLineEdit), Qt.Key.Key_Return
     )
+    person.choose("check_kind", "proactive", row=check)
     person.choose("check_legal_basis", "supervision", row=check)
     person.choose("objective_ground", "behaviour", row=check)
     # Too short a ground: the form's own message says what is needed.
@@ -410,10 +418,11 @@ def test_patrol_with_repeats_resume_and_language(person: Person, context: AppCon
     assert resumed.title.text() == "Uitkomst *"
     assert runner.close_button.text() == "Sluiten"
     person.click(dialog.close_button)
+    person.choose("ground_confirmed", "yes", row=check)
 
     person.next_page()
     referral = person.add_row("referrals")
-    person.choose("referral_agency", "animal_abuse_centre", row=referral)
+    person.choose("referral_agency", "red_een_dier_144", row=referral)
     person.choose("referral_reason", "animal_welfare", row=referral)
     person.choose("referral_urgency", "same_day", row=referral)
     person.type("referral_address", "Hoefkade 210", row=referral)
