@@ -1,4 +1,4 @@
-"""The world the app works in: areas, venues, teams, users and assignments.
+"""The world the app works in: areas, venues, teams, users, assignments and door-test rounds.
 
 These are the domain entities every layer shares: the device's reference data, the central
 store's registers and the reports all speak of them. The models check the shape of one
@@ -78,6 +78,49 @@ class GroupRole(StrEnum):
 
     TEST = "test"
     CONTROL = "control"
+
+
+class DoorTestGround(StrEnum):
+    """The ground of discrimination a door-test round is designed to test (art. 1 Grondwet).
+
+    A property of the test design, stated once per round so that a report used for a
+    sanction can say which ground was tested. It is never recorded about a person: not of a
+    tester, not of door staff.
+    """
+
+    ORIGIN = "origin"
+    SKIN_COLOUR = "skin_colour"
+    RELIGION = "religion"
+    SEXUAL_ORIENTATION = "sexual_orientation"
+    GENDER = "gender"
+    DISABILITY = "disability"
+    AGE = "age"
+
+
+#: The grounds in words, for screens and reports.
+DOOR_TEST_GROUND_LABELS: Mapping[DoorTestGround, Mapping[str, str]] = {
+    DoorTestGround.ORIGIN: {"nl": "afkomst", "en": "origin"},
+    DoorTestGround.SKIN_COLOUR: {"nl": "huidskleur", "en": "skin colour"},
+    DoorTestGround.RELIGION: {"nl": "godsdienst of levensovertuiging", "en": "religion or belief"},
+    DoorTestGround.SEXUAL_ORIENTATION: {"nl": "seksuele gerichtheid", "en": "sexual orientation"},
+    DoorTestGround.GENDER: {"nl": "geslacht", "en": "sex or gender"},
+    DoorTestGround.DISABILITY: {
+        "nl": "handicap of chronische ziekte",
+        "en": "disability or chronic illness",
+    },
+    DoorTestGround.AGE: {"nl": "leeftijd", "en": "age"},
+}
+
+
+class VisitOrder(StrEnum):
+    """Which group of a round goes to the door first.
+
+    Test group first is the stronger design: a "too busy" given to the test group is then
+    contradicted by the control group's entry afterwards. The order is recorded either way.
+    """
+
+    TEST_FIRST = "test_first"
+    CONTROL_FIRST = "control_first"
 
 
 #: Who fills in each form; an assignment to a person with another role is a mistake.
@@ -180,6 +223,60 @@ class User(Strict):
         return self
 
 
+class DoorTestRound(Strict):
+    """One planned paired door test: one venue, one evening, one test and one control visit.
+
+    A venue has many rounds over time. The round, not a loose id typed on the device,
+    decides which two visits are compared: `fieldapp.core.doortest` pairs and judges the
+    visits of one round, and refuses a third one.
+    """
+
+    id: Slug
+    venue: Slug
+    #: The evening of the round; a window past midnight still belongs to this date.
+    date: dt.date
+    window_start: dt.time
+    window_end: dt.time
+    #: The ground the test design is about (a round attribute, never a person's).
+    ground: DoorTestGround
+    order: VisitOrder
+    #: The largest gap between the two arrivals for the visits to be comparable.
+    max_gap_minutes: int = Field(gt=0, le=240)
+    #: The mystery guests (pseudonymous usernames) who lead each group.
+    test_tester: Username
+    control_tester: Username
+    note: LocalText | None = None
+
+    @model_validator(mode="after")
+    def _check_round(self) -> Self:
+        if self.test_tester == self.control_tester:
+            raise ValueError("the test group and the control group need different testers")
+        if self.window_start == self.window_end:
+            raise ValueError("the time window needs a start and a different end")
+        return self
+
+    def tester_of(self, role: GroupRole) -> str:
+        """The username of the tester who leads the group in `role`."""
+        return self.test_tester if role is GroupRole.TEST else self.control_tester
+
+    def evening_of(self, moment: dt.datetime) -> dt.date:
+        """The round date a moment belongs to: after midnight, a window that crosses
+        midnight still counts for the evening before."""
+        crosses_midnight = self.window_end < self.window_start
+        if crosses_midnight and moment.time() < self.window_end:
+            return moment.date() - dt.timedelta(days=1)
+        return moment.date()
+
+    def in_window(self, moment: dt.datetime) -> bool:
+        """True when `moment` falls inside the round's time window on the round's evening."""
+        if self.evening_of(moment) != self.date:
+            return False
+        clock = moment.time()
+        if self.window_end < self.window_start:
+            return clock >= self.window_start or clock <= self.window_end
+        return self.window_start <= clock <= self.window_end
+
+
 class Assignment(Strict):
     """Work handed to a person or a team: a form to fill in at a venue or in an area."""
 
@@ -191,7 +288,9 @@ class Assignment(Strict):
     team: Slug | None = None
     due: dt.date
     note: LocalText | None = None
-    #: Door tests only: the id shared by the test and the control assignment of one pair.
+    #: Door tests only: the `DoorTestRound` this visit belongs to. The name is kept from the
+    #: time a round was a loose id shared by the two assignments; devices prefill the visit's
+    #: `test_id` answer with it.
     paired_test: Slug | None = None
     group_role: GroupRole | None = None
 

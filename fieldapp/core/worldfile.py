@@ -1,8 +1,9 @@
 """A whole world read from a folder of files: the seed world and a municipality's import.
 
-`load_world` reads the four files and `check_world` checks what the items say about each
-other (a venue's area exists, a door test has exactly one test and one control group, …);
-every problem is reported with its file and line.
+`load_world` reads the five files and `check_world` checks what the items say about each
+other (a venue's area exists, a door-test round has one test and one control tester who are
+mystery guests, an assignment visits its round's venue on its date, …); every problem is
+reported with its file and line.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import (
+    Field,
     PrivateAttr,
     ValidationError,
 )
@@ -24,6 +26,8 @@ from fieldapp.core.entities import (
     FORM_VENUE_KINDS,
     Area,
     Assignment,
+    AssignmentForm,
+    DoorTestRound,
     GroupRole,
     Role,
     Strict,
@@ -35,7 +39,13 @@ from fieldapp.core.entities import (
 from fieldapp.core.errors import WorldError
 
 #: The files of a seed directory, in the order they are read.
-SEED_FILES = ("areas.yaml", "venues.yaml", "users.yaml", "assignments.yaml")
+SEED_FILES = (
+    "areas.yaml",
+    "venues.yaml",
+    "users.yaml",
+    "door_test_rounds.yaml",
+    "assignments.yaml",
+)
 
 
 class SeedWorld(Strict):
@@ -47,11 +57,13 @@ class SeedWorld(Strict):
     teams: list[Team]
     users: list[User]
     assignments: list[Assignment]
+    rounds: list[DoorTestRound] = Field(default_factory=list)
 
     _areas: dict[str, Area] = PrivateAttr(default_factory=dict)
     _venues: dict[str, Venue] = PrivateAttr(default_factory=dict)
     _teams: dict[str, Team] = PrivateAttr(default_factory=dict)
     _users: dict[str, User] = PrivateAttr(default_factory=dict)
+    _rounds: dict[str, DoorTestRound] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: Any, /) -> None:
         # With duplicates the first one wins, as check_world reports the later ones.
@@ -63,6 +75,8 @@ class SeedWorld(Strict):
             self._teams[team.id] = team
         for user in reversed(self.users):
             self._users[user.username] = user
+        for planned in reversed(self.rounds):
+            self._rounds[planned.id] = planned
 
     def area(self, area_id: str) -> Area:
         """The area with this id; KeyError when there is none."""
@@ -79,6 +93,10 @@ class SeedWorld(Strict):
     def user(self, username: str) -> User:
         """The user with this username; KeyError when there is none."""
         return self._users[username]
+
+    def round(self, round_id: str) -> DoorTestRound:
+        """The door-test round with this id; KeyError when there is none."""
+        return self._rounds[round_id]
 
     def venues_of_kind(self, kind: VenueKind) -> list[Venue]:
         return [venue for venue in self.venues if venue.kind is kind]
@@ -131,6 +149,9 @@ def load_world(directory: Path) -> SeedWorld:
     users_doc = documents["users.yaml"]
     teams = _parse_items(users_doc, "teams", Team, "team", "id", problems)
     users = _parse_items(users_doc, "users", User, "user", "username", problems)
+    rounds = _parse_items(
+        documents["door_test_rounds.yaml"], "rounds", DoorTestRound, "round", "id", problems
+    )
     assignments = _parse_items(
         documents["assignments.yaml"], "assignments", Assignment, "assignment", "id", problems
     )
@@ -147,6 +168,7 @@ def load_world(directory: Path) -> SeedWorld:
         teams=teams,
         users=users,
         assignments=assignments,
+        rounds=rounds,
     )
     places = _Places(
         files={kind: str(documents[file].path) for kind, (file, _) in _KINDS.items()},
@@ -174,6 +196,7 @@ _TOP_LEVEL_KEYS: Mapping[str, frozenset[str]] = {
     "areas.yaml": frozenset({"areas"}),
     "venues.yaml": frozenset({"venues"}),
     "users.yaml": frozenset({"demo_password", "teams", "users"}),
+    "door_test_rounds.yaml": frozenset({"rounds"}),
     "assignments.yaml": frozenset({"assignments"}),
 }
 #: Where each kind of item lives: (file, top-level key).
@@ -182,6 +205,7 @@ _KINDS: Mapping[str, tuple[str, str]] = {
     "venue": ("venues.yaml", "venues"),
     "team": ("users.yaml", "teams"),
     "user": ("users.yaml", "users"),
+    "round": ("door_test_rounds.yaml", "rounds"),
     "assignment": ("assignments.yaml", "assignments"),
 }
 
@@ -336,6 +360,7 @@ def _find_problems(world: SeedWorld, places: _Places) -> list[str]:
     unique("venue", [v.id for v in world.venues])
     unique("team", [t.id for t in world.teams])
     unique("user", [u.username for u in world.users], "username")
+    unique("round", [r.id for r in world.rounds])
     unique("assignment", [a.id for a in world.assignments])
     _unique_values(
         world.venues,
@@ -382,8 +407,15 @@ def _find_problems(world: SeedWorld, places: _Places) -> list[str]:
         if user.team is not None and user.team not in teams:
             report("user", i, user.username, f"team '{user.team}' is not in {user_file}")
 
+    for i, planned in enumerate(world.rounds):
+        for message in _round_problems(planned, venues, users, places):
+            report("round", i, planned.id, message)
+
+    rounds = {r.id: r for r in world.rounds}
     for i, a in enumerate(world.assignments):
         for message in _assignment_problems(a, venues, area_ids, teams, users, places):
+            report("assignment", i, a.id, message)
+        for message in _assignment_round_problems(a, rounds, places):
             report("assignment", i, a.id, message)
 
     problems.extend(_pair_problems(world, places))
@@ -449,8 +481,53 @@ def _assignment_problems(
     return found
 
 
+def _round_problems(
+    planned: DoorTestRound,
+    venues: Mapping[str, Venue],
+    users: Mapping[str, User],
+    places: _Places,
+) -> list[str]:
+    found: list[str] = []
+    venue = venues.get(planned.venue)
+    if venue is None:
+        found.append(f"venue '{planned.venue}' is not in {places.file_name('venue')}")
+    elif venue.kind not in FORM_VENUE_KINDS[AssignmentForm.DOOR_TEST]:
+        found.append(f"a door test visits a bar or club, but '{planned.venue}' is a {venue.kind}")
+    for role in GroupRole:
+        username = planned.tester_of(role)
+        user = users.get(username)
+        if user is None:
+            found.append(f"{role} tester '{username}' is not in {places.file_name('user')}")
+        elif user.role is not Role.MYSTERY_GUEST:
+            found.append(f"{role} tester '{username}' is a {user.role}, not a mystery_guest")
+    return found
+
+
+def _assignment_round_problems(
+    a: Assignment, rounds: Mapping[str, DoorTestRound], places: _Places
+) -> list[str]:
+    """A door-test assignment visits its round's venue on its date, led by its tester."""
+    if a.paired_test is None or a.group_role is None:
+        return []
+    planned = rounds.get(a.paired_test)
+    if planned is None:
+        return [f"round '{a.paired_test}' is not in {places.file_name('round')}"]
+    found: list[str] = []
+    if a.venue != planned.venue:
+        found.append(f"visits '{a.venue}', but round '{planned.id}' is at '{planned.venue}'")
+    if a.due != planned.date:
+        found.append(f"is due on {a.due}, but round '{planned.id}' is on {planned.date}")
+    tester = planned.tester_of(a.group_role)
+    if a.assignee is not None and a.assignee != tester:
+        found.append(
+            f"the {a.group_role} group of round '{planned.id}' is led by '{tester}', "
+            f"not '{a.assignee}'"
+        )
+    return found
+
+
 def _pair_problems(world: SeedWorld, places: _Places) -> list[str]:
-    """A paired door test needs exactly one test and one control group, comparable."""
+    """A round's assignments are exactly one test and one control group, comparable."""
     pairs: dict[str, list[tuple[int, Assignment]]] = defaultdict(list)
     for index, a in enumerate(world.assignments):
         if a.paired_test is not None:

@@ -1,9 +1,11 @@
-"""Report 2: a paired door test, the test group's and the control group's visits side by side.
+"""Report 2: a door-test round, the test group's and the control group's visits side by side.
 
-The outcome is `fieldapp.core.doortest`'s, with its explanation; the report shows what it
-rests on: the gap between the arrivals, the result at the door, the reason given and the
-house rules posted. Testers appear by pseudonym only and no signature is printed, because
-these reports may be made public.
+The outcome is `fieldapp.core.doortest`'s, worded as an indication, with its explanation;
+the report shows what it rests on: the round's design (when the source knows the round), the
+gap between the arrivals, the result at the door, the conditions set, the reason given and
+the house rules posted, and every visit that does not count for the round with the reason.
+Testers appear by pseudonym only and no signature is printed, because these reports may be
+made public.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from fieldapp.core.doortest import (
     PairResult,
 )
 from fieldapp.core.engine import Field
+from fieldapp.core.entities import DOOR_TEST_GROUND_LABELS, VisitOrder
 from fieldapp.core.forms import QuestionType, Severity
 from fieldapp.reports.answered import shown
 from fieldapp.reports.document import (
@@ -54,22 +57,73 @@ DECIDING = (
     "arrival_time",
     "entry_result",
     "admitted_after_delay",
+    "id_requested",
+    "extra_conditions",
+    "conditions_other",
     "reason_given",
     "reason_other",
     "reason_words",
     "house_rules_posted",
     "house_rules_topics",
     "reason_matches_posted_rules",
+    "house_rule_kind",
     "others_admitted_meanwhile",
+    "dress_as_designed",
+    "group_as_designed",
+    "door_staff_changed",
 )
 #: Never printed on a door-test report: who the tester is lives outside the app.
 WITHHELD_KINDS = frozenset({QuestionType.SIGNATURE})
 
 RESULT_COLOURS = {
     PairResult.UNEQUAL_TREATMENT: SEVERITY_COLOURS[Severity.SERIOUS],
+    PairResult.REVERSE_UNEQUAL_TREATMENT: SEVERITY_COLOURS[Severity.VIOLATION],
     PairResult.INCONCLUSIVE: SEVERITY_COLOURS[Severity.INFO],
     PairResult.NO_FINDING: CALM,
 }
+
+#: This report's own words (the shared phrases in `fieldapp.reports.i18n` are not changed
+#: here; phase 2 of issue 10 moves these there and drops the outdated ones).
+TEXTS: dict[str, dict[str, str]] = {
+    "door_test_privacy": {
+        "nl": "Testers staan in dit rapport alleen onder hun pseudoniem. De sleutel tussen "
+        "pseudoniem en persoon wordt buiten de app bewaard. Discriminatie meegemaakt of gezien "
+        "buiten deze test? Meld het bij Den Haag Meldt via denhaagmeldt.nl of (070) 752 82 00. "
+        "Aangifte doen bij de politie kan ook (0900-8844).",
+        "en": "Testers appear in this report under their pseudonym only. The key between "
+        "pseudonym and person is kept outside the app. Experienced or witnessed "
+        "discrimination outside this test? Report it to Den Haag Meldt at denhaagmeldt.nl or "
+        "+31 70 752 82 00. You can also file a police report (aangifte; 0900-8844).",
+    },
+    "round": {"nl": "Ronde", "en": "Round"},
+    "ground": {"nl": "Getoetste discriminatiegrond", "en": "Ground tested"},
+    "planned_order": {"nl": "Volgorde volgens het ontwerp", "en": "Order in the design"},
+    "actual_order": {"nl": "Volgorde bij aankomst", "en": "Order on arrival"},
+    "order_test_first": {"nl": "testgroep eerst", "en": "test group first"},
+    "order_control_first": {"nl": "controlegroep eerst", "en": "control group first"},
+    "time_window": {"nl": "Tijdvak", "en": "Time window"},
+    "refused_visits": {
+        "nl": "Bezoeken die niet voor deze ronde meetellen",
+        "en": "Visits not counted for this round",
+    },
+    "refused_visits_note": {
+        "nl": "De app kiest nooit zelf tussen twee bezoeken: deze verslagen tellen niet mee "
+        "tot de coördinator het verkeerde intrekt.",
+        "en": "The app never chooses between two visits itself: these reports do not count "
+        "until the coordinator withdraws the wrong one.",
+    },
+    "indication_note": {
+        "nl": "Een aanwijzing is geen oordeel: de leidinggevende beslist over een gesprek, "
+        "waarschuwing of vervolg.",
+        "en": "An indication is not a verdict: the supervisor decides on a talk, a warning or "
+        "further steps.",
+    },
+}
+
+
+def text(key: str, language: Language) -> str:
+    """One of this report's own words."""
+    return TEXTS[key][language]
 
 
 def pair_outcome(pair: ReportDoorTest) -> PairOutcome | None:
@@ -83,6 +137,7 @@ def pair_outcome(pair: ReportDoorTest) -> PairOutcome | None:
         DoorTestVisit.from_answers(pair.test.session.form_values()),
         DoorTestVisit.from_answers(pair.control.session.form_values()),
         float(window),
+        pair.planned,
     )
     return paired.assess()
 
@@ -95,7 +150,11 @@ def door_test_report(
     styles = ReportStyles(fonts)
     visits = [visit for visit in (pair.test, pair.control) if visit is not None]
     if not visits:
-        raise ValueError(f"door test {pair.test_id} has no visit to report on")
+        refused = "; ".join(local(r.reason, language) for r in pair.refused)
+        raise ValueError(
+            f"door test {pair.test_id} has no visit to report on"
+            + (f": {refused}" if refused else "")
+        )
     first = visits[0]
     venue = pair.venue or first.venue
     title = f"{local(first.engine.definition.title, language)} {pair.test_id}"
@@ -111,8 +170,7 @@ def door_test_report(
     info = DocumentInfo(
         title=heading,
         author=phrase("municipality", language),
-        subject=f"{phrase('door_test_report', language)}; "
-        f"{phrase('test_id', language)} {pair.test_id}",
+        subject=f"{phrase('door_test_report', language)}; {text('round', language)} {pair.test_id}",
         language=language,
         created_at=as_of,
         identifier="\n".join(
@@ -145,8 +203,9 @@ def _story(
     place_label, place = place_text(venue, first.area, language)
     rows: list[tuple[str, str | Flowable]] = [
         (place_label, place),
-        (phrase("test_id", language), pair.test_id),
+        (text("round", language), pair.test_id),
     ]
+    rows.extend(_round_rows(pair, language))
     for role, visit in (("test_group", pair.test), ("control_group", pair.control)):
         if visit is None:
             rows.append((phrase(role, language), phrase("visit_missing", language)))
@@ -159,6 +218,19 @@ def _story(
     story.append(key_value_table(rows, styles, label_width=0.28))
     story.append(Spacer(0, 5 * mm))
     story.append(_outcome_box(pair, styles, language))
+    story.append(Spacer(0, 1.5 * mm))
+    story.append(para(text("indication_note", language), styles.note))
+    if pair.refused:
+        story.append(para(text("refused_visits", language), styles.h1))
+        story.append(para(text("refused_visits_note", language), styles.note))
+        story.append(
+            grid_table(
+                [phrase("inspection_id", language), phrase("details", language)],
+                [[r.visit_id, local(r.reason, language)] for r in pair.refused],
+                styles,
+                [80 * mm, CONTENT_WIDTH - 80 * mm],
+            )
+        )
     story.append(para(phrase("reasons_and_rules", language), styles.h1))
     story.append(_comparison(pair, DECIDING, styles, language, include=True))
     story.append(para(phrase("visits_side_by_side", language), styles.h1))
@@ -176,8 +248,26 @@ def _story(
             history[1] = para(f"{phrase('review_history', language)} – {role}", styles.h1)
             story.extend(history)
     story.append(Spacer(0, 6 * mm))
-    story.append(para(phrase("door_test_privacy", language), styles.note))
+    story.append(para(text("door_test_privacy", language), styles.note))
     return story
+
+
+def _round_rows(pair: ReportDoorTest, language: Language) -> list[tuple[str, str | Flowable]]:
+    """The round's design, when the source knows the round; the actual order always."""
+    rows: list[tuple[str, str | Flowable]] = []
+    planned = pair.planned
+    if planned is not None:
+        rows.append((text("ground", language), DOOR_TEST_GROUND_LABELS[planned.ground][language]))
+        rows.append((text("planned_order", language), text(f"order_{planned.order}", language)))
+        window = f"{planned.window_start:%H:%M}–{planned.window_end:%H:%M}"
+        rows.append(
+            (text("time_window", language), f"{format_date(planned.date, language)}, {window}")
+        )
+    outcome = pair_outcome(pair)
+    if outcome is not None and outcome.order is not None:
+        actual = text(f"order_{VisitOrder(outcome.order)}", language)
+        rows.append((text("actual_order", language), actual))
+    return rows
 
 
 def _outcome_box(pair: ReportDoorTest, styles: ReportStyles, language: Language) -> Flowable:
@@ -188,7 +278,7 @@ def _outcome_box(pair: ReportDoorTest, styles: ReportStyles, language: Language)
         colour = RESULT_COLOURS[PairResult.INCONCLUSIVE]
         gap_text = phrase("gap_unknown", language)
     else:
-        result_text = phrase(f"pair_result_{outcome.result.value}", language)
+        result_text = local(outcome.result.label, language)
         explanation = local(outcome.explanation, language)
         colour = RESULT_COLOURS[outcome.result]
         gap_text = (
@@ -196,8 +286,10 @@ def _outcome_box(pair: ReportDoorTest, styles: ReportStyles, language: Language)
             if outcome.gap_minutes is not None
             else phrase("gap_unknown", language)
         )
-    window = None
-    if pair.test is not None:
+    window: object = None
+    if pair.planned is not None:
+        window = pair.planned.max_gap_minutes
+    elif pair.test is not None:
         window = pair.test.engine.definition.parameters.get(WINDOW_PARAMETER)
     if window is not None:
         gap_text += f" ({phrase('window', language, window=window)})"

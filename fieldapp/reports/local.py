@@ -1,6 +1,8 @@
 """A `ReportSource` over a device's local profile, for `fieldapp report … --home`.
 
-Reads only finalized versions (a draft is not a report's subject). The review history is
+Reads only finalized versions (a draft is not a report's subject). Door-test visits are
+paired by round with `fieldapp.core.doortest.pair_round_visits`; the device does not hold the
+round register yet, so the visits of a round must agree among themselves. The review history is
 what the device knows: its versions and the latest return or approval it pulled; the
 central store (`fieldapp.app.review.source.CentralReportSource`) knows the whole trail.
 """
@@ -9,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 
+from fieldapp.core.answers import session_from_document
+from fieldapp.core.doortest import DoorTestVisit, RoundVisit, pair_round_visits
 from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import Area, Venue
 from fieldapp.core.inspection import InspectionStatus
@@ -114,19 +118,26 @@ class LocalReportSource:
         )
 
     def report_door_test(self, test_id: str) -> ReportDoorTest:
-        visits: dict[str, ReportInspection] = {}
+        """The visits of round `test_id`, paired by `pair_round_visits`: a visit that does not
+        fit (another venue or evening, a second visit of one group) is listed, not dropped."""
+        offered: list[RoundVisit] = []
         for summary in self.profile.inspections():
             if summary.form_id != "door_test" or summary.version_id is None:
                 continue
-            answers = self.profile.version(summary.version_id).document.get("answers", {})
-            if answers.get("test_id") == test_id:
-                visits[str(answers.get("group_role", ""))] = self.report_inspection(
-                    summary.inspection_id
-                )
-        if not visits:
+            version = self.profile.version(summary.version_id)
+            engine = self.engine(version.form_id, version.form_version)
+            answers = session_from_document(engine, version.document).form_values()
+            visit = DoorTestVisit.from_answers(answers)
+            if visit.test_id.casefold() == test_id.casefold():
+                offered.append(RoundVisit(summary.inspection_id, visit, version.author))
+        if not offered:
             raise KeyError(test_id)
-        venue = next(iter(visits.values())).venue
-        return ReportDoorTest(test_id, visits.get("test"), visits.get("control"), venue)
+        pairing = pair_round_visits(test_id, offered)
+        test = self.report_inspection(pairing.test.visit_id) if pairing.test else None
+        control = self.report_inspection(pairing.control.visit_id) if pairing.control else None
+        halves = [half for half in (test, control) if half is not None]
+        venue = halves[0].venue if halves else self._venues.get(offered[0].visit.venue)
+        return ReportDoorTest(test_id, test, control, venue, pairing.refused)
 
     def summary_items(self, period: Period, areas: Collection[str]) -> Iterable[SummaryItem]:
         for summary in self.profile.inspections():

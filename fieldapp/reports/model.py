@@ -14,8 +14,9 @@ from enum import StrEnum
 from functools import cached_property
 
 from fieldapp.core.answers import session_from_document
+from fieldapp.core.doortest import RefusedVisit
 from fieldapp.core.engine import FormEngine, FormSession
-from fieldapp.core.entities import Area, Role, User, Venue
+from fieldapp.core.entities import Area, DoorTestRound, Role, User, Venue
 from fieldapp.core.forms import Outcome
 from fieldapp.core.inspection import InspectionStatus, InspectionVersion
 from fieldapp.core.texts import Text
@@ -156,12 +157,19 @@ class ReportInspection:
 
 @dataclass(frozen=True)
 class ReportDoorTest:
-    """The two visits of one paired door test; either may not have arrived yet."""
+    """The two visits of one door-test round; either may not have arrived yet.
+
+    `refused` lists the visits offered for the round that are not part of the pair, with the
+    reason (`fieldapp.core.doortest.pair_round_visits`); `planned` is the round itself when
+    the source knows the round register.
+    """
 
     test_id: str
     test: ReportInspection | None
     control: ReportInspection | None
     venue: Venue | None = None
+    refused: tuple[RefusedVisit, ...] = ()
+    planned: DoorTestRound | None = None
 
     def __post_init__(self) -> None:
         for visit in (self.test, self.control):

@@ -1,22 +1,32 @@
 """Report 3: one neighbourhood patrol shift: what was seen, who was checked and on what ground.
 
-Every person check is listed with its objective ground and outcome, and the hit rate per
-ground (checks with an outcome ÷ all checks) is computed here from the rows, so a reader can
-see whether checks rest on behaviour, circumstances or information, and how often they
-lead to anything.
+Every person check is listed with its kind (proactive or reactive), objective ground, outcome
+and whether it confirmed the ground. The hit rate per ground comes from
+`fieldapp.core.hitrate` (proactive checks only, per person, a hit is a confirmed ground, no
+percentage below the form's minimum sample); this module only lays it out, with the sample
+size beside each rate and the sentence on what the rate measures.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from fieldapp.core.engine import FormSession
+from fieldapp.core.expr import Value
+from fieldapp.core.hitrate import (
+    MEANING,
+    TOO_FEW,
+    HitRate,
+    check_from_answers,
+    min_sample,
+    overall_rate,
+)
+from fieldapp.core.hitrate import hit_rates as rates_by
 from fieldapp.reports.answered import photo_figures, shown
 from fieldapp.reports.document import CONTENT_WIDTH, ReportStyles, render_pdf
 from fieldapp.reports.flowables import (
@@ -42,39 +52,76 @@ from fieldapp.reports.text import (
 )
 
 PATROL_FORM = "neighbourhood_patrol"
-#: Check outcomes that count as "no outcome" for the hit rate; every other one is a hit.
-NO_OUTCOME = frozenset({"no_action"})
+#: The answers of a person check the hit rate reads.
+CHECK_ANSWERS = (
+    "objective_ground",
+    "check_kind",
+    "persons_checked",
+    "ground_confirmed",
+    "persons_confirmed",
+    "check_time",
+)
+#: Where each part of an observation or referral may be, first the general question, then
+#: the ones a health, domestic-violence or weapon signal is recorded in.
+PLACES = ("observation_place", "health_signal_place", "offence_signal_place")
+DESCRIPTIONS = (
+    "observation_description",
+    "health_signal_description",
+    "offence_signal_description",
+)
+REFERRAL_ADDRESSES = ("referral_address", "referral_health_address", "referral_signal_address")
+REFERRAL_DESCRIPTIONS = (
+    "referral_description",
+    "referral_health_description",
+    "referral_signal_description",
+)
+
+#: This report's own words (phase 2 of issue 10 moves them to `fieldapp.reports.i18n`).
+TEXTS: dict[str, dict[str, str]] = {
+    "hit_rate_by_ground": {
+        "nl": "Trefkans van proactieve controles per objectieve grond",
+        "en": "Hit rate of proactive checks per objective ground",
+    },
+    "proactive_persons": {"nl": "Personen (proactief)", "en": "Persons (proactive)"},
+    "hits": {"nl": "Treffers", "en": "Hits"},
+    "reactive_persons": {"nl": "Personen (reactief)", "en": "Persons (reactive)"},
+    "kind": {"nl": "Soort", "en": "Kind"},
+    "confirmed": {"nl": "Grond bevestigd", "en": "Ground confirmed"},
+}
 
 
-@dataclass(frozen=True, slots=True)
-class GroundRate:
-    """Checks on one objective ground and how many had an outcome."""
-
-    ground: str
-    checks: int
-    hits: int
-    persons: int
+def text(key: str, language: Language) -> str:
+    return TEXTS[key][language]
 
 
-def hit_rates(session: FormSession) -> list[GroundRate]:
-    """Hit rate per objective ground, in the order of the form's choices."""
-    checks: Counter[str] = Counter()
-    hits: Counter[str] = Counter()
-    persons: Counter[str] = Counter()
-    for row in session.rows.get("person_checks", []):
-        ground = session.value("objective_ground", row)
-        outcome = session.value("check_outcome", row)
-        if not isinstance(ground, str) or not ground:
-            continue
-        checks[ground] += 1
-        if isinstance(outcome, str) and outcome and outcome not in NO_OUTCOME:
-            hits[ground] += 1
-        count = session.value("persons_checked", row)
-        persons[ground] += count if isinstance(count, int) else 0
+def hit_rates(session: FormSession) -> list[HitRate]:
+    """Hit rate per objective ground of one shift, in the order of the form's choices."""
+    minimum = min_sample(session.engine.definition.parameters)
+    checks = [
+        check
+        for row in session.rows.get("person_checks", [])
+        if (check := check_from_answers(_row_answers(session, row))) is not None
+    ]
+    found = rates_by(checks, lambda c: c.ground, minimum)
     field_ = session.engine.fields["objective_ground"]
     order = [choice.name for choice in field_.choices or ()]
-    grounds = sorted(checks, key=lambda g: order.index(g) if g in order else len(order))
-    return [GroundRate(g, checks[g], hits[g], persons[g]) for g in grounds]
+    grounds = sorted(found, key=lambda g: order.index(g) if g in order else len(order))
+    return [found[g] for g in grounds]
+
+
+def rate_text(rate: HitRate, language: Language) -> str:
+    """The percentage, or "too few checks" below the minimum sample."""
+    if rate.rate is None:
+        return TOO_FEW[language]
+    return format_percent(rate.hits, rate.persons, language)
+
+
+def _row_answers(session: FormSession, row: str) -> dict[str, Value]:
+    return {
+        name: session.value(name, row)
+        for name in CHECK_ANSWERS
+        if name in session.engine.fields and session.is_relevant(name, row)
+    }
 
 
 def patrol_report(
@@ -142,6 +189,7 @@ def _shift_rows(inspection: ReportInspection, language: Language) -> list[tuple[
         "officer_numbers",
         "district",
         "area",
+        "area_fireworks_free_zone",
         "shift_start",
         "shift_end",
         "minutes_on_foot",
@@ -179,8 +227,8 @@ def _shift_rows(inspection: ReportInspection, language: Language) -> list[tuple[
         )
     )
     rows.append((phrase("referrals", language), str(len(session.rows.get("referrals", [])))))
-    rate = _text(inspection, "hit_rate_percent", None, language)
-    if rate:
+    if checks:
+        rate = _text(inspection, "hit_rate_percent", None, language) or TOO_FEW[language]
         rows.append((_label(inspection, "hit_rate_percent", language), rate))
     return rows
 
@@ -243,10 +291,13 @@ def _observations(
         key=lambda item: _moment(session.value("observation_time", item[1])),
     )
     details = (
-        "youth_group_class",
+        "youth_group_behaviour",
         "fireworks_free_zone",
+        "fireworks_outside_hours",
         "fireworks_kind",
         "weapon_kind",
+        "weapon_handed_to_police",
+        "weapon_no_handoff_reason",
         "intimidation_kind",
         "coffeeshop_venue",
         "domestic_violence_signs_at_address",
@@ -262,7 +313,7 @@ def _observations(
             for name in details
             if (text := _text(inspection, name, row, language))
         ]
-        place = _text(inspection, "observation_place", row, language)
+        place = _first_text(inspection, PLACES, row, language)
         location = _text(inspection, "observation_location", row, language)
         table_rows.append(
             [
@@ -272,7 +323,7 @@ def _observations(
                 "\n".join(part for part in (place, location) if part),
                 _text(inspection, "observation_count", row, language),
                 _text(inspection, "observation_action", row, language),
-                _text(inspection, "observation_description", row, language),
+                _first_text(inspection, DESCRIPTIONS, row, language),
             ]
         )
         photos = session.value("observation_photo", row)
@@ -298,6 +349,18 @@ def _observations(
         story.append(Spacer(0, 3 * mm))
         story.extend(photo_grid(figures, inspection.attachments, styles, language))
     return story
+
+
+def _first_text(
+    inspection: ReportInspection, names: Sequence[str], row: str, language: Language
+) -> str:
+    """The answer of whichever of `names` the row was asked (a signal has its own question)."""
+    for name in names:
+        if name in inspection.engine.fields:
+            found = _text(inspection, name, row, language)
+            if found:
+                return found
+    return ""
 
 
 def _moment(value: object) -> datetime:
@@ -329,8 +392,8 @@ def _referrals(
                 "\n".join(
                     part
                     for part in (
-                        _text(inspection, "referral_address", row, language),
-                        _text(inspection, "referral_description", row, language),
+                        _first_text(inspection, REFERRAL_ADDRESSES, row, language),
+                        _first_text(inspection, REFERRAL_DESCRIPTIONS, row, language),
                     )
                     if part
                 ),
@@ -364,47 +427,46 @@ def _checks(
         return story
     ground_field = inspection.engine.fields["objective_ground"]
     rates = hit_rates(session)
+    minimum = min_sample(inspection.engine.definition.parameters)
+    total = overall_rate(
+        (
+            check
+            for row in rows
+            if (check := check_from_answers(_row_answers(session, row))) is not None
+        ),
+        minimum,
+    )
     rate_rows = [
         [
-            choice_label(ground_field, rate.ground, language),
-            str(rate.checks),
-            str(rate.hits),
-            format_percent(rate.hits, rate.checks, language),
+            choice_label(ground_field, rate.key, language),
             str(rate.persons),
+            str(rate.hits),
+            rate_text(rate, language),
+            str(rate.reactive_persons),
         ]
-        for rate in rates
+        for rate in [*rates, total]
     ]
-    total_checks = sum(rate.checks for rate in rates)
-    total_hits = sum(rate.hits for rate in rates)
-    rate_rows.append(
-        [
-            phrase("total", language),
-            str(total_checks),
-            str(total_hits),
-            format_percent(total_hits, total_checks, language),
-            str(sum(rate.persons for rate in rates)),
-        ]
-    )
+    rate_rows[-1][0] = phrase("total", language)
     header = [
         _label(inspection, "objective_ground", language),
-        phrase("checks", language),
-        phrase("with_outcome", language),
+        text("proactive_persons", language),
+        text("hits", language),
         phrase("hit_rate", language),
-        phrase("persons", language),
+        text("reactive_persons", language),
     ]
     story.append(
         KeepTogether(
             [
-                para(phrase("hit_rate_by_ground", language), styles.h2),
+                para(text("hit_rate_by_ground", language), styles.h2),
                 grid_table(
                     header,
                     rate_rows,
                     styles,
-                    [60 * mm, 27 * mm, 27 * mm, 27 * mm, CONTENT_WIDTH - 141 * mm],
+                    [50 * mm, 30 * mm, 22 * mm, 36 * mm, CONTENT_WIDTH - 138 * mm],
                     right_aligned=(1, 2, 3, 4),
                     total_row=True,
                 ),
-                para(phrase("hit_rate_note", language), styles.note),
+                para(MEANING[language].format(minimum=minimum), styles.note),
             ]
         )
     )
@@ -420,27 +482,36 @@ def _checks(
         ]
         ground = _text(inspection, "objective_ground", row, language)
         description = _text(inspection, "objective_ground_description", row, language)
+        kind = _text(inspection, "check_kind", row, language).split(":")[0]
+        confirmed = _text(inspection, "ground_confirmed", row, language)
+        persons_confirmed = _text(inspection, "persons_confirmed", row, language)
+        if persons_confirmed:
+            confirmed = f"{confirmed} ({persons_confirmed})"
         table_rows.append(
             [
                 str(number),
                 format_time(moment.time()) if isinstance(moment, datetime) else "",
-                "\n".join(part for part in (basis, other) if part),
+                "\n".join(part for part in (kind, basis, other) if part),
                 f"{ground}: {description}" if description else ground,
                 _text(inspection, "persons_checked", row, language),
-                _text(inspection, "check_explained", row, language),
+                "\n".join(
+                    part
+                    for part in (_text(inspection, "check_explained", row, language), confirmed)
+                    if part
+                ),
                 "\n".join(part for part in outcome if part),
             ]
         )
     header = [
         "#",
         phrase("time", language),
-        _label(inspection, "check_legal_basis", language),
+        f"{text('kind', language)} · {_label(inspection, 'check_legal_basis', language)}",
         _label(inspection, "objective_ground", language),
         phrase("persons", language),
-        phrase("explained", language),
+        f"{phrase('explained', language)} · {text('confirmed', language)}",
         _label(inspection, "check_outcome", language),
     ]
-    widths = [8 * mm, 12 * mm, 34 * mm, CONTENT_WIDTH - 122 * mm, 18 * mm, 20 * mm, 30 * mm]
+    widths = [8 * mm, 12 * mm, 38 * mm, CONTENT_WIDTH - 130 * mm, 18 * mm, 24 * mm, 30 * mm]
     story.append(Spacer(0, 2 * mm))
     story.append(grid_table(header, table_rows, styles, widths, right_aligned=(4,)))
     return story

@@ -5,6 +5,11 @@ which keeps 10,000 inspections well under a second. That is exact only for quest
 are always relevant where they stand; `_raw_is_exact` checks this against the form, and
 anything else (the door-test pairs, whose reason question depends on the result at the
 door) goes through the engine.
+
+Door-test visits are paired by round with `fieldapp.core.doortest.pair_round_visits`, the
+same function every other place uses: a visit that does not fit its round (another venue,
+another evening, a third visit) is counted as not pairable, never as a pair. Hit rates of
+person checks come from `fieldapp.core.hitrate`.
 """
 
 from __future__ import annotations
@@ -12,22 +17,31 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from fieldapp.core.answers import session_from_document
-from fieldapp.core.doortest import WINDOW_PARAMETER, DoorTestVisit, assess_pair
+from fieldapp.core.doortest import (
+    WINDOW_PARAMETER,
+    DoorTestVisit,
+    RoundVisit,
+    pair_round_visits,
+)
 from fieldapp.core.engine import FormEngine
-from fieldapp.core.entities import Venue
-from fieldapp.core.forms import LocalText, Severity
+from fieldapp.core.entities import DoorTestRound, Venue
+from fieldapp.core.expr import Value
+from fieldapp.core.forms import LocalText, QuestionType, Severity
+from fieldapp.core.hitrate import DEFAULT_MIN_SAMPLE, PersonCheck, check_from_answers, min_sample
 from fieldapp.core.inspection import InspectionStatus, InspectionVersion
 from fieldapp.reports.model import Period, SummaryItem
 
 COFFEESHOP_FORM = "coffeeshop_inspection"
 DOOR_TEST_FORM = "door_test"
 PATROL_FORM = "neighbourhood_patrol"
-#: Door-test pairs with only one visit so far.
+#: Door-test rounds with only one visit so far.
 AWAITING = "awaiting"
-NO_OUTCOME = frozenset({"no_action"})
+#: Door-test visits that do not fit their round (counted per visit, not per round).
+NOT_PAIRABLE = "not_pairable"
 
 EngineLookup = Callable[[str, str], FormEngine]
 
@@ -49,13 +63,6 @@ class VenueFindings:
     outcomes: Counter[str] = field(default_factory=Counter)
 
 
-@dataclass(slots=True)
-class GroundCount:
-    checks: int = 0
-    hits: int = 0
-    persons: int = 0
-
-
 @dataclass
 class PeriodSummary:
     """Everything the period summary shows, already counted."""
@@ -73,7 +80,10 @@ class PeriodSummary:
     observation_labels: dict[str, LocalText] = field(default_factory=dict)
     observations: dict[str, Counter[str]] = field(default_factory=dict)
     ground_labels: dict[str, LocalText] = field(default_factory=dict)
-    grounds: dict[str, GroundCount] = field(default_factory=dict)
+    #: Every person check of the period, for the hit rates of `fieldapp.core.hitrate`.
+    person_checks: list[PersonCheck] = field(default_factory=list)
+    #: The patrol form's minimum sample for a hit-rate percentage.
+    hit_rate_minimum: int = DEFAULT_MIN_SAMPLE
 
     def repeat_offenders(self) -> list[tuple[str, VenueFindings]]:
         """Venues with a violation in two or more inspections, most first."""
@@ -109,8 +119,13 @@ def summarize(
     *,
     venues: Mapping[str, Venue],
     areas: Collection[str] = (),
+    rounds: Mapping[str, DoorTestRound] | None = None,
 ) -> PeriodSummary:
-    """Count the items whose inspection started in `period` (and in `areas`, when given)."""
+    """Count the items whose inspection started in `period` (and in `areas`, when given).
+
+    `rounds` is the round register by id, when the source has it; without it the visits of
+    a round must agree among themselves on venue and evening.
+    """
     summary = PeriodSummary(period, tuple(sorted(areas)))
     wanted = set(areas)
     compiled: dict[tuple[str, str], FormEngine] = {}
@@ -122,7 +137,8 @@ def summarize(
         return compiled[key]
 
     outcome_counts: Counter[str] = Counter()
-    door_visits: dict[tuple[str, str], dict[str, tuple[DoorTestVisit, float]]] = defaultdict(dict)
+    door_visits: dict[str, list[RoundVisit]] = defaultdict(list)
+    windows: dict[str, float] = {}
     for item in latest_versions(items):
         version = item.version
         if version.started_at.date() not in period:
@@ -139,19 +155,28 @@ def summarize(
             _count_coffeeshop(summary, version, engine, outcome_counts)
         elif version.form_id == DOOR_TEST_FORM:
             visit, window = _door_visit(version, engine)
-            door_visits[(visit.test_id, visit.venue)][visit.group_role] = (visit, window)
+            round_id = visit.test_id.casefold()
+            door_visits[round_id].append(RoundVisit(version.inspection_id, visit, version.author))
+            windows.setdefault(round_id, window)
         elif version.form_id == PATROL_FORM:
             _count_patrol(summary, version, engine, area)
     for name, count in outcome_counts.items():
         label, severity = summary.outcome_labels[name]
         summary.coffeeshop_outcomes.append(OutcomeCount(name, label, severity, count))
     summary.coffeeshop_outcomes.sort(key=lambda o: (-o.severity.rank, -o.inspections, o.name))
-    for (_test_id, venue), halves in door_visits.items():
-        result = AWAITING
-        if "test" in halves and "control" in halves:
-            (test, window), (control, _) = halves["test"], halves["control"]
-            result = assess_pair(test, control, window).result.value
-        summary.door_tests.setdefault(venue, Counter())[result] += 1
+    register = {key.casefold(): value for key, value in (rounds or {}).items()}
+    for round_id, offered in door_visits.items():
+        pairing = pair_round_visits(round_id, offered, register.get(round_id))
+        by_id = {v.visit_id: v.visit for v in offered}
+        for refused in pairing.refused:
+            venue = by_id[refused.visit_id].venue
+            summary.door_tests.setdefault(venue, Counter())[NOT_PAIRABLE] += 1
+        halves = [half for half in (pairing.test, pairing.control) if half is not None]
+        if not halves:
+            continue
+        outcome = pairing.assess(windows[round_id])
+        result = AWAITING if outcome is None else outcome.result.value
+        summary.door_tests.setdefault(halves[0].visit.venue, Counter())[result] += 1
     return summary
 
 
@@ -219,15 +244,38 @@ def _count_patrol(
         category = answers.get("category")
         if isinstance(category, str) and category:
             summary.observations.setdefault(category, Counter())[area] += 1
-    names = ("objective_ground", "check_outcome", "persons_checked")
+    summary.hit_rate_minimum = min_sample(engine.definition.parameters)
+    names = tuple(
+        name
+        for name in (
+            "objective_ground",
+            "check_kind",
+            "persons_checked",
+            "ground_confirmed",
+            "persons_confirmed",
+            "check_time",
+        )
+        if name in fields
+    )
+    team = version.document.get("answers", {}).get("team", "")
     for answers in _rows(version, engine, "person_checks", names):
-        ground = answers.get("objective_ground")
-        if not isinstance(ground, str) or not ground:
-            continue
-        counted = summary.grounds.setdefault(ground, GroundCount())
-        counted.checks += 1
-        outcome = answers.get("check_outcome")
-        if isinstance(outcome, str) and outcome and outcome not in NO_OUTCOME:
-            counted.hits += 1
-        persons = answers.get("persons_checked")
-        counted.persons += persons if isinstance(persons, int) else 0
+        check = check_from_answers(
+            _typed(engine, answers), team=team if isinstance(team, str) else "", area=area
+        )
+        if check is not None:
+            summary.person_checks.append(check)
+
+
+def _typed(engine: FormEngine, answers: Mapping[str, Any]) -> dict[str, Value]:
+    """Stored answers as the engine types them (a date-time is stored as text)."""
+    typed: dict[str, Value] = {}
+    for name, value in answers.items():
+        field_ = engine.fields.get(name)
+        if field_ is not None and isinstance(value, str) and field_.kind is QuestionType.DATETIME:
+            try:
+                typed[name] = datetime.fromisoformat(value)
+            except ValueError:
+                continue
+        elif isinstance(value, str | int | float | bool | datetime):
+            typed[name] = value
+    return typed

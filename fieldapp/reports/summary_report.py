@@ -17,24 +17,35 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 from fieldapp.core.doortest import PairResult
 from fieldapp.core.entities import Area, Venue
 from fieldapp.core.forms import Severity
+from fieldapp.core.hitrate import (
+    MEANING,
+    TIME_OF_DAY_LABELS,
+    TOO_FEW,
+    HitRate,
+    TimeOfDay,
+    hit_rates,
+    overall_rate,
+)
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.reports.charts import PALETTE, bar_chart
+from fieldapp.reports.charts import bar_chart
 from fieldapp.reports.document import CONTENT_WIDTH, DocumentInfo, ReportStyles, render_pdf
 from fieldapp.reports.door_test_report import RESULT_COLOURS
 from fieldapp.reports.flowables import SEVERITY_COLOURS, grid_table, key_value_table, para
 from fieldapp.reports.fonts import ReportFonts, report_fonts
 from fieldapp.reports.i18n import SEVERITY_LABELS, STATUS_SHORT, Language, local, phrase
 from fieldapp.reports.parts import letterhead
-from fieldapp.reports.summary import AWAITING, PeriodSummary
+from fieldapp.reports.summary import AWAITING, NOT_PAIRABLE, PeriodSummary
 from fieldapp.reports.text import format_date, format_percent
 
 #: Rows shown per table or chart before the rest is folded into "other".
 TOP = 20
 DOOR_RESULTS = (
     PairResult.UNEQUAL_TREATMENT.value,
+    PairResult.REVERSE_UNEQUAL_TREATMENT.value,
     PairResult.INCONCLUSIVE.value,
     PairResult.NO_FINDING.value,
     AWAITING,
+    NOT_PAIRABLE,
 )
 
 
@@ -93,6 +104,43 @@ def summary_report(
     story.extend(view.patrol_observations())
     story.extend(view.person_checks())
     return render_pdf(story, info, fonts)
+
+
+#: This report's own words (phase 2 of issue 10 moves them to `fieldapp.reports.i18n`).
+TEXTS: dict[str, dict[str, str]] = {
+    "per_team": {"nl": "Trefkans per team", "en": "Hit rate per team"},
+    "team": {"nl": "Team", "en": "Team"},
+    "ground": {"nl": "Objectieve grond", "en": "Objective ground"},
+    "time_of_day": {"nl": "Dagdeel", "en": "Time of day"},
+    "per_area": {"nl": "Trefkans per wijk", "en": "Hit rate per area"},
+    "per_time_of_day": {"nl": "Trefkans per dagdeel", "en": "Hit rate per time of day"},
+    "proactive_persons": {"nl": "Personen (proactief)", "en": "Persons (proactive)"},
+    "hits": {"nl": "Treffers", "en": "Hits"},
+    "reactive_persons": {"nl": "Personen (reactief)", "en": "Persons (reactive)"},
+    "door_unequal_treatment": {"nl": "Aanwijzing", "en": "Indication"},
+    "door_reverse_unequal_treatment": {"nl": "Omgekeerd", "en": "Reverse"},
+    "door_inconclusive": {"nl": "Niet vast te stellen", "en": "Inconclusive"},
+    "door_no_finding": {"nl": "Geen aanwijzing", "en": "No indication"},
+    "door_awaiting": {"nl": "Wacht op 2e bezoek", "en": "Awaiting 2nd visit"},
+    f"door_{NOT_PAIRABLE}": {"nl": "Niet te koppelen", "en": "Not pairable"},
+    "door_test_note": {
+        "nl": "Per ronde telt één uitkomst: de vergelijking van het bezoek van de testgroep met "
+        "dat van de controlegroep. ‘Aanwijzing’: aanwijzing voor ongelijke behandeling van de "
+        "testgroep; ‘Omgekeerd’: van de controlegroep. Een aanwijzing is geen oordeel. ‘Niet te "
+        "koppelen’ telt bezoeken (geen rondes) die niet bij hun ronde passen: een andere zaak "
+        "of avond, of een derde bezoek.",
+        "en": "Each round counts once: the test group's visit compared with the control "
+        "group's. 'Indication': an indication of unequal treatment of the test group; "
+        "'Reverse': of the control group. An indication is not a verdict. 'Not pairable' counts "
+        "visits (not rounds) that do not fit their round: another venue or evening, or a third "
+        "visit.",
+    },
+}
+
+
+def _door_result_name(result: str, language: Language) -> str:
+    """Short column names; the note under the table says what each one means."""
+    return TEXTS[f"door_{result}"][language]
 
 
 def _span(summary: PeriodSummary, language: Language) -> str:
@@ -289,7 +337,13 @@ class _View:
         story = self.heading("door_test_outcomes")
         if not summary.door_tests:
             return [*story, self.empty()]
-        names = [phrase(f"pair_result_{r}", language) for r in DOOR_RESULTS]
+        # The four outcomes of a round always; open rounds and unpairable visits when any.
+        results = [
+            r
+            for r in DOOR_RESULTS
+            if r in {p.value for p in PairResult} or any(c[r] for c in summary.door_tests.values())
+        ]
+        names = [_door_result_name(r, language) for r in results]
         ranked = sorted(
             summary.door_tests.items(),
             key=lambda item: (
@@ -299,26 +353,24 @@ class _View:
             ),
         )
         rows = [
-            [self.venue_name(v), *(str(c[r]) for r in DOOR_RESULTS), str(sum(c.values()))]
+            [self.venue_name(v), *(str(c[r]) for r in results), str(sum(c.values()))]
             for v, c in ranked
         ]
-        totals = [sum(c[r] for c in summary.door_tests.values()) for r in DOOR_RESULTS]
+        totals = [sum(c[r] for c in summary.door_tests.values()) for r in results]
         rows.append([phrase("total", language), *map(str, totals), str(sum(totals))])
-        first = 52 * mm
-        other = (CONTENT_WIDTH - first) / (len(DOOR_RESULTS) + 1)
+        first = 40 * mm
+        other = (CONTENT_WIDTH - first) / (len(results) + 1)
         header = [phrase("venue", language), *names, phrase("total", language)]
-        colours = [
-            RESULT_COLOURS[PairResult.UNEQUAL_TREATMENT],
-            RESULT_COLOURS[PairResult.INCONCLUSIVE],
-            RESULT_COLOURS[PairResult.NO_FINDING],
-            PALETTE[3],
-        ]
+        # The chart shows the rounds' outcomes; open rounds and unpairable visits are in the
+        # table only (a visit is not a round, and four names fit the legend).
+        charted = list(PairResult)
+        colours = [RESULT_COLOURS[result] for result in charted]
         shown = ranked[:TOP]
         chart = bar_chart(
             [self.venue_name(v) for v, _ in shown],
-            [[float(c[r]) for _, c in shown] for r in DOOR_RESULTS],
+            [[float(c[r.value]) for _, c in shown] for r in charted],
             self.fonts,
-            names=names,
+            names=[_door_result_name(r.value, language) for r in charted],
             colours=colours,
             stacked=True,
         )
@@ -329,11 +381,12 @@ class _View:
                 header,
                 rows,
                 self.styles,
-                [first, *([other] * (len(DOOR_RESULTS) + 1))],
-                right_aligned=range(1, len(DOOR_RESULTS) + 2),
+                [first, *([other] * (len(results) + 1))],
+                right_aligned=range(1, len(results) + 2),
                 total_row=True,
             )
         )
+        story.append(para(TEXTS["door_test_note"][language], self.styles.note))
         return story
 
     def patrol_observations(self) -> list[Flowable]:
@@ -397,66 +450,109 @@ class _View:
     def person_checks(self) -> list[Flowable]:
         language, summary = self.language, self.summary
         story = self.heading("patrol_checks")
-        if not summary.grounds:
+        checks = summary.person_checks
+        if not checks:
             return [*story, self.empty()]
+        minimum = summary.hit_rate_minimum
         labels = summary.ground_labels
         order = list(labels)
-        grounds = sorted(
-            summary.grounds, key=lambda g: order.index(g) if g in order else len(order)
-        )
-        rows = [
-            [
-                local(labels.get(g), language, g),
-                str(summary.grounds[g].checks),
-                str(summary.grounds[g].hits),
-                format_percent(summary.grounds[g].hits, summary.grounds[g].checks, language),
-                str(summary.grounds[g].persons),
-            ]
-            for g in grounds
-        ]
-        checks = sum(c.checks for c in summary.grounds.values())
-        hits = sum(c.hits for c in summary.grounds.values())
-        persons = sum(c.persons for c in summary.grounds.values())
-        rows.append(
-            [
-                phrase("total", language),
-                str(checks),
-                str(hits),
-                format_percent(hits, checks, language),
-                str(persons),
-            ]
-        )
-        header = [
-            phrase("category", language),
-            phrase("checks", language),
-            phrase("with_outcome", language),
-            phrase("hit_rate", language),
-            phrase("persons", language),
-        ]
+        by_ground = hit_rates(checks, lambda c: c.ground, minimum)
+        grounds = sorted(by_ground, key=lambda g: order.index(g) if g in order else len(order))
         story.append(
-            grid_table(
-                header,
-                rows,
-                self.styles,
-                [60 * mm, 27 * mm, 27 * mm, 27 * mm, CONTENT_WIDTH - 141 * mm],
-                right_aligned=(1, 2, 3, 4),
-                total_row=True,
+            self.rate_table(
+                TEXTS["ground"][language],
+                [(local(labels.get(g), language, g), by_ground[g]) for g in grounds],
+                overall_rate(checks, minimum),
             )
         )
-        story.append(para(phrase("hit_rate_note", language), self.styles.note))
-        story.append(
-            bar_chart(
-                [local(labels.get(g), language, g) for g in grounds],
-                [
+        story.append(para(MEANING[language].format(minimum=minimum), self.styles.note))
+        enough = [g for g in grounds if by_ground[g].rate is not None]
+        if enough:
+            story.append(
+                bar_chart(
+                    [local(labels.get(g), language, g) for g in enough],
+                    [[100.0 * (by_ground[g].rate or 0.0) for g in enough]],
+                    self.fonts,
+                    percent=True,
+                )
+            )
+        by_team = hit_rates(checks, lambda c: c.team, minimum)
+        by_area = hit_rates(checks, lambda c: c.area, minimum)
+        by_time = hit_rates(checks, lambda c: str(c.time_of_day or ""), minimum)
+        times = [t for t in TimeOfDay if t.value in by_time]
+        for title, first, rows in (
+            (
+                TEXTS["per_team"],
+                TEXTS["team"][language],
+                [(t or "–", by_team[t]) for t in sorted(by_team)],
+            ),
+            (
+                TEXTS["per_area"],
+                phrase("area", language),
+                sorted(
+                    ((self.area_name(a), rate) for a, rate in by_area.items()),
+                    key=lambda item: item[0],
+                ),
+            ),
+            (
+                TEXTS["per_time_of_day"],
+                TEXTS["time_of_day"][language],
+                [(local(TIME_OF_DAY_LABELS[t], language), by_time[t.value]) for t in times],
+            ),
+        ):
+            story.append(
+                KeepTogether(
                     [
-                        100.0 * summary.grounds[g].hits / summary.grounds[g].checks
-                        if summary.grounds[g].checks
-                        else 0.0
-                        for g in grounds
+                        para(title[language], self.styles.h2),
+                        self.rate_table(first, rows, None),
                     ]
-                ],
-                self.fonts,
-                percent=True,
+                )
             )
-        )
         return story
+
+    def rate_table(
+        self, first: str, rows: list[tuple[str, HitRate]], total: HitRate | None
+    ) -> Flowable:
+        """One hit-rate table: the sample size beside every rate, "too few" below the minimum."""
+        language = self.language
+        body = [
+            [
+                name,
+                str(rate.persons),
+                str(rate.hits),
+                _rate_text(rate, language),
+                str(rate.reactive_persons),
+            ]
+            for name, rate in rows
+        ]
+        if total is not None:
+            body.append(
+                [
+                    phrase("total", language),
+                    str(total.persons),
+                    str(total.hits),
+                    _rate_text(total, language),
+                    str(total.reactive_persons),
+                ]
+            )
+        header = [
+            first,
+            TEXTS["proactive_persons"][language],
+            TEXTS["hits"][language],
+            phrase("hit_rate", language),
+            TEXTS["reactive_persons"][language],
+        ]
+        return grid_table(
+            header,
+            body,
+            self.styles,
+            [52 * mm, 30 * mm, 22 * mm, 36 * mm, CONTENT_WIDTH - 140 * mm],
+            right_aligned=(1, 2, 3, 4),
+            total_row=total is not None,
+        )
+
+
+def _rate_text(rate: HitRate, language: Language) -> str:
+    if rate.rate is None:
+        return TOO_FEW[language]
+    return format_percent(rate.hits, rate.persons, language)

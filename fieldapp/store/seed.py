@@ -3,11 +3,14 @@
 `AnswerWalker` fills in a compiled form the way an officer would: it walks the questions in
 order, answers only what is relevant, picks choices that are visible, respects constraints
 (it retries until the engine reports no issue), fills repeats and writes plausible Dutch
-text. `seed_profile` uses it to put N finalized inspections (sent, approved, returned or
-still in the outbox) and M drafts into a profile, through the profile's own use cases
-only. Finalized inspections go in through `Profile.add_past_inspections`, the store's bulk
-path over the same row writers as finalize, a receipt and a review (a batch per
-transaction, files synced once per batch); drafts through the same use cases as the app.
+text that fits the row it is in. `VisitPlanner` plans door tests from the world's rounds:
+the two groups of a round at its venue on its evening, in its order; a few rounds are
+deliberately incomplete or inconclusive (`DEMO_ROUNDS`). `seed_profile` uses them to put N
+finalized inspections (sent, approved, returned or still in the outbox) and M drafts into a
+profile, through the profile's own use cases only. Finalized inspections go in through
+`Profile.add_past_inspections`, the store's bulk path over the same row writers as
+finalize, a receipt and a review (a batch per transaction, files synced once per batch);
+drafts through the same use cases as the app.
 """
 
 from __future__ import annotations
@@ -23,7 +26,17 @@ from typing import Any
 
 from fieldapp.core.answers import answers_document
 from fieldapp.core.engine import Field, FormEngine, FormSession
-from fieldapp.core.entities import Area, Assignment, Role, User, Venue, VenueKind
+from fieldapp.core.entities import (
+    Area,
+    Assignment,
+    DoorTestRound,
+    GroupRole,
+    Role,
+    User,
+    Venue,
+    VenueKind,
+    VisitOrder,
+)
 from fieldapp.core.expr import Value
 from fieldapp.core.formfile import form_files
 from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType
@@ -105,6 +118,29 @@ TEXTS: Mapping[str, Sequence[str]] = {
         ),
         "Zwerfafval (lege zakjes, vloeitjes) op de stoep voor de ingang.",
     ],
+    "group_deviation": ["Eén tester kon niet komen; de groep was met z'n tweeën."],
+    "conditions_other": ["Portier vroeg de groep eerst een drankje te kopen aan de bar ernaast."],
+    "weapon_no_handoff_reason": [
+        "Persoon liep weg voordat de politie er was; signalement doorgegeven aan de wijkagent.",
+    ],
+    "health_signal_place": ["Hoefkade ter hoogte van nr. 120", "Parallelweg bij de tramhalte"],
+    "health_signal_description": [
+        "Man liep verward over de rijbaan en riep naar voorbijgangers; politie ingeschakeld.",
+        "Vrouw zat al uren op de stoep, reageerde niet op aanspreken; GGZ-crisisdienst gebeld.",
+    ],
+    "offence_signal_place": ["Beeklaan 412", "Speeltuin Zuiderpark, ingang Melis Stokelaan"],
+    "offence_signal_description": [
+        "Buren horen al weken geschreeuw en gebonk; vanavond een kind huilend op het balkon.",
+        "Jongen liet een mes zien aan een groep op het speelveld; politie ingeschakeld.",
+    ],
+    "referral_health_address": ["Hobbemastraat 17"],
+    "referral_health_description": [
+        "Man lijkt verward en dakloos, wil geen hulp van ons maar wel van de GGD-verpleegkundige.",
+    ],
+    "referral_signal_address": ["Jacob Catsstraat 221"],
+    "referral_signal_description": [
+        "Buren horen al weken geschreeuw en gebonk; vanavond een kind huilend op het balkon.",
+    ],
     "minor_situation": [
         (
             "Om 21.15 uur jongeman bij de kassa; na controle identiteitsbewijs 17 jaar. Verkoper "
@@ -177,9 +213,8 @@ TEXTS: Mapping[str, Sequence[str]] = {
             "Groep jongeren zat op de bankjes en gooide vuurwerk richting passanten; "
             "aangesproken, groep vertrok."
         ),
-        "Huisvuilzakken naast de ondergrondse container; melding gedaan via Den Haag Meldt.",
+        "Huisvuilzakken naast de ondergrondse container; melding openbare ruimte gedaan.",
         "Bewoner meldt dat de hond op het balkon al twee dagen zonder water staat.",
-        "Man liep verward over de rijbaan en riep naar voorbijgangers; politie ingeschakeld.",
         "Vrouw werd nageroepen en gevolgd door twee mannen; mannen aangesproken.",
     ],
     "check_legal_basis_other": ["Op grond van de APV, samenscholingsverbod aanwijzingsgebied."],
@@ -192,9 +227,8 @@ TEXTS: Mapping[str, Sequence[str]] = {
     "fine_reference": ["PV-2026-004512", "BON-77120034", "PV-2026-011873"],
     "referral_address": ["Jacob Catsstraat 221", "Beeklaan 412", "Hobbemastraat 17"],
     "referral_description": [
-        "Buren horen al weken geschreeuw en gebonk; vanavond een kind huilend op het balkon.",
         "Hond op balkon, mager, geen water; bewoner niet thuis.",
-        "Man lijkt verward en dakloos, wil geen hulp van ons maar wel van de GGD-verpleegkundige.",
+        "Groep jongeren hangt elke avond bij de speeltuin; jongerenwerker gevraagd langs te gaan.",
     ],
     "referral_reference": ["VT-2026-3381", "ZVH-118273", "144-992811"],
     "shift_summary": [
@@ -210,6 +244,43 @@ TEXTS: Mapping[str, Sequence[str]] = {
     ],
 }
 
+#: Texts that fit the kind of observation of their row, before the general ones above.
+CATEGORY_TEXTS: Mapping[tuple[str, str], Sequence[str]] = {
+    ("observation_description", "waste"): [
+        "Huisvuilzakken naast de ondergrondse container; melding openbare ruimte gedaan.",
+        "Twaalf vuilniszakken naast een volle container op de Vaillantlaan.",
+    ],
+    ("observation_description", "animal_welfare"): [
+        "Bewoner meldt dat de hond op het balkon al twee dagen zonder water staat.",
+    ],
+    ("observation_description", "street_intimidation"): [
+        "Vrouw werd nageroepen en gevolgd door twee mannen; mannen aangesproken.",
+    ],
+    ("observation_description", "youth_group"): [
+        "Groep van zes jongeren zat op de bankjes met harde muziek; aangesproken, groep vertrok.",
+    ],
+    ("observation_description", "fireworks"): [
+        "Drie zware knallen in een afvalbak bij de speeltuin; niemand meer te zien.",
+    ],
+    ("observation_description", "discrimination_incident"): [
+        "Twee mannen werden op straat uitgescholden en bedreigd; gewezen op Den Haag Meldt en "
+        "aangifte bij de politie.",
+    ],
+    ("observation_description", "illegal_animal_trade"): [
+        "Pups te koop aangeboden vanuit een bestelbus zonder papieren; LID en politie ingelicht.",
+    ],
+    ("observation_description", "sex_work_exploitation"): [
+        "Jonge vrouw werd door een man naar een pand gebracht en weer opgehaald; politie "
+        "geïnformeerd.",
+    ],
+    ("observation_description", "coffeeshop_nuisance"): [
+        "Klanten van de coffeeshop parkeerden dubbel met draaiende motor.",
+    ],
+    ("observation_description", "nuisance"): [
+        "Harde muziek uit een geparkeerde auto om 23.00 uur; bestuurder aangesproken.",
+    ],
+}
+
 _SOFT_YES = {
     "permit_displayed": 0.92,
     "operator_identified": 0.85,
@@ -219,6 +290,8 @@ _SOFT_YES = {
     "residents_check_at_door": 0.8,
     "dress_as_designed": 0.9,
     "check_explained": 0.93,
+    "group_as_designed": 0.95,
+    "weapon_handed_to_police": 0.9,
     "house_rules_posted": 0.6,
     "queue_present": 0.5,
     "id_requested": 0.7,
@@ -234,6 +307,29 @@ _PREFERRED: Mapping[str, Mapping[str, float]] = {
     "entry_result": {"admitted": 0.7, "refused": 0.2, "delayed": 0.1},
     "tone": {"friendly": 0.4, "neutral": 0.45, "curt": 0.12, "hostile": 0.03},
     "check_outcome": {"no_action": 0.45, "warning": 0.3, "fine": 0.18, "referral": 0.05},
+    "check_kind": {"proactive": 0.6, "reactive": 0.4},
+    "extra_conditions": {"none": 0.85, "membership": 0.05, "dress_check": 0.05, "extra_fee": 0.05},
+    "door_staff_changed": {"no": 0.75, "not_observed": 0.22, "yes": 0.03},
+    "house_rule_kind": {"objective": 0.6, "vague": 0.3, "unclear": 0.1},
+    "minor_age_established": {"id_document": 0.7, "police_check": 0.1, "own_statement": 0.2},
+    "in_residential_street": {"no": 0.95, "yes": 0.05},
+    "in_shopping_centre": {"no": 0.95, "yes": 0.05},
+    "beside_bar_or_club": {"no": 0.95, "yes": 0.05},
+    "category": {
+        "nuisance": 0.2,
+        "waste": 0.2,
+        "youth_group": 0.15,
+        "fireworks": 0.08,
+        "street_intimidation": 0.07,
+        "coffeeshop_nuisance": 0.06,
+        "animal_welfare": 0.06,
+        "confused_behaviour": 0.05,
+        "domestic_violence_signal": 0.03,
+        "weapon_signal": 0.03,
+        "discrimination_incident": 0.03,
+        "illegal_animal_trade": 0.02,
+        "sex_work_exploitation": 0.02,
+    },
     "observation_action": {"spoken_to": 0.4, "none": 0.2, "report_to_municipality": 0.2},
     "previous_violation": {"no": 0.8, "yes": 0.1, "unknown": 0.1},
 }
@@ -251,6 +347,8 @@ class Visit:
     assignment: Assignment | None = None
     test_id: str | None = None
     duration_minutes: int = 60
+    #: Answers decided by the plan (a door-test round's script), given as they are.
+    answers: Mapping[str, Value] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +409,12 @@ class AnswerWalker:
     def _row_count(self, field_: Field) -> int:
         low = field_.question.min_rows or 0
         high = field_.question.max_rows or 4
-        weights = {"observations": (1, 4), "person_checks": (0, 3), "referrals": (0, 1)}
+        weights = {
+            "observations": (1, 4),
+            "person_checks": (0, 3),
+            "referrals": (0, 1),
+            "observed_sales": (0, 3),
+        }
         lo, hi = weights.get(field_.name, (low, min(high, 3)))
         return self.rng.randint(max(lo, low), max(low, min(hi, high)))
 
@@ -350,6 +453,13 @@ class AnswerWalker:
         self, session: FormSession, visit: Visit, field_: Field, row: str | None, attempt: int
     ) -> Value | None:
         rng, name, kind = self.rng, field_.name, field_.kind
+        if attempt == 0 and name in visit.answers:
+            return visit.answers[name]
+        if name == "area_fireworks_free_zone":
+            # Not the boa's answer: it comes from the area register.
+            return "" if visit.area is None else ("yes" if visit.area.fireworks_free_zone else "no")
+        if name == "ground_confirmed":
+            return self._ground_confirmed(session, row)
         if kind is QuestionType.SELECT_ONE:
             choices = [c.name for c in session.visible_choices(name, row)]
             if not choices:
@@ -397,7 +507,17 @@ class AnswerWalker:
             return f"{lat + rng.uniform(-0.002, 0.002):.6f} {lon + rng.uniform(-0.002, 0.002):.6f}"
         if kind is QuestionType.ACKNOWLEDGE:
             return "OK"
-        return self._text(visit, name, attempt)
+        category = session.value("category", row) if row is not None else ""
+        return self._text(visit, name, attempt, category if isinstance(category, str) else "")
+
+    def _ground_confirmed(self, session: FormSession, row: str | None) -> str:
+        """A hit follows from what the check found: a fine or an arrest confirmed the ground,
+        a warning or a referral only sometimes, and a reactive stop had its offence."""
+        outcome = session.value("check_outcome", row)
+        if session.value("check_kind", row) == "reactive" or outcome in ("fine", "arrest"):
+            return "yes"
+        chance = 0.3 if outcome in ("warning", "referral") else 0.05
+        return "yes" if self.rng.random() < chance else "no"
 
     def _integer(self, session: FormSession, visit: Visit, name: str, attempt: int) -> int:
         rng = self.rng
@@ -408,6 +528,8 @@ class AnswerWalker:
             "waiting_minutes": (0, 25),
             "observation_count": (1, 6),
             "persons_checked": (1, 3),
+            "persons_confirmed": (1, 2),
+            "sale_buyer": (1, 3),
             "resident_contacts": (0, 14),
         }
         if name in ("minors_present_count", "non_residents_admitted_count"):
@@ -423,11 +545,11 @@ class AnswerWalker:
             return round(rng.uniform(520, 700) if rng.random() < 0.05 else rng.uniform(90, 470), 1)
         if name == "storage_stock_grams":
             return round(rng.uniform(0, 150), 1)
-        if name == "largest_sale_grams":
-            return round(rng.uniform(5.5, 9) if rng.random() < 0.06 else rng.uniform(0.5, 5), 1)
+        if name == "sale_grams":
+            return round(rng.uniform(3, 5) if rng.random() < 0.1 else rng.uniform(0.5, 2.5), 1)
         return round(rng.uniform(0, 100), 1)
 
-    def _text(self, visit: Visit, name: str, attempt: int) -> str:
+    def _text(self, visit: Visit, name: str, attempt: int, category: str = "") -> str:
         rng = self.rng
         number = 4400 + zlib.crc32(visit.author.username.encode()) % 90
         if name == "inspectors":
@@ -443,7 +565,7 @@ class AnswerWalker:
         if name == "area" and visit.area is not None:
             route = rng.choice(("rond het winkelcentrum", "hoofdroute", "parken en pleinen"))
             return f"{visit.area.name}, {route}"
-        options = TEXTS.get(name)
+        options = CATEGORY_TEXTS.get((name, category)) or TEXTS.get(name)
         if options:
             return rng.choice(options)
         return rng.choice(
@@ -482,6 +604,34 @@ def _weighted(rng: random.Random, weights: Mapping[str, float], choices: Sequenc
 
 FORM_SHARES = (("coffeeshop_inspection", 0.4), ("neighbourhood_patrol", 0.4), ("door_test", 0.2))
 
+#: The scripted demo rounds: what happened at the door, and the few deliberately incomplete or
+#: inconclusive ones. Every other round of the world is a valid pair with random answers.
+DEMO_ROUNDS: Mapping[str, Mapping[str, object]] = {
+    # Indication of unequal treatment: the test group refused, the control group admitted.
+    "dt-2025-01": {"test": {"entry_result": "refused", "reason_given": "regulars_only"}},
+    # Admitted, but only the test group had to show a membership card: extra conditions.
+    "dt-2025-04": {"test": {"entry_result": "admitted", "extra_conditions": ("membership",)}},
+    # The reverse: the control group refused, the test group admitted.
+    "dt-2025-05": {"control": {"entry_result": "refused", "reason_given": "no_reason"}},
+    # A refusal citing a vague posted rule ("klantprofiel"), applied to one group.
+    "dt-2026-01": {
+        "test": {
+            "entry_result": "refused",
+            "reason_given": "customer_profile",
+            "house_rules_posted": "yes",
+            "reason_matches_posted_rules": "yes",
+            "house_rule_kind": "vague",
+            "house_rules_topics": ("regulars_only",),
+        }
+    },
+    # Incomplete: the control group's report never came.
+    "dt-2025-03": {"missing": "control"},
+    # Inconclusive: the second group arrived well after the round's largest gap.
+    "dt-2026-02": {"gap_minutes": 45},
+    # Inconclusive: the test group was not dressed as the design said.
+    "dt-2025-06": {"test": {"dress_as_designed": "no"}},
+}
+
 
 class VisitPlanner:
     """Picks a form, an author of the right role, a place and a moment for each inspection."""
@@ -494,11 +644,21 @@ class VisitPlanner:
         self.guests = [u for u in world.users if u.role is Role.MYSTERY_GUEST]
         self.coffeeshops = world.venues_of_kind(VenueKind.COFFEESHOP)
         self.nightlife = [v for v in world.venues if v.kind is not VenueKind.COFFEESHOP]
+        # Door tests come from the rounds that were run: both groups of each round, in turn.
+        # A round with assignments is still to be done, so it gets no visits here.
+        assigned = {a.paired_test for a in world.assignments if a.paired_test is not None}
+        self.door_visits = [
+            half for r in world.rounds if r.id not in assigned for half in self._round_visits(r)
+        ]
+        self.door_next = 0
 
     def plan(self, form_id: str | None = None) -> Visit:
         rng = self.rng
         if form_id is None:
             form_id = _weighted(rng, dict(FORM_SHARES), [name for name, _ in FORM_SHARES])
+            if form_id == "door_test" and self.door_next >= len(self.door_visits):
+                # Every round has its visits; more would be third visits of a round.
+                form_id = rng.choice(("coffeeshop_inspection", "neighbourhood_patrol"))
         days_back = rng.randint(0, 720)
         day = (self.end - timedelta(days=days_back)).date()
         matching = [a for a in self.world.assignments if a.form_id.value == form_id]
@@ -516,22 +676,11 @@ class VisitPlanner:
                 duration_minutes=rng.randint(40, 120),
             )
         if form_id == "door_test":
-            author = self._assignee(assignment) or rng.choice(self.guests)
-            venue = self._venue(assignment) or rng.choice(self.nightlife)
-            test_id = (
-                assignment.paired_test.upper()
-                if assignment and assignment.paired_test
-                else f"DT-{day.year}-{rng.randint(1, 200):03d}"
-            )
-            return Visit(
-                form_id,
-                author,
-                _at(day, rng.choice((22, 23, 0)), rng),
-                venue=venue,
-                assignment=assignment,
-                test_id=test_id,
-                duration_minutes=rng.randint(5, 30),
-            )
+            if not self.door_visits:
+                raise ValueError("the world has no door-test rounds to plan visits for")
+            visit = self.door_visits[self.door_next % len(self.door_visits)]
+            self.door_next += 1
+            return replace(visit, duration_minutes=rng.randint(5, 30))
         author = self._assignee(assignment) or rng.choice(self.boas)
         area = None
         if assignment is not None and assignment.area is not None:
@@ -546,6 +695,51 @@ class VisitPlanner:
             assignment=assignment,
             duration_minutes=rng.randint(180, 480),
         )
+
+    def _round_visits(self, planned: DoorTestRound) -> list[Visit]:
+        """The visits of one round as planned: its testers, venue, evening and order."""
+        script = DEMO_ROUNDS.get(planned.id, {})
+        gap = script.get("gap_minutes")
+        minutes = gap if isinstance(gap, int) else self.rng.randint(5, planned.max_gap_minutes - 2)
+        first = datetime.combine(planned.date, planned.window_start) + timedelta(
+            minutes=self.rng.randint(0, 20)
+        )
+        order = [GroupRole.TEST, GroupRole.CONTROL]
+        if planned.order is VisitOrder.CONTROL_FIRST:
+            order.reverse()
+        venue = self.world.venue(planned.venue)
+        assignments = {
+            a.group_role: a for a in self.world.assignments if a.paired_test == planned.id
+        }
+        visits = []
+        for position, role in enumerate(order):
+            if script.get("missing") == role.value:
+                continue
+            scripted = script.get(role.value, {})
+            answers: dict[str, Value] = {
+                # A valid pair by default: the groups as designed, both let in.
+                "group_role": role.value,
+                "entry_result": "admitted",
+                "id_requested": "yes",
+                "extra_conditions": ("none",),
+                "house_rules_posted": "no",
+                "dress_as_designed": "yes",
+                "group_as_designed": "yes",
+                "door_staff_changed": "no",
+                **(scripted if isinstance(scripted, Mapping) else {}),
+            }
+            visits.append(
+                Visit(
+                    "door_test",
+                    self.world.user(planned.tester_of(role)),
+                    first + timedelta(minutes=minutes * position),
+                    venue=venue,
+                    assignment=assignments.get(role),
+                    test_id=planned.id,
+                    answers=answers,
+                )
+            )
+        return visits
 
     def _assignee(self, assignment: Assignment | None) -> User | None:
         if assignment is None or assignment.assignee is None:

@@ -121,7 +121,7 @@
     </message>
     <message>
         <source>Finalize this inspection?</source>
-        <translation>Deze inspectie afronden?</translation>
+        <translation>Dit verslag afronden?</translation>
     </message>
     <message>
         <source>It will be locked: nobody can change it any more. It goes to the outbox and is sent at the next sync.</source>
@@ -220,7 +220,7 @@
     <message>
         <source>Good night</source>
         <extracomment>The form a mystery guest works with; everything else is hidden from them.</extracomment>
-        <translation>Goedenacht</translation>
+        <translation>Goedenavond</translation>
     </message>
     <message>
         <source>Good morning</source>
@@ -251,7 +251,7 @@
     </message>
     <message>
         <source>New inspection…</source>
-        <translation>Nieuwe inspectie…</translation>
+        <translation>Nieuw verslag…</translation>
     </message>
     <message>
         <source>New visit…</source>
@@ -263,7 +263,7 @@
     </message>
     <message>
         <source>Send the outbox to the central store and fetch what changed (returned inspections, assignments). The app also does this by itself.</source>
-        <translation>Verstuurt wat klaarstaat in ‘Te verzenden’ naar de centrale opslag en haalt op wat er veranderd is (teruggestuurde inspecties, opdrachten). De app doet dit ook vanzelf.</translation>
+        <translation>Verstuurt wat klaarstaat in ‘Te verzenden’ naar de centrale opslag en haalt op wat er veranderd is (teruggestuurde verslagen, opdrachten). De app doet dit ook vanzelf.</translation>
     </message>
     <message>
         <source>Discreet</source>
@@ -295,11 +295,11 @@
     </message>
     <message>
         <source>No drafts. Start with an assignment or with “New inspection”.</source>
-        <translation>Geen concepten. Begin met een opdracht of met ‘Nieuwe inspectie’.</translation>
+        <translation>Geen concepten. Begin met een opdracht of met ‘Nieuw verslag’.</translation>
     </message>
     <message>
         <source>Nothing waiting to be sent. Finalized inspections wait here until the next sync.</source>
-        <translation>Niets om te verzenden. Afgeronde inspecties wachten hier tot de volgende synchronisatie.</translation>
+        <translation>Niets om te verzenden. Afgeronde verslagen wachten hier tot de volgende synchronisatie.</translation>
     </message>
     <message>
         <source>Nothing sent yet.</source>
@@ -579,7 +579,7 @@
     <name>MainWindow</name>
     <message>
         <source>Try-out: nothing you enter here is saved</source>
-        <translation>Proefversie: wat u hier invult, wordt niet bewaard</translation>
+        <translation>Oefenmodus: wat u hier invult, wordt niet bewaard</translation>
     </message>
     <message>
         <source>Notes</source>
@@ -594,7 +594,7 @@
     <name>NewInspectionDialog</name>
     <message>
         <source>New inspection</source>
-        <translation>Nieuwe inspectie</translation>
+        <translation>Nieuw verslag</translation>
     </message>
     <message>
         <source>← Other checklist</source>
@@ -649,11 +649,11 @@
     <name>NumberQuestion</name>
     <message>
         <source>One less</source>
-        <translation>Eén minder</translation>
+        <translation>Verlagen</translation>
     </message>
     <message>
         <source>One more</source>
-        <translation>Eén meer</translation>
+        <translation>Verhogen</translation>
     </message>
     <message>
         <source>Enter a whole number.</source>
@@ -767,11 +767,11 @@
     </message>
     <message>
         <source>Venue or area</source>
-        <translation>Locatie of gebied</translation>
+        <translation>Zaak of wijk</translation>
     </message>
     <message>
         <source>Officer or tester</source>
-        <translation>Handhaver of tester</translation>
+        <translation>Boa of tester</translation>
     </message>
     <message>
         <source>Status</source>
@@ -910,7 +910,7 @@
     </message>
     <message>
         <source>No earlier inspections of this venue.</source>
-        <translation>Geen eerdere inspecties van deze locatie.</translation>
+        <translation>Geen eerdere verslagen bij deze zaak.</translation>
     </message>
     <message>
         <source>No signals</source>
@@ -954,11 +954,11 @@
     </message>
     <message>
         <source>Comment for the officer (double-click to write; a return sends these)</source>
-        <translation>Opmerking voor de handhaver (dubbelklik om te schrijven; terugsturen stuurt deze mee)</translation>
+        <translation>Opmerking voor de boa of tester (dubbelklik om te schrijven; terugsturen stuurt deze mee)</translation>
     </message>
     <message>
         <source>Choose an inspection in the list to review it.</source>
-        <translation>Kies een inspectie in de lijst om die te beoordelen.</translation>
+        <translation>Kies een verslag in de lijst om het te beoordelen.</translation>
     </message>
 </context>
 <context>
@@ -978,15 +978,15 @@
     </message>
     <message>
         <source>Every venue</source>
-        <translation>Elke locatie</translation>
+        <translation>Elke zaak</translation>
     </message>
     <message>
         <source>Every area</source>
-        <translation>Elk gebied</translation>
+        <translation>Elke wijk</translation>
     </message>
     <message>
         <source>Every officer or tester</source>
-        <translation>Elke handhaver of tester</translation>
+        <translation>Elke boa of tester</translation>
     </message>
     <message>
         <source>Any time</source>
@@ -1010,21 +1010,21 @@
     </message>
     <message>
         <source>No inspections match these filters.</source>
-        <translation>Geen inspecties bij deze filters.</translation>
+        <translation>Geen verslagen bij deze filters.</translation>
     </message>
     <message>
         <source>Approve this inspection? It can no longer be changed.</source>
-        <translation>Deze inspectie goedkeuren? Daarna kan ze niet meer veranderen.</translation>
+        <translation>Dit verslag goedkeuren? Daarna kan het niet meer veranderen.</translation>
     </message>
     <message>
         <source>Write a comment next to each question the officer should correct (double-click the comment column), then return it.</source>
-        <translation>Schrijf een opmerking bij elke vraag die de handhaver moet corrigeren (dubbelklik in de kolom Opmerking) en stuur haar dan terug.</translation>
+        <translation>Schrijf een opmerking bij elke vraag die de boa of tester moet corrigeren (dubbelklik in de kolom Opmerking) en stuur het verslag dan terug.</translation>
     </message>
     <message numerus="yes">
         <source>Return this inspection with %n comment(s)?</source>
         <translation>
-            <numerusform>Deze inspectie terugsturen met %n opmerking?</numerusform>
-            <numerusform>Deze inspectie terugsturen met %n opmerkingen?</numerusform>
+            <numerusform>Dit verslag terugsturen met %n opmerking?</numerusform>
+            <numerusform>Dit verslag terugsturen met %n opmerkingen?</numerusform>
         </translation>
     </message>
     <message>
@@ -1033,7 +1033,7 @@
     </message>
     <message>
         <source>Search venue, officer, signal…</source>
-        <translation>Zoek locatie, handhaver, signaal…</translation>
+        <translation>Zoek zaak, boa of tester, signaal…</translation>
     </message>
     <message>
         <source>Note with the review (optional)</source>
@@ -1053,7 +1053,7 @@
     </message>
     <message>
         <source>Filter on venue, area, officer or tester, and signal</source>
-        <translation>Filter op locatie, gebied, handhaver of tester, en signaal</translation>
+        <translation>Filter op zaak, wijk, boa of tester, en signaal</translation>
     </message>
     <message>
         <source>Approve the version you are reading</source>
@@ -1068,7 +1068,7 @@
     <name>Roles</name>
     <message>
         <source>Enforcement officer</source>
-        <translation>Handhaver (boa)</translation>
+        <translation>Boa</translation>
     </message>
     <message>
         <source>Mystery guest</source>
@@ -1084,7 +1084,7 @@
     </message>
     <message>
         <source>Enforcement officers</source>
-        <translation>Handhavers (boa&apos;s)</translation>
+        <translation>Boa&apos;s</translation>
     </message>
     <message>
         <source>Mystery guests</source>
@@ -1382,7 +1382,7 @@
     </message>
     <message>
         <source>After finalizing, this inspection can no longer be changed. It waits in the outbox and is sent at the next sync.</source>
-        <translation>Na het afronden kan deze inspectie niet meer worden gewijzigd. Ze wacht in de verzendlijst en wordt bij de volgende synchronisatie verzonden.</translation>
+        <translation>Na het afronden kan dit verslag niet meer worden gewijzigd. Het wacht in de verzendlijst en wordt bij de volgende synchronisatie verzonden.</translation>
     </message>
     <message>
         <source>Sign now…</source>
@@ -1409,7 +1409,7 @@
     </message>
     <message>
         <source>The work of your teams: assignments with who does them and when, the people in your teams, and the checklists they fill in. Try a checklist to see exactly what officers see; nothing you enter there is saved.</source>
-        <translation>Het werk van uw teams: opdrachten met wie ze uitvoert en wanneer, de mensen in uw teams en de checklists die zij invullen. Probeer een checklist uit om precies te zien wat handhavers zien; wat u daar invult, wordt niet bewaard.</translation>
+        <translation>Het werk van uw teams: opdrachten met wie ze uitvoert en wanneer, de mensen in uw teams en de checklists die zij invullen. Probeer een checklist uit om precies te zien wat boa&apos;s en testers zien; wat u daar invult, wordt niet bewaard.</translation>
     </message>
     <message>
         <source>Team assignments</source>
@@ -1570,7 +1570,7 @@
     </message>
     <message>
         <source>Cannot show</source>
-        <translation>Kan niet tonen</translation>
+        <translation>Kan niet worden getoond</translation>
     </message>
 </context>
 </TS>

@@ -312,6 +312,7 @@ def test_compiled_evaluation_matches_the_reference(tree: Node) -> None:
         ("sum(${grams})", 7.5),
         ("max(${grams})", 4.5),
         ("min(${grams})", 3.0),
+        ("max-sum-by(${grams}, ${label})", 4.5),
         ("join(', ', ${label})", "a, c"),
         ("if(${age} >= 18, 'adult', 'minor')", "minor"),
         ("coalesce(${empty}, ${name})", "Ayşe Kaya"),
@@ -410,6 +411,10 @@ def test_choice_filter_reads_choice_attributes() -> None:
             ],
         ),
         ("sum(${age})", [("sum() takes a question inside a repeat", 4)]),
+        (
+            "max-sum-by(${age}, ${label})",
+            [("max-sum-by() takes two questions inside one repeat", 0)],
+        ),
         ("${visit_date} > 'soon'", [("compares a date with 'soon'", 16)]),
         (
             "regex(${name}, '[a-')",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import re
 import shutil
 import sys
@@ -15,7 +16,15 @@ import yaml
 
 from fieldapp.core import entities as entities_module
 from fieldapp.core import worldfile as worldfile_module
-from fieldapp.core.entities import AssignmentForm, GroupRole, Role, User, VenueKind
+from fieldapp.core.entities import (
+    AssignmentForm,
+    DoorTestRound,
+    GroupRole,
+    Role,
+    User,
+    VenueKind,
+    VisitOrder,
+)
 from fieldapp.core.errors import WorldError
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import SEED_FILES, SeedWorld, check_world, load_world
@@ -163,6 +172,53 @@ def test_paired_door_tests(world: SeedWorld) -> None:
         assert control.group_role is GroupRole.CONTROL
         assert test.venue == control.venue
         assert test.assignee != control.assignee
+
+
+def test_door_test_rounds_are_planned_pairs(world: SeedWorld) -> None:
+    assert len(world.rounds) >= 10
+    assert {r.order for r in world.rounds} == set(VisitOrder)  # both designs, recorded
+    for planned in world.rounds:
+        assert world.venue(planned.venue).kind is not VenueKind.COFFEESHOP
+        testers = {planned.test_tester, planned.control_tester}
+        assert len(testers) == 2
+        assert {world.user(t).role for t in testers} == {Role.MYSTERY_GUEST}
+    # Every door-test assignment belongs to a round and agrees with it.
+    for a in world.assignments:
+        if a.form_id is AssignmentForm.DOOR_TEST:
+            assert a.paired_test is not None and a.group_role is not None
+            planned = world.round(a.paired_test)
+            assert (a.venue, a.due) == (planned.venue, planned.date)
+            assert a.assignee == planned.tester_of(a.group_role)
+
+
+def test_the_ground_of_a_round_is_the_only_word_about_it_in_the_rounds_file() -> None:
+    # The ground belongs to the test design; nothing else in the file describes a person.
+    lines = (SEEDS / "door_test_rounds.yaml").read_text(encoding="utf-8").splitlines()
+    data = [line for line in lines if not line.lstrip().startswith(("#", "ground:"))]
+    assert ETHNICITY_WORDS.findall("\n".join(data)) == []
+
+
+def test_a_round_window_past_midnight_belongs_to_its_evening() -> None:
+    planned = DoorTestRound.model_validate(
+        {
+            "id": "dt-1",
+            "venue": "club-plein-22",
+            "date": "2026-05-16",
+            "window_start": "22:30",
+            "window_end": "01:30",
+            "ground": "origin",
+            "order": "test_first",
+            "max_gap_minutes": 30,
+            "test_tester": "mg-noord-3",
+            "control_tester": "mg-noord-5",
+        }
+    )
+    assert planned.evening_of(dt.datetime(2026, 5, 17, 0, 40)) == dt.date(2026, 5, 16)
+    assert planned.in_window(dt.datetime(2026, 5, 17, 0, 40))
+    assert planned.in_window(dt.datetime(2026, 5, 16, 23, 5))
+    assert not planned.in_window(dt.datetime(2026, 5, 16, 21, 0))
+    assert not planned.in_window(dt.datetime(2026, 5, 17, 23, 5))  # the next evening
+    assert planned.tester_of(GroupRole.CONTROL) == "mg-noord-5"
 
 
 def test_assignments_for_includes_team_work(world: SeedWorld) -> None:
@@ -375,6 +431,57 @@ BROKEN = [
         setter("assignments", "a-2026-004", paired_test=None),
         r"assignment 'a-2026-004': a door_test needs a paired_test and a group_role",
         id="door-test-without-pair",
+    ),
+    pytest.param(
+        "assignments.yaml",
+        setter("assignments", "a-2026-004", paired_test="pt-2099-01"),
+        r"assignment 'a-2026-004': round 'pt-2099-01' is not in \S*door_test_rounds\.yaml",
+        id="assignment-round-missing",
+    ),
+    pytest.param(
+        "assignments.yaml",
+        setter("assignments", "a-2026-006", due="2026-12-20"),
+        r"assignment 'a-2026-006': is due on 2026-12-20, but round 'pt-2026-02' is on "
+        r"2026-12-19",
+        id="assignment-on-another-day-than-its-round",
+    ),
+    pytest.param(
+        "assignments.yaml",
+        setter("assignments", "a-2026-006", assignee="mg-noord-3"),
+        r"assignment 'a-2026-006': the test group of round 'pt-2026-02' is led by "
+        r"'mg-zuid-1', not 'mg-noord-3'",
+        id="assignment-led-by-another-tester-than-the-round-says",
+    ),
+    pytest.param(
+        "door_test_rounds.yaml",
+        setter("rounds", "dt-2025-01", venue="cs-weimar-12"),
+        r"door_test_rounds\.yaml:\d+: round 'dt-2025-01': a door test visits a bar or club, "
+        r"but 'cs-weimar-12' is a coffeeshop",
+        id="round-at-a-coffeeshop",
+    ),
+    pytest.param(
+        "door_test_rounds.yaml",
+        setter("rounds", "dt-2025-01", control_tester="emre.kaya"),
+        r"round 'dt-2025-01': control tester 'emre\.kaya' is a boa, not a mystery_guest",
+        id="round-led-by-a-boa",
+    ),
+    pytest.param(
+        "door_test_rounds.yaml",
+        setter("rounds", "dt-2025-01", control_tester="mg-noord-3"),
+        r"round 'dt-2025-01': the test group and the control group need different testers",
+        id="round-with-one-tester-for-both-groups",
+    ),
+    pytest.param(
+        "door_test_rounds.yaml",
+        duplicate("rounds", "dt-2025-02"),
+        r"round 'dt-2025-02': the id is used twice",
+        id="round-id-twice",
+    ),
+    pytest.param(
+        "door_test_rounds.yaml",
+        setter("rounds", "dt-2025-02", ethnicity_of_testers="x"),
+        r"round 'dt-2025-02': unknown key 'ethnicity_of_testers'",
+        id="round-with-a-field-about-testers",
     ),
     pytest.param(
         "users.yaml",

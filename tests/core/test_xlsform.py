@@ -165,7 +165,7 @@ def test_groups_repeats_and_every_expression_column(tmp_path: Path) -> None:
                 "",
                 "",
                 "",
-                "multiline",
+                "",
                 "",
             ],
             ["end group", "", "", "", "", "", "", "", "", "", "", "", ""],
@@ -292,6 +292,26 @@ def test_rating_signature_note_acknowledge_and_geopoint(tmp_path: Path) -> None:
     }
     assert questions["spot"]["personal_data"]["category"] == "location"
     assert "personal_data" not in questions["info"]
+
+
+def test_free_text_about_people_gets_a_personal_data_stub(tmp_path: Path) -> None:
+    # The checker demands personal_data on free text that can be about a person (any
+    # multi-line text, a line that speaks of people): the import declares it for filling in.
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label", "appearance"],
+            ["text", "notes", "Notes", "multiline"],
+            ["text", "doorman_said", "What the doorman said", ""],
+            ["text", "street", "Street", ""],
+        ],
+    )
+    outcome = import_command(path, tmp_path / "form.yaml", allow_partial=False)
+    assert outcome.code == 0, outcome.lines
+    stubbed = [line for line in outcome.lines if "looks like personal data (description)" in line]
+    assert len(stubbed) == 2
+    assert any("'notes'" in line for line in stubbed)
+    assert any("'doorman_said'" in line for line in stubbed)
 
 
 def test_personal_data_stub_must_be_filled_in_before_the_form_is_used(tmp_path: Path) -> None:
@@ -490,7 +510,9 @@ questions:
     questions:
       - {type: text, name: words, label: {nl: Tekst, en: Text}, appearance: multiline,
          hint: {nl: Kort, en: Short}, constraint: "regex(., '[a-z ]*')",
-         constraint_message: {nl: Kleine letters, en: Lower case}}
+         constraint_message: {nl: Kleine letters, en: Lower case},
+         personal_data: {category: description, purpose: {nl: Verslag, en: Report},
+                         retention_days: 30}}
       - {type: integer, name: count, label: {nl: Aantal, en: Count}, required: true,
          required_message: {nl: Verplicht, en: Required}, default: 1, unit: {nl: st, en: pcs}}
       - {type: decimal, name: weight, label: {nl: Gewicht, en: Weight}, default: 0.5,

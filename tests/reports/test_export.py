@@ -62,7 +62,8 @@ def test_csv_has_one_row_per_inspection_and_a_file_per_repeat(
     }
     assert rows[0]["area_name"] == "Schilderswijk"
     assert rows[0]["district"] == "Centrum"  # a choice label, not the code 'centrum'
-    assert rows[0]["hit_rate_percent"] == "67.0"  # calculations are exported too
+    # Calculations are exported too; three persons checked proactively are too few for a rate.
+    assert "hit_rate_percent" in rows[0] and rows[0]["hit_rate_percent"] == ""
     observations = read_csv(tmp_path / "patrols.observations.csv")
     assert len(observations) == 2 + 3 + 4
     assert {row["inspection_id"] for row in observations} <= {row["inspection_id"] for row in rows}
@@ -108,7 +109,7 @@ def test_xlsx_has_typed_cells_sheets_per_repeat_and_no_formulas(
         samples,
         seed=21,
         with_reviews=False,
-        extra={"findings_summary": '=HYPERLINK("http://example.invalid")'},
+        extra={"nearest_school_name": '=HYPERLINK("http://example.invalid")'},
     )
     items = [SummaryItem(inspection.version, InspectionStatus.APPROVED)]
     path = tmp_path / "shops.xlsx"
@@ -122,7 +123,7 @@ def test_xlsx_has_typed_cells_sheets_per_repeat_and_no_formulas(
         venues={v.id: v for v in samples.world.venues},
     )
     workbook = load_workbook(path)
-    assert workbook.sheetnames == ["inspections", "codebook"]
+    assert workbook.sheetnames == ["inspections", "observed_sales", "codebook"]
     sheet = workbook["inspections"]
     header = [cell.value for cell in sheet[1]]
     row = dict(zip(header, (cell.value for cell in sheet[2]), strict=True))
@@ -131,7 +132,8 @@ def test_xlsx_has_typed_cells_sheets_per_repeat_and_no_formulas(
     assert "advertising_photo" not in row  # photos may show people: personal data
     assert row["announced"] == "No"
     assert row["status"] == "Approved"
-    summary_cell = sheet.cell(row=2, column=header.index("findings_summary") + 1)
+    assert "findings_summary" not in row  # free text about people: personal data
+    summary_cell = sheet.cell(row=2, column=header.index("nearest_school_name") + 1)
     assert summary_cell.data_type == "s"  # stays text, never a formula
     assert str(summary_cell.value).startswith("=HYPERLINK")
 

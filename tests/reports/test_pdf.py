@@ -28,7 +28,7 @@ from fieldapp.reports import (
     summarize,
     summary_report,
 )
-from fieldapp.reports.model import no_attachments
+from fieldapp.reports.model import SummaryItem, no_attachments
 from fieldapp.reports.text import rtl_support
 from tests.support.samples import (
     SampleWorld,
@@ -197,10 +197,12 @@ def test_the_door_test_report_names_testers_by_pseudonym_only(
         if user.pseudonym is not None:
             assert user.display_name not in words
             assert user.username not in words
-    assert "Ongelijke behandeling" in words
+    assert "Aanwijzing voor ongelijke behandeling" in words  # an indication, not a verdict
     assert "12 minuten (toegestaan: 30 minuten)" in words
     assert "Alleen vaste gasten" in words  # the reason given, next to the posted rules
-    assert "Den Haag Meldt" in words
+    assert "Den Haag Meldt via denhaagmeldt.nl of (070) 752 82 00" in words
+    assert "Aangifte doen bij de politie kan ook" in words
+    assert "14 070" not in words and "denhaag.nl)" not in words
     # Only the two house-rule photos: no signature image on a door-test report.
     reader = pypdf.PdfReader(_write(tmp_path, reports["door_test"]))
     images = sum(len(page.images) for page in reader.pages)
@@ -231,11 +233,14 @@ def test_the_patrol_report_gives_the_hit_rate_per_objective_ground(
     reports: dict[str, bytes], tmp_path: Path
 ) -> None:
     words = flat(text_of(reports["patrol"], tmp_path))
-    assert "Trefkans per objectieve grond" in words
-    # behaviour: 1 of 1 (fine), circumstance 1 of 1 (warning), information 0 of 1.
-    assert re.search(r"Gedrag 1 1 100%", words)
-    assert re.search(r"Totaal 3 2 67%", words)
-    assert "Landelijk Expertisecentrum Dierenmishandeling" in words
+    assert "Trefkans van proactieve controles per objectieve grond" in words
+    # behaviour: a reactive stop, counted apart; circumstance: 1 proactive person, a hit;
+    # information: 2 proactive persons, no hit. Three persons: too few for a percentage.
+    assert re.search(r"Gedrag 0 0 te weinig controles 1", words)
+    assert re.search(r"Omstandigheid 1 1 te weinig controles 0", words)
+    assert re.search(r"Totaal 3 1 te weinig controles 1", words)
+    assert "niet of er etnisch geprofileerd wordt" in words
+    assert "144 Red een Dier" in words
     assert "Gooide een brandend rotje" in words
     assert "Jeugdgroep" in words and "Dierenwelzijn" in words
 
@@ -252,8 +257,43 @@ def test_the_summary_counts_forms_violations_pairs_and_checks(
         "Deurtests: uitkomsten per locatie",
         "Wijkrondes: waarnemingen per soort en wijk",
         "Trefkans",
+        # Hit rates per ground, team, area and time of day, each with its sample size.
+        "Trefkans per team",
+        "Trefkans per wijk",
+        "Trefkans per dagdeel",
+        "Personen (proactief)",
+        "niet of er etnisch geprofileerd wordt",
+        # Door-test results as indications, the reverse and not pairable apart.
+        "aanwijzing voor ongelijke behandeling van de testgroep",
+        "Omgekeerd",
+        "Niet te koppelen",
     ):
         assert expected in words, expected
+
+
+def test_the_summary_hit_rate_is_per_person_proactive_only_with_a_minimum_sample(
+    samples: SampleWorld, tmp_path: Path
+) -> None:
+    venues = {v.id: v for v in samples.world.venues}
+    areas = {a.id: a for a in samples.world.areas}
+    period = Period(date(2026, 12, 1), date(2026, 12, 31))
+    # Four shifts with the three sample checks each: 12 proactive persons (2 + 1 per shift),
+    # 4 hits, 4 reactive persons apart.
+    items = [
+        SummaryItem(patrol(samples, seed=seed).version, InspectionStatus.SENT)
+        for seed in (1, 2, 3, 4)
+    ]
+    summary = summarize(items, samples.engine, period, venues=venues)
+    assert summary.hit_rate_minimum == 10
+    words = flat(text_of(summary_report(summary, venues=venues, areas=areas), tmp_path))
+    assert re.search(r"Totaal 12 4 33% 4", words)
+    assert re.search(r"Objectieve grond Personen \(proactief\) Treffers Trefkans", words)
+    assert re.search(
+        r"Informatie \(melding, signalement, opdracht\) 8 0 te weinig controles 0", words
+    )
+    assert re.search(r"Team Centrum – koppel 2 12 4 33% 4", words)
+    assert re.search(r"Schilderswijk 12 4 33% 4", words)
+    assert re.search(r"avond \(18–24 uur\) 12 4 33% 4", words)
 
 
 def test_optional_parts_missing(samples: SampleWorld, tmp_path: Path) -> None:
@@ -277,7 +317,8 @@ def test_a_hundred_photos(samples: SampleWorld, tmp_path: Path) -> None:
     inspection = coffeeshop_inspection(samples, seed=11, photos=100, with_reviews=False)
     pdf = inspection_report(inspection)
     reader = pypdf.PdfReader(_write(tmp_path, pdf))
-    assert sum(len(page.images) for page in reader.pages) == 100 + 1 + 1  # + stock + signature
+    # + stock photo + the signatures of both inspectors
+    assert sum(len(page.images) for page in reader.pages) == 100 + 1 + 2
     assert "foto 100 van 100" in flat(text_of(pdf, tmp_path))
 
 

@@ -85,7 +85,7 @@ def test_a_past_inspection_ends_up_as_the_app_would_have_left_it(tmp_path: Path)
 
 def test_a_batch_whose_file_does_not_match_its_hash_writes_nothing(tmp_path: Path) -> None:
     with new_profile(tmp_path / "app") as app:
-        version = app.finalize(fill_draft(app, "door_test", seed=8))
+        version = app.finalize(fill_draft(app, "coffeeshop_inspection", seed=8))
         files = {a.sha256: app.read_attachment(a.sha256) for a in version.attachments}
     assert files
     wrong = {sha: data + b"!" for sha, data in files.items()}

@@ -190,8 +190,11 @@ def test_finalize_freezes_a_version_chains_it_and_queues_it_in_one_go(
 def test_finalized_versions_and_the_audit_log_refuse_changes_in_sql_too(
     profile: Profile,
 ) -> None:
-    draft = fill_draft(profile, "door_test", seed=5)
+    # A coffeeshop inspection always has attachments (stock photo, signatures), so the
+    # statements on version_attachments below touch a row.
+    draft = fill_draft(profile, "coffeeshop_inspection", seed=5)
     version = profile.finalize(draft)
+    assert version.attachments
     connection = raw_connection(profile)
     for statement in (
         "UPDATE versions SET content_hash = 'x'",

@@ -147,7 +147,7 @@ def test_a_flipped_byte_or_a_missing_attachment_file_is_named(tmp_path: Path) ->
     draft = profile.start_inspection("coffeeshop_inspection", venue_id="cs-weimar-12")
     first = profile.attach_file(draft, "stock_photo", sample_photo(1))
     second = profile.attach_file(draft, "stock_photo", sample_photo(2))
-    finalized = profile.finalize(fill_draft(profile, "door_test", seed=47))
+    finalized = profile.finalize(fill_draft(profile, "coffeeshop_inspection", seed=47))
     assert verify(profile) == []
     flipped = attachment_file(profile, draft, first.sha256)
     data = bytearray(flipped.read_bytes())
@@ -156,7 +156,7 @@ def test_a_flipped_byte_or_a_missing_attachment_file_is_named(tmp_path: Path) ->
     gone = attachment_file(profile, draft, second.sha256)
     intact = gone.read_bytes()
     gone.unlink()
-    signature = next(a for a in finalized.attachments if a.question == "tester_signature")
+    signature = next(a for a in finalized.attachments if a.question == "officer_signature")
     moved = attachment_file(profile, finalized.inspection_id, signature.sha256)
     # An intact file of another inspection, put in its place, does not decrypt here.
     moved.write_bytes(intact)

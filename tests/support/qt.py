@@ -52,7 +52,9 @@ questions:
       - {type: note, name: intro, label: {nl: "Lees dit eerst.", en: "Read this first."}}
       - {type: text, name: title_text, label: {nl: "Titel", en: "Title"}, required: true}
       - {type: text, name: long_text, label: {nl: "Verhaal", en: "Story"},
-         appearance: multiline}
+         appearance: multiline,
+         personal_data: {category: description, purpose: {nl: "Proef", en: "Test"},
+                         retention_days: 30}}
       - {type: integer, name: count, label: {nl: "Aantal", en: "Count"},
          constraint: ". <= ${limit}",
          constraint_message: {nl: "Hooguit 10.", en: "At most 10."},

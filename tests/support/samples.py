@@ -191,9 +191,10 @@ COFFEESHOP_BASE: dict[str, Value] = {
     "stock_in_shop_grams": 420.0,
     "storage_nearby": "no",
     "weighing_method": "calibrated_scale",
-    "largest_sale_grams": 5.0,
-    "repeat_sales_same_person": "no",
     "stock_records_checked": "yes",
+    "in_residential_street": "no",
+    "in_shopping_centre": "no",
+    "beside_bar_or_club": "no",
     "previous_violation": "no",
     "findings_communicated": "yes",
     "shop_statement": "Wij controleren iedereen aan de deur; de jongen is langs de portier "
@@ -219,9 +220,15 @@ COFFEESHOP_VIOLATIONS: dict[str, Value] = {
     "storage_nearby": "yes",
     "storage_location": "Kelderbox achter Weimarstraat 239",
     "storage_stock_grams": 115.5,
-    "largest_sale_grams": 7.5,
     "previous_violation": "yes",
 }
+
+#: Sales observed at the counter as (buyer number, time, grams): buyer 2 got 4 + 3.5 g.
+COFFEESHOP_SALES: tuple[tuple[int, str, float], ...] = (
+    (1, "21:12", 2.0),
+    (2, "21:20", 4.0),
+    (2, "21:41", 3.5),
+)
 
 
 def coffeeshop_inspection(
@@ -241,6 +248,9 @@ def coffeeshop_inspection(
     fill(session, COFFEESHOP_BASE)
     if violations:
         fill(session, COFFEESHOP_VIOLATIONS)
+        for number, (buyer, moment, grams) in enumerate(COFFEESHOP_SALES):
+            row, _ = session.add_row("observed_sales", sample_id("sale", seed, number))
+            fill(session, {"sale_buyer": buyer, "sale_time": moment, "sale_grams": grams}, row)
         fill(
             session,
             {
@@ -250,7 +260,13 @@ def coffeeshop_inspection(
             },
         )
     fill(session, {"stock_photo": (samples.photo(seed * 1000 + 500),)})
-    fill(session, {"officer_signature": samples.signature(seed)})
+    fill(
+        session,
+        {
+            "officer_signature": samples.signature(seed),
+            "second_officer_signature": samples.signature(seed + 500),
+        },
+    )
     if extra:
         fill(session, extra)
     world = samples.world
@@ -351,6 +367,7 @@ def door_visit(
         if role == "test"
         else "profiel B – mannen 18–25",
         "group_size": 3,
+        "group_as_designed": "yes",
         "tester_pseudonym": user.public_name,
         "arrival_time": arrival,
         "dress_as_designed": "yes",
@@ -360,14 +377,16 @@ def door_visit(
         "house_rules_photo": (samples.photo(seed * 7919),),
         "house_rules_topics": ("dress_code", "age", "id_required"),
         "id_requested": "yes",
+        "extra_conditions": ("none",),
         "entry_result": result,
         "tone": "curt" if result == "refused" else "friendly",
         "force_used": "no",
         "door_staff_roles": ("doorman", "host"),
         "decision_by_role": "doorman",
+        "door_staff_changed": "no",
         "visit_end_time": arrival + timedelta(minutes=15),
         "testers_did_not_argue": "OK",
-        "tester_signature": samples.signature(seed),
+        "truthful_declaration": "OK",
     }
     if result in ("refused", "delayed"):
         answers.update(
@@ -449,6 +468,7 @@ PATROL_SHIFT: dict[str, Value] = {
     "patrol_modes": ("foot", "bicycle"),
     "neighbourhood_watch_contact": "yes",
     "resident_contacts": 9,
+    "area_fireworks_free_zone": "no",
     "shift_summary": "Rustige avond tot 21:00. Daarna een groep jongeren op het Hobbemaplein "
     "met vuurwerk; aangesproken. Melding dierenwelzijn doorgezet naar 144.",
 }
@@ -459,7 +479,7 @@ OBSERVATIONS: tuple[dict[str, Value], ...] = (
         "observation_time": "2026-12-04T19:10:00",
         "observation_location": "52.0712 4.2963 0 8",
         "observation_place": "Hobbemaplein, bij de speeltuin",
-        "youth_group_class": "nuisance",
+        "youth_group_behaviour": ("blocking_passers_by", "noise"),
         "observation_count": 7,
         "observation_description": "Groep van zeven jongeren blokkeerde het fietspad en "
         "riep naar voorbijgangers.",
@@ -469,8 +489,8 @@ OBSERVATIONS: tuple[dict[str, Value], ...] = (
         "category": "fireworks",
         "observation_time": "2026-12-04T20:35:00",
         "observation_place": "Hoefkade ter hoogte van nr. 200",
-        "fireworks_free_zone": "no",
         "fireworks_kind": "illegal",
+        "fireworks_outside_hours": "yes",
         "observation_count": 3,
         "observation_description": "Drie zware knallen (vermoedelijk cobra's) in een afvalbak.",
         "observation_action": "police_called",
@@ -499,6 +519,7 @@ CHECKS: tuple[dict[str, Value], ...] = (
     {
         "check_time": "2026-12-04T19:25:00",
         "check_location": "52.0713 4.2961",
+        "check_kind": "reactive",
         "check_legal_basis": "supervision",
         "objective_ground": "behaviour",
         "objective_ground_description": "Gooide een brandend rotje richting voorbijgangers "
@@ -507,21 +528,25 @@ CHECKS: tuple[dict[str, Value], ...] = (
         "check_explained": "yes",
         "check_outcome": "fine",
         "fine_reference": "BN-2026-118204",
+        "ground_confirmed": "yes",
     },
     {
         "check_time": "2026-12-04T20:50:00",
         "check_location": "52.0698 4.3012",
-        "check_legal_basis": "supervision",
+        "check_kind": "proactive",
+        "check_legal_basis": "id_on_demand",
         "objective_ground": "information",
         "objective_ground_description": "Signalement uit melding van een bewoner over "
         "inbraakpogingen; klopte niet.",
         "persons_checked": 2,
         "check_explained": "yes",
         "check_outcome": "no_action",
+        "ground_confirmed": "no",
     },
     {
         "check_time": "2026-12-04T22:30:00",
         "check_location": "52.0721 4.2988",
+        "check_kind": "proactive",
         "check_legal_basis": "suspect_identity",
         "objective_ground": "circumstance",
         "objective_ground_description": "Fietste met een bolderkar vol vuurwerk door de "
@@ -529,11 +554,12 @@ CHECKS: tuple[dict[str, Value], ...] = (
         "persons_checked": 1,
         "check_explained": "yes",
         "check_outcome": "warning",
+        "ground_confirmed": "yes",
     },
 )
 
 REFERRAL: dict[str, Value] = {
-    "referral_agency": "animal_abuse_centre",
+    "referral_agency": "red_een_dier_144",
     "referral_reason": "animal_welfare",
     "referral_urgency": "same_day",
     "referral_time": "2026-12-04T21:30:00",

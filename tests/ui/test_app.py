@@ -283,6 +283,9 @@ def test_coffeeshop_inspection_from_assignment_to_outbox(
     person.choose("alcohol_on_site", "no")
     person.type("nearest_school_distance_m", "320")
     person.type("nearest_school_name", "Basisschool De Zeester, Zoutmanstraat 2")
+    person.choose("in_residential_street", "no")
+    person.choose("in_shopping_centre", "no")
+    person.choose("beside_bar_or_club", "no")
     person.next_page()
     person.choose("advertising_found", "no")
     person.next_page()
@@ -309,7 +312,6 @@ def test_coffeeshop_inspection_from_assignment_to_outbox(
     person.choose("storage_nearby", "no")
     person.choose("weighing_method", "calibrated_scale")
     person.photo("stock_photo")
-    person.choose("repeat_sales_same_person", "no")
     person.choose("stock_records_checked", "yes")
     person.next_page()
     person.choose("previous_violation", "no")
@@ -317,6 +319,7 @@ def test_coffeeshop_inspection_from_assignment_to_outbox(
     person.type("findings_summary", "Voorraad 650,5 g gewogen op een geijkte weegschaal.")
     person.now("inspection_end")
     person.sign("officer_signature")
+    person.sign("second_officer_signature")
     inspection_id = person.finalize()
 
     home = person.home
@@ -329,7 +332,11 @@ def test_coffeeshop_inspection_from_assignment_to_outbox(
     with open_profile(context.home, "fatima.elamrani", "demo") as profile:
         version = profile.versions(inspection_id)[-1]
         assert "stock_over_limit" in version.outcomes
-        assert {a.question for a in version.attachments} == {"stock_photo", "officer_signature"}
+        assert {a.question for a in version.attachments} == {
+            "stock_photo",
+            "officer_signature",
+            "second_officer_signature",
+        }
 
 
 def test_patrol_with_repeats_resume_and_language(person: Person, context: AppContext) -> None:
@@ -374,6 +381,7 @@ def test_patrol_with_repeats_resume_and_language(person: Person, context: AppCon
     person.qtbot.keyClick(
         person.question("check_location", check).findChild(QLineEdit), Qt.Key.Key_Return
     )
+    person.choose("check_kind", "proactive", row=check)
     person.choose("check_legal_basis", "supervision", row=check)
     person.choose("objective_ground", "behaviour", row=check)
     # Too short a ground: the form's own message says what is needed.
@@ -416,10 +424,11 @@ def test_patrol_with_repeats_resume_and_language(person: Person, context: AppCon
     assert resumed.title.text() == "Uitkomst *"
     assert runner.close_button.text() == "Sluiten"
     person.click(dialog.close_button)
+    person.choose("ground_confirmed", "yes", row=check)
 
     person.next_page()
     referral = person.add_row("referrals")
-    person.choose("referral_agency", "animal_abuse_centre", row=referral)
+    person.choose("referral_agency", "red_een_dier_144", row=referral)
     person.choose("referral_reason", "animal_welfare", row=referral)
     person.choose("referral_urgency", "same_day", row=referral)
     person.type("referral_address", "Hoefkade 210", row=referral)
@@ -456,6 +465,7 @@ def test_door_test_discreet_and_idle_lock(person: Person, context: AppContext) -
     assert runner.session.answers[("tester_pseudonym", None)] == "Tester Noord-3"
     person.type("design_label", "profiel A")
     person.type("group_size", "3")
+    person.choose("group_as_designed", "yes")
     person.next_page()
     person.choose("dress_as_designed", "yes")
     person.choose("queue_present", "no")
@@ -468,6 +478,7 @@ def test_door_test_discreet_and_idle_lock(person: Person, context: AppContext) -
     person.choose("house_rules_topics", "dress_code", "age")
     person.next_page()
     person.choose("id_requested", "yes")
+    person.choose("extra_conditions", "none")
     person.choose("entry_result", "refused")
     person.choose("reason_given", "regulars_only")
     person.choose("reason_matches_posted_rules", "no")
@@ -476,6 +487,7 @@ def test_door_test_discreet_and_idle_lock(person: Person, context: AppContext) -
     person.choose("force_used", "no")
     person.choose("door_staff_roles", "doorman")
     person.choose("decision_by_role", "doorman")
+    person.choose("door_staff_changed", "no")
     assert "refused_without_posted_reason" in runner.outcomes.chips
     assert "unposted_regulars_or_members_rule" in runner.outcomes.chips
 
@@ -501,7 +513,7 @@ def test_door_test_discreet_and_idle_lock(person: Person, context: AppContext) -
     person.next_page()
     person.now("visit_end_time")
     person.click(person.question("testers_did_not_argue").findChild(QAbstractButton))
-    person.sign("tester_signature")
+    person.click(person.question("truthful_declaration").findChild(QAbstractButton))
     inspection_id = person.finalize()
     person.click(home.discreet)
     sign_out(person)
@@ -559,7 +571,6 @@ def returned_door_test(context: AppContext) -> str:
     from fieldapp.app.demo import demo_reference
     from fieldapp.core.locations import seeds_directory
     from fieldapp.core.worldfile import load_world
-    from tests.support.qt import make_photo
 
     world = load_world(seeds_directory())
     with open_profile(context.home, "mg-noord-3", "demo", kdf=KdfParams.fast_for_tests()) as p:
@@ -571,23 +582,25 @@ def returned_door_test(context: AppContext) -> str:
             "group_role": "test",
             "design_label": "profiel A",
             "group_size": 2,
+            "group_as_designed": "yes",
             "tester_pseudonym": "Tester Noord-3",
             "dress_as_designed": "yes",
             "queue_present": "no",
             "waiting_minutes": 1,
             "house_rules_posted": "no",
             "id_requested": "no",
+            "extra_conditions": ("none",),
             "entry_result": "admitted",
             "tone": "hostile",
             "force_used": "no",
             "door_staff_roles": ("doorman",),
             "decision_by_role": "doorman",
+            "door_staff_changed": "no",
             "testers_did_not_argue": "OK",
+            "truthful_declaration": "OK",
         }
         for name, value in answers.items():
             p.set_answer(inspection_id, name, value)
-        signature = make_photo(context.home / "signature.png")
-        p.attach_file(inspection_id, "tester_signature", signature.read_bytes())
         version = p.finalize(inspection_id)
         p.mark_sent(version.version_id, "receipt-1")
         p.apply_return(

@@ -149,6 +149,7 @@ _ARITY: dict[str, tuple[int, int | None]] = {
     "sum": (1, 1),
     "max": (1, 1),
     "min": (1, 1),
+    "max-sum-by": (2, 2),
     "join": (2, 2),
     "if": (3, 3),
     "coalesce": (2, None),
@@ -335,6 +336,8 @@ class _Compiler:
             return StaticType.ANY, _constant("")
         if name in _AGGREGATES:
             return self.aggregate(node)
+        if name == "max-sum-by":
+            return self.max_sum_by(node)
         if name == "join":
             return self.join(node)
         if name == "regex":
@@ -381,6 +384,26 @@ class _Compiler:
             return StaticType.NUMBER, run
         reduce = _AGGREGATE_FUNCTIONS[node.name]
         return StaticType.NUMBER, lambda scope: reduce(_as_nodeset(run(scope)))
+
+    def max_sum_by(self, node: Call) -> tuple[StaticType, Compiled]:
+        """The largest total of the values per key: ``max-sum-by(${grams}, ${buyer})``.
+
+        Both are questions of one repeat; rows without a key each count on their own.
+        """
+        (values_node, keys_node) = node.args
+        values_kind, values = self.visit(values_node)
+        keys_kind, keys = self.visit(keys_node)
+        if values_kind is not StaticType.NODESET or keys_kind is not StaticType.NODESET:
+            self.problem("max-sum-by() takes two questions inside one repeat", node)
+            return StaticType.NUMBER, _constant(NAN)
+        value_symbol, key_symbol = self.symbol_of(values_node), self.symbol_of(keys_node)
+        if value_symbol is not None and key_symbol is not None:
+            if value_symbol.repeat != key_symbol.repeat:
+                self.problem("max-sum-by() takes two questions of the same repeat", node)
+            self.require_numeric(value_symbol.type, values_node)
+        return StaticType.NUMBER, lambda scope: _max_sum_by(
+            _as_nodeset(values(scope)), _as_nodeset(keys(scope))
+        )
 
     def join(self, node: Call) -> tuple[StaticType, Compiled]:
         _, separator = self.visit_scalar(node.args[0])
@@ -443,6 +466,17 @@ _AGGREGATE_FUNCTIONS: dict[str, Callable[[NodeSet], Value]] = {
     "max": lambda values: max(_numbers(values), default=NAN),
     "min": lambda values: min(_numbers(values), default=NAN),
 }
+
+
+def _max_sum_by(values: NodeSet, keys: NodeSet) -> float:
+    totals: dict[str, float] = {}
+    for row, (value, key) in enumerate(zip(values, keys, strict=False)):
+        number = to_number(value)
+        if math.isnan(number):
+            continue
+        group = f"row {row}" if is_empty(key) else f"key {to_string(key)}"
+        totals[group] = totals.get(group, 0.0) + number
+    return max(totals.values(), default=NAN)
 
 
 def _round(value: Value, digits: Value = 0.0) -> float:

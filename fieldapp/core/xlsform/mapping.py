@@ -30,6 +30,7 @@ from fieldapp.core.errors import ExprSyntaxError, FormInvalid
 from fieldapp.core.expr import parse
 from fieldapp.core.expr.ast import Call, Literal, Negate
 from fieldapp.core.forms import FormDefinition, PersonalDataCategory, QuestionType, Severity
+from fieldapp.core.privacy import free_text_about_people
 from fieldapp.core.texts import Text, language_of
 from fieldapp.core.xlsform.languages import language_code
 from fieldapp.core.xlsform.reader import NO_LANGUAGE, Cell, SheetRow, Workbook
@@ -914,6 +915,13 @@ class _Mapper:
                 category = next(
                     (found for pattern, found in _PERSONAL_WORDS if pattern.search(words)), None
                 )
+            if category is None and kind is QuestionType.TEXT:
+                # Free text about people must be declared too (the checker's rule).
+                texts = [*(data.get("label") or {}).values(), *(data.get("hint") or {}).values()]
+                about_people = free_text_about_people(
+                    str(data["name"]), data.get("appearance"), texts
+                )
+                category = PersonalDataCategory.DESCRIPTION if about_people else None
             if category is None:
                 continue
             entry.stub = category
