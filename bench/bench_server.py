@@ -277,7 +277,9 @@ def bench_push(
 def rows_for(
     work: list[InspectionVersion], now: datetime
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    inspection_rows, version_rows, blob_rows = [], [], []
+    inspection_rows: list[dict[str, Any]] = []
+    version_rows: list[dict[str, Any]] = []
+    blob_rows: list[dict[str, Any]] = []
     for version in work:
         record = canonical_json(version.model_dump(mode="json"))
         inspection_rows.append(

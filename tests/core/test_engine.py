@@ -9,6 +9,7 @@ import pytest
 
 from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.errors import AnswerError, FormFileError
+from fieldapp.core.expr import Value
 from fieldapp.core.formfile import load_form_text
 
 NOW = datetime(2026, 11, 28, 21, 45, 10, 123456)
@@ -115,7 +116,7 @@ def test_defaults_fill_dates_and_times_from_the_clock(session: FormSession) -> N
 
 
 def test_every_question_type_takes_its_kind_of_answer(session: FormSession) -> None:
-    answers = {
+    answers: dict[str, Value] = {
         "note_text": "Zeeheldenkwartier, hoek Piet Heinstraat",
         "count": 4,
         "grams": 2.5,

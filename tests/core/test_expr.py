@@ -186,7 +186,10 @@ def reference(node: Node) -> float | bool | str:
         return node.value
     if isinstance(node, Ref):
         value = NUMERIC_VALUES[node.name]
-        return value if value == "" else float(value)  # type: ignore[arg-type]
+        if value == "":
+            return ""
+        assert isinstance(value, int | float)
+        return float(value)
     if isinstance(node, Negate):
         return -number(reference(node.operand))
     if isinstance(node, Call):

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import pytest
 
+from fieldapp.core.expr import Value
 from fieldapp.core.hitrate import (
     DEFAULT_MIN_SAMPLE,
     MEANING,
@@ -82,7 +83,11 @@ def test_hit_rate_rules(case: Case) -> None:
 
 
 def test_a_hit_is_a_confirmed_ground_not_a_warning_or_referral() -> None:
-    base = {"objective_ground": "behaviour", "check_kind": "proactive", "persons_checked": 1}
+    base: dict[str, Value] = {
+        "objective_ground": "behaviour",
+        "check_kind": "proactive",
+        "persons_checked": 1,
+    }
     warned = check_from_answers({**base, "check_outcome": "warning", "ground_confirmed": "no"})
     referred = check_from_answers({**base, "check_outcome": "referral", "ground_confirmed": "no"})
     fined = check_from_answers({**base, "check_outcome": "fine", "ground_confirmed": "yes"})

@@ -18,7 +18,8 @@ from pyxform.xls2xform import convert  # type: ignore[import-untyped]
 
 from fieldapp.cli import main
 from fieldapp.core.engine import FormEngine
-from fieldapp.core.formfile import FormFileError, form_files, load_form_file, load_form_text
+from fieldapp.core.errors import FormFileError
+from fieldapp.core.formfile import form_files, load_form_file, load_form_text
 from fieldapp.core.forms import FormDefinition, QuestionType
 from fieldapp.core.locations import forms_directory
 from fieldapp.core.xlsform import (

@@ -153,13 +153,21 @@ def test_a4_tagged_and_archival(reports: dict[str, bytes], kind: str, tmp_path: 
     meta = reader.metadata
     assert meta is not None and meta.title and meta.author and meta.subject
     assert meta.author.startswith("Gemeente Den Haag")
-    root = reader.trailer["/Root"]
-    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    root = reader.trailer["/Root"].get_object()
+    assert isinstance(root, pypdf.generic.DictionaryObject)
+    metadata = root["/Metadata"].get_object()
+    assert isinstance(metadata, pypdf.generic.StreamObject)
+    xmp = metadata.get_data().decode("utf-8")
     assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B" in xmp
-    assert "/Filter" not in root["/Metadata"].get_object()  # PDF/A: metadata unfiltered
-    intent = root["/OutputIntents"][0].get_object()
-    assert intent["/S"] == "/GTS_PDFA1"
-    assert intent["/DestOutputProfile"].get_object()["/N"] == 3
+    assert "/Filter" not in metadata  # PDF/A: metadata unfiltered
+    intents = root["/OutputIntents"].get_object()
+    assert isinstance(intents, pypdf.generic.ArrayObject)
+    intent = intents[0].get_object()
+    assert isinstance(intent, pypdf.generic.DictionaryObject)
+    assert str(intent["/S"]) == "/GTS_PDFA1"
+    profile = intent["/DestOutputProfile"].get_object()
+    assert isinstance(profile, pypdf.generic.DictionaryObject)
+    assert int(profile["/N"]) == 3  # type: ignore[call-overload]
     assert "/ID" in reader.trailer
     assert "/Encrypt" not in reader.trailer
 

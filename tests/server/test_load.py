@@ -161,5 +161,5 @@ def test_fifty_devices_at_once_lose_nothing_and_see_no_5xx(backend: str, tmp_pat
             stored[row.author].add(row.version_id)
         assert len(rows) == total  # nothing twice, nothing that was not acknowledged
         assert stored == acked  # nothing lost
-        for author, versions in acked.items():
-            assert digests[author] == digest_of(versions)
+        for username, versions in acked.items():
+            assert digests[username] == digest_of(versions)

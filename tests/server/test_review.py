@@ -85,7 +85,7 @@ def test_the_inbox_pages_and_filters(central: Central, supervisor: httpx.Client)
     paged: list[str] = []
     after = None
     for _ in range(100):
-        params: dict[str, object] = {"limit": 2}
+        params: dict[str, str | int] = {"limit": 2}
         if after:
             params["after"] = after
         page = supervisor.get("/v1/inspections", params=params).json()

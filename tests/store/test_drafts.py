@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp.core.engine import AnswerError
+from fieldapp.core.errors import AnswerError
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.store import NotEditable
 from tests.support.store import fill_draft, new_profile

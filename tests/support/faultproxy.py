@@ -101,9 +101,10 @@ class _Connection:
                     fault = self.proxy.take_fault(data)
                     if fault is not None:
                         self.exchange = _Exchange(fault)
-                data = self.strike(data, direction)
-                if data is None:
+                struck = self.strike(data, direction)
+                if struck is None:
                     return
+                data = struck
                 if not self.send(target, data):
                     break
         finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.ui.runner.media import png_bytes
+
+W = TypeVar("W", bound=QObject)
 
 #: A form with one question of every type, nested groups and a repeat.
 EVERY_TYPE_FORM = """
@@ -197,3 +200,17 @@ class StrayWindows(QObject):
 
 #: A signature-like zigzag inside a 480×200 pad.
 SIGNATURE_STROKE = [(40 + 12 * i, 120 + (25 if i % 2 else -25)) for i in range(30)]
+
+
+def child(parent: QObject | None, kind: type[W], name: str | None = None) -> W:
+    """The child of `parent` of this kind (and name); a test that finds none fails here."""
+    assert parent is not None
+    found = parent.findChild(kind, name) if name is not None else parent.findChild(kind)
+    assert found is not None, f"no {kind.__name__} {name or ''} in {parent!r}"
+    return found
+
+
+def focus_within(widget: QWidget) -> bool:
+    """True when the keyboard focus is on `widget` or one of its children."""
+    focused = QApplication.focusWidget()
+    return focused is not None and (focused is widget or widget.isAncestorOf(focused))

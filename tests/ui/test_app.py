@@ -27,6 +27,7 @@ from pytestqt.qtbot import QtBot
 
 from fieldapp.app.session import KdfParams
 from fieldapp.app.settings import Settings
+from fieldapp.core.expr import Value
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.store import open_profile
 from fieldapp.ui.app import build_context
@@ -42,7 +43,14 @@ from fieldapp.ui.runner.services import PhotoFiles
 from fieldapp.ui.settings_dialog import SettingsDialog
 from fieldapp.ui.theme import apply_theme
 from fieldapp.ui.window import MainWindow
-from tests.support.qt import SIGNATURE_STROKE, StrayWindows, draw, make_photo
+from tests.support.qt import (
+    SIGNATURE_STROKE,
+    StrayWindows,
+    child,
+    draw,
+    focus_within,
+    make_photo,
+)
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -299,7 +307,7 @@ def test_coffeeshop_inspection_from_assignment_to_outbox(
     person.type("minors_present_count", "-1")
     minors = person.question("minors_present_count")
     assert minors.issue_label.text() == "⚠ Vul 0 of meer in."
-    minors_line = minors.findChild(QLineEdit)
+    minors_line = child(minors, QLineEdit)
     minors_line.clear()
     person.qtbot.keyClicks(minors_line, "0")
     assert not minors.issue_label.isVisible()
@@ -408,7 +416,7 @@ def test_patrol_with_repeats_resume_and_language(person: Person, context: AppCon
     assert runner.pages[runner.current_page].key == "person_checks"
     resumed = runner.question_widget("check_outcome", check)
     assert resumed is not None
-    person.qtbot.waitUntil(lambda: resumed.isAncestorOf(QApplication.focusWidget()), timeout=WAIT)
+    person.qtbot.waitUntil(lambda: focus_within(resumed), timeout=WAIT)
     assert runner.session.answers[("check_outcome", check)] == "warning"
 
     # Switch to English in the settings, mid-form: form texts and screen texts follow.
@@ -549,7 +557,9 @@ def test_supervisor_gets_an_overview_and_can_try_a_checklist(person: Person, qtb
     qtbot.waitUntil(lambda: home.assignments_model.rowCount() > 0, timeout=WAIT)
     assert home.team_model.rowCount() > 0
     assert home.forms_model.rowCount() == 3
-    home.tabs.setCurrentWidget(home.forms.parentWidget())  # the checklists tab
+    forms_tab = home.forms.parentWidget()
+    assert forms_tab is not None
+    home.tabs.setCurrentWidget(forms_tab)  # the checklists tab
     table = home.forms.table
     rect = table.visualRect(home.forms_model.index(0, 0))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -577,7 +587,7 @@ def returned_door_test(context: AppContext) -> str:
         p.replace_reference_data(demo_reference(world))
         assignment = next(a for a in world.assignments if a.assignee == "mg-noord-3")
         inspection_id = p.start_inspection("door_test", assignment_id=assignment.id)
-        answers = {
+        answers: dict[str, Value] = {
             "test_id": "pt-2026-01",
             "group_role": "test",
             "design_label": "profiel A",

@@ -18,6 +18,7 @@ from fieldapp.ui.runner.runner import FormRunner
 from fieldapp.ui.runner.services import DeviceSupport, RunnerServices
 from fieldapp.ui.runner.sink import MemoryAnswerSink
 from fieldapp.ui.tasks import TaskRunner
+from tests.support.qt import child
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -78,7 +79,7 @@ def test_a_division_by_zero_shows_a_dash_with_a_hint(
     assert shown.toolTip() == "Not calculated yet"  # no translator is loaded here
     whole = runner.question_widget("whole")
     assert whole is not None
-    line = whole.findChild(QLineEdit)
+    line = child(whole, QLineEdit)
     line.clear()
     qtbot.keyClicks(line, "2")
     assert shown.text() == "1,5"

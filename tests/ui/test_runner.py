@@ -39,7 +39,9 @@ from tests.support.qt import (
     EVERY_TYPE_FORM,
     SIGNATURE_STROKE,
     StrayWindows,
+    child,
     draw,
+    focus_within,
     make_photo,
 )
 
@@ -152,7 +154,7 @@ def test_answers_update_only_what_changed(
     # A constraint violation shows its message, in the form's language, at once.
     count = runner.question_widget("count")
     assert count is not None
-    line = count.findChild(QLineEdit)
+    line = child(count, QLineEdit)
     qtbot.keyClicks(line, "12")
     assert count.issue_label.isVisible()
     assert count.issue_label.text() == "⚠ Hooguit 10."
@@ -168,13 +170,13 @@ def test_answers_update_only_what_changed(
     qtbot.keyClicks(weight.findChild(QLineEdit), "150,5")
     double = runner.question_widget("double_weight")
     assert double is not None
-    assert "301" in double.findChild(QLabel, "").text() or "301" in _texts(double)
+    assert "301" in child(double, QLabel, "").text() or "301" in _texts(double)
     assert "heavy" in runner.outcomes.chips
 
     # A choice filter hides choices; the list shows only warm colours.
     warm = runner.question_widget("warm_colour")
     assert warm is not None
-    combo = warm.findChild(QComboBox)
+    combo = child(warm, QComboBox)
     assert combo.count() == 5  # an empty "choose" entry and four colours
 
     saved(qtbot, runner)
@@ -210,7 +212,7 @@ def test_repeat_rows_can_be_added_moved_and_removed(
     assert section is not None
     for number in range(1, 4):
         qtbot.mouseClick(section.add, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda number=number: len(section.cards) == number)
+        qtbot.waitUntil(lambda number=number: len(section.cards) == number)  # type: ignore[misc]
     # max_rows is 3: no more rows.
     assert not section.add.isEnabled()
     first, second, third = runner.session.rows["things"]
@@ -250,7 +252,9 @@ def test_photos_are_added_from_a_file_and_deleted(
     qtbot.mouseClick(widget.findChild(QPushButton, "add_photo_file"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: widget.photo_count == 1, timeout=5000)
     saved(qtbot, runner)
-    (sha,) = sink.answers[("photo", None)]  # type: ignore[misc]
+    photos = sink.answers[("photo", None)]
+    assert isinstance(photos, tuple)
+    (sha,) = photos
     assert sink.attachments[sha] == photo.read_bytes()  # evidence kept byte for byte
     tile = widget.findChild(QPushButton, "delete_photo")
     qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
@@ -312,7 +316,7 @@ def test_venue_is_picked_from_the_registry_by_street(
     qtbot.mouseClick(spot.findChild(QPushButton, "use_venue_location"), Qt.MouseButton.LeftButton)
     assert runner.session.answers[("spot", None)] == "52.072680 4.284220"
     # Or be typed, with Dutch decimal commas.
-    line = spot.findChild(QLineEdit, "coordinates")
+    line = child(spot, QLineEdit, "coordinates")
     line.clear()
     qtbot.keyClicks(line, "52,0799, 4,3113")
     qtbot.keyClick(line, Qt.Key.Key_Return)
@@ -402,7 +406,7 @@ def test_resume_opens_on_the_saved_question(
     assert runner.current_page == 1
     hour = runner.question_widget("hour")
     assert hour is not None
-    qtbot.waitUntil(lambda: hour.isAncestorOf(QApplication.focusWidget()))
+    qtbot.waitUntil(lambda: focus_within(hour))
 
 
 def test_keyboard_enter_goes_on_and_shortcuts_turn_pages(
@@ -413,13 +417,14 @@ def test_keyboard_enter_goes_on_and_shortcuts_turn_pages(
     qtbot.waitUntil(runner.isActiveWindow)
     title = runner.question_widget("title_text")
     assert title is not None
-    line = title.findChild(QLineEdit)
+    line = child(title, QLineEdit)
     line.setFocus()
     qtbot.keyClicks(line, "Controle")
     qtbot.keyClick(line, Qt.Key.Key_Return)
     long_text = runner.question_widget("long_text")
     assert long_text is not None
-    assert long_text.isAncestorOf(QApplication.focusWidget())
+    focused = QApplication.focusWidget()
+    assert focused is not None and long_text.isAncestorOf(focused)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert runner.current_page == 1
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
@@ -440,6 +445,7 @@ def test_touch_targets_are_large_enough(
             runner.go_to_page(index)
             qtbot.wait(1)  # let layouts settle before measuring
             view = runner.stack.currentWidget()
+            assert view is not None
             for button in view.findChildren(QPushButton):
                 if button.isVisible():
                     assert button.height() >= 44, button.text()
