@@ -138,7 +138,7 @@ def realistic_version(
         "shift_end": "2026-12-04T23:00:00",
         "patrol_modes": ["foot", "bicycle"],
         "area": "transvaal",
-        "team_size": rng.randint(2, 4),
+        "resident_contacts": rng.randint(2, 4),
     }
     rows = []
     for index in range(7):
@@ -149,8 +149,10 @@ def realistic_version(
                     "observation_time": f"2026-12-04T{18 + index % 5}:{index * 7 % 60:02d}:00",
                     "category": rng.choice(["nuisance", "youth_group", "fireworks", "waste"]),
                     "observation_count": rng.randint(1, 9),
-                    "location": f"52.07{rng.randint(100, 999)},4.29{rng.randint(100, 999)}",
-                    "description": "Groep jongeren bij het plein, geen incidenten " * 2,
+                    "observation_location": (
+                        f"52.07{rng.randint(100, 999)} 4.29{rng.randint(100, 999)}"
+                    ),
+                    "observation_description": "Groep jongeren bij het plein, geen incidenten " * 2,
                 },
             }
         )
@@ -184,7 +186,7 @@ def make_photos(folder: Path, count: int, rng: random.Random) -> list[tuple[Path
         sha = hashlib.sha256(data).hexdigest()
         path = folder / f"photo-{index}.jpg"
         path.write_bytes(data)
-        photos.append((path, Attachment(question="photos", sha256=sha, size=len(data))))
+        photos.append((path, Attachment(question="observation_photo", sha256=sha, size=len(data))))
     return photos
 
 

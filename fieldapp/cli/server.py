@@ -40,6 +40,8 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
     )
     server.add_argument("--host", default="127.0.0.1", help="address to listen on")
     server.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to listen on")
+    server.add_argument("--certfile", metavar="PEM", help="serve HTTPS with this certificate chain")
+    server.add_argument("--keyfile", metavar="PEM", help="the certificate's private key")
     server.add_argument(
         "--demo",
         action="store_true",
@@ -102,12 +104,22 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
 
 
 def _open(args: argparse.Namespace) -> CentralStore:
+    import os
+    from pathlib import Path
+
     from fieldapp.core.locations import home_directory
     from fieldapp.server.central import CentralStore
-    from fieldapp.server.config import ServerConfig
+    from fieldapp.server.settings import config_from_environment
 
     home = home_directory(getattr(args, "home", None))
-    config = ServerConfig(home=home, database_url=getattr(args, "db", None))
+    certfile, keyfile = getattr(args, "certfile", None), getattr(args, "keyfile", None)
+    config = config_from_environment(
+        home,
+        os.environ,
+        database_url=getattr(args, "db", None),
+        certfile=Path(certfile) if certfile else None,
+        keyfile=Path(keyfile) if keyfile else None,
+    )
     store = CentralStore(config)
     store.migrate()
     return store
@@ -124,7 +136,8 @@ def _serve(args: argparse.Namespace) -> int:
             print("Loaded the demo world; every demo account signs in with 'demo'.")
         else:
             print("The demo world is already loaded.")
-    print(f"Central store in {store.config.home}; listening on http://{args.host}:{args.port}")
+    scheme = "https" if store.config.certfile else "http"
+    print(f"Central store in {store.config.home}; listening on {scheme}://{args.host}:{args.port}")
     serve(create_app(store.config, store), args.host, args.port)
     return 0
 

@@ -32,10 +32,12 @@ __all__ = [
     "BlobReceipt",
     "Change",
     "ChangesPage",
+    "ConflictList",
     "Digest",
     "ErrorBody",
     "ErrorCode",
     "FormChange",
+    "HeldConflict",
     "InspectionDetail",
     "InspectionList",
     "InspectionSummary",
@@ -81,8 +83,9 @@ class _Body(BaseModel):
 class ErrorCode(StrEnum):
     """Machine-readable reason of a refusal; the device decides on it whether to retry.
 
-    Retry with backoff: `internal`, `unavailable` (and network errors, 408, 429). Never
-    retry blindly: everything else needs a person (or, for `cursor_expired`, a reset).
+    Retry with backoff: `internal`, `unavailable`, `throttled` (and network errors, 408,
+    429; a 429 says when in Retry-After). Never retry blindly: everything else needs a
+    person (or, for `cursor_expired`, a reset).
     """
 
     UNAUTHENTICATED = "unauthenticated"
@@ -113,6 +116,8 @@ class ErrorCode(StrEnum):
     CURSOR_EXPIRED = "cursor_expired"
     INTERNAL = "internal"
     UNAVAILABLE = "unavailable"
+    THROTTLED = "throttled"
+    QUOTA_EXCEEDED = "quota_exceeded"
 
 
 class Message(_Body):
@@ -408,6 +413,26 @@ class InspectionSummary(_Body):
     first_received_at: datetime
     last_received_at: datetime
     outcomes: list[str]
+
+
+class HeldConflict(_Body):
+    """A pushed version the server refused for a stale base and keeps for a person."""
+
+    version_id: Uuid
+    inspection_id: Uuid
+    author: str
+    #: The head the version did not build on, when the inspection existed.
+    head_version_id: Uuid | None = None
+    received_at: datetime
+    version: InspectionVersion
+
+
+class ConflictList(_Body):
+    """`GET /v1/conflicts`: held conflicts, newest first."""
+
+    items: list[HeldConflict]
+    #: Pass as `after` for the next page; None on the last page.
+    next_after: Cursor | None = None
 
 
 class InspectionList(_Body):

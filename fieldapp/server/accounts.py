@@ -21,11 +21,18 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Connection, RowMapping
 
 from fieldapp.core.entities import Role
+from fieldapp.core.errors import FieldappError
 from fieldapp.protocol.models import AccountInfo, ErrorCode
 from fieldapp.server import schema
 from fieldapp.server.config import PasswordPolicy, ServerConfig
 from fieldapp.server.database import CentralDatabase
-from fieldapp.server.errors import ApiError
+from fieldapp.server.errors import ApiError, forbidden
+from fieldapp.server.identity import (
+    confusable_with,
+    is_valid_username,
+    password_problem,
+    username_problem,
+)
 
 #: Roles that make inspections on a device and push them.
 AUTHOR_ROLES = frozenset({Role.BOA, Role.MYSTERY_GUEST})
@@ -112,7 +119,34 @@ class Accounts:
         team: str | None = None,
         pseudonym: str | None = None,
         languages: Sequence[str] = ("nl",),
+        demo: bool = False,
     ) -> None:
+        """Create an account; FieldappError names the rule a username, team or password breaks.
+
+        `demo` is the demo world's shared, known password: only `load_demo` passes it.
+        """
+        problem = username_problem(username)
+        if problem is not None:
+            raise problem
+        existing = connection.execute(sa.select(schema.users.c.username)).scalars().all()
+        if username in existing:
+            raise FieldappError(
+                {"nl": f"De gebruiker {username} bestaat al.", "en": f"The user {username} exists."}
+            )
+        twin = confusable_with(username, existing)
+        if twin is not None:
+            raise FieldappError(
+                {
+                    "nl": f"De gebruikersnaam {username} lijkt te veel op {twin}; kies een andere.",
+                    "en": f"The username {username} looks too much like {twin}; choose another.",
+                }
+            )
+        if team is not None and not self._team_exists(connection, team):
+            raise FieldappError(
+                {"nl": f"Het team {team} bestaat niet.", "en": f"The team {team} does not exist."}
+            )
+        if not demo:
+            self._check_password(password, username)
         now = self.config.clock()
         connection.execute(
             schema.users.insert().values(
@@ -129,7 +163,22 @@ class Accounts:
             )
         )
 
+    def _team_exists(self, connection: Connection, team: str) -> bool:
+        return (
+            connection.execute(
+                sa.select(schema.teams.c.team_id).where(schema.teams.c.team_id == team)
+            ).first()
+            is not None
+        )
+
+    def _check_password(self, password: str, username: str) -> None:
+        problem = password_problem(password, username, self.config.password_rules)
+        if problem is not None:
+            raise problem
+
     def set_password(self, connection: Connection, username: str, password: str) -> bool:
+        """Set a password that meets the rules (FieldappError if not); False: no such user."""
+        self._check_password(password, username)
         result = connection.execute(
             schema.users.update()
             .where(schema.users.c.username == username)
@@ -138,11 +187,15 @@ class Accounts:
         return result.rowcount == 1
 
     def set_active(self, connection: Connection, username: str, active: bool) -> bool:
+        """(De)activate an account; deactivating revokes every token, so re-activating
+        later asks each device to sign in again instead of reviving old tokens."""
         result = connection.execute(
             schema.users.update()
             .where(schema.users.c.username == username)
             .values(active=active, updated_at=self.config.clock())
         )
+        if result.rowcount == 1 and not active:
+            self.revoke_all(connection, username)
         return result.rowcount == 1
 
     def principal(self, connection: Connection, username: str) -> Principal | None:
@@ -195,6 +248,15 @@ class Accounts:
                 "Gebruikersnaam of wachtwoord klopt niet.",
                 "The username or password is not right.",
                 f"failed sign-in for {username[:64]!r}",
+            )
+        if not is_valid_username(username):
+            # An account made before usernames were checked: no token can describe it
+            # (AccountInfo), so refuse plainly before anything is written.
+            raise forbidden(
+                f"The account name {username[:64]!r} is no longer accepted; ask an "
+                "administrator to give the account a new name.",
+                f"De accountnaam {username[:64]!r} wordt niet meer geaccepteerd; vraag een "
+                "beheerder het account een nieuwe naam te geven.",
             )
         token = secrets.token_urlsafe(32)
         now = self.config.clock()
@@ -282,6 +344,7 @@ class Accounts:
         self,
         *,
         username: str | None,
+        client: str | None,
         method: str,
         path: str,
         status: int,
@@ -294,6 +357,7 @@ class Accounts:
                 schema.access_log.insert().values(
                     at=self.config.clock(),
                     username=username,
+                    client=None if client is None else client[:64],
                     method=method[:8],
                     path=path[:300],
                     status=status,

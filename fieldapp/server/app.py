@@ -10,6 +10,8 @@ malformed input is a 400/422 naming the problem, never a 500.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,8 +27,10 @@ from fieldapp.protocol.models import ErrorCode
 from fieldapp.server.central import CentralStore
 from fieldapp.server.config import ServerConfig
 from fieldapp.server.errors import ApiError, not_found
-from fieldapp.server.limits import BodyLimit
+from fieldapp.server.limits import Permits, RequestGuard
+from fieldapp.server.metrics import RequestRecorder, ServerMetrics
 from fieldapp.server.routers import ROUTERS
+from fieldapp.server.throttle import SignInGate
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +51,14 @@ def create_app(config: ServerConfig, store: CentralStore | None = None) -> FastA
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        central.close()
+        sweeping = asyncio.create_task(_sweep_now_and_then(central, config.sweep_minutes))
+        try:
+            yield
+        finally:
+            sweeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeping
+            central.close()
 
     app = FastAPI(
         title="fieldapp central store",
@@ -57,13 +67,32 @@ def create_app(config: ServerConfig, store: CentralStore | None = None) -> FastA
         lifespan=lifespan,
     )
     app.state.store = central
-    app.add_middleware(
-        BodyLimit, json_limit=config.max_json_bytes, blob_limit=config.max_blob_bytes
-    )
+    gate = app.state.sign_in_gate = SignInGate(config.sign_in_limits)
+    permits = Permits(config.large_json_permits)
+    metrics = app.state.metrics = ServerMetrics()
+    metrics.watch("sign_in_checks", lambda: gate.waiting)
+    metrics.watch("large_bodies_waiting", lambda: permits.waiting)
+    metrics.watch("large_bodies_parsing", lambda: permits.holding)
+    metrics.watch("database_connections", central.database.connections_in_use)
+    # The last added is the outermost: the recorder times and logs even a refused body.
+    app.add_middleware(RequestGuard, limits=config.request_limits, permits=permits)
+    app.add_middleware(RequestRecorder, metrics=metrics, serve_metrics=config.metrics)
     _install_error_handlers(app, central)
     for router in ROUTERS:
         app.include_router(router)
     return app
+
+
+async def _sweep_now_and_then(store: CentralStore, minutes: float) -> None:
+    """Sweep at start, then every `minutes`; a failed sweep is logged and tried next time."""
+    while True:
+        try:
+            await run_in_threadpool(store.sweeper.sweep)
+        except Exception:
+            log.exception("the sweep failed; trying again at the next one")
+        if minutes <= 0:
+            return
+        await asyncio.sleep(minutes * 60)
 
 
 def _install_error_handlers(app: FastAPI, store: CentralStore) -> None:
@@ -73,6 +102,7 @@ def _install_error_handlers(app: FastAPI, store: CentralStore) -> None:
         principal = getattr(request.state, "principal", None)
         store.accounts.log_refusal(
             username=principal.username if principal is not None else None,
+            client=request.client.host if request.client is not None else None,
             method=request.method,
             path=request.url.path,
             status=status,

@@ -1,102 +1,42 @@
-"""Content-addressed blob store: photos and signatures on disk, named by their SHA-256.
+"""Uploads of photos and signatures, named by their SHA-256, and the `blobs` table.
 
-A blob is written to a temporary file, its hash checked, fsynced and renamed into
-`blobs/<first two hex digits>/<sha256>`, and only then recorded in the database, so a row
-never names a file that is not there. A resumable upload collects its ranges in
-`blobs/partial/<sha256>.<username>`; the hash of the whole is checked before it is kept.
-Names are checked against `^[0-9a-f]{64}$` before any path is built from them.
+A body is streamed into a temporary file and hashed; only when the hash matches the name
+are the bytes handed to the `BlobStorage` (files or the database, see blobstorage.py), and
+only then recorded in the database, so a row never names bytes that are not there. A
+resumable upload collects its ranges in a partial upload per (blob, uploader); the hash of
+the whole is checked before it is kept. Names are checked against `^[0-9a-f]{64}$` before
+they reach the storage.
 
-`BlobStore` is the files; `BlobUploads` is an upload from the first byte to the row that
-records it (streaming, counting, hashing, appending ranges, keeping); the functions at the
-end are the `blobs` table's queries.
+A hash is not proof of anything: whoever uploads bytes that hash right becomes a holder of
+the blob (`blob_holders`), and only a holder is told the store has it. An upload of a blob
+the store already holds from someone else reads the whole body and answers exactly as for
+a new one, so nobody learns whether a photo exists by uploading or asking for it.
+
+`BlobUploads` is an upload from the first byte to the row that records it (streaming,
+counting, hashing, appending ranges, keeping); the functions at the end are the `blobs`
+table's queries.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import re
-import tempfile
-import threading
-from collections.abc import AsyncIterable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from fieldapp.core.files import fsync_directory
 from fieldapp.protocol.models import BlobReceipt, ErrorCode
 from fieldapp.server import schema
+from fieldapp.server.blobstorage import BlobStorage, Scratch, discard, is_sha256
 from fieldapp.server.database import CentralDatabase
 from fieldapp.server.errors import ApiError, too_large
 from fieldapp.server.limits import DRAIN_CAP
+from fieldapp.server.usage import charge, check_quota
 
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_CHUNK = 1024 * 1024
-
-
-def is_sha256(name: str) -> bool:
-    return _SHA256.match(name) is not None
-
-
-class BlobStore:
-    """The files of the blob store; the `blobs` table says which are complete."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.temporary = directory / "tmp"
-        self.partial_directory = directory / "partial"
-        for folder in (self.directory, self.temporary, self.partial_directory):
-            folder.mkdir(parents=True, exist_ok=True)
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
-
-    def path(self, sha256: str) -> Path:
-        if not is_sha256(sha256):
-            raise ValueError(f"not a SHA-256 name: {sha256!r}")
-        return self.directory / sha256[:2] / sha256
-
-    def partial_path(self, sha256: str, owner: str) -> Path:
-        if not is_sha256(sha256) or not re.match(r"^[a-z][a-z0-9._-]{1,63}$", owner):
-            raise ValueError("bad partial upload name")
-        return self.partial_directory / f"{sha256}.{owner}"
-
-    def partial_size(self, sha256: str, owner: str) -> int:
-        try:
-            return self.partial_path(sha256, owner).stat().st_size
-        except FileNotFoundError:
-            return 0
-
-    @contextmanager
-    def locked(self, key: str) -> Iterator[None]:
-        """Serialize work on one partial upload (a retry may overlap a stalled request)."""
-        with self._locks_guard:
-            lock = self._locks.setdefault(key, threading.Lock())
-        with lock:
-            yield
-
-    def temporary_file(self) -> tuple[Path, BinaryIO]:
-        descriptor, name = tempfile.mkstemp(dir=self.temporary, prefix="upload-")
-        return Path(name), os.fdopen(descriptor, "wb")
-
-    def keep(self, source: Path, sha256: str) -> Path:
-        """Move a verified file into place: fsync, rename, fsync the folder."""
-        target = self.path(sha256)
-        target.parent.mkdir(exist_ok=True)
-        with source.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        source.replace(target)
-        fsync_directory(target.parent)
-        return target
-
-    def discard(self, path: Path) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+__all__ = ["BlobUploads", "ReceivedBody", "is_sha256"]
 
 
 @dataclass(frozen=True)
@@ -120,23 +60,39 @@ class BlobUploads:
     def __init__(
         self,
         database: CentralDatabase,
-        files: BlobStore,
+        storage: BlobStorage,
+        scratch: Scratch,
         clock: Callable[[], datetime],
         max_bytes: int,
+        quota_bytes: int,
     ) -> None:
         self.database = database
-        self.files = files
+        self.storage = storage
+        self.scratch = scratch
         self.clock = clock
         self.max_bytes = max_bytes
+        self.quota_bytes = quota_bytes
 
-    def held_size(self, sha256: str) -> int | None:
-        """The size of a blob the store holds completely, None when it does not."""
+    def check_quota(self, username: str, size: int) -> None:
+        """413 `quota_exceeded` before a body is read, when its size would pass the quota."""
+        with self.database.read() as connection:
+            check_quota(connection, username, size, self.quota_bytes)
+
+    def size_held_by(self, sha256: str, username: str) -> int | None:
+        """The size of a blob `username` has uploaded, None when they have not."""
+        with self.database.read() as connection:
+            if not holds(connection, username, sha256):
+                return None
+            return blob_size(connection, sha256)
+
+    def size_held_by_anyone(self, sha256: str) -> int | None:
+        """The size of a blob the store has recorded, for a reader already allowed it."""
         with self.database.read() as connection:
             return blob_size(connection, sha256)
 
     def resume_offset(self, sha256: str, owner: str) -> int:
         """How many bytes of an interrupted upload by `owner` are held (often 0)."""
-        return self.files.partial_size(sha256, owner)
+        return self.storage.partial_size(sha256, owner)
 
     def check_range(self, start: int, end: int, total: int) -> None:
         """Refuse a range (END inclusive) of a blob over the limit or outside the blob."""
@@ -158,7 +114,7 @@ class BlobUploads:
         fails (refused, or its connection lost: the iterator raises) leaves no file.
         """
         limit = self.max_bytes
-        temp, handle = self.files.temporary_file()
+        temp, handle = self.scratch.temporary_file()
         digest = hashlib.sha256()
         size = 0
         refusal: ApiError | None = None
@@ -186,14 +142,14 @@ class BlobUploads:
             if refusal is not None:
                 raise refusal
         except BaseException:
-            self.files.discard(temp)
+            discard(temp)
             raise
         return ReceivedBody(temp, digest.hexdigest(), size)
 
     def keep_whole(self, body: ReceivedBody, sha256: str, owner: str) -> BlobReceipt:
         """Keep a whole upload if it hashes to its name; 409 and nothing kept if not."""
         if body.sha256 != sha256:
-            self.files.discard(body.path)
+            discard(body.path)
             raise _hash_mismatch(sha256, body.sha256)
         self._keep(body.path, sha256, body.size, owner)
         return BlobReceipt(sha256=sha256, received=body.size, complete=True)
@@ -215,12 +171,10 @@ class BlobUploads:
                     "Het verzoek bevat minder bytes dan het bereik aangeeft.",
                     f"The range names {end - start + 1} bytes but the body had {body.size}.",
                 )
-            partial = self.files.partial_path(sha256, owner)
-            with self.files.locked(partial.name):
-                held = self.files.partial_size(sha256, owner)
-                if start == 0:
-                    held = 0
-                elif start != held:
+            mismatch: str | None = None
+            with self.storage.partial(sha256, owner) as partial:
+                held = 0 if start == 0 else partial.size
+                if start != held:
                     raise ApiError(
                         409,
                         ErrorCode.UPLOAD_OFFSET_MISMATCH,
@@ -229,31 +183,35 @@ class BlobUploads:
                         expected_offset=held,
                         headers={"Upload-Offset": str(held)},
                     )
-                with (
-                    body.path.open("rb") as source,
-                    partial.open("r+b" if held else "wb") as target,
-                ):
-                    target.truncate(held)
-                    target.seek(held)
-                    while chunk := source.read(_CHUNK):
-                        target.write(chunk)
-                    target.flush()
-                    os.fsync(target.fileno())
+                partial.append(body.path, held)
                 if end + 1 < total:
                     return BlobReceipt(sha256=sha256, received=end + 1, complete=False)
-                digest, size = file_sha256(partial)
+                digest, size = partial.digest()
                 if digest != sha256 or size != total:
-                    self.files.discard(partial)
-                    raise _hash_mismatch(sha256, digest)
-                self._keep(partial, sha256, size, owner)
-                return BlobReceipt(sha256=sha256, received=size, complete=True)
+                    # Dropped with the partial's transaction committed, then refused.
+                    partial.discard()
+                    mismatch = digest
+                else:
+                    partial.keep()
+            if mismatch is not None:
+                raise _hash_mismatch(sha256, mismatch)
         finally:
-            self.files.discard(body.path)
+            discard(body.path)
+        # The bytes are stored; the row that records them comes after (and outside the
+        # partial's transaction: on SQLite that is the one writer).
+        self._record(sha256, size, owner)
+        return BlobReceipt(sha256=sha256, received=size, complete=True)
 
     def _keep(self, source: Path, sha256: str, size: int, owner: str) -> None:
-        self.files.keep(source, sha256)
+        """Keep verified bytes (the storage keeps a blob once), then record them."""
+        self.storage.keep(source, sha256)
+        self._record(sha256, size, owner)
+
+    def _record(self, sha256: str, size: int, owner: str) -> None:
+        """The blob's row (if new, charged to `owner`) and `owner` as one of its holders."""
         with self.database.write() as connection:
-            record_blob(connection, sha256, size, owner, self.clock())
+            if record_blob(connection, sha256, size, owner, self.clock()):
+                charge(self.database, connection, owner, size)
 
 
 def _hash_mismatch(expected: str, actual: str) -> ApiError:
@@ -266,16 +224,6 @@ def _hash_mismatch(expected: str, actual: str) -> ApiError:
     )
 
 
-def file_sha256(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
 def blob_size(connection: Connection, sha256: str) -> int | None:
     size = connection.execute(
         sa.select(schema.blobs.c.size).where(schema.blobs.c.sha256 == sha256)
@@ -283,31 +231,52 @@ def blob_size(connection: Connection, sha256: str) -> int | None:
     return None if size is None else int(size)
 
 
-def record_blob(
-    connection: Connection, sha256: str, size: int, uploaded_by: str, now: datetime
-) -> bool:
-    """Record a kept blob and complete the versions waiting for it; False if it was known."""
-    if blob_size(connection, sha256) is not None:
-        return False
-    connection.execute(
-        schema.blobs.insert().values(
-            sha256=sha256, size=size, uploaded_by=uploaded_by, stored_at=now
+def holds(connection: Connection, username: str, sha256: str) -> bool:
+    h = schema.blob_holders
+    found = connection.execute(
+        sa.select(h.c.sha256).where(h.c.sha256 == sha256).where(h.c.username == username)
+    ).first()
+    return found is not None
+
+
+def record_blob(connection: Connection, sha256: str, size: int, holder: str, now: datetime) -> bool:
+    """Record a kept blob and its new holder, and complete the holder's versions waiting
+    for it; False if the blob was known (then only the holder is new)."""
+    new = blob_size(connection, sha256) is None
+    if new:
+        connection.execute(
+            schema.blobs.insert().values(
+                sha256=sha256, size=size, uploaded_by=holder, stored_at=now
+            )
         )
-    )
-    waiting = sa.select(schema.version_blobs.c.version_id).where(
-        schema.version_blobs.c.sha256 == sha256
+    if not holds(connection, holder, sha256):
+        connection.execute(
+            schema.blob_holders.insert().values(sha256=sha256, username=holder, held_since=now)
+        )
+    vb, v = schema.version_blobs, schema.versions
+    waiting = (
+        sa.select(vb.c.version_id)
+        .join(v, v.c.version_id == vb.c.version_id)
+        .where(vb.c.sha256 == sha256)
+        .where(v.c.author == holder)
+        .where(v.c.complete.is_(False))
     )
     complete_versions(connection, list(connection.execute(waiting).scalars()))
-    return True
+    return new
 
 
 def missing_blobs(connection: Connection, version_id: str) -> list[str]:
-    vb, b = schema.version_blobs, schema.blobs
+    """The attachments of a version that its author has not uploaded (yet)."""
+    vb, v, h = schema.version_blobs, schema.versions, schema.blob_holders
     rows = connection.execute(
         sa.select(vb.c.sha256)
-        .select_from(vb.outerjoin(b, b.c.sha256 == vb.c.sha256))
+        .select_from(
+            vb.join(v, v.c.version_id == vb.c.version_id).outerjoin(
+                h, sa.and_(h.c.sha256 == vb.c.sha256, h.c.username == v.c.author)
+            )
+        )
         .where(vb.c.version_id == version_id)
-        .where(b.c.sha256.is_(None))
+        .where(h.c.sha256.is_(None))
         .order_by(vb.c.sha256)
     ).scalars()
     return list(rows)

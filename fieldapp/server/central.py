@@ -19,13 +19,20 @@ from fieldapp.core.forms import FormDefinition
 from fieldapp.core.worldfile import SeedWorld, load_world
 from fieldapp.server import feed, schema
 from fieldapp.server.accounts import Accounts
-from fieldapp.server.blobs import BlobStore, BlobUploads
+from fieldapp.server.blobs import BlobUploads
+from fieldapp.server.blobstorage import (
+    BlobStorage,
+    DatabaseBlobStorage,
+    FileBlobStorage,
+    Scratch,
+)
 from fieldapp.server.config import ServerConfig
 from fieldapp.server.database import CentralDatabase, new_epoch
 from fieldapp.server.feed import ChangeFeed
 from fieldapp.server.push import Pushes
 from fieldapp.server.queries import InspectionQueries
 from fieldapp.server.review import Reviews
+from fieldapp.server.sweep import Sweeper
 
 
 class CentralStore:
@@ -35,16 +42,34 @@ class CentralStore:
         self.config = config
         config.home.mkdir(parents=True, exist_ok=True)
         self.database = CentralDatabase(config.url, config.pool_size)
-        self.blobs = BlobStore(config.blob_directory)
-        self.uploads = BlobUploads(self.database, self.blobs, config.clock, config.max_blob_bytes)
+        self.blobs = _blob_storage(config, self.database)
+        #: Request bodies on their way in; local even when blobs are in the database.
+        self.scratch = Scratch(config.blob_directory / "tmp")
+        self.uploads = BlobUploads(
+            self.database,
+            self.blobs,
+            self.scratch,
+            config.clock,
+            config.max_blob_bytes,
+            config.quota_bytes,
+        )
         self.accounts = Accounts(self.database, config)
         self.feed = ChangeFeed(self.database)
-        self.pushes = Pushes(self.database)
+        self.pushes = Pushes(self.database, config.quota_bytes)
         self.reviews = Reviews(self.database)
         self.queries = InspectionQueries(self.database)
+        self.sweeper = Sweeper(self.database, self.blobs, self.scratch, config)
 
     def migrate(self) -> int:
+        """Wait for the database (up to `database_wait_seconds`), then migrate it."""
+        self.database.wait_until_reachable(self.config.database_wait_seconds)
         return self.database.migrate(self.config.clock())
+
+    def health(self) -> dict[str, bool]:
+        """Whether each part the server needs answers: the database and the blob store."""
+        database = self.database.answers()
+        blobs = self.blobs.usable() and self.scratch.usable()
+        return {"database": database, "blobs": blobs}
 
     def close(self) -> None:
         self.database.dispose()
@@ -141,6 +166,7 @@ class CentralStore:
                 team=user.team,
                 pseudonym=user.pseudonym,
                 languages=user.languages,
+                demo=True,
             )
         rows = [
             *(("area", area.id, area.model_dump_json()) for area in world.areas),
@@ -209,6 +235,19 @@ class CentralStore:
             )
             changes.extend(feed.form_changes(definition))
         return changes
+
+
+def _blob_storage(config: ServerConfig, database: CentralDatabase) -> BlobStorage:
+    if config.blob_storage == "files":
+        return FileBlobStorage(config.blob_directory)
+    if config.blob_storage == "database":
+        return DatabaseBlobStorage(database, config.clock)
+    raise FieldappError(
+        {
+            "nl": f"FIELDAPP_BLOB_STORAGE={config.blob_storage!r}: kies files of database.",
+            "en": f"FIELDAPP_BLOB_STORAGE={config.blob_storage!r}: choose files or database.",
+        }
+    )
 
 
 def _read_forms(paths: Sequence[Path]) -> list[FormDefinition]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -20,10 +21,12 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from fieldapp.core.errors import FieldappError
 from fieldapp.server import schema
 from fieldapp.server.errors import RaceLost
+from fieldapp.server.schema import Timestamp
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +50,79 @@ def _v1(connection: Connection, now: datetime) -> None:
     )
 
 
+def _v2(connection: Connection, now: datetime) -> None:
+    """Blob holders, storage per account, blobs in the database (chunks, partial uploads),
+    the client address and an index on time in the access log, an index on the author of
+    held conflicts.
+
+    A database made by this server's `_v1` already has them (create_all makes every table
+    as declared now); one made by an older server gets them here. Existing blobs are held
+    by their uploader and by the authors of the versions that name them, so a version
+    that was complete stays complete.
+    """
+    inspector = sa.inspect(connection)
+    for table in (
+        schema.blob_holders,
+        schema.blob_chunks,
+        schema.partial_uploads,
+        schema.partial_chunks,
+    ):
+        if not inspector.has_table(table.name):
+            table.create(connection)
+    columns = {column["name"] for column in inspector.get_columns("access_log")}
+    if "client" not in columns:
+        connection.execute(sa.text("ALTER TABLE access_log ADD COLUMN client VARCHAR(64)"))
+    indexes = {index["name"] for index in inspector.get_indexes("access_log")}
+    if "ix_access_log_at" not in indexes:
+        # The declared index itself: a new Index object would join the table's metadata.
+        (by_time,) = (i for i in schema.access_log.indexes if i.name == "ix_access_log_at")
+        by_time.create(connection)
+    if "ix_conflicts_author" not in {i["name"] for i in inspector.get_indexes("conflicts")}:
+        (by_author,) = schema.conflicts.indexes
+        by_author.create(connection)
+    if not inspector.has_table("account_usage"):
+        schema.account_usage.create(connection)
+        _count_usage(connection)
+    b, vb, v, h = schema.blobs, schema.version_blobs, schema.versions, schema.blob_holders
+    held = sa.union(
+        sa.select(b.c.sha256, b.c.uploaded_by.label("username")),
+        sa.select(vb.c.sha256, v.c.author.label("username"))
+        .select_from(vb.join(v, v.c.version_id == vb.c.version_id))
+        .join(b, b.c.sha256 == vb.c.sha256),
+    ).subquery()
+    known = sa.select(h.c.sha256).where(h.c.sha256 == held.c.sha256)
+    connection.execute(
+        h.insert().from_select(
+            ["sha256", "username", "held_since"],
+            sa.select(held.c.sha256, held.c.username, sa.literal(now, Timestamp))
+            .where(~sa.exists(known.where(h.c.username == held.c.username)))
+            .distinct(),
+        )
+    )
+
+
+def _count_usage(connection: Connection) -> None:
+    """Fill account_usage from what each account stores now."""
+    usage: dict[str, int] = {}
+    for table, who, size in (
+        (schema.versions, schema.versions.c.author, sa.func.length(schema.versions.c.record)),
+        (schema.conflicts, schema.conflicts.c.author, sa.func.length(schema.conflicts.c.record)),
+        (schema.blobs, schema.blobs.c.uploaded_by, schema.blobs.c.size),
+    ):
+        rows = connection.execute(
+            sa.select(who, sa.func.coalesce(sa.func.sum(size), 0)).select_from(table).group_by(who)
+        )
+        for username, total in rows:
+            usage[username] = usage.get(username, 0) + int(total)
+    if usage:
+        connection.execute(
+            schema.account_usage.insert(),
+            [{"username": name, "bytes": total} for name, total in sorted(usage.items())],
+        )
+
+
 #: Schema versions in order; index + 1 is the version number.
-MIGRATIONS: tuple[Callable[[Connection, datetime], None], ...] = (_v1,)
+MIGRATIONS: tuple[Callable[[Connection, datetime], None], ...] = (_v1, _v2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -74,6 +148,8 @@ class CentralDatabase:
                 pool_size=pool_size,
                 max_overflow=pool_size,
                 pool_pre_ping=True,
+                # A database that does not answer is reported in seconds, not minutes.
+                connect_args={"connect_timeout": 5},
             )
         else:
             raise ValueError(f"unsupported database {self.dialect!r}: use sqlite or postgresql")
@@ -160,6 +236,78 @@ class CentralDatabase:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def connections_in_use(self) -> float:
+        """Connections checked out of the pool now (a metric of load)."""
+        checked_out = getattr(self.engine.pool, "checkedout", None)
+        return float(checked_out()) if callable(checked_out) else 0.0
+
+    def answers(self) -> bool:
+        """Whether the database answers a trivial query now (for the health check)."""
+        try:
+            with self.read() as connection:
+                connection.execute(sa.text("SELECT 1"))
+        except DBAPIError:
+            log.warning("health check: the database does not answer", exc_info=True)
+            return False
+        return True
+
+    @property
+    def shown_url(self) -> str:
+        """The URL without its password, for log lines and messages."""
+        return self.url.render_as_string(hide_password=True)
+
+    def wait_until_reachable(
+        self, limit_seconds: float, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        """Connect, trying again with a growing pause while the database does not answer.
+
+        A server started together with its database (a compose file, a reboot) waits for
+        it with one clear log line per attempt instead of exiting at once. Raises
+        `DatabaseUnreachable` after `limit_seconds`.
+        """
+        started = time.monotonic()
+        pause = 0.5
+        attempt = 1
+        while True:
+            try:
+                with self.engine.connect() as connection:
+                    connection.execute(sa.text("SELECT 1"))
+                if attempt > 1:
+                    log.warning("the database at %s answers now", self.shown_url)
+                return
+            except OperationalError as error:
+                waited = time.monotonic() - started
+                reason = str(error.orig).strip().splitlines()[0][:200] if error.orig else ""
+                if waited + pause > limit_seconds:
+                    raise DatabaseUnreachable(self.shown_url, limit_seconds, reason) from error
+                log.warning(
+                    "the database at %s does not answer yet (attempt %d: %s); "
+                    "trying again in %.1f s (waited %.0f of %.0f s)",
+                    self.shown_url,
+                    attempt,
+                    reason,
+                    pause,
+                    waited,
+                    limit_seconds,
+                )
+                sleep(pause)
+                pause = min(pause * 2, 5.0)
+                attempt += 1
+
+
+class DatabaseUnreachable(FieldappError):
+    """The database did not answer within the start-up wait."""
+
+    def __init__(self, url: str, seconds: float, reason: str) -> None:
+        super().__init__(
+            {
+                "nl": f"De database op {url} antwoordde niet binnen {seconds:.0f} seconden "
+                f"({reason}). Controleer of ze draait en bereikbaar is.",
+                "en": f"The database at {url} did not answer within {seconds:.0f} seconds "
+                f"({reason}). Check that it runs and can be reached.",
+            }
+        )
 
 
 def _configure_sqlite(engine: Engine) -> None:

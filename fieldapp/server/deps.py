@@ -17,6 +17,7 @@ from fieldapp.protocol.models import ErrorCode
 from fieldapp.server.accounts import Principal
 from fieldapp.server.central import CentralStore
 from fieldapp.server.errors import ApiError, forbidden
+from fieldapp.server.throttle import SignInGate
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /v1/auth/token.")
 
@@ -35,6 +36,19 @@ def _store(request: Request) -> CentralStore:
 
 
 StoreDep = Annotated[CentralStore, Depends(_store)]
+
+
+def _sign_in_gate(request: Request) -> SignInGate:
+    gate: SignInGate = request.app.state.sign_in_gate
+    return gate
+
+
+SignInGateDep = Annotated[SignInGate, Depends(_sign_in_gate)]
+
+
+def client_address(request: Request) -> str:
+    """The client's address; uvicorn puts the proxy's X-Forwarded-For here when trusted."""
+    return request.client.host if request.client is not None else "unknown"
 
 
 def _principal(request: Request, store: StoreDep, credentials: BearerDep) -> Principal:

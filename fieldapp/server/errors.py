@@ -76,6 +76,7 @@ _ERROR_TEXT = {
     410: "The cursor does not fit this server's history: reset and pull from the start.",
     413: "The body is larger than `limit_bytes`.",
     422: "The body or a parameter is invalid; `problems` lists each problem.",
+    429: "Too many requests (`throttled`); wait the seconds in Retry-After.",
     500: "A bug in the server; retry later.",
 }
 

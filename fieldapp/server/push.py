@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from fieldapp.core.answers import canonical_json
+from fieldapp.core.engine import FormEngine, compile_form
+from fieldapp.core.forms import FormDefinition
 from fieldapp.core.inspection import InspectionStatus, InspectionVersion
 from fieldapp.protocol.models import ErrorCode, PushReceipt, digest_of
 from fieldapp.server import schema
@@ -25,6 +27,14 @@ from fieldapp.server.accounts import Principal
 from fieldapp.server.database import CentralDatabase
 from fieldapp.server.errors import ApiError, RaceLost, forbidden
 from fieldapp.server.queries import head_of
+from fieldapp.server.usage import (
+    MAX_HELD_CONFLICTS,
+    charge,
+    check_quota,
+    held_conflicts,
+    usage_of,
+)
+from fieldapp.server.validation import check_version
 
 
 @dataclass(frozen=True)
@@ -38,11 +48,12 @@ class PushAnswer:
 class Pushes:
     """Pushed versions: checked, stored once, and counted in their author's digest."""
 
-    def __init__(self, database: CentralDatabase) -> None:
+    def __init__(self, database: CentralDatabase, quota_bytes: int) -> None:
         self.database = database
-        #: Roles per (form id, version). A loaded form version never changes, so the
-        #: answer can be kept for the life of the process.
-        self._form_roles: dict[tuple[str, str], frozenset[str]] = {}
+        self.quota_bytes = quota_bytes
+        #: Roles and compiled form per (form id, version). A loaded form version never
+        #: changes, so both can be kept for the life of the process.
+        self._forms: dict[tuple[str, str], tuple[frozenset[str], FormEngine]] = {}
 
     def push(
         self,
@@ -91,36 +102,45 @@ class Pushes:
             )
         record = canonical_json(version.model_dump(mode="json"))
         record_hash = hashlib.sha256(record).hexdigest()
-        self._check_form(principal, version)
+        engine = self._form(principal, version)
+        with self.database.read() as connection:
+            check_version(connection, engine, principal, version)
         return self.database.retrying(
             lambda: self._push_once(principal, version, record, record_hash, now)
         )
 
-    def _check_form(self, principal: Principal, version: InspectionVersion) -> None:
+    def _form(self, principal: Principal, version: InspectionVersion) -> FormEngine:
+        """The compiled form of the version, if it exists and the principal's role fills it."""
         key = (version.form_id, version.form_version)
-        roles = self._form_roles.get(key)
-        if roles is None:
+        known = self._forms.get(key)
+        if known is None:
             with self.database.read() as connection:
                 stored = connection.execute(
-                    sa.select(schema.forms.c.roles)
-                    .where(schema.forms.c.form_id == version.form_id)
-                    .where(schema.forms.c.form_version == version.form_version)
-                ).scalar_one_or_none()
+                    sa.select(schema.forms.c.roles, schema.forms.c.definition)
+                    .where(schema.forms.c.form_id == version.form_id[:64])
+                    .where(schema.forms.c.form_version == version.form_version[:32])
+                ).first()
             if stored is not None:
-                roles = self._form_roles[key] = frozenset(json.loads(stored))
-        if roles is None:
+                definition = FormDefinition.model_validate_json(stored.definition)
+                known = frozenset(json.loads(stored.roles)), compile_form(definition)
+                self._forms[key] = known
+        if known is None:
             raise ApiError(
                 422,
                 ErrorCode.UNKNOWN_FORM,
-                f"Het formulier {version.form_id} {version.form_version} is de server onbekend.",
-                f"The form {version.form_id} {version.form_version} is unknown to the server.",
+                f"Het formulier {version.form_id[:64]} {version.form_version[:32]} is de "
+                "server onbekend.",
+                f"The form {version.form_id[:64]} {version.form_version[:32]} is unknown to "
+                "the server.",
             )
+        roles, engine = known
         if principal.role.value not in roles:
             raise forbidden(
                 f"The form {version.form_id} is not filled in by a {principal.role.value}.",
                 f"Het formulier {version.form_id} is niet voor een {principal.role.value}.",
                 ErrorCode.FORM_NOT_ALLOWED,
             )
+        return engine
 
     def _push_once(
         self,
@@ -200,23 +220,45 @@ class Pushes:
                         raise RaceLost(version.version_id)
                     seq = int(inspection["version_count"]) + 1
             if refusal is not None:
-                # Keep the refused version for a person to resolve; never apply it.
-                connection.execute(
-                    self.database.insert_ignoring_duplicates(schema.conflicts).values(
-                        version_id=version.version_id,
-                        inspection_id=version.inspection_id,
-                        author=principal.username,
-                        head_version_id=inspection["head_version_id"] if inspection else None,
-                        record=record.decode("utf-8"),
-                        received_at=now,
-                    )
-                )
+                self._hold_conflict(connection, principal, version, inspection, record, now)
             else:
                 answer = self._store(connection, version, seq, record, record_hash, now)
         if refusal is not None:
             raise refusal
         assert answer is not None
         return answer
+
+    def _hold_conflict(
+        self,
+        connection: Connection,
+        principal: Principal,
+        version: InspectionVersion,
+        inspection: RowMapping | None,
+        record: bytes,
+        now: datetime,
+    ) -> None:
+        """Keep a refused version for a person to resolve; never apply it.
+
+        An account holds at most MAX_HELD_CONFLICTS within its quota; past that the
+        refusal stands but the version is not kept (the device still has it).
+        """
+        username = principal.username
+        if held_conflicts(connection, username) >= MAX_HELD_CONFLICTS:
+            return
+        if usage_of(connection, username) + len(record) > self.quota_bytes:
+            return
+        kept = connection.execute(
+            self.database.insert_ignoring_duplicates(schema.conflicts).values(
+                version_id=version.version_id,
+                inspection_id=version.inspection_id,
+                author=username,
+                head_version_id=inspection["head_version_id"] if inspection else None,
+                record=record.decode("utf-8"),
+                received_at=now,
+            )
+        )
+        if kept.rowcount == 1:
+            charge(self.database, connection, username, len(record))
 
     def _replay(
         self, connection: Connection, version: InspectionVersion, record_hash: str
@@ -283,10 +325,13 @@ class Pushes:
         now: datetime,
     ) -> PushAnswer:
         hashes = sorted({attachment.sha256 for attachment in version.attachments})
+        holders = schema.blob_holders
         present = (
             set(
                 connection.execute(
-                    sa.select(schema.blobs.c.sha256).where(schema.blobs.c.sha256.in_(hashes))
+                    sa.select(holders.c.sha256)
+                    .where(holders.c.username == version.author)
+                    .where(holders.c.sha256.in_(hashes))
                 ).scalars()
             )
             if hashes
@@ -303,6 +348,7 @@ class Pushes:
             missing_blobs=missing,
         )
         receipt_text = receipt.model_dump_json()
+        check_quota(connection, version.author, len(record), self.quota_bytes)
         connection.execute(
             schema.versions.insert().values(
                 version_id=version.version_id,
@@ -327,6 +373,7 @@ class Pushes:
                 [{"version_id": version.version_id, "sha256": sha} for sha in hashes],
             )
         self._add_to_digest(connection, version.author, version.version_id)
+        charge(self.database, connection, version.author, len(record))
         return PushAnswer(201, receipt_text.encode("utf-8"))
 
     def _add_to_digest(self, connection: Connection, author: str, version_id: str) -> None:

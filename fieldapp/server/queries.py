@@ -14,10 +14,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from fieldapp.core.entities import Role
 from fieldapp.core.inspection import InspectionStatus, InspectionVersion
 from fieldapp.protocol.models import (
+    ConflictList,
     Digest,
     ErrorCode,
+    HeldConflict,
     InspectionDetail,
     InspectionList,
     InspectionSummary,
@@ -154,9 +157,9 @@ class InspectionQueries:
                 query = query.where(column == wanted)
         # SQLite keeps times as naive UTC text: compare in UTC whatever zone was asked.
         if since is not None:
-            query = query.where(table.c.updated_at >= aware(since).astimezone(UTC))
+            query = query.where(table.c.updated_at >= _in_utc(since, "since"))
         if until is not None:
-            query = query.where(table.c.updated_at < aware(until).astimezone(UTC))
+            query = query.where(table.c.updated_at < _in_utc(until, "until"))
         if after is not None:
             moment, inspection_id = _parse_after(after)
             query = query.where(
@@ -251,15 +254,62 @@ class InspectionQueries:
         ).scalars()
         return [ReviewEvent.model_validate_json(payload) for payload in payloads]
 
+    def conflicts(self, principal: Principal, *, after: str | None, limit: int) -> ConflictList:
+        """Held conflicts, newest first: an admin's of everyone, a supervisor's of the
+        people in the teams they supervise; nobody else's (403)."""
+        c, u = schema.conflicts, schema.users
+        query = sa.select(c).select_from(c.join(u, u.c.username == c.c.author))
+        if principal.role is Role.SUPERVISOR:
+            query = query.where(u.c.team.in_(sorted(principal.supervises)))
+        elif principal.role is not Role.ADMIN:
+            raise forbidden(
+                "Only supervisors and administrators see held conflicts.",
+                "Alleen leidinggevenden en beheerders zien vastgehouden conflicten.",
+            )
+        if after is not None:
+            moment, version_id = _parse_after(after)
+            query = query.where(
+                sa.or_(
+                    c.c.received_at < moment,
+                    sa.and_(c.c.received_at == moment, c.c.version_id < version_id),
+                )
+            )
+        query = query.order_by(c.c.received_at.desc(), c.c.version_id.desc()).limit(limit + 1)
+        with self.database.read() as connection:
+            rows = connection.execute(query).mappings().all()
+        items = [
+            HeldConflict(
+                version_id=row["version_id"],
+                inspection_id=row["inspection_id"],
+                author=row["author"],
+                head_version_id=row["head_version_id"],
+                received_at=aware(row["received_at"]),
+                version=InspectionVersion.model_validate_json(row["record"]),
+            )
+            for row in rows[:limit]
+        ]
+        next_after = None
+        if len(rows) > limit:
+            last = rows[limit - 1]
+            next_after = f"{aware(last['received_at']).isoformat()}|{last['version_id']}"
+        return ConflictList(items=items, next_after=next_after)
+
     def can_read_blob(self, principal: Principal, sha256: str) -> bool:
-        """Whether a version the principal may read names this attachment."""
+        """Whether a version the principal may read names this attachment, and its author
+        uploaded it: naming someone else's photo in one's own version opens nothing."""
         if not (principal.is_author or principal.is_supervisor):
             return False
-        vb, v, i = schema.version_blobs, schema.versions, schema.inspections
+        vb, v, i, h = (
+            schema.version_blobs,
+            schema.versions,
+            schema.inspections,
+            schema.blob_holders,
+        )
         query = (
             sa.select(sa.literal(1))
             .select_from(vb.join(v, v.c.version_id == vb.c.version_id))
             .join(i, i.c.inspection_id == v.c.inspection_id)
+            .join(h, sa.and_(h.c.sha256 == vb.c.sha256, h.c.username == v.c.author))
             .where(vb.c.sha256 == sha256)
             .where(visible(principal))
             .limit(1)
@@ -268,11 +318,25 @@ class InspectionQueries:
             return connection.execute(query).first() is not None
 
 
+def _in_utc(moment: datetime, name: str) -> datetime:
+    """A moment in UTC; one whose UTC falls outside years 1-9999 is refused, not a 500."""
+    try:
+        return aware(moment).astimezone(UTC)
+    except OverflowError:
+        raise ApiError(
+            422,
+            ErrorCode.INVALID,
+            f"Het tijdstip '{name}' ligt buiten de kalender (jaar 1 tot 9999).",
+            f"The moment '{name}' is outside the calendar (years 1 to 9999).",
+            problems=[f"{name}: outside years 1 to 9999 in UTC"],
+        ) from None
+
+
 def _parse_after(text: str) -> tuple[datetime, str]:
     moment, _, inspection_id = text.partition("|")
     try:
-        return datetime.fromisoformat(moment), inspection_id
-    except ValueError:
+        return aware(datetime.fromisoformat(moment)).astimezone(UTC), inspection_id
+    except (ValueError, OverflowError):
         raise ApiError(
             400,
             ErrorCode.INVALID_CURSOR,

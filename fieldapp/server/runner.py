@@ -1,32 +1,127 @@
 """Running the central store: uvicorn in the foreground for the verb, or in a thread for tests.
 
 `serve` blocks until interrupted. `BackgroundServer` binds its own socket (port 0 picks a
-free one), so a test or the demo start never races another process for a port.
+free one), so a test or the demo start never races another process for a port. Both run
+uvicorn with the limits of the store's `ServerConfig`: TLS when a certificate is given,
+a cap on connections at once, a time limit for request headers and idle connections
+(slow-loris), and the reverse proxies whose forwarded headers are believed.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import socket
 import threading
 import time
+from typing import Any
 
+import h11
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.config import LOGGING_CONFIG
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from fieldapp.server.config import ServerConfig
+from fieldapp.server.logs import configure_logging
+
+#: Largest request head (request line and headers) a connection may send.
+MAX_HEADER_BYTES = 16 * 1024
 
 
-def _uvicorn_config(app: FastAPI, access_log: bool) -> uvicorn.Config:
+class HeaderDeadlineProtocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, closing connections whose request head is too slow.
+
+    uvicorn only times out idle keep-alive connections; a client that trickles its
+    headers a byte at a time would hold a connection (and a place under
+    `limit_concurrency`) forever. Here a request head must be complete within
+    `header_seconds` of the connection opening or of its first byte on a kept-alive
+    connection (an idle kept-alive connection is uvicorn's keep-alive timeout's).
+    """
+
+    header_seconds = 10.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._head_deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_head_deadline()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_head_deadline()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._head_deadline is None and self._waiting_for_head():
+            self._arm_head_deadline()  # the first bytes of the next request
+        super().data_received(data)
+
+    def handle_events(self) -> None:
+        cycle = self.cycle
+        super().handle_events()
+        if self.cycle is not cycle:  # a request head was complete: the app has it now
+            self._disarm_head_deadline()
+
+    def _waiting_for_head(self) -> bool:
+        return self.cycle is None or self.cycle.response_complete
+
+    def _arm_head_deadline(self) -> None:
+        self._disarm_head_deadline()
+        self._head_deadline = self.loop.call_later(self.header_seconds, self._head_too_slow)
+
+    def _disarm_head_deadline(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+
+    def _head_too_slow(self) -> None:
+        self._head_deadline = None
+        if self._waiting_for_head() and not self.transport.is_closing():
+            if self.conn.our_state is not h11.ERROR:
+                self.conn.send(h11.ConnectionClosed())
+            self.transport.close()
+
+
+def _protocol_for(config: ServerConfig) -> type[H11Protocol]:
+    return type(
+        "ConfiguredHeaderDeadlineProtocol",
+        (HeaderDeadlineProtocol,),
+        {"header_seconds": config.header_seconds},
+    )
+
+
+def uvicorn_config(app: FastAPI, access_log: bool, own_logging: bool = False) -> uvicorn.Config:
+    """uvicorn's settings for this app, from the `ServerConfig` of its store."""
+    config: ServerConfig = app.state.store.config
+    # None: uvicorn leaves logging alone (configure_logging set it up); else its own.
+    logging_config: dict[str, Any] = {"log_config": None if own_logging else LOGGING_CONFIG}
     return uvicorn.Config(
         app,
+        **logging_config,
         lifespan="on",
         ws="none",
+        http=_protocol_for(config),
         access_log=access_log,
         log_level="info" if access_log else "warning",
-        timeout_keep_alive=30,
+        timeout_keep_alive=int(config.keep_alive_seconds),
+        limit_concurrency=config.limit_concurrency,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        proxy_headers=True,
+        forwarded_allow_ips=config.forwarded_allow_ips,
+        ssl_certfile=str(config.certfile) if config.certfile else None,
+        ssl_keyfile=str(config.keyfile) if config.keyfile else None,
     )
 
 
 def serve(app: FastAPI, host: str, port: int, access_log: bool = True) -> None:
-    config = _uvicorn_config(app, access_log)
+    """Serve in the foreground, logging as the store's config says (logs.py); without
+    `access_log`, only warnings of the request lines (benchmarks)."""
+    configure_logging(app.state.store.config.log_format)
+    if not access_log:
+        logging.getLogger("fieldapp.server.requests").setLevel(logging.WARNING)
+    config = uvicorn_config(app, access_log, own_logging=True)
     config.host, config.port = host, port
     uvicorn.Server(config).run()
 
@@ -42,14 +137,16 @@ class BackgroundServer:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
         self.host, self.port = self._socket.getsockname()[:2]
-        self.server = uvicorn.Server(_uvicorn_config(app, access_log=False))
+        config = uvicorn_config(app, access_log=False)
+        self.scheme = "https" if config.ssl_certfile else "http"
+        self.server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self._socket]}, daemon=True
         )
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def start(self, timeout: float = 20.0) -> BackgroundServer:
         self._thread.start()

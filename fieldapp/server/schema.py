@@ -4,7 +4,7 @@ Every guarantee that matters under concurrency is a constraint here, not a check
 one row per version id, one version per (inspection, sequence number), one review per
 event id. JSON is kept as canonical text so an answer can be replayed byte for byte.
 
-This is schema version 1 (see database.MIGRATIONS). Once released, change a table only
+This is schema version 2 (see database.MIGRATIONS). Once released, change a table only
 together with a new migration that makes the same change in an existing database.
 """
 
@@ -172,6 +172,55 @@ blobs = sa.Table(
     sa.Column("stored_at", Timestamp, nullable=False),
 )
 
+#: Blob bytes when FIELDAPP_BLOB_STORAGE=database: 1 MiB chunks in order (blobstorage.py).
+blob_chunks = sa.Table(
+    "blob_chunks",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
+#: Resumable uploads in the database: how far each (blob, uploader) got, and its chunks.
+partial_uploads = sa.Table(
+    "partial_uploads",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("owner", sa.String(64), primary_key=True),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
+partial_chunks = sa.Table(
+    "partial_chunks",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("owner", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
+#: Who has proven they hold a blob's bytes (they uploaded bytes with its hash). A version
+#: is complete, and its blobs readable through it, only for blobs its author holds: a hash
+#: alone proves nothing, so listing another person's photo in a version reveals nothing.
+blob_holders = sa.Table(
+    "blob_holders",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("username", sa.String(64), primary_key=True, index=True),
+    sa.Column("held_since", Timestamp, nullable=False),
+)
+
+#: Bytes each account stores: its versions and held conflicts as recorded, and the blobs
+#: it uploaded first. Kept up to date in the transactions that store them (quota checks
+#: read one row instead of summing a history).
+account_usage = sa.Table(
+    "account_usage",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("bytes", sa.BigInteger, nullable=False),
+)
+
 #: Versions refused for a stale base: kept for a person to resolve, never applied.
 conflicts = sa.Table(
     "conflicts",
@@ -182,6 +231,7 @@ conflicts = sa.Table(
     sa.Column("head_version_id", sa.String(32), nullable=True),
     sa.Column("record", sa.Text, nullable=False),
     sa.Column("received_at", Timestamp, nullable=False),
+    sa.Index("ix_conflicts_author", "author"),
 )
 
 #: Per author: how many versions and the XOR-digest of their ids (see protocol.digest_of).
@@ -216,11 +266,14 @@ access_log = sa.Table(
     sa.Column("id", AutoId, primary_key=True, autoincrement=True),
     sa.Column("at", Timestamp, nullable=False),
     sa.Column("username", sa.String(64), nullable=True),
+    #: The client's address (from the proxy's X-Forwarded-For when behind a trusted one).
+    sa.Column("client", sa.String(64), nullable=True),
     sa.Column("method", sa.String(8), nullable=False),
     sa.Column("path", sa.String(300), nullable=False),
     sa.Column("status", sa.Integer, nullable=False),
     sa.Column("code", sa.String(40), nullable=False),
     sa.Column("detail", sa.String(300), nullable=False),
+    sa.Index("ix_access_log_at", "at"),
 )
 
 #: Things people did that others may need to account for: reviews, account changes.

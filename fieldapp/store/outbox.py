@@ -192,6 +192,45 @@ class Outbox:
                     payload={"message": message},
                 )
 
+    def hold_sent(self, version_id: str, message: str) -> bool:
+        """Hold a version believed sent that the central store now refuses.
+
+        A drift repair found the server without it, and sending it again was refused: it is
+        not on the server, so it must not look sent. It goes back to the outbox, held for a
+        person with the server's words, and the inspection is finalized again (not sent).
+        False when the version is not marked sent (nothing to do).
+        """
+        with self._database.transaction() as connection:
+            now = self._now()
+            found = connection.execute(
+                "SELECT inspection_id FROM outbox WHERE version_id = ? AND state = 'sent'",
+                (version_id,),
+            ).fetchone()
+            if found is None:
+                return False
+            (inspection_id,) = found
+            connection.execute(
+                "UPDATE outbox SET state = 'held', attempts = attempts + 1, last_error = ?,"
+                " last_attempt_at = ?, server_receipt = NULL WHERE version_id = ?",
+                (message, now, version_id),
+            )
+            connection.execute(
+                f"UPDATE inspections SET status = 'finalized', updated_at = ?,"
+                f" changed_seq = {NEXT_CHANGE}"
+                " WHERE id = ? AND status = 'sent' AND current_version_id = ?",
+                (now, inspection_id, version_id),
+            )
+            audit.append(
+                connection,
+                at=now,
+                actor=self._actor,
+                action="resend_refused",
+                inspection_id=inspection_id,
+                version_id=version_id,
+                payload={"message": message},
+            )
+            return True
+
     def requeue(self, version_id: str) -> None:
         with self._database.transaction() as connection:
             connection.execute(

@@ -697,6 +697,12 @@ class Profile:
         with self._lock:
             self._outbox.record_failure(version_id, message, retryable)
 
+    def hold_sent(self, version_id: str, message: str) -> bool:
+        """A version believed sent that the central store refuses to take again is held
+        for a person with the server's words (see `Outbox.hold_sent`)."""
+        with self._lock:
+            return self._outbox.hold_sent(version_id, message)
+
     def requeue(self, version_id: str) -> None:
         """Put a held version back in the queue (after the person dealt with the reason)."""
         with self._lock:

@@ -661,11 +661,16 @@ class VisitPlanner:
                 form_id = rng.choice(("coffeeshop_inspection", "neighbourhood_patrol"))
         days_back = rng.randint(0, 720)
         day = (self.end - timedelta(days=days_back)).date()
-        matching = [a for a in self.world.assignments if a.form_id.value == form_id]
+        teams = {user.team for user in self.boas}
+        matching = [
+            a
+            for a in self.world.assignments
+            if a.form_id.value == form_id and (a.assignee is not None or a.team in teams)
+        ]
         assignment = rng.choice(matching) if matching and rng.random() < 0.1 else None
         if form_id == "coffeeshop_inspection":
             hour = rng.choice((11, 14, 16, 19, 21))
-            author = self._assignee(assignment) or rng.choice(self.boas)
+            author = self._author(assignment, rng)
             venue = self._venue(assignment) or rng.choice(self.coffeeshops)
             return Visit(
                 form_id,
@@ -681,7 +686,7 @@ class VisitPlanner:
             visit = self.door_visits[self.door_next % len(self.door_visits)]
             self.door_next += 1
             return replace(visit, duration_minutes=rng.randint(5, 30))
-        author = self._assignee(assignment) or rng.choice(self.boas)
+        author = self._author(assignment, rng)
         area = None
         if assignment is not None and assignment.area is not None:
             area = self.world.area(assignment.area)
@@ -740,6 +745,20 @@ class VisitPlanner:
                 )
             )
         return visits
+
+    def _author(self, assignment: Assignment | None, rng: random.Random) -> User:
+        """Who did the visit: the assignee, else a boa of the assigned team, else any boa.
+
+        A team's assignment is done by one of its members: the central store refuses a
+        version that names an assignment its author may not see."""
+        assignee = self._assignee(assignment)
+        if assignee is not None:
+            return assignee
+        if assignment is not None and assignment.team is not None:
+            members = [user for user in self.boas if user.team == assignment.team]
+            if members:
+                return rng.choice(members)
+        return rng.choice(self.boas)
 
     def _assignee(self, assignment: Assignment | None) -> User | None:
         if assignment is None or assignment.assignee is None:

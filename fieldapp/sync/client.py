@@ -613,7 +613,22 @@ class _Run:
             try:
                 version = self.profile.version(version_id)
                 _, status, _ = self.deliver(version, 0, blobs_first=False)
-            except (Refusal, BadAnswer, AttachmentMissing, UnknownVersion) as error:
+            except Refusal as refusal:
+                # The server does not hold it and will not take it: it is not sent. Hold it
+                # for a person with the server's words, as a refused push is held.
+                complete = False
+                if self.profile.hold_sent(version_id, refusal.message.pick(self.client.language)):
+                    self.report.failed.append(
+                        VersionProblem(
+                            version_id,
+                            version.inspection_id,
+                            Message(nl=refusal.message.nl, en=refusal.message.en),
+                            False,
+                            refusal.code.value if refusal.code is not None else None,
+                        )
+                    )
+                continue
+            except (BadAnswer, AttachmentMissing, UnknownVersion) as error:
                 self.report.notes.append(f"{version_id[:8]}: {error}")
                 complete = False
                 continue

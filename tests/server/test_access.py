@@ -73,7 +73,7 @@ def world(central: Central) -> World:
     photo = b"photo of a fireworks stash " + new_id().encode()
     sha = hashlib.sha256(photo).hexdigest()
     patrol = make_version(
-        BOA, attachments=(Attachment(question="photos", sha256=sha, size=len(photo)),)
+        BOA, attachments=(Attachment(question="observation_photo", sha256=sha, size=len(photo)),)
     )
     door_test = make_version(MYSTERY_GUEST, role="mystery_guest")
     with central.client(BOA) as boa:
@@ -132,7 +132,8 @@ TABLE: dict[str, tuple[Request, tuple[int, ...]]] = {
     ),
     "HEAD /v1/blobs/{sha}": (
         lambda c, u, w: c.head(f"/v1/blobs/{w.photo_sha}"),
-        (200, 200, 200, 200, 200, 403, 403, 403),
+        # Only its uploader is told the server has it (issue 14, finding 9).
+        (200, 404, 404, 404, 404, 403, 403, 403),
     ),
     "GET /v1/blobs/{sha} (the patrol's photo)": (
         lambda c, u, w: c.get(f"/v1/blobs/{w.photo_sha}"),
@@ -141,6 +142,10 @@ TABLE: dict[str, tuple[Request, tuple[int, ...]]] = {
     "PUT /v1/blobs/{sha}": (
         lambda c, u, w: c.put(f"/v1/blobs/{hashlib.sha256(u.encode()).hexdigest()}", content=u),
         (201, 201, 201, 201, 201, 403, 403, 403),
+    ),
+    "GET /v1/conflicts": (
+        lambda c, u, w: c.get("/v1/conflicts"),
+        (403, 403, 403, 403, 403, 200, 200, 200),
     ),
     "GET /v1/inspections": (
         lambda c, u, w: c.get("/v1/inspections"),

@@ -24,6 +24,21 @@ from fieldapp.server.database import SCHEMA_VERSION
 from tests.support.central import BACKENDS, database_url, require_backend, test_config
 
 
+def _add_team(home: Path, team: str) -> None:
+    """A team to put accounts in (teams come from the world file; there is no verb yet)."""
+    store = CentralStore(ServerConfig(home=home))
+    try:
+        store.migrate()
+        with store.database.write() as connection:
+            connection.execute(
+                schema.teams.insert().values(
+                    team_id=team, name=team, supervisor="nobody", payload="{}"
+                )
+            )
+    finally:
+        store.close()
+
+
 def _run(monkeypatch: pytest.MonkeyPatch, *argv: str, stdin: str = "") -> int:
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     return main(list(argv))
@@ -33,6 +48,7 @@ def test_admin_verbs_manage_accounts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     home = str(tmp_path)
+    _add_team(tmp_path, "team-centrum")
     assert (
         _run(
             monkeypatch,
@@ -48,28 +64,28 @@ def test_admin_verbs_manage_accounts(
             "--team",
             "team-centrum",
             "--password-stdin",
-            stdin="geheim-1\n",
+            stdin="lantaarn-en-fiets-1\n",
         )
         == 0
     )
     store = CentralStore(ServerConfig(home=tmp_path))
     try:
-        token, _, principal = store.accounts.sign_in("nieuwe.boa", "geheim-1", None)
+        token, _, principal = store.accounts.sign_in("nieuwe.boa", "lantaarn-en-fiets-1", None)
         assert principal.team == "team-centrum"
         assert store.accounts.authenticate(token).username == "nieuwe.boa"
         passwd = ("server", "passwd", "nieuwe.boa", "--home", home, "--password-stdin")
-        assert _run(monkeypatch, *passwd, stdin="geheim-2\n") == 0
+        assert _run(monkeypatch, *passwd, stdin="lantaarn-en-fiets-2\n") == 0
         with pytest.raises(Exception, match="revoked"):
             store.accounts.authenticate(token)
         with pytest.raises(Exception, match="not right"):
-            store.accounts.sign_in("nieuwe.boa", "geheim-1", None)
-        token, _, _ = store.accounts.sign_in("nieuwe.boa", "geheim-2", None)
+            store.accounts.sign_in("nieuwe.boa", "lantaarn-en-fiets-1", None)
+        token, _, _ = store.accounts.sign_in("nieuwe.boa", "lantaarn-en-fiets-2", None)
         assert _run(monkeypatch, "server", "revoke-tokens", "nieuwe.boa", "--home", home) == 0
         with pytest.raises(Exception, match="revoked"):
             store.accounts.authenticate(token)
         assert _run(monkeypatch, "server", "deactivate", "nieuwe.boa", "--home", home) == 0
         with pytest.raises(Exception, match="not right"):
-            store.accounts.sign_in("nieuwe.boa", "geheim-2", None)
+            store.accounts.sign_in("nieuwe.boa", "lantaarn-en-fiets-2", None)
         assert _run(monkeypatch, "server", "users", "--home", home) == 0
         assert "nieuwe.boa" in capsys.readouterr().out
         # A second account with the same name, or a mystery guest without a pseudonym: refused.
@@ -84,7 +100,7 @@ def test_admin_verbs_manage_accounts(
                 "--home",
                 home,
                 "--password-stdin",
-                stdin="geheim-3\n",
+                stdin="lantaarn-en-fiets-3\n",
             )
             assert code == 1
         assert _run(monkeypatch, "server", "load-forms", "--home", home) == 0
@@ -183,3 +199,38 @@ def test_the_server_verb_serves_the_demo_world(tmp_path: Path) -> None:
             process.kill()
             output, _ = process.communicate()
     assert b"Loaded the demo world" in output
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_version_1_database_gains_blob_holders_and_keeps_complete_versions_complete(
+    backend: str, tmp_path: Path
+) -> None:
+    require_backend(backend)
+    with database_url(backend, "v1to2") as url:
+        store = CentralStore(test_config(tmp_path, url))
+        try:
+            store.migrate()
+            store.load_demo(seeds_directory(), forms_directory())
+            now = store.config.clock()
+            with store.database.write() as connection:
+                # A version of schema 1: a blob, a version naming it, no holders table.
+                connection.execute(
+                    schema.blobs.insert().values(
+                        sha256="a" * 64, size=3, uploaded_by="fatima.elamrani", stored_at=now
+                    )
+                )
+                connection.execute(sa.text("DROP TABLE blob_holders"))
+                connection.execute(sa.text("DROP INDEX ix_access_log_at"))
+                connection.execute(sa.text("ALTER TABLE access_log DROP COLUMN client"))
+                connection.execute(
+                    schema.schema_migrations.delete().where(schema.schema_migrations.c.version == 2)
+                )
+            assert store.migrate() == 1
+            with store.database.read() as connection:
+                holders = connection.execute(
+                    sa.select(schema.blob_holders.c.sha256, schema.blob_holders.c.username)
+                ).all()
+            assert [tuple(row) for row in holders] == [("a" * 64, "fatima.elamrani")]
+            assert store.migrate() == SCHEMA_VERSION
+        finally:
+            store.close()

@@ -17,6 +17,7 @@ from tests.support.central import (
     BACKENDS,
     BOA,
     BOA_SAME_TEAM,
+    BOA_WEST,
     MYSTERY_GUEST,
     SUPERVISOR_CENTRUM,
     SUPERVISOR_UITGAAN,
@@ -233,7 +234,7 @@ def test_who_may_upload_and_who_may_download(central: Central, boa: httpx.Client
     # Nobody downloads a blob that no readable inspection names, not even its uploader.
     assert boa.get(f"/v1/blobs/{sha}").status_code == 404
     version = make_version(
-        BOA, attachments=(Attachment(question="photos", sha256=sha, size=len(data)),)
+        BOA, attachments=(Attachment(question="observation_photo", sha256=sha, size=len(data)),)
     )
     assert push(boa, version).status_code == 201
     expected = {
@@ -252,3 +253,40 @@ def test_who_may_upload_and_who_may_download(central: Central, boa: httpx.Client
             if answer.status_code == 200:
                 assert answer.content == data
     assert seen == expected
+
+
+def test_finding_9_a_known_hash_opens_nothing_and_an_upload_reveals_nothing(
+    central: Central, boa: httpx.Client
+) -> None:
+    """A colleague who knows the hash of a boa's photo learns nothing and reads nothing.
+
+    Before: HEAD said 200, an upload answered 200 without reading (the photo exists), and
+    listing the hash in her own version made the photo hers to download.
+    """
+    photo, sha = _blob(3_000)
+    assert boa.put(f"/v1/blobs/{sha}", content=photo).status_code == 201
+    mine = make_version(
+        BOA, attachments=(Attachment(question="observation_photo", sha256=sha, size=len(photo)),)
+    )
+    assert push(boa, mine).status_code == 201
+    with central.client(BOA_WEST) as colleague:
+        head = colleague.head(f"/v1/blobs/{sha}")
+        assert head.status_code == 404 and head.headers["Upload-Offset"] == "0"
+        borrowed = make_version(
+            BOA_WEST,
+            attachments=(Attachment(question="observation_photo", sha256=sha, size=len(photo)),),
+        )
+        receipt = push(colleague, borrowed).json()
+        assert not receipt["complete"] and receipt["missing_blobs"] == [sha]
+        assert colleague.get(f"/v1/blobs/{sha}").status_code == 404
+        # Uploading it (she took the same photo, say) answers exactly as for a new blob.
+        fresh, fresh_sha = _blob(3_000)
+        known_answer = colleague.put(f"/v1/blobs/{sha}", content=photo)
+        new_answer = colleague.put(f"/v1/blobs/{fresh_sha}", content=fresh)
+        assert known_answer.status_code == new_answer.status_code == 201
+        assert known_answer.json() | {"sha256": "x"} == new_answer.json() | {"sha256": "x"}
+        assert colleague.put(f"/v1/blobs/{sha}", content=photo).status_code == 200
+        # Now she has shown she holds the bytes: her version is complete and reads it.
+        assert colleague.get(f"/v1/blobs/{sha}").content == photo
+        assert colleague.head(f"/v1/blobs/{sha}").status_code == 200
+    assert len([name for name in _stored_files(central) if name == sha]) == 1

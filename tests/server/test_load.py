@@ -1,165 +1,113 @@
 """A bounded load test: 50 simulated devices push and pull at once; nothing lost, no 5xx.
 
-Each device pushes new inspections (some with a photo), corrects some, replays some as
-if an answer was lost, pulls the change feed and checks its digest, while a supervisor
-returns inspections. Afterwards the server holds exactly the versions that were
-acknowledged, once each, and every author's digest matches.
+On one server per backend, and (issue 14, growing past one machine) on two server
+processes sharing one PostgreSQL, blobs in the database, devices spread over both.
 """
 
 from __future__ import annotations
 
-import hashlib
-import random
-import threading
+import os
+import socket
+import subprocess
+import sys
 import time
-from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-import sqlalchemy as sa
 
-from fieldapp.core.entities import Role
-from fieldapp.core.inspection import Attachment, InspectionVersion, new_id
-from fieldapp.core.locations import seeds_directory
-from fieldapp.core.worldfile import load_world
-from fieldapp.protocol.models import digest_of
-from fieldapp.server import schema
-from tests.support.central import (
-    BACKENDS,
-    SUPERVISOR_CENTRUM,
-    make_version,
-    push,
-    running_central,
-)
-
-DEVICES = 50
-SECONDS = 3.0
-MAX_ROUNDS = 200
-
-WORLD = load_world(seeds_directory())
-AUTHORS = [u for u in WORLD.users if u.role in {Role.BOA, Role.MYSTERY_GUEST}]
+from fieldapp.core.locations import PROJECT_ROOT
+from fieldapp.server.database import CentralDatabase
+from tests.support.central import BACKENDS, database_url, require_backend, running_central
+from tests.support.load import USERNAMES, run_load
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_fifty_devices_at_once_lose_nothing_and_see_no_5xx(backend: str, tmp_path: Path) -> None:
     with running_central(backend, tmp_path, "load", pool_size=10) as central:
-        for author in AUTHORS:
-            central.token(author.username)
-        acked: dict[str, set[str]] = defaultdict(set)
-        statuses: Counter[int] = Counter()
-        problems: list[str] = []
-        lock = threading.Lock()
-        start = threading.Barrier(DEVICES + 1)
-        deadline = time.monotonic() + 60  # replaced once everyone is ready
+        tokens = {username: central.token(username) for username in USERNAMES}
+        run_load([central.url], tokens, central.store.database)
 
-        def device(number: int) -> None:
-            author = AUTHORS[number % len(AUTHORS)]
-            role = author.role.value
-            rng = random.Random(number)
-            mine: list[InspectionVersion] = []
-            cursor: str | None = None
-            with central.client(author.username) as client:
-                start.wait()
-                for round_number in range(MAX_ROUNDS):
-                    if time.monotonic() > deadline:
-                        break
-                    try:
-                        attachments: tuple[Attachment, ...] = ()
-                        if rng.random() < 0.2:
-                            photo = f"photo {number} {round_number} {new_id()}".encode() * 50
-                            sha = hashlib.sha256(photo).hexdigest()
-                            upload = client.put(f"/v1/blobs/{sha}", content=photo)
-                            record(upload, {200, 201})
-                            attachments = (
-                                Attachment(question="photos", sha256=sha, size=len(photo)),
-                            )
-                        if mine and rng.random() < 0.3:
-                            last = mine[-1]
-                            version = make_version(
-                                author.username,
-                                role=role,
-                                inspection_id=last.inspection_id,
-                                base=last.version_id,
-                            )
-                        else:
-                            version = make_version(
-                                author.username, role=role, attachments=attachments
-                            )
-                        answer = push(client, version)
-                        if record(answer, {201}):
-                            mine.append(version)
-                            with lock:
-                                acked[author.username].add(version.version_id)
-                        if mine and rng.random() < 0.2:
-                            record(push(client, rng.choice(mine)), {200})
-                        params = {"limit": 100} | ({"cursor": cursor} if cursor else {})
-                        page = client.get("/v1/changes", params=params)
-                        if record(page, {200}):
-                            cursor = page.json()["next_cursor"]
-                        if round_number % 10 == 0:
-                            record(client.get("/v1/sync/digest"), {200})
-                    except httpx.HTTPError as error:
-                        with lock:
-                            problems.append(f"device {number}: {type(error).__name__}: {error}")
 
-        def record(answer: httpx.Response, expected: set[int]) -> bool:
-            with lock:
-                statuses[answer.status_code] += 1
-                if answer.status_code not in expected:
-                    problems.append(
-                        f"{answer.request.method} {answer.request.url.path}: "
-                        f"{answer.status_code} {answer.text[:200]}"
-                    )
-            return answer.status_code in expected
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
-        def supervisor() -> None:
-            with central.client(SUPERVISOR_CENTRUM) as client:
-                while time.monotonic() < deadline:
-                    items = client.get("/v1/inspections", params={"status": "sent", "limit": 5})
-                    if not record(items, {200}):
-                        return
-                    for item in items.json()["items"]:
-                        answer = client.post(
-                            f"/v1/inspections/{item['inspection_id']}/return",
-                            json={
-                                "event_id": new_id(),
-                                "version_id": item["head_version_id"],
-                                "comments": [{"question": "notes", "text": "aanvullen"}],
-                            },
-                        )
-                        # A version that arrived meanwhile makes the review stale: fine.
-                        record(answer, {200, 409})
-                    time.sleep(0.05)
 
-        threads = [threading.Thread(target=device, args=(n,)) for n in range(DEVICES)]
-        for thread in threads:
-            thread.start()
-        start.wait()
-        deadline = time.monotonic() + SECONDS
-        reviewer = threading.Thread(target=supervisor)
-        reviewer.start()
-        for thread in [*threads, reviewer]:
-            thread.join(120)
-        assert not any(thread.is_alive() for thread in threads)
+@contextmanager
+def _server_process(home: Path, url: str, *extra: str) -> Iterator[str]:
+    """`fieldapp server` in a process of its own, blobs in the database; its URL."""
+    port = _free_port()
+    environment = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "FIELDAPP_BLOB_STORAGE": "database",
+        "FIELDAPP_POOL_SIZE": "10",
+        "FIELDAPP_LOG_FORMAT": "text",
+        # Cheap password hashing, as in the other tests: the load is what is measured.
+        "FIELDAPP_ARGON2": "1,8,1",
+    }
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "fieldapp", "server"),
+            *("--home", str(home), "--db", url, "--port", str(port)),
+            *extra,
+        ],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            try:
+                if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the server process did not start"
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
 
-        assert not problems, "\n".join(problems[:20])
-        assert not [status for status in statuses if status >= 500]
-        total = sum(len(versions) for versions in acked.values())
-        assert total >= DEVICES, statuses  # every device got at least one through
-        with central.store.database.read() as connection:
-            rows = connection.execute(
-                sa.select(schema.versions.c.version_id, schema.versions.c.author)
-            ).all()
-            digests = dict(
-                connection.execute(
-                    sa.select(schema.digests.c.author, schema.digests.c.digest)
-                ).all()
-            )
-        stored: dict[str, set[str]] = defaultdict(set)
-        for row in rows:
-            stored[row.author].add(row.version_id)
-        assert len(rows) == total  # nothing twice, nothing that was not acknowledged
-        assert stored == acked  # nothing lost
-        for username, versions in acked.items():
-            assert digests[username] == digest_of(versions)
+
+def test_two_server_processes_on_one_postgresql_lose_nothing_and_see_no_5xx(
+    tmp_path: Path,
+) -> None:
+    require_backend("postgresql")
+    with database_url("postgresql", "twoprocs") as url:
+        assert url is not None
+        # Each process has a home of its own: nothing on local disk is shared.
+        with (
+            _server_process(tmp_path / "one", url, "--demo") as first,
+            _server_process(tmp_path / "two", url) as second,
+        ):
+            tokens = {}
+            for number, username in enumerate(USERNAMES):
+                answer = httpx.post(
+                    f"{(first, second)[number % 2]}/v1/auth/token",
+                    json={"username": username, "password": "demo"},
+                    timeout=60,
+                )
+                assert answer.status_code == 200, answer.text
+                tokens[username] = answer.json()["access_token"]
+            database = CentralDatabase(url)
+            try:
+                statuses = run_load([first, second], tokens, database)
+            finally:
+                database.dispose()
+        assert statuses[201] >= 50
+        for home in (tmp_path / "one", tmp_path / "two"):
+            assert not [p for p in (home / "blobs").rglob("*") if p.is_file()]

@@ -26,6 +26,7 @@ from tests.support.central import (
     BOA_SAME_TEAM,
     BOA_WEST,
     MYSTERY_GUEST,
+    NOTE_QUESTION,
     SUPERVISOR_CENTRUM,
     Central,
     make_version,
@@ -79,7 +80,7 @@ def test_the_same_version_id_with_other_content_is_refused_and_changes_nothing(
     version = make_version(BOA, note="origineel")
     assert push(boa, version).status_code == 201
     before = _rows(central, schema.versions, version_id=version.version_id)
-    document = {"answers": {"notes": "gewijzigd"}, "repeats": {}}
+    document = {"answers": {NOTE_QUESTION[version.form_id]: "gewijzigd"}, "repeats": {}}
     other = version.model_copy(
         update={
             "document": document,
@@ -102,7 +103,7 @@ def test_concurrent_duplicates_store_one_row_and_give_identical_answers(
 ) -> None:
     photo = b"concurrent photo bytes"
     attachment = Attachment(
-        question="photos", sha256=hashlib.sha256(photo).hexdigest(), size=len(photo)
+        question="observation_photo", sha256=hashlib.sha256(photo).hexdigest(), size=len(photo)
     )
     first = make_version(BOA, attachments=(attachment,))
     digest_before = Digest.model_validate(boa.get("/v1/sync/digest").json())
@@ -303,7 +304,7 @@ def test_a_version_is_complete_once_its_attachments_arrive(
     photo = b"\xff\xd8 a small jpeg " + new_id().encode()
     sha = hashlib.sha256(photo).hexdigest()
     version = make_version(
-        BOA, attachments=(Attachment(question="photos", sha256=sha, size=len(photo)),)
+        BOA, attachments=(Attachment(question="observation_photo", sha256=sha, size=len(photo)),)
     )
     answer = push(boa, version)
     receipt = PushReceipt.model_validate_json(answer.content)

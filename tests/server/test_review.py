@@ -160,7 +160,7 @@ def test_an_inspection_is_approved_only_with_all_its_photos(
     photo = b"evidence " + new_id().encode()
     sha = hashlib.sha256(photo).hexdigest()
     version = make_version(
-        BOA, attachments=(Attachment(question="photos", sha256=sha, size=len(photo)),)
+        BOA, attachments=(Attachment(question="observation_photo", sha256=sha, size=len(photo)),)
     )
     with central.client(BOA) as boa:
         assert push(boa, version).status_code == 201

@@ -44,6 +44,18 @@ SUPERVISOR_UITGAAN = "ricardo.pinas"  # supervises team-zuidoost and team-uitgaa
 ADMIN = "marek.wisniewski"
 
 FORM_FOR = {"boa": "neighbourhood_patrol", "mystery_guest": "door_test"}
+#: A free-text question at the top of each form, where `make_version` puts its note.
+NOTE_QUESTION = {
+    "neighbourhood_patrol": "shift_summary",
+    "door_test": "notes",
+    "coffeeshop_inspection": "findings_summary",
+}
+#: A photo question of each form, which an `Attachment` of a test names.
+PHOTO_QUESTION = {
+    "neighbourhood_patrol": "observation_photo",
+    "door_test": "house_rules_photo",
+    "coffeeshop_inspection": "stock_photo",
+}
 FORM_VERSION = "2026.1"
 
 
@@ -181,7 +193,7 @@ def make_version(
 ) -> InspectionVersion:
     """A finalized version with a correct content hash."""
     form = form_id or FORM_FOR[role]
-    document = {"answers": {"notes": note}, "repeats": {}}
+    document = {"answers": {NOTE_QUESTION.get(form, "notes"): note}, "repeats": {}}
     moment = finalized_at or datetime(2026, 12, 4, 21, 30, tzinfo=UTC)
     digest = InspectionVersion.hash_of(form, FORM_VERSION, base, document, attachments)
     return InspectionVersion(

@@ -14,6 +14,7 @@ All against a real central store on 127.0.0.1; retries wait on fake time, nobody
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -248,7 +249,10 @@ def test_a_partial_upload_that_holds_every_byte_is_started_over(
     data = profile.read_attachment(sha)
     assert len(data) > 512  # more than one of the test's ranges
     # The server wrote the last range of an earlier upload and stopped before keeping it.
-    central.store.blobs.partial_path(sha, author).write_bytes(data)
+    source = tmp_path / "whole-upload"
+    source.write_bytes(data)
+    with central.store.blobs.partial(sha, author) as upload:
+        upload.append(source, 0)
     ranges: list[str] = []
 
     def watch(
@@ -271,4 +275,41 @@ def test_a_partial_upload_that_holds_every_byte_is_started_over(
     assert sha in server_blobs(central.store)
     assert_no_corrupt_blob(central.store)
     assert_server_holds_exactly(central.store, author, [version])
+    profile.close()
+
+
+# --- 5. a version the server refuses on a drift repair is held, not left looking sent ------
+
+
+def test_a_version_the_server_refuses_on_a_drift_repair_is_held_not_forgotten(
+    central: Central, tmp_path: Path
+) -> None:
+    from fieldapp.store.seed import replay_answers
+    from tests.support.store import sample_photo, walked
+
+    # A coffeeshop inspection under an assignment that is not kevin's (it is elif's): the
+    # central store refuses it. The device believes it sent (as after a seed, or a server
+    # restored from an older backup): only the drift repair finds it missing.
+    author = "kevin.sitaldin"
+    profile = open_device(tmp_path, author)
+    filled, place = walked(profile, "coffeeshop_inspection", 71)
+    inspection_id = profile.start_inspection(
+        "coffeeshop_inspection", venue_id=place["venue_id"], assignment_id="a-2026-001"
+    )
+    replay_answers(
+        profile, inspection_id, filled, [sample_photo(n) for n in range(3)], random.Random(71)
+    )
+    version = profile.finalize(inspection_id)
+    profile.mark_sent(version.version_id, "receipt of a server that lost it")
+    with client_for(profile, central.url) as client:
+        report = client.sync_once()
+    assert version.version_id not in server_versions(central.store, author)
+    # Not sent any more: held for a person, with the server's words, and the sync says so.
+    state, error = _outbox_state(profile, version.version_id)
+    assert state is OutboxState.HELD
+    assert error and "assignment" in error
+    assert [p.version_id for p in report.failed] == [version.version_id]
+    assert not report.complete
+    assert profile.inspection(inspection_id).status.value == "finalized"
+    assert profile.outbox_counts().held == 1
     profile.close()

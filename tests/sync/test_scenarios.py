@@ -27,7 +27,15 @@ from fieldapp.server.central import CentralStore
 from fieldapp.server.runner import BackgroundServer
 from fieldapp.store import OutboxState
 from fieldapp.sync.report import SyncProgress
-from tests.support.central import BACKENDS, Central, database_url, pull_all, push, test_config
+from tests.support.central import (
+    BACKENDS,
+    NOTE_QUESTION,
+    Central,
+    database_url,
+    pull_all,
+    push,
+    test_config,
+)
 from tests.support.store import FakeClock
 from tests.support.sync import (
     PASSWORD,
@@ -144,7 +152,10 @@ def test_the_same_version_id_with_other_content_is_refused_and_the_rest_goes_on(
     # Someone already stored other content under the first version's id.
     impostor = taken.model_copy(
         update={
-            "document": {"answers": {"findings_summary": "iets anders"}, "repeats": {}},
+            "document": {
+                "answers": {NOTE_QUESTION[taken.form_id]: "iets anders"},
+                "repeats": {},
+            },
             "attachments": (),
         }
     )
@@ -407,7 +418,7 @@ def test_the_demo_central_store_starts_once_per_home_and_a_seeded_profile_syncs(
         assert server.started_here and running_demo_server(tmp_path) is not None
         again = start_demo_server(tmp_path)
         assert not again.started_here and again.url == server.url
-        assert httpx.get(f"{server.url}/v1/health", timeout=5).json() == {"status": "ok"}
+        assert httpx.get(f"{server.url}/v1/health", timeout=5).json()["status"] == "ok"
         code = main(["sync", "--home", str(tmp_path), "--user", "sanne.dekker"])
         assert code == 0, capsys.readouterr()
         assert "Waiting to be sent: 0; held: 0." in capsys.readouterr().out

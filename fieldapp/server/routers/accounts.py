@@ -2,29 +2,67 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
-from fieldapp.protocol.models import TokenAnswer, TokenRequest
-from fieldapp.server.deps import BearerDep, PrincipalDep, StoreDep
-from fieldapp.server.errors import error_responses
+from fieldapp.protocol.models import ErrorBody, ErrorCode, TokenAnswer, TokenRequest
+from fieldapp.server.deps import BearerDep, PrincipalDep, SignInGateDep, StoreDep, client_address
+from fieldapp.server.errors import ApiError, error_responses
 
 router = APIRouter()
 
 
-@router.get("/v1/health", tags=["meta"], summary="Liveness check (no sign-in needed)")
-def health() -> dict[str, str]:
-    return {"status": "ok"}
+@router.get(
+    "/v1/health",
+    tags=["meta"],
+    summary="Health: does each part answer? (no sign-in needed)",
+    description=(
+        "200 with `status: ok` when the database and the blob store answer; 503 "
+        "`unavailable` naming the part that does not (never why: that is in the log)."
+    ),
+    responses={503: {"model": ErrorBody, "description": "A part does not answer."}},
+)
+def health(store: StoreDep) -> dict[str, str]:
+    parts = store.health()
+    failed = [part for part, ok in parts.items() if not ok]
+    if failed:
+        names = {"database": "de database", "blobs": "de opslag van foto's"}
+        raise ApiError(
+            503,
+            ErrorCode.UNAVAILABLE,
+            "De server werkt niet: "
+            + ", ".join(names[part] for part in failed)
+            + " antwoordt niet.",
+            "The server is not working: the "
+            + ", ".join("blob store" if part == "blobs" else part for part in failed)
+            + " does not answer.",
+            problems=[f"{part}: unavailable" for part in failed],
+            headers={"Retry-After": "10"},
+        )
+    return {"status": "ok", **dict.fromkeys(parts, "ok")}
 
 
 @router.post(
     "/v1/auth/token",
     tags=["accounts"],
     summary="Sign in: exchange username and password for an expiring bearer token",
-    responses=error_responses(400, 401, 413, 422),
+    description=(
+        "Throttled per username and per client address: 429 with Retry-After when too "
+        "many attempts came too fast, or when too many password checks wait already."
+    ),
+    responses=error_responses(400, 401, 403, 413, 422, 429),
 )
-def sign_in(body: TokenRequest, store: StoreDep) -> TokenAnswer:
-    token, expires, principal = store.accounts.sign_in(body.username, body.password, body.device_id)
+async def sign_in(
+    body: TokenRequest, request: Request, store: StoreDep, gate: SignInGateDep
+) -> TokenAnswer:
+    address = client_address(request)
+    gate.admit(body.username, address)
+    async with gate.checking():
+        token, expires, principal = await run_in_threadpool(
+            store.accounts.sign_in, body.username, body.password, body.device_id
+        )
+    gate.succeeded(body.username, address)
     return TokenAnswer(access_token=token, expires_at=expires, account=principal.info())
 
 

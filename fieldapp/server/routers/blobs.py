@@ -10,13 +10,15 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from fieldapp.protocol.models import BlobReceipt, ErrorCode
+from fieldapp.server.central import CentralStore
 from fieldapp.server.deps import PrincipalDep, Sha256, StoreDep, require_author
 from fieldapp.server.errors import ApiError, error_responses, not_found
+from fieldapp.server.limits import drain
 
 router = APIRouter()
 
@@ -25,7 +27,8 @@ _RANGE = re.compile(r"^bytes ([0-9]{1,15})-([0-9]{1,15})/([0-9]{1,15})$")
 _BLOB_UPLOAD_DOC = """\
 Upload an attachment named by its SHA-256. The server hashes what it receives and keeps it
 only when the hash matches the name (else 409 `blob_hash_mismatch`, nothing kept). A blob
-the server already holds answers 200 without reading the body.
+you uploaded before answers 200 without reading the body; any other upload is read and
+answered alike, whether or not someone else uploaded the same bytes.
 
 **Whole upload:** send the bytes as the body → 201.
 
@@ -41,16 +44,20 @@ counts for nothing, so send ranges of about 1 MiB.
 @router.head(
     "/v1/blobs/{sha256}",
     tags=["blobs"],
-    summary="Does the server hold this blob? (404 with Upload-Offset when partly uploaded)",
+    summary="Have you uploaded this blob? (404 with Upload-Offset when partly uploaded)",
+    description=(
+        "200 only for a blob the signed-in user has uploaded; whether anyone else did is "
+        "never told."
+    ),
     responses={
-        200: {"description": "Held; `Upload-Offset` is its size."},
-        404: {"description": "Not held; `Upload-Offset` is the resume offset (often 0)."},
+        200: {"description": "You uploaded it; `Upload-Offset` is its size."},
+        404: {"description": "Not from you; `Upload-Offset` is your resume offset (often 0)."},
         **error_responses(401, 403, 422),
     },
 )
 def blob_head(sha256: Sha256, principal: PrincipalDep, store: StoreDep) -> Response:
     require_author(principal)
-    size = store.uploads.held_size(sha256)
+    size = store.uploads.size_held_by(sha256, principal.username)
     if size is not None:
         return Response(status_code=200, headers={"Upload-Offset": str(size)})
     offset = store.uploads.resume_offset(sha256, principal.username)
@@ -99,10 +106,13 @@ async def blob_put(
 ) -> Response:
     require_author(principal)
     uploads = store.uploads
-    held = await run_in_threadpool(uploads.held_size, sha256)
+    held = await run_in_threadpool(uploads.size_held_by, sha256, principal.username)
     if held is not None:
         return _blob_answer(BlobReceipt(sha256=sha256, received=held, complete=True), 200)
     if content_range is None:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit():
+            await _check_quota(request, store, principal.username, int(declared))
         body = await uploads.receive(_body_of(request), None)
         receipt = await run_in_threadpool(uploads.keep_whole, body, sha256, principal.username)
         return _blob_answer(receipt)
@@ -117,6 +127,8 @@ async def blob_put(
         )
     start, end, total = (int(part) for part in match.groups())
     uploads.check_range(start, end, total)
+    if start == 0:
+        await _check_quota(request, store, principal.username, total)
     body = await uploads.receive(_body_of(request), end - start + 1)
     receipt = await run_in_threadpool(
         uploads.append_range, body, sha256, principal.username, start, end, total
@@ -128,20 +140,35 @@ async def blob_put(
     "/v1/blobs/{sha256}",
     tags=["blobs"],
     summary="Download an attachment of an inspection you may read",
-    response_class=FileResponse,
+    response_class=StreamingResponse,
     responses={
         200: {"content": {"application/octet-stream": {}}, "description": "The bytes."},
         **error_responses(401, 404, 422),
     },
 )
-def blob_get(sha256: Sha256, principal: PrincipalDep, store: StoreDep) -> FileResponse:
+def blob_get(sha256: Sha256, principal: PrincipalDep, store: StoreDep) -> StreamingResponse:
     if not store.queries.can_read_blob(principal, sha256):
         raise not_found("attachment", "De bijlage")
-    size = store.uploads.held_size(sha256)
-    path = store.blobs.path(sha256)
-    if size is None or not path.exists():
+    size = store.uploads.size_held_by_anyone(sha256)
+    try:
+        chunks = store.blobs.read(sha256)
+    except FileNotFoundError:
+        size = None
+    if size is None:
         raise not_found("attachment", "De bijlage")
-    return FileResponse(path, media_type="application/octet-stream")
+    return StreamingResponse(
+        chunks, media_type="application/octet-stream", headers={"Content-Length": str(size)}
+    )
+
+
+async def _check_quota(request: Request, store: CentralStore, username: str, size: int) -> None:
+    """Refuse an upload past the quota before keeping it, reading (and dropping) the body
+    first so the 413 reaches the client instead of a reset connection."""
+    try:
+        await run_in_threadpool(store.uploads.check_quota, username, size)
+    except ApiError:
+        await drain(request.receive)
+        raise
 
 
 def _blob_answer(receipt: BlobReceipt, status: int | None = None) -> Response:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.protocol.models import (
     ApproveRequest,
+    ConflictList,
     InspectionDetail,
     InspectionList,
     ReturnRequest,
@@ -56,6 +57,25 @@ def list_inspections(
         since=since,
         until=until,
     )
+
+
+@router.get(
+    "/v1/conflicts",
+    tags=["review"],
+    summary="Versions refused for a stale base and held for a person, newest first",
+    description=(
+        "Supervisors: those of the people in the teams they supervise. Administrators: "
+        "all. Others: 403."
+    ),
+    responses=error_responses(400, 401, 403, 422),
+)
+def list_conflicts(
+    principal: PrincipalDep,
+    store: StoreDep,
+    after: Annotated[str | None, Query(max_length=120)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> ConflictList:
+    return store.queries.conflicts(principal, after=after, limit=limit)
 
 
 @router.get(

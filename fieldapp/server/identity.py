@@ -1,0 +1,175 @@
+"""The rules an account meets when it is made: a safe username unlike any other, a password
+that is long enough and not one of the most common.
+
+Usernames end up in tokens, file names of partial uploads, log lines and on reports, and a
+supervisor recognises people by them, so they are NFKC-normal lowercase ASCII from a small
+set, and never confusable with an existing user's name (the Unicode confusables table, as
+the `confusable-homoglyphs` package ships it). Passwords follow NIST SP 800-63B: a minimum
+length and a list of common passwords (the 30,000 that zxcvbn ships), no composition rules.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import confusable_homoglyphs
+from pydantic import TypeAdapter, ValidationError
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from fieldapp.core.errors import FieldappError
+from fieldapp.protocol.models import Username
+
+_USERNAME = TypeAdapter(Username)
+#: Passwords longer than this are refused at sign-in by the protocol (TokenRequest).
+PASSWORD_MAX_LENGTH = 1024
+
+
+@dataclass(frozen=True)
+class PasswordRules:
+    """How long a password must be; the common-password list always applies."""
+
+    min_length: int = 12
+
+
+def username_problem(username: str) -> FieldappError | None:
+    """Why a name cannot be a username (None when it can): NFKC, the safe set, no `..`."""
+    normal = unicodedata.normalize("NFKC", username).lower()
+    if normal != username:
+        suggestion = f" ('{normal}')" if is_valid_username(normal) else ""
+        return FieldappError(
+            {
+                "nl": f"Een gebruikersnaam is in kleine letters en standaardtekens{suggestion}.",
+                "en": f"A username is in lowercase and standard characters{suggestion}.",
+            }
+        )
+    if not is_valid_username(username):
+        return FieldappError(
+            {
+                "nl": "Een gebruikersnaam heeft 2 tot 64 tekens: a-z, 0-9, punt, streepje of "
+                "liggend streepje, begint met een letter en bevat geen '..'.",
+                "en": "A username has 2 to 64 characters: a-z, 0-9, dot, hyphen or "
+                "underscore, starts with a letter and holds no '..'.",
+            }
+        )
+    return None
+
+
+def is_valid_username(username: str) -> bool:
+    """Whether a name fits the protocol's Username and holds no path-like `..` or end dot."""
+    try:
+        _USERNAME.validate_python(username)
+    except ValidationError:
+        return False
+    return ".." not in username and not username.endswith(".")
+
+
+def confusable_with(username: str, existing: Iterable[str]) -> str | None:
+    """An existing username that looks like this one (`j0ost` and `joost`), if any."""
+    mine = _skeletons(username)
+    for other in existing:
+        if other != username and mine & _skeletons(other):
+            return other
+    return None
+
+
+def _skeletons(name: str) -> frozenset[str]:
+    # Confusable classes are case-sensitive (0 looks like O, not like o; I like l), so
+    # compare the name as it is and in capitals: 'j0ost' is 'JOOST' in capitals.
+    return frozenset({skeleton(name), skeleton(name.upper())})
+
+
+def skeleton(text: str) -> str:
+    """The text with every character replaced by its confusable class (after UTS #39)."""
+    classes, sequences = _confusable_classes()
+    text = "".join(classes.get(c, c) for c in unicodedata.normalize("NFD", text))
+    for sequence, replacement in sequences:
+        text = text.replace(sequence, replacement)
+    return text
+
+
+@cache
+def _confusable_classes() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """Each character's class representative, and look-alike sequences (rn → m) in classes."""
+    path = Path(confusable_homoglyphs.__file__).with_name("confusables.json")
+    table: dict[str, list[dict[str, str]]] = json.loads(path.read_text(encoding="utf-8"))
+    parent: dict[str, str] = {}
+
+    def find(character: str) -> str:
+        while parent.get(character, character) != character:
+            character = parent[character]
+        return character
+
+    def union(one: str, other: str) -> None:
+        low, high = sorted((find(one), find(other)))
+        parent[high] = low
+
+    sequences: dict[str, str] = {}
+    for key, homoglyphs in table.items():
+        for homoglyph in homoglyphs:
+            # The table wraps right-to-left letters in LRM marks for display; drop them.
+            other = homoglyph["c"].replace("\u200e", "")
+            if len(key) == 1 and len(other) == 1:
+                union(key, other)
+            elif len(key) == 1 and len(other) > 1:
+                # Several characters may look like one sequence: they look alike too.
+                if other in sequences:
+                    union(key, sequences[other])
+                sequences[other] = key
+    classes = {character: find(character) for character in parent}
+
+    def in_classes(text: str) -> str:
+        return "".join(classes.get(c, c) for c in text)
+
+    # Longest first, so a long look-alike is not split by a short one inside it.
+    mapped = {in_classes(sequence): find(key) for sequence, key in sequences.items()}
+    ordered = tuple(sorted(mapped.items(), key=lambda item: (-len(item[0]), item[0])))
+    return classes, ordered
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    return frozenset(word.lower() for word in FREQUENCY_LISTS["passwords"])
+
+
+def password_problem(
+    password: str, username: str, rules: PasswordRules = PasswordRules()
+) -> FieldappError | None:
+    """Why a password may not be set (None when it may): too short, too long, or common."""
+    if len(password) < rules.min_length:
+        return FieldappError(
+            {
+                "nl": f"Een wachtwoord heeft minstens {rules.min_length} tekens; een zin van "
+                "een paar woorden is makkelijk te onthouden.",
+                "en": f"A password needs at least {rules.min_length} characters; a sentence "
+                "of a few words is easy to remember.",
+            }
+        )
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return FieldappError(
+            {
+                "nl": f"Een wachtwoord heeft hoogstens {PASSWORD_MAX_LENGTH} tekens.",
+                "en": f"A password has at most {PASSWORD_MAX_LENGTH} characters.",
+            }
+        )
+    folded = password.lower()
+    if folded in _common_passwords() or folded == username or _is_repetition(folded):
+        return FieldappError(
+            {
+                "nl": "Dit wachtwoord is te gewoon (het staat op een lijst van veelgebruikte "
+                "wachtwoorden of lijkt op de gebruikersnaam); kies een ander.",
+                "en": "This password is too common (it is on a list of often used passwords "
+                "or resembles the username); choose another.",
+            }
+        )
+    return None
+
+
+def _is_repetition(password: str) -> bool:
+    # 'aaaaaaaaaaaa' or 'abcabcabcabc': long enough, and still guessed at once.
+    return re.fullmatch(r"(.{1,3})\1+", password) is not None

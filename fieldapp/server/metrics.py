@@ -1,0 +1,162 @@
+"""Prometheus metrics of one app, and the middleware that records each request.
+
+The registry belongs to the app (no global one): requests and their latency by route,
+pushes by outcome, failed sign-ins by status, and the queues that decide how the server
+copes with load (password checks and large bodies waiting, database connections in use).
+`RequestRecorder` also writes the one log line per request (see logs.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from fieldapp.server.logs import REQUEST_ID
+
+log = logging.getLogger("fieldapp.server.requests")
+
+PUSH_ROUTE = "/v1/inspections/{inspection_id}/versions/{version_id}"
+SIGN_IN_ROUTE = "/v1/auth/token"
+METRICS_PATH = "/metrics"
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class ServerMetrics:
+    """The metrics of one app, in their own registry."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "fieldapp_requests",
+            "HTTP requests answered, by method, route template and status.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "fieldapp_request_seconds",
+            "Time from request to the end of the answer, by method and route template.",
+            ["method", "route"],
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+            registry=self.registry,
+        )
+        self.pushes = Counter(
+            "fieldapp_pushes",
+            "Pushed versions by outcome: stored, replayed, or refused with its status.",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.sign_in_failures = Counter(
+            "fieldapp_sign_in_failures",
+            "Sign-ins refused: 401 wrong credentials, 403 account refused, 429 throttled.",
+            ["status"],
+            registry=self.registry,
+        )
+        self.queues = Gauge(
+            "fieldapp_queue",
+            "Work waiting or in progress, by queue.",
+            ["queue"],
+            registry=self.registry,
+        )
+
+    def watch(self, queue: str, size: Callable[[], float]) -> None:
+        """Report `size()` as the queue's length whenever metrics are read."""
+        self.queues.labels(queue=queue).set_function(size)
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class RequestRecorder:
+    """ASGI middleware: a request id, one log line and the metrics of every request."""
+
+    def __init__(self, app: ASGIApp, metrics: ServerMetrics, serve_metrics: bool) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.serve_metrics = serve_metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] == METRICS_PATH and scope["method"] == "GET" and self.serve_metrics:
+            await _answer_metrics(self.metrics, send)
+            return
+        request_id = _request_id(scope)
+        token = REQUEST_ID.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode("ascii")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            self._record(scope, request_id, status, time.perf_counter() - started)
+            REQUEST_ID.reset(token)
+
+    def _record(self, scope: Scope, request_id: str, status: int, seconds: float) -> None:
+        route = getattr(scope.get("route"), "path", None) or "(no route)"
+        method = str(scope["method"])
+        self.metrics.requests.labels(method=method, route=route, status=str(status)).inc()
+        self.metrics.latency.labels(method=method, route=route).observe(seconds)
+        if route == PUSH_ROUTE and method == "PUT":
+            outcome = {201: "stored", 200: "replayed"}.get(status, f"refused_{status}")
+            self.metrics.pushes.labels(outcome=outcome).inc()
+        if route == SIGN_IN_ROUTE and method == "POST" and status in {401, 403, 429}:
+            self.metrics.sign_in_failures.labels(status=str(status)).inc()
+        principal = scope.get("state", {}).get("principal")
+        client = scope.get("client")
+        log.info(
+            "%s %s %d",
+            method,
+            route,
+            status,
+            extra={
+                "request_id": request_id,
+                "user": getattr(principal, "username", None),
+                "method": method,
+                "route": route,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 1),
+                "client": client[0] if client else None,
+            },
+        )
+
+
+def _request_id(scope: Scope) -> str:
+    """The proxy's X-Request-ID when it is a sane one, else a new id."""
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            text: str = value.decode("latin-1")
+            if _REQUEST_ID.match(text):
+                return text
+    return uuid.uuid4().hex[:16]
+
+
+async def _answer_metrics(metrics: ServerMetrics, send: Send) -> None:
+    body = metrics.exposition()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", CONTENT_TYPE_LATEST.encode("ascii")),
+                (b"content-length", str(len(body)).encode("ascii")),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,209 @@
+"""A pushed version checked against its form and the registry before anything is stored.
+
+The device only finalizes what its form engine accepts; the server checks the same with
+the same core code (`decode_value`, the compiled form's fields, choices and outcomes), so
+a hand-made or damaged version is refused with a 422 that names every problem, and a
+stored version always fits its form, the registry and the columns. Required answers and
+constraints are not re-evaluated: their expressions may read the clock, and a device on
+an older engine could otherwise be refused a version its officer could never change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from fieldapp.core.answers import decode_value
+from fieldapp.core.engine import FormEngine
+from fieldapp.core.entities import Assignment
+from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType
+from fieldapp.core.inspection import InspectionVersion
+from fieldapp.protocol.models import ErrorCode
+from fieldapp.server import schema
+from fieldapp.server.accounts import Principal
+from fieldapp.server.errors import ApiError
+
+#: Longest text answer; a note of a few pages. Longer is a paste accident or an attack.
+MAX_TEXT_ANSWER = 20_000
+#: Rows per repeat when the form sets no maximum.
+MAX_ROWS = 500
+#: Longest id of a repeat row (the device makes UUIDs).
+MAX_ROW_ID = 64
+#: Registry ids and attachment fields, as the columns hold them.
+MAX_REGISTRY_ID = 128
+MAX_MEDIA_TYPE = 100
+MAX_ATTACHMENTS = 500
+#: Problems listed in one answer; the rest are counted.
+MAX_PROBLEMS = 20
+
+
+class VersionCheck:
+    """The problems of one pushed version, collected so the 422 names them all."""
+
+    def __init__(self, engine: FormEngine, version: InspectionVersion) -> None:
+        self.engine = engine
+        self.version = version
+        self.problems: list[str] = []
+
+    def problem(self, text: str) -> None:
+        self.problems.append(text)
+
+    def document(self) -> None:
+        document = self.version.document
+        if set(document) != {"answers", "repeats"}:
+            self.problem("document: must hold exactly 'answers' and 'repeats'")
+            return
+        answers, repeats = document["answers"], document["repeats"]
+        if not isinstance(answers, dict) or not isinstance(repeats, dict):
+            self.problem("document: 'answers' and 'repeats' must be objects")
+            return
+        self.answers(answers, None, "answers")
+        for repeat, rows in repeats.items():
+            self.repeat(repeat, rows)
+
+    def repeat(self, repeat: str, rows: Any) -> None:
+        where = f"repeats.{repeat[:64]}"
+        field = self.engine.fields.get(repeat)
+        if field is None or field.kind is not QuestionType.REPEAT:
+            self.problem(f"{where}: the form has no repeat of this name")
+            return
+        if not isinstance(rows, list):
+            self.problem(f"{where}: must be a list of rows")
+            return
+        most = field.question.max_rows or MAX_ROWS
+        if len(rows) > most:
+            self.problem(f"{where}: {len(rows)} rows, at most {most}")
+            return
+        seen: set[str] = set()
+        for index, item in enumerate(rows):
+            at = f"{where}[{index}]"
+            if not isinstance(item, dict) or set(item) != {"row", "answers"}:
+                self.problem(f"{at}: a row is {{'row': id, 'answers': {{...}}}}")
+                continue
+            row, answers = item["row"], item["answers"]
+            if not isinstance(row, str) or not 0 < len(row) <= MAX_ROW_ID or row in seen:
+                self.problem(f"{at}.row: a unique id of 1 to {MAX_ROW_ID} characters")
+                continue
+            seen.add(row)
+            if not isinstance(answers, dict):
+                self.problem(f"{at}.answers: must be an object")
+                continue
+            self.answers(answers, repeat, f"{at}.answers")
+
+    def answers(self, answers: Mapping[str, Any], repeat: str | None, where: str) -> None:
+        for name, raw in answers.items():
+            at = f"{where}.{name[:64]}"
+            field = self.engine.fields.get(name)
+            if field is None or not field.is_question:
+                self.problem(f"{at}: the form has no question of this name")
+                continue
+            if field.repeat != repeat:
+                self.problem(f"{at}: this question belongs to {field.repeat or 'the top level'}")
+                continue
+            if isinstance(raw, str) and len(raw) > MAX_TEXT_ANSWER:
+                self.problem(f"{at}: longer than {MAX_TEXT_ANSWER} characters")
+                continue
+            if isinstance(raw, list) and len(raw) > MAX_ATTACHMENTS:
+                self.problem(f"{at}: more than {MAX_ATTACHMENTS} items")
+                continue
+            try:
+                decode_value(self.engine, name, raw)
+            except (TypeError, ValueError) as error:
+                self.problem(f"{at}: {str(error)[:200]}")
+
+    def outcomes(self) -> None:
+        known = {compiled.outcome.name for compiled in self.engine.outcomes}
+        names = self.version.outcomes
+        if len(set(names)) != len(names):
+            self.problem("outcomes: a name appears twice")
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            shown = ", ".join(repr(name[:64]) for name in unknown[:5])
+            self.problem(f"outcomes: not outcomes of this form: {shown} ({len(unknown)} in all)")
+
+    def attachments(self) -> None:
+        attachments = self.version.attachments
+        if len(attachments) > MAX_ATTACHMENTS:
+            self.problem(f"attachments: more than {MAX_ATTACHMENTS}")
+            return
+        for index, attachment in enumerate(attachments):
+            field = self.engine.fields.get(attachment.question)
+            if field is None or field.kind not in ATTACHMENT_TYPES:
+                self.problem(f"attachments[{index}].question: not a photo or signature question")
+            if len(attachment.media_type) > MAX_MEDIA_TYPE:
+                self.problem(f"attachments[{index}].media_type: too long")
+
+    def registry(self, connection: Connection, principal: Principal) -> None:
+        version = self.version
+        for kind, key in (("venue", version.venue_id), ("area", version.area_id)):
+            if key is not None and _reference(connection, kind, key) is None:
+                self.problem(f"{kind}_id: {key[:64]!r} is not in the registry")
+        if version.assignment_id is None:
+            return
+        payload = _reference(connection, "assignment", version.assignment_id)
+        if payload is None:
+            self.problem(f"assignment_id: {version.assignment_id[:64]!r} is not in the registry")
+            return
+        assignment = Assignment.model_validate_json(payload)
+        if assignment.assignee is not None:
+            mine = assignment.assignee == principal.username
+        else:
+            mine = assignment.team is not None and assignment.team == principal.team
+        if not mine:
+            self.problem("assignment_id: the assignment is not yours or your team's")
+        if assignment.form_id.value != version.form_id:
+            self.problem("assignment_id: the assignment is for another form")
+
+    def lengths(self) -> None:
+        version = self.version
+        for name, value in (
+            ("venue_id", version.venue_id),
+            ("area_id", version.area_id),
+            ("assignment_id", version.assignment_id),
+        ):
+            if value is not None and not 0 < len(value) <= MAX_REGISTRY_ID:
+                self.problem(f"{name}: 1 to {MAX_REGISTRY_ID} characters")
+
+    def refusal(self) -> ApiError | None:
+        if not self.problems:
+            return None
+        problems = self.problems[:MAX_PROBLEMS]
+        if len(self.problems) > MAX_PROBLEMS:
+            problems.append(f"… and {len(self.problems) - MAX_PROBLEMS} more")
+        return ApiError(
+            422,
+            ErrorCode.INVALID,
+            "Deze versie past niet bij haar formulier of het register: " + problems[0],
+            "This version does not fit its form or the registry: " + problems[0],
+            problems=problems,
+        )
+
+
+def check_version(
+    connection: Connection, engine: FormEngine, principal: Principal, version: InspectionVersion
+) -> None:
+    """Raise a 422 naming every way the version does not fit its form or the registry."""
+    check = VersionCheck(engine, version)
+    check.lengths()
+    check.document()
+    check.outcomes()
+    check.attachments()
+    if not check.problems:
+        check.registry(connection, principal)
+    refusal = check.refusal()
+    if refusal is not None:
+        raise refusal
+
+
+def _reference(connection: Connection, kind: str, key: str) -> str | None:
+    if len(key) > MAX_REGISTRY_ID:
+        return None
+    payload = connection.execute(
+        sa.select(schema.reference.c.payload)
+        .where(schema.reference.c.kind == kind)
+        .where(schema.reference.c.key == key)
+    ).scalar_one_or_none()
+    return None if payload is None else str(payload)

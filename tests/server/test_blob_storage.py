@@ -1,0 +1,128 @@
+"""Blobs in the database (FIELDAPP_BLOB_STORAGE=database): the same uploads, nothing on disk.
+
+Whole and resumable uploads, a resume at the wrong offset, a corrupt whole, downloads in
+chunks, the sweep of an abandoned upload; afterwards the home folder holds no blob bytes,
+so several server processes on several machines can share one PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from fieldapp.core.inspection import Attachment
+from fieldapp.server.blobstorage import CHUNK
+from tests.support.central import (
+    BACKENDS,
+    BOA,
+    SUPERVISOR_CENTRUM,
+    Central,
+    make_version,
+    push,
+    running_central,
+)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def central(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Central]:
+    home = tmp_path_factory.mktemp("dbblobs")
+    with running_central(
+        request.param, home, "dbblobs", blob_storage="database", sweep_minutes=0
+    ) as running:
+        yield running
+
+
+def _files_under(central: Central) -> list[str]:
+    return [
+        str(path.relative_to(central.config.home))
+        for path in central.config.blob_directory.rglob("*")
+        if path.is_file()
+    ]
+
+
+def _ranges(
+    client: httpx.Client, sha: str, data: bytes, start: int, step: int, stop: int | None = None
+) -> list[int]:
+    """Send `data[start:stop]` in ranges of `step` bytes; the statuses of the answers."""
+    statuses = []
+    for position in range(start, len(data) if stop is None else stop, step):
+        end = min(position + step, len(data)) - 1
+        answer = client.put(
+            f"/v1/blobs/{sha}",
+            content=data[position : end + 1],
+            headers={"Content-Range": f"bytes {position}-{end}/{len(data)}"},
+        )
+        statuses.append(answer.status_code)
+    return statuses
+
+
+def test_blobs_in_the_database_upload_resume_download_and_leave_no_files(
+    central: Central,
+) -> None:
+    whole = os.urandom(3 * CHUNK + 123)  # several chunks
+    whole_sha = hashlib.sha256(whole).hexdigest()
+    ranged = os.urandom(2 * CHUNK + 7)
+    ranged_sha = hashlib.sha256(ranged).hexdigest()
+    step = 700_000
+    with central.client(BOA) as boa:
+        assert boa.put(f"/v1/blobs/{whole_sha}", content=whole).status_code == 201
+        # Two ranges, then an interruption: HEAD tells where to go on.
+        assert _ranges(boa, ranged_sha, ranged, 0, step, stop=2 * step) == [202, 202]
+        head = boa.head(f"/v1/blobs/{ranged_sha}")
+        assert head.status_code == 404 and head.headers["Upload-Offset"] == str(2 * step)
+        wrong = boa.put(
+            f"/v1/blobs/{ranged_sha}",
+            content=ranged[step : 2 * step],
+            headers={"Content-Range": f"bytes {step}-{2 * step - 1}/{len(ranged)}"},
+        )
+        assert wrong.status_code == 409 and wrong.json()["expected_offset"] == 2 * step
+        assert _ranges(boa, ranged_sha, ranged, 2 * step, step)[-1] == 201
+        version = make_version(
+            BOA,
+            attachments=tuple(
+                Attachment(question="observation_photo", sha256=sha, size=len(data))
+                for sha, data in ((whole_sha, whole), (ranged_sha, ranged))
+            ),
+        )
+        receipt = push(boa, version).json()
+        assert receipt["complete"], receipt
+    with central.client(SUPERVISOR_CENTRUM) as supervisor:
+        for sha, data in ((whole_sha, whole), (ranged_sha, ranged)):
+            answer = supervisor.get(f"/v1/blobs/{sha}")
+            assert answer.status_code == 200 and answer.content == data
+    assert _files_under(central) == []
+
+
+def test_a_corrupt_resumed_upload_in_the_database_is_refused_and_dropped(
+    central: Central,
+) -> None:
+    data = os.urandom(CHUNK + 10)
+    sha = hashlib.sha256(data).hexdigest()
+    damaged = data[:-1] + bytes([data[-1] ^ 1])
+    with central.client(BOA) as boa:
+        statuses = _ranges(boa, sha, damaged, 0, 600_000)
+        assert statuses[:-1] == [202] and statuses[-1] == 409
+        head = boa.head(f"/v1/blobs/{sha}")
+        assert head.status_code == 404 and head.headers["Upload-Offset"] == "0"
+    assert not central.store.blobs.has(sha)
+
+
+def test_an_abandoned_upload_in_the_database_is_swept(central: Central) -> None:
+    data = os.urandom(CHUNK)
+    sha = hashlib.sha256(data).hexdigest()
+    with central.client(BOA) as boa:
+        assert _ranges(boa, sha, data, 0, CHUNK // 2, stop=CHUNK // 2) == [202]
+    assert central.store.blobs.partial_size(sha, BOA) == CHUNK // 2
+    central.clock.advance(timedelta(days=3))
+    try:
+        assert central.store.sweeper.sweep().partials >= 1
+    finally:
+        central.clock.advance(-timedelta(days=3))
+    assert central.store.blobs.partial_size(sha, BOA) == 0

@@ -1,0 +1,59 @@
+"""Issue 14, production setup: one JSON log line per request and Prometheus metrics."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from fieldapp.server.logs import JsonLinesFormatter
+from tests.support.central import BOA, Central, make_version, push, running_central
+
+
+@pytest.fixture(scope="module")
+def central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Central]:
+    with running_central("sqlite", tmp_path_factory.mktemp("observe"), "observe") as running:
+        yield running
+
+
+def test_every_request_is_one_log_line_with_id_user_route_status_and_time(
+    central: Central, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="fieldapp.server.requests")
+    version = make_version(BOA)
+    with central.client(BOA) as boa:
+        answer = push(boa, version)
+        echoed = boa.get("/v1/sync/meta", headers={"X-Request-ID": "proxy-id-42"})
+    assert answer.status_code == 201 and answer.headers["X-Request-ID"]
+    assert echoed.headers["X-Request-ID"] == "proxy-id-42"
+    lines = [
+        json.loads(JsonLinesFormatter().format(record))
+        for record in caplog.records
+        if record.name == "fieldapp.server.requests"
+    ]
+    pushed = next(line for line in lines if line.get("method") == "PUT")
+    assert pushed["user"] == BOA
+    assert pushed["route"] == "/v1/inspections/{inspection_id}/versions/{version_id}"
+    assert pushed["status"] == 201 and pushed["duration_ms"] >= 0
+    assert pushed["request_id"] == answer.headers["X-Request-ID"]
+    assert pushed["client"] == "127.0.0.1" and pushed["level"] == "info"
+    assert version.inspection_id not in json.dumps(pushed)  # ids stay out of the route
+    assert any(line.get("request_id") == "proxy-id-42" for line in lines)
+
+
+def test_metrics_count_requests_pushes_sign_in_failures_and_queues(central: Central) -> None:
+    assert central.sign_in(BOA, "wrong password").status_code == 401
+    with central.client(BOA) as boa:
+        assert push(boa, make_version(BOA)).status_code == 201
+        text = boa.get("/metrics").text
+    assert 'fieldapp_pushes_total{outcome="stored"}' in text
+    assert 'fieldapp_sign_in_failures_total{status="401"}' in text
+    assert (
+        'fieldapp_requests_total{method="PUT",'
+        'route="/v1/inspections/{inspection_id}/versions/{version_id}",status="201"}'
+    ) in text
+    assert 'fieldapp_request_seconds_bucket{le="0.5",method="GET",route="/v1/sync/meta"}' in text
+    for queue in ("sign_in_checks", "large_bodies_waiting", "database_connections"):
+        assert f'fieldapp_queue{{queue="{queue}"}}' in text
