@@ -46,7 +46,7 @@ District = Literal[
 ]
 
 
-class Strict(BaseModel):
+class WorldModel(BaseModel):
     """Base for every world model: unknown keys are mistakes, not extensions."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -136,7 +136,7 @@ FORM_VENUE_KINDS: Mapping[AssignmentForm, frozenset[VenueKind]] = {
 }
 
 
-class Area(Strict):
+class Area(WorldModel):
     """A wijk that patrols, teams and venues refer to."""
 
     id: Slug
@@ -146,7 +146,7 @@ class Area(Strict):
     coffeeshop_overconcentration: bool = False
 
 
-class Venue(Strict):
+class Venue(WorldModel):
     """A coffeeshop, club or bar in the venue registry."""
 
     id: Slug
@@ -177,7 +177,7 @@ class Venue(Strict):
         return self
 
 
-class Team(Strict):
+class Team(WorldModel):
     """A group of users working the same areas under one supervisor."""
 
     id: Slug
@@ -190,7 +190,7 @@ def _dutch_only() -> list[Language]:
     return ["nl"]
 
 
-class User(Strict):
+class User(WorldModel):
     """A demo account."""
 
     username: Username
@@ -223,7 +223,7 @@ class User(Strict):
         return self
 
 
-class DoorTestRound(Strict):
+class DoorTestRound(WorldModel):
     """One planned paired door test: one venue, one evening, one test and one control visit.
 
     A venue has many rounds over time. The round, not a loose id typed on the device,
@@ -277,7 +277,7 @@ class DoorTestRound(Strict):
         return self.window_start <= clock <= self.window_end
 
 
-class Assignment(Strict):
+class Assignment(WorldModel):
     """Work handed to a person or a team: a form to fill in at a venue or in an area."""
 
     id: Slug

@@ -20,7 +20,7 @@ LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
 LocalText = dict[LanguageCode, str]
 
 
-class Strict(BaseModel):
+class FormModel(BaseModel):
     """Base for every form model: unknown keys are mistakes, not extensions."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -100,7 +100,7 @@ SPECIAL_CATEGORIES = frozenset(
 )
 
 
-class PersonalData(Strict):
+class PersonalData(FormModel):
     """Declared on every question that records personal data."""
 
     category: PersonalDataCategory
@@ -122,7 +122,7 @@ class PersonalData(Strict):
         return data
 
 
-class LegalBasis(Strict):
+class LegalBasis(FormModel):
     """Why a form may record special-category data (art. 9(2) AVG exception)."""
 
     article: str = Field(min_length=3)
@@ -130,7 +130,7 @@ class LegalBasis(Strict):
     categories: list[PersonalDataCategory] = Field(min_length=1)
 
 
-class Choice(Strict):
+class Choice(FormModel):
     name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)]
     label: LocalText
     #: Extra columns, usable by bare name in a question's ``choice_filter``.
@@ -151,7 +151,7 @@ class Severity(StrEnum):
         return list(Severity).index(self)
 
 
-class Outcome(Strict):
+class Outcome(FormModel):
     """A named flag computed from the answers, shown while filling in and on reports."""
 
     name: Name
@@ -161,7 +161,7 @@ class Outcome(Strict):
     explanation: LocalText | None = None
 
 
-class Question(Strict):
+class Question(FormModel):
     """One row of the survey sheet: a question, a note, a calculation, a group or a repeat."""
 
     type: str
@@ -243,7 +243,7 @@ def _split_type(raw: str) -> tuple[str, str | None]:
     return match["type"], match["list"]
 
 
-class FormDefinition(Strict):
+class FormDefinition(FormModel):
     """A whole form file."""
 
     id: Name

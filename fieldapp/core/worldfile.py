@@ -30,11 +30,11 @@ from fieldapp.core.entities import (
     DoorTestRound,
     GroupRole,
     Role,
-    Strict,
     Team,
     User,
     Venue,
     VenueKind,
+    WorldModel,
 )
 from fieldapp.core.errors import WorldError
 
@@ -48,7 +48,7 @@ SEED_FILES = (
 )
 
 
-class SeedWorld(Strict):
+class SeedWorld(WorldModel):
     """Everything in a seed directory, with lookups by id."""
 
     demo_password: str
@@ -280,7 +280,7 @@ def _read_document(path: Path, keys: frozenset[str]) -> _Document:
     return _Document(path, data, lines)
 
 
-_M = TypeVar("_M", bound=Strict)
+_M = TypeVar("_M", bound=WorldModel)
 
 
 def _parse_items(

@@ -31,7 +31,7 @@ from fieldapp.server.database import CentralDatabase, new_epoch
 from fieldapp.server.feed import ChangeFeed
 from fieldapp.server.push import Pushes
 from fieldapp.server.queries import InspectionQueries
-from fieldapp.server.review import Reviews
+from fieldapp.server.review import CentralReviews
 from fieldapp.server.sweep import Sweeper
 
 
@@ -56,7 +56,7 @@ class CentralStore:
         self.accounts = Accounts(self.database, config)
         self.feed = ChangeFeed(self.database)
         self.pushes = Pushes(self.database, config.quota_bytes)
-        self.reviews = Reviews(self.database)
+        self.reviews = CentralReviews(self.database)
         self.queries = InspectionQueries(self.database)
         self.sweeper = Sweeper(self.database, self.blobs, self.scratch, config)
 

@@ -28,7 +28,7 @@ from fieldapp.server.errors import ApiError, forbidden
 from fieldapp.server.queries import head_of, readable
 
 
-class Reviews:
+class CentralReviews:
     """Review actions on the inspections in the central store."""
 
     def __init__(self, database: CentralDatabase) -> None:

@@ -2,7 +2,7 @@
 
 from fieldapp.core.xlsform.mapping import ImportProblem, MappedForm
 from fieldapp.core.xlsform.verbs import (
-    Outcome,
+    VerbResult,
     export_command,
     form_yaml,
     import_command,
@@ -14,7 +14,7 @@ __all__ = [
     "ExportRefused",
     "ImportProblem",
     "MappedForm",
-    "Outcome",
+    "VerbResult",
     "export_command",
     "form_workbook",
     "form_yaml",

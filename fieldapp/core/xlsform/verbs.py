@@ -22,7 +22,7 @@ from fieldapp.core.xlsform.writer import ExportRefused, workbook_bytes
 
 
 @dataclass
-class Outcome:
+class VerbResult:
     """What a verb did: its exit code and the lines for the person (stderr)."""
 
     code: int
@@ -49,11 +49,11 @@ def form_yaml(data: dict[str, Any]) -> str:
     )
 
 
-def import_command(source: Path, output: Path | None, *, allow_partial: bool) -> Outcome:
+def import_command(source: Path, output: Path | None, *, allow_partial: bool) -> VerbResult:
     """`fieldapp forms import FORM.xlsx [-o FORM.yaml] [--allow-partial]`."""
     target = output or source.with_suffix(".yaml")
     mapped = import_xlsform(source)
-    outcome = Outcome(0, [problem.text(source.name) for problem in mapped.problems])
+    outcome = VerbResult(0, [problem.text(source.name) for problem in mapped.problems])
     if not mapped.usable:
         outcome.code = 1
         outcome.lines.append(f"{source.name}: not imported")
@@ -77,18 +77,18 @@ def import_command(source: Path, output: Path | None, *, allow_partial: bool) ->
     return outcome
 
 
-def export_command(source: Path, output: Path) -> Outcome:
+def export_command(source: Path, output: Path) -> VerbResult:
     """`fieldapp forms export FORM.yaml -o FORM.xlsx`: only a form that passes the check."""
     try:
         engine = load_form_file(source)
     except FormFileError as error:
-        return Outcome(1, [str(problem) for problem in error.problems])
+        return VerbResult(1, [str(problem) for problem in error.problems])
     try:
         content = workbook_bytes(engine.definition)
     except ExportRefused as refused:
-        return Outcome(1, [f"{source}: {refused}"])
+        return VerbResult(1, [f"{source}: {refused}"])
     try:
         write_atomically(output, content)
     except OSError as error:
-        return Outcome(1, [f"{output}: cannot write the workbook: {error.strerror or error}"])
-    return Outcome(0, [f"{output}: written"])
+        return VerbResult(1, [f"{output}: cannot write the workbook: {error.strerror or error}"])
+    return VerbResult(0, [f"{output}: written"])
