@@ -23,9 +23,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from fieldapp.core.errors import FieldappError
 from fieldapp.server import schema
-from fieldapp.server.errors import RaceLost
+from fieldapp.server.errors import DatabaseUnreachable, RaceLost
 from fieldapp.server.schema import Timestamp
 
 log = logging.getLogger(__name__)
@@ -294,20 +293,6 @@ class CentralDatabase:
                 sleep(pause)
                 pause = min(pause * 2, 5.0)
                 attempt += 1
-
-
-class DatabaseUnreachable(FieldappError):
-    """The database did not answer within the start-up wait."""
-
-    def __init__(self, url: str, seconds: float, reason: str) -> None:
-        super().__init__(
-            {
-                "nl": f"De database op {url} antwoordde niet binnen {seconds:.0f} seconden "
-                f"({reason}). Controleer of ze draait en bereikbaar is.",
-                "en": f"The database at {url} did not answer within {seconds:.0f} seconds "
-                f"({reason}). Check that it runs and can be reached.",
-            }
-        )
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -6,8 +6,10 @@ anywhere in the server raises `ApiError`; the app turns it into an `ErrorBody`. 
     Exception
     ├── ApiError   a refusal the person or device is told about: status, `ErrorCode`, nl/en
     │              sentence; app.py answers it as an `ErrorBody` and logs 401/403/404.
-    └── RaceLost   inside a write transaction, another transaction got there first;
-                   `CentralDatabase.retrying` runs the work again, never seen over HTTP.
+    ├── RaceLost   inside a write transaction, another transaction got there first;
+    │              `CentralDatabase.retrying` runs the work again, never seen over HTTP.
+    └── FieldappError (core)
+        └── DatabaseUnreachable  the database did not answer within the start-up wait
 
 The administration verbs raise `fieldapp.core.errors.FieldappError` (a bad form file, a
 demo load into a store that holds data): those are the core's, told to a person at a
@@ -20,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from fieldapp.core.errors import FieldappError
 from fieldapp.protocol.models import ErrorBody, ErrorCode, Message, VersionHead
 
 
@@ -115,3 +118,17 @@ def not_found(what_en: str, what_nl: str) -> ApiError:
 
 def forbidden(en: str, nl: str, code: ErrorCode = ErrorCode.FORBIDDEN) -> ApiError:
     return ApiError(403, code, nl, en)
+
+
+class DatabaseUnreachable(FieldappError):
+    """The database did not answer within the start-up wait."""
+
+    def __init__(self, url: str, seconds: float, reason: str) -> None:
+        super().__init__(
+            {
+                "nl": f"De database op {url} antwoordde niet binnen {seconds:.0f} seconden "
+                f"({reason}). Controleer of ze draait en bereikbaar is.",
+                "en": f"The database at {url} did not answer within {seconds:.0f} seconds "
+                f"({reason}). Check that it runs and can be reached.",
+            }
+        )

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from fieldapp.server.app import create_app
 from fieldapp.server.central import CentralStore
-from fieldapp.server.database import DatabaseUnreachable
+from fieldapp.server.errors import DatabaseUnreachable
 from fieldapp.server.runner import BackgroundServer
 from tests.support.central import database_url, require_backend, running_central, test_config
 from tests.support.tcpgate import TcpGate

@@ -1,4 +1,4 @@
-"""Harness of the sync tests (tests/test_sync_*.py); holds no tests itself.
+"""Harness of the sync tests (tests/sync/); holds no tests itself.
 
 Real central stores on 127.0.0.1 (conftest_server), real SQLCipher profiles in temporary
 folders (store_support), a fake clock and sleep for the retries, and what the tests ask
