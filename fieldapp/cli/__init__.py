@@ -70,6 +70,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FieldappError as error:
         print(f"fieldapp: {error.text(language)}", file=sys.stderr)
         return 1
+    except ModuleNotFoundError as missing:
+        from fieldapp.app.demo import SERVER_MODULES
+        from fieldapp.app.errors import ServerPartsMissing
+
+        name = (missing.name or "").partition(".")[0]
+        if name not in SERVER_MODULES:
+            raise
+        # A desktop install without the `fieldapp[server]` extra, asked for a server verb.
+        print(f"fieldapp: {ServerPartsMissing(name).text(language)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -125,6 +125,30 @@ def test_the_wheel_carries_every_shipped_data_file(installed: Installed) -> None
     assert any(name.endswith("LICENSE") and ".dist-info/" in name for name in names)
 
 
+def test_the_desktop_install_leaves_the_server_to_its_extra(installed: Installed) -> None:
+    with zipfile.ZipFile(installed.wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        metadata = archive.read(name).decode("utf-8")
+    requires = [
+        line.partition(": ")[2]
+        for line in metadata.splitlines()
+        if line.startswith("Requires-Dist: ")
+    ]
+    always = {
+        re.split(r"[\s\[<>=!;~]", r, maxsplit=1)[0].lower() for r in requires if "extra ==" not in r
+    }
+    server = {
+        re.split(r"[\s\[<>=!;~]", r, maxsplit=1)[0].lower()
+        for r in requires
+        if re.search(r"extra\s*==\s*['\"]server['\"]", r)
+    }
+    assert {"fastapi", "uvicorn", "sqlalchemy", "psycopg"} <= server
+    assert not always & server
+    assert {"pillow", "pyside6-essentials", "httpx"} <= always
+    assert any(r.startswith("PySide6-Essentials") and "<6.12" in r for r in requires)
+    assert "License-Expression: EUPL-1.2" in metadata
+
+
 def test_the_installed_package_reads_its_data_from_itself(installed: Installed) -> None:
     found = subprocess.run(
         [str(installed.python), "-c", "import fieldapp.core.locations as l; print(l.data_root())"],
