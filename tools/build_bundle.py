@@ -8,7 +8,8 @@ The spec is packaging/fieldapp.spec. The smoke checks run the bundle's own `fiel
 (`fieldapp-cli.exe` on Windows) with a throwaway home, the way the wheel is checked in
 tests/install/test_wheel.py: `--version`, `forms check`, `seed`, `sync` against the demo's
 own central store (started by the bundle as itself), `report summary` into a PDF, and the
-app's window offscreen in Dutch up to the sign-in screen. Not part of the test suite: a
+app's window offscreen in Dutch (it must come up and stay up; tests/install checks the
+sign-in screen's texts for the wheel). Not part of the test suite: a
 build takes minutes; CI or a release runs this script.
 """
 

@@ -4,11 +4,14 @@ The fresh environment reuses this test environment's dependencies (a `.pth` line
 at its site-packages, which does not carry over this checkout's editable install), so the
 test runs offline and quickly; pip installs only the wheel, with `--no-deps --no-index`.
 Every command runs from an empty folder with a clean PYTHONPATH, so nothing of the
-checkout can be found by accident.
+checkout can be found by accident: `forms check`, `seed`, `sync` with the demo's own
+store, `report summary`, the Dutch catalogue, and the app offscreen up to its sign-in
+screen in Dutch with the demo accounts listed.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -234,3 +237,21 @@ def test_the_dutch_catalogue_loads_from_the_installed_package(installed: Install
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == dutch
+
+
+def test_the_app_starts_offscreen_to_the_sign_in_screen_in_dutch(installed: Installed) -> None:
+    done = subprocess.run(
+        [str(installed.python), str(Path(__file__).with_name("sign_in_probe.py")), "app-home"],
+        cwd=installed.folder,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    _, _, dutch = _a_dutch_translation()
+    assert dutch in shown
+    # The demo accounts came from the package's own seed world.
+    assert any("Fatima El Amrani" in text for text in shown), shown
