@@ -31,9 +31,10 @@ def when(moment: datetime | date | None) -> str:
         local = moment.astimezone() if moment.tzinfo else moment
         today = datetime.now(local.tzinfo).date()
         if local.date() == today:
-            return f"{QCoreApplication.translate('Lists', 'today')} {short_time(local)}"
+            # Outside an f-string, where pyside6-lupdate finds the text to translate.
+            return QCoreApplication.translate("Lists", "today") + " " + short_time(local)
         if (today - local.date()).days == 1:
-            return f"{QCoreApplication.translate('Lists', 'yesterday')} {short_time(local)}"
+            return QCoreApplication.translate("Lists", "yesterday") + " " + short_time(local)
         return short_date_time(local)
     return short_date(moment)
 
