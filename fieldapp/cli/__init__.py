@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--home",
         metavar="DIR",
+        # SUPPRESS: a verb's parser must not reset a --home given before the verb.
+        default=argparse.SUPPRESS,
         help="profile or server data folder (default: FIELDAPP_HOME, else the OS data folder)",
     )
     add_output_options(common)
@@ -65,9 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The parsed command line; the options shared by every verb count before or after it."""
+    args = build_parser().parse_args(argv)
+    if not hasattr(args, "home"):
+        args.home = None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_arguments(argv)
     # After parsing: `--help` and a mistyped option need none of fieldapp's modules.
     from fieldapp.core.errors import FieldappError, WorldError
 

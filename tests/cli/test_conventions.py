@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 import fieldapp.store.seed as seeding
-from fieldapp.cli import build_parser, main
+from fieldapp.cli import build_parser, main, parse_arguments
 from fieldapp.core.locations import PROJECT_ROOT, forms_directory
 from tests.support.central import running_central
 
@@ -41,13 +41,16 @@ def test_every_option_and_argument_has_help() -> None:
     assert missing == []
 
 
-def test_verbose_and_quiet_are_taken_before_and_after_the_verb() -> None:
-    parser = build_parser()
-    assert parser.parse_args(["-vv", "forms", "check"]).verbose == 2
-    assert parser.parse_args(["forms", "check", "-v"]).verbose == 1
-    assert parser.parse_args(["-q", "seed"]).quiet is True
+def test_shared_options_are_taken_before_and_after_the_verb() -> None:
+    assert parse_arguments(["-vv", "forms", "check"]).verbose == 2
+    assert parse_arguments(["forms", "check", "-v"]).verbose == 1
+    assert parse_arguments(["-q", "seed"]).quiet is True
     with pytest.raises(SystemExit):
-        parser.parse_args(["seed", "-q", "-v"])
+        parse_arguments(["seed", "-q", "-v"])
+    # Before: the verb's own default (None) overwrote a --home given before the verb.
+    assert parse_arguments(["--home", "/data/fieldapp", "seed"]).home == "/data/fieldapp"
+    assert parse_arguments(["seed", "--home", "/data/fieldapp"]).home == "/data/fieldapp"
+    assert parse_arguments(["seed"]).home is None
 
 
 def _run(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[bytes]:
