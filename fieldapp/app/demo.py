@@ -258,6 +258,12 @@ def server_command(python: str | None = None) -> list[str]:
     executable is the `fieldapp` command itself.
     """
     if python is None and getattr(sys, "frozen", False):
+        # On Windows the app is a windowed program without standard streams; its console
+        # twin beside it (packaging/fieldapp.spec) writes the server's log as a console
+        # program does, and CREATE_NO_WINDOW keeps its console hidden.
+        console = Path(sys.executable).with_name("fieldapp-cli.exe")
+        if os.name == "nt" and console.is_file():
+            return [str(console)]
         return [sys.executable]
     return [python or sys.executable, "-m", "fieldapp"]
 
