@@ -20,7 +20,10 @@ here.
   - `start_demo_server(home)` reuses the recorded server when it answers `/v1/health`,
     and otherwise starts one (a subprocess, so the app's process never hosts the server)
     and waits, bounded, until it answers. `DemoServer.stop()` stops it only if this call
-    started it.
+    started it. The subprocess is this same program: `python -m fieldapp server` from an
+    installed package or a checkout, the bundle's own executable in a frozen bundle (whose
+    `sys.executable` is the app, not a Python). It needs the server's dependencies, the
+    `fieldapp[server]` extra; without them `DemoServerUnavailable` says so plainly.
 
 Qt-free: the UI calls it from its task runner.
 """
@@ -28,6 +31,7 @@ Qt-free: the UI calls it from its task runner.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import logging
 import os
@@ -43,7 +47,7 @@ from typing import IO, TYPE_CHECKING
 import httpx
 import yaml
 
-from fieldapp.app.errors import DemoServerFailed
+from fieldapp.app.errors import DemoServerFailed, DemoServerUnavailable
 from fieldapp.core.formfile import form_files
 from fieldapp.core.locations import PROJECT_ROOT, forms_directory, seeds_directory
 from fieldapp.core.worldfile import SeedWorld, load_world
@@ -59,6 +63,19 @@ CENTRAL_FOLDER = "central"
 RECORD_FILE = "demo-server.json"
 LOG_FILE = "demo-server.log"
 LOCK_FILE = "demo-server.lock"
+
+#: What `fieldapp server` imports from the `fieldapp[server]` extra (top-level module names;
+#: psycopg too, but only for a PostgreSQL database, which the demo store does not use).
+SERVER_MODULES = (
+    "fastapi",
+    "uvicorn",
+    "sqlalchemy",
+    "prometheus_client",
+    "zxcvbn",
+    "confusable_homoglyphs",
+    "psycopg",
+)
+DEMO_SERVER_MODULES = SERVER_MODULES[:-1]
 
 
 def load_demo_world(directory: Path | None = None) -> SeedWorld:
@@ -209,10 +226,13 @@ def start_demo_server(
         found = running_demo_server(home)
         if found is not None:
             return found
+        missing = missing_server_modules()
+        if missing:
+            raise DemoServerUnavailable(missing)
         failure = "no free port"
         for _attempt in range(3):
             port = _free_port()
-            server = _launch(central, port, python or sys.executable)
+            server = _launch(central, port, server_command(python))
             try:
                 _wait_until_healthy(server, timeout)
             except DemoServerFailed as error:
@@ -226,14 +246,34 @@ def start_demo_server(
         raise DemoServerFailed(failure)
 
 
+def missing_server_modules() -> list[str]:
+    """The modules of the `fieldapp[server]` extra this installation lacks (none: all there)."""
+    return [name for name in DEMO_SERVER_MODULES if importlib.util.find_spec(name) is None]
+
+
+def server_command(python: str | None = None) -> list[str]:
+    """How to run `fieldapp` in a new process: the given Python, the bundle, or this Python.
+
+    A frozen bundle (PyInstaller sets `sys.frozen`) has no Python to pass `-m` to: its
+    executable is the `fieldapp` command itself.
+    """
+    if python is None and getattr(sys, "frozen", False):
+        # On Windows the app is a windowed program without standard streams; its console
+        # twin beside it (packaging/fieldapp.spec) writes the server's log as a console
+        # program does, and CREATE_NO_WINDOW keeps its console hidden.
+        console = Path(sys.executable).with_name("fieldapp-cli.exe")
+        if os.name == "nt" and console.is_file():
+            return [str(console)]
+        return [sys.executable]
+    return [python or sys.executable, "-m", "fieldapp"]
+
+
 # --- internals -------------------------------------------------------------------------------
 
 
-def _launch(central: Path, port: int, python: str) -> DemoServer:
+def _launch(central: Path, port: int, program: list[str]) -> DemoServer:
     command = [
-        python,
-        "-m",
-        "fieldapp",
+        *program,
         "server",
         "--demo",
         "--home",
@@ -250,8 +290,12 @@ def _launch(central: Path, port: int, python: str) -> DemoServer:
             stdin=subprocess.DEVNULL,
             stdout=log_file,
             stderr=subprocess.STDOUT,
-            cwd=str(PROJECT_ROOT),
+            # From a checkout, its root: `-m` then finds this very package first. A bundle
+            # carries everything inside and runs anywhere.
+            cwd=str(central if getattr(sys, "frozen", False) else PROJECT_ROOT),
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            # No console window flashing up beside the app on Windows.
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
         )
     return DemoServer(central, f"http://127.0.0.1:{port}", process.pid, process)
 

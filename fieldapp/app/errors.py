@@ -8,7 +8,9 @@ and English; the screens show it, the CLI prints it::
         ├── UnknownAccount      the demo has no account of that name
         ├── WrongDemoPassword   a new demo profile is made only with the demo password
         ├── NeedsFirstSync      no profile of that person on this device yet
-        └── DemoServerFailed    the demo's own central store does not start
+        ├── DemoServerFailed    the demo's own central store does not start
+        ├── DemoServerUnavailable  this installation has no server parts (fieldapp[server])
+        └── ServerPartsMissing  a server verb, and no server parts installed
 
 The errors of the layers below reach the person unchanged: `fieldapp.store.errors`
 (wrong password, disk full, …) and `fieldapp.sync.errors` (server unreachable, …).
@@ -19,7 +21,15 @@ from __future__ import annotations
 from fieldapp.core.errors import FieldappError
 from fieldapp.core.texts import Text
 
-__all__ = ["AppError", "DemoServerFailed", "NeedsFirstSync", "UnknownAccount", "WrongDemoPassword"]
+__all__ = [
+    "AppError",
+    "DemoServerFailed",
+    "DemoServerUnavailable",
+    "NeedsFirstSync",
+    "ServerPartsMissing",
+    "UnknownAccount",
+    "WrongDemoPassword",
+]
 
 
 class AppError(FieldappError):
@@ -64,5 +74,36 @@ class DemoServerFailed(AppError):
             Text(
                 nl=f"De centrale opslag van de demo start niet: {detail}",
                 en=f"The demo's central store does not start: {detail}",
+            )
+        )
+
+
+class DemoServerUnavailable(AppError):
+    """The demo's central store needs the `fieldapp[server]` extra, which is not installed."""
+
+    def __init__(self, missing: list[str]) -> None:
+        names = ", ".join(missing)
+        super().__init__(
+            Text(
+                nl="De centrale opslag van de demo kan niet starten: deze installatie heeft "
+                f"de serveronderdelen niet ({names}). Installeer ‘fieldapp[server]’, of "
+                "stel het adres van een centrale opslag in.",
+                en="The demo's central store cannot start: this installation lacks the "
+                f"server parts ({names}). Install ‘fieldapp[server]’, or set the address "
+                "of a central store.",
+            )
+        )
+
+
+class ServerPartsMissing(AppError):
+    """A server verb was run where the `fieldapp[server]` extra is not installed."""
+
+    def __init__(self, missing: str) -> None:
+        super().__init__(
+            Text(
+                nl=f"Deze opdracht heeft de serveronderdelen nodig ({missing} ontbreekt). "
+                "Installeer ‘fieldapp[server]’.",
+                en=f"This command needs the server parts ({missing} is missing). "
+                "Install ‘fieldapp[server]’.",
             )
         )

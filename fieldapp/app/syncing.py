@@ -9,6 +9,7 @@ given address (a `fieldapp server --demo` started by hand).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from fieldapp.store import Profile, open_profile
 from fieldapp.store.errors import PasswordRequired
 from fieldapp.sync.client import SyncClient
 from fieldapp.sync.errors import ServerUnreachable, SyncError
-from fieldapp.sync.report import SyncReport, SyncStatus
+from fieldapp.sync.report import SyncProgress, SyncReport, SyncStatus
 from fieldapp.sync.transport import Credentials, CredentialSource, RetryPolicy
 
 # The sync layer's report, status, policy and errors are what the screens show and catch.
@@ -27,6 +28,7 @@ __all__ = [
     "ServerUnreachable",
     "SyncConnection",
     "SyncError",
+    "SyncProgress",
     "SyncReport",
     "SyncStatus",
     "configured_server",
@@ -68,6 +70,7 @@ def connect(
     demo_accounts: bool,
     language: str,
     retry: RetryPolicy | None = None,
+    progress: Callable[[SyncProgress], None] | None = None,
 ) -> SyncConnection:
     """A connection for `profile` (blocking: it may start the demo's central store).
 
@@ -87,7 +90,12 @@ def connect(
         server = start_demo_server(home)
         server_url = server.url
     client = SyncClient(
-        profile, server_url, credentials=credentials, language=language, retry=retry
+        profile,
+        server_url,
+        credentials=credentials,
+        language=language,
+        retry=retry,
+        progress=progress,
     )
     return SyncConnection(client, server)
 
@@ -105,12 +113,13 @@ def sync_profile(
     server_url: str | None,
     demo: bool,
     language: str,
+    progress: Callable[[SyncProgress], None] | None = None,
 ) -> SyncReport:
     """One whole headless sync of `username`'s profile (what `fieldapp sync` does).
 
     The store is `server_url`, else the configured one, else the demo's (started for this
     sync and stopped afterwards when it was not running). Raises `SyncError` with its
-    `report` when the sync could not go on.
+    `report` when the sync could not go on. `progress` gets every step (a progress bar).
     """
     url = server_url or (None if demo else configured_server(home))
     with (
@@ -122,6 +131,7 @@ def sync_profile(
             password=password,
             demo_accounts=demo or url is None,
             language=language,
+            progress=progress,
         ) as connection,
     ):
         return connection.client.sync_once()

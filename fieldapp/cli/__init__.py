@@ -6,8 +6,10 @@ their handlers import the use cases they call — so `fieldapp --help` stays qui
 Without a verb, `fieldapp` starts the app's window (`fieldapp.ui.app`, the only part of
 the screens the CLI touches).
 
-Errors of the world (a broken form file, a missing folder) end with a plain sentence and a
-non-zero exit; anything else is a bug and is logged with its traceback.
+Errors of the world (a broken form file, an unreadable seed world, a missing folder, a
+full disk) end with a plain sentence and a non-zero exit (`-vv` adds their traceback);
+anything else is a bug and is logged with its traceback. `fieldapp.cli.output` holds what
+every verb does alike: `-v`/`-q`, `--json`, `-o -` and progress bars.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Sequence
 from fieldapp import __version__
 from fieldapp.cli import forms, report, seed, server, sync
 from fieldapp.cli.common import Handler
+from fieldapp.cli.output import add_output_options, log_level, verbosity
 
 log = logging.getLogger("fieldapp")
 
@@ -40,12 +43,20 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--home",
         metavar="DIR",
+        # SUPPRESS: a verb's parser must not reset a --home given before the verb.
+        default=argparse.SUPPRESS,
         help="profile or server data folder (default: FIELDAPP_HOME, else the OS data folder)",
     )
+    add_output_options(common)
     parser = argparse.ArgumentParser(
         prog="fieldapp", description="Offline-first field app.", parents=[common]
     )
-    parser.add_argument("--version", action="version", version=f"fieldapp {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"fieldapp {__version__}",
+        help="print the version and stop",
+    )
     parser.add_argument(
         "--lang", choices=("nl", "en"), help="language of the app (default: the settings, nl)"
     )
@@ -56,21 +67,59 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    # After parsing: `--help` and a mistyped option need none of fieldapp's modules.
-    from fieldapp.core.errors import FieldappError
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The parsed command line; the options shared by every verb count before or after it."""
+    args = build_parser().parse_args(argv)
+    if not hasattr(args, "home"):
+        args.home = None
+    return args
 
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_arguments(argv)
+    # After parsing: `--help` and a mistyped option need none of fieldapp's modules.
+    from fieldapp.core.errors import FieldappError, WorldError
+
+    logging.basicConfig(level=log_level(args), format="%(levelname)s %(name)s: %(message)s")
     handler: Handler = args.handler
     language = os.environ.get("FIELDAPP_LANGUAGE", "en")
+    # With -vv the traceback of a world error is logged too; otherwise only the sentence.
+    show_trace = verbosity(args) >= 2
     try:
         return handler(args)
     except FieldappError as error:
+        log.debug("world error", exc_info=show_trace)
         print(f"fieldapp: {error.text(language)}", file=sys.stderr)
+        return 1
+    except WorldError as error:
+        from fieldapp.core.texts import Text
+
+        log.debug("world error", exc_info=show_trace)
+        unreadable = Text(
+            nl="de demowereld (seeds) is niet te lezen of spreekt zichzelf tegen:",
+            en="the demo world (seeds) cannot be read or contradicts itself:",
+        )
+        print(f"fieldapp: {unreadable.pick(language)}", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except ModuleNotFoundError as missing:
+        from fieldapp.app.demo import SERVER_MODULES
+        from fieldapp.app.errors import ServerPartsMissing
+
+        name = (missing.name or "").partition(".")[0]
+        if name not in SERVER_MODULES:
+            raise
+        # A desktop install without the `fieldapp[server]` extra, asked for a server verb.
+        print(f"fieldapp: {ServerPartsMissing(name).text(language)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as error:
+        # A missing or unwritable file, a full disk, a refused connection: the world's.
+        log.debug("world error", exc_info=show_trace)
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"fieldapp: {where}{error.strerror or error}", file=sys.stderr)
+        return 1

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from fieldapp.cli.common import Verbs
+from fieldapp.cli.output import STDOUT, add_json_option, chatty, print_json, wants_json
 
 
 def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
@@ -20,15 +21,20 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="files or folders (default: the shipped forms)",
     )
-    check.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    add_json_option(check)
     check.set_defaults(handler=_forms_check)
     schema = form_verbs.add_parser("schema", help="print the form JSON Schema", parents=[common])
-    schema.add_argument("-o", "--output", metavar="FILE")
+    schema.add_argument(
+        "-o", "--output", metavar="FILE", help="where to write it (default, or -: standard output)"
+    )
     schema.set_defaults(handler=_forms_schema)
     imports = form_verbs.add_parser("import", help="XLSForm workbook to form", parents=[common])
     imports.add_argument("source", metavar="FORM.xlsx", help="the XLSForm workbook to read")
     imports.add_argument(
-        "-o", "--output", metavar="FORM.yaml", help="where to write the form (default: beside it)"
+        "-o",
+        "--output",
+        metavar="FORM.yaml",
+        help="where to write the form (default: beside it; -: standard output)",
     )
     imports.add_argument(
         "--allow-partial", action="store_true", help="leave out what is not supported"
@@ -37,7 +43,11 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
     exports = form_verbs.add_parser("export", help="form to XLSForm workbook", parents=[common])
     exports.add_argument("source", metavar="FORM.yaml", help="the form file to export")
     exports.add_argument(
-        "-o", "--output", metavar="FORM.xlsx", required=True, help="the workbook to write"
+        "-o",
+        "--output",
+        metavar="FORM.xlsx",
+        required=True,
+        help="the workbook to write (-: standard output)",
     )
     exports.set_defaults(handler=_forms_xlsform, verb="export")
 
@@ -59,15 +69,34 @@ def _forms_check(args: argparse.Namespace) -> int:
         else:
             paths.append(path)
     engines, problems = check_form_files(paths)
+    checked = [
+        {
+            "id": engine.definition.id,
+            "version": engine.definition.version,
+            "questions": sum(1 for field in engine.fields.values() if field.is_question),
+            "outcomes": len(engine.definition.outcomes),
+        }
+        for engine in engines
+    ]
+    if wants_json(args):
+        print_json(
+            {
+                "ok": not problems,
+                "forms": checked,
+                "problems": [
+                    {"file": p.file, "line": p.line, "column": p.column, "message": p.message}
+                    for p in problems
+                ],
+            }
+        )
+        return 1 if problems else 0
     for problem in problems:
         print(problem)
-    if not args.quiet:
-        for engine in engines:
-            definition = engine.definition
-            questions = sum(1 for field in engine.fields.values() if field.is_question)
+    if chatty(args):
+        for form in checked:
             print(
-                f"ok  {definition.id} {definition.version}: {questions} questions, "
-                f"{len(definition.outcomes)} outcomes",
+                f"ok  {form['id']} {form['version']}: {form['questions']} questions, "
+                f"{form['outcomes']} outcomes",
                 file=sys.stderr,
             )
     return 1 if problems else 0
@@ -78,7 +107,7 @@ def _forms_schema(args: argparse.Namespace) -> int:
     from fieldapp.core.schema import form_json_schema
 
     text = form_json_schema()
-    if args.output:
+    if args.output and args.output != STDOUT:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
@@ -87,13 +116,19 @@ def _forms_schema(args: argparse.Namespace) -> int:
 
 def _forms_xlsform(args: argparse.Namespace) -> int:
     """`forms import` and `forms export`: the work lives in fieldapp.core.xlsform."""
+    from fieldapp.cli.output import output_file
     from fieldapp.core.xlsform import export_command, import_command
 
     if args.verb == "import":
-        output = Path(args.output) if args.output else None
-        done = import_command(Path(args.source), output, allow_partial=args.allow_partial)
+        if args.output == STDOUT:
+            with output_file(STDOUT, ".yaml") as written:
+                done = import_command(Path(args.source), written, allow_partial=args.allow_partial)
+        else:
+            output = Path(args.output) if args.output else None
+            done = import_command(Path(args.source), output, allow_partial=args.allow_partial)
     else:
-        done = export_command(Path(args.source), Path(args.output))
+        with output_file(args.output, ".xlsx") as written:
+            done = export_command(Path(args.source), written)
     for line in done.lines:
         print(line, file=sys.stderr)
     return done.code

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fieldapp.cli.common import DEFAULT_USER, Verbs
+from fieldapp.cli.output import STDOUT
 
 if TYPE_CHECKING:
     from fieldapp.app.reports import ReportSource
@@ -43,14 +44,14 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         ("patrol", "ID", _patrol, "a neighbourhood patrol"),
     ):
         parser = kinds.add_parser(name, parents=[common, source], help=text)
-        parser.add_argument("subject", metavar=argument)
-        parser.add_argument("-o", "--output", required=True, metavar="FILE", type=Path)
+        parser.add_argument("subject", metavar=argument, help="which one: its id")
+        _output(parser, "the PDF to write")
         parser.set_defaults(handler=handler)
     summary = kinds.add_parser(
         "summary", parents=[common, source], help="period summary with charts for supervisors"
     )
     _period(summary)
-    summary.add_argument("-o", "--output", required=True, metavar="FILE", type=Path)
+    _output(summary, "the PDF to write")
     summary.set_defaults(handler=_summary)
 
     export = verbs.add_parser(
@@ -58,41 +59,81 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         parents=[common, source],
         help="CSV or XLSX: one row per inspection, one column per question",
     )
-    export.add_argument("--format", choices=("csv", "xlsx"), default="xlsx", dest="fmt")
-    export.add_argument("--form", default="coffeeshop_inspection", help="which checklist")
+    export.add_argument(
+        "--format",
+        choices=("csv", "xlsx"),
+        default="xlsx",
+        dest="fmt",
+        help="the file format (default xlsx)",
+    )
+    export.add_argument(
+        "--form",
+        default="coffeeshop_inspection",
+        help="which checklist (default coffeeshop_inspection)",
+    )
     _period(export, required=False)
     export.add_argument(
         "--personal-data",
         action="store_true",
         help="include answers marked as personal data (left out by default)",
     )
-    export.add_argument("-o", "--output", metavar="FILE", type=Path)
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="the file to write (default: FORM.FORMAT here; -: standard output)",
+    )
     export.set_defaults(handler=_export)
+
+
+def _output(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help=f"{what} (-: standard output)"
+    )
 
 
 def _period(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     parser.add_argument(
-        "--from", dest="start", type=date.fromisoformat, required=required, metavar="DATE"
+        "--from",
+        dest="start",
+        type=date.fromisoformat,
+        required=required,
+        metavar="DATE",
+        help="first day of the period, YYYY-MM-DD",
     )
     parser.add_argument(
-        "--to", dest="end", type=date.fromisoformat, required=required, metavar="DATE"
+        "--to",
+        dest="end",
+        type=date.fromisoformat,
+        required=required,
+        metavar="DATE",
+        help="last day of the period, YYYY-MM-DD",
     )
     parser.add_argument(
         "--area", action="append", default=[], metavar="AREA", help="repeat for several"
     )
 
 
-def _run(args: argparse.Namespace, make: Callable[[ReportSource], list[Path] | Path]) -> int:
+def _run(
+    args: argparse.Namespace,
+    make: Callable[[ReportSource, Path], list[Path] | Path],
+    suffix: str = ".pdf",
+) -> int:
+    """Make the file(s) into `args.output` (`-`: standard output) and name what was written."""
     from fieldapp.app.reports import report_source
     from fieldapp.app.review.desk import GaveUp, Refusal
     from fieldapp.app.session import read_password
+    from fieldapp.cli.output import output_file
     from fieldapp.core.locations import home_directory
 
     password = read_password()
     home = home_directory(args.home)
     try:
-        with report_source(home, args.user, password, server_url=args.server) as source:
-            written = make(source)
+        with (
+            report_source(home, args.user, password, server_url=args.server) as source,
+            output_file(args.output, suffix) as output,
+        ):
+            written = make(source, output)
     except KeyError as missing:
         print(f"fieldapp: not found: {missing.args[0]}", file=sys.stderr)
         return 1
@@ -106,27 +147,28 @@ def _run(args: argparse.Namespace, make: Callable[[ReportSource], list[Path] | P
     except OSError as error:  # an -o that is a folder, not writable, or a full disk
         print(f"fieldapp: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
         return 1
-    for path in written if isinstance(written, list) else [written]:
-        print(path)
+    if args.output != STDOUT:
+        for path in written if isinstance(written, list) else [written]:
+            print(path)
     return 0
 
 
 def _inspection(args: argparse.Namespace) -> int:
     from fieldapp.app.reports import report_inspection
 
-    return _run(args, lambda s: report_inspection(s, args.subject, args.output, language=args.lang))
+    return _run(args, lambda s, o: report_inspection(s, args.subject, o, language=args.lang))
 
 
 def _door_test(args: argparse.Namespace) -> int:
     from fieldapp.app.reports import report_door_test
 
-    return _run(args, lambda s: report_door_test(s, args.subject, args.output, language=args.lang))
+    return _run(args, lambda s, o: report_door_test(s, args.subject, o, language=args.lang))
 
 
 def _patrol(args: argparse.Namespace) -> int:
     from fieldapp.app.reports import report_patrol
 
-    return _run(args, lambda s: report_patrol(s, args.subject, args.output, language=args.lang))
+    return _run(args, lambda s, o: report_patrol(s, args.subject, o, language=args.lang))
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -134,8 +176,8 @@ def _summary(args: argparse.Namespace) -> int:
 
     return _run(
         args,
-        lambda s: report_summary(
-            s, args.start, args.end, args.output, areas=args.area, language=args.lang
+        lambda s, o: report_summary(
+            s, args.start, args.end, o, areas=args.area, language=args.lang
         ),
     )
 
@@ -146,18 +188,20 @@ def _export(args: argparse.Namespace) -> int:
     start = args.start or date(2000, 1, 1)
     # Without a period: everything (device clocks may be off, so no 'today' bound).
     end = args.end or date(2100, 1, 1)
-    output = args.output or Path(f"{args.form}.{args.fmt}")
+    if not args.output:
+        args.output = f"{args.form}.{args.fmt}"
     return _run(
         args,
-        lambda s: export(
+        lambda s, o: export(
             s,
             args.form,
             start,
             end,
-            output,
+            o,
             fmt=args.fmt,
             areas=args.area,
             language=args.lang,
             include_personal_data=args.personal_data,
         ),
+        suffix=f".{args.fmt}",
     )

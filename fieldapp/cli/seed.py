@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from fieldapp.cli.common import DEFAULT_USER, Verbs
+from fieldapp.cli.output import add_json_option, print_json, progress, wants_json
 
 
 def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
@@ -24,8 +25,16 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
             "users, for demos, training and benchmarks. Creates the profile on first use."
         ),
     )
-    seed.add_argument("--inspections", type=int, default=100, metavar="N")
-    seed.add_argument("--drafts", type=int, default=0, metavar="M")
+    seed.add_argument(
+        "--inspections",
+        type=int,
+        default=100,
+        metavar="N",
+        help="how many finalized inspections to add (default 100)",
+    )
+    seed.add_argument(
+        "--drafts", type=int, default=0, metavar="M", help="how many drafts to add (default 0)"
+    )
     seed.add_argument(
         "--user", default=DEFAULT_USER, help=f"whose profile to fill (default {DEFAULT_USER})"
     )
@@ -37,6 +46,7 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         metavar="SHARE",
         help="share of optional photo questions that get a photo (default 0.3)",
     )
+    add_json_option(seed)
     seed.set_defaults(handler=_seed)
 
 
@@ -51,29 +61,42 @@ def _seed(args: argparse.Namespace) -> int:
     home = home_directory(args.home)
     password = read_password()
 
-    def progress(done: int, total: int) -> None:
-        if sys.stderr.isatty():
-            print(f"\r{done}/{total} inspections", end="", file=sys.stderr, flush=True)
+    with progress(args, total=args.inspections, unit=" inspections", desc="seed") as bar:
 
-    seeded = seed_demo_profile(
-        home,
-        args.user,
-        password,
-        args.inspections,
-        args.drafts,
-        seed=args.seed,
-        photo_share=args.photos,
-        progress=progress,
-    )
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+        def advance(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        seeded = seed_demo_profile(
+            home,
+            args.user,
+            password,
+            args.inspections,
+            args.drafts,
+            seed=args.seed,
+            photo_share=args.photos,
+            progress=advance,
+        )
     report = seeded.report
-    statuses = ", ".join(f"{count} {status}" for status, count in sorted(report.by_status.items()))
-    print(
-        f"{report.inspections} inspections ({statuses or 'none'}), {report.drafts} drafts, "
-        f"{report.attachments} attachments in {report.seconds:.1f} s; "
-        f"profile {seeded.directory}"
-    )
+    if wants_json(args):
+        print_json(
+            {
+                "inspections": report.inspections,
+                "by_status": dict(report.by_status),
+                "drafts": report.drafts,
+                "attachments": report.attachments,
+                "seconds": round(report.seconds, 3),
+                "profile": str(seeded.directory),
+                "problems": list(seeded.problems),
+            }
+        )
+    else:
+        statuses = ", ".join(f"{n} {status}" for status, n in sorted(report.by_status.items()))
+        print(
+            f"{report.inspections} inspections ({statuses or 'none'}), {report.drafts} drafts, "
+            f"{report.attachments} attachments in {report.seconds:.1f} s; "
+            f"profile {seeded.directory}"
+        )
     for problem in seeded.problems:
         print(f"problem: {problem}", file=sys.stderr)
     return 1 if seeded.problems else 0

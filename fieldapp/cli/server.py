@@ -63,9 +63,9 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         return parser
 
     adduser = verb("adduser", "create an account")
-    adduser.add_argument("username")
-    adduser.add_argument("--role", choices=ROLES, required=True)
-    adduser.add_argument("--display-name", required=True)
+    adduser.add_argument("username", help="the sign-in name of the new account")
+    adduser.add_argument("--role", choices=ROLES, required=True, help="what the account may do")
+    adduser.add_argument("--display-name", required=True, help="the name people see")
     adduser.add_argument("--team", help="the team the user works in")
     adduser.add_argument("--pseudonym", help="mystery guests: the name shown on reports")
     adduser.add_argument(
@@ -75,23 +75,30 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
     adduser.set_defaults(handler=_adduser)
 
     passwd = verb("passwd", "set a password (signs the user out everywhere)")
-    passwd.add_argument("username")
+    passwd.add_argument("username", help="whose password")
     passwd.add_argument("--password-stdin", action="store_true", help="read the password")
     passwd.set_defaults(handler=_passwd)
 
     revoke = verb("revoke-tokens", "sign a user out on every device")
-    revoke.add_argument("username")
+    revoke.add_argument("username", help="whose sessions to end")
     revoke.set_defaults(handler=_revoke_tokens)
 
     for name, active in (("deactivate", False), ("activate", True)):
         command = verb(name, f"{name} an account")
-        command.add_argument("username")
+        command.add_argument("username", help="which account")
         command.set_defaults(handler=_set_active, active=active)
 
-    verb("users", "list the accounts").set_defaults(handler=_users)
+    users = verb("users", "list the accounts")
+    users.add_argument("--json", action="store_true", help="print the list as JSON (for scripts)")
+    users.set_defaults(handler=_users)
 
     load_forms = verb("load-forms", "load form versions (default: the shipped forms)")
-    load_forms.add_argument("paths", nargs="*", metavar="PATH")
+    load_forms.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="form files or folders (default: the shipped forms)",
+    )
     load_forms.set_defaults(handler=_load_forms)
 
     verb(
@@ -267,6 +274,16 @@ def _users(args: argparse.Namespace) -> int:
             ).all()
     finally:
         store.close()
+    if args.json:
+        from fieldapp.cli.output import print_json
+
+        print_json(
+            [
+                {"username": r.username, "role": r.role, "team": r.team, "active": r.active}
+                for r in rows
+            ]
+        )
+        return 0
     for row in rows:
         state = "" if row.active else "  (deactivated)"
         print(f"{row.username:24} {row.role:14} {row.team or '-'}{state}")

@@ -12,7 +12,8 @@
   were made by several demo users — syncs without further setup, also with a
   `fieldapp server --demo` started by hand (`--demo --server http://127.0.0.1:8765`).
 
-Prints a short summary; the exit code is 0 only when everything was sent.
+Prints a short summary (`--json`: the numbers and problems as JSON), with a progress line
+on a terminal; the exit code is 0 only when everything was sent.
 """
 
 from __future__ import annotations
@@ -21,8 +22,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from fieldapp.cli.common import DEFAULT_USER, Verbs
+from fieldapp.cli.output import add_json_option, print_json, progress, wants_json
+
+if TYPE_CHECKING:
+    from fieldapp.app.syncing import SyncProgress, SyncReport
 
 
 def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
@@ -48,6 +54,13 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         help="sign in as the demo accounts (a demo server); without --server: this home's "
         "own demo central store",
     )
+    sync.add_argument(
+        "--lang",
+        choices=("nl", "en"),
+        default=argparse.SUPPRESS,
+        help="language of the summary (default: FIELDAPP_LANGUAGE, else the app's setting)",
+    )
+    add_json_option(sync)
     sync.set_defaults(handler=_sync)
 
 
@@ -74,19 +87,72 @@ def _sync(args: argparse.Namespace) -> int:
     home = home_directory(args.home)
     language = _language(home, args)
     password = read_password()
-    try:
-        report = sync_profile(
-            home,
-            args.user,
-            password,
-            server_url=args.server,
-            demo=args.demo,
-            language=language,
-        )
-    except SyncError as error:
-        if error.report is not None:
-            print(error.report.summary(language))
-        print(f"fieldapp sync: {error.text(language)}", file=sys.stderr)
-        return 1
-    print(report.summary(language))
+    counts = {"sent": 0, "photos": 0, "pulled": 0}
+    with progress(args, total=None, unit=" steps", desc="sync") as bar:
+
+        def follow(step: SyncProgress) -> None:
+            if step.step == "version_marked":
+                counts["sent"] = step.done
+            elif step.step == "blob_done":
+                counts["photos"] = step.done
+            elif step.step == "page_applied":
+                counts["pulled"] += step.done
+            bar.set_postfix(counts, refresh=False)
+            bar.update()
+
+        try:
+            report = sync_profile(
+                home,
+                args.user,
+                password,
+                server_url=args.server,
+                demo=args.demo,
+                language=language,
+                progress=follow,
+            )
+        except SyncError as error:
+            bar.close()
+            if wants_json(args):
+                print_json(_as_json(error.report, language) | {"error": error.text(language)})
+            elif error.report is not None:
+                print(error.report.summary(language))
+            print(f"fieldapp sync: {error.text(language)}", file=sys.stderr)
+            return 1
+    if wants_json(args):
+        print_json(_as_json(report, language))
+    else:
+        print(report.summary(language))
     return 0 if report.complete and report.pending == 0 and report.held == 0 else 1
+
+
+def _as_json(report: SyncReport | None, language: str) -> dict[str, Any]:
+    """The numbers of a sync and its problems, for `--json`."""
+    from fieldapp.core.texts import Text
+
+    if report is None:
+        return {"complete": False}
+    return {
+        "complete": report.complete,
+        "sent": len(report.sent),
+        "already_there": len(report.already_there),
+        "attachments_uploaded": report.blobs_uploaded,
+        "bytes_uploaded": report.bytes_uploaded,
+        "pulled": report.pulled,
+        "returns": report.returns,
+        "approvals": report.approvals,
+        "reset": report.reset,
+        "drift_repaired": report.drift_repaired,
+        "pending": report.pending,
+        "held": report.held,
+        "failed": [
+            {
+                "version_id": problem.version_id,
+                "inspection_id": problem.inspection_id,
+                "message": Text.of(problem.message).pick(language),
+                "retryable": problem.retryable,
+                "code": problem.code,
+            }
+            for problem in report.failed
+        ],
+        "problem": Text.of(report.problem).pick(language) if report.problem else None,
+    }

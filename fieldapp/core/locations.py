@@ -1,14 +1,27 @@
-"""Where things live on disk: the profile or server directory, and the shipped forms and seeds."""
+"""Where things live on disk: the profile or server directory, and the shipped forms and seeds.
+
+The shipped data (forms, the seed world, fonts, translations, icons) is read through
+`importlib.resources`: an installed wheel or a frozen bundle carries it inside the package
+as `fieldapp/_data/` (copied there at build time by `tools/package_data.py`); a checkout,
+editable or not, has it in the repository's top-level `forms/`, `seeds/` and `resources/`,
+which stay the one editable source.
+"""
 
 from __future__ import annotations
 
 import os
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 from platformdirs import user_data_path
 
-#: The repository (or installed tree) that holds forms/, seeds/ and resources/.
+#: The source checkout this package was imported from (tests and tools use it; an installed
+#: package has no such folder — its data is under `data_root()`).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+#: The package's own data folder in a wheel or a bundle.
+PACKAGED_DATA = "_data"
 
 
 def home_directory(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -21,13 +34,27 @@ def home_directory(explicit: str | os.PathLike[str] | None = None) -> Path:
     return user_data_path("fieldapp", appauthor=False)
 
 
+@cache
+def data_root() -> Path:
+    """The folder that holds forms/, seeds/ and resources/: the package's or the checkout's."""
+    package = files("fieldapp")
+    # Wheels install unzipped and PyInstaller collects data as files, so the package's
+    # resources are real files that reportlab, Qt and YAML can open by path.
+    if not isinstance(package, Path):
+        raise RuntimeError(f"fieldapp must be installed as files, not inside {package}")
+    packaged = package / PACKAGED_DATA
+    if packaged.is_dir():
+        return packaged
+    return package.parent
+
+
 def forms_directory() -> Path:
-    return PROJECT_ROOT / "forms"
+    return data_root() / "forms"
 
 
 def seeds_directory() -> Path:
-    return PROJECT_ROOT / "seeds"
+    return data_root() / "seeds"
 
 
 def resources_directory() -> Path:
-    return PROJECT_ROOT / "resources"
+    return data_root() / "resources"

@@ -26,6 +26,7 @@ from fieldapp import __version__
 from fieldapp.protocol.models import ErrorCode
 from fieldapp.server.central import CentralStore
 from fieldapp.server.config import ServerConfig
+from fieldapp.server.docs import serve_docs_offline
 from fieldapp.server.errors import ApiError, not_found
 from fieldapp.server.limits import Permits, RequestGuard
 from fieldapp.server.metrics import RequestRecorder, ServerMetrics
@@ -65,7 +66,11 @@ def create_app(config: ServerConfig, store: CentralStore | None = None) -> FastA
         version=__version__,
         description=_DESCRIPTION,
         lifespan=lifespan,
+        # /docs from the package's own Swagger UI files (fieldapp.server.docs), no CDN.
+        docs_url=None,
+        redoc_url=None,
     )
+    serve_docs_offline(app)
     app.state.store = central
     gate = app.state.sign_in_gate = SignInGate(config.sign_in_limits)
     permits = Permits(config.large_json_permits)

@@ -16,10 +16,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from fieldapp import __version__
 from fieldapp.app.settings import Settings
-from fieldapp.core.locations import home_directory
+from fieldapp.core.locations import home_directory, resources_directory
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.devices import DeviceSupport
 from fieldapp.ui.errors import start_bug_log
@@ -44,9 +46,22 @@ def application() -> QApplication:
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
     app = QApplication(sys.argv[:1])
-    app.setApplicationName("fieldapp")
-    app.setOrganizationName("Gemeente Den Haag")
+    set_identity(app)
     return app
+
+
+#: The reverse-DNS name Linux desktops match the window to `nl.denhaag.fieldapp.desktop` by.
+DESKTOP_FILE = "nl.denhaag.fieldapp"
+
+
+def set_identity(app: QApplication) -> None:
+    """Name, version, organisation and icon, as the desktop, the task bar and QSettings see them."""
+    app.setApplicationName("fieldapp")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Gemeente Den Haag")
+    app.setOrganizationDomain("denhaag.nl")
+    app.setDesktopFileName(DESKTOP_FILE)
+    app.setWindowIcon(QIcon(str(resources_directory() / "icons" / "fieldapp.png")))
 
 
 def build_context(

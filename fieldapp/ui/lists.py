@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QObject
 from fieldapp.app.inspections import AssignmentRow, LocalInspectionSummary, OutboxState
 from fieldapp.core.forms import LocalText
 from fieldapp.core.inspection import InspectionStatus
+from fieldapp.ui.dates import short_date, short_date_time, short_time
 from fieldapp.ui.models import Column, LoadedTableModel, PagedTableModel, PageSource, ordered
 
 
@@ -30,11 +31,12 @@ def when(moment: datetime | date | None) -> str:
         local = moment.astimezone() if moment.tzinfo else moment
         today = datetime.now(local.tzinfo).date()
         if local.date() == today:
-            return QCoreApplication.translate("Lists", "today") + local.strftime(" %H:%M")
+            # Outside an f-string, where pyside6-lupdate finds the text to translate.
+            return QCoreApplication.translate("Lists", "today") + " " + short_time(local)
         if (today - local.date()).days == 1:
-            return QCoreApplication.translate("Lists", "yesterday") + local.strftime(" %H:%M")
-        return local.strftime("%d-%m-%Y %H:%M")
-    return moment.strftime("%d-%m-%Y")
+            return QCoreApplication.translate("Lists", "yesterday") + " " + short_time(local)
+        return short_date_time(local)
+    return short_date(moment)
 
 
 def local(text: LocalText | None, language: str) -> str:

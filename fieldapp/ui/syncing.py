@@ -29,6 +29,7 @@ from fieldapp.app.syncing import (
 from fieldapp.app.syncing import connect as open_connection
 from fieldapp.core.errors import FieldappError
 from fieldapp.ui.context import AppContext
+from fieldapp.ui.dates import day_and_month, short_time
 from fieldapp.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -322,9 +323,9 @@ class SyncController(QObject):
 
 
 def clock_time(moment: datetime, now: datetime | None = None) -> str:
-    """ "18:04" today, "3-12 18:04" on another day, in the device's own time zone."""
+    """ "18:04" today, "03-12 18:04" on another day (QLocale), in the device's own time zone."""
     local = moment.astimezone()
     today = (now or datetime.now().astimezone()).date()
     if local.date() == today:
-        return local.strftime("%H:%M")
-    return f"{local.day}-{local.month} {local:%H:%M}"
+        return short_time(local)
+    return f"{day_and_month(local)} {short_time(local)}"

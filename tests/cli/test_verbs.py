@@ -34,6 +34,7 @@ def test_building_the_parser_imports_nothing_beyond_the_cli_package() -> None:
     assert ours == {f"fieldapp.cli.{m.__name__.rpartition('.')[2]}" for m in cli.VERB_GROUPS} | {
         "fieldapp.cli",
         "fieldapp.cli.common",
+        "fieldapp.cli.output",
     }
     heavy = ("PySide6", "pydantic", "sqlalchemy", "httpx", "reportlab", "yaml", "platformdirs")
     assert not [name for name in loaded if name.split(".")[0] in heavy]

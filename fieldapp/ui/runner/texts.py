@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 
 from fieldapp.core.expr import Value
 from fieldapp.core.forms import FormDefinition, LocalText
+from fieldapp.ui.dates import short_date, short_date_time, short_time
 
 
 class FormTexts:
@@ -46,11 +47,11 @@ class FormTexts:
         if isinstance(value, int | float):
             return self.number(value)
         if isinstance(value, datetime):
-            return value.strftime("%d-%m-%Y %H:%M")
+            return short_date_time(value)
         if isinstance(value, date):
-            return value.strftime("%d-%m-%Y")
+            return short_date(value)
         if isinstance(value, time):
-            return value.strftime("%H:%M")
+            return short_time(value)
         if isinstance(value, tuple):
             return ", ".join(value)
         return value

@@ -1,0 +1,80 @@
+"""The demo's central store starts from any kind of installation, or says plainly why not."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from fieldapp.app.demo import running_demo_server, server_command, start_demo_server
+from fieldapp.app.errors import DemoServerUnavailable
+from fieldapp.core.locations import PROJECT_ROOT
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the stand-in bundle is a shell script")
+def test_frozen_bundle_starts_the_demo_store_with_its_own_executable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A frozen bundle's sys.executable is the fieldapp program itself, which takes verbs,
+    # not `-m fieldapp`. This stand-in behaves the same way and records what it was given.
+    calls = tmp_path / "calls.txt"
+    bundle = tmp_path / "bundle" / "fieldapp"
+    bundle.parent.mkdir()
+    bundle.write_text(
+        "#!/bin/sh\n"
+        f'echo "$@" >> "{calls}"\n'
+        f'PYTHONPATH="{PROJECT_ROOT}" exec "{sys.executable}" -c '
+        '"import sys; from fieldapp.cli import main; sys.exit(main())" "$@"\n',
+        encoding="utf-8",
+    )
+    bundle.chmod(bundle.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(bundle))
+    assert server_command() == [str(bundle)]
+    home = tmp_path / "home"
+    server = start_demo_server(home, timeout=90)
+    try:
+        assert httpx.get(f"{server.url}/v1/health", timeout=5).json()["status"] == "ok"
+        assert calls.read_text(encoding="utf-8").split()[:2] == ["server", "--demo"]
+    finally:
+        server.stop()
+    assert running_demo_server(home) is None
+
+
+def test_demo_store_without_the_server_extra_says_so_plainly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A module set to None in sys.modules is what Python treats as not installed.
+    monkeypatch.setitem(sys.modules, "fastapi", None)
+    with pytest.raises(DemoServerUnavailable) as raised:
+        start_demo_server(tmp_path)
+    assert "fieldapp[server]" in raised.value.text("nl")
+    assert "serveronderdelen" in raised.value.text("nl")
+    assert not (tmp_path / "central" / "demo-server.log").exists()
+
+
+def test_server_verb_without_the_server_extra_is_a_sentence_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['fastapi'] = None\n"
+        "from fieldapp.cli import main\n"
+        f"sys.exit(main(['server', '--home', {str(tmp_path)!r}]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "fieldapp[server]" in done.stderr and "fastapi" in done.stderr
