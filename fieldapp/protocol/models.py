@@ -90,6 +90,9 @@ class ErrorCode(StrEnum):
 
     UNAUTHENTICATED = "unauthenticated"
     BAD_CREDENTIALS = "bad_credentials"
+    #: The password was right but an administrator deactivated the account: the device
+    #: locks its profile of this person.
+    ACCOUNT_DEACTIVATED = "account_deactivated"
     TOKEN_EXPIRED = "token_expired"
     TOKEN_REVOKED = "token_revoked"
     FORBIDDEN = "forbidden"

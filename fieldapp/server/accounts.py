@@ -239,9 +239,17 @@ class Accounts:
         stored = row["password_hash"] if row is not None else self._dummy()
         try:
             self.hasher.verify(stored, password)
-            verified = row is not None and bool(row["active"])
+            verified = row is not None
         except (VerificationError, InvalidHashError):
             verified = False
+        if verified and row is not None and not row["active"]:
+            # Only after the right password: a guesser learns nothing, and the person's
+            # devices lock their profile instead of asking for the password again and again.
+            raise forbidden(
+                "This account has been deactivated; contact your administrator.",
+                "Dit account is gedeactiveerd; neem contact op met uw beheerder.",
+                code=ErrorCode.ACCOUNT_DEACTIVATED,
+            )
         if not verified or row is None:
             raise _unauthenticated(
                 ErrorCode.BAD_CREDENTIALS,

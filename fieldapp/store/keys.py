@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fieldapp.core.files import write_atomically
 from fieldapp.store.errors import (
     ProfileDamaged,
+    ProfileLocked,
     TooManyAttempts,
     WeakPassword,
     WrongPassword,
@@ -113,6 +114,9 @@ class KeyFile:
     wrapped: bytes  # nonce (12 bytes) + AES-GCM ciphertext of the data key
     failures: int = 0
     last_failure_at: float = 0.0
+    #: The central store deactivated the account: the right password no longer opens the
+    #: profile until the central store accepts the person again (see `fieldapp.app.session`).
+    locked: bool = False
 
     # -- making and reading ------------------------------------------------------------
 
@@ -152,6 +156,7 @@ class KeyFile:
                 wrapped=_unb64(document["wrapped_key"]),
                 failures=int(document.get("failures", 0)),
                 last_failure_at=float(document.get("last_failure_at", 0.0)),
+                locked=document.get("locked") is True,
             )
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise ProfileDamaged(f"{path.name}: {error}") from error
@@ -165,6 +170,7 @@ class KeyFile:
             "wrapped_key": _b64(self.wrapped),
             "failures": self.failures,
             "last_failure_at": self.last_failure_at,
+            "locked": self.locked,
         }
         write_atomically(
             self.path, json.dumps(document, indent=2).encode("utf-8"), exclusive=exclusive
@@ -181,8 +187,20 @@ class KeyFile:
         elapsed = max(0.0, now - self.last_failure_at)
         return max(0, int(delay - elapsed + 0.999))
 
-    def unlock(self, username: str, password: str, clock: WallClock = time.time) -> bytes:
-        """The data key, or `WrongPassword` / `TooManyAttempts` (both counted on disk)."""
+    def unlock(
+        self,
+        username: str,
+        password: str,
+        clock: WallClock = time.time,
+        *,
+        even_locked: bool = False,
+    ) -> bytes:
+        """The data key, or `WrongPassword` / `TooManyAttempts` (both counted on disk).
+
+        A locked profile raises `ProfileLocked` after the password was checked (a wrong
+        password still counts), unless `even_locked`: the central store accepted the
+        person again just now.
+        """
         wait = self.wait_seconds(clock())
         if wait > 0:
             raise TooManyAttempts(wait)
@@ -197,7 +215,15 @@ class KeyFile:
             self.failures = 0
             self.last_failure_at = 0.0
             self.save()
+        if self.locked and not even_locked:
+            raise ProfileLocked()
         return data_key
+
+    def set_locked(self, locked: bool) -> None:
+        """Lock (the account was deactivated) or unlock (accepted again); saved at once."""
+        if self.locked != locked:
+            self.locked = locked
+            self.save()
 
     def _open(self, username: str, password: str) -> bytes:
         nonce, sealed = self.wrapped[:12], self.wrapped[12:]
