@@ -33,8 +33,10 @@ from fieldapp.store import (
     Profile,
     ProfileExists,
     ProfileLocked,
+    WrongPassword,
     open_profile,
     open_profile_in,
+    open_profile_with_profile_key,
     profile_directory,
     profile_exists,
     remember_username,
@@ -210,21 +212,34 @@ def _open_known(
     server_url: str | None,
     retry: RetryPolicy | None,
 ) -> Profile:
-    """Open a profile that is on this device; a locked one only if the central store
-    accepts the person again now."""
+    """Open a profile that is on this device.
+
+    With a central store: a password that fails here may be one an administrator set
+    there; when the central store accepts it, its profile key re-locks the profile with
+    it. A locked profile opens only once the central store accepts the person again.
+    """
     try:
         return open_profile(home, username, password, create=False)
     except ProfileLocked:
-        if not server_url or not _accepted_again(server_url, username, password, retry):
+        if not server_url or _central_answer(server_url, username, password, retry) is None:
             raise
-    return open_profile(home, username, password, create=False, even_locked=True)
+        return open_profile(home, username, password, create=False, even_locked=True)
+    except WrongPassword:
+        if not server_url:
+            raise
+        profile_key = _central_answer(server_url, username, password, retry)
+        if not profile_key:
+            raise
+        log.info("%s signs in with a password set on the central store", username)
+        return open_profile_with_profile_key(home, username, password, profile_key)
 
 
-def _accepted_again(
+def _central_answer(
     server_url: str, username: str, password: str, retry: RetryPolicy | None
-) -> bool:
-    """Whether the central store signs the person in now (their account was re-activated).
-    Unreachable or refused: False, and the profile stays locked."""
+) -> str | None:
+    """Whether the central store signs the person in now: their profile key ("" when it
+    sends none), or None when it refuses (wrong password, still deactivated) or cannot be
+    reached. Refused or not reached, the profile stays as it was."""
     line = CentralLine(
         server_url,
         device_id=None,
@@ -234,10 +249,10 @@ def _accepted_again(
     try:
         line.token(username)
     except (SyncError, Refusal, GaveUp):
-        return False  # deactivated still, refused, or not reachable: stays locked
+        return None
     finally:
         line.close()
-    return True
+    return line.profile_keys.get(username, "")
 
 
 def _user_of(account: AccountInfo) -> User:

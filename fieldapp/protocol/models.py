@@ -188,6 +188,9 @@ class TokenAnswer(_Body):
     token_type: Literal["bearer"] = "bearer"
     expires_at: datetime
     account: AccountInfo
+    #: The account's profile key (base64url, 32 bytes): the device keeps its data key
+    #: wrapped by it too, so a password changed on the server can re-lock the profile.
+    profile_key: str | None = None
 
 
 # --- meta and the change feed ----------------------------------------------------------------

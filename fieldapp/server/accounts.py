@@ -289,6 +289,29 @@ class Accounts:
             principal = self._principal(connection, row)
         return token, expires, principal
 
+    def profile_key(self, username: str) -> str:
+        """The account's profile key, made on first use (only ever handed out after the
+        password was checked: `sign_in`). Devices keep their data key wrapped by it, so
+        they can take a password an administrator set here."""
+        users = schema.users
+        with self.database.write() as connection:
+            key = connection.execute(
+                sa.select(users.c.profile_key).where(users.c.username == username)
+            ).scalar_one_or_none()
+            if key is None:
+                key = secrets.token_urlsafe(32)
+                connection.execute(
+                    users.update()
+                    .where(users.c.username == username)
+                    .where(users.c.profile_key.is_(None))
+                    .values(profile_key=key)
+                )
+                # Two first sign-ins at once: whichever wrote first is the key.
+                key = connection.execute(
+                    sa.select(users.c.profile_key).where(users.c.username == username)
+                ).scalar_one()
+        return str(key)
+
     def authenticate(self, token: str) -> Principal:
         """The principal of a bearer token, or a 401 naming why not."""
         with self.database.read() as connection:

@@ -43,6 +43,7 @@ from fieldapp.store.profile import (
     open_profile,
     open_profile_in,
     open_profile_unattended,
+    open_profile_with_profile_key,
     profile_directory,
     profile_exists,
 )
@@ -122,6 +123,7 @@ __all__ = [
     "open_profile",
     "open_profile_in",
     "open_profile_unattended",
+    "open_profile_with_profile_key",
     "profile_directory",
     "profile_exists",
     "remember_username",

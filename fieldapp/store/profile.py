@@ -47,11 +47,13 @@ from fieldapp.store.errors import (
     ProfileNotFound,
     UnknownInspection,
     UnknownReference,
+    WrongPassword,
 )
 from fieldapp.store.finalized import FinalizedVersions
 from fieldapp.store.inspections import read_inspection
 from fieldapp.store.keys import (
     DEFAULT_KDF,
+    FREE_ATTEMPTS,
     KEY_FILE,
     KdfParams,
     KeyFile,
@@ -88,6 +90,7 @@ __all__ = [
     "open_profile",
     "open_profile_in",
     "open_profile_unattended",
+    "open_profile_with_profile_key",
     "profile_directory",
     "profile_exists",
 ]
@@ -166,6 +169,38 @@ def open_profile_in(
     return Profile.unlocked(
         directory, username, data_key, key_file, settings or StoreSettings(), clock, created
     )
+
+
+def open_profile_with_profile_key(
+    home: Path,
+    username: str,
+    new_password: str,
+    profile_key: str,
+    *,
+    settings: StoreSettings | None = None,
+    clock: Clock = utc_now,
+) -> Profile:
+    """Open with the central store's profile key and re-wrap the data key with
+    `new_password`: the password was changed on the central store, which just accepted
+    `new_password` and handed out the key. Lifts a lock too (the central store accepted
+    the person). `WrongPassword` when this profile holds no wrap by that key.
+    """
+    check_username(username)
+    directory = profile_directory(home, username)
+    if not (directory / KEY_FILE).exists():
+        raise ProfileNotFound(username)
+    key_file = KeyFile.load(directory / KEY_FILE)
+    data_key = key_file.open_with_profile_key(username, profile_key)
+    if data_key is None:
+        # Made before devices kept the profile key: only the previous password opens it.
+        raise WrongPassword(key_file.failures, max(0, FREE_ATTEMPTS - key_file.failures))
+    profile = Profile.unlocked(
+        directory, username, data_key, key_file, settings or StoreSettings(), clock, False
+    )
+    key_file.rewrap(username, new_password, data_key, key_file.kdf)
+    key_file.set_locked(False)
+    profile._record("password_changed_on_central_store")
+    return profile
 
 
 def open_profile_unattended(
@@ -366,6 +401,15 @@ class Profile:
             key_file.set_locked(True)
             self._key_file = key_file
             self._record("profile_locked")
+
+    def keep_profile_key(self, profile_key: str) -> None:
+        """Keep the data key wrapped by the account's profile key too (see keys.py), so a
+        password changed on the central store can re-lock this profile later."""
+        with self._lock:
+            key_file = KeyFile.load(self._key_file.path)
+            if key_file.keep_profile_key(self.username, profile_key, self._data_key):
+                self._key_file = key_file
+                self._record("profile_key_kept")
 
     @property
     def locked(self) -> bool:

@@ -222,6 +222,10 @@ class _Run:
     def sync(self) -> None:
         try:
             self.line.token(self.owner)
+            profile_key = self.line.profile_keys.get(self.owner)
+            if profile_key is not None:
+                # So that a password an administrator sets later can re-lock the profile.
+                self.profile.keep_profile_key(profile_key)
             self.client.step("signed_in")
             meta = self.read_meta()
             self.client.step("meta")

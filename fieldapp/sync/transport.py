@@ -162,6 +162,8 @@ class CentralLine:
         self._tokens: dict[str, str] = {}
         #: Who the central store says each signed-in user is (a first sign-in keeps it).
         self.accounts: dict[str, AccountInfo] = {}
+        #: The accounts' profile keys from the same answers (see fieldapp.store.keys).
+        self.profile_keys: dict[str, str] = {}
         self._refused: set[str] = set()
         self._lock = threading.Lock()
         self.http = httpx.Client(
@@ -217,6 +219,8 @@ class CentralLine:
         with self._lock:
             self._tokens[username] = answer.access_token
             self.accounts[username] = answer.account
+            if answer.profile_key is not None:
+                self.profile_keys[username] = answer.profile_key
         return answer.access_token
 
     def forget_tokens(self) -> None:

@@ -16,13 +16,13 @@ from fieldapp.app.session import Progress, SignedIn, sign_in
 from fieldapp.core.entities import Role, Team
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
-from fieldapp.store import ProfileLocked, known_usernames, profile_exists
+from fieldapp.store import ProfileLocked, WrongPassword, known_usernames, profile_exists
 from fieldapp.store.layout import PROFILES_FOLDER, staging_directory
 from fieldapp.sync.errors import AccountDeactivated, ServerUnreachable, SignInRefused
 from fieldapp.sync.report import SyncProgress
 from fieldapp.sync.transport import RetryPolicy
 from tests.support.fresh import FreshCentral, fresh_central
-from tests.support.store import FAST_KDF
+from tests.support.store import FAST_KDF, fill_draft
 
 BOB = "bob.devries"
 BOB_PASSWORD = "lantaarn-en-fiets-1"
@@ -176,4 +176,45 @@ def test_a_deactivated_account_locks_its_profile_at_the_next_contact(
         sign_in(tmp_path, BOB, BOB_PASSWORD, None, kdf=FAST_KDF, server_url=None)
     signed = _sign_in(tmp_path, central)
     signed.profile.close()
+    sign_in(tmp_path, BOB, BOB_PASSWORD, None, kdf=FAST_KDF).profile.close()
+
+
+def test_a_password_changed_on_the_central_store_is_taken_at_the_next_online_sign_in(
+    tmp_path: Path, central: FreshCentral
+) -> None:
+    # The device's profile opened only with the password it was made with, so a password
+    # an administrator reset on the central store locked the person out of their data.
+    signed = _sign_in(tmp_path, central)
+    draft = fill_draft(signed.profile, "neighbourhood_patrol", seed=3)
+    answers = signed.profile.resume(draft).answers
+    signed.profile.close()
+    new_password = "nieuwe-fiets-op-de-dijk-2"
+    central.set_password(BOB, new_password)
+    try:
+        # Offline the new password means nothing to the device yet.
+        with pytest.raises(WrongPassword):
+            sign_in(tmp_path, BOB, new_password, None, kdf=FAST_KDF, server_url=None)
+        # Online: the central store accepts it and the profile is re-locked with it.
+        signed = _sign_in(tmp_path, central, password=new_password)
+        try:
+            assert signed.profile.resume(draft).answers == answers
+            actions = [entry.action for entry in signed.profile.audit_entries()]
+            assert "password_changed_on_central_store" in actions
+        finally:
+            signed.profile.close()
+        # From now on the new password opens it offline, and the old one no longer does.
+        sign_in(tmp_path, BOB, new_password, None, kdf=FAST_KDF).profile.close()
+        with pytest.raises(WrongPassword):
+            sign_in(tmp_path, BOB, BOB_PASSWORD, None, kdf=FAST_KDF, server_url=central.url)
+    finally:
+        central.set_password(BOB, BOB_PASSWORD)
+
+
+def test_a_password_the_central_store_refuses_never_re_locks_the_profile(
+    tmp_path: Path, central: FreshCentral
+) -> None:
+    _sign_in(tmp_path, central).profile.close()
+    with pytest.raises(WrongPassword):
+        _sign_in(tmp_path, central, password="geraden-wachtwoord-77")
+    # The right password still opens it: nothing was re-wrapped.
     sign_in(tmp_path, BOB, BOB_PASSWORD, None, kdf=FAST_KDF).profile.close()
