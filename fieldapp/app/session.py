@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
+
 from fieldapp.app.demo import demo_reference
 from fieldapp.app.errors import NeedsFirstSync, UnknownAccount, WrongDemoPassword
 from fieldapp.app.inspections import FormChoice, forms_for
@@ -34,6 +36,7 @@ from fieldapp.store import (
     ProfileExists,
     ProfileLocked,
     WrongPassword,
+    known_usernames,
     open_profile,
     open_profile_in,
     open_profile_with_profile_key,
@@ -58,7 +61,9 @@ __all__ = [
     "KdfParams",
     "Progress",
     "SignedIn",
+    "SyncProgress",
     "first_sign_in",
+    "profiles_on_device",
     "read_password",
     "recent_venue_ids",
     "sign_in",
@@ -183,7 +188,8 @@ def first_sign_in(
             server_url,
             credentials=Credentials(username, password),
             language=language,
-            retry=retry,
+            # The person is waiting at the sign-in screen: a few tries, then say so.
+            retry=retry or RetryPolicy(attempts=3, budget=20.0),
             progress=progress,
         ) as client:
             report = client.sync_once()
@@ -244,7 +250,9 @@ def _central_answer(
         server_url,
         device_id=None,
         credentials=Credentials(username, password),
-        retry=retry or RetryPolicy(attempts=2, budget=10.0),
+        # A typo offline must not keep the person waiting: one quick try.
+        retry=retry or RetryPolicy(attempts=1, budget=5.0),
+        timeout=httpx.Timeout(10.0, connect=5.0),
     )
     try:
         line.token(username)
@@ -264,6 +272,11 @@ def _user_of(account: AccountInfo) -> User:
         pseudonym=account.pseudonym,
         languages=account.languages or ["nl"],
     )
+
+
+def profiles_on_device(home: Path) -> list[str]:
+    """The people with a profile on this device (a shared tablet's sign-in list)."""
+    return known_usernames(home)
 
 
 def verify_password(profile: Profile, password: str) -> None:

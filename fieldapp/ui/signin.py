@@ -37,8 +37,8 @@ from fieldapp.ui.errors import describe
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_card, make_label
 
 if TYPE_CHECKING:
+    from fieldapp.app.session import SyncProgress
     from fieldapp.core.entities import User
-    from fieldapp.sync.report import SyncProgress
 from fieldapp.core.worldfile import SeedWorld
 
 
@@ -347,9 +347,9 @@ class SignInScreen(QWidget):
 
     def refresh_profiles(self) -> None:
         """List the people with a profile here; with nobody yet, start a first sign-in."""
-        from fieldapp.store.layout import known_usernames
+        from fieldapp.app.session import profiles_on_device
 
-        self._known = known_usernames(self.context.home)
+        self._known = profiles_on_device(self.context.home)
         while self.profiles_grid.count():
             item = self.profiles_grid.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -446,7 +446,7 @@ class SignInScreen(QWidget):
         )
 
     def _progressed(self, step: object) -> None:
-        from fieldapp.sync.report import SyncProgress
+        from fieldapp.app.session import SyncProgress
 
         if self.progress_dialog is not None and isinstance(step, SyncProgress):
             self.progress_dialog.show_step(step)
