@@ -147,6 +147,10 @@ def sign_in(
             profile.close()
             raise NeedsFirstSync(username)
         user = found
+        if username not in known_usernames(home):
+            # A profile from before the list, or one whose first sign-in stopped between
+            # putting it in place and listing it: listed from now on.
+            remember_username(home, username)
     teams = {team.id: team.name for team in profile.teams()}
     venues = RegistryDirectory(profile.venues(), profile.areas(), recent_venue_ids(profile))
     # The demo signs in to its own store with the demo accounts: no password kept then.

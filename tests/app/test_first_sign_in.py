@@ -218,3 +218,15 @@ def test_a_password_the_central_store_refuses_never_re_locks_the_profile(
         _sign_in(tmp_path, central, password="geraden-wachtwoord-77")
     # The right password still opens it: nothing was re-wrapped.
     sign_in(tmp_path, BOB, BOB_PASSWORD, None, kdf=FAST_KDF).profile.close()
+
+
+def test_a_profile_missing_from_the_device_list_is_listed_at_its_next_sign_in(
+    tmp_path: Path, central: FreshCentral
+) -> None:
+    # A crash between putting the profile in place and listing it, or a profile made
+    # before the list existed, would stay off the sign-in screen for good.
+    _sign_in(tmp_path, central).profile.close()
+    (tmp_path / PROFILES_FOLDER / "accounts.json").unlink()
+    assert known_usernames(tmp_path) == []
+    sign_in(tmp_path, BOB, BOB_PASSWORD, None, kdf=FAST_KDF).profile.close()
+    assert known_usernames(tmp_path) == [BOB]
