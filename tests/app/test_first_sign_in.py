@@ -6,6 +6,7 @@ as `fieldapp server adduser` makes them, real HTTP on 127.0.0.1, real SQLCipher 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -229,4 +230,26 @@ def test_a_profile_missing_from_the_device_list_is_listed_at_its_next_sign_in(
     (tmp_path / PROFILES_FOLDER / "accounts.json").unlink()
     assert known_usernames(tmp_path) == []
     sign_in(tmp_path, BOB, BOB_PASSWORD, None, kdf=FAST_KDF).profile.close()
+    assert known_usernames(tmp_path) == [BOB]
+
+
+def test_fieldapp_sync_on_a_device_without_a_profile_signs_in_at_the_preset_central_store(
+    tmp_path: Path,
+    central: FreshCentral,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `fieldapp sync --user bob` on a new device said "no profile of bob on this device
+    # yet" and never asked the central store; IT presets its address for the machine.
+    from fieldapp.cli import main
+
+    monkeypatch.setenv("FIELDAPP_SERVER_URL", central.url)
+    monkeypatch.delenv("FIELDAPP_PASSWORD", raising=False)
+    arguments = ["sync", "--home", str(tmp_path), "--user", BOB, "--password-stdin"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("niet-het-wachtwoord\n"))
+    assert main(["--lang", "nl", *arguments]) == 1
+    assert "wachtwoord" in capsys.readouterr().err
+    assert _leftovers(tmp_path) == []
+    monkeypatch.setattr("sys.stdin", io.StringIO(BOB_PASSWORD + "\n"))
+    assert main(arguments) == 0
     assert known_usernames(tmp_path) == [BOB]
