@@ -253,3 +253,29 @@ def test_fieldapp_sync_on_a_device_without_a_profile_signs_in_at_the_preset_cent
     monkeypatch.setattr("sys.stdin", io.StringIO(BOB_PASSWORD + "\n"))
     assert main(arguments) == 0
     assert known_usernames(tmp_path) == [BOB]
+
+
+def test_a_session_whose_account_is_deactivated_locks_the_profile_at_its_next_sync(
+    tmp_path: Path, central: FreshCentral
+) -> None:
+    # The running app holds a token; deactivating revokes it, and the renewed sign-in is
+    # what tells the device the account is gone.
+    from fieldapp.sync.client import SyncClient
+    from fieldapp.sync.transport import Credentials
+
+    signed = _sign_in(tmp_path, central)
+    client = SyncClient(
+        signed.profile, central.url, credentials=Credentials(BOB, BOB_PASSWORD), retry=QUICK
+    )
+    try:
+        client.sync_once()
+        central.set_active(BOB, False)
+        with pytest.raises(AccountDeactivated) as deactivated:
+            client.sync_once()
+        assert "gedeactiveerd" in deactivated.value.text("nl")
+        assert "deactivated" in deactivated.value.text("en")
+        assert signed.profile.locked
+    finally:
+        central.set_active(BOB, True)
+        client.close()
+        signed.profile.close()
