@@ -47,13 +47,17 @@ class WrongDemoPassword(AppError):
 
 
 class NeedsFirstSync(AppError):
+    """No profile of that person here, and no central store to make one from."""
+
     def __init__(self, username: str) -> None:
         super().__init__(
             Text(
                 nl=f"Er is op dit apparaat nog geen profiel van {username}. De eerste keer "
-                "aanmelden gaat via de centrale opslag, met netwerkverbinding.",
+                "aanmelden gaat via de centrale opslag, met netwerkverbinding; vul het adres "
+                "van de centrale opslag in (uw beheerder weet het).",
                 en=f"There is no profile of {username} on this device yet. The first "
-                "sign-in goes through the central store, with a network connection.",
+                "sign-in goes through the central store, with a network connection; fill "
+                "in the central store's address (your administrator knows it).",
             )
         )
 

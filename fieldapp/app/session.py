@@ -181,7 +181,7 @@ def first_sign_in(
     username = username.strip().lower()
     final = profile_directory(home, username)
     if profile_exists(home, username):
-        raise ProfileExists(username)
+        raise ProfileExists(str(final))
     staging = staging_directory(home, username)
     # What an interrupted first sign-in left behind is never opened: start afresh.
     shutil.rmtree(staging, ignore_errors=True)
@@ -203,7 +203,7 @@ def first_sign_in(
         profile.close()
         if final.exists():
             # Another process made it meanwhile: keep theirs, never mix two.
-            raise ProfileExists(username)
+            raise ProfileExists(str(final))
         staging.replace(final)
         fsync_directory(final.parent)
     except BaseException:
