@@ -17,6 +17,7 @@ from fieldapp.app.session import Progress, SignedIn, sign_in
 from fieldapp.core.entities import Role, Team
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
+from fieldapp.server.throttle import SignInLimits
 from fieldapp.store import ProfileLocked, WrongPassword, known_usernames, profile_exists
 from fieldapp.store.layout import PROFILES_FOLDER, staging_directory
 from fieldapp.sync.errors import AccountDeactivated, ServerUnreachable, SignInRefused
@@ -33,7 +34,9 @@ QUICK = RetryPolicy(attempts=1, budget=1.0)
 @pytest.fixture(scope="module")
 def central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FreshCentral]:
     home = tmp_path_factory.mktemp("central")
-    with fresh_central("sqlite", home, "firstsignin") as running:
+    # Many sign-ins of one account from one address: more than the real throttle allows.
+    limits = SignInLimits(per_username_burst=200, per_address_burst=500)
+    with fresh_central("sqlite", home, "firstsignin", sign_in_limits=limits) as running:
         world = load_world(seeds_directory())
         running.register(world.areas, world.venues)
         running.add_team(

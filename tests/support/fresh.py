@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -122,10 +123,10 @@ class FreshCentral:
 
 
 @contextmanager
-def fresh_central(backend: str, home: Path, label: str) -> Iterator[FreshCentral]:
+def fresh_central(backend: str, home: Path, label: str, **overrides: Any) -> Iterator[FreshCentral]:
     require_backend(backend)
     with database_url(backend, label) as url:
-        config = test_config(home, url)
+        config = test_config(home, url, **overrides)
         store = CentralStore(config)
         app = create_app(config, store)
         assert store.load_forms(form_files(forms_directory()))

@@ -19,6 +19,7 @@ from fieldapp.app.settings import Settings
 from fieldapp.core.entities import Role
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
+from fieldapp.server.throttle import SignInLimits
 from fieldapp.store import known_usernames, profile_exists
 from fieldapp.ui.app import build_context
 from fieldapp.ui.context import AppContext
@@ -35,12 +36,25 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 
 @pytest.fixture(scope="module")
 def central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FreshCentral]:
-    with fresh_central("sqlite", tmp_path_factory.mktemp("uifirst"), "uifirst") as running:
+    home = tmp_path_factory.mktemp("uifirst")
+    # Many sign-ins of one account from one address: more than the real throttle allows.
+    limits = SignInLimits(per_username_burst=200, per_address_burst=500)
+    with fresh_central("sqlite", home, "uifirst", sign_in_limits=limits) as running:
         world = load_world(seeds_directory())
         running.register(world.areas[:2], world.venues[:5])
         running.add_user(BOB[0], Role.BOA, BOB[1])
         running.add_user(ANNA[0], Role.BOA, ANNA[1])
         yield running
+
+
+@pytest.fixture
+def contexts() -> Iterator[list[AppContext]]:
+    """The contexts a test made; their Dutch catalogue must not outlive the test."""
+    made: list[AppContext] = []
+    yield made
+    for context in made:
+        context.tasks.wait()
+        context.translations.remove()
 
 
 def make_context(home: Path, server_url: str) -> AppContext:
@@ -66,11 +80,12 @@ def _sign_in(qtbot: QtBot, screen: SignInScreen, username: str, password: str) -
 
 
 def test_a_shared_device_lists_its_people_and_signs_in_another_user_through_the_central_store(
-    qtbot: QtBot, tmp_path: Path, central: FreshCentral
+    qtbot: QtBot, tmp_path: Path, central: FreshCentral, contexts: list[AppContext]
 ) -> None:
     # A new user's sign-in said "no profile of bob on this device yet" and never asked the
     # central store; the screen listed nobody outside the demo.
     context = make_context(tmp_path / "tablet", central.url)
+    contexts.append(context)
     screen = SignInScreen(context)
     qtbot.addWidget(screen)
     screen.show()
@@ -111,9 +126,10 @@ def test_a_shared_device_lists_its_people_and_signs_in_another_user_through_the_
 
 
 def test_a_refused_first_sign_in_says_why_and_leaves_no_profile(
-    qtbot: QtBot, tmp_path: Path, central: FreshCentral
+    qtbot: QtBot, tmp_path: Path, central: FreshCentral, contexts: list[AppContext]
 ) -> None:
     context = make_context(tmp_path / "tablet", central.url)
+    contexts.append(context)
     screen = SignInScreen(context)
     qtbot.addWidget(screen)
     screen.show()
@@ -128,9 +144,10 @@ def test_a_refused_first_sign_in_says_why_and_leaves_no_profile(
 
 
 def test_an_address_typed_once_is_remembered_for_this_device(
-    qtbot: QtBot, tmp_path: Path, central: FreshCentral
+    qtbot: QtBot, tmp_path: Path, central: FreshCentral, contexts: list[AppContext]
 ) -> None:
     context = make_context(tmp_path / "tablet", "https://niet-hier.invalid")
+    contexts.append(context)
     screen = SignInScreen(context)
     qtbot.addWidget(screen)
     screen.show()
