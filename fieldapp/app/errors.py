@@ -8,6 +8,7 @@ and English; the screens show it, the CLI prints it::
         ├── UnknownAccount      the demo has no account of that name
         ├── WrongDemoPassword   a new demo profile is made only with the demo password
         ├── NeedsFirstSync      no profile of that person on this device yet
+        ├── FirstSignInUnreachable  the central store did not answer a first sign-in
         └── DemoServerFailed    the demo's own central store does not start
 
 The errors of the layers below reach the person unchanged: `fieldapp.store.errors`
@@ -19,7 +20,14 @@ from __future__ import annotations
 from fieldapp.core.errors import FieldappError
 from fieldapp.core.texts import Text
 
-__all__ = ["AppError", "DemoServerFailed", "NeedsFirstSync", "UnknownAccount", "WrongDemoPassword"]
+__all__ = [
+    "AppError",
+    "DemoServerFailed",
+    "FirstSignInUnreachable",
+    "NeedsFirstSync",
+    "UnknownAccount",
+    "WrongDemoPassword",
+]
 
 
 class AppError(FieldappError):
@@ -60,6 +68,34 @@ class NeedsFirstSync(AppError):
                 "in the central store's address (your administrator knows it).",
             )
         )
+
+
+class FirstSignInUnreachable(AppError):
+    """A first sign-in could not reach the central store (or it kept failing): the person
+    is waiting at the sign-in screen, so no "later" — say what to check."""
+
+    def __init__(self, server_url: str, *, network: bool) -> None:
+        if network:
+            nl = (
+                f"De centrale opslag ({server_url}) is niet bereikbaar. Controleer de "
+                "netwerkverbinding en het adres, en probeer het opnieuw. Er is niets op dit "
+                "apparaat bewaard."
+            )
+            en = (
+                f"The central store ({server_url}) cannot be reached. Check the network "
+                "connection and the address, and try again. Nothing was kept on this device."
+            )
+        else:
+            nl = (
+                "De centrale opslag is druk of heeft een storing. Probeer het over een minuut "
+                "opnieuw. Er is niets op dit apparaat bewaard."
+            )
+            en = (
+                "The central store is busy or has a problem. Try again in a minute. Nothing "
+                "was kept on this device."
+            )
+        super().__init__(Text(nl=nl, en=en))
+        self.network = network
 
 
 class DemoServerFailed(AppError):

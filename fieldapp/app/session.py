@@ -23,7 +23,12 @@ from pathlib import Path
 import httpx
 
 from fieldapp.app.demo import demo_reference
-from fieldapp.app.errors import NeedsFirstSync, UnknownAccount, WrongDemoPassword
+from fieldapp.app.errors import (
+    FirstSignInUnreachable,
+    NeedsFirstSync,
+    UnknownAccount,
+    WrongDemoPassword,
+)
 from fieldapp.app.inspections import FormChoice, forms_for
 from fieldapp.app.venues import RegistryDirectory
 from fieldapp.core.entities import Role, User
@@ -47,7 +52,7 @@ from fieldapp.store import (
 )
 from fieldapp.store.password import read_password
 from fieldapp.sync.client import SyncClient
-from fieldapp.sync.errors import GaveUp, Refusal, SyncError
+from fieldapp.sync.errors import GaveUp, Refusal, ServerUnreachable, SyncError
 from fieldapp.sync.report import SyncProgress, SyncReport
 from fieldapp.sync.transport import CentralLine, Credentials, RetryPolicy
 
@@ -172,7 +177,7 @@ def first_sign_in(
     """Make `username`'s profile on this device from the central store at `server_url`.
 
     The central store checks the password (`SignInRefused`, `AccountDeactivated`,
-    `ServerUnreachable`, … on failure). The profile is built in its own folder, filled
+    `FirstSignInUnreachable`, … on failure). The profile is built in its own folder, filled
     through the change feed, and moved into place only when all of that worked: any
     failure leaves no profile behind, and the next attempt starts afresh. Returns the
     open profile and the sync's report; the person is added to this device's sign-in
@@ -206,9 +211,11 @@ def first_sign_in(
             raise ProfileExists(str(final))
         staging.replace(final)
         fsync_directory(final.parent)
-    except BaseException:
+    except BaseException as error:
         profile.close()
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, ServerUnreachable):
+            raise FirstSignInUnreachable(server_url, network=error.network) from error
         raise
     remember_username(home, username)
     log.info("first sign-in of %s: profile made from %s", username, server_url)

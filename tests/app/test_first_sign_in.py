@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp.app.errors import NeedsFirstSync
+from fieldapp.app.errors import FirstSignInUnreachable, NeedsFirstSync
 from fieldapp.app.session import Progress, SignedIn, sign_in
 from fieldapp.core.entities import Role, Team
 from fieldapp.core.locations import seeds_directory
@@ -20,7 +20,7 @@ from fieldapp.core.worldfile import load_world
 from fieldapp.server.throttle import SignInLimits
 from fieldapp.store import ProfileLocked, WrongPassword, known_usernames, profile_exists
 from fieldapp.store.layout import PROFILES_FOLDER, staging_directory
-from fieldapp.sync.errors import AccountDeactivated, ServerUnreachable, SignInRefused
+from fieldapp.sync.errors import AccountDeactivated, SignInRefused
 from fieldapp.sync.report import SyncProgress
 from fieldapp.sync.transport import RetryPolicy
 from tests.support.fresh import FreshCentral, fresh_central
@@ -118,7 +118,7 @@ def test_a_wrong_password_at_the_first_sign_in_leaves_nothing_behind(
 def test_an_unreachable_central_store_at_the_first_sign_in_leaves_nothing_behind(
     tmp_path: Path,
 ) -> None:
-    with pytest.raises(ServerUnreachable) as unreachable:
+    with pytest.raises(FirstSignInUnreachable) as unreachable:
         sign_in(
             tmp_path,
             BOB,
@@ -128,7 +128,9 @@ def test_an_unreachable_central_store_at_the_first_sign_in_leaves_nothing_behind
             server_url="http://127.0.0.1:9",
             retry=QUICK,
         )
+    # The person waits at the screen: what to check, not "the device tries again later".
     assert "niet bereikbaar" in unreachable.value.text("nl")
+    assert "Check the network" in unreachable.value.text("en")
     assert _leftovers(tmp_path) == []
 
 
