@@ -8,6 +8,7 @@ and English; the screens show it, the CLI prints it::
         ├── UnknownAccount      the demo has no account of that name
         ├── WrongDemoPassword   a new demo profile is made only with the demo password
         ├── NeedsFirstSync      no profile of that person on this device yet
+        ├── FirstSignInUnreachable  the central store did not answer a first sign-in
         ├── DemoServerFailed    the demo's own central store does not start
         ├── DemoServerUnavailable  this installation has no server parts (fieldapp[server])
         └── ServerPartsMissing  a server verb, and no server parts installed
@@ -25,6 +26,7 @@ __all__ = [
     "AppError",
     "DemoServerFailed",
     "DemoServerUnavailable",
+    "FirstSignInUnreachable",
     "NeedsFirstSync",
     "ServerPartsMissing",
     "UnknownAccount",
@@ -57,15 +59,47 @@ class WrongDemoPassword(AppError):
 
 
 class NeedsFirstSync(AppError):
+    """No profile of that person here, and no central store to make one from."""
+
     def __init__(self, username: str) -> None:
         super().__init__(
             Text(
                 nl=f"Er is op dit apparaat nog geen profiel van {username}. De eerste keer "
-                "aanmelden gaat via de centrale opslag, met netwerkverbinding.",
+                "aanmelden gaat via de centrale opslag, met netwerkverbinding; vul het adres "
+                "van de centrale opslag in (uw beheerder weet het).",
                 en=f"There is no profile of {username} on this device yet. The first "
-                "sign-in goes through the central store, with a network connection.",
+                "sign-in goes through the central store, with a network connection; fill "
+                "in the central store's address (your administrator knows it).",
             )
         )
+
+
+class FirstSignInUnreachable(AppError):
+    """A first sign-in could not reach the central store (or it kept failing): the person
+    is waiting at the sign-in screen, so no "later" — say what to check."""
+
+    def __init__(self, server_url: str, *, network: bool) -> None:
+        if network:
+            nl = (
+                f"De centrale opslag ({server_url}) is niet bereikbaar. Controleer de "
+                "netwerkverbinding en het adres, en probeer het opnieuw. Er is niets op dit "
+                "apparaat bewaard."
+            )
+            en = (
+                f"The central store ({server_url}) cannot be reached. Check the network "
+                "connection and the address, and try again. Nothing was kept on this device."
+            )
+        else:
+            nl = (
+                "De centrale opslag is druk of heeft een storing. Probeer het over een minuut "
+                "opnieuw. Er is niets op dit apparaat bewaard."
+            )
+            en = (
+                "The central store is busy or has a problem. Try again in a minute. Nothing "
+                "was kept on this device."
+            )
+        super().__init__(Text(nl=nl, en=en))
+        self.network = network
 
 
 class DemoServerFailed(AppError):

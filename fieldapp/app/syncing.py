@@ -9,13 +9,14 @@ given address (a `fieldapp server --demo` started by hand).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from fieldapp.app.demo import DemoAccounts, DemoServer, start_demo_server
 from fieldapp.app.settings import Settings
-from fieldapp.store import Profile, open_profile
+from fieldapp.store import Profile, open_profile, profile_exists
 from fieldapp.store.errors import PasswordRequired
 from fieldapp.sync.client import SyncClient
 from fieldapp.sync.errors import ServerUnreachable, SyncError
@@ -100,9 +101,15 @@ def connect(
     return SyncConnection(client, server)
 
 
+#: The central store's address as IT presets it for every profile home on a machine.
+SERVER_URL_VARIABLE = "FIELDAPP_SERVER_URL"
+
+
 def configured_server(home: Path) -> str | None:
-    """The app's `server_url` setting for this home, when one is set."""
-    return Settings.load(home).server_url.strip() or None
+    """The central store of this home: the app's `server_url` setting (typed once on the
+    sign-in screen, or written by IT), else FIELDAPP_SERVER_URL; None: the demo."""
+    chosen = Settings.load(home).server_url.strip()
+    return chosen or os.environ.get(SERVER_URL_VARIABLE, "").strip() or None
 
 
 def sync_profile(
@@ -120,8 +127,19 @@ def sync_profile(
     The store is `server_url`, else the configured one, else the demo's (started for this
     sync and stopped afterwards when it was not running). Raises `SyncError` with its
     `report` when the sync could not go on. `progress` gets every step (a progress bar).
+
+    A person without a profile on this device signs in at the central store first: the
+    profile is made from it (`first_sign_in`), and that sync's report is returned.
     """
     url = server_url or (None if demo else configured_server(home))
+    if url and not demo and not profile_exists(home, username):
+        from fieldapp.app.session import first_sign_in
+
+        profile, report = first_sign_in(
+            home, username, password, url, language=language, progress=progress
+        )
+        profile.close()
+        return report
     with (
         open_profile(home, username, password, create=False) as profile,
         connect(

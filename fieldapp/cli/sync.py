@@ -1,13 +1,16 @@
 """The `fieldapp sync` verb: one headless sync of a profile, for scripts and unattended use.
 
-`fieldapp sync --home DIR [--server URL] [--user NAME] [--demo]`
+`fieldapp sync --home DIR [--server URL] [--user NAME] [--demo] [--password-stdin]`
 
-* The password comes from FIELDAPP_PASSWORD (else a prompt on a terminal); it unlocks the
-  profile and signs in to the central store.
-* The server is `--server`, else the app's setting `server_url` in `<home>/settings.json`.
-  With neither (or with `--demo` alone) it is the demo's own central store for this home
-  (see `fieldapp.app.demo`): reused when running, else started for this sync and stopped
-  afterwards.
+* The password comes from FIELDAPP_PASSWORD, else standard input with `--password-stdin`,
+  else a prompt on a terminal; it unlocks the profile and signs in to the central store.
+* The server is `--server`, else the app's setting `server_url` in `<home>/settings.json`,
+  else FIELDAPP_SERVER_URL. With none of them (or with `--demo` alone) it is the demo's
+  own central store for this home (see `fieldapp.app.demo`): reused when running, else
+  started for this sync and stopped afterwards.
+* A user without a profile on this device signs in at the central store first: the
+  profile is made from what it sends (the first sign-in), and nothing is left behind
+  when that fails.
 * `--demo` signs in as the demo accounts, so a seeded demo profile — whose inspections
   were made by several demo users — syncs without further setup, also with a
   `fieldapp server --demo` started by hand (`--demo --server http://127.0.0.1:8765`).
@@ -39,9 +42,11 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         help="sync a profile with the central store (headless)",
         description=(
             "Push finalized inspections, pull assignments, forms and reviews, and repair "
-            "drift. The password comes from FIELDAPP_PASSWORD. Without --server or a "
-            "configured server the demo's own central store for this home is used. Exit "
-            "code 0 when everything was sent, 1 when something could not be sent."
+            "drift. The password comes from FIELDAPP_PASSWORD (or standard input with "
+            "--password-stdin). A user without a profile here gets one made from the central "
+            "store. Without --server or a configured server (settings, FIELDAPP_SERVER_URL) "
+            "the demo's own central store for this home is used. Exit code 0 when everything "
+            "was sent, 1 when something could not be sent."
         ),
     )
     sync.add_argument("--server", metavar="URL", help="the central store's address")
@@ -59,6 +64,11 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         choices=("nl", "en"),
         default=argparse.SUPPRESS,
         help="language of the summary (default: FIELDAPP_LANGUAGE, else the app's setting)",
+    )
+    sync.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
     )
     add_json_option(sync)
     sync.set_defaults(handler=_sync)
@@ -86,7 +96,7 @@ def _sync(args: argparse.Namespace) -> int:
 
     home = home_directory(args.home)
     language = _language(home, args)
-    password = read_password()
+    password = read_password(from_stdin=args.password_stdin)
     counts = {"sent": 0, "photos": 0, "pulled": 0}
     with progress(args, total=None, unit=" steps", desc="sync") as bar:
 

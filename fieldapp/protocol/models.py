@@ -90,6 +90,9 @@ class ErrorCode(StrEnum):
 
     UNAUTHENTICATED = "unauthenticated"
     BAD_CREDENTIALS = "bad_credentials"
+    #: The password was right but an administrator deactivated the account: the device
+    #: locks its profile of this person.
+    ACCOUNT_DEACTIVATED = "account_deactivated"
     TOKEN_EXPIRED = "token_expired"
     TOKEN_REVOKED = "token_revoked"
     FORBIDDEN = "forbidden"
@@ -185,6 +188,9 @@ class TokenAnswer(_Body):
     token_type: Literal["bearer"] = "bearer"
     expires_at: datetime
     account: AccountInfo
+    #: The account's profile key (base64url, 32 bytes): the device keeps its data key
+    #: wrapped by it too, so a password changed on the server can re-lock the profile.
+    profile_key: str | None = None
 
 
 # --- meta and the change feed ----------------------------------------------------------------

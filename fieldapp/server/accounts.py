@@ -247,9 +247,17 @@ class Accounts:
         stored = row["password_hash"] if row is not None else self._dummy()
         try:
             self.hasher.verify(stored, password)
-            verified = row is not None and bool(row["active"])
+            verified = row is not None
         except (VerificationError, InvalidHashError):
             verified = False
+        if verified and row is not None and not row["active"]:
+            # Only after the right password: a guesser learns nothing, and the person's
+            # devices lock their profile instead of asking for the password again and again.
+            raise forbidden(
+                "This account has been deactivated; contact your administrator.",
+                "Dit account is gedeactiveerd; neem contact op met uw beheerder.",
+                code=ErrorCode.ACCOUNT_DEACTIVATED,
+            )
         if not verified or row is None:
             raise _unauthenticated(
                 ErrorCode.BAD_CREDENTIALS,
@@ -288,6 +296,29 @@ class Accounts:
             )
             principal = self._principal(connection, row)
         return token, expires, principal
+
+    def profile_key(self, username: str) -> str:
+        """The account's profile key, made on first use (only ever handed out after the
+        password was checked: `sign_in`). Devices keep their data key wrapped by it, so
+        they can take a password an administrator set here."""
+        users = schema.users
+        with self.database.write() as connection:
+            key = connection.execute(
+                sa.select(users.c.profile_key).where(users.c.username == username)
+            ).scalar_one_or_none()
+            if key is None:
+                key = secrets.token_urlsafe(32)
+                connection.execute(
+                    users.update()
+                    .where(users.c.username == username)
+                    .where(users.c.profile_key.is_(None))
+                    .values(profile_key=key)
+                )
+                # Two first sign-ins at once: whichever wrote first is the key.
+                key = connection.execute(
+                    sa.select(users.c.profile_key).where(users.c.username == username)
+                ).scalar_one()
+        return str(key)
 
     def authenticate(self, token: str) -> Principal:
         """The principal of a bearer token, or a 401 naming why not."""

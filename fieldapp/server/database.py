@@ -120,8 +120,17 @@ def _count_usage(connection: Connection) -> None:
         )
 
 
+def _v3(connection: Connection, now: datetime) -> None:
+    """Each account's profile key (issue 12: a password changed on the server is taken
+    on the device). Made on the account's next sign-in, so nothing is filled in here."""
+    del now
+    columns = {column["name"] for column in sa.inspect(connection).get_columns("users")}
+    if "profile_key" not in columns:
+        connection.execute(sa.text("ALTER TABLE users ADD COLUMN profile_key VARCHAR(64)"))
+
+
 #: Schema versions in order; index + 1 is the version number.
-MIGRATIONS: tuple[Callable[[Connection, datetime], None], ...] = (_v1, _v2)
+MIGRATIONS: tuple[Callable[[Connection, datetime], None], ...] = (_v1, _v2, _v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -56,6 +56,9 @@ users = sa.Table(
     sa.Column("pseudonym", sa.String(200), nullable=True, unique=True),
     sa.Column("languages", sa.String(64), nullable=False),
     sa.Column("password_hash", sa.Text, nullable=False),
+    #: A random key handed to the person's devices at each sign-in: it lets a device
+    #: re-lock its profile with a password changed here (base64url; made on first use).
+    sa.Column("profile_key", sa.String(64), nullable=True),
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),

@@ -22,6 +22,7 @@ from fieldapp.store.errors import (
     PasswordRequired,
     ProfileDamaged,
     ProfileExists,
+    ProfileLocked,
     ProfileNotFound,
     ProfileTooNew,
     QuestionLocked,
@@ -35,11 +36,14 @@ from fieldapp.store.errors import (
     WrongPassword,
 )
 from fieldapp.store.keys import DEFAULT_KDF, KdfParams, KeyringBackend, SystemKeyring
+from fieldapp.store.layout import known_usernames, remember_username, staging_directory
 from fieldapp.store.profile import (
     Profile,
     import_backup,
     open_profile,
+    open_profile_in,
     open_profile_unattended,
+    open_profile_with_profile_key,
     profile_directory,
     profile_exists,
 )
@@ -91,6 +95,7 @@ __all__ = [
     "Profile",
     "ProfileDamaged",
     "ProfileExists",
+    "ProfileLocked",
     "ProfileNotFound",
     "ProfileTooNew",
     "QuestionLocked",
@@ -114,9 +119,14 @@ __all__ = [
     "WeakPassword",
     "WrongPassword",
     "import_backup",
+    "known_usernames",
     "open_profile",
+    "open_profile_in",
     "open_profile_unattended",
+    "open_profile_with_profile_key",
     "profile_directory",
     "profile_exists",
+    "remember_username",
+    "staging_directory",
     "verify",
 ]

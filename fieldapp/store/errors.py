@@ -17,6 +17,7 @@ the store's only errors module; the tree::
         │   ├── ProfileExists          a restore would overwrite one
         │   ├── ProfileTooNew          written by a newer fieldapp
         │   ├── ProfileDamaged         the database cannot be read with its key
+        │   ├── ProfileLocked          the central store deactivated the account
         │   └── BackupInvalid          not a usable backup file
         ├── the disk
         │   ├── DiskFull               the last change was not saved, all before it was
@@ -390,5 +391,23 @@ class WeakPassword(StoreError):
             {
                 "nl": f"Een wachtwoord heeft minstens {minimum} tekens.",
                 "en": f"A password has at least {minimum} characters.",
+            }
+        )
+
+
+class ProfileLocked(StoreError):
+    """The central store deactivated this account: the profile no longer opens."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            {
+                "nl": (
+                    "Dit profiel is vergrendeld: de centrale opslag meldt dat uw account is "
+                    "gedeactiveerd. Neem contact op met uw beheerder; er gaat niets verloren."
+                ),
+                "en": (
+                    "This profile is locked: the central store says your account was "
+                    "deactivated. Contact your administrator; nothing is lost."
+                ),
             }
         )

@@ -6,6 +6,13 @@ the database. Changing the password re-wraps the data key; nothing else is re-en
 From the data key two sub-keys are derived with HKDF: one for SQLCipher, one for attachment
 files, so neither use can be turned against the other.
 
+The data key may also be wrapped by the account's *profile key*, which the central store
+hands out only after it checked the person's password. When an administrator sets a new
+password on the central store, the device's old wrap no longer opens with what the person
+types; the central store's profile key does, and the data key is re-wrapped with the new
+password (`fieldapp.app.session`). Someone holding only the laptop gets no profile key:
+the central store wants the password first, and refuses a deactivated account.
+
 The same file counts wrong passwords: after five in a row every further try has to wait,
 longer each time, and the count survives a restart. (Someone who copies the file can still
 guess offline; against that, Argon2id's cost per guess is the protection.)
@@ -33,6 +40,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fieldapp.core.files import write_atomically
 from fieldapp.store.errors import (
     ProfileDamaged,
+    ProfileLocked,
     TooManyAttempts,
     WeakPassword,
     WrongPassword,
@@ -98,6 +106,17 @@ def _password_key(password: str, salt: bytes, params: KdfParams) -> bytes:
     )
 
 
+def _profile_key(profile_key: str, username: str) -> bytes:
+    """The wrapping key from the central store's profile key (already 256 random bits:
+    HKDF only binds it to its purpose and the person)."""
+    return HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=None,
+        info=f"fieldapp profile key v1|{username}".encode(),
+    ).derive(profile_key.encode("utf-8"))
+
+
 def _wrap_aad(username: str) -> bytes:
     # Binding the username means a key file copied onto another user's profile will not open.
     return f"fieldapp data key v1|{username}".encode()
@@ -113,6 +132,11 @@ class KeyFile:
     wrapped: bytes  # nonce (12 bytes) + AES-GCM ciphertext of the data key
     failures: int = 0
     last_failure_at: float = 0.0
+    #: The central store deactivated the account: the right password no longer opens the
+    #: profile until the central store accepts the person again (see `fieldapp.app.session`).
+    locked: bool = False
+    #: nonce + AES-GCM of the data key under a key derived from the profile key (or None).
+    escrow: bytes | None = None
 
     # -- making and reading ------------------------------------------------------------
 
@@ -152,6 +176,8 @@ class KeyFile:
                 wrapped=_unb64(document["wrapped_key"]),
                 failures=int(document.get("failures", 0)),
                 last_failure_at=float(document.get("last_failure_at", 0.0)),
+                locked=document.get("locked") is True,
+                escrow=_unb64(document["escrow_key"]) if document.get("escrow_key") else None,
             )
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise ProfileDamaged(f"{path.name}: {error}") from error
@@ -165,6 +191,8 @@ class KeyFile:
             "wrapped_key": _b64(self.wrapped),
             "failures": self.failures,
             "last_failure_at": self.last_failure_at,
+            "locked": self.locked,
+            "escrow_key": _b64(self.escrow) if self.escrow is not None else None,
         }
         write_atomically(
             self.path, json.dumps(document, indent=2).encode("utf-8"), exclusive=exclusive
@@ -181,8 +209,20 @@ class KeyFile:
         elapsed = max(0.0, now - self.last_failure_at)
         return max(0, int(delay - elapsed + 0.999))
 
-    def unlock(self, username: str, password: str, clock: WallClock = time.time) -> bytes:
-        """The data key, or `WrongPassword` / `TooManyAttempts` (both counted on disk)."""
+    def unlock(
+        self,
+        username: str,
+        password: str,
+        clock: WallClock = time.time,
+        *,
+        even_locked: bool = False,
+    ) -> bytes:
+        """The data key, or `WrongPassword` / `TooManyAttempts` (both counted on disk).
+
+        A locked profile raises `ProfileLocked` after the password was checked (a wrong
+        password still counts), unless `even_locked`: the central store accepted the
+        person again just now.
+        """
         wait = self.wait_seconds(clock())
         if wait > 0:
             raise TooManyAttempts(wait)
@@ -197,7 +237,40 @@ class KeyFile:
             self.failures = 0
             self.last_failure_at = 0.0
             self.save()
+        if self.locked and not even_locked:
+            raise ProfileLocked()
         return data_key
+
+    def keep_profile_key(self, username: str, profile_key: str, data_key: bytes) -> bool:
+        """Wrap the data key by the account's profile key too; False when it already is."""
+        if self.open_with_profile_key(username, profile_key) == data_key:
+            return False
+        nonce = secrets.token_bytes(12)
+        sealed = AESGCM(_profile_key(profile_key, username)).encrypt(
+            nonce, data_key, _wrap_aad(username)
+        )
+        self.escrow = nonce + sealed
+        self.save()
+        return True
+
+    def open_with_profile_key(self, username: str, profile_key: str) -> bytes | None:
+        """The data key from the profile-key wrap; None when there is none or it does not
+        open with this key."""
+        if self.escrow is None:
+            return None
+        nonce, sealed = self.escrow[:12], self.escrow[12:]
+        try:
+            return AESGCM(_profile_key(profile_key, username)).decrypt(
+                nonce, sealed, _wrap_aad(username)
+            )
+        except InvalidTag:
+            return None
+
+    def set_locked(self, locked: bool) -> None:
+        """Lock (the account was deactivated) or unlock (accepted again); saved at once."""
+        if self.locked != locked:
+            self.locked = locked
+            self.save()
 
     def _open(self, username: str, password: str) -> bytes:
         nonce, sealed = self.wrapped[:12], self.wrapped[12:]

@@ -47,11 +47,13 @@ from fieldapp.store.errors import (
     ProfileNotFound,
     UnknownInspection,
     UnknownReference,
+    WrongPassword,
 )
 from fieldapp.store.finalized import FinalizedVersions
 from fieldapp.store.inspections import read_inspection
 from fieldapp.store.keys import (
     DEFAULT_KDF,
+    FREE_ATTEMPTS,
     KEY_FILE,
     KdfParams,
     KeyFile,
@@ -86,7 +88,9 @@ __all__ = [
     "Profile",
     "import_backup",
     "open_profile",
+    "open_profile_in",
     "open_profile_unattended",
+    "open_profile_with_profile_key",
     "profile_directory",
     "profile_exists",
 ]
@@ -102,16 +106,45 @@ def open_profile(
     kdf: KdfParams | None = None,
     clock: Clock = utc_now,
     wall_clock: WallClock = time.time,
+    even_locked: bool = False,
 ) -> Profile:
     """Unlock `username`'s profile below `home`, creating it on first use.
 
     Raises `WrongPassword` (counted, persisted), `TooManyAttempts` after five wrong tries
     in a row, `ProfileTooNew` for a profile written by a newer fieldapp, `ProfileNotFound`
-    when `create` is False and there is none. `kdf` sets the Argon2id cost for a new
-    profile, or re-wraps an existing one with that cost.
+    when `create` is False and there is none, `ProfileLocked` when the central store
+    deactivated the account (unless `even_locked`, which also lifts the lock). `kdf` sets
+    the Argon2id cost for a new profile, or re-wraps an existing one with that cost.
     """
     check_username(username)
-    directory = profile_directory(home, username)
+    return open_profile_in(
+        profile_directory(home, username),
+        username,
+        password,
+        create=create,
+        settings=settings,
+        kdf=kdf,
+        clock=clock,
+        wall_clock=wall_clock,
+        even_locked=even_locked,
+    )
+
+
+def open_profile_in(
+    directory: Path,
+    username: str,
+    password: str,
+    *,
+    create: bool = True,
+    settings: StoreSettings | None = None,
+    kdf: KdfParams | None = None,
+    clock: Clock = utc_now,
+    wall_clock: WallClock = time.time,
+    even_locked: bool = False,
+) -> Profile:
+    """`open_profile` on a given folder (a first sign-in builds the profile elsewhere and
+    moves it into place: `fieldapp.store.layout.staging_directory`)."""
+    check_username(username)
     key_path = directory / KEY_FILE
     created = False
     if not key_path.exists():
@@ -128,12 +161,46 @@ def open_profile(
             pass  # another process made it a moment ago: unlock theirs below
     if not created:
         key_file = KeyFile.load(key_path)
-        data_key = key_file.unlock(username, password, wall_clock)
+        data_key = key_file.unlock(username, password, wall_clock, even_locked=even_locked)
+        if even_locked:
+            key_file.set_locked(False)
         if kdf is not None and kdf != key_file.kdf:
             key_file.rewrap(username, password, data_key, kdf)
     return Profile.unlocked(
         directory, username, data_key, key_file, settings or StoreSettings(), clock, created
     )
+
+
+def open_profile_with_profile_key(
+    home: Path,
+    username: str,
+    new_password: str,
+    profile_key: str,
+    *,
+    settings: StoreSettings | None = None,
+    clock: Clock = utc_now,
+) -> Profile:
+    """Open with the central store's profile key and re-wrap the data key with
+    `new_password`: the password was changed on the central store, which just accepted
+    `new_password` and handed out the key. Lifts a lock too (the central store accepted
+    the person). `WrongPassword` when this profile holds no wrap by that key.
+    """
+    check_username(username)
+    directory = profile_directory(home, username)
+    if not (directory / KEY_FILE).exists():
+        raise ProfileNotFound(username)
+    key_file = KeyFile.load(directory / KEY_FILE)
+    data_key = key_file.open_with_profile_key(username, profile_key)
+    if data_key is None:
+        # Made before devices kept the profile key: only the previous password opens it.
+        raise WrongPassword(key_file.failures, max(0, FREE_ATTEMPTS - key_file.failures))
+    profile = Profile.unlocked(
+        directory, username, data_key, key_file, settings or StoreSettings(), clock, False
+    )
+    key_file.rewrap(username, new_password, data_key, key_file.kdf)
+    key_file.set_locked(False)
+    profile._record("password_changed_on_central_store")
+    return profile
 
 
 def open_profile_unattended(
@@ -324,6 +391,40 @@ class Profile:
             data_key = KeyFile.load(self._key_file.path).unlock(self.username, password)
             if data_key != self._data_key:
                 raise ProfileDamaged(f"{KEY_FILE} no longer matches the open profile")
+
+    def lock(self) -> None:
+        """The central store deactivated the account: from now on the password alone no
+        longer opens this profile (`ProfileLocked`); its data stays, encrypted, for an
+        administrator to deal with. This session goes on until it is closed."""
+        with self._lock:
+            key_file = KeyFile.load(self._key_file.path)
+            key_file.set_locked(True)
+            self._key_file = key_file
+            self._record("profile_locked")
+
+    def keep_profile_key(self, profile_key: str) -> None:
+        """Keep the data key wrapped by the account's profile key too (see keys.py), so a
+        password changed on the central store can re-lock this profile later."""
+        with self._lock:
+            key_file = KeyFile.load(self._key_file.path)
+            if key_file.keep_profile_key(self.username, profile_key, self._data_key):
+                self._key_file = key_file
+                self._record("profile_key_kept")
+
+    @property
+    def locked(self) -> bool:
+        return KeyFile.load(self._key_file.path).locked
+
+    def remember_account(self, user: User) -> None:
+        """Keep who the central store says this person is (name, role, team), inside the
+        encrypted profile: the change feed need not list the person themselves."""
+        with self._lock, self._database.transaction(durable=True) as connection:
+            self._database.set_meta(connection, "account", user.model_dump_json())
+
+    def account(self) -> User | None:
+        """The person as the central store described them at their last online sign-in."""
+        stored = self._database.meta("account")
+        return None if stored is None else User.model_validate_json(stored)
 
     def enable_unattended_sync(self, keyring: KeyringBackend | None = None) -> bool:
         """Keep the data key in the OS keyring so `fieldapp sync` can run without a prompt.

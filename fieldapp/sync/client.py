@@ -61,6 +61,7 @@ from fieldapp.store import (
 from fieldapp.store import Change as StoreChange
 from fieldapp.sync.changefeed import ChangeFeedMapper, SnapshotBuilder
 from fieldapp.sync.errors import (
+    AccountDeactivated,
     BadAnswer,
     ClientTooOld,
     GaveUp,
@@ -221,6 +222,10 @@ class _Run:
     def sync(self) -> None:
         try:
             self.line.token(self.owner)
+            profile_key = self.line.profile_keys.get(self.owner)
+            if profile_key is not None:
+                # So that a password an administrator sets later can re-lock the profile.
+                self.profile.keep_profile_key(profile_key)
             self.client.step("signed_in")
             meta = self.read_meta()
             self.client.step("meta")
@@ -234,6 +239,10 @@ class _Run:
             self.state.epoch = meta.epoch
             self.check_digests()
             self.client.step("digest_checked")
+        except AccountDeactivated:
+            # The account's profile opens no more until the central store accepts it again.
+            self.profile.lock()
+            raise
         except GaveUp as error:
             raise ServerUnreachable(str(error), network=error.network) from error
         except (Refusal, BadAnswer) as error:
@@ -275,7 +284,7 @@ class _Run:
             return True
         except Refusal as refusal:
             self.fail(version, refusal.message, retryable=False, code=refusal.code)
-        except SignInRefused as error:
+        except (SignInRefused, AccountDeactivated) as error:
             if author == self.owner:
                 raise
             self.fail(version, error.message, retryable=False)
@@ -573,7 +582,7 @@ class _Run:
         for author in authors:
             try:
                 self.check_digest(author, digests.get(author, AuthorDigest()))
-            except SignInRefused:
+            except (SignInRefused, AccountDeactivated):
                 if author == self.owner:
                     raise
                 self.report.notes.append(f"{author}: sign-in refused; digest not checked")

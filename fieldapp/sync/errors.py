@@ -13,6 +13,7 @@ world (`fieldapp.core.errors.FieldappError`) that the app shows and the CLI prin
         └── SyncError        a sync that could not go on; `report` says what it did
             ├── ServerUnreachable   the network or the server stayed down
             ├── SignInRefused       the central store refused the username or password
+            ├── AccountDeactivated  an administrator deactivated the account (profile locked)
             └── ClientTooOld        the server wants a newer fieldapp
 """
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from fieldapp.sync.report import SyncReport
 
 __all__ = [
+    "AccountDeactivated",
     "BadAnswer",
     "ClientTooOld",
     "GaveUp",
@@ -52,6 +54,12 @@ _SIGN_IN_REFUSED = Text(
     "niet. Controleer het wachtwoord en probeer het opnieuw.",
     en="The central store does not accept the username or password of {username}. Check "
     "the password and try again.",
+)
+_DEACTIVATED = Text(
+    nl="De centrale opslag meldt dat het account {username} is gedeactiveerd; het profiel "
+    "op dit apparaat is vergrendeld. Neem contact op met uw beheerder; er gaat niets verloren.",
+    en="The central store says the account {username} was deactivated; its profile on this "
+    "device is locked. Contact your administrator; nothing is lost.",
 )
 _TOO_OLD = Text(
     nl="Deze versie van fieldapp ({ours}) is te oud voor de centrale opslag; versie {needed} "
@@ -153,6 +161,14 @@ class SignInRefused(SyncError):
 
     def __init__(self, username: str) -> None:
         super().__init__(_SIGN_IN_REFUSED.format(username=username))
+        self.username = username
+
+
+class AccountDeactivated(SyncError):
+    """The password was right, but an administrator deactivated the account."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(_DEACTIVATED.format(username=username))
         self.username = username
 
 

@@ -31,8 +31,14 @@ from typing import Any, Protocol
 import httpx
 from pydantic import ValidationError
 
-from fieldapp.protocol.models import ErrorBody, ErrorCode, TokenAnswer, TokenRequest
-from fieldapp.sync.errors import GaveUp, Refusal, SignInRefused
+from fieldapp.protocol.models import (
+    AccountInfo,
+    ErrorBody,
+    ErrorCode,
+    TokenAnswer,
+    TokenRequest,
+)
+from fieldapp.sync.errors import AccountDeactivated, GaveUp, Refusal, SignInRefused
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +142,7 @@ class CentralLine:
         self,
         base_url: str,
         *,
-        device_id: str,
+        device_id: str | None,
         credentials: CredentialSource | None = None,
         tokens: TokenProvider | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -154,6 +160,10 @@ class CentralLine:
         self._credentials = credentials
         self._provider = tokens
         self._tokens: dict[str, str] = {}
+        #: Who the central store says each signed-in user is (a first sign-in keeps it).
+        self.accounts: dict[str, AccountInfo] = {}
+        #: The accounts' profile keys from the same answers (see fieldapp.store.keys).
+        self.profile_keys: dict[str, str] = {}
         self._refused: set[str] = set()
         self._lock = threading.Lock()
         self.http = httpx.Client(
@@ -202,10 +212,15 @@ class CentralLine:
                 with self._lock:
                     self._refused.add(username)
                 raise SignInRefused(username) from refusal
+            if refusal.code is ErrorCode.ACCOUNT_DEACTIVATED:
+                raise AccountDeactivated(username) from refusal
             raise
         answer = TokenAnswer.model_validate_json(response.content)
         with self._lock:
             self._tokens[username] = answer.access_token
+            self.accounts[username] = answer.account
+            if answer.profile_key is not None:
+                self.profile_keys[username] = answer.profile_key
         return answer.access_token
 
     def forget_tokens(self) -> None:

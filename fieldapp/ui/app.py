@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -91,6 +92,10 @@ def run(args: argparse.Namespace) -> int:
     if language:
         # --lang is for this run only; the settings keep the person's own choice.
         settings = settings.with_value("language", language)
+    preset = os.environ.get("FIELDAPP_SERVER_URL", "").strip()
+    if preset and not settings.server_url:
+        # The address IT presets for every home on this machine; a typed one wins.
+        settings = settings.with_value("server_url", preset)
     app = application()
     log_file = start_bug_log(home)
     _log_uncaught(log_file)

@@ -4,19 +4,28 @@ In the demo the demo accounts are listed, grouped by role, with the demo passwor
 tapping one fills in the user name. The screen is shown before anything heavy is loaded:
 the demo accounts arrive from the task runner a moment later, and signing in (password
 hashing, opening the database, filling a new demo profile) runs there too.
+
+With a central store, the people who have a profile on this device are listed (a shared
+tablet), and "Another user" starts a first sign-in: the central store's address (preset
+by IT, or typed here once and then remembered for this device), and a dialog that shows
+how far pulling the person's work has come (`FirstSignInDialog`), fed by the task
+runner's progress reports.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -28,6 +37,7 @@ from fieldapp.ui.errors import describe
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_card, make_label
 
 if TYPE_CHECKING:
+    from fieldapp.app.session import SyncProgress
     from fieldapp.core.entities import User
 from fieldapp.core.worldfile import SeedWorld
 
@@ -56,6 +66,59 @@ def role_group_name(role: str) -> str:
     return names.get(role, role)
 
 
+class FirstSignInDialog(QDialog):
+    """How far a first sign-in has come: signing in, receiving the person's work, saving.
+
+    Window-modal over the sign-in screen and without buttons: the work runs on the task
+    runner, and the dialog closes itself when the sign-in succeeds or fails.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("first_sign_in_dialog")
+        self.setModal(True)
+        self.setWindowTitle(self.tr("Setting up this device"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(12)
+        self.heading = make_label(self.tr("Setting up this device"), "heading")
+        self.explanation = make_label(
+            self.tr(
+                "The first sign-in fetches your work from the central store. After this "
+                "the device works without a network."
+            ),
+            "hint",
+        )
+        self.status = make_label(self.tr("Signing in at the central store…"))
+        self.status.setObjectName("first_sign_in_status")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # the feed's length is not known beforehand
+        self.bar.setTextVisible(False)
+        self.bar.setAccessibleName(self.tr("Progress"))
+        layout.addWidget(self.heading)
+        layout.addWidget(self.explanation)
+        layout.addWidget(self.status)
+        layout.addWidget(self.bar)
+        self.setMinimumWidth(460)
+        self.received = 0
+
+    def show_step(self, step: SyncProgress) -> None:
+        """One step of the sync that builds the profile (see `SyncProgress`)."""
+        if step.step == "page_fetched":
+            self.received += step.done
+            self.status.setText(
+                self.tr("Receiving your work: %1 items").replace("%1", str(self.received))
+            )
+        elif step.step in ("signed_in", "meta"):
+            self.status.setText(self.tr("Signed in. Receiving your work…"))
+        elif step.step == "reference_replaced":
+            self.status.setText(self.tr("Saving on this device…"))
+        elif step.step == "done":
+            self.status.setText(self.tr("Ready."))
+            self.bar.setRange(0, 1)
+            self.bar.setValue(1)
+
+
 class SignInScreen(QWidget):
     """User name, password, and in the demo a list of accounts to choose from.
 
@@ -74,6 +137,9 @@ class SignInScreen(QWidget):
         self._world: SeedWorld | None = None
         self._busy = False
         self._account_buttons: dict[str, QPushButton] = {}
+        self._profile_buttons: dict[str, QPushButton] = {}
+        self._known: list[str] = []
+        self.progress_dialog: FirstSignInDialog | None = None
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -130,6 +196,12 @@ class SignInScreen(QWidget):
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.returnPressed.connect(self.submit)
+        self.server_label = make_label(role="label")
+        self.server = QLineEdit()
+        self.server.setObjectName("server_address")
+        self.server.setPlaceholderText("https://")
+        self.server.setText(context.settings.server_url)
+        self.server.returnPressed.connect(self.submit)
         self.message = make_label(role="issue")
         self.message.setObjectName("sign_in_message")
         self.message.hide()
@@ -141,9 +213,27 @@ class SignInScreen(QWidget):
         form.addWidget(self.username)
         form.addWidget(self.password_label)
         form.addWidget(self.password)
+        form.addWidget(self.server_label)
+        form.addWidget(self.server)
         form.addWidget(self.message)
         form.addWidget(self.sign_in_button, alignment=Qt.AlignmentFlag.AlignLeft)
         main.addWidget(card)
+
+        # With a central store: the people with a profile on this device.
+        self.profiles_heading = make_label(role="heading")
+        self.profiles = QWidget()
+        self.profiles_grid = QGridLayout(self.profiles)
+        self.profiles_grid.setContentsMargins(0, 0, 0, 0)
+        self.profiles_grid.setHorizontalSpacing(8)
+        self.profiles_grid.setVerticalSpacing(6)
+        self.another_user = make_button()
+        self.another_user.setObjectName("another_user")
+        self.another_user.clicked.connect(self.choose_another_user)
+        main.addWidget(self.profiles_heading)
+        main.addWidget(self.profiles)
+        main.addWidget(self.another_user, alignment=Qt.AlignmentFlag.AlignLeft)
+        for widget in (self.profiles_heading, self.profiles, self.another_user):
+            widget.setHidden(context.demo)
 
         self.demo_heading = make_label(role="heading")
         self.demo_note = make_label(role="hint")
@@ -175,8 +265,13 @@ class SignInScreen(QWidget):
             widget.setHidden(not context.demo)
 
         self.setTabOrder(self.username, self.password)
-        self.setTabOrder(self.password, self.sign_in_button)
+        self.setTabOrder(self.password, self.server)
+        self.setTabOrder(self.server, self.sign_in_button)
         self.retranslate()
+        if not context.demo:
+            self.refresh_profiles()
+        else:
+            self._show_server(False)
         if context.demo:
             # After the window is up and painted: the seed world is not start-up work.
             QTimer.singleShot(100, self, self._load_accounts)
@@ -248,6 +343,53 @@ class SignInScreen(QWidget):
         self.password.setFocus()
         self.message.hide()
 
+    # -- profiles on this device (with a central store) -------------------------------------
+
+    def refresh_profiles(self) -> None:
+        """List the people with a profile here; with nobody yet, start a first sign-in."""
+        from fieldapp.app.session import profiles_on_device
+
+        self._known = profiles_on_device(self.context.home)
+        while self.profiles_grid.count():
+            item = self.profiles_grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self._profile_buttons.clear()
+        for index, username in enumerate(self._known):
+            button = make_button(username, "choice")
+            button.setObjectName(f"profile_{username}")
+            button.clicked.connect(lambda _=False, name=username: self.choose_profile(name))
+            self._profile_buttons[username] = button
+            self.profiles_grid.addWidget(button, index // 2, index % 2)
+        self.profiles_heading.setHidden(not self._known)
+        self.profiles.setHidden(not self._known)
+        self.another_user.setHidden(not self._known)
+        self._show_server(not self._known)
+
+    def profile_button(self, username: str) -> QPushButton | None:
+        """The button of a person with a profile on this device."""
+        return self._profile_buttons.get(username)
+
+    def choose_profile(self, username: str) -> None:
+        """Sign in as someone with a profile here: the password is all that is asked."""
+        self.username.setText(username)
+        self._show_server(False)
+        self.password.setFocus()
+        self.message.hide()
+
+    def choose_another_user(self) -> None:
+        """A first sign-in on this device: user name, password and the central store."""
+        self.username.clear()
+        self.password.clear()
+        self._show_server(True)
+        self.username.setFocus()
+        self.message.hide()
+
+    def _show_server(self, shown: bool) -> None:
+        self.server_label.setHidden(not shown)
+        self.server.setHidden(not shown)
+
     # -- signing in ------------------------------------------------------------------------
 
     def _to_password(self) -> None:
@@ -261,26 +403,70 @@ class SignInScreen(QWidget):
         if not username or not password:
             self._refuse(self.tr("Fill in your user name and password."))
             return
-        self._set_busy(True)
         context = self.context
         world = self._world
         demo = context.demo
+        server_url = None if demo else self.server.text().strip() or None
+        if server_url is not None and not server_url.startswith(("https://", "http://")):
+            self._refuse(self.tr("The address of the central store starts with https://."))
+            self.server.setFocus()
+            return
+        self._set_busy(True)
+        language = context.language
+        first = not demo and username.lower() not in self._known
 
-        def work() -> object:
+        def work(report: Callable[[object], None]) -> object:
             from fieldapp.app.demo import load_demo_world
             from fieldapp.app.session import sign_in
 
             chosen = (world or load_demo_world()) if demo else None
-            return sign_in(context.home, username, password, chosen, kdf=context.kdf)
+            return sign_in(
+                context.home,
+                username,
+                password,
+                chosen,
+                kdf=context.kdf,
+                server_url=server_url,
+                language=language,
+                progress=report,
+            )
 
-        context.tasks.run(work, self._done, self._failed, serial=True, context=self)
+        if first:
+            self.progress_dialog = FirstSignInDialog(self)
+            self.progress_dialog.open()
+
+        def remember(signed: object) -> None:
+            # The address that worked is this device's from now on (typed once).
+            if first and server_url and server_url != context.settings.server_url:
+                context.change_setting("server_url", server_url)
+            self._done(signed)
+
+        context.tasks.run_reporting(
+            work, self._progressed, remember, self._failed, serial=True, context=self
+        )
+
+    def _progressed(self, step: object) -> None:
+        from fieldapp.app.session import SyncProgress
+
+        if self.progress_dialog is not None and isinstance(step, SyncProgress):
+            self.progress_dialog.show_step(step)
+
+    def _close_progress(self) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.close()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
 
     def _done(self, signed: object) -> None:
+        self._close_progress()
         self._set_busy(False)
         self.password.clear()
+        if not self.context.demo:
+            self.refresh_profiles()
         self.signed_in.emit(signed)
 
     def _failed(self, error: BaseException) -> None:
+        self._close_progress()
         self._set_busy(False)
         self._refuse(describe(error, self.context.language, self.context.log_file))
         self.password.selectAll()
@@ -295,6 +481,7 @@ class SignInScreen(QWidget):
         self.sign_in_button.setEnabled(not busy)
         self.username.setEnabled(not busy)
         self.password.setEnabled(not busy)
+        self.server.setEnabled(not busy)
         self.sign_in_button.setText(self.tr("Signing in…") if busy else self.tr("Sign in"))
 
     def reset(self) -> None:
@@ -302,6 +489,8 @@ class SignInScreen(QWidget):
         self.password.clear()
         self.message.hide()
         self._set_busy(False)
+        if not self.context.demo:
+            self.refresh_profiles()
         self.username.setFocus()
 
     # -- language --------------------------------------------------------------------------
@@ -327,6 +516,10 @@ class SignInScreen(QWidget):
         self.username.setAccessibleName(self.tr("User name"))
         self.password_label.setText(self.tr("Password"))
         self.password.setAccessibleName(self.tr("Password"))
+        self.server_label.setText(self.tr("Address of the central store"))
+        self.server.setAccessibleName(self.tr("Address of the central store"))
+        self.profiles_heading.setText(self.tr("On this device"))
+        self.another_user.setText(self.tr("Another user…"))
         self.sign_in_button.setText(self.tr("Signing in…") if self._busy else self.tr("Sign in"))
         self.demo_heading.setText(self.tr("Demo accounts"))
         self.demo_note.setText(self.tr("Choose an account, then type the password."))

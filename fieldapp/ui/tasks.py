@@ -8,6 +8,10 @@ made. Everything else (decoding photos, network) goes to the shared pool.
 
 A failure without its own handler goes to `TaskRunner.failed`, which the app turns into a
 plain sentence for errors of the world and a logged traceback for bugs.
+
+Work that reports how far it got (a first sign-in pulling a person's world) is given a
+`report` function by `run_reporting`; each report reaches `on_progress` on the UI thread
+through the same relay, in order, before the result does.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ class _Relay(QObject):
 
     succeeded = Signal(object)
     failed = Signal(object)
+    progressed = Signal(object)
 
 
 class _Job(QRunnable, Generic[T]):
@@ -93,6 +98,38 @@ class TaskRunner(QObject):
         With a `context`, the callbacks are skipped once that object is gone (a screen
         closed while its work was still running), as Qt's connect with a context does.
         """
+        self._start(lambda _relay: work(), on_success, on_failure, None, serial, context)
+
+    def run_reporting(
+        self,
+        work: Callable[[Callable[[object], None]], T],
+        on_progress: Callable[[object], None],
+        on_success: Callable[[T], None] | None = None,
+        on_failure: FailureHandler | None = None,
+        *,
+        serial: bool = False,
+        context: QObject | None = None,
+    ) -> None:
+        """`run`, where `work(report)` may call `report(anything)` from its thread; each
+        value reaches `on_progress` on the UI thread (skipped once `context` is gone)."""
+        self._start(
+            lambda relay: work(relay.progressed.emit),
+            on_success,
+            on_failure,
+            on_progress,
+            serial,
+            context,
+        )
+
+    def _start(
+        self,
+        work: Callable[[_Relay], T],
+        on_success: Callable[[T], None] | None,
+        on_failure: FailureHandler | None,
+        on_progress: Callable[[object], None] | None,
+        serial: bool,
+        context: QObject | None,
+    ) -> None:
         relay = _Relay()
         was_idle = not self._relays
         self._relays.add(relay)
@@ -125,12 +162,17 @@ class TaskRunner(QObject):
             finally:
                 finish()
 
+        def progressed(value: object) -> None:
+            if on_progress is not None and alive():
+                on_progress(value)
+
         relay.succeeded.connect(succeeded)
         relay.failed.connect(failed)
+        relay.progressed.connect(progressed)
         if was_idle:
             self.busy_changed.emit(True)
         pool = self._serial if serial else self._parallel
-        pool.start(_Job(work, relay))
+        pool.start(_Job(lambda: work(relay), relay))
 
     def wait(self, milliseconds: int = 30_000) -> bool:
         """Block until the worker threads are idle (closing the app, tests, benchmarks).

@@ -83,6 +83,41 @@
     </message>
 </context>
 <context>
+    <name>FirstSignInDialog</name>
+    <message>
+        <source>Setting up this device</source>
+        <translation>Dit apparaat instellen</translation>
+    </message>
+    <message>
+        <source>The first sign-in fetches your work from the central store. After this the device works without a network.</source>
+        <translation>De eerste aanmelding haalt uw werk op bij de centrale opslag. Daarna werkt het apparaat zonder netwerk.</translation>
+    </message>
+    <message>
+        <source>Signing in at the central store…</source>
+        <translation>Aanmelden bij de centrale opslag…</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Voortgang</translation>
+    </message>
+    <message>
+        <source>Receiving your work: %1 items</source>
+        <translation>Uw werk ophalen: %1 onderdelen</translation>
+    </message>
+    <message>
+        <source>Signed in. Receiving your work…</source>
+        <translation>Aangemeld. Uw werk wordt opgehaald…</translation>
+    </message>
+    <message>
+        <source>Saving on this device…</source>
+        <translation>Opslaan op dit apparaat…</translation>
+    </message>
+    <message>
+        <source>Ready.</source>
+        <translation>Klaar.</translation>
+    </message>
+</context>
+<context>
     <name>FormRunner</name>
     <message>
         <source>Summary</source>
@@ -1240,6 +1275,22 @@
 </context>
 <context>
     <name>SignInScreen</name>
+    <message>
+        <source>The address of the central store starts with https://.</source>
+        <translation>Het adres van de centrale opslag begint met https://.</translation>
+    </message>
+    <message>
+        <source>Address of the central store</source>
+        <translation>Adres van de centrale opslag</translation>
+    </message>
+    <message>
+        <source>On this device</source>
+        <translation>Op dit apparaat</translation>
+    </message>
+    <message>
+        <source>Another user…</source>
+        <translation>Andere gebruiker…</translation>
+    </message>
     <message>
         <source>Fill in your user name and password.</source>
         <translation>Vul uw gebruikersnaam en wachtwoord in.</translation>

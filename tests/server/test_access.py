@@ -288,7 +288,12 @@ def test_signing_out_and_revoking_end_a_token(central: Central) -> None:
         try:
             answer = client.get("/v1/sync/meta", headers={"Authorization": f"Bearer {third}"})
             assert answer.status_code == 401
-            assert central.sign_in(BOA_WEST).status_code == 401
+            # The right password of a deactivated account says so (the device locks its
+            # profile); a wrong one is the same 401 as for everybody.
+            refused = central.sign_in(BOA_WEST)
+            assert refused.status_code == 403
+            assert refused.json()["code"] == "account_deactivated"
+            assert central.sign_in(BOA_WEST, "not the password").status_code == 401
         finally:
             with central.store.database.write() as connection:
                 central.store.accounts.set_active(connection, BOA_WEST, True)

@@ -63,7 +63,13 @@ async def sign_in(
             store.accounts.sign_in, body.username, body.password, body.device_id
         )
     gate.succeeded(body.username, address)
-    return TokenAnswer(access_token=token, expires_at=expires, account=principal.info())
+    profile_key = await run_in_threadpool(store.accounts.profile_key, principal.username)
+    return TokenAnswer(
+        access_token=token,
+        expires_at=expires,
+        account=principal.info(),
+        profile_key=profile_key,
+    )
 
 
 @router.delete(
