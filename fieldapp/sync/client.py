@@ -76,6 +76,7 @@ from fieldapp.sync.transport import (
     CentralLine,
     CredentialSource,
     RetryPolicy,
+    ServerTrust,
     TokenProvider,
     Waiting,
 )
@@ -100,7 +101,8 @@ class SyncClient:
 
     Exactly one of `credentials` (a `Credentials`, or a `CredentialSource` such as the
     demo's) and `tokens` (a `TokenProvider`) says how to sign in. `language` is the
-    language of the reasons written on outbox rows. `waiting`, `retry` and `transport`
+    language of the reasons written on outbox rows. `trust` says whether plain http to
+    another machine is allowed and which CAs are trusted. `waiting`, `retry` and `transport`
     exist for tests and special networks; `progress` is called at every step.
     """
 
@@ -121,6 +123,7 @@ class SyncClient:
         progress: Callable[[SyncProgress], None] | None = None,
         clock: Callable[[], datetime] | None = None,
         client_version: str = __version__,
+        trust: ServerTrust | None = None,
     ) -> None:
         self.profile = profile
         self.server_url = server_url.rstrip("/")
@@ -134,6 +137,7 @@ class SyncClient:
             retry=retry,
             waiting=waiting,
             user_agent=f"fieldapp/{client_version}",
+            trust=trust,
         )
         self.language = language
         self.page_size = page_size
@@ -235,7 +239,7 @@ class _Run:
             self.check_digests()
             self.client.step("digest_checked")
         except GaveUp as error:
-            raise ServerUnreachable(str(error), network=error.network) from error
+            raise ServerUnreachable(str(error), network=error.network, busy=error.busy) from error
         except (Refusal, BadAnswer) as error:
             raise SyncError(error.message) from error
 

@@ -310,7 +310,13 @@ def open_desk(
 
             raise PasswordRequired()
         credentials = Credentials(username, password)
+    from fieldapp.app.syncing import server_trust
+
     line = CentralLine(
-        server_url, device_id=device_id, credentials=credentials, user_agent="fieldapp-review"
+        server_url,
+        device_id=device_id,
+        credentials=credentials,
+        user_agent="fieldapp-review",
+        trust=server_trust(home),
     )
     return ReviewDesk(line, username)
