@@ -48,6 +48,7 @@ from fieldapp.core.formfile import form_files
 from fieldapp.core.locations import PROJECT_ROOT, forms_directory, seeds_directory
 from fieldapp.core.worldfile import SeedWorld, load_world
 from fieldapp.store import FormText, ReferenceSnapshot, open_profile
+from fieldapp.store.keys import DEVICE_PASSWORD_RULES
 from fieldapp.sync.transport import Credentials
 
 if TYPE_CHECKING:
@@ -111,7 +112,8 @@ def seed_demo_profile(
     from fieldapp.store.seed import seed_profile
     from fieldapp.store.verify import verify
 
-    with open_profile(home, username, password) as profile:
+    rules = DEVICE_PASSWORD_RULES.allowing(load_demo_world().demo_password)
+    with open_profile(home, username, password, password_rules=rules) as profile:
         report = seed_profile(
             profile, inspections, drafts, seed=seed, photo_share=photo_share, progress=progress
         )

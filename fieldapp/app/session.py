@@ -17,6 +17,7 @@ from fieldapp.app.venues import RegistryDirectory
 from fieldapp.core.entities import Role, User
 from fieldapp.core.worldfile import SeedWorld
 from fieldapp.store import KdfParams, Profile, open_profile, profile_exists
+from fieldapp.store.keys import DEVICE_PASSWORD_RULES
 from fieldapp.store.password import read_password
 
 # `KdfParams` is how costly new profiles' password hashing is (tests make it cheap);
@@ -72,7 +73,13 @@ def sign_in(
         if not profile_exists(home, username) and password != world.demo_password:
             # Never create a demo profile under a mistyped password.
             raise WrongDemoPassword()
-        profile = open_profile(home, username, password, kdf=kdf)
+        profile = open_profile(
+            home,
+            username,
+            password,
+            kdf=kdf,
+            password_rules=DEVICE_PASSWORD_RULES.allowing(world.demo_password),
+        )
         # A demo profile made before the demo's reference data held the teams gets them
         # now; one that synced already has them from the demo's central store.
         if not profile.has_reference_data() or not profile.teams():

@@ -31,6 +31,7 @@ from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.entities import Area, Assignment, Team, User, Venue
 from fieldapp.core.expr import Value
 from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion, new_id
+from fieldapp.core.passwords import PasswordRules
 from fieldapp.store import audit
 from fieldapp.store import reference as ref
 from fieldapp.store.attachments import AttachmentStore
@@ -52,6 +53,7 @@ from fieldapp.store.finalized import FinalizedVersions
 from fieldapp.store.inspections import read_inspection
 from fieldapp.store.keys import (
     DEFAULT_KDF,
+    DEVICE_PASSWORD_RULES,
     KEY_FILE,
     KdfParams,
     KeyFile,
@@ -102,13 +104,15 @@ def open_profile(
     kdf: KdfParams | None = None,
     clock: Clock = utc_now,
     wall_clock: WallClock = time.time,
+    password_rules: PasswordRules = DEVICE_PASSWORD_RULES,
 ) -> Profile:
     """Unlock `username`'s profile below `home`, creating it on first use.
 
     Raises `WrongPassword` (counted, persisted), `TooManyAttempts` after five wrong tries
     in a row, `ProfileTooNew` for a profile written by a newer fieldapp, `ProfileNotFound`
     when `create` is False and there is none. `kdf` sets the Argon2id cost for a new
-    profile, or re-wraps an existing one with that cost.
+    profile, or re-wraps an existing one with that cost. A new profile's password must
+    meet `password_rules` (`WeakPassword`); the demo allows its published password.
     """
     check_username(username)
     directory = profile_directory(home, username)
@@ -122,7 +126,9 @@ def open_profile(
             raise ProfileDamaged(f"{KEY_FILE} is missing beside {DATABASE_FILE}")
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
-            key_file, data_key = KeyFile.create(directory, username, password, kdf or DEFAULT_KDF)
+            key_file, data_key = KeyFile.create(
+                directory, username, password, kdf or DEFAULT_KDF, password_rules
+            )
             created = True
         except FileExistsError:
             pass  # another process made it a moment ago: unlock theirs below
@@ -130,7 +136,7 @@ def open_profile(
         key_file = KeyFile.load(key_path)
         data_key = key_file.unlock(username, password, wall_clock)
         if kdf is not None and kdf != key_file.kdf:
-            key_file.rewrap(username, password, data_key, kdf)
+            key_file.rewrap(username, password, data_key, kdf, rules=None)
     return Profile.unlocked(
         directory, username, data_key, key_file, settings or StoreSettings(), clock, created
     )

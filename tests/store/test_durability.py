@@ -28,6 +28,7 @@ from fieldapp.store.keys import KeyFile
 from fieldapp.store.profile import Profile
 from fieldapp.store.schema import LATEST_VERSION, schema_version
 from tests.support.store import (
+    DEMO_RULES,
     FAST_KDF,
     PASSWORD,
     USER,
@@ -167,7 +168,7 @@ def test_the_wal_stays_bounded_while_another_connection_keeps_reading(tmp_path: 
 def _profile_at_version_1(home: Path) -> Profile:
     directory = profile_directory(home, USER)
     directory.mkdir(parents=True)
-    key_file, data_key = KeyFile.create(directory, USER, PASSWORD, FAST_KDF)
+    key_file, data_key = KeyFile.create(directory, USER, PASSWORD, FAST_KDF, DEMO_RULES)
     return Profile.unlocked(
         directory, USER, data_key, key_file, StoreSettings(), FakeClock(), True, schema_target=1
     )
