@@ -250,6 +250,10 @@
         <translation>Demo</translation>
     </message>
     <message>
+        <source>Demo store: this app syncs with a practice central store on this computer, not with the municipality&apos;s. Do not enter real inspections.</source>
+        <translation>Demo-opslag: deze app synchroniseert met een oefenopslag op deze computer, niet met die van de gemeente. Voer geen echte inspecties in.</translation>
+    </message>
+    <message>
         <source>New inspection…</source>
         <translation>Nieuw verslag…</translation>
     </message>
