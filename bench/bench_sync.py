@@ -106,7 +106,7 @@ def _noop(folder: Path, url: str | None, history: int) -> None:
             assert report.sent == [] and report.drift_repaired == 0
         ledger = SentVersions(profile)
         started = time.perf_counter()
-        ledger.digests(SyncState.load(profile.directory))
+        ledger.digests(SyncState.load(profile))
         cached = time.perf_counter() - started
         print(
             f"no-op sync, {history} inspections in history: median "

@@ -94,6 +94,10 @@ __all__ = [
 ]
 
 
+#: The meta key of the sync client's memory (`Profile.sync_memory`).
+SYNC_MEMORY_KEY = "sync_state"
+
+
 def open_profile(
     home: Path,
     username: str,
@@ -273,6 +277,18 @@ class Profile:
             self._database.set_meta(connection, "created_at", now, keep=True)
             self._database.set_meta(connection, "device_id", new_id(), keep=True)
             audit.append(connection, at=now, actor=self.username, action="profile_created")
+
+    def sync_memory(self) -> str | None:
+        """What the sync client keeps between syncs (its own document), or None.
+
+        Inside the encrypted database: it names the owner, other authors and the server.
+        """
+        return self._database.meta(SYNC_MEMORY_KEY)
+
+    def keep_sync_memory(self, document: str) -> None:
+        """Replace the sync client's document (`sync_memory`), durably."""
+        with self._database.transaction(durable=True) as connection:
+            self._database.set_meta(connection, SYNC_MEMORY_KEY, document)
 
     def _record(self, action: str, payload: Mapping[str, str] | None = None) -> None:
         """An audit entry about the profile itself (password, backups)."""

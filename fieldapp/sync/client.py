@@ -162,7 +162,7 @@ class SyncClient:
 
     def status(self) -> SyncStatus:
         """Pending and held counts, last success and last problem: no network needed."""
-        state = SyncState.load(self.profile.directory)
+        state = SyncState.load(self.profile)
         pending, held = self._ledger.waiting()
         return SyncStatus(pending, held, state.last_success, state.last_problem)
 
@@ -179,7 +179,7 @@ class SyncClient:
         """
         with self._lock:
             report = SyncReport(started_at=self._clock())
-            state = SyncState.load(self.profile.directory)
+            state = SyncState.load(self.profile)
             run = _Run(self, report, state)
             try:
                 run.sync()
