@@ -221,7 +221,10 @@ class Profile:
         self.forms = ref.FormCatalog(database)
         self._database = database
         self._attachments = AttachmentStore(
-            directory / ATTACHMENTS_FOLDER, derive_subkey(data_key, "attachments"), database
+            directory / ATTACHMENTS_FOLDER,
+            derive_subkey(data_key, "attachments"),
+            database,
+            derive_subkey(data_key, "attachment names"),
         )
         self._audit = audit.AuditLog(database)
         self._reference = ref.ReferenceData(database, self.forms)
@@ -265,6 +268,8 @@ class Profile:
             # Also after a crash between writing keys.json and the first commit.
             if created or database.meta("created_at") is None:
                 profile._record_creation()
+            # Before settling: a noted file must be looked for under its keyed name.
+            profile._attachments.migrate_names()
             profile._attachments.settle_intents()
         except BaseException:
             database.close()

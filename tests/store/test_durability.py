@@ -33,6 +33,7 @@ from tests.support.store import (
     PASSWORD,
     USER,
     FakeClock,
+    attachment_file,
     attachment_folder,
     database_file,
     fill_draft,
@@ -125,7 +126,8 @@ def test_a_full_disk_while_writing_a_photo_loses_nothing(
     monkeypatch.undo()
     assert profile.resume(draft).value("stock_photo") == (kept.sha256,)
     leftovers = [p.name for p in attachment_folder(profile).rglob("*") if p.is_file()]
-    assert leftovers == [f"{draft}-{kept.sha256}"]  # no half-written temporary file
+    # No half-written temporary file.
+    assert leftovers == [attachment_file(profile, draft, kept.sha256).name]
     assert verify(profile) == []
     added = profile.attach_file(draft, "stock_photo", sample_photo(2))
     assert profile.resume(draft).value("stock_photo") == (kept.sha256, added.sha256)
