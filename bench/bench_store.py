@@ -32,6 +32,7 @@ from pathlib import Path
 
 from fieldapp.store import DEFAULT_KDF, KdfParams, Profile, StoreSettings, open_profile, verify
 from fieldapp.store.images import photo
+from fieldapp.store.keys import DEVICE_PASSWORD_RULES
 from fieldapp.store.seed import (
     AnswerWalker,
     VisitPlanner,
@@ -51,6 +52,8 @@ from tests.support.store import (
 
 USER = "fatima.elamrani"
 PASSWORD = "demo"
+#: The demo's published password, allowed for these benchmark profiles only.
+DEMO = DEVICE_PASSWORD_RULES.allowing(PASSWORD)
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -213,7 +216,9 @@ def seed_figures(inspections: int, kdf: KdfParams, settings: StoreSettings) -> N
     """Seeding through `Profile.add_past_inspections`: batched, and one per transaction."""
     for batch in (1000, 1):
         with tempfile.TemporaryDirectory(prefix="bench-seed-") as scratch:
-            profile = open_profile(Path(scratch), USER, PASSWORD, kdf=kdf, settings=settings)
+            profile = open_profile(
+                Path(scratch), USER, PASSWORD, kdf=kdf, settings=settings, password_rules=DEMO
+            )
             seed_reference_data(profile)
             elapsed = timed(partial(seed_profile, profile, inspections, batch=batch))
             profile.close()
@@ -266,7 +271,9 @@ def main(argv: list[str] | None = None) -> int:
             f"fieldapp store bench: {args.inspections} inspections, synchronous={args.synchronous}"
         )
         print(f"  folder {home} ({os.cpu_count()} CPUs)")
-        profile = open_profile(home, USER, PASSWORD, kdf=kdf, settings=settings)
+        profile = open_profile(
+            home, USER, PASSWORD, kdf=kdf, settings=settings, password_rules=DEMO
+        )
         if not profile.has_reference_data():
             seed_reference_data(profile)
         existing = profile.count()

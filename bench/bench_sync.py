@@ -28,6 +28,7 @@ from fieldapp.server.central import CentralStore
 from fieldapp.server.config import PasswordPolicy, ServerConfig
 from fieldapp.server.runner import BackgroundServer
 from fieldapp.store import KdfParams, open_profile
+from fieldapp.store.keys import DEVICE_PASSWORD_RULES
 from fieldapp.store.seed import seed_profile
 from fieldapp.sync.client import SyncClient
 from fieldapp.sync.ledger import SentVersions, SyncState
@@ -49,7 +50,13 @@ def _central(home: Path, url: str | None) -> tuple[CentralStore, BackgroundServe
 
 def _pending_push(folder: Path, url: str | None, pending: int) -> None:
     store, server = _central(folder / "central", url)
-    profile = open_profile(folder / "device", USER, "demo", kdf=KdfParams.fast_for_tests())
+    profile = open_profile(
+        folder / "device",
+        USER,
+        "demo",
+        kdf=KdfParams.fast_for_tests(),
+        password_rules=DEVICE_PASSWORD_RULES.allowing("demo"),
+    )
     marks: dict[str, float] = {}
 
     def progress(step: SyncProgress) -> None:
@@ -78,7 +85,13 @@ def _pending_push(folder: Path, url: str | None, pending: int) -> None:
 
 def _noop(folder: Path, url: str | None, history: int) -> None:
     store, server = _central(folder / "central", url)
-    profile = open_profile(folder / "device", USER, "demo", kdf=KdfParams.fast_for_tests())
+    profile = open_profile(
+        folder / "device",
+        USER,
+        "demo",
+        kdf=KdfParams.fast_for_tests(),
+        password_rules=DEVICE_PASSWORD_RULES.allowing("demo"),
+    )
     try:
         seed_profile(profile, history, photo_share=0.0)
         with SyncClient(profile, server.url, credentials=DemoAccounts()) as client:
@@ -93,7 +106,7 @@ def _noop(folder: Path, url: str | None, history: int) -> None:
             assert report.sent == [] and report.drift_repaired == 0
         ledger = SentVersions(profile)
         started = time.perf_counter()
-        ledger.digests(SyncState.load(profile.directory))
+        ledger.digests(SyncState.load(profile))
         cached = time.perf_counter() - started
         print(
             f"no-op sync, {history} inspections in history: median "

@@ -11,12 +11,15 @@ here.
   demo users (`fieldapp seed`), for demos, training and benchmarks.
 * `DemoAccounts` signs in as any demo user with the world's published password.
 * The demo's own central store on this machine: with no server configured, the app and
-  `fieldapp sync` talk to a central store that runs beside the profiles —
-  `fieldapp server --demo` in `<home>/central`, on 127.0.0.1 and a free port. The
-  convention, so the app and the CLI find the same one:
+  `fieldapp sync` talk to a central store that runs beside the device —
+  `fieldapp server --demo` in `<home>-demo-central`, on 127.0.0.1 and a free port. A
+  central store keeps its database and photos unencrypted (on a real server the disk and
+  the database are protected), so it never lives inside a device home, whose profiles
+  are encrypted. The convention, so the app and the CLI find the same one:
 
-  - `<home>/central/` holds the demo store's database and blobs;
-  - `<home>/central/demo-server.json` records `{"url", "port", "pid"}` of the one running;
+  - `<home>-demo-central/` (a sibling of the home) holds the demo store's database and
+    blobs; a store left in `<home>/central` by an older fieldapp is moved there;
+  - `demo-server.json` in it records `{"url", "port", "pid"}` of the one running;
   - `start_demo_server(home)` reuses the recorded server when it answers `/v1/health`,
     and otherwise starts one (a subprocess, so the app's process never hosts the server)
     and waits, bounded, until it answers. `DemoServer.stop()` stops it only if this call
@@ -52,6 +55,7 @@ from fieldapp.core.formfile import form_files
 from fieldapp.core.locations import PROJECT_ROOT, forms_directory, seeds_directory
 from fieldapp.core.worldfile import SeedWorld, load_world
 from fieldapp.store import FormText, ReferenceSnapshot, open_profile
+from fieldapp.store.keys import DEVICE_PASSWORD_RULES
 from fieldapp.sync.transport import Credentials
 
 if TYPE_CHECKING:
@@ -59,7 +63,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CENTRAL_FOLDER = "central"
+#: Where fieldapp before issue 14 kept the demo store: inside the device home.
+OLD_CENTRAL_FOLDER = "central"
+#: The demo store's folder is the home's name with this after it, beside the home.
+CENTRAL_SUFFIX = "-demo-central"
 RECORD_FILE = "demo-server.json"
 LOG_FILE = "demo-server.log"
 LOCK_FILE = "demo-server.lock"
@@ -128,7 +135,8 @@ def seed_demo_profile(
     from fieldapp.store.seed import seed_profile
     from fieldapp.store.verify import verify
 
-    with open_profile(home, username, password) as profile:
+    rules = DEVICE_PASSWORD_RULES.allowing(load_demo_world().demo_password)
+    with open_profile(home, username, password, password_rules=rules) as profile:
         report = seed_profile(
             profile, inspections, drafts, seed=seed, photo_share=photo_share, progress=progress
         )
@@ -155,12 +163,28 @@ class DemoAccounts:
 
 
 def central_home(home: Path) -> Path:
-    """Where the demo's central store keeps its data below a profile home.
+    """Where the demo's central store of a device home keeps its data: beside the home.
 
-    Absolute, because the server process runs in another working directory: a relative
-    `--home` would otherwise put the central store somewhere else entirely.
+    Outside the home on purpose: the store is unencrypted, the home holds only encrypted
+    profiles. Absolute, because the server process runs in another working directory: a
+    relative `--home` would otherwise put the central store somewhere else entirely.
     """
-    return Path(home).resolve() / CENTRAL_FOLDER
+    resolved = Path(home).resolve()
+    return resolved.parent / f"{resolved.name or 'fieldapp'}{CENTRAL_SUFFIX}"
+
+
+def _move_old_central(home: Path, central: Path) -> None:
+    """A demo store an older fieldapp kept inside the home moves out (when not running)."""
+    old = Path(home).resolve() / OLD_CENTRAL_FOLDER
+    if not old.is_dir() or central.exists():
+        return
+    record = _read_record(old)
+    if record is not None and _pid_alive(record.pid) and _healthy(record.url, 2.0):
+        log.warning("the demo store in %s still runs; a new one starts in %s", old, central)
+        return
+    (old / RECORD_FILE).unlink(missing_ok=True)
+    old.rename(central)
+    log.info("moved the demo store from %s to %s", old, central)
 
 
 @dataclass
@@ -221,7 +245,8 @@ def start_demo_server(
     within `timeout` seconds.
     """
     central = central_home(home)
-    central.mkdir(parents=True, exist_ok=True)
+    _move_old_central(home, central)
+    central.mkdir(parents=True, exist_ok=True, mode=0o700)
     with _locked(central / LOCK_FILE):
         found = running_demo_server(home)
         if found is not None:

@@ -47,11 +47,17 @@ def report_source(
 ) -> Iterator[ReportSource]:
     """The profile of `username` in `home`, or the central store at `server_url`.
 
-    The password unlocks the profile, or signs `username` in to the central store.
+    The password unlocks the profile, or signs `username` in to the central store, with
+    the addresses and CAs the home trusts (`fieldapp.app.syncing.server_trust`).
     """
     if server_url:
+        from fieldapp.app.syncing import server_trust
+
         line = CentralLine(
-            server_url, device_id="fieldapp-cli", credentials=Credentials(username, password)
+            server_url,
+            device_id="fieldapp-cli",
+            credentials=Credentials(username, password),
+            trust=server_trust(home),
         )
         try:
             reference = CentralReference.pull(line, username)

@@ -30,6 +30,7 @@ from fieldapp.app.errors import (
     WrongDemoPassword,
 )
 from fieldapp.app.inspections import FormChoice, forms_for
+from fieldapp.app.syncing import server_trust
 from fieldapp.app.venues import RegistryDirectory
 from fieldapp.core.entities import Role, User
 from fieldapp.core.files import fsync_directory
@@ -50,11 +51,12 @@ from fieldapp.store import (
     remember_username,
     staging_directory,
 )
+from fieldapp.store.keys import DEVICE_PASSWORD_RULES
 from fieldapp.store.password import read_password
 from fieldapp.sync.client import SyncClient
 from fieldapp.sync.errors import GaveUp, Refusal, ServerUnreachable, SyncError
 from fieldapp.sync.report import SyncProgress, SyncReport
-from fieldapp.sync.transport import CentralLine, Credentials, RetryPolicy
+from fieldapp.sync.transport import CentralLine, Credentials, RetryPolicy, ServerTrust
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +128,13 @@ def sign_in(
         if not profile_exists(home, username) and password != world.demo_password:
             # Never create a demo profile under a mistyped password.
             raise WrongDemoPassword()
-        profile = open_profile(home, username, password, kdf=kdf)
+        profile = open_profile(
+            home,
+            username,
+            password,
+            kdf=kdf,
+            password_rules=DEVICE_PASSWORD_RULES.allowing(world.demo_password),
+        )
         # A demo profile made before the demo's reference data held the teams gets them
         # now; one that synced already has them from the demo's central store.
         if not profile.has_reference_data() or not profile.teams():
@@ -173,6 +181,7 @@ def first_sign_in(
     language: str = "nl",
     progress: Progress | None = None,
     retry: RetryPolicy | None = None,
+    trust: ServerTrust | None = None,
 ) -> tuple[Profile, SyncReport]:
     """Make `username`'s profile on this device from the central store at `server_url`.
 
@@ -181,7 +190,8 @@ def first_sign_in(
     through the change feed, and moved into place only when all of that worked: any
     failure leaves no profile behind, and the next attempt starts afresh. Returns the
     open profile and the sync's report; the person is added to this device's sign-in
-    list.
+    list. `trust` defaults to what this home configures (`server_trust`): plain http to
+    another machine is refused before the password is sent.
     """
     username = username.strip().lower()
     final = profile_directory(home, username)
@@ -200,6 +210,7 @@ def first_sign_in(
             # The person is waiting at the sign-in screen: a few tries, then say so.
             retry=retry or RetryPolicy(attempts=3, budget=20.0),
             progress=progress,
+            trust=trust or server_trust(home),
         ) as client:
             report = client.sync_once()
             account = client.line.accounts.get(username)
@@ -238,13 +249,13 @@ def _open_known(
     try:
         return open_profile(home, username, password, create=False)
     except ProfileLocked:
-        if not server_url or _central_answer(server_url, username, password, retry) is None:
+        if not server_url or _central_answer(home, server_url, username, password, retry) is None:
             raise
         return open_profile(home, username, password, create=False, even_locked=True)
     except WrongPassword:
         if not server_url:
             raise
-        profile_key = _central_answer(server_url, username, password, retry)
+        profile_key = _central_answer(home, server_url, username, password, retry)
         if not profile_key:
             raise
         log.info("%s signs in with a password set on the central store", username)
@@ -252,7 +263,7 @@ def _open_known(
 
 
 def _central_answer(
-    server_url: str, username: str, password: str, retry: RetryPolicy | None
+    home: Path, server_url: str, username: str, password: str, retry: RetryPolicy | None
 ) -> str | None:
     """Whether the central store signs the person in now: their profile key ("" when it
     sends none), or None when it refuses (wrong password, still deactivated) or cannot be
@@ -264,6 +275,7 @@ def _central_answer(
         # A typo offline must not keep the person waiting: one quick try.
         retry=retry or RetryPolicy(attempts=1, budget=5.0),
         timeout=httpx.Timeout(10.0, connect=5.0),
+        trust=server_trust(home),
     )
     try:
         line.token(username)

@@ -95,6 +95,21 @@ DECLARED: tuple[Setting, ...] = (
         "",
         "Address of the central store. Empty: the demo, with its own local store.",
     ),
+    Setting(
+        "ca_bundle",
+        str,
+        "",
+        "A PEM file of the certificate authorities to trust for the central store (an "
+        "organisation's own CA). Empty: the system's. FIELDAPP_CA_BUNDLE overrides it.",
+    ),
+    Setting(
+        "allow_insecure_http",
+        bool,
+        False,
+        "Lab networks only: allow plain http:// to a central store on another machine "
+        "(the password then crosses the network readable). http:// to this machine is "
+        "always allowed.",
+    ),
 )
 BY_NAME: Mapping[str, Setting] = {setting.name: setting for setting in DECLARED}
 
@@ -150,6 +165,14 @@ class Settings:
     @property
     def server_url(self) -> str:
         return str(self._values["server_url"])
+
+    @property
+    def ca_bundle(self) -> str:
+        return str(self._values["ca_bundle"])
+
+    @property
+    def allow_insecure_http(self) -> bool:
+        return bool(self._values["allow_insecure_http"])
 
     def with_value(self, name: str, value: SettingValue) -> Settings:
         """A copy with one value changed; ValueError when the setting refuses it."""

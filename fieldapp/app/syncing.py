@@ -5,6 +5,10 @@ own account signs in with the password typed at sign-in; without one it is the d
 central store for this home (started when it is not running: `fieldapp.app.demo`), where
 the demo accounts sign in. `fieldapp sync --demo` signs in as the demo accounts also at a
 given address (a `fieldapp server --demo` started by hand).
+
+Which addresses and certificates are trusted (`server_trust`) comes from the settings
+`allow_insecure_http` and `ca_bundle`, overridden by FIELDAPP_ALLOW_INSECURE_HTTP and
+FIELDAPP_CA_BUNDLE, and for one run by the CLI's `--allow-insecure-http` / `--ca-bundle`.
 """
 
 from __future__ import annotations
@@ -21,11 +25,19 @@ from fieldapp.store.errors import PasswordRequired
 from fieldapp.sync.client import SyncClient
 from fieldapp.sync.errors import ServerUnreachable, SyncError
 from fieldapp.sync.report import SyncProgress, SyncReport, SyncStatus
-from fieldapp.sync.transport import Credentials, CredentialSource, RetryPolicy
+from fieldapp.sync.transport import (
+    CA_BUNDLE_VARIABLE,
+    INSECURE_HTTP_VARIABLE,
+    Credentials,
+    CredentialSource,
+    RetryPolicy,
+    ServerTrust,
+)
 
 # The sync layer's report, status, policy and errors are what the screens show and catch.
 __all__ = [
     "RetryPolicy",
+    "ServerTrust",
     "ServerUnreachable",
     "SyncConnection",
     "SyncError",
@@ -34,8 +46,23 @@ __all__ = [
     "SyncStatus",
     "configured_server",
     "connect",
+    "server_trust",
     "sync_profile",
 ]
+
+
+def server_trust(
+    home: Path, *, allow_insecure_http: bool = False, ca_bundle: str | None = None
+) -> ServerTrust:
+    """The trust this home's settings and the environment configure; arguments add to it."""
+    settings = Settings.load(home)
+    bundle = ca_bundle or os.environ.get(CA_BUNDLE_VARIABLE, "").strip() or settings.ca_bundle
+    allowed = (
+        allow_insecure_http
+        or settings.allow_insecure_http
+        or os.environ.get(INSECURE_HTTP_VARIABLE, "").strip().lower() in {"1", "true", "yes"}
+    )
+    return ServerTrust(allow_insecure_http=allowed, ca_bundle=bundle)
 
 
 @dataclass
@@ -72,12 +99,14 @@ def connect(
     language: str,
     retry: RetryPolicy | None = None,
     progress: Callable[[SyncProgress], None] | None = None,
+    trust: ServerTrust | None = None,
 ) -> SyncConnection:
     """A connection for `profile` (blocking: it may start the demo's central store).
 
     No `server_url`: the demo's store of this home. `demo_accounts`: sign in as the demo
     users (each pushes the versions they made); else as the profile's owner with
-    `password`, which must be known (`PasswordRequired`).
+    `password`, which must be known (`PasswordRequired`). `trust`: the home's
+    `server_trust` when not given.
     """
     credentials: CredentialSource
     if demo_accounts:
@@ -97,6 +126,7 @@ def connect(
         language=language,
         retry=retry,
         progress=progress,
+        trust=trust or server_trust(home),
     )
     return SyncConnection(client, server)
 
@@ -121,6 +151,7 @@ def sync_profile(
     demo: bool,
     language: str,
     progress: Callable[[SyncProgress], None] | None = None,
+    trust: ServerTrust | None = None,
 ) -> SyncReport:
     """One whole headless sync of `username`'s profile (what `fieldapp sync` does).
 
@@ -150,6 +181,7 @@ def sync_profile(
             demo_accounts=demo or url is None,
             language=language,
             progress=progress,
+            trust=trust,
         ) as connection,
     ):
         return connection.client.sync_once()

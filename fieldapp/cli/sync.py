@@ -1,6 +1,7 @@
 """The `fieldapp sync` verb: one headless sync of a profile, for scripts and unattended use.
 
-`fieldapp sync --home DIR [--server URL] [--user NAME] [--demo] [--password-stdin]`
+`fieldapp sync --home DIR [--server URL] [--user NAME] [--demo] [--password-stdin]
+[--ca-bundle PEM] [--allow-insecure-http]`
 
 * The password comes from FIELDAPP_PASSWORD, else standard input with `--password-stdin`,
   else a prompt on a terminal; it unlocks the profile and signs in to the central store.
@@ -14,6 +15,9 @@
 * `--demo` signs in as the demo accounts, so a seeded demo profile — whose inspections
   were made by several demo users — syncs without further setup, also with a
   `fieldapp server --demo` started by hand (`--demo --server http://127.0.0.1:8765`).
+* `http://` is refused to any host but this machine: the password would cross the
+  network readable. `--allow-insecure-http` (or FIELDAPP_ALLOW_INSECURE_HTTP=1) allows it
+  for a lab network. `--ca-bundle` (or FIELDAPP_CA_BUNDLE) names the CAs to trust.
 
 Prints a short summary (`--json`: the numbers and problems as JSON), with a progress line
 on a terminal; the exit code is 0 only when everything was sent.
@@ -70,6 +74,17 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="read the password from the first line of standard input",
     )
+    sync.add_argument(
+        "--ca-bundle",
+        metavar="PEM",
+        help="trust the certificate authorities in this PEM file (also FIELDAPP_CA_BUNDLE)",
+    )
+    sync.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="lab networks only: allow plain http:// to another machine (the password then "
+        "crosses the network readable)",
+    )
     add_json_option(sync)
     sync.set_defaults(handler=_sync)
 
@@ -91,7 +106,7 @@ def _language(home: Path, args: argparse.Namespace) -> str:
 
 def _sync(args: argparse.Namespace) -> int:
     from fieldapp.app.session import read_password
-    from fieldapp.app.syncing import SyncError, sync_profile
+    from fieldapp.app.syncing import SyncError, server_trust, sync_profile
     from fieldapp.core.locations import home_directory
 
     home = home_directory(args.home)
@@ -119,6 +134,11 @@ def _sync(args: argparse.Namespace) -> int:
                 demo=args.demo,
                 language=language,
                 progress=follow,
+                trust=server_trust(
+                    home,
+                    allow_insecure_http=args.allow_insecure_http,
+                    ca_bundle=args.ca_bundle,
+                ),
             )
         except SyncError as error:
             bar.close()

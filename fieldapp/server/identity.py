@@ -1,5 +1,6 @@
 """The rules an account meets when it is made: a safe username unlike any other, a password
-that is long enough and not one of the most common.
+that is long enough and not one of the most common (that rule is in
+`fieldapp.core.passwords`, shared with the device).
 
 Usernames end up in tokens, file names of partial uploads, log lines and on reports, and a
 supervisor recognises people by them, so they are NFKC-normal lowercase ASCII from a small
@@ -11,30 +12,30 @@ length and a list of common passwords (the 30,000 that zxcvbn ships), no composi
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import confusable_homoglyphs
 from pydantic import TypeAdapter, ValidationError
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from fieldapp.core.errors import FieldappError
+from fieldapp.core.passwords import PASSWORD_MAX_LENGTH, PasswordRules, password_problem
 from fieldapp.protocol.models import Username
 
 _USERNAME = TypeAdapter(Username)
-#: Passwords longer than this are refused at sign-in by the protocol (TokenRequest).
-PASSWORD_MAX_LENGTH = 1024
 
-
-@dataclass(frozen=True)
-class PasswordRules:
-    """How long a password must be; the common-password list always applies."""
-
-    min_length: int = 12
+# The password rule is the device's too, so it lives in core; the server's modules and
+# tests keep importing it from here.
+__all__ = [
+    "PASSWORD_MAX_LENGTH",
+    "PasswordRules",
+    "confusable_with",
+    "is_valid_username",
+    "password_problem",
+    "username_problem",
+]
 
 
 def username_problem(username: str) -> FieldappError | None:
@@ -130,46 +131,3 @@ def _confusable_classes() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
     mapped = {in_classes(sequence): find(key) for sequence, key in sequences.items()}
     ordered = tuple(sorted(mapped.items(), key=lambda item: (-len(item[0]), item[0])))
     return classes, ordered
-
-
-@cache
-def _common_passwords() -> frozenset[str]:
-    return frozenset(word.lower() for word in FREQUENCY_LISTS["passwords"])
-
-
-def password_problem(
-    password: str, username: str, rules: PasswordRules = PasswordRules()
-) -> FieldappError | None:
-    """Why a password may not be set (None when it may): too short, too long, or common."""
-    if len(password) < rules.min_length:
-        return FieldappError(
-            {
-                "nl": f"Een wachtwoord heeft minstens {rules.min_length} tekens; een zin van "
-                "een paar woorden is makkelijk te onthouden.",
-                "en": f"A password needs at least {rules.min_length} characters; a sentence "
-                "of a few words is easy to remember.",
-            }
-        )
-    if len(password) > PASSWORD_MAX_LENGTH:
-        return FieldappError(
-            {
-                "nl": f"Een wachtwoord heeft hoogstens {PASSWORD_MAX_LENGTH} tekens.",
-                "en": f"A password has at most {PASSWORD_MAX_LENGTH} characters.",
-            }
-        )
-    folded = password.lower()
-    if folded in _common_passwords() or folded == username or _is_repetition(folded):
-        return FieldappError(
-            {
-                "nl": "Dit wachtwoord is te gewoon (het staat op een lijst van veelgebruikte "
-                "wachtwoorden of lijkt op de gebruikersnaam); kies een ander.",
-                "en": "This password is too common (it is on a list of often used passwords "
-                "or resembles the username); choose another.",
-            }
-        )
-    return None
-
-
-def _is_repetition(password: str) -> bool:
-    # 'aaaaaaaaaaaa' or 'abcabcabcabc': long enough, and still guessed at once.
-    return re.fullmatch(r"(.{1,3})\1+", password) is not None

@@ -1,9 +1,13 @@
-"""Photos and signatures as encrypted files beside the database, named by their SHA-256.
+"""Photos and signatures as encrypted files beside the database, named by a keyed hash.
 
 A file holds ``FAE1`` + a random 96-bit nonce + the AES-256-GCM ciphertext of the plain
 bytes, with the inspection id as associated data: a file moved to another inspection does
-not decrypt. It is named ``<inspection id>-<sha256 of the plain bytes>`` in one of 256
-fan-out folders, so the sync client can upload by hash and a re-attach is a no-op.
+not decrypt. It is named ``<inspection id>-<HMAC-SHA256 of the photo's SHA-256>`` in one
+of 256 fan-out folders. The HMAC key is derived from the profile's data key, so only the
+unlocked profile can tell which photo a file holds: a plain SHA-256 in the name would let
+anyone with the disk check whether a known photo is on this device. The database keeps
+the SHA-256 (the sync client uploads by hash), and the same bytes still get the same name,
+so a re-attach is a no-op. `migrate_names` renames the files of a profile from before.
 
 A file is written to a temporary name, fsynced, renamed and its folder fsynced before any
 row refers to it (the caller commits the row afterwards). What a crash leaves behind is an
@@ -15,6 +19,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import hmac
+import logging
 import os
 import re
 import secrets
@@ -36,7 +42,12 @@ NONCE_BYTES = 12
 TAG_BYTES = 16
 OVERHEAD = len(MAGIC) + NONCE_BYTES + TAG_BYTES
 TEMP_SUFFIX = ".tmp"
-_NAME = re.compile(r"^(?P<inspection>[0-9a-f]{32})-(?P<sha>[0-9a-f]{64})$")
+_NAME = re.compile(r"^(?P<inspection>[0-9a-f]{32})-(?P<name>[0-9a-f]{64})$")
+#: The meta key that records the attachment files' naming (absent: plain SHA-256 names).
+NAMING_META = "attachment_names"
+NAMING = "hmac-sha256-v1"
+
+log = logging.getLogger(__name__)
 _SPACE_ERRORS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
@@ -69,22 +80,64 @@ def _write_all(descriptor: int, data: bytes) -> None:
 class StoredFile:
     path: Path
     inspection_id: str
-    sha256: str
+    #: The keyed hash in the name (or, in a file from before, its plain SHA-256).
+    name_hash: str
 
 
 class AttachmentStore:
     """The attachment folder of one profile, the key its files are sealed with, and the
     bookkeeping that keeps files and the rows referring to them in step."""
 
-    def __init__(self, root: Path, key: bytes, database: ProfileDatabase) -> None:
+    def __init__(
+        self, root: Path, key: bytes, database: ProfileDatabase, naming_key: bytes
+    ) -> None:
         self.root = root
         self._cipher = AESGCM(key)
         self._database = database
+        self._naming_key = naming_key
 
     # -- naming ------------------------------------------------------------------------
 
+    def name_hash(self, sha256: str) -> str:
+        """The keyed hash a photo's file is named by (see the module docstring)."""
+        return hmac.new(self._naming_key, sha256.encode("ascii"), hashlib.sha256).hexdigest()
+
     def path_for(self, inspection_id: str, sha256: str) -> Path:
+        return self.root / inspection_id[:2] / f"{inspection_id}-{self.name_hash(sha256)}"
+
+    def _plain_path(self, inspection_id: str, sha256: str) -> Path:
+        # How fieldapp before issue 14 named the file: readable by anyone with the disk.
         return self.root / inspection_id[:2] / f"{inspection_id}-{sha256}"
+
+    def migrate_names(self) -> int:
+        """Rename the files of a profile named by plain SHA-256 to their keyed names, once;
+        returns how many were renamed. Safe to repeat after a crash: the mark is written
+        only after every rename."""
+        if self._database.meta(NAMING_META) == NAMING:
+            return 0
+        renamed = 0
+        for inspection_id, sha in self._referenced():
+            old = self._plain_path(inspection_id, sha)
+            new = self.path_for(inspection_id, sha)
+            if old.exists() and not new.exists():
+                old.replace(new)
+                renamed += 1
+        for folder in {path.parent for path in self.root.glob("*/*")} if renamed else ():
+            fsync_directory(folder)
+        with self._database.transaction(durable=True) as connection:
+            self._database.set_meta(connection, NAMING_META, NAMING)
+        if renamed:
+            log.info("renamed %d attachment files to keyed names", renamed)
+        return renamed
+
+    def _referenced(self) -> set[tuple[str, str]]:
+        return {
+            (str(inspection_id), str(sha))
+            for inspection_id, sha in self._database.rows(
+                "SELECT inspection_id, sha256 FROM version_attachments"
+                " UNION SELECT inspection_id, sha256 FROM draft_attachments"
+            )
+        }
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -218,7 +271,7 @@ class AttachmentStore:
                 if match is None:
                     yield path
                 else:
-                    yield StoredFile(path, match["inspection"], match["sha"])
+                    yield StoredFile(path, match["inspection"], match["name"])
 
     # -- keeping files and rows in step -------------------------------------------------
     #
@@ -285,15 +338,9 @@ class AttachmentStore:
         intents = [str(row[0]) for row in self._database.rows("SELECT path FROM file_intents")]
         if not intents:
             return
+        used = {self.relative(self.path_for(i, sha)) for i, sha in self._referenced()}
         for relative in intents:
-            inspection_id, _, sha = Path(relative).name.partition("-")
-            used = self._database.value(
-                "SELECT 1 FROM version_attachments WHERE inspection_id = ? AND sha256 = ?"
-                " UNION ALL SELECT 1 FROM draft_attachments WHERE inspection_id = ?"
-                " AND sha256 = ?",
-                (inspection_id, sha, inspection_id, sha),
-            )
-            if used is None:
+            if relative not in used:
                 self.remove_path(relative)
         with self._database.transaction() as connection:
             connection.executemany(
@@ -304,13 +351,7 @@ class AttachmentStore:
         """Remove unreferenced attachment files and stale temporary files older than the
         grace period; returns their relative paths. Unknown files are left for a person."""
         cutoff = time.time() - grace_seconds
-        referenced = {
-            (str(i), str(s))
-            for i, s in self._database.rows(
-                "SELECT inspection_id, sha256 FROM version_attachments"
-                " UNION SELECT inspection_id, sha256 FROM draft_attachments"
-            )
-        }
+        referenced = {(i, self.name_hash(sha)) for i, sha in self._referenced()}
         removed = []
         for entry in self.files():
             path = entry.path if isinstance(entry, StoredFile) else entry
@@ -320,7 +361,7 @@ class AttachmentStore:
             except FileNotFoundError:
                 continue
             if isinstance(entry, StoredFile):
-                if (entry.inspection_id, entry.sha256) in referenced:
+                if (entry.inspection_id, entry.name_hash) in referenced:
                     continue
             elif not path.name.endswith(TEMP_SUFFIX):
                 continue

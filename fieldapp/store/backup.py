@@ -146,6 +146,9 @@ def unpack_backup(
         try:
             archive.extract(KEY_FILE, staging)
             key_file = KeyFile.load(staging / KEY_FILE)
+            # The backup's count was kept on another machine (or this one, earlier): it
+            # becomes this machine's, under this machine's MAC.
+            key_file.adopt()
             data_key = key_file.unlock(username, password, lambda: 0.0)
             for info in members:
                 if info.filename not in (MANIFEST, KEY_FILE):

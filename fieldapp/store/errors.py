@@ -10,7 +10,7 @@ the store's only errors module; the tree::
         ├── opening a profile
         │   ├── WrongPassword          the password does not unlock it (counted)
         │   ├── TooManyAttempts        wait before the next try
-        │   ├── WeakPassword           a new password is too short
+        │   ├── WeakPassword           a new password is too short or too common
         │   ├── PasswordRequired       a CLI verb has no password and no terminal
         │   ├── NoUnattendedKey        no key in the OS keyring for headless sync
         │   ├── ProfileNotFound        no profile of that user here
@@ -386,13 +386,10 @@ class PasswordRequired(StoreError):
 
 
 class WeakPassword(StoreError):
-    def __init__(self, minimum: int) -> None:
-        super().__init__(
-            {
-                "nl": f"Een wachtwoord heeft minstens {minimum} tekens.",
-                "en": f"A password has at least {minimum} characters.",
-            }
-        )
+    """A new password the rule of `fieldapp.core.passwords` refuses; says why."""
+
+    def __init__(self, problem: FieldappError) -> None:
+        super().__init__(problem.message)
 
 
 class ProfileLocked(StoreError):

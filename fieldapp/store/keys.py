@@ -14,17 +14,30 @@ password (`fieldapp.app.session`). Someone holding only the laptop gets no profi
 the central store wants the password first, and refuses a deactivated account.
 
 The same file counts wrong passwords: after five in a row every further try has to wait,
-longer each time, and the count survives a restart. (Someone who copies the file can still
-guess offline; against that, Argon2id's cost per guess is the protection.)
+longer each time, and the count survives a restart. The count carries a MAC under a key
+derived from this machine's identity (its OS machine id) and the file's salt, bound to the
+wrapped key: editing the count, deleting it or moving the file to another machine makes it
+count as tampered, and a tampered count is read as "the free tries are used up" (the next
+try waits), never as zero. (Someone who copies the file can still guess offline, and
+someone who can write the disk can put back an older copy; against both, Argon2id's cost
+per guess is the protection.)
+
+New passwords follow the rule of `fieldapp.core.passwords`, the central store's rule; the
+demo's published password is allowed for demo profiles only (`PasswordRules.allowing`).
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
+import hmac
 import json
 import logging
 import secrets
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -38,6 +51,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from fieldapp.core.files import write_atomically
+from fieldapp.core.passwords import PasswordRules, password_problem
 from fieldapp.store.errors import (
     ProfileDamaged,
     ProfileLocked,
@@ -49,13 +63,16 @@ from fieldapp.store.errors import (
 log = logging.getLogger(__name__)
 
 KEY_FILE = "keys.json"
-KEY_FILE_FORMAT = 1
+KEY_FILE_FORMAT = 2
+#: Format 1 had no MAC on the count; such a file is read once as it is and saved as 2.
+_FORMATS_READ = frozenset({1, 2})
 #: Wrong passwords allowed before tries are slowed down.
 FREE_ATTEMPTS = 5
 #: The first wait after the free attempts, doubled at every further failure, capped.
 FIRST_DELAY_SECONDS = 30
 MAX_DELAY_SECONDS = 15 * 60
-MIN_PASSWORD_LENGTH = 4  # the demo password is "demo"; a deployment sets its own policy
+#: The device's password rule: the central store's default.
+DEVICE_PASSWORD_RULES = PasswordRules()
 KEYRING_SERVICE = "fieldapp"
 
 WallClock = Callable[[], float]
@@ -117,6 +134,49 @@ def _profile_key(profile_key: str, username: str) -> bytes:
     ).derive(profile_key.encode("utf-8"))
 
 
+def device_identity() -> bytes:
+    """What names this machine and survives restarts: the OS's machine id.
+
+    Linux and BSD: /etc/machine-id; Windows: the MachineGuid; macOS: the platform UUID;
+    else the host name. Not secret (anyone with the disk can read it): it ties the count
+    to this machine, so a file edited or brought from elsewhere shows.
+    """
+    for candidate in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
+        with contextlib.suppress(OSError):
+            found = Path(candidate).read_text(encoding="ascii").strip()
+            if found:
+                return found.encode("ascii")
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        with contextlib.suppress(OSError):
+            import winreg
+
+            with winreg.OpenKey(
+                winreg.HKEY_LOCAL_MACHINE, r"SOFTWARE\Microsoft\Cryptography"
+            ) as key:
+                return str(winreg.QueryValueEx(key, "MachineGuid")[0]).encode()
+    if sys.platform == "darwin":  # pragma: no cover - macOS
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            listing = subprocess.run(
+                ["ioreg", "-rd1", "-c", "IOPlatformExpertDevice"],
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=True,
+            ).stdout
+            for line in listing.splitlines():
+                if "IOPlatformUUID" in line:
+                    return line.split("=", 1)[1].strip().strip('"').encode()
+    return socket.gethostname().encode("utf-8")
+
+
+def _counter_mac(salt: bytes, wrapped: bytes, failures: int, last_failure_at: float) -> str:
+    key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=salt, info=b"fieldapp attempt counter v1"
+    ).derive(hashlib.sha256(device_identity()).digest())
+    message = json.dumps([_b64(wrapped), failures, repr(float(last_failure_at))]).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
 def _wrap_aad(username: str) -> bytes:
     # Binding the username means a key file copied onto another user's profile will not open.
     return f"fieldapp data key v1|{username}".encode()
@@ -137,16 +197,24 @@ class KeyFile:
     locked: bool = False
     #: nonce + AES-GCM of the data key under a key derived from the profile key (or None).
     escrow: bytes | None = None
+    #: The count did not carry this machine's MAC: edited, or brought from elsewhere.
+    tampered: bool = False
 
     # -- making and reading ------------------------------------------------------------
 
     @classmethod
     def create(
-        cls, directory: Path, username: str, password: str, kdf: KdfParams = DEFAULT_KDF
+        cls,
+        directory: Path,
+        username: str,
+        password: str,
+        kdf: KdfParams = DEFAULT_KDF,
+        rules: PasswordRules = DEVICE_PASSWORD_RULES,
     ) -> tuple[KeyFile, bytes]:
         """A new random data key wrapped by `password`; returns the file and the key.
-        `FileExistsError` when another process created the key file first."""
-        check_password_policy(password)
+        `WeakPassword` when the rules refuse the password; `FileExistsError` when another
+        process created the key file first."""
+        check_password_policy(password, username, rules)
         data_key = secrets.token_bytes(32)
         key_file = cls._wrapped(directory / KEY_FILE, username, password, data_key, kdf)
         key_file.save(exclusive=True)
@@ -167,9 +235,9 @@ class KeyFile:
     def load(cls, path: Path) -> KeyFile:
         try:
             document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-            if document.get("format") != KEY_FILE_FORMAT:
+            if document.get("format") not in _FORMATS_READ:
                 raise ValueError(f"unknown key file format {document.get('format')!r}")
-            return cls(
+            key_file = cls(
                 path=path,
                 salt=_unb64(document["salt"]),
                 kdf=KdfParams(**document["kdf"]),
@@ -181,6 +249,17 @@ class KeyFile:
             )
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise ProfileDamaged(f"{path.name}: {error}") from error
+        if document["format"] == 1:
+            key_file.save()  # from before the MAC: taken as it is, protected from now on
+            return key_file
+        given = document.get("counter_mac")
+        if not isinstance(given, str) or not hmac.compare_digest(given, key_file._mac()):
+            log.warning("%s: the wrong-password count was changed or made elsewhere", path)
+            key_file.tampered = True
+        return key_file
+
+    def _mac(self) -> str:
+        return _counter_mac(self.salt, self.wrapped, self.failures, self.last_failure_at)
 
     def save(self, *, exclusive: bool = False) -> None:
         document = {
@@ -193,6 +272,7 @@ class KeyFile:
             "last_failure_at": self.last_failure_at,
             "locked": self.locked,
             "escrow_key": _b64(self.escrow) if self.escrow is not None else None,
+            "counter_mac": self._mac(),
         }
         write_atomically(
             self.path, json.dumps(document, indent=2).encode("utf-8"), exclusive=exclusive
@@ -223,6 +303,12 @@ class KeyFile:
         password still counts), unless `even_locked`: the central store accepted the
         person again just now.
         """
+        if self.tampered:
+            # An edited count is no count: the free tries are gone, the wait starts now.
+            self.failures = max(self.failures, FREE_ATTEMPTS)
+            self.last_failure_at = clock()
+            self.tampered = False
+            self.save()
         wait = self.wait_seconds(clock())
         if wait > 0:
             raise TooManyAttempts(wait)
@@ -277,18 +363,38 @@ class KeyFile:
         key = _password_key(password, self.salt, self.kdf)
         return AESGCM(key).decrypt(nonce, sealed, _wrap_aad(username))
 
-    def rewrap(self, username: str, new_password: str, data_key: bytes, kdf: KdfParams) -> None:
-        """Wrap the same data key with a new password (and fresh salt); save atomically."""
-        check_password_policy(new_password)
+    def adopt(self) -> None:
+        """Take this file's count as this machine's (a backup restored after its password
+        was checked): saved with this machine's MAC."""
+        self.tampered = False
+        self.save()
+
+    def rewrap(
+        self,
+        username: str,
+        new_password: str,
+        data_key: bytes,
+        kdf: KdfParams,
+        rules: PasswordRules | None = DEVICE_PASSWORD_RULES,
+    ) -> None:
+        """Wrap the same data key with a new password (and fresh salt); save atomically.
+
+        `rules` None: the password is the current one (a re-wrap for a new cost)."""
+        if rules is not None:
+            check_password_policy(new_password, username, rules)
         fresh = KeyFile._wrapped(self.path, username, new_password, data_key, kdf)
         self.salt, self.kdf, self.wrapped = fresh.salt, fresh.kdf, fresh.wrapped
         self.failures, self.last_failure_at = 0, 0.0
         self.save()
 
 
-def check_password_policy(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPassword(MIN_PASSWORD_LENGTH)
+def check_password_policy(
+    password: str, username: str, rules: PasswordRules = DEVICE_PASSWORD_RULES
+) -> None:
+    """`WeakPassword` saying why, when the rules refuse `password` for `username`."""
+    problem = password_problem(password, username, rules)
+    if problem is not None:
+        raise WeakPassword(problem)
 
 
 # -- the OS keyring ----------------------------------------------------------------------

@@ -31,6 +31,7 @@ from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.entities import Area, Assignment, Team, User, Venue
 from fieldapp.core.expr import Value
 from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion, new_id
+from fieldapp.core.passwords import PasswordRules
 from fieldapp.store import audit
 from fieldapp.store import reference as ref
 from fieldapp.store.attachments import AttachmentStore
@@ -53,6 +54,7 @@ from fieldapp.store.finalized import FinalizedVersions
 from fieldapp.store.inspections import read_inspection
 from fieldapp.store.keys import (
     DEFAULT_KDF,
+    DEVICE_PASSWORD_RULES,
     FREE_ATTEMPTS,
     KEY_FILE,
     KdfParams,
@@ -96,6 +98,10 @@ __all__ = [
 ]
 
 
+#: The meta key of the sync client's memory (`Profile.sync_memory`).
+SYNC_MEMORY_KEY = "sync_state"
+
+
 def open_profile(
     home: Path,
     username: str,
@@ -107,6 +113,7 @@ def open_profile(
     clock: Clock = utc_now,
     wall_clock: WallClock = time.time,
     even_locked: bool = False,
+    password_rules: PasswordRules = DEVICE_PASSWORD_RULES,
 ) -> Profile:
     """Unlock `username`'s profile below `home`, creating it on first use.
 
@@ -114,7 +121,9 @@ def open_profile(
     in a row, `ProfileTooNew` for a profile written by a newer fieldapp, `ProfileNotFound`
     when `create` is False and there is none, `ProfileLocked` when the central store
     deactivated the account (unless `even_locked`, which also lifts the lock). `kdf` sets
-    the Argon2id cost for a new profile, or re-wraps an existing one with that cost.
+    the Argon2id cost for a new profile, or re-wraps an existing one with that cost. A new
+    profile's password must meet `password_rules` (`WeakPassword`); the demo allows its
+    published password.
     """
     check_username(username)
     return open_profile_in(
@@ -127,6 +136,7 @@ def open_profile(
         clock=clock,
         wall_clock=wall_clock,
         even_locked=even_locked,
+        password_rules=password_rules,
     )
 
 
@@ -141,6 +151,7 @@ def open_profile_in(
     clock: Clock = utc_now,
     wall_clock: WallClock = time.time,
     even_locked: bool = False,
+    password_rules: PasswordRules = DEVICE_PASSWORD_RULES,
 ) -> Profile:
     """`open_profile` on a given folder (a first sign-in builds the profile elsewhere and
     moves it into place: `fieldapp.store.layout.staging_directory`)."""
@@ -155,7 +166,9 @@ def open_profile_in(
             raise ProfileDamaged(f"{KEY_FILE} is missing beside {DATABASE_FILE}")
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
-            key_file, data_key = KeyFile.create(directory, username, password, kdf or DEFAULT_KDF)
+            key_file, data_key = KeyFile.create(
+                directory, username, password, kdf or DEFAULT_KDF, password_rules
+            )
             created = True
         except FileExistsError:
             pass  # another process made it a moment ago: unlock theirs below
@@ -165,7 +178,7 @@ def open_profile_in(
         if even_locked:
             key_file.set_locked(False)
         if kdf is not None and kdf != key_file.kdf:
-            key_file.rewrap(username, password, data_key, kdf)
+            key_file.rewrap(username, password, data_key, kdf, rules=None)
     return Profile.unlocked(
         directory, username, data_key, key_file, settings or StoreSettings(), clock, created
     )
@@ -278,7 +291,10 @@ class Profile:
         self.forms = ref.FormCatalog(database)
         self._database = database
         self._attachments = AttachmentStore(
-            directory / ATTACHMENTS_FOLDER, derive_subkey(data_key, "attachments"), database
+            directory / ATTACHMENTS_FOLDER,
+            derive_subkey(data_key, "attachments"),
+            database,
+            derive_subkey(data_key, "attachment names"),
         )
         self._audit = audit.AuditLog(database)
         self._reference = ref.ReferenceData(database, self.forms)
@@ -322,6 +338,8 @@ class Profile:
             # Also after a crash between writing keys.json and the first commit.
             if created or database.meta("created_at") is None:
                 profile._record_creation()
+            # Before settling: a noted file must be looked for under its keyed name.
+            profile._attachments.migrate_names()
             profile._attachments.settle_intents()
         except BaseException:
             database.close()
@@ -334,6 +352,18 @@ class Profile:
             self._database.set_meta(connection, "created_at", now, keep=True)
             self._database.set_meta(connection, "device_id", new_id(), keep=True)
             audit.append(connection, at=now, actor=self.username, action="profile_created")
+
+    def sync_memory(self) -> str | None:
+        """What the sync client keeps between syncs (its own document), or None.
+
+        Inside the encrypted database: it names the owner, other authors and the server.
+        """
+        return self._database.meta(SYNC_MEMORY_KEY)
+
+    def keep_sync_memory(self, document: str) -> None:
+        """Replace the sync client's document (`sync_memory`), durably."""
+        with self._database.transaction(durable=True) as connection:
+            self._database.set_meta(connection, SYNC_MEMORY_KEY, document)
 
     def _record(self, action: str, payload: Mapping[str, str] | None = None) -> None:
         """An audit entry about the profile itself (password, backups)."""

@@ -77,6 +77,7 @@ from fieldapp.sync.transport import (
     CentralLine,
     CredentialSource,
     RetryPolicy,
+    ServerTrust,
     TokenProvider,
     Waiting,
 )
@@ -101,7 +102,8 @@ class SyncClient:
 
     Exactly one of `credentials` (a `Credentials`, or a `CredentialSource` such as the
     demo's) and `tokens` (a `TokenProvider`) says how to sign in. `language` is the
-    language of the reasons written on outbox rows. `waiting`, `retry` and `transport`
+    language of the reasons written on outbox rows. `trust` says whether plain http to
+    another machine is allowed and which CAs are trusted. `waiting`, `retry` and `transport`
     exist for tests and special networks; `progress` is called at every step.
     """
 
@@ -122,6 +124,7 @@ class SyncClient:
         progress: Callable[[SyncProgress], None] | None = None,
         clock: Callable[[], datetime] | None = None,
         client_version: str = __version__,
+        trust: ServerTrust | None = None,
     ) -> None:
         self.profile = profile
         self.server_url = server_url.rstrip("/")
@@ -135,6 +138,7 @@ class SyncClient:
             retry=retry,
             waiting=waiting,
             user_agent=f"fieldapp/{client_version}",
+            trust=trust,
         )
         self.language = language
         self.page_size = page_size
@@ -159,7 +163,7 @@ class SyncClient:
 
     def status(self) -> SyncStatus:
         """Pending and held counts, last success and last problem: no network needed."""
-        state = SyncState.load(self.profile.directory)
+        state = SyncState.load(self.profile)
         pending, held = self._ledger.waiting()
         return SyncStatus(pending, held, state.last_success, state.last_problem)
 
@@ -176,7 +180,7 @@ class SyncClient:
         """
         with self._lock:
             report = SyncReport(started_at=self._clock())
-            state = SyncState.load(self.profile.directory)
+            state = SyncState.load(self.profile)
             run = _Run(self, report, state)
             try:
                 run.sync()
@@ -244,7 +248,7 @@ class _Run:
             self.profile.lock()
             raise
         except GaveUp as error:
-            raise ServerUnreachable(str(error), network=error.network) from error
+            raise ServerUnreachable(str(error), network=error.network, busy=error.busy) from error
         except (Refusal, BadAnswer) as error:
             raise SyncError(error.message) from error
 

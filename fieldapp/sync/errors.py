@@ -11,7 +11,9 @@ world (`fieldapp.core.errors.FieldappError`) that the app shows and the CLI prin
     ├── BadAnswer            a success status whose body does not say what it should
     └── FieldappError
         └── SyncError        a sync that could not go on; `report` says what it did
-            ├── ServerUnreachable   the network or the server stayed down
+            ├── ServerUnreachable   the network or the server stayed down (or was busy)
+            ├── CertificateNotTrusted  the server's TLS certificate did not verify
+            ├── InsecureAddress     plain http:// to another machine, not allowed
             ├── SignInRefused       the central store refused the username or password
             ├── AccountDeactivated  an administrator deactivated the account (profile locked)
             └── ClientTooOld        the server wants a newer fieldapp
@@ -31,8 +33,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AccountDeactivated",
     "BadAnswer",
+    "CertificateNotTrusted",
     "ClientTooOld",
     "GaveUp",
+    "InsecureAddress",
     "Refusal",
     "ServerUnreachable",
     "SignInRefused",
@@ -48,6 +52,33 @@ _SERVER_PROBLEM = Text(
     nl="De centrale opslag heeft een storing; het apparaat probeert het later opnieuw. "
     "Er gaat niets verloren.",
     en="The central store has a problem; the device will try again later. Nothing is lost.",
+)
+_BUSY = Text(
+    nl="De centrale opslag is op dit moment druk; het apparaat probeert het later opnieuw. "
+    "Er gaat niets verloren.",
+    en="The central store is busy right now; the device will try again later. Nothing is lost.",
+)
+_SERVER_WAS_BUSY = Text(
+    nl="De centrale opslag was druk; wordt later opnieuw geprobeerd.",
+    en="The central store was busy; will try again later.",
+)
+_NOT_TRUSTED = Text(
+    nl="Het certificaat van de server wordt niet vertrouwd ({url}). Controleer het adres; "
+    "gebruikt uw organisatie een eigen certificaatautoriteit, stel die dan in "
+    "(FIELDAPP_CA_BUNDLE of de instelling ca_bundle). Er is niets verzonden.",
+    en="The server's certificate is not trusted ({url}). Check the address; if your "
+    "organisation uses its own certificate authority, configure it (FIELDAPP_CA_BUNDLE or "
+    "the ca_bundle setting). Nothing was sent.",
+)
+_INSECURE = Text(
+    nl="Het adres {url} gebruikt onversleuteld http naar een andere computer; dan gaan "
+    "wachtwoord en gegevens leesbaar over het netwerk. Gebruik https://. Alleen in een "
+    "testnetwerk kan onversleuteld http worden toegestaan (--allow-insecure-http of de "
+    "instelling allow_insecure_http). Er is niets verzonden.",
+    en="The address {url} uses unencrypted http to another computer; the password and the "
+    "data would cross the network readable. Use https://. Only in a lab network can plain "
+    "http be allowed (--allow-insecure-http or the allow_insecure_http setting). Nothing "
+    "was sent.",
 )
 _SIGN_IN_REFUSED = Text(
     nl="De centrale opslag accepteert de gebruikersnaam of het wachtwoord van {username} "
@@ -111,13 +142,17 @@ class Refusal(Exception):
 class GaveUp(Exception):
     """Retries ran out on a retryable answer (5xx, 408, 429) or a network error."""
 
-    def __init__(self, reason: str, network: bool) -> None:
+    def __init__(self, reason: str, network: bool, *, busy: bool = False) -> None:
         super().__init__(reason)
         #: True when the last failure was the network (the server is likely unreachable).
         self.network = network
+        #: True when the server said "too many requests, come back later" (429).
+        self.busy = busy
 
     @property
     def message(self) -> Text:
+        if self.busy:
+            return _SERVER_WAS_BUSY
         return _CONNECTION_KEPT_FAILING if self.network else _SERVER_HAD_PROBLEM
 
 
@@ -150,10 +185,27 @@ class SyncError(FieldappError):
 class ServerUnreachable(SyncError):
     """The network or the server stayed down (or kept failing) through every retry."""
 
-    def __init__(self, detail: str, *, network: bool = True) -> None:
-        super().__init__(_UNREACHABLE if network else _SERVER_PROBLEM)
+    def __init__(self, detail: str, *, network: bool = True, busy: bool = False) -> None:
+        super().__init__(_BUSY if busy else _UNREACHABLE if network else _SERVER_PROBLEM)
         self.detail = detail
         self.network = network
+        self.busy = busy
+
+
+class CertificateNotTrusted(SyncError):
+    """The server's TLS certificate did not verify: not retried, nothing was sent."""
+
+    def __init__(self, url: str, detail: str) -> None:
+        super().__init__(_NOT_TRUSTED.format(url=url))
+        self.detail = detail
+
+
+class InsecureAddress(SyncError):
+    """Plain `http://` to a host other than this machine, without the lab's permission."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(_INSECURE.format(url=url))
+        self.url = url
 
 
 class SignInRefused(SyncError):

@@ -2,10 +2,12 @@
 
 Two things live here:
 
-* `SyncState`, a small JSON file in the profile folder: the server epoch last seen, the
-  last successful sync, the last problem, and a cache of the device-side digest per
-  author. It holds no personal data (version ids only as an XOR of their hashes) and is
-  written atomically; losing it costs one recount, nothing else.
+* `SyncState`, a small JSON document kept inside the profile's encrypted database
+  (`Profile.sync_memory`): the server and epoch last seen, the last successful sync, the
+  last problem, and a cache of the device-side digest per author. It names the owner, the
+  other authors and the server, so it is not a plain file in the profile folder; a
+  `sync-state.json` an older fieldapp left there is moved in and deleted. Losing it costs
+  one recount, nothing else.
 * `SentVersions`, what the profile's outbox says through the store's own queries: which
   versions the device believes sent, per author, and how many wait or are held.
 
@@ -23,16 +25,15 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from fieldapp.core.files import write_atomically
 from fieldapp.protocol.models import Message, digest_of
 from fieldapp.store import OutboxState, Profile
 
 log = logging.getLogger(__name__)
 
-STATE_FILE = "sync-state.json"
+#: Where fieldapp before issue 14 kept the state: a plain file in the profile folder.
+OLD_STATE_FILE = "sync-state.json"
 _EMPTY_DIGEST = digest_of([])
 
 
@@ -50,7 +51,7 @@ class AuthorDigest:
 class SyncState:
     """The sync client's memory between syncs (see the module docstring)."""
 
-    path: Path
+    profile: Profile
     server: str | None = None
     epoch: str | None = None
     last_success: datetime | None = None
@@ -62,15 +63,26 @@ class SyncState:
     verified: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, directory: Path) -> SyncState:
-        path = directory / STATE_FILE
-        state = cls(path)
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+    def load(cls, profile: Profile) -> SyncState:
+        """The state kept in `profile`; an old plain `sync-state.json` moves in first."""
+        state = cls(profile)
+        document = profile.sync_memory()
+        old_file = profile.directory / OLD_STATE_FILE
+        if document is None and old_file.exists():
+            try:
+                document = old_file.read_text(encoding="utf-8")
+            except (OSError, ValueError) as error:
+                log.warning("ignoring unreadable %s: %s", old_file, error)
+            else:
+                profile.keep_sync_memory(document)
+        # Only once the state is safe inside the database does the plain copy go.
+        old_file.unlink(missing_ok=True)
+        if document is None:
             return state
-        except (OSError, ValueError) as error:
-            log.warning("ignoring unreadable %s: %s", path, error)
+        try:
+            raw = json.loads(document)
+        except ValueError as error:
+            log.warning("ignoring an unreadable sync state: %s", error)
             return state
         if not isinstance(raw, dict):
             return state
@@ -102,7 +114,7 @@ class SyncState:
             "digests": {a: {"count": d.count, "hash": d.hash} for a, d in self.digests.items()},
             "verified": {a: list(pair) for a, pair in self.verified.items()},
         }
-        write_atomically(self.path, json.dumps(document, indent=1, sort_keys=True))
+        self.profile.keep_sync_memory(json.dumps(document, sort_keys=True))
 
 
 def _text(value: object) -> str | None:

@@ -8,7 +8,15 @@ answer what happens next, as sync.md asks:
 * a 401 because the token expired or was revoked signs in again once with the stored
   credentials and repeats the request;
 * every other refusal (401 bad credentials, 403, 404, 409, 410, 412, 413, 422 …) comes
-  back at once as a `Refusal` with the server's `ErrorBody`, never retried blindly.
+  back at once as a `Refusal` with the server's `ErrorBody`, never retried blindly;
+* a certificate the device does not trust stops at once with `CertificateNotTrusted`:
+  retrying cannot make it trusted, and "cannot be reached" would send people looking for
+  a network fault.
+
+Before anything is sent, `ServerTrust` decides whether the address may be used at all:
+`http://` only to this machine (loopback) unless a lab explicitly allows it, because the
+password and the bearer token travel in every sign-in and request, and the same password
+unlocks the device's profile. It also names a CA bundle for a municipality's own CA.
 
 The errors it raises are in `fieldapp.sync.errors`.
 
@@ -19,8 +27,10 @@ without waiting for it.
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import logging
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -38,7 +48,14 @@ from fieldapp.protocol.models import (
     TokenAnswer,
     TokenRequest,
 )
-from fieldapp.sync.errors import AccountDeactivated, GaveUp, Refusal, SignInRefused
+from fieldapp.sync.errors import (
+    AccountDeactivated,
+    CertificateNotTrusted,
+    GaveUp,
+    InsecureAddress,
+    Refusal,
+    SignInRefused,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +85,9 @@ class RetryPolicy:
     first_delay: float = 0.5
     max_delay: float = 20.0
     budget: float = 60.0
+    #: The longest `Retry-After` (429, 503) worth waiting for within one request; a server
+    #: asking for more is "busy", and the sync tries again at its next turn.
+    max_retry_after: float = 60.0
 
     def delay(self, retry: int, rng: random.Random) -> float:
         ceiling = min(self.max_delay, self.first_delay * float(2**retry))
@@ -100,6 +120,64 @@ class Waiting:
     rng: random.Random = field(default_factory=random.Random)
     #: For Retry-After dates only; the server's date is compared with this.
     wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+
+# --- which servers are trusted --------------------------------------------------------------
+
+
+#: Environment variables that configure trust where no settings file is read (CLI, scripts).
+CA_BUNDLE_VARIABLE = "FIELDAPP_CA_BUNDLE"
+INSECURE_HTTP_VARIABLE = "FIELDAPP_ALLOW_INSECURE_HTTP"
+
+
+@dataclass(frozen=True)
+class ServerTrust:
+    """Which central-store addresses this device talks to, and which CAs it trusts.
+
+    `allow_insecure_http` permits `http://` to hosts other than this machine: for a lab
+    network only, never for a deployment. `ca_bundle` is a PEM file of CA certificates to
+    trust instead of the system's (a municipality's own CA); empty means the usual ones.
+    """
+
+    allow_insecure_http: bool = False
+    ca_bundle: str = ""
+
+    def address_problem(self, base_url: str) -> InsecureAddress | None:
+        """Why `base_url` may not be used (None when it may)."""
+        url = httpx.URL(base_url)
+        if url.scheme == "https":
+            return None
+        if url.scheme == "http" and (self.allow_insecure_http or is_loopback(url.host)):
+            return None
+        return InsecureAddress(base_url)
+
+    def verify(self) -> ssl.SSLContext | bool:
+        """What httpx checks certificates against: the bundle's CAs, or the defaults."""
+        if not self.ca_bundle:
+            return True
+        return ssl.create_default_context(cafile=self.ca_bundle)
+
+
+def is_loopback(host: str) -> bool:
+    """True for this machine: `localhost`, 127.0.0.0/8 and ::1."""
+    if host.lower() in {"localhost", "localhost."}:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _certificate_failure(error: BaseException) -> bool:
+    # httpx wraps the ssl module's error; walk the chain rather than match the text only.
+    seen: BaseException | None = error
+    for _ in range(10):
+        if seen is None:
+            break
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return "CERTIFICATE_VERIFY_FAILED" in str(error)
 
 
 # --- credentials and tokens ------------------------------------------------------------------
@@ -150,10 +228,15 @@ class CentralLine:
         retry: RetryPolicy | None = None,
         waiting: Waiting | None = None,
         user_agent: str = "fieldapp",
+        trust: ServerTrust | None = None,
     ) -> None:
         if (credentials is None) == (tokens is None):
             raise ValueError("give either credentials or a token provider")
         self.base_url = base_url.rstrip("/")
+        self.trust = trust or ServerTrust()
+        # Checked on every send, before a byte goes out; a constructor that raised would
+        # not reach the sync's report.
+        self._address_problem = self.trust.address_problem(self.base_url)
         self.device_id = device_id
         self.retry = retry or RetryPolicy()
         self.waiting = waiting or Waiting()
@@ -171,6 +254,7 @@ class CentralLine:
             transport=transport,
             timeout=timeout,
             headers={"User-Agent": user_agent},
+            verify=self.trust.verify() if self._address_problem is None else True,
         )
 
     def close(self) -> None:
@@ -280,6 +364,8 @@ class CentralLine:
         headers: Mapping[str, str] | None = None,
         params: Mapping[str, Any] | None = None,
     ) -> httpx.Response:
+        if self._address_problem is not None:
+            raise self._address_problem
         policy, waiting = self.retry, self.waiting
         started = waiting.monotonic()
         all_headers = dict(headers or {})
@@ -287,11 +373,14 @@ class CentralLine:
             all_headers["Authorization"] = f"Bearer {token}"
         for attempt in range(policy.attempts):
             suggested: float | None = None
+            throttled = False
             try:
                 response = self.http.request(
                     method, path, content=content, headers=all_headers, params=params
                 )
             except httpx.TransportError as error:
+                if _certificate_failure(error):
+                    raise CertificateNotTrusted(self.base_url, str(error)) from error
                 reason, network = f"{type(error).__name__}: {error}", True
             else:
                 if response.status_code in ok:
@@ -300,16 +389,21 @@ class CentralLine:
                     raise Refusal(response.status_code, _error_body(response), method, path)
                 reason, network = f"status {response.status_code}", False
                 suggested = retry_after(response, waiting.wall_clock)
+                throttled = response.status_code == 429
             if attempt + 1 >= policy.attempts:
                 break
             delay = policy.delay(attempt, waiting.rng)
             if suggested is not None:
+                # "Come back in n seconds" (429, 503) is the server managing its load,
+                # not a fault: wait as asked, within the budget and `max_retry_after`.
+                if suggested > policy.max_retry_after:
+                    break
                 delay = max(delay, suggested)
             if waiting.monotonic() - started + delay > policy.budget:
                 break
             log.info("%s %s: %s; retry %d in %.1f s", method, path, reason, attempt + 1, delay)
             waiting.sleep(delay)
-        raise GaveUp(f"{method} {path}: {reason}", network)
+        raise GaveUp(f"{method} {path}: {reason}", network, busy=throttled)
 
 
 _JSON = {"Content-Type": "application/json"}

@@ -152,6 +152,12 @@ class TopBar(QFrame):
         self.sync_status.setObjectName("sync_status")
         self.sync_status.hide()
         rows.addWidget(self.sync_status)
+        # Said on screen, not only in the docs: the demo's own store holds practice data,
+        # unencrypted, on this computer; nobody should take it for the municipality's.
+        self.demo_store = make_label(role="demo")
+        self.demo_store.setObjectName("demo_store_note")
+        self.demo_store.hide()
+        rows.addWidget(self.demo_store)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -363,6 +369,7 @@ class HomeScreen(QWidget):
         if sync is None:
             return
         self.bar.sync_status.setText(sync.status_text())
+        self.bar.demo_store.setVisible(sync.demo_store)
         # One sync at a time: the button says so instead of queueing clicks silently.
         self.sync_button.setEnabled(not sync.running)
 
@@ -427,6 +434,12 @@ class HomeScreen(QWidget):
             " · ".join(part for part in (role_name(user.role.value), team) if part)
         )
         self.bar.demo.setText(self.tr("Demo"))
+        self.bar.demo_store.setText(
+            self.tr(
+                "Demo store: this app syncs with a practice central store on this computer, "
+                "not with the municipality's. Do not enter real inspections."
+            )
+        )
         self.new_button.setText(
             self.tr("New visit…") if self.mystery_guest else self.tr("New inspection…")
         )

@@ -167,6 +167,11 @@ class SyncController(QObject):
     def connection(self) -> SyncConnection | None:
         return self._connection
 
+    @property
+    def demo_store(self) -> bool:
+        """Connected to the demo's own store on this computer (not a real central store)."""
+        return self._connection is not None and self._connection.server is not None
+
     def start(self) -> None:
         """Sync now and then every `sync_minutes` (the first sync after sign-in)."""
         self.set_minutes(self.context.settings.sync_minutes)
@@ -206,6 +211,7 @@ class SyncController(QObject):
             self._forget_quit()
             return
         self._connection = connection
+        self.status_changed.emit()  # the screen says now whether it is the demo's store
         self._sync(connection)
 
     def _sync(self, connection: SyncConnection) -> None:

@@ -285,6 +285,10 @@
         <translation>Demo</translation>
     </message>
     <message>
+        <source>Demo store: this app syncs with a practice central store on this computer, not with the municipality&apos;s. Do not enter real inspections.</source>
+        <translation>Demo-opslag: deze app synchroniseert met een oefenopslag op deze computer, niet met die van de gemeente. Voer geen echte inspecties in.</translation>
+    </message>
+    <message>
         <source>New inspection…</source>
         <translation>Nieuw verslag…</translation>
     </message>
@@ -997,7 +1001,70 @@
     </message>
 </context>
 <context>
+    <name>ConflictsDialog</name>
+    <message>
+        <source>Loading…</source>
+        <translation>Laden…</translation>
+    </message>
+    <message>
+        <source>Built on an older version; a newer one was already there</source>
+        <translation>Gebaseerd op een oudere versie; er was al een nieuwere</translation>
+    </message>
+    <message>
+        <source>The version it built on is not on the central store</source>
+        <translation>De versie waarop hij voortbouwt staat niet in de centrale opslag</translation>
+    </message>
+    <message>
+        <source>No held conflicts: nothing was kept aside.</source>
+        <translation>Geen vastgehouden conflicten: er is niets apart gezet.</translation>
+    </message>
+    <message>
+        <source>Held conflicts</source>
+        <translation>Vastgehouden conflicten</translation>
+    </message>
+    <message>
+        <source>Versions the central store did not accept because they did not build on the newest version of their inspection (for example two devices corrected the same inspection). They are kept here so nothing is lost; ask the officer to sync and correct the inspection again if something is missing.</source>
+        <translation>Versies die de centrale opslag niet aannam omdat ze niet voortbouwden op de nieuwste versie van hun inspectie (bijvoorbeeld als twee apparaten dezelfde inspectie verbeterden). Ze worden hier bewaard zodat er niets verloren gaat; vraag de medewerker te synchroniseren en de inspectie opnieuw te verbeteren als er iets ontbreekt.</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Ontvangen</translation>
+    </message>
+    <message>
+        <source>Officer</source>
+        <translation>Medewerker</translation>
+    </message>
+    <message>
+        <source>Checklist</source>
+        <translation>Checklist</translation>
+    </message>
+    <message>
+        <source>Venue or area</source>
+        <translation>Zaak of wijk</translation>
+    </message>
+    <message>
+        <source>Why it was kept</source>
+        <translation>Waarom bewaard</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Vernieuwen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+</context>
+<context>
     <name>ReviewPanel</name>
+    <message>
+        <source>Held conflicts</source>
+        <translation>Vastgehouden conflicten</translation>
+    </message>
+    <message>
+        <source>Versions the central store kept aside because they built on an old one</source>
+        <translation>Versies die de centrale opslag apart hield omdat ze op een oude versie voortbouwden</translation>
+    </message>
     <message>
         <source>More filters</source>
         <extracomment>Makes the supervisor&apos;s desk (may start the demo&apos;s central store: run it off the UI). Asks &quot;sure?&quot; before an action; tests replace it.</extracomment>

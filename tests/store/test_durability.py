@@ -28,10 +28,12 @@ from fieldapp.store.keys import KeyFile
 from fieldapp.store.profile import Profile
 from fieldapp.store.schema import LATEST_VERSION, schema_version
 from tests.support.store import (
+    DEMO_RULES,
     FAST_KDF,
     PASSWORD,
     USER,
     FakeClock,
+    attachment_file,
     attachment_folder,
     database_file,
     fill_draft,
@@ -124,7 +126,8 @@ def test_a_full_disk_while_writing_a_photo_loses_nothing(
     monkeypatch.undo()
     assert profile.resume(draft).value("stock_photo") == (kept.sha256,)
     leftovers = [p.name for p in attachment_folder(profile).rglob("*") if p.is_file()]
-    assert leftovers == [f"{draft}-{kept.sha256}"]  # no half-written temporary file
+    # No half-written temporary file.
+    assert leftovers == [attachment_file(profile, draft, kept.sha256).name]
     assert verify(profile) == []
     added = profile.attach_file(draft, "stock_photo", sample_photo(2))
     assert profile.resume(draft).value("stock_photo") == (kept.sha256, added.sha256)
@@ -167,7 +170,7 @@ def test_the_wal_stays_bounded_while_another_connection_keeps_reading(tmp_path: 
 def _profile_at_version_1(home: Path) -> Profile:
     directory = profile_directory(home, USER)
     directory.mkdir(parents=True)
-    key_file, data_key = KeyFile.create(directory, USER, PASSWORD, FAST_KDF)
+    key_file, data_key = KeyFile.create(directory, USER, PASSWORD, FAST_KDF, DEMO_RULES)
     return Profile.unlocked(
         directory, USER, data_key, key_file, StoreSettings(), FakeClock(), True, schema_target=1
     )

@@ -117,7 +117,7 @@ def test_photos_and_signatures_are_encrypted_files_named_by_their_hash(profile: 
     assert first == again and first.media_type == "image/png" and first.size == len(one)
     assert profile.resume(draft).value("stock_photo") == (first.sha256, second.sha256)
     path = attachment_file(profile, draft, first.sha256)
-    assert path.name == f"{draft}-{first.sha256}"
+    assert path.name.startswith(f"{draft}-") and first.sha256 not in path.name
     assert one not in path.read_bytes()
     assert profile.read_attachment(first.sha256) == one
     signature = profile.attach_file(draft, "officer_signature", sample_photo(3))

@@ -22,6 +22,7 @@ from fieldapp.store import (
 )
 from fieldapp.store.keys import KEY_FILE, KdfParams, KeyFile, SystemKeyring
 from tests.support.store import (
+    DEMO_RULES,
     FAST_KDF,
     PASSWORD,
     USER,
@@ -146,7 +147,7 @@ def test_argon2_cost_is_stored_and_can_be_raised(tmp_path: Path) -> None:
 
 
 def test_the_default_argon2_cost_follows_rfc_9106(tmp_path: Path) -> None:
-    open_profile(tmp_path, USER, PASSWORD).close()
+    open_profile(tmp_path, USER, PASSWORD, password_rules=DEMO_RULES).close()
     stored = json.loads((profile_directory(tmp_path, USER) / KEY_FILE).read_text())
     assert stored["kdf"] == {"time_cost": 3, "memory_kib": 65536, "parallelism": 4}
 
@@ -154,9 +155,9 @@ def test_the_default_argon2_cost_follows_rfc_9106(tmp_path: Path) -> None:
 def test_two_processes_creating_one_profile_end_up_with_one_key(tmp_path: Path) -> None:
     directory = profile_directory(tmp_path, USER)
     directory.mkdir(parents=True)
-    KeyFile.create(directory, USER, PASSWORD, FAST_KDF)
+    KeyFile.create(directory, USER, PASSWORD, FAST_KDF, DEMO_RULES)
     with pytest.raises(FileExistsError):  # the second creator loses the race, atomically
-        KeyFile.create(directory, USER, "another password", FAST_KDF)
+        KeyFile.create(directory, USER, "another long password", FAST_KDF)
     with pytest.raises(WrongPassword):
         open_profile(tmp_path, USER, "another password")
     open_profile(tmp_path, USER, PASSWORD).close()
@@ -221,7 +222,7 @@ def test_the_seed_verb_takes_the_password_from_the_environment(
     monkeypatch.setenv("FIELDAPP_PASSWORD", PASSWORD)
     home = tmp_path / "home"
     # The profile is made first with a cheap key derivation; the verb then opens it.
-    open_profile(home, USER, PASSWORD, kdf=FAST_KDF).close()
+    open_profile(home, USER, PASSWORD, kdf=FAST_KDF, password_rules=DEMO_RULES).close()
     assert cli.main(["seed", "--home", str(home), "--inspections", "12", "--drafts", "2"]) == 0
     out = capsys.readouterr().out
     assert "12 inspections" in out and "2 drafts" in out

@@ -21,12 +21,15 @@ from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
 from fieldapp.store import KdfParams, Profile, StoreSettings, open_profile
 from fieldapp.store.images import photo
+from fieldapp.store.keys import DEVICE_PASSWORD_RULES
 from fieldapp.store.reference import ReferenceSnapshot
 from fieldapp.store.seed import AnswerWalker, FilledForm, VisitPlanner, reference_snapshot
 
 FAST_KDF = KdfParams.fast_for_tests()
 USER = "fatima.elamrani"
 PASSWORD = "demo"
+#: The device's rule, with the demo's published password that the tests' accounts use.
+DEMO_RULES = DEVICE_PASSWORD_RULES.allowing(PASSWORD)
 
 
 @lru_cache(maxsize=1)
@@ -66,6 +69,7 @@ def new_profile(
         kdf=FAST_KDF,
         settings=settings,
         clock=clock or FakeClock(),
+        password_rules=DEMO_RULES,
     )
     if not profile.has_reference_data():
         profile.replace_reference_data(snapshot())

@@ -51,6 +51,7 @@ from tests.support.qt import (
     focus_within,
     make_photo,
 )
+from tests.support.store import DEMO_RULES
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -583,7 +584,13 @@ def returned_door_test(context: AppContext) -> str:
     from fieldapp.core.worldfile import load_world
 
     world = load_world(seeds_directory())
-    with open_profile(context.home, "mg-noord-3", "demo", kdf=KdfParams.fast_for_tests()) as p:
+    with open_profile(
+        context.home,
+        "mg-noord-3",
+        "demo",
+        kdf=KdfParams.fast_for_tests(),
+        password_rules=DEMO_RULES,
+    ) as p:
         p.replace_reference_data(demo_reference(world))
         assignment = next(a for a in world.assignments if a.assignee == "mg-noord-3")
         inspection_id = p.start_inspection("door_test", assignment_id=assignment.id)

@@ -44,6 +44,7 @@ from fieldapp.ui.runner.sections import (
     PROGRESS_ROLE,
     SectionListModel,
 )
+from tests.support.store import DEMO_RULES
 
 TITLES = {
     "coffeeshop_inspection": {"nl": "Coffeeshopcontrole", "en": "Coffeeshop inspection"},
@@ -57,7 +58,13 @@ def profile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
     """A demo profile with drafts and finalized inspections, made once for this module."""
     home: Path = tmp_path_factory.mktemp("models")
     world = load_world(seeds_directory())
-    opened = open_profile(home, "fatima.elamrani", "demo", kdf=KdfParams.fast_for_tests())
+    opened = open_profile(
+        home,
+        "fatima.elamrani",
+        "demo",
+        kdf=KdfParams.fast_for_tests(),
+        password_rules=DEMO_RULES,
+    )
     opened.replace_reference_data(demo_reference(world))
     for venue in world.venues_of_kind(world.venues[0].kind)[:5]:
         opened.start_inspection("coffeeshop_inspection", venue_id=venue.id)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
 from fieldapp.app.demo import load_demo_world
@@ -29,7 +29,14 @@ from fieldapp.ui.app import build_context
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.errors import start_bug_log
 from fieldapp.ui.review.panel import ReviewPanel
-from tests.support.central import BOA, SUPERVISOR_CENTRUM, Central, running_central
+from tests.support.central import (
+    BOA,
+    SUPERVISOR_CENTRUM,
+    Central,
+    make_version,
+    push,
+    running_central,
+)
 from tests.support.store import fill_draft, new_profile
 from tests.support.sync import client_for
 
@@ -262,3 +269,72 @@ def test_the_inbox_filters_on_the_server(central: Central, tmp_path: Path) -> No
     assert not InboxFilter(text="zzzz-nothing").matches(summary, lambda _s: "")
     desk.close()
     device.close()
+
+
+def test_finding_5_a_supervisor_sees_the_held_conflicts_from_the_review_area(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    # Two corrections of one inspection built on the same version: the later is held.
+    first = make_version(BOA)
+    with central.client(BOA) as boa:
+        assert push(boa, first).status_code == 201
+        newer = make_version(BOA, inspection_id=first.inspection_id, base=first.version_id)
+        assert push(boa, newer).status_code == 201
+        stale = make_version(
+            BOA, inspection_id=first.inspection_id, base=first.version_id, note="tegelijk"
+        )
+        assert push(boa, stale).json()["code"] == "stale_base"
+
+    signed = signed_supervisor(context)
+    panel = ReviewPanel(context, signed, desk_factory(central.url))  # type: ignore[arg-type]
+    qtbot.addWidget(panel)
+    panel.resize(1280, 800)
+    panel.show()
+    button = panel.conflicts_button
+    assert button.isVisible() and button.text() == "Vastgehouden conflicten"
+    qtbot.waitUntil(button.isEnabled, timeout=WAIT)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = panel.conflicts_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.conflicts is not None, timeout=WAIT)
+    table = dialog.table
+
+    def cell(row: int, column: int) -> QTableWidgetItem:
+        item = table.item(row, column)
+        assert item is not None
+        return item
+
+    def header(column: int) -> str:
+        item = table.horizontalHeaderItem(column)
+        assert item is not None
+        return item.text()
+
+    held = [
+        row
+        for row in range(table.rowCount())
+        if cell(row, 0).data(Qt.ItemDataRole.UserRole) == stale.version_id
+    ]
+    assert len(held) == 1
+    row = held[0]
+    person = next(user for user in signed.profile.team_users() if user.username == BOA)
+    assert cell(row, 1).text() == person.display_name
+    assert cell(row, 4).text().startswith("Gebaseerd op een oudere versie")
+    assert dialog.windowTitle() == "Vastgehouden conflicten"
+    assert header(1) == "Medewerker"
+    # In English too, at once (a language switch retranslates the open dialog).
+    context.translations.apply("en")
+    qtbot.waitUntil(lambda: dialog.windowTitle() == "Held conflicts", timeout=WAIT)
+    assert cell(row, 4).text().startswith("Built on an older version")
+    context.translations.apply("nl")
+    dialog.close()
+
+
+def test_finding_5_a_boa_gets_no_held_conflicts_button(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    world = load_demo_world()
+    signed = sign_in(context.home, BOA, "demo", world, kdf=context.kdf)
+    panel = ReviewPanel(context, signed, desk_factory(central.url))  # type: ignore[arg-type]
+    qtbot.addWidget(panel)
+    assert panel.conflicts_button.isHidden()
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT)

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from fieldapp.app.demo import central_home
 from fieldapp.app.session import KdfParams, SignedIn
 from fieldapp.app.settings import Settings
 from fieldapp.app.syncing import SyncConnection
@@ -177,10 +178,14 @@ def test_an_unreachable_store_is_said_plainly_and_the_outbox_keeps_the_work(
     qtbot.waitUntil(lambda: home.count(InspectionStatus.FINALIZED) == 1, timeout=WAIT)
 
 
-def test_signing_out_closes_the_client_and_stops_the_demo_store(
+def test_finding_7_the_demo_store_lives_outside_the_home_says_so_and_stops_at_sign_out(
     contexts: list[AppContext], qtbot: QtBot, tmp_path: Path
 ) -> None:
     home_dir = tmp_path / "demo"
+    # A demo store an older fieldapp kept inside the home (finding 7 of issue 14).
+    old_store = home_dir / "central"
+    old_store.mkdir(parents=True)
+    (old_store / "demo-server.log").write_text("from before\n", encoding="utf-8")
     context = make_context(home_dir, "")
     # The app's own way of connecting: the demo's store, started for this home.
     context.sync_connection = sync_connections(context)
@@ -197,6 +202,7 @@ def test_signing_out_closes_the_client_and_stops_the_demo_store(
     assert connection is not None and connection.server is not None
     server = connection.server
     assert server.started_here
+    _the_demo_store_lives_outside_the_home_and_says_so(window, home_dir, server.home)
     process = server.process
     assert process is not None and process.poll() is None
     # Locking does not stop syncing.
@@ -209,4 +215,37 @@ def test_signing_out_closes_the_client_and_stops_the_demo_store(
     qtbot.waitUntil(lambda: server.process is None, timeout=WAIT)
     assert process.poll() is not None
     assert connection.client.line.http.is_closed
-    assert not (home_dir / "central" / "demo-server.json").exists()
+    assert not (central_home(home_dir) / "demo-server.json").exists()
+
+
+def _the_demo_store_lives_outside_the_home_and_says_so(
+    window: MainWindow, home_dir: Path, store: Path
+) -> None:
+    """Issue 14, finding 7: no unencrypted central store inside the device home."""
+    assert store == central_home(home_dir)
+    assert not store.resolve().is_relative_to(home_dir.resolve())
+    assert (store / "central.db").exists()
+    assert "from before" in (store / "demo-server.log").read_text(encoding="utf-8")
+    assert not (home_dir / "central").exists()
+    inside = [path.name for path in home_dir.rglob("*")]
+    assert "central.db" not in inside and "blobs" not in inside, inside
+    home = window.home
+    assert isinstance(home, HomeScreen)
+    note = home.bar.demo_store
+    assert note.isVisible()
+    assert note.text().startswith("Demo-opslag: deze app synchroniseert met een oefenopslag")
+
+
+def test_finding_7_a_real_central_store_shows_no_demo_store_note(
+    central: Central, contexts: list[AppContext], qtbot: QtBot, tmp_path: Path
+) -> None:
+    home_dir = tmp_path / "device"
+    device_with_profile(home_dir)
+    context = make_context(home_dir, central.url)
+    contexts.append(context)
+    window = open_window(qtbot, context)
+    home = sign_in(qtbot, window, BOA)
+    sync = window.sync
+    assert sync is not None
+    qtbot.waitUntil(lambda: not sync.running and sync.connection is not None, timeout=WAIT)
+    assert not sync.demo_store and home.bar.demo_store.isHidden()

@@ -27,7 +27,9 @@ from fieldapp.protocol.models import (
     ApproveRequest,
     AreaChange,
     ChangesPage,
+    ConflictList,
     FormChange,
+    HeldConflict,
     InspectionDetail,
     InspectionList,
     InspectionSummary,
@@ -191,6 +193,28 @@ class ReviewDesk:
         page = self.page(InboxFilter(venue_id=venue_id), limit=limit + 1)
         return [item for item in page.items if item.inspection_id != before][:limit]
 
+    def conflicts(self, after: str | None = None, limit: int = 100) -> ConflictList:
+        """One page of held conflicts, newest first: versions the central store refused
+        because they did not build on the inspection's newest version, kept so nothing is
+        lost. Supervisors see their teams', administrators everyone's (`Refusal` 403 for
+        anyone else)."""
+        params: dict[str, Any] = {"limit": max(1, min(limit, PAGE_MAX))}
+        if after is not None:
+            params["after"] = after
+        return ConflictList.model_validate_json(self._get("/v1/conflicts", params))
+
+    def held_conflicts(self, most: int = PAGE_MAX) -> list[HeldConflict]:
+        """The newest `most` held conflicts, page by page."""
+        found: list[HeldConflict] = []
+        after: str | None = None
+        while len(found) < most:
+            page = self.conflicts(after, most - len(found))
+            found.extend(page.items)
+            if page.next_after is None:
+                break
+            after = page.next_after
+        return found[:most]
+
     # --- acting -------------------------------------------------------------------------
 
     def return_for_correction(
@@ -310,7 +334,13 @@ def open_desk(
 
             raise PasswordRequired()
         credentials = Credentials(username, password)
+    from fieldapp.app.syncing import server_trust
+
     line = CentralLine(
-        server_url, device_id=device_id, credentials=credentials, user_agent="fieldapp-review"
+        server_url,
+        device_id=device_id,
+        credentials=credentials,
+        user_agent="fieldapp-review",
+        trust=server_trust(home),
     )
     return ReviewDesk(line, username)

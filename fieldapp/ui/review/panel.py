@@ -40,6 +40,7 @@ from fieldapp.core.forms import Severity
 from fieldapp.core.inspection import InspectionStatus, new_id
 from fieldapp.protocol.models import InspectionList, ReviewEvent
 from fieldapp.ui.context import AppContext
+from fieldapp.ui.review.conflicts import ConflictsDialog
 from fieldapp.ui.review.detail import ReviewDetail
 from fieldapp.ui.review.inbox import InboxColumn, InboxModel, Names, matching, status_name
 from fieldapp.ui.review.rows import InboxCardDelegate
@@ -142,6 +143,14 @@ class ReviewPanel(QWidget):
         self.more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.more.setArrowType(Qt.ArrowType.DownArrow)
         filters.addWidget(self.more)
+        # Supervisors and administrators: what the central store kept aside (finding 5).
+        self.conflicts_button = QToolButton()
+        self.conflicts_button.setObjectName("held_conflicts_button")
+        self.conflicts_button.setEnabled(False)
+        self.conflicts_button.clicked.connect(self.show_conflicts)
+        self.conflicts_button.setVisible(signed.role in (Role.SUPERVISOR, Role.ADMIN))
+        filters.addWidget(self.conflicts_button)
+        self.conflicts_dialog: ConflictsDialog | None = None
         self.more_filters = QWidget()
         self.more_filters.setObjectName("more_filters_row")
         second = QHBoxLayout(self.more_filters)
@@ -296,6 +305,7 @@ class ReviewPanel(QWidget):
         desk = setup.desk
         self.destroyed.connect(lambda *_: desk.close())
         self.busy = False
+        self.conflicts_button.setEnabled(True)
         self.model.set_names(setup.names)
         self._fill_filters()
         self.model.reload(self.current_filter())
@@ -540,7 +550,26 @@ class ReviewPanel(QWidget):
 
     # --- texts --------------------------------------------------------------------------
 
+    def show_conflicts(self) -> None:
+        """Open the list of held conflicts (once the desk is ready)."""
+        if self.setup is None:
+            return
+        names = {
+            "people": dict(self.setup.people),
+            "forms": self.setup.names.forms,
+            "venues": {**self.setup.names.areas, **self.setup.names.venues},
+        }
+        dialog = ConflictsDialog(self.context, self.setup.desk, names, problem_text, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.conflicts_dialog = dialog
+        dialog.destroyed.connect(lambda *_: setattr(self, "conflicts_dialog", None))
+        dialog.show()
+
     def retranslate(self) -> None:
+        self.conflicts_button.setText(self.tr("Held conflicts"))
+        self.conflicts_button.setToolTip(
+            self.tr("Versions the central store kept aside because they built on an old one")
+        )
         self.search.setPlaceholderText(self.tr("Search venue, officer, signal…"))
         self.note.setPlaceholderText(self.tr("Note with the review (optional)"))
         self.approve_button.setText(self.tr("Approve"))
