@@ -59,7 +59,7 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True, slots=True)
-class Column:
+class ExportColumn:
     name: str
     field: Field
 
@@ -166,9 +166,9 @@ def _exported(field_: Field, include_personal_data: bool) -> bool:
 
 def _columns(
     newest: FormEngine, engines: Iterable[FormEngine], include_personal_data: bool
-) -> tuple[list[Column], dict[str, list[Column]]]:
-    main: dict[str, Column] = {}
-    repeats: dict[str, dict[str, Column]] = {}
+) -> tuple[list[ExportColumn], dict[str, list[ExportColumn]]]:
+    main: dict[str, ExportColumn] = {}
+    repeats: dict[str, dict[str, ExportColumn]] = {}
     for engine in [newest, *engines]:
         for question, _parents in engine.definition.walk():
             field_ = engine.fields[question.name]
@@ -178,7 +178,7 @@ def _columns(
             if not _exported(field_, include_personal_data):
                 continue
             target = main if field_.repeat is None else repeats.setdefault(field_.repeat, {})
-            target.setdefault(question.name, Column(question.name, field_))
+            target.setdefault(question.name, ExportColumn(question.name, field_))
     return list(main.values()), {name: list(cols.values()) for name, cols in repeats.items()}
 
 
@@ -222,8 +222,8 @@ def _cell(
 
 
 def _codebook(
-    main: Sequence[Column],
-    repeats: Mapping[str, Sequence[Column]],
+    main: Sequence[ExportColumn],
+    repeats: Mapping[str, Sequence[ExportColumn]],
     language: Language,
     include_personal_data: bool,
 ) -> list[list[Cell]]:
@@ -269,8 +269,8 @@ def _codebook(
 
 
 def repeat_columns_with_main(
-    main: Sequence[Column], repeats: Mapping[str, Sequence[Column]]
-) -> list[tuple[str, Sequence[Column]]]:
+    main: Sequence[ExportColumn], repeats: Mapping[str, Sequence[ExportColumn]]
+) -> list[tuple[str, Sequence[ExportColumn]]]:
     return [("inspections", main), *repeats.items()]
 
 

@@ -20,12 +20,12 @@ from fieldapp.reports.model import (
     Author,
     EarlierInspection,
     Period,
-    QuestionComment,
+    ReportComment,
     ReportDoorTest,
     ReportInspection,
-    ReviewAction,
     ReviewEntry,
     SummaryItem,
+    TrailStep,
     is_door_test,
 )
 from fieldapp.store import Profile, UnknownInspection
@@ -75,7 +75,7 @@ class LocalReportSource:
             ReviewEntry(
                 v.finalized_at,
                 author.name,
-                ReviewAction.CORRECTED if v.base_version_id else ReviewAction.SUBMITTED,
+                TrailStep.CORRECTED if v.base_version_id else TrailStep.SUBMITTED,
                 v.version_id,
             )
             for v in versions
@@ -86,10 +86,10 @@ class LocalReportSource:
                 ReviewEntry(
                     review.at,
                     self.public_name(review.reviewer),
-                    ReviewAction.RETURNED if review.kind == "returned" else ReviewAction.APPROVED,
+                    TrailStep.RETURNED if review.kind == "returned" else TrailStep.APPROVED,
                     review.version_id,
                     review.comment or "",
-                    tuple(QuestionComment(q, text) for q, text in review.comments.items()),
+                    tuple(ReportComment(q, text) for q, text in review.comments.items()),
                 )
             )
         earlier = tuple(

@@ -31,7 +31,7 @@ def no_attachments(sha256: str) -> bytes:
     raise KeyError(sha256)
 
 
-class ReviewAction(StrEnum):
+class TrailStep(StrEnum):
     SUBMITTED = "submitted"
     RETURNED = "returned"
     CORRECTED = "corrected"
@@ -39,19 +39,19 @@ class ReviewAction(StrEnum):
     COMMENTED = "commented"
 
 
-REVIEW_ACTION_LABELS: Mapping[ReviewAction, Text] = {
-    ReviewAction.SUBMITTED: Text(nl="Ingediend", en="Submitted"),
-    ReviewAction.RETURNED: Text(nl="Teruggestuurd voor correctie", en="Returned for correction"),
-    ReviewAction.CORRECTED: Text(
+TRAIL_STEP_LABELS: Mapping[TrailStep, Text] = {
+    TrailStep.SUBMITTED: Text(nl="Ingediend", en="Submitted"),
+    TrailStep.RETURNED: Text(nl="Teruggestuurd voor correctie", en="Returned for correction"),
+    TrailStep.CORRECTED: Text(
         nl="Gecorrigeerd en opnieuw ingediend", en="Corrected and resubmitted"
     ),
-    ReviewAction.APPROVED: Text(nl="Goedgekeurd", en="Approved"),
-    ReviewAction.COMMENTED: Text(nl="Opmerking", en="Comment"),
+    TrailStep.APPROVED: Text(nl="Goedgekeurd", en="Approved"),
+    TrailStep.COMMENTED: Text(nl="Opmerking", en="Comment"),
 }
 
 
 @dataclass(frozen=True, slots=True)
-class QuestionComment:
+class ReportComment:
     """A supervisor's comment on one question (and repeat row) of a returned version."""
 
     question: str
@@ -65,10 +65,10 @@ class ReviewEntry:
 
     at: datetime
     actor: str
-    action: ReviewAction
+    action: TrailStep
     version_id: str
     comment: str = ""
-    question_comments: tuple[QuestionComment, ...] = ()
+    question_comments: tuple[ReportComment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

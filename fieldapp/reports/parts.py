@@ -29,7 +29,7 @@ from fieldapp.reports.flowables import (
     table_style,
 )
 from fieldapp.reports.i18n import STATUS_LABELS, Language, local, phrase
-from fieldapp.reports.model import REVIEW_ACTION_LABELS, AttachmentSource, ReportInspection
+from fieldapp.reports.model import TRAIL_STEP_LABELS, AttachmentSource, ReportInspection
 from fieldapp.reports.text import format_datetime, format_short_datetime
 
 #: A repeat with more answered columns than this is shown as one small table per row.
@@ -235,7 +235,7 @@ def review_history(
             [
                 format_short_datetime(entry.at),
                 entry.actor,
-                REVIEW_ACTION_LABELS[entry.action].pick(language),
+                TRAIL_STEP_LABELS[entry.action].pick(language),
                 para(entry.version_id[:8], styles.mono),
                 "\n".join(comments),
             ]

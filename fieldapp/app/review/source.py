@@ -17,14 +17,14 @@ from fieldapp.reports.model import (
     Author,
     EarlierInspection,
     Period,
+    ReportComment,
     ReportDoorTest,
     ReportInspection,
     ReviewEntry,
     SummaryItem,
+    TrailStep,
     is_door_test,
 )
-from fieldapp.reports.model import QuestionComment as ReportComment
-from fieldapp.reports.model import ReviewAction as ReportAction
 
 
 class CentralReportSource:
@@ -134,14 +134,10 @@ def review_entries(detail: InspectionDetail) -> tuple[ReviewEntry, ...]:
     author = detail.summary.author_name
     for stored in detail.versions:
         version = stored.version
-        action = ReportAction.CORRECTED if version.base_version_id else ReportAction.SUBMITTED
+        action = TrailStep.CORRECTED if version.base_version_id else TrailStep.SUBMITTED
         entries.append(ReviewEntry(stored.received_at, author, action, version.version_id))
     for event in detail.reviews:
-        action = (
-            ReportAction.RETURNED
-            if event.action is ReviewAction.RETURNED
-            else ReportAction.APPROVED
-        )
+        action = TrailStep.RETURNED if event.action is ReviewAction.RETURNED else TrailStep.APPROVED
         entries.append(
             ReviewEntry(
                 event.at,

@@ -36,7 +36,7 @@ from fieldapp.core.forms import Severity
 from fieldapp.protocol.models import QuestionComment
 from fieldapp.reports.answered import AnswerLine, FigureBlock, RepeatBlock, Subheading
 from fieldapp.reports.i18n import Language, local
-from fieldapp.reports.model import ReviewAction as ReportAction
+from fieldapp.reports.model import TrailStep
 from fieldapp.reports.text import format_datetime
 from fieldapp.ui.review.inbox import status_name
 from fieldapp.ui.review.rows import WrappingDelegate
@@ -415,11 +415,11 @@ class ReviewDetail(QWidget):
         parts.append(f"<h3>{self._words()['Review trail']}</h3><ul>")
         numbers = {s.version.version_id: n for n, s in enumerate(loaded.detail.versions, start=1)}
         labels = {
-            ReportAction.SUBMITTED: self.tr("submitted"),
-            ReportAction.CORRECTED: self.tr("corrected and resubmitted"),
-            ReportAction.RETURNED: self.tr("returned for correction"),
-            ReportAction.APPROVED: self.tr("approved"),
-            ReportAction.COMMENTED: self.tr("commented"),
+            TrailStep.SUBMITTED: self.tr("submitted"),
+            TrailStep.CORRECTED: self.tr("corrected and resubmitted"),
+            TrailStep.RETURNED: self.tr("returned for correction"),
+            TrailStep.APPROVED: self.tr("approved"),
+            TrailStep.COMMENTED: self.tr("commented"),
         }
         questions = dict(loaded.questions)
         for entry in loaded.report.reviews:
