@@ -28,6 +28,7 @@ from fieldapp.reports.model import (
     TrailStep,
     is_door_test,
 )
+from fieldapp.reports.summary import place_area
 from fieldapp.store import Profile, UnknownInspection
 
 
@@ -143,6 +144,6 @@ class LocalReportSource:
         for summary in self.profile.inspections():
             if summary.version_id is None or summary.started_at.date() < period.start:
                 continue
-            if areas and summary.area_id not in areas:
+            if areas and place_area(summary.area_id, summary.venue_id, self._venues) not in areas:
                 continue
             yield SummaryItem(self.profile.version(summary.version_id), summary.status)

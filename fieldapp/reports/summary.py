@@ -106,9 +106,18 @@ def latest_versions(items: Iterable[SummaryItem]) -> list[SummaryItem]:
 
 
 def area_of(version: InspectionVersion, venues: Mapping[str, Venue]) -> str:
-    if version.area_id:
-        return version.area_id
-    venue = venues.get(version.venue_id or "")
+    return place_area(version.area_id, version.venue_id, venues)
+
+
+def place_area(area_id: str | None, venue_id: str | None, venues: Mapping[str, Venue]) -> str:
+    """The area an inspection took place in: its own, else its venue's.
+
+    Coffeeshop inspections and door tests name a venue and no area; an area filter must
+    keep them by the venue's area.
+    """
+    if area_id:
+        return area_id
+    venue = venues.get(venue_id or "")
     return venue.area if venue is not None else ""
 
 

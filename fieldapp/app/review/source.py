@@ -25,6 +25,7 @@ from fieldapp.reports.model import (
     TrailStep,
     is_door_test,
 )
+from fieldapp.reports.summary import place_area
 
 
 class CentralReportSource:
@@ -121,7 +122,7 @@ class CentralReportSource:
         # A version's date is its start; activity on the server comes later, never earlier.
         wanted = InboxFilter(start=period.start)
         for summary in self.desk.summaries(wanted):
-            if areas and summary.area_id not in areas:
+            if areas and place_area(summary.area_id, summary.venue_id, self._venues) not in areas:
                 continue
             detail = self.desk.detail(summary.inspection_id)
             self._names[summary.author] = summary.author_name

@@ -1,0 +1,92 @@
+"""Regression tests for the defects issue 11 names, one per defect, each named after it.
+
+Real profiles (SQLCipher files) filled through the store's use cases; expected figures come
+from a direct SQL query on the profile, not from the report code under test.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from fieldapp.app.reports import export, report_summary
+from fieldapp.reports.local import LocalReportSource
+from fieldapp.reports.model import Period
+from fieldapp.reports.summary import summarize
+from fieldapp.store import Profile
+from tests.reports.test_door_test_pairing import finalized_visit
+from tests.support.store import fill_draft, new_profile, raw_connection
+
+CLUB = "club-grotemarkt-20"
+WHOLE_YEAR = Period(date(2026, 1, 1), date(2026, 12, 31))
+
+
+def text_of(path: Path) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(path).pages)
+
+
+def counted_by_sql(profile: Profile, areas: tuple[str, ...]) -> Counter[str]:
+    """Finalized inspections per form whose own area, or else their venue's, is in `areas`."""
+    marks = ", ".join("?" for _ in areas)
+    rows = raw_connection(profile).execute(
+        "SELECT i.form_id, COUNT(*) FROM inspections i LEFT JOIN venues v ON v.id = i.venue_id"
+        " WHERE i.current_version_id IS NOT NULL"
+        f" AND COALESCE(i.area_id, v.area_id) IN ({marks}) GROUP BY i.form_id",
+        areas,
+    )
+    return Counter({str(form): int(count) for form, count in rows})
+
+
+@pytest.fixture
+def mixed_profile(tmp_path: Path) -> Profile:
+    """A coffeeshop inspection, a door-test visit and a patrol, in three places."""
+    profile = new_profile(tmp_path / "device")
+    shop = fill_draft(profile, "coffeeshop_inspection", 11)
+    profile.finalize(shop)
+    patrol = fill_draft(profile, "neighbourhood_patrol", 12)
+    profile.finalize(patrol)
+    finalized_visit(
+        profile, round_id="pt-2026-07", venue=CLUB, role="test", arrival=datetime(2026, 12, 4, 23)
+    )
+    return profile
+
+
+def test_area_filter_drops_coffeeshop_inspections_and_door_tests(
+    mixed_profile: Profile, tmp_path: Path
+) -> None:
+    profile = mixed_profile
+    source = LocalReportSource(profile)
+    shop_area = source.venues()["cs-weimar-12"].area
+    areas = (shop_area, source.venues()[CLUB].area)
+    expected = counted_by_sql(profile, areas)
+    assert expected["coffeeshop_inspection"] == 1 and expected["door_test"] == 1
+    summary = summarize(
+        source.summary_items(WHOLE_YEAR, areas),
+        source.engine,
+        WHOLE_YEAR,
+        venues=source.venues(),
+        areas=areas,
+    )
+    counted = Counter({form: sum(c.values()) for form, c in summary.per_form_status.items()})
+    assert counted == expected
+    pdf = report_summary(source, WHOLE_YEAR.start, WHOLE_YEAR.end, tmp_path / "s.pdf", areas=areas)
+    assert "Coffeeshop" in text_of(pdf)
+    written = export(
+        source,
+        "coffeeshop_inspection",
+        WHOLE_YEAR.start,
+        WHOLE_YEAR.end,
+        tmp_path / "shops.csv",
+        fmt="csv",
+        areas=(shop_area,),
+    )
+    content = written[0].read_text(encoding="utf-8-sig")
+    dialect = csv.Sniffer().sniff(content.splitlines()[0], delimiters=",;")
+    rows = list(csv.DictReader(content.splitlines(), dialect=dialect))
+    assert len(rows) == counted_by_sql(profile, (shop_area,))["coffeeshop_inspection"]
+    profile.close()
