@@ -31,6 +31,9 @@ from fieldapp.reports.model import (
 from fieldapp.reports.summary import place_area
 from fieldapp.store import Profile, UnknownInspection
 
+#: How many earlier inspections of a venue a report lists (newest first).
+EARLIER_LIMIT = 20
+
 
 class LocalReportSource:
     """What one unlocked profile holds, as the reports need it."""
@@ -93,14 +96,22 @@ class LocalReportSource:
                     tuple(ReportComment(q, text) for q, text in review.comments.items()),
                 )
             )
-        earlier = tuple(
-            EarlierInspection(other.inspection_id, other.started_at, other.status, other.outcomes)
+        # Only visits before this one, by the moment of the visit: a report must not show
+        # what happened after it.
+        before = [
+            other
             for other in self.profile.inspections()
             if summary.venue_id
             and other.venue_id == summary.venue_id
             and other.inspection_id != inspection_id
             and other.version_id is not None
-        )[:20]
+            and other.started_at < summary.started_at
+        ]
+        before.sort(key=lambda other: other.started_at, reverse=True)
+        earlier = tuple(
+            EarlierInspection(other.inspection_id, other.started_at, other.status, other.outcomes)
+            for other in before[:EARLIER_LIMIT]
+        )
         status = summary.status
         if status is InspectionStatus.DRAFT:
             # A correction in progress: the report describes the returned version.

@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from fieldapp.app.reports import export, report_summary
+from fieldapp.app.reports import ReportSource, export, report_source, report_summary
 from fieldapp.reports.local import LocalReportSource
 from fieldapp.reports.model import Period
 from fieldapp.reports.summary import summarize
 from fieldapp.store import Profile
 from tests.reports.test_door_test_pairing import finalized_visit
-from tests.support.store import fill_draft, new_profile, raw_connection
+from tests.support.central import BOA, DEMO_PASSWORD, SUPERVISOR_CENTRUM, running_central
+from tests.support.store import FakeClock, fill_draft, new_profile, raw_connection
+from tests.support.sync import client_for
 
 CLUB = "club-grotemarkt-20"
+DEC_4 = datetime(2026, 12, 4, 20, 0)
 WHOLE_YEAR = Period(date(2026, 1, 1), date(2026, 12, 31))
 
 
@@ -89,4 +92,43 @@ def test_area_filter_drops_coffeeshop_inspections_and_door_tests(
     dialect = csv.Sniffer().sniff(content.splitlines()[0], delimiters=",;")
     rows = list(csv.DictReader(content.splitlines(), dialect=dialect))
     assert len(rows) == counted_by_sql(profile, (shop_area,))["coffeeshop_inspection"]
+    profile.close()
+
+
+def test_earlier_inspections_list_later_ones_and_upload_times(tmp_path: Path) -> None:
+    clock = FakeClock(datetime(2026, 11, 2, 14, 5, tzinfo=UTC))
+    profile = new_profile(tmp_path / "device", username=BOA, clock=clock)
+    visits = []
+    for day in (datetime(2026, 11, 2, 14, 5), datetime(2026, 11, 20, 10, 30), DEC_4):
+        clock.moment = day.replace(tzinfo=UTC)
+        inspection_id = fill_draft(profile, "coffeeshop_inspection", 11)
+        profile.finalize(inspection_id)
+        visits.append(inspection_id)
+    first, middle, last = visits
+    venue = "cs-weimar-12"
+    before = raw_connection(profile).execute(
+        "SELECT id, started_at FROM inspections WHERE venue_id = ? AND id != ?"
+        " AND started_at < (SELECT started_at FROM inspections WHERE id = ?)",
+        (venue, middle, middle),
+    )
+    expected = {str(row[0]): datetime.fromisoformat(str(row[1])) for row in before}
+    assert set(expected) == {first}
+
+    def check(source: ReportSource) -> None:
+        report = source.report_inspection(middle)
+        earlier = {e.inspection_id: e.started_at for e in report.earlier}
+        assert set(earlier) == set(expected)
+        assert all(
+            at.astimezone(UTC) == expected[key].astimezone(UTC) for key, at in earlier.items()
+        )
+
+    check(LocalReportSource(profile))
+    with running_central("sqlite", tmp_path / "central", "earlier") as central:
+        with client_for(profile, central.url) as sync:
+            assert sync.sync_once().complete
+        with report_source(
+            tmp_path, SUPERVISOR_CENTRUM, DEMO_PASSWORD, server_url=central.url
+        ) as remote:
+            check(remote)
+    assert last not in expected
     profile.close()

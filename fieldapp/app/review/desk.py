@@ -185,11 +185,21 @@ class ReviewDesk:
         return data
 
     def earlier_at_venue(
-        self, venue_id: str, before: str, limit: int = 20
+        self, venue_id: str, inspection_id: str, started_at: datetime, limit: int = 20
     ) -> list[InspectionSummary]:
-        """Other inspections of the same venue, newest first (the server filters by venue)."""
-        page = self.page(InboxFilter(venue_id=venue_id), limit=limit + 1)
-        return [item for item in page.items if item.inspection_id != before][:limit]
+        """Inspections of the same venue whose visit began before `started_at`, newest first.
+
+        The inbox is ordered by upload, not by visit, so every page of the venue is read.
+        """
+        moment = _utc(started_at)
+        found = [
+            item
+            for item in self.summaries(InboxFilter(venue_id=venue_id))
+            if item.inspection_id != inspection_id
+            and _utc(item.started_at or item.first_received_at) < moment
+        ]
+        found.sort(key=lambda item: _utc(item.started_at or item.first_received_at), reverse=True)
+        return found[:limit]
 
     # --- acting -------------------------------------------------------------------------
 
@@ -314,3 +324,8 @@ def open_desk(
         server_url, device_id=device_id, credentials=credentials, user_agent="fieldapp-review"
     )
     return ReviewDesk(line, username)
+
+
+def _utc(moment: datetime) -> datetime:
+    """A time to compare with others: a naive one (a device's local record) taken as UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -85,11 +85,13 @@ class CentralReportSource:
             earlier = tuple(
                 EarlierInspection(
                     item.inspection_id,
-                    item.first_received_at,
+                    item.started_at or item.first_received_at,
                     item.status,
                     tuple(item.outcomes),
                 )
-                for item in self.desk.earlier_at_venue(summary.venue_id, summary.inspection_id)
+                for item in self.desk.earlier_at_venue(
+                    summary.venue_id, summary.inspection_id, head.started_at
+                )
             )
         return ReportInspection(
             version=head,
