@@ -34,7 +34,7 @@ from fieldapp.reports.flowables import SEVERITY_COLOURS, grid_table, key_value_t
 from fieldapp.reports.fonts import ReportFonts, report_fonts
 from fieldapp.reports.i18n import SEVERITY_LABELS, STATUS_SHORT, Language, local, phrase
 from fieldapp.reports.parts import letterhead
-from fieldapp.reports.summary import AWAITING, NOT_PAIRABLE, PeriodSummary
+from fieldapp.reports.summary import AWAITING, NOT_PAIRABLE, PeriodSummary, VenueFindings
 from fieldapp.reports.text import format_date, format_percent
 
 #: Rows shown per table or chart before the rest is folded into "other".
@@ -117,6 +117,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "proactive_persons": {"nl": "Personen (proactief)", "en": "Persons (proactive)"},
     "hits": {"nl": "Treffers", "en": "Hits"},
     "reactive_persons": {"nl": "Personen (reactief)", "en": "Persons (reactive)"},
+    "chart_cut": {
+        "nl": "De grafiek toont de {shown} grootste; nog {more} niet getoond.",
+        "en": "The chart shows the {shown} largest; {more} more not shown.",
+    },
+    "more_attention_one": {"nl": "en 1 aandachtspunt", "en": "and 1 point of attention"},
+    "more_attention": {
+        "nl": "en {count} aandachtspunten",
+        "en": "and {count} points of attention",
+    },
     "door_unequal_treatment": {"nl": "Aanwijzing", "en": "Indication"},
     "door_reverse_unequal_treatment": {"nl": "Omgekeerd", "en": "Reverse"},
     "door_inconclusive": {"nl": "Niet vast te stellen", "en": "Inconclusive"},
@@ -224,7 +233,15 @@ class _View:
         series = [[float(counts[form]) for _, counts in shown] for form in forms]
         names = [local(summary.form_titles.get(f), language, f) for f in forms]
         story.append(bar_chart(categories, series, self.fonts, names=names, stacked=True))
+        story.extend(self.cut_note(len(shown), len(ranked)))
         return story
+
+    def cut_note(self, shown: int, total: int) -> list[Flowable]:
+        """Say so when a chart shows only the largest part of a longer list."""
+        if shown >= total:
+            return []
+        text = TEXTS["chart_cut"][self.language].format(shown=shown, more=total - shown)
+        return [para(text, self.styles.note)]
 
     def coffeeshops(self) -> list[Flowable]:
         language, summary, styles = self.language, self.summary, self.styles
@@ -267,22 +284,16 @@ class _View:
             summary.coffeeshop_venues.items(),
             key=lambda item: (-item[1].with_violation, -item[1].inspections, item[0]),
         )
-        labels = summary.outcome_labels
-        venue_rows: list[list[str]] = []
-        for venue_id, found in ranked[:TOP]:
-            top_findings = [
-                local(labels[name][0], language, name) + (f" ({count}×)" if count > 1 else "")
-                for name, count in found.outcomes.most_common(3)
-                if labels[name][1].rank >= Severity.VIOLATION.rank
+        # Every venue, the table runs on over pages: a supervisor decides per venue.
+        venue_rows = [
+            [
+                self.venue_name(venue_id),
+                str(found.inspections),
+                str(found.with_violation),
+                self._venue_findings(found),
             ]
-            venue_rows.append(
-                [
-                    self.venue_name(venue_id),
-                    str(found.inspections),
-                    str(found.with_violation),
-                    "; ".join(top_findings) or phrase("none", language),
-                ]
-            )
+            for venue_id, found in ranked
+        ]
         header = [
             phrase("venue", language),
             phrase("inspections", language),
@@ -327,6 +338,25 @@ class _View:
             parts.append(para(phrase("no_repeat_offenders", language), styles.note))
         story.append(KeepTogether(parts))
         return story
+
+    def _venue_findings(self, found: VenueFindings) -> str:
+        """Every violation or worse, most severe first; attention points only counted."""
+        labels, language = self.summary.outcome_labels, self.language
+        ranked = sorted(
+            found.outcomes.items(),
+            key=lambda item: (-labels[item[0]][1].rank, -item[1], item[0]),
+        )
+        serious = [
+            local(labels[name][0], language, name) + (f" ({count}×)" if count > 1 else "")
+            for name, count in ranked
+            if labels[name][1].rank >= Severity.VIOLATION.rank
+        ]
+        attention = sum(1 for name, _ in ranked if labels[name][1].rank < Severity.VIOLATION.rank)
+        if attention:
+            key = "more_attention_one" if attention == 1 else "more_attention"
+            more = TEXTS[key][language].format(count=attention)
+            return "; ".join([*serious, more]) if serious else more.capitalize()
+        return "; ".join(serious) or phrase("none", language)
 
     def _venue_area(self, venue_id: str) -> str:
         venue = self.venues.get(venue_id)
@@ -375,6 +405,7 @@ class _View:
             stacked=True,
         )
         story.append(chart)
+        story.extend(self.cut_note(len(shown), len(ranked)))
         story.append(Spacer(0, 3 * mm))
         story.append(
             grid_table(

@@ -15,12 +15,15 @@ import pytest
 from pypdf import PdfReader
 
 from fieldapp.app.reports import ReportSource, export, report_source, report_summary
+from fieldapp.core.forms import Severity
 from fieldapp.reports.local import LocalReportSource
 from fieldapp.reports.model import Period
-from fieldapp.reports.summary import summarize
+from fieldapp.reports.summary import PeriodSummary, VenueFindings, summarize
+from fieldapp.reports.summary_report import summary_report
 from fieldapp.store import Profile
 from tests.reports.test_door_test_pairing import finalized_visit
 from tests.support.central import BOA, DEMO_PASSWORD, SUPERVISOR_CENTRUM, running_central
+from tests.support.samples import SampleWorld
 from tests.support.store import FakeClock, fill_draft, new_profile, raw_connection
 from tests.support.sync import client_for
 
@@ -132,3 +135,49 @@ def test_earlier_inspections_list_later_ones_and_upload_times(tmp_path: Path) ->
             check(remote)
     assert last not in expected
     profile.close()
+
+
+def test_venue_findings_keep_top_three_before_dropping_attention_and_stop_at_20_rows(
+    tmp_path: Path,
+) -> None:
+    samples = SampleWorld.load()
+    engine = samples.engines["coffeeshop_inspection"]
+    venues = {v.id: v for v in samples.world.venues}
+    shops = [v.id for v in samples.world.venues if v.kind.value == "coffeeshop"]
+    assert len(shops) > 22
+    summary = PeriodSummary(WHOLE_YEAR, ())
+    for outcome in engine.definition.outcomes:
+        summary.outcome_labels[outcome.name] = (outcome.label, Severity(outcome.severity))
+    # The first venue: three frequent attention-level findings and rare serious ones.
+    busy = VenueFindings(inspections=9, with_violation=2)
+    busy.outcomes.update(
+        {
+            "permit_not_displayed": 6,
+            "operator_not_identified": 5,
+            "school_too_close": 4,
+            "criterion_J_violation": 1,
+            "criterion_H_violation": 1,
+        }
+    )
+    summary.coffeeshop_venues[shops[0]] = busy
+    # More venues with a violation each than the old 20-row table held.
+    for shop in shops[1:]:
+        found = VenueFindings(inspections=1, with_violation=1)
+        found.outcomes["alcohol_on_site"] = 1
+        summary.coffeeshop_venues[shop] = found
+    summary.total = sum(f.inspections for f in summary.coffeeshop_venues.values())
+    pdf = summary_report(summary, venues=venues, areas={a.id: a for a in samples.world.areas})
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(pdf)
+    words = text_of(path)
+    serious = [
+        o.label["nl"]
+        for o in engine.definition.outcomes
+        if busy.outcomes[o.name] and Severity(o.severity).rank >= Severity.VIOLATION.rank
+    ]
+    assert len(serious) == 2
+    for label in serious:
+        assert " ".join(label.split()) in words, label
+    # Every venue is accounted for: listed by name (or folded into "and N more").
+    listed = [shop for shop in shops if venues[shop].name in words]
+    assert len(listed) == len(shops)
