@@ -7,24 +7,35 @@ from a direct SQL query on the profile, not from the report code under test.
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from fieldapp.app.reports import ReportSource, export, report_source, report_summary
+from fieldapp.app.reports import ReportSource, export, inspection_pdf, report_source, report_summary
 from fieldapp.core.forms import Severity
+from fieldapp.core.locations import seeds_directory
+from fieldapp.core.worldfile import load_world
 from fieldapp.reports.local import LocalReportSource
 from fieldapp.reports.model import Period
 from fieldapp.reports.summary import PeriodSummary, VenueFindings, summarize
 from fieldapp.reports.summary_report import summary_report
-from fieldapp.store import Profile
+from fieldapp.store import KdfParams, Profile, open_profile
+from fieldapp.store.seed import seed_profile
 from tests.reports.test_door_test_pairing import finalized_visit
-from tests.support.central import BOA, DEMO_PASSWORD, SUPERVISOR_CENTRUM, running_central
+from tests.support.central import (
+    BOA,
+    DEMO_PASSWORD,
+    MYSTERY_GUEST,
+    SUPERVISOR_CENTRUM,
+    running_central,
+)
 from tests.support.samples import SampleWorld
-from tests.support.store import FakeClock, fill_draft, new_profile, raw_connection
+from tests.support.store import FakeClock, fill_draft, new_profile, raw_connection, snapshot
 from tests.support.sync import client_for
 
 CLUB = "club-grotemarkt-20"
@@ -181,3 +192,29 @@ def test_venue_findings_keep_top_three_before_dropping_attention_and_stop_at_20_
     # Every venue is accounted for: listed by name (or folded into "and N more").
     listed = [shop for shop in shops if venues[shop].name in words]
     assert len(listed) == len(shops)
+
+
+def test_local_reports_print_usernames_and_reviewer_by_username(tmp_path: Path) -> None:
+    """A mystery guest's device knows the users the change feed sends it: its own team and
+    that team's supervisor. The reviewer of a seeded visit must be one it can name."""
+    world = load_world(seeds_directory())
+    team = "team-uitgaan"
+    supervisors = {t.supervisor for t in world.teams if t.id == team}
+    known = [u for u in world.users if u.team == team or u.username in supervisors]
+    with open_profile(
+        tmp_path, MYSTERY_GUEST, DEMO_PASSWORD, kdf=KdfParams.fast_for_tests(), clock=FakeClock()
+    ) as profile:
+        profile.replace_reference_data(replace(snapshot(), team_users=known))
+        seed_profile(profile, 400, seed=5)
+        source = LocalReportSource(profile)
+        reviewed = [
+            s for s in profile.inspections() if s.form_id == "door_test" and s.review is not None
+        ]
+        assert reviewed
+        usernames = [u.username for u in world.users]
+        for summary in reviewed[:8]:
+            report = source.report_inspection(summary.inspection_id)
+            reader = PdfReader(io.BytesIO(inspection_pdf(report)))
+            words = " ".join(page.extract_text() for page in reader.pages)
+            words += f" {reader.metadata}"
+            assert not [name for name in usernames if name in words], summary.inspection_id
