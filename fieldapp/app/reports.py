@@ -16,6 +16,7 @@ from pathlib import Path
 from fieldapp.app.review.desk import CentralReference, ReviewDesk
 from fieldapp.app.review.source import CentralReportSource
 from fieldapp.core.files import write_atomically
+from fieldapp.core.texts import Text
 from fieldapp.reports.door_test_report import door_test_report
 from fieldapp.reports.export import ExportFormat, export_inspections
 from fieldapp.reports.i18n import Language
@@ -31,6 +32,7 @@ from fieldapp.sync.transport import CentralLine, Credentials
 
 __all__ = [
     "ReportSource",
+    "UnknownArea",
     "export",
     "inspection_pdf",
     "report_door_test",
@@ -39,6 +41,24 @@ __all__ = [
     "report_source",
     "report_summary",
 ]
+
+
+class UnknownArea(ValueError):
+    """An `--area` the source does not know: refused, not read as 'nothing there'."""
+
+    def __init__(self, area: str) -> None:
+        super().__init__(f"unknown area: {area}")
+        self.area = area
+        self.message = Text(nl=f"Onbekende wijk: {area}", en=f"Unknown area: {area}")
+
+
+def known_areas(source: ReportSource, areas: Collection[str]) -> tuple[str, ...]:
+    """The asked areas, each checked against the source's; raises `UnknownArea`."""
+    known = source.areas()
+    for area in areas:
+        if area not in known:
+            raise UnknownArea(area)
+    return tuple(dict.fromkeys(areas))
 
 
 @contextmanager
@@ -115,6 +135,7 @@ def report_summary(
     language: Language = "nl",
 ) -> Path:
     """`fieldapp report summary --from DATE --to DATE [--area …] -o FILE`."""
+    areas = known_areas(source, areas)
     period = Period(start, end)
     venues = source.venues()
     summary = summarize(
@@ -137,6 +158,7 @@ def export(
     include_personal_data: bool = False,
 ) -> list[Path]:
     """`fieldapp export --format csv|xlsx`: one form's inspections in a period."""
+    areas = known_areas(source, areas)
     period = Period(start, end)
     venues = source.venues()
     wanted = set(areas)

@@ -83,7 +83,7 @@ def _period(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
 
 
 def _run(args: argparse.Namespace, make: Callable[[ReportSource], list[Path] | Path]) -> int:
-    from fieldapp.app.reports import report_source
+    from fieldapp.app.reports import UnknownArea, report_source
     from fieldapp.app.review.desk import GaveUp, Refusal
     from fieldapp.app.session import read_password
     from fieldapp.core.locations import home_directory
@@ -93,6 +93,9 @@ def _run(args: argparse.Namespace, make: Callable[[ReportSource], list[Path] | P
     try:
         with report_source(home, args.user, password, server_url=args.server) as source:
             written = make(source)
+    except UnknownArea as unknown:
+        print(f"fieldapp: {unknown.message.pick(args.lang)}", file=sys.stderr)
+        return 1
     except KeyError as missing:
         print(f"fieldapp: not found: {missing.args[0]}", file=sys.stderr)
         return 1

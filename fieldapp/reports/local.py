@@ -75,15 +75,17 @@ class LocalReportSource:
             author = Author(given if isinstance(given, str) and given else "Tester", True)
         else:
             author = Author(head.author)
-        entries = [
-            ReviewEntry(
-                v.finalized_at,
-                author.name,
-                TrailStep.CORRECTED if v.base_version_id else TrailStep.SUBMITTED,
-                v.version_id,
+        # A version counts as submitted (or resubmitted) only once the central store
+        # acknowledged it; until then it is finalized on this device and nothing more.
+        entries: list[ReviewEntry] = []
+        for v in versions:
+            entries.append(
+                ReviewEntry(v.finalized_at, author.name, TrailStep.FINALIZED, v.version_id)
             )
-            for v in versions
-        ]
+            outbox = self.profile.outbox_entry(v.version_id)
+            if outbox is not None and outbox.sent_at is not None:
+                step = TrailStep.CORRECTED if v.base_version_id else TrailStep.SUBMITTED
+                entries.append(ReviewEntry(outbox.sent_at, author.name, step, v.version_id))
         review = summary.review
         if review is not None:
             entries.append(

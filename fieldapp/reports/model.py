@@ -32,6 +32,10 @@ def no_attachments(sha256: str) -> bytes:
 
 
 class TrailStep(StrEnum):
+    """One step in the review trail of an inspection, as reports list it."""
+
+    #: Finalized on the device; not (yet) acknowledged by the central store.
+    FINALIZED = "finalized"
     SUBMITTED = "submitted"
     RETURNED = "returned"
     CORRECTED = "corrected"
@@ -40,6 +44,7 @@ class TrailStep(StrEnum):
 
 
 TRAIL_STEP_LABELS: Mapping[TrailStep, Text] = {
+    TrailStep.FINALIZED: Text(nl="Afgerond op het apparaat", en="Finalized on the device"),
     TrailStep.SUBMITTED: Text(nl="Ingediend", en="Submitted"),
     TrailStep.RETURNED: Text(nl="Teruggestuurd voor correctie", en="Returned for correction"),
     TrailStep.CORRECTED: Text(

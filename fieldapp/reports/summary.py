@@ -84,6 +84,8 @@ class PeriodSummary:
     person_checks: list[PersonCheck] = field(default_factory=list)
     #: The patrol form's minimum sample for a hit-rate percentage.
     hit_rate_minimum: int = DEFAULT_MIN_SAMPLE
+    #: The latest finalization among the counted versions: what the summary knows of.
+    latest: datetime | None = None
 
     def repeat_offenders(self) -> list[tuple[str, VenueFindings]]:
         """Venues with a violation in two or more inspections, most first."""
@@ -157,6 +159,8 @@ def summarize(
             continue
         engine = engine_of(version)
         summary.total += 1
+        finalized = version.finalized_at.replace(tzinfo=None)
+        summary.latest = finalized if summary.latest is None else max(summary.latest, finalized)
         summary.form_titles.setdefault(version.form_id, engine.definition.title)
         summary.per_form_status.setdefault(version.form_id, Counter())[item.status] += 1
         summary.per_area.setdefault(area, Counter())[version.form_id] += 1

@@ -70,7 +70,7 @@ def summary_report(
         author=phrase("municipality", language),
         subject=f"{phrase('summary_report', language)}; {span}; {area_names}",
         language=language,
-        created_at=datetime.combine(summary.period.end, time(23, 59)),
+        created_at=_created_at(summary),
         identifier=f"summary\n{language}\n{span}\n{area_names}\n{summary.total}",
         keywords=("summary", summary.period.start.isoformat(), summary.period.end.isoformat()),
         running_header=f"{phrase('municipality', language)} · {title}",
@@ -150,6 +150,15 @@ TEXTS: dict[str, dict[str, str]] = {
 def _door_result_name(result: str, language: Language) -> str:
     """Short column names; the note under the table says what each one means."""
     return TEXTS[f"door_{result}"][language]
+
+
+def _created_at(summary: PeriodSummary) -> datetime:
+    """A fixed creation date (the bytes stay deterministic) that is never in the future of
+    the data: the latest finalization counted, else the period's start."""
+    end = datetime.combine(summary.period.end, time(23, 59))
+    if summary.latest is None:
+        return datetime.combine(summary.period.start, time(0, 0))
+    return min(summary.latest, end)
 
 
 def _span(summary: PeriodSummary, language: Language) -> str:

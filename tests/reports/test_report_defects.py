@@ -17,13 +17,16 @@ import pytest
 from pypdf import PdfReader
 
 from fieldapp.app.reports import ReportSource, export, inspection_pdf, report_source, report_summary
+from fieldapp.cli import main
 from fieldapp.core.forms import Severity
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
+from fieldapp.reports.i18n import Language
 from fieldapp.reports.local import LocalReportSource
-from fieldapp.reports.model import Period
+from fieldapp.reports.model import Period, TrailStep
 from fieldapp.reports.summary import PeriodSummary, VenueFindings, summarize
 from fieldapp.reports.summary_report import summary_report
+from fieldapp.reports.text import format_answer
 from fieldapp.store import KdfParams, Profile, open_profile
 from fieldapp.store.seed import seed_profile
 from tests.reports.test_door_test_pairing import finalized_visit
@@ -35,7 +38,15 @@ from tests.support.central import (
     running_central,
 )
 from tests.support.samples import SampleWorld
-from tests.support.store import FakeClock, fill_draft, new_profile, raw_connection, snapshot
+from tests.support.store import (
+    PASSWORD,
+    USER,
+    FakeClock,
+    fill_draft,
+    new_profile,
+    raw_connection,
+    snapshot,
+)
 from tests.support.sync import client_for
 
 CLUB = "club-grotemarkt-20"
@@ -218,3 +229,67 @@ def test_local_reports_print_usernames_and_reviewer_by_username(tmp_path: Path) 
             words = " ".join(page.extract_text() for page in reader.pages)
             words += f" {reader.metadata}"
             assert not [name for name in usernames if name in words], summary.inspection_id
+
+
+def test_submitted_counts_versions_never_sent(tmp_path: Path) -> None:
+    """The trail of a version the central store never acknowledged says 'finalized on the
+    device', never 'submitted'; once acknowledged, 'submitted' at the receipt's time."""
+    with new_profile(tmp_path) as profile:
+        shop = fill_draft(profile, "coffeeshop_inspection", 11)
+        version = profile.finalize(shop)
+        source = LocalReportSource(profile)
+        steps = [entry.action for entry in source.report_inspection(shop).reviews]
+        assert profile.outbox_entry(version.version_id) is not None
+        assert TrailStep.SUBMITTED not in steps
+        assert steps == [TrailStep.FINALIZED]
+        profile.mark_sent(version.version_id, "receipt-1")
+        sent = profile.outbox_entry(version.version_id)
+        assert sent is not None and sent.sent_at is not None
+        trail = source.report_inspection(shop).reviews
+        assert [entry.action for entry in trail] == [TrailStep.FINALIZED, TrailStep.SUBMITTED]
+        assert trail[1].at == sent.sent_at
+
+
+def test_summary_creation_date_is_the_period_end_in_the_future(
+    mixed_profile: Profile, tmp_path: Path
+) -> None:
+    source = LocalReportSource(mixed_profile)
+    written = report_summary(source, date(2026, 1, 1), date(2099, 12, 31), tmp_path / "s.pdf")
+    created = PdfReader(written).metadata
+    assert created is not None and created.creation_date is not None
+    (latest,) = (
+        raw_connection(mixed_profile)
+        .execute("SELECT MAX(v.finalized_at) FROM versions v")
+        .fetchone()
+    )
+    assert created.creation_date.replace(tzinfo=None) <= datetime.fromisoformat(
+        str(latest)
+    ).replace(tzinfo=None)
+    mixed_profile.close()
+
+
+def test_an_unknown_area_is_accepted_with_exit_0(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FIELDAPP_PASSWORD", PASSWORD)
+    new_profile(tmp_path).close()
+    base = ["--home", str(tmp_path), "--user", USER, "--from", "2026-01-01", "--to", "2026-12-31"]
+    summary = ["report", "summary", *base, "-o", str(tmp_path / "s.pdf")]
+    assert main([*summary, "--area", "nonexistent"]) == 1
+    assert "nonexistent" in capsys.readouterr().err
+    assert not (tmp_path / "s.pdf").exists()
+    assert main(["export", *base, "--area", "atlantis", "--lang", "en"]) == 1
+    assert "Unknown area: atlantis" in capsys.readouterr().err
+    assert main([*summary, "--area", "centrum"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [("nl", "1 persoon", "2 personen"), ("en", "1 person", "2 people")],
+)
+def test_one_personen_one_people(language: Language, one: str, two: str) -> None:
+    samples = SampleWorld.load()
+    engine = samples.engines["door_test"]
+    field_ = engine.fields["group_size"]
+    assert format_answer(field_, 1, language) == one
+    assert format_answer(field_, 2, language) == two

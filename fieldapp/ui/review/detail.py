@@ -415,6 +415,7 @@ class ReviewDetail(QWidget):
         parts.append(f"<h3>{self._words()['Review trail']}</h3><ul>")
         numbers = {s.version.version_id: n for n, s in enumerate(loaded.detail.versions, start=1)}
         labels = {
+            TrailStep.FINALIZED: self.tr("finalized on the device"),
             TrailStep.SUBMITTED: self.tr("submitted"),
             TrailStep.CORRECTED: self.tr("corrected and resubmitted"),
             TrailStep.RETURNED: self.tr("returned for correction"),
