@@ -263,13 +263,17 @@ class ReviewDetail(QWidget):
                     item.setData(0, QUESTION_ROLE, block.name)
                     if editable:
                         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-                    for number, row in enumerate(block.rows, start=1):
-                        cells = [
-                            f"{label}: {text}"
-                            for (_name, label), text in zip(block.columns, row, strict=False)
-                            if text
-                        ]
-                        item.addChild(QTreeWidgetItem([f"{number}", "; ".join(cells), ""]))
+                    # A labelled block per row: the row's first cell is its number, the
+                    # answers follow in column order.
+                    for row in block.rows:
+                        number, *answers = row
+                        row_item = QTreeWidgetItem([self.tr("Row %1").replace("%1", number)])
+                        for (_name, label), text in zip(block.columns, answers, strict=True):
+                            if text:
+                                cell = QTreeWidgetItem([label, text, ""])
+                                cell.setToolTip(1, text)
+                                row_item.addChild(cell)
+                        item.addChild(row_item)
                     top.addChild(item)
                 elif isinstance(block, Subheading):
                     top.addChild(QTreeWidgetItem([block.label, "", ""]))
