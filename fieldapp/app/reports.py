@@ -18,7 +18,7 @@ from fieldapp.app.review.source import CentralReportSource
 from fieldapp.core.files import write_atomically
 from fieldapp.core.texts import Text
 from fieldapp.reports.door_test_report import door_test_report
-from fieldapp.reports.export import ExportFormat, export_inspections
+from fieldapp.reports.export import CsvStyle, ExportFormat, export_inspections
 from fieldapp.reports.i18n import Language
 from fieldapp.reports.inspection_report import inspection_report
 from fieldapp.reports.local import LocalReportSource
@@ -76,7 +76,13 @@ def report_source(
         try:
             reference = CentralReference.pull(line, username)
             desk = ReviewDesk(line, username)
-            yield CentralReportSource(desk, reference.engine, reference.venues, reference.areas)
+            yield CentralReportSource(
+                desk,
+                reference.engine,
+                reference.venues,
+                reference.areas,
+                reference.scope(username),
+            )
         finally:
             line.close()
         return
@@ -141,7 +147,9 @@ def report_summary(
     summary = summarize(
         source.summary_items(period, areas), source.engine, period, venues=venues, areas=areas
     )
-    pdf = summary_report(summary, venues=venues, areas=source.areas(), language=language)
+    pdf = summary_report(
+        summary, venues=venues, areas=source.areas(), language=language, scope=source.scope()
+    )
     return write_atomically(output, pdf)
 
 
@@ -156,6 +164,7 @@ def export(
     areas: Collection[str] = (),
     language: Language = "nl",
     include_personal_data: bool = False,
+    csv_style: CsvStyle = "rfc4180",
 ) -> list[Path]:
     """`fieldapp export --format csv|xlsx`: one form's inspections in a period."""
     areas = known_areas(source, areas)
@@ -180,4 +189,5 @@ def export(
         areas=source.areas(),
         include_personal_data=include_personal_data,
         authors=source.public_name,
+        csv_style=csv_style,
     )

@@ -66,6 +66,22 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="include answers marked as personal data (left out by default)",
     )
+    style = export.add_mutually_exclusive_group()
+    style.add_argument(
+        "--excel",
+        action="store_const",
+        const="excel",
+        dest="csv_style",
+        help="CSV for Excel: UTF-8 with BOM (in Dutch also ';' and a decimal comma);"
+        " the default with --lang nl",
+    )
+    style.add_argument(
+        "--rfc4180",
+        action="store_const",
+        const="rfc4180",
+        dest="csv_style",
+        help="plain RFC 4180 CSV for tools (',' and a decimal point); the default with --lang en",
+    )
     export.add_argument("-o", "--output", metavar="FILE", type=Path)
     export.set_defaults(handler=_export)
 
@@ -162,5 +178,6 @@ def _export(args: argparse.Namespace) -> int:
             areas=args.area,
             language=args.lang,
             include_personal_data=args.personal_data,
+            csv_style=args.csv_style or ("excel" if args.lang == "nl" else "rfc4180"),
         ),
     )

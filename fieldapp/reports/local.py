@@ -23,6 +23,7 @@ from fieldapp.reports.model import (
     ReportComment,
     ReportDoorTest,
     ReportInspection,
+    ReportScope,
     ReviewEntry,
     SummaryItem,
     TrailStep,
@@ -51,6 +52,10 @@ class LocalReportSource:
 
     def areas(self) -> Mapping[str, Area]:
         return self._areas
+
+    def scope(self) -> ReportScope:
+        user = self.profile.user(self.profile.username)
+        return ReportScope(user.public_name if user is not None else self.profile.username, False)
 
     def public_name(self, username: str) -> str:
         user = self.profile.user(username)

@@ -183,6 +183,19 @@ class ReportDoorTest:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportScope:
+    """Whose inspections a source holds, so a report can say what it covers.
+
+    `teams` are team names and `areas` area ids; both empty means not limited by team.
+    """
+
+    reader: str
+    central: bool
+    teams: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class SummaryItem:
     """One inspection (its latest version) for the period summary and the exports."""
 

@@ -8,7 +8,7 @@ the number of venues, areas and categories shown.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, time
 
 from reportlab.lib.units import mm
@@ -33,6 +33,7 @@ from fieldapp.reports.door_test_report import RESULT_COLOURS
 from fieldapp.reports.flowables import SEVERITY_COLOURS, grid_table, key_value_table, para
 from fieldapp.reports.fonts import ReportFonts, report_fonts
 from fieldapp.reports.i18n import SEVERITY_LABELS, STATUS_SHORT, Language, local, phrase
+from fieldapp.reports.model import ReportScope
 from fieldapp.reports.parts import letterhead
 from fieldapp.reports.summary import AWAITING, NOT_PAIRABLE, PeriodSummary, VenueFindings
 from fieldapp.reports.text import format_date, format_percent
@@ -56,15 +57,27 @@ def summary_report(
     areas: Mapping[str, Area],
     language: Language = "nl",
     fonts: ReportFonts | None = None,
+    scope: ReportScope | None = None,
 ) -> bytes:
-    """The PDF period summary of an aggregated `PeriodSummary`."""
+    """The PDF period summary of an aggregated `PeriodSummary`.
+
+    `scope` says whose inspections were counted; without it the areas line says only which
+    areas were asked for.
+    """
     fonts = fonts or report_fonts()
     styles = ReportStyles(fonts)
     span = _span(summary, language)
     title = f"{phrase('summary_report', language)} {span}"
-    area_names = ", ".join(areas[a].name if a in areas else a for a in summary.areas) or phrase(
-        "all_areas", language
-    )
+
+    def names(ids: Iterable[str]) -> str:
+        return ", ".join(areas[a].name if a in areas else a for a in ids)
+
+    if summary.areas:
+        area_names = names(summary.areas)
+    elif scope is not None and scope.areas:
+        area_names = phrase("team_areas", language, areas=names(scope.areas))
+    else:
+        area_names = phrase("all_areas", language)
     info = DocumentInfo(
         title=title,
         author=phrase("municipality", language),
@@ -88,6 +101,11 @@ def summary_report(
         key_value_table(
             [
                 (phrase("period", language), span),
+                *(
+                    [(phrase("source", language), _scope_text(scope, language))]
+                    if scope is not None
+                    else []
+                ),
                 (phrase("areas_filter", language), area_names),
                 (phrase("inspections", language), str(summary.total)),
             ],
@@ -150,6 +168,14 @@ TEXTS: dict[str, dict[str, str]] = {
 def _door_result_name(result: str, language: Language) -> str:
     """Short column names; the note under the table says what each one means."""
     return TEXTS[f"door_{result}"][language]
+
+
+def _scope_text(scope: ReportScope, language: Language) -> str:
+    if not scope.central:
+        return phrase("scope_profile", language, reader=scope.reader)
+    if scope.teams:
+        return phrase("scope_central", language, reader=scope.reader, teams=", ".join(scope.teams))
+    return phrase("scope_central_any", language, reader=scope.reader)
 
 
 def _created_at(summary: PeriodSummary) -> datetime:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.core.engine import FormEngine, compile_form
-from fieldapp.core.entities import Area, Venue
+from fieldapp.core.entities import Area, Team, Venue
 from fieldapp.core.forms import FormDefinition
 from fieldapp.core.inspection import InspectionStatus, new_id
 from fieldapp.protocol.models import (
@@ -35,8 +35,11 @@ from fieldapp.protocol.models import (
     ReturnRequest,
     ReviewEvent,
     StoredVersion,
+    TeamChange,
+    UserChange,
     VenueChange,
 )
+from fieldapp.reports.model import ReportScope
 from fieldapp.sync.errors import GaveUp, Refusal
 from fieldapp.sync.transport import CentralLine, Credentials, CredentialSource
 
@@ -256,6 +259,9 @@ class CentralReference:
     venues: dict[str, Venue] = field(default_factory=dict)
     areas: dict[str, Area] = field(default_factory=dict)
     forms: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    teams: dict[str, Team] = field(default_factory=dict)
+    #: Names by username, as the feed sends them (mystery guests by pseudonym).
+    names: dict[str, str] = field(default_factory=dict)
     _engines: dict[tuple[str, str], FormEngine] = field(default_factory=dict)
 
     @classmethod
@@ -275,11 +281,26 @@ class CentralReference:
                     reference.venues[change.venue.id] = change.venue
                 elif isinstance(change, AreaChange):
                     reference.areas[change.area.id] = change.area
+                elif isinstance(change, TeamChange):
+                    reference.teams[change.team.id] = change.team
+                elif isinstance(change, UserChange):
+                    reference.names[change.user.username] = change.user.name
                 elif isinstance(change, FormChange):
                     reference.forms[(change.form_id, change.form_version)] = change.definition
             cursor = page.next_cursor
             if not page.has_more:
                 return reference
+
+    def scope(self, username: str) -> ReportScope:
+        """What `username` sees on the central store: the teams they supervise and their
+        areas, or (not a supervisor) their own team's."""
+        led = [team for team in self.teams.values() if team.supervisor == username]
+        return ReportScope(
+            self.names.get(username, username),
+            True,
+            tuple(team.name for team in led),
+            tuple(dict.fromkeys(area for team in led for area in team.areas)),
+        )
 
     def engine(self, form_id: str, version: str) -> FormEngine:
         key = (form_id, version)
