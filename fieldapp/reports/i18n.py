@@ -184,6 +184,11 @@ PHRASES: Mapping[str, Text] = {
     "areas_filter": Text(nl="Wijken", en="Areas"),
     "all_areas": Text(nl="alle wijken", en="all areas"),
     "source": Text(nl="Bron", en="Source"),
+    "draft_mark": Text(nl="CONCEPT", en="DRAFT"),
+    "state_approved": Text(nl="Goedgekeurd door {who} op {when}", en="Approved by {who} on {when}"),
+    "state_concept": Text(
+        nl="{status} – concept, nog niet goedgekeurd", en="{status} – draft, not yet approved"
+    ),
     "scope_profile": Text(
         nl="de inspecties in het profiel van {reader} op dit apparaat",
         en="the inspections in the profile of {reader} on this device",
