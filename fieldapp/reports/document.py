@@ -34,6 +34,9 @@ from fieldapp import __version__
 from fieldapp.reports.fonts import ReportFonts
 from fieldapp.reports.i18n import PDF_LANGUAGE, Language, phrase
 
+#: pyphen's dictionary per report language.
+HYPHENATION = {"nl": "nl_NL", "en": "en_GB"}
+
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_SIDE = 18 * mm
 MARGIN_TOP = 20 * mm
@@ -74,7 +77,7 @@ class DocumentInfo:
 class ReportStyles:
     """The paragraph styles of every report, in the shipped fonts."""
 
-    def __init__(self, fonts: ReportFonts) -> None:
+    def __init__(self, fonts: ReportFonts, language: Language = "nl") -> None:
         regular, bold = fonts.regular, fonts.bold
         self.fonts = fonts
         self.body = ParagraphStyle(
@@ -120,8 +123,15 @@ class ReportStyles:
         self.cell_right = ParagraphStyle("cell_right", parent=self.cell, alignment=TA_RIGHT)
         self.cell_bold = ParagraphStyle("cell_bold", parent=self.cell, fontName=bold)
         self.label = ParagraphStyle("label", parent=self.cell, textColor=MUTED)
+        # Column headers are narrow: a word too long for one breaks at a hyphenation point
+        # of the report's language (reportlab asks pyphen), never mid-syllable.
         self.header_cell = ParagraphStyle(
-            "header_cell", parent=self.cell, fontName=bold, fontSize=8.3, leading=10.5
+            "header_cell",
+            parent=self.cell,
+            fontName=bold,
+            fontSize=8.3,
+            leading=10.5,
+            hyphenationLang=HYPHENATION[language],
         )
         self.header_cell_right = ParagraphStyle(
             "header_cell_right", parent=self.header_cell, alignment=TA_RIGHT

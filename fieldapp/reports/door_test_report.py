@@ -148,7 +148,7 @@ def door_test_report(
 ) -> bytes:
     """The PDF report of one paired door test."""
     fonts = fonts or report_fonts()
-    styles = ReportStyles(fonts)
+    styles = ReportStyles(fonts, language)
     visits = [visit for visit in (pair.test, pair.control) if visit is not None]
     if not visits:
         refused = "; ".join(local(r.reason, language) for r in pair.refused)

@@ -37,7 +37,7 @@ def inspection_report(
 ) -> bytes:
     """The PDF report of one inspection version."""
     fonts = fonts or report_fonts()
-    styles = ReportStyles(fonts)
+    styles = ReportStyles(fonts, language)
     info = document_info(inspection, language, phrase("inspection_report", language))
     story = inspection_story(inspection, styles, language)
     return render_pdf(story, info, fonts)

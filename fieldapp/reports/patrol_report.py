@@ -131,7 +131,7 @@ def patrol_report(
     if inspection.version.form_id != PATROL_FORM:
         raise ValueError(f"a patrol report needs a {PATROL_FORM}, not {inspection.version.form_id}")
     fonts = fonts or report_fonts()
-    styles = ReportStyles(fonts)
+    styles = ReportStyles(fonts, language)
     info = document_info(inspection, language, phrase("patrol_report", language))
     return render_pdf(_story(inspection, styles, language), info, fonts)
 

@@ -65,7 +65,7 @@ def summary_report(
     areas were asked for.
     """
     fonts = fonts or report_fonts()
-    styles = ReportStyles(fonts)
+    styles = ReportStyles(fonts, language)
     span = _span(summary, language)
     title = f"{phrase('summary_report', language)} {span}"
 
@@ -135,6 +135,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "proactive_persons": {"nl": "Personen (proactief)", "en": "Persons (proactive)"},
     "hits": {"nl": "Treffers", "en": "Hits"},
     "reactive_persons": {"nl": "Personen (reactief)", "en": "Persons (reactive)"},
+    "axis_inspections": {"nl": "Aantal inspecties", "en": "Number of inspections"},
+    "axis_rounds": {"nl": "Aantal rondes", "en": "Number of rounds"},
+    "axis_observations": {"nl": "Aantal waarnemingen", "en": "Number of observations"},
+    "axis_hit_rate": {
+        "nl": "Trefkans (% van proactief gecontroleerde personen)",
+        "en": "Hit rate (% of persons checked proactively)",
+    },
     "chart_cut": {
         "nl": "De grafiek toont de {shown} grootste; nog {more} niet getoond.",
         "en": "The chart shows the {shown} largest; {more} more not shown.",
@@ -267,7 +274,17 @@ class _View:
         categories = [self.area_name(area) for area, _ in shown]
         series = [[float(counts[form]) for _, counts in shown] for form in forms]
         names = [local(summary.form_titles.get(f), language, f) for f in forms]
-        story.append(bar_chart(categories, series, self.fonts, names=names, stacked=True))
+        story.append(
+            bar_chart(
+                categories,
+                series,
+                self.fonts,
+                value_title=TEXTS["axis_inspections"][self.language],
+                language=self.language,
+                names=names,
+                stacked=True,
+            )
+        )
         story.extend(self.cut_note(len(shown), len(ranked)))
         return story
 
@@ -311,6 +328,8 @@ class _View:
                 [local(o.label, language, o.name) for o in summary.coffeeshop_outcomes],
                 [[float(o.inspections) for o in summary.coffeeshop_outcomes]],
                 self.fonts,
+                value_title=TEXTS["axis_inspections"][self.language],
+                language=self.language,
                 bar_colours=[SEVERITY_COLOURS[o.severity] for o in summary.coffeeshop_outcomes],
             )
             story.append(chart)
@@ -435,6 +454,8 @@ class _View:
             [self.venue_name(v) for v, _ in shown],
             [[float(c[r.value]) for _, c in shown] for r in charted],
             self.fonts,
+            value_title=TEXTS["axis_rounds"][self.language],
+            language=self.language,
             names=[_door_result_name(r.value, language) for r in charted],
             colours=colours,
             stacked=True,
@@ -473,6 +494,8 @@ class _View:
             [local(labels.get(c), language, c) for c in categories],
             [[float(sum(summary.observations[c].values())) for c in categories]],
             self.fonts,
+            value_title=TEXTS["axis_observations"][self.language],
+            language=self.language,
         )
         story.append(chart)
         story.append(Spacer(0, 3 * mm))
@@ -539,6 +562,8 @@ class _View:
                     [local(labels.get(g), language, g) for g in enough],
                     [[100.0 * (by_ground[g].rate or 0.0) for g in enough]],
                     self.fonts,
+                    value_title=TEXTS["axis_hit_rate"][self.language],
+                    language=self.language,
                     percent=True,
                 )
             )
