@@ -16,8 +16,9 @@ from pathlib import Path
 from fieldapp.app.review.desk import CentralReference, ReviewDesk
 from fieldapp.app.review.source import CentralReportSource
 from fieldapp.core.files import write_atomically
+from fieldapp.core.texts import Text
 from fieldapp.reports.door_test_report import door_test_report
-from fieldapp.reports.export import ExportFormat, export_inspections
+from fieldapp.reports.export import CsvStyle, ExportFormat, export_inspections
 from fieldapp.reports.i18n import Language
 from fieldapp.reports.inspection_report import inspection_report
 from fieldapp.reports.local import LocalReportSource
@@ -31,6 +32,7 @@ from fieldapp.sync.transport import CentralLine, Credentials
 
 __all__ = [
     "ReportSource",
+    "UnknownArea",
     "export",
     "inspection_pdf",
     "report_door_test",
@@ -39,6 +41,24 @@ __all__ = [
     "report_source",
     "report_summary",
 ]
+
+
+class UnknownArea(ValueError):
+    """An `--area` the source does not know: refused, not read as 'nothing there'."""
+
+    def __init__(self, area: str) -> None:
+        super().__init__(f"unknown area: {area}")
+        self.area = area
+        self.message = Text(nl=f"Onbekende wijk: {area}", en=f"Unknown area: {area}")
+
+
+def known_areas(source: ReportSource, areas: Collection[str]) -> tuple[str, ...]:
+    """The asked areas, each checked against the source's; raises `UnknownArea`."""
+    known = source.areas()
+    for area in areas:
+        if area not in known:
+            raise UnknownArea(area)
+    return tuple(dict.fromkeys(areas))
 
 
 @contextmanager
@@ -62,7 +82,13 @@ def report_source(
         try:
             reference = CentralReference.pull(line, username)
             desk = ReviewDesk(line, username)
-            yield CentralReportSource(desk, reference.engine, reference.venues, reference.areas)
+            yield CentralReportSource(
+                desk,
+                reference.engine,
+                reference.venues,
+                reference.areas,
+                reference.scope(username),
+            )
         finally:
             line.close()
         return
@@ -121,12 +147,15 @@ def report_summary(
     language: Language = "nl",
 ) -> Path:
     """`fieldapp report summary --from DATE --to DATE [--area …] -o FILE`."""
+    areas = known_areas(source, areas)
     period = Period(start, end)
     venues = source.venues()
     summary = summarize(
         source.summary_items(period, areas), source.engine, period, venues=venues, areas=areas
     )
-    pdf = summary_report(summary, venues=venues, areas=source.areas(), language=language)
+    pdf = summary_report(
+        summary, venues=venues, areas=source.areas(), language=language, scope=source.scope()
+    )
     return write_atomically(output, pdf)
 
 
@@ -141,8 +170,10 @@ def export(
     areas: Collection[str] = (),
     language: Language = "nl",
     include_personal_data: bool = False,
+    csv_style: CsvStyle = "rfc4180",
 ) -> list[Path]:
     """`fieldapp export --format csv|xlsx`: one form's inspections in a period."""
+    areas = known_areas(source, areas)
     period = Period(start, end)
     venues = source.venues()
     wanted = set(areas)
@@ -164,4 +195,5 @@ def export(
         areas=source.areas(),
         include_personal_data=include_personal_data,
         authors=source.public_name,
+        csv_style=csv_style,
     )

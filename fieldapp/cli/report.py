@@ -77,6 +77,22 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="include answers marked as personal data (left out by default)",
     )
+    style = export.add_mutually_exclusive_group()
+    style.add_argument(
+        "--excel",
+        action="store_const",
+        const="excel",
+        dest="csv_style",
+        help="CSV for Excel: UTF-8 with BOM (in Dutch also ';' and a decimal comma);"
+        " the default with --lang nl",
+    )
+    style.add_argument(
+        "--rfc4180",
+        action="store_const",
+        const="rfc4180",
+        dest="csv_style",
+        help="plain RFC 4180 CSV for tools (',' and a decimal point); the default with --lang en",
+    )
     export.add_argument(
         "-o",
         "--output",
@@ -120,7 +136,7 @@ def _run(
     suffix: str = ".pdf",
 ) -> int:
     """Make the file(s) into `args.output` (`-`: standard output) and name what was written."""
-    from fieldapp.app.reports import report_source
+    from fieldapp.app.reports import UnknownArea, report_source
     from fieldapp.app.review.desk import GaveUp, Refusal
     from fieldapp.app.session import read_password
     from fieldapp.cli.output import output_file
@@ -134,6 +150,9 @@ def _run(
             output_file(args.output, suffix) as output,
         ):
             written = make(source, output)
+    except UnknownArea as unknown:
+        print(f"fieldapp: {unknown.message.pick(args.lang)}", file=sys.stderr)
+        return 1
     except KeyError as missing:
         print(f"fieldapp: not found: {missing.args[0]}", file=sys.stderr)
         return 1
@@ -202,6 +221,7 @@ def _export(args: argparse.Namespace) -> int:
             areas=args.area,
             language=args.lang,
             include_personal_data=args.personal_data,
+            csv_style=args.csv_style or ("excel" if args.lang == "nl" else "rfc4180"),
         ),
         suffix=f".{args.fmt}",
     )

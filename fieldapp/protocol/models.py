@@ -419,6 +419,9 @@ class InspectionSummary(_Body):
     first_received_at: datetime
     last_received_at: datetime
     outcomes: list[str]
+    #: When the visit began, by the device (the head version's start); reports order a
+    #: venue's history by it, never by upload time.
+    started_at: datetime | None = None
 
 
 class HeldConflict(_Body):

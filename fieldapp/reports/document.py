@@ -28,11 +28,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
 from fieldapp import __version__
 from fieldapp.reports.fonts import ReportFonts
 from fieldapp.reports.i18n import PDF_LANGUAGE, Language, phrase
+
+#: pyphen's dictionary per report language.
+HYPHENATION = {"nl": "nl_NL", "en": "en_GB"}
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_SIDE = 18 * mm
@@ -47,6 +50,7 @@ RULE = colors.HexColor("#9aa5b1")
 HEADER_FILL = colors.HexColor("#e6ebf0")
 ZEBRA_FILL = colors.HexColor("#f5f7f9")
 ACCENT = colors.HexColor("#1f3a5f")
+DRAFT = colors.HexColor("#d98c8c")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +70,14 @@ class DocumentInfo:
     running_header: str = ""
     #: Lines at the foot of every page, left of "page x of y" (e.g. the content hash).
     footer_lines: tuple[str, ...] = ()
+    #: Marked across every page when set: a report not (yet) approved says "CONCEPT".
+    draft_mark: str = ""
 
 
 class ReportStyles:
     """The paragraph styles of every report, in the shipped fonts."""
 
-    def __init__(self, fonts: ReportFonts) -> None:
+    def __init__(self, fonts: ReportFonts, language: Language = "nl") -> None:
         regular, bold = fonts.regular, fonts.bold
         self.fonts = fonts
         self.body = ParagraphStyle(
@@ -98,6 +104,8 @@ class ReportStyles:
             spaceBefore=12,
             spaceAfter=5,
             textColor=ACCENT,
+            # Never a heading alone at the foot of a page.
+            keepWithNext=1,
         )
         self.h2 = ParagraphStyle(
             "h2",
@@ -107,6 +115,7 @@ class ReportStyles:
             leading=14,
             spaceBefore=8,
             spaceAfter=3,
+            keepWithNext=1,
         )
         self.cell = ParagraphStyle(
             "cell", parent=self.body, fontSize=8.8, leading=11.2, spaceAfter=0
@@ -114,8 +123,15 @@ class ReportStyles:
         self.cell_right = ParagraphStyle("cell_right", parent=self.cell, alignment=TA_RIGHT)
         self.cell_bold = ParagraphStyle("cell_bold", parent=self.cell, fontName=bold)
         self.label = ParagraphStyle("label", parent=self.cell, textColor=MUTED)
+        # Column headers are narrow: a word too long for one breaks at a hyphenation point
+        # of the report's language (reportlab asks pyphen), never mid-syllable.
         self.header_cell = ParagraphStyle(
-            "header_cell", parent=self.cell, fontName=bold, fontSize=8.3, leading=10.5
+            "header_cell",
+            parent=self.cell,
+            fontName=bold,
+            fontSize=8.3,
+            leading=10.5,
+            hyphenationLang=HYPHENATION[language],
         )
         self.header_cell_right = ParagraphStyle(
             "header_cell_right", parent=self.header_cell, alignment=TA_RIGHT
@@ -143,7 +159,7 @@ class ReportStyles:
 def render_pdf(story: Sequence[Flowable], info: DocumentInfo, fonts: ReportFonts) -> bytes:
     """Lay out `story` on A4 pages and return the PDF bytes."""
     buffer = io.BytesIO()
-    template = BaseDocTemplate(
+    template = _OutlinedDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=MARGIN_SIDE,
@@ -174,6 +190,21 @@ def render_pdf(story: Sequence[Flowable], info: DocumentInfo, fonts: ReportFonts
     return buffer.getvalue()
 
 
+#: Outline levels of the heading styles: a bookmark per section (h1) and part (h2).
+OUTLINE_LEVELS = {"h1": 0, "h2": 1}
+
+
+class _OutlinedDocTemplate(BaseDocTemplate):
+    """Notes every heading with its page, so the canvas can write the PDF outline."""
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, Paragraph):
+            level = OUTLINE_LEVELS.get(flowable.style.name)
+            canvas = self.canv
+            if level is not None and isinstance(canvas, _ArchivalCanvas):
+                canvas.headings.append((self.page, level, flowable.getPlainText()))
+
+
 class _ArchivalCanvas(Canvas):
     """A canvas that holds pages back until it knows their number, then writes the archive bits.
 
@@ -186,6 +217,8 @@ class _ArchivalCanvas(Canvas):
         self._info = info
         self._fonts = fonts
         self._held_pages: list[dict[str, Any]] = []
+        #: (page, level, title) of every heading, for the outline written at save time.
+        self.headings: list[tuple[int, int, str]] = []
         _make_archival(self, info)
 
     def showPage(self) -> None:
@@ -194,10 +227,23 @@ class _ArchivalCanvas(Canvas):
 
     def save(self) -> None:
         total = len(self._held_pages)
+        headings = list(self.headings)
+        depth = -1
         for number, state in enumerate(self._held_pages, start=1):
             self.__dict__.update(state)
             self._decorate(number, total)
+            # Pages are written only now, so only now can a bookmark name its page.
+            for index, (page, level, title) in enumerate(headings):
+                if page != number:
+                    continue
+                key = f"heading-{index}"
+                self.bookmarkPage(key)
+                # An outline cannot skip a level (a part before any section).
+                depth = min(level, depth + 1)
+                self.addOutlineEntry(title, key, level=depth)
             Canvas.showPage(self)
+        if headings:
+            self.showOutline()
         Canvas.save(self)
 
     def _decorate(self, number: int, total: int) -> None:
@@ -222,11 +268,34 @@ class _ArchivalCanvas(Canvas):
             bottom,
             phrase("page_of", info.language, page=number, pages=total),
         )
+        if info.draft_mark:
+            self._draft_mark(info.draft_mark)
         y = bottom
         for line in info.footer_lines:
             self.setFont(fonts.mono if _looks_like_hash(line) else fonts.regular, 6.8)
             self.drawString(MARGIN_SIDE, y, line)
             y -= 3.2 * mm
+        self.restoreState()
+
+    def _draft_mark(self, mark: str) -> None:
+        """A large outlined word across the page, and the word again beside the page number:
+        outlines only (PDF/A allows no transparency), so the content stays readable."""
+        fonts = self._fonts
+        self.saveState()
+        self.setFillColor(DRAFT)
+        self.setFont(fonts.bold, 9)
+        self.drawRightString(PAGE_WIDTH - MARGIN_SIDE, PAGE_HEIGHT - 9 * mm, mark)
+        self.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+        self.rotate(45)
+        self.setStrokeColor(DRAFT)
+        self.setLineWidth(0.8)
+        text = self.beginText()
+        text.setTextRenderMode(1)
+        text.setFont(fonts.bold, 96)
+        width = self.stringWidth(mark, fonts.bold, 96)
+        text.setTextOrigin(-width / 2, -34)
+        text.textOut(mark)
+        self.drawText(text)
         self.restoreState()
 
 

@@ -48,6 +48,7 @@ from fieldapp.reports.flowables import (
 )
 from fieldapp.reports.fonts import ReportFonts, report_fonts
 from fieldapp.reports.i18n import SEVERITY_LABELS, STATUS_LABELS, Language, local, phrase
+from fieldapp.reports.inspection_report import is_approved
 from fieldapp.reports.model import ReportDoorTest, ReportInspection
 from fieldapp.reports.parts import letterhead, place_text, review_history
 from fieldapp.reports.text import format_answer, format_date, format_datetime, format_number
@@ -147,7 +148,7 @@ def door_test_report(
 ) -> bytes:
     """The PDF report of one paired door test."""
     fonts = fonts or report_fonts()
-    styles = ReportStyles(fonts)
+    styles = ReportStyles(fonts, language)
     visits = [visit for visit in (pair.test, pair.control) if visit is not None]
     if not visits:
         refused = "; ".join(local(r.reason, language) for r in pair.refused)
@@ -179,6 +180,10 @@ def door_test_report(
         keywords=("door_test", pair.test_id),
         running_header=f"{phrase('municipality', language)} · {heading}",
         footer_lines=footer,
+        # A concept until both visits of the pair are there and approved.
+        draft_mark=""
+        if len(visits) == 2 and not pair.refused and all(is_approved(v) for v in visits)
+        else phrase("draft_mark", language),
     )
     story = _story(pair, styles, language, heading, when)
     return render_pdf(story, info, fonts)

@@ -183,6 +183,25 @@ PHRASES: Mapping[str, Text] = {
     "period": Text(nl="Periode", en="Period"),
     "areas_filter": Text(nl="Wijken", en="Areas"),
     "all_areas": Text(nl="alle wijken", en="all areas"),
+    "source": Text(nl="Bron", en="Source"),
+    "draft_mark": Text(nl="CONCEPT", en="DRAFT"),
+    "state_approved": Text(nl="Goedgekeurd door {who} op {when}", en="Approved by {who} on {when}"),
+    "state_concept": Text(
+        nl="{status} – concept, nog niet goedgekeurd", en="{status} – draft, not yet approved"
+    ),
+    "scope_profile": Text(
+        nl="de inspecties in het profiel van {reader} op dit apparaat",
+        en="the inspections in the profile of {reader} on this device",
+    ),
+    "scope_central": Text(
+        nl="centrale opslag, zoals {reader} die ziet: {teams}",
+        en="central store, as {reader} sees it: {teams}",
+    ),
+    "scope_central_any": Text(
+        nl="centrale opslag, zoals {reader} die ziet",
+        en="central store, as {reader} sees it",
+    ),
+    "team_areas": Text(nl="{areas} (de wijken van deze teams)", en="{areas} (these teams' areas)"),
     "inspections": Text(nl="Inspecties", en="Inspections"),
     "counts_per_form_status": Text(
         nl="Aantallen per formulier en status", en="Counts per form and status"

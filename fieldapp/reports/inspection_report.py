@@ -11,6 +11,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
+from fieldapp.core.inspection import InspectionStatus
 from fieldapp.reports.answered import answered_sections
 from fieldapp.reports.document import DocumentInfo, ReportStyles, render_pdf
 from fieldapp.reports.flowables import outcome_box, para
@@ -36,10 +37,15 @@ def inspection_report(
 ) -> bytes:
     """The PDF report of one inspection version."""
     fonts = fonts or report_fonts()
-    styles = ReportStyles(fonts)
+    styles = ReportStyles(fonts, language)
     info = document_info(inspection, language, phrase("inspection_report", language))
     story = inspection_story(inspection, styles, language)
     return render_pdf(story, info, fonts)
+
+
+def is_approved(inspection: ReportInspection) -> bool:
+    """Approved, and the approval is of the version reported on."""
+    return inspection.status is InspectionStatus.APPROVED
 
 
 def document_info(inspection: ReportInspection, language: Language, kind: str) -> DocumentInfo:
@@ -66,6 +72,7 @@ def document_info(inspection: ReportInspection, language: Language, kind: str) -
         f"{len(inspection.reviews)}",
         keywords=(version.form_id, version.form_version, version.inspection_id),
         running_header=f"{phrase('municipality', language)} · {heading}",
+        draft_mark="" if is_approved(inspection) else phrase("draft_mark", language),
         footer_lines=(
             f"{phrase('content_hash', language)}: {version.content_hash}",
             f"{phrase('version_id', language)} {version.version_id} · "

@@ -20,15 +20,20 @@ from fieldapp.reports.model import (
     Author,
     EarlierInspection,
     Period,
-    QuestionComment,
+    ReportComment,
     ReportDoorTest,
     ReportInspection,
-    ReviewAction,
+    ReportScope,
     ReviewEntry,
     SummaryItem,
+    TrailStep,
     is_door_test,
 )
+from fieldapp.reports.summary import place_area
 from fieldapp.store import Profile, UnknownInspection
+
+#: How many earlier inspections of a venue a report lists (newest first).
+EARLIER_LIMIT = 20
 
 
 class LocalReportSource:
@@ -47,6 +52,10 @@ class LocalReportSource:
 
     def areas(self) -> Mapping[str, Area]:
         return self._areas
+
+    def scope(self) -> ReportScope:
+        user = self.profile.user(self.profile.username)
+        return ReportScope(user.public_name if user is not None else self.profile.username, False)
 
     def public_name(self, username: str) -> str:
         user = self.profile.user(username)
@@ -71,35 +80,45 @@ class LocalReportSource:
             author = Author(given if isinstance(given, str) and given else "Tester", True)
         else:
             author = Author(head.author)
-        entries = [
-            ReviewEntry(
-                v.finalized_at,
-                author.name,
-                ReviewAction.CORRECTED if v.base_version_id else ReviewAction.SUBMITTED,
-                v.version_id,
+        # A version counts as submitted (or resubmitted) only once the central store
+        # acknowledged it; until then it is finalized on this device and nothing more.
+        entries: list[ReviewEntry] = []
+        for v in versions:
+            entries.append(
+                ReviewEntry(v.finalized_at, author.name, TrailStep.FINALIZED, v.version_id)
             )
-            for v in versions
-        ]
+            outbox = self.profile.outbox_entry(v.version_id)
+            if outbox is not None and outbox.sent_at is not None:
+                step = TrailStep.CORRECTED if v.base_version_id else TrailStep.SUBMITTED
+                entries.append(ReviewEntry(outbox.sent_at, author.name, step, v.version_id))
         review = summary.review
         if review is not None:
             entries.append(
                 ReviewEntry(
                     review.at,
                     self.public_name(review.reviewer),
-                    ReviewAction.RETURNED if review.kind == "returned" else ReviewAction.APPROVED,
+                    TrailStep.RETURNED if review.kind == "returned" else TrailStep.APPROVED,
                     review.version_id,
                     review.comment or "",
-                    tuple(QuestionComment(q, text) for q, text in review.comments.items()),
+                    tuple(ReportComment(q, text) for q, text in review.comments.items()),
                 )
             )
-        earlier = tuple(
-            EarlierInspection(other.inspection_id, other.started_at, other.status, other.outcomes)
+        # Only visits before this one, by the moment of the visit: a report must not show
+        # what happened after it.
+        before = [
+            other
             for other in self.profile.inspections()
             if summary.venue_id
             and other.venue_id == summary.venue_id
             and other.inspection_id != inspection_id
             and other.version_id is not None
-        )[:20]
+            and other.started_at < summary.started_at
+        ]
+        before.sort(key=lambda other: other.started_at, reverse=True)
+        earlier = tuple(
+            EarlierInspection(other.inspection_id, other.started_at, other.status, other.outcomes)
+            for other in before[:EARLIER_LIMIT]
+        )
         status = summary.status
         if status is InspectionStatus.DRAFT:
             # A correction in progress: the report describes the returned version.
@@ -143,6 +162,6 @@ class LocalReportSource:
         for summary in self.profile.inspections():
             if summary.version_id is None or summary.started_at.date() < period.start:
                 continue
-            if areas and summary.area_id not in areas:
+            if areas and place_area(summary.area_id, summary.venue_id, self._venues) not in areas:
                 continue
             yield SummaryItem(self.profile.version(summary.version_id), summary.status)

@@ -31,7 +31,11 @@ def no_attachments(sha256: str) -> bytes:
     raise KeyError(sha256)
 
 
-class ReviewAction(StrEnum):
+class TrailStep(StrEnum):
+    """One step in the review trail of an inspection, as reports list it."""
+
+    #: Finalized on the device; not (yet) acknowledged by the central store.
+    FINALIZED = "finalized"
     SUBMITTED = "submitted"
     RETURNED = "returned"
     CORRECTED = "corrected"
@@ -39,19 +43,20 @@ class ReviewAction(StrEnum):
     COMMENTED = "commented"
 
 
-REVIEW_ACTION_LABELS: Mapping[ReviewAction, Text] = {
-    ReviewAction.SUBMITTED: Text(nl="Ingediend", en="Submitted"),
-    ReviewAction.RETURNED: Text(nl="Teruggestuurd voor correctie", en="Returned for correction"),
-    ReviewAction.CORRECTED: Text(
+TRAIL_STEP_LABELS: Mapping[TrailStep, Text] = {
+    TrailStep.FINALIZED: Text(nl="Afgerond op het apparaat", en="Finalized on the device"),
+    TrailStep.SUBMITTED: Text(nl="Ingediend", en="Submitted"),
+    TrailStep.RETURNED: Text(nl="Teruggestuurd voor correctie", en="Returned for correction"),
+    TrailStep.CORRECTED: Text(
         nl="Gecorrigeerd en opnieuw ingediend", en="Corrected and resubmitted"
     ),
-    ReviewAction.APPROVED: Text(nl="Goedgekeurd", en="Approved"),
-    ReviewAction.COMMENTED: Text(nl="Opmerking", en="Comment"),
+    TrailStep.APPROVED: Text(nl="Goedgekeurd", en="Approved"),
+    TrailStep.COMMENTED: Text(nl="Opmerking", en="Comment"),
 }
 
 
 @dataclass(frozen=True, slots=True)
-class QuestionComment:
+class ReportComment:
     """A supervisor's comment on one question (and repeat row) of a returned version."""
 
     question: str
@@ -65,10 +70,10 @@ class ReviewEntry:
 
     at: datetime
     actor: str
-    action: ReviewAction
+    action: TrailStep
     version_id: str
     comment: str = ""
-    question_comments: tuple[QuestionComment, ...] = ()
+    question_comments: tuple[ReportComment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +180,19 @@ class ReportDoorTest:
         for visit in (self.test, self.control):
             if visit is not None and not is_door_test(visit.engine):
                 raise ValueError(f"{visit.version.version_id} is not a door-test visit")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportScope:
+    """Whose inspections a source holds, so a report can say what it covers.
+
+    `teams` are team names and `areas` area ids; both empty means not limited by team.
+    """
+
+    reader: str
+    central: bool
+    teams: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Ta
 
 from fieldapp.core.entities import Area, Venue
 from fieldapp.core.forms import QuestionType
+from fieldapp.core.inspection import InspectionStatus
 from fieldapp.reports.answered import (
     AnswerLine,
     FigureBlock,
@@ -29,7 +30,12 @@ from fieldapp.reports.flowables import (
     table_style,
 )
 from fieldapp.reports.i18n import STATUS_LABELS, Language, local, phrase
-from fieldapp.reports.model import REVIEW_ACTION_LABELS, AttachmentSource, ReportInspection
+from fieldapp.reports.model import (
+    TRAIL_STEP_LABELS,
+    AttachmentSource,
+    ReportInspection,
+    TrailStep,
+)
 from fieldapp.reports.text import format_datetime, format_short_datetime
 
 #: A repeat with more answered columns than this is shown as one small table per row.
@@ -105,6 +111,19 @@ def span_text(start: datetime, end: datetime | None, language: Language) -> str:
     return text
 
 
+def state_text(inspection: ReportInspection, language: Language) -> str:
+    """The state a decision needs to see: approved by whom and when, or a concept."""
+    status = local(STATUS_LABELS[inspection.status], language)
+    if inspection.status is InspectionStatus.APPROVED:
+        approvals = [e for e in inspection.reviews if e.action is TrailStep.APPROVED]
+        if approvals:
+            last = approvals[-1]
+            when = format_datetime(last.at, language)
+            return phrase("state_approved", language, who=last.actor, when=when)
+        return status
+    return phrase("state_concept", language, status=status)
+
+
 def facts_table(inspection: ReportInspection, styles: ReportStyles, language: Language) -> Flowable:
     """The header facts of an inspection version."""
     version = inspection.version
@@ -115,7 +134,7 @@ def facts_table(inspection: ReportInspection, styles: ReportStyles, language: La
         (place_label, place),
         (phrase("date_time", language), span_text(start, end, language)),
         (person, inspection.author.name),
-        (phrase("status", language), local(STATUS_LABELS[inspection.status], language)),
+        (phrase("status", language), state_text(inspection, language)),
         (phrase("as_of", language), format_datetime(inspection.as_of(), language)),
         (phrase("inspection_id", language), para(version.inspection_id, styles.mono)),
         (phrase("version_id", language), para(version.version_id, styles.mono)),
@@ -235,7 +254,7 @@ def review_history(
             [
                 format_short_datetime(entry.at),
                 entry.actor,
-                REVIEW_ACTION_LABELS[entry.action].pick(language),
+                TRAIL_STEP_LABELS[entry.action].pick(language),
                 para(entry.version_id[:8], styles.mono),
                 "\n".join(comments),
             ]

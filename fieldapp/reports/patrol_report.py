@@ -20,8 +20,10 @@ from fieldapp.core.engine import FormSession
 from fieldapp.core.expr import Value
 from fieldapp.core.hitrate import (
     MEANING,
+    TIME_OF_DAY_LABELS,
     TOO_FEW,
     HitRate,
+    TimeOfDay,
     check_from_answers,
     min_sample,
     overall_rate,
@@ -82,6 +84,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Trefkans van proactieve controles per objectieve grond",
         "en": "Hit rate of proactive checks per objective ground",
     },
+    "hit_rate_by_time_of_day": {
+        "nl": "Trefkans van proactieve controles per dagdeel",
+        "en": "Hit rate of proactive checks per time of day",
+    },
+    "time_of_day": {"nl": "Dagdeel", "en": "Time of day"},
     "proactive_persons": {"nl": "Personen (proactief)", "en": "Persons (proactive)"},
     "hits": {"nl": "Treffers", "en": "Hits"},
     "reactive_persons": {"nl": "Personen (reactief)", "en": "Persons (reactive)"},
@@ -109,6 +116,53 @@ def hit_rates(session: FormSession) -> list[HitRate]:
     return [found[g] for g in grounds]
 
 
+def _rates_by_time_of_day(
+    session: FormSession, minimum: int, styles: ReportStyles, language: Language
+) -> list[Flowable]:
+    """The shift's hit rate per part of the day (one shift has one team and one area: the
+    period summary compares those)."""
+    checks = [
+        check
+        for row in session.rows.get("person_checks", [])
+        if (check := check_from_answers(_row_answers(session, row))) is not None
+    ]
+    found = rates_by(checks, lambda c: str(c.time_of_day or ""), minimum)
+    parts = [part for part in TimeOfDay if part.value in found]
+    if not parts:
+        return []
+    rows = [
+        [
+            local(TIME_OF_DAY_LABELS[part], language),
+            str(found[part.value].persons),
+            str(found[part.value].hits),
+            rate_text(found[part.value], language),
+            str(found[part.value].reactive_persons),
+        ]
+        for part in parts
+    ]
+    header = [
+        text("time_of_day", language),
+        text("proactive_persons", language),
+        text("hits", language),
+        phrase("hit_rate", language),
+        text("reactive_persons", language),
+    ]
+    return [
+        KeepTogether(
+            [
+                para(text("hit_rate_by_time_of_day", language), styles.h2),
+                grid_table(
+                    header,
+                    rows,
+                    styles,
+                    [50 * mm, 30 * mm, 22 * mm, 36 * mm, CONTENT_WIDTH - 138 * mm],
+                    right_aligned=(1, 2, 3, 4),
+                ),
+            ]
+        )
+    ]
+
+
 def rate_text(rate: HitRate, language: Language) -> str:
     """The percentage, or "too few checks" below the minimum sample."""
     if rate.rate is None:
@@ -131,7 +185,7 @@ def patrol_report(
     if inspection.version.form_id != PATROL_FORM:
         raise ValueError(f"a patrol report needs a {PATROL_FORM}, not {inspection.version.form_id}")
     fonts = fonts or report_fonts()
-    styles = ReportStyles(fonts)
+    styles = ReportStyles(fonts, language)
     info = document_info(inspection, language, phrase("patrol_report", language))
     return render_pdf(_story(inspection, styles, language), info, fonts)
 
@@ -470,6 +524,7 @@ def _checks(
             ]
         )
     )
+    story.extend(_rates_by_time_of_day(session, minimum, styles, language))
     table_rows: list[Sequence[str]] = []
     for number, row in enumerate(rows, start=1):
         moment = session.value("check_time", row)

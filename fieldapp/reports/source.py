@@ -12,7 +12,13 @@ from typing import Protocol
 
 from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import Area, Venue
-from fieldapp.reports.model import Period, ReportDoorTest, ReportInspection, SummaryItem
+from fieldapp.reports.model import (
+    Period,
+    ReportDoorTest,
+    ReportInspection,
+    ReportScope,
+    SummaryItem,
+)
 
 
 class ReportSource(Protocol):
@@ -40,6 +46,10 @@ class ReportSource(Protocol):
     def venues(self) -> Mapping[str, Venue]: ...
 
     def areas(self) -> Mapping[str, Area]: ...
+
+    def scope(self) -> ReportScope:
+        """Whose inspections this source holds: a device's profile, or a supervisor's teams."""
+        ...
 
     def public_name(self, username: str) -> str:
         """The name reports may show for a user: the pseudonym of a mystery guest."""

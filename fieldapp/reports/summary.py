@@ -84,6 +84,8 @@ class PeriodSummary:
     person_checks: list[PersonCheck] = field(default_factory=list)
     #: The patrol form's minimum sample for a hit-rate percentage.
     hit_rate_minimum: int = DEFAULT_MIN_SAMPLE
+    #: The latest finalization among the counted versions: what the summary knows of.
+    latest: datetime | None = None
 
     def repeat_offenders(self) -> list[tuple[str, VenueFindings]]:
         """Venues with a violation in two or more inspections, most first."""
@@ -106,9 +108,18 @@ def latest_versions(items: Iterable[SummaryItem]) -> list[SummaryItem]:
 
 
 def area_of(version: InspectionVersion, venues: Mapping[str, Venue]) -> str:
-    if version.area_id:
-        return version.area_id
-    venue = venues.get(version.venue_id or "")
+    return place_area(version.area_id, version.venue_id, venues)
+
+
+def place_area(area_id: str | None, venue_id: str | None, venues: Mapping[str, Venue]) -> str:
+    """The area an inspection took place in: its own, else its venue's.
+
+    Coffeeshop inspections and door tests name a venue and no area; an area filter must
+    keep them by the venue's area.
+    """
+    if area_id:
+        return area_id
+    venue = venues.get(venue_id or "")
     return venue.area if venue is not None else ""
 
 
@@ -148,6 +159,8 @@ def summarize(
             continue
         engine = engine_of(version)
         summary.total += 1
+        finalized = version.finalized_at.replace(tzinfo=None)
+        summary.latest = finalized if summary.latest is None else max(summary.latest, finalized)
         summary.form_titles.setdefault(version.form_id, engine.definition.title)
         summary.per_form_status.setdefault(version.form_id, Counter())[item.status] += 1
         summary.per_area.setdefault(area, Counter())[version.form_id] += 1

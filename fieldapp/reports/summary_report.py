@@ -8,7 +8,7 @@ the number of venues, areas and categories shown.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, time
 
 from reportlab.lib.units import mm
@@ -33,8 +33,9 @@ from fieldapp.reports.door_test_report import RESULT_COLOURS
 from fieldapp.reports.flowables import SEVERITY_COLOURS, grid_table, key_value_table, para
 from fieldapp.reports.fonts import ReportFonts, report_fonts
 from fieldapp.reports.i18n import SEVERITY_LABELS, STATUS_SHORT, Language, local, phrase
+from fieldapp.reports.model import ReportScope
 from fieldapp.reports.parts import letterhead
-from fieldapp.reports.summary import AWAITING, NOT_PAIRABLE, PeriodSummary
+from fieldapp.reports.summary import AWAITING, NOT_PAIRABLE, PeriodSummary, VenueFindings
 from fieldapp.reports.text import format_date, format_percent
 
 #: Rows shown per table or chart before the rest is folded into "other".
@@ -56,21 +57,33 @@ def summary_report(
     areas: Mapping[str, Area],
     language: Language = "nl",
     fonts: ReportFonts | None = None,
+    scope: ReportScope | None = None,
 ) -> bytes:
-    """The PDF period summary of an aggregated `PeriodSummary`."""
+    """The PDF period summary of an aggregated `PeriodSummary`.
+
+    `scope` says whose inspections were counted; without it the areas line says only which
+    areas were asked for.
+    """
     fonts = fonts or report_fonts()
-    styles = ReportStyles(fonts)
+    styles = ReportStyles(fonts, language)
     span = _span(summary, language)
     title = f"{phrase('summary_report', language)} {span}"
-    area_names = ", ".join(areas[a].name if a in areas else a for a in summary.areas) or phrase(
-        "all_areas", language
-    )
+
+    def names(ids: Iterable[str]) -> str:
+        return ", ".join(areas[a].name if a in areas else a for a in ids)
+
+    if summary.areas:
+        area_names = names(summary.areas)
+    elif scope is not None and scope.areas:
+        area_names = phrase("team_areas", language, areas=names(scope.areas))
+    else:
+        area_names = phrase("all_areas", language)
     info = DocumentInfo(
         title=title,
         author=phrase("municipality", language),
         subject=f"{phrase('summary_report', language)}; {span}; {area_names}",
         language=language,
-        created_at=datetime.combine(summary.period.end, time(23, 59)),
+        created_at=_created_at(summary),
         identifier=f"summary\n{language}\n{span}\n{area_names}\n{summary.total}",
         keywords=("summary", summary.period.start.isoformat(), summary.period.end.isoformat()),
         running_header=f"{phrase('municipality', language)} · {title}",
@@ -88,6 +101,11 @@ def summary_report(
         key_value_table(
             [
                 (phrase("period", language), span),
+                *(
+                    [(phrase("source", language), _scope_text(scope, language))]
+                    if scope is not None
+                    else []
+                ),
                 (phrase("areas_filter", language), area_names),
                 (phrase("inspections", language), str(summary.total)),
             ],
@@ -117,6 +135,22 @@ TEXTS: dict[str, dict[str, str]] = {
     "proactive_persons": {"nl": "Personen (proactief)", "en": "Persons (proactive)"},
     "hits": {"nl": "Treffers", "en": "Hits"},
     "reactive_persons": {"nl": "Personen (reactief)", "en": "Persons (reactive)"},
+    "axis_inspections": {"nl": "Aantal inspecties", "en": "Number of inspections"},
+    "axis_rounds": {"nl": "Aantal rondes", "en": "Number of rounds"},
+    "axis_observations": {"nl": "Aantal waarnemingen", "en": "Number of observations"},
+    "axis_hit_rate": {
+        "nl": "Trefkans (% van proactief gecontroleerde personen)",
+        "en": "Hit rate (% of persons checked proactively)",
+    },
+    "chart_cut": {
+        "nl": "De grafiek toont de {shown} grootste; nog {more} niet getoond.",
+        "en": "The chart shows the {shown} largest; {more} more not shown.",
+    },
+    "more_attention_one": {"nl": "en 1 aandachtspunt", "en": "and 1 point of attention"},
+    "more_attention": {
+        "nl": "en {count} aandachtspunten",
+        "en": "and {count} points of attention",
+    },
     "door_unequal_treatment": {"nl": "Aanwijzing", "en": "Indication"},
     "door_reverse_unequal_treatment": {"nl": "Omgekeerd", "en": "Reverse"},
     "door_inconclusive": {"nl": "Niet vast te stellen", "en": "Inconclusive"},
@@ -141,6 +175,23 @@ TEXTS: dict[str, dict[str, str]] = {
 def _door_result_name(result: str, language: Language) -> str:
     """Short column names; the note under the table says what each one means."""
     return TEXTS[f"door_{result}"][language]
+
+
+def _scope_text(scope: ReportScope, language: Language) -> str:
+    if not scope.central:
+        return phrase("scope_profile", language, reader=scope.reader)
+    if scope.teams:
+        return phrase("scope_central", language, reader=scope.reader, teams=", ".join(scope.teams))
+    return phrase("scope_central_any", language, reader=scope.reader)
+
+
+def _created_at(summary: PeriodSummary) -> datetime:
+    """A fixed creation date (the bytes stay deterministic) that is never in the future of
+    the data: the latest finalization counted, else the period's start."""
+    end = datetime.combine(summary.period.end, time(23, 59))
+    if summary.latest is None:
+        return datetime.combine(summary.period.start, time(0, 0))
+    return min(summary.latest, end)
 
 
 def _span(summary: PeriodSummary, language: Language) -> str:
@@ -223,8 +274,26 @@ class _View:
         categories = [self.area_name(area) for area, _ in shown]
         series = [[float(counts[form]) for _, counts in shown] for form in forms]
         names = [local(summary.form_titles.get(f), language, f) for f in forms]
-        story.append(bar_chart(categories, series, self.fonts, names=names, stacked=True))
+        story.append(
+            bar_chart(
+                categories,
+                series,
+                self.fonts,
+                value_title=TEXTS["axis_inspections"][self.language],
+                language=self.language,
+                names=names,
+                stacked=True,
+            )
+        )
+        story.extend(self.cut_note(len(shown), len(ranked)))
         return story
+
+    def cut_note(self, shown: int, total: int) -> list[Flowable]:
+        """Say so when a chart shows only the largest part of a longer list."""
+        if shown >= total:
+            return []
+        text = TEXTS["chart_cut"][self.language].format(shown=shown, more=total - shown)
+        return [para(text, self.styles.note)]
 
     def coffeeshops(self) -> list[Flowable]:
         language, summary, styles = self.language, self.summary, self.styles
@@ -259,6 +328,8 @@ class _View:
                 [local(o.label, language, o.name) for o in summary.coffeeshop_outcomes],
                 [[float(o.inspections) for o in summary.coffeeshop_outcomes]],
                 self.fonts,
+                value_title=TEXTS["axis_inspections"][self.language],
+                language=self.language,
                 bar_colours=[SEVERITY_COLOURS[o.severity] for o in summary.coffeeshop_outcomes],
             )
             story.append(chart)
@@ -267,22 +338,16 @@ class _View:
             summary.coffeeshop_venues.items(),
             key=lambda item: (-item[1].with_violation, -item[1].inspections, item[0]),
         )
-        labels = summary.outcome_labels
-        venue_rows: list[list[str]] = []
-        for venue_id, found in ranked[:TOP]:
-            top_findings = [
-                local(labels[name][0], language, name) + (f" ({count}×)" if count > 1 else "")
-                for name, count in found.outcomes.most_common(3)
-                if labels[name][1].rank >= Severity.VIOLATION.rank
+        # Every venue, the table runs on over pages: a supervisor decides per venue.
+        venue_rows = [
+            [
+                self.venue_name(venue_id),
+                str(found.inspections),
+                str(found.with_violation),
+                self._venue_findings(found),
             ]
-            venue_rows.append(
-                [
-                    self.venue_name(venue_id),
-                    str(found.inspections),
-                    str(found.with_violation),
-                    "; ".join(top_findings) or phrase("none", language),
-                ]
-            )
+            for venue_id, found in ranked
+        ]
         header = [
             phrase("venue", language),
             phrase("inspections", language),
@@ -328,6 +393,25 @@ class _View:
         story.append(KeepTogether(parts))
         return story
 
+    def _venue_findings(self, found: VenueFindings) -> str:
+        """Every violation or worse, most severe first; attention points only counted."""
+        labels, language = self.summary.outcome_labels, self.language
+        ranked = sorted(
+            found.outcomes.items(),
+            key=lambda item: (-labels[item[0]][1].rank, -item[1], item[0]),
+        )
+        serious = [
+            local(labels[name][0], language, name) + (f" ({count}×)" if count > 1 else "")
+            for name, count in ranked
+            if labels[name][1].rank >= Severity.VIOLATION.rank
+        ]
+        attention = sum(1 for name, _ in ranked if labels[name][1].rank < Severity.VIOLATION.rank)
+        if attention:
+            key = "more_attention_one" if attention == 1 else "more_attention"
+            more = TEXTS[key][language].format(count=attention)
+            return "; ".join([*serious, more]) if serious else more.capitalize()
+        return "; ".join(serious) or phrase("none", language)
+
     def _venue_area(self, venue_id: str) -> str:
         venue = self.venues.get(venue_id)
         return self.area_name(venue.area) if venue is not None else ""
@@ -370,11 +454,14 @@ class _View:
             [self.venue_name(v) for v, _ in shown],
             [[float(c[r.value]) for _, c in shown] for r in charted],
             self.fonts,
+            value_title=TEXTS["axis_rounds"][self.language],
+            language=self.language,
             names=[_door_result_name(r.value, language) for r in charted],
             colours=colours,
             stacked=True,
         )
         story.append(chart)
+        story.extend(self.cut_note(len(shown), len(ranked)))
         story.append(Spacer(0, 3 * mm))
         story.append(
             grid_table(
@@ -407,6 +494,8 @@ class _View:
             [local(labels.get(c), language, c) for c in categories],
             [[float(sum(summary.observations[c].values())) for c in categories]],
             self.fonts,
+            value_title=TEXTS["axis_observations"][self.language],
+            language=self.language,
         )
         story.append(chart)
         story.append(Spacer(0, 3 * mm))
@@ -473,6 +562,8 @@ class _View:
                     [local(labels.get(g), language, g) for g in enough],
                     [[100.0 * (by_ground[g].rate or 0.0) for g in enough]],
                     self.fonts,
+                    value_title=TEXTS["axis_hit_rate"][self.language],
+                    language=self.language,
                     percent=True,
                 )
             )

@@ -169,8 +169,21 @@ def format_answer(
         text = str(value)
     unit = local(field.question.unit, language)
     if unit and text and isinstance(value, int | float) and not isinstance(value, bool):
+        if value == 1:
+            unit = SINGULAR_UNITS.get(unit, unit)
         text = f"{text} {unit}"
     return text
+
+
+#: Units the forms give in the plural, and their singular for a count of one.
+SINGULAR_UNITS: Mapping[str, str] = {
+    "personen": "persoon",
+    "people": "person",
+    "minuten": "minuut",
+    "minutes": "minute",
+    "bezoeken": "bezoek",
+    "visits": "visit",
+}
 
 
 def _choice_label(field: Field, name: str, language: Language) -> str:

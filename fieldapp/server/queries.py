@@ -216,6 +216,7 @@ class InspectionQueries:
             first_received_at=aware(first),
             last_received_at=aware(row["updated_at"]),
             outcomes=list(record.get("outcomes", [])),
+            started_at=record.get("started_at"),
         )
 
     def detail(self, principal: Principal, inspection_id: str) -> InspectionDetail:

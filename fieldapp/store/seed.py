@@ -849,6 +849,10 @@ def seed_profile(
     signatures = {
         u.username: images.signature(zlib.crc32(u.username.encode())) for u in world.users
     }
+    # Only the supervisor of the author's team reviews (the central store allows no other),
+    # and only they are among the users the change feed sends that team's devices.
+    supervisor_of = {team.id: team.supervisor for team in world.teams}
+    reviewers = {u.username: supervisor_of[u.team] for u in world.users if u.team in supervisor_of}
     report = SeedReport()
     templates: dict[str, list[_Template]] = {}
     done = 0
@@ -864,7 +868,7 @@ def seed_profile(
             else:
                 template = rng.choice(pool)
             prepared.append((template, visit))
-        _bulk_insert(profile, prepared, rng, photos, signatures, report)
+        _bulk_insert(profile, prepared, rng, photos, signatures, report, reviewers)
         done += size
         if progress is not None:
             progress(done, inspections)
@@ -936,6 +940,7 @@ def _bulk_insert(
     photos: Sequence[bytes],
     signatures: Mapping[str, bytes],
     report: SeedReport,
+    reviewers: Mapping[str, str],
 ) -> None:
     made = []
     for template, visit in prepared:
@@ -1002,20 +1007,26 @@ def _bulk_insert(
                 f"seed-{version.version_id[:12]}",
                 version.finalized_at + timedelta(minutes=rng.randint(1, 600)),
             )
-        past.append(PastInspection(version, contents, sent, _review(version, status, rng)))
+        past.append(
+            PastInspection(version, contents, sent, _review(version, status, rng, reviewers))
+        )
         report.inspections += 1
         report.by_status[status.value] = report.by_status.get(status.value, 0) + 1
     profile.add_past_inspections(past)
 
 
 def _review(
-    version: InspectionVersion, status: InspectionStatus, rng: random.Random
+    version: InspectionVersion,
+    status: InspectionStatus,
+    rng: random.Random,
+    reviewers: Mapping[str, str],
 ) -> ReturnEvent | ApprovalEvent | None:
     """A supervisor's return or approval of a seeded version, a few days after it."""
     if status not in (InspectionStatus.RETURNED, InspectionStatus.APPROVED):
         return None
     reviewed_at = version.finalized_at + timedelta(days=rng.randint(1, 6))
-    reviewer = "ingrid.verhoeven" if rng.random() < 0.5 else "ricardo.pinas"
+    anyone = "ingrid.verhoeven" if rng.random() < 0.5 else "ricardo.pinas"
+    reviewer = reviewers.get(version.author, anyone)
     if status is InspectionStatus.APPROVED:
         return ApprovalEvent(version.inspection_id, version.version_id, reviewer, reviewed_at)
     answered = set(version.document["answers"])

@@ -852,6 +852,10 @@
         </translation>
     </message>
     <message>
+        <source>Row %1</source>
+        <translation>Rij %1</translation>
+    </message>
+    <message>
         <source>see Photos</source>
         <translation>zie Foto’s</translation>
     </message>
@@ -874,6 +878,10 @@
     <message>
         <source>corrects version %1</source>
         <translation>corrigeert versie %1</translation>
+    </message>
+    <message>
+        <source>finalized on the device</source>
+        <translation>afgerond op het apparaat</translation>
     </message>
     <message>
         <source>submitted</source>

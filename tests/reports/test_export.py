@@ -125,15 +125,16 @@ def test_xlsx_has_typed_cells_sheets_per_repeat_and_no_formulas(
     workbook = load_workbook(path)
     assert workbook.sheetnames == ["inspections", "observed_sales", "codebook"]
     sheet = workbook["inspections"]
-    header = [cell.value for cell in sheet[1]]
-    row = dict(zip(header, (cell.value for cell in sheet[2]), strict=True))
+    # Labels in the first header row, the stable names in the second.
+    header = [cell.value for cell in sheet[2]]
+    row = dict(zip(header, (cell.value for cell in sheet[3]), strict=True))
     assert row["venue_name"] == "Het Kleine Veentje"
     assert row["total_stock_grams"] == 535.5
     assert "advertising_photo" not in row  # photos may show people: personal data
     assert row["announced"] == "No"
     assert row["status"] == "Approved"
     assert "findings_summary" not in row  # free text about people: personal data
-    summary_cell = sheet.cell(row=2, column=header.index("nearest_school_name") + 1)
+    summary_cell = sheet.cell(row=3, column=header.index("nearest_school_name") + 1)
     assert summary_cell.data_type == "s"  # stays text, never a formula
     assert str(summary_cell.value).startswith("=HYPERLINK")
 

@@ -55,8 +55,9 @@ def text_of(pdf: bytes, tmp_path: Path) -> str:
 
 
 def flat(text: str) -> str:
-    """Extracted text with line breaks undone, for phrases a table cell may wrap."""
-    return re.sub(r"\s+", " ", text)
+    """Extracted text with line breaks undone, for phrases a table cell may wrap; a column
+    header hyphenated at a line end ("pro-" / "actief") is joined again."""
+    return re.sub(r"(?<=[a-z])-\s+(?=[a-z])", "", re.sub(r"\s+", " ", text))
 
 
 @pytest.fixture(scope="module")

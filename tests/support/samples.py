@@ -29,12 +29,12 @@ from fieldapp.core.worldfile import SeedWorld, load_world
 from fieldapp.reports.model import (
     Author,
     EarlierInspection,
-    QuestionComment,
+    ReportComment,
     ReportDoorTest,
     ReportInspection,
-    ReviewAction,
     ReviewEntry,
     SummaryItem,
+    TrailStep,
 )
 
 FORM_IDS = ("coffeeshop_inspection", "door_test", "neighbourhood_patrol")
@@ -284,16 +284,16 @@ def coffeeshop_inspection(
     if with_reviews:
         reviews = (
             ReviewEntry(
-                datetime(2026, 12, 4, 8, 40), "Elif Yıldız", ReviewAction.SUBMITTED, base or ""
+                datetime(2026, 12, 4, 8, 40), "Elif Yıldız", TrailStep.SUBMITTED, base or ""
             ),
             ReviewEntry(
                 datetime(2026, 12, 4, 10, 15),
                 "Ingrid Verhoeven",
-                ReviewAction.RETURNED,
+                TrailStep.RETURNED,
                 base or "",
                 "Graag de vindplaats van de voorraad preciezer.",
                 (
-                    QuestionComment(
+                    ReportComment(
                         "storage_location", "Welke kelderbox? Vermeld het nummer van de box."
                     ),
                 ),
@@ -301,13 +301,13 @@ def coffeeshop_inspection(
             ReviewEntry(
                 datetime(2026, 12, 4, 11, 2),
                 "Elif Yıldız",
-                ReviewAction.CORRECTED,
+                TrailStep.CORRECTED,
                 version.version_id,
             ),
             ReviewEntry(
                 datetime(2026, 12, 4, 14, 30),
                 "Ingrid Verhoeven",
-                ReviewAction.APPROVED,
+                TrailStep.APPROVED,
                 version.version_id,
                 "Akkoord; door naar het juridisch dossier.",
             ),
@@ -621,7 +621,7 @@ def patrol(
             ReviewEntry(
                 datetime(2026, 12, 5, 9, 0),
                 "Ricardo Pinas",
-                ReviewAction.APPROVED,
+                TrailStep.APPROVED,
                 version.version_id,
             ),
         ),

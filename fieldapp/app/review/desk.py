@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.core.engine import FormEngine, compile_form
-from fieldapp.core.entities import Area, Venue
+from fieldapp.core.entities import Area, Team, Venue
 from fieldapp.core.forms import FormDefinition
 from fieldapp.core.inspection import InspectionStatus, new_id
 from fieldapp.protocol.models import (
@@ -37,8 +37,11 @@ from fieldapp.protocol.models import (
     ReturnRequest,
     ReviewEvent,
     StoredVersion,
+    TeamChange,
+    UserChange,
     VenueChange,
 )
+from fieldapp.reports.model import ReportScope
 from fieldapp.sync.errors import GaveUp, Refusal
 from fieldapp.sync.transport import CentralLine, Credentials, CredentialSource
 
@@ -187,11 +190,21 @@ class ReviewDesk:
         return data
 
     def earlier_at_venue(
-        self, venue_id: str, before: str, limit: int = 20
+        self, venue_id: str, inspection_id: str, started_at: datetime, limit: int = 20
     ) -> list[InspectionSummary]:
-        """Other inspections of the same venue, newest first (the server filters by venue)."""
-        page = self.page(InboxFilter(venue_id=venue_id), limit=limit + 1)
-        return [item for item in page.items if item.inspection_id != before][:limit]
+        """Inspections of the same venue whose visit began before `started_at`, newest first.
+
+        The inbox is ordered by upload, not by visit, so every page of the venue is read.
+        """
+        moment = _utc(started_at)
+        found = [
+            item
+            for item in self.summaries(InboxFilter(venue_id=venue_id))
+            if item.inspection_id != inspection_id
+            and _utc(item.started_at or item.first_received_at) < moment
+        ]
+        found.sort(key=lambda item: _utc(item.started_at or item.first_received_at), reverse=True)
+        return found[:limit]
 
     def conflicts(self, after: str | None = None, limit: int = 100) -> ConflictList:
         """One page of held conflicts, newest first: versions the central store refused
@@ -270,6 +283,9 @@ class CentralReference:
     venues: dict[str, Venue] = field(default_factory=dict)
     areas: dict[str, Area] = field(default_factory=dict)
     forms: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    teams: dict[str, Team] = field(default_factory=dict)
+    #: Names by username, as the feed sends them (mystery guests by pseudonym).
+    names: dict[str, str] = field(default_factory=dict)
     _engines: dict[tuple[str, str], FormEngine] = field(default_factory=dict)
 
     @classmethod
@@ -289,11 +305,26 @@ class CentralReference:
                     reference.venues[change.venue.id] = change.venue
                 elif isinstance(change, AreaChange):
                     reference.areas[change.area.id] = change.area
+                elif isinstance(change, TeamChange):
+                    reference.teams[change.team.id] = change.team
+                elif isinstance(change, UserChange):
+                    reference.names[change.user.username] = change.user.name
                 elif isinstance(change, FormChange):
                     reference.forms[(change.form_id, change.form_version)] = change.definition
             cursor = page.next_cursor
             if not page.has_more:
                 return reference
+
+    def scope(self, username: str) -> ReportScope:
+        """What `username` sees on the central store: the teams they supervise and their
+        areas, or (not a supervisor) their own team's."""
+        led = [team for team in self.teams.values() if team.supervisor == username]
+        return ReportScope(
+            self.names.get(username, username),
+            True,
+            tuple(team.name for team in led),
+            tuple(dict.fromkeys(area for team in led for area in team.areas)),
+        )
 
     def engine(self, form_id: str, version: str) -> FormEngine:
         key = (form_id, version)
@@ -344,3 +375,8 @@ def open_desk(
         trust=server_trust(home),
     )
     return ReviewDesk(line, username)
+
+
+def _utc(moment: datetime) -> datetime:
+    """A time to compare with others: a naive one (a device's local record) taken as UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

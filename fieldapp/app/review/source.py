@@ -8,8 +8,10 @@ rules let neither the sync layer nor the reports import the other.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
+from datetime import UTC, datetime
 
 from fieldapp.app.review.desk import InboxFilter, ReviewDesk
+from fieldapp.core.doortest import DoorTestVisit, RoundVisit, pair_round_visits
 from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import Area, Venue
 from fieldapp.protocol.models import InspectionDetail, ReviewAction
@@ -17,14 +19,16 @@ from fieldapp.reports.model import (
     Author,
     EarlierInspection,
     Period,
+    ReportComment,
     ReportDoorTest,
     ReportInspection,
+    ReportScope,
     ReviewEntry,
     SummaryItem,
+    TrailStep,
     is_door_test,
 )
-from fieldapp.reports.model import QuestionComment as ReportComment
-from fieldapp.reports.model import ReviewAction as ReportAction
+from fieldapp.reports.summary import place_area
 
 
 class CentralReportSource:
@@ -41,12 +45,17 @@ class CentralReportSource:
         engines: Callable[[str, str], FormEngine],
         venues: Mapping[str, Venue],
         areas: Mapping[str, Area],
+        scope: ReportScope | None = None,
     ) -> None:
         self.desk = desk
         self._engines = engines
         self._venues = dict(venues)
         self._areas = dict(areas)
         self._names: dict[str, str] = {}
+        self._scope = scope or ReportScope(desk.username, True)
+
+    def scope(self) -> ReportScope:
+        return self._scope
 
     def engine(self, form_id: str, version: str) -> FormEngine:
         return self._engines(form_id, version)
@@ -84,11 +93,13 @@ class CentralReportSource:
             earlier = tuple(
                 EarlierInspection(
                     item.inspection_id,
-                    item.first_received_at,
+                    item.started_at or item.first_received_at,
                     item.status,
                     tuple(item.outcomes),
                 )
-                for item in self.desk.earlier_at_venue(summary.venue_id, summary.inspection_id)
+                for item in self.desk.earlier_at_venue(
+                    summary.venue_id, summary.inspection_id, head.started_at
+                )
             )
         return ReportInspection(
             version=head,
@@ -104,24 +115,33 @@ class CentralReportSource:
         )
 
     def report_door_test(self, test_id: str) -> ReportDoorTest:
-        visits: dict[str, ReportInspection] = {}
+        """The visits of round `test_id`, paired by `pair_round_visits` exactly as the
+        device's `fieldapp.reports.local.LocalReportSource` does: a visit that does not fit
+        is listed with the reason, never dropped or chosen between."""
+        offered: list[RoundVisit] = []
+        reports: dict[str, ReportInspection] = {}
         for summary in self.desk.summaries(InboxFilter(form_id="door_test")):
             detail = self.desk.detail(summary.inspection_id)
-            answers = detail.versions[-1].version.document.get("answers", {})
-            if answers.get("test_id") != test_id:
+            report = self.from_detail(detail, with_earlier=False)
+            visit = DoorTestVisit.from_answers(report.session.form_values())
+            if visit.test_id.casefold() != test_id.casefold():
                 continue
-            role = str(answers.get("group_role", ""))
-            visits[role] = self.from_detail(detail, with_earlier=False)
-        if not visits:
+            offered.append(RoundVisit(summary.inspection_id, visit, summary.author))
+            reports[summary.inspection_id] = report
+        if not offered:
             raise KeyError(test_id)
-        some = next(iter(visits.values()))
-        return ReportDoorTest(test_id, visits.get("test"), visits.get("control"), some.venue)
+        pairing = pair_round_visits(test_id, offered)
+        test = reports[pairing.test.visit_id] if pairing.test else None
+        control = reports[pairing.control.visit_id] if pairing.control else None
+        halves = [half for half in (test, control) if half is not None]
+        venue = halves[0].venue if halves else self._venues.get(offered[0].visit.venue)
+        return ReportDoorTest(test_id, test, control, venue, pairing.refused)
 
     def summary_items(self, period: Period, areas: Collection[str]) -> Iterable[SummaryItem]:
         # A version's date is its start; activity on the server comes later, never earlier.
         wanted = InboxFilter(start=period.start)
         for summary in self.desk.summaries(wanted):
-            if areas and summary.area_id not in areas:
+            if areas and place_area(summary.area_id, summary.venue_id, self._venues) not in areas:
                 continue
             detail = self.desk.detail(summary.inspection_id)
             self._names[summary.author] = summary.author_name
@@ -134,14 +154,14 @@ def review_entries(detail: InspectionDetail) -> tuple[ReviewEntry, ...]:
     author = detail.summary.author_name
     for stored in detail.versions:
         version = stored.version
-        action = ReportAction.CORRECTED if version.base_version_id else ReportAction.SUBMITTED
+        # The same steps the device lists: finalized there (its clock), then received here.
+        entries.append(
+            ReviewEntry(version.finalized_at, author, TrailStep.FINALIZED, version.version_id)
+        )
+        action = TrailStep.CORRECTED if version.base_version_id else TrailStep.SUBMITTED
         entries.append(ReviewEntry(stored.received_at, author, action, version.version_id))
     for event in detail.reviews:
-        action = (
-            ReportAction.RETURNED
-            if event.action is ReviewAction.RETURNED
-            else ReportAction.APPROVED
-        )
+        action = TrailStep.RETURNED if event.action is ReviewAction.RETURNED else TrailStep.APPROVED
         entries.append(
             ReviewEntry(
                 event.at,
@@ -152,5 +172,10 @@ def review_entries(detail: InspectionDetail) -> tuple[ReviewEntry, ...]:
                 tuple(ReportComment(c.question, c.text, c.row) for c in event.comments),
             )
         )
-    entries.sort(key=lambda entry: entry.at)
+    entries.sort(key=lambda entry: _utc(entry.at))
     return tuple(entries)
+
+
+def _utc(moment: datetime) -> datetime:
+    """A device's naive time next to the server's aware ones, for ordering: taken as UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -36,7 +36,7 @@ from fieldapp.core.forms import Severity
 from fieldapp.protocol.models import QuestionComment
 from fieldapp.reports.answered import AnswerLine, FigureBlock, RepeatBlock, Subheading
 from fieldapp.reports.i18n import Language, local
-from fieldapp.reports.model import ReviewAction as ReportAction
+from fieldapp.reports.model import TrailStep
 from fieldapp.reports.text import format_datetime
 from fieldapp.ui.review.inbox import status_name
 from fieldapp.ui.review.rows import WrappingDelegate
@@ -263,13 +263,17 @@ class ReviewDetail(QWidget):
                     item.setData(0, QUESTION_ROLE, block.name)
                     if editable:
                         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-                    for number, row in enumerate(block.rows, start=1):
-                        cells = [
-                            f"{label}: {text}"
-                            for (_name, label), text in zip(block.columns, row, strict=False)
-                            if text
-                        ]
-                        item.addChild(QTreeWidgetItem([f"{number}", "; ".join(cells), ""]))
+                    # A labelled block per row: the row's first cell is its number, the
+                    # answers follow in column order.
+                    for row in block.rows:
+                        number, *answers = row
+                        row_item = QTreeWidgetItem([self.tr("Row %1").replace("%1", number)])
+                        for (_name, label), text in zip(block.columns, answers, strict=True):
+                            if text:
+                                cell = QTreeWidgetItem([label, text, ""])
+                                cell.setToolTip(1, text)
+                                row_item.addChild(cell)
+                        item.addChild(row_item)
                     top.addChild(item)
                 elif isinstance(block, Subheading):
                     top.addChild(QTreeWidgetItem([block.label, "", ""]))
@@ -415,11 +419,12 @@ class ReviewDetail(QWidget):
         parts.append(f"<h3>{self._words()['Review trail']}</h3><ul>")
         numbers = {s.version.version_id: n for n, s in enumerate(loaded.detail.versions, start=1)}
         labels = {
-            ReportAction.SUBMITTED: self.tr("submitted"),
-            ReportAction.CORRECTED: self.tr("corrected and resubmitted"),
-            ReportAction.RETURNED: self.tr("returned for correction"),
-            ReportAction.APPROVED: self.tr("approved"),
-            ReportAction.COMMENTED: self.tr("commented"),
+            TrailStep.FINALIZED: self.tr("finalized on the device"),
+            TrailStep.SUBMITTED: self.tr("submitted"),
+            TrailStep.CORRECTED: self.tr("corrected and resubmitted"),
+            TrailStep.RETURNED: self.tr("returned for correction"),
+            TrailStep.APPROVED: self.tr("approved"),
+            TrailStep.COMMENTED: self.tr("commented"),
         }
         questions = dict(loaded.questions)
         for entry in loaded.report.reviews:

@@ -1,0 +1,295 @@
+"""Regression tests for the defects issue 11 names, one per defect, each named after it.
+
+Real profiles (SQLCipher files) filled through the store's use cases; expected figures come
+from a direct SQL query on the profile, not from the report code under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from fieldapp.app.reports import ReportSource, export, inspection_pdf, report_source, report_summary
+from fieldapp.cli import main
+from fieldapp.core.forms import Severity
+from fieldapp.core.locations import seeds_directory
+from fieldapp.core.worldfile import load_world
+from fieldapp.reports.i18n import Language
+from fieldapp.reports.local import LocalReportSource
+from fieldapp.reports.model import Period, TrailStep
+from fieldapp.reports.summary import PeriodSummary, VenueFindings, summarize
+from fieldapp.reports.summary_report import summary_report
+from fieldapp.reports.text import format_answer
+from fieldapp.store import KdfParams, Profile, open_profile
+from fieldapp.store.seed import seed_profile
+from tests.reports.test_door_test_pairing import finalized_visit
+from tests.support.central import (
+    BOA,
+    DEMO_PASSWORD,
+    MYSTERY_GUEST,
+    SUPERVISOR_CENTRUM,
+    running_central,
+)
+from tests.support.samples import SampleWorld
+from tests.support.store import (
+    PASSWORD,
+    USER,
+    FakeClock,
+    fill_draft,
+    new_profile,
+    raw_connection,
+    snapshot,
+)
+from tests.support.sync import client_for
+
+CLUB = "club-grotemarkt-20"
+DEC_4 = datetime(2026, 12, 4, 20, 0)
+WHOLE_YEAR = Period(date(2026, 1, 1), date(2026, 12, 31))
+
+
+def text_of(path: Path) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(path).pages)
+
+
+def counted_by_sql(profile: Profile, areas: tuple[str, ...]) -> Counter[str]:
+    """Finalized inspections per form whose own area, or else their venue's, is in `areas`."""
+    marks = ", ".join("?" for _ in areas)
+    rows = raw_connection(profile).execute(
+        "SELECT i.form_id, COUNT(*) FROM inspections i LEFT JOIN venues v ON v.id = i.venue_id"
+        " WHERE i.current_version_id IS NOT NULL"
+        f" AND COALESCE(i.area_id, v.area_id) IN ({marks}) GROUP BY i.form_id",
+        areas,
+    )
+    return Counter({str(form): int(count) for form, count in rows})
+
+
+@pytest.fixture
+def mixed_profile(tmp_path: Path) -> Profile:
+    """A coffeeshop inspection, a door-test visit and a patrol, in three places."""
+    profile = new_profile(tmp_path / "device")
+    shop = fill_draft(profile, "coffeeshop_inspection", 11)
+    profile.finalize(shop)
+    patrol = fill_draft(profile, "neighbourhood_patrol", 12)
+    profile.finalize(patrol)
+    finalized_visit(
+        profile, round_id="pt-2026-07", venue=CLUB, role="test", arrival=datetime(2026, 12, 4, 23)
+    )
+    return profile
+
+
+def test_area_filter_drops_coffeeshop_inspections_and_door_tests(
+    mixed_profile: Profile, tmp_path: Path
+) -> None:
+    profile = mixed_profile
+    source = LocalReportSource(profile)
+    shop_area = source.venues()["cs-weimar-12"].area
+    areas = (shop_area, source.venues()[CLUB].area)
+    expected = counted_by_sql(profile, areas)
+    assert expected["coffeeshop_inspection"] == 1 and expected["door_test"] == 1
+    summary = summarize(
+        source.summary_items(WHOLE_YEAR, areas),
+        source.engine,
+        WHOLE_YEAR,
+        venues=source.venues(),
+        areas=areas,
+    )
+    counted = Counter({form: sum(c.values()) for form, c in summary.per_form_status.items()})
+    assert counted == expected
+    pdf = report_summary(source, WHOLE_YEAR.start, WHOLE_YEAR.end, tmp_path / "s.pdf", areas=areas)
+    assert "Coffeeshop" in text_of(pdf)
+    written = export(
+        source,
+        "coffeeshop_inspection",
+        WHOLE_YEAR.start,
+        WHOLE_YEAR.end,
+        tmp_path / "shops.csv",
+        fmt="csv",
+        areas=(shop_area,),
+    )
+    content = written[0].read_text(encoding="utf-8-sig")
+    dialect = csv.Sniffer().sniff(content.splitlines()[0], delimiters=",;")
+    rows = list(csv.DictReader(content.splitlines(), dialect=dialect))
+    assert len(rows) == counted_by_sql(profile, (shop_area,))["coffeeshop_inspection"]
+    profile.close()
+
+
+def test_earlier_inspections_list_later_ones_and_upload_times(tmp_path: Path) -> None:
+    clock = FakeClock(datetime(2026, 11, 2, 14, 5, tzinfo=UTC))
+    profile = new_profile(tmp_path / "device", username=BOA, clock=clock)
+    visits = []
+    for day in (datetime(2026, 11, 2, 14, 5), datetime(2026, 11, 20, 10, 30), DEC_4):
+        clock.moment = day.replace(tzinfo=UTC)
+        inspection_id = fill_draft(profile, "coffeeshop_inspection", 11)
+        profile.finalize(inspection_id)
+        visits.append(inspection_id)
+    first, middle, last = visits
+    venue = "cs-weimar-12"
+    before = raw_connection(profile).execute(
+        "SELECT id, started_at FROM inspections WHERE venue_id = ? AND id != ?"
+        " AND started_at < (SELECT started_at FROM inspections WHERE id = ?)",
+        (venue, middle, middle),
+    )
+    expected = {str(row[0]): datetime.fromisoformat(str(row[1])) for row in before}
+    assert set(expected) == {first}
+
+    def check(source: ReportSource) -> None:
+        report = source.report_inspection(middle)
+        earlier = {e.inspection_id: e.started_at for e in report.earlier}
+        assert set(earlier) == set(expected)
+        assert all(
+            at.astimezone(UTC) == expected[key].astimezone(UTC) for key, at in earlier.items()
+        )
+
+    check(LocalReportSource(profile))
+    with running_central("sqlite", tmp_path / "central", "earlier") as central:
+        with client_for(profile, central.url) as sync:
+            assert sync.sync_once().complete
+        with report_source(
+            tmp_path, SUPERVISOR_CENTRUM, DEMO_PASSWORD, server_url=central.url
+        ) as remote:
+            check(remote)
+    assert last not in expected
+    profile.close()
+
+
+def test_venue_findings_keep_top_three_before_dropping_attention_and_stop_at_20_rows(
+    tmp_path: Path,
+) -> None:
+    samples = SampleWorld.load()
+    engine = samples.engines["coffeeshop_inspection"]
+    venues = {v.id: v for v in samples.world.venues}
+    shops = [v.id for v in samples.world.venues if v.kind.value == "coffeeshop"]
+    assert len(shops) > 22
+    summary = PeriodSummary(WHOLE_YEAR, ())
+    for outcome in engine.definition.outcomes:
+        summary.outcome_labels[outcome.name] = (outcome.label, Severity(outcome.severity))
+    # The first venue: three frequent attention-level findings and rare serious ones.
+    busy = VenueFindings(inspections=9, with_violation=2)
+    busy.outcomes.update(
+        {
+            "permit_not_displayed": 6,
+            "operator_not_identified": 5,
+            "school_too_close": 4,
+            "criterion_J_violation": 1,
+            "criterion_H_violation": 1,
+        }
+    )
+    summary.coffeeshop_venues[shops[0]] = busy
+    # More venues with a violation each than the old 20-row table held.
+    for shop in shops[1:]:
+        found = VenueFindings(inspections=1, with_violation=1)
+        found.outcomes["alcohol_on_site"] = 1
+        summary.coffeeshop_venues[shop] = found
+    summary.total = sum(f.inspections for f in summary.coffeeshop_venues.values())
+    pdf = summary_report(summary, venues=venues, areas={a.id: a for a in samples.world.areas})
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(pdf)
+    words = text_of(path)
+    serious = [
+        o.label["nl"]
+        for o in engine.definition.outcomes
+        if busy.outcomes[o.name] and Severity(o.severity).rank >= Severity.VIOLATION.rank
+    ]
+    assert len(serious) == 2
+    for label in serious:
+        assert " ".join(label.split()) in words, label
+    # Every venue is accounted for: listed by name (or folded into "and N more").
+    listed = [shop for shop in shops if venues[shop].name in words]
+    assert len(listed) == len(shops)
+
+
+def test_local_reports_print_usernames_and_reviewer_by_username(tmp_path: Path) -> None:
+    """A mystery guest's device knows the users the change feed sends it: its own team and
+    that team's supervisor. The reviewer of a seeded visit must be one it can name."""
+    world = load_world(seeds_directory())
+    team = "team-uitgaan"
+    supervisors = {t.supervisor for t in world.teams if t.id == team}
+    known = [u for u in world.users if u.team == team or u.username in supervisors]
+    with open_profile(
+        tmp_path, MYSTERY_GUEST, DEMO_PASSWORD, kdf=KdfParams.fast_for_tests(), clock=FakeClock()
+    ) as profile:
+        profile.replace_reference_data(replace(snapshot(), team_users=known))
+        seed_profile(profile, 400, seed=5)
+        source = LocalReportSource(profile)
+        reviewed = [
+            s for s in profile.inspections() if s.form_id == "door_test" and s.review is not None
+        ]
+        assert reviewed
+        usernames = [u.username for u in world.users]
+        for summary in reviewed[:8]:
+            report = source.report_inspection(summary.inspection_id)
+            reader = PdfReader(io.BytesIO(inspection_pdf(report)))
+            words = " ".join(page.extract_text() for page in reader.pages)
+            words += f" {reader.metadata}"
+            assert not [name for name in usernames if name in words], summary.inspection_id
+
+
+def test_submitted_counts_versions_never_sent(tmp_path: Path) -> None:
+    """The trail of a version the central store never acknowledged says 'finalized on the
+    device', never 'submitted'; once acknowledged, 'submitted' at the receipt's time."""
+    with new_profile(tmp_path) as profile:
+        shop = fill_draft(profile, "coffeeshop_inspection", 11)
+        version = profile.finalize(shop)
+        source = LocalReportSource(profile)
+        steps = [entry.action for entry in source.report_inspection(shop).reviews]
+        assert profile.outbox_entry(version.version_id) is not None
+        assert TrailStep.SUBMITTED not in steps
+        assert steps == [TrailStep.FINALIZED]
+        profile.mark_sent(version.version_id, "receipt-1")
+        sent = profile.outbox_entry(version.version_id)
+        assert sent is not None and sent.sent_at is not None
+        trail = source.report_inspection(shop).reviews
+        assert [entry.action for entry in trail] == [TrailStep.FINALIZED, TrailStep.SUBMITTED]
+        assert trail[1].at == sent.sent_at
+
+
+def test_summary_creation_date_is_the_period_end_in_the_future(
+    mixed_profile: Profile, tmp_path: Path
+) -> None:
+    source = LocalReportSource(mixed_profile)
+    written = report_summary(source, date(2026, 1, 1), date(2099, 12, 31), tmp_path / "s.pdf")
+    created = PdfReader(written).metadata
+    assert created is not None and created.creation_date is not None
+    (latest,) = (
+        raw_connection(mixed_profile)
+        .execute("SELECT MAX(v.finalized_at) FROM versions v")
+        .fetchone()
+    )
+    assert created.creation_date.replace(tzinfo=None) <= datetime.fromisoformat(
+        str(latest)
+    ).replace(tzinfo=None)
+    mixed_profile.close()
+
+
+def test_an_unknown_area_is_accepted_with_exit_0(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FIELDAPP_PASSWORD", PASSWORD)
+    new_profile(tmp_path).close()
+    base = ["--home", str(tmp_path), "--user", USER, "--from", "2026-01-01", "--to", "2026-12-31"]
+    summary = ["report", "summary", *base, "-o", str(tmp_path / "s.pdf")]
+    assert main([*summary, "--area", "nonexistent"]) == 1
+    assert "nonexistent" in capsys.readouterr().err
+    assert not (tmp_path / "s.pdf").exists()
+    assert main(["export", *base, "--area", "atlantis", "--lang", "en"]) == 1
+    assert "Unknown area: atlantis" in capsys.readouterr().err
+    assert main([*summary, "--area", "centrum"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [("nl", "1 persoon", "2 personen"), ("en", "1 person", "2 people")],
+)
+def test_one_personen_one_people(language: Language, one: str, two: str) -> None:
+    samples = SampleWorld.load()
+    engine = samples.engines["door_test"]
+    field_ = engine.fields["group_size"]
+    assert format_answer(field_, 1, language) == one
+    assert format_answer(field_, 2, language) == two
