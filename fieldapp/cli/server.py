@@ -1,7 +1,7 @@
 """The `fieldapp server` verb: run the central store, and the admin verbs that go with it.
 
 `fieldapp server --home DIR [--host H] [--port N] [--db URL] [--demo]` serves the API;
-`fieldapp server adduser|passwd|revoke-tokens|deactivate|activate|users|load-forms|
+`fieldapp server init|adduser|passwd|revoke-tokens|deactivate|activate|users|load-forms|
 new-epoch|migrate` administer the same store. Heavy imports happen inside the handlers,
 so `fieldapp --help` stays quick. With `--demo` the server loads the demo world into an
 empty store; everything else of the demo is in `fieldapp.app.demo`.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fieldapp.cli.common import Verbs
 
@@ -61,6 +61,16 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
             name, help=help_text, parents=[home, database]
         )
         return parser
+
+    init = verb("init", "create an empty store and its first administrator")
+    init.add_argument("--admin", default="admin", help="the administrator's username")
+    init.add_argument("--display-name", default="Beheerder", help="the administrator's name")
+    init.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from stdin (or set FIELDAPP_ADMIN_PASSWORD)",
+    )
+    init.set_defaults(handler=_init)
 
     adduser = verb("adduser", "create an account")
     adduser.add_argument("username")
@@ -142,6 +152,37 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Where `server init` takes the first administrator's password from, if set.
+ADMIN_PASSWORD_VARIABLE = "FIELDAPP_ADMIN_PASSWORD"
+
+NEXT_STEPS = """\
+Next steps:
+  1. Areas:    fieldapp server import areas --home {home} areas.geojson (or .csv)
+  2. Venues:   fieldapp server import venues --home {home} venues.csv (or .xlsx)
+  3. Teams:    fieldapp server team add --home {home} TEAM --name NAME --supervisor USER --area AREA
+  4. Users:    fieldapp server import users --home {home} users.csv
+  5. Forms:    fieldapp server publish-form --home {home} form.yaml
+  6. Serve:    fieldapp server --home {home} --host 0.0.0.0
+See docs/administration.md for the file formats."""
+
+
+def _init(args: argparse.Namespace) -> int:
+    import os
+
+    password = os.environ.get(ADMIN_PASSWORD_VARIABLE)
+    if password is None:
+        password = _read_password(args)
+    store = _open(args)
+    try:
+        store.administration.initialise(args.admin, args.display_name, password)
+        home = store.config.home
+    finally:
+        store.close()
+    print(f"Created the central store in {home} with the administrator {args.admin}.")
+    print(NEXT_STEPS.format(home=home))
+    return 0
+
+
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -161,21 +202,9 @@ def _fail(en: str, nl: str) -> None:
     raise FieldappError(Text(nl=nl, en=en))
 
 
-def _audit(store: CentralStore, connection: Any, action: str, subject: str) -> None:
-    from fieldapp.server import schema
-
-    connection.execute(
-        schema.audit_log.insert().values(
-            at=store.config.clock(), actor="cli", action=action, subject=subject, detail="{}"
-        )
-    )
-
-
 def _adduser(args: argparse.Namespace) -> int:
-    import sqlalchemy as sa
-
     from fieldapp.core.entities import Role
-    from fieldapp.server import schema
+    from fieldapp.server.administration import CLI_ACTOR
 
     if (args.role == "mystery_guest") != (args.pseudonym is not None):
         _fail(
@@ -185,23 +214,16 @@ def _adduser(args: argparse.Namespace) -> int:
     password = _read_password(args)
     store = _open(args)
     try:
-        with store.database.write() as connection:
-            exists = connection.execute(
-                sa.select(schema.users.c.username).where(schema.users.c.username == args.username)
-            ).first()
-            if exists:
-                _fail(f"The user {args.username} exists.", f"De gebruiker {args.username} bestaat.")
-            store.accounts.add_user(
-                connection,
-                username=args.username,
-                display_name=args.display_name,
-                role=Role(args.role),
-                password=password,
-                team=args.team,
-                pseudonym=args.pseudonym,
-                languages=args.language or ["nl"],
-            )
-            _audit(store, connection, "user.add", args.username)
+        store.administration.add_user(
+            CLI_ACTOR,
+            username=args.username,
+            display_name=args.display_name,
+            role=Role(args.role),
+            team=args.team,
+            pseudonym=args.pseudonym,
+            languages=args.language or ["nl"],
+            password=password,
+        )
     finally:
         store.close()
     print(f"Added {args.username} ({args.role}).")
@@ -209,26 +231,24 @@ def _adduser(args: argparse.Namespace) -> int:
 
 
 def _passwd(args: argparse.Namespace) -> int:
+    from fieldapp.server.administration import CLI_ACTOR
+
     password = _read_password(args)
     store = _open(args)
     try:
-        with store.database.write() as connection:
-            if not store.accounts.set_password(connection, args.username, password):
-                _fail(f"No user {args.username}.", f"Geen gebruiker {args.username}.")
-            revoked = store.accounts.revoke_all(connection, args.username)
-            _audit(store, connection, "user.password", args.username)
+        store.administration.reset_password(CLI_ACTOR, args.username, password)
     finally:
         store.close()
-    print(f"Password set for {args.username}; {revoked} token(s) revoked.")
+    print(f"Password set for {args.username}; signed out on every device.")
     return 0
 
 
 def _revoke_tokens(args: argparse.Namespace) -> int:
+    from fieldapp.server.administration import CLI_ACTOR
+
     store = _open(args)
     try:
-        with store.database.write() as connection:
-            revoked = store.accounts.revoke_all(connection, args.username)
-            _audit(store, connection, "user.revoke_tokens", args.username)
+        revoked = store.administration.revoke_tokens(CLI_ACTOR, args.username)
     finally:
         store.close()
     print(f"{revoked} token(s) of {args.username} revoked.")
@@ -236,13 +256,11 @@ def _revoke_tokens(args: argparse.Namespace) -> int:
 
 
 def _set_active(args: argparse.Namespace) -> int:
+    from fieldapp.server.administration import CLI_ACTOR
+
     store = _open(args)
     try:
-        with store.database.write() as connection:
-            if not store.accounts.set_active(connection, args.username, args.active):
-                _fail(f"No user {args.username}.", f"Geen gebruiker {args.username}.")
-            action = "user.activate" if args.active else "user.deactivate"
-            _audit(store, connection, action, args.username)
+        store.administration.set_active(CLI_ACTOR, args.username, args.active)
     finally:
         store.close()
     print(f"{args.username} is {'active' if args.active else 'deactivated'}.")

@@ -19,6 +19,7 @@ from fieldapp.core.forms import FormDefinition
 from fieldapp.core.worldfile import SeedWorld, load_world
 from fieldapp.server import feed, schema
 from fieldapp.server.accounts import Accounts
+from fieldapp.server.administration import Administration
 from fieldapp.server.blobs import BlobUploads
 from fieldapp.server.blobstorage import (
     BlobStorage,
@@ -54,6 +55,7 @@ class CentralStore:
             config.quota_bytes,
         )
         self.accounts = Accounts(self.database, config)
+        self.administration = Administration(self.database, self.accounts, config.clock)
         self.feed = ChangeFeed(self.database)
         self.pushes = Pushes(self.database, config.quota_bytes)
         self.reviews = Reviews(self.database)
