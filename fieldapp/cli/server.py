@@ -100,6 +100,55 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
 
     verb("users", "list the accounts").set_defaults(handler=_users)
 
+    team = verb("team", "add or change a team")
+    team_verbs = team.add_subparsers(title="team verbs", metavar="VERB", required=True)
+    team_add = team_verbs.add_parser("add", help="add a team", parents=[home, database])
+    team_add.add_argument("team_id")
+    team_add.add_argument("--name", required=True)
+    team_add.add_argument("--supervisor", required=True, help="a user with the role supervisor")
+    team_add.add_argument("--area", action="append", required=True, help="repeat for each area")
+    team_add.set_defaults(handler=_team_add)
+    team_rename = team_verbs.add_parser("rename", help="rename a team", parents=[home, database])
+    team_rename.add_argument("team_id")
+    team_rename.add_argument("name")
+    team_rename.set_defaults(handler=_team_rename)
+
+    importing = verb("import", "import a register (all or nothing; see docs/administration.md)")
+    registers = importing.add_subparsers(title="registers", metavar="REGISTER", required=True)
+    for register, suffixes in (
+        ("venues", ".csv or .xlsx"),
+        ("areas", ".geojson, .csv or .xlsx"),
+        ("teams", ".csv or .xlsx"),
+        ("users", ".csv or .xlsx; new accounts get a one-time password"),
+    ):
+        parser = registers.add_parser(
+            register, help=f"import {register} ({suffixes})", parents=[home, database]
+        )
+        parser.add_argument("file", metavar="FILE")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and count, change nothing"
+        )
+        if register in ("venues", "users"):
+            parser.add_argument(
+                "--sync",
+                action="store_true",
+                help="the file is the whole register: deactivate what it lacks",
+            )
+        if register == "users":
+            parser.add_argument(
+                "--teams", metavar="FILE", help="import these teams in the same transaction"
+            )
+        parser.set_defaults(handler=_import, register=register)
+
+    publish = verb("publish-form", "publish a form version from a YAML file")
+    publish.add_argument("file", metavar="FILE")
+    publish.set_defaults(handler=_publish_form)
+    retire = verb("retire-form", "retire a form version: no new drafts on it")
+    retire.add_argument("form_id")
+    retire.add_argument("form_version")
+    retire.set_defaults(handler=_retire_form)
+    verb("forms", "list the form versions and which is live").set_defaults(handler=_forms)
+
     load_forms = verb("load-forms", "load form versions (default: the shipped forms)")
     load_forms.add_argument("paths", nargs="*", metavar="PATH")
     load_forms.set_defaults(handler=_load_forms)
@@ -288,6 +337,135 @@ def _users(args: argparse.Namespace) -> int:
     for row in rows:
         state = "" if row.active else "  (deactivated)"
         print(f"{row.username:24} {row.role:14} {row.team or '-'}{state}")
+    return 0
+
+
+def _team_add(args: argparse.Namespace) -> int:
+    from fieldapp.server.administration import CLI_ACTOR
+
+    store = _open(args)
+    try:
+        store.administration.add_team(
+            CLI_ACTOR, args.team_id, args.name, args.supervisor, args.area
+        )
+    finally:
+        store.close()
+    print(f"Added the team {args.team_id}.")
+    return 0
+
+
+def _team_rename(args: argparse.Namespace) -> int:
+    from fieldapp.server.administration import CLI_ACTOR
+
+    store = _open(args)
+    try:
+        store.administration.change_team(CLI_ACTOR, args.team_id, name=args.name)
+    finally:
+        store.close()
+    print(f"The team {args.team_id} is now called {args.name}.")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from fieldapp.server.administration import CLI_ACTOR, AdminRefusal
+    from fieldapp.server.register import MAX_FILE_BYTES
+
+    def read(name: str) -> bytes:
+        path = Path(name)
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                _fail(f"{name} is larger than {MAX_FILE_BYTES} bytes.", f"{name} is te groot.")
+            return path.read_bytes()
+        except OSError as error:
+            _fail(
+                f"Cannot read {name}: {error.strerror}", f"Kan {name} niet lezen: {error.strerror}"
+            )
+            raise
+
+    data = read(args.file)
+    store = _open(args)
+    try:
+        register = store.register
+        options = {"dry_run": args.dry_run}
+        try:
+            if args.register == "venues":
+                report = register.import_venues(
+                    CLI_ACTOR, args.file, data, sync=args.sync, **options
+                )
+            elif args.register == "areas":
+                report = register.import_areas(CLI_ACTOR, args.file, data, **options)
+            elif args.register == "teams":
+                report = register.import_teams(CLI_ACTOR, args.file, data, **options)
+            else:
+                teams = (args.teams, read(args.teams)) if args.teams else None
+                report = register.import_users(
+                    CLI_ACTOR, args.file, data, sync=args.sync, teams=teams, **options
+                )
+        except AdminRefusal as refusal:
+            for problem in refusal.problems:
+                print(f"{args.file}: {problem}", file=sys.stderr)
+            raise
+    finally:
+        store.close()
+    for problem in report.problems:
+        print(f"{args.file}: {problem}")
+    what = "would be" if report.dry_run else "were"
+    print(
+        f"{args.register}: {report.added} added, {report.changed} changed, "
+        f"{report.unchanged} unchanged, {report.deactivated} deactivated"
+        + (f" ({what} changed: dry run, nothing written)" if report.dry_run else "")
+    )
+    for username, password in sorted(report.passwords.items()):
+        print(f"one-time password for {username}: {password}")
+    return 1 if report.problems else 0
+
+
+def _publish_form(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from fieldapp.server.administration import CLI_ACTOR, AdminRefusal
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(f"Cannot read {args.file}: {error}", f"Kan {args.file} niet lezen: {error}")
+        raise
+    store = _open(args)
+    try:
+        form = store.register.publish_form(CLI_ACTOR, args.file, text)
+    except AdminRefusal as refusal:
+        for problem in refusal.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"Published {form.form_id} {form.form_version}" + (" (live)" if form.live else ""))
+    return 0
+
+
+def _retire_form(args: argparse.Namespace) -> int:
+    from fieldapp.server.administration import CLI_ACTOR
+
+    store = _open(args)
+    try:
+        store.register.retire_form(CLI_ACTOR, args.form_id, args.form_version)
+    finally:
+        store.close()
+    print(f"Retired {args.form_id} {args.form_version}: devices start no new drafts on it.")
+    return 0
+
+
+def _forms(args: argparse.Namespace) -> int:
+    store = _open(args)
+    try:
+        forms = store.register.forms().forms
+    finally:
+        store.close()
+    for form in forms:
+        state = "live" if form.live else "retired" if form.retired else ""
+        print(f"{form.form_id:28} {form.form_version:10} {state}")
     return 0
 
 

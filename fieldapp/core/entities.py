@@ -144,6 +144,26 @@ class Area(Strict):
     district: District
     fireworks_free_zone: bool = False
     coffeeshop_overconcentration: bool = False
+    #: The boundary as GeoJSON (Multi)Polygon coordinates: polygons of rings of (lon, lat);
+    #: the first ring of a polygon is its outline, the others its holes.
+    boundary: list[list[list[tuple[float, float]]]] | None = None
+
+    def contains(self, lat: float, lon: float) -> bool:
+        """Whether the position lies inside the boundary (False when there is none)."""
+        for polygon in self.boundary or ():
+            outline, *holes = polygon
+            if _inside(outline, lon, lat) and not any(_inside(h, lon, lat) for h in holes):
+                return True
+        return False
+
+
+def _inside(ring: list[tuple[float, float]], x: float, y: float) -> bool:
+    """Even-odd rule: a ray from the point crosses the ring an odd number of times."""
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
+            inside = not inside
+    return inside
 
 
 class Venue(Strict):
@@ -162,6 +182,12 @@ class Venue(Strict):
     lon: float = Field(ge=-180, le=180)
     permit_number: Text | None = None
     notes: LocalText | None = None
+    #: The permit holder or operator, as the register names them.
+    operator: Text | None = None
+    #: Opening hours as the register gives them ("ma-zo 10:00-01:00").
+    opening_hours: Text | None = None
+    #: False once the venue closed: never deleted, because inspections refer to it.
+    active: bool = True
 
     @property
     def address(self) -> str:

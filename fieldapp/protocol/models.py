@@ -118,6 +118,10 @@ class ErrorCode(StrEnum):
     UNAVAILABLE = "unavailable"
     THROTTLED = "throttled"
     QUOTA_EXCEEDED = "quota_exceeded"
+    #: An administrator's change the rules refuse (exists already, still in use, …).
+    ADMIN_CONFLICT = "admin_conflict"
+    #: Planning: the object changed since the `version` the edit was based on.
+    EDIT_CONFLICT = "edit_conflict"
 
 
 class Message(_Body):
@@ -456,3 +460,148 @@ class InspectionDetail(_Body):
     versions: list[StoredVersion]
     #: Oldest first.
     reviews: list[ReviewEvent]
+
+
+# --- administration (admin endpoints, docs/administration.md) ---------------------------------
+
+
+class ImportReport(_Body):
+    """What an import did, or (`dry_run`) would do: counts per outcome and every problem.
+
+    A problem names its row (1 is the header) and column. An import with problems changes
+    nothing: a dry run answers 200 with them, a real import 422 with them in `problems`.
+    """
+
+    kind: Literal["venues", "areas", "teams", "users"]
+    dry_run: bool
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    #: Present in the store but not in the file, with `sync`: deactivated (never deleted).
+    deactivated: int = 0
+    problems: list[str] = Field(default_factory=list)
+    #: New accounts (users import, not a dry run): the one-time password of each, shown
+    #: once to the administrator, who hands it over; the person chooses their own later.
+    passwords: dict[str, str] = Field(default_factory=dict)
+
+
+class PublishedForm(_Body):
+    """A form version in the central store, and whether devices may start new drafts on it."""
+
+    form_id: str
+    form_version: str
+    roles: list[str]
+    published_at: datetime
+    retired: bool
+    #: The newest version that is not retired: what a new draft uses.
+    live: bool
+
+
+class FormList(_Body):
+    forms: list[PublishedForm]
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
+
+
+class TeamBody(_Body):
+    """`POST /v1/admin/teams`: a new team."""
+
+    id: Slug
+    name: Name
+    supervisor: Username
+    areas: list[Slug] = Field(min_length=1, max_length=200)
+
+
+class TeamPatch(_Body):
+    """`PATCH /v1/admin/teams/{team_id}`: rename, another supervisor or other areas."""
+
+    name: Name | None = None
+    supervisor: Username | None = None
+    areas: list[Slug] | None = Field(default=None, min_length=1, max_length=200)
+
+
+class TeamList(_Body):
+    teams: list[Team]
+
+
+class AdminUser(_Body):
+    """An account as an administrator sees it (never a password or its hash)."""
+
+    username: Username
+    display_name: str
+    role: Role
+    team: str | None = None
+    pseudonym: str | None = None
+    languages: list[str]
+    active: bool
+
+
+class UserList(_Body):
+    users: list[AdminUser]
+
+
+def _dutch() -> list[Literal["nl", "en"]]:
+    return ["nl"]
+
+
+class NewUser(_Body):
+    """`POST /v1/admin/users`: an account; the answer carries its one-time password."""
+
+    username: Username
+    display_name: Name
+    role: Role
+    team: Slug | None = None
+    pseudonym: Name | None = None
+    languages: list[Literal["nl", "en"]] = Field(default_factory=_dutch, min_length=1)
+
+
+class UserPatch(_Body):
+    """`PATCH /v1/admin/users/{username}`: move to a team, change role, name or activity.
+
+    A key left out stays as it is; `team: null` takes the user out of every team.
+    Deactivating revokes every token of the account.
+    """
+
+    display_name: Name | None = None
+    role: Role | None = None
+    team: Slug | None = None
+    pseudonym: Name | None = None
+    active: bool | None = None
+
+
+class PasswordReset(_Body):
+    """`POST /v1/admin/users/{username}/password`: a new password, or a one-time one."""
+
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)] | None = None
+
+
+class UserAnswer(_Body):
+    """An account after a change; `one_time_password` only when the server made one."""
+
+    user: AdminUser
+    one_time_password: str | None = None
+
+
+class VenueEdit(_Body):
+    """One edit of a venue: who, when, and the venue before (None: added) and after."""
+
+    version: int
+    at: datetime
+    actor: str
+    before: Venue | None
+    after: Venue
+
+
+class VenueHistory(_Body):
+    venue_id: str
+    edits: list[VenueEdit]
+
+
+class VenueList(_Body):
+    venues: list[Venue]
+
+
+class AreaList(_Body):
+    areas: list[Area]

@@ -32,6 +32,7 @@ from fieldapp.server.database import CentralDatabase, new_epoch
 from fieldapp.server.feed import ChangeFeed
 from fieldapp.server.push import Pushes
 from fieldapp.server.queries import InspectionQueries
+from fieldapp.server.register import Register
 from fieldapp.server.review import Reviews
 from fieldapp.server.sweep import Sweeper
 
@@ -56,6 +57,7 @@ class CentralStore:
         )
         self.accounts = Accounts(self.database, config)
         self.administration = Administration(self.database, self.accounts, config.clock)
+        self.register = Register(self.database, self.accounts, config.clock)
         self.feed = ChangeFeed(self.database)
         self.pushes = Pushes(self.database, config.quota_bytes)
         self.reviews = Reviews(self.database)
