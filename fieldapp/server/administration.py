@@ -253,6 +253,14 @@ class Administration:
         _check_pseudonym(role, pseudonym)
         made = one_time_password() if password is None else None
         with self.database.write() as connection:
+            if self._user(connection, username) is not None:
+                raise AdminRefusal(
+                    409,
+                    {
+                        "nl": f"De gebruiker {username} bestaat al.",
+                        "en": f"The user {username} exists.",
+                    },
+                )
             self.accounts.add_user(
                 connection,
                 username=username,

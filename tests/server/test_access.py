@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from fastapi.routing import APIRoute
 
 from fieldapp.core.inspection import Attachment, InspectionVersion, new_id
+from fieldapp.core.locations import forms_directory
 from fieldapp.server import schema
 from fieldapp.server.routers import ROUTERS
 from tests.support.central import (
@@ -188,7 +189,94 @@ TABLE: dict[str, tuple[Request, tuple[int, ...]]] = {
         _review("approve", _door),
         (403, 403, 403, 403, 403, 404, 200, 403),
     ),
+    # Administration (issue 12): admins change, supervisors read what they plan with.
+    "POST /v1/admin/import/venues (dry run)": (
+        lambda c, u, w: c.post(
+            "/v1/admin/import/venues",
+            params={"dry_run": "true"},
+            content=ADMIN_VENUES_CSV,
+            headers={"Content-Type": "text/csv"},
+        ),
+        (403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "GET /v1/admin/forms": (
+        lambda c, u, w: c.get("/v1/admin/forms"),
+        (403, 403, 403, 403, 403, 200, 200, 200),
+    ),
+    "POST /v1/admin/forms (a published version again)": (
+        lambda c, u, w: c.post(
+            "/v1/admin/forms",
+            params={"filename": "door_test.yaml"},
+            content=(forms_directory() / "door_test.yaml").read_bytes(),
+            headers={"Content-Type": "application/yaml"},
+        ),
+        (403, 403, 403, 403, 403, 403, 403, 201),
+    ),
+    "DELETE /v1/admin/forms/{id}/{unknown version}": (
+        lambda c, u, w: c.delete("/v1/admin/forms/door_test/1999.1"),
+        (403, 403, 403, 403, 403, 403, 403, 404),
+    ),
+    "GET /v1/admin/teams": (
+        lambda c, u, w: c.get("/v1/admin/teams"),
+        (403, 403, 403, 403, 403, 200, 200, 200),
+    ),
+    "POST /v1/admin/teams (one that exists)": (
+        lambda c, u, w: c.post(
+            "/v1/admin/teams",
+            json={
+                "id": "team-centrum",
+                "name": "Team Centrum",
+                "supervisor": SUPERVISOR_CENTRUM,
+                "areas": ["centrum"],
+            },
+        ),
+        (403, 403, 403, 403, 403, 403, 403, 409),
+    ),
+    "PATCH /v1/admin/teams/{team} (the same name)": (
+        lambda c, u, w: c.patch("/v1/admin/teams/team-centrum", json={"name": "Team Centrum"}),
+        (403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "GET /v1/admin/users": (
+        lambda c, u, w: c.get("/v1/admin/users"),
+        (403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "POST /v1/admin/users (one that exists)": (
+        lambda c, u, w: c.post(
+            "/v1/admin/users",
+            json={"username": BOA, "display_name": "X", "role": "boa", "team": "team-centrum"},
+        ),
+        (403, 403, 403, 403, 403, 403, 403, 409),
+    ),
+    "PATCH /v1/admin/users/{user} (the same name)": (
+        lambda c, u, w: c.patch(
+            f"/v1/admin/users/{BOA_WEST}", json={"display_name": "Elif Yıldız"}
+        ),
+        (403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "POST /v1/admin/users/{unknown}/password": (
+        lambda c, u, w: c.post("/v1/admin/users/nobody.here/password", json={}),
+        (403, 403, 403, 403, 403, 403, 403, 404),
+    ),
+    "GET /v1/admin/venues": (
+        lambda c, u, w: c.get("/v1/admin/venues"),
+        (403, 403, 403, 403, 403, 200, 200, 200),
+    ),
+    "GET /v1/admin/venues/{venue}/history": (
+        lambda c, u, w: c.get("/v1/admin/venues/cs-weimar-12/history"),
+        (403, 403, 403, 403, 403, 200, 200, 200),
+    ),
+    "GET /v1/admin/areas": (
+        lambda c, u, w: c.get("/v1/admin/areas"),
+        (403, 403, 403, 403, 403, 200, 200, 200),
+    ),
 }
+
+#: One venue of the demo world as the venue register file describes it.
+ADMIN_VENUES_CSV = (
+    "id,name,kind,street,house_number,postcode,lat,lon,area,permit_number\n"
+    "cs-weimar-12,De Groene Regentes,coffeeshop,Weimarstraat,12,2562 GP,52.07762,4.29175,"
+    "regentes-valkenbos,DH-CS-001\n"
+)
 
 
 def test_every_role_against_every_endpoint(central: Central, world: World) -> None:
