@@ -73,6 +73,12 @@ class AssignmentForm(StrEnum):
     NEIGHBOURHOOD_PATROL = "neighbourhood_patrol"
 
 
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+
 class GroupRole(StrEnum):
     """Which half of a paired door test a group is."""
 
@@ -319,9 +325,14 @@ class Assignment(Strict):
     #: `test_id` answer with it.
     paired_test: Slug | None = None
     group_role: GroupRole | None = None
+    #: The last day of a date range; None: due on `due` itself.
+    due_until: dt.date | None = None
+    priority: Priority = Priority.NORMAL
 
     @model_validator(mode="after")
     def _check_shape(self) -> Self:
+        if self.due_until is not None and self.due_until < self.due:
+            raise ValueError("due_until lies before due")
         if (self.assignee is None) == (self.team is None):
             raise ValueError("give either an assignee or a team, not both or neither")
         if self.form_id is AssignmentForm.NEIGHBOURHOOD_PATROL:

@@ -14,13 +14,24 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from fieldapp.core.entities import Area, Assignment, Role, Team, Venue
+from fieldapp.core.entities import (
+    Area,
+    Assignment,
+    AssignmentForm,
+    DoorTestGround,
+    DoorTestRound,
+    Priority,
+    Role,
+    Team,
+    Venue,
+    VisitOrder,
+)
 from fieldapp.core.inspection import InspectionStatus, InspectionVersion, Sha256, Uuid
 
 __all__ = [
@@ -50,6 +61,7 @@ __all__ = [
     "ReviewAction",
     "ReviewChange",
     "ReviewEvent",
+    "RoundChange",
     "ServerLimits",
     "StoredVersion",
     "TeamChange",
@@ -155,6 +167,8 @@ class ErrorBody(_Body):
     head: VersionHead | None = None
     #: 400/422: what exactly was wrong, one line per problem.
     problems: list[str] = Field(default_factory=list)
+    #: 409 edit_conflict: the current state of what the edit was based on an older version of.
+    current: dict[str, Any] | None = None
 
 
 # --- accounts --------------------------------------------------------------------------------
@@ -294,6 +308,14 @@ class AssignmentChange(_ChangeBase):
     assignment: Assignment
 
 
+class RoundChange(_ChangeBase):
+    """A door-test round. A tester's device gets it with the other tester hidden
+    (`HIDDEN_TESTER`): a mystery guest never learns who else tests."""
+
+    kind: Literal["round"] = "round"
+    round: DoorTestRound
+
+
 class ReviewChange(_ChangeBase):
     """A return (with per-question comments) or an approval of one of your inspections."""
 
@@ -308,6 +330,7 @@ Change = Annotated[
     | UserChange
     | FormChange
     | AssignmentChange
+    | RoundChange
     | ReviewChange,
     Field(discriminator="kind"),
 ]
@@ -605,3 +628,96 @@ class VenueList(_Body):
 
 class AreaList(_Body):
     areas: list[Area]
+
+
+# --- planning (supervisors, docs/administration.md) -------------------------------------------
+
+#: Who a tester's copy of a round names as the other tester: never the real person.
+HIDDEN_TESTER = "other.tester"
+
+LocalNote = Annotated[
+    dict[
+        Literal["nl", "en"],
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)],
+    ],
+    Field(min_length=1),
+]
+
+
+class AssignmentState(StrEnum):
+    """Derived from what devices pushed, never set by hand (except cancelling)."""
+
+    PLANNED = "planned"
+    STARTED = "started"
+    DONE = "done"
+    OVERDUE = "overdue"
+    CANCELLED = "cancelled"
+
+
+class AssignmentDraft(_Body):
+    """`POST /v1/planning/assignments` (and, with `version`, `PUT …/{id}`): the plan."""
+
+    id: Slug | None = None
+    form_id: AssignmentForm
+    venue: Slug | None = None
+    area: Slug | None = None
+    assignee: Username | None = None
+    team: Slug | None = None
+    due: date
+    due_until: date | None = None
+    note: LocalNote | None = None
+    priority: Priority = Priority.NORMAL
+    #: For an edit: the version it is based on (409 edit_conflict when it is stale).
+    version: int | None = Field(default=None, ge=1)
+
+
+class PlannedAssignment(_Body):
+    assignment: Assignment
+    version: int
+    #: The team whose supervisors plan it.
+    team: str
+    state: AssignmentState
+    #: Inspections devices pushed for it.
+    inspections: int
+    #: The door-test round it belongs to.
+    round: str | None = None
+
+
+class AssignmentList(_Body):
+    assignments: list[PlannedAssignment]
+
+
+class Cancel(_Body):
+    """`POST …/cancel`: the version the cancellation is based on."""
+
+    version: int = Field(ge=1)
+
+
+class RoundDraft(_Body):
+    """`POST /v1/planning/rounds` (and, with `version`, `PUT …/{id}`)."""
+
+    id: Slug | None = None
+    venue: Slug
+    date: date
+    window_start: time
+    window_end: time
+    ground: DoorTestGround
+    order: VisitOrder
+    max_gap_minutes: int = Field(gt=0, le=240)
+    test_tester: Username
+    control_tester: Username
+    note: LocalNote | None = None
+    version: int | None = Field(default=None, ge=1)
+
+
+class PlannedRound(_Body):
+    round: DoorTestRound
+    version: int
+    team: str
+    cancelled: bool
+    #: The assignment of each group: {"test": id, "control": id}.
+    assignments: dict[str, str]
+
+
+class RoundList(_Body):
+    rounds: list[PlannedRound]

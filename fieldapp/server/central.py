@@ -30,6 +30,7 @@ from fieldapp.server.blobstorage import (
 from fieldapp.server.config import ServerConfig
 from fieldapp.server.database import CentralDatabase, new_epoch
 from fieldapp.server.feed import ChangeFeed
+from fieldapp.server.planning import Planning
 from fieldapp.server.push import Pushes
 from fieldapp.server.queries import InspectionQueries
 from fieldapp.server.register import Register
@@ -58,6 +59,7 @@ class CentralStore:
         self.accounts = Accounts(self.database, config)
         self.administration = Administration(self.database, self.accounts, config.clock)
         self.register = Register(self.database, self.accounts, config.clock)
+        self.planning = Planning(self.database, config.clock)
         self.feed = ChangeFeed(self.database)
         self.pushes = Pushes(self.database, config.quota_bytes)
         self.reviews = Reviews(self.database)

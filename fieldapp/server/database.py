@@ -105,7 +105,7 @@ def _v3(connection: Connection, now: datetime) -> None:
     """Administration and planning: venue history, retired form versions."""
     del now
     inspector = sa.inspect(connection)
-    for table in (schema.venue_history,):
+    for table in (schema.venue_history, schema.plans):
         if not inspector.has_table(table.name):
             table.create(connection)
     if "retired_at" not in {column["name"] for column in inspector.get_columns("forms")}:

@@ -108,6 +108,22 @@ venue_history = sa.Table(
     sa.Column("after", sa.Text, nullable=False),
 )
 
+#: Planning metadata of an assignment or a door-test round (the object itself is in
+#: `reference`): whose team plans it, its edit version, and who planned it when.
+plans = sa.Table(
+    "plans",
+    metadata,
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("key", sa.String(128), primary_key=True),
+    sa.Column("team", sa.String(64), nullable=False, index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("cancelled", sa.Boolean, nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_by", sa.String(64), nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
 #: What devices pull. `audience` is one scope: "*", "role:boa", "team:team-west",
 #: "user:elif.yildiz"; a device sees the rows whose scope it holds.
 change_log = sa.Table(

@@ -269,6 +269,66 @@ TABLE: dict[str, tuple[Request, tuple[int, ...]]] = {
         lambda c, u, w: c.get("/v1/admin/areas"),
         (403, 403, 403, 403, 403, 200, 200, 200),
     ),
+    # Planning (issue 12): supervisors, for the teams they lead only.
+    "GET /v1/planning/assignments": (
+        lambda c, u, w: c.get("/v1/planning/assignments"),
+        (403, 403, 403, 403, 403, 200, 200, 403),
+    ),
+    "GET /v1/planning/assignments/{team-west's}": (
+        lambda c, u, w: c.get("/v1/planning/assignments/a-2026-001"),
+        (403, 403, 403, 403, 403, 200, 404, 403),
+    ),
+    "POST /v1/planning/assignments (an id that exists)": (
+        lambda c, u, w: c.post("/v1/planning/assignments", json=PLANNED_INSPECTION),
+        (403, 403, 403, 403, 403, 409, 403, 403),
+    ),
+    "PUT /v1/planning/assignments/{team-west's} (a stale version)": (
+        lambda c, u, w: c.put(
+            "/v1/planning/assignments/a-2026-001", json={**PLANNED_INSPECTION, "version": 99}
+        ),
+        (403, 403, 403, 403, 403, 409, 404, 403),
+    ),
+    "POST /v1/planning/assignments/{team-west's}/cancel (a stale version)": (
+        lambda c, u, w: c.post("/v1/planning/assignments/a-2026-001/cancel", json={"version": 99}),
+        (403, 403, 403, 403, 403, 409, 404, 403),
+    ),
+    "GET /v1/planning/rounds": (
+        lambda c, u, w: c.get("/v1/planning/rounds"),
+        (403, 403, 403, 403, 403, 200, 200, 403),
+    ),
+    "POST /v1/planning/rounds (at a coffeeshop)": (
+        lambda c, u, w: c.post("/v1/planning/rounds", json=PLANNED_ROUND),
+        (403, 403, 403, 403, 403, 403, 422, 403),
+    ),
+    "PUT /v1/planning/rounds/{unknown}": (
+        lambda c, u, w: c.put("/v1/planning/rounds/dt-none", json={**PLANNED_ROUND, "version": 1}),
+        (403, 403, 403, 403, 403, 404, 404, 403),
+    ),
+    "POST /v1/planning/rounds/{unknown}/cancel": (
+        lambda c, u, w: c.post("/v1/planning/rounds/dt-none/cancel", json={"version": 1}),
+        (403, 403, 403, 403, 403, 404, 404, 403),
+    ),
+}
+
+#: The demo's first assignment (elif.yildiz, team-west) planned again under its own id.
+PLANNED_INSPECTION: dict[str, Any] = {
+    "id": "a-2026-001",
+    "form_id": "coffeeshop_inspection",
+    "venue": "cs-weimar-241",
+    "assignee": BOA_WEST,
+    "due": "2026-12-03",
+}
+#: A round of the mystery guests' team, wrongly at a coffeeshop.
+PLANNED_ROUND: dict[str, Any] = {
+    "venue": "cs-weimar-12",
+    "date": "2026-12-19",
+    "window_start": "22:00",
+    "window_end": "23:30",
+    "ground": "origin",
+    "order": "test_first",
+    "max_gap_minutes": 30,
+    "test_tester": MYSTERY_GUEST,
+    "control_tester": MYSTERY_GUEST_2,
 }
 
 #: One venue of the demo world as the venue register file describes it.
