@@ -190,6 +190,61 @@ class Register:
             action = "venue.deactivate"
         audit(connection, now, actor, action, after.id, _json(before), _json(after))
 
+    def edit_venue(
+        self,
+        actor: str,
+        venue: Venue,
+        version: int | None,
+        areas: frozenset[str] | None = None,
+    ) -> VenueEdit:
+        """Add or change one venue; `areas` limits a supervisor to the areas of their teams
+        (None: an administrator, who may also add venues). Closing is `active: false`."""
+        now = self.clock()
+        with self.database.write() as connection:
+            current = self._reference(connection, "venue", Venue)
+            before = current.get(venue.id)
+            if areas is not None and (
+                before is None or before.area not in areas or venue.area not in areas
+            ):
+                raise AdminRefusal(
+                    403,
+                    {
+                        "nl": "U wijzigt alleen locaties in de gebieden van uw teams.",
+                        "en": "You change only venues in the areas of your teams.",
+                    },
+                )
+            last = connection.execute(
+                sa.select(sa.func.coalesce(sa.func.max(schema.venue_history.c.version), 0)).where(
+                    schema.venue_history.c.venue_id == venue.id
+                )
+            ).scalar_one()
+            if before is not None and version != int(last):
+                raise AdminRefusal(
+                    409,
+                    {
+                        "nl": "Iemand anders heeft deze locatie intussen gewijzigd.",
+                        "en": "Someone else changed this venue in the meantime.",
+                    },
+                    current={"version": int(last), "venue": before.model_dump(mode="json")},
+                )
+            problems: list[str] = []
+            if venue.area not in set(self._reference(connection, "area", Area)):
+                problems.append(f"area: '{venue.area}' is not an area")
+            for key, other in current.items():
+                if (
+                    key != venue.id
+                    and venue.permit_number
+                    and other.permit_number == venue.permit_number
+                ):
+                    problems.append(f"permit_number: is the permit of venue '{key}'")
+            if problems:
+                raise _refused("venues", problems)
+            if before != venue:
+                self._write_venue(connection, now, actor, before, venue)
+                feed.append(connection, [feed.venue_change(venue)], now)
+        edits = self.venue_history(venue.id)
+        return edits[-1]
+
     def venue_history(self, venue_id: str) -> list[VenueEdit]:
         with self.database.read() as connection:
             rows = connection.execute(
