@@ -1,7 +1,7 @@
 """The `fieldapp server` verb: run the central store, and the admin verbs that go with it.
 
 `fieldapp server --home DIR [--host H] [--port N] [--db URL] [--demo]` serves the API;
-`fieldapp server adduser|passwd|revoke-tokens|deactivate|activate|users|load-forms|
+`fieldapp server init|adduser|passwd|revoke-tokens|deactivate|activate|users|load-forms|
 new-epoch|migrate` administer the same store. Heavy imports happen inside the handlers,
 so `fieldapp --help` stays quick. With `--demo` the server loads the demo world into an
 empty store; everything else of the demo is in `fieldapp.app.demo`.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fieldapp.cli.common import Verbs
 
@@ -62,6 +62,16 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         )
         return parser
 
+    init = verb("init", "create an empty store and its first administrator")
+    init.add_argument("--admin", default="admin", help="the administrator's username")
+    init.add_argument("--display-name", default="Beheerder", help="the administrator's name")
+    init.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from stdin (or set FIELDAPP_ADMIN_PASSWORD)",
+    )
+    init.set_defaults(handler=_init)
+
     adduser = verb("adduser", "create an account")
     adduser.add_argument("username", help="the sign-in name of the new account")
     adduser.add_argument("--role", choices=ROLES, required=True, help="what the account may do")
@@ -91,6 +101,55 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
     users = verb("users", "list the accounts")
     users.add_argument("--json", action="store_true", help="print the list as JSON (for scripts)")
     users.set_defaults(handler=_users)
+
+    team = verb("team", "add or change a team")
+    team_verbs = team.add_subparsers(title="team verbs", metavar="VERB", required=True)
+    team_add = team_verbs.add_parser("add", help="add a team", parents=[home, database])
+    team_add.add_argument("team_id")
+    team_add.add_argument("--name", required=True)
+    team_add.add_argument("--supervisor", required=True, help="a user with the role supervisor")
+    team_add.add_argument("--area", action="append", required=True, help="repeat for each area")
+    team_add.set_defaults(handler=_team_add)
+    team_rename = team_verbs.add_parser("rename", help="rename a team", parents=[home, database])
+    team_rename.add_argument("team_id")
+    team_rename.add_argument("name")
+    team_rename.set_defaults(handler=_team_rename)
+
+    importing = verb("import", "import a register (all or nothing; see docs/administration.md)")
+    registers = importing.add_subparsers(title="registers", metavar="REGISTER", required=True)
+    for register, suffixes in (
+        ("venues", ".csv or .xlsx"),
+        ("areas", ".geojson, .csv or .xlsx"),
+        ("teams", ".csv or .xlsx"),
+        ("users", ".csv or .xlsx; new accounts get a one-time password"),
+    ):
+        parser = registers.add_parser(
+            register, help=f"import {register} ({suffixes})", parents=[home, database]
+        )
+        parser.add_argument("file", metavar="FILE")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and count, change nothing"
+        )
+        if register in ("venues", "users"):
+            parser.add_argument(
+                "--sync",
+                action="store_true",
+                help="the file is the whole register: deactivate what it lacks",
+            )
+        if register == "users":
+            parser.add_argument(
+                "--teams", metavar="FILE", help="import these teams in the same transaction"
+            )
+        parser.set_defaults(handler=_import, register=register)
+
+    publish = verb("publish-form", "publish a form version from a YAML file")
+    publish.add_argument("file", metavar="FILE")
+    publish.set_defaults(handler=_publish_form)
+    retire = verb("retire-form", "retire a form version: no new drafts on it")
+    retire.add_argument("form_id")
+    retire.add_argument("form_version")
+    retire.set_defaults(handler=_retire_form)
+    verb("forms", "list the form versions and which is live").set_defaults(handler=_forms)
 
     load_forms = verb("load-forms", "load form versions (default: the shipped forms)")
     load_forms.add_argument(
@@ -143,9 +202,48 @@ def _serve(args: argparse.Namespace) -> int:
             print("Loaded the demo world; every demo account signs in with 'demo'.")
         else:
             print("The demo world is already loaded.")
+    else:
+        with store.database.read() as connection:
+            empty = store.is_empty(connection)
+        if empty:
+            print(
+                "The central store is empty: create its first administrator with "
+                f"`fieldapp server init --home {store.config.home}` (or start with --demo)."
+            )
     scheme = "https" if store.config.certfile else "http"
     print(f"Central store in {store.config.home}; listening on {scheme}://{args.host}:{args.port}")
     serve(create_app(store.config, store), args.host, args.port)
+    return 0
+
+
+#: Where `server init` takes the first administrator's password from, if set.
+ADMIN_PASSWORD_VARIABLE = "FIELDAPP_ADMIN_PASSWORD"
+
+NEXT_STEPS = """\
+Next steps:
+  1. Areas:    fieldapp server import areas --home {home} areas.geojson (or .csv)
+  2. Venues:   fieldapp server import venues --home {home} venues.csv (or .xlsx)
+  3. Teams:    fieldapp server team add --home {home} TEAM --name NAME --supervisor USER --area AREA
+  4. Users:    fieldapp server import users --home {home} users.csv
+  5. Forms:    fieldapp server publish-form --home {home} form.yaml
+  6. Serve:    fieldapp server --home {home} --host 0.0.0.0
+See docs/administration.md for the file formats."""
+
+
+def _init(args: argparse.Namespace) -> int:
+    import os
+
+    password = os.environ.get(ADMIN_PASSWORD_VARIABLE)
+    if password is None:
+        password = _read_password(args)
+    store = _open(args)
+    try:
+        store.administration.initialise(args.admin, args.display_name, password)
+        home = store.config.home
+    finally:
+        store.close()
+    print(f"Created the central store in {home} with the administrator {args.admin}.")
+    print(NEXT_STEPS.format(home=home))
     return 0
 
 
@@ -168,21 +266,9 @@ def _fail(en: str, nl: str) -> None:
     raise FieldappError(Text(nl=nl, en=en))
 
 
-def _audit(store: CentralStore, connection: Any, action: str, subject: str) -> None:
-    from fieldapp.server import schema
-
-    connection.execute(
-        schema.audit_log.insert().values(
-            at=store.config.clock(), actor="cli", action=action, subject=subject, detail="{}"
-        )
-    )
-
-
 def _adduser(args: argparse.Namespace) -> int:
-    import sqlalchemy as sa
-
     from fieldapp.core.entities import Role
-    from fieldapp.server import schema
+    from fieldapp.server.administration import CLI_ACTOR
 
     if (args.role == "mystery_guest") != (args.pseudonym is not None):
         _fail(
@@ -192,23 +278,16 @@ def _adduser(args: argparse.Namespace) -> int:
     password = _read_password(args)
     store = _open(args)
     try:
-        with store.database.write() as connection:
-            exists = connection.execute(
-                sa.select(schema.users.c.username).where(schema.users.c.username == args.username)
-            ).first()
-            if exists:
-                _fail(f"The user {args.username} exists.", f"De gebruiker {args.username} bestaat.")
-            store.accounts.add_user(
-                connection,
-                username=args.username,
-                display_name=args.display_name,
-                role=Role(args.role),
-                password=password,
-                team=args.team,
-                pseudonym=args.pseudonym,
-                languages=args.language or ["nl"],
-            )
-            _audit(store, connection, "user.add", args.username)
+        store.administration.add_user(
+            CLI_ACTOR,
+            username=args.username,
+            display_name=args.display_name,
+            role=Role(args.role),
+            team=args.team,
+            pseudonym=args.pseudonym,
+            languages=args.language or ["nl"],
+            password=password,
+        )
     finally:
         store.close()
     print(f"Added {args.username} ({args.role}).")
@@ -216,26 +295,24 @@ def _adduser(args: argparse.Namespace) -> int:
 
 
 def _passwd(args: argparse.Namespace) -> int:
+    from fieldapp.server.administration import CLI_ACTOR
+
     password = _read_password(args)
     store = _open(args)
     try:
-        with store.database.write() as connection:
-            if not store.accounts.set_password(connection, args.username, password):
-                _fail(f"No user {args.username}.", f"Geen gebruiker {args.username}.")
-            revoked = store.accounts.revoke_all(connection, args.username)
-            _audit(store, connection, "user.password", args.username)
+        store.administration.reset_password(CLI_ACTOR, args.username, password)
     finally:
         store.close()
-    print(f"Password set for {args.username}; {revoked} token(s) revoked.")
+    print(f"Password set for {args.username}; signed out on every device.")
     return 0
 
 
 def _revoke_tokens(args: argparse.Namespace) -> int:
+    from fieldapp.server.administration import CLI_ACTOR
+
     store = _open(args)
     try:
-        with store.database.write() as connection:
-            revoked = store.accounts.revoke_all(connection, args.username)
-            _audit(store, connection, "user.revoke_tokens", args.username)
+        revoked = store.administration.revoke_tokens(CLI_ACTOR, args.username)
     finally:
         store.close()
     print(f"{revoked} token(s) of {args.username} revoked.")
@@ -243,13 +320,11 @@ def _revoke_tokens(args: argparse.Namespace) -> int:
 
 
 def _set_active(args: argparse.Namespace) -> int:
+    from fieldapp.server.administration import CLI_ACTOR
+
     store = _open(args)
     try:
-        with store.database.write() as connection:
-            if not store.accounts.set_active(connection, args.username, args.active):
-                _fail(f"No user {args.username}.", f"Geen gebruiker {args.username}.")
-            action = "user.activate" if args.active else "user.deactivate"
-            _audit(store, connection, action, args.username)
+        store.administration.set_active(CLI_ACTOR, args.username, args.active)
     finally:
         store.close()
     print(f"{args.username} is {'active' if args.active else 'deactivated'}.")
@@ -287,6 +362,135 @@ def _users(args: argparse.Namespace) -> int:
     for row in rows:
         state = "" if row.active else "  (deactivated)"
         print(f"{row.username:24} {row.role:14} {row.team or '-'}{state}")
+    return 0
+
+
+def _team_add(args: argparse.Namespace) -> int:
+    from fieldapp.server.administration import CLI_ACTOR
+
+    store = _open(args)
+    try:
+        store.administration.add_team(
+            CLI_ACTOR, args.team_id, args.name, args.supervisor, args.area
+        )
+    finally:
+        store.close()
+    print(f"Added the team {args.team_id}.")
+    return 0
+
+
+def _team_rename(args: argparse.Namespace) -> int:
+    from fieldapp.server.administration import CLI_ACTOR
+
+    store = _open(args)
+    try:
+        store.administration.change_team(CLI_ACTOR, args.team_id, name=args.name)
+    finally:
+        store.close()
+    print(f"The team {args.team_id} is now called {args.name}.")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from fieldapp.server.administration import CLI_ACTOR, AdminRefusal
+    from fieldapp.server.register import MAX_FILE_BYTES
+
+    def read(name: str) -> bytes:
+        path = Path(name)
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                _fail(f"{name} is larger than {MAX_FILE_BYTES} bytes.", f"{name} is te groot.")
+            return path.read_bytes()
+        except OSError as error:
+            _fail(
+                f"Cannot read {name}: {error.strerror}", f"Kan {name} niet lezen: {error.strerror}"
+            )
+            raise
+
+    data = read(args.file)
+    store = _open(args)
+    try:
+        register = store.register
+        options = {"dry_run": args.dry_run}
+        try:
+            if args.register == "venues":
+                report = register.import_venues(
+                    CLI_ACTOR, args.file, data, sync=args.sync, **options
+                )
+            elif args.register == "areas":
+                report = register.import_areas(CLI_ACTOR, args.file, data, **options)
+            elif args.register == "teams":
+                report = register.import_teams(CLI_ACTOR, args.file, data, **options)
+            else:
+                teams = (args.teams, read(args.teams)) if args.teams else None
+                report = register.import_users(
+                    CLI_ACTOR, args.file, data, sync=args.sync, teams=teams, **options
+                )
+        except AdminRefusal as refusal:
+            for problem in refusal.problems:
+                print(f"{args.file}: {problem}", file=sys.stderr)
+            raise
+    finally:
+        store.close()
+    for problem in report.problems:
+        print(f"{args.file}: {problem}")
+    what = "would be" if report.dry_run else "were"
+    print(
+        f"{args.register}: {report.added} added, {report.changed} changed, "
+        f"{report.unchanged} unchanged, {report.deactivated} deactivated"
+        + (f" ({what} changed: dry run, nothing written)" if report.dry_run else "")
+    )
+    for username, password in sorted(report.passwords.items()):
+        print(f"one-time password for {username}: {password}")
+    return 1 if report.problems else 0
+
+
+def _publish_form(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from fieldapp.server.administration import CLI_ACTOR, AdminRefusal
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(f"Cannot read {args.file}: {error}", f"Kan {args.file} niet lezen: {error}")
+        raise
+    store = _open(args)
+    try:
+        form = store.register.publish_form(CLI_ACTOR, args.file, text)
+    except AdminRefusal as refusal:
+        for problem in refusal.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"Published {form.form_id} {form.form_version}" + (" (live)" if form.live else ""))
+    return 0
+
+
+def _retire_form(args: argparse.Namespace) -> int:
+    from fieldapp.server.administration import CLI_ACTOR
+
+    store = _open(args)
+    try:
+        store.register.retire_form(CLI_ACTOR, args.form_id, args.form_version)
+    finally:
+        store.close()
+    print(f"Retired {args.form_id} {args.form_version}: devices start no new drafts on it.")
+    return 0
+
+
+def _forms(args: argparse.Namespace) -> int:
+    store = _open(args)
+    try:
+        forms = store.register.forms().forms
+    finally:
+        store.close()
+    for form in forms:
+        state = "live" if form.live else "retired" if form.retired else ""
+        print(f"{form.form_id:28} {form.form_version:10} {state}")
     return 0
 
 

@@ -73,6 +73,12 @@ class AssignmentForm(StrEnum):
     NEIGHBOURHOOD_PATROL = "neighbourhood_patrol"
 
 
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+
 class GroupRole(StrEnum):
     """Which half of a paired door test a group is."""
 
@@ -144,6 +150,26 @@ class Area(WorldModel):
     district: District
     fireworks_free_zone: bool = False
     coffeeshop_overconcentration: bool = False
+    #: The boundary as GeoJSON (Multi)Polygon coordinates: polygons of rings of (lon, lat);
+    #: the first ring of a polygon is its outline, the others its holes.
+    boundary: list[list[list[tuple[float, float]]]] | None = None
+
+    def contains(self, lat: float, lon: float) -> bool:
+        """Whether the position lies inside the boundary (False when there is none)."""
+        for polygon in self.boundary or ():
+            outline, *holes = polygon
+            if _inside(outline, lon, lat) and not any(_inside(h, lon, lat) for h in holes):
+                return True
+        return False
+
+
+def _inside(ring: list[tuple[float, float]], x: float, y: float) -> bool:
+    """Even-odd rule: a ray from the point crosses the ring an odd number of times."""
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
+            inside = not inside
+    return inside
 
 
 class Venue(WorldModel):
@@ -162,6 +188,12 @@ class Venue(WorldModel):
     lon: float = Field(ge=-180, le=180)
     permit_number: Text | None = None
     notes: LocalText | None = None
+    #: The permit holder or operator, as the register names them.
+    operator: Text | None = None
+    #: Opening hours as the register gives them ("ma-zo 10:00-01:00").
+    opening_hours: Text | None = None
+    #: False once the venue closed: never deleted, because inspections refer to it.
+    active: bool = True
 
     @property
     def address(self) -> str:
@@ -293,9 +325,14 @@ class Assignment(WorldModel):
     #: `test_id` answer with it.
     paired_test: Slug | None = None
     group_role: GroupRole | None = None
+    #: The last day of a date range; None: due on `due` itself.
+    due_until: dt.date | None = None
+    priority: Priority = Priority.NORMAL
 
     @model_validator(mode="after")
     def _check_shape(self) -> Self:
+        if self.due_until is not None and self.due_until < self.due:
+            raise ValueError("due_until lies before due")
         if (self.assignee is None) == (self.team is None):
             raise ValueError("give either an assignee or a team, not both or neither")
         if self.form_id is AssignmentForm.NEIGHBOURHOOD_PATROL:

@@ -14,13 +14,24 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from fieldapp.core.entities import Area, Assignment, Role, Team, Venue
+from fieldapp.core.entities import (
+    Area,
+    Assignment,
+    AssignmentForm,
+    DoorTestGround,
+    DoorTestRound,
+    Priority,
+    Role,
+    Team,
+    Venue,
+    VisitOrder,
+)
 from fieldapp.core.inspection import InspectionStatus, InspectionVersion, Sha256, Uuid
 
 __all__ = [
@@ -50,6 +61,7 @@ __all__ = [
     "ReviewAction",
     "ReviewChange",
     "ReviewEvent",
+    "RoundChange",
     "ServerLimits",
     "StoredVersion",
     "TeamChange",
@@ -121,6 +133,10 @@ class ErrorCode(StrEnum):
     UNAVAILABLE = "unavailable"
     THROTTLED = "throttled"
     QUOTA_EXCEEDED = "quota_exceeded"
+    #: An administrator's change the rules refuse (exists already, still in use, …).
+    ADMIN_CONFLICT = "admin_conflict"
+    #: Planning: the object changed since the `version` the edit was based on.
+    EDIT_CONFLICT = "edit_conflict"
 
 
 class Message(_Body):
@@ -154,6 +170,8 @@ class ErrorBody(_Body):
     head: VersionHead | None = None
     #: 400/422: what exactly was wrong, one line per problem.
     problems: list[str] = Field(default_factory=list)
+    #: 409 edit_conflict: the current state of what the edit was based on an older version of.
+    current: dict[str, Any] | None = None
 
 
 # --- accounts --------------------------------------------------------------------------------
@@ -296,6 +314,14 @@ class AssignmentChange(_ChangeBase):
     assignment: Assignment
 
 
+class RoundChange(_ChangeBase):
+    """A door-test round. A tester's device gets it with the other tester hidden
+    (`HIDDEN_TESTER`): a mystery guest never learns who else tests."""
+
+    kind: Literal["round"] = "round"
+    round: DoorTestRound
+
+
 class ReviewChange(_ChangeBase):
     """A return (with per-question comments) or an approval of one of your inspections."""
 
@@ -310,6 +336,7 @@ Change = Annotated[
     | UserChange
     | FormChange
     | AssignmentChange
+    | RoundChange
     | ReviewChange,
     Field(discriminator="kind"),
 ]
@@ -465,3 +492,252 @@ class InspectionDetail(_Body):
     versions: list[StoredVersion]
     #: Oldest first.
     reviews: list[ReviewEvent]
+
+
+# --- administration (admin endpoints, docs/administration.md) ---------------------------------
+
+
+class ImportReport(_Body):
+    """What an import did, or (`dry_run`) would do: counts per outcome and every problem.
+
+    A problem names its row (1 is the header) and column. An import with problems changes
+    nothing: a dry run answers 200 with them, a real import 422 with them in `problems`.
+    """
+
+    kind: Literal["venues", "areas", "teams", "users"]
+    dry_run: bool
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    #: Present in the store but not in the file, with `sync`: deactivated (never deleted).
+    deactivated: int = 0
+    problems: list[str] = Field(default_factory=list)
+    #: New accounts (users import, not a dry run): the one-time password of each, shown
+    #: once to the administrator, who hands it over; the person chooses their own later.
+    passwords: dict[str, str] = Field(default_factory=dict)
+
+
+class PublishedForm(_Body):
+    """A form version in the central store, and whether devices may start new drafts on it."""
+
+    form_id: str
+    form_version: str
+    roles: list[str]
+    published_at: datetime
+    retired: bool
+    #: The newest version that is not retired: what a new draft uses.
+    live: bool
+
+
+class FormList(_Body):
+    forms: list[PublishedForm]
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
+
+
+class TeamBody(_Body):
+    """`POST /v1/admin/teams`: a new team."""
+
+    id: Slug
+    name: Name
+    supervisor: Username
+    areas: list[Slug] = Field(min_length=1, max_length=200)
+
+
+class TeamPatch(_Body):
+    """`PATCH /v1/admin/teams/{team_id}`: rename, another supervisor or other areas."""
+
+    name: Name | None = None
+    supervisor: Username | None = None
+    areas: list[Slug] | None = Field(default=None, min_length=1, max_length=200)
+
+
+class TeamList(_Body):
+    teams: list[Team]
+
+
+class AdminUser(_Body):
+    """An account as an administrator sees it (never a password or its hash)."""
+
+    username: Username
+    display_name: str
+    role: Role
+    team: str | None = None
+    pseudonym: str | None = None
+    languages: list[str]
+    active: bool
+
+
+class UserList(_Body):
+    users: list[AdminUser]
+
+
+def _dutch() -> list[Literal["nl", "en"]]:
+    return ["nl"]
+
+
+class NewUser(_Body):
+    """`POST /v1/admin/users`: an account; the answer carries its one-time password."""
+
+    username: Username
+    display_name: Name
+    role: Role
+    team: Slug | None = None
+    pseudonym: Name | None = None
+    languages: list[Literal["nl", "en"]] = Field(default_factory=_dutch, min_length=1)
+
+
+class UserPatch(_Body):
+    """`PATCH /v1/admin/users/{username}`: move to a team, change role, name or activity.
+
+    A key left out stays as it is; `team: null` takes the user out of every team.
+    Deactivating revokes every token of the account.
+    """
+
+    display_name: Name | None = None
+    role: Role | None = None
+    team: Slug | None = None
+    pseudonym: Name | None = None
+    active: bool | None = None
+
+
+class PasswordReset(_Body):
+    """`POST /v1/admin/users/{username}/password`: a new password, or a one-time one."""
+
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)] | None = None
+
+
+class UserAnswer(_Body):
+    """An account after a change; `one_time_password` only when the server made one."""
+
+    user: AdminUser
+    one_time_password: str | None = None
+
+
+class VenueEdit(_Body):
+    """One edit of a venue: who, when, and the venue before (None: added) and after."""
+
+    version: int
+    at: datetime
+    actor: str
+    before: Venue | None
+    after: Venue
+
+
+class VenueUpdate(_Body):
+    """`PUT /v1/admin/venues/{venue_id}`: the whole venue as it should be now.
+
+    `version` is the number of the last edit the change is based on (see the history);
+    a stale one is 409 `edit_conflict` with the current venue. Leave it out to add a venue.
+    """
+
+    venue: Venue
+    version: int | None = Field(default=None, ge=1)
+
+
+class VenueHistory(_Body):
+    venue_id: str
+    edits: list[VenueEdit]
+
+
+class VenueList(_Body):
+    venues: list[Venue]
+
+
+class AreaList(_Body):
+    areas: list[Area]
+
+
+# --- planning (supervisors, docs/administration.md) -------------------------------------------
+
+#: Who a tester's copy of a round names as the other tester: never the real person.
+HIDDEN_TESTER = "other.tester"
+
+LocalNote = Annotated[
+    dict[
+        Literal["nl", "en"],
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)],
+    ],
+    Field(min_length=1),
+]
+
+
+class AssignmentState(StrEnum):
+    """Derived from what devices pushed, never set by hand (except cancelling)."""
+
+    PLANNED = "planned"
+    STARTED = "started"
+    DONE = "done"
+    OVERDUE = "overdue"
+    CANCELLED = "cancelled"
+
+
+class AssignmentDraft(_Body):
+    """`POST /v1/planning/assignments` (and, with `version`, `PUT …/{id}`): the plan."""
+
+    id: Slug | None = None
+    form_id: AssignmentForm
+    venue: Slug | None = None
+    area: Slug | None = None
+    assignee: Username | None = None
+    team: Slug | None = None
+    due: date
+    due_until: date | None = None
+    note: LocalNote | None = None
+    priority: Priority = Priority.NORMAL
+    #: For an edit: the version it is based on (409 edit_conflict when it is stale).
+    version: int | None = Field(default=None, ge=1)
+
+
+class PlannedAssignment(_Body):
+    assignment: Assignment
+    version: int
+    #: The team whose supervisors plan it.
+    team: str
+    state: AssignmentState
+    #: Inspections devices pushed for it.
+    inspections: int
+    #: The door-test round it belongs to.
+    round: str | None = None
+
+
+class AssignmentList(_Body):
+    assignments: list[PlannedAssignment]
+
+
+class Cancel(_Body):
+    """`POST …/cancel`: the version the cancellation is based on."""
+
+    version: int = Field(ge=1)
+
+
+class RoundDraft(_Body):
+    """`POST /v1/planning/rounds` (and, with `version`, `PUT …/{id}`)."""
+
+    id: Slug | None = None
+    venue: Slug
+    date: date
+    window_start: time
+    window_end: time
+    ground: DoorTestGround
+    order: VisitOrder
+    max_gap_minutes: int = Field(gt=0, le=240)
+    test_tester: Username
+    control_tester: Username
+    note: LocalNote | None = None
+    version: int | None = Field(default=None, ge=1)
+
+
+class PlannedRound(_Body):
+    round: DoorTestRound
+    version: int
+    team: str
+    cancelled: bool
+    #: The assignment of each group: {"test": id, "control": id}.
+    assignments: dict[str, str]
+
+
+class RoundList(_Body):
+    rounds: list[PlannedRound]

@@ -79,6 +79,8 @@ class Principal:
         if self.team is not None:
             teams.add(self.team)
         found.extend(f"team:{team}" for team in sorted(teams))
+        # What only the team's supervisors see (a whole door-test round, both testers).
+        found.extend(f"lead:{team}" for team in sorted(self.supervises))
         return tuple(found)
 
     def info(self) -> AccountInfo:

@@ -100,6 +100,18 @@ def _v2(connection: Connection, now: datetime) -> None:
     )
 
 
+def _v3(connection: Connection, now: datetime) -> None:
+    """Administration and planning: venue history, retired form versions."""
+    del now
+    inspector = sa.inspect(connection)
+    for table in (schema.venue_history, schema.plans):
+        if not inspector.has_table(table.name):
+            table.create(connection)
+    if "retired_at" not in {column["name"] for column in inspector.get_columns("forms")}:
+        kind = Timestamp.compile(dialect=connection.dialect)
+        connection.execute(sa.text(f"ALTER TABLE forms ADD COLUMN retired_at {kind}"))
+
+
 def _count_usage(connection: Connection) -> None:
     """Fill account_usage from what each account stores now."""
     usage: dict[str, int] = {}
@@ -120,7 +132,7 @@ def _count_usage(connection: Connection) -> None:
         )
 
 
-def _v3(connection: Connection, now: datetime) -> None:
+def _v4(connection: Connection, now: datetime) -> None:
     """Each account's profile key (issue 12: a password changed on the server is taken
     on the device). Made on the account's next sign-in, so nothing is filled in here."""
     del now
@@ -130,7 +142,7 @@ def _v3(connection: Connection, now: datetime) -> None:
 
 
 #: Schema versions in order; index + 1 is the version number.
-MIGRATIONS: tuple[Callable[[Connection, datetime], None], ...] = (_v1, _v2, _v3)
+MIGRATIONS: tuple[Callable[[Connection, datetime], None], ...] = (_v1, _v2, _v3, _v4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

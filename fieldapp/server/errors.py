@@ -40,6 +40,7 @@ class ApiError(Exception):
         expected_offset: int | None = None,
         head: VersionHead | None = None,
         problems: list[str] | None = None,
+        current: dict[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         log_detail: str | None = None,
     ) -> None:
@@ -52,6 +53,7 @@ class ApiError(Exception):
             expected_offset=expected_offset,
             head=head,
             problems=problems or [],
+            current=current,
         )
         self.headers = dict(headers or {})
         #: What the access log records about a refusal (never a password or a token).

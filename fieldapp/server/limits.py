@@ -28,6 +28,9 @@ from fieldapp.server.errors import ApiError, too_large
 
 #: Paths whose bodies are blobs, limited by max_blob_bytes and streamed by the endpoint.
 BLOB_PREFIX = "/v1/blobs/"
+#: Paths whose bodies are files (register imports, form YAML), not JSON: limited by size
+#: like JSON bodies, but their bytes are no JSON document to check the shape of.
+FILE_PATHS = ("/v1/admin/import/", "/v1/admin/forms")
 #: How much of a refused body is read and dropped, so the 413 arrives (see `drain`).
 DRAIN_CAP = 4 * 1024 * 1024
 
@@ -190,8 +193,9 @@ class RequestGuard:
         if len(collected) > limit:
             await self._refuse(send, limit, is_blob)
             return
-        problem = shape_problem(collected, self.limits.shape)
-        if problem is None and has_unstorable_character(collected):
+        is_file = scope["path"].startswith(FILE_PATHS)
+        problem = None if is_file else shape_problem(collected, self.limits.shape)
+        if problem is None and not is_file and has_unstorable_character(collected):
             problem = (
                 "text with a NUL character or a lone UTF-16 surrogate (\\ud800-\\udfff), "
                 "which no field may hold"

@@ -4,7 +4,7 @@ Every guarantee that matters under concurrency is a constraint here, not a check
 one row per version id, one version per (inspection, sequence number), one review per
 event id. JSON is kept as canonical text so an answer can be replayed byte for byte.
 
-This is schema version 2 (see database.MIGRATIONS). Once released, change a table only
+This is schema version 3 (see database.MIGRATIONS). Once released, change a table only
 together with a new migration that makes the same change in an existing database.
 """
 
@@ -95,6 +95,36 @@ forms = sa.Table(
     sa.Column("roles", sa.String(200), nullable=False),
     sa.Column("definition", sa.Text, nullable=False),
     sa.Column("loaded_at", Timestamp, nullable=False),
+    #: Set when an administrator retired the version: devices start no new drafts on it.
+    sa.Column("retired_at", Timestamp, nullable=True),
+)
+
+#: Every edit of a venue (imports included): who, when, and the venue before and after.
+venue_history = sa.Table(
+    "venue_history",
+    metadata,
+    sa.Column("venue_id", sa.String(128), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("at", Timestamp, nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("before", sa.Text, nullable=True),
+    sa.Column("after", sa.Text, nullable=False),
+)
+
+#: Planning metadata of an assignment or a door-test round (the object itself is in
+#: `reference`): whose team plans it, its edit version, and who planned it when.
+plans = sa.Table(
+    "plans",
+    metadata,
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("key", sa.String(128), primary_key=True),
+    sa.Column("team", sa.String(64), nullable=False, index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("cancelled", sa.Boolean, nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_by", sa.String(64), nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
 )
 
 #: What devices pull. `audience` is one scope: "*", "role:boa", "team:team-west",

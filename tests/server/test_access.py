@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from fastapi.routing import APIRoute
 
 from fieldapp.core.inspection import Attachment, InspectionVersion, new_id
+from fieldapp.core.locations import forms_directory
 from fieldapp.server import schema
 from fieldapp.server.routers import ROUTERS
 from tests.support.central import (
@@ -188,7 +189,173 @@ TABLE: dict[str, tuple[Request, tuple[int, ...]]] = {
         _review("approve", _door),
         (403, 403, 403, 403, 403, 404, 200, 403),
     ),
+    # Administration (issue 12): admins change, supervisors read what they plan with.
+    "POST /v1/admin/import/venues (dry run)": (
+        lambda c, u, w: c.post(
+            "/v1/admin/import/venues",
+            params={"dry_run": "true"},
+            content=ADMIN_VENUES_CSV,
+            headers={"Content-Type": "text/csv"},
+        ),
+        (403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "GET /v1/admin/forms": (
+        lambda c, u, w: c.get("/v1/admin/forms"),
+        (403, 403, 403, 403, 403, 200, 200, 200),
+    ),
+    "POST /v1/admin/forms (a published version again)": (
+        lambda c, u, w: c.post(
+            "/v1/admin/forms",
+            params={"filename": "door_test.yaml"},
+            content=(forms_directory() / "door_test.yaml").read_bytes(),
+            headers={"Content-Type": "application/yaml"},
+        ),
+        (403, 403, 403, 403, 403, 403, 403, 201),
+    ),
+    "DELETE /v1/admin/forms/{id}/{unknown version}": (
+        lambda c, u, w: c.delete("/v1/admin/forms/door_test/1999.1"),
+        (403, 403, 403, 403, 403, 403, 403, 404),
+    ),
+    "GET /v1/admin/teams": (
+        lambda c, u, w: c.get("/v1/admin/teams"),
+        (403, 403, 403, 403, 403, 200, 200, 200),
+    ),
+    "POST /v1/admin/teams (one that exists)": (
+        lambda c, u, w: c.post(
+            "/v1/admin/teams",
+            json={
+                "id": "team-centrum",
+                "name": "Team Centrum",
+                "supervisor": SUPERVISOR_CENTRUM,
+                "areas": ["centrum"],
+            },
+        ),
+        (403, 403, 403, 403, 403, 403, 403, 409),
+    ),
+    "PATCH /v1/admin/teams/{team} (the same name)": (
+        lambda c, u, w: c.patch("/v1/admin/teams/team-centrum", json={"name": "Team Centrum"}),
+        (403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "GET /v1/admin/users": (
+        lambda c, u, w: c.get("/v1/admin/users"),
+        (403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "POST /v1/admin/users (one that exists)": (
+        lambda c, u, w: c.post(
+            "/v1/admin/users",
+            json={"username": BOA, "display_name": "X", "role": "boa", "team": "team-centrum"},
+        ),
+        (403, 403, 403, 403, 403, 403, 403, 409),
+    ),
+    "PATCH /v1/admin/users/{user} (the same name)": (
+        lambda c, u, w: c.patch(
+            f"/v1/admin/users/{BOA_WEST}", json={"display_name": "Elif Yıldız"}
+        ),
+        (403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "POST /v1/admin/users/{unknown}/password": (
+        lambda c, u, w: c.post("/v1/admin/users/nobody.here/password", json={}),
+        (403, 403, 403, 403, 403, 403, 403, 404),
+    ),
+    "GET /v1/admin/venues": (
+        lambda c, u, w: c.get("/v1/admin/venues"),
+        (403, 403, 403, 403, 403, 200, 200, 200),
+    ),
+    "GET /v1/admin/venues/{venue}/history": (
+        lambda c, u, w: c.get("/v1/admin/venues/cs-weimar-12/history"),
+        (403, 403, 403, 403, 403, 200, 200, 200),
+    ),
+    "PUT /v1/admin/venues/{venue} (a stale version)": (
+        lambda c, u, w: c.put(
+            "/v1/admin/venues/cs-weimar-12", json={"venue": ADMIN_VENUE, "version": 99}
+        ),
+        (403, 403, 403, 403, 403, 409, 403, 409),
+    ),
+    "GET /v1/admin/areas": (
+        lambda c, u, w: c.get("/v1/admin/areas"),
+        (403, 403, 403, 403, 403, 200, 200, 200),
+    ),
+    # Planning (issue 12): supervisors, for the teams they lead only.
+    "GET /v1/planning/assignments": (
+        lambda c, u, w: c.get("/v1/planning/assignments"),
+        (403, 403, 403, 403, 403, 200, 200, 403),
+    ),
+    "GET /v1/planning/assignments/{team-west's}": (
+        lambda c, u, w: c.get("/v1/planning/assignments/a-2026-001"),
+        (403, 403, 403, 403, 403, 200, 404, 403),
+    ),
+    "POST /v1/planning/assignments (an id that exists)": (
+        lambda c, u, w: c.post("/v1/planning/assignments", json=PLANNED_INSPECTION),
+        (403, 403, 403, 403, 403, 409, 403, 403),
+    ),
+    "PUT /v1/planning/assignments/{team-west's} (a stale version)": (
+        lambda c, u, w: c.put(
+            "/v1/planning/assignments/a-2026-001", json={**PLANNED_INSPECTION, "version": 99}
+        ),
+        (403, 403, 403, 403, 403, 409, 404, 403),
+    ),
+    "POST /v1/planning/assignments/{team-west's}/cancel (a stale version)": (
+        lambda c, u, w: c.post("/v1/planning/assignments/a-2026-001/cancel", json={"version": 99}),
+        (403, 403, 403, 403, 403, 409, 404, 403),
+    ),
+    "GET /v1/planning/rounds": (
+        lambda c, u, w: c.get("/v1/planning/rounds"),
+        (403, 403, 403, 403, 403, 200, 200, 403),
+    ),
+    "POST /v1/planning/rounds (at a coffeeshop)": (
+        lambda c, u, w: c.post("/v1/planning/rounds", json=PLANNED_ROUND),
+        (403, 403, 403, 403, 403, 403, 422, 403),
+    ),
+    "PUT /v1/planning/rounds/{unknown}": (
+        lambda c, u, w: c.put("/v1/planning/rounds/dt-none", json={**PLANNED_ROUND, "version": 1}),
+        (403, 403, 403, 403, 403, 404, 404, 403),
+    ),
+    "POST /v1/planning/rounds/{unknown}/cancel": (
+        lambda c, u, w: c.post("/v1/planning/rounds/dt-none/cancel", json={"version": 1}),
+        (403, 403, 403, 403, 403, 404, 404, 403),
+    ),
 }
+
+#: The demo's first assignment (elif.yildiz, team-west) planned again under its own id.
+PLANNED_INSPECTION: dict[str, Any] = {
+    "id": "a-2026-001",
+    "form_id": "coffeeshop_inspection",
+    "venue": "cs-weimar-241",
+    "assignee": BOA_WEST,
+    "due": "2026-12-03",
+}
+#: A round of the mystery guests' team, wrongly at a coffeeshop.
+PLANNED_ROUND: dict[str, Any] = {
+    "venue": "cs-weimar-12",
+    "date": "2026-12-19",
+    "window_start": "22:00",
+    "window_end": "23:30",
+    "ground": "origin",
+    "order": "test_first",
+    "max_gap_minutes": 30,
+    "test_tester": MYSTERY_GUEST,
+    "control_tester": MYSTERY_GUEST_2,
+}
+
+#: One venue of the demo world as the change feed and the venue endpoints describe it.
+ADMIN_VENUE: dict[str, Any] = {
+    "id": "cs-weimar-12",
+    "name": "De Groene Regentes",
+    "kind": "coffeeshop",
+    "street": "Weimarstraat",
+    "house_number": "12",
+    "postcode": "2562 GP",
+    "area": "regentes-valkenbos",
+    "lat": 52.07762,
+    "lon": 4.29175,
+    "permit_number": "DH-CS-001",
+}
+#: One venue of the demo world as the venue register file describes it.
+ADMIN_VENUES_CSV = (
+    "id,name,kind,street,house_number,postcode,lat,lon,area,permit_number\n"
+    "cs-weimar-12,De Groene Regentes,coffeeshop,Weimarstraat,12,2562 GP,52.07762,4.29175,"
+    "regentes-valkenbos,DH-CS-001\n"
+)
 
 
 def test_every_role_against_every_endpoint(central: Central, world: World) -> None:

@@ -222,7 +222,9 @@ def test_a_version_1_database_gains_blob_holders_and_keeps_complete_versions_com
                 connection.execute(sa.text("DROP TABLE blob_holders"))
                 connection.execute(sa.text("DROP INDEX ix_access_log_at"))
                 connection.execute(sa.text("ALTER TABLE access_log DROP COLUMN client"))
-                # Nor the profile keys of schema 3.
+                connection.execute(sa.text("DROP TABLE venue_history"))
+                connection.execute(sa.text("ALTER TABLE forms DROP COLUMN retired_at"))
+                # Nor the profile keys of schema 4.
                 connection.execute(sa.text("ALTER TABLE users DROP COLUMN profile_key"))
                 connection.execute(
                     schema.schema_migrations.delete().where(schema.schema_migrations.c.version >= 2)

@@ -2,15 +2,16 @@
 
 `accounts` (health, sign-in, sign-out), `sync` (meta, the change feed, the digest),
 `blobs` (attachments by hash), `inspections` (pushing and reading versions) and `review`
-(the inbox, one inspection, return and approve). A handler translates HTTP to a call on
-the `CentralStore` and its answer back.
+(the inbox, one inspection, return and approve), `admin` (imports, forms, teams,
+users, venues) and `planning` (assignments, door-test rounds). A handler translates HTTP
+to a call on the `CentralStore` and its answer back.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fieldapp.server.routers import accounts, blobs, inspections, review, sync
+from fieldapp.server.routers import accounts, admin, blobs, inspections, planning, review, sync
 
 #: Every router of the API, in the order of the paths in the OpenAPI document.
 ROUTERS: tuple[APIRouter, ...] = (
@@ -19,4 +20,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     blobs.router,
     inspections.router,
     review.router,
+    admin.router,
+    planning.router,
 )

@@ -1,0 +1,698 @@
+"""Planning by supervisors: assignments and door-test rounds for the teams they lead.
+
+An assignment or round lives in `reference` (what devices pull) with its planning data in
+`plans`: the team whose supervisors plan it, an edit `version` for optimistic concurrency
+(a stale edit is a 409 with the current state), and who planned it. An assignment's state
+is derived from the inspections devices pushed for it. A round makes one assignment per
+tester, linked to it; each tester's device receives the round with the other tester
+hidden, the team's supervisors (audience `lead:<team>`) the whole round.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+from sqlalchemy.engine import Connection
+
+from fieldapp.core.entities import (
+    FORM_ROLES,
+    FORM_VENUE_KINDS,
+    Assignment,
+    AssignmentForm,
+    DoorTestRound,
+    GroupRole,
+    Role,
+    Team,
+    Venue,
+)
+from fieldapp.core.inspection import InspectionStatus
+from fieldapp.protocol.models import (
+    HIDDEN_TESTER,
+    AssignmentDraft,
+    AssignmentState,
+    ErrorCode,
+    PlannedAssignment,
+    PlannedRound,
+    RoundDraft,
+)
+from fieldapp.server import feed, schema
+from fieldapp.server.accounts import Principal
+from fieldapp.server.administration import audit
+from fieldapp.server.database import CentralDatabase
+from fieldapp.server.errors import ApiError, forbidden, not_found
+
+_DONE = {InspectionStatus.SENT.value, InspectionStatus.APPROVED.value}
+
+
+def _invalid(problems: list[str]) -> ApiError:
+    return ApiError(
+        422,
+        ErrorCode.INVALID,
+        "De planning klopt niet: " + "; ".join(problems),
+        "The plan is not right: " + "; ".join(problems),
+        problems=problems,
+    )
+
+
+def _stale(current: dict[str, Any]) -> ApiError:
+    return ApiError(
+        409,
+        ErrorCode.EDIT_CONFLICT,
+        "Iemand anders heeft dit intussen gewijzigd; bekijk de huidige stand en pas uw "
+        "wijziging daarop aan (uw tekst blijft bewaard).",
+        "Someone else changed this in the meantime; look at the current state and apply "
+        "your change to it (your text is kept).",
+        current=current,
+    )
+
+
+def require_supervisor(principal: Principal) -> None:
+    if principal.role is not Role.SUPERVISOR:
+        raise forbidden(
+            f"Only a supervisor plans work, not a {principal.role.value}.",
+            f"Alleen een supervisor plant werk, geen {principal.role.value}.",
+        )
+
+
+class Planning:
+    """Assignments and door-test rounds as the supervisors of a team plan them."""
+
+    def __init__(self, database: CentralDatabase, clock: Callable[[], datetime]) -> None:
+        self.database = database
+        self.clock = clock
+
+    # --- assignments --------------------------------------------------------------------
+
+    def assignments(self, principal: Principal) -> list[PlannedAssignment]:
+        require_supervisor(principal)
+        with self.database.read() as connection:
+            found = [
+                self._planned(connection, assignment, meta)
+                for assignment, meta in self._all_assignments(connection)
+                if meta["team"] in principal.supervises
+            ]
+        return sorted(found, key=lambda p: (p.assignment.due, p.assignment.id))
+
+    def assignment(self, principal: Principal, assignment_id: str) -> PlannedAssignment:
+        require_supervisor(principal)
+        with self.database.read() as connection:
+            assignment, meta = self._visible_assignment(connection, principal, assignment_id)
+            return self._planned(connection, assignment, meta)
+
+    def plan_assignment(self, principal: Principal, draft: AssignmentDraft) -> PlannedAssignment:
+        require_supervisor(principal)
+        if draft.form_id is AssignmentForm.DOOR_TEST:
+            raise _invalid(["form_id: a door test is planned as a round (/v1/planning/rounds)"])
+        assignment_id = draft.id or _new_id("a")
+        assignment = _assignment(draft, assignment_id)
+        now = self.clock()
+        with self.database.write() as connection:
+            # Scope first: another team's supervisor learns nothing about existing ids.
+            team = self._check_assignment(connection, principal, assignment)
+            if self._reference(connection, "assignment", assignment_id) is not None:
+                raise ApiError(
+                    409,
+                    ErrorCode.ADMIN_CONFLICT,
+                    f"De opdracht {assignment_id} bestaat al.",
+                    f"The assignment {assignment_id} exists.",
+                )
+            self._put(connection, "assignment", assignment_id, assignment.model_dump_json(), False)
+            self._new_plan(connection, principal, "assignment", assignment_id, team, now)
+            audit(
+                connection,
+                now,
+                principal.username,
+                "assignment.plan",
+                assignment_id,
+                None,
+                assignment.model_dump(mode="json"),
+            )
+            feed.append(connection, [feed.assignment_change(assignment)], now)
+            return self._planned(connection, assignment, self._meta(connection, assignment))
+
+    def edit_assignment(
+        self, principal: Principal, assignment_id: str, draft: AssignmentDraft
+    ) -> PlannedAssignment:
+        """Replace the plan (reassign, move the date, change the instructions)."""
+        require_supervisor(principal)
+        if draft.version is None:
+            raise _invalid(["version: send the version the edit is based on"])
+        now = self.clock()
+        with self.database.write() as connection:
+            before, meta = self._visible_assignment(connection, principal, assignment_id)
+            self._check_version(connection, before, meta, draft.version)
+            if meta["cancelled"]:
+                raise _invalid(["the assignment is cancelled"])
+            if before.paired_test is not None:
+                raise _invalid(["a door-test assignment changes with its round"])
+            if draft.form_id is AssignmentForm.DOOR_TEST:
+                raise _invalid(["form_id: a door test is planned as a round"])
+            after = _assignment(draft, assignment_id)
+            team = self._check_assignment(connection, principal, after)
+            self._put(connection, "assignment", assignment_id, after.model_dump_json(), False)
+            self._bump(connection, principal, "assignment", assignment_id, team, now, meta)
+            audit(
+                connection,
+                now,
+                principal.username,
+                "assignment.edit",
+                assignment_id,
+                before.model_dump(mode="json"),
+                after.model_dump(mode="json"),
+            )
+            changes = _moved(before, after)
+            feed.append(connection, changes, now)
+            return self._planned(connection, after, self._meta(connection, after))
+
+    def cancel_assignment(
+        self, principal: Principal, assignment_id: str, version: int
+    ) -> PlannedAssignment:
+        require_supervisor(principal)
+        now = self.clock()
+        with self.database.write() as connection:
+            assignment, meta = self._visible_assignment(connection, principal, assignment_id)
+            self._check_version(connection, assignment, meta, version)
+            if assignment.paired_test is not None:
+                raise _invalid(["a door-test assignment is cancelled with its round"])
+            if not meta["cancelled"]:
+                self._cancel(connection, principal, "assignment", assignment, meta, now)
+                feed.append(connection, [feed.assignment_change(assignment, removed=True)], now)
+            return self._planned(connection, assignment, self._meta(connection, assignment))
+
+    # --- door-test rounds ----------------------------------------------------------------
+
+    def rounds(self, principal: Principal) -> list[PlannedRound]:
+        require_supervisor(principal)
+        with self.database.read() as connection:
+            rows = connection.execute(
+                sa.select(schema.reference.c.payload).where(schema.reference.c.kind == "round")
+            ).scalars()
+            found = []
+            for payload in rows:
+                planned = DoorTestRound.model_validate_json(payload)
+                meta = self._meta_of(connection, "round", planned.id)
+                if meta is not None and meta["team"] in principal.supervises:
+                    found.append(self._planned_round(planned, meta))
+        return sorted(found, key=lambda r: (r.round.date, r.round.id))
+
+    def plan_round(self, principal: Principal, draft: RoundDraft) -> PlannedRound:
+        require_supervisor(principal)
+        round_id = draft.id or _new_id("dt")
+        planned = _round(draft, round_id)
+        now = self.clock()
+        with self.database.write() as connection:
+            team = self._check_round(connection, principal, planned)
+            if self._reference(connection, "round", round_id) is not None:
+                raise ApiError(
+                    409,
+                    ErrorCode.ADMIN_CONFLICT,
+                    f"De ronde {round_id} bestaat al.",
+                    f"The round {round_id} exists.",
+                )
+            self._put(connection, "round", round_id, planned.model_dump_json(), False)
+            self._new_plan(connection, principal, "round", round_id, team, now)
+            changes: list[feed.NewChange] = []
+            for role in GroupRole:
+                assignment = _round_assignment(planned, role, draft)
+                self._put(
+                    connection, "assignment", assignment.id, assignment.model_dump_json(), False
+                )
+                self._new_plan(connection, principal, "assignment", assignment.id, team, now)
+                changes.append(feed.assignment_change(assignment))
+            audit(
+                connection,
+                now,
+                principal.username,
+                "round.plan",
+                round_id,
+                None,
+                planned.model_dump(mode="json"),
+            )
+            changes.extend(_round_changes(planned, team))
+            feed.append(connection, changes, now)
+            return self._planned_round(planned, self._meta_of(connection, "round", round_id))
+
+    def edit_round(self, principal: Principal, round_id: str, draft: RoundDraft) -> PlannedRound:
+        require_supervisor(principal)
+        if draft.version is None:
+            raise _invalid(["version: send the version the edit is based on"])
+        now = self.clock()
+        with self.database.write() as connection:
+            before, meta = self._visible_round(connection, principal, round_id)
+            if meta["version"] != draft.version:
+                raise _stale(self._planned_round(before, meta).model_dump(mode="json"))
+            if meta["cancelled"]:
+                raise _invalid(["the round is cancelled"])
+            after = _round(draft, round_id)
+            team = self._check_round(connection, principal, after)
+            self._put(connection, "round", round_id, after.model_dump_json(), False)
+            self._bump(connection, principal, "round", round_id, team, now, meta)
+            changes: list[feed.NewChange] = []
+            for role in GroupRole:
+                old = _round_assignment(before, role, None)
+                new = _round_assignment(after, role, draft)
+                self._put(connection, "assignment", new.id, new.model_dump_json(), False)
+                changes.extend(_moved(old, new))
+            if (
+                before.test_tester != after.test_tester
+                or before.control_tester != after.control_tester
+            ):
+                # A tester taken off the round loses it from her device.
+                gone = {before.test_tester, before.control_tester} - {
+                    after.test_tester,
+                    after.control_tester,
+                }
+                changes.extend(
+                    c
+                    for c in _round_changes(before, team, removed=True)
+                    if c.audience in {f"user:{u}" for u in gone}
+                )
+            changes.extend(_round_changes(after, team))
+            audit(
+                connection,
+                now,
+                principal.username,
+                "round.edit",
+                round_id,
+                before.model_dump(mode="json"),
+                after.model_dump(mode="json"),
+            )
+            feed.append(connection, changes, now)
+            return self._planned_round(after, self._meta_of(connection, "round", round_id))
+
+    def cancel_round(self, principal: Principal, round_id: str, version: int) -> PlannedRound:
+        require_supervisor(principal)
+        now = self.clock()
+        with self.database.write() as connection:
+            planned, meta = self._visible_round(connection, principal, round_id)
+            if meta["version"] != version:
+                raise _stale(self._planned_round(planned, meta).model_dump(mode="json"))
+            if not meta["cancelled"]:
+                self._cancel(connection, principal, "round", planned, meta, now)
+                changes = _round_changes(planned, meta["team"], removed=True)
+                for role in GroupRole:
+                    assignment = _round_assignment(planned, role, None)
+                    self._put(
+                        connection, "assignment", assignment.id, assignment.model_dump_json(), True
+                    )
+                    changes.append(feed.assignment_change(assignment, removed=True))
+                feed.append(connection, changes, now)
+            return self._planned_round(planned, self._meta_of(connection, "round", round_id))
+
+    # --- checks -------------------------------------------------------------------------
+
+    def _check_assignment(
+        self, connection: Connection, principal: Principal, assignment: Assignment
+    ) -> str:
+        """The team that plans the assignment, after checking everything it names."""
+        problems: list[str] = []
+        covered: str | None = assignment.area
+        if assignment.venue is not None:
+            venue = self._venue(connection, assignment.venue)
+            if venue is None:
+                problems.append(f"venue: '{assignment.venue}' is not a venue")
+            else:
+                covered = venue.area
+                if not venue.active:
+                    problems.append(f"venue: '{venue.id}' is closed")
+                if venue.kind not in FORM_VENUE_KINDS.get(assignment.form_id, frozenset()):
+                    problems.append(f"venue: a {assignment.form_id} does not visit a {venue.kind}")
+        if (
+            assignment.area is not None
+            and self._reference(connection, "area", assignment.area) is None
+        ):
+            problems.append(f"area: '{assignment.area}' is not an area")
+        team: str | None = assignment.team
+        if assignment.assignee is not None:
+            user = self._user(connection, assignment.assignee)
+            if user is None or not user["active"]:
+                problems.append(f"assignee: '{assignment.assignee}' is not an active user")
+            else:
+                team = user["team"]
+                if user["role"] != FORM_ROLES[assignment.form_id].value:
+                    problems.append(
+                        f"assignee: a {assignment.form_id} is filled in by a "
+                        f"{FORM_ROLES[assignment.form_id].value}, not a {user['role']}"
+                    )
+        if problems:
+            raise _invalid(problems)
+        if team is None or team not in principal.supervises:
+            raise forbidden(
+                "You plan only for the teams you supervise.",
+                "U plant alleen voor de teams die u leidt.",
+            )
+        if assignment.team is not None:
+            payload = connection.execute(
+                sa.select(schema.teams.c.payload).where(schema.teams.c.team_id == team)
+            ).scalar_one()
+            areas = Team.model_validate_json(payload).areas
+            if covered is not None and covered not in areas:
+                raise _invalid([f"team: '{covered}' is not one of the areas of '{team}'"])
+        return team
+
+    def _check_round(
+        self, connection: Connection, principal: Principal, planned: DoorTestRound
+    ) -> str:
+        problems: list[str] = []
+        teams: set[str] = set()
+        for role in GroupRole:
+            username = planned.tester_of(role)
+            user = self._user(connection, username)
+            if user is None or not user["active"]:
+                problems.append(f"{role}_tester: '{username}' is not an active user")
+            elif user["role"] != Role.MYSTERY_GUEST.value:
+                problems.append(f"{role}_tester: '{username}' is not a mystery guest")
+            else:
+                teams.add(user["team"])
+        if problems:
+            raise _invalid(problems)
+        if len(teams) != 1 or not teams <= principal.supervises:
+            raise forbidden(
+                "Both testers must be mystery guests of one team you supervise.",
+                "Beide testers moeten mystery guests zijn van één team dat u leidt.",
+            )
+        venue = self._venue(connection, planned.venue)
+        if venue is None:
+            problems.append(f"venue: '{planned.venue}' is not a venue")
+        elif venue.kind not in FORM_VENUE_KINDS[AssignmentForm.DOOR_TEST]:
+            problems.append(f"venue: a door test visits a bar or club, not a {venue.kind}")
+        elif not venue.active:
+            problems.append(f"venue: '{venue.id}' is closed")
+        if problems:
+            raise _invalid(problems)
+        return teams.pop()
+
+    def _check_version(
+        self, connection: Connection, assignment: Assignment, meta: dict[str, Any], version: int
+    ) -> None:
+        if meta["version"] != version:
+            raise _stale(self._planned(connection, assignment, meta).model_dump(mode="json"))
+
+    # --- reading ------------------------------------------------------------------------
+
+    def _all_assignments(
+        self, connection: Connection
+    ) -> Iterable[tuple[Assignment, dict[str, Any]]]:
+        rows = connection.execute(
+            sa.select(schema.reference.c.payload, schema.reference.c.removed).where(
+                schema.reference.c.kind == "assignment"
+            )
+        ).all()
+        for payload, removed in rows:
+            assignment = Assignment.model_validate_json(payload)
+            meta = self._meta(connection, assignment)
+            # A round's assignments are withdrawn with the round: cancelled too.
+            yield assignment, {**meta, "cancelled": meta["cancelled"] or bool(removed)}
+
+    def _visible_assignment(
+        self, connection: Connection, principal: Principal, assignment_id: str
+    ) -> tuple[Assignment, dict[str, Any]]:
+        payload = self._reference(connection, "assignment", assignment_id)
+        if payload is not None:
+            assignment = Assignment.model_validate_json(payload)
+            meta = self._meta(connection, assignment)
+            if meta["team"] in principal.supervises:
+                return assignment, meta
+        raise not_found("assignment", "De opdracht")
+
+    def _visible_round(
+        self, connection: Connection, principal: Principal, round_id: str
+    ) -> tuple[DoorTestRound, dict[str, Any]]:
+        payload = self._reference(connection, "round", round_id)
+        meta = self._meta_of(connection, "round", round_id)
+        if payload is None or meta is None or meta["team"] not in principal.supervises:
+            raise not_found("door-test round", "De deurtestronde")
+        return DoorTestRound.model_validate_json(payload), meta
+
+    def _meta(self, connection: Connection, assignment: Assignment) -> dict[str, Any]:
+        """The plan row; an assignment from the demo world or an import has none yet:
+        version 1, planned by the team it is for (or its assignee's team)."""
+        meta = self._meta_of(connection, "assignment", assignment.id)
+        if meta is not None:
+            return meta
+        team = assignment.team
+        if team is None and assignment.assignee is not None:
+            user = self._user(connection, assignment.assignee)
+            team = user["team"] if user is not None else None
+        return {"team": team or "", "version": 1, "cancelled": False, "exists": False}
+
+    def _meta_of(self, connection: Connection, kind: str, key: str) -> dict[str, Any] | None:
+        row = (
+            connection.execute(
+                sa.select(schema.plans).where(
+                    schema.plans.c.kind == kind, schema.plans.c.key == key
+                )
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return {
+            "team": row["team"],
+            "version": row["version"],
+            "cancelled": bool(row["cancelled"]),
+            "exists": True,
+        }
+
+    def _planned(
+        self, connection: Connection, assignment: Assignment, meta: dict[str, Any]
+    ) -> PlannedAssignment:
+        statuses = (
+            connection.execute(
+                sa.select(schema.inspections.c.status).where(
+                    schema.inspections.c.assignment_id == assignment.id
+                )
+            )
+            .scalars()
+            .all()
+        )
+        return PlannedAssignment(
+            assignment=assignment,
+            version=meta["version"],
+            team=meta["team"],
+            state=_state(assignment, statuses, meta["cancelled"], self.clock().date()),
+            inspections=len(statuses),
+            round=assignment.paired_test,
+        )
+
+    def _planned_round(self, planned: DoorTestRound, meta: dict[str, Any] | None) -> PlannedRound:
+        assert meta is not None
+        return PlannedRound(
+            round=planned,
+            version=meta["version"],
+            team=meta["team"],
+            cancelled=meta["cancelled"],
+            assignments={role.value: _round_assignment_id(planned.id, role) for role in GroupRole},
+        )
+
+    def _reference(self, connection: Connection, kind: str, key: str) -> str | None:
+        payload = connection.execute(
+            sa.select(schema.reference.c.payload)
+            .where(schema.reference.c.kind == kind)
+            .where(schema.reference.c.key == key)
+        ).scalar_one_or_none()
+        return None if payload is None else str(payload)
+
+    def _venue(self, connection: Connection, venue_id: str) -> Venue | None:
+        payload = self._reference(connection, "venue", venue_id)
+        return None if payload is None else Venue.model_validate_json(payload)
+
+    def _user(self, connection: Connection, username: str) -> dict[str, Any] | None:
+        row = connection.execute(
+            sa.select(schema.users.c.role, schema.users.c.team, schema.users.c.active).where(
+                schema.users.c.username == username
+            )
+        ).first()
+        return None if row is None else {"role": row.role, "team": row.team, "active": row.active}
+
+    # --- writing ------------------------------------------------------------------------
+
+    def _put(
+        self, connection: Connection, kind: str, key: str, payload: str, removed: bool
+    ) -> None:
+        now = self.clock()
+        exists = self._reference(connection, kind, key) is not None
+        if exists:
+            connection.execute(
+                schema.reference.update()
+                .where(schema.reference.c.kind == kind, schema.reference.c.key == key)
+                .values(payload=payload, removed=removed, updated_at=now)
+            )
+        else:
+            connection.execute(
+                schema.reference.insert().values(
+                    kind=kind, key=key, payload=payload, removed=removed, updated_at=now
+                )
+            )
+
+    def _new_plan(
+        self,
+        connection: Connection,
+        principal: Principal,
+        kind: str,
+        key: str,
+        team: str,
+        now: datetime,
+    ) -> None:
+        connection.execute(
+            schema.plans.insert().values(
+                kind=kind,
+                key=key,
+                team=team,
+                version=1,
+                cancelled=False,
+                created_by=principal.username,
+                created_at=now,
+                updated_by=principal.username,
+                updated_at=now,
+            )
+        )
+
+    def _bump(
+        self,
+        connection: Connection,
+        principal: Principal,
+        kind: str,
+        key: str,
+        team: str,
+        now: datetime,
+        meta: dict[str, Any],
+        cancelled: bool = False,
+    ) -> None:
+        """The next version; the WHERE on the old one makes a concurrent edit lose."""
+        if not meta["exists"]:
+            connection.execute(
+                schema.plans.insert().values(
+                    kind=kind,
+                    key=key,
+                    team=team,
+                    version=meta["version"] + 1,
+                    cancelled=cancelled,
+                    created_by=principal.username,
+                    created_at=now,
+                    updated_by=principal.username,
+                    updated_at=now,
+                )
+            )
+            return
+        done = connection.execute(
+            schema.plans.update()
+            .where(
+                schema.plans.c.kind == kind,
+                schema.plans.c.key == key,
+                schema.plans.c.version == meta["version"],
+            )
+            .values(
+                team=team,
+                version=meta["version"] + 1,
+                cancelled=cancelled,
+                updated_by=principal.username,
+                updated_at=now,
+            )
+        )
+        if done.rowcount != 1:
+            raise _stale({"version": meta["version"]})
+
+    def _cancel(
+        self,
+        connection: Connection,
+        principal: Principal,
+        kind: str,
+        item: Any,
+        meta: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        self._bump(connection, principal, kind, item.id, meta["team"], now, meta, cancelled=True)
+        connection.execute(
+            schema.reference.update()
+            .where(schema.reference.c.kind == kind, schema.reference.c.key == item.id)
+            .values(removed=True, updated_at=now)
+        )
+        audit(connection, now, principal.username, f"{kind}.cancel", item.id)
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(6)}"
+
+
+def _assignment(draft: AssignmentDraft, assignment_id: str) -> Assignment:
+    values = draft.model_dump(exclude={"id", "version"}, exclude_none=True)
+    try:
+        return Assignment.model_validate({**values, "id": assignment_id})
+    except ValidationError as error:
+        raise _invalid([_describe(e) for e in error.errors()]) from None
+
+
+def _round(draft: RoundDraft, round_id: str) -> DoorTestRound:
+    values = draft.model_dump(exclude={"id", "version"}, exclude_none=True)
+    try:
+        return DoorTestRound.model_validate({**values, "id": round_id})
+    except ValidationError as error:
+        raise _invalid([_describe(e) for e in error.errors()]) from None
+
+
+def _describe(error: Any) -> str:
+    field = ".".join(str(part) for part in error["loc"])
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{field}: {message}" if field else message
+
+
+def _round_assignment_id(round_id: str, role: GroupRole) -> str:
+    return f"{round_id}-{role.value}"[:64]
+
+
+def _round_assignment(
+    planned: DoorTestRound, role: GroupRole, draft: RoundDraft | None
+) -> Assignment:
+    return Assignment(
+        id=_round_assignment_id(planned.id, role),
+        form_id=AssignmentForm.DOOR_TEST,
+        venue=planned.venue,
+        assignee=planned.tester_of(role),
+        due=planned.date,
+        note=planned.note if draft is None else draft.note,
+        paired_test=planned.id,
+        group_role=role,
+    )
+
+
+def _round_changes(
+    planned: DoorTestRound, team: str, removed: bool = False
+) -> list[feed.NewChange]:
+    """The whole round for the team's supervisors; each tester's own copy hides the other."""
+    whole = {"kind": "round", "removed": removed, "round": planned.model_dump(mode="json")}
+    changes = [feed.NewChange("round", planned.id, f"lead:{team}", whole)]
+    for role in GroupRole:
+        other = "control_tester" if role is GroupRole.TEST else "test_tester"
+        own = planned.model_copy(update={other: HIDDEN_TESTER})
+        body = {"kind": "round", "removed": removed, "round": own.model_dump(mode="json")}
+        changes.append(feed.NewChange("round", planned.id, f"user:{planned.tester_of(role)}", body))
+    return changes
+
+
+def _moved(before: Assignment, after: Assignment) -> list[feed.NewChange]:
+    """The feed changes of an edit: withdrawn where it no longer goes, sent where it does."""
+    old = feed.assignment_change(before, removed=True)
+    new = feed.assignment_change(after)
+    return [new] if old.audience == new.audience else [old, new]
+
+
+def _state(
+    assignment: Assignment, statuses: Iterable[str], cancelled: bool, today: date
+) -> AssignmentState:
+    if cancelled:
+        return AssignmentState.CANCELLED
+    found = set(statuses)
+    if found & _DONE:
+        return AssignmentState.DONE
+    if (assignment.due_until or assignment.due) < today:
+        return AssignmentState.OVERDUE
+    if found:
+        return AssignmentState.STARTED
+    return AssignmentState.PLANNED
