@@ -104,6 +104,7 @@ def demo_reference(world: SeedWorld, forms: Path | None = None) -> ReferenceSnap
         assignments=world.assignments,
         teams=world.teams,
         team_users=world.users,
+        rounds=world.rounds,
     )
 
 

@@ -30,7 +30,7 @@ from fieldapp.server.blobstorage import (
 from fieldapp.server.config import ServerConfig
 from fieldapp.server.database import CentralDatabase, new_epoch
 from fieldapp.server.feed import ChangeFeed
-from fieldapp.server.planning import Planning
+from fieldapp.server.planning import Planning, round_changes
 from fieldapp.server.push import Pushes
 from fieldapp.server.queries import InspectionQueries
 from fieldapp.server.register import Register
@@ -156,6 +156,27 @@ class CentralStore:
                 ],
             )
             changes = [feed.assignment_change(a) for a in world.assignments]
+            # The demo's door-test rounds, as a supervisor would have planned them: each
+            # tester gets her own copy (the other tester hidden), the team's leads all of it.
+            teams = {user.username: user.team for user in world.users}
+            if world.rounds:
+                connection.execute(
+                    schema.reference.insert(),
+                    [
+                        {
+                            "kind": "round",
+                            "key": planned.id,
+                            "payload": planned.model_dump_json(),
+                            "removed": False,
+                            "updated_at": now,
+                        }
+                        for planned in world.rounds
+                    ],
+                )
+            for planned in world.rounds:
+                team = teams.get(planned.test_tester)
+                if team is not None:
+                    changes.extend(round_changes(planned, team))
             changes.extend(self._store_forms(connection, definitions))
             connection.execute(
                 schema.server_state.update().where(schema.server_state.c.id == 1).values(demo=True)

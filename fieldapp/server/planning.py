@@ -233,7 +233,7 @@ class Planning:
                 None,
                 planned.model_dump(mode="json"),
             )
-            changes.extend(_round_changes(planned, team))
+            changes.extend(round_changes(planned, team))
             feed.append(connection, changes, now)
             return self._planned_round(planned, self._meta_of(connection, "round", round_id))
 
@@ -269,10 +269,10 @@ class Planning:
                 }
                 changes.extend(
                     c
-                    for c in _round_changes(before, team, removed=True)
+                    for c in round_changes(before, team, removed=True)
                     if c.audience in {f"user:{u}" for u in gone}
                 )
-            changes.extend(_round_changes(after, team))
+            changes.extend(round_changes(after, team))
             audit(
                 connection,
                 now,
@@ -294,7 +294,7 @@ class Planning:
                 raise _stale(self._planned_round(planned, meta).model_dump(mode="json"))
             if not meta["cancelled"]:
                 self._cancel(connection, principal, "round", planned, meta, now)
-                changes = _round_changes(planned, meta["team"], removed=True)
+                changes = round_changes(planned, meta["team"], removed=True)
                 for role in GroupRole:
                     assignment = _round_assignment(planned, role, None)
                     self._put(
@@ -662,7 +662,7 @@ def _round_assignment(
     )
 
 
-def _round_changes(
+def round_changes(
     planned: DoorTestRound, team: str, removed: bool = False
 ) -> list[feed.NewChange]:
     """The whole round for the team's supervisors; each tester's own copy hides the other."""

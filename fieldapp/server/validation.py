@@ -17,10 +17,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fieldapp.core.answers import decode_value
+from fieldapp.core.doortest import DoorTestVisit, round_visit_problem
 from fieldapp.core.engine import FormEngine
-from fieldapp.core.entities import Assignment
+from fieldapp.core.entities import Assignment, DoorTestRound
+from fieldapp.core.expr.values import Value
 from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType
 from fieldapp.core.inspection import InspectionVersion
+from fieldapp.core.texts import Text
 from fieldapp.protocol.models import ErrorCode
 from fieldapp.server import schema
 from fieldapp.server.accounts import Principal
@@ -185,7 +188,8 @@ class VersionCheck:
 def check_version(
     connection: Connection, engine: FormEngine, principal: Principal, version: InspectionVersion
 ) -> None:
-    """Raise a 422 naming every way the version does not fit its form or the registry."""
+    """Raise a 422 naming every way the version does not fit its form or the registry, or
+    the way a door-test visit does not fit its planned round."""
     check = VersionCheck(engine, version)
     check.lengths()
     check.document()
@@ -196,6 +200,64 @@ def check_version(
     refusal = check.refusal()
     if refusal is not None:
         raise refusal
+    problem = round_problem(connection, engine, principal, version)
+    if problem is not None:
+        raise ApiError(422, ErrorCode.INVALID, problem.nl, problem.en)
+
+
+#: The form whose visits are paired by planned round.
+DOOR_TEST_FORM = "door_test"
+#: Visits looked at to find the groups a round already has: a venue's door tests.
+MAX_ROUND_CANDIDATES = 500
+
+
+def round_problem(
+    connection: Connection, engine: FormEngine, principal: Principal, version: InspectionVersion
+) -> Text | None:
+    """Why a door-test visit cannot count for the round it names, as the device says it
+    (`fieldapp.core.doortest.round_visit_problem`: another venue or evening, another
+    tester's group, or a third visit). None for other forms and for an id no round has."""
+    if version.form_id != DOOR_TEST_FORM:
+        return None
+    visit = _door_visit(engine, version.document.get("answers", {}))
+    if visit is None or not visit.test_id or len(visit.test_id) > MAX_REGISTRY_ID:
+        return None
+    payload = _reference(connection, "round", visit.test_id.casefold())
+    if payload is None:
+        return None
+    planned = DoorTestRound.model_validate_json(payload)
+    taken: set[str] = set()
+    heads = connection.execute(
+        sa.select(schema.versions.c.record)
+        .join(
+            schema.inspections,
+            schema.inspections.c.head_version_id == schema.versions.c.version_id,
+        )
+        .where(schema.inspections.c.form_id == DOOR_TEST_FORM)
+        .where(schema.inspections.c.venue_id == planned.venue)
+        .where(schema.inspections.c.inspection_id != version.inspection_id)
+        .limit(MAX_ROUND_CANDIDATES)
+    ).scalars()
+    for record in heads:
+        other = InspectionVersion.model_validate_json(record)
+        seen = _door_visit(engine, other.document.get("answers", {}))
+        if seen is not None and seen.test_id.casefold() == planned.id.casefold():
+            taken.add(seen.group_role)
+    return round_visit_problem(planned, visit, taken=taken, author=principal.username)
+
+
+def _door_visit(engine: FormEngine, answers: Any) -> DoorTestVisit | None:
+    """The pairing facts of a stored or pushed door-test document (checked before)."""
+    if not isinstance(answers, dict):
+        return None
+    decoded: dict[str, Value] = {}
+    for name, raw in answers.items():
+        if name in engine.fields:
+            try:
+                decoded[name] = decode_value(engine, name, raw)
+            except ValueError:  # AnswerError: the version check named it already
+                continue
+    return DoorTestVisit.from_answers(decoded)
 
 
 def _reference(connection: Connection, kind: str, key: str) -> str | None:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from fieldapp.core.answers import session_from_document
 from fieldapp.core.engine import FormEngine, FormSession
-from fieldapp.core.entities import Area, Assignment, Team, User, Venue
+from fieldapp.core.entities import Area, Assignment, DoorTestRound, Team, User, Venue
 from fieldapp.core.expr import Value
 from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion, new_id
 from fieldapp.core.passwords import PasswordRules
@@ -531,6 +531,13 @@ class Profile:
 
     def team_users(self) -> list[User]:
         return self._reference.team_users()
+
+    def door_test_rounds(self) -> list[DoorTestRound]:
+        """The door-test rounds the central store sent this device."""
+        return self._reference.rounds()
+
+    def door_test_round(self, round_id: str) -> DoorTestRound | None:
+        return self._reference.round(round_id)
 
     def user(self, username: str) -> User | None:
         return self._reference.user(username)

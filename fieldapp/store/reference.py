@@ -19,7 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from fieldapp.core.engine import FormEngine
-from fieldapp.core.entities import Area, Assignment, Role, Team, User, Venue
+from fieldapp.core.entities import Area, Assignment, DoorTestRound, Role, Team, User, Venue
 from fieldapp.core.errors import FormFileError
 from fieldapp.core.formfile import load_form_text
 from fieldapp.store.database import ProfileDatabase
@@ -33,6 +33,7 @@ class ReferenceKind(StrEnum):
     ASSIGNMENT = "assignment"
     TEAM = "team"
     TEAM_USER = "team_user"
+    ROUND = "round"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,7 @@ def form_key(form_id: str, version: str) -> str:
     return f"{form_id}@{version}"
 
 
-ReferenceItem = Area | Venue | FormText | Assignment | Team | User | TeamMember
+ReferenceItem = Area | Venue | FormText | Assignment | Team | User | TeamMember | DoorTestRound
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,7 @@ class ReferenceSnapshot:
     assignments: Sequence[Assignment] = ()
     teams: Sequence[Team] = ()
     team_users: Sequence[User | TeamMember] = ()
+    rounds: Sequence[DoorTestRound] = ()
 
 
 @dataclass(slots=True)
@@ -162,6 +164,8 @@ def kind_of(item: ReferenceItem) -> ReferenceKind:
         return ReferenceKind.ASSIGNMENT
     if isinstance(item, Team):
         return ReferenceKind.TEAM
+    if isinstance(item, DoorTestRound):
+        return ReferenceKind.ROUND
     return ReferenceKind.TEAM_USER
 
 
@@ -201,6 +205,12 @@ def upsert(connection: sqlite3.Connection, item: ReferenceItem, catalog: FormCat
         connection.execute(
             "INSERT OR REPLACE INTO teams (id, name, data) VALUES (?, ?, ?)",
             (item.id, item.name, item.model_dump_json()),
+        )
+    elif isinstance(item, DoorTestRound):
+        connection.execute(
+            "INSERT OR REPLACE INTO door_test_rounds (id, venue_id, date, data)"
+            " VALUES (?, ?, ?, ?)",
+            (item.id, item.venue, item.date.isoformat(), item.model_dump_json()),
         )
     else:
         user = item.as_user() if isinstance(item, TeamMember) else item
@@ -250,6 +260,7 @@ _TABLES: Mapping[ReferenceKind, tuple[str, str]] = {
     ReferenceKind.ASSIGNMENT: ("assignments", "id"),
     ReferenceKind.TEAM: ("teams", "id"),
     ReferenceKind.TEAM_USER: ("team_users", "username"),
+    ReferenceKind.ROUND: ("door_test_rounds", "id"),
 }
 
 
@@ -283,6 +294,7 @@ def replace_all(
         *snapshot.assignments,
         *snapshot.teams,
         *snapshot.team_users,
+        *snapshot.rounds,
     ]
     for item in items:
         upsert(connection, item, catalog)
@@ -440,6 +452,18 @@ class ReferenceData:
         return None if found is None else User.model_validate_json(found)
 
     # Table and column names below are this module's own constants, never input.
+
+    def rounds(self) -> list[DoorTestRound]:
+        """The door-test rounds this device was sent (a tester's own, the other tester
+        hidden), by date."""
+        return [
+            DoorTestRound.model_validate_json(text)
+            for text in self._all("door_test_rounds", "date, id")
+        ]
+
+    def round(self, round_id: str) -> DoorTestRound | None:
+        found = self._one("door_test_rounds", "id", round_id)
+        return None if found is None else DoorTestRound.model_validate_json(found)
 
     def _all(self, table: str, order: str) -> list[str]:
         return [

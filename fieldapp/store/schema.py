@@ -280,9 +280,22 @@ ALTER TABLE inspections ADD COLUMN position_row TEXT;
 ALTER TABLE inspections ADD COLUMN position_at TEXT
 """
 
+# v3 keeps the door-test rounds the central store plans (a tester's device gets the round
+# of her own visit, the other tester hidden), so the device pairs and checks visits by the
+# same round the server does.
+_V3 = """
+CREATE TABLE door_test_rounds (
+    id TEXT PRIMARY KEY,
+    venue_id TEXT NOT NULL,
+    date TEXT NOT NULL,
+    data TEXT NOT NULL
+)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "inspections, attachments, outbox, audit log, reference data", _script(_V1)),
     Migration(2, "remember the page and question each draft was left on", _script(_V2)),
+    Migration(3, "door-test rounds planned on the central store", _script(_V3)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -75,6 +75,7 @@ def reference_snapshot(seeds: Path | None = None, forms: Path | None = None) -> 
         assignments=world.assignments,
         teams=world.teams,
         team_users=world.users,
+        rounds=world.rounds,
     )
 
 

@@ -2,7 +2,8 @@
 
 Every kind the server sends maps onto `fieldapp.store.reference`: venues, areas, teams,
 users (as `TeamMember`: what the officer may know of a colleague), forms (the definition
-as JSON text, which the store reads like YAML), assignments, and review events (a return
+as JSON text, which the store reads like YAML), assignments, door-test rounds (a tester's
+own, the other tester hidden by the server), and review events (a return
 with its comments per question, or an approval). A `removed` change becomes a `Removal`.
 
 A form version the device already holds with the same meaning is left alone: the store
@@ -21,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from fieldapp.core.entities import Area, Assignment, Team, Venue
+from fieldapp.core.entities import Area, Assignment, DoorTestRound, Team, Venue
 from fieldapp.core.inspection import InspectionVersion
 from fieldapp.protocol.models import (
     AreaChange,
@@ -32,6 +33,7 @@ from fieldapp.protocol.models import (
     ReviewAction,
     ReviewChange,
     ReviewEvent,
+    RoundChange,
     TeamChange,
     UserChange,
     VenueChange,
@@ -52,7 +54,7 @@ from fieldapp.store import (
 )
 from fieldapp.store import Change as StoreChange
 
-ReferenceItem = Area | Venue | FormText | Assignment | Team | TeamMember
+ReferenceItem = Area | Venue | FormText | Assignment | Team | TeamMember | DoorTestRound
 
 
 @dataclass
@@ -102,6 +104,8 @@ class ChangeFeedMapper:
             return TeamMember(user.username, user.name, user.role, user.team)
         if isinstance(change, AssignmentChange):
             return change.assignment
+        if isinstance(change, RoundChange):
+            return change.round
         if isinstance(change, FormChange):
             return self.form(change)
         raise TypeError(f"not a reference change: {change.kind}")
@@ -165,6 +169,8 @@ def identity(change: Change) -> tuple[ReferenceKind, str]:
         return ReferenceKind.TEAM_USER, change.user.username
     if isinstance(change, AssignmentChange):
         return ReferenceKind.ASSIGNMENT, change.assignment.id
+    if isinstance(change, RoundChange):
+        return ReferenceKind.ROUND, change.round.id
     if isinstance(change, FormChange):
         return ReferenceKind.FORM, f"{change.form_id}@{change.form_version}"
     raise TypeError(f"not a reference change: {change.kind}")
@@ -256,4 +262,5 @@ class SnapshotBuilder:
             assignments=[item for item in items if isinstance(item, Assignment)],
             teams=[item for item in items if isinstance(item, Team)],
             team_users=[item for item in items if isinstance(item, TeamMember)],
+            rounds=[item for item in items if isinstance(item, DoorTestRound)],
         )

@@ -1,0 +1,154 @@
+"""Door-test rounds planned on the central store reach the testers' devices, and the
+central store refuses a visit that does not fit its round, as the device's core rule says.
+
+Real central stores on 127.0.0.1 (SQLite and PostgreSQL), real SQLCipher profiles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fieldapp.core.doortest import DoorTestVisit, round_visit_problem
+from fieldapp.core.entities import DoorTestRound
+from fieldapp.core.inspection import InspectionVersion, new_id
+from fieldapp.protocol.models import HIDDEN_TESTER
+from tests.support.central import (
+    BACKENDS,
+    FORM_VERSION,
+    MYSTERY_GUEST,
+    MYSTERY_GUEST_2,
+    SUPERVISOR_UITGAAN,
+    Central,
+    push,
+    running_central,
+)
+from tests.support.sync import client_for, open_device
+
+CLUB = "club-grotemarkt-20"
+OTHER_CLUB = "club-plein-22"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def central(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Central]:
+    home = tmp_path_factory.mktemp("rounds")
+    with running_central(request.param, home, "rounds") as running:
+        yield running
+
+
+def _plan(central: Central) -> dict[str, Any]:
+    draft: dict[str, Any] = {
+        "id": f"dt-{new_id()[:8]}",
+        "venue": CLUB,
+        "date": "2026-12-19",
+        "window_start": "22:30",
+        "window_end": "01:00",
+        "ground": "origin",
+        "order": "test_first",
+        "max_gap_minutes": 30,
+        "test_tester": MYSTERY_GUEST,
+        "control_tester": MYSTERY_GUEST_2,
+    }
+    with central.client(SUPERVISOR_UITGAAN) as supervisor:
+        planned = supervisor.post("/v1/planning/rounds", json=draft)
+    assert planned.status_code == 201, planned.text
+    return draft
+
+
+def _visit(author: str, round_id: str, role: str, venue: str = CLUB) -> InspectionVersion:
+    document = {
+        "answers": {"test_id": round_id, "venue": venue, "group_role": role},
+        "repeats": {},
+    }
+    moment = datetime(2026, 12, 19, 23, 30, tzinfo=UTC)
+    digest = InspectionVersion.hash_of("door_test", FORM_VERSION, None, document, ())
+    return InspectionVersion(
+        inspection_id=new_id(),
+        version_id=new_id(),
+        base_version_id=None,
+        form_id="door_test",
+        form_version=FORM_VERSION,
+        author=author,
+        started_at=moment,
+        finalized_at=moment,
+        document=document,
+        attachments=(),
+        content_hash=digest,
+        venue_id=venue,
+    )
+
+
+def test_a_round_planned_through_the_api_breaks_the_testers_sync(
+    central: Central, tmp_path: Path
+) -> None:
+    """Before: the device's change feed raised TypeError on the new `round` kind, so a
+    tester's sync stopped for good once a supervisor planned a round."""
+    draft = _plan(central)
+    profile = open_device(tmp_path / "device", MYSTERY_GUEST)
+    try:
+        with client_for(profile, central.url) as client:
+            report = client.sync_once()
+        assert report.complete, report.problem
+        kept = profile.door_test_round(draft["id"])
+        assert kept is not None
+        # Her own half of the round, the other tester hidden as the server sent it.
+        assert (kept.test_tester, kept.control_tester) == (MYSTERY_GUEST, HIDDEN_TESTER)
+        assert kept.venue == CLUB and kept.max_gap_minutes == 30
+    finally:
+        profile.close()
+
+
+def test_a_third_visit_of_a_round_is_accepted_by_the_server(central: Central) -> None:
+    """Before: the server stored any number of visits under one round; the device's rule
+    (`round_visit_problem`) refuses a third, so the two sides disagreed on the pair."""
+    round_id = _plan(central)["id"]
+    with central.client(MYSTERY_GUEST) as tester, central.client(MYSTERY_GUEST_2) as control:
+        assert push(tester, _visit(MYSTERY_GUEST, round_id, "test")).status_code == 201
+        assert push(control, _visit(MYSTERY_GUEST_2, round_id, "control")).status_code == 201
+        third = push(tester, _visit(MYSTERY_GUEST, round_id, "test"))
+    assert third.status_code == 422, third.text
+    body = third.json()
+    planned = DoorTestRound.model_validate(
+        {**_round_fields(round_id), "test_tester": MYSTERY_GUEST, "control_tester": MYSTERY_GUEST_2}
+    )
+    expected = round_visit_problem(
+        planned,
+        DoorTestVisit.from_answers({"test_id": round_id, "venue": CLUB, "group_role": "test"}),
+        taken={"test", "control"},
+        author=MYSTERY_GUEST,
+    )
+    assert expected is not None
+    assert body["message"]["en"] == expected.en
+    assert "derde bezoek" in body["message"]["nl"]
+
+
+def test_a_visit_at_another_venue_or_by_the_other_tester_is_refused(central: Central) -> None:
+    round_id = _plan(central)["id"]
+    with central.client(MYSTERY_GUEST) as tester, central.client(MYSTERY_GUEST_2) as control:
+        elsewhere = push(tester, _visit(MYSTERY_GUEST, round_id, "test", venue=OTHER_CLUB))
+        not_hers = push(control, _visit(MYSTERY_GUEST_2, round_id, "test"))
+        # The tester's own visit, at the round's venue, fits.
+        first = _visit(MYSTERY_GUEST, round_id, "test")
+        assert push(tester, first).status_code == 201
+    assert elsewhere.status_code == 422 and CLUB in elsewhere.json()["message"]["en"]
+    assert not_hers.status_code == 422
+    assert "another tester" in not_hers.json()["message"]["en"]
+
+
+def _round_fields(round_id: str) -> dict[str, Any]:
+    return {
+        "id": round_id,
+        "venue": CLUB,
+        "date": "2026-12-19",
+        "window_start": "22:30",
+        "window_end": "01:00",
+        "ground": "origin",
+        "order": "test_first",
+        "max_gap_minutes": 30,
+    }
