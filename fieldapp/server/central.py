@@ -175,8 +175,23 @@ class CentralStore:
                 )
             for planned in world.rounds:
                 team = teams.get(planned.test_tester)
-                if team is not None:
-                    changes.extend(round_changes(planned, team))
+                if team is None:
+                    continue
+                changes.extend(round_changes(planned, team))
+                # Planned by the demo, version 1: supervisors see and edit them in planning.
+                connection.execute(
+                    schema.plans.insert().values(
+                        kind="round",
+                        key=planned.id,
+                        team=team,
+                        version=1,
+                        cancelled=False,
+                        created_by=DEMO_ACTOR,
+                        created_at=now,
+                        updated_by=DEMO_ACTOR,
+                        updated_at=now,
+                    )
+                )
             changes.extend(self._store_forms(connection, definitions))
             connection.execute(
                 schema.server_state.update().where(schema.server_state.c.id == 1).values(demo=True)

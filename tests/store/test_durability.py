@@ -24,15 +24,11 @@ from fieldapp.store import (
 )
 from fieldapp.store import attachments as attachment_files
 from fieldapp.store.database import OperationalError
-from fieldapp.store.keys import KeyFile
 from fieldapp.store.profile import Profile
 from fieldapp.store.schema import LATEST_VERSION, schema_version
 from tests.support.store import (
-    DEMO_RULES,
-    FAST_KDF,
     PASSWORD,
     USER,
-    FakeClock,
     attachment_file,
     attachment_folder,
     database_file,
@@ -40,6 +36,7 @@ from tests.support.store import (
     find_bytes,
     new_profile,
     raw_connection,
+    raw_transaction,
     sample_photo,
     snapshot,
     wal_bytes,
@@ -167,33 +164,25 @@ def test_the_wal_stays_bounded_while_another_connection_keeps_reading(tmp_path: 
     writer.close()
 
 
-def _profile_at_version_1(home: Path) -> Profile:
-    directory = profile_directory(home, USER)
-    directory.mkdir(parents=True)
-    key_file, data_key = KeyFile.create(directory, USER, PASSWORD, FAST_KDF, DEMO_RULES)
-    return Profile.unlocked(
-        directory, USER, data_key, key_file, StoreSettings(), FakeClock(), True, schema_target=1
-    )
-
-
 def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
     tmp_path: Path,
 ) -> None:
-    old = _profile_at_version_1(tmp_path)
-    assert schema_version(raw_connection(old)) == 1
-    columns = {
-        row[1] for row in raw_connection(old).execute("PRAGMA table_info(inspections)").fetchall()
-    }
-    assert "position_page" not in columns
+    old = new_profile(tmp_path)
     old.replace_reference_data(snapshot())
     draft = old.start_inspection("coffeeshop_inspection", venue_id="cs-weimar-12")
     old.set_answer(draft, "inspectors", "BOA 4411")
     photo = old.attach_file(draft, "stock_photo", sample_photo(1))
     finalized = old.finalize(fill_draft(old, "door_test", seed=53))
+    # Back to the previous schema (2): what a device running the previous release holds.
+    with raw_transaction(old) as connection:
+        connection.execute("DROP TABLE door_test_rounds")
+    raw_connection(old).execute(f"PRAGMA user_version = {LATEST_VERSION - 1}")
+    assert schema_version(raw_connection(old)) == 2
     old.close()
 
     with open_profile(tmp_path, USER, PASSWORD) as migrated:
-        assert schema_version(raw_connection(migrated)) == LATEST_VERSION == 2
+        assert schema_version(raw_connection(migrated)) == LATEST_VERSION == 3
+        assert migrated.door_test_rounds() == []
         session = migrated.resume(draft)
         assert session.value("inspectors") == "BOA 4411"
         assert session.value("stock_photo") == (photo.sha256,)
@@ -203,7 +192,7 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
         position = migrated.position(draft)
         assert position is not None and position.question == "stock_photo"
         assert verify(migrated) == []
-        kept = migrated.directory / "before-schema-2.db"
+        kept = migrated.directory / "before-schema-3.db"
         assert kept.exists()
         assert not kept.read_bytes().startswith(b"SQLite format 3")  # encrypted too
         assert find_bytes(kept.parent, [b"BOA 4411"]) == []

@@ -16,6 +16,8 @@ import pytest
 from fieldapp.core.doortest import DoorTestVisit, round_visit_problem
 from fieldapp.core.entities import DoorTestRound
 from fieldapp.core.inspection import InspectionVersion, new_id
+from fieldapp.core.locations import seeds_directory
+from fieldapp.core.worldfile import load_world
 from fieldapp.protocol.models import HIDDEN_TESTER
 from tests.support.central import (
     BACKENDS,
@@ -152,3 +154,17 @@ def _round_fields(round_id: str) -> dict[str, Any]:
         "order": "test_first",
         "max_gap_minutes": 30,
     }
+
+
+def test_the_demo_worlds_rounds_are_missing_from_planning(central: Central) -> None:
+    """Before: the demo world's rounds were never planned on the central store, so the
+    supervisor's planning showed none of them while her testers had assignments for them."""
+    world = load_world(seeds_directory())
+    teams = {user.username: user.team for user in world.users}
+    expected = {r.id for r in world.rounds if teams[r.test_tester] == "team-uitgaan"}
+    assert expected
+    with central.client(SUPERVISOR_UITGAAN) as supervisor:
+        listed = supervisor.get("/v1/planning/rounds")
+    assert listed.status_code == 200, listed.text
+    planned = {entry["round"]["id"] for entry in listed.json()["rounds"]}
+    assert expected <= planned
