@@ -161,6 +161,9 @@ class MainWindow(QMainWindow):
                 supervisor.settings_requested.connect(self.open_settings)
                 supervisor.lock_requested.connect(self.lock)
                 supervisor.sign_out_requested.connect(self.sign_out)
+                from fieldapp.ui.central import add_central_tabs
+
+                add_central_tabs(supervisor.tabs, self.context, signed)
                 self.home = supervisor
             else:
                 home = HomeScreen(self.context, signed, self._form_titles(), sync=self.sync)
