@@ -18,39 +18,39 @@ if TYPE_CHECKING:
     from fieldapp.app.planning import Board
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Central", text)
-
-
 def form_name(form_id: str) -> str:
     names = {
-        "coffeeshop_inspection": _t("Coffeeshop inspection"),
-        "neighbourhood_patrol": _t("Neighbourhood patrol"),
-        "door_test": _t("Door test"),
+        "coffeeshop_inspection": QCoreApplication.translate("Central", "Coffeeshop inspection"),
+        "neighbourhood_patrol": QCoreApplication.translate("Central", "Neighbourhood patrol"),
+        "door_test": QCoreApplication.translate("Central", "Door test"),
     }
     return names.get(form_id, form_id)
 
 
 def state_name(state: AssignmentState) -> str:
     return {
-        AssignmentState.PLANNED: _t("planned"),
-        AssignmentState.STARTED: _t("started"),
-        AssignmentState.DONE: _t("done"),
-        AssignmentState.OVERDUE: _t("overdue"),
-        AssignmentState.CANCELLED: _t("cancelled"),
+        AssignmentState.PLANNED: QCoreApplication.translate("Central", "planned"),
+        AssignmentState.STARTED: QCoreApplication.translate("Central", "started"),
+        AssignmentState.DONE: QCoreApplication.translate("Central", "done"),
+        AssignmentState.OVERDUE: QCoreApplication.translate("Central", "overdue"),
+        AssignmentState.CANCELLED: QCoreApplication.translate("Central", "cancelled"),
     }[state]
 
 
 def kind_name(kind: str) -> str:
-    return {"coffeeshop": _t("coffeeshop"), "club": _t("club"), "bar": _t("bar")}.get(kind, kind)
+    return {
+        "coffeeshop": QCoreApplication.translate("Central", "coffeeshop"),
+        "club": QCoreApplication.translate("Central", "club"),
+        "bar": QCoreApplication.translate("Central", "bar"),
+    }.get(kind, kind)
 
 
 def role_label(role: str) -> str:
     return {
-        "boa": _t("boa"),
-        "mystery_guest": _t("mystery guest"),
-        "supervisor": _t("supervisor"),
-        "admin": _t("administrator"),
+        "boa": QCoreApplication.translate("Central", "boa"),
+        "mystery_guest": QCoreApplication.translate("Central", "mystery guest"),
+        "supervisor": QCoreApplication.translate("Central", "supervisor"),
+        "admin": QCoreApplication.translate("Central", "administrator"),
     }.get(role, role)
 
 
@@ -94,7 +94,9 @@ class Names:
         if assignee:
             return self.person(assignee)
         if team:
-            return _t("Whole team: {team}").format(team=self.team(team))
+            return QCoreApplication.translate("Central", "Whole team: {team}").format(
+                team=self.team(team)
+            )
         return ""
 
     @staticmethod
