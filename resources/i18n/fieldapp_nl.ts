@@ -1778,6 +1778,10 @@
         <translation> min</translation>
     </message>
     <message>
+        <source>None of your teams has two mystery guests; a door-test round needs a test and a control tester.</source>
+        <translation>Geen van uw teams heeft twee mystery guests; een deurtestronde heeft een tester voor de testgroep en een voor de controlegroep nodig.</translation>
+    </message>
+    <message>
         <source>Venue</source>
         <translation>Locatie</translation>
     </message>

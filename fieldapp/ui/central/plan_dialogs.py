@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QLocale, QTime, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -90,11 +90,12 @@ class _PlanDialog(QDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(760)
         self.version: int | None = None
         self.banner = Banner()
         self.form = QFormLayout()
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addLayout(self.form, 1)
@@ -377,6 +378,15 @@ class RoundDialog(_PlanDialog):
                 combo.addItem(tester.pseudonym or names.person(tester.username), tester.username)
         if self.control_tester.count() > 1:
             self.control_tester.setCurrentIndex(1)
+        else:
+            # A round pairs two testers; without them nothing can be planned here.
+            self.banner.say(
+                self.tr(
+                    "None of your teams has two mystery guests; a door-test round needs a "
+                    "test and a control tester."
+                )
+            )
+            self.save.setEnabled(False)
         self.note_nl, self.note_en = self.note_fields()
         self.form.addRow(self.tr("Venue"), self.venue)
         self.form.addRow(self.tr("Date"), self.day)
