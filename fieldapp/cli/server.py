@@ -195,6 +195,14 @@ def _serve(args: argparse.Namespace) -> int:
             print("Loaded the demo world; every demo account signs in with 'demo'.")
         else:
             print("The demo world is already loaded.")
+    else:
+        with store.database.read() as connection:
+            empty = store.is_empty(connection)
+        if empty:
+            print(
+                "The central store is empty: create its first administrator with "
+                f"`fieldapp server init --home {store.config.home}` (or start with --demo)."
+            )
     scheme = "https" if store.config.certfile else "http"
     print(f"Central store in {store.config.home}; listening on {scheme}://{args.host}:{args.port}")
     serve(create_app(store.config, store), args.host, args.port)

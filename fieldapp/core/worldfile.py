@@ -1,6 +1,9 @@
 """A whole world read from a folder of files: the seed world and a municipality's import.
 
-`load_world` reads the five files and `check_world` checks what the items say about each
+The registers (areas, venues, teams, users) are stored in exactly the formats a
+municipality imports them in (fieldapp.core.registerfile: CSV with a header row); the plan
+of the demo world (door-test rounds, assignments) is YAML. `load_world` reads the six
+files and `check_world` checks what the items say about each
 other (a venue's area exists, a door-test round has one test and one control tester who are
 mystery guests, an assignment visits its round's venue on its date, …); every problem is
 reported with its file and line.
@@ -37,15 +40,28 @@ from fieldapp.core.entities import (
     VenueKind,
 )
 from fieldapp.core.errors import WorldError
-
-#: The files of a seed directory, in the order they are read.
-SEED_FILES = (
-    "areas.yaml",
-    "venues.yaml",
-    "users.yaml",
-    "door_test_rounds.yaml",
-    "assignments.yaml",
+from fieldapp.core.registerfile import (
+    Rows,
+    Table,
+    TableError,
+    area_rows,
+    read_table,
+    team_rows,
+    user_rows,
+    venue_rows,
 )
+
+#: The register files of a seed directory, in the import formats, and the kind each holds.
+REGISTER_FILES: Mapping[str, str] = {
+    "areas.csv": "area",
+    "venues.csv": "venue",
+    "teams.csv": "team",
+    "users.csv": "user",
+}
+#: The files of a seed directory, in the order they are read.
+SEED_FILES = (*REGISTER_FILES, "door_test_rounds.yaml", "assignments.yaml")
+#: The password of every demo account; a real deployment never loads the demo world.
+DEMO_PASSWORD = "demo"
 
 
 class SeedWorld(Strict):
@@ -130,61 +146,95 @@ class SeedWorld(Strict):
 
 
 def load_world(directory: Path) -> SeedWorld:
-    """Read and cross-check the four seed files in `directory`.
+    """Read and cross-check the seed files in `directory`.
 
-    Raises WorldError listing every problem as ``file:line: item: message``.
+    Raises WorldError listing every problem as ``file:line: item: message`` (for a
+    register file the line is the row, 1 being the header).
     """
     problems: list[str] = []
     documents: dict[str, _Document] = {}
-    for name in SEED_FILES:
+    for name in SEED_FILES[len(REGISTER_FILES) :]:
         try:
             documents[name] = _read_document(directory / name, _TOP_LEVEL_KEYS[name])
         except WorldError as error:
             problems.extend(error.problems)
+    registers = {name: _read_register(directory / name, problems) for name in REGISTER_FILES}
     if problems:
         raise WorldError(problems)
 
-    areas = _parse_items(documents["areas.yaml"], "areas", Area, "area", "id", problems)
-    venues = _parse_items(documents["venues.yaml"], "venues", Venue, "venue", "id", problems)
-    users_doc = documents["users.yaml"]
-    teams = _parse_items(users_doc, "teams", Team, "team", "id", problems)
-    users = _parse_items(users_doc, "users", User, "user", "username", problems)
+    areas = registers["areas.csv"].items
+    venues = registers["venues.csv"].items
+    teams = registers["teams.csv"].items
+    users = registers["users.csv"].items
     rounds = _parse_items(
         documents["door_test_rounds.yaml"], "rounds", DoorTestRound, "round", "id", problems
     )
     assignments = _parse_items(
         documents["assignments.yaml"], "assignments", Assignment, "assignment", "id", problems
     )
-    password = users_doc.data.get("demo_password")
-    if not isinstance(password, str) or not password:
-        problems.append(f"{users_doc.path}: 'demo_password' must be a non-empty text")
     if problems:
         raise WorldError(problems)
 
     world = SeedWorld(
-        demo_password=str(password),
-        areas=areas,
-        venues=venues,
-        teams=teams,
-        users=users,
+        demo_password=DEMO_PASSWORD,
+        areas=[item for _, item in areas],
+        venues=[item for _, item in venues],
+        teams=[item for _, item in teams],
+        users=[item for _, item in users],
         assignments=assignments,
         rounds=rounds,
     )
-    places = _Places(
-        files={kind: str(documents[file].path) for kind, (file, _) in _KINDS.items()},
-        lines={kind: documents[file].lines.get(key, []) for kind, (file, key) in _KINDS.items()},
-    )
-    problems = _find_problems(world, places)
+    files = {kind: str(directory / name) for name, kind in REGISTER_FILES.items()}
+    lines = {
+        kind: [row for row, _ in registers[name].items] for name, kind in REGISTER_FILES.items()
+    }
+    for kind, (file, key) in _KINDS.items():
+        if kind not in files:
+            files[kind] = str(documents[file].path)
+            lines[kind] = documents[file].lines.get(key, [])
+    problems = _find_problems(world, _Places(files=files, lines=lines))
     if problems:
         raise WorldError(problems)
     return world
 
 
+def _read_register(path: Path, problems: list[str]) -> Rows[Any]:
+    """One register file as the import reads it; its problems as ``file:row: message``."""
+    try:
+        table = read_table(path.name, path.read_bytes())
+    except FileNotFoundError:
+        problems.append(f"{path}: file not found")
+        return Rows()
+    except OSError as error:
+        problems.append(f"{path}: cannot read the file ({error.strerror})")
+        return Rows()
+    except TableError as error:
+        problems.append(f"{path}: {error.message}")
+        return Rows()
+    kind = REGISTER_FILES[path.name]
+    rows: Rows[Any] = _REGISTER_READERS[kind](table)
+    idents = {row: cells.get("username") or cells.get("id") for row, cells in table.rows}
+    for problem in rows.problems:
+        ident = idents.get(problem.row)
+        item = f"{kind} '{ident}': " if ident else ""
+        column = f"{problem.column}: " if problem.column else ""
+        problems.append(f"{path}:{problem.row}: {item}{column}{problem.message}")
+    return rows
+
+
+_REGISTER_READERS: Mapping[str, Callable[[Table], Rows[Any]]] = {
+    "area": area_rows,
+    "venue": venue_rows,
+    "team": team_rows,
+    "user": user_rows,
+}
+
+
 def check_world(world: SeedWorld) -> None:
     """Raise WorldError when the items of `world` contradict each other."""
-    problems = _find_problems(
-        world, _Places(files={kind: file for kind, (file, _) in _KINDS.items()}, lines={})
-    )
+    files = {kind: name for name, kind in REGISTER_FILES.items()}
+    files.update({kind: file for kind, (file, _) in _KINDS.items() if kind not in files})
+    problems = _find_problems(world, _Places(files=files, lines={}))
     if problems:
         raise WorldError(problems)
 
@@ -193,18 +243,11 @@ def check_world(world: SeedWorld) -> None:
 
 #: Required top-level keys of each file.
 _TOP_LEVEL_KEYS: Mapping[str, frozenset[str]] = {
-    "areas.yaml": frozenset({"areas"}),
-    "venues.yaml": frozenset({"venues"}),
-    "users.yaml": frozenset({"demo_password", "teams", "users"}),
     "door_test_rounds.yaml": frozenset({"rounds"}),
     "assignments.yaml": frozenset({"assignments"}),
 }
-#: Where each kind of item lives: (file, top-level key).
+#: Where each kind of item of a YAML file lives: (file, top-level key).
 _KINDS: Mapping[str, tuple[str, str]] = {
-    "area": ("areas.yaml", "areas"),
-    "venue": ("venues.yaml", "venues"),
-    "team": ("users.yaml", "teams"),
-    "user": ("users.yaml", "users"),
     "round": ("door_test_rounds.yaml", "rounds"),
     "assignment": ("assignments.yaml", "assignments"),
 }
@@ -382,7 +425,6 @@ def _find_problems(world: SeedWorld, places: _Places) -> list[str]:
     teams = {t.id: t for t in world.teams}
     users = {u.username: u for u in world.users}
     area_file = places.file_name("area")
-    user_file = places.file_name("user")
 
     for i, venue in enumerate(world.venues):
         if venue.area not in area_ids:
@@ -405,7 +447,9 @@ def _find_problems(world: SeedWorld, places: _Places) -> list[str]:
 
     for i, user in enumerate(world.users):
         if user.team is not None and user.team not in teams:
-            report("user", i, user.username, f"team '{user.team}' is not in {user_file}")
+            report(
+                "user", i, user.username, f"team '{user.team}' is not in {places.file_name('team')}"
+            )
 
     for i, planned in enumerate(world.rounds):
         for message in _round_problems(planned, venues, users, places):

@@ -617,6 +617,17 @@ class VenueEdit(_Body):
     after: Venue
 
 
+class VenueUpdate(_Body):
+    """`PUT /v1/admin/venues/{venue_id}`: the whole venue as it should be now.
+
+    `version` is the number of the last edit the change is based on (see the history);
+    a stale one is 409 `edit_conflict` with the current venue. Leave it out to add a venue.
+    """
+
+    venue: Venue
+    version: int | None = Field(default=None, ge=1)
+
+
 class VenueHistory(_Body):
     venue_id: str
     edits: list[VenueEdit]

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from fieldapp.core.errors import FieldappError
 from fieldapp.core.formfile import check_form_files
 from fieldapp.core.forms import FormDefinition
-from fieldapp.core.worldfile import SeedWorld, load_world
+from fieldapp.core.worldfile import load_world
 from fieldapp.server import feed, schema
 from fieldapp.server.accounts import Accounts
 from fieldapp.server.administration import Administration
@@ -36,6 +36,9 @@ from fieldapp.server.queries import InspectionQueries
 from fieldapp.server.register import Register
 from fieldapp.server.review import Reviews
 from fieldapp.server.sweep import Sweeper
+
+#: Who the audit log names for what the demo world brought in.
+DEMO_ACTOR = "demo"
 
 
 class CentralStore:
@@ -97,10 +100,12 @@ class CentralStore:
             )
 
     def load_demo(self, seeds: Path, forms: Path) -> bool:
-        """Load the seed world and the forms into an empty store; False if already there.
+        """Import the seed world and the forms into an empty store; False if already there.
 
-        Raises FieldappError when the store holds other data: demo accounts with a known
-        password must never be mixed into a real deployment.
+        The registers go through the same imports an administrator uses (the seed files
+        are in those formats), in one transaction. Raises FieldappError when the store
+        holds other data: demo accounts with a known password must never be mixed into a
+        real deployment.
         """
         world = load_world(seeds)
         definitions = _read_forms(sorted(forms.glob("*.yaml")))
@@ -120,9 +125,38 @@ class CentralStore:
                         "this one already holds data.",
                     }
                 )
-            self._load_world(connection, world, password=world.demo_password)
-            changes = self._store_forms(connection, definitions)
-            changes = [*self._world_changes(world), *changes]
+
+            def read(name: str) -> bytes:
+                return (seeds / name).read_bytes()
+
+            imports = self.register
+            imports.import_areas(DEMO_ACTOR, "areas.csv", read("areas.csv"), connection=connection)
+            imports.import_venues(
+                DEMO_ACTOR, "venues.csv", read("venues.csv"), connection=connection
+            )
+            imports.import_users(
+                DEMO_ACTOR,
+                "users.csv",
+                read("users.csv"),
+                teams=("teams.csv", read("teams.csv")),
+                connection=connection,
+                demo_password=world.demo_password,
+            )
+            connection.execute(
+                schema.reference.insert(),
+                [
+                    {
+                        "kind": "assignment",
+                        "key": a.id,
+                        "payload": a.model_dump_json(),
+                        "removed": False,
+                        "updated_at": now,
+                    }
+                    for a in world.assignments
+                ],
+            )
+            changes = [feed.assignment_change(a) for a in world.assignments]
+            changes.extend(self._store_forms(connection, definitions))
             connection.execute(
                 schema.server_state.update().where(schema.server_state.c.id == 1).values(demo=True)
             )
@@ -150,58 +184,6 @@ class CentralStore:
                 .values(epoch=epoch)
             )
         return epoch
-
-    def _load_world(self, connection: Connection, world: SeedWorld, password: str) -> None:
-        now = self.config.clock()
-        for team in world.teams:
-            connection.execute(
-                schema.teams.insert().values(
-                    team_id=team.id,
-                    name=team.name,
-                    supervisor=team.supervisor,
-                    payload=team.model_dump_json(),
-                )
-            )
-        for user in world.users:
-            self.accounts.add_user(
-                connection,
-                username=user.username,
-                display_name=user.display_name,
-                role=user.role,
-                password=password,
-                team=user.team,
-                pseudonym=user.pseudonym,
-                languages=user.languages,
-                demo=True,
-            )
-        rows = [
-            *(("area", area.id, area.model_dump_json()) for area in world.areas),
-            *(("venue", venue.id, venue.model_dump_json()) for venue in world.venues),
-            *(("assignment", a.id, a.model_dump_json()) for a in world.assignments),
-        ]
-        connection.execute(
-            schema.reference.insert(),
-            [
-                {"kind": kind, "key": key, "payload": payload, "removed": False, "updated_at": now}
-                for kind, key, payload in rows
-            ],
-        )
-
-    def _world_changes(self, world: SeedWorld) -> list[feed.NewChange]:
-        supervised: dict[str, list[str]] = {}
-        for team in world.teams:
-            supervised.setdefault(team.supervisor, []).append(team.id)
-        return [
-            *(feed.area_change(area) for area in world.areas),
-            *(feed.venue_change(venue) for venue in world.venues),
-            *(feed.team_change(team) for team in world.teams),
-            *(
-                change
-                for user in world.users
-                for change in feed.user_changes(user, supervised.get(user.username, []))
-            ),
-            *(feed.assignment_change(assignment) for assignment in world.assignments),
-        ]
 
     def _store_forms(
         self, connection: Connection, definitions: Iterable[FormDefinition]

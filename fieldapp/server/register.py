@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -106,10 +107,17 @@ class Register:
     # --- venues -------------------------------------------------------------------------
 
     def import_venues(
-        self, actor: str, name: str, data: bytes, *, dry_run: bool = False, sync: bool = False
+        self,
+        actor: str,
+        name: str,
+        data: bytes,
+        *,
+        dry_run: bool = False,
+        sync: bool = False,
+        connection: Connection | None = None,
     ) -> ImportReport:
         rows = self._rows(name, data, lambda: venue_rows(read_table(name, data)))
-        with self._transaction(dry_run) as connection:
+        with self._transaction(dry_run, connection) as connection:
             current = self._reference(connection, "venue", Venue)
             areas = set(self._reference(connection, "area", Area))
             plan = _Plan(problems=list(rows.problems))
@@ -182,6 +190,61 @@ class Register:
             action = "venue.deactivate"
         audit(connection, now, actor, action, after.id, _json(before), _json(after))
 
+    def edit_venue(
+        self,
+        actor: str,
+        venue: Venue,
+        version: int | None,
+        areas: frozenset[str] | None = None,
+    ) -> VenueEdit:
+        """Add or change one venue; `areas` limits a supervisor to the areas of their teams
+        (None: an administrator, who may also add venues). Closing is `active: false`."""
+        now = self.clock()
+        with self.database.write() as connection:
+            current = self._reference(connection, "venue", Venue)
+            before = current.get(venue.id)
+            if areas is not None and (
+                before is None or before.area not in areas or venue.area not in areas
+            ):
+                raise AdminRefusal(
+                    403,
+                    {
+                        "nl": "U wijzigt alleen locaties in de gebieden van uw teams.",
+                        "en": "You change only venues in the areas of your teams.",
+                    },
+                )
+            last = connection.execute(
+                sa.select(sa.func.coalesce(sa.func.max(schema.venue_history.c.version), 0)).where(
+                    schema.venue_history.c.venue_id == venue.id
+                )
+            ).scalar_one()
+            if before is not None and version != int(last):
+                raise AdminRefusal(
+                    409,
+                    {
+                        "nl": "Iemand anders heeft deze locatie intussen gewijzigd.",
+                        "en": "Someone else changed this venue in the meantime.",
+                    },
+                    current={"version": int(last), "venue": before.model_dump(mode="json")},
+                )
+            problems: list[str] = []
+            if venue.area not in set(self._reference(connection, "area", Area)):
+                problems.append(f"area: '{venue.area}' is not an area")
+            for key, other in current.items():
+                if (
+                    key != venue.id
+                    and venue.permit_number
+                    and other.permit_number == venue.permit_number
+                ):
+                    problems.append(f"permit_number: is the permit of venue '{key}'")
+            if problems:
+                raise _refused("venues", problems)
+            if before != venue:
+                self._write_venue(connection, now, actor, before, venue)
+                feed.append(connection, [feed.venue_change(venue)], now)
+        edits = self.venue_history(venue.id)
+        return edits[-1]
+
     def venue_history(self, venue_id: str) -> list[VenueEdit]:
         with self.database.read() as connection:
             rows = connection.execute(
@@ -216,13 +279,19 @@ class Register:
     # --- areas --------------------------------------------------------------------------
 
     def import_areas(
-        self, actor: str, name: str, data: bytes, *, dry_run: bool = False
+        self,
+        actor: str,
+        name: str,
+        data: bytes,
+        *,
+        dry_run: bool = False,
+        connection: Connection | None = None,
     ) -> ImportReport:
         geo = name.lower().endswith((".geojson", ".json"))
         rows = self._rows(
             name, data, lambda: area_features(data) if geo else area_rows(read_table(name, data))
         )
-        with self._transaction(dry_run) as connection:
+        with self._transaction(dry_run, connection) as connection:
             current = self._reference(connection, "area", Area)
             plan = _Plan(problems=list(rows.problems))
             for _, area in rows.items:
@@ -340,6 +409,8 @@ class Register:
         dry_run: bool = False,
         sync: bool = False,
         teams: tuple[str, bytes] | None = None,
+        connection: Connection | None = None,
+        demo_password: str | None = None,
     ) -> ImportReport:
         """Import accounts (and, with `teams`, their teams in the same transaction).
 
@@ -359,7 +430,7 @@ class Register:
             if teams is None
             else self._rows(teams[0], teams[1], lambda: team_rows(read_table(*teams)))
         )
-        with self._transaction(dry_run) as connection:
+        with self._transaction(dry_run, connection) as connection:
             existing = {
                 row["username"]: row
                 for row in connection.execute(sa.select(schema.users)).mappings()
@@ -404,9 +475,9 @@ class Register:
                 coming[user.username] = user
             in_file = {user.username for _, user in rows.items}
             if sync:
-                for username, row in sorted(existing.items()):
-                    if username not in in_file and row["active"] and username != actor:
-                        plan.deactivated.append((row, (_user_of(row), False)))
+                for username, account in sorted(existing.items()):
+                    if username not in in_file and account["active"] and username != actor:
+                        plan.deactivated.append((account, (_user_of(account), False)))
             leading = dict(
                 connection.execute(
                     sa.select(schema.teams.c.supervisor, schema.teams.c.team_id)
@@ -437,12 +508,19 @@ class Register:
                 raise _refused("users", problems)
             if dry_run:
                 return report
-            passwords = self._apply_users(connection, actor, plan, team_plan)
+            passwords = self._apply_users(connection, actor, plan, team_plan, demo_password)
         return report.model_copy(update={"passwords": passwords})
 
     def _apply_users(
-        self, connection: Connection, actor: str, plan: _Plan, team_plan: _Plan | None
+        self,
+        connection: Connection,
+        actor: str,
+        plan: _Plan,
+        team_plan: _Plan | None,
+        demo_password: str | None = None,
     ) -> dict[str, str]:
+        """Write the plan; returns the one-time password of each new account (none for
+        the demo world, whose accounts all share its known password)."""
         now = self.clock()
         passwords: dict[str, str] = {}
         touched: set[str] = set()
@@ -464,7 +542,7 @@ class Register:
                 audit(connection, now, actor, action, after.id, _json(before), _json(after))
         removed: list[feed.NewChange] = []
         for _, (user, active) in plan.added:
-            password = one_time_password()
+            password = demo_password or one_time_password()
             self.accounts.add_user(
                 connection,
                 username=user.username,
@@ -474,10 +552,12 @@ class Register:
                 team=user.team,
                 pseudonym=user.pseudonym,
                 languages=user.languages,
+                demo=demo_password is not None,
             )
             if not active:
                 self.accounts.set_active(connection, user.username, False)
-            passwords[user.username] = password
+            if demo_password is None:
+                passwords[user.username] = password
             audit(connection, now, actor, "user.add", user.username, None, _user_json(user, active))
             touched.add(user.username)
         for before, (user, active) in [*plan.changed, *plan.deactivated]:
@@ -660,7 +740,10 @@ class Register:
         except TableError as error:
             raise _table_problem(name, error) from None
 
-    def _transaction(self, dry_run: bool) -> Any:
+    def _transaction(self, dry_run: bool, connection: Connection | None = None) -> Any:
+        """The import's own transaction, or the caller's (the demo loads in one)."""
+        if connection is not None:
+            return nullcontext(connection)
         return self.database.read() if dry_run else self.database.write()
 
     def _reference(self, connection: Connection, kind: str, model: type[_M]) -> dict[str, _M]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import csv
 import datetime as dt
 import re
 import shutil
@@ -142,7 +143,7 @@ ETHNICITY_WORDS = re.compile(
 )
 
 
-@pytest.mark.parametrize("name", ["users.yaml", "assignments.yaml"])
+@pytest.mark.parametrize("name", ["users.csv", "teams.csv", "assignments.yaml"])
 def test_no_words_for_ethnicity_in_people_files(name: str) -> None:
     text = (SEEDS / name).read_text(encoding="utf-8")
     assert ETHNICITY_WORDS.findall(text) == []
@@ -264,10 +265,35 @@ def seed_copy(tmp_path: Path) -> Path:
 
 
 def edit(directory: Path, name: str, change: Callable[[Data], None]) -> None:
+    """Change a seed file as data: a register (CSV) as {"venues": [row, …]}, YAML as is."""
     path = directory / name
+    if name.endswith(".csv"):
+        key = name.removesuffix(".csv")
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            columns = list(reader.fieldnames or [])
+            data: Data = {key: [dict(row) for row in reader]}
+        change(data)
+        for row in data[key]:
+            columns.extend(c for c in row if c not in columns)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows({c: _cell(row.get(c)) for c in columns} for row in data[key])
+        return
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(data)
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return " ".join(str(item) for item in value)
+    return str(value)
 
 
 def find(data: Data, key: str, ident: str) -> Data:
@@ -304,33 +330,34 @@ def remove(key: str, ident: str) -> Callable[[Data], None]:
 
 BROKEN = [
     pytest.param(
-        "venues.yaml",
+        "venues.csv",
         setter("venues", "cs-weimar-12", area="nowhere"),
-        r"venues\.yaml:\d+: venue 'cs-weimar-12': area 'nowhere' is not in \S*areas\.yaml",
+        r"venues\.csv:\d+: venue 'cs-weimar-12': area 'nowhere' is not in \S*areas\.csv",
         id="venue-area-missing",
     ),
     pytest.param(
-        "venues.yaml",
+        "venues.csv",
         duplicate("venues", "cs-zoutman-41"),
-        r"venues\.yaml:\d+: venue 'cs-zoutman-41': the id is used twice \(first at \S+:\d+\)",
+        r"venues\.csv:\d+: venue 'cs-zoutman-41': id: 'cs-zoutman-41' is used twice "
+        r"\(first in row \d+\)",
         id="venue-id-twice",
     ),
     pytest.param(
-        "areas.yaml",
+        "areas.csv",
         duplicate("areas", "transvaal"),
-        r"areas\.yaml:\d+: area 'transvaal': the id is used twice",
+        r"areas\.csv:\d+: area 'transvaal': id: 'transvaal' is used twice",
         id="area-id-twice",
     ),
     pytest.param(
-        "users.yaml",
+        "users.csv",
         duplicate("users", "emre.kaya"),
-        r"users\.yaml:\d+: user 'emre\.kaya': the username is used twice",
+        r"users\.csv:\d+: user 'emre\.kaya': username: 'emre\.kaya' is used twice",
         id="username-twice",
     ),
     pytest.param(
-        "users.yaml",
+        "teams.csv",
         duplicate("teams", "team-west"),
-        r"users\.yaml:\d+: team 'team-west': the id is used twice",
+        r"teams\.csv:\d+: team 'team-west': id: 'team-west' is used twice",
         id="team-id-twice",
     ),
     pytest.param(
@@ -348,19 +375,19 @@ BROKEN = [
     pytest.param(
         "assignments.yaml",
         setter("assignments", "a-2026-009", area="atlantis"),
-        r"assignment 'a-2026-009': area 'atlantis' is not in \S*areas\.yaml",
+        r"assignment 'a-2026-009': area 'atlantis' is not in \S*areas\.csv",
         id="assignment-area-missing",
     ),
     pytest.param(
         "assignments.yaml",
         setter("assignments", "a-2026-001", assignee="nobody"),
-        r"assignment 'a-2026-001': assignee 'nobody' is not in \S*users\.yaml",
+        r"assignment 'a-2026-001': assignee 'nobody' is not in \S*users\.csv",
         id="assignment-assignee-missing",
     ),
     pytest.param(
         "assignments.yaml",
         setter("assignments", "a-2026-002", team="team-nowhere"),
-        r"assignment 'a-2026-002': team 'team-nowhere' is not in \S*users\.yaml",
+        r"assignment 'a-2026-002': team 'team-nowhere' is not in \S*teams\.csv",
         id="assignment-team-missing",
     ),
     pytest.param(
@@ -484,82 +511,82 @@ BROKEN = [
         id="round-with-a-field-about-testers",
     ),
     pytest.param(
-        "users.yaml",
+        "teams.csv",
         setter("teams", "team-west", supervisor="sanne.dekker"),
-        r"users\.yaml:\d+: team 'team-west': supervisor 'sanne\.dekker' has the role boa, "
+        r"teams\.csv:\d+: team 'team-west': supervisor 'sanne\.dekker' has the role boa, "
         r"not supervisor",
         id="team-supervisor-not-a-supervisor",
     ),
     pytest.param(
-        "users.yaml",
+        "teams.csv",
         setter("teams", "team-west", supervisor="nobody"),
         r"team 'team-west': supervisor 'nobody' is not a user",
         id="team-supervisor-missing",
     ),
     pytest.param(
-        "users.yaml",
+        "teams.csv",
         setter("teams", "team-west", areas=["duinoord", "atlantis"]),
-        r"team 'team-west': area 'atlantis' is not in \S*areas\.yaml",
+        r"team 'team-west': area 'atlantis' is not in \S*areas\.csv",
         id="team-area-missing",
     ),
     pytest.param(
-        "users.yaml",
+        "users.csv",
         setter("users", "emre.kaya", team="team-nowhere"),
-        r"user 'emre\.kaya': team 'team-nowhere' is not in \S*users\.yaml",
+        r"user 'emre\.kaya': team 'team-nowhere' is not in \S*teams\.csv",
         id="user-team-missing",
     ),
     pytest.param(
-        "users.yaml",
+        "users.csv",
         setter("users", "mg-zuid-2", pseudonym=None),
-        r"users\.yaml:\d+: user 'mg-zuid-2': a mystery guest needs a pseudonym",
+        r"users\.csv:\d+: user 'mg-zuid-2': pseudonym: a mystery guest needs a pseudonym",
         id="mystery-guest-without-pseudonym",
     ),
     pytest.param(
-        "users.yaml",
+        "users.csv",
         setter("users", "emre.kaya", pseudonym="Tester Oost-9"),
-        r"user 'emre\.kaya': only a mystery guest has a pseudonym, not a boa",
+        r"user 'emre\.kaya': pseudonym: only a mystery guest has a pseudonym, not a boa",
         id="boa-with-pseudonym",
     ),
     pytest.param(
-        "users.yaml",
+        "users.csv",
         setter("users", "mg-zuid-2", pseudonym="Tester Zuid-1"),
         r"user 'mg-zuid-2': pseudonym 'Tester Zuid-1' is also used by 'mg-zuid-1'",
         id="pseudonym-twice",
     ),
     pytest.param(
-        "users.yaml",
+        "users.csv",
         setter("users", "emre.kaya", role="chief"),
-        r"user 'emre\.kaya': role: Input should be 'boa', 'mystery_guest', 'supervisor' or 'admin'",
+        r"user 'emre\.kaya': role: 'chief' is not a role \(boa, mystery_guest, supervisor, admin\)",
         id="unknown-role",
     ),
     pytest.param(
-        "venues.yaml",
+        "venues.csv",
         setter("venues", "cs-weimar-12", permit_number=None),
-        r"venue 'cs-weimar-12': a coffeeshop needs a permit_number",
+        r"venue 'cs-weimar-12': permit_number: a coffeeshop needs a permit_number",
         id="coffeeshop-without-permit",
     ),
     pytest.param(
-        "venues.yaml",
+        "venues.csv",
         setter("venues", "club-plein-22", permit_number="DH-CS-999"),
-        r"venue 'club-plein-22': only a coffeeshop has a permit_number, not a club",
+        r"venue 'club-plein-22': permit_number: only a coffeeshop has a permit_number, not a club",
         id="club-with-permit",
     ),
     pytest.param(
-        "venues.yaml",
+        "venues.csv",
         setter("venues", "cs-weimar-255", permit_number="DH-CS-001"),
         r"venue 'cs-weimar-255': permit_number 'DH-CS-001' is also used by 'cs-weimar-12'",
         id="permit-twice",
     ),
     pytest.param(
-        "venues.yaml",
-        setter("venues", "cs-weimar-12", house_number=12),
-        r"venue 'cs-weimar-12': house_number: Input should be a valid string",
-        id="house-number-unquoted",
+        "venues.csv",
+        setter("venues", "cs-weimar-12", postcode="B-1000"),
+        r"venue 'cs-weimar-12': postcode: 'B-1000' is not a Dutch postcode",
+        id="postcode-not-dutch",
     ),
     pytest.param(
-        "venues.yaml",
+        "venues.csv",
         setter("venues", "cs-weimar-12", ethnicity_of_owner="x"),
-        r"venue 'cs-weimar-12': unknown key 'ethnicity_of_owner'",
+        r"venues\.csv:1: ethnicity_of_owner: unknown column",
         id="unknown-key",
     ),
 ]
@@ -582,20 +609,20 @@ def test_the_shipped_seeds_survive_a_round_trip(seed_copy: Path) -> None:
 
 
 def test_the_reported_line_points_at_the_item(seed_copy: Path) -> None:
-    edit(seed_copy, "venues.yaml", setter("venues", "bar-plein-3", area="nowhere"))
+    edit(seed_copy, "venues.csv", setter("venues", "bar-plein-3", area="nowhere"))
     with pytest.raises(WorldError) as caught:
         load_world(seed_copy)
     (problem,) = caught.value.problems
-    match = re.search(r"venues\.yaml:(\d+):", problem)
+    match = re.search(r"venues\.csv:(\d+):", problem)
     assert match is not None
     line = int(match.group(1))
-    text = (seed_copy / "venues.yaml").read_text(encoding="utf-8").splitlines()
-    assert text[line - 1].strip() == "- id: bar-plein-3"
+    text = (seed_copy / "venues.csv").read_text(encoding="utf-8").splitlines()
+    assert text[line - 1].startswith("bar-plein-3,")
 
 
 def test_every_problem_is_reported_at_once(seed_copy: Path) -> None:
-    edit(seed_copy, "venues.yaml", setter("venues", "cs-weimar-12", area="nowhere"))
-    edit(seed_copy, "users.yaml", setter("users", "emre.kaya", team="team-nowhere"))
+    edit(seed_copy, "venues.csv", setter("venues", "cs-weimar-12", area="nowhere"))
+    edit(seed_copy, "users.csv", setter("users", "emre.kaya", team="team-nowhere"))
     with pytest.raises(WorldError) as caught:
         load_world(seed_copy)
     assert len(caught.value.problems) == 2
@@ -603,46 +630,58 @@ def test_every_problem_is_reported_at_once(seed_copy: Path) -> None:
 
 
 def test_missing_file(seed_copy: Path) -> None:
-    (seed_copy / "areas.yaml").unlink()
-    with pytest.raises(WorldError, match=r"areas\.yaml: file not found"):
+    (seed_copy / "areas.csv").unlink()
+    with pytest.raises(WorldError, match=r"areas\.csv: file not found"):
         load_world(seed_copy)
 
 
 def test_yaml_syntax_error_names_line_and_column(seed_copy: Path) -> None:
-    path = seed_copy / "areas.yaml"
-    path.write_text("areas:\n  - id: centrum\n    name: [Centrum\n", encoding="utf-8")
-    with pytest.raises(WorldError, match=r"areas\.yaml:\d+:\d+: "):
+    path = seed_copy / "door_test_rounds.yaml"
+    path.write_text("rounds:\n  - id: dt-1\n    venue: [club\n", encoding="utf-8")
+    with pytest.raises(WorldError, match=r"door_test_rounds\.yaml:\d+:\d+: "):
         load_world(seed_copy)
 
 
 def test_a_key_given_twice_is_refused(seed_copy: Path) -> None:
-    path = seed_copy / "areas.yaml"
+    path = seed_copy / "door_test_rounds.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("    name: Duinoord\n", "    name: Duinoord\n    name: X\n")
+    text = text.replace("    ground: origin\n", "    ground: origin\n    ground: age\n", 1)
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(WorldError, match=r"areas\.yaml:\d+:\d+: the key 'name' appears twice"):
+    with pytest.raises(
+        WorldError, match=r"door_test_rounds\.yaml:\d+:\d+: the key 'ground' appears twice"
+    ):
         load_world(seed_copy)
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("- just a list\n", r"expected a mapping with the keys 'venues'"),
-        ("venues: []\nextra: 1\n", r"unknown top-level key 'extra'"),
-        ("{}\n", r"missing top-level key 'venues'"),
-        ("venues: {a: 1}\n", r"'venues' must be a list"),
-        ("venues: [3]\n", r"venue #1: Input should be a valid dictionary"),
+        ("- just a list\n", r"expected a mapping with the keys 'rounds'"),
+        ("rounds: []\nextra: 1\n", r"unknown top-level key 'extra'"),
+        ("{}\n", r"missing top-level key 'rounds'"),
+        ("rounds: {a: 1}\n", r"'rounds' must be a list"),
+        ("rounds: [3]\n", r"round #1: Input should be a valid dictionary"),
     ],
 )
 def test_malformed_file(seed_copy: Path, text: str, expected: str) -> None:
-    (seed_copy / "venues.yaml").write_text(text, encoding="utf-8")
+    (seed_copy / "door_test_rounds.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(WorldError, match=expected):
         load_world(seed_copy)
 
 
-def test_demo_password_is_required(seed_copy: Path) -> None:
-    edit(seed_copy, "users.yaml", lambda data: data.update(demo_password=""))
-    with pytest.raises(WorldError, match=r"'demo_password' must be a non-empty text"):
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", r"venues\.csv: the file is empty"),
+        ("id,name\ncs-x,X\n", r"venues\.csv:1: kind: this column is required"),
+        ("id,id\n", r"venues\.csv: row 1: the column id appears twice"),
+    ],
+)
+def test_a_register_that_is_not_the_import_format_is_refused(
+    seed_copy: Path, text: str, expected: str
+) -> None:
+    (seed_copy / "venues.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(WorldError, match=expected):
         load_world(seed_copy)
 
 
@@ -651,5 +690,5 @@ def test_check_world_on_a_world_built_in_code(world: SeedWorld) -> None:
     data = world.model_dump()
     data["venues"][0]["area"] = "nowhere"
     broken = SeedWorld.model_validate(data)
-    with pytest.raises(WorldError, match=r"^venues\.yaml: venue 'cs-weimar-12': area 'nowhere'"):
+    with pytest.raises(WorldError, match=r"^venues\.csv: venue 'cs-weimar-12': area 'nowhere'"):
         check_world(broken)

@@ -265,6 +265,12 @@ TABLE: dict[str, tuple[Request, tuple[int, ...]]] = {
         lambda c, u, w: c.get("/v1/admin/venues/cs-weimar-12/history"),
         (403, 403, 403, 403, 403, 200, 200, 200),
     ),
+    "PUT /v1/admin/venues/{venue} (a stale version)": (
+        lambda c, u, w: c.put(
+            "/v1/admin/venues/cs-weimar-12", json={"venue": ADMIN_VENUE, "version": 99}
+        ),
+        (403, 403, 403, 403, 403, 409, 403, 409),
+    ),
     "GET /v1/admin/areas": (
         lambda c, u, w: c.get("/v1/admin/areas"),
         (403, 403, 403, 403, 403, 200, 200, 200),
@@ -331,6 +337,19 @@ PLANNED_ROUND: dict[str, Any] = {
     "control_tester": MYSTERY_GUEST_2,
 }
 
+#: One venue of the demo world as the change feed and the venue endpoints describe it.
+ADMIN_VENUE: dict[str, Any] = {
+    "id": "cs-weimar-12",
+    "name": "De Groene Regentes",
+    "kind": "coffeeshop",
+    "street": "Weimarstraat",
+    "house_number": "12",
+    "postcode": "2562 GP",
+    "area": "regentes-valkenbos",
+    "lat": 52.07762,
+    "lon": 4.29175,
+    "permit_number": "DH-CS-001",
+}
 #: One venue of the demo world as the venue register file describes it.
 ADMIN_VENUES_CSV = (
     "id,name,kind,street,house_number,postcode,lat,lon,area,permit_number\n"

@@ -209,3 +209,47 @@ def test_a_broken_form_is_refused_with_file_line_and_column_over_http(central: C
             "door_test",
             "neighbourhood_patrol",
         }
+
+
+def test_venue_edits_are_versioned_scoped_and_reach_devices(central: Central) -> None:
+    path = "/v1/admin/venues/cs-weimar-12"
+    with central.client(SUPERVISOR_CENTRUM) as supervisor:
+        venue = next(
+            v
+            for v in supervisor.get("/v1/admin/venues").json()["venues"]
+            if v["id"] == "cs-weimar-12"
+        )
+        history = supervisor.get(f"{path}/history").json()["edits"]
+        base = history[-1]["version"]
+        changed = {**venue, "operator": "Regentes BV", "opening_hours": "ma-zo 10:00-23:00"}
+        edited = supervisor.put(path, json={"venue": changed, "version": base})
+        assert edited.status_code == 200, edited.text
+        assert edited.json()["version"] == base + 1
+        assert edited.json()["before"]["operator"] is None
+        stale = supervisor.put(path, json={"venue": {**venue, "name": "X"}, "version": base})
+        assert stale.status_code == 409 and stale.json()["code"] == "edit_conflict"
+        assert stale.json()["current"]["version"] == base + 1
+        new = {**venue, "id": "cs-nieuw-1", "permit_number": "DH-CS-777"}
+        assert supervisor.put("/v1/admin/venues/cs-nieuw-1", json={"venue": new}).status_code == 403
+        mismatch = supervisor.put("/v1/admin/venues/cs-other", json={"venue": changed})
+        assert mismatch.status_code == 422
+    with central.client(SUPERVISOR_UITGAAN) as other:
+        # cs-weimar-12 lies in regentes-valkenbos, not an area of ricardo's teams.
+        assert other.put(path, json={"venue": changed, "version": base + 1}).status_code == 403
+    with central.client(ADMIN) as admin:
+        closed = admin.put(path, json={"venue": {**changed, "active": False}, "version": base + 1})
+        assert closed.status_code == 200 and closed.json()["after"]["active"] is False
+        added = admin.put("/v1/admin/venues/cs-nieuw-1", json={"venue": new})
+        assert added.status_code == 200 and added.json()["version"] == 1
+        taken = admin.put(
+            "/v1/admin/venues/cs-nieuw-2",
+            json={"venue": {**new, "id": "cs-nieuw-2"}},
+        )
+        assert taken.status_code == 422 and "permit_number" in taken.json()["problems"][0]
+    with central.client("fatima.elamrani") as boa:
+        assert boa.put(path, json={"venue": changed, "version": 1}).status_code == 403
+        changes, _ = pull_all(boa)
+    seen = [
+        c["venue"] for c in changes if c["kind"] == "venue" and c["venue"]["id"] == "cs-weimar-12"
+    ]
+    assert seen[-1]["active"] is False and seen[-1]["operator"] == "Regentes BV"

@@ -33,7 +33,7 @@ PG_URL = os.environ.get("FIELDAPP_TEST_PG_URL")
 BACKENDS = ["sqlite", "postgresql"]
 DEMO_PASSWORD = "demo"
 
-# Demo users by role, from seeds/users.yaml.
+# Demo users by role, from seeds/users.csv.
 BOA = "fatima.elamrani"  # team-centrum
 BOA_SAME_TEAM = "joost.vandermeer"  # team-centrum
 BOA_WEST = "elif.yildiz"  # team-west

@@ -32,8 +32,10 @@ from fieldapp.protocol.models import (
     UserAnswer,
     UserList,
     UserPatch,
+    VenueEdit,
     VenueHistory,
     VenueList,
+    VenueUpdate,
 )
 from fieldapp.server.accounts import Principal
 from fieldapp.server.administration import KEEP, AdminRefusal
@@ -50,6 +52,7 @@ FormId = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 FormVersion = Annotated[str, Path(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")]
 
 _CODES = {
+    403: ErrorCode.FORBIDDEN,
     404: ErrorCode.NOT_FOUND,
     409: ErrorCode.ADMIN_CONFLICT,
     413: ErrorCode.TOO_LARGE,
@@ -86,6 +89,7 @@ def refusals() -> Iterator[None]:
             refusal.message.nl,
             refusal.message.en,
             problems=refusal.problems[:500],
+            current=refusal.current,
         ) from None
     except FieldappError as error:
         raise ApiError(422, ErrorCode.INVALID, error.message.nl, error.message.en) from None
@@ -377,6 +381,44 @@ async def venue_history(venue_id: Slug, principal: PrincipalDep, store: StoreDep
     require_planner(principal)
     edits = await _call(lambda: store.register.venue_history(venue_id))
     return VenueHistory(venue_id=venue_id, edits=edits)
+
+
+@router.put(
+    "/venues/{venue_id}",
+    summary="Add or change a venue (supervisors: existing venues in their teams' areas)",
+    description=(
+        "Send the whole venue and the `version` of the last edit it is based on; a stale "
+        "one is 409 `edit_conflict` with `current`. Close a venue with `active: false`: "
+        "venues are never deleted. Every edit is versioned and audited."
+    ),
+    responses=error_responses(
+        401, 403, 409, 422, e409="`edit_conflict`: changed since `version`; `current` holds it."
+    ),
+)
+async def edit_venue(
+    venue_id: Slug, body: VenueUpdate, principal: PrincipalDep, store: StoreDep
+) -> VenueEdit:
+    require_planner(principal)
+    if body.venue.id != venue_id:
+        raise ApiError(
+            422,
+            ErrorCode.PATH_MISMATCH,
+            "De id in het adres en in de locatie verschillen.",
+            "The id in the path and in the venue differ.",
+            problems=[f"venue.id: '{body.venue.id}' is not '{venue_id}'"],
+        )
+    areas: frozenset[str] | None = None
+    if principal.role is Role.SUPERVISOR:
+        teams = [Team.model_validate(t) for t in store.administration.teams()]
+        areas = frozenset(a for t in teams if t.id in principal.supervises for a in t.areas)
+    try:
+        return await _call(
+            lambda: store.register.edit_venue(principal.username, body.venue, body.version, areas)
+        )
+    except ApiError as error:
+        if error.status == 409:
+            error.body = error.body.model_copy(update={"code": ErrorCode.EDIT_CONFLICT})
+        raise
 
 
 @router.get("/areas", summary="The areas", responses=error_responses(401, 403))
