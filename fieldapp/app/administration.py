@@ -44,6 +44,7 @@ __all__ = [
     "ImportReport",
     "NotAllowed",
     "Refused",
+    "VenueConflict",
     "checked",
     "guarded",
     "import_format",
@@ -75,6 +76,10 @@ _CROSSED = Text(
 _NOT_VALID = Text(
     nl="Niet alles is goed ingevuld; zie hieronder.",
     en="Not everything is filled in right; see below.",
+)
+_NO_VENUE = Text(
+    nl="De centrale opslag kent de locatie ‘{venue}’ niet.",
+    en="The central store does not know the venue ‘{venue}’.",
 )
 _UNKNOWN_FILE = Text(
     nl="Kies een CSV-, Excel- (.xlsx) of GeoJSON-bestand; ‘{name}’ is geen van deze.",
@@ -120,6 +125,21 @@ class EditConflict(CentralError):
     def __init__(self, current: dict[str, Any] | None) -> None:
         super().__init__(_CROSSED, status=409)
         self.current = current
+
+
+class VenueConflict(EditConflict):
+    """Someone changed the venue since; `venue` and `version` are how it is now."""
+
+    def __init__(self, current: dict[str, Any] | None) -> None:
+        super().__init__(current)
+        self.version: int | None = None
+        self.venue: Venue | None = None
+        if current is not None:
+            try:
+                self.venue = Venue.model_validate(current.get("venue"))
+                self.version = int(current["version"])
+            except (ValidationError, KeyError, TypeError, ValueError):
+                self.venue = None
 
 
 def as_central_error(error: BaseException) -> BaseException:
@@ -251,14 +271,31 @@ class Administration:
 
     # --- venues and imports -------------------------------------------------------------
 
-    def save_venue(self, venue: Venue) -> ImportReport:
-        """Add or change one venue (versioned and audited on the server)."""
+    def venue_version(self, venue_id: str) -> int | None:
+        """The number of a venue's last edit: the version a change is based on."""
         with translated():
-            return self.client.save_venue(venue)
+            edits = self.client.venue_history(venue_id)
+        return max((edit.version for edit in edits), default=None)
 
-    def close_venue(self, venue: Venue) -> ImportReport:
-        """Close a venue: never deleted, inspections keep referring to it."""
-        return self.save_venue(venue.model_copy(update={"active": False}))
+    def save_venue(self, venue: Venue, version: int | None) -> VenueEdit:
+        """Add (`version` None) or change a venue, versioned and audited on the server.
+
+        When someone else changed it since `version`, `VenueConflict` carries it as it is now.
+        """
+        try:
+            with translated():
+                return self.client.save_venue(venue, version)
+        except EditConflict as conflict:
+            raise VenueConflict(conflict.current) from conflict
+
+    def close_venue(self, venue_id: str) -> VenueEdit:
+        """Close a venue as it is now: never deleted, inspections keep referring to it."""
+        with translated():
+            edits = self.client.venue_history(venue_id)
+        if not edits:
+            raise Refused(_NO_VENUE.format(venue=venue_id), status=404)
+        last = max(edits, key=lambda edit: edit.version)
+        return self.save_venue(last.after.model_copy(update={"active": False}), last.version)
 
     def preview_import(self, register: Register, path: Path, *, sync: bool = False) -> ImportReport:
         """A dry run: every problem and the counts, nothing changed."""

@@ -9,8 +9,6 @@ back as the line raises it: the application layer turns it into a sentence.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -39,10 +37,11 @@ from fieldapp.protocol.models import (
     VenueEdit,
     VenueHistory,
     VenueList,
+    VenueUpdate,
 )
 from fieldapp.sync.transport import CentralLine
 
-__all__ = ["AdminClient", "PlanningClient", "Register", "venue_row_csv"]
+__all__ = ["AdminClient", "PlanningClient", "Register"]
 
 Register = Literal["venues", "areas", "teams", "users"]
 FileFormat = Literal["csv", "xlsx", "geojson"]
@@ -53,55 +52,6 @@ _FILE_TYPES: dict[str, str] = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "geojson": "application/geo+json",
 }
-#: The venue import's columns (docs/administration.md section 4), in the register's order.
-VENUE_COLUMNS = (
-    "id",
-    "name",
-    "kind",
-    "street",
-    "house_number",
-    "postcode",
-    "lat",
-    "lon",
-    "area",
-    "permit_number",
-    "operator",
-    "opening_hours",
-    "active",
-    "notes_nl",
-    "notes_en",
-)
-
-
-def venue_row_csv(venue: Venue) -> bytes:
-    """One venue as a one-row import file: the server versions and audits it as an edit.
-
-    The API has no separate venue edit; an import of one row (without `sync`) changes that
-    venue only and goes through the very same checks as the register file.
-    """
-    notes = venue.notes or {}
-    row: dict[str, str] = {
-        "id": venue.id,
-        "name": venue.name,
-        "kind": venue.kind.value,
-        "street": venue.street,
-        "house_number": venue.house_number,
-        "postcode": venue.postcode,
-        "lat": repr(venue.lat),
-        "lon": repr(venue.lon),
-        "area": venue.area,
-        "permit_number": venue.permit_number or "",
-        "operator": venue.operator or "",
-        "opening_hours": venue.opening_hours or "",
-        "active": "yes" if venue.active else "no",
-        "notes_nl": notes.get("nl", ""),
-        "notes_en": notes.get("en", ""),
-    }
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=VENUE_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerow(row)
-    return out.getvalue().encode("utf-8")
 
 
 class _Client:
@@ -165,8 +115,11 @@ class AdminClient(_Client):
         )
         return ImportReport.model_validate_json(answer)
 
-    def save_venue(self, venue: Venue) -> ImportReport:
-        return self.import_file("venues", venue_row_csv(venue), dry_run=False)
+    def save_venue(self, venue: Venue, version: int | None) -> VenueEdit:
+        """`PUT /v1/admin/venues/{id}`: the whole venue, based on edit `version` (None: new)."""
+        body = VenueUpdate(venue=venue, version=version).model_dump_json(exclude_none=True)
+        answer = self._send("PUT", f"/v1/admin/venues/{venue.id}", body)
+        return VenueEdit.model_validate_json(answer)
 
     # --- forms --------------------------------------------------------------------------
 

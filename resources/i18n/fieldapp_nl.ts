@@ -2272,6 +2272,7 @@
     <name>VenueDialog</name>
     <message>
         <source>New venue</source>
+        <extracomment>The version of the last edit this change is based on (None: a new venue).</extracomment>
         <translation>Nieuwe locatie</translation>
     </message>
     <message>
@@ -2341,6 +2342,26 @@
     <message>
         <source>Close</source>
         <translation>Sluiten</translation>
+    </message>
+    <message>
+        <source>Now: {name}, {street} {number}, {postcode}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operator now: {operator}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening hours now: {hours}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Now open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Now closed</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

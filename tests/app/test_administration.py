@@ -19,6 +19,7 @@ from fieldapp.app.administration import (
     CentralOffline,
     NotAllowed,
     Refused,
+    VenueConflict,
 )
 from fieldapp.app.planning import (
     Planning,
@@ -75,14 +76,18 @@ def admin(central: Central) -> Administration:
 def test_a_venue_edit_is_versioned_and_closing_keeps_the_venue(central: Central) -> None:
     work = admin(central)
     venue = next(v for v in work.registers().venues if v.id == CLOSING)
-    report = work.save_venue(venue.model_copy(update={"operator": "Nieuwe Exploitant B.V."}))
-    assert (report.changed, report.added) == (1, 0)
-    # Saving the same again changes nothing: the one-row import is idempotent.
-    assert (
-        work.save_venue(venue.model_copy(update={"operator": "Nieuwe Exploitant B.V."})).unchanged
-        == 1
-    )
-    work.close_venue(venue.model_copy(update={"operator": "Nieuwe Exploitant B.V."}))
+    version = work.venue_version(CLOSING)
+    assert version is not None
+    changed = venue.model_copy(update={"operator": "Nieuwe Exploitant B.V."})
+    edit = work.save_venue(changed, version)
+    assert edit.version == version + 1 and edit.after.operator == "Nieuwe Exploitant B.V."
+    # A second screen still at the old version crosses the edit: it gets the venue as it is.
+    with pytest.raises(VenueConflict) as crossed:
+        work.save_venue(venue.model_copy(update={"opening_hours": "ma-zo 9-23"}), version)
+    assert crossed.value.version == version + 1
+    assert crossed.value.venue is not None
+    assert crossed.value.venue.operator == "Nieuwe Exploitant B.V."
+    work.close_venue(CLOSING)
     stored = central.store.register.venues()[CLOSING]
     assert stored.operator == "Nieuwe Exploitant B.V." and stored.active is False
     history = work.venue_history(CLOSING)

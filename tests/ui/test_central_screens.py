@@ -25,7 +25,7 @@ from fieldapp.core.inspection import new_id
 from fieldapp.sync.transport import CentralLine, Credentials, RetryPolicy
 from fieldapp.ui.app import build_context
 from fieldapp.ui.central.admin import AdminPanel
-from fieldapp.ui.central.admin_pages import UserDialog, VenueDialog
+from fieldapp.ui.central.admin_pages import UserDialog, VenueDialog, VenuesPage
 from fieldapp.ui.central.base import select_key
 from fieldapp.ui.central.plan_dialogs import AssignmentDialog, RoundDialog
 from fieldapp.ui.central.planning import PlanningPanel
@@ -263,6 +263,15 @@ def admin_panel(qtbot: QtBot, context: AppContext, central: Central) -> AdminPan
     return panel
 
 
+def open_venue_dialog(qtbot: QtBot, page: VenuesPage) -> VenueDialog:
+    page.edit_selected()
+    qtbot.waitUntil(
+        lambda: any(d.isVisible() for d in page.findChildren(VenueDialog)), timeout=WAIT
+    )
+    found: VenueDialog = next(d for d in page.findChildren(VenueDialog) if d.isVisible())
+    return found
+
+
 def test_venues_are_searched_filtered_edited_and_their_history_shown(
     central: Central, context: AppContext, qtbot: QtBot
 ) -> None:
@@ -281,8 +290,7 @@ def test_venues_are_searched_filtered_edited_and_their_history_shown(
     assert page.table.rowCount() == 1
 
     page.table.selectRow(0)
-    page.edit_selected()
-    dialog = next(d for d in page.findChildren(VenueDialog) if d.isVisible())
+    dialog = open_venue_dialog(qtbot, page)
     dialog.fields["operator"].setText("Groene Vlinder B.V.")
     dialog.fields["postcode"].setText("2513ca")
     with qtbot.waitSignal(panel.loaded, timeout=WAIT, check_params_cb=lambda k: k == "venues"):
@@ -292,15 +300,39 @@ def test_venues_are_searched_filtered_edited_and_their_history_shown(
 
     # A mistake is named and keeps the dialog open with what was typed.
     page.table.selectRow(0)
-    page.edit_selected()
-    dialog = next(d for d in page.findChildren(VenueDialog) if d.isVisible())
+    dialog = open_venue_dialog(qtbot, page)
     dialog.fields["postcode"].setText("B-1000")
     qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.banner.isVisible(), timeout=WAIT)
     assert dialog.isVisible() and dialog.fields["postcode"].text() == "B-1000"
     problems = dialog.banner.problems
     assert any("postcode" in problems.item(i).text() for i in range(problems.count()))
-    dialog.reject()
+    # Someone else changes the venue meanwhile: the dialog shows it as it is now and keeps
+    # the typed text; saving again builds on the current version.
+    dialog.fields["postcode"].setText("2513 CA")
+    dialog.fields["opening_hours"].setText("ma-zo 10:00-23:00")
+    now = central.store.register.venues()[SHOP]
+    with central.client(ADMIN) as other:
+        moved = other.put(
+            f"/v1/admin/venues/{SHOP}",
+            json={
+                "venue": now.model_copy(update={"operator": "Andere B.V."}).model_dump(mode="json"),
+                "version": dialog.version,
+            },
+        )
+        assert moved.status_code == 200, moved.text
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: any(
+            "Andere B.V." in dialog.banner.problems.item(i).text()
+            for i in range(dialog.banner.problems.count())
+        ),
+        timeout=WAIT,
+    )
+    assert dialog.isVisible() and dialog.fields["opening_hours"].text() == "ma-zo 10:00-23:00"
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT, check_params_cb=lambda k: k == "venues"):
+        qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    assert central.store.register.venues()[SHOP].opening_hours == "ma-zo 10:00-23:00"
 
     page.history_selected()
     qtbot.waitUntil(lambda: bool(page.findChildren(QDialog, "venue_history_dialog")), timeout=WAIT)
@@ -308,7 +340,7 @@ def test_venues_are_searched_filtered_edited_and_their_history_shown(
     edits = history.findChild(QListWidget, "venue_history_list")
     assert edits is not None
     first = edits.item(0).text()
-    assert "Groene Vlinder B.V." in first and ADMIN in first
+    assert "ma-zo 10:00-23:00" in first and ADMIN in first
 
 
 def test_an_import_is_checked_first_and_applied_only_when_clean(

@@ -26,7 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp.app.administration import Administration, ImportReport, Registers, checked
+from fieldapp.app.administration import (
+    Administration,
+    ImportReport,
+    Registers,
+    VenueConflict,
+    checked,
+)
 from fieldapp.core.entities import Role, Team, Venue, VenueKind
 from fieldapp.protocol.models import AdminUser, PublishedForm, UserAnswer, VenueEdit
 from fieldapp.ui.central.base import Banner, fill, make_table, select_key, selected_key, set_headers
@@ -189,14 +195,27 @@ class VenuesPage(QWidget):
 
     def edit_selected(self) -> None:
         venue = self.venue(selected_key(self.table))
-        if venue is not None:
-            self.open_venue(venue)
+        if venue is None:
+            return
+        key = venue.id
+        # The dialog edits the venue as the central store has it now, at its version.
+        self.panel.run(
+            lambda admin: (admin.venue_version(key), admin.registers()),
+            lambda found: self._edit_current(key, *found),
+        )
 
-    def open_venue(self, venue: Venue | None) -> VenueDialog | None:
+    def _edit_current(self, venue_id: str, version: int | None, registers: Registers) -> None:
+        self.registers = registers
+        current = self.venue(venue_id)
+        if current is not None:
+            self.open_venue(current, version)
+
+    def open_venue(self, venue: Venue | None, version: int | None = None) -> VenueDialog | None:
         registers = self.registers
         if registers is None:
             return None
         dialog = VenueDialog(self.panel, registers, venue, self)
+        dialog.version = version
         dialog.saved.connect(self._saved)
         dialog.open()
         return dialog
@@ -219,7 +238,8 @@ class VenuesPage(QWidget):
         ).format(name=venue.name)
         if not self.panel.confirm(question):
             return
-        self.panel.run(lambda admin: admin.close_venue(venue), lambda _r: self._saved(venue.id))
+        key = venue.id
+        self.panel.run(lambda admin: admin.close_venue(key), lambda _r: self._saved(key))
 
     def history_selected(self) -> None:
         venue = self.venue(selected_key(self.table))
@@ -285,6 +305,8 @@ class VenueDialog(QDialog):
         self.setObjectName("venue_dialog")
         self.panel = panel
         self.venue = venue
+        #: The version of the last edit this change is based on (None: a new venue).
+        self.version: int | None = None
         self.setMinimumWidth(640)
         self.setWindowTitle(self.tr("New venue") if venue is None else venue.name)
         self.banner = Banner()
@@ -385,14 +407,34 @@ class VenueDialog(QDialog):
 
     def submit(self) -> None:
         values = self.values()
+        version = self.version
 
-        def work(admin: Administration) -> ImportReport:
-            return admin.save_venue(checked(Venue, **values))
+        def work(admin: Administration) -> VenueEdit:
+            return admin.save_venue(checked(Venue, **values), version)
 
         self.save.setEnabled(False)
-        self.panel.run(work, self._done, lambda _e: self.save.setEnabled(True), self.banner)
+        self.panel.run(work, self._done, self._refused, self.banner)
 
-    def _done(self, _report: ImportReport) -> None:
+    def _refused(self, error: BaseException) -> None:
+        self.save.setEnabled(True)
+        if isinstance(error, VenueConflict) and error.venue is not None:
+            # Show how it is now and build the next save on it; what was typed stays.
+            self.version = error.version
+            now = error.venue
+            lines = [
+                self.tr("Now: {name}, {street} {number}, {postcode}").format(
+                    name=now.name,
+                    street=now.street,
+                    number=now.house_number,
+                    postcode=now.postcode,
+                ),
+                self.tr("Operator now: {operator}").format(operator=now.operator or "—"),
+                self.tr("Opening hours now: {hours}").format(hours=now.opening_hours or "—"),
+                self.tr("Now open") if now.active else self.tr("Now closed"),
+            ]
+            self.banner.say(self.banner.text.text(), lines)
+
+    def _done(self, _edit: VenueEdit) -> None:
         self.save.setEnabled(True)
         self.saved.emit(str(self.values()["id"]))
         self.accept()
