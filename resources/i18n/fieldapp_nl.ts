@@ -2345,23 +2345,23 @@
     </message>
     <message>
         <source>Now: {name}, {street} {number}, {postcode}</source>
-        <translation type="unfinished"></translation>
+        <translation>Nu: {name}, {street} {number}, {postcode}</translation>
     </message>
     <message>
         <source>Operator now: {operator}</source>
-        <translation type="unfinished"></translation>
+        <translation>Exploitant nu: {operator}</translation>
     </message>
     <message>
         <source>Opening hours now: {hours}</source>
-        <translation type="unfinished"></translation>
+        <translation>Openingstijden nu: {hours}</translation>
     </message>
     <message>
         <source>Now open</source>
-        <translation type="unfinished"></translation>
+        <translation>Nu open</translation>
     </message>
     <message>
         <source>Now closed</source>
-        <translation type="unfinished"></translation>
+        <translation>Nu gesloten</translation>
     </message>
 </context>
 <context>
