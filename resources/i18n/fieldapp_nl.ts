@@ -432,6 +432,10 @@
         <translation>Versie intrekken</translation>
     </message>
     <message>
+        <source>Try out (nothing is saved)</source>
+        <translation>Uitproberen (er wordt niets bewaard)</translation>
+    </message>
+    <message>
         <source>Form</source>
         <translation>Formulier</translation>
     </message>

@@ -410,3 +410,36 @@ def test_forms_people_and_passwords(
     told = people.banner.text.text()
     password = told.split(": ", 1)[1].split(" ", 1)[0]
     assert central.sign_in(name, password).status_code == 200
+
+
+def test_the_admin_window_has_the_administration_tab_and_tries_a_form_out(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    from fieldapp.ui.runner.runner import FormRunner
+    from fieldapp.ui.window import MainWindow
+
+    context.review_desk = desks(central.url)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitUntil(lambda: window.sign_in.accounts_ready, timeout=WAIT)
+    window.sign_in.choose(ADMIN)
+    window.sign_in.password.setText("demo")
+    window.sign_in.submit()
+    qtbot.waitUntil(lambda: window.home is not None, timeout=WAIT)
+    panel = window.findChild(AdminPanel)
+    assert panel is not None
+    tabs = window.home.tabs  # type: ignore[union-attr]
+    assert tabs.tabText(tabs.indexOf(panel)) == "Beheer"
+    tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: bool(panel.forms.forms), timeout=WAIT)
+    panel.pages.setCurrentWidget(panel.forms)
+    assert select_key(
+        panel.forms.table, f"{panel.forms.forms[0].form_id}/{panel.forms.forms[0].form_version}"
+    )
+    qtbot.mouseClick(panel.forms.try_out, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.preview is not None, timeout=WAIT)
+    assert isinstance(window.preview, FormRunner)
+    window.close()
+    context.tasks.wait()

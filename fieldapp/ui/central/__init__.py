@@ -10,20 +10,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from fieldapp.ui.widgets import make_label
 
 if TYPE_CHECKING:
     from fieldapp.app.session import SignedIn
+    from fieldapp.ui.central.base import CentralPanel
     from fieldapp.ui.context import AppContext
 
 
-def add_central_tabs(tabs: QTabWidget, context: AppContext, signed: SignedIn) -> None:
+def add_central_tabs(tabs: QTabWidget, context: AppContext, signed: SignedIn) -> QWidget | None:
     """The planning tab for a supervisor, the administration tab for an administrator."""
     role = signed.role.value
     if role not in ("supervisor", "admin"):
-        return
+        return None
     if context.review_desk is None:
         label = make_label(
             QCoreApplication.translate(
@@ -40,12 +41,15 @@ def add_central_tabs(tabs: QTabWidget, context: AppContext, signed: SignedIn) ->
             else QCoreApplication.translate("Central", "Administration")
         )
         tabs.addTab(label, title)
-        return
+        return label
+    panel: CentralPanel
     if role == "supervisor":
         from fieldapp.ui.central.planning import PlanningPanel
 
-        tabs.addTab(PlanningPanel(context, signed), "")
+        panel = PlanningPanel(context, signed)
     else:
         from fieldapp.ui.central.admin import AdminPanel
 
-        tabs.addTab(AdminPanel(context, signed), "")
+        panel = AdminPanel(context, signed)
+    tabs.addTab(panel, panel.tab_title())
+    return panel

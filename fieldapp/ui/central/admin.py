@@ -42,9 +42,11 @@ T = TypeVar("T")
 class AdminPanel(CentralPanel):
     """Signals:
     loaded(str): a page's list arrived ("venues", "areas", "people", "forms").
+    preview_requested(str): try out a form in the runner, read-only (its id).
     """
 
     loaded = Signal(str)
+    preview_requested = Signal(str)
 
     def __init__(self, context: AppContext, signed: SignedIn, parent: QWidget | None = None):
         super().__init__(context, signed, parent)

@@ -984,8 +984,17 @@ class FormsPage(QWidget):
         self.retire = make_button(role="danger")
         self.retire.setObjectName("form_retire")
         self.retire.clicked.connect(self.retire_selected)
-        layout.addLayout(_buttons(self.publish_button, self.retire))
+        self.try_out = make_button()
+        self.try_out.setObjectName("form_try_out")
+        self.try_out.clicked.connect(self.try_selected)
+        layout.addLayout(_buttons(self.publish_button, self.retire, self.try_out))
         self.retranslate()
+
+    def try_selected(self) -> None:
+        """The device's newest version of the form in the runner; nothing is saved."""
+        key = selected_key(self.table)
+        if key is not None:
+            self.panel.preview_requested.emit(key.split("/", 1)[0])
 
     def load(self) -> None:
         self.panel.run(lambda admin: admin.forms(), self._show)
@@ -1051,6 +1060,7 @@ class FormsPage(QWidget):
     def retranslate(self) -> None:
         self.publish_button.setText(self.tr("Publish a form file…"))
         self.retire.setText(self.tr("Retire version"))
+        self.try_out.setText(self.tr("Try out (nothing is saved)"))
         set_headers(
             self.table,
             [

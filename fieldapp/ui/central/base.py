@@ -116,8 +116,10 @@ class CentralPanel(QWidget):
         assert factory is not None
         signed = self.signed
 
-        def made(desk: object) -> None:
+        def made(desk: Any) -> None:
             self.desk = desk
+            # The line lives as long as the tab: signing out deletes the home and its tabs.
+            self.destroyed.connect(lambda *_: desk.close())
             self.connected()
 
         def gone(desk: object) -> None:
