@@ -443,3 +443,54 @@ def test_the_admin_window_has_the_administration_tab_and_tries_a_form_out(
     assert isinstance(window.preview, FormRunner)
     window.close()
     context.tasks.wait()
+
+
+def test_a_new_form_version_goes_live_and_retiring_it_brings_back_the_older(
+    central: Central, context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    from fieldapp.core.locations import forms_directory
+
+    panel = admin_panel(qtbot, context, central)
+    page = panel.forms
+    source = (forms_directory() / "door_test.yaml").read_text(encoding="utf-8")
+    assert 'version: "2026.1"' in source
+    newer = tmp_path / "door_test.yaml"
+    newer.write_text(source.replace('version: "2026.1"', 'version: "2026.9"'), encoding="utf-8")
+    page.publish(newer)
+    qtbot.waitUntil(
+        lambda: any(f.form_version == "2026.9" and f.live for f in page.forms), timeout=WAIT
+    )
+    assert not any(
+        f.form_id == "door_test" and f.form_version == "2026.1" and f.live for f in page.forms
+    )
+    assert select_key(page.table, "door_test/2026.9")
+    qtbot.mouseClick(page.retire, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: any(f.form_version == "2026.9" and f.retired for f in page.forms), timeout=WAIT
+    )
+    with central.client(ADMIN) as client:
+        listed = client.get("/v1/admin/forms").json()["forms"]
+    live = {(f["form_id"], f["form_version"]) for f in listed if f["live"]}
+    assert ("door_test", "2026.1") in live and ("door_test", "2026.9") not in live
+
+    # Deactivating a person from the people page: the central store refuses her sign-in.
+    people = panel.people
+    name = f"carla.{new_id()[:6]}"
+    with central.client(ADMIN) as client:
+        made = client.post(
+            "/v1/admin/users",
+            json={"username": name, "display_name": "Carla", "role": "boa", "team": "team-west"},
+        )
+        assert made.status_code == 201, made.text
+        password = made.json()["one_time_password"]
+    people.load()
+    qtbot.waitUntil(lambda: people.user(name) is not None, timeout=WAIT)
+    assert select_key(people.user_table, name)
+    qtbot.mouseClick(people.active, Qt.MouseButton.LeftButton)
+
+    def deactivated() -> bool:
+        user = people.user(name)
+        return user is not None and not user.active
+
+    qtbot.waitUntil(deactivated, timeout=WAIT)
+    assert central.sign_in(name, password).status_code == 401
