@@ -40,6 +40,7 @@ __all__ = [
     "AssignmentDraft",
     "AssignmentState",
     "Board",
+    "CentralError",
     "Glance",
     "PlannedAssignment",
     "PlannedRound",
@@ -223,6 +224,3 @@ class Planning:
         except EditConflict as conflict:
             _conflict(conflict, PlannedRound)
             raise
-
-
-__all__ += ["CentralError"]

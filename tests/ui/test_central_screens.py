@@ -216,6 +216,25 @@ def test_a_door_test_round_is_planned_with_two_testers(
     assert mine and mine[-1]["round"]["control_tester"] == control
     assert panel.rounds.rowCount() == len(rounds)
 
+    # A door test whose round the planning does not hold (the demo's) opens as a door test,
+    # for testers, not as a new round.
+    board = panel.board
+    assert board is not None
+    planned_rounds = {r.round.id for r in board.rounds}
+    door = next(
+        p
+        for p in board.assignments
+        if p.assignment.form_id.value == "door_test" and p.round not in planned_rounds
+    )
+    panel.open_assignment(door.assignment.id)
+    opened = dialog_of(panel, AssignmentDialog)
+    assert opened.checklist.currentData() == "door_test"
+    if door.assignment.assignee:
+        assert opened.who.currentData() == f"person:{door.assignment.assignee}"
+    people = [opened.who.itemData(i) for i in range(opened.who.count())]
+    assert test and f"person:{test}" in people
+    opened.reject()
+
 
 def test_offline_the_screen_says_so_and_loses_nothing_typed(
     central: Central, context: AppContext, qtbot: QtBot

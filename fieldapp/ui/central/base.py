@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp.app.administration import CentralError, CentralOffline, guarded
+from fieldapp.app.administration import CentralError, guarded
 from fieldapp.app.session import SignedIn
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.errors import describe
@@ -70,10 +70,6 @@ class Banner(QFrame):
         problems = error.problems if isinstance(error, CentralError) else []
         self.say(describe(error, language, log_file), problems)
 
-    @property
-    def offline(self) -> bool:
-        return self.isVisible() and self.property("offline") == "true"
-
 
 def run_central(
     context: AppContext,
@@ -87,7 +83,6 @@ def run_central(
 
     def failed(error: BaseException) -> None:
         banner.tell(error, context.language, context.log_file)
-        banner.setProperty("offline", "true" if isinstance(error, CentralOffline) else "false")
         if on_failure is not None:
             on_failure(error)
 

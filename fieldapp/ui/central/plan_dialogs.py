@@ -37,6 +37,7 @@ from fieldapp.app.planning import (
     PlanningConflict,
 )
 from fieldapp.core.entities import (
+    FORM_ROLES,
     FORM_VENUE_KINDS,
     AssignmentForm,
     DoorTestGround,
@@ -168,7 +169,12 @@ class AssignmentDialog(_PlanDialog):
         )
         self.checklist = QComboBox()
         self.checklist.setObjectName("plan_form")
-        for form in (AssignmentForm.COFFEESHOP_INSPECTION, AssignmentForm.NEIGHBOURHOOD_PATROL):
+        forms = [AssignmentForm.COFFEESHOP_INSPECTION, AssignmentForm.NEIGHBOURHOOD_PATROL]
+        if planned is not None and planned.assignment.form_id not in forms:
+            # A door test planned outside a round (the demo's) is shown as what it is;
+            # new door tests are planned as rounds.
+            forms.append(planned.assignment.form_id)
+        for form in forms:
             self.checklist.addItem(form_name(form.value), form.value)
         self.venue = QComboBox()
         self.venue.setObjectName("plan_venue")
@@ -181,12 +187,8 @@ class AssignmentDialog(_PlanDialog):
         self.venues = [v for v in board.venues if v.active]
         self.who = QComboBox()
         self.who.setObjectName("plan_who")
-        led = {team.id for team in board.teams}
-        for team in board.teams:
-            self.who.addItem(names.who(None, team.id), f"team:{team.id}")
-        for person in sorted(people, key=lambda p: p.display_name):
-            if person.role is Role.BOA and person.team in led:
-                self.who.addItem(names.person(person.username), f"person:{person.username}")
+        self.led = list(board.teams)
+        self.people = people
         self.due = QDateEdit()
         self.due.setObjectName("plan_due")
         self.due.setCalendarPopup(True)
@@ -228,6 +230,18 @@ class AssignmentDialog(_PlanDialog):
 
     def _for_form(self) -> None:
         form = AssignmentForm(self.checklist.currentData())
+        # Only people whose role fills in this checklist, of the teams this supervisor leads.
+        role = FORM_ROLES[form]
+        led = {team.id for team in self.led}
+        who = self.who.currentData()
+        self.who.clear()
+        for team in self.led:
+            self.who.addItem(self.names.who(None, team.id), f"team:{team.id}")
+        for person in sorted(self.people, key=lambda p: p.display_name):
+            if person.role is role and person.team in led:
+                self.who.addItem(self.names.person(person.username), f"person:{person.username}")
+        if who is not None:
+            _choose(self.who, who)
         kinds = FORM_VENUE_KINDS.get(form)
         chosen = self.venue.currentData()
         self.venue.clear()

@@ -389,7 +389,7 @@ class PlanningPanel(CentralPanel):
         if board is None or planning is None:
             return
         planned = self.planned(assignment_id) if assignment_id else None
-        if planned is not None and planned.round is not None:
+        if planned is not None and planned.round and self.planned_round(planned.round):
             # A tester's half is changed through its round, so both halves stay paired.
             self.views.setCurrentWidget(self.rounds)
             select_key(self.rounds, planned.round)
@@ -428,10 +428,9 @@ class PlanningPanel(CentralPanel):
         planned = self.planned(key) if key else None
         if planned is None or planned.state is AssignmentState.CANCELLED:
             return
-        if planned.round is not None:
-            found = self.planned_round(planned.round)
-            if found is not None:
-                cancel_planned(self, planning, None, found)
+        found = self.planned_round(planned.round) if planned.round else None
+        if found is not None:
+            cancel_planned(self, planning, None, found)
             return
         cancel_planned(self, planning, planned, None)
 
