@@ -513,3 +513,27 @@ def test_a_new_form_version_goes_live_and_retiring_it_brings_back_the_older(
 
     qtbot.waitUntil(deactivated, timeout=WAIT)
     assert central.sign_in(name, password).status_code == 401
+
+
+def test_offline_at_start_the_tab_says_so_and_refresh_loads_it_later(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    port = urlsplit(central.url).port
+    assert port is not None
+    gate = TcpGate("127.0.0.1", port)
+    try:
+        context.review_desk = desks(f"http://127.0.0.1:{gate.port}", RetryPolicy(attempts=1))
+        panel = PlanningPanel(context, signed_as(context, SUPERVISOR_CENTRUM))
+        qtbot.addWidget(panel)
+        panel.show()
+        qtbot.waitUntil(lambda: panel.banner.isVisible(), timeout=WAIT)
+        assert "centrale opslag" in panel.banner.text.text()
+        assert panel.board is None
+        gate.open()
+        with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+            qtbot.mouseClick(panel.refresh_button, Qt.MouseButton.LeftButton)
+        assert not panel.banner.isVisible()
+        assert len(panel.visible_assignments()) > 0
+        panel.close_line()
+    finally:
+        gate.close()
