@@ -10,6 +10,7 @@ Under `QT_QPA_PLATFORM=offscreen` it needs no display.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from collections.abc import Callable
@@ -73,17 +74,19 @@ def main(argv: list[str] | None = None) -> int:
     from fieldapp.app.session import KdfParams
 
     context.kdf = KdfParams.fast_for_tests()
-    from fieldapp.ui.app import sync_connections
+    from fieldapp.ui.app import review_desks, sync_connections
     from fieldapp.ui.window import MainWindow
 
     # The demo's own central store, started in the temporary home: the homes show the
     # "Sync now" button and a real status line.
     context.sync_connection = sync_connections(context)
+    # The review, planning and administration tabs talk to the same demo store.
+    context.review_desk = review_desks(context)
 
     window = MainWindow(context)
     window.resize(width, height)
     window.show()
-    out = args.folder
+    out = args.folder.resolve()
     prefix = args.prefix
     sign_in = window.sign_in
     wait_until(lambda: sign_in.accounts_ready)
@@ -180,11 +183,109 @@ def main(argv: list[str] | None = None) -> int:
 
     sign_in_as("ingrid.verhoeven")
     save(window, out / f"{prefix}home-supervisor.png")
+    shoot_planning(window, out, prefix)
     window.lock()
     save(window, out / f"{prefix}locked.png")
+    window.sign_out()
+    sign_in_as("marek.wisniewski")
+    shoot_administration(window, out, prefix)
+    window.sign_out()
+    sign_in_as("ricardo.pinas")
+    shoot_rounds(window, out, prefix)
     window.close()
     context.tasks.wait()
     return 0
+
+
+def show_tab(page: QWidget) -> None:
+    """Bring the home's tab that holds `page` to the front."""
+    from PySide6.QtWidgets import QTabWidget
+
+    tabs = page.parentWidget()
+    while tabs is not None and not isinstance(tabs, QTabWidget):
+        tabs = tabs.parentWidget()
+    assert tabs is not None
+    tabs.setCurrentWidget(page)
+
+
+def shoot_planning(window: QWidget, out: Path, prefix: str) -> None:
+    """The supervisor's planning tab: list, week, an assignment and a round being planned."""
+    from fieldapp.ui.central.plan_dialogs import AssignmentDialog
+    from fieldapp.ui.central.planning import PlanningPanel
+
+    panel = window.findChild(PlanningPanel)
+    assert panel is not None
+    show_tab(panel)
+    wait_until(lambda: panel.board is not None and bool(panel.people), 60_000)
+    settle(300)
+    save(window, out / f"{prefix}planning-list.png")
+    panel.views.setCurrentWidget(panel.week_page)
+    settle()
+    save(window, out / f"{prefix}planning-week.png")
+    panel.views.setCurrentWidget(panel.list)
+    panel.open_assignment(None)
+    dialog = panel.findChild(AssignmentDialog)
+    assert dialog is not None
+    dialog.note_nl.setPlainText("Let op de voorraad en de leeftijdscontrole bij de deur.")
+    settle()
+    save(dialog, out / f"{prefix}planning-assignment.png")
+    dialog.reject()
+
+
+def shoot_rounds(window: QWidget, out: Path, prefix: str) -> None:
+    """The mystery-guest team's supervisor plans a door-test round."""
+    from fieldapp.ui.central.plan_dialogs import RoundDialog
+    from fieldapp.ui.central.planning import PlanningPanel
+
+    panel = window.findChild(PlanningPanel)
+    assert panel is not None
+    show_tab(panel)
+    wait_until(lambda: panel.board is not None and bool(panel.people), 60_000)
+    panel.views.setCurrentWidget(panel.rounds)
+    settle(300)
+    save(window, out / f"{prefix}planning-rounds.png")
+    panel.open_round(None)
+    dialog = panel.findChild(RoundDialog)
+    assert dialog is not None
+    settle()
+    save(dialog, out / f"{prefix}planning-round.png")
+    dialog.reject()
+
+
+def shoot_administration(window: QWidget, out: Path, prefix: str) -> None:
+    """The administrator's tab: venues, an import preview with problems, people, forms."""
+    from fieldapp.ui.central.admin import AdminPanel
+
+    panel = window.findChild(AdminPanel)
+    assert panel is not None
+    show_tab(panel)
+    wait_until(lambda: panel.venues.registers is not None and bool(panel.forms.forms), 60_000)
+    settle(300)
+    save(window, out / f"{prefix}admin-venues.png")
+    # The page shows the path as typed: a bare name (from a temporary working folder)
+    # keeps this machine's folders out of the picture.
+    folder = Path(tempfile.mkdtemp(prefix="fieldapp-shots-"))
+    os.chdir(folder)
+    file = Path("horeca.csv")
+    file.write_text(
+        "id;name;kind;street;house_number;postcode;lat;lon;area\n"
+        "bar-lange-poten-3;Café De Poten;bar;Lange Poten;3;2511 CL;52,0792;4,3131;centrum\n"
+        "bar-spui-9;Café Spui;bar;Spui;9;B-1000;52,07;4,31;centrum\n"
+        "bar-spui-9;Café Dubbel;bar;Spui;11;2511 BL;53,9;4,31;nergens\n",
+        encoding="utf-8",
+    )
+    panel.imports.start("venues")
+    panel.imports.path.setText(str(file))
+    panel.imports.preview()
+    wait_until(lambda: panel.imports.banner.isVisible())
+    settle()
+    save(window, out / f"{prefix}admin-import.png")
+    panel.pages.setCurrentWidget(panel.people)
+    settle()
+    save(window, out / f"{prefix}admin-people.png")
+    panel.pages.setCurrentWidget(panel.forms)
+    settle()
+    save(window, out / f"{prefix}admin-forms.png")
 
 
 def _type(runner: object, name: str, text: str, row: str | None = None) -> None:

@@ -161,6 +161,12 @@ class MainWindow(QMainWindow):
                 supervisor.settings_requested.connect(self.open_settings)
                 supervisor.lock_requested.connect(self.lock)
                 supervisor.sign_out_requested.connect(self.sign_out)
+                from fieldapp.ui.central import add_central_tabs
+
+                central = add_central_tabs(supervisor.tabs, self.context, signed)
+                preview = getattr(central, "preview_requested", None)
+                if preview is not None:
+                    preview.connect(self.try_form)
                 self.home = supervisor
             else:
                 home = HomeScreen(self.context, signed, self._form_titles(), sync=self.sync)

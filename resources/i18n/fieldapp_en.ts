@@ -1167,4 +1167,14 @@
         <translation type="unfinished"></translation>
     </message>
 </context>
+<context>
+    <name>ImportPage</name>
+    <message numerus="yes">
+        <source>The file has %n problem(s); nothing was changed.</source>
+        <translation>
+            <numerusform>The file has %n problem; nothing was changed.</numerusform>
+            <numerusform>The file has %n problems; nothing was changed.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

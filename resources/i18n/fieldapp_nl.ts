@@ -9,6 +9,34 @@
     </message>
 </context>
 <context>
+    <name>AdminPanel</name>
+    <message>
+        <source>Administration</source>
+        <extracomment>Asks &quot;sure?&quot; before closing a venue; tests replace it.</extracomment>
+        <translation>Beheer</translation>
+    </message>
+    <message>
+        <source>Venues</source>
+        <translation>Locaties</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importeren</translation>
+    </message>
+    <message>
+        <source>Areas</source>
+        <translation>Gebieden</translation>
+    </message>
+    <message>
+        <source>Teams and people</source>
+        <translation>Teams en mensen</translation>
+    </message>
+    <message>
+        <source>Forms</source>
+        <translation>Formulieren</translation>
+    </message>
+</context>
+<context>
     <name>AreaListModel</name>
     <message>
         <source>fireworks-free zone</source>
@@ -17,6 +45,124 @@
     <message>
         <source>many coffeeshops</source>
         <translation>veel coffeeshops</translation>
+    </message>
+</context>
+<context>
+    <name>AreasPage</name>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nee</translation>
+    </message>
+    <message>
+        <source>Areas come from a CSV, Excel or GeoJSON file (with boundaries); import a changed file to update them.</source>
+        <translation>Gebieden komen uit een CSV-, Excel- of GeoJSON-bestand (met grenzen); importeer een gewijzigd bestand om ze bij te werken.</translation>
+    </message>
+    <message>
+        <source>Import areas…</source>
+        <translation>Gebieden importeren…</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation>Stadsdeel</translation>
+    </message>
+    <message>
+        <source>Fireworks-free zone</source>
+        <translation>Vuurwerkvrije zone</translation>
+    </message>
+    <message>
+        <source>Coffeeshop relocation area</source>
+        <translation>Gebied voor verplaatsing coffeeshops</translation>
+    </message>
+    <message>
+        <source>Boundary</source>
+        <translation>Grens</translation>
+    </message>
+</context>
+<context>
+    <name>AssignmentDialog</name>
+    <message>
+        <source>New assignment</source>
+        <translation>Nieuwe opdracht</translation>
+    </message>
+    <message>
+        <source>Change or reassign</source>
+        <translation>Wijzigen of anders toewijzen</translation>
+    </message>
+    <message>
+        <source>Several days, until</source>
+        <translation>Meerdere dagen, tot en met</translation>
+    </message>
+    <message>
+        <source>normal</source>
+        <translation>normaal</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>hoog</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>laag</translation>
+    </message>
+    <message>
+        <source>Checklist</source>
+        <translation>Checklist</translation>
+    </message>
+    <message>
+        <source>Venue</source>
+        <translation>Locatie</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>Gebied</translation>
+    </message>
+    <message>
+        <source>Assigned to</source>
+        <translation>Toegewezen aan</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Uiterlijk</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Prioriteit</translation>
+    </message>
+    <message>
+        <source>Instructions (Dutch)</source>
+        <translation>Aanwijzingen (Nederlands)</translation>
+    </message>
+    <message>
+        <source>Instructions (English)</source>
+        <translation>Aanwijzingen (Engels)</translation>
+    </message>
+    <message>
+        <source>Now assigned to: {who}</source>
+        <translation>Nu toegewezen aan: {who}</translation>
+    </message>
+    <message>
+        <source>Now due: {due}</source>
+        <translation>Nu uiterlijk: {due}</translation>
+    </message>
+    <message>
+        <source>Now: {state}, version {version}</source>
+        <translation>Nu: {state}, versie {version}</translation>
+    </message>
+    <message>
+        <source>Current instructions: {text}</source>
+        <translation>Huidige aanwijzingen: {text}</translation>
     </message>
 </context>
 <context>
@@ -43,6 +189,85 @@
     <message>
         <source>The camera cannot be used right now.</source>
         <translation>De camera kan nu niet worden gebruikt.</translation>
+    </message>
+</context>
+<context>
+    <name>Central</name>
+    <message>
+        <source>Planning and administration need a connection to the central store.</source>
+        <translation>Planning en beheer hebben een verbinding met de centrale opslag nodig.</translation>
+    </message>
+    <message>
+        <source>Planning</source>
+        <translation>Planning</translation>
+    </message>
+    <message>
+        <source>Administration</source>
+        <translation>Beheer</translation>
+    </message>
+    <message>
+        <source>Coffeeshop inspection</source>
+        <translation>Coffeeshopcontrole</translation>
+    </message>
+    <message>
+        <source>Neighbourhood patrol</source>
+        <translation>Wijkronde</translation>
+    </message>
+    <message>
+        <source>Door test</source>
+        <translation>Deurtest</translation>
+    </message>
+    <message>
+        <source>planned</source>
+        <translation>gepland</translation>
+    </message>
+    <message>
+        <source>started</source>
+        <translation>begonnen</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>klaar</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>te laat</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>geannuleerd</translation>
+    </message>
+    <message>
+        <source>coffeeshop</source>
+        <translation>coffeeshop</translation>
+    </message>
+    <message>
+        <source>club</source>
+        <translation>club</translation>
+    </message>
+    <message>
+        <source>bar</source>
+        <translation>café</translation>
+    </message>
+    <message>
+        <source>boa</source>
+        <translation>boa</translation>
+    </message>
+    <message>
+        <source>mystery guest</source>
+        <translation>mystery guest</translation>
+    </message>
+    <message>
+        <source>supervisor</source>
+        <translation>leidinggevende</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>beheerder</translation>
+    </message>
+    <message>
+        <source>Whole team: {team}</source>
+        <translation>Heel team: {team}</translation>
     </message>
 </context>
 <context>
@@ -204,6 +429,69 @@
     </message>
 </context>
 <context>
+    <name>FormsPage</name>
+    <message>
+        <source>live</source>
+        <translation>in gebruik</translation>
+    </message>
+    <message>
+        <source>retired</source>
+        <translation>ingetrokken</translation>
+    </message>
+    <message>
+        <source>older version</source>
+        <translation>oudere versie</translation>
+    </message>
+    <message>
+        <source>Choose the form file</source>
+        <translation>Kies het formulierbestand</translation>
+    </message>
+    <message>
+        <source>Form files (*.yaml *.yml)</source>
+        <translation>Formulierbestanden (*.yaml *.yml)</translation>
+    </message>
+    <message>
+        <source>Published {form} version {version}; devices get it at their next sync.</source>
+        <translation>{form} versie {version} is gepubliceerd; apparaten krijgen hem bij de volgende synchronisatie.</translation>
+    </message>
+    <message>
+        <source>Retired {form} version {version}: no new drafts on it; drafts begun on it are finished on it.</source>
+        <translation>{form} versie {version} is ingetrokken: geen nieuwe concepten meer; begonnen concepten worden erop afgemaakt.</translation>
+    </message>
+    <message>
+        <source>Publish a form file…</source>
+        <translation>Formulierbestand publiceren…</translation>
+    </message>
+    <message>
+        <source>Retire version</source>
+        <translation>Versie intrekken</translation>
+    </message>
+    <message>
+        <source>Try out (nothing is saved)</source>
+        <translation>Uitproberen (er wordt niets bewaard)</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>Formulier</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Versie</translation>
+    </message>
+    <message>
+        <source>Filled in by</source>
+        <translation>Ingevuld door</translation>
+    </message>
+    <message>
+        <source>Published</source>
+        <translation>Gepubliceerd</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Stand</translation>
+    </message>
+</context>
+<context>
     <name>GeopointQuestion</name>
     <message>
         <source>latitude, longitude</source>
@@ -248,6 +536,25 @@
     <message>
         <source>No position found. Use the venue&apos;s location or type the location.</source>
         <translation>Geen positie gevonden. Gebruik de locatie van de zaak of typ de locatie in.</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <source>History of {name}</source>
+        <translation>Geschiedenis van {name}</translation>
+    </message>
+    <message>
+        <source>Version {version}, {when}, by {actor}</source>
+        <translation>Versie {version}, {when}, door {actor}</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+    <message>
+        <source>added to the register</source>
+        <translation>toegevoegd aan het register</translation>
     </message>
 </context>
 <context>
@@ -401,6 +708,92 @@
     </message>
 </context>
 <context>
+    <name>ImportPage</name>
+    <message>
+        <source>Choose the file to import</source>
+        <translation>Kies het bestand om te importeren</translation>
+    </message>
+    <message>
+        <source>Register files (*.csv *.xlsx *.geojson *.json)</source>
+        <translation>Registerbestanden (*.csv *.xlsx *.geojson *.json)</translation>
+    </message>
+    <message numerus="yes">
+        <source>The file has %n problem(s); nothing was changed.</source>
+        <translation>
+            <numerusform>Het bestand heeft %n probleem; er is niets gewijzigd.</numerusform>
+            <numerusform>Het bestand heeft %n problemen; er is niets gewijzigd.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The file is fine. Check the counts, then import it.</source>
+        <translation>Het bestand is in orde. Controleer de aantallen en importeer het dan.</translation>
+    </message>
+    <message>
+        <source>Imported.</source>
+        <translation>Geïmporteerd.</translation>
+    </message>
+    <message>
+        <source>{user}: one-time password {password}</source>
+        <translation>{user}: eenmalig wachtwoord {password}</translation>
+    </message>
+    <message>
+        <source>{added} added · {changed} changed · {unchanged} unchanged</source>
+        <translation>{added} toegevoegd · {changed} gewijzigd · {unchanged} ongewijzigd</translation>
+    </message>
+    <message>
+        <source>{count} deactivated</source>
+        <translation>{count} uitgeschakeld</translation>
+    </message>
+    <message>
+        <source>Check: {counts}</source>
+        <translation>Controle: {counts}</translation>
+    </message>
+    <message>
+        <source>Venues</source>
+        <translation>Locaties</translation>
+    </message>
+    <message>
+        <source>Areas</source>
+        <translation>Gebieden</translation>
+    </message>
+    <message>
+        <source>Teams</source>
+        <translation>Teams</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Gebruikers</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>Register</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Bestand</translation>
+    </message>
+    <message>
+        <source>A CSV, Excel (.xlsx) or GeoJSON file</source>
+        <translation>Een CSV-, Excel- (.xlsx) of GeoJSON-bestand</translation>
+    </message>
+    <message>
+        <source>Choose file…</source>
+        <translation>Bestand kiezen…</translation>
+    </message>
+    <message>
+        <source>The file is the whole register: deactivate what it does not list</source>
+        <translation>Het bestand is het hele register: schakel uit wat er niet in staat</translation>
+    </message>
+    <message>
+        <source>Check file</source>
+        <translation>Bestand controleren</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importeren</translation>
+    </message>
+</context>
+<context>
     <name>InspectionScreen</name>
     <message>
         <source>Not finalized: %1</source>
@@ -439,7 +832,6 @@
     <name>Lists</name>
     <message>
         <source>today</source>
-        <extracomment>The record behind a row (an `InspectionSummary` or an `AssignmentRow`). Loads `limit` rows from `offset` and calls back with them (on the UI thread).</extracomment>
         <translation>vandaag</translation>
     </message>
     <message>
@@ -448,7 +840,7 @@
     </message>
     <message>
         <source>Checklist</source>
-        <extracomment>True once the first page arrived (an empty list is then really empty).</extracomment>
+        <extracomment>A checklist as the supervisor&apos;s overview lists it: form id, title, version, how many questions and possible findings, and who fills it in.</extracomment>
         <translation>Checklist</translation>
     </message>
     <message>
@@ -560,6 +952,7 @@
     </message>
     <message>
         <source>Name</source>
+        <extracomment>A team member as the supervisor&apos;s overview lists them: name, role, team.</extracomment>
         <translation>Naam</translation>
     </message>
     <message>
@@ -740,6 +1133,274 @@
     </message>
 </context>
 <context>
+    <name>PeoplePage</name>
+    <message>
+        <source>active</source>
+        <translation>actief</translation>
+    </message>
+    <message>
+        <source>deactivated</source>
+        <translation>uitgeschakeld</translation>
+    </message>
+    <message>
+        <source>Activate</source>
+        <translation>Inschakelen</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>Uitschakelen</translation>
+    </message>
+    <message>
+        <source>One-time password for {user}: {password} (shown once; hand it over in person)</source>
+        <translation>Eenmalig wachtwoord voor {user}: {password} (wordt één keer getoond; geef het persoonlijk door)</translation>
+    </message>
+    <message>
+        <source>Teams</source>
+        <translation>Teams</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>Mensen</translation>
+    </message>
+    <message>
+        <source>New team</source>
+        <translation>Nieuw team</translation>
+    </message>
+    <message>
+        <source>Rename or change team</source>
+        <translation>Team hernoemen of wijzigen</translation>
+    </message>
+    <message>
+        <source>New person</source>
+        <translation>Nieuwe persoon</translation>
+    </message>
+    <message>
+        <source>Change (name, role, team)</source>
+        <translation>Wijzigen (naam, rol, team)</translation>
+    </message>
+    <message>
+        <source>Reset password</source>
+        <translation>Wachtwoord opnieuw instellen</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>Leidinggevende</translation>
+    </message>
+    <message>
+        <source>Areas</source>
+        <translation>Gebieden</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>Gebruikersnaam</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rol</translation>
+    </message>
+    <message>
+        <source>Pseudonym</source>
+        <translation>Pseudoniem</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Stand</translation>
+    </message>
+</context>
+<context>
+    <name>PlanningPanel</name>
+    <message>
+        <source>Cancel this door-test round? Both testers&apos; visits are withdrawn.</source>
+        <translation>Deze deurtestronde annuleren? De bezoeken van beide testers worden ingetrokken.</translation>
+    </message>
+    <message>
+        <source>Cancel this assignment? The device of whoever has it drops it.</source>
+        <translation>Deze opdracht annuleren? Het apparaat van wie hem heeft laat hem vallen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Overdue: %n</source>
+        <extracomment>Which rows the list shows. Asks &quot;sure?&quot; before cancelling; tests replace it.</extracomment>
+        <translation>
+            <numerusform>Te laat: %n</numerusform>
+            <numerusform>Te laat: %n</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Unassigned: %n</source>
+        <translation>
+            <numerusform>Niet toegewezen: %n</numerusform>
+            <numerusform>Niet toegewezen: %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{planned} planned · {started} started · {done} done</source>
+        <translation>{planned} gepland · {started} begonnen · {done} klaar</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n received</source>
+        <translation>
+            <numerusform>%n ontvangen</numerusform>
+            <numerusform>%n ontvangen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>laag</translation>
+    </message>
+    <message>
+        <source>normal</source>
+        <translation>normaal</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>hoog</translation>
+    </message>
+    <message>
+        <source>Week {number}: {first} – {last}</source>
+        <translation>Week {number}: {first} – {last}</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>geannuleerd</translation>
+    </message>
+    <message>
+        <source>planned</source>
+        <translation>gepland</translation>
+    </message>
+    <message>
+        <source>Change round</source>
+        <translation>Ronde wijzigen</translation>
+    </message>
+    <message>
+        <source>Change or reassign</source>
+        <translation>Wijzigen of anders toewijzen</translation>
+    </message>
+    <message>
+        <source>Cancel round</source>
+        <translation>Ronde annuleren</translation>
+    </message>
+    <message>
+        <source>Cancel assignment</source>
+        <translation>Opdracht annuleren</translation>
+    </message>
+    <message>
+        <source>Planning</source>
+        <translation>Planning</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Vernieuwen</translation>
+    </message>
+    <message>
+        <source>New assignment</source>
+        <translation>Nieuwe opdracht</translation>
+    </message>
+    <message>
+        <source>Plan a door-test round</source>
+        <translation>Deurtestronde plannen</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>Deze week</translation>
+    </message>
+    <message>
+        <source>Still to do</source>
+        <translation>Nog te doen</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>Te laat</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>Niet toegewezen</translation>
+    </message>
+    <message>
+        <source>Everything, done and cancelled too</source>
+        <translation>Alles, ook klaar en geannuleerd</translation>
+    </message>
+    <message>
+        <source>List</source>
+        <translation>Lijst</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>Week</translation>
+    </message>
+    <message>
+        <source>Door-test rounds</source>
+        <translation>Deurtestrondes</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Uiterlijk</translation>
+    </message>
+    <message>
+        <source>Checklist</source>
+        <translation>Checklist</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Waar</translation>
+    </message>
+    <message>
+        <source>Assigned to</source>
+        <translation>Toegewezen aan</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Prioriteit</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Stand</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Voortgang</translation>
+    </message>
+    <message>
+        <source>Instructions</source>
+        <translation>Aanwijzingen</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Tijd</translation>
+    </message>
+    <message>
+        <source>Venue</source>
+        <translation>Locatie</translation>
+    </message>
+    <message>
+        <source>Ground</source>
+        <translation>Grond</translation>
+    </message>
+    <message>
+        <source>Test group</source>
+        <translation>Testgroep</translation>
+    </message>
+    <message>
+        <source>Control group</source>
+        <translation>Controlegroep</translation>
+    </message>
+</context>
+<context>
     <name>QuestionWidget</name>
     <message>
         <source>Supervisor: %1</source>
@@ -776,7 +1437,7 @@
     <name>Review</name>
     <message>
         <source>To review</source>
-        <extracomment>Fetches one page: (filter, after, limit, on_page, on_failure); calls back on the UI thread. A filtered page may drop most rows; keep fetching until this many rows are shown.</extracomment>
+        <extracomment>Fetches one page of the inbox with every filter applied, the server&apos;s and `matching`&apos;s: (filter, after, limit, on_page, on_failure); calls back on the UI thread.</extracomment>
         <translation>Te beoordelen</translation>
     </message>
     <message>
@@ -797,7 +1458,6 @@
     </message>
     <message>
         <source>Last activity</source>
-        <extracomment>Bumped on every reset, so a late page of an earlier filter is dropped.</extracomment>
         <translation>Laatste activiteit</translation>
     </message>
     <message>
@@ -1210,6 +1870,81 @@
     </message>
 </context>
 <context>
+    <name>RoundDialog</name>
+    <message>
+        <source>Plan a door-test round</source>
+        <translation>Deurtestronde plannen</translation>
+    </message>
+    <message>
+        <source>Change round</source>
+        <translation>Ronde wijzigen</translation>
+    </message>
+    <message>
+        <source>Test group first</source>
+        <translation>Testgroep eerst</translation>
+    </message>
+    <message>
+        <source>Control group first</source>
+        <translation>Controlegroep eerst</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>None of your teams has two mystery guests; a door-test round needs a test and a control tester.</source>
+        <translation>Geen van uw teams heeft twee mystery guests; een deurtestronde heeft een tester voor de testgroep en een voor de controlegroep nodig.</translation>
+    </message>
+    <message>
+        <source>Venue</source>
+        <translation>Locatie</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Time window</source>
+        <translation>Tijdvak</translation>
+    </message>
+    <message>
+        <source>Ground tested</source>
+        <translation>Geteste grond</translation>
+    </message>
+    <message>
+        <source>Order of the visits</source>
+        <translation>Volgorde van de bezoeken</translation>
+    </message>
+    <message>
+        <source>Largest gap between arrivals</source>
+        <translation>Grootste tijd tussen aankomsten</translation>
+    </message>
+    <message>
+        <source>Test group tester</source>
+        <translation>Tester testgroep</translation>
+    </message>
+    <message>
+        <source>Control group tester</source>
+        <translation>Tester controlegroep</translation>
+    </message>
+    <message>
+        <source>Instructions (Dutch)</source>
+        <translation>Aanwijzingen (Nederlands)</translation>
+    </message>
+    <message>
+        <source>Instructions (English)</source>
+        <translation>Aanwijzingen (Engels)</translation>
+    </message>
+    <message>
+        <source>Now: {date} {start}–{end}, version {version}</source>
+        <translation>Nu: {date} {start}–{end}, versie {version}</translation>
+    </message>
+    <message>
+        <source>Testers now: {test} and {control}</source>
+        <translation>Testers nu: {test} en {control}</translation>
+    </message>
+</context>
+<context>
     <name>RowCard</name>
     <message>
         <source>Remove this row?</source>
@@ -1237,7 +1972,7 @@
     <name>SectionListModel</name>
     <message>
         <source>does not apply</source>
-        <extracomment>The page&apos;s key (its group name), or &quot;&quot; for the summary row. True when the page&apos;s group is relevant. The page&apos;s `Progress`.</extracomment>
+        <extracomment>The page&apos;s key (its group name), or &quot;&quot; for the summary row. True when the page&apos;s group is relevant. The page&apos;s `Progress` (None for the summary row).</extracomment>
         <translation>niet van toepassing</translation>
     </message>
     <message numerus="yes">
@@ -1610,6 +2345,156 @@
     </message>
 </context>
 <context>
+    <name>TeamDialog</name>
+    <message>
+        <source>New team</source>
+        <translation>Nieuw team</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>Leidinggevende</translation>
+    </message>
+    <message>
+        <source>Area ids (separated by spaces)</source>
+        <translation>Gebied-id&apos;s (gescheiden door spaties)</translation>
+    </message>
+</context>
+<context>
+    <name>UserDialog</name>
+    <message>
+        <source>New person</source>
+        <translation>Nieuwe persoon</translation>
+    </message>
+    <message>
+        <source>No team</source>
+        <translation>Geen team</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>Gebruikersnaam</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rol</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>Pseudonym (mystery guests)</source>
+        <translation>Pseudoniem (mystery guests)</translation>
+    </message>
+</context>
+<context>
+    <name>VenueDialog</name>
+    <message>
+        <source>New venue</source>
+        <extracomment>The version of the last edit this change is based on (None: a new venue).</extracomment>
+        <translation>Nieuwe locatie</translation>
+    </message>
+    <message>
+        <source>Id (permit or registration number)</source>
+        <translation>Id (vergunning- of registratienummer)</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <source>Street</source>
+        <translation>Straat</translation>
+    </message>
+    <message>
+        <source>House number</source>
+        <translation>Huisnummer</translation>
+    </message>
+    <message>
+        <source>Postcode</source>
+        <translation>Postcode</translation>
+    </message>
+    <message>
+        <source>Latitude</source>
+        <translation>Breedtegraad</translation>
+    </message>
+    <message>
+        <source>Longitude</source>
+        <translation>Lengtegraad</translation>
+    </message>
+    <message>
+        <source>Tolerance permit (coffeeshops)</source>
+        <translation>Gedoogbeschikking (coffeeshops)</translation>
+    </message>
+    <message>
+        <source>Permit holder or operator</source>
+        <translation>Vergunninghouder of exploitant</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>Openingstijden</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Soort</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>Gebied</translation>
+    </message>
+    <message>
+        <source>Open (unticked: closed)</source>
+        <translation>Open (niet aangevinkt: gesloten)</translation>
+    </message>
+    <message>
+        <source>Note for officers (Dutch)</source>
+        <translation>Notitie voor handhavers (Nederlands)</translation>
+    </message>
+    <message>
+        <source>Note for officers (English)</source>
+        <translation>Notitie voor handhavers (Engels)</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Opslaan</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+    <message>
+        <source>Now: {name}, {street} {number}, {postcode}</source>
+        <translation>Nu: {name}, {street} {number}, {postcode}</translation>
+    </message>
+    <message>
+        <source>Operator now: {operator}</source>
+        <translation>Exploitant nu: {operator}</translation>
+    </message>
+    <message>
+        <source>Opening hours now: {hours}</source>
+        <translation>Openingstijden nu: {hours}</translation>
+    </message>
+    <message>
+        <source>Now open</source>
+        <translation>Nu open</translation>
+    </message>
+    <message>
+        <source>Now closed</source>
+        <translation>Nu gesloten</translation>
+    </message>
+</context>
+<context>
     <name>VenuePicker</name>
     <message>
         <source>Choose a venue</source>
@@ -1677,6 +2562,115 @@
     <message>
         <source>recently used</source>
         <translation>recent gebruikt</translation>
+    </message>
+</context>
+<context>
+    <name>VenuesPage</name>
+    <message>
+        <source>All areas</source>
+        <translation>Alle gebieden</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>gesloten</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} venues</source>
+        <translation>{shown} van {total} locaties</translation>
+    </message>
+    <message>
+        <source>Close {name}? It stays in the register (inspections refer to it) but is no longer offered for new work.</source>
+        <translation>{name} sluiten? De locatie blijft in het register (inspecties verwijzen ernaar) maar wordt niet meer aangeboden voor nieuw werk.</translation>
+    </message>
+    <message>
+        <source>Search name, address, operator, permit</source>
+        <translation>Zoek op naam, adres, exploitant, vergunning</translation>
+    </message>
+    <message>
+        <source>All kinds</source>
+        <translation>Alle soorten</translation>
+    </message>
+    <message>
+        <source>Show closed</source>
+        <translation>Ook gesloten</translation>
+    </message>
+    <message>
+        <source>New venue</source>
+        <translation>Nieuwe locatie</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Wijzigen</translation>
+    </message>
+    <message>
+        <source>Close venue</source>
+        <translation>Locatie sluiten</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Geschiedenis</translation>
+    </message>
+    <message>
+        <source>Import venues…</source>
+        <translation>Locaties importeren…</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Soort</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adres</translation>
+    </message>
+    <message>
+        <source>Postcode</source>
+        <translation>Postcode</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>Gebied</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Exploitant</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>Openingstijden</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Stand</translation>
+    </message>
+</context>
+<context>
+    <name>_EditDialog</name>
+    <message>
+        <source>Save</source>
+        <translation>Opslaan</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+</context>
+<context>
+    <name>_PlanDialog</name>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Opslaan</translation>
     </message>
 </context>
 <context>

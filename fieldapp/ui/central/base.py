@@ -1,0 +1,236 @@
+"""What the planning and administration screens share: the connection, the banner, tables.
+
+Every request runs on the task runner (`CentralPanel.call`); the widgets only show the
+answer. A refusal or an unreachable store becomes the banner's plain sentence with the
+server's problems listed under it, and nothing typed on the screen or in a dialog is
+cleared: the person fixes it, or waits for the connection, and tries again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QListWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldapp.app.administration import CentralError, guarded
+from fieldapp.app.session import SignedIn
+from fieldapp.ui.context import AppContext
+from fieldapp.ui.errors import describe
+from fieldapp.ui.widgets import make_label, set_role
+
+T = TypeVar("T")
+
+
+class Banner(QFrame):
+    """A sentence about the last request, and the problems the server named under it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        self.text = make_label()
+        self.text.setObjectName("banner_text")
+        layout.addWidget(self.text)
+        self.problems = QListWidget()
+        self.problems.setObjectName("banner_problems")
+        self.problems.setMaximumHeight(160)
+        layout.addWidget(self.problems)
+        self.clear()
+
+    def clear(self) -> None:
+        self.text.clear()
+        self.problems.clear()
+        self.problems.hide()
+        self.hide()
+
+    def say(self, sentence: str, problems: Sequence[str] = (), *, error: bool = True) -> None:
+        set_role(self, "notice_error" if error else "notice")
+        self.text.setText(sentence)
+        self.problems.clear()
+        self.problems.addItems(list(problems))
+        self.problems.setVisible(bool(problems))
+        self.show()
+
+    def tell(self, error: BaseException, language: str, log_file: Any = None) -> None:
+        """The sentence for `error` (a bug's traceback goes to the log)."""
+        problems = error.problems if isinstance(error, CentralError) else []
+        self.say(describe(error, language, log_file), problems)
+
+
+def run_central(
+    context: AppContext,
+    owner: QWidget,
+    banner: Banner,
+    work: Callable[[], T],
+    on_success: Callable[[T], None],
+    on_failure: Callable[[BaseException], None] | None = None,
+) -> None:
+    """Run `work` off the UI thread; a failure is told on `banner` (and to `on_failure`)."""
+
+    def failed(error: BaseException) -> None:
+        banner.tell(error, context.language, context.log_file)
+        if on_failure is not None:
+            on_failure(error)
+
+    def succeeded(result: T) -> None:
+        banner.clear()
+        on_success(result)
+
+    context.tasks.run(guarded(work), succeeded, failed, context=owner)
+
+
+class CentralPanel(QWidget):
+    """A tab that talks to the central store through the supervisor's or admin's line."""
+
+    def __init__(self, context: AppContext, signed: SignedIn, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.signed = signed
+        self.username = signed.user.username
+        #: The review desk whose line this panel uses (made off the UI thread).
+        self.desk: Any = None
+        self.banner = Banner()
+
+    def connect_central(self) -> None:
+        """Make the line to the central store, then `connected()`."""
+        factory = self.context.review_desk
+        assert factory is not None
+        signed = self.signed
+
+        def made(desk: Any) -> None:
+            self.desk = desk
+            # The line lives as long as the tab: signing out deletes the home and its tabs.
+            self.destroyed.connect(lambda *_: desk.close())
+            self.connected()
+
+        def gone(desk: object) -> None:
+            # The tab was closed (signed out) before the line was made.
+            close = getattr(desk, "close", None)
+            if callable(close):
+                close()
+
+        def deliver(desk: object) -> None:
+            if shiboken6.isValid(self):
+                made(desk)
+            else:
+                gone(desk)
+
+        def failed(error: BaseException) -> None:
+            if shiboken6.isValid(self):
+                self.banner.tell(error, self.context.language, self.context.log_file)
+
+        self.context.tasks.run(lambda: factory(signed), deliver, failed)
+
+    def connected(self) -> None:
+        """The line is there: load what the panel shows."""
+
+    def call(
+        self,
+        work: Callable[[], T],
+        on_success: Callable[[T], None],
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        run_central(self.context, self, self.banner, work, on_success, on_failure)
+
+    def close_line(self) -> None:
+        desk, self.desk = self.desk, None
+        if desk is not None:
+            desk.close()
+
+    def tab_title(self) -> str:
+        return ""
+
+    def retitle(self) -> None:
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QTabWidget):
+            parent = parent.parentWidget()
+        if isinstance(parent, QTabWidget):
+            index = parent.indexOf(self)
+            if index >= 0:
+                parent.setTabText(index, self.tab_title())
+
+    def retranslate(self) -> None:
+        self.retitle()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.retitle()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def closeEvent(self, event: Any) -> None:
+        self.close_line()
+        super().closeEvent(event)
+
+
+def make_table(name: str, headers: Sequence[str] = ()) -> QTableWidget:
+    """A read-only table with whole-row selection and touch-sized rows."""
+    table = QTableWidget()
+    table.setObjectName(name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(44)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setWordWrap(False)
+    table.setAlternatingRowColors(True)
+    if headers:
+        set_headers(table, headers)
+    return table
+
+
+def set_headers(table: QTableWidget, headers: Sequence[str]) -> None:
+    table.setColumnCount(len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+
+
+def fill(table: QTableWidget, rows: Sequence[Sequence[str]], keys: Sequence[str]) -> None:
+    """Put `rows` in `table`; each row's key is kept in its first cell (Qt.UserRole)."""
+    table.setSortingEnabled(False)
+    table.setRowCount(len(rows))
+    for row, (cells, key) in enumerate(zip(rows, keys, strict=True)):
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if column == 0:
+                item.setData(Qt.ItemDataRole.UserRole, key)
+            table.setItem(row, column, item)
+    table.setSortingEnabled(True)
+
+
+def selected_key(table: QTableWidget) -> str | None:
+    row = table.currentRow()
+    if row < 0 or not table.selectionModel().hasSelection():
+        return None
+    item = table.item(row, 0)
+    if item is None:
+        return None
+    key = item.data(Qt.ItemDataRole.UserRole)
+    return str(key) if key is not None else None
+
+
+def select_key(table: QTableWidget, key: str) -> bool:
+    for row in range(table.rowCount()):
+        item = table.item(row, 0)
+        if item is not None and item.data(Qt.ItemDataRole.UserRole) == key:
+            table.selectRow(row)
+            return True
+    return False

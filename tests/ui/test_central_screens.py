@@ -1,0 +1,539 @@
+"""The planning and administration screens, driven as a person would, against a real central store.
+
+Every check compares what the screen shows or did with what the central store itself holds
+(read over its own HTTP API or its register), never with the screen's own numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QListWidget
+from pytestqt.qtbot import QtBot
+
+from fieldapp.app.demo import load_demo_world
+from fieldapp.app.review.desk import ReviewDesk
+from fieldapp.app.session import KdfParams, SignedIn, sign_in
+from fieldapp.app.settings import Settings
+from fieldapp.core.inspection import new_id
+from fieldapp.sync.transport import CentralLine, Credentials, RetryPolicy
+from fieldapp.ui.app import build_context
+from fieldapp.ui.central.admin import AdminPanel
+from fieldapp.ui.central.admin_pages import UserDialog, VenueDialog, VenuesPage
+from fieldapp.ui.central.base import select_key
+from fieldapp.ui.central.plan_dialogs import AssignmentDialog, RoundDialog
+from fieldapp.ui.central.planning import PlanningPanel
+from fieldapp.ui.context import AppContext
+from fieldapp.ui.errors import start_bug_log
+from tests.support.central import (
+    ADMIN,
+    BOA,
+    BOA_SAME_TEAM,
+    SUPERVISOR_CENTRUM,
+    SUPERVISOR_UITGAAN,
+    Central,
+    running_central,
+)
+from tests.support.tcpgate import TcpGate
+
+WAIT = 20_000
+SHOP = "cs-prinsestraat-84"
+CLUB = "club-grotemarkt-20"
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture(scope="module")
+def central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Central]:
+    with running_central("sqlite", tmp_path_factory.mktemp("screens"), "screens") as running:
+        yield running
+
+
+@pytest.fixture
+def context(qtbot: QtBot, tmp_path: Path) -> Iterator[AppContext]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    home = tmp_path / "home"
+    home.mkdir()
+    settings = Settings.load(home).with_value("idle_lock_minutes", 0)
+    built = build_context(app, home, settings, start_bug_log(home))
+    built.kdf = KdfParams.fast_for_tests()
+    yield built
+    built.tasks.wait()
+    built.translations.remove()
+
+
+def desks(url: str, retry: RetryPolicy | None = None) -> Callable[[SignedIn], ReviewDesk]:
+    def make(signed: SignedIn) -> ReviewDesk:
+        line = CentralLine(
+            url,
+            device_id="screens-test",
+            credentials=Credentials(signed.user.username, "demo"),
+            retry=retry,
+        )
+        return ReviewDesk(line, signed.user.username)
+
+    return make
+
+
+def signed_as(context: AppContext, username: str) -> SignedIn:
+    return sign_in(context.home, username, "demo", load_demo_world(), kdf=context.kdf)
+
+
+def planning_panel(qtbot: QtBot, context: AppContext, username: str) -> PlanningPanel:
+    panel = PlanningPanel(context, signed_as(context, username))
+    qtbot.addWidget(panel)
+    panel.resize(1280, 800)
+    panel.show()
+    panel.confirm = lambda _question: True
+    qtbot.waitUntil(lambda: panel.board is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: bool(panel.people), timeout=WAIT)
+    return panel
+
+
+def server_assignments(central: Central, username: str) -> dict[str, dict[str, Any]]:
+    with central.client(username) as client:
+        answer = client.get("/v1/planning/assignments")
+    assert answer.status_code == 200
+    return {a["assignment"]["id"]: a for a in answer.json()["assignments"]}
+
+
+def dialog_of(panel: PlanningPanel, kind: type[QDialog]) -> Any:
+    found = [d for d in panel.findChildren(kind) if d.isVisible()]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def choose(combo: Any, data: object) -> None:
+    index = combo.findData(data)
+    assert index >= 0, data
+    combo.setCurrentIndex(index)
+
+
+def test_the_glance_counts_what_the_central_store_holds(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    context.review_desk = desks(central.url)
+    panel = planning_panel(qtbot, context, SUPERVISOR_CENTRUM)
+    listed = server_assignments(central, SUPERVISOR_CENTRUM).values()
+    overdue = sum(1 for a in listed if a["state"] == "overdue")
+    unassigned = sum(
+        1
+        for a in listed
+        if a["assignment"].get("assignee") is None and a["state"] not in ("done", "cancelled")
+    )
+    assert panel.overdue.text().endswith(str(overdue))
+    assert panel.unassigned.text().endswith(str(unassigned))
+    panel.unassigned.click()
+    assert panel.list.rowCount() == unassigned
+    panel.show_filter.setCurrentIndex(PlanningPanel.EVERYTHING)
+    assert panel.list.rowCount() == len(listed)
+
+
+def test_plan_reassign_and_a_crossing_edit_keeps_the_typed_text(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    context.review_desk = desks(central.url)
+    panel = planning_panel(qtbot, context, SUPERVISOR_CENTRUM)
+    before = set(server_assignments(central, SUPERVISOR_CENTRUM))
+
+    qtbot.mouseClick(panel.new_assignment, Qt.MouseButton.LeftButton)
+    dialog = dialog_of(panel, AssignmentDialog)
+    choose(dialog.venue, SHOP)
+    choose(dialog.who, f"person:{BOA}")
+    due = date.today() + timedelta(days=3)
+    dialog.due.setDate(dialog.due.date().addDays(3))
+    choose(dialog.priority, "high")
+    dialog.note_nl.setPlainText("Let op de voorraad.")
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    (key,) = set(server_assignments(central, SUPERVISOR_CENTRUM)) - before
+    stored = server_assignments(central, SUPERVISOR_CENTRUM)[key]
+    assert stored["assignment"]["assignee"] == BOA
+    assert stored["assignment"]["due"] == due.isoformat()
+    assert stored["assignment"]["note"] == {"nl": "Let op de voorraad."}
+    assert stored["version"] == 1
+
+    # The supervisor opens it to change it; meanwhile someone else reassigns it.
+    panel.open_assignment(key)
+    dialog = dialog_of(panel, AssignmentDialog)
+    plan = {k: v for k, v in stored["assignment"].items() if v is not None}
+    for dropped in ("paired_test", "group_role"):
+        plan.pop(dropped, None)
+    with central.client(SUPERVISOR_CENTRUM) as other:
+        moved = other.put(
+            f"/v1/planning/assignments/{key}",
+            json={**plan, "assignee": BOA_SAME_TEAM, "version": 1},
+        )
+        assert moved.status_code == 200, moved.text
+    dialog.note_nl.setPlainText("Mijn eigen aanwijzing.")
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.banner.isVisible(), timeout=WAIT)
+    assert dialog.isVisible(), "a conflict must not close the dialog"
+    assert dialog.note_nl.toPlainText() == "Mijn eigen aanwijzing."
+    shown = [dialog.banner.problems.item(i).text() for i in range(dialog.banner.problems.count())]
+    assert any(panel.names.person(BOA_SAME_TEAM) in line for line in shown), shown
+    assert dialog.version == 2
+    # Saving again builds on the current version: the supervisor's text wins, knowingly.
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    stored = server_assignments(central, SUPERVISOR_CENTRUM)[key]
+    assert stored["version"] == 3
+    assert stored["assignment"]["note"] == {"nl": "Mijn eigen aanwijzing."}
+
+    # Cancel it from the list.
+    panel.show_filter.setCurrentIndex(PlanningPanel.EVERYTHING)
+    panel.views.setCurrentWidget(panel.list)
+    assert select_key(panel.list, key)
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        qtbot.mouseClick(panel.cancel, Qt.MouseButton.LeftButton)
+    assert server_assignments(central, SUPERVISOR_CENTRUM)[key]["state"] == "cancelled"
+
+
+def test_a_door_test_round_is_planned_with_two_testers(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    context.review_desk = desks(central.url)
+    panel = planning_panel(qtbot, context, SUPERVISOR_UITGAAN)
+    qtbot.mouseClick(panel.new_round, Qt.MouseButton.LeftButton)
+    dialog = dialog_of(panel, RoundDialog)
+    choose(dialog.venue, CLUB)
+    assert dialog.test_tester.count() >= 2
+    dialog.test_tester.setCurrentIndex(0)
+    dialog.control_tester.setCurrentIndex(1)
+    test, control = dialog.test_tester.currentData(), dialog.control_tester.currentData()
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    with central.client(SUPERVISOR_UITGAAN) as client:
+        rounds = client.get("/v1/planning/rounds").json()["rounds"]
+    mine = [r for r in rounds if r["round"]["venue"] == CLUB and r["round"]["test_tester"] == test]
+    assert mine and mine[-1]["round"]["control_tester"] == control
+    assert panel.rounds.rowCount() == len(rounds)
+
+    # A door test whose round the planning does not hold (the demo's) opens as a door test,
+    # for testers, not as a new round.
+    board = panel.board
+    assert board is not None
+    planned_rounds = {r.round.id for r in board.rounds}
+    door = next(
+        p
+        for p in board.assignments
+        if p.assignment.form_id.value == "door_test" and p.round not in planned_rounds
+    )
+    panel.open_assignment(door.assignment.id)
+    opened = dialog_of(panel, AssignmentDialog)
+    assert opened.checklist.currentData() == "door_test"
+    if door.assignment.assignee:
+        assert opened.who.currentData() == f"person:{door.assignment.assignee}"
+    people = [opened.who.itemData(i) for i in range(opened.who.count())]
+    assert test and f"person:{test}" in people
+    opened.reject()
+
+
+def test_offline_the_screen_says_so_and_loses_nothing_typed(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    port = urlsplit(central.url).port
+    assert port is not None
+    gate = TcpGate("127.0.0.1", port).open()
+    try:
+        context.review_desk = desks(f"http://127.0.0.1:{gate.port}", RetryPolicy(attempts=1))
+        panel = planning_panel(qtbot, context, SUPERVISOR_CENTRUM)
+        before = set(server_assignments(central, SUPERVISOR_CENTRUM))
+        qtbot.mouseClick(panel.new_assignment, Qt.MouseButton.LeftButton)
+        dialog = dialog_of(panel, AssignmentDialog)
+        choose(dialog.venue, SHOP)
+        choose(dialog.who, f"person:{BOA}")
+        text = f"Offline getypt {new_id()[:6]}"
+        dialog.note_nl.setPlainText(text)
+        gate.shut()
+        qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.banner.isVisible(), timeout=WAIT)
+        assert "centrale opslag" in dialog.banner.text.text()
+        assert dialog.isVisible() and dialog.note_nl.toPlainText() == text
+        assert set(server_assignments(central, SUPERVISOR_CENTRUM)) == before
+        gate.open()
+        with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+            qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+        (key,) = set(server_assignments(central, SUPERVISOR_CENTRUM)) - before
+        assert server_assignments(central, SUPERVISOR_CENTRUM)[key]["assignment"]["note"] == {
+            "nl": text
+        }
+        panel.close_line()
+    finally:
+        gate.close()
+
+
+def admin_panel(qtbot: QtBot, context: AppContext, central: Central) -> AdminPanel:
+    context.review_desk = desks(central.url)
+    panel = AdminPanel(context, signed_as(context, ADMIN))
+    qtbot.addWidget(panel)
+    panel.resize(1280, 800)
+    panel.show()
+    panel.confirm = lambda _question: True
+    qtbot.waitUntil(lambda: panel.venues.registers is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: bool(panel.people.users) and bool(panel.forms.forms), timeout=WAIT)
+    return panel
+
+
+def open_venue_dialog(qtbot: QtBot, page: VenuesPage) -> VenueDialog:
+    page.edit_selected()
+    qtbot.waitUntil(
+        lambda: any(d.isVisible() for d in page.findChildren(VenueDialog)), timeout=WAIT
+    )
+    found: VenueDialog = next(d for d in page.findChildren(VenueDialog) if d.isVisible())
+    return found
+
+
+def test_venues_are_searched_filtered_edited_and_their_history_shown(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    panel = admin_panel(qtbot, context, central)
+    page = panel.venues
+    register = central.store.register.venues()
+    open_venues = [v for v in register.values() if v.active]
+    assert page.table.rowCount() == len(open_venues)
+    choose(page.kind, "club")
+    assert page.table.rowCount() == sum(1 for v in open_venues if v.kind.value == "club")
+    choose(page.kind, "")
+    area = register[SHOP].area
+    choose(page.area, area)
+    assert page.table.rowCount() == sum(1 for v in open_venues if v.area == area)
+    page.search.setText("prinsestraat 84")
+    assert page.table.rowCount() == 1
+
+    page.table.selectRow(0)
+    dialog = open_venue_dialog(qtbot, page)
+    dialog.fields["operator"].setText("Groene Vlinder B.V.")
+    dialog.fields["postcode"].setText("2513ca")
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT, check_params_cb=lambda k: k == "venues"):
+        qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    stored = central.store.register.venues()[SHOP]
+    assert stored.operator == "Groene Vlinder B.V." and stored.postcode == "2513 CA"
+
+    # A mistake is named and keeps the dialog open with what was typed.
+    page.table.selectRow(0)
+    dialog = open_venue_dialog(qtbot, page)
+    dialog.fields["postcode"].setText("B-1000")
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.banner.isVisible(), timeout=WAIT)
+    assert dialog.isVisible() and dialog.fields["postcode"].text() == "B-1000"
+    problems = dialog.banner.problems
+    assert any("postcode" in problems.item(i).text() for i in range(problems.count()))
+    # Someone else changes the venue meanwhile: the dialog shows it as it is now and keeps
+    # the typed text; saving again builds on the current version.
+    dialog.fields["postcode"].setText("2513 CA")
+    dialog.fields["opening_hours"].setText("ma-zo 10:00-23:00")
+    now = central.store.register.venues()[SHOP]
+    with central.client(ADMIN) as other:
+        moved = other.put(
+            f"/v1/admin/venues/{SHOP}",
+            json={
+                "venue": now.model_copy(update={"operator": "Andere B.V."}).model_dump(mode="json"),
+                "version": dialog.version,
+            },
+        )
+        assert moved.status_code == 200, moved.text
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: any(
+            "Andere B.V." in dialog.banner.problems.item(i).text()
+            for i in range(dialog.banner.problems.count())
+        ),
+        timeout=WAIT,
+    )
+    assert dialog.isVisible() and dialog.fields["opening_hours"].text() == "ma-zo 10:00-23:00"
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT, check_params_cb=lambda k: k == "venues"):
+        qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    assert central.store.register.venues()[SHOP].opening_hours == "ma-zo 10:00-23:00"
+
+    page.history_selected()
+    qtbot.waitUntil(lambda: bool(page.findChildren(QDialog, "venue_history_dialog")), timeout=WAIT)
+    history = page.findChildren(QDialog, "venue_history_dialog")[-1]
+    edits = history.findChild(QListWidget, "venue_history_list")
+    assert edits is not None
+    first = edits.item(0).text()
+    assert "ma-zo 10:00-23:00" in first and ADMIN in first
+
+
+def test_an_import_is_checked_first_and_applied_only_when_clean(
+    central: Central, context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    panel = admin_panel(qtbot, context, central)
+    page = panel.imports
+    page.start("venues")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "id;name;kind;street;house_number;postcode;lat;lon;area\n"
+        "bar-scherm-1;Café Scherm;bar;Lange Poten;3;2511 CL;52,0792;4,3131;centrum\n"
+        "bar-scherm-2;Café Fout;bar;Spui;9;B-1000;52,07;4,31;centrum\n",
+        encoding="utf-8",
+    )
+    page.path.setText(str(bad))
+    qtbot.mouseClick(page.check, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.banner.problems.count() > 0, timeout=WAIT)
+    assert "row 3" in page.banner.problems.item(0).text()
+    assert not page.apply.isEnabled()
+    assert "bar-scherm-1" not in central.store.register.venues()
+
+    good = tmp_path / "good.csv"
+    good.write_text(
+        bad.read_text(encoding="utf-8").splitlines()[0]
+        + "\n"
+        + bad.read_text(encoding="utf-8").splitlines()[1]
+        + "\n",
+        encoding="utf-8",
+    )
+    page.path.setText(str(good))
+    qtbot.mouseClick(page.check, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(page.apply.isEnabled, timeout=WAIT)
+    assert "bar-scherm-1" not in central.store.register.venues()
+    qtbot.mouseClick(page.apply, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "bar-scherm-1" in central.store.register.venues(), timeout=WAIT)
+    qtbot.waitUntil(lambda: not page.apply.isEnabled(), timeout=WAIT)
+    assert page.result.text().startswith("1 ")
+
+
+def test_forms_people_and_passwords(
+    central: Central, context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    panel = admin_panel(qtbot, context, central)
+    broken = tmp_path / "kapot.yaml"
+    broken.write_text("id: kapot\nversion: '1'\ntitle: [unclosed\n", encoding="utf-8")
+    panel.forms.publish(broken)
+    qtbot.waitUntil(lambda: panel.forms.banner.problems.count() > 0, timeout=WAIT)
+    assert panel.forms.banner.problems.item(0).text().startswith("kapot.yaml:")
+    live = [f for f in panel.forms.forms if f.live]
+    assert {f.form_id for f in live} == {
+        "coffeeshop_inspection",
+        "door_test",
+        "neighbourhood_patrol",
+    }
+
+    people = panel.people
+    dialog = people.open_user(None)
+    assert isinstance(dialog, UserDialog)
+    name = f"bob.{new_id()[:6]}"
+    dialog.username.setText(name)
+    dialog.display_name.setText("Bob Jansen")
+    choose(dialog.role, "boa")
+    choose(dialog.team, "team-centrum")
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: people.user(name) is not None, timeout=WAIT)
+    told = people.banner.text.text()
+    password = told.split(": ", 1)[1].split(" ", 1)[0]
+    assert central.sign_in(name, password).status_code == 200
+
+
+def test_the_admin_window_has_the_administration_tab_and_tries_a_form_out(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    from fieldapp.ui.runner.runner import FormRunner
+    from fieldapp.ui.window import MainWindow
+
+    context.review_desk = desks(central.url)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitUntil(lambda: window.sign_in.accounts_ready, timeout=WAIT)
+    window.sign_in.choose(ADMIN)
+    window.sign_in.password.setText("demo")
+    window.sign_in.submit()
+    qtbot.waitUntil(lambda: window.home is not None, timeout=WAIT)
+    panel = window.findChild(AdminPanel)
+    assert panel is not None
+    tabs = window.home.tabs  # type: ignore[union-attr]
+    assert tabs.tabText(tabs.indexOf(panel)) == "Beheer"
+    tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: bool(panel.forms.forms), timeout=WAIT)
+    panel.pages.setCurrentWidget(panel.forms)
+    assert select_key(
+        panel.forms.table, f"{panel.forms.forms[0].form_id}/{panel.forms.forms[0].form_version}"
+    )
+    qtbot.mouseClick(panel.forms.try_out, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.preview is not None, timeout=WAIT)
+    assert isinstance(window.preview, FormRunner)
+    window.close()
+    context.tasks.wait()
+
+
+def test_a_new_form_version_goes_live_and_retiring_it_brings_back_the_older(
+    central: Central, context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    from fieldapp.core.locations import forms_directory
+
+    panel = admin_panel(qtbot, context, central)
+    page = panel.forms
+    source = (forms_directory() / "door_test.yaml").read_text(encoding="utf-8")
+    assert 'version: "2026.1"' in source
+    newer = tmp_path / "door_test.yaml"
+    newer.write_text(source.replace('version: "2026.1"', 'version: "2026.9"'), encoding="utf-8")
+    page.publish(newer)
+    qtbot.waitUntil(
+        lambda: any(f.form_version == "2026.9" and f.live for f in page.forms), timeout=WAIT
+    )
+    assert not any(
+        f.form_id == "door_test" and f.form_version == "2026.1" and f.live for f in page.forms
+    )
+    assert select_key(page.table, "door_test/2026.9")
+    qtbot.mouseClick(page.retire, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: any(f.form_version == "2026.9" and f.retired for f in page.forms), timeout=WAIT
+    )
+    with central.client(ADMIN) as client:
+        listed = client.get("/v1/admin/forms").json()["forms"]
+    live = {(f["form_id"], f["form_version"]) for f in listed if f["live"]}
+    assert ("door_test", "2026.1") in live and ("door_test", "2026.9") not in live
+
+    # Deactivating a person from the people page: the central store refuses her sign-in.
+    people = panel.people
+    name = f"carla.{new_id()[:6]}"
+    with central.client(ADMIN) as client:
+        made = client.post(
+            "/v1/admin/users",
+            json={"username": name, "display_name": "Carla", "role": "boa", "team": "team-west"},
+        )
+        assert made.status_code == 201, made.text
+        password = made.json()["one_time_password"]
+    people.load()
+    qtbot.waitUntil(lambda: people.user(name) is not None, timeout=WAIT)
+    assert select_key(people.user_table, name)
+    qtbot.mouseClick(people.active, Qt.MouseButton.LeftButton)
+
+    def deactivated() -> bool:
+        user = people.user(name)
+        return user is not None and not user.active
+
+    qtbot.waitUntil(deactivated, timeout=WAIT)
+    assert central.sign_in(name, password).status_code == 401
+
+
+def test_offline_at_start_the_tab_says_so_and_refresh_loads_it_later(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    port = urlsplit(central.url).port
+    assert port is not None
+    gate = TcpGate("127.0.0.1", port)
+    try:
+        context.review_desk = desks(f"http://127.0.0.1:{gate.port}", RetryPolicy(attempts=1))
+        panel = PlanningPanel(context, signed_as(context, SUPERVISOR_CENTRUM))
+        qtbot.addWidget(panel)
+        panel.show()
+        qtbot.waitUntil(lambda: panel.banner.isVisible(), timeout=WAIT)
+        assert "centrale opslag" in panel.banner.text.text()
+        assert panel.board is None
+        gate.open()
+        with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+            qtbot.mouseClick(panel.refresh_button, Qt.MouseButton.LeftButton)
+        assert not panel.banner.isVisible()
+        assert len(panel.visible_assignments()) > 0
+        panel.close_line()
+    finally:
+        gate.close()
