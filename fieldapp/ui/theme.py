@@ -43,6 +43,8 @@ class Colours:
     focus: str
     selected: str
     issue_background: str
+    #: The focus ring on blue (primary or chosen) controls, where `focus` would not show.
+    focus_on_accent: str
     #: Background and text colour per outcome severity (`fieldapp.core.forms.Severity`).
     severity: dict[str, tuple[str, str]]
     border_width: int = 1
@@ -64,6 +66,7 @@ LIGHT = Colours(
     focus="#1d5fa7",
     selected="#dbe8f7",
     issue_background="#fdecea",
+    focus_on_accent="#ffc400",
     severity={
         INFO: ("#dde9f7", "#173f6b"),
         ATTENTION: ("#fff0c2", "#5c4200"),
@@ -86,6 +89,7 @@ DARK = Colours(
     focus="#7db3ff",
     selected="#24374f",
     issue_background="#3a1d1b",
+    focus_on_accent="#0b1a2e",
     severity={
         INFO: ("#1f3350", "#cfe2ff"),
         ATTENTION: ("#4a3b0c", "#ffe08a"),
@@ -110,6 +114,7 @@ HIGH_CONTRAST = Colours(
     focus="#000000",
     selected="#ffe600",
     issue_background="#ffffff",
+    focus_on_accent="#ffe600",
     severity={
         INFO: ("#ffffff", "#000000"),
         ATTENTION: ("#ffe600", "#000000"),
@@ -135,6 +140,7 @@ DISCREET = Colours(
     focus="#5d7fa8",
     selected="#17202b",
     issue_background="#1f1110",
+    focus_on_accent="#000000",
     severity=DARK.severity,
     check_icon="check.svg",
 )
@@ -295,6 +301,10 @@ def style_sheet(c: Colours) -> str:
     QComboBox:focus, QDateTimeEdit:focus, QListView:focus, QTableView:focus,
     QCheckBox:focus, QRadioButton:focus {{
         outline: none; border: {b + 2}px solid {c.focus};
+    }}
+    QPushButton[role="primary"]:focus, QPushButton:checked:focus,
+    QToolButton:checked:focus {{
+        border: {b + 2}px solid {c.focus_on_accent};
     }}
     QLineEdit, QPlainTextEdit, QComboBox, QDateTimeEdit, QSpinBox {{
         min-height: {TOUCH}px; padding: 0 10px; background: {c.card};

@@ -10,7 +10,17 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, time
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QPoint, QRegularExpression, Qt, QTime, Signal
+from PySide6.QtCore import (
+    QDate,
+    QDateTime,
+    QEvent,
+    QObject,
+    QPoint,
+    QRegularExpression,
+    Qt,
+    QTime,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -196,6 +206,62 @@ class QuestionWidget(QFrame):
 
     def tr_choice(self, choice: Choice) -> str:
         return self.texts.text(choice.label)
+
+
+class ChoiceKeys(QObject):
+    """Keyboard for a set of choice buttons: arrows move, Space and Return answer.
+
+    Qt's own handling is uneven: arrows in an exclusive radio group answer while moving,
+    Tab skips unchecked radios and Return does nothing on a button. Here every choice is
+    a Tab stop, arrows only move the focus (moving is not answering), and Space or Return
+    answers the focused choice, as a tap would.
+    """
+
+    def __init__(self, buttons: list[QAbstractButton], parent: QObject) -> None:
+        super().__init__(parent)
+        self._buttons = buttons
+        for button in buttons:
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            button.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(watched, QAbstractButton) or watched not in self._buttons:
+            return False
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if key == Qt.Key.Key_Tab and not event.modifiers():
+                return self._move(watched, 1)
+            if key == Qt.Key.Key_Backtab or (
+                key == Qt.Key.Key_Tab and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+            ):
+                return self._move(watched, -1)
+            if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+                return False
+            if key in (Qt.Key.Key_Left, Qt.Key.Key_Up):
+                self._move(watched, -1)
+                return True
+            if key in (Qt.Key.Key_Right, Qt.Key.Key_Down):
+                self._move(watched, 1)
+                return True
+            if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Select):
+                if not event.isAutoRepeat() and watched.isEnabled():
+                    watched.click()
+                return True
+        if event.type() == QEvent.Type.KeyRelease and isinstance(event, QKeyEvent):
+            # The press already answered; Qt's release would answer a second time.
+            return event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Select)
+        return False
+
+    def _move(self, current: QAbstractButton, step: int) -> bool:
+        """Focus the next (or previous) choice; False at either end, where Tab leaves."""
+        reachable = [b for b in self._buttons if b.isVisible() and b.isEnabled()]
+        if current not in reachable:
+            return False
+        index = reachable.index(current) + step
+        if 0 <= index < len(reachable):
+            reachable[index].setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return False
 
 
 class WideCheckBox(QCheckBox):
@@ -401,6 +467,7 @@ class SelectOneQuestion(QuestionWidget):
             self._buttons[choice.name] = button
             layout.addWidget(button)
         self._group.buttonClicked.connect(self._clicked)
+        self._keys = ChoiceKeys(list(self._buttons.values()), self)
         self.body.addWidget(holder)
         self.body.addWidget(self._clear, alignment=Qt.AlignmentFlag.AlignLeft)
 
@@ -481,6 +548,7 @@ class SelectMultipleQuestion(QuestionWidget):
             box.toggled.connect(self._toggled)
             self._boxes[choice.name] = box
             self.body.addWidget(box)
+        self._keys = ChoiceKeys(list(self._boxes.values()), self)
 
     def editor(self) -> QWidget | None:
         return next((box for box in self._boxes.values() if box.isVisibleTo(self)), None)

@@ -1,0 +1,163 @@
+"""The field app in real hands (issue 15): keyboard, touch, flow and language defects.
+
+Each test is named after the defect it guards against and drives real widgets with qtbot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QPushButton, QRadioButton, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
+
+from fieldapp.app.venues import RegistryDirectory
+from fieldapp.core.engine import FormSession
+from fieldapp.core.formfile import load_form_text
+from fieldapp.core.locations import seeds_directory
+from fieldapp.core.worldfile import load_world
+from fieldapp.ui.runner.questions import SelectOneQuestion
+from fieldapp.ui.runner.runner import FormRunner
+from fieldapp.ui.runner.services import DeviceSupport, RunnerServices
+from fieldapp.ui.runner.sink import MemoryAnswerSink
+from fieldapp.ui.tasks import TaskRunner
+from fieldapp.ui.theme import apply_theme
+from fieldapp.ui.widgets import make_button
+from tests.support.qt import EVERY_TYPE_FORM, child
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+NOW = datetime(2026, 12, 4, 21, 30)
+
+
+@pytest.fixture
+def services(qtbot: QtBot) -> Iterator[RunnerServices]:
+    world = load_world(seeds_directory())
+    tasks = TaskRunner()
+    yield RunnerServices(
+        tasks=tasks,
+        venues=RegistryDirectory(world.venues, world.areas),
+        devices=DeviceSupport(),
+        clock=lambda: NOW,
+    )
+    tasks.wait()
+
+
+@pytest.fixture
+def sink() -> MemoryAnswerSink:
+    return MemoryAnswerSink(signatures=frozenset({"signed"}))
+
+
+def open_runner(
+    qtbot: QtBot,
+    services: RunnerServices,
+    sink: MemoryAnswerSink,
+    session: FormSession | None = None,
+    language: str = "nl",
+) -> FormRunner:
+    if session is None:
+        session = load_form_text(EVERY_TYPE_FORM).session(clock=lambda: NOW)
+    runner = FormRunner(session, sink, services, language, subject="Test")
+    qtbot.addWidget(runner)
+    runner.resize(1280, 800)
+    runner.show()
+    runner.activateWindow()
+    return runner
+
+
+def focused() -> object:
+    return QApplication.focusWidget()
+
+
+def test_keyboard_cannot_answer_no_on_yes_no_questions(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Defect 1: Tab, arrows, Space and Return reach and answer every choice."""
+    runner = open_runner(qtbot, services, sink)
+    question = child(runner, SelectOneQuestion, "question_switch")
+    yes = child(question, QPushButton, "choice_yes")
+    no = child(question, QPushButton, "choice_no")
+    yes.setFocus()
+    qtbot.waitUntil(lambda: focused() is yes)
+    qtbot.keyClick(yes, Qt.Key.Key_Right)
+    assert focused() is no
+    qtbot.keyClick(no, Qt.Key.Key_Left)
+    assert focused() is yes
+    qtbot.keyClick(yes, Qt.Key.Key_Tab)
+    assert focused() is no
+    qtbot.keyClick(no, Qt.Key.Key_Space)
+    assert runner.session.value("switch") == "no"
+    qtbot.keyClick(no, Qt.Key.Key_Left)
+    qtbot.keyClick(yes, Qt.Key.Key_Return)
+    assert runner.session.value("switch") == "yes"
+    assert not no.isChecked()
+    # Radio lists: Tab visits every choice, Space or Return answers the focused one.
+    colours = child(runner, SelectOneQuestion, "question_colour")
+    red = child(colours, QRadioButton, "choice_red")
+    blue = child(colours, QRadioButton, "choice_blue")
+    red.setFocus()
+    qtbot.waitUntil(lambda: focused() is red)
+    qtbot.keyClick(red, Qt.Key.Key_Tab)
+    assert focused() is blue
+    qtbot.keyClick(blue, Qt.Key.Key_Return)
+    assert runner.session.value("colour") == "blue"
+    qtbot.keyClick(blue, Qt.Key.Key_Down)
+    orange = child(colours, QRadioButton, "choice_orange")
+    assert focused() is orange
+    assert runner.session.value("colour") == "blue"  # moving is not answering
+    qtbot.keyClick(orange, Qt.Key.Key_Space)
+    assert runner.session.value("colour") == "orange"
+
+
+def _luminance(colour: QColor) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(colour.red())
+        + 0.7152 * channel(colour.green())
+        + 0.0722 * channel(colour.blue())
+    )
+
+
+def _contrast(a: QColor, b: QColor) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark", "high_contrast"])
+def test_blue_primary_buttons_show_no_focus_ring(qtbot: QtBot, theme: str) -> None:
+    """Defect 1: a focused button, primary, plain or chosen, changes visibly (≥ 3:1)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    colours = apply_theme(app, theme)
+    try:
+        window = QWidget()
+        qtbot.addWidget(window)
+        layout = QVBoxLayout(window)
+        primary = make_button("Afronden", "primary")
+        plain = make_button("Annuleren")
+        chosen = make_button("Ja", "segment")
+        chosen.setCheckable(True)
+        chosen.setChecked(True)
+        radio = QRadioButton("Rood")
+        for widget in (primary, plain, chosen, radio):
+            layout.addWidget(widget)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        edge = colours.border_width + 1  # inside the focus ring, outside the plain border
+        for widget in (primary, plain, chosen, radio):
+            plain.setFocus() if widget is not plain else primary.setFocus()
+            qtbot.waitUntil(lambda w=widget: not w.hasFocus())  # type: ignore[misc]
+            before = widget.grab().toImage().pixelColor(edge, widget.height() // 2)
+            widget.setFocus()
+            qtbot.waitUntil(widget.hasFocus)
+            after = widget.grab().toImage().pixelColor(edge, widget.height() // 2)
+            assert _contrast(before, after) >= 3, (widget.text(), before.name(), after.name())
+    finally:
+        app.setStyleSheet("")
