@@ -11,7 +11,14 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QPushButton, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from fieldapp.app.venues import RegistryDirectory
@@ -19,7 +26,7 @@ from fieldapp.core.engine import FormSession
 from fieldapp.core.formfile import load_form_text
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
-from fieldapp.ui.runner.questions import SelectOneQuestion
+from fieldapp.ui.runner.questions import NumberQuestion, SelectOneQuestion
 from fieldapp.ui.runner.runner import FormRunner
 from fieldapp.ui.runner.services import DeviceSupport, RunnerServices
 from fieldapp.ui.runner.sink import MemoryAnswerSink
@@ -161,3 +168,32 @@ def test_blue_primary_buttons_show_no_focus_ring(qtbot: QtBot, theme: str) -> No
             assert _contrast(before, after) >= 3, (widget.text(), before.name(), after.name())
     finally:
         app.setStyleSheet("")
+
+
+def test_page_jumps_under_the_finger_after_answering(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Defect 3: answering (and clearing) a choice or breaking a constraint moves nothing below."""
+    runner = open_runner(qtbot, services, sink)
+    page = runner.stack.currentWidget()
+    assert page is not None
+
+    def top_of(name: str) -> int:
+        widget = child(runner, QWidget, f"question_{name}")
+        return widget.mapTo(page, widget.rect().topLeft()).y()
+
+    qtbot.wait(1)
+    before = {name: top_of(name) for name in ("weight", "colour", "warm_colour", "colours")}
+    switch = child(runner, SelectOneQuestion, "question_switch")
+    qtbot.mouseClick(child(switch, QPushButton, "choice_no"), Qt.MouseButton.LeftButton)
+    colour = child(runner, SelectOneQuestion, "question_colour")
+    qtbot.mouseClick(child(colour, QRadioButton, "choice_blue"), Qt.MouseButton.LeftButton)
+    count = child(runner, NumberQuestion, "question_count")
+    count_line = child(count, QLineEdit)
+    count_line.setText("12")  # above the limit of 10: the constraint message shows
+    qtbot.waitUntil(lambda: bool(count.shown_issue))
+    qtbot.wait(1)
+    after = {name: top_of(name) for name in before}
+    assert after == before
+    assert child(switch, QPushButton, "clear_answer").isVisible()
+    assert child(colour, QPushButton, "clear_answer").isVisible()

@@ -47,7 +47,7 @@ from fieldapp.core.forms import Choice, QuestionType
 from fieldapp.ui.runner.services import RunnerServices
 from fieldapp.ui.runner.texts import FormTexts, parse_number
 from fieldapp.ui.theme import TOUCH
-from fieldapp.ui.widgets import FlowLayout, make_button, make_label, set_flag
+from fieldapp.ui.widgets import FlowLayout, keep_place, make_button, make_label, set_flag
 
 
 class QuestionWidget(QFrame):
@@ -90,6 +90,10 @@ class QuestionWidget(QFrame):
         self.body.setSpacing(8)
         self.issue_label = make_label(role="issue")
         self.issue_label.hide()
+        if field.question.constraint:
+            # Answering can break the constraint: its message line is kept free so it
+            # appears without pushing the rest of the page down under the finger.
+            keep_place(self.issue_label)
         self.comment = make_label(role="comment")
         self.comment.setObjectName("review_comment")
         self.comment.hide()
@@ -426,8 +430,12 @@ class SelectOneQuestion(QuestionWidget):
         self._combo: QComboBox | None = None
         self._group: QButtonGroup | None = None
         self._clear = make_button(role="link")
+        self._clear.setObjectName("clear_answer")
         self._clear.clicked.connect(lambda: self._pick(""))
         self._clear.hide()
+        # "Clear" appears with the first answer; it keeps its place empty until then, beside
+        # the choices, so answering never moves what is below (a second tap would miss).
+        keep_place(self._clear)
         appearance = self.field.question.appearance
         if appearance == "minimal":
             self._combo = QComboBox()
@@ -468,8 +476,18 @@ class SelectOneQuestion(QuestionWidget):
             layout.addWidget(button)
         self._group.buttonClicked.connect(self._clicked)
         self._keys = ChoiceKeys(list(self._buttons.values()), self)
-        self.body.addWidget(holder)
-        self.body.addWidget(self._clear, alignment=Qt.AlignmentFlag.AlignLeft)
+        if not self.editable:
+            self.body.addWidget(holder)
+            return
+        if self._segments:
+            layout.addWidget(self._clear)
+            self.body.addWidget(holder)
+        else:
+            row = QHBoxLayout()
+            row.setSpacing(8)
+            row.addWidget(holder, 1)
+            row.addWidget(self._clear, 0, Qt.AlignmentFlag.AlignTop)
+            self.body.addLayout(row)
 
     def editor(self) -> QWidget | None:
         if self._combo is not None:
