@@ -197,3 +197,45 @@ def test_page_jumps_under_the_finger_after_answering(
     assert after == before
     assert child(switch, QPushButton, "clear_answer").isVisible()
     assert child(colour, QPushButton, "clear_answer").isVisible()
+
+
+MANY_FINDINGS_FORM = """
+id: many_findings
+version: "1"
+title: {nl: "Veel bevindingen", en: "Many findings"}
+languages: [nl, en]
+roles: [boa]
+retention_days: 30
+questions:
+  - {type: integer, name: level, label: {nl: "Niveau", en: "Level"}}
+  - {type: text, name: below, label: {nl: "Daaronder", en: "Below"}}
+outcomes:
+""" + "".join(
+    f"""  - name: finding_{n}
+    when: "${{level}} > {n}"
+    severity: violation
+    label: {{nl: "Een lange bevinding nummer {n}", en: "A long finding number {n}"}}
+"""
+    for n in range(8)
+)
+
+
+def test_second_row_of_finding_chips_shifts_the_page(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Defect 3: findings stay on one row; the rest are counted on "+N", which opens the summary."""
+    session = load_form_text(MANY_FINDINGS_FORM).session(clock=lambda: NOW)
+    runner = open_runner(qtbot, services, sink, session)
+    below = child(runner, QWidget, "question_below")
+    qtbot.wait(1)
+    before = below.mapTo(runner, below.rect().topLeft()).y()
+    runner.answer(("level", None), 9)
+    qtbot.wait(1)
+    assert below.mapTo(runner, below.rect().topLeft()).y() == before
+    strip = runner.outcomes
+    assert 0 < strip.hidden_count < 8
+    more = child(strip, QPushButton, "more_outcomes")
+    assert more.isVisible()
+    assert str(strip.hidden_count) in more.text()
+    qtbot.mouseClick(more, Qt.MouseButton.LeftButton)
+    assert runner.on_summary

@@ -206,6 +206,7 @@ class FormRunner(QWidget):
         layout.addWidget(bar)
 
         self.outcomes = OutcomeStrip(self.texts)
+        self.outcomes.more_requested.connect(self.show_summary)
         layout.addWidget(self.outcomes)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
