@@ -400,7 +400,6 @@
     <name>Lists</name>
     <message>
         <source>today</source>
-        <extracomment>The record behind a row (an `InspectionSummary` or an `AssignmentRow`). Loads `limit` rows from `offset` and calls back with them (on the UI thread).</extracomment>
         <translation>vandaag</translation>
     </message>
     <message>
@@ -409,7 +408,7 @@
     </message>
     <message>
         <source>Checklist</source>
-        <extracomment>True once the first page arrived (an empty list is then really empty).</extracomment>
+        <extracomment>A checklist as the supervisor&apos;s overview lists it: form id, title, version, how many questions and possible findings, and who fills it in.</extracomment>
         <translation>Checklist</translation>
     </message>
     <message>
@@ -521,6 +520,7 @@
     </message>
     <message>
         <source>Name</source>
+        <extracomment>A team member as the supervisor&apos;s overview lists them: name, role, team.</extracomment>
         <translation>Naam</translation>
     </message>
     <message>
@@ -666,9 +666,23 @@
 </context>
 <context>
     <name>OutcomeStrip</name>
+    <message numerus="yes">
+        <source>+%n more</source>
+        <extracomment>A mark per severity, so colour is never the only sign (and every mark is in DejaVu Sans regular and bold, the fonts a bare Linux tablet has).</extracomment>
+        <translation>
+            <numerusform>+%n meer</numerusform>
+            <numerusform>+%n meer</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more finding(s): show all</source>
+        <translation>
+            <numerusform>Nog %n bevinding: toon alle</numerusform>
+            <numerusform>Nog %n bevindingen: toon alle</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Findings:</source>
-        <extracomment>A mark per severity, so colour is never the only sign (and every mark is in DejaVu Sans regular and bold, the fonts a bare Linux tablet has).</extracomment>
         <translation>Bevindingen:</translation>
     </message>
     <message>
@@ -737,7 +751,7 @@
     <name>Review</name>
     <message>
         <source>To review</source>
-        <extracomment>Fetches one page: (filter, after, limit, on_page, on_failure); calls back on the UI thread. A filtered page may drop most rows; keep fetching until this many rows are shown.</extracomment>
+        <extracomment>Fetches one page of the inbox with every filter applied, the server&apos;s and `matching`&apos;s: (filter, after, limit, on_page, on_failure); calls back on the UI thread.</extracomment>
         <translation>Te beoordelen</translation>
     </message>
     <message>
@@ -758,7 +772,6 @@
     </message>
     <message>
         <source>Last activity</source>
-        <extracomment>Bumped on every reset, so a late page of an earlier filter is dropped.</extracomment>
         <translation>Laatste activiteit</translation>
     </message>
     <message>
@@ -1125,9 +1138,16 @@
 </context>
 <context>
     <name>SectionListModel</name>
+    <message numerus="yes">
+        <source>%n comment(s)</source>
+        <extracomment>The page&apos;s key (its group name), or &quot;&quot; for the summary row. True when the page&apos;s group is relevant. The page&apos;s `Progress` (None for the summary row). How many of the supervisor&apos;s comments (in a correction) are on this page.</extracomment>
+        <translation>
+            <numerusform>%n opmerking</numerusform>
+            <numerusform>%n opmerkingen</numerusform>
+        </translation>
+    </message>
     <message>
         <source>does not apply</source>
-        <extracomment>The page&apos;s key (its group name), or &quot;&quot; for the summary row. True when the page&apos;s group is relevant. The page&apos;s `Progress`.</extracomment>
         <translation>niet van toepassing</translation>
     </message>
     <message numerus="yes">

@@ -26,6 +26,7 @@ from fieldapp.core.engine import FormSession
 from fieldapp.core.formfile import load_form_text
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
+from fieldapp.ui.i18n import Translations
 from fieldapp.ui.runner.questions import NumberQuestion, SelectOneQuestion
 from fieldapp.ui.runner.runner import FormRunner
 from fieldapp.ui.runner.services import DeviceSupport, RunnerServices
@@ -73,6 +74,25 @@ def open_runner(
     runner.show()
     runner.activateWindow()
     return runner
+
+
+def english(qtbot: QtBot) -> None:
+    """English catalogues (for the plural forms) for the rest of the test."""
+    app = QApplication.instance()
+    assert app is not None
+    translations = Translations(app)
+    translations.apply("en")
+    _installed.append(translations)
+
+
+_installed: list[Translations] = []
+
+
+@pytest.fixture(autouse=True)
+def _remove_translations() -> Iterator[None]:
+    yield
+    while _installed:
+        _installed.pop().remove()
 
 
 def focused() -> object:
@@ -239,3 +259,59 @@ def test_second_row_of_finding_chips_shifts_the_page(
     assert str(strip.hidden_count) in more.text()
     qtbot.mouseClick(more, Qt.MouseButton.LeftButton)
     assert runner.on_summary
+
+
+def test_section_list_hides_which_sections_hold_comments(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Defect 2: in a correction the section list says which pages hold comments."""
+    session = load_form_text(EVERY_TYPE_FORM).session(clock=lambda: NOW)
+    english(qtbot)
+    runner = FormRunner(
+        session,
+        sink,
+        services,
+        "en",
+        subject="Test",
+        comments={"count": "Count again", "weight": "Weigh again", "hour": "Which hour?"},
+    )
+    qtbot.addWidget(runner)
+    runner.show()
+    model = runner.section_model
+    texts = [str(model.index(row, 0).data()) for row in range(model.rowCount())]
+    assert "2 comments" in texts[0]
+    assert "1 comment" in texts[1] and "comments" not in texts[1]
+    assert "comment" not in texts[2]
+
+
+def test_selected_section_name_wraps_over_its_status_line(qtbot: QtBot) -> None:
+    """Defect 9: the row is tall enough for its title drawn bold (as when selected)."""
+    from PySide6.QtGui import QFont, QFontMetrics
+    from PySide6.QtWidgets import QListView, QStyleOptionViewItem
+
+    from fieldapp.ui.runner.progress import Progress
+    from fieldapp.ui.runner.sections import SectionDelegate, SectionListModel
+
+    model = SectionListModel()
+    title = "Gewogen voorraad en verpakkingen in de achterruimte"
+    model.set_pages(["stock"], [title], "Samenvatting")
+    model.update_page(0, True, Progress())
+    view = QListView()
+    qtbot.addWidget(view)
+    delegate = SectionDelegate(view)
+    view.setItemDelegate(delegate)
+    view.setModel(model)
+    option = QStyleOptionViewItem()
+    option.font = QFont(view.font())
+    bold = QFont(option.font)
+    bold.setBold(True)
+    for width in range(160, 420, 7):
+        option.rect.setWidth(width)
+        height = delegate.sizeHint(option, model.index(0, 0)).height()
+        title_height = (
+            QFontMetrics(bold)
+            .boundingRect(0, 0, width - 28, 1000, Qt.TextFlag.TextWordWrap, title)
+            .height()
+        )
+        # 8 px padding above and below, the status line under the title.
+        assert height >= title_height + QFontMetrics(option.font).height() + 16, width

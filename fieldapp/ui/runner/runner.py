@@ -266,6 +266,12 @@ class FormRunner(QWidget):
         self.section_model.set_pages(
             [spec.key for spec in self.pages], self._page_titles(), self.tr("Summary")
         )
+        comment_pages: dict[int, int] = {}
+        for name in self._comments:
+            page = self._page_of.get(name, self._page_index.get(name))
+            if page is not None:
+                comment_pages[page] = comment_pages.get(page, 0) + 1
+        self.section_model.set_comments(comment_pages)
         shortcuts = (
             ("Alt+Right", self.next_page),
             ("Ctrl+PgDown", self.next_page),
