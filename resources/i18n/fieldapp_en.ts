@@ -978,7 +978,7 @@
     <name>ReviewPanel</name>
     <message>
         <source>More filters</source>
-        <extracomment>Makes the supervisor&apos;s desk (may start the demo&apos;s central store: run it off the UI). Asks &quot;sure?&quot; before an action; tests replace it.</extracomment>
+        <extracomment>Makes the supervisor&apos;s desk (may start the demo&apos;s central store: run it off the UI). Asks &quot;sure?&quot; before an action with a button named after it, and runs the action only on that button; tests replace it.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -315,3 +316,55 @@ def test_selected_section_name_wraps_over_its_status_line(qtbot: QtBot) -> None:
         )
         # 8 px padding above and below, the status line under the title.
         assert height >= title_height + QFontMetrics(option.font).height() + 16, width
+
+
+def test_approve_uses_generic_yes_no_with_yes_focused(qtbot: QtBot, tmp_path: Path) -> None:
+    """Defect 10: approving asks with named buttons; Enter cancels, never approves."""
+    from fieldapp.app.demo import load_demo_world
+    from fieldapp.app.review.desk import ReviewDesk
+    from fieldapp.app.session import KdfParams, SignedIn, sign_in
+    from fieldapp.app.settings import Settings
+    from fieldapp.sync.transport import CentralLine, Credentials
+    from fieldapp.ui.app import build_context
+    from fieldapp.ui.dialogs import Confirm
+    from fieldapp.ui.errors import start_bug_log
+    from fieldapp.ui.review.panel import ReviewPanel
+    from tests.support.central import SUPERVISOR_CENTRUM
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    settings = Settings.load(tmp_path).with_value("idle_lock_minutes", 0)
+    context = build_context(app, tmp_path, settings, start_bug_log(tmp_path))
+    context.kdf = KdfParams.fast_for_tests()
+    try:
+        signed = sign_in(tmp_path, SUPERVISOR_CENTRUM, "demo", load_demo_world(), kdf=context.kdf)
+
+        def desk(signed: SignedIn) -> ReviewDesk:
+            # Nothing listens here: the inbox stays empty, which this test does not need.
+            line = CentralLine(
+                "http://127.0.0.1:9",
+                device_id="t",
+                credentials=Credentials(signed.user.username, "demo"),
+            )
+            return ReviewDesk(line, signed.user.username)
+
+        panel = ReviewPanel(context, signed, desk)
+        qtbot.addWidget(panel)
+        panel.show()
+        approved: list[bool] = []
+        first = panel.confirm("Approve this inspection?", "Approve", lambda: approved.append(True))
+        assert isinstance(first, Confirm)
+        dialog = first
+        qtbot.waitExposed(dialog)
+        assert dialog.confirm.text() == "Approve"
+        assert dialog.cancel.isDefault() and not dialog.confirm.isDefault()
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not dialog.isVisible())
+        assert approved == []
+        second = panel.confirm("Approve this inspection?", "Approve", lambda: approved.append(True))
+        assert isinstance(second, Confirm)
+        qtbot.mouseClick(second.confirm, Qt.MouseButton.LeftButton)
+        assert approved == [True]
+    finally:
+        context.tasks.wait()
+        context.translations.remove()

@@ -147,9 +147,11 @@ class SectionDelegate(QStyledItemDelegate):
         lines = 1 if index.data(PAGE_KEY_ROLE) == "" else 2
         width = max(120, option.rect.width() or 260)
         title = str(index.data(Qt.ItemDataRole.DisplayRole) or "").split("\n")[0]
-        title_height = QFontMetrics(bold).boundingRect(
-            0, 0, width - 28, 1000, Qt.TextFlag.TextWordWrap, title
-        ).height()
+        title_height = (
+            QFontMetrics(bold)
+            .boundingRect(0, 0, width - 28, 1000, Qt.TextFlag.TextWordWrap, title)
+            .height()
+        )
         height = title_height + (metrics.height() if lines == 2 else 0) + 20
         return QSize(width, max(TOUCH + 8, height))
 
