@@ -24,11 +24,11 @@ from pytestqt.qtbot import QtBot
 
 from fieldapp.app.venues import RegistryDirectory
 from fieldapp.core.engine import FormSession
-from fieldapp.core.formfile import load_form_text
-from fieldapp.core.locations import seeds_directory
+from fieldapp.core.formfile import load_form_file, load_form_text
+from fieldapp.core.locations import forms_directory, seeds_directory
 from fieldapp.core.worldfile import load_world
 from fieldapp.ui.i18n import Translations
-from fieldapp.ui.runner.questions import NumberQuestion, SelectOneQuestion
+from fieldapp.ui.runner.questions import NumberQuestion, QuestionWidget, SelectOneQuestion
 from fieldapp.ui.runner.runner import FormRunner
 from fieldapp.ui.runner.services import DeviceSupport, RunnerServices
 from fieldapp.ui.runner.sink import MemoryAnswerSink
@@ -368,3 +368,29 @@ def test_approve_uses_generic_yes_no_with_yes_focused(qtbot: QtBot, tmp_path: Pa
     finally:
         context.tasks.wait()
         context.translations.remove()
+
+
+def test_new_repeat_row_opens_scrolled_to_its_middle(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Defect 11: a new observation (taller than the view) opens at its first question."""
+    session = load_form_file(forms_directory() / "neighbourhood_patrol.yaml").session(
+        clock=lambda: NOW
+    )
+    runner = open_runner(qtbot, services, sink, session)
+    view = runner.go_to_page(runner._page_of["observations"])
+    qtbot.wait(1)
+    runner.add_row("observations")
+    new = runner.session.rows["observations"][-1]
+    section = runner.repeat_section("observations")
+    assert section is not None
+    card = section.cards[new]
+    first = next(q for q in card.findChildren(QuestionWidget) if q.isVisibleTo(card) and q.editable)
+    viewport = view.viewport()
+
+    def top() -> int:
+        return first.mapTo(viewport, first.rect().topLeft()).y()
+
+    qtbot.waitUntil(lambda: card.height() > viewport.height())
+    qtbot.wait(20)  # every layout pass and deferred scroll has run
+    assert 0 <= top() <= viewport.height() // 4, (top(), viewport.height())

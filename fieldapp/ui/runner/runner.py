@@ -690,7 +690,7 @@ class FormRunner(QWidget):
             if question.isVisibleTo(card) and question.editable and question.focus_editor():
                 if view is not None:
                     # The card's place in the page settles on the next turn: scroll then.
-                    QTimer.singleShot(0, card, partial(view.ensureWidgetVisible, card, 0, 40))
+                    QTimer.singleShot(0, card, partial(_show_top_of, view, card, 40))
                 return
 
     def _visible_questions(self, view: PageView) -> list[QuestionWidget]:
@@ -832,6 +832,22 @@ class FormRunner(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate_ui()
         super().changeEvent(event)
+
+
+def _show_top_of(view: PageView, widget: QWidget, margin: int) -> None:
+    """Scroll so `widget`'s top is in view: a new repeat row opens at its first question.
+
+    `ensureWidgetVisible` centres a widget taller than the view, which opens a long row
+    in its middle.
+    """
+    inner = view.widget()
+    if inner is None:
+        return
+    top = widget.mapTo(inner, QPoint(0, 0)).y()
+    bar = view.verticalScrollBar()
+    visible_top, visible_bottom = bar.value(), bar.value() + view.viewport().height()
+    if top - margin < visible_top or top + widget.height() + margin > visible_bottom:
+        bar.setValue(max(0, top - margin))
 
 
 def _venue_kinds(form_id: str) -> frozenset[VenueKind] | None:
