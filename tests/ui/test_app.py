@@ -355,11 +355,7 @@ def test_patrol_with_repeats_resume_and_language(person: Person, context: AppCon
     assert runner.session.answers[("district", None)] == "centrum"
     assert runner.session.answers[("team", None)] == "Team Centrum"
     person.type("officer_numbers", "BOA 5120, BOA 5133")
-    person.now("shift_end")
-    person.type("minutes_on_foot", "45")
     person.choose("patrol_modes", "foot")
-    person.choose("neighbourhood_watch_contact", "yes")
-    person.type("resident_contacts", "4")
     person.next_page()
 
     # A repeat group: two observations, the second moved up, one removed again.
@@ -444,6 +440,11 @@ def test_patrol_with_repeats_resume_and_language(person: Person, context: AppCon
     person.choose("referral_status", "done_phone", row=referral)
     assert "referral_not_recorded" not in runner.outcomes.chips
     person.next_page()
+    # What is known only at the end of the shift is asked on the closing page.
+    person.now("shift_end")
+    person.type("minutes_on_foot", "45")
+    person.choose("neighbourhood_watch_contact", "yes")
+    person.type("resident_contacts", "4")
     person.sign("officer_signature")
     inspection_id = person.finalize()
     sign_out(person)

@@ -394,3 +394,24 @@ def test_new_repeat_row_opens_scrolled_to_its_middle(
     qtbot.waitUntil(lambda: card.height() > viewport.height())
     qtbot.wait(20)  # every layout pass and deferred scroll has run
     assert 0 <= top() <= viewport.height() // 4, (top(), viewport.height())
+
+
+def test_time_on_foot_asked_before_the_shift_end_is_known(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Defect 7: the time on foot is asked on the closing page, with the shift's end."""
+    session = load_form_file(forms_directory() / "neighbourhood_patrol.yaml").session(
+        clock=lambda: NOW
+    )
+    runner = open_runner(qtbot, services, sink, session)
+    closing = runner._page_of["officer_signature"]
+    assert runner._page_of["minutes_on_foot"] == closing
+    assert runner._page_of["shift_end"] == closing
+    assert runner._page_of["shift_start"] == 0
+    # On its page the end comes before the time on foot it bounds.
+    runner.go_to_page(closing)
+    end, foot = runner.question_widget("shift_end"), runner.question_widget("minutes_on_foot")
+    assert end is not None and foot is not None
+    assert (
+        end.mapTo(runner, end.rect().topLeft()).y() < foot.mapTo(runner, foot.rect().topLeft()).y()
+    )
