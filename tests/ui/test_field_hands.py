@@ -28,7 +28,12 @@ from fieldapp.core.formfile import load_form_file, load_form_text
 from fieldapp.core.locations import forms_directory, seeds_directory
 from fieldapp.core.worldfile import load_world
 from fieldapp.ui.i18n import Translations
-from fieldapp.ui.runner.questions import NumberQuestion, QuestionWidget, SelectOneQuestion
+from fieldapp.ui.runner.questions import (
+    DateTimeQuestion,
+    NumberQuestion,
+    QuestionWidget,
+    SelectOneQuestion,
+)
 from fieldapp.ui.runner.runner import FormRunner
 from fieldapp.ui.runner.services import DeviceSupport, RunnerServices
 from fieldapp.ui.runner.sink import MemoryAnswerSink
@@ -415,3 +420,35 @@ def test_time_on_foot_asked_before_the_shift_end_is_known(
     assert (
         end.mapTo(runner, end.rect().topLeft()).y() < foot.mapTo(runner, foot.rect().topLeft()).y()
     )
+
+
+@pytest.mark.parametrize(
+    ("form", "moments"),
+    [
+        ("coffeeshop_inspection", ["inspection_end"]),
+        ("door_test", ["arrival_time", "visit_end_time"]),
+        ("neighbourhood_patrol", ["shift_end"]),
+    ],
+)
+def test_fresh_form_already_shows_an_answer_not_allowed(
+    qtbot: QtBot,
+    services: RunnerServices,
+    sink: MemoryAnswerSink,
+    form: str,
+    moments: list[str],
+) -> None:
+    """Defect 4: no silent "now" for moments that are not facts yet; no error on a fresh form."""
+    session = load_form_file(forms_directory() / f"{form}.yaml").session(clock=lambda: NOW)
+    for name in moments:
+        assert session.value(name) == "", name
+    runner = open_runner(qtbot, services, sink, session)
+    assert runner.progress.invalid == 0
+    # One tap on "Now" fills it in; a wrong time says what to do.
+    runner.go_to_question((moments[-1], None))
+    widget = runner.question_widget(moments[-1])
+    assert isinstance(widget, DateTimeQuestion)
+    now = next(b for b in widget.findChildren(QPushButton) if b.text() in ("Nu", "Now"))
+    qtbot.mouseClick(now, Qt.MouseButton.LeftButton)
+    assert session.value(moments[-1]) == NOW
+    message = session.engine.fields[moments[-1]].question.constraint_message or {}
+    assert "tik op ‘Nu’" in message.get("nl", "")
