@@ -17,6 +17,8 @@ from fieldapp.core.locations import resources_directory
 
 #: Minimum size of anything a finger taps, in pixels.
 TOUCH = 44
+#: Width of a scroll bar: a finger drags it (flicking the page works too).
+SCROLLBAR = 22
 
 ICONS = resources_directory() / "icons"
 
@@ -279,13 +281,17 @@ def style_sheet(c: Colours) -> str:
     QPushButton:checked, QToolButton:checked {{
         background: {c.accent}; color: {c.accent_text}; border-color: {c.accent};
     }}
-    QPushButton:disabled, QToolButton:disabled {{ color: {c.muted}; background: {c.window}; }}
+    QPushButton:disabled, QToolButton:disabled {{
+        color: {c.muted}; background: {c.window}; border-style: dashed;
+        border-color: {c.muted};
+    }}
     QPushButton[role="primary"] {{
         background: {c.accent}; color: {c.accent_text}; border-color: {c.accent};
         font-weight: 600;
     }}
     QPushButton[role="primary"]:disabled {{
-        background: {c.border}; color: {c.muted}; border-color: {c.border};
+        background: {c.window}; color: {c.muted}; border-color: {c.muted};
+        border-style: dashed;
     }}
     QPushButton[role="danger"] {{ color: {c.danger}; border-color: {c.danger}; }}
     QPushButton[role="link"] {{
@@ -312,7 +318,9 @@ def style_sheet(c: Colours) -> str:
         selection-background-color: {c.accent}; selection-color: {c.accent_text};
     }}
     QPlainTextEdit {{ padding: 6px 8px; }}
+    QComboBox {{ combobox-popup: 0; }}
     QComboBox QAbstractItemView {{ background: {c.card}; min-height: {TOUCH}px; }}
+    QComboBox QAbstractItemView::item {{ min-height: {TOUCH}px; padding: 0 10px; }}
     QDateTimeEdit::drop-down, QComboBox::drop-down {{ width: {TOUCH}px; border: none; }}
     QCheckBox, QRadioButton {{ min-height: {TOUCH}px; spacing: 12px; }}
     QCheckBox::indicator, QRadioButton::indicator {{ width: 26px; height: 26px; }}
@@ -352,8 +360,12 @@ def style_sheet(c: Colours) -> str:
         background: {c.border};
     }}
     QProgressBar::chunk {{ background: {c.accent}; border-radius: 5px; }}
-    QScrollBar:vertical {{ width: 14px; background: transparent; }}
-    QScrollBar::handle:vertical {{ background: {c.border}; border-radius: 6px;
-        min-height: 40px; }}
+    QScrollBar:vertical {{ width: {SCROLLBAR}px; background: transparent; }}
+    QScrollBar::handle:vertical {{ background: {c.muted}; border-radius: 8px;
+        min-height: {TOUCH}px; margin: 2px; }}
+    QScrollBar:horizontal {{ height: {SCROLLBAR}px; background: transparent; }}
+    QScrollBar::handle:horizontal {{ background: {c.muted}; border-radius: 8px;
+        min-width: {TOUCH}px; margin: 2px; }}
+    QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
     {severity}
     """

@@ -452,3 +452,123 @@ def test_fresh_form_already_shows_an_answer_not_allowed(
     assert session.value(moments[-1]) == NOW
     message = session.engine.fields[moments[-1]].question.constraint_message or {}
     assert "tik op ‘Nu’" in message.get("nl", "")
+
+
+def test_minus_on_an_empty_count_gives_minus_one(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Defect 14: "−" on an empty count leaves it empty; "+" starts at 1."""
+    runner = open_runner(qtbot, services, sink)
+    count = child(runner, NumberQuestion, "question_count")
+    minus = next(b for b in count.findChildren(QPushButton) if b.text() == "−")
+    plus = next(b for b in count.findChildren(QPushButton) if b.text() == "+")
+    qtbot.mouseClick(minus, Qt.MouseButton.LeftButton)
+    assert runner.session.value("count") == ""
+    assert count.shown_issue is None
+    qtbot.mouseClick(plus, Qt.MouseButton.LeftButton)
+    assert runner.session.value("count") == 1
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")
+@pytest.mark.parametrize("theme", ["light", "high_contrast"])
+def test_dropdown_rows_and_scrollbars_too_small_for_a_finger(qtbot: QtBot, theme: str) -> None:
+    """Defect 14: dropdown rows are a finger high; scroll bars wide enough to drag."""
+    from PySide6.QtWidgets import QComboBox, QListWidget
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, theme)
+    try:
+        combo = QComboBox()
+        combo.addItems(["Centrum", "Escamp", "Laak"])
+        qtbot.addWidget(combo)
+        combo.show()
+        combo.showPopup()
+        view = combo.view()
+        qtbot.waitUntil(view.isVisible)
+        assert view.visualRect(view.model().index(1, 0)).height() >= 44
+        combo.hidePopup()
+        listing = QListWidget()
+        listing.addItems([str(n) for n in range(100)])
+        qtbot.addWidget(listing)
+        listing.resize(300, 200)
+        listing.show()
+        qtbot.waitUntil(lambda: listing.verticalScrollBar().isVisible())
+        assert listing.verticalScrollBar().width() >= 20
+    finally:
+        app.setStyleSheet("")
+
+
+def test_minimum_length_error_does_not_say_the_minimum() -> None:
+    """Defect 14: the objective ground's length message names the form's minimum."""
+    engine = load_form_file(forms_directory() / "neighbourhood_patrol.yaml")
+    minimum = engine.definition.parameters["min_ground_description_length"]
+    message = engine.fields["objective_ground_description"].question.constraint_message or {}
+    for language in ("nl", "en"):
+        assert str(minimum) in message[language], language
+
+
+@pytest.mark.parametrize("theme", ["light", "dark", "high_contrast"])
+def test_disabled_buttons_look_enabled_or_black(qtbot: QtBot, theme: str) -> None:
+    """Defects 9 and 14: a disabled button reads clearly and looks unlike an enabled one."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, theme)
+    try:
+        window = QWidget()
+        qtbot.addWidget(window)
+        layout = QVBoxLayout(window)
+        for role in ("primary", None):
+            enabled = make_button("Goedkeuren", role)
+            disabled = make_button("Goedkeuren", role)
+            disabled.setEnabled(False)
+            layout.addWidget(enabled)
+            layout.addWidget(disabled)
+            window.show()
+            qtbot.waitExposed(window)
+            image = disabled.grab().toImage()
+            background = image.pixelColor(image.width() // 8, image.height() // 2)
+            strongest = max(
+                _contrast(background, image.pixelColor(x, y))
+                for x in range(image.width() // 4, 3 * image.width() // 4)
+                for y in range(image.height() // 3, 2 * image.height() // 3)
+            )
+            assert strongest >= 3, (role, background.name())  # its text is readable
+
+            def top_edge(button: QPushButton) -> set[str]:
+                picture = button.grab().toImage()
+                return {picture.pixelColor(x, 0).name() for x in range(20, picture.width() - 20)}
+
+            assert len(top_edge(enabled)) == 1  # a solid border
+            assert len(top_edge(disabled)) > 1  # a broken one: clearly not a button to tap
+    finally:
+        app.setStyleSheet("")
+
+
+def test_old_error_stays_visible_during_the_next_sign_in_attempt(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Defect 14: a new sign-in attempt clears the previous attempt's message at once."""
+    from fieldapp.app.session import KdfParams
+    from fieldapp.app.settings import Settings
+    from fieldapp.ui.app import build_context
+    from fieldapp.ui.errors import start_bug_log
+    from fieldapp.ui.signin import SignInScreen
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    context = build_context(app, tmp_path, Settings.load(tmp_path), start_bug_log(tmp_path))
+    context.kdf = KdfParams.fast_for_tests()
+    try:
+        screen = SignInScreen(context)
+        qtbot.addWidget(screen)
+        screen.show()
+        screen.submit()  # nothing filled in: refused with a message
+        assert screen.message.isVisible()
+        screen.username.setText("kevin.sitaldin")
+        screen.password.setText("verkeerd")
+        screen.submit()
+        assert not screen.message.isVisible()  # the old message is gone while it works
+    finally:
+        context.tasks.wait()
+        context.translations.remove()

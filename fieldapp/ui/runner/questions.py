@@ -399,7 +399,12 @@ class NumberQuestion(QuestionWidget):
 
     def _step(self, delta: int) -> None:
         number = parse_number(self._line.text(), True)
-        self._line.setText(str((number if isinstance(number, int) else 0) + delta))
+        if not isinstance(number, int):
+            # "−" on an empty count means nothing yet, not minus one.
+            if delta < 0:
+                return
+            number = 0
+        self._line.setText(str(number + delta))
 
     def _show(self, value: Value) -> None:
         if isinstance(value, int | float) and not isinstance(value, bool):
