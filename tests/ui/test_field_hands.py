@@ -572,3 +572,30 @@ def test_old_error_stays_visible_during_the_next_sign_in_attempt(
     finally:
         context.tasks.wait()
         context.translations.remove()
+
+
+@pytest.mark.parametrize("theme", ["light", "high_contrast"])
+def test_idle_lock_minute_buttons_clipped(qtbot: QtBot, tmp_path: Path, theme: str) -> None:
+    """Defect 9: every segment in Settings is as wide as its text needs, in every theme."""
+    from fieldapp.app.settings import Settings
+    from fieldapp.ui.app import build_context
+    from fieldapp.ui.errors import start_bug_log
+    from fieldapp.ui.settings_dialog import SettingsDialog
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    context = build_context(app, tmp_path, Settings.load(tmp_path), start_bug_log(tmp_path))
+    apply_theme(app, theme)
+    try:
+        dialog = SettingsDialog(context)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        qtbot.wait(1)
+        for button in [*dialog.locks.values(), *dialog.themes.values()]:
+            assert button.width() >= button.sizeHint().width(), button.text()
+            assert dialog.rect().contains(button.geometry().translated(button.parentWidget().pos()))
+    finally:
+        app.setStyleSheet("")
+        context.tasks.wait()
+        context.translations.remove()
