@@ -594,7 +594,8 @@ def test_idle_lock_minute_buttons_clipped(qtbot: QtBot, tmp_path: Path, theme: s
         qtbot.wait(1)
         for button in [*dialog.locks.values(), *dialog.themes.values()]:
             assert button.width() >= button.sizeHint().width(), button.text()
-            assert dialog.rect().contains(button.geometry().translated(button.parentWidget().pos()))
+            place = button.mapTo(dialog, button.rect().topLeft())
+            assert dialog.rect().contains(button.rect().translated(place)), button.text()
     finally:
         app.setStyleSheet("")
         context.tasks.wait()
