@@ -182,6 +182,12 @@ def current_colours() -> Colours:
     return colours_for(theme if isinstance(theme, str) else "light", discreet=discreet)
 
 
+def is_discreet() -> bool:
+    """True while the running application is in discreet mode."""
+    app = QApplication.instance()
+    return app is not None and bool(app.property("fieldapp_discreet"))
+
+
 def _palette(c: Colours) -> QPalette:
     palette = QPalette()
     roles = {

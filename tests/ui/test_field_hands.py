@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QApplication,
+    QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -600,3 +601,38 @@ def test_idle_lock_minute_buttons_clipped(qtbot: QtBot, tmp_path: Path, theme: s
         app.setStyleSheet("")
         context.tasks.wait()
         context.translations.remove()
+
+
+def test_discreet_mode_only_dims(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Defect 12: discreet mode hides the form's title and venue; the signature pad is dark."""
+    from fieldapp.ui.runner.media import SignaturePad
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    runner = open_runner(qtbot, services, sink)
+    title = runner.texts.text(runner.engine.definition.title)
+    assert runner.title.text() == title
+    assert runner.subject_label.isVisible()
+    apply_theme(app, "light", discreet=True)
+    try:
+        qtbot.waitUntil(lambda: runner.title.text() != title)
+        assert not runner.subject_label.isVisible()
+        visible = " ".join(
+            label.text() for label in runner.findChildren(QLabel) if label.isVisible()
+        )
+        assert title not in visible and "Test" not in visible.split()
+        pad = SignaturePad()
+        qtbot.addWidget(pad)
+        pad.resize(480, 200)
+        pad.show()
+        qtbot.waitExposed(pad)
+        assert pad.grab().toImage().pixelColor(5, 5).lightness() < 60
+        # What is saved stays black ink on white paper.
+        assert pad.image().pixelColor(5, 5).name() == "#ffffff"
+    finally:
+        apply_theme(app, "light")
+        app.setStyleSheet("")
+        app.setProperty("fieldapp_discreet", False)
+    qtbot.waitUntil(lambda: runner.title.text() == title)

@@ -41,6 +41,7 @@ from fieldapp.ui.runner.questions import QuestionWidget
 from fieldapp.ui.runner.services import PHOTO_TYPES, RunnerServices
 from fieldapp.ui.runner.texts import FormTexts
 from fieldapp.ui.tasks import TaskRunner
+from fieldapp.ui.theme import is_discreet
 from fieldapp.ui.widgets import FlowLayout, make_button, make_label, set_role
 
 log = logging.getLogger(__name__)
@@ -441,11 +442,14 @@ class SignaturePad(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("white"))
+        # In discreet mode a bright white pad would light up a face in a dark doorway: the
+        # pad is dark with light ink on screen; the saved signature stays black on white.
+        discreet = is_discreet()
+        painter.fillRect(self.rect(), QColor("#111315" if discreet else "white"))
         baseline = self.height() - 48
-        painter.setPen(QPen(QColor("#9aa3ad"), 1, Qt.PenStyle.DashLine))
+        painter.setPen(QPen(QColor("#4a5058" if discreet else "#9aa3ad"), 1, Qt.PenStyle.DashLine))
         painter.drawLine(24, baseline, self.width() - 24, baseline)
-        self._draw(painter, QColor("#0b1f3a"))
+        self._draw(painter, QColor("#c8ccd2" if discreet else "#0b1f3a"))
         painter.end()
 
     def _draw(self, painter: QPainter, colour: QColor) -> None:

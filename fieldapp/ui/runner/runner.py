@@ -15,7 +15,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QDynamicPropertyChangeEvent,
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -66,6 +75,7 @@ from fieldapp.ui.runner.services import RunnerServices
 from fieldapp.ui.runner.sink import AnswerSink
 from fieldapp.ui.runner.summary import SummaryView
 from fieldapp.ui.runner.texts import FormTexts
+from fieldapp.ui.theme import is_discreet
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
 
 log = logging.getLogger(__name__)
@@ -167,6 +177,8 @@ class FormRunner(QWidget):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
+            # Discreet mode is switched on the application (see `theme.apply_theme`).
+            app.installEventFilter(self)
         self._retranslate_ui()
         self.outcomes.show_outcomes(session.outcomes())
         self._refresh_progress()
@@ -815,7 +827,13 @@ class FormRunner(QWidget):
             self.summary.refresh(self.session)
 
     def _retranslate_ui(self) -> None:
-        self.title.setText(self.texts.text(self.engine.definition.title))
+        discreet = is_discreet()
+        # Discreet mode (a mystery guest at the door): nothing on screen names the form or
+        # the venue; a glance over the shoulder sees "Notes".
+        self.title.setText(
+            self.tr("Notes") if discreet else self.texts.text(self.engine.definition.title)
+        )
+        self.subject_label.setHidden(discreet or not self.subject)
         self.close_button.setText(self.tr("Close"))
         self.close_button.setAccessibleDescription(
             self.tr("Everything you entered is saved; you can continue later.")
@@ -832,6 +850,16 @@ class FormRunner(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate_ui()
         super().changeEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.DynamicPropertyChange
+            and watched is QApplication.instance()
+            and isinstance(event, QDynamicPropertyChangeEvent)
+            and bytes(event.propertyName().data()) == b"fieldapp_discreet"
+        ):
+            self._retranslate_ui()
+        return False
 
 
 def _show_top_of(view: PageView, widget: QWidget, margin: int) -> None:
