@@ -304,6 +304,9 @@ def style_sheet(c: Colours) -> str:
         border: none; background: transparent; color: {c.accent}; text-align: left;
         padding: 0 4px; text-decoration: underline;
     }}
+    QPushButton[role="link"]:checked {{
+        background: transparent; color: {c.accent}; border: none;
+    }}
     QPushButton[role="choice"] {{ text-align: left; padding: 8px 14px; }}
     QPushButton[role="segment"] {{ padding: 0 22px; }}
     QPushButton[role="star"] {{ font-size: {c.font_points + 8}pt; padding: 0; }}

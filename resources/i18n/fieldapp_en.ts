@@ -171,6 +171,14 @@
         <source>Next page</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Instructions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the instructions</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>GeopointQuestion</name>

@@ -171,6 +171,14 @@
         <source>Next page</source>
         <translation>Volgende pagina</translation>
     </message>
+    <message>
+        <source>Instructions</source>
+        <translation>Instructies</translation>
+    </message>
+    <message>
+        <source>Show the instructions</source>
+        <translation>Toon de instructies</translation>
+    </message>
 </context>
 <context>
     <name>GeopointQuestion</name>

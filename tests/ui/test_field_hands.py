@@ -636,3 +636,43 @@ def test_discreet_mode_only_dims(
         app.setStyleSheet("")
         app.setProperty("fieldapp_discreet", False)
     qtbot.waitUntil(lambda: runner.title.text() == title)
+
+
+INSTRUCTIONS = {
+    "nl": "Let op de weegschaal achter de bar; vraag naar het ijkrapport en fotografeer het "
+    "certificaat. Meld je bij de beheerder voordat je de achterruimte in gaat.",
+    "en": "Mind the scale behind the bar; ask for the calibration report and photograph the "
+    "certificate. Report to the manager before entering the back room.",
+}
+
+
+def test_assignment_instructions_cut_and_never_shown_in_the_form(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Defect 5: the instructions are shown in full at the top of the form, and fold away."""
+    session = load_form_text(EVERY_TYPE_FORM).session(clock=lambda: NOW)
+    runner = FormRunner(session, sink, services, "nl", subject="Test", instructions=INSTRUCTIONS)
+    qtbot.addWidget(runner)
+    runner.resize(1280, 800)
+    runner.show()
+    text = child(runner, QLabel, "instructions_text")
+    assert text.isVisible() and text.text() == INSTRUCTIONS["nl"]
+    assert text.wordWrap()  # in full, over as many lines as it needs
+    toggle = child(runner, QPushButton, "instructions_toggle")
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    assert not text.isVisible()
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    assert text.isVisible()
+    runner.set_language("en")
+    assert text.text() == INSTRUCTIONS["en"]
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, "light", discreet=True)
+    try:
+        qtbot.waitUntil(lambda: not child(runner, QWidget, "instructions").isVisible())
+    finally:
+        apply_theme(app, "light")
+        app.setStyleSheet("")
+    # Without an assignment there is nothing to show.
+    plain = open_runner(qtbot, services, MemoryAnswerSink())
+    assert not child(plain, QWidget, "instructions").isVisible()

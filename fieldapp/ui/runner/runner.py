@@ -130,10 +130,12 @@ class FormRunner(QWidget):
         subject: str = "",
         start: Position | None = None,
         comments: Mapping[str, str] | None = None,
+        instructions: Mapping[str, str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("form_runner")
+        self._instructions = dict(instructions or {})
         self.session = session
         self.engine = session.engine
         self.services = services
@@ -216,6 +218,26 @@ class FormRunner(QWidget):
         top.addWidget(self.retry)
         top.addWidget(self.close_button)
         layout.addWidget(bar)
+
+        # The assignment's instructions, in full (a tablet shows no tooltips); one tap
+        # folds them away and back.
+        self.instructions = QFrame()
+        self.instructions.setObjectName("instructions")
+        self.instructions.setProperty("role", "notice")
+        notice = QVBoxLayout(self.instructions)
+        notice.setContentsMargins(20, 2, 20, 6)
+        notice.setSpacing(0)
+        self.instructions_toggle = make_button(role="link")
+        self.instructions_toggle.setObjectName("instructions_toggle")
+        self.instructions_toggle.setCheckable(True)
+        self.instructions_toggle.setChecked(True)
+        self.instructions_toggle.toggled.connect(self._instructions_toggled)
+        self.instructions_text = make_label()
+        self.instructions_text.setObjectName("instructions_text")
+        self.instructions_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        notice.addWidget(self.instructions_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        notice.addWidget(self.instructions_text)
+        layout.addWidget(self.instructions)
 
         self.outcomes = OutcomeStrip(self.texts)
         self.outcomes.more_requested.connect(self.show_summary)
@@ -834,6 +856,12 @@ class FormRunner(QWidget):
             self.tr("Notes") if discreet else self.texts.text(self.engine.definition.title)
         )
         self.subject_label.setHidden(discreet or not self.subject)
+        instructions = self._instructions.get(self.texts.language) or next(
+            iter(self._instructions.values()), ""
+        )
+        self.instructions.setHidden(discreet or not instructions)
+        self.instructions_text.setText(instructions)
+        self._instructions_toggled(self.instructions_toggle.isChecked())
         self.close_button.setText(self.tr("Close"))
         self.close_button.setAccessibleDescription(
             self.tr("Everything you entered is saved; you can continue later.")
@@ -845,6 +873,13 @@ class FormRunner(QWidget):
         self.next.setAccessibleName(self.tr("Next page"))
         self._save_state_changed(self.autosave.state)
         self._update_footer()
+
+    def _instructions_toggled(self, shown: bool) -> None:
+        self.instructions_text.setVisible(shown)
+        self.instructions_toggle.setText(
+            ("▾ " if shown else "▸ ")
+            + (self.tr("Instructions") if shown else self.tr("Show the instructions"))
+        )
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
