@@ -274,6 +274,11 @@ class HomeScreen(QWidget):
         self.assignments = ListPage("assignments")
         self.assignments.table.setModel(self.assignments_model)
         self.assignments.widths(120, 250, 290, 360, 200, stretch=3)
+        # Instructions in full, over as many lines as they need (a tablet has no tooltips);
+        # a row is never lower than a finger.
+        rows = self.assignments.table.verticalHeader()
+        rows.setMinimumSectionSize(56)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.assignments.table.clicked.connect(self._assignment_activated)
         self.assignments.table.activated.connect(self._assignment_activated)
 

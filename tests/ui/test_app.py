@@ -667,3 +667,102 @@ def test_a_returned_visit_shows_the_comments_and_is_corrected(
         first, second = profile.versions(inspection_id)
         assert second.base_version_id == first.version_id
         assert second.document["answers"]["tone"] == "neutral"
+
+
+#: Dutch words that an English screen must not show (app texts, list states, month names).
+DUTCH_WORDS = {
+    "vandaag",
+    "gisteren",
+    "goedgekeurd",
+    "teruggestuurd",
+    "verzonden",
+    "opdrachten",
+    "concepten",
+    "afgerond",
+    "bevinding",
+    "bevindingen",
+    "zoeken",
+    "alle",
+    "vragen",
+    "beantwoord",
+    "volgende",
+    "vorige",
+    "sluiten",
+    "opslaan",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "zaterdag",
+    "zondag",
+    "nee",
+    "ja",
+    "pagina",
+    "instellingen",
+    "afmelden",
+    "vergrendelen",
+    "wijkronde",
+    "coffeeshopcontrole",
+    "deurtest",
+    "overzicht",
+    "verplichte",
+}
+
+
+def visible_words(root: QWidget) -> set[str]:
+    """Every word a person can read on `root` now: labels, buttons, tabs, table cells."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractItemView, QLabel, QTabBar
+
+    texts: list[str] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisible():
+            continue
+        if isinstance(widget, QLabel | QAbstractButton):
+            texts.append(widget.text())
+        elif isinstance(widget, QLineEdit):
+            texts.append(widget.text() or widget.placeholderText())
+        elif isinstance(widget, QTabBar):
+            texts.extend(widget.tabText(i) for i in range(widget.count()))
+        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            for column in range(model.columnCount()):
+                texts.append(str(model.headerData(column, Qt.Orientation.Horizontal) or ""))
+                for row in range(min(model.rowCount(), 30)):
+                    texts.append(str(model.index(row, column).data() or ""))
+    return {word.lower() for text in texts for word in re.findall(r"[^\W\d_]+", text)}
+
+
+def test_english_mode_leaves_parts_in_dutch(person: Person, context: AppContext) -> None:
+    """Issue 15, defect 8: after switching to English no screen shows Dutch words."""
+    person.sign_in("fatima.elamrani")
+    home = person.home
+    person.qtbot.waitUntil(lambda: home.assignments_model.rowCount() > 0, timeout=WAIT)
+    context.change_setting("language", "en")
+    person.qtbot.wait(50)
+    for index in range(home.tabs.count()):
+        home.tabs.setCurrentIndex(index)
+        person.qtbot.wait(20)
+        dutch = visible_words(person.window) & DUTCH_WORDS
+        assert dutch == set(), (home.tabs.tabText(index), dutch)
+    home.tabs.setCurrentIndex(0)
+    runner = person.start_assignment(0)
+    for index in range(len(runner.pages)):
+        runner.go_to_page(index)
+        person.qtbot.wait(20)
+        dutch = visible_words(person.window) & DUTCH_WORDS
+        assert dutch == set(), (runner.pages[index].key, dutch)
