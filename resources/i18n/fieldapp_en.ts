@@ -195,6 +195,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Pick a place…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a venue or street address from the registry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>No location yet. Type it, or use the buttons.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -223,7 +231,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>No position found. Use the venue&apos;s location or type the location.</source>
+        <source>No position found. Pick a place, or type the location.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No position found. Use the venue&apos;s location, pick a place, or type the location.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

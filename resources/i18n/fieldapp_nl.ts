@@ -195,6 +195,14 @@
         <translation>Locatie van de zaak gebruiken</translation>
     </message>
     <message>
+        <source>Pick a place…</source>
+        <translation>Kies een plek…</translation>
+    </message>
+    <message>
+        <source>Choose a venue or street address from the registry</source>
+        <translation>Kies een zaak of straatadres uit het register</translation>
+    </message>
+    <message>
         <source>No location yet. Type it, or use the buttons.</source>
         <translation>Nog geen locatie. Typ haar in of gebruik de knoppen.</translation>
     </message>
@@ -223,8 +231,12 @@
         <translation>Positie bepalen…</translation>
     </message>
     <message>
-        <source>No position found. Use the venue&apos;s location or type the location.</source>
-        <translation>Geen positie gevonden. Gebruik de locatie van de zaak of typ de locatie in.</translation>
+        <source>No position found. Pick a place, or type the location.</source>
+        <translation>Geen positie gevonden. Kies een plek, of typ de locatie.</translation>
+    </message>
+    <message>
+        <source>No position found. Use the venue&apos;s location, pick a place, or type the location.</source>
+        <translation>Geen positie gevonden. Gebruik de locatie van de zaak, kies een plek, of typ de locatie.</translation>
     </message>
 </context>
 <context>

@@ -676,3 +676,42 @@ def test_assignment_instructions_cut_and_never_shown_in_the_form(
     # Without an assignment there is nothing to show.
     plain = open_runner(qtbot, services, MemoryAnswerSink())
     assert not child(plain, QWidget, "instructions").isVisible()
+
+
+def test_patrol_offers_the_venues_location_and_gps_failure_turns_red(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Defect 6: no venue button without a venue; a failed GPS is a hint; a place answers."""
+    from fieldapp.ui.runner.places import GeopointQuestion, VenuePicker
+
+    session = load_form_file(forms_directory() / "neighbourhood_patrol.yaml").session(
+        clock=lambda: NOW
+    )
+    runner = open_runner(qtbot, services, sink, session)
+    runner.go_to_page(runner._page_of["observations"])
+    runner.add_row("observations")
+    row = runner.session.rows["observations"][-1]
+    runner.answer(("category", row), "nuisance")
+    location = runner.question_widget("observation_location", row)
+    assert isinstance(location, GeopointQuestion)
+    qtbot.waitUntil(location.isVisible)
+    assert not child(location, QPushButton, "use_venue_location").isVisible()
+    location._not_located()  # what the position source reports after its time-out
+    assert location.shown_issue is None
+    assert location.property("problem") != "true"
+    picker = location.pick_place()
+    assert isinstance(picker, VenuePicker)
+    qtbot.waitExposed(picker)
+    picker.search.setText("Zoutmanstraat")
+    qtbot.waitUntil(lambda: picker.model.rowCount() > 0)
+    venue = picker.model.venue_at(0)
+    picker._choose(0)
+    value = runner.session.value("observation_location", row)
+    assert isinstance(value, str) and value.startswith(f"{venue.lat:.6f} {venue.lon:.6f}")
+    # A form with a venue keeps the venue's button.
+    with_venue = open_runner(qtbot, services, MemoryAnswerSink())
+    with_venue.go_to_page(with_venue._page_of["spot"])
+    spot = with_venue.question_widget("spot")
+    assert spot is not None
+    qtbot.waitUntil(spot.isVisible)
+    assert child(spot, QPushButton, "use_venue_location").isVisible()

@@ -410,7 +410,18 @@ class FormRunner(QWidget):
                 field, row, texts, services, self._venue_kinds, self._recent_venues
             )
         if kind is QuestionType.GEOPOINT:
-            return GeopointQuestion(field, row, texts, services, lambda: self._venue_near(row))
+            return GeopointQuestion(
+                field,
+                row,
+                texts,
+                services,
+                lambda: self._venue_near(row),
+                # The inspection's own venue (a question outside repeats); a patrol has none.
+                has_venue=any(
+                    f.kind is QuestionType.VENUE and f.repeat is None
+                    for f in self.engine.fields.values()
+                ),
+            )
         return _SIMPLE[kind](field, row, texts, services)
 
     def _recent_venues(self) -> list[str]:
