@@ -101,6 +101,8 @@ def prefill_answers(
     if area is not None:
         facts["area"] = area.name
         facts["district"] = area.district
+        # The area register knows whether the wijk is fireworks-free; the boa is not asked.
+        facts["area_fireworks_free_zone"] = "yes" if area.fireworks_free_zone else "no"
     if team_name:
         facts["team"] = team_name
     answers: dict[str, Value] = {}

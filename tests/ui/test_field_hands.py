@@ -715,3 +715,22 @@ def test_patrol_offers_the_venues_location_and_gps_failure_turns_red(
     assert spot is not None
     qtbot.waitUntil(spot.isVisible)
     assert child(spot, QPushButton, "use_venue_location").isVisible()
+
+
+def test_patrol_asks_the_boa_whether_the_area_is_fireworks_free() -> None:
+    """Issue 10 follow-up: the area's flag answers the zone question; the boa is not asked."""
+    from fieldapp.app.inspections import prefill_answers
+
+    world = load_world(seeds_directory())
+    patrol = load_form_file(forms_directory() / "neighbourhood_patrol.yaml")
+    officer = world.user("kevin.sitaldin")
+    for area in world.areas:
+        session = patrol.session(clock=lambda: NOW)
+        for name, value in prefill_answers(patrol, officer, None, area, "Team").items():
+            session.set_answer(name, value)
+        expected = "yes" if area.fireworks_free_zone else "no"
+        assert session.value("area_fireworks_free_zone") == expected, area.id
+        row, _changes = session.add_row("observations")
+        session.set_answer("category", "fireworks", row)
+        assert not session.is_relevant("fireworks_free_zone", row), area.id
+    assert any(area.fireworks_free_zone for area in world.areas)
