@@ -266,6 +266,14 @@
 <context>
     <name>HomeScreen</name>
     <message>
+        <source>Finalized: %1. It is sent when there is a connection; then it is under Sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Door tests</source>
         <translation type="unfinished"></translation>
     </message>

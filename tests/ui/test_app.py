@@ -235,6 +235,10 @@ class Person:
         inspection_id = inspection.inspection_id
         self.click(confirm.confirm)
         self.qtbot.waitUntil(lambda: self.window.current_screen is self.window.home, timeout=WAIT)
+        # Issue 15, defect 14: the home screen says it went well (the outbox may be empty).
+        notice = self.home.done_notice
+        assert notice.isVisible()
+        assert inspection.opened.subject in self.home.done_text.text()
         return inspection_id
 
     def close_form(self) -> None:
