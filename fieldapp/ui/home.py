@@ -415,10 +415,15 @@ class HomeScreen(QWidget):
 
     def confirm_finalized(self, subject: str) -> None:
         """Say that an inspection was finalized, and where it goes from here."""
-        text = self.tr(
-            "Finalized: %1. It is sent when there is a connection; then it is under Sent."
-        )
-        self.done_text.setText(text.replace("%1", subject) if subject else text.replace("%1: ", ""))
+        if subject:
+            text = self.tr(
+                "Finalized: %1. It is sent when there is a connection; then it is under Sent."
+            ).replace("%1", subject)
+        else:
+            text = self.tr(
+                "Finalized. It is sent when there is a connection; then it is under Sent."
+            )
+        self.done_text.setText(text)
         self.done_close.setText(self.tr("OK"))
         self.done_notice.show()
 

@@ -270,6 +270,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Finalized. It is sent when there is a connection; then it is under Sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>OK</source>
         <translation type="unfinished"></translation>
     </message>

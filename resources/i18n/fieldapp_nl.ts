@@ -267,11 +267,15 @@
     <name>HomeScreen</name>
     <message>
         <source>Finalized: %1. It is sent when there is a connection; then it is under Sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>Afgerond: %1. Het wordt verzonden zodra er verbinding is; daarna staat het onder Verzonden.</translation>
+    </message>
+    <message>
+        <source>Finalized. It is sent when there is a connection; then it is under Sent.</source>
+        <translation>Afgerond. Het wordt verzonden zodra er verbinding is; daarna staat het onder Verzonden.</translation>
     </message>
     <message>
         <source>OK</source>
-        <translation type="unfinished"></translation>
+        <translation>OK</translation>
     </message>
     <message>
         <source>Door tests</source>
