@@ -307,6 +307,7 @@ def style_sheet(c: Colours) -> str:
     QPushButton[role="link"]:checked {{
         background: transparent; color: {c.accent}; border: none;
     }}
+    QPushButton[role="photo"] {{ padding: 2px; }}
     QPushButton[role="choice"] {{ text-align: left; padding: 8px 14px; }}
     QPushButton[role="segment"] {{ padding: 0 22px; }}
     QPushButton[role="star"] {{ font-size: {c.font_points + 8}pt; padding: 0; }}

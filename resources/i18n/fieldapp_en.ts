@@ -751,6 +751,34 @@
     </message>
 </context>
 <context>
+    <name>PhotoViewer</name>
+    <message>
+        <source>Loading…</source>
+        <extracomment>Magic numbers of the image formats a camera or phone produces.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This photo cannot be shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>QuestionWidget</name>
     <message>
         <source>Supervisor: %1</source>
@@ -1613,7 +1641,6 @@
     <name>_Thumbnail</name>
     <message>
         <source>Delete?</source>
-        <extracomment>Magic numbers of the image formats a camera or phone produces.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1621,7 +1648,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Photo %1</source>
+        <source>Photo %1: show it large</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -751,6 +751,34 @@
     </message>
 </context>
 <context>
+    <name>PhotoViewer</name>
+    <message>
+        <source>Loading…</source>
+        <extracomment>Magic numbers of the image formats a camera or phone produces.</extracomment>
+        <translation>Laden…</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>Uitzoomen</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Passend</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>Inzoomen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+    <message>
+        <source>This photo cannot be shown.</source>
+        <translation>Deze foto kan niet worden getoond.</translation>
+    </message>
+</context>
+<context>
     <name>QuestionWidget</name>
     <message>
         <source>Supervisor: %1</source>
@@ -1613,7 +1641,6 @@
     <name>_Thumbnail</name>
     <message>
         <source>Delete?</source>
-        <extracomment>Magic numbers of the image formats a camera or phone produces.</extracomment>
         <translation>Verwijderen?</translation>
     </message>
     <message>
@@ -1621,8 +1648,8 @@
         <translation>Foto %1 verwijderen</translation>
     </message>
     <message>
-        <source>Photo %1</source>
-        <translation>Foto %1</translation>
+        <source>Photo %1: show it large</source>
+        <translation>Foto %1: groot tonen</translation>
     </message>
     <message>
         <source>Cannot show</source>

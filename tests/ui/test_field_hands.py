@@ -734,3 +734,36 @@ def test_patrol_asks_the_boa_whether_the_area_is_fireworks_free() -> None:
         session.set_answer("category", "fireworks", row)
         assert not session.is_relevant("fireworks_free_zone", row), area.id
     assert any(area.fireworks_free_zone for area in world.areas)
+
+
+def test_photo_thumbnails_cannot_be_enlarged_in_the_form(
+    qtbot: QtBot,
+    services: RunnerServices,
+    sink: MemoryAnswerSink,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Defect 14: a tap on a thumbnail opens the photo large, with zoom and a Close button."""
+    from fieldapp.ui.runner.media import ImageQuestion, PhotoViewer
+    from fieldapp.ui.runner.services import PhotoFiles
+    from tests.support.qt import make_photo
+
+    photo = make_photo(tmp_path / "scale.png", size=(1200, 900))
+    monkeypatch.setattr(PhotoFiles, "ask", classmethod(lambda cls, *args: [photo]))
+    runner = open_runner(qtbot, services, sink)
+    runner.go_to_page(runner._page_of["photo"])
+    widget = runner.question_widget("photo")
+    assert isinstance(widget, ImageQuestion)
+    qtbot.mouseClick(widget.findChild(QPushButton, "add_photo_file"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: widget.photo_count == 1, timeout=5000)
+    qtbot.mouseClick(child(widget, QPushButton, "open_photo"), Qt.MouseButton.LeftButton)
+    viewer = child(widget, PhotoViewer)
+    qtbot.waitExposed(viewer)
+    shown = child(viewer, QLabel, "photo_view")
+    qtbot.waitUntil(lambda: shown.pixmap() is not None and not shown.pixmap().isNull())
+    fitted = shown.pixmap().width()
+    assert fitted > 160  # larger than the thumbnail
+    qtbot.mouseClick(child(viewer, QPushButton, "zoom_in"), Qt.MouseButton.LeftButton)
+    assert shown.pixmap().width() > fitted
+    qtbot.mouseClick(child(viewer, QPushButton, "close_photo"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not viewer.isVisible())
