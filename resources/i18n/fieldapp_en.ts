@@ -1430,7 +1430,19 @@
 <context>
     <name>SummaryView</name>
     <message>
+        <source>No question matches.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find a question…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find a question by words from it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -1430,8 +1430,20 @@
 <context>
     <name>SummaryView</name>
     <message>
+        <source>No question matches.</source>
+        <translation>Geen vraag gevonden.</translation>
+    </message>
+    <message>
         <source>Summary</source>
         <translation>Overzicht</translation>
+    </message>
+    <message>
+        <source>Find a question…</source>
+        <translation>Zoek een vraag…</translation>
+    </message>
+    <message>
+        <source>Find a question by words from it</source>
+        <translation>Zoek een vraag op woorden eruit</translation>
     </message>
     <message>
         <source>Everything required is answered. You can finalize.</source>

@@ -767,3 +767,19 @@ def test_photo_thumbnails_cannot_be_enlarged_in_the_form(
     assert shown.pixmap().width() > fitted
     qtbot.mouseClick(child(viewer, QPushButton, "close_photo"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not viewer.isVisible())
+
+
+def test_summary_finds_a_question_by_words_and_jumps_there(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """What field workers expect: a search box in the summary finds a question and goes there."""
+    runner = open_runner(qtbot, services, sink)
+    summary = runner.show_summary()
+    search = child(summary, QLineEdit, "question_search")
+    qtbot.keyClicks(search, "warme")
+    assert summary.find_questions("warme") == [("warm_colour", None)]
+    link = child(summary, QPushButton, "match_warm_colour")
+    qtbot.mouseClick(link, Qt.MouseButton.LeftButton)
+    assert not runner.on_summary
+    assert runner.current_page == runner._page_of["warm_colour"]
+    assert summary.find_questions("bestaat niet") == []
