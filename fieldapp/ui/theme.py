@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -150,6 +151,20 @@ DISCREET = Colours(
 THEMES: dict[str, Colours] = {"light": LIGHT, "dark": DARK, "high_contrast": HIGH_CONTRAST}
 
 
+class ThemeSignals(QObject):
+    """Tells widgets that the theme changed (e.g. into discreet mode), by a signal.
+
+    A signal, not an event filter on the application: a receiver that is deleted is
+    disconnected by Qt, where a filter could be called while its widget is being destroyed.
+    """
+
+    changed = Signal()
+
+
+#: The one notifier of the application's theme changes.
+THEME = ThemeSignals()
+
+
 def colours_for(theme: str, *, discreet: bool = False) -> Colours:
     return DISCREET if discreet else THEMES.get(theme, LIGHT)
 
@@ -169,6 +184,7 @@ def apply_theme(app: QApplication, theme: str, *, discreet: bool = False) -> Col
     app.setStyleSheet(style_sheet(colours))
     app.setProperty("fieldapp_theme", theme)
     app.setProperty("fieldapp_discreet", discreet)
+    THEME.changed.emit()
     return colours
 
 

@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from PySide6.QtCore import (
-    QDynamicPropertyChangeEvent,
     QEvent,
     QItemSelectionModel,
-    QObject,
     QPoint,
     Qt,
     QTimer,
@@ -75,7 +73,7 @@ from fieldapp.ui.runner.services import RunnerServices
 from fieldapp.ui.runner.sink import AnswerSink
 from fieldapp.ui.runner.summary import SummaryView
 from fieldapp.ui.runner.texts import FormTexts
-from fieldapp.ui.theme import is_discreet
+from fieldapp.ui.theme import THEME, is_discreet
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
 
 log = logging.getLogger(__name__)
@@ -179,8 +177,8 @@ class FormRunner(QWidget):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
-            # Discreet mode is switched on the application (see `theme.apply_theme`).
-            app.installEventFilter(self)
+        # Discreet mode is switched with the theme (see `theme.apply_theme`).
+        THEME.changed.connect(self._retranslate_ui)
         self._retranslate_ui()
         self.outcomes.show_outcomes(session.outcomes())
         self._refresh_progress()
@@ -896,16 +894,6 @@ class FormRunner(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate_ui()
         super().changeEvent(event)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.DynamicPropertyChange
-            and watched is QApplication.instance()
-            and isinstance(event, QDynamicPropertyChangeEvent)
-            and bytes(event.propertyName().data()) == b"fieldapp_discreet"
-        ):
-            self._retranslate_ui()
-        return False
 
 
 def _show_top_of(view: PageView, widget: QWidget, margin: int) -> None:
