@@ -600,6 +600,9 @@ def returned_door_test(context: AppContext) -> str:
             "group_size": 2,
             "group_as_designed": "yes",
             "tester_pseudonym": "Tester Noord-3",
+            # Not prefilled (issue 15, defect 4): the times are given.
+            "arrival_time": datetime(2026, 12, 3, 22, 0),
+            "visit_end_time": datetime(2026, 12, 3, 22, 10),
             "dress_as_designed": "yes",
             "queue_present": "no",
             "waiting_minutes": 1,
