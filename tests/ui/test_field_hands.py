@@ -783,3 +783,29 @@ def test_summary_finds_a_question_by_words_and_jumps_there(
     assert not runner.on_summary
     assert runner.current_page == runner._page_of["warm_colour"]
     assert summary.find_questions("bestaat niet") == []
+
+
+def test_venue_search_needs_tab_before_down_and_enter(
+    qtbot: QtBot, services: RunnerServices
+) -> None:
+    """Defect 14: in the new-inspection dialog, Down and Enter work from the search box."""
+    from fieldapp.app.inspections import FormChoice
+    from fieldapp.ui.new_inspection import NewInspectionDialog
+
+    engine = load_form_file(forms_directory() / "coffeeshop_inspection.yaml")
+    choice = FormChoice(engine.form_id, engine.version, engine.definition, "venue")
+    dialog = NewInspectionDialog([choice], services.venues, "nl")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.choose_form(choice)
+    search = child(dialog, QLineEdit, "where_search")
+    search.setFocus()
+    qtbot.waitUntil(search.hasFocus)
+    qtbot.keyClicks(search, "straat")
+    assert dialog.list.model().rowCount() > 1
+    qtbot.keyClick(search, Qt.Key.Key_Down)
+    assert dialog.list.currentIndex().row() == 1
+    assert search.hasFocus()  # still typing-ready
+    chosen = dialog.venue_model.venue_at(1)
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert dialog.chosen == (engine.form_id, chosen.id, None)
