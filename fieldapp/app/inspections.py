@@ -14,7 +14,7 @@ without such questions is simply not pre-filled.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fieldapp.core.engine import FormEngine, FormSession
@@ -101,6 +101,8 @@ def prefill_answers(
     if area is not None:
         facts["area"] = area.name
         facts["district"] = area.district
+        # The area register knows whether the wijk is fireworks-free; the boa is not asked.
+        facts["area_fireworks_free_zone"] = "yes" if area.fireworks_free_zone else "no"
     if team_name:
         facts["team"] = team_name
     answers: dict[str, Value] = {}
@@ -159,6 +161,8 @@ class OpenedInspection:
     reopened: frozenset[str] | None
     #: The supervisor's comments per question, for a correction or a returned one.
     comments: Mapping[str, str]
+    #: The assignment's instructions per language (empty when there is no assignment).
+    instructions: Mapping[str, str] = field(default_factory=dict)
 
 
 def subject_of(profile: Profile, summary: LocalInspectionSummary) -> str:
@@ -182,6 +186,8 @@ def open_inspection(profile: Profile, inspection_id: str) -> OpenedInspection:
     reopened = profile.reopened_questions(inspection_id) if summary.is_correction else None
     review = summary.review
     comments = dict(review.comments) if review is not None and review.kind == "returned" else {}
+    assignment = profile.assignment(summary.assignment_id) if summary.assignment_id else None
+    instructions = dict(assignment.note or {}) if assignment is not None else {}
     return OpenedInspection(
         inspection_id,
         summary,
@@ -191,6 +197,7 @@ def open_inspection(profile: Profile, inspection_id: str) -> OpenedInspection:
         editable,
         reopened,
         comments,
+        instructions,
     )
 
 

@@ -662,9 +662,7 @@ def _round_assignment(
     )
 
 
-def round_changes(
-    planned: DoorTestRound, team: str, removed: bool = False
-) -> list[feed.NewChange]:
+def round_changes(planned: DoorTestRound, team: str, removed: bool = False) -> list[feed.NewChange]:
     """The whole round for the team's supervisors; each tester's own copy hides the other."""
     whole = {"kind": "round", "removed": removed, "round": planned.model_dump(mode="json")}
     changes = [feed.NewChange("round", planned.id, f"lead:{team}", whole)]

@@ -50,6 +50,9 @@ class Confirm(QDialog):
         layout.addWidget(self.text)
         layout.addLayout(buttons)
         self.setMinimumWidth(480)
+        # Enter answers "cancel": the safe choice is the default, confirming takes a tap.
+        self.cancel.setAutoDefault(True)
+        self.cancel.setDefault(True)
         self.cancel.setFocus()
 
     @classmethod

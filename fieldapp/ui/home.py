@@ -270,6 +270,21 @@ class HomeScreen(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("home_tabs")
         self.tabs.setDocumentMode(True)
+        # What just happened, in words: after finalizing, the outbox may already be empty
+        # again (sent), so the list alone does not say that all went well.
+        self.done_notice = QFrame()
+        self.done_notice.setObjectName("done_notice")
+        self.done_notice.setProperty("role", "notice")
+        notice = QHBoxLayout(self.done_notice)
+        notice.setContentsMargins(24, 6, 16, 6)
+        self.done_text = make_label(role="ok")
+        self.done_text.setObjectName("done_text")
+        self.done_close = make_button(role="link")
+        self.done_close.clicked.connect(self.done_notice.hide)
+        notice.addWidget(self.done_text, 1)
+        notice.addWidget(self.done_close)
+        self.done_notice.hide()
+        layout.addWidget(self.done_notice)
         body = QVBoxLayout()
         body.setContentsMargins(24, 12, 24, 16)
         body.addWidget(self.tabs)
@@ -280,6 +295,11 @@ class HomeScreen(QWidget):
         self.assignments = ListPage("assignments")
         self.assignments.table.setModel(self.assignments_model)
         self.assignments.widths(120, 250, 290, 360, 200, stretch=3)
+        # Instructions in full, over as many lines as they need (a tablet has no tooltips);
+        # a row is never lower than a finger.
+        rows = self.assignments.table.verticalHeader()
+        rows.setMinimumSectionSize(56)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.assignments.table.clicked.connect(self._assignment_activated)
         self.assignments.table.activated.connect(self._assignment_activated)
 
@@ -399,6 +419,20 @@ class HomeScreen(QWidget):
         summary = index.data(RECORD_ROLE)
         if isinstance(summary, LocalInspectionSummary):
             self.open_requested.emit(summary.inspection_id)
+
+    def confirm_finalized(self, subject: str) -> None:
+        """Say that an inspection was finalized, and where it goes from here."""
+        if subject:
+            text = self.tr(
+                "Finalized: %1. It is sent when there is a connection; then it is under Sent."
+            ).replace("%1", subject)
+        else:
+            text = self.tr(
+                "Finalized. It is sent when there is a connection; then it is under Sent."
+            )
+        self.done_text.setText(text)
+        self.done_close.setText(self.tr("OK"))
+        self.done_notice.show()
 
     def show_list(self, status: InspectionStatus | None) -> None:
         """Bring a list to the front (None: the assignments)."""

@@ -89,6 +89,7 @@ class InspectionScreen(QWidget):
             subject=opened.subject,
             start=start,
             comments=opened.comments,
+            instructions=opened.instructions,
         )
         self.runner.close_requested.connect(self.close_inspection)
         self.runner.finalize_requested.connect(self._finalize)

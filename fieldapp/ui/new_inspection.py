@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -119,6 +120,8 @@ class NewInspectionDialog(QDialog):
         self.search.setObjectName("where_search")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._refresh)
+        # Down and Up move through the list and Enter starts, from the search box itself.
+        self.search.installEventFilter(self)
         self.venue_model = VenueListModel(self)
         self.area_model = AreaListModel(self)
         self.list = QListView()
@@ -151,6 +154,25 @@ class NewInspectionDialog(QDialog):
         self.resize(760, 640)
         self.retranslate()
         self._show_step(0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.search
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+        ):
+            key = event.key()
+            model = self.list.model()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and model is not None:
+                row = self.list.currentIndex().row() + (1 if key == Qt.Key.Key_Down else -1)
+                row = max(0, min(model.rowCount() - 1, row))
+                self.list.setCurrentIndex(model.index(row, 0))
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if self.start.isEnabled():
+                    self._start()
+                return True
+        return super().eventFilter(watched, event)
 
     def _title(self, choice: FormChoice) -> str:
         title = choice.definition.title

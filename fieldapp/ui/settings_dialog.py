@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QButtonGroup, QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QDialog, QPushButton, QVBoxLayout, QWidget
 
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.widgets import make_button, make_label
+from fieldapp.ui.widgets import FlowLayout, make_button, make_label
 
 LOCK_MINUTES = (0, 2, 5, 10, 15, 30)
 
@@ -64,7 +64,10 @@ class SettingsDialog(QDialog):
     ) -> dict[str, QPushButton]:
         layout.addSpacing(6)
         layout.addWidget(label)
-        row = QHBoxLayout()
+        # Segments wrap to a second line rather than shrink: squeezed, their text is cut
+        # ("l0 mir"), worst with the larger type of high contrast.
+        holder = QWidget()
+        row = FlowLayout(holder)
         group = QButtonGroup(self)
         buttons: dict[str, QPushButton] = {}
         current = str(self.context.settings.get(setting))
@@ -77,8 +80,7 @@ class SettingsDialog(QDialog):
             button.clicked.connect(lambda _=False, v=value, s=setting: self._chosen(s, v))
             buttons[value] = button
             row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        layout.addWidget(holder)
         return buttons
 
     def _chosen(self, setting: str, value: str) -> None:

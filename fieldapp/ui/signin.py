@@ -398,6 +398,8 @@ class SignInScreen(QWidget):
     def submit(self) -> None:
         if self._busy:
             return
+        # A new attempt: the previous attempt's message no longer applies.
+        self.message.hide()
         username = self.username.text().strip()
         password = self.password.text()
         if not username or not password:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -17,6 +18,8 @@ from fieldapp.core.locations import resources_directory
 
 #: Minimum size of anything a finger taps, in pixels.
 TOUCH = 44
+#: Width of a scroll bar: a finger drags it (flicking the page works too).
+SCROLLBAR = 22
 
 ICONS = resources_directory() / "icons"
 
@@ -43,6 +46,8 @@ class Colours:
     focus: str
     selected: str
     issue_background: str
+    #: The focus ring on blue (primary or chosen) controls, where `focus` would not show.
+    focus_on_accent: str
     #: Background and text colour per outcome severity (`fieldapp.core.forms.Severity`).
     severity: dict[str, tuple[str, str]]
     border_width: int = 1
@@ -64,6 +69,7 @@ LIGHT = Colours(
     focus="#1d5fa7",
     selected="#dbe8f7",
     issue_background="#fdecea",
+    focus_on_accent="#ffc400",
     severity={
         INFO: ("#dde9f7", "#173f6b"),
         ATTENTION: ("#fff0c2", "#5c4200"),
@@ -86,6 +92,7 @@ DARK = Colours(
     focus="#7db3ff",
     selected="#24374f",
     issue_background="#3a1d1b",
+    focus_on_accent="#0b1a2e",
     severity={
         INFO: ("#1f3350", "#cfe2ff"),
         ATTENTION: ("#4a3b0c", "#ffe08a"),
@@ -110,6 +117,7 @@ HIGH_CONTRAST = Colours(
     focus="#000000",
     selected="#ffe600",
     issue_background="#ffffff",
+    focus_on_accent="#ffe600",
     severity={
         INFO: ("#ffffff", "#000000"),
         ATTENTION: ("#ffe600", "#000000"),
@@ -135,11 +143,26 @@ DISCREET = Colours(
     focus="#5d7fa8",
     selected="#17202b",
     issue_background="#1f1110",
+    focus_on_accent="#000000",
     severity=DARK.severity,
     check_icon="check.svg",
 )
 
 THEMES: dict[str, Colours] = {"light": LIGHT, "dark": DARK, "high_contrast": HIGH_CONTRAST}
+
+
+class ThemeSignals(QObject):
+    """Tells widgets that the theme changed (e.g. into discreet mode), by a signal.
+
+    A signal, not an event filter on the application: a receiver that is deleted is
+    disconnected by Qt, where a filter could be called while its widget is being destroyed.
+    """
+
+    changed = Signal()
+
+
+#: The one notifier of the application's theme changes.
+THEME = ThemeSignals()
 
 
 def colours_for(theme: str, *, discreet: bool = False) -> Colours:
@@ -161,6 +184,7 @@ def apply_theme(app: QApplication, theme: str, *, discreet: bool = False) -> Col
     app.setStyleSheet(style_sheet(colours))
     app.setProperty("fieldapp_theme", theme)
     app.setProperty("fieldapp_discreet", discreet)
+    THEME.changed.emit()
     return colours
 
 
@@ -172,6 +196,12 @@ def current_colours() -> Colours:
     theme = app.property("fieldapp_theme")
     discreet = bool(app.property("fieldapp_discreet"))
     return colours_for(theme if isinstance(theme, str) else "light", discreet=discreet)
+
+
+def is_discreet() -> bool:
+    """True while the running application is in discreet mode."""
+    app = QApplication.instance()
+    return app is not None and bool(app.property("fieldapp_discreet"))
 
 
 def _palette(c: Colours) -> QPalette:
@@ -273,19 +303,27 @@ def style_sheet(c: Colours) -> str:
     QPushButton:checked, QToolButton:checked {{
         background: {c.accent}; color: {c.accent_text}; border-color: {c.accent};
     }}
-    QPushButton:disabled, QToolButton:disabled {{ color: {c.muted}; background: {c.window}; }}
+    QPushButton:disabled, QToolButton:disabled {{
+        color: {c.muted}; background: {c.window}; border-style: dashed;
+        border-color: {c.muted};
+    }}
     QPushButton[role="primary"] {{
         background: {c.accent}; color: {c.accent_text}; border-color: {c.accent};
         font-weight: 600;
     }}
     QPushButton[role="primary"]:disabled {{
-        background: {c.border}; color: {c.muted}; border-color: {c.border};
+        background: {c.window}; color: {c.muted}; border-color: {c.muted};
+        border-style: dashed;
     }}
     QPushButton[role="danger"] {{ color: {c.danger}; border-color: {c.danger}; }}
     QPushButton[role="link"] {{
         border: none; background: transparent; color: {c.accent}; text-align: left;
         padding: 0 4px; text-decoration: underline;
     }}
+    QPushButton[role="link"]:checked {{
+        background: transparent; color: {c.accent}; border: none;
+    }}
+    QPushButton[role="photo"] {{ padding: 2px; }}
     QPushButton[role="choice"] {{ text-align: left; padding: 8px 14px; }}
     QPushButton[role="segment"] {{ padding: 0 22px; }}
     QPushButton[role="star"] {{ font-size: {c.font_points + 8}pt; padding: 0; }}
@@ -296,13 +334,19 @@ def style_sheet(c: Colours) -> str:
     QCheckBox:focus, QRadioButton:focus {{
         outline: none; border: {b + 2}px solid {c.focus};
     }}
+    QPushButton[role="primary"]:focus, QPushButton:checked:focus,
+    QToolButton:checked:focus {{
+        border: {b + 2}px solid {c.focus_on_accent};
+    }}
     QLineEdit, QPlainTextEdit, QComboBox, QDateTimeEdit, QSpinBox {{
         min-height: {TOUCH}px; padding: 0 10px; background: {c.card};
         border: {b}px solid {c.border}; border-radius: 8px;
         selection-background-color: {c.accent}; selection-color: {c.accent_text};
     }}
     QPlainTextEdit {{ padding: 6px 8px; }}
+    QComboBox {{ combobox-popup: 0; }}
     QComboBox QAbstractItemView {{ background: {c.card}; min-height: {TOUCH}px; }}
+    QComboBox QAbstractItemView::item {{ min-height: {TOUCH}px; padding: 0 10px; }}
     QDateTimeEdit::drop-down, QComboBox::drop-down {{ width: {TOUCH}px; border: none; }}
     QCheckBox, QRadioButton {{ min-height: {TOUCH}px; spacing: 12px; }}
     QCheckBox::indicator, QRadioButton::indicator {{ width: 26px; height: 26px; }}
@@ -342,8 +386,12 @@ def style_sheet(c: Colours) -> str:
         background: {c.border};
     }}
     QProgressBar::chunk {{ background: {c.accent}; border-radius: 5px; }}
-    QScrollBar:vertical {{ width: 14px; background: transparent; }}
-    QScrollBar::handle:vertical {{ background: {c.border}; border-radius: 6px;
-        min-height: 40px; }}
+    QScrollBar:vertical {{ width: {SCROLLBAR}px; background: transparent; }}
+    QScrollBar::handle:vertical {{ background: {c.muted}; border-radius: 8px;
+        min-height: {TOUCH}px; margin: 2px; }}
+    QScrollBar:horizontal {{ height: {SCROLLBAR}px; background: transparent; }}
+    QScrollBar::handle:horizontal {{ background: {c.muted}; border-radius: 8px;
+        min-width: {TOUCH}px; margin: 2px; }}
+    QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
     {severity}
     """

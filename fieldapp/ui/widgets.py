@@ -58,6 +58,13 @@ def make_button(text: str = "", role: str | None = None) -> QPushButton:
     return button
 
 
+def keep_place(widget: QWidget) -> None:
+    """Let `widget` keep its space while hidden, so showing it never moves what is below."""
+    policy = widget.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    widget.setSizePolicy(policy)
+
+
 def make_card(role: str = "card") -> QFrame:
     frame = QFrame()
     frame.setProperty("role", role)
@@ -137,7 +144,11 @@ class FlowLayout(QLayout):
         x, y, line = area.x(), area.y(), 0
         for item in self._items:
             widget = item.widget()
-            if widget is not None and widget.isHidden():
+            if (
+                widget is not None
+                and widget.isHidden()
+                and not widget.sizePolicy().retainSizeWhenHidden()
+            ):
                 continue
             hint = item.sizeHint()
             if x + hint.width() > area.right() + 1 and line > 0:

@@ -282,7 +282,13 @@ class MainWindow(QMainWindow):
     def _inspection_finalized(self, _inspection_id: str) -> None:
         from fieldapp.core.inspection import InspectionStatus
 
+        screen = self.inspection
+        opened = getattr(screen, "opened", None)
+        subject = str(getattr(opened, "subject", "") or "")
         self._inspection_closed()
+        confirm = getattr(self.home, "confirm_finalized", None)
+        if callable(confirm):
+            confirm(subject)
         if self.sync is not None:
             self.sync.sync_now()
         home = self.home

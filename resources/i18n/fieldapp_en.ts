@@ -144,6 +144,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -167,6 +171,14 @@
         <source>Next page</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Instructions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the instructions</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>GeopointQuestion</name>
@@ -180,6 +192,14 @@
     </message>
     <message>
         <source>Use the venue&apos;s location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick a place…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a venue or street address from the registry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -211,7 +231,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>No position found. Use the venue&apos;s location or type the location.</source>
+        <source>No position found. Pick a place, or type the location.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No position found. Use the venue&apos;s location, pick a place, or type the location.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -234,9 +258,25 @@
         <source>Good evening</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The review needs a connection to the central store.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>HomeScreen</name>
+    <message>
+        <source>Finalized: %1. It is sent when there is a connection; then it is under Sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finalized. It is sent when there is a connection; then it is under Sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Door tests</source>
         <translation type="unfinished"></translation>
@@ -251,6 +291,14 @@
     </message>
     <message>
         <source>New visit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send the outbox to the central store and fetch what changed (returned inspections, assignments). The app also does this by itself.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -388,7 +436,6 @@
     <name>Lists</name>
     <message>
         <source>today</source>
-        <extracomment>The record behind a row (an `InspectionSummary` or an `AssignmentRow`). Loads `limit` rows from `offset` and calls back with them (on the UI thread).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -397,7 +444,7 @@
     </message>
     <message>
         <source>Checklist</source>
-        <extracomment>True once the first page arrived (an empty list is then really empty).</extracomment>
+        <extracomment>A checklist as the supervisor&apos;s overview lists it: form id, title, version, how many questions and possible findings, and who fills it in.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -509,6 +556,7 @@
     </message>
     <message>
         <source>Name</source>
+        <extracomment>A team member as the supervisor&apos;s overview lists them: name, role, team.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -654,9 +702,23 @@
 </context>
 <context>
     <name>OutcomeStrip</name>
+    <message numerus="yes">
+        <source>+%n more</source>
+        <extracomment>A mark per severity, so colour is never the only sign (and every mark is in DejaVu Sans regular and bold, the fonts a bare Linux tablet has).</extracomment>
+        <translation>
+            <numerusform>+%n more</numerusform>
+            <numerusform>+%n more</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more finding(s): show all</source>
+        <translation>
+            <numerusform>%n more finding: show all</numerusform>
+            <numerusform>%n more findings: show all</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Findings:</source>
-        <extracomment>A mark per severity, so colour is never the only sign (and every mark is in DejaVu Sans regular and bold, the fonts a bare Linux tablet has).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -665,6 +727,54 @@
     </message>
     <message>
         <source>Findings</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PdfPreview</name>
+    <message>
+        <source>Open in PDF viewer</source>
+        <extracomment>Page width in pixels on screen (A4 at about 120 dpi): readable without zooming.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rendering the report…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This computer cannot show PDF pages here; open the report in a viewer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PhotoViewer</name>
+    <message>
+        <source>Loading…</source>
+        <extracomment>Magic numbers of the image formats a camera or phone produces.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This photo cannot be shown.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -698,6 +808,336 @@
     </message>
     <message>
         <source>Nothing added yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Review</name>
+    <message>
+        <source>To review</source>
+        <extracomment>Fetches one page of the inbox with every filter applied, the server&apos;s and `matching`&apos;s: (filter, after, limit, on_page, on_failure); calls back on the UI thread.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finalized</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last activity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checklist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Venue or area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Officer or tester</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signals:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No signals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>version %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDetail</name>
+    <message>
+        <source>version %1 of %2</source>
+        <extracomment>Item data: the question a tree line belongs to.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rows</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>see Photos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No location recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timing gap: %1 minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timing gap: unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not received yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>corrects version %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>submitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>corrected and resubmitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>returned for correction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>commented</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — %2 %3 version %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Photos (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Photos and location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Door test pair</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Venue history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Versions and review trail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed in the correction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Control group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No earlier inspections of this venue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No signals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paired door test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Review trail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Versions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comment for the officer (double-click to write; a return sends these)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose an inspection in the list to review it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPanel</name>
+    <message>
+        <source>More filters</source>
+        <extracomment>Makes the supervisor&apos;s desk (may start the demo&apos;s central store: run it off the UI). Asks &quot;sure?&quot; before an action with a button named after it, and runs the action only on that button; tests replace it.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All checklists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every venue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every officer or tester</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 12 months</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any signal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No inspections match these filters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Approve this inspection? It can no longer be changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write a comment next to each question the officer should correct (double-click the comment column), then return it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Return this inspection with %n comment(s)?</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search venue, officer, signal…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note with the review (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Return for correction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter on venue, area, officer or tester, and signal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Approve the version you are reading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send it back; only the questions you commented on reopen</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -762,9 +1202,16 @@
 </context>
 <context>
     <name>SectionListModel</name>
+    <message numerus="yes">
+        <source>%n comment(s)</source>
+        <extracomment>The page&apos;s key (its group name), or &quot;&quot; for the summary row. True when the page&apos;s group is relevant. The page&apos;s `Progress` (None for the summary row). How many of the supervisor&apos;s comments (in a correction) are on this page.</extracomment>
+        <translation>
+            <numerusform>%n comment</numerusform>
+            <numerusform>%n comments</numerusform>
+        </translation>
+    </message>
     <message>
         <source>does not apply</source>
-        <extracomment>The page&apos;s key (its group name), or &quot;&quot; for the summary row. True when the page&apos;s group is relevant. The page&apos;s `Progress`.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
@@ -983,7 +1430,19 @@
 <context>
     <name>SummaryView</name>
     <message>
+        <source>No question matches.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find a question…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find a question by words from it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1061,6 +1520,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>To review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Try this checklist…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1074,6 +1537,45 @@
     </message>
     <message>
         <source>No checklists on this device yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncController</name>
+    <message>
+        <source>No connection to the central store; your work stays safe on this device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sync did not work; the details are in the log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not synced yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 to send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everything sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 held</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not synced yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>last synced %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1151,7 +1653,6 @@
     <name>_Thumbnail</name>
     <message>
         <source>Delete?</source>
-        <extracomment>Magic numbers of the image formats a camera or phone produces.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1159,7 +1660,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Photo %1</source>
+        <source>Photo %1: show it large</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -404,6 +404,10 @@
         <translation>Opgeslagen</translation>
     </message>
     <message>
+        <source>Notes</source>
+        <translation>Notities</translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>Sluiten</translation>
     </message>
@@ -426,6 +430,14 @@
     <message>
         <source>Next page</source>
         <translation>Volgende pagina</translation>
+    </message>
+    <message>
+        <source>Instructions</source>
+        <translation>Instructies</translation>
+    </message>
+    <message>
+        <source>Show the instructions</source>
+        <translation>Toon de instructies</translation>
     </message>
 </context>
 <context>
@@ -506,6 +518,14 @@
         <translation>Locatie van de zaak gebruiken</translation>
     </message>
     <message>
+        <source>Pick a place…</source>
+        <translation>Kies een plek…</translation>
+    </message>
+    <message>
+        <source>Choose a venue or street address from the registry</source>
+        <translation>Kies een zaak of straatadres uit het register</translation>
+    </message>
+    <message>
         <source>No location yet. Type it, or use the buttons.</source>
         <translation>Nog geen locatie. Typ haar in of gebruik de knoppen.</translation>
     </message>
@@ -534,8 +554,12 @@
         <translation>Positie bepalen…</translation>
     </message>
     <message>
-        <source>No position found. Use the venue&apos;s location or type the location.</source>
-        <translation>Geen positie gevonden. Gebruik de locatie van de zaak of typ de locatie in.</translation>
+        <source>No position found. Pick a place, or type the location.</source>
+        <translation>Geen positie gevonden. Kies een plek, of typ de locatie.</translation>
+    </message>
+    <message>
+        <source>No position found. Use the venue&apos;s location, pick a place, or type the location.</source>
+        <translation>Geen positie gevonden. Gebruik de locatie van de zaak, kies een plek, of typ de locatie.</translation>
     </message>
 </context>
 <context>
@@ -583,6 +607,18 @@
 </context>
 <context>
     <name>HomeScreen</name>
+    <message>
+        <source>Finalized: %1. It is sent when there is a connection; then it is under Sent.</source>
+        <translation>Afgerond: %1. Het wordt verzonden zodra er verbinding is; daarna staat het onder Verzonden.</translation>
+    </message>
+    <message>
+        <source>Finalized. It is sent when there is a connection; then it is under Sent.</source>
+        <translation>Afgerond. Het wordt verzonden zodra er verbinding is; daarna staat het onder Verzonden.</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
     <message>
         <source>Door tests</source>
         <translation>Deurtests</translation>
@@ -1098,9 +1134,23 @@
 </context>
 <context>
     <name>OutcomeStrip</name>
+    <message numerus="yes">
+        <source>+%n more</source>
+        <extracomment>A mark per severity, so colour is never the only sign (and every mark is in DejaVu Sans regular and bold, the fonts a bare Linux tablet has).</extracomment>
+        <translation>
+            <numerusform>+%n meer</numerusform>
+            <numerusform>+%n meer</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more finding(s): show all</source>
+        <translation>
+            <numerusform>Nog %n bevinding: toon alle</numerusform>
+            <numerusform>Nog %n bevindingen: toon alle</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Findings:</source>
-        <extracomment>A mark per severity, so colour is never the only sign (and every mark is in DejaVu Sans regular and bold, the fonts a bare Linux tablet has).</extracomment>
         <translation>Bevindingen:</translation>
     </message>
     <message>
@@ -1398,6 +1448,34 @@
     <message>
         <source>Control group</source>
         <translation>Controlegroep</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoViewer</name>
+    <message>
+        <source>Loading…</source>
+        <extracomment>Magic numbers of the image formats a camera or phone produces.</extracomment>
+        <translation>Laden…</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>Uitzoomen</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Passend</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>Inzoomen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+    <message>
+        <source>This photo cannot be shown.</source>
+        <translation>Deze foto kan niet worden getoond.</translation>
     </message>
 </context>
 <context>
@@ -1735,7 +1813,7 @@
     </message>
     <message>
         <source>More filters</source>
-        <extracomment>Makes the supervisor&apos;s desk (may start the demo&apos;s central store: run it off the UI). Asks &quot;sure?&quot; before an action; tests replace it.</extracomment>
+        <extracomment>Makes the supervisor&apos;s desk (may start the demo&apos;s central store: run it off the UI). Asks &quot;sure?&quot; before an action with a button named after it, and runs the action only on that button; tests replace it.</extracomment>
         <translation>Meer filters</translation>
     </message>
     <message>
@@ -1970,6 +2048,14 @@
 </context>
 <context>
     <name>SectionListModel</name>
+    <message numerus="yes">
+        <source>%n comment(s)</source>
+        <extracomment>The page&apos;s key (its group name), or &quot;&quot; for the summary row. True when the page&apos;s group is relevant. The page&apos;s `Progress` (None for the summary row). How many of the supervisor&apos;s comments (in a correction) are on this page.</extracomment>
+        <translation>
+            <numerusform>%n opmerking</numerusform>
+            <numerusform>%n opmerkingen</numerusform>
+        </translation>
+    </message>
     <message>
         <source>does not apply</source>
         <extracomment>The page&apos;s key (its group name), or &quot;&quot; for the summary row. True when the page&apos;s group is relevant. The page&apos;s `Progress` (None for the summary row).</extracomment>
@@ -2207,8 +2293,20 @@
 <context>
     <name>SummaryView</name>
     <message>
+        <source>No question matches.</source>
+        <translation>Geen vraag gevonden.</translation>
+    </message>
+    <message>
         <source>Summary</source>
         <translation>Overzicht</translation>
+    </message>
+    <message>
+        <source>Find a question…</source>
+        <translation>Zoek een vraag…</translation>
+    </message>
+    <message>
+        <source>Find a question by words from it</source>
+        <translation>Zoek een vraag op woorden eruit</translation>
     </message>
     <message>
         <source>Everything required is answered. You can finalize.</source>
@@ -2677,7 +2775,6 @@
     <name>_Thumbnail</name>
     <message>
         <source>Delete?</source>
-        <extracomment>Magic numbers of the image formats a camera or phone produces.</extracomment>
         <translation>Verwijderen?</translation>
     </message>
     <message>
@@ -2685,8 +2782,8 @@
         <translation>Foto %1 verwijderen</translation>
     </message>
     <message>
-        <source>Photo %1</source>
-        <translation>Foto %1</translation>
+        <source>Photo %1: show it large</source>
+        <translation>Foto %1: groot tonen</translation>
     </message>
     <message>
         <source>Cannot show</source>

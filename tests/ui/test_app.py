@@ -236,6 +236,10 @@ class Person:
         inspection_id = inspection.inspection_id
         self.click(confirm.confirm)
         self.qtbot.waitUntil(lambda: self.window.current_screen is self.window.home, timeout=WAIT)
+        # Issue 15, defect 14: the home screen says it went well (the outbox may be empty).
+        notice = self.home.done_notice
+        assert notice.isVisible()
+        assert inspection.opened.subject in self.home.done_text.text()
         return inspection_id
 
     def close_form(self) -> None:
@@ -356,11 +360,7 @@ def test_patrol_with_repeats_resume_and_language(person: Person, context: AppCon
     assert runner.session.answers[("district", None)] == "centrum"
     assert runner.session.answers[("team", None)] == "Team Centrum"
     person.type("officer_numbers", "BOA 5120, BOA 5133")
-    person.now("shift_end")
-    person.type("minutes_on_foot", "45")
     person.choose("patrol_modes", "foot")
-    person.choose("neighbourhood_watch_contact", "yes")
-    person.type("resident_contacts", "4")
     person.next_page()
 
     # A repeat group: two observations, the second moved up, one removed again.
@@ -445,6 +445,11 @@ def test_patrol_with_repeats_resume_and_language(person: Person, context: AppCon
     person.choose("referral_status", "done_phone", row=referral)
     assert "referral_not_recorded" not in runner.outcomes.chips
     person.next_page()
+    # What is known only at the end of the shift is asked on the closing page.
+    person.now("shift_end")
+    person.type("minutes_on_foot", "45")
+    person.choose("neighbourhood_watch_contact", "yes")
+    person.type("resident_contacts", "4")
     person.sign("officer_signature")
     inspection_id = person.finalize()
     sign_out(person)
@@ -476,6 +481,7 @@ def test_door_test_discreet_and_idle_lock(person: Person, context: AppContext) -
     person.type("group_size", "3")
     person.choose("group_as_designed", "yes")
     person.next_page()
+    person.now("arrival_time")  # not prefilled: the form opens before the door
     person.choose("dress_as_designed", "yes")
     person.choose("queue_present", "no")
     person.type("waiting_minutes", "2")
@@ -601,6 +607,9 @@ def returned_door_test(context: AppContext) -> str:
             "group_size": 2,
             "group_as_designed": "yes",
             "tester_pseudonym": "Tester Noord-3",
+            # Not prefilled (issue 15, defect 4): the times are given.
+            "arrival_time": datetime(2026, 12, 3, 22, 0),
+            "visit_end_time": datetime(2026, 12, 3, 22, 10),
             "dress_as_designed": "yes",
             "queue_present": "no",
             "waiting_minutes": 1,
@@ -672,3 +681,102 @@ def test_a_returned_visit_shows_the_comments_and_is_corrected(
         first, second = profile.versions(inspection_id)
         assert second.base_version_id == first.version_id
         assert second.document["answers"]["tone"] == "neutral"
+
+
+#: Dutch words that an English screen must not show (app texts, list states, month names).
+DUTCH_WORDS = {
+    "vandaag",
+    "gisteren",
+    "goedgekeurd",
+    "teruggestuurd",
+    "verzonden",
+    "opdrachten",
+    "concepten",
+    "afgerond",
+    "bevinding",
+    "bevindingen",
+    "zoeken",
+    "alle",
+    "vragen",
+    "beantwoord",
+    "volgende",
+    "vorige",
+    "sluiten",
+    "opslaan",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "zaterdag",
+    "zondag",
+    "nee",
+    "ja",
+    "pagina",
+    "instellingen",
+    "afmelden",
+    "vergrendelen",
+    "wijkronde",
+    "coffeeshopcontrole",
+    "deurtest",
+    "overzicht",
+    "verplichte",
+}
+
+
+def visible_words(root: QWidget) -> set[str]:
+    """Every word a person can read on `root` now: labels, buttons, tabs, table cells."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractItemView, QLabel, QTabBar
+
+    texts: list[str] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisible():
+            continue
+        if isinstance(widget, QLabel | QAbstractButton):
+            texts.append(widget.text())
+        elif isinstance(widget, QLineEdit):
+            texts.append(widget.text() or widget.placeholderText())
+        elif isinstance(widget, QTabBar):
+            texts.extend(widget.tabText(i) for i in range(widget.count()))
+        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            for column in range(model.columnCount()):
+                texts.append(str(model.headerData(column, Qt.Orientation.Horizontal) or ""))
+                for row in range(min(model.rowCount(), 30)):
+                    texts.append(str(model.index(row, column).data() or ""))
+    return {word.lower() for text in texts for word in re.findall(r"[^\W\d_]+", text)}
+
+
+def test_english_mode_leaves_parts_in_dutch(person: Person, context: AppContext) -> None:
+    """Issue 15, defect 8: after switching to English no screen shows Dutch words."""
+    person.sign_in("fatima.elamrani")
+    home = person.home
+    person.qtbot.waitUntil(lambda: home.assignments_model.rowCount() > 0, timeout=WAIT)
+    context.change_setting("language", "en")
+    person.qtbot.wait(50)
+    for index in range(home.tabs.count()):
+        home.tabs.setCurrentIndex(index)
+        person.qtbot.wait(20)
+        dutch = visible_words(person.window) & DUTCH_WORDS
+        assert dutch == set(), (home.tabs.tabText(index), dutch)
+    home.tabs.setCurrentIndex(0)
+    runner = person.start_assignment(0)
+    for index in range(len(runner.pages)):
+        runner.go_to_page(index)
+        person.qtbot.wait(20)
+        dutch = visible_words(person.window) & DUTCH_WORDS
+        assert dutch == set(), (runner.pages[index].key, dutch)

@@ -158,3 +158,21 @@ def test_a_count_over_more_than_a_page_is_every_row_scrolled_to(
     assert shown_count(home, InspectionStatus.DRAFT) == PAGE + 7
     assert scrollable_rows(home, InspectionStatus.DRAFT) == PAGE + 7
     assert shown_count(home, InspectionStatus.DRAFT) == PAGE + 7
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_assignment_instructions_cut_on_the_home_screen(qtbot: QtBot, context: AppContext) -> None:
+    """Issue 15, defect 5: every assignment row is as tall as its instructions need."""
+    signed = signed_in(context, "fatima.elamrani")
+    home = open_home(qtbot, context, signed)
+    home.resize(1000, 800)
+    home.show()
+    qtbot.waitUntil(lambda: home.assignments_model.rowCount() == 3, timeout=WAIT)
+    qtbot.waitExposed(home)
+    table = home.assignments.table
+    qtbot.wait(1)
+    heights = [table.rowHeight(row) for row in range(home.assignments_model.rowCount())]
+    for row, height in enumerate(heights):
+        assert height >= max(44, table.sizeHintForRow(row)), row
+    # The patrol's instructions take three lines at this width: its row grows to hold them.
+    assert max(heights) > min(heights), heights

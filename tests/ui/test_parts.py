@@ -220,7 +220,12 @@ def test_known_facts_fill_in_a_new_inspection() -> None:
     officer = world.user("kevin.sitaldin")
     area = world.area("laak")
     filled = prefill_answers(patrol, officer, None, area, "Team Centrum")
-    assert filled == {"area": area.name, "district": "laak", "team": "Team Centrum"}
+    assert filled == {
+        "area": area.name,
+        "district": "laak",
+        "team": "Team Centrum",
+        "area_fireworks_free_zone": "yes" if area.fireworks_free_zone else "no",
+    }
     coffeeshop = load_form_file(forms_directory() / "coffeeshop_inspection.yaml")
     assert prefill_answers(coffeeshop, officer, None, area, "Team Centrum") == {}
 

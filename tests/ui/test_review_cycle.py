@@ -98,7 +98,7 @@ def test_return_correct_resubmit_approve(
         qtbot.addWidget(panel)
         panel.resize(1280, 800)
         panel.show()
-        panel.confirm = lambda _question: True
+        panel.confirm = lambda _question, _action, done: done()
         qtbot.waitUntil(lambda: panel.model.row_of(inspection_id) is not None, timeout=WAIT)
         row = panel.model.row_of(inspection_id)
         assert row is not None

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
-    QMessageBox,
     QSplitter,
     QTableView,
     QToolButton,
@@ -40,6 +39,7 @@ from fieldapp.core.forms import Severity
 from fieldapp.core.inspection import InspectionStatus, new_id
 from fieldapp.protocol.models import InspectionList, ReviewEvent
 from fieldapp.ui.context import AppContext
+from fieldapp.ui.dialogs import Confirm
 from fieldapp.ui.review.conflicts import ConflictsDialog
 from fieldapp.ui.review.detail import ReviewDetail
 from fieldapp.ui.review.inbox import InboxColumn, InboxModel, Names, matching, status_name
@@ -105,8 +105,9 @@ class ReviewPanel(QWidget):
         self.setup: _Setup | None = None
         self.loaded: LoadedReview | None = None
         self.supervisor = signed.role is Role.SUPERVISOR
-        #: Asks "sure?" before an action; tests replace it.
-        self.confirm: Callable[[str], bool] = self._ask
+        #: Asks "sure?" before an action with a button named after it, and runs the
+        #: action only on that button; tests replace it.
+        self.confirm: Callable[[str, str, Callable[[], None]], object] = self._ask
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         filters = QHBoxLayout()
@@ -469,11 +470,19 @@ class ReviewPanel(QWidget):
         loaded, setup = self.loaded, self.setup
         if loaded is None or setup is None or not loaded.actionable:
             return
-        if not self.confirm(self.tr("Approve this inspection? It can no longer be changed.")):
-            return
         inspection_id, version_id = loaded.summary.inspection_id, loaded.head_version_id
-        note, event_id = self.note.text().strip() or None, new_id()
-        self._act(lambda: setup.desk.approve(inspection_id, version_id, note, event_id=event_id))
+
+        def approve() -> None:
+            note, event_id = self.note.text().strip() or None, new_id()
+            self._act(
+                lambda: setup.desk.approve(inspection_id, version_id, note, event_id=event_id)
+            )
+
+        self.confirm(
+            self.tr("Approve this inspection? It can no longer be changed."),
+            self.tr("Approve"),
+            approve,
+        )
 
     def return_for_correction(self) -> None:
         loaded, setup = self.loaded, self.setup
@@ -489,15 +498,17 @@ class ReviewPanel(QWidget):
             )
             return
         question = self.tr("Return this inspection with %n comment(s)?", "", len(comments))
-        if not self.confirm(question):
-            return
         inspection_id, version_id = loaded.summary.inspection_id, loaded.head_version_id
-        note, event_id = self.note.text().strip() or None, new_id()
-        self._act(
-            lambda: setup.desk.return_for_correction(
-                inspection_id, version_id, comments, note, event_id=event_id
+
+        def send_back() -> None:
+            note, event_id = self.note.text().strip() or None, new_id()
+            self._act(
+                lambda: setup.desk.return_for_correction(
+                    inspection_id, version_id, comments, note, event_id=event_id
+                )
             )
-        )
+
+        self.confirm(question, self.tr("Return for correction"), send_back)
 
     def _act(self, work: Callable[[], ReviewEvent]) -> None:
         self.busy = True
@@ -544,9 +555,9 @@ class ReviewPanel(QWidget):
         self.preview.resize(1100, 760)
         self.preview.show()
 
-    def _ask(self, question: str) -> bool:
-        answer = QMessageBox.question(self, self.tr("Review"), question)
-        return answer == QMessageBox.StandardButton.Yes
+    def _ask(self, question: str, action: str, done: Callable[[], None]) -> Confirm:
+        # Named buttons with "Cancel" the default: Enter must never approve irreversibly.
+        return Confirm.ask(self, self.tr("Review"), question, action, done)
 
     # --- texts --------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QEvent, QIODevice, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QIcon,
     QImage,
     QMouseEvent,
     QPainter,
@@ -21,6 +22,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPixmap,
+    QResizeEvent,
     QTabletEvent,
     QTouchEvent,
 )
@@ -29,6 +31,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -41,7 +45,14 @@ from fieldapp.ui.runner.questions import QuestionWidget
 from fieldapp.ui.runner.services import PHOTO_TYPES, RunnerServices
 from fieldapp.ui.runner.texts import FormTexts
 from fieldapp.ui.tasks import TaskRunner
-from fieldapp.ui.widgets import FlowLayout, make_button, make_label, set_role
+from fieldapp.ui.theme import is_discreet
+from fieldapp.ui.widgets import (
+    FlowLayout,
+    enable_kinetic_scrolling,
+    make_button,
+    make_label,
+    set_role,
+)
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +143,21 @@ class Media:
     def remove(self, question: str, row: str | None, sha: str) -> None:
         self._autosave.attachment_removed(question, row, sha)
 
+    def full_image(self, sha: str, done: Callable[[QImage], None]) -> None:
+        """The photo at full size, read off the UI thread (a null image if it cannot be read)."""
+        sink = self._autosave.sink
+
+        def load() -> QImage:
+            image = QImage()
+            image.loadFromData(sink.load_attachment(sha))
+            return image
+
+        def failed(error: BaseException) -> None:
+            log.warning("cannot show attachment %s: %s", sha, error)
+            done(QImage())
+
+        self._tasks.run(load, done, failed, serial=True, context=self._autosave)
+
     def thumbnail(self, sha: str, done: Callable[[QPixmap | None], None]) -> None:
         cached = self._thumbnails.get(sha)
         if cached is not None:
@@ -157,10 +183,97 @@ class Media:
         self._tasks.run(load, loaded, failed, serial=True, context=self._autosave)
 
 
+class PhotoViewer(QDialog):
+    """A photo as large as the window, with zoom and a Close button a finger can hit."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("photo_viewer")
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self._image = QImage()
+        self._zoom = 1.0
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        self.picture = QLabel(self.tr("Loading…"))
+        self.picture.setObjectName("photo_view")
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.area = QScrollArea()
+        self.area.setWidget(self.picture)
+        self.area.setWidgetResizable(False)
+        self.area.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        enable_kinetic_scrolling(self.area)
+        self.zoom_out = make_button("−")
+        self.zoom_out.setObjectName("zoom_out")
+        self.zoom_out.setAccessibleName(self.tr("Zoom out"))
+        self.zoom_out.clicked.connect(lambda: self._set_zoom(self._zoom / 1.5))
+        self.fit = make_button(self.tr("Fit"))
+        self.fit.setObjectName("zoom_fit")
+        self.fit.clicked.connect(lambda: self._set_zoom(1.0))
+        self.zoom_in = make_button("+")
+        self.zoom_in.setObjectName("zoom_in")
+        self.zoom_in.setAccessibleName(self.tr("Zoom in"))
+        self.zoom_in.clicked.connect(lambda: self._set_zoom(self._zoom * 1.5))
+        self.close_button = make_button(self.tr("Close"), "primary")
+        self.close_button.setObjectName("close_photo")
+        self.close_button.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.zoom_out)
+        buttons.addWidget(self.fit)
+        buttons.addWidget(self.zoom_in)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout.addWidget(self.area, 1)
+        layout.addLayout(buttons)
+        self.close_button.setFocus()
+
+    def show_image(self, image: QImage) -> None:
+        self._image = image
+        if image.isNull():
+            self.picture.setText(self.tr("This photo cannot be shown."))
+            self.picture.adjustSize()
+            return
+        self._set_zoom(1.0)
+
+    @property
+    def zoom(self) -> float:
+        return self._zoom
+
+    def _set_zoom(self, zoom: float) -> None:
+        """1.0 fits the photo in the window; more enlarges it up to 8 times that."""
+        self._zoom = max(1.0, min(8.0, zoom))
+        if self._image.isNull():
+            return
+        room = self.area.viewport().size() - QSize(4, 4)
+        fitted = self._image.size().scaled(room, Qt.AspectRatioMode.KeepAspectRatio)
+        size = fitted * self._zoom
+        self.picture.setPixmap(
+            QPixmap.fromImage(
+                self._image.scaled(
+                    size,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+        )
+        self.picture.adjustSize()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._set_zoom(self._zoom)
+
+
 class _Thumbnail(QFrame):
-    """One photo with a delete button that asks 'sure?' by turning red first."""
+    """One photo with a delete button that asks 'sure?' by turning red first; a tap on the
+    picture opens it large.
+
+    Signals:
+        removed(str): the person confirmed deleting the photo with this sha256.
+        opened(str): the person tapped the photo to see it large.
+    """
 
     removed = Signal(str)
+    opened = Signal(str)
 
     def __init__(self, sha: str, number: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -169,10 +282,14 @@ class _Thumbnail(QFrame):
         self.setObjectName(f"photo_{number}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        self.image = QLabel()
-        self.image.setFixedSize(THUMBNAIL)
-        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image = QPushButton()
+        self.image.setObjectName("open_photo")
+        self.image.setProperty("role", "photo")
+        self.image.setAutoDefault(False)
+        self.image.setFixedSize(THUMBNAIL + QSize(8, 8))
+        self.image.setIconSize(THUMBNAIL)
         self.image.setText("…")
+        self.image.clicked.connect(lambda: self.opened.emit(self.sha))
         self.delete = make_button("×")
         self.delete.setObjectName("delete_photo")
         self.delete.clicked.connect(self._delete_clicked)
@@ -185,13 +302,16 @@ class _Thumbnail(QFrame):
     def retranslate(self) -> None:
         self.delete.setText(self.tr("Delete?") if self._armed else "×")
         self.delete.setAccessibleName(self.tr("Delete photo %1").replace("%1", str(self.number)))
-        self.image.setAccessibleName(self.tr("Photo %1").replace("%1", str(self.number)))
+        self.image.setAccessibleName(
+            self.tr("Photo %1: show it large").replace("%1", str(self.number))
+        )
 
     def show_pixmap(self, pixmap: QPixmap | None) -> None:
         if pixmap is None:
             self.image.setText(self.tr("Cannot show"))
         else:
-            self.image.setPixmap(pixmap)
+            self.image.setText("")
+            self.image.setIcon(QIcon(pixmap))
 
     def _delete_clicked(self) -> None:
         if self._armed:
@@ -319,6 +439,7 @@ class ImageQuestion(QuestionWidget):
                 tile = _Thumbnail(sha, number)
                 tile.delete.setVisible(self.editable)
                 tile.removed.connect(self._remove)
+                tile.opened.connect(self.open_photo)
                 self._tiles[sha] = tile
                 self._flow.addWidget(tile)
                 self.media.thumbnail(sha, tile.show_pixmap)
@@ -327,6 +448,16 @@ class ImageQuestion(QuestionWidget):
                 existing.retranslate()
         self._strip.setVisible(bool(self._shas))
         self._strip.updateGeometry()
+
+    def open_photo(self, sha: str) -> PhotoViewer:
+        """Show one of the photos as large as the window, with zoom."""
+        viewer = PhotoViewer(self.texts.text(self.field.question.label), self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        window = self.window()
+        viewer.resize(window.size() * 0.9)
+        viewer.open()
+        self.media.full_image(sha, viewer.show_image)
+        return viewer
 
     @property
     def photo_count(self) -> int:
@@ -441,11 +572,14 @@ class SignaturePad(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("white"))
+        # In discreet mode a bright white pad would light up a face in a dark doorway: the
+        # pad is dark with light ink on screen; the saved signature stays black on white.
+        discreet = is_discreet()
+        painter.fillRect(self.rect(), QColor("#111315" if discreet else "white"))
         baseline = self.height() - 48
-        painter.setPen(QPen(QColor("#9aa3ad"), 1, Qt.PenStyle.DashLine))
+        painter.setPen(QPen(QColor("#4a5058" if discreet else "#9aa3ad"), 1, Qt.PenStyle.DashLine))
         painter.drawLine(24, baseline, self.width() - 24, baseline)
-        self._draw(painter, QColor("#0b1f3a"))
+        self._draw(painter, QColor("#c8ccd2" if discreet else "#0b1f3a"))
         painter.end()
 
     def _draw(self, painter: QPainter, colour: QColor) -> None:

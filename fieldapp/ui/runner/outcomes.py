@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from fieldapp.core.forms import Outcome, Severity
 from fieldapp.ui.runner.texts import FormTexts
-from fieldapp.ui.widgets import FlowLayout, make_label, set_flag
+from fieldapp.ui.theme import TOUCH
+from fieldapp.ui.widgets import FlowLayout, make_button, make_label, set_flag
 
 
 def severity_name(severity: Severity) -> str:
@@ -61,7 +63,17 @@ class OutcomeChip(QLabel):
 
 
 class OutcomeStrip(QFrame):
-    """All active findings, most severe first; new ones are announced for a moment."""
+    """All active findings, most severe first; new ones are announced for a moment.
+
+    The strip is one row high, always: a finding that would wrap to a second row would
+    push the whole page down under the finger. Findings that do not fit are counted on
+    a "+N" button that opens the summary, which lists them all.
+
+    Signals:
+        more_requested(): the person tapped "+N" to see every finding.
+    """
+
+    more_requested = Signal()
 
     def __init__(self, texts: FormTexts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,9 +89,15 @@ class OutcomeStrip(QFrame):
         self.flow = FlowLayout(self.holder, spacing=6)
         self.none = make_label(role="muted", wrap=False)
         self.flow.addWidget(self.none)
+        self.more = make_button(role="link")
+        self.more.setObjectName("more_outcomes")
+        self.more.clicked.connect(self.more_requested)
+        self.more.hide()
+        self.holder.setFixedHeight(TOUCH)
         layout.addWidget(self.caption)
         layout.addWidget(self.holder, 1)
         self.chips: dict[str, OutcomeChip] = {}
+        self._order: list[str] = []
         self.retranslate()
 
     def show_outcomes(self, outcomes: list[Outcome]) -> None:
@@ -96,13 +114,51 @@ class OutcomeStrip(QFrame):
         # Keep the order of severity: re-add in order (cheap, there are few).
         for chip in self.chips.values():
             self.flow.removeWidget(chip)
+        self.flow.removeWidget(self.more)
+        self._order = names
         for name in names:
             self.flow.addWidget(self.chips[name])
-            self.chips[name].show()
+        self.flow.addWidget(self.more)
         self.none.setVisible(not outcomes)
+        self._fit()
+
+    @property
+    def hidden_count(self) -> int:
+        """How many findings are only behind "+N" for want of room."""
+        return sum(1 for chip in self.chips.values() if chip.isHidden())
+
+    def _fit(self) -> None:
+        """Show the findings that fit on one row; count the rest on the "+N" button."""
+        width = self.holder.width()
+        shown = [self.chips[name] for name in self._order if name in self.chips]
+        spacing = 6
+        used = 0
+        fitting = 0
+        for index, chip in enumerate(shown):
+            need = chip.sizeHint().width() + (spacing if index else 0)
+            rest = len(shown) - index - 1
+            room = width - (self._more_width(rest) + spacing if rest else 0)
+            if used + need > room:
+                break
+            used += need
+            fitting += 1
+        for index, chip in enumerate(shown):
+            chip.setVisible(index < fitting)
+        hidden = len(shown) - fitting
+        self.more.setText(self.tr("+%n more", "", hidden))
+        self.more.setAccessibleName(self.tr("%n more finding(s): show all", "", hidden))
+        self.more.setVisible(hidden > 0)
         self.flow.invalidate()
         self.holder.updateGeometry()
         self.updateGeometry()
+
+    def _more_width(self, hidden: int) -> int:
+        self.more.setText(self.tr("+%n more", "", hidden))
+        return self.more.sizeHint().width()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
 
     def _announce(self, chip: OutcomeChip) -> None:
         # A new finding is underlined for a few seconds so the eye catches it.
@@ -125,6 +181,7 @@ class OutcomeStrip(QFrame):
         self.none.setText(self.tr("none so far"))
         for chip in self.chips.values():
             chip.retranslate()
+        self._fit()
         self.setAccessibleName(self.tr("Findings"))
 
     def changeEvent(self, event: QEvent) -> None:

@@ -36,7 +36,7 @@ from fieldapp.ui.models import MODEL_ROLE, Column, LoadedTableModel
 from fieldapp.ui.runner.questions import QuestionWidget, _LineEdit
 from fieldapp.ui.runner.services import RunnerServices
 from fieldapp.ui.runner.texts import FormTexts
-from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
+from fieldapp.ui.widgets import FlowLayout, enable_kinetic_scrolling, make_button, make_label
 
 #: The venue id of a row, for views and tests.
 VENUE_ID_ROLE = MODEL_ROLE
@@ -304,7 +304,12 @@ def parse_coordinates(text: str) -> str | None:
 
 
 class GeopointQuestion(QuestionWidget):
-    """A location from the device, from the venue, or typed."""
+    """A location from the device, from the form's venue, from a place in the registry, or typed.
+
+    "Use the venue's location" is offered only when the form has a venue (a patrol has
+    none). A position the device cannot find is a hint beside the buttons, not an error:
+    picking a place from the registry or typing still answers the question.
+    """
 
     def __init__(
         self,
@@ -314,8 +319,11 @@ class GeopointQuestion(QuestionWidget):
         services: RunnerServices,
         venue_lookup: Callable[[], Venue | None],
         parent: QWidget | None = None,
+        *,
+        has_venue: bool = True,
     ) -> None:
         self._venue_lookup = venue_lookup
+        self._has_venue = has_venue
         self._source: Any = None
         super().__init__(field, row, texts, services, parent)
 
@@ -334,16 +342,20 @@ class GeopointQuestion(QuestionWidget):
         self._venue = make_button()
         self._venue.setObjectName("use_venue_location")
         self._venue.clicked.connect(self._from_venue)
+        self._place = make_button()
+        self._place.setObjectName("pick_place")
+        self._place.clicked.connect(self.pick_place)
         self._status = make_label(role="muted")
-        row = QHBoxLayout()
+        row = FlowLayout()
         row.addWidget(self._line)
         row.addWidget(self._here)
         row.addWidget(self._venue)
-        row.addStretch(1)
+        row.addWidget(self._place)
         self.body.addLayout(row)
         self.body.addWidget(self._status)
         self._line.setReadOnly(not self.editable)
-        self._venue.setVisible(self.editable)
+        self._venue.setVisible(self.editable and self._has_venue)
+        self._place.setVisible(self.editable)
         self.services.devices.changed.connect(self._devices_known)
         self._devices_known()
 
@@ -357,6 +369,10 @@ class GeopointQuestion(QuestionWidget):
         self._line.setPlaceholderText(self.tr("latitude, longitude"))
         self._here.setText(self.tr("Use my position"))
         self._venue.setText(self.tr("Use the venue's location"))
+        self._place.setText(self.tr("Pick a place…"))
+        self._place.setAccessibleDescription(
+            self.tr("Choose a venue or street address from the registry")
+        )
         self._status.setText(self._status_text())
 
     def _status_text(self) -> str:
@@ -393,6 +409,14 @@ class GeopointQuestion(QuestionWidget):
         self.set_local_problem(None)
         self._set(f"{venue.lat:.6f} {venue.lon:.6f}", emit=True)
 
+    def pick_place(self) -> VenuePicker:
+        """Choose a place from the registry; its position answers the question."""
+        return VenuePicker.ask(self, self.services.venues, None, [], self._picked_place)
+
+    def _picked_place(self, venue: Venue) -> None:
+        self.set_local_problem(None)
+        self._set(f"{venue.lat:.6f} {venue.lon:.6f}", emit=True)
+
     def _locate(self) -> None:
         from PySide6.QtPositioning import QGeoPositionInfoSource
 
@@ -418,9 +442,13 @@ class GeopointQuestion(QuestionWidget):
         self._set(point, emit=True)
 
     def _not_located(self, *_args: object) -> None:
-        self._status.setText(self._status_text())
-        self.set_local_problem(
-            self.tr("No position found. Use the venue's location or type the location.")
+        # The world's doing (no fix indoors, GPS off): a hint with the ways on, not an error.
+        self._status.setText(
+            self.tr("No position found. Pick a place, or type the location.")
+            if not self._has_venue
+            else self.tr(
+                "No position found. Use the venue's location, pick a place, or type the location."
+            )
         )
 
     def _set(self, point: str, *, emit: bool) -> None:

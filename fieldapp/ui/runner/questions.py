@@ -10,7 +10,17 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, time
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QPoint, QRegularExpression, Qt, QTime, Signal
+from PySide6.QtCore import (
+    QDate,
+    QDateTime,
+    QEvent,
+    QObject,
+    QPoint,
+    QRegularExpression,
+    Qt,
+    QTime,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -37,7 +47,7 @@ from fieldapp.core.forms import Choice, QuestionType
 from fieldapp.ui.runner.services import RunnerServices
 from fieldapp.ui.runner.texts import FormTexts, parse_number
 from fieldapp.ui.theme import TOUCH
-from fieldapp.ui.widgets import FlowLayout, make_button, make_label, set_flag
+from fieldapp.ui.widgets import FlowLayout, keep_place, make_button, make_label, set_flag
 
 
 class QuestionWidget(QFrame):
@@ -80,6 +90,10 @@ class QuestionWidget(QFrame):
         self.body.setSpacing(8)
         self.issue_label = make_label(role="issue")
         self.issue_label.hide()
+        if field.question.constraint:
+            # Answering can break the constraint: its message line is kept free so it
+            # appears without pushing the rest of the page down under the finger.
+            keep_place(self.issue_label)
         self.comment = make_label(role="comment")
         self.comment.setObjectName("review_comment")
         self.comment.hide()
@@ -196,6 +210,62 @@ class QuestionWidget(QFrame):
 
     def tr_choice(self, choice: Choice) -> str:
         return self.texts.text(choice.label)
+
+
+class ChoiceKeys(QObject):
+    """Keyboard for a set of choice buttons: arrows move, Space and Return answer.
+
+    Qt's own handling is uneven: arrows in an exclusive radio group answer while moving,
+    Tab skips unchecked radios and Return does nothing on a button. Here every choice is
+    a Tab stop, arrows only move the focus (moving is not answering), and Space or Return
+    answers the focused choice, as a tap would.
+    """
+
+    def __init__(self, buttons: list[QAbstractButton], parent: QObject) -> None:
+        super().__init__(parent)
+        self._buttons = buttons
+        for button in buttons:
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            button.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(watched, QAbstractButton) or watched not in self._buttons:
+            return False
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if key == Qt.Key.Key_Tab and not event.modifiers():
+                return self._move(watched, 1)
+            if key == Qt.Key.Key_Backtab or (
+                key == Qt.Key.Key_Tab and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+            ):
+                return self._move(watched, -1)
+            if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+                return False
+            if key in (Qt.Key.Key_Left, Qt.Key.Key_Up):
+                self._move(watched, -1)
+                return True
+            if key in (Qt.Key.Key_Right, Qt.Key.Key_Down):
+                self._move(watched, 1)
+                return True
+            if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Select):
+                if not event.isAutoRepeat() and watched.isEnabled():
+                    watched.click()
+                return True
+        if event.type() == QEvent.Type.KeyRelease and isinstance(event, QKeyEvent):
+            # The press already answered; Qt's release would answer a second time.
+            return event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Select)
+        return False
+
+    def _move(self, current: QAbstractButton, step: int) -> bool:
+        """Focus the next (or previous) choice; False at either end, where Tab leaves."""
+        reachable = [b for b in self._buttons if b.isVisible() and b.isEnabled()]
+        if current not in reachable:
+            return False
+        index = reachable.index(current) + step
+        if 0 <= index < len(reachable):
+            reachable[index].setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return False
 
 
 class WideCheckBox(QCheckBox):
@@ -329,7 +399,12 @@ class NumberQuestion(QuestionWidget):
 
     def _step(self, delta: int) -> None:
         number = parse_number(self._line.text(), True)
-        self._line.setText(str((number if isinstance(number, int) else 0) + delta))
+        if not isinstance(number, int):
+            # "−" on an empty count means nothing yet, not minus one.
+            if delta < 0:
+                return
+            number = 0
+        self._line.setText(str(number + delta))
 
     def _show(self, value: Value) -> None:
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -360,8 +435,12 @@ class SelectOneQuestion(QuestionWidget):
         self._combo: QComboBox | None = None
         self._group: QButtonGroup | None = None
         self._clear = make_button(role="link")
+        self._clear.setObjectName("clear_answer")
         self._clear.clicked.connect(lambda: self._pick(""))
         self._clear.hide()
+        # "Clear" appears with the first answer; it keeps its place empty until then, beside
+        # the choices, so answering never moves what is below (a second tap would miss).
+        keep_place(self._clear)
         appearance = self.field.question.appearance
         if appearance == "minimal":
             self._combo = QComboBox()
@@ -401,8 +480,19 @@ class SelectOneQuestion(QuestionWidget):
             self._buttons[choice.name] = button
             layout.addWidget(button)
         self._group.buttonClicked.connect(self._clicked)
-        self.body.addWidget(holder)
-        self.body.addWidget(self._clear, alignment=Qt.AlignmentFlag.AlignLeft)
+        self._keys = ChoiceKeys(list(self._buttons.values()), self)
+        if not self.editable:
+            self.body.addWidget(holder)
+            return
+        if self._segments:
+            layout.addWidget(self._clear)
+            self.body.addWidget(holder)
+        else:
+            row = QHBoxLayout()
+            row.setSpacing(8)
+            row.addWidget(holder, 1)
+            row.addWidget(self._clear, 0, Qt.AlignmentFlag.AlignTop)
+            self.body.addLayout(row)
 
     def editor(self) -> QWidget | None:
         if self._combo is not None:
@@ -481,6 +571,7 @@ class SelectMultipleQuestion(QuestionWidget):
             box.toggled.connect(self._toggled)
             self._boxes[choice.name] = box
             self.body.addWidget(box)
+        self._keys = ChoiceKeys(list(self._boxes.values()), self)
 
     def editor(self) -> QWidget | None:
         return next((box for box in self._boxes.values() if box.isVisibleTo(self)), None)

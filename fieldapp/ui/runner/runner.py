@@ -15,7 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -66,6 +73,7 @@ from fieldapp.ui.runner.services import RunnerServices
 from fieldapp.ui.runner.sink import AnswerSink
 from fieldapp.ui.runner.summary import SummaryView
 from fieldapp.ui.runner.texts import FormTexts
+from fieldapp.ui.theme import THEME, is_discreet
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
 
 log = logging.getLogger(__name__)
@@ -120,10 +128,12 @@ class FormRunner(QWidget):
         subject: str = "",
         start: Position | None = None,
         comments: Mapping[str, str] | None = None,
+        instructions: Mapping[str, str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("form_runner")
+        self._instructions = dict(instructions or {})
         self.session = session
         self.engine = session.engine
         self.services = services
@@ -167,6 +177,8 @@ class FormRunner(QWidget):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
+        # Discreet mode is switched with the theme (see `theme.apply_theme`).
+        THEME.changed.connect(self._retranslate_ui)
         self._retranslate_ui()
         self.outcomes.show_outcomes(session.outcomes())
         self._refresh_progress()
@@ -205,7 +217,28 @@ class FormRunner(QWidget):
         top.addWidget(self.close_button)
         layout.addWidget(bar)
 
+        # The assignment's instructions, in full (a tablet shows no tooltips); one tap
+        # folds them away and back.
+        self.instructions = QFrame()
+        self.instructions.setObjectName("instructions")
+        self.instructions.setProperty("role", "notice")
+        notice = QVBoxLayout(self.instructions)
+        notice.setContentsMargins(20, 2, 20, 6)
+        notice.setSpacing(0)
+        self.instructions_toggle = make_button(role="link")
+        self.instructions_toggle.setObjectName("instructions_toggle")
+        self.instructions_toggle.setCheckable(True)
+        self.instructions_toggle.setChecked(True)
+        self.instructions_toggle.toggled.connect(self._instructions_toggled)
+        self.instructions_text = make_label()
+        self.instructions_text.setObjectName("instructions_text")
+        self.instructions_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        notice.addWidget(self.instructions_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        notice.addWidget(self.instructions_text)
+        layout.addWidget(self.instructions)
+
         self.outcomes = OutcomeStrip(self.texts)
+        self.outcomes.more_requested.connect(self.show_summary)
         layout.addWidget(self.outcomes)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -265,6 +298,12 @@ class FormRunner(QWidget):
         self.section_model.set_pages(
             [spec.key for spec in self.pages], self._page_titles(), self.tr("Summary")
         )
+        comment_pages: dict[int, int] = {}
+        for name in self._comments:
+            page = self._page_of.get(name, self._page_index.get(name))
+            if page is not None:
+                comment_pages[page] = comment_pages.get(page, 0) + 1
+        self.section_model.set_comments(comment_pages)
         shortcuts = (
             ("Alt+Right", self.next_page),
             ("Ctrl+PgDown", self.next_page),
@@ -369,7 +408,18 @@ class FormRunner(QWidget):
                 field, row, texts, services, self._venue_kinds, self._recent_venues
             )
         if kind is QuestionType.GEOPOINT:
-            return GeopointQuestion(field, row, texts, services, lambda: self._venue_near(row))
+            return GeopointQuestion(
+                field,
+                row,
+                texts,
+                services,
+                lambda: self._venue_near(row),
+                # The inspection's own venue (a question outside repeats); a patrol has none.
+                has_venue=any(
+                    f.kind is QuestionType.VENUE and f.repeat is None
+                    for f in self.engine.fields.values()
+                ),
+            )
         return _SIMPLE[kind](field, row, texts, services)
 
     def _recent_venues(self) -> list[str]:
@@ -683,7 +733,7 @@ class FormRunner(QWidget):
             if question.isVisibleTo(card) and question.editable and question.focus_editor():
                 if view is not None:
                     # The card's place in the page settles on the next turn: scroll then.
-                    QTimer.singleShot(0, card, partial(view.ensureWidgetVisible, card, 0, 40))
+                    QTimer.singleShot(0, card, partial(_show_top_of, view, card, 40))
                 return
 
     def _visible_questions(self, view: PageView) -> list[QuestionWidget]:
@@ -808,7 +858,19 @@ class FormRunner(QWidget):
             self.summary.refresh(self.session)
 
     def _retranslate_ui(self) -> None:
-        self.title.setText(self.texts.text(self.engine.definition.title))
+        discreet = is_discreet()
+        # Discreet mode (a mystery guest at the door): nothing on screen names the form or
+        # the venue; a glance over the shoulder sees "Notes".
+        self.title.setText(
+            self.tr("Notes") if discreet else self.texts.text(self.engine.definition.title)
+        )
+        self.subject_label.setHidden(discreet or not self.subject)
+        instructions = self._instructions.get(self.texts.language) or next(
+            iter(self._instructions.values()), ""
+        )
+        self.instructions.setHidden(discreet or not instructions)
+        self.instructions_text.setText(instructions)
+        self._instructions_toggled(self.instructions_toggle.isChecked())
         self.close_button.setText(self.tr("Close"))
         self.close_button.setAccessibleDescription(
             self.tr("Everything you entered is saved; you can continue later.")
@@ -821,10 +883,33 @@ class FormRunner(QWidget):
         self._save_state_changed(self.autosave.state)
         self._update_footer()
 
+    def _instructions_toggled(self, shown: bool) -> None:
+        self.instructions_text.setVisible(shown)
+        self.instructions_toggle.setText(
+            ("▾ " if shown else "▸ ")
+            + (self.tr("Instructions") if shown else self.tr("Show the instructions"))
+        )
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate_ui()
         super().changeEvent(event)
+
+
+def _show_top_of(view: PageView, widget: QWidget, margin: int) -> None:
+    """Scroll so `widget`'s top is in view: a new repeat row opens at its first question.
+
+    `ensureWidgetVisible` centres a widget taller than the view, which opens a long row
+    in its middle.
+    """
+    inner = view.widget()
+    if inner is None:
+        return
+    top = widget.mapTo(inner, QPoint(0, 0)).y()
+    bar = view.verticalScrollBar()
+    visible_top, visible_bottom = bar.value(), bar.value() + view.viewport().height()
+    if top - margin < visible_top or top + widget.height() + margin > visible_bottom:
+        bar.setValue(max(0, top - margin))
 
 
 def _venue_kinds(form_id: str) -> frozenset[VenueKind] | None:

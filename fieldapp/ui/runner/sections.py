@@ -36,6 +36,8 @@ class SectionEntry:
     title: str
     applies: bool = True
     progress: Progress | None = None
+    #: How many of the supervisor's comments (in a correction) are on this page.
+    comments: int = 0
 
     @property
     def is_summary(self) -> bool:
@@ -84,6 +86,13 @@ class SectionListModel(RecordTableModel[SectionEntry]):
         self.set_record(row, replace(section, applies=applies, progress=progress))
         return True
 
+    def set_comments(self, counts: dict[int, int]) -> None:
+        """How many supervisor comments each page holds, so a correction shows where to go."""
+        for row, section in enumerate(self._rows):
+            count = 0 if section.is_summary else counts.get(row, 0)
+            if section.comments != count:
+                self.set_record(row, replace(section, comments=count))
+
     def applies(self, row: int) -> bool:
         return row >= self.summary_row or self._rows[row].applies
 
@@ -102,6 +111,12 @@ class SectionListModel(RecordTableModel[SectionEntry]):
         return f"{section.title}, {self._status(section)}"
 
     def _status(self, section: SectionEntry) -> str:
+        state = self._state(section)
+        if section.comments:
+            return "✎ " + self.tr("%n comment(s)", "", section.comments) + " · " + state
+        return state
+
+    def _state(self, section: SectionEntry) -> str:
         if not section.applies:
             return self.tr("does not apply")
         progress = section.progress or Progress()
@@ -125,12 +140,18 @@ class SectionDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
         metrics = QFontMetrics(option.font)
+        # Measured bold, as the selected row draws it: a title that wraps only when
+        # selected would otherwise run over its status line.
+        bold = QFont(option.font)
+        bold.setBold(True)
         lines = 1 if index.data(PAGE_KEY_ROLE) == "" else 2
         width = max(120, option.rect.width() or 260)
         title = str(index.data(Qt.ItemDataRole.DisplayRole) or "").split("\n")[0]
-        title_height = metrics.boundingRect(
-            0, 0, width - 32, 1000, Qt.TextFlag.TextWordWrap, title
-        ).height()
+        title_height = (
+            QFontMetrics(bold)
+            .boundingRect(0, 0, width - 28, 1000, Qt.TextFlag.TextWordWrap, title)
+            .height()
+        )
         height = title_height + (metrics.height() if lines == 2 else 0) + 20
         return QSize(width, max(TOUCH + 8, height))
 

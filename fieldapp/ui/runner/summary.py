@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from fieldapp.core.engine import AnswerKey, FormSession, Issue
 from fieldapp.core.forms import QuestionType, Severity
@@ -61,12 +68,63 @@ class SummaryView(QScrollArea):
         self.finalize_button = make_button(role="primary")
         self.finalize_button.setObjectName("finalize")
         self.finalize_button.clicked.connect(self.finalize_requested)
+        # Find a question by words from its label and go there (kept across rebuilds, so
+        # what is typed stays).
+        self.search = QLineEdit()
+        self.search.setObjectName("question_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search_changed)
+        self.matches = QWidget()
+        self.matches.setObjectName("question_matches")
+        self._match_column = QVBoxLayout(self.matches)
+        self._match_column.setContentsMargins(0, 0, 0, 0)
+        self._match_column.setSpacing(0)
+
+    def find_questions(self, words: str) -> list[AnswerKey]:
+        """Questions outside repeats whose label holds every word, in form order."""
+        session = self._session
+        wanted = [w.casefold() for w in words.split()]
+        if session is None or not wanted:
+            return []
+        found: list[AnswerKey] = []
+        for name, field_ in session.engine.fields.items():
+            if field_.repeat is not None or not field_.is_question:
+                continue
+            if not session.is_relevant(name):
+                continue
+            label = self.texts.text(field_.question.label).casefold()
+            if label and all(word in label for word in wanted):
+                found.append((name, None))
+        return found
+
+    def _search_changed(self, text: str) -> None:
+        while self._match_column.count():
+            item = self._match_column.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        session = self._session
+        if session is None or not text.strip():
+            return
+        found = self.find_questions(text)
+        if not found:
+            self._match_column.addWidget(make_label(self.tr("No question matches."), "muted"))
+        for key in found[:8]:
+            field_ = session.engine.fields[key[0]]
+            page = self._page_title_of(key[0])
+            label = self.texts.text(field_.question.label)
+            link = make_button(f"{label}  ({page})" if page else label, "link")
+            link.setObjectName(f"match_{key[0]}")
+            link.clicked.connect(lambda _=False, key=key: self.jump_requested.emit(key))
+            self._match_column.addWidget(link)
 
     def refresh(self, session: FormSession) -> None:
         self._session = session
         old = self.takeWidget()
-        # The finalize button outlives the rebuilt page; take it out before the old one goes.
+        # The finalize button and the search outlive the rebuilt page; take them out first.
         self.finalize_button.setParent(None)
+        self.search.setParent(None)
+        self.matches.setParent(None)
         if old is not None:
             old.deleteLater()
         inner = QWidget()
@@ -74,6 +132,11 @@ class SummaryView(QScrollArea):
         column.setContentsMargins(28, 20, 28, 28)
         column.setSpacing(12)
         column.addWidget(make_label(self.tr("Summary"), "title"))
+        self.search.setPlaceholderText(self.tr("Find a question…"))
+        self.search.setAccessibleName(self.tr("Find a question by words from it"))
+        column.addWidget(self.search)
+        column.addWidget(self.matches)
+        self._search_changed(self.search.text())
         problems = session.problems()
         missing = [(key, issue) for key, issue in problems if issue.kind == "required"]
         invalid = [(key, issue) for key, issue in problems if issue.kind != "required"]
