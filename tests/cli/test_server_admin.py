@@ -95,7 +95,7 @@ def test_a_municipality_is_set_up_from_the_command_line(
     assert f"{bad_form}:" in capsys.readouterr().err
     for form in sorted(forms_directory().glob("*.yaml")):
         assert _run(monkeypatch, "server", "publish-form", "--home", home, str(form)) == 0
-    assert _run(monkeypatch, "server", "retire-form", "door_test", "2026.1", "--home", home) == 0
+    assert _run(monkeypatch, "server", "retire-form", "door_test", "2026.2", "--home", home) == 0
     capsys.readouterr()
     assert _run(monkeypatch, "server", "forms", "--home", home) == 0
     listing = capsys.readouterr().out
