@@ -105,14 +105,14 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
     team = verb("team", "add or change a team")
     team_verbs = team.add_subparsers(title="team verbs", metavar="VERB", required=True)
     team_add = team_verbs.add_parser("add", help="add a team", parents=[home, database])
-    team_add.add_argument("team_id")
-    team_add.add_argument("--name", required=True)
+    team_add.add_argument("team_id", help="the team's id, e.g. team-west (lower case, digits, -)")
+    team_add.add_argument("--name", required=True, help="the team's name as people see it")
     team_add.add_argument("--supervisor", required=True, help="a user with the role supervisor")
     team_add.add_argument("--area", action="append", required=True, help="repeat for each area")
     team_add.set_defaults(handler=_team_add)
     team_rename = team_verbs.add_parser("rename", help="rename a team", parents=[home, database])
-    team_rename.add_argument("team_id")
-    team_rename.add_argument("name")
+    team_rename.add_argument("team_id", help="the id of the team to rename")
+    team_rename.add_argument("name", help="the new name")
     team_rename.set_defaults(handler=_team_rename)
 
     importing = verb("import", "import a register (all or nothing; see docs/administration.md)")
@@ -126,7 +126,7 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         parser = registers.add_parser(
             register, help=f"import {register} ({suffixes})", parents=[home, database]
         )
-        parser.add_argument("file", metavar="FILE")
+        parser.add_argument("file", metavar="FILE", help=f"the {register} file ({suffixes})")
         parser.add_argument(
             "--dry-run", action="store_true", help="check and count, change nothing"
         )
@@ -143,13 +143,17 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         parser.set_defaults(handler=_import, register=register)
 
     publish = verb("publish-form", "publish a form version from a YAML file")
-    publish.add_argument("file", metavar="FILE")
+    publish.add_argument(
+        "file", metavar="FILE", help="the form file (YAML), checked as forms check does"
+    )
     publish.set_defaults(handler=_publish_form)
     retire = verb("retire-form", "retire a form version: no new drafts on it")
-    retire.add_argument("form_id")
-    retire.add_argument("form_version")
+    retire.add_argument("form_id", help="the form, e.g. door_test")
+    retire.add_argument("form_version", help="the version to retire, e.g. 2026.1")
     retire.set_defaults(handler=_retire_form)
-    verb("forms", "list the form versions and which is live").set_defaults(handler=_forms)
+    forms = verb("forms", "list the form versions and which is live")
+    forms.add_argument("--json", action="store_true", help="print the list as JSON (for scripts)")
+    forms.set_defaults(handler=_forms)
 
     load_forms = verb("load-forms", "load form versions (default: the shipped forms)")
     load_forms.add_argument(
@@ -488,6 +492,11 @@ def _forms(args: argparse.Namespace) -> int:
         forms = store.register.forms().forms
     finally:
         store.close()
+    if args.json:
+        from fieldapp.cli.output import print_json
+
+        print_json([form.model_dump(mode="json") for form in forms])
+        return 0
     for form in forms:
         state = "live" if form.live else "retired" if form.retired else ""
         print(f"{form.form_id:28} {form.form_version:10} {state}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
 from pathlib import Path
 
@@ -100,6 +101,10 @@ def test_a_municipality_is_set_up_from_the_command_line(
     assert _run(monkeypatch, "server", "forms", "--home", home) == 0
     listing = capsys.readouterr().out
     assert "neighbourhood_patrol" in listing and "retired" in listing
+    assert _run(monkeypatch, "server", "forms", "--json", "--home", home) == 0
+    listed = json.loads(capsys.readouterr().out)
+    retired = {(f["form_id"], f["form_version"]) for f in listed if f["retired"]}
+    assert retired == {("door_test", "2026.2")}
 
     store = CentralStore(ServerConfig(home=Path(home)))
     try:
