@@ -18,7 +18,7 @@ from fieldapp.app.review.source import CentralReportSource
 from fieldapp.core.files import write_atomically
 from fieldapp.core.texts import Text
 from fieldapp.reports.door_test_report import door_test_report
-from fieldapp.reports.export import CsvStyle, ExportFormat, export_inspections
+from fieldapp.reports.export import CsvStyle, ExportFormat, default_csv_style, export_inspections
 from fieldapp.reports.i18n import Language
 from fieldapp.reports.inspection_report import inspection_report
 from fieldapp.reports.local import LocalReportSource
@@ -33,6 +33,7 @@ from fieldapp.sync.transport import CentralLine, Credentials
 __all__ = [
     "ReportSource",
     "UnknownArea",
+    "default_csv_style",
     "export",
     "inspection_pdf",
     "report_door_test",

@@ -202,7 +202,7 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from fieldapp.app.reports import export
+    from fieldapp.app.reports import default_csv_style, export
 
     start = args.start or date(2000, 1, 1)
     # Without a period: everything (device clocks may be off, so no 'today' bound).
@@ -221,7 +221,7 @@ def _export(args: argparse.Namespace) -> int:
             areas=args.area,
             language=args.lang,
             include_personal_data=args.personal_data,
-            csv_style=args.csv_style or ("excel" if args.lang == "nl" else "rfc4180"),
+            csv_style=args.csv_style or default_csv_style(args.lang),
         ),
         suffix=f".{args.fmt}",
     )

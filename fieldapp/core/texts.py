@@ -29,6 +29,12 @@ def language_of(value: object, default: Language = DEFAULT_LANGUAGE) -> Language
     return default
 
 
+def decimal_comma(language: str) -> bool:
+    """Whether numbers in `language` are written with a decimal comma (Dutch: 2,5 g), as
+    spreadsheets in that locale read them."""
+    return language_of(language) == "nl"
+
+
 class Bilingual(Protocol):
     """Anything with a Dutch and an English sentence (a `Text`, the protocol's `Message`)."""
 

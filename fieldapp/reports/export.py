@@ -39,6 +39,7 @@ from fieldapp.core.engine import Field, FormEngine, FormSession
 from fieldapp.core.entities import Area, Venue
 from fieldapp.core.files import write_atomically
 from fieldapp.core.forms import QuestionType
+from fieldapp.core.texts import Text, decimal_comma
 from fieldapp.reports.i18n import STATUS_LABELS, Language, local
 from fieldapp.reports.model import SummaryItem
 from fieldapp.reports.summary import area_of, latest_versions
@@ -188,24 +189,23 @@ CODEBOOK_COLUMNS = ("sheet", "column", "label", "type", "unit", "choices", "pers
 EPOCH = datetime(2000, 1, 1)
 
 
+def default_csv_style(language: str) -> CsvStyle:
+    """Excel's CSV where spreadsheets read a decimal comma (Dutch), else RFC 4180."""
+    return "excel" if decimal_comma(language) else "rfc4180"
+
+
 def _pick(label: str, language: Language) -> str:
     """One language of a fixed column's 'Dutch / English' label."""
     dutch, _, english = label.partition(" / ")
-    return (english or dutch) if language == "en" else dutch
+    return Text(dutch, english or dutch).pick(language)
 
 
 def _headers(column: ExportColumn, language: Language) -> list[tuple[str, str]]:
     """(name, label) of the spreadsheet columns one question fills: two for a geopoint."""
     label = local(column.field.question.label, language, column.name)
     if column.field.kind is QuestionType.GEOPOINT:
-        latitude, longitude = (
-            ("breedtegraad", "lengtegraad")
-            if language == "nl"
-            else (
-                "latitude",
-                "longitude",
-            )
-        )
+        latitude = Text("breedtegraad", "latitude").pick(language)
+        longitude = Text("lengtegraad", "longitude").pick(language)
         return [
             (f"{column.name}_lat", f"{label} ({latitude})"),
             (f"{column.name}_lon", f"{label} ({longitude})"),
@@ -377,7 +377,7 @@ def _text(cell: Cell, style: CsvStyle = "rfc4180", language: Language = "en") ->
         return cell.isoformat()
     if isinstance(cell, float):
         text = str(int(cell)) if cell.is_integer() else repr(cell)
-        return text.replace(".", ",") if style == "excel" and language == "nl" else text
+        return text.replace(".", ",") if style == "excel" and decimal_comma(language) else text
     return str(cell)
 
 
@@ -389,7 +389,7 @@ def _write_csv(
 ) -> list[Path]:
     written: list[Path] = []
     stem = output.with_suffix("") if output.suffix == ".csv" else output
-    dutch_excel = style == "excel" and language == "nl"
+    dutch_excel = style == "excel" and decimal_comma(language)
     for sheet, (header, rows) in sheets.items():
         path = output if sheet == "inspections" else stem.with_name(f"{stem.name}.{sheet}.csv")
         buffer = io.StringIO()
