@@ -39,6 +39,7 @@ from tests.support.central import (
 )
 from tests.support.samples import SampleWorld
 from tests.support.store import (
+    DEMO_RULES,
     PASSWORD,
     USER,
     FakeClock,
@@ -213,7 +214,12 @@ def test_local_reports_print_usernames_and_reviewer_by_username(tmp_path: Path) 
     supervisors = {t.supervisor for t in world.teams if t.id == team}
     known = [u for u in world.users if u.team == team or u.username in supervisors]
     with open_profile(
-        tmp_path, MYSTERY_GUEST, DEMO_PASSWORD, kdf=KdfParams.fast_for_tests(), clock=FakeClock()
+        tmp_path,
+        MYSTERY_GUEST,
+        DEMO_PASSWORD,
+        kdf=KdfParams.fast_for_tests(),
+        clock=FakeClock(),
+        password_rules=DEMO_RULES,
     ) as profile:
         profile.replace_reference_data(replace(snapshot(), team_users=known))
         seed_profile(profile, 400, seed=5)
