@@ -22,7 +22,7 @@ TARGET = Path("fieldapp") / "_data"
 #: (folder of the repository, file patterns) that ship; the folder keeps its name under TARGET.
 SHIPPED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("forms", ("*.yaml", "schema.json")),
-    ("seeds", ("*.yaml", "README.md")),
+    ("seeds", ("*.yaml", "*.csv", "README.md")),
     ("resources/fonts", ("*.ttf", "LICENSE")),
     # The compiled catalogues only: the .ts sources and update.py stay in the repository.
     ("resources/i18n", ("*.qm",)),
