@@ -147,7 +147,10 @@ def test_people_are_added_moved_deactivated_and_given_a_new_password(central: Ce
     work.change_user(name, active=False)
     users = {u.username: u for u in work.users()}
     assert users[name].active is False
-    assert central.sign_in(name, fresh.one_time_password).status_code == 401
+    # The right password of a deactivated account: 403 account_deactivated, so the
+    # person's device locks its profile (a wrong password stays a plain 401).
+    refused = central.sign_in(name, fresh.one_time_password)
+    assert refused.status_code == 403 and refused.json()["code"] == "account_deactivated"
 
 
 def test_a_typing_mistake_is_named_before_anything_is_sent(central: Central) -> None:

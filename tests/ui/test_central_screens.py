@@ -512,7 +512,7 @@ def test_a_new_form_version_goes_live_and_retiring_it_brings_back_the_older(
         return user is not None and not user.active
 
     qtbot.waitUntil(deactivated, timeout=WAIT)
-    assert central.sign_in(name, password).status_code == 401
+    assert central.sign_in(name, password).status_code == 403  # account_deactivated
 
 
 def test_offline_at_start_the_tab_says_so_and_refresh_loads_it_later(
