@@ -25,6 +25,8 @@ from fieldapp.core.entities import DoorTestRound, GroupRole, VisitOrder
 from fieldapp.core.expr import Value
 from fieldapp.core.texts import Text
 
+#: The form whose visits are paired by planned round.
+DOOR_TEST_FORM = "door_test"
 #: The door-test form's parameter holding the largest gap between the two arrivals; a round
 #: states its own, this is the default for visits whose round is not known here.
 WINDOW_PARAMETER = "max_pair_gap_minutes"

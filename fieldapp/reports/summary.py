@@ -22,6 +22,7 @@ from typing import Any
 
 from fieldapp.core.answers import session_from_document
 from fieldapp.core.doortest import (
+    DOOR_TEST_FORM,
     WINDOW_PARAMETER,
     DoorTestVisit,
     RoundVisit,
@@ -36,7 +37,6 @@ from fieldapp.core.inspection import InspectionStatus, InspectionVersion
 from fieldapp.reports.model import Period, SummaryItem
 
 COFFEESHOP_FORM = "coffeeshop_inspection"
-DOOR_TEST_FORM = "door_test"
 PATROL_FORM = "neighbourhood_patrol"
 #: Door-test rounds with only one visit so far.
 AWAITING = "awaiting"

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fieldapp.core.answers import decode_value
-from fieldapp.core.doortest import DoorTestVisit, round_visit_problem
+from fieldapp.core.doortest import DOOR_TEST_FORM, DoorTestVisit, round_visit_problem
 from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import Assignment, DoorTestRound
 from fieldapp.core.expr.values import Value
@@ -205,8 +205,6 @@ def check_version(
         raise ApiError(422, ErrorCode.INVALID, problem.nl, problem.en)
 
 
-#: The form whose visits are paired by planned round.
-DOOR_TEST_FORM = "door_test"
 #: Visits looked at to find the groups a round already has: a venue's door tests.
 MAX_ROUND_CANDIDATES = 500
 

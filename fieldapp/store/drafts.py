@@ -44,6 +44,7 @@ from fieldapp.store.finalized import insert_version
 from fieldapp.store.inspections import InspectionRow, insert_inspection, read_draft
 from fieldapp.store.records import SavedPosition
 from fieldapp.store.reference import FormCatalog
+from fieldapp.store.round_check import round_problem
 from fieldapp.store.schema import NEXT_CHANGE
 from fieldapp.store.times import Clock, iso, parse_time, wall_clock
 
@@ -383,19 +384,21 @@ class Drafts:
             draft = read_draft(connection, inspection_id)
             session = self.session(connection, draft)
             engine = session.engine
-            problems = session.problems()
-            if problems:
+            blocking = [
+                BlockingProblem(name, row, dict(issue.message))
+                for (name, row), issue in session.problems()
+            ]
+            if not blocking:
+                # Only a complete visit is held against its round: the answers it is
+                # checked on are then the ones that will be frozen.
+                planned = round_problem(connection, session, inspection_id, draft.author)
+                blocking = [] if planned is None else [planned]
+            if blocking:
                 labels = {
                     name: dict(field_.question.label or {})
                     for name, field_ in engine.fields.items()
                 }
-                raise FinalizeBlocked(
-                    [
-                        BlockingProblem(name, row, dict(issue.message))
-                        for (name, row), issue in problems
-                    ],
-                    labels,
-                )
+                raise FinalizeBlocked(blocking, labels)
             # Hidden answers are not frozen: possibly personal data the form no longer asks.
             document = answers_document(session, relevant_only=True)
             attachments = self._attachments_of(connection, inspection_id, session)

@@ -30,6 +30,7 @@ from fieldapp.app.settings import Settings
 from fieldapp.core.expr import Value
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.store import open_profile
+from fieldapp.store.profile import Profile
 from fieldapp.ui.app import build_context
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.dialogs import Confirm
@@ -457,6 +458,9 @@ def test_patrol_with_repeats_resume_and_language(person: Person, context: AppCon
 
 
 def test_door_test_discreet_and_idle_lock(person: Person, context: AppContext) -> None:
+    # The assignment is for round pt-2026-01 on the evening of 12 December: "Now" is then
+    # (a visit on another evening is refused at finalize, as the central store would).
+    context.clock = lambda: datetime(2026, 12, 12, 23, 20)
     person.sign_in("mg-noord-3")
     home = person.home
     # A mystery guest sees door tests only.
@@ -579,53 +583,66 @@ def test_supervisor_gets_an_overview_and_can_try_a_checklist(person: Person, qtb
     qtbot.waitUntil(lambda: person.window.current_screen is home, timeout=WAIT)
 
 
+def door_visit_answers(round_id: str, arrival: datetime) -> dict[str, Value]:
+    """A complete test-group visit of `round_id`, as a tester types it in."""
+    return {
+        "test_id": round_id,
+        "group_role": "test",
+        "design_label": "profiel A",
+        "group_size": 2,
+        "group_as_designed": "yes",
+        "tester_pseudonym": "Tester Noord-3",
+        # Not prefilled (issue 15, defect 4): the times are given.
+        "arrival_time": arrival,
+        "visit_end_time": arrival + timedelta(minutes=10),
+        "dress_as_designed": "yes",
+        "queue_present": "no",
+        "waiting_minutes": 1,
+        "house_rules_posted": "no",
+        "id_requested": "no",
+        "extra_conditions": ("none",),
+        "entry_result": "admitted",
+        "tone": "hostile",
+        "force_used": "no",
+        "door_staff_roles": ("doorman",),
+        "decision_by_role": "doorman",
+        "door_staff_changed": "no",
+        "testers_did_not_argue": "OK",
+        "truthful_declaration": "OK",
+    }
+
+
+#: A round of mg-noord-3's in the demo world that lies in the past: its visits can be made.
+PAST_ROUND, PAST_ROUND_VENUE = "dt-2026-03", "club-geversdeynootplein-30"
+PAST_ROUND_ARRIVAL = datetime(2026, 5, 16, 22, 40)
+
+
+def tester_profile(context: AppContext) -> Profile:
+    """mg-noord-3's profile with the demo world's reference data, as sync would leave it."""
+    from fieldapp.app.demo import demo_reference
+    from fieldapp.core.locations import seeds_directory
+    from fieldapp.core.worldfile import load_world
+
+    profile = open_profile(
+        context.home,
+        "mg-noord-3",
+        "demo",
+        kdf=KdfParams.fast_for_tests(),
+        password_rules=DEMO_RULES,
+    )
+    profile.replace_reference_data(demo_reference(load_world(seeds_directory())))
+    return profile
+
+
 def returned_door_test(context: AppContext) -> str:
     """A door test finalized, sent and returned with a comment, as sync would leave it.
 
     Made with the store's own use cases: this is the situation the test starts from, not
     the flow under test.
     """
-    from fieldapp.app.demo import demo_reference
-    from fieldapp.core.locations import seeds_directory
-    from fieldapp.core.worldfile import load_world
-
-    world = load_world(seeds_directory())
-    with open_profile(
-        context.home,
-        "mg-noord-3",
-        "demo",
-        kdf=KdfParams.fast_for_tests(),
-        password_rules=DEMO_RULES,
-    ) as p:
-        p.replace_reference_data(demo_reference(world))
-        assignment = next(a for a in world.assignments if a.assignee == "mg-noord-3")
-        inspection_id = p.start_inspection("door_test", assignment_id=assignment.id)
-        answers: dict[str, Value] = {
-            "test_id": "pt-2026-01",
-            "group_role": "test",
-            "design_label": "profiel A",
-            "group_size": 2,
-            "group_as_designed": "yes",
-            "tester_pseudonym": "Tester Noord-3",
-            # Not prefilled (issue 15, defect 4): the times are given.
-            "arrival_time": datetime(2026, 12, 3, 22, 0),
-            "visit_end_time": datetime(2026, 12, 3, 22, 10),
-            "dress_as_designed": "yes",
-            "queue_present": "no",
-            "waiting_minutes": 1,
-            "house_rules_posted": "no",
-            "id_requested": "no",
-            "extra_conditions": ("none",),
-            "entry_result": "admitted",
-            "tone": "hostile",
-            "force_used": "no",
-            "door_staff_roles": ("doorman",),
-            "decision_by_role": "doorman",
-            "door_staff_changed": "no",
-            "testers_did_not_argue": "OK",
-            "truthful_declaration": "OK",
-        }
-        for name, value in answers.items():
+    with tester_profile(context) as p:
+        inspection_id = p.start_inspection("door_test", venue_id=PAST_ROUND_VENUE)
+        for name, value in door_visit_answers(PAST_ROUND, PAST_ROUND_ARRIVAL).items():
             p.set_answer(inspection_id, name, value)
         version = p.finalize(inspection_id)
         p.mark_sent(version.version_id, "receipt-1")
@@ -638,6 +655,46 @@ def returned_door_test(context: AppContext) -> str:
             "Graag de toon nalopen.",
         )
     return inspection_id
+
+
+def test_the_device_finalized_a_second_test_group_visit_of_a_round(
+    person: Person, context: AppContext, qtbot: QtBot
+) -> None:
+    """Before: the tester's device finalized and queued a second test-group visit of her own
+    round; only the central store refused it, after she had left the door. Now the summary's
+    finalize says why, in her language, and the visit stays a draft she can put right."""
+    with tester_profile(context) as p:
+        first = p.start_inspection("door_test", venue_id=PAST_ROUND_VENUE)
+        second = p.start_inspection("door_test", venue_id=PAST_ROUND_VENUE)
+        for inspection_id in (first, second):
+            for name, value in door_visit_answers(PAST_ROUND, PAST_ROUND_ARRIVAL).items():
+                p.set_answer(inspection_id, name, value)
+        p.finalize(first)
+    person.sign_in("mg-noord-3")
+    home = person.home
+    drafts_page, drafts = home.lists[InspectionStatus.DRAFT]
+    qtbot.waitUntil(lambda: drafts.rowCount() == 1, timeout=WAIT)
+    home.tabs.setCurrentWidget(drafts_page)
+    rect = drafts_page.table.visualRect(drafts.index(0, 0))
+    qtbot.mouseClick(drafts_page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    runner = person.runner()
+    while not runner.on_summary:
+        person.next_page()
+    person.click(runner.summary.finalize_button)
+    confirm = runner.findChild(Confirm)
+    assert confirm is not None
+    person.click(confirm.confirm)
+    screen = person.window.current_screen
+    assert isinstance(screen, InspectionScreen)
+    qtbot.waitUntil(lambda: "derde bezoek" in screen.banner_text.text(), timeout=WAIT)
+    assert PAST_ROUND in screen.banner_text.text()
+    assert person.window.current_screen is screen  # still on the visit, nothing sent
+    screen.close_inspection()
+    qtbot.waitUntil(lambda: person.window.current_screen is home, timeout=WAIT)
+    sign_out(person)
+    with open_profile(context.home, "mg-noord-3", "demo") as profile:
+        assert [entry.inspection_id for entry in profile.outbox()] == [first]
+        assert [entry.inspection_id for entry in profile.drafts()] == [second]
 
 
 def test_a_returned_visit_shows_the_comments_and_is_corrected(

@@ -1,0 +1,79 @@
+"""The device's half of the round rule: a door-test visit is finalized only when it fits the
+round this device was sent, so a third visit or a visit for another tester's group is stopped
+in the field, with the sentence the central store would give at push.
+
+The device holds only its own visits and its own half of a round, so it sees what its user
+did (her own earlier visit in the round, the wrong group, venue or evening); a third visit by
+someone else is still refused by the central store, which sees every visit.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from fieldapp.core.answers import decode_value
+from fieldapp.core.doortest import DOOR_TEST_FORM, DoorTestVisit, round_visit_problem
+from fieldapp.core.engine import FormEngine, FormSession
+from fieldapp.core.entities import DoorTestRound
+from fieldapp.core.expr import Value
+from fieldapp.store.errors import BlockingProblem
+from fieldapp.store.versions import decode_record
+
+#: The question a round problem is shown at: the round the visit names.
+ROUND_QUESTION = "test_id"
+#: Earlier visits looked at for the groups a round already has (a tester's own door tests).
+MAX_ROUND_CANDIDATES = 500
+
+
+def round_problem(
+    connection: sqlite3.Connection, session: FormSession, inspection_id: str, author: str
+) -> BlockingProblem | None:
+    """Why the door-test visit being finalized does not fit its planned round, or None (other
+    forms, a round id this device was not sent, or a visit that fits)."""
+    engine = session.engine
+    if engine.form_id != DOOR_TEST_FORM or ROUND_QUESTION not in engine.fields:
+        return None
+    visit = DoorTestVisit.from_answers(
+        {name: value for (name, row), value in session.answers.items() if row is None}
+    )
+    if not visit.test_id:
+        return None
+    found = connection.execute(
+        "SELECT data FROM door_test_rounds WHERE id = ? COLLATE NOCASE", (visit.test_id,)
+    ).fetchone()
+    if found is None:
+        return None
+    planned = DoorTestRound.model_validate_json(found[0])
+    taken = _groups_taken(connection, engine, planned, inspection_id)
+    problem = round_visit_problem(planned, visit, taken=taken, author=author)
+    if problem is None:
+        return None
+    return BlockingProblem(ROUND_QUESTION, None, {"nl": problem.nl, "en": problem.en})
+
+
+def _groups_taken(
+    connection: sqlite3.Connection, engine: FormEngine, planned: DoorTestRound, inspection_id: str
+) -> set[str]:
+    """The group roles this device already finalized a visit for under `planned`."""
+    taken: set[str] = set()
+    rows = connection.execute(
+        "SELECT v.record FROM inspections AS i JOIN versions AS v"
+        " ON v.version_id = i.current_version_id"
+        " WHERE i.form_id = ? AND i.id != ? LIMIT ?",
+        (DOOR_TEST_FORM, inspection_id, MAX_ROUND_CANDIDATES),
+    ).fetchall()
+    for (record,) in rows:
+        answers = decode_record(record).document.get("answers", {})
+        if not isinstance(answers, dict):
+            continue
+        decoded: dict[str, Value] = {}
+        for name in ("test_id", "group_role"):
+            if name in answers and name in engine.fields:
+                try:
+                    decoded[name] = decode_value(engine, name, answers[name])
+                except ValueError:  # written by another form version; not this round's
+                    continue
+        seen = DoorTestVisit.from_answers(decoded)
+        if seen.test_id.casefold() == planned.id.casefold() and seen.group_role:
+            taken.add(seen.group_role)
+    return taken
