@@ -52,7 +52,7 @@ EngineLookup = Callable[[str, str], FormEngine]
 
 #: Columns every inspection row starts with.
 FIXED_COLUMNS = (
-    ("inspection_id", "Inspectie-id / inspection id"),
+    ("inspection_id", "Controle-id / inspection id"),
     ("version_id", "Versie-id / version id"),
     ("form_version", "Formulierversie / form version"),
     ("status", "Status"),
@@ -180,7 +180,7 @@ def export_inspections(
 
 #: The columns every repeat sheet starts with, and their labels.
 ROW_COLUMNS = {
-    "inspection_id": "Inspectie-id / inspection id",
+    "inspection_id": "Controle-id / inspection id",
     "row_number": "Rijnummer / row number",
     "row_id": "Rij-id / row id",
 }

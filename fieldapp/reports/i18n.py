@@ -36,7 +36,7 @@ PHRASES: Mapping[str, Text] = {
     "page_of": Text(nl="Pagina {page} van {pages}", en="Page {page} of {pages}"),
     "content_hash": Text(nl="Inhoudshash (SHA-256)", en="Content hash (SHA-256)"),
     "version_id": Text(nl="Versie-id", en="Version id"),
-    "inspection_id": Text(nl="Inspectie-id", en="Inspection id"),
+    "inspection_id": Text(nl="Controle-id", en="Inspection id"),
     "base_version": Text(nl="Correctie van versie", en="Correction of version"),
     "venue": Text(nl="Locatie", en="Venue"),
     "address": Text(nl="Adres", en="Address"),
@@ -190,7 +190,7 @@ PHRASES: Mapping[str, Text] = {
         nl="{status} – concept, nog niet goedgekeurd", en="{status} – draft, not yet approved"
     ),
     "scope_profile": Text(
-        nl="de inspecties in het profiel van {reader} op dit apparaat",
+        nl="de controles in het profiel van {reader} op dit apparaat",
         en="the inspections in the profile of {reader} on this device",
     ),
     "scope_central": Text(
@@ -202,7 +202,7 @@ PHRASES: Mapping[str, Text] = {
         en="central store, as {reader} sees it",
     ),
     "team_areas": Text(nl="{areas} (de wijken van deze teams)", en="{areas} (these teams' areas)"),
-    "inspections": Text(nl="Inspecties", en="Inspections"),
+    "inspections": Text(nl="Controles", en="Inspections"),
     "counts_per_form_status": Text(
         nl="Aantallen per formulier en status", en="Counts per form and status"
     ),
@@ -244,8 +244,8 @@ PHRASES: Mapping[str, Text] = {
     "other": Text(nl="overig", en="other"),
     "unknown_area": Text(nl="onbekende wijk", en="unknown area"),
     "summary_scope": Text(
-        nl="Elke inspectie telt één keer, met haar laatste versie. Datum: begin van de "
-        "inspectie op het apparaat.",
+        nl="Elke controle telt één keer, met haar laatste versie. Datum: begin van de "
+        "controle op het apparaat.",
         en="Each inspection counts once, with its latest version. Date: start of the "
         "inspection on the device.",
     ),

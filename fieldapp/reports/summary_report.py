@@ -135,7 +135,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "proactive_persons": {"nl": "Personen (proactief)", "en": "Persons (proactive)"},
     "hits": {"nl": "Treffers", "en": "Hits"},
     "reactive_persons": {"nl": "Personen (reactief)", "en": "Persons (reactive)"},
-    "axis_inspections": {"nl": "Aantal inspecties", "en": "Number of inspections"},
+    "axis_inspections": {"nl": "Aantal controles", "en": "Number of inspections"},
     "axis_rounds": {"nl": "Aantal rondes", "en": "Number of rounds"},
     "axis_observations": {"nl": "Aantal waarnemingen", "en": "Number of observations"},
     "axis_hit_rate": {
@@ -161,7 +161,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Per ronde telt één uitkomst: de vergelijking van het bezoek van de testgroep met "
         "dat van de controlegroep. ‘Aanwijzing’: aanwijzing voor ongelijke behandeling van de "
         "testgroep; ‘Omgekeerd’: van de controlegroep. Een aanwijzing is geen oordeel. ‘Niet te "
-        "koppelen’ telt bezoeken (geen rondes) die niet bij hun ronde passen: een andere zaak "
+        "koppelen’ telt bezoeken (geen rondes) die niet bij hun ronde passen: een andere locatie "
         "of avond, of een derde bezoek.",
         "en": "Each round counts once: the test group's visit compared with the control "
         "group's. 'Indication': an indication of unequal treatment of the test group; "

@@ -77,7 +77,7 @@ class Pushes:
         if not principal.is_author:
             raise forbidden(
                 f"A {principal.role.value} does not send inspections.",
-                f"Een {principal.role.value} verstuurt geen inspecties.",
+                f"Een {principal.role.value} verstuurt geen controles.",
             )
         if version.author != principal.username:
             raise forbidden(
@@ -168,7 +168,7 @@ class Pushes:
             if inspection is not None and inspection["author"] != principal.username:
                 raise forbidden(
                     "This inspection belongs to someone else.",
-                    "Deze inspectie is van iemand anders.",
+                    "Deze controle is van iemand anders.",
                     ErrorCode.NOT_YOURS,
                 )
             if inspection is None:
@@ -176,7 +176,7 @@ class Pushes:
                     refusal = ApiError(
                         409,
                         ErrorCode.UNKNOWN_BASE,
-                        "De server kent de vorige versie van deze inspectie niet; stuur die eerst.",
+                        "De server kent de vorige versie van deze controle niet; stuur die eerst.",
                         "The server does not hold the version this one is based on; send "
                         "that one first.",
                     )
@@ -299,7 +299,7 @@ class Pushes:
             return ApiError(
                 409,
                 ErrorCode.INSPECTION_CLOSED,
-                "Deze inspectie is al goedgekeurd; een nieuwe versie kan niet meer.",
+                "Deze controle is al goedgekeurd; een nieuwe versie kan niet meer.",
                 "This inspection has been approved; it takes no new versions.",
                 head=head_of(connection, inspection),
             )

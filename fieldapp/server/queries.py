@@ -44,7 +44,7 @@ def visible(principal: Principal) -> Any:
         return table.c.team.in_(sorted(principal.supervises))
     raise forbidden(
         f"A {principal.role.value} does not read inspections.",
-        f"Een {principal.role.value} leest geen inspecties.",
+        f"Een {principal.role.value} leest geen controles.",
     )
 
 
@@ -60,7 +60,7 @@ def readable(connection: Connection, principal: Principal, inspection_id: str) -
         .first()
     )
     if row is None:
-        raise not_found("inspection", "De inspectie")
+        raise not_found("inspection", "De controle")
     return row
 
 

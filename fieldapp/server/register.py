@@ -209,7 +209,7 @@ class Register:
                 raise AdminRefusal(
                     403,
                     {
-                        "nl": "U wijzigt alleen locaties in de gebieden van uw teams.",
+                        "nl": "U wijzigt alleen locaties in de wijken van uw teams.",
                         "en": "You change only venues in the areas of your teams.",
                     },
                 )

@@ -44,7 +44,7 @@ class CentralReviews:
         if not principal.is_supervisor:
             raise forbidden(
                 "Only a supervisor reviews inspections.",
-                "Alleen een leidinggevende beoordeelt inspecties.",
+                "Alleen een leidinggevende beoordeelt controles.",
             )
         action = (
             ReviewAction.RETURNED if isinstance(request, ReturnRequest) else ReviewAction.APPROVED
@@ -108,7 +108,7 @@ class CentralReviews:
                 raise ApiError(
                     409,
                     ErrorCode.INSPECTION_CLOSED,
-                    "Deze inspectie is al goedgekeurd.",
+                    "Deze controle is al goedgekeurd.",
                     "This inspection has already been approved.",
                     head=head_of(connection, row),
                 )

@@ -189,7 +189,7 @@ class UnknownInspection(StoreError):
     def __init__(self, inspection_id: str) -> None:
         super().__init__(
             {
-                "nl": f"Inspectie {inspection_id} staat niet op dit apparaat.",
+                "nl": f"Controle {inspection_id} staat niet op dit apparaat.",
                 "en": f"Inspection {inspection_id} is not on this device.",
             }
         )
@@ -227,7 +227,7 @@ class NotEditable(StoreError):
         super().__init__(
             {
                 "nl": (
-                    f"Deze inspectie is niet meer te wijzigen (status: {status}). Een "
+                    f"Deze controle is niet meer te wijzigen (status: {status}). Een "
                     "afgeronde versie verandert nooit; een correctie kan pas na terugsturen."
                 ),
                 "en": (

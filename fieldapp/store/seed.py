@@ -105,7 +105,7 @@ TEXTS: Mapping[str, Sequence[str]] = {
     "advertising_description": [
         "Lichtbak van ca. 1,5 bij 0,5 m boven de ingang met een cannabisblad.",
         "Poster met prijslijst in de etalage, zichtbaar vanaf de stoep.",
-        "Instagram-account van de zaak toont dagaanbiedingen.",
+        "Instagram-account van de coffeeshop toont dagaanbiedingen.",
     ],
     "hard_drugs_location": [
         "Achter de toonbank, la links, 12 wikkels wit poeder.",
@@ -149,7 +149,7 @@ TEXTS: Mapping[str, Sequence[str]] = {
         ),
     ],
     "storage_location": [
-        "Bovenwoning naast de zaak, opslagkast op de eerste verdieping.",
+        "Bovenwoning naast de coffeeshop, opslagkast op de eerste verdieping.",
         "Bedrijfsverzamelgebouw Binckhorstlaan, unit 12.",
     ],
     "shop_statement": [

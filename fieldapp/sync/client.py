@@ -682,7 +682,7 @@ _TOO_LARGE = Text(
     nl="{what} is groter dan de centrale opslag aanneemt ({megabytes} MB).",
     en="{what} is larger than the central store accepts ({megabytes} MB).",
 )
-_THE_INSPECTION = Text(nl="De inspectie", en="The inspection")
+_THE_INSPECTION = Text(nl="De controle", en="The inspection")
 _THE_ATTACHMENT = Text(nl="De bijlage bij '{question}'", en="The attachment of '{question}'")
 
 

@@ -25,7 +25,7 @@
     </message>
     <message>
         <source>Areas</source>
-        <translation>Gebieden</translation>
+        <translation>Wijken</translation>
     </message>
     <message>
         <source>Teams and people</source>
@@ -59,11 +59,11 @@
     </message>
     <message>
         <source>Areas come from a CSV, Excel or GeoJSON file (with boundaries); import a changed file to update them.</source>
-        <translation>Gebieden komen uit een CSV-, Excel- of GeoJSON-bestand (met grenzen); importeer een gewijzigd bestand om ze bij te werken.</translation>
+        <translation>Wijken komen uit een CSV-, Excel- of GeoJSON-bestand (met grenzen); importeer een gewijzigd bestand om ze bij te werken.</translation>
     </message>
     <message>
         <source>Import areas…</source>
-        <translation>Gebieden importeren…</translation>
+        <translation>Wijken importeren…</translation>
     </message>
     <message>
         <source>Name</source>
@@ -83,7 +83,7 @@
     </message>
     <message>
         <source>Coffeeshop relocation area</source>
-        <translation>Gebied voor verplaatsing coffeeshops</translation>
+        <translation>Verplaatsingsgebied coffeeshops</translation>
     </message>
     <message>
         <source>Boundary</source>
@@ -126,7 +126,7 @@
     </message>
     <message>
         <source>Area</source>
-        <translation>Gebied</translation>
+        <translation>Wijk</translation>
     </message>
     <message>
         <source>Assigned to</source>
@@ -515,7 +515,7 @@
     </message>
     <message>
         <source>Use the venue&apos;s location</source>
-        <translation>Locatie van de zaak gebruiken</translation>
+        <translation>Positie van de locatie gebruiken</translation>
     </message>
     <message>
         <source>Pick a place…</source>
@@ -523,15 +523,15 @@
     </message>
     <message>
         <source>Choose a venue or street address from the registry</source>
-        <translation>Kies een zaak of straatadres uit het register</translation>
+        <translation>Kies een locatie of straatadres uit het register</translation>
     </message>
     <message>
         <source>No location yet. Type it, or use the buttons.</source>
-        <translation>Nog geen locatie. Typ haar in of gebruik de knoppen.</translation>
+        <translation>Nog geen positie. Typ haar in of gebruik de knoppen.</translation>
     </message>
     <message>
         <source>Location: %1, %2</source>
-        <translation>Locatie: %1, %2</translation>
+        <translation>Positie: %1, %2</translation>
     </message>
     <message>
         <source>(accuracy %1 m)</source>
@@ -539,11 +539,11 @@
     </message>
     <message>
         <source>Type the location as latitude, longitude, e.g. 52.0799, 4.3113.</source>
-        <translation>Typ de locatie als breedtegraad, lengtegraad, bijvoorbeeld 52,0799, 4,3113.</translation>
+        <translation>Typ de positie als breedtegraad, lengtegraad, bijvoorbeeld 52,0799, 4,3113.</translation>
     </message>
     <message>
         <source>Choose the venue first.</source>
-        <translation>Kies eerst de zaak.</translation>
+        <translation>Kies eerst de locatie.</translation>
     </message>
     <message>
         <source>This device cannot tell its position.</source>
@@ -555,11 +555,11 @@
     </message>
     <message>
         <source>No position found. Pick a place, or type the location.</source>
-        <translation>Geen positie gevonden. Kies een plek, of typ de locatie.</translation>
+        <translation>Geen positie gevonden. Kies een plek, of typ de positie.</translation>
     </message>
     <message>
         <source>No position found. Use the venue&apos;s location, pick a place, or type the location.</source>
-        <translation>Geen positie gevonden. Gebruik de locatie van de zaak, kies een plek, of typ de locatie.</translation>
+        <translation>Geen positie gevonden. Gebruik de positie van de locatie, kies een plek, of typ de positie.</translation>
     </message>
 </context>
 <context>
@@ -629,7 +629,7 @@
     </message>
     <message>
         <source>Demo store: this app syncs with a practice central store on this computer, not with the municipality&apos;s. Do not enter real inspections.</source>
-        <translation>Demo-opslag: deze app synchroniseert met een oefenopslag op deze computer, niet met die van de gemeente. Voer geen echte inspecties in.</translation>
+        <translation>Demo-opslag: deze app synchroniseert met een oefenopslag op deze computer, niet met die van de gemeente. Voer geen echte controles in.</translation>
     </message>
     <message>
         <source>New inspection…</source>
@@ -790,7 +790,7 @@
     </message>
     <message>
         <source>Areas</source>
-        <translation>Gebieden</translation>
+        <translation>Wijken</translation>
     </message>
     <message>
         <source>Teams</source>
@@ -881,7 +881,7 @@
     </message>
     <message>
         <source>Venue or area</source>
-        <translation>Zaak of wijk</translation>
+        <translation>Locatie of wijk</translation>
     </message>
     <message>
         <source>Status</source>
@@ -1082,7 +1082,7 @@
     </message>
     <message>
         <source>Step 2 of 2: which venue? Recently used venues come first.</source>
-        <translation>Stap 2 van 2: welke zaak? Recent gebruikte zaken staan bovenaan.</translation>
+        <translation>Stap 2 van 2: welke locatie? Recent gebruikte locaties staan bovenaan.</translation>
     </message>
     <message>
         <source>Step 2 of 2: which area do you patrol?</source>
@@ -1098,7 +1098,7 @@
     </message>
     <message>
         <source>Venues</source>
-        <translation>Zaken</translation>
+        <translation>Locaties</translation>
     </message>
     <message>
         <source>Areas</source>
@@ -1246,7 +1246,7 @@
     </message>
     <message>
         <source>Areas</source>
-        <translation>Gebieden</translation>
+        <translation>Wijken</translation>
     </message>
     <message>
         <source>Name</source>
@@ -1544,7 +1544,7 @@
     </message>
     <message>
         <source>Venue or area</source>
-        <translation>Zaak of wijk</translation>
+        <translation>Locatie of wijk</translation>
     </message>
     <message>
         <source>Officer or tester</source>
@@ -1599,7 +1599,7 @@
     </message>
     <message>
         <source>No location recorded.</source>
-        <translation>Geen locatie vastgelegd.</translation>
+        <translation>Geen positie vastgelegd.</translation>
     </message>
     <message>
         <source>Timing gap: %1 minutes</source>
@@ -1659,7 +1659,7 @@
     </message>
     <message>
         <source>Photos and location</source>
-        <translation>Foto’s en locatie</translation>
+        <translation>Foto’s en positie</translation>
     </message>
     <message>
         <source>Door test pair</source>
@@ -1695,7 +1695,7 @@
     </message>
     <message>
         <source>No earlier inspections of this venue.</source>
-        <translation>Geen eerdere verslagen bij deze zaak.</translation>
+        <translation>Geen eerdere verslagen bij deze locatie.</translation>
     </message>
     <message>
         <source>No signals</source>
@@ -1770,7 +1770,7 @@
     </message>
     <message>
         <source>Versions the central store did not accept because they did not build on the newest version of their inspection (for example two devices corrected the same inspection). They are kept here so nothing is lost; ask the officer to sync and correct the inspection again if something is missing.</source>
-        <translation>Versies die de centrale opslag niet aannam omdat ze niet voortbouwden op de nieuwste versie van hun inspectie (bijvoorbeeld als twee apparaten dezelfde inspectie verbeterden). Ze worden hier bewaard zodat er niets verloren gaat; vraag de medewerker te synchroniseren en de inspectie opnieuw te verbeteren als er iets ontbreekt.</translation>
+        <translation>Versies die de centrale opslag niet aannam omdat ze niet voortbouwden op de nieuwste versie van hun controle (bijvoorbeeld als twee apparaten dezelfde controle verbeterden). Ze worden hier bewaard zodat er niets verloren gaat; vraag de boa of tester te synchroniseren en de controle opnieuw te verbeteren als er iets ontbreekt.</translation>
     </message>
     <message>
         <source>Received</source>
@@ -1778,7 +1778,7 @@
     </message>
     <message>
         <source>Officer</source>
-        <translation>Medewerker</translation>
+        <translation>Boa of tester</translation>
     </message>
     <message>
         <source>Checklist</source>
@@ -1786,7 +1786,7 @@
     </message>
     <message>
         <source>Venue or area</source>
-        <translation>Zaak of wijk</translation>
+        <translation>Locatie of wijk</translation>
     </message>
     <message>
         <source>Why it was kept</source>
@@ -1826,7 +1826,7 @@
     </message>
     <message>
         <source>Every venue</source>
-        <translation>Elke zaak</translation>
+        <translation>Elke locatie</translation>
     </message>
     <message>
         <source>Every area</source>
@@ -1881,7 +1881,7 @@
     </message>
     <message>
         <source>Search venue, officer, signal…</source>
-        <translation>Zoek zaak, boa of tester, signaal…</translation>
+        <translation>Zoek locatie, boa of tester, signaal…</translation>
     </message>
     <message>
         <source>Note with the review (optional)</source>
@@ -1901,7 +1901,7 @@
     </message>
     <message>
         <source>Filter on venue, area, officer or tester, and signal</source>
-        <translation>Filter op zaak, wijk, boa of tester, en signaal</translation>
+        <translation>Filter op locatie, wijk, boa of tester, en signaal</translation>
     </message>
     <message>
         <source>Approve the version you are reading</source>
@@ -2462,7 +2462,7 @@
     </message>
     <message>
         <source>Area ids (separated by spaces)</source>
-        <translation>Gebied-id&apos;s (gescheiden door spaties)</translation>
+        <translation>Wijk-id&apos;s (gescheiden door spaties)</translation>
     </message>
 </context>
 <context>
@@ -2549,7 +2549,7 @@
     </message>
     <message>
         <source>Area</source>
-        <translation>Gebied</translation>
+        <translation>Wijk</translation>
     </message>
     <message>
         <source>Open (unticked: closed)</source>
@@ -2557,11 +2557,11 @@
     </message>
     <message>
         <source>Note for officers (Dutch)</source>
-        <translation>Notitie voor handhavers (Nederlands)</translation>
+        <translation>Notitie voor boa&apos;s (Nederlands)</translation>
     </message>
     <message>
         <source>Note for officers (English)</source>
-        <translation>Notitie voor handhavers (Engels)</translation>
+        <translation>Notitie voor boa&apos;s (Engels)</translation>
     </message>
     <message>
         <source>Save</source>
@@ -2596,7 +2596,7 @@
     <name>VenuePicker</name>
     <message>
         <source>Choose a venue</source>
-        <translation>Kies een zaak</translation>
+        <translation>Kies een locatie</translation>
     </message>
     <message>
         <source>Search by name, street or postcode</source>
@@ -2604,15 +2604,15 @@
     </message>
     <message>
         <source>Search venues</source>
-        <translation>Zaken zoeken</translation>
+        <translation>Locaties zoeken</translation>
     </message>
     <message>
         <source>Venues</source>
-        <translation>Zaken</translation>
+        <translation>Locaties</translation>
     </message>
     <message>
         <source>No venue matches. Check the spelling or search by street.</source>
-        <translation>Geen zaak gevonden. Controleer de spelling of zoek op straat.</translation>
+        <translation>Geen locatie gevonden. Controleer de spelling of zoek op straat.</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -2627,11 +2627,11 @@
     <name>VenueQuestion</name>
     <message>
         <source>Choose another venue…</source>
-        <translation>Andere zaak kiezen…</translation>
+        <translation>Andere locatie kiezen…</translation>
     </message>
     <message>
         <source>Choose venue…</source>
-        <translation>Zaak kiezen…</translation>
+        <translation>Locatie kiezen…</translation>
     </message>
     <message>
         <source>Clear answer</source>
@@ -2639,7 +2639,7 @@
     </message>
     <message>
         <source>No venue chosen yet</source>
-        <translation>Nog geen zaak gekozen</translation>
+        <translation>Nog geen locatie gekozen</translation>
     </message>
 </context>
 <context>
@@ -2666,7 +2666,7 @@
     <name>VenuesPage</name>
     <message>
         <source>All areas</source>
-        <translation>Alle gebieden</translation>
+        <translation>Alle wijken</translation>
     </message>
     <message>
         <source>open</source>
@@ -2682,7 +2682,7 @@
     </message>
     <message>
         <source>Close {name}? It stays in the register (inspections refer to it) but is no longer offered for new work.</source>
-        <translation>{name} sluiten? De locatie blijft in het register (inspecties verwijzen ernaar) maar wordt niet meer aangeboden voor nieuw werk.</translation>
+        <translation>{name} sluiten? De locatie blijft in het register (controles verwijzen ernaar) maar wordt niet meer aangeboden voor nieuw werk.</translation>
     </message>
     <message>
         <source>Search name, address, operator, permit</source>
@@ -2734,7 +2734,7 @@
     </message>
     <message>
         <source>Area</source>
-        <translation>Gebied</translation>
+        <translation>Wijk</translation>
     </message>
     <message>
         <source>Operator</source>

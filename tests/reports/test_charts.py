@@ -44,5 +44,5 @@ def test_summary_charts_have_values_and_axis_titles_and_whole_labels() -> None:
     pdf = summary_report(summary, venues=venues, areas=areas)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "…" not in text
-    for title in ("Aantal inspecties", "Aantal rondes", "Aantal waarnemingen"):
+    for title in ("Aantal controles", "Aantal rondes", "Aantal waarnemingen"):
         assert title in text, title

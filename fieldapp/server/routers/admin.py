@@ -141,7 +141,7 @@ async def import_register(
         raise ApiError(
             422,
             ErrorCode.INVALID,
-            "Alleen gebieden komen als GeoJSON.",
+            "Alleen wijken komen als GeoJSON.",
             "Only areas come as GeoJSON.",
             problems=["format: geojson is for areas"],
         )
