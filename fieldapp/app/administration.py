@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from fieldapp.app.errors import AppError
 from fieldapp.core.entities import Area, Role, Team, Venue
+from fieldapp.core.registerfile import pydantic_text
 from fieldapp.core.texts import Text
 from fieldapp.protocol.models import (
     AdminUser,
@@ -98,13 +99,34 @@ class CentralError(AppError):
     """The central store could not do what was asked; the sentence says why.
 
     `problems` lists each problem the server named (row and column of an import,
-    `file:line:col` of a form file); `status` is the HTTP status (0 when none came).
+    `file:line:col` of a form file), `problems_nl` the same in Dutch where the server has
+    them; `status` is the HTTP status (0 when none came).
     """
 
-    def __init__(self, message: Text, *, status: int = 0, problems: list[str] | None = None):
+    def __init__(
+        self,
+        message: Text,
+        *,
+        status: int = 0,
+        problems: list[str] | None = None,
+        problems_nl: list[str] | None = None,
+    ):
         super().__init__(message)
         self.status = status
         self.problems = list(problems or [])
+        self.problems_nl = list(problems_nl or [])
+
+    def problem_lines(self, language: str) -> list[str]:
+        """The problems for a person reading `language`."""
+        return problems_in(language, self.problems, self.problems_nl)
+
+
+def problems_in(language: str, problems: list[str], problems_nl: list[str]) -> list[str]:
+    """The Dutch problems for a Dutch reader when the server gave all of them in Dutch,
+    else the English ones (an older server, or problems it has only in English)."""
+    if language == "nl" and problems_nl and len(problems_nl) == len(problems):
+        return list(problems_nl)
+    return list(problems)
 
 
 class CentralOffline(CentralError):
@@ -151,6 +173,7 @@ def as_central_error(error: BaseException) -> BaseException:
     if isinstance(error, Refusal):
         body = error.body
         problems = list(body.problems) if body is not None else []
+        problems_nl = list(body.problems_nl) if body is not None else []
         if error.status == 409 and error.code is ErrorCode.EDIT_CONFLICT:
             return EditConflict(body.current if body is not None else None)
         if error.status == 403:
@@ -162,7 +185,9 @@ def as_central_error(error: BaseException) -> BaseException:
                 ),
                 status=403,
             )
-        return Refused(error.message, status=error.status, problems=problems)
+        return Refused(
+            error.message, status=error.status, problems=problems, problems_nl=problems_nl
+        )
     return error
 
 
@@ -193,11 +218,16 @@ def checked(model: type[M], **values: Any) -> M:
     try:
         return model(**values)
     except ValidationError as error:
-        problems = [
-            f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+        found = [
+            (".".join(str(part) for part in problem["loc"]), pydantic_text(problem))
             for problem in error.errors()
         ]
-        raise Refused(_NOT_VALID, status=422, problems=problems) from None
+        raise Refused(
+            _NOT_VALID,
+            status=422,
+            problems=[f"{where}: {text.en}" for where, text in found],
+            problems_nl=[f"{where}: {text.nl}" for where, text in found],
+        ) from None
 
 
 # --- files -----------------------------------------------------------------------------------

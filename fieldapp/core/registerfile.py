@@ -5,7 +5,8 @@ A register comes as CSV (comma or semicolon, UTF-8, a header row), as an Excel w
 entity it describes and lists every problem with its row and column, so a person can fix
 the file in one go; nothing here knows the central store (whether an area named by a venue
 exists is checked where the store is: fieldapp.server.register). Column names are the
-field names of the entities, documented in docs/administration.md.
+field names of the entities, documented in docs/administration.md. Every problem is said in
+Dutch and English: the administrator reads it on a screen in her own language.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from fieldapp.core.entities import Area, Role, Team, User, Venue
+from fieldapp.core.texts import Text
 
 #: The most rows one import may hold: far above a city's register, low enough to bound work.
 MAX_ROWS = 20_000
@@ -39,19 +41,33 @@ _FALSE = {"false", "no", "nee", "0", "n", "", "onwaar"}
 
 @dataclass(frozen=True)
 class RowProblem:
-    """One problem of an import, where a person finds it: row (1 is the header) and column."""
+    """One problem of an import, where a person finds it: row (1 is the header, 0 the whole
+    file, None a single record edited on a screen) and column."""
 
-    row: int
+    row: int | None
     column: str
-    message: str
+    message: Text
+
+    def line(self, language: str) -> str:
+        """The problem as one line for a person reading `language` ("nl" or "en")."""
+        dutch = language == "nl"
+        if self.row is None:
+            prefix = f"{self.column}: " if self.column else ""
+            return prefix + self.message.pick(language)
+        if self.row:
+            where = f"rij {self.row}" if dutch else f"row {self.row}"
+        else:
+            where = "bestand" if dutch else "file"
+        if self.column:
+            where += f", kolom {self.column}" if dutch else f", column {self.column}"
+        return f"{where}: {self.message.pick(language)}"
 
     def __str__(self) -> str:
-        where = f"row {self.row}" if self.row else "file"
-        return (
-            f"{where}, column {self.column}: {self.message}"
-            if self.column
-            else (f"{where}: {self.message}")
-        )
+        return self.line("en")
+
+
+def _t(nl: str, en: str) -> Text:
+    return Text(nl, en)
 
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -60,18 +76,24 @@ _T = TypeVar("_T")
 
 @dataclass
 class Rows(Generic[_M]):
-    """The entities a file describes, each with its row, and the problems found on the way."""
+    """The entities a file describes, each with its row, and the problems found on the way.
+
+    `failed` keeps the cells of each row that did not become an entity, so the store can
+    still check what those rows refer to (an unknown area is listed beside a bad postcode,
+    not only once the postcode is fixed)."""
 
     items: list[tuple[int, _M]] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    failed: list[tuple[int, Mapping[str, str]]] = field(default_factory=list)
 
 
 class TableError(ValueError):
     """The file is not a table at all (unreadable, no header, too large)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, nl: str, en: str) -> None:
+        super().__init__(en)
+        self.text = Text(nl, en)
+        self.message = en
 
 
 @dataclass(frozen=True)
@@ -92,23 +114,33 @@ def read_table(name: str, data: bytes) -> Table:
         return _read_xlsx(data)
     if lowered.endswith((".csv", ".txt")):
         return _read_csv(data)
-    raise TableError(f"{name}: expected a .csv or .xlsx file")
+    raise TableError(
+        f"{name}: verwacht een .csv- of .xlsx-bestand", f"{name}: expected a .csv or .xlsx file"
+    )
 
 
 def _read_csv(data: bytes) -> Table:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise TableError(f"the file is not UTF-8 text (byte {error.start})") from None
+        raise TableError(
+            f"het bestand is geen UTF-8-tekst (byte {error.start})",
+            f"the file is not UTF-8 text (byte {error.start})",
+        ) from None
     if "\x00" in text:
-        raise TableError("the file holds a NUL character: it is not a CSV text")
+        raise TableError(
+            "het bestand bevat een NUL-teken: het is geen CSV-tekst",
+            "the file holds a NUL character: it is not a CSV text",
+        )
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = [(reader.line_num, row) for row in _bounded(reader)]
     except csv.Error as error:
-        raise TableError(f"row {reader.line_num}: {error}") from None
+        raise TableError(
+            f"rij {reader.line_num}: {error}", f"row {reader.line_num}: {error}"
+        ) from None
     return _table(records)
 
 
@@ -120,7 +152,10 @@ def _read_xlsx(data: bytes) -> Table:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise TableError(f"the file is not an Excel workbook ({error})") from None
+        raise TableError(
+            f"het bestand is geen Excel-werkmap ({error})",
+            f"the file is not an Excel workbook ({error})",
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         records = [
@@ -135,7 +170,10 @@ def _read_xlsx(data: bytes) -> Table:
 def _bounded(rows: Iterable[_T]) -> Iterable[_T]:
     for count, row in enumerate(rows):
         if count > MAX_ROWS:
-            raise TableError(f"more than {MAX_ROWS} rows; split the file")
+            raise TableError(
+                f"meer dan {MAX_ROWS} rijen; splits het bestand",
+                f"more than {MAX_ROWS} rows; split the file",
+            )
         yield row
 
 
@@ -150,14 +188,20 @@ def _cell_text(value: Any) -> str:
 def _table(records: Sequence[tuple[int, Sequence[str]]]) -> Table:
     filled = [(number, row) for number, row in records if any(cell.strip() for cell in row)]
     if not filled:
-        raise TableError("the file is empty: expected a header row and rows under it")
+        raise TableError(
+            "het bestand is leeg: verwacht een kopregel met rijen eronder",
+            "the file is empty: expected a header row and rows under it",
+        )
     header_row, header = filled[0]
     if len(header) > MAX_COLUMNS:
-        raise TableError(f"more than {MAX_COLUMNS} columns")
+        raise TableError(f"meer dan {MAX_COLUMNS} kolommen", f"more than {MAX_COLUMNS} columns")
     columns = tuple(cell.strip().lower().replace(" ", "_") for cell in header)
     doubles = sorted({c for c in columns if c and columns.count(c) > 1})
     if doubles:
-        raise TableError(f"row {header_row}: the column {doubles[0]} appears twice")
+        raise TableError(
+            f"rij {header_row}: de kolom {doubles[0]} staat er twee keer in",
+            f"row {header_row}: the column {doubles[0]} appears twice",
+        )
     rows: list[tuple[int, Mapping[str, str]]] = []
     for number, row in filled[1:]:
         values = {
@@ -175,12 +219,19 @@ def _table(records: Sequence[tuple[int, Sequence[str]]]) -> Table:
 def _check_columns(table: Table, required: Iterable[str], known: Iterable[str]) -> list[RowProblem]:
     allowed = set(known)
     problems = [
-        RowProblem(1, column, "this column is required")
+        RowProblem(1, column, _t("deze kolom is verplicht", "this column is required"))
         for column in required
         if column not in table.columns
     ]
     problems += [
-        RowProblem(1, column, f"unknown column (expected one of {', '.join(sorted(allowed))})")
+        RowProblem(
+            1,
+            column,
+            _t(
+                f"onbekende kolom (verwacht een van {', '.join(sorted(allowed))})",
+                f"unknown column (expected one of {', '.join(sorted(allowed))})",
+            ),
+        )
         for column in table.columns
         if column and column not in allowed
     ]
@@ -196,25 +247,96 @@ def _flag(value: str) -> bool | None:
     return None
 
 
+#: The entities' own rules (fieldapp.core.entities), in Dutch: the English pattern as the
+#: validator says it, and the Dutch with the same groups.
+_RULES_NL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), dutch)
+    for pattern, dutch in (
+        (r"^a coffeeshop needs a permit_number$", "een coffeeshop heeft een permit_number nodig"),
+        (
+            r"^only a coffeeshop has a permit_number, not a (.+)$",
+            r"alleen een coffeeshop heeft een permit_number, geen \1",
+        ),
+        (r"^a mystery guest needs a pseudonym$", "een mystery guest heeft een pseudoniem nodig"),
+        (
+            r"^only a mystery guest has a pseudonym, not a (.+)$",
+            r"alleen een mystery guest heeft een pseudoniem, geen \1",
+        ),
+        (
+            r"^a language is listed twice in 'languages'$",
+            "een taal staat twee keer in 'languages'",
+        ),
+    )
+)
+
+
+def pydantic_text(problem: Any) -> Text:
+    """One of pydantic's problems (an `errors()` item) as a sentence in Dutch and English."""
+    kind = str(problem.get("type", ""))
+    english = str(problem.get("msg", "")).removeprefix("Value error, ")
+    context = problem.get("ctx") or {}
+    if kind == "missing":
+        return _t("ontbreekt", english)
+    if kind == "string_too_short":
+        if context.get("min_length") == 1:
+            return _t("is leeg", english)
+        return _t(f"korter dan {context.get('min_length')} tekens", english)
+    if kind == "string_too_long":
+        return _t(f"langer dan {context.get('max_length')} tekens", english)
+    if kind == "string_pattern_mismatch":
+        return _t(f"heeft niet de vorm {context.get('pattern')}", english)
+    if kind in ("enum", "literal_error"):
+        expected = str(context.get("expected", "")).replace(" or ", " of ")
+        return _t(f"moet een van deze zijn: {expected}", english)
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
+        return _t("is geen getal", english)
+    if kind == "too_short":
+        return _t(f"heeft minstens {context.get('min_length')} waarde(n) nodig", english)
+    bounds = {
+        "greater_than": ("groter dan", "gt"),
+        "greater_than_equal": ("minstens", "ge"),
+        "less_than": ("kleiner dan", "lt"),
+        "less_than_equal": ("hoogstens", "le"),
+    }
+    if kind in bounds:
+        words, key = bounds[kind]
+        return _t(f"moet {words} {context.get(key)} zijn", english)
+    for pattern, dutch in _RULES_NL:
+        if pattern.match(english):
+            return _t(pattern.sub(dutch, english), english)
+    return _t(f"ongeldige waarde ({english})", english)
+
+
+#: A row's own problems as its builder finds them: the column and what is wrong there.
+Found = list[tuple[str, Text]]
+
+
 def _parse_rows(
     table: Table,
     model: type[_M],
-    build: Callable[[Mapping[str, str], list[tuple[str, str]]], dict[str, Any]],
+    build: Callable[[Mapping[str, str], Found], dict[str, Any]],
     column_of: Mapping[str, str],
     key: Callable[[_M], str],
     key_column: str,
 ) -> Rows[_M]:
-    """Validate each row on its own; problems name the row and the column."""
+    """Validate each row on its own; problems name the row and the column, every one of a
+    row at once (a builder's own, then the entity's rules for the columns not yet named)."""
     found: Rows[_M] = Rows()
     first: dict[str, int] = {}
     for number, cells in table.rows:
         too_long = [c for c, v in cells.items() if len(v) > MAX_CELL]
         if too_long:
             found.problems.extend(
-                RowProblem(number, c, f"longer than {MAX_CELL} characters") for c in too_long
+                RowProblem(
+                    number,
+                    c,
+                    _t(f"langer dan {MAX_CELL} tekens", f"longer than {MAX_CELL} characters"),
+                )
+                for c in too_long
             )
+            found.failed.append((number, cells))
             continue
-        own: list[tuple[str, str]] = []
+        own: Found = []
         values = build(cells, own)
         found.problems.extend(RowProblem(number, column, message) for column, message in own)
         try:
@@ -222,24 +344,33 @@ def _parse_rows(
         except ValidationError as error:
             told = {column for column, _ in own}
             for problem in error.errors():
-                message = str(problem["msg"]).removeprefix("Value error, ")
+                message = pydantic_text(problem)
                 if problem["loc"]:
                     name = str(problem["loc"][0])
                     column = column_of.get(name, name)
                 else:  # a rule over several fields: name the first column it speaks of
-                    column = next((c for c in table.columns if c and c in message), "")
+                    column = next((c for c in table.columns if c and c in message.en), "")
                 if column not in told:
+                    told.add(column)
                     found.problems.append(RowProblem(number, column, message))
+            found.failed.append((number, cells))
             continue
         if own:
+            found.failed.append((number, cells))
             continue
         ident = key(item)
         if ident in first:
             found.problems.append(
                 RowProblem(
-                    number, key_column, f"'{ident}' is used twice (first in row {first[ident]})"
+                    number,
+                    key_column,
+                    _t(
+                        f"'{ident}' staat er twee keer in (eerst in rij {first[ident]})",
+                        f"'{ident}' is used twice (first in row {first[ident]})",
+                    ),
                 )
             )
+            found.failed.append((number, cells))
             continue
         first[ident] = number
         found.items.append((number, item))
@@ -272,7 +403,7 @@ def venue_rows(table: Table) -> Rows[Venue]:
     if header:
         return Rows(problems=header)
 
-    def build(cells: Mapping[str, str], problems: list[tuple[str, str]]) -> dict[str, Any]:
+    def build(cells: Mapping[str, str], problems: Found) -> dict[str, Any]:
         values: dict[str, Any] = {
             name: cells.get(name, "")
             for name in ("id", "name", "kind", "street", "house_number", "area")
@@ -283,17 +414,25 @@ def venue_rows(table: Table) -> Rows[Venue]:
             try:
                 number = float(text)
             except ValueError:
-                problems.append((axis, f"'{text}' is not a number"))
+                problems.append((axis, _t(f"'{text}' is geen getal", f"'{text}' is not a number")))
                 continue
             if not low <= number <= high:
-                problems.append((axis, f"{number} lies outside the Netherlands"))
+                problems.append(
+                    (
+                        axis,
+                        _t(
+                            f"{number} ligt buiten Nederland",
+                            f"{number} lies outside the Netherlands",
+                        ),
+                    )
+                )
             values[axis] = number
         for optional in ("permit_number", "operator", "opening_hours"):
             if cells.get(optional):
                 values[optional] = cells[optional]
         active = _flag(cells.get("active", "true") or "true")
         if active is None:
-            problems.append(("active", f"'{cells.get('active')}' is not yes or no"))
+            problems.append(("active", _not_a_flag(cells.get("active", ""))))
         values["active"] = bool(active)
         notes = {
             lang: cells[f"notes_{lang}"] for lang in ("nl", "en") if cells.get(f"notes_{lang}")
@@ -305,10 +444,22 @@ def venue_rows(table: Table) -> Rows[Venue]:
     return _parse_rows(table, Venue, build, {"notes": "notes_nl"}, lambda v: v.id, "id")
 
 
-def _postcode(text: str, problems: list[tuple[str, str]]) -> str:
+def _not_a_flag(text: str) -> Text:
+    return _t(f"'{text}' is geen ja of nee", f"'{text}' is not yes or no")
+
+
+def _postcode(text: str, problems: Found) -> str:
     match = _POSTCODE.match(text)
     if match is None:
-        problems.append(("postcode", f"'{text}' is not a Dutch postcode (1234 AB)"))
+        problems.append(
+            (
+                "postcode",
+                _t(
+                    f"'{text}' is geen Nederlandse postcode (1234 AB)",
+                    f"'{text}' is not a Dutch postcode (1234 AB)",
+                ),
+            )
+        )
         return text
     return f"{match[1]} {match[2].upper()}"
 
@@ -316,12 +467,12 @@ def _postcode(text: str, problems: list[tuple[str, str]]) -> str:
 AREA_COLUMNS = ("id", "name", "district", "fireworks_free_zone", "coffeeshop_overconcentration")
 
 
-def _area_values(cells: Mapping[str, str], problems: list[tuple[str, str]]) -> dict[str, Any]:
+def _area_values(cells: Mapping[str, str], problems: Found) -> dict[str, Any]:
     values: dict[str, Any] = {name: cells.get(name, "") for name in ("id", "name", "district")}
     for flag in ("fireworks_free_zone", "coffeeshop_overconcentration"):
         value = _flag(cells.get(flag, ""))
         if value is None:
-            problems.append((flag, f"'{cells.get(flag)}' is not yes or no"))
+            problems.append((flag, _not_a_flag(cells.get(flag, ""))))
         values[flag] = bool(value)
     return values
 
@@ -340,12 +491,19 @@ def area_features(data: bytes) -> Rows[Area]:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
-        raise TableError(f"the file is not JSON ({error})") from None
+        raise TableError(
+            f"het bestand is geen JSON ({error})", f"the file is not JSON ({error})"
+        ) from None
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
-        raise TableError("expected a GeoJSON FeatureCollection")
+        raise TableError(
+            "verwacht een GeoJSON-FeatureCollection", "expected a GeoJSON FeatureCollection"
+        )
     features = document.get("features")
     if not isinstance(features, list) or len(features) > MAX_ROWS:
-        raise TableError(f"'features' must be a list of at most {MAX_ROWS} features")
+        raise TableError(
+            f"'features' moet een lijst van hoogstens {MAX_ROWS} features zijn",
+            f"'features' must be a list of at most {MAX_ROWS} features",
+        )
     rows: list[tuple[int, Mapping[str, str]]] = []
     boundaries: dict[int, Any] = {}
     problems: list[RowProblem] = []
@@ -353,7 +511,13 @@ def area_features(data: bytes) -> Rows[Area]:
     for number, feature in enumerate(features, start=1):
         properties = feature.get("properties") if isinstance(feature, dict) else None
         if not isinstance(properties, dict):
-            problems.append(RowProblem(number, "properties", "a feature needs properties"))
+            problems.append(
+                RowProblem(
+                    number,
+                    "properties",
+                    _t("een feature heeft properties nodig", "a feature needs properties"),
+                )
+            )
             continue
         cells = {str(k): _property_text(v) for k, v in properties.items()}
         columns.update(cells)
@@ -364,20 +528,25 @@ def area_features(data: bytes) -> Rows[Area]:
             if boundary is None:
                 problems.append(
                     RowProblem(
-                        number, "geometry", "expected a Polygon or MultiPolygon of [lon, lat]"
+                        number,
+                        "geometry",
+                        _t(
+                            "verwacht een Polygon of MultiPolygon van [lon, lat] in Nederland",
+                            "expected a Polygon or MultiPolygon of [lon, lat] in the Netherlands",
+                        ),
                     )
                 )
             else:
                 boundaries[number] = boundary
     table = Table(tuple(sorted(columns)), tuple(rows))
     unknown = [c for c in table.columns if c not in AREA_COLUMNS]
-    problems += [RowProblem(0, c, "unknown property") for c in unknown]
+    problems += [RowProblem(0, c, _t("onbekende property", "unknown property")) for c in unknown]
     found = _parse_rows(table, Area, _area_values, {}, lambda a: a.id, "id")
     items = [
         (n, area.model_copy(update={"boundary": boundaries[n]}) if n in boundaries else area)
         for n, area in found.items
     ]
-    return Rows(items=items, problems=problems + found.problems)
+    return Rows(items=items, problems=problems + found.problems, failed=found.failed)
 
 
 def _property_text(value: Any) -> str:
@@ -431,13 +600,13 @@ def team_rows(table: Table) -> Rows[Team]:
     if header:
         return Rows(problems=header)
 
-    def build(cells: Mapping[str, str], problems: list[tuple[str, str]]) -> dict[str, Any]:
+    def build(cells: Mapping[str, str], problems: Found) -> dict[str, Any]:
         del problems
         return {
             "id": cells.get("id", ""),
             "name": cells.get("name", ""),
             "supervisor": cells.get("supervisor", ""),
-            "areas": _words(cells.get("areas", "")),
+            "areas": split_words(cells.get("areas", "")),
         }
 
     return _parse_rows(table, Team, build, {}, lambda t: t.id, "id")
@@ -449,26 +618,30 @@ USER_COLUMNS = ("username", "display_name", "role", "team", "pseudonym", "langua
 def user_rows(table: Table) -> Rows[User]:
     """Users from a table; no passwords: new accounts get a one-time password."""
     if "password" in table.columns:
-        return Rows(problems=[RowProblem(1, "password", "a file never holds passwords")])
+        never = _t("een bestand bevat nooit wachtwoorden", "a file never holds passwords")
+        return Rows(problems=[RowProblem(1, "password", never)])
     header = _check_columns(table, ("username", "display_name", "role"), USER_COLUMNS)
     if header:
         return Rows(problems=header)
 
-    def build(cells: Mapping[str, str], problems: list[tuple[str, str]]) -> dict[str, Any]:
+    def build(cells: Mapping[str, str], problems: Found) -> dict[str, Any]:
         values: dict[str, Any] = {
             "username": cells.get("username", ""),
             "display_name": cells.get("display_name", ""),
             "role": cells.get("role", ""),
-            "languages": _words(cells.get("languages", "")) or ["nl"],
+            "languages": split_words(cells.get("languages", "")) or ["nl"],
         }
         if cells.get("role", "") not in {role.value for role in Role}:
             roles = ", ".join(role.value for role in Role)
-            problems.append(("role", f"'{cells.get('role', '')}' is not a role ({roles})"))
+            text = cells.get("role", "")
+            problems.append(
+                ("role", _t(f"'{text}' is geen rol ({roles})", f"'{text}' is not a role ({roles})"))
+            )
         for optional in ("team", "pseudonym"):
             if cells.get(optional):
                 values[optional] = cells[optional]
         if _flag(cells.get("active", "") or "true") is None:
-            problems.append(("active", f"'{cells.get('active')}' is not yes or no"))
+            problems.append(("active", _not_a_flag(cells.get("active", ""))))
         return values
 
     return _parse_rows(table, User, build, {}, lambda u: u.username, "username")
@@ -483,5 +656,6 @@ def user_activity(table: Table) -> dict[str, bool]:
     return found
 
 
-def _words(text: str) -> list[str]:
+def split_words(text: str) -> list[str]:
+    """The ids in one cell, separated by spaces, commas, semicolons or bars."""
     return [word for word in re.split(r"[\s,;|]+", text) if word]

@@ -215,10 +215,10 @@ def _read_register(path: Path, problems: list[str]) -> Rows[Any]:
     rows: Rows[Any] = _REGISTER_READERS[kind](table)
     idents = {row: cells.get("username") or cells.get("id") for row, cells in table.rows}
     for problem in rows.problems:
-        ident = idents.get(problem.row)
+        ident = idents.get(problem.row or 0)
         item = f"{kind} '{ident}': " if ident else ""
         column = f"{problem.column}: " if problem.column else ""
-        problems.append(f"{path}:{problem.row}: {item}{column}{problem.message}")
+        problems.append(f"{path}:{problem.row}: {item}{column}{problem.message.en}")
     return rows
 
 

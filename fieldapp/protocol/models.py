@@ -170,6 +170,9 @@ class ErrorBody(_Body):
     head: VersionHead | None = None
     #: 400/422: what exactly was wrong, one line per problem.
     problems: list[str] = Field(default_factory=list)
+    #: The same problems in Dutch, in the same order, where the server has them in Dutch
+    #: (an import's rows and columns); empty otherwise.
+    problems_nl: list[str] = Field(default_factory=list)
     #: 409 edit_conflict: the current state of what the edit was based on an older version of.
     current: dict[str, Any] | None = None
 
@@ -512,6 +515,8 @@ class ImportReport(_Body):
     #: Present in the store but not in the file, with `sync`: deactivated (never deleted).
     deactivated: int = 0
     problems: list[str] = Field(default_factory=list)
+    #: The same problems in Dutch, in the same order.
+    problems_nl: list[str] = Field(default_factory=list)
     #: New accounts (users import, not a dry run): the one-time password of each, shown
     #: once to the administrator, who hands it over; the person chooses their own later.
     passwords: dict[str, str] = Field(default_factory=dict)

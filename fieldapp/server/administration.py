@@ -32,7 +32,8 @@ class AdminRefusal(FieldappError):
     """A change an administrator asked for that the rules refuse.
 
     `status` is what the HTTP API answers (404 unknown, 409 exists or stale, 422 invalid);
-    the command line prints the sentence. `problems` lists each problem of an import.
+    the command line prints the sentence. `problems` lists each problem of an import in
+    English, `problems_nl` the same ones in Dutch (in the same order, or empty).
     """
 
     def __init__(
@@ -41,10 +42,13 @@ class AdminRefusal(FieldappError):
         message: Text | dict[str, str],
         problems: Sequence[str] = (),
         current: dict[str, Any] | None = None,
+        *,
+        problems_nl: Sequence[str] = (),
     ) -> None:
         super().__init__(message)
         self.status = status
         self.problems = list(problems)
+        self.problems_nl = list(problems_nl)
         #: The current state of what a stale edit tried to change (409).
         self.current = current
 

@@ -40,6 +40,7 @@ class ApiError(Exception):
         expected_offset: int | None = None,
         head: VersionHead | None = None,
         problems: list[str] | None = None,
+        problems_nl: list[str] | None = None,
         current: dict[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         log_detail: str | None = None,
@@ -53,6 +54,7 @@ class ApiError(Exception):
             expected_offset=expected_offset,
             head=head,
             problems=problems or [],
+            problems_nl=problems_nl or [],
             current=current,
         )
         self.headers = dict(headers or {})

@@ -33,11 +33,13 @@ from fieldapp.core.registerfile import (
     area_features,
     area_rows,
     read_table,
+    split_words,
     team_rows,
     user_activity,
     user_rows,
     venue_rows,
 )
+from fieldapp.core.texts import Text
 from fieldapp.protocol.models import FormList, ImportReport, PublishedForm, VenueEdit
 from fieldapp.server import feed, schema
 from fieldapp.server.accounts import Accounts
@@ -61,7 +63,8 @@ class _Plan:
     deactivated: list[tuple[Any, Any]] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
 
-    def report(self, register: str, dry_run: bool) -> ImportReport:
+    def report(self, register: str, dry_run: bool, more: Sequence[RowProblem] = ()) -> ImportReport:
+        problems = _in_row_order([*self.problems, *more])
         return ImportReport(
             kind=register,
             dry_run=dry_run,
@@ -69,12 +72,19 @@ class _Plan:
             changed=len(self.changed),
             unchanged=self.unchanged,
             deactivated=len(self.deactivated),
-            problems=[str(p) for p in self.problems],
+            problems=[p.line("en") for p in problems],
+            problems_nl=[p.line("nl") for p in problems],
         )
 
 
-def _refused(register: str, problems: Sequence[RowProblem | str]) -> AdminRefusal:
+def _in_row_order(problems: Sequence[RowProblem]) -> list[RowProblem]:
+    """Every problem of a row together, rows from the top (stable within a row)."""
+    return sorted(problems, key=lambda problem: problem.row or 0)
+
+
+def _refused(register: str, problems: Sequence[RowProblem]) -> AdminRefusal:
     count = len(problems)
+    ordered = _in_row_order(problems)
     return AdminRefusal(
         422,
         {
@@ -82,16 +92,26 @@ def _refused(register: str, problems: Sequence[RowProblem | str]) -> AdminRefusa
             "er is niets veranderd.",
             "en": f"The {register} import was refused: {count} problem(s); nothing changed.",
         },
-        [str(p) for p in problems],
+        [p.line("en") for p in ordered],
+        problems_nl=[p.line("nl") for p in ordered],
     )
 
 
 def _table_problem(name: str, error: TableError) -> AdminRefusal:
     return AdminRefusal(
         422,
-        {"nl": f"{name} is onleesbaar: {error.message}", "en": f"{name}: {error.message}"},
-        [error.message],
+        {"nl": f"{name} is onleesbaar: {error.text.nl}", "en": f"{name}: {error.text.en}"},
+        [error.text.en],
+        problems_nl=[error.text.nl],
     )
+
+
+def _not_an_area(area: str) -> Text:
+    return Text(f"'{area}' is geen wijk", f"'{area}' is not an area")
+
+
+def _not_a_team(team: str) -> Text:
+    return Text(f"'{team}' is geen team", f"'{team}' is not a team")
 
 
 class Register:
@@ -126,10 +146,15 @@ class Register:
             }
             in_file = {venue.id for _, venue in rows.items}
             seen_permits: dict[str, int] = {}
+            for row, cells in rows.failed:
+                # A row with another problem is still checked for what it refers to.
+                named = cells.get("area", "")
+                if named and named not in areas:
+                    plan.problems.append(RowProblem(row, "area", _not_an_area(named)))
             for row, venue in rows.items:
                 known_problems = len(plan.problems)
                 if venue.area not in areas:
-                    plan.problems.append(RowProblem(row, "area", f"'{venue.area}' is not an area"))
+                    plan.problems.append(RowProblem(row, "area", _not_an_area(venue.area)))
                 if venue.permit_number is not None:
                     owner = permits.get(venue.permit_number)
                     if owner is not None and owner != venue.id and owner not in in_file:
@@ -137,13 +162,24 @@ class Register:
                             RowProblem(
                                 row,
                                 "permit_number",
-                                f"'{venue.permit_number}' is the permit of venue '{owner}'",
+                                Text(
+                                    f"'{venue.permit_number}' is de vergunning van locatie "
+                                    f"'{owner}'",
+                                    f"'{venue.permit_number}' is the permit of venue '{owner}'",
+                                ),
                             )
                         )
                     first = seen_permits.setdefault(venue.permit_number, row)
                     if first != row:
                         plan.problems.append(
-                            RowProblem(row, "permit_number", f"used twice (first in row {first})")
+                            RowProblem(
+                                row,
+                                "permit_number",
+                                Text(
+                                    f"staat er twee keer in (eerst in rij {first})",
+                                    f"used twice (first in row {first})",
+                                ),
+                            )
                         )
                 if len(plan.problems) == known_problems:  # a row with a problem counts nowhere
                     _compare(plan, current.get(venue.id), venue)
@@ -227,16 +263,26 @@ class Register:
                     },
                     current={"version": int(last), "venue": before.model_dump(mode="json")},
                 )
-            problems: list[str] = []
+            # One edited venue: its problems name the field, not a row.
+            problems: list[RowProblem] = []
             if venue.area not in set(self._reference(connection, "area", Area)):
-                problems.append(f"area: '{venue.area}' is not an area")
+                problems.append(RowProblem(None, "area", _not_an_area(venue.area)))
             for key, other in current.items():
                 if (
                     key != venue.id
                     and venue.permit_number
                     and other.permit_number == venue.permit_number
                 ):
-                    problems.append(f"permit_number: is the permit of venue '{key}'")
+                    problems.append(
+                        RowProblem(
+                            None,
+                            "permit_number",
+                            Text(
+                                f"is de vergunning van locatie '{key}'",
+                                f"is the permit of venue '{key}'",
+                            ),
+                        )
+                    )
             if problems:
                 raise _refused("venues", problems)
             if before != venue:
@@ -351,18 +397,35 @@ class Register:
         )
         roles.update({u.username: u.role.value for u in coming.values()})
         plan = _Plan(problems=list(rows.problems))
+        for row, cells in rows.failed:
+            for area in split_words(cells.get("areas", "")):
+                if area not in areas:
+                    plan.problems.append(RowProblem(row, "areas", _not_an_area(area)))
         for row, team in rows.items:
             for area in team.areas:
                 if area not in areas:
-                    plan.problems.append(RowProblem(row, "areas", f"'{area}' is not an area"))
+                    plan.problems.append(RowProblem(row, "areas", _not_an_area(area)))
             role = roles.get(team.supervisor)
             if role is None:
                 plan.problems.append(
-                    RowProblem(row, "supervisor", f"'{team.supervisor}' is not a user")
+                    RowProblem(
+                        row,
+                        "supervisor",
+                        Text(
+                            f"'{team.supervisor}' is geen gebruiker",
+                            f"'{team.supervisor}' is not a user",
+                        ),
+                    )
                 )
             elif role != Role.SUPERVISOR.value:
                 plan.problems.append(
-                    RowProblem(row, "supervisor", f"'{team.supervisor}' is a {role}")
+                    RowProblem(
+                        row,
+                        "supervisor",
+                        Text(
+                            f"'{team.supervisor}' is een {role}", f"'{team.supervisor}' is a {role}"
+                        ),
+                    )
                 )
             _compare(plan, current.get(team.id), team)
         return plan
@@ -450,20 +513,37 @@ class Register:
                 if before is None:
                     problem = username_problem(user.username)
                     if problem is not None:
-                        plan.problems.append(RowProblem(row, "username", problem.message.en))
+                        plan.problems.append(
+                            RowProblem(
+                                row,
+                                "username",
+                                Text(problem.message.nl, problem.message.en),
+                            )
+                        )
                     twin = confusable_with(user.username, names_so_far)
                     if twin is not None:
                         plan.problems.append(
-                            RowProblem(row, "username", f"looks too much like '{twin}'")
+                            RowProblem(
+                                row,
+                                "username",
+                                Text(f"lijkt te veel op '{twin}'", f"looks too much like '{twin}'"),
+                            )
                         )
                     names_so_far.append(user.username)
                 if user.team is not None and user.team not in team_ids:
-                    plan.problems.append(RowProblem(row, "team", f"'{user.team}' is not a team"))
+                    plan.problems.append(RowProblem(row, "team", _not_a_team(user.team)))
                 if user.pseudonym is not None:
                     holder = pseudonyms.setdefault(user.pseudonym, user.username)
                     if holder != user.username:
                         plan.problems.append(
-                            RowProblem(row, "pseudonym", f"is also the pseudonym of '{holder}'")
+                            RowProblem(
+                                row,
+                                "pseudonym",
+                                Text(
+                                    f"is ook het pseudoniem van '{holder}'",
+                                    f"is also the pseudonym of '{holder}'",
+                                ),
+                            )
                         )
                 after = (user, active)
                 if before is None:
@@ -473,6 +553,11 @@ class Register:
                 else:
                     plan.changed.append((before, after))
                 coming[user.username] = user
+            for row, cells in rows.failed:
+                # A row with another problem is still checked for the team it names.
+                named = cells.get("team", "")
+                if named and named not in team_ids:
+                    plan.problems.append(RowProblem(row, "team", _not_a_team(named)))
             in_file = {user.username for _, user in rows.items}
             if sync:
                 for username, account in sorted(existing.items()):
@@ -497,12 +582,18 @@ class Register:
                     and (team_file is None or user.username in future_leaders)
                 ):
                     plan.problems.append(
-                        RowProblem(row, "role", f"'{user.username}' supervises '{led}'")
+                        RowProblem(
+                            row,
+                            "role",
+                            Text(
+                                f"'{user.username}' is leidinggevende van '{led}'",
+                                f"'{user.username}' supervises '{led}'",
+                            ),
+                        )
                     )
             problems = [*plan.problems, *(team_plan.problems if team_plan else [])]
-            report = plan.report("users", dry_run)
+            report = plan.report("users", dry_run, team_plan.problems if team_plan else ())
             if problems:
-                report = report.model_copy(update={"problems": [str(p) for p in problems]})
                 if dry_run:
                     return report
                 raise _refused("users", problems)

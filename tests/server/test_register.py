@@ -165,6 +165,38 @@ def test_a_venue_file_with_problems_lists_each_with_row_and_column_and_changes_n
     assert (_position(store), _count(store, schema.reference)) == before[:2]
 
 
+def test_import_problems_were_english_only_and_one_per_row(store: CentralStore) -> None:
+    """Before: an administrator on the Dutch screen read every problem in English, and a row
+    with a bad postcode hid its unknown area (and its unknown team) until the postcode was
+    fixed: one round trip per problem. Now every problem of a row comes at once, in both
+    languages, in row order."""
+    _with_areas(store)
+    broken = VENUES_HEADER + (
+        "cs-x;Shop X;coffeeshop;Straat;1;B-1000;52.08;4.30;nergens;DH-9;;;\n"  # row 2
+        "cs-y;;coffeeshop;Straat;2;2511 AA;48.85;4.30;centrum;DH-8;;;\n"  # row 3
+    )
+    report = store.register.import_venues(CLI_ACTOR, "venues.csv", broken.encode(), dry_run=True)
+    assert report.problems == [
+        "row 2, column postcode: 'B-1000' is not a Dutch postcode (1234 AB)",
+        "row 2, column area: 'nergens' is not an area",
+        "row 3, column lat: 48.85 lies outside the Netherlands",
+        "row 3, column name: String should have at least 1 character",
+    ]
+    assert report.problems_nl == [
+        "rij 2, kolom postcode: 'B-1000' is geen Nederlandse postcode (1234 AB)",
+        "rij 2, kolom area: 'nergens' is geen wijk",
+        "rij 3, kolom lat: 48.85 ligt buiten Nederland",
+        "rij 3, kolom name: is leeg",
+    ]
+    users = USERS_CSV + "bad.boa,Bad Boa,boss,team-nergens,,nl\n"  # row 6: role and team
+    with pytest.raises(AdminRefusal) as refused:
+        store.register.import_users(CLI_ACTOR, "users.csv", users.encode())
+    row_6 = [p for p in refused.value.problems_nl if p.startswith("rij 6")]
+    assert any("kolom role: 'boss' is geen rol" in p for p in row_6), row_6
+    assert any("kolom team: 'team-nergens' is geen team" in p for p in row_6), row_6
+    assert len(refused.value.problems_nl) == len(refused.value.problems)
+
+
 def test_an_excel_register_imports_like_the_csv(store: CentralStore) -> None:
     _with_areas(store)
     book = Workbook()
@@ -233,7 +265,8 @@ def test_areas_from_geojson_carry_a_boundary_that_finds_a_position(store: Centra
     with pytest.raises(AdminRefusal) as refused:
         store.register.import_areas(CLI_ACTOR, "wijken.geojson", paris.encode())
     assert refused.value.problems == [
-        "row 1, column geometry: expected a Polygon or MultiPolygon of [lon, lat]"
+        "row 1, column geometry: expected a Polygon or MultiPolygon of [lon, lat] in the "
+        "Netherlands"
     ]
 
 

@@ -374,7 +374,11 @@ def test_an_import_is_checked_first_and_applied_only_when_clean(
     page.path.setText(str(bad))
     qtbot.mouseClick(page.check, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.banner.problems.count() > 0, timeout=WAIT)
-    assert "row 3" in page.banner.problems.item(0).text()
+    # Issue 12: the problems in the screen's language (Dutch here), not the server's English.
+    assert context.language == "nl"
+    assert page.banner.problems.item(0).text() == (
+        "rij 3, kolom postcode: 'B-1000' is geen Nederlandse postcode (1234 AB)"
+    )
     assert not page.apply.isEnabled()
     assert "bar-scherm-1" not in central.store.register.venues()
 

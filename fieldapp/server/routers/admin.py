@@ -89,6 +89,7 @@ def refusals() -> Iterator[None]:
             refusal.message.nl,
             refusal.message.en,
             problems=refusal.problems[:500],
+            problems_nl=refusal.problems_nl[:500],
             current=refusal.current,
         ) from None
     except FieldappError as error:

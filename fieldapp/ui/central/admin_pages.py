@@ -32,6 +32,7 @@ from fieldapp.app.administration import (
     Registers,
     VenueConflict,
     checked,
+    problems_in,
 )
 from fieldapp.core.entities import Role, Team, Venue, VenueKind
 from fieldapp.protocol.models import AdminUser, PublishedForm, UserAnswer, VenueEdit
@@ -576,7 +577,7 @@ class ImportPage(QWidget):
                     self.tr(
                         "The file has %n problem(s); nothing was changed.", "", len(report.problems)
                     ),
-                    report.problems,
+                    problems_in(self.panel.context.language, report.problems, report.problems_nl),
                 )
             else:
                 self.checked_for = (register, path, sync)

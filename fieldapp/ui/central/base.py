@@ -67,7 +67,7 @@ class Banner(QFrame):
 
     def tell(self, error: BaseException, language: str, log_file: Any = None) -> None:
         """The sentence for `error` (a bug's traceback goes to the log)."""
-        problems = error.problems if isinstance(error, CentralError) else []
+        problems = error.problem_lines(language) if isinstance(error, CentralError) else []
         self.say(describe(error, language, log_file), problems)
 
 
