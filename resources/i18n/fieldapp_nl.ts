@@ -1272,6 +1272,10 @@
 <context>
     <name>PlanningPanel</name>
     <message>
+        <source>Venues</source>
+        <translation>Locaties</translation>
+    </message>
+    <message>
         <source>Cancel this door-test round? Both testers&apos; visits are withdrawn.</source>
         <translation>Deze deurtestronde annuleren? De bezoeken van beide testers worden ingetrokken.</translation>
     </message>
@@ -2664,6 +2668,14 @@
 </context>
 <context>
     <name>VenuesPage</name>
+    <message>
+        <source>You change venues in the areas of your teams: {areas}.</source>
+        <translation>U wijzigt locaties in de wijken van uw teams: {areas}.</translation>
+    </message>
+    <message>
+        <source>Your teams have no areas: you can read the venues, not change them.</source>
+        <translation>Uw teams hebben geen wijken: u kunt de locaties lezen, niet wijzigen.</translation>
+    </message>
     <message>
         <source>All areas</source>
         <translation>Alle wijken</translation>

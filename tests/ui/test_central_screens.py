@@ -25,10 +25,11 @@ from fieldapp.core.inspection import new_id
 from fieldapp.sync.transport import CentralLine, Credentials, RetryPolicy
 from fieldapp.ui.app import build_context
 from fieldapp.ui.central.admin import AdminPanel
-from fieldapp.ui.central.admin_pages import UserDialog, VenueDialog, VenuesPage
+from fieldapp.ui.central.admin_pages import UserDialog
 from fieldapp.ui.central.base import select_key
 from fieldapp.ui.central.plan_dialogs import AssignmentDialog, RoundDialog
 from fieldapp.ui.central.planning import PlanningPanel
+from fieldapp.ui.central.venue_pages import VenueDialog, VenuesPage
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.errors import start_bug_log
 from tests.support.central import (
@@ -356,6 +357,44 @@ def test_venues_are_searched_filtered_edited_and_their_history_shown(
     assert edits is not None
     first = edits.item(0).text()
     assert "ma-zo 10:00-23:00" in first and ADMIN in first
+
+
+def test_a_supervisor_could_not_edit_the_venues_of_her_areas_on_a_screen(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    """Before: the central store let a supervisor change the venues in her teams' areas,
+    but only an administrator's tab had a venue screen. Now the planning tab has the
+    register: she changes venues in her areas, reads the others, and adds or imports none."""
+    context.review_desk = desks(central.url)
+    panel = planning_panel(qtbot, context, SUPERVISOR_CENTRUM)
+    page = panel.venues
+    panel.views.setCurrentWidget(page)
+    assert not panel.action_bar.isVisible()  # the planning buttons are not for venues
+    qtbot.waitUntil(lambda: page.registers is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: bool(page.editable_areas), timeout=WAIT)
+    assert "zeeheldenkwartier" in page.editable_areas and "laak" not in page.editable_areas
+    assert not page.new.isVisible() and not page.import_button.isVisible()
+    assert "Zeeheldenkwartier" in page.scope.text()
+
+    mine, theirs = "cs-zoutman-78", "cs-rijswijkseweg-140"  # zeeheldenkwartier, laak
+    select_key(page.table, theirs)
+    assert not page.edit.isEnabled() and not page.close_venue.isEnabled()
+    page.edit_selected()  # outside her areas: she reads the record, no edit dialog
+    qtbot.waitUntil(lambda: bool(page.findChildren(QDialog, "venue_history_dialog")), timeout=WAIT)
+    assert not any(d.isVisible() for d in page.findChildren(VenueDialog))
+
+    select_key(page.table, mine)
+    assert page.edit.isEnabled()
+    dialog = open_venue_dialog(qtbot, page)
+    offered = {dialog.area.itemData(i) for i in range(dialog.area.count())}
+    assert offered == page.editable_areas  # she cannot move a venue out of her areas
+    dialog.fields["opening_hours"].setText("ma-za 11:00-22:00")
+    with qtbot.waitSignal(page.loaded, timeout=WAIT):
+        qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    stored = central.store.register.venues()[mine]
+    assert stored.opening_hours == "ma-za 11:00-22:00"
+    history = central.store.register.venue_history(mine)
+    assert history[-1].actor == SUPERVISOR_CENTRUM
 
 
 def test_an_import_is_checked_first_and_applied_only_when_clean(

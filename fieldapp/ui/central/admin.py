@@ -60,14 +60,11 @@ class AdminPanel(CentralPanel):
         self.pages = QTabWidget()
         self.pages.setObjectName("admin_pages")
         self.pages.setDocumentMode(True)
-        from fieldapp.ui.central.admin_pages import (
-            FormsPage,
-            ImportPage,
-            PeoplePage,
-            VenuesPage,
-        )
+        from fieldapp.ui.central.admin_pages import FormsPage, ImportPage, PeoplePage
+        from fieldapp.ui.central.venue_pages import VenuesPage
 
-        self.venues = VenuesPage(self)
+        self.venues = VenuesPage(self, on_import=lambda: self.imports.start("venues"))
+        self.venues.loaded.connect(lambda: self.loaded.emit("venues"))
         self.imports = ImportPage(self)
         self.areas = AreasPage(self)
         self.people = PeoplePage(self)
@@ -92,7 +89,7 @@ class AdminPanel(CentralPanel):
         self.people.load()
         self.forms.load()
 
-    def run(
+    def run_admin(
         self,
         work: Callable[[Administration], T],
         on_success: Callable[[T], None],
@@ -151,7 +148,7 @@ class AreasPage(QWidget):
         self.retranslate()
 
     def load(self) -> None:
-        self.panel.run(lambda admin: admin.areas(), self._show)
+        self.panel.run_admin(lambda admin: admin.areas(), self._show)
 
     def _show(self, areas: list[Area]) -> None:
         self.areas = areas

@@ -1,4 +1,5 @@
-"""The pages of the administrator's tab: venues, import, teams and people, forms.
+"""The pages of the administrator's tab: import, teams and people, forms (venues are in
+`venue_pages`, which a supervisor's planning shares).
 
 Each page asks its `AdminPanel` to run requests (on the task runner) and shows the answer;
 dialogs keep what was typed until the central store took it.
@@ -7,11 +8,10 @@ dialogs keep what was typed until the central store took it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QListWidget,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -29,15 +28,20 @@ from PySide6.QtWidgets import (
 from fieldapp.app.administration import (
     Administration,
     ImportReport,
-    Registers,
-    VenueConflict,
-    checked,
     problems_in,
 )
-from fieldapp.core.entities import Role, Team, Venue, VenueKind
-from fieldapp.protocol.models import AdminUser, PublishedForm, UserAnswer, VenueEdit
-from fieldapp.ui.central.base import Banner, fill, make_table, select_key, selected_key, set_headers
-from fieldapp.ui.central.names import form_name, kind_name, role_label
+from fieldapp.core.entities import Role, Team
+from fieldapp.protocol.models import AdminUser, PublishedForm, UserAnswer
+from fieldapp.ui.central.base import (
+    Banner,
+    button_bar,
+    fill,
+    make_table,
+    moment_text,
+    selected_key,
+    set_headers,
+)
+from fieldapp.ui.central.names import form_name, role_label
 from fieldapp.ui.widgets import make_button, make_label
 
 if TYPE_CHECKING:
@@ -47,440 +51,6 @@ if TYPE_CHECKING:
 def choose_file(parent: QWidget, title: str, pattern: str) -> Path | None:
     name, _ = QFileDialog.getOpenFileName(parent, title, "", pattern)
     return Path(name) if name else None
-
-
-def _buttons(*buttons: QWidget) -> QHBoxLayout:
-    bar = QHBoxLayout()
-    for button in buttons:
-        bar.addWidget(button)
-    bar.addStretch(1)
-    return bar
-
-
-# --- venues ----------------------------------------------------------------------------------
-
-
-class VenuesPage(QWidget):
-    ALL = ""
-
-    def __init__(self, panel: AdminPanel) -> None:
-        super().__init__()
-        self.setObjectName("admin_venues")
-        self.panel = panel
-        self.registers: Registers | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
-        filters = QHBoxLayout()
-        self.search = QLineEdit()
-        self.search.setObjectName("venue_search")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda _t: self._fill())
-        self.area = QComboBox()
-        self.area.setObjectName("venue_area")
-        self.area.currentIndexChanged.connect(lambda _i: self._fill())
-        self.kind = QComboBox()
-        self.kind.setObjectName("venue_kind")
-        self.kind.currentIndexChanged.connect(lambda _i: self._fill())
-        self.closed = QCheckBox()
-        self.closed.setObjectName("venue_show_closed")
-        self.closed.toggled.connect(lambda _on: self._fill())
-        filters.addWidget(self.search, 3)
-        filters.addWidget(self.area, 2)
-        filters.addWidget(self.kind, 1)
-        filters.addWidget(self.closed)
-        layout.addLayout(filters)
-        self.table = make_table("venue_table")
-        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
-        layout.addWidget(self.table, 1)
-        self.count = make_label(role="hint", wrap=False)
-        self.count.setObjectName("venue_count")
-        layout.addWidget(self.count)
-        self.new = make_button(role="primary")
-        self.new.setObjectName("venue_new")
-        self.new.clicked.connect(lambda: self.open_venue(None))
-        self.edit = make_button()
-        self.edit.setObjectName("venue_edit")
-        self.edit.clicked.connect(self.edit_selected)
-        self.close_venue = make_button(role="danger")
-        self.close_venue.setObjectName("venue_close")
-        self.close_venue.clicked.connect(self.close_selected)
-        self.history = make_button()
-        self.history.setObjectName("venue_history")
-        self.history.clicked.connect(self.history_selected)
-        self.import_button = make_button()
-        self.import_button.setObjectName("venue_import")
-        self.import_button.clicked.connect(lambda: panel.imports.start("venues"))
-        layout.addLayout(
-            _buttons(self.new, self.edit, self.close_venue, self.history, self.import_button)
-        )
-        self.retranslate()
-
-    def load(self) -> None:
-        self.panel.run(lambda admin: admin.registers(), self._loaded)
-
-    def _loaded(self, registers: Registers) -> None:
-        self.registers = registers
-        chosen = self.area.currentData()
-        self.area.blockSignals(True)
-        self.area.clear()
-        self.area.addItem(self.tr("All areas"), self.ALL)
-        for area in sorted(registers.areas, key=lambda a: a.name):
-            self.area.addItem(area.name, area.id)
-        index = self.area.findData(chosen)
-        self.area.setCurrentIndex(max(0, index))
-        self.area.blockSignals(False)
-        self._fill()
-        self.panel.loaded.emit("venues")
-
-    def shown(self) -> list[Venue]:
-        registers = self.registers
-        if registers is None:
-            return []
-        words = self.search.text().casefold().split()
-        area, kind = self.area.currentData(), self.kind.currentData()
-        rows = []
-        for venue in registers.venues:
-            if not venue.active and not self.closed.isChecked():
-                continue
-            if area and venue.area != area:
-                continue
-            if kind and venue.kind.value != kind:
-                continue
-            haystack = " ".join(
-                (
-                    venue.id,
-                    venue.name,
-                    venue.street,
-                    venue.house_number,
-                    venue.postcode,
-                    venue.operator or "",
-                    venue.permit_number or "",
-                )
-            ).casefold()
-            if all(word in haystack for word in words):
-                rows.append(venue)
-        return sorted(rows, key=lambda v: v.name.casefold())
-
-    def _fill(self) -> None:
-        registers = self.registers
-        areas = {a.id: a.name for a in registers.areas} if registers is not None else {}
-        rows = self.shown()
-        fill(
-            self.table,
-            [
-                [
-                    venue.name,
-                    kind_name(venue.kind.value),
-                    f"{venue.street} {venue.house_number}",
-                    venue.postcode,
-                    areas.get(venue.area, venue.area),
-                    venue.operator or "",
-                    venue.opening_hours or "",
-                    self.tr("open") if venue.active else self.tr("closed"),
-                ]
-                for venue in rows
-            ],
-            [venue.id for venue in rows],
-        )
-        self.table.resizeColumnsToContents()
-        total = len(registers.venues) if registers is not None else 0
-        self.count.setText(
-            self.tr("{shown} of {total} venues").format(shown=len(rows), total=total)
-        )
-
-    def venue(self, venue_id: str | None) -> Venue | None:
-        registers = self.registers
-        if registers is None or venue_id is None:
-            return None
-        return next((v for v in registers.venues if v.id == venue_id), None)
-
-    def edit_selected(self) -> None:
-        venue = self.venue(selected_key(self.table))
-        if venue is None:
-            return
-        key = venue.id
-        # The dialog edits the venue as the central store has it now, at its version.
-        self.panel.run(
-            lambda admin: (admin.venue_version(key), admin.registers()),
-            lambda found: self._edit_current(key, *found),
-        )
-
-    def _edit_current(self, venue_id: str, version: int | None, registers: Registers) -> None:
-        self.registers = registers
-        current = self.venue(venue_id)
-        if current is not None:
-            self.open_venue(current, version)
-
-    def open_venue(self, venue: Venue | None, version: int | None = None) -> VenueDialog | None:
-        registers = self.registers
-        if registers is None:
-            return None
-        dialog = VenueDialog(self.panel, registers, venue, self)
-        dialog.version = version
-        dialog.saved.connect(self._saved)
-        dialog.open()
-        return dialog
-
-    def _saved(self, venue_id: str) -> None:
-        def reselect(registers: Registers) -> None:
-            self._loaded(registers)
-            self.closed.setChecked(self.closed.isChecked())
-            select_key(self.table, venue_id)
-
-        self.panel.run(lambda admin: admin.registers(), reselect)
-
-    def close_selected(self) -> None:
-        venue = self.venue(selected_key(self.table))
-        if venue is None or not venue.active:
-            return
-        question = self.tr(
-            "Close {name}? It stays in the register (inspections refer to it) but is no "
-            "longer offered for new work."
-        ).format(name=venue.name)
-        if not self.panel.confirm(question):
-            return
-        key = venue.id
-        self.panel.run(lambda admin: admin.close_venue(key), lambda _r: self._saved(key))
-
-    def history_selected(self) -> None:
-        venue = self.venue(selected_key(self.table))
-        if venue is None:
-            return
-        self.panel.run(
-            lambda admin: admin.venue_history(venue.id),
-            lambda edits: self._show_history(venue, edits),
-        )
-
-    def _show_history(self, venue: Venue, edits: list[VenueEdit]) -> None:
-        dialog = HistoryDialog(venue, edits, self)
-        dialog.open()
-
-    def retranslate(self) -> None:
-        self.search.setPlaceholderText(self.tr("Search name, address, operator, permit"))
-        self.kind.blockSignals(True)
-        chosen = self.kind.currentData()
-        self.kind.clear()
-        self.kind.addItem(self.tr("All kinds"), self.ALL)
-        for kind in VenueKind:
-            self.kind.addItem(kind_name(kind.value), kind.value)
-        self.kind.setCurrentIndex(max(0, self.kind.findData(chosen)))
-        self.kind.blockSignals(False)
-        self.closed.setText(self.tr("Show closed"))
-        self.new.setText(self.tr("New venue"))
-        self.edit.setText(self.tr("Edit"))
-        self.close_venue.setText(self.tr("Close venue"))
-        self.history.setText(self.tr("History"))
-        self.import_button.setText(self.tr("Import venues…"))
-        set_headers(
-            self.table,
-            [
-                self.tr("Name"),
-                self.tr("Kind"),
-                self.tr("Address"),
-                self.tr("Postcode"),
-                self.tr("Area"),
-                self.tr("Operator"),
-                self.tr("Opening hours"),
-                self.tr("State"),
-            ],
-        )
-
-
-class VenueDialog(QDialog):
-    """Add or change one venue; the central store versions and audits the change.
-
-    Signals:
-        saved(str): the central store took it (the venue's id).
-    """
-
-    saved = Signal(str)
-
-    def __init__(
-        self,
-        panel: AdminPanel,
-        registers: Registers,
-        venue: Venue | None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("venue_dialog")
-        self.panel = panel
-        self.venue = venue
-        #: The version of the last edit this change is based on (None: a new venue).
-        self.version: int | None = None
-        self.setMinimumWidth(640)
-        self.setWindowTitle(self.tr("New venue") if venue is None else venue.name)
-        self.banner = Banner()
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        form = QFormLayout()
-        self.fields: dict[str, QLineEdit] = {}
-        for key, label in (
-            ("id", self.tr("Id (permit or registration number)")),
-            ("name", self.tr("Name")),
-            ("street", self.tr("Street")),
-            ("house_number", self.tr("House number")),
-            ("postcode", self.tr("Postcode")),
-            ("lat", self.tr("Latitude")),
-            ("lon", self.tr("Longitude")),
-            ("permit_number", self.tr("Tolerance permit (coffeeshops)")),
-            ("operator", self.tr("Permit holder or operator")),
-            ("opening_hours", self.tr("Opening hours")),
-        ):
-            edit = QLineEdit()
-            edit.setObjectName(f"venue_{key}")
-            self.fields[key] = edit
-            form.addRow(label, edit)
-            if key == "name":
-                self.kind = QComboBox()
-                self.kind.setObjectName("venue_kind_choice")
-                for kind in VenueKind:
-                    self.kind.addItem(kind_name(kind.value), kind.value)
-                form.addRow(self.tr("Kind"), self.kind)
-        self.area = QComboBox()
-        self.area.setObjectName("venue_area_choice")
-        for area in sorted(registers.areas, key=lambda a: a.name):
-            self.area.addItem(area.name, area.id)
-        form.addRow(self.tr("Area"), self.area)
-        self.active = QCheckBox(self.tr("Open (unticked: closed)"))
-        self.active.setObjectName("venue_active")
-        self.active.setChecked(True)
-        form.addRow("", self.active)
-        self.notes_nl = QPlainTextEdit()
-        self.notes_nl.setObjectName("venue_notes_nl")
-        self.notes_en = QPlainTextEdit()
-        self.notes_en.setObjectName("venue_notes_en")
-        for note in (self.notes_nl, self.notes_en):
-            note.setFixedHeight(72)
-            note.setTabChangesFocus(True)
-        form.addRow(self.tr("Note for officers (Dutch)"), self.notes_nl)
-        form.addRow(self.tr("Note for officers (English)"), self.notes_en)
-        layout.addLayout(form, 1)
-        self.save = make_button(self.tr("Save"), role="primary")
-        self.save.setObjectName("venue_save")
-        self.save.clicked.connect(self.submit)
-        cancel = make_button(self.tr("Close"))
-        cancel.clicked.connect(self.reject)
-        bar = QHBoxLayout()
-        bar.addStretch(1)
-        bar.addWidget(cancel)
-        bar.addWidget(self.save)
-        layout.addLayout(bar)
-        if venue is not None:
-            self._show(venue)
-
-    def _show(self, venue: Venue) -> None:
-        values = venue.model_dump()
-        for key, edit in self.fields.items():
-            value = values.get(key)
-            edit.setText("" if value is None else str(value))
-        self.fields["id"].setReadOnly(True)
-        self.kind.setCurrentIndex(max(0, self.kind.findData(venue.kind.value)))
-        self.area.setCurrentIndex(max(0, self.area.findData(venue.area)))
-        self.active.setChecked(venue.active)
-        notes = venue.notes or {}
-        self.notes_nl.setPlainText(notes.get("nl", ""))
-        self.notes_en.setPlainText(notes.get("en", ""))
-
-    def values(self) -> dict[str, Any]:
-        values: dict[str, Any] = {
-            key: edit.text().strip() or None for key, edit in self.fields.items()
-        }
-        for key in ("lat", "lon"):
-            text = (values[key] or "").replace(",", ".")
-            try:
-                values[key] = float(text)
-            except ValueError:
-                values[key] = text or None
-        postcode = (values["postcode"] or "").upper().replace(" ", "")
-        if len(postcode) == 6:
-            values["postcode"] = f"{postcode[:4]} {postcode[4:]}"
-        values["kind"] = self.kind.currentData()
-        values["area"] = self.area.currentData()
-        values["active"] = self.active.isChecked()
-        notes = {
-            language: edit.toPlainText().strip()
-            for language, edit in (("nl", self.notes_nl), ("en", self.notes_en))
-            if edit.toPlainText().strip()
-        }
-        values["notes"] = notes or None
-        return values
-
-    def submit(self) -> None:
-        values = self.values()
-        version = self.version
-
-        def work(admin: Administration) -> VenueEdit:
-            return admin.save_venue(checked(Venue, **values), version)
-
-        self.save.setEnabled(False)
-        self.panel.run(work, self._done, self._refused, self.banner)
-
-    def _refused(self, error: BaseException) -> None:
-        self.save.setEnabled(True)
-        if isinstance(error, VenueConflict) and error.venue is not None:
-            # Show how it is now and build the next save on it; what was typed stays.
-            self.version = error.version
-            now = error.venue
-            lines = [
-                self.tr("Now: {name}, {street} {number}, {postcode}").format(
-                    name=now.name,
-                    street=now.street,
-                    number=now.house_number,
-                    postcode=now.postcode,
-                ),
-                self.tr("Operator now: {operator}").format(operator=now.operator or "—"),
-                self.tr("Opening hours now: {hours}").format(hours=now.opening_hours or "—"),
-                self.tr("Now open") if now.active else self.tr("Now closed"),
-            ]
-            self.banner.say(self.banner.text.text(), lines)
-
-    def _done(self, _edit: VenueEdit) -> None:
-        self.save.setEnabled(True)
-        self.saved.emit(str(self.values()["id"]))
-        self.accept()
-
-
-class HistoryDialog(QDialog):
-    """Every edit of a venue, newest first: who, when, and each field's before and after."""
-
-    def __init__(self, venue: Venue, edits: list[VenueEdit], parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setObjectName("venue_history_dialog")
-        self.setWindowTitle(self.tr("History of {name}").format(name=venue.name))
-        self.setMinimumSize(720, 480)
-        layout = QVBoxLayout(self)
-        self.list = QListWidget()
-        self.list.setObjectName("venue_history_list")
-        self.list.setWordWrap(True)
-        for edit in edits:
-            when = _moment(edit.at)
-            changes = _changes(edit)
-            head = self.tr("Version {version}, {when}, by {actor}").format(
-                version=edit.version, when=when, actor=edit.actor
-            )
-            self.list.addItem("\n".join([head, *changes]))
-        layout.addWidget(self.list, 1)
-        close = make_button(self.tr("Close"))
-        close.clicked.connect(self.accept)
-        layout.addLayout(_buttons(close))
-
-
-def _moment(moment: datetime) -> str:
-    stamp = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
-    return QLocale().toString(stamp, QLocale.FormatType.ShortFormat)
-
-
-def _changes(edit: VenueEdit) -> list[str]:
-    after = edit.after.model_dump(mode="json")
-    if edit.before is None:
-        return ["  " + QCoreApplication.translate("HistoryDialog", "added to the register")]
-    before = edit.before.model_dump(mode="json")
-    return [
-        f"  {key}: {before.get(key)!s} → {after.get(key)!s}"
-        for key in after
-        if before.get(key) != after.get(key)
-    ]
 
 
 # --- import ----------------------------------------------------------------------------------
@@ -527,7 +97,7 @@ class ImportPage(QWidget):
         self.apply.setObjectName("import_apply")
         self.apply.clicked.connect(self.run_import)
         self.apply.setEnabled(False)
-        layout.addLayout(_buttons(self.check, self.apply))
+        layout.addLayout(button_bar(self.check, self.apply))
         self.banner = Banner()
         layout.addWidget(self.banner)
         self.result = make_label(role="heading")
@@ -587,7 +157,7 @@ class ImportPage(QWidget):
                 )
             self._changed()
 
-        self.panel.run(
+        self.panel.run_admin(
             lambda admin: admin.preview_import(register, Path(path), sync=sync),  # type: ignore[arg-type]
             checked_file,
             banner=self.banner,
@@ -611,7 +181,7 @@ class ImportPage(QWidget):
             self.passwords.setVisible(bool(report.passwords))
             self.panel.refresh()
 
-        self.panel.run(
+        self.panel.run_admin(
             lambda admin: admin.apply_import(register, Path(path), sync=sync),  # type: ignore[arg-type]
             done,
             banner=self.banner,
@@ -677,7 +247,7 @@ class PeoplePage(QWidget):
         self.edit_team = make_button()
         self.edit_team.setObjectName("team_edit")
         self.edit_team.clicked.connect(self._edit_team)
-        layout.addLayout(_buttons(self.new_team, self.edit_team))
+        layout.addLayout(button_bar(self.new_team, self.edit_team))
         self.users_title = make_label(role="label")
         layout.addWidget(self.users_title)
         self.user_table = make_table("user_table")
@@ -695,7 +265,7 @@ class PeoplePage(QWidget):
         self.password = make_button()
         self.password.setObjectName("user_password")
         self.password.clicked.connect(self._reset_password)
-        layout.addLayout(_buttons(self.new_user, self.edit_user, self.active, self.password))
+        layout.addLayout(button_bar(self.new_user, self.edit_user, self.active, self.password))
         self.user_table.itemSelectionChanged.connect(self._selection)
         self.retranslate()
 
@@ -703,7 +273,7 @@ class PeoplePage(QWidget):
         def both(admin: Administration) -> tuple[list[Team], list[AdminUser]]:
             return admin.teams(), admin.users()
 
-        self.panel.run(both, self._show)
+        self.panel.run_admin(both, self._show)
 
     def _show(self, loaded: tuple[list[Team], list[AdminUser]]) -> None:
         self.teams, self.users = loaded
@@ -791,7 +361,7 @@ class PeoplePage(QWidget):
             return
         name = user.username
         wanted = not user.active
-        self.panel.run(
+        self.panel.run_admin(
             lambda admin: admin.change_user(name, active=wanted),
             lambda _a: self.load(),
             banner=self.banner,
@@ -807,7 +377,7 @@ class PeoplePage(QWidget):
             self._tell_password(answer)
             self.load()
 
-        self.panel.run(lambda admin: admin.reset_password(name), done, banner=self.banner)
+        self.panel.run_admin(lambda admin: admin.reset_password(name), done, banner=self.banner)
 
     def retranslate(self) -> None:
         self.teams_title.setText(self.tr("Teams"))
@@ -867,7 +437,9 @@ class _EditDialog(QDialog):
 
     def submit(self) -> None:
         self.save.setEnabled(False)
-        self.panel.run(self.work(), self._done, lambda _e: self.save.setEnabled(True), self.banner)
+        self.panel.run_admin(
+            self.work(), self._done, lambda _e: self.save.setEnabled(True), self.banner
+        )
 
     def _done(self, answer: object) -> None:
         self.save.setEnabled(True)
@@ -988,7 +560,7 @@ class FormsPage(QWidget):
         self.try_out = make_button()
         self.try_out.setObjectName("form_try_out")
         self.try_out.clicked.connect(self.try_selected)
-        layout.addLayout(_buttons(self.publish_button, self.retire, self.try_out))
+        layout.addLayout(button_bar(self.publish_button, self.retire, self.try_out))
         self.retranslate()
 
     def try_selected(self) -> None:
@@ -998,7 +570,7 @@ class FormsPage(QWidget):
             self.panel.preview_requested.emit(key.split("/", 1)[0])
 
     def load(self) -> None:
-        self.panel.run(lambda admin: admin.forms(), self._show)
+        self.panel.run_admin(lambda admin: admin.forms(), self._show)
 
     def _show(self, forms: list[PublishedForm]) -> None:
         self.forms = sorted(forms, key=lambda f: (f.form_id, f.published_at), reverse=False)
@@ -1009,7 +581,7 @@ class FormsPage(QWidget):
                     form_name(f.form_id),
                     f.form_version,
                     ", ".join(role_label(r) for r in f.roles),
-                    _moment(f.published_at),
+                    moment_text(f.published_at),
                     self.tr("live")
                     if f.live
                     else (self.tr("retired") if f.retired else self.tr("older version")),
@@ -1038,7 +610,7 @@ class FormsPage(QWidget):
             )
             self.load()
 
-        self.panel.run(lambda admin: admin.publish_form(path), done, banner=self.banner)
+        self.panel.run_admin(lambda admin: admin.publish_form(path), done, banner=self.banner)
 
     def retire_selected(self) -> None:
         key = selected_key(self.table)
@@ -1056,7 +628,9 @@ class FormsPage(QWidget):
             )
             self.load()
 
-        self.panel.run(lambda admin: admin.retire_form(form_id, version), done, banner=self.banner)
+        self.panel.run_admin(
+            lambda admin: admin.retire_form(form_id, version), done, banner=self.banner
+        )
 
     def retranslate(self) -> None:
         self.publish_button.setText(self.tr("Publish a form file…"))

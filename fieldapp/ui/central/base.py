@@ -9,13 +9,15 @@ cleared: the person fixes it, or waits for the connection, and tries again.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QDateTime, QEvent, QLocale, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
+    QHBoxLayout,
     QHeaderView,
     QListWidget,
     QTableWidget,
@@ -234,3 +236,18 @@ def select_key(table: QTableWidget, key: str) -> bool:
             table.selectRow(row)
             return True
     return False
+
+
+def button_bar(*buttons: QWidget) -> QHBoxLayout:
+    """Buttons in a row, left-aligned."""
+    bar = QHBoxLayout()
+    for button in buttons:
+        bar.addWidget(button)
+    bar.addStretch(1)
+    return bar
+
+
+def moment_text(moment: datetime) -> str:
+    """A moment as the person's locale writes a short date and time."""
+    stamp = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
+    return QLocale().toString(stamp, QLocale.FormatType.ShortFormat)

@@ -3,14 +3,16 @@
 Overdue and unassigned work is counted at the top and can be shown alone; each row says
 how far it got (its state and the inspections devices sent for it). Assignments and
 door-test rounds are planned, changed, reassigned and cancelled in dialogs
-(`fieldapp.ui.central.plan_dialogs`). Everything is read from and written to the central
-store; offline the tab says so and the dialogs keep what was typed.
+(`fieldapp.ui.central.plan_dialogs`). A fourth view is the venue register, which the
+supervisor changes for the areas of her teams. Everything is read from and written to the
+central store; offline the tab says so and the dialogs keep what was typed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.app.administration import Administration
 from fieldapp.app.planning import (
     AssignmentState,
     Board,
@@ -35,19 +38,24 @@ from fieldapp.app.planning import (
     week,
 )
 from fieldapp.app.session import SignedIn
-from fieldapp.core.entities import User
+from fieldapp.core.entities import Team, User
 from fieldapp.ui.central.base import (
+    Banner,
     CentralPanel,
     fill,
     make_table,
+    run_central,
     select_key,
     selected_key,
     set_headers,
 )
 from fieldapp.ui.central.names import Names, form_name, state_name
 from fieldapp.ui.central.plan_dialogs import ask
+from fieldapp.ui.central.venue_pages import VenuesPage
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.widgets import make_button, make_label
+
+T = TypeVar("T")
 
 
 class PlanningPanel(CentralPanel):
@@ -64,6 +72,8 @@ class PlanningPanel(CentralPanel):
         super().__init__(context, signed, parent)
         self.setObjectName("planning_panel")
         self.planning: Planning | None = None
+        #: The register API with the supervisor's rights (the venues of her areas).
+        self.admin: Administration | None = None
         self.board: Board | None = None
         self.people: list[User] = []
         self.names = Names()
@@ -95,7 +105,10 @@ class PlanningPanel(CentralPanel):
         glance_row.addWidget(self.refresh_button)
         layout.addLayout(glance_row)
 
-        actions = QHBoxLayout()
+        # The planning actions; hidden on the venues view, which has its own.
+        self.action_bar = QWidget()
+        actions = QHBoxLayout(self.action_bar)
+        actions.setContentsMargins(0, 0, 0, 0)
         self.new_assignment = make_button(role="primary")
         self.new_assignment.setObjectName("new_assignment")
         self.new_assignment.clicked.connect(lambda: self.open_assignment(None))
@@ -115,7 +128,7 @@ class PlanningPanel(CentralPanel):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.show_filter)
-        layout.addLayout(actions)
+        layout.addWidget(self.action_bar)
 
         self.views = QTabWidget()
         self.views.setObjectName("planning_views")
@@ -159,6 +172,9 @@ class PlanningPanel(CentralPanel):
         self.views.addTab(self.list, "")
         self.views.addTab(self.week_page, "")
         self.views.addTab(self.rounds, "")
+        # Editable areas arrive with the teams from the profile (none until then).
+        self.venues = VenuesPage(self, editable_areas=frozenset())
+        self.views.addTab(self.venues, "")
         self.views.currentChanged.connect(lambda _i: self._actions_for_view())
         layout.addWidget(self.views, 1)
 
@@ -179,9 +195,15 @@ class PlanningPanel(CentralPanel):
             self._fill()
 
         self.context.tasks.run(profile.team_users, got, serial=True, context=self)
+        self.context.tasks.run(profile.teams, self._got_teams, serial=True, context=self)
+
+    def _got_teams(self, teams: list[Team]) -> None:
+        led = [team for team in teams if team.supervisor == self.username]
+        self.venues.set_editable_areas(frozenset(area for team in led for area in team.areas))
 
     def connected(self) -> None:
         self.planning = Planning(self.desk.line, self.username)
+        self.admin = Administration(self.desk.line, self.username)
         self.refresh()
 
     def refresh(self) -> None:
@@ -191,6 +213,23 @@ class PlanningPanel(CentralPanel):
                 self.connect_central()
             return
         self.call(planning.board, self._loaded)
+        if self.views.currentWidget() is self.venues:
+            self.venues.load()
+
+    def run_admin(
+        self,
+        work: Callable[[Administration], T],
+        on_success: Callable[[T], None],
+        on_failure: Callable[[BaseException], None] | None = None,
+        banner: Banner | None = None,
+    ) -> None:
+        """Run `work` with the register API off the UI thread (told on `banner`)."""
+        admin = self.admin
+        if admin is None:
+            return
+        run_central(
+            self.context, self, banner or self.banner, lambda: work(admin), on_success, on_failure
+        )
 
     def _loaded(self, board: Board) -> None:
         self.board = board
@@ -345,6 +384,11 @@ class PlanningPanel(CentralPanel):
             self.open_assignment(str(item.data(Qt.ItemDataRole.UserRole)))
 
     def _actions_for_view(self) -> None:
+        on_venues = self.views.currentWidget() is self.venues
+        self.action_bar.setVisible(not on_venues)
+        if on_venues and self.venues.registers is None:
+            # The register is read when first looked at, not with every refresh of the plan.
+            self.venues.load()
         rounds = self.views.currentWidget() is self.rounds
         self.edit.setText(self.tr("Change round") if rounds else self.tr("Change or reassign"))
         self.cancel.setText(self.tr("Cancel round") if rounds else self.tr("Cancel assignment"))
@@ -462,6 +506,7 @@ class PlanningPanel(CentralPanel):
         self.views.setTabText(0, self.tr("List"))
         self.views.setTabText(1, self.tr("Week"))
         self.views.setTabText(2, self.tr("Door-test rounds"))
+        self.views.setTabText(3, self.tr("Venues"))
         set_headers(
             self.list,
             [
