@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.core.answers import answers_document
+from fieldapp.core.doortest import DOOR_TEST_FORM
 from fieldapp.core.engine import Field, FormEngine, FormSession
 from fieldapp.core.entities import (
     Area,
@@ -1061,6 +1062,10 @@ def _seed_draft(
     visit = planner.plan(rng.choice(own_forms) if own_forms else None)
     engine = profile.engine(visit.form_id)
     filled = walker.fill(engine, visit)
+    if visit.form_id == DOOR_TEST_FORM:
+        # The planned rounds already have both their visits (by their own testers), so a
+        # draft under one would be refused at finalize; a draft is a practice visit.
+        filled.session.set_answer("test_id", practice_round_id(rng))
     inspection_id = profile.start_inspection(
         visit.form_id,
         venue_id=visit.venue.id if visit.venue else None,
@@ -1068,6 +1073,11 @@ def _seed_draft(
     )
     replay_answers(profile, inspection_id, filled, photos, rng, share=rng.uniform(0.2, 0.8))
     return inspection_id
+
+
+def practice_round_id(rng: random.Random) -> str:
+    """A round id no plan uses: a visit under it is not held against a planned round."""
+    return f"oefen-{rng.randrange(16**8):08x}"
 
 
 def replay_answers(

@@ -632,6 +632,7 @@ class SupervisorHome(QWidget):
         self.forms.table.clicked.connect(lambda _index: self.try_form.setEnabled(True))
         self.forms.table.activated.connect(lambda _index: self._preview())
         forms_tab = QWidget()
+        self.forms_tab = forms_tab
         forms_layout = QVBoxLayout(forms_tab)
         forms_layout.setContentsMargins(0, 8, 0, 0)
         forms_layout.addWidget(self.forms, 1)
@@ -641,14 +642,17 @@ class SupervisorHome(QWidget):
         self.tabs.addTab(self.assignments, "")
         self.tabs.addTab(self.team, "")
         self.tabs.addTab(forms_tab, "")
-        # The intro explains the team tabs; the review tab needs its height for the inbox.
+        # The intro explains the team tabs; review, planning and administration need the
+        # height for their own lists.
         self.tabs.currentChanged.connect(self._show_intro)
         self._show_intro(self.tabs.currentIndex())
         self.retranslate()
         self.refresh()
 
     def _show_intro(self, tab: int) -> None:
-        self.intro.setVisible(self.tabs.widget(tab) is not self.review)
+        self.intro.setVisible(
+            self.tabs.widget(tab) in (self.assignments, self.team, self.forms_tab)
+        )
 
     def refresh(self) -> None:
         profile = self.signed.profile
@@ -730,13 +734,21 @@ class SupervisorHome(QWidget):
         self.settings.setText(self.tr("Settings"))
         self.lock.setText(self.tr("Lock"))
         self.sign_out.setText(self.tr("Sign out"))
-        self.intro.setText(
-            self.tr(
+        if user.role.value == "admin":
+            # An administrator leads no team: these tabs show every team's work.
+            intro = self.tr(
+                "The teams' work as this device last received it: assignments with who "
+                "does them and when, the people, and the checklists. Try a checklist to see "
+                "exactly what officers see; nothing you enter there is saved. Venues, areas, "
+                "teams, people and forms are managed in the Administration tab."
+            )
+        else:
+            intro = self.tr(
                 "The work of your teams: assignments with who does them and when, the "
                 "people in your teams, and the checklists they fill in. Try a checklist "
                 "to see exactly what officers see; nothing you enter there is saved."
             )
-        )
+        self.intro.setText(intro)
         assignments, members, forms = self._counts
         titles = (self.tr("Team assignments"), self.tr("Team members"), self.tr("Checklists"))
         self.tabs.setTabText(0, self.tr("To review"))

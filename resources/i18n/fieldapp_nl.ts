@@ -2355,6 +2355,10 @@
 <context>
     <name>SupervisorHome</name>
     <message>
+        <source>The teams&apos; work as this device last received it: assignments with who does them and when, the people, and the checklists. Try a checklist to see exactly what officers see; nothing you enter there is saved. Venues, areas, teams, people and forms are managed in the Administration tab.</source>
+        <translation>Het werk van de teams zoals dit apparaat het laatst ontving: opdrachten met wie ze uitvoert en wanneer, de mensen en de checklists. Probeer een checklist om precies te zien wat boa&apos;s zien; wat u daar invult wordt niet bewaard. Locaties, wijken, teams, mensen en formulieren beheert u in het tabblad Beheer.</translation>
+    </message>
+    <message>
         <source>Demo</source>
         <translation>Demo</translation>
     </message>

@@ -617,7 +617,7 @@ PAST_ROUND, PAST_ROUND_VENUE = "dt-2026-03", "club-geversdeynootplein-30"
 PAST_ROUND_ARRIVAL = datetime(2026, 5, 16, 22, 40)
 
 
-def tester_profile(context: AppContext) -> Profile:
+def mystery_guest_profile(context: AppContext) -> Profile:
     """mg-noord-3's profile with the demo world's reference data, as sync would leave it."""
     from fieldapp.app.demo import demo_reference
     from fieldapp.core.locations import seeds_directory
@@ -640,7 +640,7 @@ def returned_door_test(context: AppContext) -> str:
     Made with the store's own use cases: this is the situation the test starts from, not
     the flow under test.
     """
-    with tester_profile(context) as p:
+    with mystery_guest_profile(context) as p:
         inspection_id = p.start_inspection("door_test", venue_id=PAST_ROUND_VENUE)
         for name, value in door_visit_answers(PAST_ROUND, PAST_ROUND_ARRIVAL).items():
             p.set_answer(inspection_id, name, value)
@@ -663,7 +663,7 @@ def test_the_device_finalized_a_second_test_group_visit_of_a_round(
     """Before: the tester's device finalized and queued a second test-group visit of her own
     round; only the central store refused it, after she had left the door. Now the summary's
     finalize says why, in her language, and the visit stays a draft she can put right."""
-    with tester_profile(context) as p:
+    with mystery_guest_profile(context) as p:
         first = p.start_inspection("door_test", venue_id=PAST_ROUND_VENUE)
         second = p.start_inspection("door_test", venue_id=PAST_ROUND_VENUE)
         for inspection_id in (first, second):

@@ -490,6 +490,12 @@ def test_the_admin_window_has_the_administration_tab_and_tries_a_form_out(
     assert panel is not None
     tabs = window.home.tabs  # type: ignore[union-attr]
     assert tabs.tabText(tabs.indexOf(panel)) == "Beheer"
+    # Before: the administrator's home explained "the work of your teams", a supervisor's
+    # text; an administrator leads no team.
+    intro = window.home.intro  # type: ignore[union-attr]
+    tabs.setCurrentIndex(1)
+    assert intro.isVisible()
+    assert "uw teams" not in intro.text() and "Beheer" in intro.text()
     tabs.setCurrentWidget(panel)
     qtbot.waitUntil(lambda: bool(panel.forms.forms), timeout=WAIT)
     panel.pages.setCurrentWidget(panel.forms)
