@@ -70,7 +70,7 @@ def run_tests(extra: list[str]) -> int:
         ("ruff check", [PYTHON, "-m", "ruff", "check", "."]),
         ("ruff format --check", [PYTHON, "-m", "ruff", "format", "--check", "."]),
         ("mypy --strict", [PYTHON, "-m", "mypy"]),
-        ("pytest", [PYTHON, "-m", "pytest", *extra]),
+        ("pytest", [PYTHON, "-m", "pytest", *_parallel(extra), *extra]),
     ]
     failed: list[str] = []
     for title, command in steps:
@@ -81,6 +81,14 @@ def run_tests(extra: list[str]) -> int:
         print(f"== failed: {', '.join(failed)}", flush=True)
         return 1
     return 0
+
+
+def _parallel(extra: list[str]) -> list[str]:
+    """Test files spread over the machine's cores (at most four), unless the caller chose."""
+    chosen = any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in extra)
+    if chosen or "no:xdist" in extra:
+        return []
+    return ["--numprocesses=auto", "--maxprocesses=4", "--dist=loadfile"]
 
 
 def main(argv: list[str]) -> int:

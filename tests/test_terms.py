@@ -39,7 +39,7 @@ IDIOMS = re.compile(r"stand van zaken", re.IGNORECASE)
 
 def _dutch_screen_texts() -> list[tuple[str, str]]:
     tree = ElementTree.parse(ROOT / "resources" / "i18n" / "fieldapp_nl.ts")
-    found = []
+    found: list[tuple[str, str]] = []
     for context in tree.getroot().iter("context"):
         name = context.findtext("name") or ""
         for message in context.iter("message"):
@@ -54,7 +54,7 @@ def _dutch_screen_texts() -> list[tuple[str, str]]:
 
 
 def _package_strings() -> list[tuple[str, str]]:
-    found = []
+    found: list[tuple[str, str]] = []
     for path in sorted((ROOT / "fieldapp").rglob("*.py")):
         if "ui" in path.relative_to(ROOT / "fieldapp").parts:
             continue  # the screens speak English in code; their Dutch is in the .ts file

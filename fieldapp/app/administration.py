@@ -124,8 +124,9 @@ class CentralError(AppError):
 def problems_in(language: str, problems: list[str], problems_nl: list[str]) -> list[str]:
     """The Dutch problems for a Dutch reader when the server gave all of them in Dutch,
     else the English ones (an older server, or problems it has only in English)."""
-    if language == "nl" and problems_nl and len(problems_nl) == len(problems):
-        return list(problems_nl)
+    translated = {"nl": problems_nl}.get(language)
+    if translated and len(translated) == len(problems):
+        return list(translated)
     return list(problems)
 
 

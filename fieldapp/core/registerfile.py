@@ -50,16 +50,14 @@ class RowProblem:
 
     def line(self, language: str) -> str:
         """The problem as one line for a person reading `language` ("nl" or "en")."""
-        dutch = language == "nl"
         if self.row is None:
             prefix = f"{self.column}: " if self.column else ""
             return prefix + self.message.pick(language)
-        if self.row:
-            where = f"rij {self.row}" if dutch else f"row {self.row}"
-        else:
-            where = "bestand" if dutch else "file"
+        where = (
+            Text(f"rij {self.row}", f"row {self.row}") if self.row else Text("bestand", "file")
+        ).pick(language)
         if self.column:
-            where += f", kolom {self.column}" if dutch else f", column {self.column}"
+            where += Text(f", kolom {self.column}", f", column {self.column}").pick(language)
         return f"{where}: {self.message.pick(language)}"
 
     def __str__(self) -> str:

@@ -80,28 +80,30 @@ def text_of(pdf: bytes, tmp_path: Path) -> str:
 
 
 def test_a_third_visit_in_a_round_is_listed_not_silently_dropped(tmp_path: Path) -> None:
+    # A round this device was not sent: its own rule cannot refuse the third visit, as a
+    # supervisor's copy of visits from several devices cannot; the report must not choose.
     with new_profile(tmp_path, username=TESTER) as profile:
         evening = datetime(2026, 12, 12, 23, 10)
         club = "club-grotemarkt-20"
         first = finalized_visit(
-            profile, round_id="pt-2026-01", venue=club, role="test", arrival=evening
+            profile, round_id="pt-2026-91", venue=club, role="test", arrival=evening
         )
         control = finalized_visit(
             profile,
-            round_id="pt-2026-01",
+            round_id="pt-2026-91",
             venue=club,
             role="control",
             arrival=evening + timedelta(minutes=10),
         )
         second = finalized_visit(
             profile,
-            round_id="pt-2026-01",
+            round_id="pt-2026-91",
             venue=club,
             role="test",
             arrival=evening + timedelta(minutes=20),
             result="refused",
         )
-        pair = LocalReportSource(profile).report_door_test("pt-2026-01")
+        pair = LocalReportSource(profile).report_door_test("pt-2026-91")
         # Neither test visit is chosen over the other; both are listed with the reason.
         assert pair.test is None
         assert pair.control is not None and pair.control.version.inspection_id == control

@@ -24,8 +24,9 @@ from tests.support.central import BOA, BOA_WEST, Central, running_central
 
 FLOODERS = 40
 ATTEMPTS_EACH = 5
-#: A signed-in device's request during the flood answers within this (the issue saw 20 s).
-BOUND_SECONDS = 1.0
+#: A signed-in device's request during the flood answers within this (the issue saw 20 s;
+#: fixed, it is well under a second alone, and other test files run beside this one).
+BOUND_SECONDS = 3.0
 
 
 @pytest.fixture(scope="module")

@@ -372,6 +372,7 @@ def test_a_supervisor_could_not_edit_the_venues_of_her_areas_on_a_screen(
     assert not panel.action_bar.isVisible()  # the planning buttons are not for venues
     qtbot.waitUntil(lambda: page.registers is not None, timeout=WAIT)
     qtbot.waitUntil(lambda: bool(page.editable_areas), timeout=WAIT)
+    assert page.editable_areas is not None
     assert "zeeheldenkwartier" in page.editable_areas and "laak" not in page.editable_areas
     assert not page.new.isVisible() and not page.import_button.isVisible()
     assert "Zeeheldenkwartier" in page.scope.text()

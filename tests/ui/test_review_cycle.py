@@ -320,7 +320,7 @@ def test_finding_5_a_supervisor_sees_the_held_conflicts_from_the_review_area(
     assert cell(row, 1).text() == person.display_name
     assert cell(row, 4).text().startswith("Gebaseerd op een oudere versie")
     assert dialog.windowTitle() == "Vastgehouden conflicten"
-    assert header(1) == "Medewerker"
+    assert header(1) == "Boa of tester"
     # In English too, at once (a language switch retranslates the open dialog).
     context.translations.apply("en")
     qtbot.waitUntil(lambda: dialog.windowTitle() == "Held conflicts", timeout=WAIT)
