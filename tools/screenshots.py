@@ -209,7 +209,7 @@ def show_tab(page: QWidget) -> None:
 
 
 def shoot_planning(window: QWidget, out: Path, prefix: str) -> None:
-    """The supervisor's planning tab: list, week, an assignment and a round being planned."""
+    """The supervisor's planning tab: list, week, an assignment being planned, her venues."""
     from fieldapp.ui.central.plan_dialogs import AssignmentDialog
     from fieldapp.ui.central.planning import PlanningPanel
 
@@ -230,6 +230,16 @@ def shoot_planning(window: QWidget, out: Path, prefix: str) -> None:
     settle()
     save(dialog, out / f"{prefix}planning-assignment.png")
     dialog.reject()
+    # The venues of her teams' areas, which she may change (the rest she reads).
+    panel.views.setCurrentWidget(panel.venues)
+    wait_until(lambda: panel.venues.registers is not None and bool(panel.venues.editable_areas))
+    panel.venues.search.setText("zoutman")
+    if panel.venues.table.rowCount():
+        panel.venues.table.selectRow(0)
+    settle(300)
+    save(window, out / f"{prefix}planning-venues.png")
+    panel.venues.search.clear()
+    panel.views.setCurrentWidget(panel.list)
 
 
 def shoot_rounds(window: QWidget, out: Path, prefix: str) -> None:

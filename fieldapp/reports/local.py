@@ -27,6 +27,7 @@ from fieldapp.reports.model import (
     ReviewEntry,
     SummaryItem,
     TrailStep,
+    instant,
     is_door_test,
 )
 from fieldapp.reports.summary import place_area
@@ -131,7 +132,7 @@ class LocalReportSource:
             venue=self._venues.get(summary.venue_id or ""),
             area=self._areas.get(summary.area_id or ""),
             attachments=self.profile.read_attachment,
-            reviews=tuple(sorted(entries, key=lambda e: e.at.replace(tzinfo=None))),
+            reviews=tuple(sorted(entries, key=lambda e: instant(e.at))),
             earlier=earlier,
             venues=self._venues,
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import cached_property
 
@@ -149,7 +149,8 @@ class ReportInspection:
         return {o.name for o in self.outcomes()} != set(self.version.outcomes)
 
     def latest_review_time(self) -> datetime | None:
-        return max((entry.at for entry in self.reviews), default=None)
+        latest = max(self.reviews, key=lambda entry: instant(entry.at), default=None)
+        return None if latest is None else latest.at
 
     def as_of(self) -> datetime:
         """The moment the report describes: the last review, else the finalization."""
@@ -157,7 +158,14 @@ class ReportInspection:
         finalized = self.version.finalized_at
         if latest is None:
             return finalized
-        return max(latest.replace(tzinfo=None), finalized.replace(tzinfo=None))
+        return max(latest, finalized, key=instant)
+
+
+def instant(moment: datetime) -> datetime:
+    """A moment that compares with any other: one without an offset (an old or a hand-made
+    record) is taken as UTC, as the central store's own times are. A trail mixes the
+    device's finalization time with the store's times, and must never fail to sort."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

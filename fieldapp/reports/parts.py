@@ -35,6 +35,7 @@ from fieldapp.reports.model import (
     AttachmentSource,
     ReportInspection,
     TrailStep,
+    instant,
 )
 from fieldapp.reports.text import format_datetime, format_short_datetime
 
@@ -245,7 +246,7 @@ def review_history(
         for name, f in inspection.engine.fields.items()
     }
     rows: list[list[str | Flowable]] = []
-    for entry in sorted(inspection.reviews, key=lambda e: e.at):
+    for entry in sorted(inspection.reviews, key=lambda e: instant(e.at)):
         comments = [entry.comment] if entry.comment else []
         for item in entry.question_comments:
             question = labels.get(item.question, item.question)

@@ -782,7 +782,7 @@
     </message>
     <message>
         <source>Check: {counts}</source>
-        <translation>Controle: {counts}</translation>
+        <translation>Proefimport: {counts}</translation>
     </message>
     <message>
         <source>Venues</source>

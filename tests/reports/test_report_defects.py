@@ -299,3 +299,30 @@ def test_one_personen_one_people(language: Language, one: str, two: str) -> None
     field_ = engine.fields["group_size"]
     assert format_answer(field_, 1, language) == one
     assert format_answer(field_, 2, language) == two
+
+
+def test_a_trail_mixing_times_with_and_without_an_offset_broke_the_pdf_preview(
+    tmp_path: Path,
+) -> None:
+    """Before: the review screen's PDF preview failed with a TypeError (a traceback in the
+    log, no PDF) when the trail held the store's times (UTC) next to a record's own time
+    without an offset. Now the trail sorts, and the report dates the last step."""
+    from fieldapp.reports.inspection_report import inspection_report
+    from fieldapp.reports.model import ReviewEntry
+    from tests.support.samples import coffeeshop_inspection
+
+    inspection = coffeeshop_inspection(SampleWorld.load(), seed=3, with_reviews=True)
+    naive = inspection.version.finalized_at.replace(tzinfo=None)
+    received = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)
+    mixed = replace(
+        inspection,
+        reviews=(
+            ReviewEntry(naive, "Fatima", TrailStep.FINALIZED, inspection.version.version_id),
+            ReviewEntry(received, "Ingrid", TrailStep.APPROVED, inspection.version.version_id),
+        ),
+    )
+    assert mixed.latest_review_time() == received
+    assert mixed.as_of() == received
+    pdf = inspection_report(mixed)
+    (tmp_path / "mixed.pdf").write_bytes(pdf)
+    assert len(PdfReader(tmp_path / "mixed.pdf").pages) >= 1

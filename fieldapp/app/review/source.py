@@ -8,7 +8,6 @@ rules let neither the sync layer nor the reports import the other.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
-from datetime import UTC, datetime
 
 from fieldapp.app.review.desk import InboxFilter, ReviewDesk
 from fieldapp.core.doortest import DoorTestVisit, RoundVisit, pair_round_visits
@@ -26,6 +25,7 @@ from fieldapp.reports.model import (
     ReviewEntry,
     SummaryItem,
     TrailStep,
+    instant,
     is_door_test,
 )
 from fieldapp.reports.summary import place_area
@@ -172,10 +172,5 @@ def review_entries(detail: InspectionDetail) -> tuple[ReviewEntry, ...]:
                 tuple(ReportComment(c.question, c.text, c.row) for c in event.comments),
             )
         )
-    entries.sort(key=lambda entry: _utc(entry.at))
+    entries.sort(key=lambda entry: instant(entry.at))
     return tuple(entries)
-
-
-def _utc(moment: datetime) -> datetime:
-    """A device's naive time next to the server's aware ones, for ordering: taken as UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
