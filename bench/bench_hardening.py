@@ -134,7 +134,7 @@ def tiny_nested_version(size: int) -> tuple[str, bytes]:
     body = (
         "{"
         f'"inspection_id":"{inspection_id}","version_id":"{version_id}",'
-        '"form_id":"neighbourhood_patrol","form_version":"2026.2",'
+        '"form_id":"neighbourhood_patrol","form_version":"2026.3",'
         f'"author":"{BOA}","started_at":"{moment}","finalized_at":"{moment}",'
         f'"document":{{"answers":{{"shift_summary":{junk}}},"repeats":{{}}}},'
         f'"content_hash":"{"0" * 64}"'

@@ -62,7 +62,7 @@ def seed(store: object, count: int) -> None:
                 "base_version_id": None,
                 "author": "fatima.elamrani",
                 "form_id": "coffeeshop_inspection",
-                "form_version": "2026.2",
+                "form_version": "2026.3",
                 "content_hash": "0" * 64,
                 "record_hash": "0" * 64,
                 "record": record,
@@ -133,7 +133,7 @@ def main() -> int:
         return InspectionSummary(
             inspection_id=f"{number:032x}",
             form_id="coffeeshop_inspection",
-            form_version="2026.2",
+            form_version="2026.3",
             author="fatima.elamrani",
             author_name="Fatima El Amrani",
             team="team-centrum",

@@ -160,13 +160,13 @@ def realistic_version(
     attachments = (photo,) if photo is not None else ()
     now = datetime(2026, 12, 4, 23, 0, tzinfo=UTC)
     digest = InspectionVersion.hash_of(
-        "neighbourhood_patrol", "2026.2", None, document, attachments
+        "neighbourhood_patrol", "2026.3", None, document, attachments
     )
     return InspectionVersion(
         inspection_id=new_id(),
         version_id=new_id(),
         form_id="neighbourhood_patrol",
-        form_version="2026.2",
+        form_version="2026.3",
         author=author,
         area_id="transvaal",
         started_at=now - timedelta(hours=5),

@@ -211,6 +211,21 @@ class _FormCompiler:
     def problem(self, path: Path, message: str, offset: int | None = None) -> None:
         self.problems.append(FormProblem(path, message, offset))
 
+    def check_signers(self) -> None:
+        """`signers` names a text question outside any repeat, in a form with signatures."""
+        name = self.definition.signers
+        if name is None:
+            return
+        place = self.places.get(name)
+        if place is None:
+            self.problem(("signers",), f"'{name}' is not a question of this form")
+            return
+        question, _path, repeat, _group, _in_group = place
+        if question.kind is not QuestionType.TEXT or repeat is not None:
+            self.problem(("signers",), f"'{name}' must be a text question outside any repeat")
+        if not any(q.kind is QuestionType.SIGNATURE for q, _ in self.definition.walk()):
+            self.problem(("signers",), "the form has no signature question")
+
     def compile(self) -> FormEngine:
         definition = self.definition
         self.check_texts()
@@ -230,6 +245,7 @@ class _FormCompiler:
                 else StaticType.NUMBER
             )
             self.symbols[name] = Symbol(name, kind, constant=value)
+        self.check_signers()
         expressions = self.compile_expressions()
         order = self.evaluation_order(expressions)
         outcomes = self.compile_outcomes()

@@ -262,6 +262,12 @@ class FormDefinition(FormModel):
     legal_basis: LegalBasis | None = None
     #: Days a finalized inspection is kept when no question says otherwise.
     retention_days: int = Field(gt=0, le=36500)
+    #: The text question naming who signs, in signing order, separated by commas (e.g. the
+    #: two officers of a coffeeshop inspection): the report prints each name, role and date
+    #: under its signature, the first name under the first signature question.
+    signers: Name | None = None
+    #: The statement the report prints above the signatures ("Naar waarheid opgemaakt …").
+    closing_statement: LocalText | None = None
 
     @property
     def default_language(self) -> str:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from fieldapp.core.engine import Field, FormSession
 from fieldapp.core.expr.values import is_empty
 from fieldapp.core.forms import ATTACHMENT_TYPES, Question, QuestionType
 from fieldapp.reports.flowables import Figure
-from fieldapp.reports.i18n import Language, local, phrase
+from fieldapp.reports.i18n import Language, local, phrase, role_label
 from fieldapp.reports.model import ReportInspection
-from fieldapp.reports.text import format_answer
+from fieldapp.reports.text import format_answer, format_date
 
 #: Answers at least this long are set as running text, not squeezed into a table cell.
 LONG_ANSWER = 280
@@ -50,6 +51,10 @@ class Subheading:
 class FigureBlock:
     figures: list[Figure]
     signature: bool = False
+    #: Under a signature: who signed, in which role, on which day.
+    signer: str = ""
+    #: Above the form's first signature: its closing statement ("Naar waarheid …").
+    statement: str = ""
 
 
 Block = AnswerLine | RepeatBlock | Subheading | FigureBlock
@@ -140,11 +145,76 @@ def _answer_blocks(
         if inspection.confidential_author:
             yield AnswerLine(field_.name, label, phrase("signature_withheld", language))
         else:
-            yield FigureBlock([Figure(value, label)], signature=True)
+            yield FigureBlock(
+                [Figure(value, label)],
+                signature=True,
+                signer=signer_line(inspection, field_.name, language),
+                statement=closing_statement(inspection, field_.name, language),
+            )
         return
     text = format_answer(field_, value, language, inspection.venues)
     long = len(text) >= LONG_ANSWER or text.count("\n") >= 4
     yield AnswerLine(field_.name, label, text, long)
+
+
+def time_span(inspection: ReportInspection) -> tuple[datetime, datetime | None]:
+    """When it happened by the form's own answers: the first and last date-time outside repeats.
+
+    Every checklist asks its own start and end (inspection, shift, arrival and leaving);
+    the device clocks of the version are the fallback.
+    """
+    session = inspection.session
+    moments = [
+        value
+        for name, field_ in inspection.engine.fields.items()
+        if field_.kind is QuestionType.DATETIME
+        and field_.repeat is None
+        and isinstance(value := session.value(name), datetime)
+    ]
+    if not moments:
+        return inspection.version.started_at, inspection.version.finalized_at
+    start, end = moments[0], moments[-1]
+    return start, (end if end != start else None)
+
+
+def signature_questions(inspection: ReportInspection) -> list[str]:
+    """The form's signature questions outside repeats, in the order the form asks them."""
+    return [
+        name
+        for name, field_ in inspection.engine.fields.items()
+        if field_.kind is QuestionType.SIGNATURE and field_.repeat is None
+    ]
+
+
+def signer_line(inspection: ReportInspection, question: str, language: Language) -> str:
+    """Who signed `question`, in which role, on which day: the n-th name of the form's
+    `signers` answer under its n-th signature, else the author under the first."""
+    order = signature_questions(inspection)
+    index = order.index(question) if question in order else 0
+    names: list[str] = []
+    definition = inspection.engine.definition
+    if definition.signers is not None:
+        answer = inspection.session.value(definition.signers)
+        if isinstance(answer, str):
+            names = [name.strip() for name in answer.split(",") if name.strip()]
+    if not names:
+        names = [inspection.author.name]
+    start, end = time_span(inspection)
+    parts = [
+        names[index] if index < len(names) else "",
+        role_label(definition.roles[0], language),
+        phrase("signed_on", language, date=format_date((end or start).date(), language)),
+    ]
+    return " · ".join(part for part in parts if part)
+
+
+def closing_statement(inspection: ReportInspection, question: str, language: Language) -> str:
+    """The form's closing statement, printed once: above its first signature."""
+    statement = inspection.engine.definition.closing_statement
+    order = signature_questions(inspection)
+    if statement is None or not order or order[0] != question:
+        return ""
+    return local(statement, language, "")
 
 
 def photo_figures(

@@ -428,7 +428,14 @@ def photo_grid(
 
 
 def signature_flowable(
-    figure: Figure, source: AttachmentSource, styles: ReportStyles, language: Language
+    figure: Figure,
+    source: AttachmentSource,
+    styles: ReportStyles,
+    language: Language,
+    signer: str = "",
 ) -> Flowable:
+    """A signature with, under it, who signed in which role on which day."""
     parts = figure_flowable(figure, source, styles, language, (70 * mm, 28 * mm), line_art=True)
+    if signer:
+        parts.append(para(signer, styles.body))
     return KeepTogether(parts)

@@ -86,6 +86,7 @@ PHRASES: Mapping[str, Text] = {
         nl="Let op: inhoud wijkt af van de SHA-256", en="Note: contents differ from the SHA-256"
     ),
     "signature": Text(nl="Handtekening", en="Signature"),
+    "signed_on": Text(nl="getekend op {date}", en="signed on {date}"),
     "signature_withheld": Text(
         nl="Ondertekend door de tester. De handtekening wordt niet in rapporten getoond, "
         "omdat dit rapport openbaar kan worden.",
@@ -299,6 +300,20 @@ MONTHS: tuple[Text, ...] = tuple(
 
 #: The language tag a PDF states for its text (document info and XMP).
 PDF_LANGUAGE = Text(nl="nl-NL", en="en-GB")
+
+
+#: The roles as a signature line names them.
+ROLE_LABELS: Mapping[str, Text] = {
+    "boa": Text(nl="boa", en="enforcement officer (boa)"),
+    "mystery_guest": Text(nl="tester", en="tester"),
+    "supervisor": Text(nl="leidinggevende", en="supervisor"),
+    "admin": Text(nl="beheerder", en="administrator"),
+}
+
+
+def role_label(role: str, language: Language) -> str:
+    label = ROLE_LABELS.get(role)
+    return role if label is None else label.pick(language)
 
 
 def phrase(key: str, language: Language, **values: object) -> str:

@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.reports.answered import answered_sections
+from fieldapp.reports.answered import answered_sections, time_span
 from fieldapp.reports.document import DocumentInfo, ReportStyles, render_pdf
 from fieldapp.reports.flowables import outcome_box, para
 from fieldapp.reports.fonts import ReportFonts, report_fonts
@@ -24,7 +24,6 @@ from fieldapp.reports.parts import (
     letterhead,
     review_history,
     section_flowables,
-    time_span,
 )
 from fieldapp.reports.text import format_date
 

@@ -11,7 +11,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
 
 from fieldapp.core.entities import Area, Venue
-from fieldapp.core.forms import QuestionType
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.reports.answered import (
     AnswerLine,
@@ -19,6 +18,7 @@ from fieldapp.reports.answered import (
     RepeatBlock,
     Section,
     Subheading,
+    time_span,
 )
 from fieldapp.reports.document import ACCENT, CONTENT_WIDTH, ReportStyles
 from fieldapp.reports.flowables import (
@@ -82,26 +82,6 @@ def place_text(venue: Venue | None, area: Area | None, language: Language) -> tu
             "area", language
         ), f"{area.name} ({phrase('district', language)} {area.district})"
     return phrase("venue", language), "–"
-
-
-def time_span(inspection: ReportInspection) -> tuple[datetime, datetime | None]:
-    """When it happened by the form's own answers: the first and last date-time outside repeats.
-
-    Every checklist asks its own start and end (inspection, shift, arrival and leaving);
-    the device clocks of the version are the fallback.
-    """
-    session = inspection.session
-    moments = [
-        value
-        for name, field_ in inspection.engine.fields.items()
-        if field_.kind is QuestionType.DATETIME
-        and field_.repeat is None
-        and isinstance(value := session.value(name), datetime)
-    ]
-    if not moments:
-        return inspection.version.started_at, inspection.version.finalized_at
-    start, end = moments[0], moments[-1]
-    return start, (end if end != start else None)
 
 
 def span_text(start: datetime, end: datetime | None, language: Language) -> str:
@@ -183,15 +163,38 @@ def blocks_flowables(
         elif isinstance(block, Subheading):
             story.append(para(block.label, styles.h2))
         elif isinstance(block, FigureBlock):
-            story.append(Spacer(0, 2 * mm))
             if block.signature:
-                story.extend(signature_flowable(f, source, styles, language) for f in block.figures)
-            else:
-                story.extend(photo_grid(block.figures, source, styles, language))
+                story.append(
+                    signatures_kept_with_what_precedes(story, block, source, styles, language)
+                )
+                continue
+            story.append(Spacer(0, 2 * mm))
+            story.extend(photo_grid(block.figures, source, styles, language))
         else:
             story.extend(repeat_flowables(block, source, styles, language))
     flush()
     return story
+
+
+def signatures_kept_with_what_precedes(
+    story: list[Flowable],
+    block: FigureBlock,
+    source: AttachmentSource,
+    styles: ReportStyles,
+    language: Language,
+) -> Flowable:
+    """A signature (with the closing statement above the first) kept on one page with the
+    flowable before it, taken off `story`: a signature never stands alone on a last page."""
+    group: list[Flowable] = [story.pop()] if story else []
+    group.append(Spacer(0, 3 * mm))
+    if block.statement:
+        group.append(para(block.statement, styles.body))
+        group.append(Spacer(0, 2 * mm))
+    group.extend(
+        signature_flowable(figure, source, styles, language, block.signer)
+        for figure in block.figures
+    )
+    return KeepTogether(group)
 
 
 def repeat_flowables(

@@ -29,7 +29,13 @@ from fieldapp.core.hitrate import (
     overall_rate,
 )
 from fieldapp.core.hitrate import hit_rates as rates_by
-from fieldapp.reports.answered import photo_figures, shown
+from fieldapp.reports.answered import (
+    FigureBlock,
+    closing_statement,
+    photo_figures,
+    shown,
+    signer_line,
+)
 from fieldapp.reports.document import CONTENT_WIDTH, ReportStyles, render_pdf
 from fieldapp.reports.flowables import (
     Figure,
@@ -38,13 +44,17 @@ from fieldapp.reports.flowables import (
     outcome_box,
     para,
     photo_grid,
-    signature_flowable,
 )
 from fieldapp.reports.fonts import ReportFonts, report_fonts
 from fieldapp.reports.i18n import Language, local, phrase
 from fieldapp.reports.inspection_report import document_info
 from fieldapp.reports.model import ReportInspection
-from fieldapp.reports.parts import facts_table, letterhead, review_history
+from fieldapp.reports.parts import (
+    facts_table,
+    letterhead,
+    review_history,
+    signatures_kept_with_what_precedes,
+)
 from fieldapp.reports.text import (
     choice_label,
     format_answer,
@@ -224,9 +234,18 @@ def _story(
     story.extend(_checks(inspection, styles, language))
     signature = session.value("officer_signature")
     if isinstance(signature, str) and signature and session.is_relevant("officer_signature"):
-        story.append(Spacer(0, 4 * mm))
         figure = Figure(signature, _label(inspection, "officer_signature", language))
-        story.append(signature_flowable(figure, inspection.attachments, styles, language))
+        block = FigureBlock(
+            [figure],
+            signature=True,
+            signer=signer_line(inspection, "officer_signature", language),
+            statement=closing_statement(inspection, "officer_signature", language),
+        )
+        story.append(
+            signatures_kept_with_what_precedes(
+                story, block, inspection.attachments, styles, language
+            )
+        )
     story.extend(review_history(inspection, styles, language))
     return story
 

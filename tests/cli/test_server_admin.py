@@ -96,7 +96,7 @@ def test_a_municipality_is_set_up_from_the_command_line(
     assert f"{bad_form}:" in capsys.readouterr().err
     for form in sorted(forms_directory().glob("*.yaml")):
         assert _run(monkeypatch, "server", "publish-form", "--home", home, str(form)) == 0
-    assert _run(monkeypatch, "server", "retire-form", "door_test", "2026.2", "--home", home) == 0
+    assert _run(monkeypatch, "server", "retire-form", "door_test", "2026.3", "--home", home) == 0
     capsys.readouterr()
     assert _run(monkeypatch, "server", "forms", "--home", home) == 0
     listing = capsys.readouterr().out
@@ -104,7 +104,7 @@ def test_a_municipality_is_set_up_from_the_command_line(
     assert _run(monkeypatch, "server", "forms", "--json", "--home", home) == 0
     listed = json.loads(capsys.readouterr().out)
     retired = {(f["form_id"], f["form_version"]) for f in listed if f["retired"]}
-    assert retired == {("door_test", "2026.2")}
+    assert retired == {("door_test", "2026.3")}
 
     store = CentralStore(ServerConfig(home=Path(home)))
     try:

@@ -58,12 +58,12 @@ def test_canonical_json_does_not_depend_on_key_order() -> None:
 def test_a_version_knows_whether_its_hash_matches_its_content() -> None:
     photo = Attachment(question="stock_photo", sha256="a" * 64, size=1234)
     document = {"answers": {"inspectors": "BOA 4411"}, "repeats": {}}
-    digest = InspectionVersion.hash_of("coffeeshop_inspection", "2026.2", None, document, (photo,))
+    digest = InspectionVersion.hash_of("coffeeshop_inspection", "2026.3", None, document, (photo,))
     version = InspectionVersion(
         inspection_id=new_id(),
         version_id=new_id(),
         form_id="coffeeshop_inspection",
-        form_version="2026.2",
+        form_version="2026.3",
         author="boa.jansen",
         started_at=NOW,
         finalized_at=NOW,

@@ -78,7 +78,7 @@ def test_two_files_with_the_same_form_version_are_refused(
     (tmp_path / "b.yaml").write_text(source, encoding="utf-8")
     assert main(["forms", "check", "-q", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert f"{tmp_path / 'b.yaml'}:1:1: form door_test version 2026.2 is also defined in" in out
+    assert f"{tmp_path / 'b.yaml'}:1:1: form door_test version 2026.3 is also defined in" in out
 
 
 def test_the_command_runs_as_installed_and_as_a_module() -> None:
@@ -98,7 +98,7 @@ def test_the_command_runs_as_installed_and_as_a_module() -> None:
             )
         else:
             assert result.returncode == 0, result.stdout + result.stderr
-            assert "ok  coffeeshop_inspection 2026.2" in result.stderr
+            assert "ok  coffeeshop_inspection 2026.3" in result.stderr
 
 
 def test_the_committed_json_schema_is_current() -> None:

@@ -62,3 +62,46 @@ def test_the_outline_has_a_bookmark_per_section_on_its_page(samples: SampleWorld
         assert " ".join(str(entry.title).split()) in texts[page], entry.title
     assert reader.metadata is not None and reader.metadata.title
     assert reader.root_object.get("/Lang") == "nl-NL"
+
+
+def test_signatures_carried_no_name_role_or_date(samples: SampleWorld) -> None:
+    """Before: a signature was an image with the question's label; a report for a closure
+    must say under each who signed, as what, and when. Both inspectors, in order."""
+    inspection = coffeeshop_inspection(samples)
+    text = " ".join(pages(inspection_report(inspection)))
+    first = text.index("Elif Yıldız (boa 4417) · boa · getekend op 3 december 2026")
+    second = text.index("Łukasz Żółkowski (boa 4420) · boa · getekend op 3 december 2026")
+    assert first < second
+    english = " ".join(pages(inspection_report(inspection, language="en")))
+    assert "Elif Yıldız (boa 4417) · enforcement officer (boa) · signed on 3 December 2026" in (
+        english
+    )
+    # One signature, no signers question: the author signs.
+    shift = patrol(samples)
+    patrol_text = " ".join(pages(patrol_report(shift)))
+    assert f"{shift.author.name} · boa · getekend op" in patrol_text
+
+
+def test_no_closing_statement_above_the_signatures(samples: SampleWorld) -> None:
+    text = " ".join(pages(inspection_report(coffeeshop_inspection(samples))))
+    statement = text.index("Naar waarheid opgemaakt en ondertekend te Den Haag door de boa's")
+    assert statement < text.index("Elif Yıldız (boa 4417) · boa")
+    assert text.count("Naar waarheid opgemaakt") == 1
+    patrol_text = " ".join(pages(patrol_report(patrol(samples), language="en")))
+    assert "Drawn up truthfully and signed in The Hague." in patrol_text
+
+
+def test_a_signature_stood_alone_on_the_last_page(samples: SampleWorld) -> None:
+    """Before: the signatures could fall on a page of their own, cut off from what they
+    sign. Whatever the length of the summary before them, the page with the signatures
+    also holds the answers just before them (the end of the inspection)."""
+    sentence = "De exploitant verklaarde dat de voorraad in de kelder niet van de zaak was. "
+    for lines in range(0, 60, 5):
+        summary = sentence * (1 + lines * 2)
+        inspection = coffeeshop_inspection(
+            samples, with_reviews=False, extra={"findings_summary": summary}
+        )
+        texts = pages(inspection_report(inspection))
+        with_signatures = [t for t in texts if "Handtekening eerste boa" in t]
+        assert with_signatures, lines
+        assert "Einde van de controle" in with_signatures[0], lines

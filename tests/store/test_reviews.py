@@ -93,12 +93,12 @@ def test_a_form_version_in_use_cannot_change_under_its_inspections(profile: Prof
 def test_a_newer_form_version_is_used_for_new_inspections_only(profile: Profile) -> None:
     old_draft = profile.start_inspection("door_test", venue_id="club-grotemarkt-20")
     current = next(form for form in snapshot().forms if form.form_id == "door_test")
-    newer = FormText("door_test", "2027.1", current.yaml.replace('"2026.2"', '"2027.1"', 1))
+    newer = FormText("door_test", "2027.1", current.yaml.replace('"2026.3"', '"2027.1"', 1))
     profile.apply_changes([Upsert(newer)], cursor="c-5")
     new_draft = profile.start_inspection("door_test", venue_id="club-grotemarkt-20")
     assert profile.inspection(new_draft).form_version == "2027.1"
-    assert profile.inspection(old_draft).form_version == "2026.2"
-    assert profile.resume(old_draft).engine.version == "2026.2"
+    assert profile.inspection(old_draft).form_version == "2026.3"
+    assert profile.resume(old_draft).engine.version == "2026.3"
 
 
 def test_a_return_reopens_only_the_commented_questions(profile: Profile) -> None:

@@ -56,7 +56,7 @@ PHOTO_QUESTION = {
     "door_test": "house_rules_photo",
     "coffeeshop_inspection": "stock_photo",
 }
-FORM_VERSION = "2026.2"
+FORM_VERSION = "2026.3"
 
 
 def require_backend(backend: str) -> None:

@@ -518,15 +518,15 @@ def test_a_new_form_version_goes_live_and_retiring_it_brings_back_the_older(
     panel = admin_panel(qtbot, context, central)
     page = panel.forms
     source = (forms_directory() / "door_test.yaml").read_text(encoding="utf-8")
-    assert 'version: "2026.2"' in source
+    assert 'version: "2026.3"' in source
     newer = tmp_path / "door_test.yaml"
-    newer.write_text(source.replace('version: "2026.2"', 'version: "2026.9"'), encoding="utf-8")
+    newer.write_text(source.replace('version: "2026.3"', 'version: "2026.9"'), encoding="utf-8")
     page.publish(newer)
     qtbot.waitUntil(
         lambda: any(f.form_version == "2026.9" and f.live for f in page.forms), timeout=WAIT
     )
     assert not any(
-        f.form_id == "door_test" and f.form_version == "2026.2" and f.live for f in page.forms
+        f.form_id == "door_test" and f.form_version == "2026.3" and f.live for f in page.forms
     )
     assert select_key(page.table, "door_test/2026.9")
     qtbot.mouseClick(page.retire, Qt.MouseButton.LeftButton)
@@ -536,7 +536,7 @@ def test_a_new_form_version_goes_live_and_retiring_it_brings_back_the_older(
     with central.client(ADMIN) as client:
         listed = client.get("/v1/admin/forms").json()["forms"]
     live = {(f["form_id"], f["form_version"]) for f in listed if f["live"]}
-    assert ("door_test", "2026.2") in live and ("door_test", "2026.9") not in live
+    assert ("door_test", "2026.3") in live and ("door_test", "2026.9") not in live
 
     # Deactivating a person from the people page: the central store refuses her sign-in.
     people = panel.people

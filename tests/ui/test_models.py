@@ -111,7 +111,7 @@ def test_inspection_list_loads_page_by_page(qtmodeltester: ModelTester) -> None:
         LocalInspectionSummary(
             inspection_id=f"{n:032x}",
             form_id="door_test",
-            form_version="2026.2",
+            form_version="2026.3",
             status=InspectionStatus.SENT,
             author="mg-noord-3",
             venue_id=None,
@@ -177,7 +177,7 @@ def test_assignment_team_and_form_models(qtmodeltester: ModelTester, profile: Pr
     team.set_rows([("Fatima El Amrani", "Handhaver", "Team Centrum")])
     qtmodeltester.check(team)
     forms = FormTableModel("nl")
-    forms.set_rows([("door_test", TITLES["door_test"], "2026.2", 25, 9, "Mystery guest")])
+    forms.set_rows([("door_test", TITLES["door_test"], "2026.3", 25, 9, "Mystery guest")])
     qtmodeltester.check(forms)
     assert forms.data(forms.index(0, 0)) == "Deurtest uitgaansleven"
     assert forms.headerData(0, Qt.Orientation.Horizontal) is not None
@@ -228,9 +228,9 @@ def test_a_table_sorts_by_its_columns_sort_keys(qtmodeltester: ModelTester) -> N
     forms = FormTableModel("nl")
     forms.set_rows(
         [
-            ("door_test", TITLES["door_test"], "2026.2", 25, 9, "Mystery guest"),
-            ("coffeeshop_inspection", TITLES["coffeeshop_inspection"], "2026.2", 120, 14, "Boa"),
-            ("neighbourhood_patrol", TITLES["neighbourhood_patrol"], "2026.2", 40, 6, "Boa"),
+            ("door_test", TITLES["door_test"], "2026.3", 25, 9, "Mystery guest"),
+            ("coffeeshop_inspection", TITLES["coffeeshop_inspection"], "2026.3", 120, 14, "Boa"),
+            ("neighbourhood_patrol", TITLES["neighbourhood_patrol"], "2026.3", 40, 6, "Boa"),
         ]
     )
     qtmodeltester.check(forms)
@@ -309,7 +309,7 @@ def test_the_outbox_says_in_plain_words_why_something_is_not_sent() -> None:
     base = LocalInspectionSummary(
         inspection_id="0" * 32,
         form_id="door_test",
-        form_version="2026.2",
+        form_version="2026.3",
         status=InspectionStatus.FINALIZED,
         author="mg-noord-3",
         venue_id=None,

@@ -18,7 +18,7 @@ def summary(number: int) -> InspectionSummary:
     return InspectionSummary(
         inspection_id=f"{number:032x}",
         form_id="coffeeshop_inspection",
-        form_version="2026.2",
+        form_version="2026.3",
         author="fatima.elamrani",
         author_name="Fatima El Amrani",
         team="team-centrum",

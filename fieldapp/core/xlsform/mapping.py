@@ -852,6 +852,17 @@ class _Mapper:
         )
         if description is not None:
             data["description"] = description
+        closing = self.texts(
+            values.get(EXT + "closing_statement"),
+            cell(EXT + "closing_statement"),
+            "closing_statement",
+        )
+        if closing is not None:
+            data["closing_statement"] = closing
+        signers = str(values.get(EXT + "signers", "")).strip()
+        if signers:
+            data["signers"] = signers
+            columns["signers"] = (EXT + "signers",)
         data["languages"] = list(self.languages)
         roles = str(values.get(EXT + "roles", "")).split()
         if not roles:
@@ -966,6 +977,10 @@ def _assemble(mapper: _Mapper, *, placeholders: bool) -> _Assembled:
     if "legal_basis" in settings.data:
         data["legal_basis"] = settings.data["legal_basis"]
         places[("legal_basis",)] = settings
+    for key in ("signers", "closing_statement"):
+        if key in settings.data:
+            data[key] = settings.data[key]
+            places[(key,)] = settings
     parameters = {}
     for entry in mapper.parameters:
         if not entry.dropped:

@@ -247,6 +247,9 @@ def _write_settings(definition: FormDefinition, sheet: Worksheet) -> None:
     }
     _put_texts(row, EXT + "title", definition.title)
     _put_texts(row, EXT + "description", definition.description)
+    _put_texts(row, EXT + "closing_statement", definition.closing_statement)
+    if definition.signers is not None:
+        row[EXT + "signers"] = definition.signers
     basis = definition.legal_basis
     if basis is not None:
         row[EXT + "legal_basis_article"] = basis.article
@@ -264,5 +267,7 @@ def _write_settings(definition: FormDefinition, sheet: Worksheet) -> None:
         EXT + "legal_basis_article",
         *_text_columns(EXT + "legal_basis_explanation", languages),
         EXT + "legal_basis_categories",
+        EXT + "signers",
+        *_text_columns(EXT + "closing_statement", languages),
     ]
     _table(sheet, columns, [row])
