@@ -33,6 +33,7 @@ from fieldapp.server.identity import (
     password_problem,
     username_problem,
 )
+from fieldapp.server.principals import PrincipalCache
 
 #: Roles that make inspections on a device and push them.
 AUTHOR_ROLES = frozenset({Role.BOA, Role.MYSTERY_GUEST})
@@ -110,6 +111,8 @@ class Accounts:
         # The demo's accounts share one known password: hashing it once instead of once per
         # account keeps the demo store's first start from costing seconds of Argon2.
         self._demo_hashes: dict[str, str] = {}
+        self._principals = PrincipalCache(config.principal_cache_seconds)
+        self._principals.watch(database.engine)
 
     # --- users --------------------------------------------------------------------------
 
@@ -324,6 +327,11 @@ class Accounts:
 
     def authenticate(self, token: str) -> Principal:
         """The principal of a bearer token, or a 401 naming why not."""
+        key = token_hash(token)
+        cached = self._principals.get(key, self.config.clock())
+        if cached is not None:
+            return cached
+        generation = self._principals.generation
         with self.database.read() as connection:
             row = (
                 connection.execute(
@@ -333,7 +341,7 @@ class Accounts:
                         schema.users,
                     )
                     .join(schema.users, schema.users.c.username == schema.tokens.c.username)
-                    .where(schema.tokens.c.token_hash == token_hash(token))
+                    .where(schema.tokens.c.token_hash == key)
                 )
                 .mappings()
                 .first()
@@ -359,7 +367,9 @@ class Accounts:
                     "Your sign-in has expired; please sign in again.",
                     f"expired token of {row['username']}",
                 )
-            return self._principal(connection, row)
+            principal = self._principal(connection, row)
+        self._principals.put(key, principal, aware(row["expires_at"]), generation)
+        return principal
 
     def revoke(self, token: str) -> None:
         with self.database.write() as connection:

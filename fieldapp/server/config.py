@@ -61,6 +61,9 @@ class ServerConfig:
     sign_in_limits: SignInLimits = field(default_factory=SignInLimits)
     #: Connections each server process keeps to PostgreSQL (plus as many on overflow).
     pool_size: int = 8
+    #: Seconds a token's principal is trusted without a database read (0: never). A change
+    #: in this process is seen at once; another process on the database sees it this late.
+    principal_cache_seconds: float = 2.0
     #: Where blobs live: "files" (under home) or "database" (PostgreSQL, chunked).
     blob_storage: str = "files"
     #: Storage per account: versions, held conflicts and blobs it uploaded first.

@@ -116,6 +116,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Database connections per server process (as many again on overflow).",
     ),
     Setting(
+        "FIELDAPP_PRINCIPAL_CACHE_SECONDS",
+        "principal_cache_seconds",
+        _seconds,
+        "2",
+        "Seconds a sign-in's account and teams are trusted without a database read (0: "
+        "never). This process sees a change at once; other server processes within this time.",
+    ),
+    Setting(
         "FIELDAPP_TOKEN_LIFETIME_DAYS",
         "token_lifetime",
         _days,

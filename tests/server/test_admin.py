@@ -68,7 +68,10 @@ def test_admin_verbs_manage_accounts(
         )
         == 0
     )
-    store = CentralStore(ServerConfig(home=tmp_path))
+    # The verbs run on their own store, like a second process: without the principal cache
+    # this store sees their revocations at once (the cache's bound is tested on its own, in
+    # tests/server/test_principal_cache.py).
+    store = CentralStore(ServerConfig(home=tmp_path, principal_cache_seconds=0))
     try:
         token, _, principal = store.accounts.sign_in("nieuwe.boa", "lantaarn-en-fiets-1", None)
         assert principal.team == "team-centrum"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -28,11 +30,21 @@ def test_every_request_is_one_log_line_with_id_user_route_status_and_time(
         echoed = boa.get("/v1/sync/meta", headers={"X-Request-ID": "proxy-id-42"})
     assert answer.status_code == 201 and answer.headers["X-Request-ID"]
     assert echoed.headers["X-Request-ID"] == "proxy-id-42"
-    lines = [
-        json.loads(JsonLinesFormatter().format(record))
-        for record in caplog.records
-        if record.name == "fieldapp.server.requests"
-    ]
+
+    def logged() -> list[dict[str, Any]]:
+        return [
+            json.loads(JsonLinesFormatter().format(record))
+            for record in caplog.records
+            if record.name == "fieldapp.server.requests"
+        ]
+
+    # The server writes a request's line as the response leaves; the client may read the
+    # answer a moment before that line is written.
+    deadline = time.monotonic() + 10
+    while not any(line.get("request_id") == "proxy-id-42" for line in logged()):
+        assert time.monotonic() < deadline, "the request's log line was never written"
+        time.sleep(0.01)
+    lines = logged()
     pushed = next(line for line in lines if line.get("method") == "PUT")
     assert pushed["user"] == BOA
     assert pushed["route"] == "/v1/inspections/{inspection_id}/versions/{version_id}"

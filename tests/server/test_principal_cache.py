@@ -1,0 +1,126 @@
+"""The principal cache (issue 18): a token's principal is read from the database once and
+then served from memory for a short while, and no change to accounts, tokens or teams is
+ever missed in the process that made it; another process sees it within the cache time.
+
+Real central stores (SQLite and PostgreSQL) on 127.0.0.1; statements are counted with
+SQLAlchemy's own cursor events on the store's engine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from fieldapp.core.entities import Role
+from fieldapp.server.central import CentralStore
+from fieldapp.server.errors import ApiError
+from tests.support.central import (
+    ADMIN,
+    BACKENDS,
+    BOA,
+    BOA_WEST,
+    Central,
+    running_central,
+)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def central(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Central]:
+    home = tmp_path_factory.mktemp("principals")
+    with running_central(request.param, home, "principals") as running:
+        yield running
+
+
+@contextmanager
+def counted(store: CentralStore) -> Iterator[list[str]]:
+    """Every SQL statement the store's engine sends while the block runs."""
+    seen: list[str] = []
+
+    def record(*args: object) -> None:
+        seen.append(str(args[2]))
+
+    sa.event.listen(store.database.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(store.database.engine, "before_cursor_execute", record)
+
+
+def test_every_request_read_its_principal_from_the_database(central: Central) -> None:
+    """Before: each request paid a join of tokens and users and a query of the teams it
+    supervises. Now a token seen a moment ago costs no statement at all."""
+    accounts = central.store.accounts
+    token = central.token(BOA)
+    accounts.authenticate(token)
+    with counted(central.store) as first:
+        accounts._principals.clear()  # as if first seen now
+        accounts.authenticate(token)
+    with counted(central.store) as again:
+        principal = accounts.authenticate(token)
+    assert first and again == []
+    assert principal.username == BOA
+    with central.client(BOA) as boa:
+        assert boa.get("/v1/sync/meta").status_code == 200
+
+
+def test_a_revocation_deactivation_or_move_counts_at_once_in_this_process(
+    central: Central,
+) -> None:
+    store = central.store
+    accounts = store.accounts
+    sign_in = central.sign_in(BOA_WEST)
+    assert sign_in.status_code == 200
+    token = str(sign_in.json()["access_token"])
+    assert accounts.authenticate(token).team == "team-west"  # now cached
+
+    store.administration.change_user(ADMIN, BOA_WEST, team="team-centrum")
+    assert accounts.authenticate(token).team == "team-centrum"
+    store.administration.change_user(ADMIN, BOA_WEST, team="team-west")
+
+    store.administration.set_active(ADMIN, BOA_WEST, False)
+    with pytest.raises(ApiError) as deactivated:
+        accounts.authenticate(token)
+    assert deactivated.value.status == 401
+    store.administration.set_active(ADMIN, BOA_WEST, True)
+
+    fresh = str(central.sign_in(BOA_WEST).json()["access_token"])
+    assert accounts.authenticate(fresh).role is Role.BOA
+    accounts.revoke(fresh)
+    with pytest.raises(ApiError, match="revoked"):
+        accounts.authenticate(fresh)
+    with central.client() as anyone:
+        answer = anyone.get("/v1/sync/meta", headers={"Authorization": f"Bearer {fresh}"})
+    assert answer.status_code == 401
+
+
+def test_another_process_sees_a_revocation_within_the_cache_time(
+    central: Central, tmp_path: Path
+) -> None:
+    """A second store on the same database stands for a second server process (or the
+    command line): its revocation reaches this process's cache after at most the cache
+    time, never later."""
+    seconds = central.config.principal_cache_seconds
+    other = CentralStore(central.config)
+    try:
+        token = str(central.sign_in(BOA).json()["access_token"])
+        central.store.accounts.authenticate(token)
+        revoked_at = time.monotonic()
+        other.accounts.revoke(token)
+        while True:
+            try:
+                central.store.accounts.authenticate(token)
+            except ApiError as refused:
+                assert refused.status == 401
+                break
+            assert time.monotonic() - revoked_at <= seconds + 1.0, "the revocation never came"
+            time.sleep(0.05)
+        assert time.monotonic() - revoked_at <= seconds + 1.0
+    finally:
+        other.close()
