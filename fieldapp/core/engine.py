@@ -163,6 +163,9 @@ class FormEngine:
     outcomes: tuple[CompiledOutcome, ...]
     #: name -> fields whose relevance or calculation read it, in evaluation order.
     dependents: Mapping[str, tuple[str, ...]]
+    #: name -> the fields whose expressions read it (its children only through their
+    #: inherited relevance are left out): what a new row of a repeat can change elsewhere.
+    expression_readers: Mapping[str, tuple[str, ...]]
     #: name -> fields whose constraint, required or choice filter read it.
     checks: Mapping[str, tuple[str, ...]]
     #: name -> indexes into `outcomes` that read it.
@@ -454,6 +457,7 @@ class _FormCompiler:
         position = {name: index for index, name in enumerate(order)}
         fields: dict[str, Field] = {}
         dependents: dict[str, set[str]] = {}
+        expression_readers: dict[str, set[str]] = {}
         checks: dict[str, set[str]] = {}
         for name, (question, path, repeat, parent, in_row) in self.places.items():
             own = expressions.get(name, {})
@@ -487,6 +491,7 @@ class _FormCompiler:
                 if key in own:
                     for ref in own[key].references:
                         dependents.setdefault(ref, set()).add(name)
+                        expression_readers.setdefault(ref, set()).add(name)
             if parent is not None:
                 dependents.setdefault(parent, set()).add(name)
             for key in ("required", "constraint", "choice_filter"):
@@ -509,6 +514,10 @@ class _FormCompiler:
             dependents={
                 name: tuple(sorted(names, key=position.__getitem__))
                 for name, names in dependents.items()
+            },
+            expression_readers={
+                name: tuple(sorted(names, key=position.__getitem__))
+                for name, names in expression_readers.items()
             },
             checks={name: tuple(names) for name, names in checks.items()},
             outcome_readers={name: tuple(sorted(indexes)) for name, indexes in readers.items()},
@@ -714,7 +723,9 @@ class FormSession:
             if default is not None:
                 self.answers[(name, row)] = default
         self._propagate([(name, row) for name in self.engine.repeat_fields[repeat]], changes)
-        self._propagate([(repeat, None)], changes, force=True)
+        # The repeat's own relevance is unchanged: its other rows keep theirs. What can change
+        # is what reads the repeat as a whole (count(), position, an aggregate over it).
+        self._propagate([(repeat, None)], changes, force=True, via=self.engine.expression_readers)
         return row, changes
 
     def remove_row(self, repeat: str, row: str) -> Changes:
@@ -804,14 +815,24 @@ class FormSession:
             return [(target, row)]
         return [(target, each) for each in self.rows[repeat]]
 
-    def _propagate(self, start: list[AnswerKey], changes: Changes, force: bool = False) -> None:
+    def _propagate(
+        self,
+        start: list[AnswerKey],
+        changes: Changes,
+        force: bool = False,
+        via: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        """Evaluate from `start` onwards; `via` replaces the dependency graph for the forced
+        start keys only (what follows from them goes the whole graph)."""
         fields = self.engine.fields
         queue: list[tuple[int, str, str]] = []
         queued: set[AnswerKey] = set()
         changed: list[AnswerKey] = []
 
-        def push_dependents(key: AnswerKey) -> None:
-            for dependent in self.engine.dependents.get(key[0], ()):
+        def push_dependents(
+            key: AnswerKey, graph: Mapping[str, tuple[str, ...]] = self.engine.dependents
+        ) -> None:
+            for dependent in graph.get(key[0], ()):
                 for target in self._instances_for(dependent, key):
                     if target not in queued:
                         queued.add(target)
@@ -820,7 +841,7 @@ class FormSession:
         for key in start:
             if force:
                 changed.append(key)
-                push_dependents(key)
+                push_dependents(key, self.engine.dependents if via is None else via)
             elif key not in queued:
                 queued.add(key)
                 heapq.heappush(queue, (fields[key[0]].index, key[0], key[1] or ""))
