@@ -583,3 +583,27 @@ def test_offline_at_start_the_tab_says_so_and_refresh_loads_it_later(
         panel.close_line()
     finally:
         gate.close()
+
+
+def test_planning_and_venues_in_english_leave_no_dutch(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    """Issue 15, defect 8, on the supervisor's planning tab with a real central store: the
+    list, week, rounds and venues views in English show no Dutch word of the app's own."""
+    from tests.ui.test_app import DUTCH_WORDS, visible_words
+
+    context.change_setting("language", "en")
+    context.translations.apply("en")  # what the main window does on the change
+    try:
+        context.review_desk = desks(central.url)
+        panel = planning_panel(qtbot, context, SUPERVISOR_CENTRUM)
+        for view in (panel.list, panel.week_page, panel.rounds, panel.venues):
+            panel.views.setCurrentWidget(view)
+            if view is panel.venues:
+                qtbot.waitUntil(lambda: panel.venues.registers is not None, timeout=WAIT)
+            qtbot.wait(20)
+            dutch = visible_words(panel) & DUTCH_WORDS
+            assert dutch == set(), (view.objectName(), dutch)
+    finally:
+        # The locale is the process's: the next test starts in Dutch again.
+        context.translations.apply("nl")
