@@ -1,10 +1,11 @@
 """What the principal cache saves per authenticated request (issue 18), over 127.0.0.1.
 
-The same server, in its own process, is started twice in one run: once with the cache off
-(`principal_cache_seconds=0`, every request reads its token, account and teams) and once
-with the default. One device then makes N authenticated GETs of /v1/sync/meta in turn on
-one keep-alive connection, and the figures are printed side by side with their ratio, on
-SQLite and (with --pg-url) PostgreSQL. Ratios, not absolute times: this machine is shared.
+The same server, in its own process (`bench_server.server_process`), is started twice
+in one run: once with the cache off (`principal_cache_seconds=0`, every request reads its
+token, account and teams) and once with the default. One device then makes N
+authenticated GETs of /v1/sync/meta in turn on one keep-alive connection, and the figures
+are printed side by side with their ratio, on SQLite and (with --pg-url) PostgreSQL.
+Ratios, not absolute times: this machine is shared.
 
     .venv/bin/python bench/bench_principals.py [--pg-url URL] [--requests 2000]
 """
@@ -12,88 +13,17 @@ SQLite and (with --pg-url) PostgreSQL. Ratios, not absolute times: this machine 
 from __future__ import annotations
 
 import argparse
-import secrets
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import sqlalchemy as sa
+from bench_server import database, server_process
 
-from fieldapp.core.locations import forms_directory, seeds_directory
-from fieldapp.server.central import CentralStore
-from fieldapp.server.config import PasswordPolicy, ServerConfig
+from fieldapp.server.config import ServerConfig
 
-#: Cheap hashing: the bench signs in once; what it measures is every request after that.
-POLICY = PasswordPolicy(time_cost=1, memory_cost_kib=8, parallelism=1)
 DEFAULT_CACHE = ServerConfig(home=Path()).principal_cache_seconds
-
-
-def serve(home: str, url: str, port: int, cache_seconds: float) -> None:
-    """Entry point of the server process (`--serve`)."""
-    from fieldapp.server.app import create_app
-    from fieldapp.server.runner import serve as run
-
-    config = ServerConfig(
-        home=Path(home),
-        database_url=url or None,
-        password_policy=POLICY,
-        principal_cache_seconds=cache_seconds,
-    )
-    store = CentralStore(config)
-    app = create_app(config, store)
-    store.load_demo(seeds_directory(), forms_directory())
-    run(app, "127.0.0.1", port, access_log=False)
-
-
-@contextmanager
-def server_process(home: Path, url: str | None, cache_seconds: float) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, __file__, "--serve", str(home), url or "", str(port)]
-    process = subprocess.Popen([*command, str(cache_seconds)], stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the benchmark server did not start")
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(30)
-
-
-@contextmanager
-def database(backend: str, pg_url: str | None) -> Iterator[str | None]:
-    if backend == "sqlite":
-        yield None
-        return
-    assert pg_url is not None
-    name = f"bench_principals_{secrets.token_hex(3)}"
-    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-    try:
-        url = sa.make_url(pg_url).update_query_dict({"options": f"-csearch_path={name}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
 
 
 def requests_in_turn(base: str, count: int) -> list[float]:
@@ -136,7 +66,7 @@ def main() -> None:
         for cache in (0.0, DEFAULT_CACHE):
             with (
                 tempfile.TemporaryDirectory() as home,
-                database(backend, args.pg_url) as url,
+                database(backend, args.pg_url, "principals") as url,
                 server_process(Path(home), url, cache) as base,
             ):
                 results[cache] = figures(requests_in_turn(base, args.requests))
@@ -153,7 +83,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--serve":
-        serve(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]))
-    else:
-        main()
+    main()

@@ -32,6 +32,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -57,12 +58,14 @@ POLICY = PasswordPolicy(time_cost=1, memory_cost_kib=1024, parallelism=1)
 # --- a server in its own process --------------------------------------------------------------
 
 
-def serve(home: str, url: str, port: int) -> None:
+def serve(home: str, url: str, port: int, principal_cache_seconds: float | None = None) -> None:
     """Entry point of the server process (`--serve`)."""
     from fieldapp.server.app import create_app
     from fieldapp.server.runner import serve as run
 
     config = ServerConfig(home=Path(home), database_url=url or None, password_policy=POLICY)
+    if principal_cache_seconds is not None:
+        config = replace(config, principal_cache_seconds=principal_cache_seconds)
     store = CentralStore(config)
     app = create_app(config, store)
     store.load_demo(seeds_directory(), forms_directory())
@@ -70,14 +73,17 @@ def serve(home: str, url: str, port: int) -> None:
 
 
 @contextmanager
-def server_process(home: Path, url: str | None) -> Iterator[str]:
+def server_process(
+    home: Path, url: str | None, principal_cache_seconds: float | None = None
+) -> Iterator[str]:
+    """A central store in its own process on 127.0.0.1 (the demo world loaded); its URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--serve", str(home), url or "", str(port)],
-        stdout=subprocess.DEVNULL,
-    )
+    command = [sys.executable, __file__, "--serve", str(home), url or "", str(port)]
+    if principal_cache_seconds is not None:
+        command.append(str(principal_cache_seconds))
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -458,7 +464,8 @@ def bench_throughput(
 
 def main() -> None:
     if sys.argv[1:2] == ["--serve"]:
-        serve(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        cache = float(sys.argv[5]) if len(sys.argv) > 5 else None
+        serve(sys.argv[2], sys.argv[3], int(sys.argv[4]), cache)
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg-url", default=os.environ.get("FIELDAPP_TEST_PG_URL"))
