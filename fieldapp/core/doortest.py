@@ -20,7 +20,10 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
+from fieldapp.core.answers import decode_value
+from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import DoorTestRound, GroupRole, VisitOrder
 from fieldapp.core.expr import Value
 from fieldapp.core.texts import Text
@@ -577,6 +580,34 @@ class RoundPairing:
         if self.test is None or self.control is None:
             return None
         return assess_pair(self.test.visit, self.control.visit, window_minutes, self.planned)
+
+
+def visit_from_document(engine: FormEngine, answers: Any) -> DoorTestVisit | None:
+    """The pairing facts of a stored or pushed door-test document's `answers`; an answer
+    that does not decode for `engine` (another form version, already refused) is left out."""
+    if not isinstance(answers, dict):
+        return None
+    decoded: dict[str, Value] = {}
+    for name, raw in answers.items():
+        if name in engine.fields:
+            try:
+                decoded[name] = decode_value(engine, name, raw)
+            except ValueError:  # AnswerError
+                continue
+    return DoorTestVisit.from_answers(decoded)
+
+
+def groups_taken(engine: FormEngine, planned: DoorTestRound, answers: Iterable[Any]) -> set[str]:
+    """The group roles the other visits (their documents' `answers`) already fill in
+    `planned`; the device and the central store count them alike."""
+    taken: set[str] = set()
+    for each in answers:
+        seen = visit_from_document(engine, each)
+        if seen is None or not seen.group_role:
+            continue
+        if seen.test_id.casefold() == planned.id.casefold():
+            taken.add(seen.group_role)
+    return taken
 
 
 def round_visit_problem(

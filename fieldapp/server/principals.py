@@ -92,11 +92,10 @@ class PrincipalCache:
         sa.event.listen(engine, "rollback", self._after_rollback)
 
     def _after_execute(self, connection: Connection, statement: Any, *_args: Any) -> None:
+        # Only marked here: until the commit, readers see the old rows, and any they cache
+        # is dropped by the commit's clearing (or refused by its generation).
         if _writes_watched_table(statement):
             connection.info[_CHANGED] = True
-            # Cleared now as well: a read on another connection must not store what this
-            # transaction is about to change (its commit clears once more).
-            self.clear()
 
     def _after_commit(self, connection: Connection) -> None:
         if connection.info.pop(_CHANGED, False):

@@ -17,10 +17,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fieldapp.core.answers import decode_value
-from fieldapp.core.doortest import DOOR_TEST_FORM, DoorTestVisit, round_visit_problem
+from fieldapp.core.doortest import (
+    DOOR_TEST_FORM,
+    groups_taken,
+    round_visit_problem,
+    visit_from_document,
+)
 from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import Assignment, DoorTestRound
-from fieldapp.core.expr.values import Value
 from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType
 from fieldapp.core.inspection import InspectionVersion
 from fieldapp.core.texts import Text
@@ -217,14 +221,13 @@ def round_problem(
     tester's group, or a third visit). None for other forms and for an id no round has."""
     if version.form_id != DOOR_TEST_FORM:
         return None
-    visit = _door_visit(engine, version.document.get("answers", {}))
+    visit = visit_from_document(engine, version.document.get("answers", {}))
     if visit is None or not visit.test_id or len(visit.test_id) > MAX_REGISTRY_ID:
         return None
     payload = _reference(connection, "round", visit.test_id.casefold())
     if payload is None:
         return None
     planned = DoorTestRound.model_validate_json(payload)
-    taken: set[str] = set()
     heads = connection.execute(
         sa.select(schema.versions.c.record)
         .join(
@@ -236,26 +239,12 @@ def round_problem(
         .where(schema.inspections.c.inspection_id != version.inspection_id)
         .limit(MAX_ROUND_CANDIDATES)
     ).scalars()
-    for record in heads:
-        other = InspectionVersion.model_validate_json(record)
-        seen = _door_visit(engine, other.document.get("answers", {}))
-        if seen is not None and seen.test_id.casefold() == planned.id.casefold():
-            taken.add(seen.group_role)
+    taken = groups_taken(
+        engine,
+        planned,
+        (InspectionVersion.model_validate_json(record).document.get("answers") for record in heads),
+    )
     return round_visit_problem(planned, visit, taken=taken, author=principal.username)
-
-
-def _door_visit(engine: FormEngine, answers: Any) -> DoorTestVisit | None:
-    """The pairing facts of a stored or pushed door-test document (checked before)."""
-    if not isinstance(answers, dict):
-        return None
-    decoded: dict[str, Value] = {}
-    for name, raw in answers.items():
-        if name in engine.fields:
-            try:
-                decoded[name] = decode_value(engine, name, raw)
-            except ValueError:  # AnswerError: the version check named it already
-                continue
-    return DoorTestVisit.from_answers(decoded)
 
 
 def _reference(connection: Connection, kind: str, key: str) -> str | None:

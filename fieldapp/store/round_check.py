@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import sqlite3
 
-from fieldapp.core.answers import decode_value
-from fieldapp.core.doortest import DOOR_TEST_FORM, DoorTestVisit, round_visit_problem
+from fieldapp.core.doortest import (
+    DOOR_TEST_FORM,
+    DoorTestVisit,
+    groups_taken,
+    round_visit_problem,
+)
 from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.entities import DoorTestRound
-from fieldapp.core.expr import Value
 from fieldapp.store.errors import BlockingProblem
 from fieldapp.store.versions import decode_record
 
@@ -55,25 +58,12 @@ def _groups_taken(
     connection: sqlite3.Connection, engine: FormEngine, planned: DoorTestRound, inspection_id: str
 ) -> set[str]:
     """The group roles this device already finalized a visit for under `planned`."""
-    taken: set[str] = set()
     rows = connection.execute(
         "SELECT v.record FROM inspections AS i JOIN versions AS v"
         " ON v.version_id = i.current_version_id"
         " WHERE i.form_id = ? AND i.id != ? LIMIT ?",
         (DOOR_TEST_FORM, inspection_id, MAX_ROUND_CANDIDATES),
     ).fetchall()
-    for (record,) in rows:
-        answers = decode_record(record).document.get("answers", {})
-        if not isinstance(answers, dict):
-            continue
-        decoded: dict[str, Value] = {}
-        for name in ("test_id", "group_role"):
-            if name in answers and name in engine.fields:
-                try:
-                    decoded[name] = decode_value(engine, name, answers[name])
-                except ValueError:  # written by another form version; not this round's
-                    continue
-        seen = DoorTestVisit.from_answers(decoded)
-        if seen.test_id.casefold() == planned.id.casefold() and seen.group_role:
-            taken.add(seen.group_role)
-    return taken
+    return groups_taken(
+        engine, planned, (decode_record(record).document.get("answers") for (record,) in rows)
+    )
