@@ -108,6 +108,10 @@ class _PositionedYaml:
         return spot.line + 1, spot.column + quote + offset + 1
 
 
+#: The positioned reader, for other files checked like forms (the sanction policy).
+PositionedYaml = _PositionedYaml
+
+
 def load_form_text(text: str, filename: str = "<form>") -> FormEngine:
     """Parse, validate and compile a form; raise `FormFileError` with every problem."""
     try:
@@ -210,4 +214,7 @@ def check_form_files(paths: Iterable[FilePath]) -> tuple[list[FormEngine], list[
 
 
 def form_files(folder: FilePath) -> list[FilePath]:
-    return sorted(p for p in folder.glob("*.yaml") if p.is_file())
+    """The form files in a folder; the policy files beside them (`*.policy.yaml`) are not forms."""
+    return sorted(
+        p for p in folder.glob("*.yaml") if p.is_file() and not p.name.endswith(".policy.yaml")
+    )

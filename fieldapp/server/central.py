@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fieldapp.core.errors import FieldappError
-from fieldapp.core.formfile import check_form_files
+from fieldapp.core.formfile import check_form_files, form_files
 from fieldapp.core.forms import FormDefinition
 from fieldapp.core.worldfile import load_world
 from fieldapp.server import feed, schema
@@ -108,7 +108,7 @@ class CentralStore:
         real deployment.
         """
         world = load_world(seeds)
-        definitions = _read_forms(sorted(forms.glob("*.yaml")))
+        definitions = _read_forms(form_files(forms))
         now = self.config.clock()
         with self.database.write() as connection:
             demo = connection.execute(
