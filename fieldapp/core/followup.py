@@ -171,8 +171,11 @@ class Action(_Model):
 
     action_id: str
     kind: ActionKind
-    #: What to do, in a line (the kind's label when nothing more is said).
-    title: str
+    #: What to do, in a line, as a person typed it ("" for actions the app made).
+    title: str = ""
+    #: What to do in both languages, for actions the app made (a step of the ladder, a
+    #: referral still to report).
+    subject: LocalText | None = None
     venue_id: str | None = None
     venue_name: str | None = None
     #: The inspections (findings) it follows from.
@@ -189,6 +192,14 @@ class Action(_Model):
     #: The edit version: a change names the version it was based on (409 when stale).
     version: int
     events: tuple[ActionEvent, ...] = ()
+
+    def describe(self, language: str) -> str:
+        """The action's line: what a person typed, else what the app said, else its kind."""
+        if self.title:
+            return self.title
+        if self.subject:
+            return Text.of(self.subject).pick(language)
+        return self.kind.label.pick(language)
 
     def overdue(self, today: dt.date) -> bool:
         return self.state.is_open and self.due < today

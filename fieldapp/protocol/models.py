@@ -32,7 +32,17 @@ from fieldapp.core.entities import (
     Venue,
     VisitOrder,
 )
+from fieldapp.core.followup import (
+    Action,
+    ActionEventKind,
+    ActionState,
+    Attachment,
+    DecisionKind,
+    Measure,
+    VenueFieldSummary,
+)
 from fieldapp.core.inspection import InspectionStatus, InspectionVersion, Sha256, Uuid
+from fieldapp.core.sanctions import ActionKind
 
 __all__ = [
     "API_VERSION",
@@ -325,6 +335,14 @@ class RoundChange(_ChangeBase):
     round: DoorTestRound
 
 
+class VenueSummaryChange(_ChangeBase):
+    """A venue's short history for boa's (`role:boa` only): recent visits, open actions
+    and the repeat offences within the policy period. No names, no door tests."""
+
+    kind: Literal["venue_summary"] = "venue_summary"
+    summary: VenueFieldSummary
+
+
 class ReviewChange(_ChangeBase):
     """A return (with per-question comments) or an approval of one of your inspections."""
 
@@ -340,6 +358,7 @@ Change = Annotated[
     | FormChange
     | AssignmentChange
     | RoundChange
+    | VenueSummaryChange
     | ReviewChange,
     Field(discriminator="kind"),
 ]
@@ -532,6 +551,14 @@ class PublishedForm(_Body):
     retired: bool
     #: The newest version that is not retired: what a new draft uses.
     live: bool
+
+
+class PolicyAnswer(_Body):
+    """`POST /v1/admin/policies`: the sanction policy now in force."""
+
+    policy_id: str
+    version: str
+    title: dict[str, str]
 
 
 class FormList(_Body):
@@ -746,3 +773,59 @@ class PlannedRound(_Body):
 
 class RoundList(_Body):
     rounds: list[PlannedRound]
+
+
+# --- follow-up: measures, actions, the venue file (docs/followup.md) ---------------------
+
+FollowUpText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+
+
+class DecisionRequest(_Body):
+    """`POST /v1/followup/measures/{id}/decide`: confirm the proposed step, take another
+    (`step_id`, with a reason), or decide on no measure (with a reason)."""
+
+    decision: DecisionKind
+    step_id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    reason: FollowUpText = ""
+
+
+class MeasureList(_Body):
+    measures: list[Measure]
+
+
+class ActionDraft(_Body):
+    """`POST /v1/followup/actions`: a new action. `action_id` (32 hex) makes a retry safe;
+    a re-inspection with an `assignee` plans an assignment for that boa."""
+
+    action_id: Uuid | None = None
+    kind: ActionKind
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    venue_id: Slug | None = None
+    inspection_ids: list[Uuid] = Field(default_factory=list, max_length=50)
+    owner: Username
+    due: date
+    note: FollowUpText = ""
+    assignee: Username | None = None
+
+
+class ActionUpdate(_Body):
+    """`POST /v1/followup/actions/{id}/events`: one log entry, based on `version`."""
+
+    version: int = Field(ge=1)
+    kind: Literal[
+        ActionEventKind.NOTE,
+        ActionEventKind.STATE,
+        ActionEventKind.RESPONSE,
+        ActionEventKind.DUE,
+        ActionEventKind.OWNER,
+    ]
+    text: FollowUpText = ""
+    state: ActionState | None = None
+    response_date: date | None = None
+    due: date | None = None
+    owner: Username | None = None
+    attachment: Attachment | None = None
+
+
+class ActionList(_Body):
+    actions: list[Action]

@@ -13,9 +13,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from fieldapp.core.errors import FieldappError
+from fieldapp.core.errors import FieldappError, FormFileError
 from fieldapp.core.formfile import check_form_files, form_files
 from fieldapp.core.forms import FormDefinition
+from fieldapp.core.sanctions import policy_files
 from fieldapp.core.worldfile import load_world
 from fieldapp.server import feed, schema
 from fieldapp.server.accounts import Accounts
@@ -30,6 +31,7 @@ from fieldapp.server.blobstorage import (
 from fieldapp.server.config import ServerConfig
 from fieldapp.server.database import CentralDatabase, new_epoch
 from fieldapp.server.feed import ChangeFeed
+from fieldapp.server.followup import FollowUp
 from fieldapp.server.planning import Planning, round_changes
 from fieldapp.server.push import Pushes
 from fieldapp.server.queries import InspectionQueries
@@ -63,9 +65,10 @@ class CentralStore:
         self.administration = Administration(self.database, self.accounts, config.clock)
         self.register = Register(self.database, self.accounts, config.clock)
         self.planning = Planning(self.database, config.clock)
+        self.followup = FollowUp(self.database, self.planning, config.clock)
         self.feed = ChangeFeed(self.database)
-        self.pushes = Pushes(self.database, config.quota_bytes)
-        self.reviews = CentralReviews(self.database)
+        self.pushes = Pushes(self.database, config.quota_bytes, self.followup)
+        self.reviews = CentralReviews(self.database, self.followup)
         self.queries = InspectionQueries(self.database)
         self.sweeper = Sweeper(self.database, self.blobs, self.scratch, config)
 
@@ -197,7 +200,32 @@ class CentralStore:
                 schema.server_state.update().where(schema.server_state.c.id == 1).values(demo=True)
             )
             feed.append(connection, changes, now)
+        self.load_policies(policy_files(forms), DEMO_ACTOR)
         return True
+
+    def load_policies(self, paths: Sequence[Path], actor: str) -> list[str]:
+        """Check sanction policy files against the stored forms and put the last one in
+        force (see `FollowUp.load_policy`); returns their names."""
+        loaded = []
+        for path in paths:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                raise FieldappError(
+                    {
+                        "nl": f"{path}: het bestand is niet te lezen ({error}).",
+                        "en": f"{path}: the file cannot be read ({error}).",
+                    }
+                ) from None
+            try:
+                policy = self.followup.load_policy(text, str(path), actor)
+            except FormFileError as error:
+                lines = "\n".join(str(problem) for problem in error.problems)
+                raise FieldappError(
+                    {"nl": f"Beleid met fouten:\n{lines}", "en": f"Policy with problems:\n{lines}"}
+                ) from None
+            loaded.append(f"{policy.id} {policy.version}")
+        return loaded
 
     def load_forms(self, paths: Sequence[Path]) -> list[str]:
         """Store form versions (new or changed) and announce them; returns their names."""

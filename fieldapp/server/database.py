@@ -141,8 +141,23 @@ def _v4(connection: Connection, now: datetime) -> None:
         connection.execute(sa.text("ALTER TABLE users ADD COLUMN profile_key VARCHAR(64)"))
 
 
+def _v5(connection: Connection, now: datetime) -> None:
+    """Follow-up (issue 13): the sanction policy, approved findings, measures, actions."""
+    del now
+    inspector = sa.inspect(connection)
+    for table in (
+        schema.policies,
+        schema.venue_findings,
+        schema.measures,
+        schema.actions,
+        schema.action_blobs,
+    ):
+        if not inspector.has_table(table.name):
+            table.create(connection)
+
+
 #: Schema versions in order; index + 1 is the version number.
-MIGRATIONS: tuple[Callable[[Connection, datetime], None], ...] = (_v1, _v2, _v3, _v4)
+MIGRATIONS: tuple[Callable[[Connection, datetime], None], ...] = (_v1, _v2, _v3, _v4, _v5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -69,6 +69,16 @@ def _principal(request: Request, store: StoreDep, credentials: BearerDep) -> Pri
 PrincipalDep = Annotated[Principal, Depends(_principal)]
 
 
+def require_uploader(principal: Principal) -> None:
+    """Authors upload their attachments; supervisors the files of an action's log (the
+    operator's letter). Administrators upload nothing."""
+    if not (principal.is_author or principal.is_supervisor):
+        raise forbidden(
+            f"A {principal.role.value} does not upload attachments.",
+            f"Een {principal.role.value} stuurt geen bijlagen.",
+        )
+
+
 def require_author(principal: Principal) -> None:
     """Only the roles that make inspections upload their attachments."""
     if not principal.is_author:

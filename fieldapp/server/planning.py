@@ -110,30 +110,37 @@ class Planning:
             raise _invalid(["form_id: a door test is planned as a round (/v1/planning/rounds)"])
         assignment_id = draft.id or _new_id("a")
         assignment = _assignment(draft, assignment_id)
-        now = self.clock()
         with self.database.write() as connection:
-            # Scope first: another team's supervisor learns nothing about existing ids.
-            team = self._check_assignment(connection, principal, assignment)
-            if self._reference(connection, "assignment", assignment_id) is not None:
-                raise ApiError(
-                    409,
-                    ErrorCode.ADMIN_CONFLICT,
-                    f"De opdracht {assignment_id} bestaat al.",
-                    f"The assignment {assignment_id} exists.",
-                )
-            self._put(connection, "assignment", assignment_id, assignment.model_dump_json(), False)
-            self._new_plan(connection, principal, "assignment", assignment_id, team, now)
-            audit(
-                connection,
-                now,
-                principal.username,
-                "assignment.plan",
-                assignment_id,
-                None,
-                assignment.model_dump(mode="json"),
+            return self.plan_in(connection, principal, assignment, self.clock())
+
+    def plan_in(
+        self, connection: Connection, principal: Principal, assignment: Assignment, now: datetime
+    ) -> PlannedAssignment:
+        """Plan `assignment` inside the caller's transaction (a re-inspection action plans
+        its assignment in the same transaction as the action)."""
+        # Scope first: another team's supervisor learns nothing about existing ids.
+        team = self._check_assignment(connection, principal, assignment)
+        assignment_id = assignment.id
+        if self._reference(connection, "assignment", assignment_id) is not None:
+            raise ApiError(
+                409,
+                ErrorCode.ADMIN_CONFLICT,
+                f"De opdracht {assignment_id} bestaat al.",
+                f"The assignment {assignment_id} exists.",
             )
-            feed.append(connection, [feed.assignment_change(assignment)], now)
-            return self._planned(connection, assignment, self._meta(connection, assignment))
+        self._put(connection, "assignment", assignment_id, assignment.model_dump_json(), False)
+        self._new_plan(connection, principal, "assignment", assignment_id, team, now)
+        audit(
+            connection,
+            now,
+            principal.username,
+            "assignment.plan",
+            assignment_id,
+            None,
+            assignment.model_dump(mode="json"),
+        )
+        feed.append(connection, [feed.assignment_change(assignment)], now)
+        return self._planned(connection, assignment, self._meta(connection, assignment))
 
     def edit_assignment(
         self, principal: Principal, assignment_id: str, draft: AssignmentDraft

@@ -26,6 +26,7 @@ from fieldapp.server import schema
 from fieldapp.server.accounts import Principal
 from fieldapp.server.database import CentralDatabase
 from fieldapp.server.errors import ApiError, RaceLost, forbidden
+from fieldapp.server.followup import FollowUp
 from fieldapp.server.queries import head_of
 from fieldapp.server.usage import (
     MAX_HELD_CONFLICTS,
@@ -48,9 +49,13 @@ class PushAnswer:
 class Pushes:
     """Pushed versions: checked, stored once, and counted in their author's digest."""
 
-    def __init__(self, database: CentralDatabase, quota_bytes: int) -> None:
+    def __init__(
+        self, database: CentralDatabase, quota_bytes: int, followup: FollowUp | None = None
+    ) -> None:
         self.database = database
         self.quota_bytes = quota_bytes
+        #: Turns a patrol's referrals still to report into the supervisor's actions.
+        self.followup = followup
         #: Roles and compiled form per (form id, version). A loaded form version never
         #: changes, so both can be kept for the life of the process.
         self._forms: dict[tuple[str, str], tuple[frozenset[str], FormEngine]] = {}
@@ -223,6 +228,9 @@ class Pushes:
                 self._hold_conflict(connection, principal, version, inspection, record, now)
             else:
                 answer = self._store(connection, version, seq, record, record_hash, now)
+                if self.followup is not None:
+                    team = inspection["team"] if inspection is not None else principal.team
+                    self.followup.on_pushed(connection, version, team, now)
         if refusal is not None:
             raise refusal
         assert answer is not None

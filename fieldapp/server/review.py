@@ -25,14 +25,17 @@ from fieldapp.server import blobs, feed, schema
 from fieldapp.server.accounts import Principal
 from fieldapp.server.database import CentralDatabase
 from fieldapp.server.errors import ApiError, forbidden
+from fieldapp.server.followup import FollowUp
 from fieldapp.server.queries import head_of, readable
 
 
 class CentralReviews:
     """Review actions on the inspections in the central store."""
 
-    def __init__(self, database: CentralDatabase) -> None:
+    def __init__(self, database: CentralDatabase, followup: FollowUp | None = None) -> None:
         self.database = database
+        #: Indexes an approval's findings and proposes the ladder's next step.
+        self.followup = followup
 
     def review(
         self,
@@ -164,5 +167,7 @@ class CentralReviews:
                     detail=payload,
                 )
             )
+            if action is ReviewAction.APPROVED and self.followup is not None:
+                self.followup.on_approved(connection, row, principal, now)
             feed.append(connection, [feed.review_change(event, row["author"])], now)
         return event

@@ -4,7 +4,7 @@ Every guarantee that matters under concurrency is a constraint here, not a check
 one row per version id, one version per (inspection, sequence number), one review per
 event id. JSON is kept as canonical text so an answer can be replayed byte for byte.
 
-This is schema version 3 (see database.MIGRATIONS). Once released, change a table only
+This is schema version 5 (see database.MIGRATIONS). Once released, change a table only
 together with a new migration that makes the same change in an existing database.
 """
 
@@ -319,4 +319,75 @@ audit_log = sa.Table(
     sa.Column("action", sa.String(40), nullable=False),
     sa.Column("subject", sa.String(200), nullable=False),
     sa.Column("detail", sa.Text, nullable=False),
+)
+
+# --- follow-up (schema version 5): the sanction policy, approved findings, measures, actions
+
+#: Every sanction policy loaded, by id and version; the newest loaded is in force. Kept
+#: whole, so a past proposal can always be read against the policy it came from.
+policies = sa.Table(
+    "policies",
+    metadata,
+    sa.Column("policy_id", sa.String(64), primary_key=True),
+    sa.Column("version", sa.String(32), primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("loaded_at", Timestamp, nullable=False),
+    sa.Column("loaded_by", sa.String(64), nullable=False),
+)
+
+#: Approved findings at venues: what repetitions are counted from. `source_key` is the
+#: inspection and finding (or the door-test round), so an approval is indexed once.
+venue_findings = sa.Table(
+    "venue_findings",
+    metadata,
+    sa.Column("source_key", sa.String(200), primary_key=True),
+    sa.Column("venue_id", sa.String(128), nullable=False),
+    sa.Column("finding", sa.String(128), nullable=False),
+    sa.Column("inspection_id", sa.String(32), nullable=False),
+    sa.Column("team", sa.String(64), nullable=True),
+    sa.Column("visited_at", Timestamp, nullable=False),
+    sa.Column("approved_at", Timestamp, nullable=False),
+    sa.Index("ix_venue_findings_venue", "venue_id", "finding"),
+)
+
+#: What the ladder proposed for an approved finding and what the supervisor decided
+#: (`payload` is the `Measure` as JSON; the columns are for finding and filtering).
+measures = sa.Table(
+    "measures",
+    metadata,
+    sa.Column("measure_id", sa.String(32), primary_key=True),
+    #: inspection + ladder (or round + ladder): one proposal per finding, however retried.
+    sa.Column("source_key", sa.String(200), nullable=False, unique=True),
+    sa.Column("venue_id", sa.String(128), nullable=False, index=True),
+    sa.Column("team", sa.String(64), nullable=False, index=True),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("proposed_at", Timestamp, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+)
+
+#: Follow-up actions; `payload` is the `Action` with its log as JSON.
+actions = sa.Table(
+    "actions",
+    metadata,
+    sa.Column("action_id", sa.String(32), primary_key=True),
+    #: For actions made by the server (a referral still to report): one per source.
+    sa.Column("source_key", sa.String(200), nullable=True, unique=True),
+    #: SHA-256 of the creating request, so a retried POST with the same id is recognised.
+    sa.Column("request_hash", sa.String(64), nullable=True),
+    sa.Column("team", sa.String(64), nullable=False, index=True),
+    sa.Column("owner", sa.String(64), nullable=False, index=True),
+    sa.Column("venue_id", sa.String(128), nullable=True, index=True),
+    sa.Column("state", sa.String(24), nullable=False),
+    sa.Column("due", sa.Date, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+)
+
+#: Files attached to an action's log (the operator's letter): who may read the blob.
+action_blobs = sa.Table(
+    "action_blobs",
+    metadata,
+    sa.Column("action_id", sa.String(32), primary_key=True),
+    sa.Column("sha256", sa.String(64), primary_key=True, index=True),
 )

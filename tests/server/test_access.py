@@ -133,8 +133,9 @@ TABLE: dict[str, tuple[Request, tuple[int, ...]]] = {
     ),
     "HEAD /v1/blobs/{sha}": (
         lambda c, u, w: c.head(f"/v1/blobs/{w.photo_sha}"),
-        # Only its uploader is told the server has it (issue 14, finding 9).
-        (200, 404, 404, 404, 404, 403, 403, 403),
+        # Only its uploader is told the server has it (issue 14, finding 9). Supervisors
+        # upload the files of an action's log (issue 13), so they may ask too.
+        (200, 404, 404, 404, 404, 404, 404, 403),
     ),
     "GET /v1/blobs/{sha} (the patrol's photo)": (
         lambda c, u, w: c.get(f"/v1/blobs/{w.photo_sha}"),
@@ -142,7 +143,7 @@ TABLE: dict[str, tuple[Request, tuple[int, ...]]] = {
     ),
     "PUT /v1/blobs/{sha}": (
         lambda c, u, w: c.put(f"/v1/blobs/{hashlib.sha256(u.encode()).hexdigest()}", content=u),
-        (201, 201, 201, 201, 201, 403, 403, 403),
+        (201, 201, 201, 201, 201, 201, 201, 403),
     ),
     "GET /v1/conflicts": (
         lambda c, u, w: c.get("/v1/conflicts"),
@@ -313,6 +314,55 @@ TABLE: dict[str, tuple[Request, tuple[int, ...]]] = {
     "POST /v1/planning/rounds/{unknown}/cancel": (
         lambda c, u, w: c.post("/v1/planning/rounds/dt-none/cancel", json={"version": 1}),
         (403, 403, 403, 403, 403, 404, 404, 403),
+    ),
+    # Follow-up (issue 13): supervisors decide for their own teams; owners see their actions.
+    "GET /v1/followup/policy": (
+        lambda c, u, w: c.get("/v1/followup/policy"),
+        (403, 403, 403, 403, 403, 200, 200, 200),
+    ),
+    "GET /v1/followup/measures": (
+        lambda c, u, w: c.get("/v1/followup/measures"),
+        (403, 403, 403, 403, 403, 200, 200, 403),
+    ),
+    "POST /v1/followup/measures/{unknown}/decide": (
+        lambda c, u, w: c.post(
+            f"/v1/followup/measures/{'c' * 32}/decide", json={"decision": "confirm"}
+        ),
+        (403, 403, 403, 403, 403, 404, 404, 403),
+    ),
+    "GET /v1/followup/actions": (
+        lambda c, u, w: c.get("/v1/followup/actions"),
+        (200, 200, 200, 200, 200, 200, 200, 403),
+    ),
+    "POST /v1/followup/actions (a mystery guest as owner)": (
+        lambda c, u, w: c.post(
+            "/v1/followup/actions",
+            json={"kind": "other", "owner": MYSTERY_GUEST, "due": "2026-12-20"},
+        ),
+        (403, 403, 403, 403, 403, 422, 422, 403),
+    ),
+    "GET /v1/followup/actions/{unknown}": (
+        lambda c, u, w: c.get(f"/v1/followup/actions/{'d' * 32}"),
+        (404, 404, 404, 404, 404, 404, 404, 403),
+    ),
+    "POST /v1/followup/actions/{unknown}/events": (
+        lambda c, u, w: c.post(
+            f"/v1/followup/actions/{'d' * 32}/events",
+            json={"version": 1, "kind": "note", "text": "x"},
+        ),
+        (404, 404, 404, 404, 404, 404, 404, 403),
+    ),
+    "GET /v1/followup/venues/{team-west's}/file": (
+        lambda c, u, w: c.get("/v1/followup/venues/cs-weimar-12/file"),
+        (403, 403, 403, 403, 403, 200, 404, 403),
+    ),
+    "POST /v1/admin/policies (the shipped policy)": (
+        lambda c, u, w: c.post(
+            "/v1/admin/policies",
+            params={"filename": "sanction_ladder.policy.yaml"},
+            content=(forms_directory() / "sanction_ladder.policy.yaml").read_bytes(),
+        ),
+        (403, 403, 403, 403, 403, 403, 403, 201),
     ),
 }
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from fieldapp.core.formfile import form_files
 from fieldapp.core.locations import forms_directory
+from fieldapp.core.sanctions import policy_files
 from fieldapp.server.app import create_app
 from fieldapp.server.central import CentralStore
 from fieldapp.server.runner import BackgroundServer
@@ -29,6 +32,7 @@ from tests.support.central import (
     require_backend,
     test_config,
 )
+from tests.support.samples import COFFEESHOP_BASE, SampleWorld, fill, version_of
 
 ADMIN_PASSWORD = "stadhuis-aan-het-spui-7"
 SQUARE = [[4.30, 52.07], [4.33, 52.07], [4.33, 52.09], [4.30, 52.09], [4.30, 52.07]]
@@ -112,11 +116,20 @@ def test_a_municipality_runs_from_nothing_without_the_demo(
         lead_password = admin.post("/v1/admin/users/sara.lead/password", json={}).json()[
             "one_time_password"
         ]
-        for form in sorted(forms_directory().glob("*.yaml")):
+        for form in form_files(forms_directory()):
             published = admin.post(
                 "/v1/admin/forms", params={"filename": form.name}, content=form.read_bytes()
             )
             assert published.status_code == 201, published.text
+        # The sanction ladder is policy beside the forms, loaded the same way.
+        [policy_file] = policy_files(forms_directory())
+        policy = admin.post(
+            "/v1/admin/policies",
+            params={"filename": policy_file.name},
+            content=policy_file.read_bytes(),
+        )
+        assert policy.status_code == 201, policy.text
+        assert policy.json()["policy_id"] == "den_haag_sanctions"
         live = admin.get("/v1/admin/forms").json()["forms"]
         assert sorted(f["form_id"] for f in live if f["live"]) == [
             "coffeeshop_inspection",
@@ -160,13 +173,17 @@ def test_a_municipality_runs_from_nothing_without_the_demo(
         assert {"venue", "area", "team", "user", "form", "assignment"} <= kinds
         mine = [c["assignment"]["id"] for c in changes if c["kind"] == "assignment"]
         assert mine == ["a-stad-1"]
-        version = make_version(
-            "tom.boa",
-            form_id="coffeeshop_inspection",
-            venue_id="cs-spui-1",
-            assignment_id="a-stad-1",
-        )
-        assert push(officer, version).status_code == 201
+        # A minor found inside, age established: criterion J, a real checklist's finding.
+        engine = SampleWorld.load().engines["coffeeshop_inspection"]
+        visited = datetime(2026, 12, 18, 21, 0)
+        session = engine.session(clock=lambda: visited)
+        fill(session, {**COFFEESHOP_BASE, "venue": "cs-spui-1"})
+        fill(session, {"minors_present_count": 1, "minor_age_established": "id_document"})
+        version = version_of(
+            session, seed="from-nothing", author="tom.boa", started_at=visited, venue_id="cs-spui-1"
+        ).model_copy(update={"assignment_id": "a-stad-1"})
+        answer = push(officer, version)
+        assert answer.status_code == 201, answer.text
     for tester, half in (("mg-stad-1", "test"), ("mg-stad-2", "control")):
         with _client(url, tester, passwords[tester]) as device:
             changes, _ = pull_all(device)
@@ -193,3 +210,11 @@ def test_a_municipality_runs_from_nothing_without_the_demo(
             json={"event_id": version.version_id, "version_id": version.version_id},
         )
         assert approved.status_code == 200, approved.text
+        # The approval's finding meets the policy the administrator loaded: a proposal.
+        [measure] = supervisor.get("/v1/followup/measures").json()["measures"]
+        assert (measure["ladder_id"], measure["proposed_step"]) == (
+            "coffeeshop_j",
+            "closure_6_months",
+        )
+        file = supervisor.get("/v1/followup/venues/cs-spui-1/file").json()
+        assert [visit["inspection_id"] for visit in file["visits"]] == [version.inspection_id]

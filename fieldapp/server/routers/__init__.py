@@ -3,7 +3,8 @@
 `accounts` (health, sign-in, sign-out), `sync` (meta, the change feed, the digest),
 `blobs` (attachments by hash), `inspections` (pushing and reading versions) and `review`
 (the inbox, one inspection, return and approve), `admin` (imports, forms, teams,
-users, venues) and `planning` (assignments, door-test rounds). A handler translates HTTP
+users, venues), `planning` (assignments, door-test rounds) and `followup` (the venue
+file, the sanction ladder's measures, actions). A handler translates HTTP
 to a call on the `CentralStore` and its answer back.
 """
 
@@ -11,7 +12,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fieldapp.server.routers import accounts, admin, blobs, inspections, planning, review, sync
+from fieldapp.server.routers import (
+    accounts,
+    admin,
+    blobs,
+    followup,
+    inspections,
+    planning,
+    review,
+    sync,
+)
 
 #: Every router of the API, in the order of the paths in the OpenAPI document.
 ROUTERS: tuple[APIRouter, ...] = (
@@ -22,4 +32,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     review.router,
     admin.router,
     planning.router,
+    followup.router,
 )

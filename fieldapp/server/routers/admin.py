@@ -16,7 +16,7 @@ from fastapi import APIRouter, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from fieldapp.core.entities import Role, Team
-from fieldapp.core.errors import FieldappError
+from fieldapp.core.errors import FieldappError, FormFileError
 from fieldapp.protocol.models import (
     AdminUser,
     AreaList,
@@ -25,6 +25,7 @@ from fieldapp.protocol.models import (
     ImportReport,
     NewUser,
     PasswordReset,
+    PolicyAnswer,
     PublishedForm,
     TeamBody,
     TeamList,
@@ -41,6 +42,7 @@ from fieldapp.server.accounts import Principal
 from fieldapp.server.administration import KEEP, AdminRefusal
 from fieldapp.server.deps import PrincipalDep, StoreDep
 from fieldapp.server.errors import ApiError, error_responses, forbidden
+from fieldapp.server.followup import PolicyConflict
 
 router = APIRouter(prefix="/v1/admin", tags=["administration"])
 
@@ -207,6 +209,64 @@ async def publish_form(
             problems=[f"{filename}:1:1: not UTF-8 text"],
         ) from None
     return await _call(lambda: store.register.publish_form(principal.username, filename, text))
+
+
+@router.post(
+    "/policies",
+    status_code=201,
+    summary="Load a sanction policy (`*.policy.yaml`): the newest loaded is in force",
+    description=(
+        "Checked like a form, and against the stored forms: every finding it names must be "
+        "an outcome of a published form. Past proposals keep the version they came from. "
+        "The same version with the same content again is harmless; with other content 409."
+    ),
+    responses=error_responses(401, 403, 409, 413, 422),
+    openapi_extra=_raw_body("application/yaml"),
+)
+async def load_policy(
+    request: Request,
+    principal: PrincipalDep,
+    store: StoreDep,
+    filename: Annotated[str, Query(pattern=r"^[\w.-]{1,100}$")] = "policy.yaml",
+) -> PolicyAnswer:
+    require_admin(principal)
+    data = await request.body()
+
+    def work() -> PolicyAnswer:
+        try:
+            policy = store.followup.load_policy(data.decode("utf-8"), filename, principal.username)
+        except UnicodeDecodeError:
+            raise ApiError(
+                422,
+                ErrorCode.INVALID,
+                "Het beleidsbestand is geen UTF-8-tekst.",
+                "The policy file is not UTF-8 text.",
+                problems=[f"{filename}:1:1: not UTF-8 text"],
+            ) from None
+        except FormFileError as error:
+            problems = [str(problem) for problem in error.problems]
+            raise ApiError(
+                422,
+                ErrorCode.INVALID,
+                "Het beleid heeft fouten:\n" + "\n".join(problems),
+                "The policy has problems:\n" + "\n".join(problems),
+                problems=problems,
+            ) from None
+        except PolicyConflict as error:
+            raise ApiError(
+                409, ErrorCode.ADMIN_CONFLICT, error.text("nl"), error.text("en")
+            ) from None
+        except FieldappError as error:
+            raise ApiError(
+                422,
+                ErrorCode.INVALID,
+                error.text("nl"),
+                error.text("en"),
+                problems=[error.text("en")],
+            ) from None
+        return PolicyAnswer(policy_id=policy.id, version=policy.version, title=dict(policy.title))
+
+    return await run_in_threadpool(work)
 
 
 @router.delete(

@@ -16,7 +16,7 @@ from starlette.requests import ClientDisconnect
 
 from fieldapp.protocol.models import BlobReceipt, ErrorCode
 from fieldapp.server.central import CentralStore
-from fieldapp.server.deps import PrincipalDep, Sha256, StoreDep, require_author
+from fieldapp.server.deps import PrincipalDep, Sha256, StoreDep, require_uploader
 from fieldapp.server.errors import ApiError, error_responses, not_found
 from fieldapp.server.limits import drain
 
@@ -56,7 +56,7 @@ counts for nothing, so send ranges of about 1 MiB.
     },
 )
 def blob_head(sha256: Sha256, principal: PrincipalDep, store: StoreDep) -> Response:
-    require_author(principal)
+    require_uploader(principal)
     size = store.uploads.size_held_by(sha256, principal.username)
     if size is not None:
         return Response(status_code=200, headers={"Upload-Offset": str(size)})
@@ -104,7 +104,7 @@ async def blob_put(
         Header(description="`bytes START-END/TOTAL` for one range of a resumable upload"),
     ] = None,
 ) -> Response:
-    require_author(principal)
+    require_uploader(principal)
     uploads = store.uploads
     held = await run_in_threadpool(uploads.size_held_by, sha256, principal.username)
     if held is not None:
@@ -147,7 +147,10 @@ async def blob_put(
     },
 )
 def blob_get(sha256: Sha256, principal: PrincipalDep, store: StoreDep) -> StreamingResponse:
-    if not store.queries.can_read_blob(principal, sha256):
+    if not (
+        store.queries.can_read_blob(principal, sha256)
+        or store.followup.can_read_blob(principal, sha256)
+    ):
         raise not_found("attachment", "De bijlage")
     size = store.uploads.size_held_by_anyone(sha256)
     try:
