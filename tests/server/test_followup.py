@@ -357,7 +357,7 @@ def test_a_patrol_referral_still_to_report_is_the_supervisors_action_until_made(
         assert "144 Red een Dier" in referral["subject"]["nl"]
         assert referral["due"] == central.clock().date().isoformat()  # same day
         # No address or description of the person goes into the action.
-        assert REFERRAL["referral_address"] not in str(referral)
+        assert str(REFERRAL["referral_address"]) not in str(referral)
     # A correction records the referral as made by phone: the action is done.
     made = version.model_copy(
         update={
