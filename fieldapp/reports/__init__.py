@@ -2,12 +2,16 @@
 
 The four reports: `inspection_report` (one inspection version), `door_test_report` (a
 paired door test), `patrol_report` (a patrol shift) and `summary_report` over a
-`summarize`d period. `export_inspections` writes CSV or XLSX. The inputs are the records of
-`fieldapp.reports.model`, read from a `fieldapp.reports.source.ReportSource`; the report
-and export verbs call `fieldapp.app.reports`.
+`summarize`d period; for the follow-up of findings, `venue_dossier` (a venue's file) and
+`actions_report` (the weekly overview of actions). `export_inspections` writes CSV or
+XLSX. The inputs are the records of `fieldapp.reports.model`, read from a
+`fieldapp.reports.source.ReportSource`; the report and export verbs call
+`fieldapp.app.reports`.
 """
 
+from fieldapp.reports.actions_report import actions_report
 from fieldapp.reports.door_test_report import door_test_report, pair_outcome
+from fieldapp.reports.dossier_report import venue_dossier
 from fieldapp.reports.export import ExportFormat, export_inspections
 from fieldapp.reports.i18n import Language
 from fieldapp.reports.inspection_report import inspection_report
@@ -41,6 +45,7 @@ __all__ = [
     "ReviewEntry",
     "SummaryItem",
     "TrailStep",
+    "actions_report",
     "door_test_report",
     "export_inspections",
     "hit_rates",
@@ -49,4 +54,5 @@ __all__ = [
     "patrol_report",
     "summarize",
     "summary_report",
+    "venue_dossier",
 ]

@@ -94,9 +94,14 @@ def format_datetime(value: datetime, language: Language) -> str:
     return f"{format_date(value.date(), language)}, {format_time(value.time())}"
 
 
+def format_short_date(value: date) -> str:
+    """Compact, for table cells: 04-12-2026."""
+    return f"{value.day:02d}-{value.month:02d}-{value.year}"
+
+
 def format_short_datetime(value: datetime) -> str:
     """Compact, for table cells: 04-12-2026 20:00."""
-    return f"{value.day:02d}-{value.month:02d}-{value.year} {format_time(value.time())}"
+    return f"{format_short_date(value.date())} {format_time(value.time())}"
 
 
 def format_number(value: float, language: Language, decimals: int | None = None) -> str:
