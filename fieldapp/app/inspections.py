@@ -7,7 +7,10 @@ screens only wire them to buttons; `fieldapp.app.session` signs the person in fi
 Pre-filling follows one documented convention: a new inspection's questions named like a
 fact the app already knows are filled in from it — the assignment's paired test
 (`test_id`) and group (`group_role`), the tester's pseudonym (`tester_pseudonym`), the
-patrol's area (`area`, and `district` by its choice label) and team (`team`). A form
+patrol's area (`area`, and `district` by its choice label) and team (`team`), and whether
+the venue's file on the central store shows an earlier violation within the sanction
+policy's period (`previous_violation`, from the `VenueFieldSummary` boa's devices pull;
+"no" when the device has pulled the world and holds no history of the venue). A form
 without such questions is simply not pre-filled.
 """
 
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING
 from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.entities import Area, Assignment, Role, User, Venue
 from fieldapp.core.expr import Value
+from fieldapp.core.followup import VenueFieldSummary
 from fieldapp.core.forms import FormDefinition, QuestionType
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.store import LocalInspectionSummary, OutboxState, Profile, SavedPosition
@@ -89,9 +93,19 @@ def prefill_answers(
     assignment: Assignment | None,
     area: Area | None,
     team_name: str | None,
+    history: VenueFieldSummary | None = None,
+    history_known: bool = False,
 ) -> dict[str, Value]:
-    """Answers a new inspection can start with, by the convention in the module docstring."""
+    """Answers a new inspection can start with, by the convention in the module docstring.
+
+    `history_known` says the device has pulled the central store's world, so a venue
+    without a `history` has none.
+    """
     facts: dict[str, str] = {}
+    if history is not None:
+        facts["previous_violation"] = "yes" if history.previous_violation else "no"
+    elif history_known:
+        facts["previous_violation"] = "no"
     if assignment is not None and assignment.paired_test:
         facts["test_id"] = assignment.paired_test
     if assignment is not None and assignment.group_role is not None:
@@ -138,7 +152,18 @@ def begin_inspection(
     area = profile.area(area_ref) if area_ref else None
     team = signed.teams.get(signed.user.team or "") if signed.user.team else None
     session = profile.resume(inspection_id)
-    for name, value in prefill_answers(session.engine, signed.user, assignment, area, team).items():
+    venue_ref = venue_id or (assignment.venue if assignment else None)
+    history = profile.venue_summary(venue_ref) if venue_ref else None
+    prefilled = prefill_answers(
+        session.engine,
+        signed.user,
+        assignment,
+        area,
+        team,
+        history,
+        history_known=venue_ref is not None and profile.pull_cursor() is not None,
+    )
+    for name, value in prefilled.items():
         if (name, None) not in session.answers:
             profile.set_answer(inspection_id, name, value)
     if venue_id or (assignment and assignment.venue):
@@ -163,6 +188,8 @@ class OpenedInspection:
     comments: Mapping[str, str]
     #: The assignment's instructions per language (empty when there is no assignment).
     instructions: Mapping[str, str] = field(default_factory=dict)
+    #: The venue's short history from its file, shown before a draft (boa's devices only).
+    history: VenueFieldSummary | None = None
 
 
 def subject_of(profile: Profile, summary: LocalInspectionSummary) -> str:
@@ -188,6 +215,7 @@ def open_inspection(profile: Profile, inspection_id: str) -> OpenedInspection:
     comments = dict(review.comments) if review is not None and review.kind == "returned" else {}
     assignment = profile.assignment(summary.assignment_id) if summary.assignment_id else None
     instructions = dict(assignment.note or {}) if assignment is not None else {}
+    history = profile.venue_summary(summary.venue_id) if editable and summary.venue_id else None
     return OpenedInspection(
         inspection_id,
         summary,
@@ -198,6 +226,7 @@ def open_inspection(profile: Profile, inspection_id: str) -> OpenedInspection:
         reopened,
         comments,
         instructions,
+        history,
     )
 
 

@@ -30,6 +30,7 @@ from fieldapp.core.answers import session_from_document
 from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.entities import Area, Assignment, DoorTestRound, Team, User, Venue
 from fieldapp.core.expr import Value
+from fieldapp.core.followup import VenueFieldSummary
 from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion, new_id
 from fieldapp.core.passwords import PasswordRules
 from fieldapp.store import audit
@@ -509,6 +510,9 @@ class Profile:
 
     def venue(self, venue_id: str) -> Venue | None:
         return self._reference.venue(venue_id)
+
+    def venue_summary(self, venue_id: str) -> VenueFieldSummary | None:
+        return self._reference.venue_summary(venue_id)
 
     def areas(self) -> list[Area]:
         return self._reference.areas()

@@ -21,6 +21,7 @@ from enum import StrEnum
 from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import Area, Assignment, DoorTestRound, Role, Team, User, Venue
 from fieldapp.core.errors import FormFileError
+from fieldapp.core.followup import VenueFieldSummary
 from fieldapp.core.formfile import load_form_text
 from fieldapp.store.database import ProfileDatabase
 from fieldapp.store.errors import FormRejected, UnknownReference
@@ -34,6 +35,7 @@ class ReferenceKind(StrEnum):
     TEAM = "team"
     TEAM_USER = "team_user"
     ROUND = "round"
+    VENUE_SUMMARY = "venue_summary"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,17 @@ def form_key(form_id: str, version: str) -> str:
     return f"{form_id}@{version}"
 
 
-ReferenceItem = Area | Venue | FormText | Assignment | Team | User | TeamMember | DoorTestRound
+ReferenceItem = (
+    Area
+    | Venue
+    | FormText
+    | Assignment
+    | Team
+    | User
+    | TeamMember
+    | DoorTestRound
+    | VenueFieldSummary
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +153,7 @@ class ReferenceSnapshot:
     teams: Sequence[Team] = ()
     team_users: Sequence[User | TeamMember] = ()
     rounds: Sequence[DoorTestRound] = ()
+    venue_summaries: Sequence[VenueFieldSummary] = ()
 
 
 @dataclass(slots=True)
@@ -166,6 +179,8 @@ def kind_of(item: ReferenceItem) -> ReferenceKind:
         return ReferenceKind.TEAM
     if isinstance(item, DoorTestRound):
         return ReferenceKind.ROUND
+    if isinstance(item, VenueFieldSummary):
+        return ReferenceKind.VENUE_SUMMARY
     return ReferenceKind.TEAM_USER
 
 
@@ -211,6 +226,11 @@ def upsert(connection: sqlite3.Connection, item: ReferenceItem, catalog: FormCat
             "INSERT OR REPLACE INTO door_test_rounds (id, venue_id, date, data)"
             " VALUES (?, ?, ?, ?)",
             (item.id, item.venue, item.date.isoformat(), item.model_dump_json()),
+        )
+    elif isinstance(item, VenueFieldSummary):
+        connection.execute(
+            "INSERT OR REPLACE INTO venue_summaries (venue_id, data) VALUES (?, ?)",
+            (item.venue_id, item.model_dump_json()),
         )
     else:
         user = item.as_user() if isinstance(item, TeamMember) else item
@@ -261,6 +281,7 @@ _TABLES: Mapping[ReferenceKind, tuple[str, str]] = {
     ReferenceKind.TEAM: ("teams", "id"),
     ReferenceKind.TEAM_USER: ("team_users", "username"),
     ReferenceKind.ROUND: ("door_test_rounds", "id"),
+    ReferenceKind.VENUE_SUMMARY: ("venue_summaries", "venue_id"),
 }
 
 
@@ -295,6 +316,7 @@ def replace_all(
         *snapshot.teams,
         *snapshot.team_users,
         *snapshot.rounds,
+        *snapshot.venue_summaries,
     ]
     for item in items:
         upsert(connection, item, catalog)
@@ -464,6 +486,11 @@ class ReferenceData:
     def round(self, round_id: str) -> DoorTestRound | None:
         found = self._one("door_test_rounds", "id", round_id)
         return None if found is None else DoorTestRound.model_validate_json(found)
+
+    def venue_summary(self, venue_id: str) -> VenueFieldSummary | None:
+        """The venue's short history as last pulled (boa's devices only get it)."""
+        found = self._one("venue_summaries", "venue_id", venue_id)
+        return None if found is None else VenueFieldSummary.model_validate_json(found)
 
     def _all(self, table: str, order: str) -> list[str]:
         return [

@@ -292,10 +292,21 @@ CREATE TABLE door_test_rounds (
 )
 """
 
+# v4 keeps each venue's short history as the central store sends it to boa's (recent
+# visits, open actions, repeat offences), so a boa sees it offline before an inspection
+# and the coffeeshop form's "previous violation" is filled in from it.
+_V4 = """
+CREATE TABLE venue_summaries (
+    venue_id TEXT PRIMARY KEY,
+    data TEXT NOT NULL
+)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "inspections, attachments, outbox, audit log, reference data", _script(_V1)),
     Migration(2, "remember the page and question each draft was left on", _script(_V2)),
     Migration(3, "door-test rounds planned on the central store", _script(_V3)),
+    Migration(4, "the venue's short history for boa's", _script(_V4)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -9,18 +9,26 @@ back as the line raises it: the application layer turns it into a sentence.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from fieldapp.core.entities import Area, Team, Venue
+from fieldapp.core.followup import Action, Measure, VenueFile
+from fieldapp.core.sanctions import SanctionPolicy
 from fieldapp.protocol.models import (
+    ActionDraft,
+    ActionList,
+    ActionUpdate,
     AdminUser,
     AreaList,
     AssignmentDraft,
     AssignmentList,
     Cancel,
+    DecisionRequest,
     FormList,
     ImportReport,
+    MeasureList,
     NewUser,
     PasswordReset,
     PlannedAssignment,
@@ -41,7 +49,7 @@ from fieldapp.protocol.models import (
 )
 from fieldapp.sync.transport import CentralLine
 
-__all__ = ["AdminClient", "PlanningClient", "Register"]
+__all__ = ["AdminClient", "FollowUpClient", "PlanningClient", "Register"]
 
 Register = Literal["venues", "areas", "teams", "users"]
 FileFormat = Literal["csv", "xlsx", "geojson"]
@@ -238,3 +246,72 @@ class PlanningClient(_Client):
             Cancel(version=version).model_dump_json(),
         )
         return PlannedRound.model_validate_json(answer)
+
+
+class FollowUpClient(_Client):
+    """A supervisor's (or an action owner's) requests on the follow-up: docs/followup.md."""
+
+    def policy(self, policy_id: str | None = None, version: str | None = None) -> SanctionPolicy:
+        params = {"policy_id": policy_id, "version": version} if policy_id and version else None
+        answer = self.line.call("GET", "/v1/followup/policy", user=self.username, params=params)
+        return SanctionPolicy.model_validate_json(answer.content)
+
+    def measures(self, state: str | None = None, venue_id: str | None = None) -> list[Measure]:
+        params = {k: v for k, v in (("state", state), ("venue_id", venue_id)) if v}
+        answer = self.line.call(
+            "GET", "/v1/followup/measures", user=self.username, params=params or None
+        )
+        return MeasureList.model_validate_json(answer.content).measures
+
+    def decide(self, measure_id: str, request: DecisionRequest) -> Measure:
+        answer = self._send(
+            "POST", f"/v1/followup/measures/{measure_id}/decide", request.model_dump_json()
+        )
+        return Measure.model_validate_json(answer)
+
+    def actions(self, *, open_only: bool = False, venue_id: str | None = None) -> list[Action]:
+        params: dict[str, str] = {"open_only": "true"} if open_only else {}
+        if venue_id:
+            params["venue_id"] = venue_id
+        answer = self.line.call(
+            "GET", "/v1/followup/actions", user=self.username, params=params or None
+        )
+        return ActionList.model_validate_json(answer.content).actions
+
+    def action(self, action_id: str) -> Action:
+        return Action.model_validate_json(self._get(f"/v1/followup/actions/{action_id}"))
+
+    def add_action(self, draft: ActionDraft) -> Action:
+        answer = self._send(
+            "POST",
+            "/v1/followup/actions",
+            draft.model_dump_json(exclude_none=True),
+            ok=frozenset({200, 201}),
+        )
+        return Action.model_validate_json(answer)
+
+    def update_action(self, action_id: str, update: ActionUpdate) -> Action:
+        answer = self._send(
+            "POST",
+            f"/v1/followup/actions/{action_id}/events",
+            update.model_dump_json(exclude_none=True),
+        )
+        return Action.model_validate_json(answer)
+
+    def venue_file(self, venue_id: str) -> VenueFile:
+        return VenueFile.model_validate_json(self._get(f"/v1/followup/venues/{venue_id}/file"))
+
+    def upload(self, data: bytes) -> str:
+        """Upload a file for an action's log (the operator's letter); returns its SHA-256."""
+        sha = hashlib.sha256(data).hexdigest()
+        self._send(
+            "PUT",
+            f"/v1/blobs/{sha}",
+            data,
+            ok=frozenset({200, 201}),
+            headers={"Content-Type": "application/octet-stream"},
+        )
+        return sha
+
+    def blob(self, sha256: str) -> bytes:
+        return self._get(f"/v1/blobs/{sha256}")

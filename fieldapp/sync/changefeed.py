@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fieldapp.core.entities import Area, Assignment, DoorTestRound, Team, Venue
+from fieldapp.core.followup import VenueFieldSummary
 from fieldapp.core.inspection import InspectionVersion
 from fieldapp.protocol.models import (
     AreaChange,
@@ -37,6 +38,7 @@ from fieldapp.protocol.models import (
     TeamChange,
     UserChange,
     VenueChange,
+    VenueSummaryChange,
 )
 from fieldapp.store import (
     ApprovalEvent,
@@ -54,7 +56,9 @@ from fieldapp.store import (
 )
 from fieldapp.store import Change as StoreChange
 
-ReferenceItem = Area | Venue | FormText | Assignment | Team | TeamMember | DoorTestRound
+ReferenceItem = (
+    Area | Venue | FormText | Assignment | Team | TeamMember | DoorTestRound | VenueFieldSummary
+)
 
 
 @dataclass
@@ -106,6 +110,8 @@ class ChangeFeedMapper:
             return change.assignment
         if isinstance(change, RoundChange):
             return change.round
+        if isinstance(change, VenueSummaryChange):
+            return change.summary
         if isinstance(change, FormChange):
             return self.form(change)
         raise TypeError(f"not a reference change: {change.kind}")
@@ -171,6 +177,8 @@ def identity(change: Change) -> tuple[ReferenceKind, str]:
         return ReferenceKind.ASSIGNMENT, change.assignment.id
     if isinstance(change, RoundChange):
         return ReferenceKind.ROUND, change.round.id
+    if isinstance(change, VenueSummaryChange):
+        return ReferenceKind.VENUE_SUMMARY, change.summary.venue_id
     if isinstance(change, FormChange):
         return ReferenceKind.FORM, f"{change.form_id}@{change.form_version}"
     raise TypeError(f"not a reference change: {change.kind}")
@@ -263,4 +271,5 @@ class SnapshotBuilder:
             teams=[item for item in items if isinstance(item, Team)],
             team_users=[item for item in items if isinstance(item, TeamMember)],
             rounds=[item for item in items if isinstance(item, DoorTestRound)],
+            venue_summaries=[item for item in items if isinstance(item, VenueFieldSummary)],
         )

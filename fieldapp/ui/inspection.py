@@ -90,6 +90,7 @@ class InspectionScreen(QWidget):
             start=start,
             comments=opened.comments,
             instructions=opened.instructions,
+            history=opened.history,
         )
         self.runner.close_requested.connect(self.close_inspection)
         self.runner.finalize_requested.connect(self._finalize)

@@ -57,6 +57,8 @@ PHOTO_QUESTION = {
     "coffeeshop_inspection": "stock_photo",
 }
 FORM_VERSION = "2026.3"
+#: Forms whose current version moved on from FORM_VERSION.
+FORM_VERSIONS = {"coffeeshop_inspection": "2026.4"}
 
 
 def require_backend(backend: str) -> None:
@@ -195,13 +197,14 @@ def make_version(
     form = form_id or FORM_FOR[role]
     document = {"answers": {NOTE_QUESTION.get(form, "notes"): note}, "repeats": {}}
     moment = finalized_at or datetime(2026, 12, 4, 21, 30, tzinfo=UTC)
-    digest = InspectionVersion.hash_of(form, FORM_VERSION, base, document, attachments)
+    form_version = FORM_VERSIONS.get(form, FORM_VERSION)
+    digest = InspectionVersion.hash_of(form, form_version, base, document, attachments)
     return InspectionVersion(
         inspection_id=inspection_id or new_id(),
         version_id=new_id(),
         base_version_id=base,
         form_id=form,
-        form_version=FORM_VERSION,
+        form_version=form_version,
         author=author,
         started_at=moment - timedelta(hours=1),
         finalized_at=moment,

@@ -40,7 +40,11 @@ from PySide6.QtWidgets import (
 from fieldapp.core.engine import AnswerKey, Changes, Field, FormSession
 from fieldapp.core.entities import FORM_VENUE_KINDS, AssignmentForm, Venue, VenueKind
 from fieldapp.core.expr import Value
+from fieldapp.core.followup import VenueFieldSummary
 from fieldapp.core.forms import ATTACHMENT_TYPES, Question, QuestionType
+from fieldapp.core.sanctions import ActionKind
+from fieldapp.core.texts import local
+from fieldapp.ui.dates import short_date
 from fieldapp.ui.errors import describe
 from fieldapp.ui.runner.autosave import Autosave, SaveState
 from fieldapp.ui.runner.media import ImageQuestion, Media, SignatureQuestion
@@ -129,11 +133,13 @@ class FormRunner(QWidget):
         start: Position | None = None,
         comments: Mapping[str, str] | None = None,
         instructions: Mapping[str, str] | None = None,
+        history: VenueFieldSummary | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("form_runner")
         self._instructions = dict(instructions or {})
+        self._history = history
         self.session = session
         self.engine = session.engine
         self.services = services
@@ -236,6 +242,26 @@ class FormRunner(QWidget):
         notice.addWidget(self.instructions_toggle, 0, Qt.AlignmentFlag.AlignLeft)
         notice.addWidget(self.instructions_text)
         layout.addWidget(self.instructions)
+
+        # The venue's short history from its file on the central store (boa's only): the
+        # last visits, open actions and repeat offences, before the boa starts.
+        self.history = QFrame()
+        self.history.setObjectName("venue_history")
+        self.history.setProperty("role", "notice")
+        box = QVBoxLayout(self.history)
+        box.setContentsMargins(20, 2, 20, 6)
+        box.setSpacing(0)
+        self.history_toggle = make_button(role="link")
+        self.history_toggle.setObjectName("venue_history_toggle")
+        self.history_toggle.setCheckable(True)
+        self.history_toggle.setChecked(True)
+        self.history_toggle.toggled.connect(self._history_toggled)
+        self.history_text = make_label()
+        self.history_text.setObjectName("venue_history_text")
+        self.history_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.addWidget(self.history_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        box.addWidget(self.history_text)
+        layout.addWidget(self.history)
 
         self.outcomes = OutcomeStrip(self.texts)
         self.outcomes.more_requested.connect(self.show_summary)
@@ -871,6 +897,9 @@ class FormRunner(QWidget):
         self.instructions.setHidden(discreet or not instructions)
         self.instructions_text.setText(instructions)
         self._instructions_toggled(self.instructions_toggle.isChecked())
+        self.history.setHidden(discreet or self._history is None)
+        self.history_text.setText(self._history_lines())
+        self._history_toggled(self.history_toggle.isChecked())
         self.close_button.setText(self.tr("Close"))
         self.close_button.setAccessibleDescription(
             self.tr("Everything you entered is saved; you can continue later.")
@@ -889,6 +918,55 @@ class FormRunner(QWidget):
             ("▾ " if shown else "▸ ")
             + (self.tr("Instructions") if shown else self.tr("Show the instructions"))
         )
+
+    def _history_toggled(self, shown: bool) -> None:
+        self.history_text.setVisible(shown)
+        self.history_toggle.setText(
+            ("▾ " if shown else "▸ ")
+            + (self.tr("History of this venue") if shown else self.tr("Show the venue's history"))
+        )
+
+    def _history_lines(self) -> str:
+        """The venue's history as a few plain lines, in the form's language."""
+        history = self._history
+        if history is None:
+            return ""
+        language = self.texts.language
+        lines = []
+        for visit in history.last_visits:
+            day = short_date(visit.visited_at.date())
+            findings = ", ".join(local(f.label, language) for f in visit.findings)
+            state = (
+                self.tr("approved") if visit.status == "approved" else self.tr("not yet approved")
+            )
+            lines.append(
+                self.tr("{day}: {form} ({state}) — {findings}").format(
+                    day=day,
+                    form=local(visit.form_title, language),
+                    state=state,
+                    findings=findings or self.tr("no findings"),
+                )
+            )
+        if not lines:
+            lines.append(self.tr("No earlier visits by boa's are on file."))
+        for kind, due in history.open_actions:
+            lines.append(
+                self.tr("Open action: {kind}, due {due}").format(
+                    kind=ActionKind(kind).label.pick(language),
+                    due=short_date(due),
+                )
+            )
+        for repetition in history.repetitions:
+            lines.append(
+                self.tr("Repeat offence: {ladder} ({count}× within {months} months)").format(
+                    ladder=local(repetition.label, language),
+                    count=repetition.count,
+                    months=repetition.period_months,
+                )
+            )
+        updated = short_date(history.updated_at.date())
+        lines.append(self.tr("From the venue's file as of {day}.").format(day=updated))
+        return "\n".join(lines)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
