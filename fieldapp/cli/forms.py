@@ -54,10 +54,13 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
 
 def _forms_check(args: argparse.Namespace) -> int:
     """Validate form files; print `file:line:col: message` per problem."""
-    from fieldapp.core.formfile import check_form_files, form_files
+    from fieldapp.core.errors import FormFileError
+    from fieldapp.core.formfile import FileProblem, check_form_files, form_files
     from fieldapp.core.locations import forms_directory
+    from fieldapp.core.sanctions import POLICY_SUFFIX, load_policy_file, policy_files
 
     paths: list[Path] = []
+    policies: list[Path] = []
     for given in args.paths or [str(forms_directory())]:
         path = Path(given)
         if path.is_dir():
@@ -66,9 +69,30 @@ def _forms_check(args: argparse.Namespace) -> int:
                 print(f"{path}: no .yaml form files in this folder", file=sys.stderr)
                 return 2
             paths.extend(found)
+            policies.extend(policy_files(path))
+        elif path.name.endswith(POLICY_SUFFIX):
+            policies.append(path)
         else:
             paths.append(path)
     engines, problems = check_form_files(paths)
+    # A sanction policy beside the forms is checked too, and against their outcomes.
+    outcomes = {e.form_id: [o.name for o in e.definition.outcomes] for e in engines}
+    for policy_path in policies:
+        try:
+            policy = load_policy_file(policy_path)
+        except FormFileError as error:
+            problems.extend(error.problems)
+            continue
+        if engines:
+            problems.extend(
+                FileProblem(str(policy_path), 1, 1, problem)
+                for problem in policy.problems_with(outcomes)
+            )
+        if chatty(args):
+            print(
+                f"ok  policy {policy.id} {policy.version}: {len(policy.ladders)} ladders",
+                file=sys.stderr,
+            )
     checked = [
         {
             "id": engine.definition.id,

@@ -155,7 +155,10 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
     forms.add_argument("--json", action="store_true", help="print the list as JSON (for scripts)")
     forms.set_defaults(handler=_forms)
 
-    load_forms = verb("load-forms", "load form versions (default: the shipped forms)")
+    load_forms = verb(
+        "load-forms",
+        "load form versions and sanction policies (default: the shipped forms and policy)",
+    )
     load_forms.add_argument(
         "paths",
         nargs="*",
@@ -508,14 +511,24 @@ def _load_forms(args: argparse.Namespace) -> int:
 
     from fieldapp.core.formfile import form_files
     from fieldapp.core.locations import forms_directory
+    from fieldapp.core.sanctions import POLICY_SUFFIX, policy_files
 
     paths: list[Path] = []
+    policies: list[Path] = []
     for given in args.paths or [str(forms_directory())]:
         path = Path(given)
-        paths.extend(form_files(path) if path.is_dir() else [path])
+        if path.is_dir():
+            paths.extend(form_files(path))
+            policies.extend(policy_files(path))
+        elif path.name.endswith(POLICY_SUFFIX):
+            policies.append(path)
+        else:
+            paths.append(path)
     store = _open(args)
     try:
-        loaded = store.load_forms(paths)
+        # Forms first: the policy is checked against the outcomes of the stored forms.
+        loaded = store.load_forms(paths) if paths else []
+        loaded += store.load_policies(policies, "admin")
     finally:
         store.close()
     for name in loaded:

@@ -439,6 +439,46 @@
         <source>Show the instructions</source>
         <translation>Toon de instructies</translation>
     </message>
+    <message>
+        <source>History of this venue</source>
+        <translation>Geschiedenis van deze locatie</translation>
+    </message>
+    <message>
+        <source>Show the venue's history</source>
+        <translation>Toon de geschiedenis van de locatie</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>goedgekeurd</translation>
+    </message>
+    <message>
+        <source>not yet approved</source>
+        <translation>nog niet goedgekeurd</translation>
+    </message>
+    <message>
+        <source>{day}: {form} ({state}) — {findings}</source>
+        <translation>{day}: {form} ({state}) — {findings}</translation>
+    </message>
+    <message>
+        <source>no findings</source>
+        <translation>geen bevindingen</translation>
+    </message>
+    <message>
+        <source>No earlier visits by boa's are on file.</source>
+        <translation>Er staan geen eerdere bezoeken van boa's in het dossier.</translation>
+    </message>
+    <message>
+        <source>Open action: {kind}, due {due}</source>
+        <translation>Open actie: {kind}, termijn {due}</translation>
+    </message>
+    <message>
+        <source>Repeat offence: {ladder} ({count}× within {months} months)</source>
+        <translation>Herhaling: {ladder} ({count}× binnen {months} maanden)</translation>
+    </message>
+    <message>
+        <source>From the venue's file as of {day}.</source>
+        <translation>Uit het dossier van de locatie, stand {day}.</translation>
+    </message>
 </context>
 <context>
     <name>FormsPage</name>

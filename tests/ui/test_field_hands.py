@@ -678,6 +678,64 @@ def test_assignment_instructions_cut_and_never_shown_in_the_form(
     assert not child(plain, QWidget, "instructions").isVisible()
 
 
+def test_the_venues_history_is_shown_above_the_form_in_the_forms_language(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Issue 13: a boa sees the venue's last visits, open actions and repeat offences."""
+    from datetime import UTC, date
+
+    from fieldapp.core.followup import FileFinding, FileVisit, Repetition, VenueFieldSummary
+
+    history = VenueFieldSummary(
+        venue_id="cs-weimar-241",
+        updated_at=datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
+        last_visits=(
+            FileVisit(
+                inspection_id="a" * 32,
+                form_id="coffeeshop_inspection",
+                form_title={"nl": "Coffeeshopcontrole", "en": "Coffeeshop inspection"},
+                visited_at=datetime(2026, 10, 2, 21, 0, tzinfo=UTC),
+                officers=(),
+                status="approved",
+                findings=(
+                    FileFinding(
+                        key="coffeeshop_inspection:criterion_J_violation",
+                        label={"nl": "J-criterium: jeugdige binnen", "en": "Criterion J: minor"},
+                        severity="immediate_closure",
+                    ),
+                ),
+            ),
+        ),
+        open_actions=(("letter_of_intent", date(2026, 12, 16)),),
+        repetitions=(
+            Repetition(
+                ladder_id="coffeeshop_j",
+                label={"nl": "J-criterium: jeugdigen", "en": "Criterion J: minors"},
+                period_months=24,
+                count=1,
+                last_at=datetime(2026, 10, 2, 21, 0, tzinfo=UTC),
+            ),
+        ),
+    )
+    session = load_form_text(EVERY_TYPE_FORM).session(clock=lambda: NOW)
+    runner = FormRunner(session, sink, services, "nl", subject="Test", history=history)
+    qtbot.addWidget(runner)
+    runner.resize(1280, 800)
+    runner.show()
+    text = child(runner, QLabel, "venue_history_text")
+    assert text.isVisible()
+    assert "J-criterium: jeugdige binnen" in text.text()
+    assert "Voornemen (brief)" in text.text() and "J-criterium: jeugdigen" in text.text()
+    runner.set_language("en")
+    assert "Criterion J: minors" in text.text() and "Letter of intent" in text.text()
+    toggle = child(runner, QPushButton, "venue_history_toggle")
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    assert not text.isVisible()
+    # Without a history (a mystery guest, or a patrol) there is nothing to show.
+    plain = open_runner(qtbot, services, MemoryAnswerSink())
+    assert not child(plain, QWidget, "venue_history").isVisible()
+
+
 def test_patrol_offers_the_venues_location_and_gps_failure_turns_red(
     qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
 ) -> None:
