@@ -98,6 +98,9 @@ ATTACHMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 FIELD_VISITS = 5
 #: Days to make a referral marked "still to report", by its urgency.
 REFERRAL_DAYS = {"acute": 0, "same_day": 0, "regular": 3}
+#: Entries one action's log holds: each change rewrites the action, so one client cannot
+#: grow a row without bound.
+MAX_EVENTS = 500
 
 
 class PolicyConflict(FieldappError):
@@ -328,13 +331,7 @@ class FollowUp:
                     state=ActionState.DONE,
                 )
 
-    def on_approved(
-        self,
-        connection: Connection,
-        inspection: RowMapping,
-        reviewer: Principal,
-        now: dt.datetime,
-    ) -> None:
+    def on_approved(self, connection: Connection, inspection: RowMapping, now: dt.datetime) -> None:
         """Index the approved findings and propose the next step of each ladder."""
         version = self._head(connection, inspection)
         if version is None or version.venue_id is None:
@@ -374,7 +371,6 @@ class FollowUp:
             if version.form_id == DOOR_TEST_FORM:
                 self._door_test_round(connection, policy, version, team, now)
         self.announce(connection, venue_id, now)
-        del reviewer
 
     def _outcomes(self, connection: Connection, version: InspectionVersion) -> list[str]:
         """The findings as the server's own engine computes them from the answers: a
@@ -592,8 +588,10 @@ class FollowUp:
         venue_id: str,
         form_id: str | None = None,
         teams: Iterable[str] | None = None,
+        newest: int | None = None,
     ) -> list[tuple[RowMapping, InspectionVersion]]:
-        """The inspections at a venue (of `teams`, when given) with their head versions."""
+        """The inspections at a venue (of `teams`, when given) with their head versions;
+        `newest` keeps only that many, the last to arrive."""
         i, v = schema.inspections, schema.versions
         query = (
             sa.select(i, v.c.record)
@@ -604,6 +602,8 @@ class FollowUp:
             query = query.where(i.c.form_id == form_id)
         if teams is not None:
             query = query.where(i.c.team.in_(sorted(teams)))
+        if newest is not None:
+            query = query.order_by(i.c.created_at.desc()).limit(newest)
         found = []
         for row in connection.execute(query).mappings():
             found.append((row, InspectionVersion.model_validate_json(row["record"])))
@@ -1027,6 +1027,12 @@ class FollowUp:
                 )
             if update.version != action.version:
                 raise _changed(action.model_dump(mode="json"))
+            if len(action.events) >= MAX_EVENTS:
+                raise _invalid(
+                    "Het logboek van deze actie is vol; maak een nieuwe actie.",
+                    "This action's log is full; make a new action.",
+                    [f"events: at most {MAX_EVENTS} per action"],
+                )
             changes: dict[str, Any] = {}
             kind = update.kind
             if kind is ActionEventKind.NOTE:
@@ -1466,9 +1472,11 @@ class FollowUp:
             )
             if Role.BOA.value in json.loads(roles)
         }
+        # The newest arrivals only: a venue's whole history is parsed for its file, not at
+        # every approval (a device's clock may put a late arrival earlier; 4× is margin).
         versions = [
             (row, version)
-            for row, version in self._versions_at(connection, venue_id)
+            for row, version in self._versions_at(connection, venue_id, newest=4 * FIELD_VISITS)
             if version.form_id in boa_forms
         ]
         versions.sort(key=lambda item: aware(item[1].started_at), reverse=True)

@@ -168,6 +168,6 @@ class CentralReviews:
                 )
             )
             if action is ReviewAction.APPROVED and self.followup is not None:
-                self.followup.on_approved(connection, row, principal, now)
+                self.followup.on_approved(connection, row, now)
             feed.append(connection, [feed.review_change(event, row["author"])], now)
         return event
