@@ -2932,6 +2932,22 @@
         <source>{kind} · {owner} · due {due} · {state}</source>
         <translation>{kind} · {owner} · termijn {due} · {state}</translation>
     </message>
+    <message>
+        <source>When</source>
+        <translation>Wanneer</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wie</translation>
+    </message>
+    <message>
+        <source>Entry</source>
+        <translation>Regel</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
 </context>
 <context>
     <name>DecisionDialog</name>

@@ -113,6 +113,7 @@ def test_a_proposal_is_confirmed_its_letter_answered_decided_and_in_the_dossier(
 
     panel.open_action(letter["action_id"])
     dialog = the_dialog(panel)
+    qtbot.waitUntil(lambda: dialog.log.rowCount() == 1, timeout=WAIT)  # "created"
     today = central.clock().date()
     dialog.response_date.setDate(QDate(today.year, today.month, today.day))
     dialog.response_text.setText("De exploitant betwist de leeftijd.")
@@ -133,6 +134,8 @@ def test_a_proposal_is_confirmed_its_letter_answered_decided_and_in_the_dossier(
     [response] = [e for e in action["events"] if e["kind"] == "response"]
     assert response["text"] == "De exploitant betwist de leeftijd."
     assert response["response_date"] == today.isoformat()
+    logged = [cells(dialog.log, row)[-1] for row in range(dialog.log.rowCount())]
+    assert any("De exploitant betwist de leeftijd." in line for line in logged), logged
     dialog.accept()
 
     # The dossier, saved where the supervisor chose, names the venue and the response.
@@ -174,6 +177,7 @@ def test_a_typed_note_stays_when_someone_else_changed_the_action(
     assert panel.alert.isVisible()
     panel.open_action(action_id)
     dialog = the_dialog(panel)
+    qtbot.waitUntil(lambda: dialog.log.rowCount() == 1, timeout=WAIT)
     with central.client(SUPERVISOR_CENTRUM) as other:
         moved = other.post(
             f"/v1/followup/actions/{action_id}/events",

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -41,7 +42,14 @@ from fieldapp.core.entities import Team, User, Venue
 from fieldapp.core.followup import ACTION_MOVES
 from fieldapp.core.sanctions import SanctionPolicy
 from fieldapp.core.texts import local
-from fieldapp.ui.central.base import Banner, fill, make_table, moment_text, run_central
+from fieldapp.ui.central.base import (
+    Banner,
+    fill,
+    make_table,
+    moment_text,
+    run_central,
+    set_headers,
+)
 from fieldapp.ui.central.followup import day_text, venue_line
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.widgets import make_button, make_label
@@ -226,13 +234,14 @@ class ActionDialog(QDialog):
 
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         # A note.
         self.note = QLineEdit()
         self.note.setObjectName("action_note")
         self.add_note = make_button()
         self.add_note.setObjectName("action_add_note")
         self.add_note.clicked.connect(self.save_note)
-        self.note_label = make_label(wrap=False)
+        self.note_label = _form_label()
         form.addRow(self.note_label, _row(self.note, self.add_note))
         # The state.
         self.state = QComboBox()
@@ -240,7 +249,7 @@ class ActionDialog(QDialog):
         self.move_button = make_button()
         self.move_button.setObjectName("action_move")
         self.move_button.clicked.connect(self.save_state)
-        self.state_label = make_label(wrap=False)
+        self.state_label = _form_label()
         form.addRow(self.state_label, _row(self.state, self.move_button))
         # The operator's response.
         self.response_date = QDateEdit()
@@ -257,8 +266,8 @@ class ActionDialog(QDialog):
         self.record_button = make_button()
         self.record_button.setObjectName("response_record")
         self.record_button.clicked.connect(self.save_response)
-        self.response_label = make_label(wrap=False)
-        self.response_file_label = make_label(wrap=False)
+        self.response_label = _form_label()
+        self.response_file_label = _form_label()
         form.addRow(self.response_label, _row(self.response_date, self.response_text))
         form.addRow(
             self.response_file_label,
@@ -271,7 +280,7 @@ class ActionDialog(QDialog):
         self.due_button = make_button()
         self.due_button.setObjectName("action_set_due")
         self.due_button.clicked.connect(self.save_due)
-        self.due_label = make_label(wrap=False)
+        self.due_label = _form_label()
         form.addRow(self.due_label, _row(self.due, self.due_button))
         layout.addLayout(form)
         bottom = QHBoxLayout()
@@ -283,6 +292,14 @@ class ActionDialog(QDialog):
         layout.addLayout(bottom)
         self.retranslate()
         self.show_action(action)
+        # The list sent the action without its log: read it whole.
+        run_central(
+            context, self, self.banner, lambda: followup.action(action.action_id), self._arrived
+        )
+
+    def _arrived(self, action: Action) -> None:
+        if action.version >= self.action.version:
+            self.show_action(action)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Action"))
@@ -299,12 +316,16 @@ class ActionDialog(QDialog):
         self.due_label.setText(self.tr("Due date"))
         self.due_button.setText(self.tr("Change due date"))
         self.close_button.setText(self.tr("Close"))
+        set_headers(
+            self.log, [self.tr("When"), self.tr("Who"), self.tr("Entry"), self.tr("Details")]
+        )
 
     def show_action(self, action: Action) -> None:
         """Show `action` as it is now; what was typed in the fields stays."""
         self.action = action
         language = _language(self.context)
-        self.heading.setText(f"{action.describe(language)} · {action.venue_name or '—'}")
+        heading = action.describe(language)
+        self.heading.setText(f"{heading} · {action.venue_name}" if action.venue_name else heading)
         self.summary.setText(
             self.tr("{kind} · {owner} · due {due} · {state}").format(
                 kind=local(action.kind.label, language),
@@ -484,10 +505,23 @@ class NewActionDialog(_Dialog):
         return lambda: followup.add_action(values)
 
 
+def _form_label() -> QLabel:
+    """A form label centred on its row of touch-sized fields."""
+    label = make_label(wrap=False)
+    label.setMinimumHeight(44)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return label
+
+
 def _row(*widgets: QWidget) -> QWidget:
     holder = QWidget()
     row = QHBoxLayout(holder)
     row.setContentsMargins(0, 0, 0, 0)
+    stretching = False
     for widget in widgets:
-        row.addWidget(widget, 1 if isinstance(widget, QLineEdit | QComboBox) else 0)
+        stretch = isinstance(widget, QLineEdit | QComboBox)
+        stretching = stretching or stretch
+        row.addWidget(widget, 1 if stretch else 0)
+    if not stretching:
+        row.addStretch(1)
     return holder
