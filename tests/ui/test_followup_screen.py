@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +216,53 @@ def test_the_follow_up_tab_in_english_leaves_no_dutch(
             assert dutch == set(), (view.objectName(), dutch)
     finally:
         context.translations.apply("nl")
+
+
+def test_another_step_needs_a_reason_and_a_new_action_is_owned_and_due(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    from fieldapp.ui.central.followup_dialogs import DecisionDialog, NewActionDialog
+
+    venue = "cs-weimar-268"
+    visited = datetime.combine(central.clock().date() - timedelta(days=3), datetime.min.time())
+    version = coffeeshop_version(
+        SampleWorld.load(), ("screen", 2), venue, visited.replace(hour=21), **MINOR_INSIDE
+    )
+    push_as(central, BOA_WEST, version)
+    approve(central, version)
+    context.review_desk = desks(central.url)
+    panel = followup_panel(qtbot, context, SUPERVISOR_CENTRUM)
+    assert panel.board is not None
+    [measure] = [m for m in panel.board.proposals if m.venue_id == venue]
+    assert select_key(panel.proposals, measure.measure_id)
+    qtbot.mouseClick(panel.other_step, Qt.MouseButton.LeftButton)
+    [dialog] = [d for d in panel.findChildren(DecisionDialog) if d.isVisible()]
+    index = dialog.step.findData("closure_12_months")
+    assert index >= 0
+    dialog.step.setCurrentIndex(index)
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.banner.isVisible()  # no reason yet
+    dialog.reason.setPlainText("Tweede keer binnen een jaar volgens het register.")
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    with central.client(SUPERVISOR_CENTRUM) as client:
+        measures = client.get("/v1/followup/measures", params={"venue_id": venue}).json()
+    [stored] = measures["measures"]
+    assert (stored["state"], stored["decided_step"]) == ("changed", "closure_12_months")
+    assert stored["reason"] == "Tweede keer binnen een jaar volgens het register."
+
+    panel.views.setCurrentWidget(panel.actions_page)
+    qtbot.mouseClick(panel.new_action, Qt.MouseButton.LeftButton)
+    [new] = [d for d in panel.findChildren(NewActionDialog) if d.isVisible()]
+    assert new.owner.findData(SUPERVISOR_CENTRUM) >= 0
+    assert new.owner.findData(BOA_WEST) >= 0  # a boa of her team
+    new.kind.setCurrentIndex(new.kind.findData("conversation"))
+    new.venue.setCurrentIndex(new.venue.findData(venue))
+    new.owner.setCurrentIndex(new.owner.findData(BOA_WEST))
+    new.title.setText("Gesprek met de exploitant")
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        qtbot.mouseClick(new.save, Qt.MouseButton.LeftButton)
+    [made] = [a for a in server_actions(central, venue) if a["kind"] == "conversation"]
+    assert made["owner"] == BOA_WEST
+    assert made["due"] == (date.today() + timedelta(days=14)).isoformat()
+    assert made["title"] == "Gesprek met de exploitant"
