@@ -184,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     sign_in_as("ingrid.verhoeven")
     save(window, out / f"{prefix}home-supervisor.png")
     shoot_planning(window, out, prefix)
+    shoot_followup(window, out, prefix)
     window.lock()
     save(window, out / f"{prefix}locked.png")
     window.sign_out()
@@ -240,6 +241,39 @@ def shoot_planning(window: QWidget, out: Path, prefix: str) -> None:
     save(window, out / f"{prefix}planning-venues.png")
     panel.venues.search.clear()
     panel.views.setCurrentWidget(panel.list)
+
+
+def shoot_followup(window: QWidget, out: Path, prefix: str) -> None:
+    """The supervisor's follow-up tab: proposals, actions (and one opened), a venue's file."""
+    from fieldapp.ui.central.followup import FollowUpPanel
+    from fieldapp.ui.central.followup_dialogs import ActionDialog
+
+    panel = window.findChild(FollowUpPanel)
+    assert panel is not None
+    show_tab(panel)
+    wait_until(lambda: panel.board is not None, 60_000)
+    settle(300)
+    save(window, out / f"{prefix}followup-proposals.png")
+    panel.views.setCurrentWidget(panel.actions_page)
+    settle()
+    save(window, out / f"{prefix}followup-actions.png")
+    if panel.action_list.rowCount():
+        panel.action_list.selectRow(0)
+        panel.open_button.click()
+        dialog = panel.findChild(ActionDialog)
+        if dialog is not None:
+            settle()
+            save(dialog, out / f"{prefix}followup-action.png")
+            dialog.reject()
+    panel.views.setCurrentWidget(panel.file_page)
+    if panel.venue.count() > 1:
+        loaded: list[bool] = []
+        panel.file_loaded.connect(lambda: loaded.append(True))
+        panel.venue.setCurrentIndex(1)
+        wait_until(lambda: bool(loaded) or panel.banner.isVisible())
+    settle(300)
+    save(window, out / f"{prefix}followup-file.png")
+    panel.views.setCurrentWidget(panel.proposals_page)
 
 
 def shoot_rounds(window: QWidget, out: Path, prefix: str) -> None:

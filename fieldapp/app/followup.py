@@ -155,6 +155,11 @@ class FollowUp:
         with translated():
             return self.client.actions(open_only=True)
 
+    def action(self, action_id: str) -> Action:
+        """One action with its whole log (the list leaves the log out)."""
+        with translated():
+            return self.client.action(action_id)
+
     def policy_of(self, measure: Measure) -> SanctionPolicy:
         """The policy a proposal was made under (its steps, for another choice)."""
         with translated():

@@ -1678,4 +1678,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>FollowUpPanel</name>
+    <message numerus="yes">
+        <source>%n follow-up action(s) are past their due date.</source>
+        <translation>
+            <numerusform>%n follow-up action is past its due date.</numerusform>
+            <numerusform>%n follow-up actions are past their due date.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

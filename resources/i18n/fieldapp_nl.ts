@@ -440,16 +440,36 @@
         <translation>Toon de instructies</translation>
     </message>
     <message>
+        <source>From the venue's file as of {day}.</source>
+        <translation>Uit het dossier van de locatie, stand {day}.</translation>
+    </message>
+    <message>
         <source>History of this venue</source>
         <translation>Geschiedenis van deze locatie</translation>
     </message>
     <message>
+        <source>No earlier visits by boa's are on file.</source>
+        <translation>Er staan geen eerdere bezoeken van boa's in het dossier.</translation>
+    </message>
+    <message>
+        <source>Open action: {kind}, due {due}</source>
+        <translation>Openstaande actie: {kind}, termijn {due}</translation>
+    </message>
+    <message>
+        <source>Repeat offence: {ladder} ({count}× within {months} months)</source>
+        <translation>Herhaalde overtreding: {ladder} ({count}× binnen {months} maanden)</translation>
+    </message>
+    <message>
         <source>Show the venue's history</source>
-        <translation>Toon de geschiedenis van de locatie</translation>
+        <translation>Geschiedenis van de locatie tonen</translation>
     </message>
     <message>
         <source>approved</source>
         <translation>goedgekeurd</translation>
+    </message>
+    <message>
+        <source>no findings</source>
+        <translation>geen bevindingen</translation>
     </message>
     <message>
         <source>not yet approved</source>
@@ -458,26 +478,6 @@
     <message>
         <source>{day}: {form} ({state}) — {findings}</source>
         <translation>{day}: {form} ({state}) — {findings}</translation>
-    </message>
-    <message>
-        <source>no findings</source>
-        <translation>geen bevindingen</translation>
-    </message>
-    <message>
-        <source>No earlier visits by boa's are on file.</source>
-        <translation>Er staan geen eerdere bezoeken van boa's in het dossier.</translation>
-    </message>
-    <message>
-        <source>Open action: {kind}, due {due}</source>
-        <translation>Open actie: {kind}, termijn {due}</translation>
-    </message>
-    <message>
-        <source>Repeat offence: {ladder} ({count}× within {months} months)</source>
-        <translation>Herhaling: {ladder} ({count}× binnen {months} maanden)</translation>
-    </message>
-    <message>
-        <source>From the venue's file as of {day}.</source>
-        <translation>Uit het dossier van de locatie, stand {day}.</translation>
     </message>
 </context>
 <context>
@@ -2844,6 +2844,375 @@
     <message>
         <source>Cannot show</source>
         <translation>Kan niet worden getoond</translation>
+    </message>
+</context>
+<context>
+    <name>ActionDialog</name>
+    <message>
+        <source>Action</source>
+        <translation>Actie</translation>
+    </message>
+    <message>
+        <source>Add note</source>
+        <translation>Notitie toevoegen</translation>
+    </message>
+    <message>
+        <source>Change due date</source>
+        <translation>Termijn wijzigen</translation>
+    </message>
+    <message>
+        <source>Change state</source>
+        <translation>Status wijzigen</translation>
+    </message>
+    <message>
+        <source>Choose the operator's letter</source>
+        <translation>Kies de brief van de exploitant</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Kies…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+    <message>
+        <source>Due date</source>
+        <translation>Termijn</translation>
+    </message>
+    <message>
+        <source>Letter (optional)</source>
+        <translation>Brief (optioneel)</translation>
+    </message>
+    <message>
+        <source>Letters (*.pdf *.jpg *.jpeg *.png)</source>
+        <translation>Brieven (*.pdf *.jpg *.jpeg *.png)</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notitie</translation>
+    </message>
+    <message>
+        <source>Now: {state}, due {due}; last entry by {who}.</source>
+        <translation>Nu: {state}, termijn {due}; laatste regel van {who}.</translation>
+    </message>
+    <message>
+        <source>Operator's response</source>
+        <translation>Zienswijze exploitant</translation>
+    </message>
+    <message>
+        <source>PDF, JPEG or PNG</source>
+        <translation>PDF, JPEG of PNG</translation>
+    </message>
+    <message>
+        <source>Record response</source>
+        <translation>Zienswijze vastleggen</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Summarise the operator's response first.</source>
+        <translation>Vat eerst de zienswijze van de exploitant samen.</translation>
+    </message>
+    <message>
+        <source>Summary of the response</source>
+        <translation>Samenvatting van de zienswijze</translation>
+    </message>
+    <message>
+        <source>The letter's file was not found: {path}</source>
+        <translation>Het bestand van de brief is niet gevonden: {path}</translation>
+    </message>
+    <message>
+        <source>Type the note first.</source>
+        <translation>Typ eerst de notitie.</translation>
+    </message>
+    <message>
+        <source>{kind} · {owner} · due {due} · {state}</source>
+        <translation>{kind} · {owner} · termijn {due} · {state}</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wanneer</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wie</translation>
+    </message>
+    <message>
+        <source>Entry</source>
+        <translation>Regel</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+</context>
+<context>
+    <name>DecisionDialog</name>
+    <message>
+        <source>Choose the step to take.</source>
+        <translation>Kies de stap die genomen wordt.</translation>
+    </message>
+    <message>
+        <source>Decide</source>
+        <translation>Besluiten</translation>
+    </message>
+    <message>
+        <source>Give a reason for this decision.</source>
+        <translation>Geef een reden voor dit besluit.</translation>
+    </message>
+    <message>
+        <source>No measure</source>
+        <translation>Geen maatregel</translation>
+    </message>
+    <message>
+        <source>Other step</source>
+        <translation>Andere stap</translation>
+    </message>
+    <message>
+        <source>Proposed</source>
+        <translation>Voorgesteld</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reden</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Stap</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpPanel</name>
+    <message numerus="yes">
+        <source>%n follow-up action(s) are past their due date.</source>
+        <translation>
+            <numerusform>%n actie is over de termijn.</numerusform>
+            <numerusform>%n acties zijn over de termijn.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n overdue</source>
+        <translation>
+            <numerusform>%n te laat</numerusform>
+            <numerusform>%n te laat</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Actie</translation>
+    </message>
+    <message>
+        <source>Actions</source>
+        <translation>Acties</translation>
+    </message>
+    <message>
+        <source>All actions</source>
+        <translation>Alle acties</translation>
+    </message>
+    <message>
+        <source>Choose a venue…</source>
+        <translation>Kies een locatie…</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>Bevestigen</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Dossier (PDF)…</source>
+        <translation>Dossier (PDF)…</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Termijn</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>Bevindingen</translation>
+    </message>
+    <message>
+        <source>Follow-up</source>
+        <translation>Opvolging</translation>
+    </message>
+    <message>
+        <source>Follow-up ({count})</source>
+        <translation>Opvolging ({count})</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Soort</translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation>Maatregel</translation>
+    </message>
+    <message>
+        <source>New action…</source>
+        <translation>Nieuwe actie…</translation>
+    </message>
+    <message>
+        <source>No measure…</source>
+        <translation>Geen maatregel…</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Openen</translation>
+    </message>
+    <message>
+        <source>Open actions</source>
+        <translation>Openstaande acties</translation>
+    </message>
+    <message>
+        <source>Other step…</source>
+        <translation>Andere stap…</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Eigenaar</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Past its due date</source>
+        <translation>Termijn verstreken</translation>
+    </message>
+    <message>
+        <source>Policy</source>
+        <translation>Beleid</translation>
+    </message>
+    <message>
+        <source>Proposals</source>
+        <translation>Voorstellen</translation>
+    </message>
+    <message>
+        <source>Proposed step</source>
+        <translation>Voorgestelde stap</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Vernieuwen</translation>
+    </message>
+    <message>
+        <source>Repetitions</source>
+        <translation>Herhalingen</translation>
+    </message>
+    <message>
+        <source>Response</source>
+        <translation>Zienswijze</translation>
+    </message>
+    <message>
+        <source>Save the venue dossier</source>
+        <translation>Dossier van de locatie opslaan</translation>
+    </message>
+    <message>
+        <source>Save the weekly overview</source>
+        <translation>Weekoverzicht opslaan</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Venue</source>
+        <translation>Locatie</translation>
+    </message>
+    <message>
+        <source>Venue dossier</source>
+        <translation>Dossier van de locatie</translation>
+    </message>
+    <message>
+        <source>Venue file</source>
+        <translation>Locatiedossier</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>Bezoek</translation>
+    </message>
+    <message>
+        <source>Weekly overview</source>
+        <translation>Weekoverzicht</translation>
+    </message>
+    <message>
+        <source>Weekly overview (PDF)…</source>
+        <translation>Weekoverzicht (PDF)…</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Wat</translation>
+    </message>
+    <message>
+        <source>due {date}</source>
+        <translation>termijn {date}</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>te laat</translation>
+    </message>
+    <message>
+        <source>{proposals} to decide · {open} open actions</source>
+        <translation>{proposals} te besluiten · {open} openstaande acties</translation>
+    </message>
+</context>
+<context>
+    <name>NewActionDialog</name>
+    <message>
+        <source>Choose who owns the action.</source>
+        <translation>Kies wie eigenaar van de actie is.</translation>
+    </message>
+    <message>
+        <source>Due date</source>
+        <translation>Termijn</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Soort</translation>
+    </message>
+    <message>
+        <source>New action</source>
+        <translation>Nieuwe actie</translation>
+    </message>
+    <message>
+        <source>No venue</source>
+        <translation>Geen locatie</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notitie</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Eigenaar</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Opslaan</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Venue</source>
+        <translation>Locatie</translation>
+    </message>
+</context>
+<context>
+    <name>_Dialog</name>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
     </message>
 </context>
 </TS>

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 
 def add_central_tabs(tabs: QTabWidget, context: AppContext, signed: SignedIn) -> QWidget | None:
-    """The planning tab for a supervisor, the administration tab for an administrator."""
+    """The planning and follow-up tabs for a supervisor, the administration tab for an
+    administrator."""
     role = signed.role.value
     if role not in ("supervisor", "admin"):
         return None
@@ -47,9 +48,14 @@ def add_central_tabs(tabs: QTabWidget, context: AppContext, signed: SignedIn) ->
         from fieldapp.ui.central.planning import PlanningPanel
 
         panel = PlanningPanel(context, signed)
-    else:
-        from fieldapp.ui.central.admin import AdminPanel
+        tabs.addTab(panel, panel.tab_title())
+        from fieldapp.ui.central.followup import FollowUpPanel
 
-        panel = AdminPanel(context, signed)
+        followup = FollowUpPanel(context, signed)
+        tabs.addTab(followup, followup.tab_title())
+        return panel
+    from fieldapp.ui.central.admin import AdminPanel
+
+    panel = AdminPanel(context, signed)
     tabs.addTab(panel, panel.tab_title())
     return panel
