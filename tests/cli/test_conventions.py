@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 import fieldapp.store.seed as seeding
 from fieldapp.cli import build_parser, main, parse_arguments
+from fieldapp.core.formfile import form_files
 from fieldapp.core.locations import PROJECT_ROOT, forms_directory
 from tests.support.central import running_central
 
@@ -74,7 +75,7 @@ def test_forms_check_json_names_each_form_and_each_problem(
     checked = json.loads(capsys.readouterr().out)
     assert checked["ok"] is True and checked["problems"] == []
     assert sorted(form["id"] for form in checked["forms"]) == sorted(
-        path.stem for path in forms_directory().glob("*.yaml")
+        path.stem for path in form_files(forms_directory())
     )
     broken = tmp_path / "broken.yaml"
     text = (forms_directory() / "door_test.yaml").read_text(encoding="utf-8")

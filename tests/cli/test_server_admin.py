@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from fieldapp.cli import main
+from fieldapp.core.formfile import form_files
 from fieldapp.core.locations import forms_directory
 from fieldapp.server.central import CentralStore
 from fieldapp.server.config import ServerConfig
@@ -94,7 +95,7 @@ def test_a_municipality_is_set_up_from_the_command_line(
     capsys.readouterr()
     assert _run(monkeypatch, "server", "publish-form", "--home", home, str(bad_form)) == 1
     assert f"{bad_form}:" in capsys.readouterr().err
-    for form in sorted(forms_directory().glob("*.yaml")):
+    for form in form_files(forms_directory()):
         assert _run(monkeypatch, "server", "publish-form", "--home", home, str(form)) == 0
     assert _run(monkeypatch, "server", "retire-form", "door_test", "2026.3", "--home", home) == 0
     capsys.readouterr()

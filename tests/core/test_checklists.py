@@ -228,8 +228,8 @@ def test_one_term_for_the_boas_report_bestuurlijke_rapportage() -> None:
     text = (forms_directory() / "coffeeshop_inspection.yaml").read_text(encoding="utf-8")
     assert "proces-verbaal" not in text.lower() and "official report" not in text
     assert "bestuurlijke rapportage" in text
-    # The repeat-offence question stays until the venue history replaces it, and says so.
-    assert "vervalt zodra de app dit uit de geschiedenis" in text
+    # The repeat-offence question is filled in from the venue's file, and says so.
+    assert "Ingevuld uit het dossier van de locatie" in text
 
 
 def test_coffeeshop_thresholds_and_the_residents_switch_live_in_the_form() -> None:
