@@ -9,6 +9,11 @@ Under `QT_QPA_PLATFORM=offscreen` it needs no display.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fieldapp.app.followup import FollowUp
+
 import argparse
 import os
 import sys
@@ -252,6 +257,11 @@ def shoot_followup(window: QWidget, out: Path, prefix: str) -> None:
     assert panel is not None
     show_tab(panel)
     wait_until(lambda: panel.board is not None, 60_000)
+    followup = panel.followup
+    if followup is not None and not panel.board.actions:  # type: ignore[union-attr]
+        seed_actions(followup)
+        panel.refresh()
+        wait_until(lambda: bool(panel.board and panel.board.actions), 60_000)
     settle(300)
     save(window, out / f"{prefix}followup-proposals.png")
     panel.views.setCurrentWidget(panel.actions_page)
@@ -269,11 +279,53 @@ def shoot_followup(window: QWidget, out: Path, prefix: str) -> None:
     if panel.venue.count() > 1:
         loaded: list[bool] = []
         panel.file_loaded.connect(lambda: loaded.append(True))
-        panel.venue.setCurrentIndex(1)
+        found = panel.venue.findData("cs-weimar-241")
+        panel.venue.setCurrentIndex(found if found > 0 else 1)
         wait_until(lambda: bool(loaded) or panel.banner.isVisible())
     settle(300)
     save(window, out / f"{prefix}followup-file.png")
     panel.views.setCurrentWidget(panel.proposals_page)
+
+
+def seed_actions(followup: FollowUp) -> None:
+    """A few actions as a supervisor makes them, so the follow-up screens show a real week:
+    one overdue letter with the operator's response, a conversation, a re-inspection."""
+    from datetime import date, timedelta
+
+    from fieldapp.core.followup import ActionState
+
+    today = date.today()
+    letter = followup.add_action(
+        {
+            "kind": "letter_of_intent",
+            "venue_id": "cs-weimar-241",
+            "owner": followup.username,
+            "due": today - timedelta(days=3),
+            "title": "Voornemen tot sluiting versturen (J-criterium)",
+        }
+    )
+    letter = followup.move(letter, ActionState.WAITING_RESPONSE, "Brief verstuurd.")
+    followup.record_response(
+        letter, today - timedelta(days=1), "De exploitant betwist de leeftijd van de bezoeker."
+    )
+    followup.add_action(
+        {
+            "kind": "conversation",
+            "venue_id": "cs-weimar-241",
+            "owner": followup.username,
+            "due": today + timedelta(days=5),
+            "title": "Gesprek met de exploitant over de deurcontrole",
+        }
+    )
+    followup.add_action(
+        {
+            "kind": "re_inspection",
+            "venue_id": "cs-weimar-241",
+            "owner": "elif.yildiz",
+            "assignee": "elif.yildiz",
+            "due": today + timedelta(days=21),
+        }
+    )
 
 
 def shoot_rounds(window: QWidget, out: Path, prefix: str) -> None:
