@@ -136,7 +136,9 @@ class FollowUp:
         with translated():
             teams = [t for t in self.registers.teams() if t.supervisor == self.username]
             try:
-                policy: SanctionPolicy | None = self.client.policy()
+                # Its own translation: a store without a policy (404) still has actions.
+                with translated():
+                    policy: SanctionPolicy | None = self.client.policy()
             except CentralError as error:
                 if error.status != 404:
                     raise
