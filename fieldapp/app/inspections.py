@@ -26,6 +26,7 @@ from fieldapp.core.expr import Value
 from fieldapp.core.followup import VenueFieldSummary
 from fieldapp.core.forms import FormDefinition, QuestionType
 from fieldapp.core.inspection import InspectionStatus
+from fieldapp.core.photos import stamp
 from fieldapp.store import LocalInspectionSummary, OutboxState, Profile, SavedPosition
 
 if TYPE_CHECKING:
@@ -256,6 +257,10 @@ class StoreAnswerSink:
         self.profile.move_row(self.inspection_id, repeat, row, index)
 
     def save_attachment(self, question: str, row: str | None, data: bytes, media_type: str) -> str:
+        if media_type == "image/jpeg":
+            # The moment it is attached is when a camera photo was taken: it goes into the
+            # photo's own EXIF (under its hash); a file that says when it was taken keeps it.
+            data = stamp(data, self.profile.clock().astimezone())
         attachment = self.profile.attach_file(
             self.inspection_id, question, data, row=row, media_type=media_type
         )

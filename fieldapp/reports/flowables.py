@@ -24,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from fieldapp.core.forms import Outcome, Severity
+from fieldapp.core.photos import PhotoFacts, facts_of
 from fieldapp.reports.document import (
     CONTENT_WIDTH,
     HEADER_FILL,
@@ -33,7 +34,15 @@ from fieldapp.reports.document import (
 )
 from fieldapp.reports.i18n import SEVERITY_LABELS, Language, local, phrase
 from fieldapp.reports.model import AttachmentSource
-from fieldapp.reports.text import base_is_rtl, has_rtl, markup, shape_rtl, visual_order
+from fieldapp.reports.text import (
+    base_is_rtl,
+    format_datetime,
+    format_geopoint,
+    has_rtl,
+    markup,
+    shape_rtl,
+    visual_order,
+)
 
 #: Sober colours per severity, dark enough for white text and for black-and-white print;
 #: the severity is always written out too, so colour is never the only signal.
@@ -306,19 +315,35 @@ def load_image(
     language: Language,
     *,
     line_art: bool = False,
-) -> tuple[PreparedImage | None, str]:
-    """The image by its hash, or None with the reason it cannot be shown."""
+) -> tuple[PreparedImage | None, str, PhotoFacts]:
+    """The image by its hash (or None with the reason it cannot be shown), and what the
+    original says about when and where it was taken (read before its metadata is
+    stripped for the report)."""
     try:
         raw = source(sha256)
     except (KeyError, OSError, FileNotFoundError):
-        return None, phrase("photo_missing", language)
+        return None, phrase("photo_missing", language), PhotoFacts()
     note = ""
     if hashlib.sha256(raw).hexdigest() != sha256:
         note = phrase("photo_hash_mismatch", language)
+    facts = PhotoFacts() if line_art else facts_of(raw)
     try:
-        return prepare_image(raw, longest_side, line_art=line_art), note
+        return prepare_image(raw, longest_side, line_art=line_art), note, facts
     except ImageProblem:
-        return None, phrase("photo_unreadable", language)
+        return None, phrase("photo_unreadable", language), facts
+
+
+def facts_caption(facts: PhotoFacts, language: Language) -> str:
+    """'genomen 3 december 2026, 21:14 · 52.07268° N, 4.28422° O', or "" when unknown."""
+    parts = []
+    if facts.taken_at is not None:
+        parts.append(
+            f"{phrase('photo_taken', language)} {format_datetime(facts.taken_at, language)}"
+        )
+    if facts.position is not None:
+        lat, lon = facts.position
+        parts.append(format_geopoint(f"{lat} {lon}", language))
+    return " · ".join(parts)
 
 
 class _Placeholder(Flowable):
@@ -360,7 +385,7 @@ def figure_flowable(
     # 200 dpi at the printed size: sharp on paper and when zoomed on screen, while a
     # 12-megapixel photo shrinks to a few hundred kilobytes.
     longest = int(max(box_width, box_height) / 72 * 200)
-    prepared, note = load_image(source, figure.sha256, longest, language, line_art=line_art)
+    prepared, note, facts = load_image(source, figure.sha256, longest, language, line_art=line_art)
     picture: Flowable
     if prepared is None:
         picture = _Placeholder(box_width, min(box_height, 30 * mm), note, styles)
@@ -374,7 +399,7 @@ def figure_flowable(
             hAlign="LEFT",
         )
     caption = figure.caption
-    caption_parts = [caption, f"SHA-256 {figure.sha256[:16]}…"]
+    caption_parts = [caption, facts_caption(facts, language), f"SHA-256 {figure.sha256[:16]}…"]
     if note:
         caption_parts.append(note)
     return [

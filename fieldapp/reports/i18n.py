@@ -78,6 +78,7 @@ PHRASES: Mapping[str, Text] = {
     "photos": Text(nl="Foto's", en="Photos"),
     "photo": Text(nl="Foto", en="Photo"),
     "photo_of": Text(nl="foto {index} van {count}", en="photo {index} of {count}"),
+    "photo_taken": Text(nl="genomen", en="taken"),
     "photo_missing": Text(
         nl="Foto niet beschikbaar in deze opslag", en="Photo not available in this store"
     ),

@@ -43,9 +43,10 @@ from fieldapp.core.formfile import form_files
 from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType
 from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion
 from fieldapp.core.locations import forms_directory, seeds_directory
+from fieldapp.core.photos import stamp
 from fieldapp.core.worldfile import SeedWorld, load_world
 from fieldapp.store import images
-from fieldapp.store.attachments import sha256_hex
+from fieldapp.store.attachments import sha256_hex, sniff_media_type
 from fieldapp.store.bulk import PastInspection, Receipt
 from fieldapp.store.profile import Profile
 from fieldapp.store.reference import (
@@ -847,7 +848,7 @@ def seed_profile(
     end = profile.clock().astimezone().replace(tzinfo=None, second=0, microsecond=0)
     planner = VisitPlanner(world, rng, end)
     walker = AnswerWalker(world.venues, rng, photo_share)
-    photos = [images.photo(seed * 1000 + n) for n in range(24)]
+    photos = [images.street_photo(seed * 1000 + n) for n in range(24)]
     signatures = {
         u.username: images.signature(zlib.crc32(u.username.encode())) for u in world.users
     }
@@ -953,18 +954,23 @@ def _bulk_insert(
         contents: dict[str, bytes] = {}
         attachments = []
         for number, slot in enumerate(template.files):
-            base = (
-                signatures[visit.author.username]
-                if slot.signature
-                else photos[rng.randrange(len(photos))]
-            )
+            if slot.signature:
+                base = signatures[visit.author.username]
+            else:
+                # As the device stamps a photo it attaches: when, and where the venue is.
+                moment = visit.start.astimezone() + timedelta(minutes=5 + 3 * number)
+                place = (visit.venue.lat, visit.venue.lon) if visit.venue else None
+                base = stamp(photos[rng.randrange(len(photos))], moment, place)
             data = images.with_note(base, f"{inspection_id}/{number}")
             sha = sha256_hex(data)
             contents[sha] = data
             files[slot.placeholder] = sha
             attachments.append(
                 Attachment(
-                    question=slot.question, sha256=sha, size=len(data), media_type="image/png"
+                    question=slot.question,
+                    sha256=sha,
+                    size=len(data),
+                    media_type=sniff_media_type(data),
                 )
             )
         document = _instantiate(template, visit, files)

@@ -105,3 +105,14 @@ def test_a_signature_stood_alone_on_the_last_page(samples: SampleWorld) -> None:
         with_signatures = [t for t in texts if "Handtekening eerste boa" in t]
         assert with_signatures, lines
         assert "Einde van de controle" in with_signatures[0], lines
+
+
+def test_a_photo_caption_gave_no_time_or_position(samples: SampleWorld) -> None:
+    """Issue 11: each photo's caption says when and where it was taken (from the photo's
+    own EXIF, which its hash covers), besides the question and the hash."""
+    text = " ".join(pages(inspection_report(coffeeshop_inspection(samples))))
+    # The sample's stock photo was taken at 21:45 at Weimarstraat 241.
+    assert "genomen 3 december 2026, 21:45" in text
+    assert "52.07268° N, 4.28422° O" in text
+    english = " ".join(pages(inspection_report(coffeeshop_inspection(samples), language="en")))
+    assert "taken 3 December 2026, 21:45" in english and "4.28422° E" in english

@@ -25,6 +25,7 @@ from fieldapp.core.expr import Value
 from fieldapp.core.formfile import load_form_file
 from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion
 from fieldapp.core.locations import forms_directory, seeds_directory
+from fieldapp.core.photos import stamp
 from fieldapp.core.worldfile import SeedWorld, load_world
 from fieldapp.reports.model import (
     Author,
@@ -64,8 +65,20 @@ class SampleWorld:
         self.blobs[sha] = data
         return sha
 
-    def photo(self, seed: int, size: tuple[int, int] = (960, 720)) -> str:
-        return self.add(sample_photo(seed, size))
+    def photo(
+        self,
+        seed: int,
+        size: tuple[int, int] = (960, 720),
+        *,
+        taken_at: datetime | None = None,
+        position: tuple[float, float] | None = None,
+    ) -> str:
+        """A sample photo; with `taken_at` it says in its EXIF when (and where) it was taken,
+        as the device stamps a photo it attaches."""
+        data = sample_photo(seed, size)
+        if taken_at is not None:
+            data = stamp(data, taken_at, position)
+        return self.add(data)
 
     def signature(self, seed: int) -> str:
         return self.add(sample_signature(seed))
@@ -231,6 +244,10 @@ COFFEESHOP_SALES: tuple[tuple[int, str, float], ...] = (
 )
 
 
+#: Where Het Kleine Veentje stands (the venue register): the sample photos were taken there.
+WEIMAR_241 = (52.07268, 4.28422)
+
+
 def coffeeshop_inspection(
     samples: SampleWorld,
     *,
@@ -255,11 +272,25 @@ def coffeeshop_inspection(
             session,
             {
                 "advertising_photo": tuple(
-                    samples.photo(seed * 1000 + i) for i in range(max(photos, 1))
+                    samples.photo(
+                        seed * 1000 + i,
+                        taken_at=started + timedelta(minutes=12 + i),
+                        position=WEIMAR_241,
+                    )
+                    for i in range(max(photos, 1))
                 )
             },
         )
-    fill(session, {"stock_photo": (samples.photo(seed * 1000 + 500),)})
+    fill(
+        session,
+        {
+            "stock_photo": (
+                samples.photo(
+                    seed * 1000 + 500, taken_at=started + timedelta(minutes=40), position=WEIMAR_241
+                ),
+            )
+        },
+    )
     fill(
         session,
         {
