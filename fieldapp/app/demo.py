@@ -34,6 +34,7 @@ Qt-free: the UI calls it from its task runner.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib.util
 import json
 import logging
@@ -54,9 +55,11 @@ from fieldapp.app.errors import DemoServerFailed, DemoServerUnavailable
 from fieldapp.core.formfile import form_files
 from fieldapp.core.locations import PROJECT_ROOT, forms_directory, seeds_directory
 from fieldapp.core.worldfile import SeedWorld, load_world
-from fieldapp.store import FormText, ReferenceSnapshot, open_profile
+from fieldapp.protocol.models import ApproveRequest, ErrorCode, QuestionComment, ReturnRequest
+from fieldapp.store import FormText, Profile, ReferenceSnapshot, open_profile
 from fieldapp.store.keys import DEVICE_PASSWORD_RULES
-from fieldapp.sync.transport import Credentials
+from fieldapp.sync.errors import Refusal
+from fieldapp.sync.transport import CentralLine, Credentials
 
 if TYPE_CHECKING:
     from fieldapp.store.seed import SeedReport
@@ -414,3 +417,74 @@ def _locked(path: Path) -> Iterator[None]:
             finally:
                 handle.seek(0)
                 msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+
+
+def replay_demo_reviews(profile: Profile, line: CentralLine) -> int:
+    """Make the demo's central store hold the reviews a seeded profile holds.
+
+    `fieldapp seed` writes approvals and returns into the device (as if the supervisor had
+    reviewed), and the sync pushes the versions, but a review is made on the server. So
+    after a demo sync each local review the server lacks is made there too, by its own
+    reviewer signing in with the demo password, under an event id derived from the
+    version: a second sync sends the same request, which the server answers with the first
+    event. What the server refuses (a newer version arrived, photos still missing, another
+    team's) is left for the next sync. Returns how many reviews the server now made.
+    """
+    reviewed = [s for s in profile.inspections() if s.review is not None]
+    # Done once per state of the profile's reviews, not at every sync.
+    state = hashlib.sha256(
+        "\n".join(
+            sorted(f"{s.review.kind}:{s.review.version_id}" for s in reviewed if s.review)
+        ).encode()
+    ).hexdigest()
+    if profile.marker("demo_reviews") == state:
+        return 0
+    made = 0
+    refused = 0
+    for summary in reviewed:
+        review = summary.review
+        if review is None or not line.can_act_for(review.reviewer):
+            continue
+        event_id = hashlib.sha256(f"demo-review:{review.kind}:{review.version_id}".encode())
+        body: ApproveRequest | ReturnRequest
+        if review.kind == "approved":
+            verb = "approve"
+            body = ApproveRequest(
+                event_id=event_id.hexdigest()[:32],
+                version_id=review.version_id,
+                note=review.comment,
+            )
+        else:
+            comments = [
+                QuestionComment(question=question.partition("#")[0], text=text)
+                for question, text in sorted(review.comments.items())
+                if text.strip()
+            ]
+            if not comments:
+                continue
+            verb = "return"
+            body = ReturnRequest(
+                event_id=event_id.hexdigest()[:32],
+                version_id=review.version_id,
+                comments=comments,
+                note=review.comment,
+            )
+        try:
+            line.call(
+                "POST",
+                f"/v1/inspections/{summary.inspection_id}/{verb}",
+                user=review.reviewer,
+                content=body.model_dump_json(exclude_none=True),
+                headers={"Content-Type": "application/json"},
+            )
+        except Refusal as refusal:
+            log.info("demo review of %s not made: %s", summary.inspection_id, refusal)
+            # Photos still on their way: try again at the next sync. Anything else (a newer
+            # version, reviewed already, not this reviewer's team) will not change.
+            if refusal.code is ErrorCode.VERSION_INCOMPLETE or refusal.status == 429:
+                refused += 1
+            continue
+        made += 1
+    if not refused:
+        profile.set_marker("demo_reviews", state)
+    return made

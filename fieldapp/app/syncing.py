@@ -18,7 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from fieldapp.app.demo import DemoAccounts, DemoServer, start_demo_server
+from fieldapp.app.demo import (
+    DemoAccounts,
+    DemoServer,
+    replay_demo_reviews,
+    start_demo_server,
+)
 from fieldapp.app.settings import Settings
 from fieldapp.store import Profile, open_profile, profile_exists
 from fieldapp.store.errors import PasswordRequired
@@ -71,6 +76,16 @@ class SyncConnection:
 
     client: SyncClient
     server: DemoServer | None = None
+    #: Signing in as the demo users: after a sync, the seeded reviews are made on the
+    #: demo's store too (`replay_demo_reviews`), so both sides hold the same world.
+    demo_accounts: bool = False
+
+    def sync_once(self) -> SyncReport:
+        """One whole sync; in the demo, then the reviews the server still lacks."""
+        report = self.client.sync_once()
+        if self.demo_accounts and report.complete:
+            replay_demo_reviews(self.client.profile, self.client.line)
+        return report
 
     @property
     def stops_a_store(self) -> bool:
@@ -128,7 +143,7 @@ def connect(
         progress=progress,
         trust=trust or server_trust(home),
     )
-    return SyncConnection(client, server)
+    return SyncConnection(client, server, demo_accounts)
 
 
 #: The central store's address as IT presets it for every profile home on a machine.
@@ -184,4 +199,4 @@ def sync_profile(
             trust=trust,
         ) as connection,
     ):
-        return connection.client.sync_once()
+        return connection.sync_once()

@@ -511,6 +511,14 @@ class Profile:
     def venue(self, venue_id: str) -> Venue | None:
         return self._reference.venue(venue_id)
 
+    def marker(self, key: str) -> str | None:
+        """A small profile-wide note a use case keeps (what it did last), by key."""
+        return self._database.meta(f"marker:{key}")
+
+    def set_marker(self, key: str, value: str | None) -> None:
+        with self._lock, self._database.transaction() as connection:
+            self._database.set_meta(connection, f"marker:{key}", value)
+
     def venue_summary(self, venue_id: str) -> VenueFieldSummary | None:
         return self._reference.venue_summary(venue_id)
 

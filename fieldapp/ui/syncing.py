@@ -218,7 +218,7 @@ class SyncController(QObject):
         client = connection.client
         # Reasons written on outbox rows follow the language the person reads now.
         client.language = self.context.language
-        self.context.tasks.run(client.sync_once, self._synced, self._failed)
+        self.context.tasks.run(connection.sync_once, self._synced, self._failed)
 
     def _synced(self, report: SyncReport) -> None:
         self.last_report = report

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from itertools import pairwise
 
 import pytest
 from pypdf import PdfReader
@@ -116,3 +117,24 @@ def test_a_photo_caption_gave_no_time_or_position(samples: SampleWorld) -> None:
     assert "52.07268° N, 4.28422° O" in text
     english = " ".join(pages(inspection_report(coffeeshop_inspection(samples), language="en")))
     assert "taken 3 December 2026, 21:45" in english and "4.28422° E" in english
+
+
+def test_the_patrols_multi_column_table_extracts_in_reading_order(
+    samples: SampleWorld,
+) -> None:
+    """Issue 11: text extracts in reading order. Each observation's cells come out together
+    and in the order of the columns, row after row, as a screen reader or a search reads
+    them."""
+    text = " ".join(pages(patrol_report(patrol(samples))))
+    rows = [
+        ("19:10", "Jeugdgroep", "Hobbemaplein", "Aangesproken", "Groep van zeven jongeren"),
+        ("20:35", "Vuurwerk", "Hoefkade", "Politie ingeschakeld", "Drie zware knallen"),
+        ("21:20", "Dierenwelzijn", "Parallelweg", "Doorverwijzing", "Hond zonder water"),
+        ("22:05", "Afval en zwerfvuil", "Vaillantlaan", "Melding", "Twaalf vuilniszakken"),
+    ]
+    table = text.index("Waarnemingen in de tijd")
+    places = [[text.index(cell, table) for cell in row] for row in rows]
+    for cells in places:
+        assert cells == sorted(cells), cells  # the columns of one row in order
+    for row, after in pairwise(places):
+        assert max(row) < min(after), (row, after)  # a row ends before the next begins
