@@ -510,8 +510,33 @@ class AnswerWalker:
             return f"{lat + rng.uniform(-0.002, 0.002):.6f} {lon + rng.uniform(-0.002, 0.002):.6f}"
         if kind is QuestionType.ACKNOWLEDGE:
             return "OK"
+        if name == "findings_summary":
+            return self._findings_summary(session)
+        refused = "entry_result" in session.engine.fields and session.value("entry_result") in (
+            "refused",
+            "delayed",
+        )
+        if name == "notes" and refused:
+            # Nothing "without particulars" beside a refusal: the note says what happened.
+            return rng.choice(TEXTS["notes"][:1])
         category = session.value("category", row) if row is not None else ""
         return self._text(visit, name, attempt, category if isinstance(category, str) else "")
+
+    def _findings_summary(self, session: FormSession) -> str:
+        """The summary agrees with the answers: the findings by name, or none."""
+        found = [
+            outcome.label.get("nl") or outcome.name
+            for outcome in session.outcomes()
+            if outcome.severity in ("attention", "violation", "serious", "immediate_closure")
+        ]
+        if not found:
+            return self.rng.choice(TEXTS["findings_summary"][:2])
+        return (
+            "Bevindingen: "
+            + "; ".join(found)
+            + ". Vastgelegd met foto's waar mogelijk en ter plaatse besproken met de "
+            "aanwezige verantwoordelijke."
+        )
 
     def _ground_confirmed(self, session: FormSession, row: str | None) -> str:
         """A hit follows from what the check found: a fine or an arrest confirmed the ground,
@@ -575,7 +600,7 @@ class AnswerWalker:
             (
                 "Waargenomen tijdens de controle; zie foto.",
                 "Besproken met de verantwoordelijke ter plaatse.",
-                "Geen bijzonderheden.",
+                "Vastgelegd zoals waargenomen; zie de overige antwoorden.",
             )
         )
 

@@ -1,0 +1,50 @@
+"""The seeded world's free text agrees with its answers (issue 11: the demo agrees with
+itself): a summary never says "without particulars" beside a finding, and names each
+finding; a door-test note never says so beside a refusal."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+from fieldapp.core.formfile import load_form_file
+from fieldapp.core.locations import forms_directory, seeds_directory
+from fieldapp.core.worldfile import load_world
+from fieldapp.store.seed import AnswerWalker, VisitPlanner
+
+QUIET = ("zonder bijzonderheden", "geen bijzonderheden")
+
+
+def test_seeded_free_text_said_nothing_happened_beside_a_finding() -> None:
+    world = load_world(seeds_directory())
+    engines = {
+        form_id: load_form_file(forms_directory() / f"{form_id}.yaml")
+        for form_id in ("coffeeshop_inspection", "door_test")
+    }
+    rng = random.Random(11)
+    planner = VisitPlanner(world, rng, datetime(2026, 12, 1, 12, 0))
+    walker = AnswerWalker(world.venues, rng, 0.0)
+    with_findings = 0
+    refusals = 0
+    for _ in range(400):
+        visit = planner.plan()
+        if visit.form_id not in engines:
+            continue
+        session = walker.fill(engines[visit.form_id], visit).session
+        serious = [
+            o
+            for o in session.outcomes()
+            if o.severity in ("violation", "serious", "immediate_closure")
+        ]
+        if visit.form_id == "coffeeshop_inspection":
+            summary = str(session.value("findings_summary")).lower()
+            if serious:
+                with_findings += 1
+                assert not any(word in summary for word in QUIET), summary
+                for outcome in serious:
+                    assert outcome.label["nl"].lower() in summary, (outcome.name, summary)
+        elif session.value("entry_result") in ("refused", "delayed"):
+            refusals += 1
+            note = session.value("notes")
+            assert not (isinstance(note, str) and note.lower().startswith("geen bijzonderheden"))
+    assert with_findings >= 3 and refusals >= 3, (with_findings, refusals)
