@@ -16,7 +16,7 @@ without such questions is simply not pre-filled.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -240,9 +240,16 @@ def correct_inspection(profile: Profile, inspection_id: str) -> OpenedInspection
 class StoreAnswerSink:
     """The runner's `AnswerSink` on a profile: each change is one store use case."""
 
-    def __init__(self, profile: Profile, inspection_id: str) -> None:
+    def __init__(
+        self,
+        profile: Profile,
+        inspection_id: str,
+        position: Callable[[], tuple[float, float] | None] | None = None,
+    ) -> None:
         self.profile = profile
         self.inspection_id = inspection_id
+        #: Where the device is now (None: it does not know), asked when a photo comes in.
+        self.position = position
 
     def save_answer(self, name: str, row: str | None, value: Value) -> None:
         self.profile.set_answer(self.inspection_id, name, value, row)
@@ -260,7 +267,8 @@ class StoreAnswerSink:
         if media_type == "image/jpeg":
             # The moment it is attached is when a camera photo was taken: it goes into the
             # photo's own EXIF (under its hash); a file that says when it was taken keeps it.
-            data = stamp(data, self.profile.clock().astimezone())
+            where = self.position() if self.position is not None else None
+            data = stamp(data, self.profile.clock().astimezone(), where)
         attachment = self.profile.attach_file(
             self.inspection_id, question, data, row=row, media_type=media_type
         )

@@ -255,6 +255,11 @@ class User(WorldModel):
         return self
 
 
+def round_assignment_id(round_id: str, role: GroupRole) -> str:
+    """The id of the assignment for one group of a door-test round."""
+    return f"{round_id}-{role.value}"[:64]
+
+
 class DoorTestRound(WorldModel):
     """One planned paired door test: one venue, one evening, one test and one control visit.
 
@@ -290,6 +295,20 @@ class DoorTestRound(WorldModel):
     def tester_of(self, role: GroupRole) -> str:
         """The username of the tester who leads the group in `role`."""
         return self.test_tester if role is GroupRole.TEST else self.control_tester
+
+    def assignment_for(self, role: GroupRole, note: Mapping[str, str] | None = None) -> Assignment:
+        """The assignment of one group's visit, as the central store plans it for the
+        group's tester (`round_assignment_id` names it)."""
+        return Assignment(
+            id=round_assignment_id(self.id, role),
+            form_id=AssignmentForm.DOOR_TEST,
+            venue=self.venue,
+            assignee=self.tester_of(role),
+            due=self.date,
+            note=self.note if note is None else dict(note),
+            paired_test=self.id,
+            group_role=role,
+        )
 
     def evening_of(self, moment: dt.datetime) -> dt.date:
         """The round date a moment belongs to: after midnight, a window that crosses

@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from fieldapp.core.entities import GroupRole
 from fieldapp.core.errors import FieldappError, FormFileError
 from fieldapp.core.formfile import check_form_files, form_files
 from fieldapp.core.forms import FormDefinition
@@ -176,11 +177,41 @@ class CentralStore:
                         for planned in world.rounds
                     ],
                 )
+            halves = {(a.paired_test, a.group_role) for a in world.assignments if a.paired_test}
             for planned in world.rounds:
                 team = teams.get(planned.test_tester)
                 if team is None:
                     continue
                 changes.extend(round_changes(planned, team))
+                # Each group's assignment, as planning makes it for a round: the testers'
+                # devices show them and planning counts the visits made for them.
+                for role in GroupRole:
+                    if (planned.id, role) in halves:
+                        continue
+                    half = planned.assignment_for(role)
+                    connection.execute(
+                        schema.reference.insert().values(
+                            kind="assignment",
+                            key=half.id,
+                            payload=half.model_dump_json(),
+                            removed=False,
+                            updated_at=now,
+                        )
+                    )
+                    connection.execute(
+                        schema.plans.insert().values(
+                            kind="assignment",
+                            key=half.id,
+                            team=team,
+                            version=1,
+                            cancelled=False,
+                            created_by=DEMO_ACTOR,
+                            created_at=now,
+                            updated_by=DEMO_ACTOR,
+                            updated_at=now,
+                        )
+                    )
+                    changes.append(feed.assignment_change(half))
                 # Planned by the demo, version 1: supervisors see and edit them in planning.
                 connection.execute(
                     schema.plans.insert().values(

@@ -29,6 +29,7 @@ from fieldapp.core.entities import (
     Role,
     Team,
     Venue,
+    round_assignment_id,
 )
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.protocol.models import (
@@ -495,7 +496,7 @@ class Planning:
             version=meta["version"],
             team=meta["team"],
             cancelled=meta["cancelled"],
-            assignments={role.value: _round_assignment_id(planned.id, role) for role in GroupRole},
+            assignments={role.value: round_assignment_id(planned.id, role) for role in GroupRole},
         )
 
     def _reference(self, connection: Connection, kind: str, key: str) -> str | None:
@@ -650,23 +651,11 @@ def _describe(error: Any) -> str:
     return f"{field}: {message}" if field else message
 
 
-def _round_assignment_id(round_id: str, role: GroupRole) -> str:
-    return f"{round_id}-{role.value}"[:64]
-
-
 def _round_assignment(
     planned: DoorTestRound, role: GroupRole, draft: RoundDraft | None
 ) -> Assignment:
-    return Assignment(
-        id=_round_assignment_id(planned.id, role),
-        form_id=AssignmentForm.DOOR_TEST,
-        venue=planned.venue,
-        assignee=planned.tester_of(role),
-        due=planned.date,
-        note=planned.note if draft is None else draft.note,
-        paired_test=planned.id,
-        group_role=role,
-    )
+    note = None if draft is None or draft.note is None else dict(draft.note.items())
+    return planned.assignment_for(role, {str(k): v for k, v in (note or {}).items()} or None)
 
 
 def round_changes(planned: DoorTestRound, team: str, removed: bool = False) -> list[feed.NewChange]:

@@ -767,7 +767,9 @@ class VisitPlanner:
                     self.world.user(planned.tester_of(role)),
                     first + timedelta(minutes=minutes * position),
                     venue=venue,
-                    assignment=assignments.get(role),
+                    # The round's own assignment for the group, as the central store
+                    # plans it: the visit counts for it in planning.
+                    assignment=assignments.get(role) or planned.assignment_for(role),
                     test_id=planned.id,
                     answers=answers,
                 )

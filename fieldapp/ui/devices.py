@@ -69,6 +69,26 @@ def _has_camera() -> bool:
     return bool(QMediaDevices.videoInputs())
 
 
+def last_known_position() -> tuple[float, float] | None:
+    """The device's last known position (no waiting for a fix), or None without one: a
+    photo taken now is stamped with it."""
+    try:
+        from PySide6.QtPositioning import QGeoPositionInfoSource
+    except ImportError:
+        return None
+    # Asked from the autosave's worker thread: a source owned by a throwaway object of
+    # that thread, so both go when this returns.
+    holder = QObject()
+    source = QGeoPositionInfoSource.createDefaultSource(holder)
+    if source is None:
+        return None
+    found = source.lastKnownPosition()
+    if not found.isValid():
+        return None
+    coordinate = found.coordinate()
+    return coordinate.latitude(), coordinate.longitude()
+
+
 def _has_position_source() -> bool:
     try:
         from PySide6.QtPositioning import QGeoPositionInfoSource

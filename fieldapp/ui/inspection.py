@@ -15,6 +15,7 @@ from fieldapp.app.inspections import OpenedInspection, StoreAnswerSink
 from fieldapp.app.session import SignedIn
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.ui.context import AppContext
+from fieldapp.ui.devices import last_known_position
 from fieldapp.ui.errors import describe
 from fieldapp.ui.runner.autosave import SaveState
 from fieldapp.ui.runner.runner import FormRunner, Position
@@ -76,7 +77,10 @@ class InspectionScreen(QWidget):
             read_only=not opened.editable,
             editable=opened.reopened,
         )
-        sink: AnswerSink = StoreAnswerSink(signed.profile, opened.inspection_id)
+        # A photo is stamped with the device's last known position when it has one.
+        sink: AnswerSink = StoreAnswerSink(
+            signed.profile, opened.inspection_id, last_known_position
+        )
         start = None
         if opened.position is not None:
             position = opened.position

@@ -16,14 +16,16 @@ from fieldapp.app.syncing import connect
 from fieldapp.server import schema
 from fieldapp.store import open_profile
 from fieldapp.store.keys import DEVICE_PASSWORD_RULES
-from tests.support.central import DEMO_PASSWORD, running_central
+from tests.support.central import DEMO_PASSWORD, SUPERVISOR_UITGAAN, running_central
 
 OWNER = "fatima.elamrani"
 
 
-def test_seeded_reviews_were_missing_on_the_demos_central_store(tmp_path: Path) -> None:
+def test_seeded_reviews_and_round_visits_were_missing_on_the_demos_central_store(
+    tmp_path: Path,
+) -> None:
     home = tmp_path / "home"
-    seed_demo_profile(home, OWNER, DEMO_PASSWORD, 24, photo_share=0.0)
+    seed_demo_profile(home, OWNER, DEMO_PASSWORD, 60, photo_share=0.0)
     rules = DEVICE_PASSWORD_RULES.allowing(DEMO_PASSWORD)
     with (
         running_central("sqlite", tmp_path / "central", "agree") as central,
@@ -61,3 +63,17 @@ def test_seeded_reviews_were_missing_on_the_demos_central_store(tmp_path: Path) 
                 ).all()
             )
         assert {i: statuses[i] for i in local} == local
+        # The rounds the seeded door tests visited no longer read "planned" in planning.
+        visited = {
+            summary.assignment_id
+            for summary in profile.inspections()
+            if summary.form_id == "door_test"
+            and summary.assignment_id
+            # pushed and not returned for correction (which leaves the assignment open)
+            and statuses.get(summary.inspection_id) in ("sent", "approved")
+        }
+        assert visited, "the seed made no door-test visit of a planned round"
+        with central.client(SUPERVISOR_UITGAAN) as supervisor:
+            planned = supervisor.get("/v1/planning/assignments").json()["assignments"]
+        states = {p["assignment"]["id"]: p["state"] for p in planned}
+        assert {states[a] for a in visited if a in states} == {"done"}

@@ -24,3 +24,18 @@ def test_a_photo_attached_on_the_device_carries_the_moment_it_was_attached(
         assert facts.taken_at.astimezone(UTC) == profile.clock().replace(microsecond=0)
     finally:
         profile.close()
+
+
+def test_a_photo_attached_where_the_device_knows_its_position_carries_it(
+    tmp_path: Path,
+) -> None:
+    profile = new_profile(tmp_path)
+    try:
+        draft = profile.start_inspection("coffeeshop_inspection", venue_id="cs-weimar-12")
+        sink = StoreAnswerSink(profile, draft, lambda: (52.07762, 4.29175))
+        sha = sink.save_attachment("stock_photo", None, street_photo(12), "image/jpeg")
+        position = facts_of(profile.read_attachment(sha)).position
+        assert position is not None
+        assert round(position[0], 5) == 52.07762 and round(position[1], 5) == 4.29175
+    finally:
+        profile.close()

@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 from pydantic import TypeAdapter
 
+from fieldapp.core.entities import GroupRole
 from fieldapp.core.forms import FormDefinition
 from fieldapp.core.inspection import new_id
 from fieldapp.core.locations import forms_directory, seeds_directory
@@ -119,9 +120,19 @@ def test_each_role_sees_only_its_part_of_the_world(central: Central) -> None:
     with central.client(MYSTERY_GUEST) as guest:
         seen, _ = pull_all(guest)
     assert {c["form_id"] for c in _by_kind(seen, "form")} == {"door_test"}
+    # Her own assignments, and her group's half of every demo round she leads, as planning
+    # makes them for a round (unless the world names that half's assignment itself).
+    given = {(a.paired_test, a.group_role) for a in WORLD.assignments if a.paired_test}
+    halves = {
+        planned.assignment_for(role).id
+        for planned in WORLD.rounds
+        for role in GroupRole
+        if planned.tester_of(role) == MYSTERY_GUEST and (planned.id, role) not in given
+    }
+    assert halves
     assert {c["assignment"]["id"] for c in _by_kind(seen, "assignment")} == {
         a.id for a in WORLD.assignments if a.assignee == MYSTERY_GUEST
-    }
+    } | halves
     names = {c["user"]["username"]: c["user"]["name"] for c in _by_kind(seen, "user")}
     # Testers see each other by pseudonym only; the placeholders never travel.
     assert names[MYSTERY_GUEST] == "Tester Noord-3"
