@@ -134,8 +134,10 @@ def section_flowables(
     story: list[Flowable] = []
     for section in sections:
         story.append(CondPageBreak(30 * mm))
-        story.append(para(section.label, styles.h1))
-        story.extend(blocks_flowables(section, source, styles, language))
+        heading = para(section.label, styles.h1)
+        blocks = blocks_flowables(section, source, styles, language)
+        story.append(heading)
+        story.extend(blocks)
     return story
 
 
@@ -154,6 +156,11 @@ def blocks_flowables(
         if isinstance(block, AnswerLine) and not block.long:
             pending.append((block.label, block.text))
             continue
+        if isinstance(block, FigureBlock) and block.signature and len(pending) > 2:
+            # The signatures are kept on one page with the last answers only: the whole
+            # section kept together would leave its heading alone, or a page half empty.
+            story.append(key_value_table(pending[:-2], styles))
+            del pending[:-2]
         flush()
         if isinstance(block, AnswerLine):
             story.append(Spacer(0, 2 * mm))
@@ -176,6 +183,12 @@ def blocks_flowables(
     return story
 
 
+def _keeps_with_next(flowable: Flowable) -> bool:
+    """A heading: it belongs on the page of what follows it."""
+    style = getattr(flowable, "style", None)
+    return bool(getattr(flowable, "keepWithNext", 0) or getattr(style, "keepWithNext", 0))
+
+
 def signatures_kept_with_what_precedes(
     story: list[Flowable],
     block: FigureBlock,
@@ -186,6 +199,10 @@ def signatures_kept_with_what_precedes(
     """A signature (with the closing statement above the first) kept on one page with the
     flowable before it, taken off `story`: a signature never stands alone on a last page."""
     group: list[Flowable] = [story.pop()] if story else []
+    # The section's heading goes along: moving the block to the next page must not leave
+    # its heading alone at the foot of this one.
+    while story and (isinstance(story[-1], Spacer) or _keeps_with_next(story[-1])):
+        group.insert(0, story.pop())
     group.append(Spacer(0, 3 * mm))
     if block.statement:
         group.append(para(block.statement, styles.body))

@@ -138,3 +138,18 @@ def test_the_patrols_multi_column_table_extracts_in_reading_order(
         assert cells == sorted(cells), cells  # the columns of one row in order
     for row, after in pairwise(places):
         assert max(row) < min(after), (row, after)  # a row ends before the next begins
+
+
+def test_the_closing_heading_stood_alone_when_the_signatures_moved_on(
+    samples: SampleWorld,
+) -> None:
+    """Issue 11: no heading stranded at the foot of a page. The signatures are kept with
+    the closing section's answers; when that block moves to the next page, its heading
+    moves with it."""
+    for language, heading, first in (
+        ("en", "Closing", "Was a violation found"),
+        ("nl", "Afronding", "Is bij deze zaak eerder"),
+    ):
+        texts = pages(inspection_report(coffeeshop_inspection(samples), language=language))  # type: ignore[arg-type]
+        [page] = [i for i, text in enumerate(texts) if first in text]
+        assert heading in texts[page], (language, page)
