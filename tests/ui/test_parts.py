@@ -187,6 +187,10 @@ def test_numbers_and_coordinates_are_read_as_people_type_them() -> None:
     assert parse_number(" 1 000 ", whole=True) == 1000
     assert parse_number("1,5", whole=True) is None
     assert parse_number("abc", whole=False) is None
+    # Read by QLocale in the form's language; the other decimal mark is still understood.
+    assert parse_number("12.5", whole=False, language="en") == 12.5
+    assert parse_number("12,5", whole=False, language="en") == 12.5
+    assert parse_number("-3", whole=True, language="en") == -3
     assert parse_coordinates("52.0799, 4.3113") == "52.079900 4.311300"
     assert parse_coordinates("52,0799, 4,3113") == "52.079900 4.311300"
     assert parse_coordinates("52,0799 4,3113") == "52.079900 4.311300"
@@ -296,3 +300,16 @@ def state_of(autosave: Autosave) -> SaveState:
     """The save state as it is now (a plain read, so that a check after an action is not
     narrowed by the check before it)."""
     return autosave.state
+
+
+def test_numbers_are_written_by_qlocale_in_the_forms_language() -> None:
+    from fieldapp.core.formfile import load_form_text
+    from fieldapp.ui.runner.texts import FormTexts
+    from tests.support.qt import EVERY_TYPE_FORM
+
+    definition = load_form_text(EVERY_TYPE_FORM).definition
+    dutch, english = FormTexts(definition, "nl"), FormTexts(definition, "en")
+    assert dutch.number(1234.5) == "1234,5"  # no group separator: it would read as a decimal
+    assert english.number(1234.5) == "1234.5"
+    assert dutch.number(0.125) == "0,125" and dutch.number(7) == "7"
+    assert dutch.parse(dutch.number(1234.5), whole=False) == 1234.5

@@ -45,7 +45,7 @@ from fieldapp.core.engine import Field
 from fieldapp.core.expr import Value
 from fieldapp.core.forms import Choice, QuestionType
 from fieldapp.ui.runner.services import RunnerServices
-from fieldapp.ui.runner.texts import FormTexts, parse_number
+from fieldapp.ui.runner.texts import FormTexts
 from fieldapp.ui.theme import TOUCH
 from fieldapp.ui.widgets import FlowLayout, keep_place, make_button, make_label, set_flag
 
@@ -387,7 +387,7 @@ class NumberQuestion(QuestionWidget):
             self._plus.setAccessibleName(self.tr("One more"))
 
     def _typed(self, text: str) -> None:
-        number = parse_number(text, self._whole)
+        number = self.texts.parse(text, self._whole)
         if text.strip() and text.strip() not in ("-",) and number is None:
             self.set_local_problem(
                 self.tr("Enter a whole number.") if self._whole else self.tr("Enter a number.")
@@ -398,7 +398,7 @@ class NumberQuestion(QuestionWidget):
         self.emit_answer("" if number is None else number)
 
     def _step(self, delta: int) -> None:
-        number = parse_number(self._line.text(), True)
+        number = self.texts.parse(self._line.text(), True)
         if not isinstance(number, int):
             # "−" on an empty count means nothing yet, not minus one.
             if delta < 0:
@@ -408,10 +408,10 @@ class NumberQuestion(QuestionWidget):
 
     def _show(self, value: Value) -> None:
         if isinstance(value, int | float) and not isinstance(value, bool):
-            shown = parse_number(self._line.text(), self._whole)
+            shown = self.texts.parse(self._line.text(), self._whole)
             if shown != value:
                 self._line.setText(self.texts.number(value))
-        elif value == "" and parse_number(self._line.text(), self._whole) is not None:
+        elif value == "" and self.texts.parse(self._line.text(), self._whole) is not None:
             self._line.clear()
 
 

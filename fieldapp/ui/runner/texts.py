@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from PySide6.QtCore import QLocale
+
 from fieldapp.core.expr import Value
 from fieldapp.core.forms import FormDefinition, LocalText
 from fieldapp.ui.dates import short_date, short_date_time, short_time
@@ -33,12 +35,19 @@ class FormTexts:
         )
 
     def number(self, value: float | int) -> str:
-        """A number as people in this language write it (decimal comma in Dutch)."""
+        """A number as people in this language write it (QLocale: a decimal comma in Dutch),
+        without group separators, which read as decimals in the other language."""
+        locale = number_locale(self.form_language)
         if isinstance(value, float):
-            text = f"{value:.6f}".rstrip("0").rstrip(".") if value == value else ""
-        else:
-            text = str(value)
-        return text.replace(".", ",") if self.form_language == "nl" else text
+            if value != value:
+                return ""
+            decimals = len(f"{value:.6f}".rstrip("0").partition(".")[2])
+            return locale.toString(value, "f", decimals)
+        return locale.toString(value)
+
+    def parse(self, text: str, whole: bool) -> int | float | None:
+        """A number typed in this form's language (see `parse_number`)."""
+        return parse_number(text, whole, self.form_language)
 
     def value(self, value: Value) -> str:
         """Any calculated value as display text."""
@@ -57,15 +66,35 @@ class FormTexts:
         return value
 
 
-def parse_number(text: str, whole: bool) -> int | float | None:
-    """A typed number, accepting a decimal comma; None when it is not one."""
-    cleaned = text.strip().replace(" ", "").replace(",", ".")
+def number_locale(language: str) -> QLocale:
+    """The locale numbers are written and read in for `language`, without group separators
+    (in a form field "1.500" is ambiguous between the two languages)."""
+    locale = QLocale(QLocale.Language.Dutch if language == "nl" else QLocale.Language.English)
+    locale.setNumberOptions(
+        QLocale.NumberOption.OmitGroupSeparator | QLocale.NumberOption.RejectGroupSeparator
+    )
+    return locale
+
+
+def parse_number(text: str, whole: bool, language: str = "nl") -> int | float | None:
+    """A typed number, read by QLocale in `language`; spaces between digits are allowed.
+
+    A decimal point in Dutch or a decimal comma in English is read too (QLocale's "C"
+    locale, then the other language): a boa on a borrowed English tablet types "12,5".
+    None when it is not a number.
+    """
+    cleaned = "".join(text.split())
     if not cleaned:
         return None
-    try:
+    other = "en" if language == "nl" else "nl"
+    for locale in (number_locale(language), QLocale.c(), number_locale(other)):
+        locale.setNumberOptions(QLocale.NumberOption.RejectGroupSeparator)
         if whole:
-            return int(cleaned)
-        number = float(cleaned)
-    except ValueError:
-        return None
-    return number if number == number and abs(number) != float("inf") else None
+            whole_number, ok = locale.toLongLong(cleaned)
+            if ok:
+                return int(whole_number)
+            continue
+        number, ok = locale.toDouble(cleaned)
+        if ok and number == number and abs(number) != float("inf"):
+            return float(number)
+    return None
