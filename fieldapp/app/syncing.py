@@ -41,6 +41,8 @@ from fieldapp.sync.transport import (
 
 # The sync layer's report, status, policy and errors are what the screens show and catch.
 __all__ = [
+    "CA_BUNDLE_VARIABLE",
+    "SERVER_URL_VARIABLE",
     "RetryPolicy",
     "ServerTrust",
     "ServerUnreachable",

@@ -27,6 +27,7 @@ from fieldapp.ui.context import AppContext
 from fieldapp.ui.devices import DeviceSupport
 from fieldapp.ui.errors import start_bug_log
 from fieldapp.ui.i18n import Translations
+from fieldapp.ui.presets import apply_presets, machine_presets
 from fieldapp.ui.tasks import TaskRunner
 from fieldapp.ui.theme import apply_theme
 
@@ -87,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
     """Show the sign-in window and run until the last window closes."""
     home = home_directory(getattr(args, "home", None))
     home.mkdir(parents=True, exist_ok=True)
-    settings = Settings.load(home)
+    # IT's machine-wide presets (QSettings) first; the person's own settings win over them.
+    settings = apply_presets(Settings.load(home), home, machine_presets(), os.environ)
     language = getattr(args, "lang", None)
     if language:
         # --lang is for this run only; the settings keep the person's own choice.
