@@ -51,6 +51,8 @@ class Subheading:
 class FigureBlock:
     figures: list[Figure]
     signature: bool = False
+    #: The photo or signature question the figures answer (a review comments on it).
+    question: str = ""
     #: Under a signature: who signed, in which role, on which day.
     signer: str = ""
     #: Above the form's first signature: its closing statement ("Naar waarheid …").
@@ -139,7 +141,7 @@ def _answer_blocks(
     value = session.value(field_.name, row)
     label = local(field_.question.label, language, field_.name)
     if field_.kind is QuestionType.IMAGE and isinstance(value, tuple):
-        yield FigureBlock(photo_figures(label, value, language))
+        yield FigureBlock(photo_figures(label, value, language), question=field_.name)
         return
     if field_.kind is QuestionType.SIGNATURE and isinstance(value, str):
         if inspection.confidential_author:
@@ -148,6 +150,7 @@ def _answer_blocks(
             yield FigureBlock(
                 [Figure(value, label)],
                 signature=True,
+                question=field_.name,
                 signer=signer_line(inspection, field_.name, language),
                 statement=closing_statement(inspection, field_.name, language),
             )

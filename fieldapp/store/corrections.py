@@ -1,16 +1,19 @@
 """Corrections: a returned inspection turned back into a draft that corrects the returned version.
 
 The draft starts with the returned version's answers and photos. Only the questions the
-supervisor commented on are reopened (all of them when the return names no question);
-the drafts module enforces that on every change. Finalizing it makes a new version whose
-base is the returned one, which stays as it was.
+supervisor commented on are reopened, with the photo questions beside them; a comment on a
+section, group or repeat reopens everything in it (`reopened_by`); all of them when the
+return names no question. The drafts module enforces that on every change. Finalizing it
+makes a new version whose base is the returned one, which stays as it was.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from fieldapp.core.answers import session_from_document
-from fieldapp.core.engine import FormSession
-from fieldapp.core.forms import ATTACHMENT_TYPES
+from fieldapp.core.engine import Field, FormEngine, FormSession
+from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.store import audit
 from fieldapp.store.database import ProfileDatabase
@@ -54,7 +57,7 @@ class Corrections:
         engine = self._forms.engine(base.form_id, base.form_version)
         review = self._reviews.latest(inspection_id, base.version_id, "returned")
         commented = set(review.comments) if review is not None else set()
-        reopened = {name for name in commented if name in engine.fields}
+        reopened = reopened_by(engine, commented)
         if not reopened:
             reopened = {name for name, f in engine.fields.items() if f.parent is None}
         session = session_from_document(engine, base.document, wall_clock(self._clock))
@@ -96,3 +99,38 @@ class Corrections:
                 payload={"reopened": sorted(reopened)},
             )
         return session
+
+
+def reopened_by(engine: FormEngine, commented: Iterable[str]) -> set[str]:
+    """The questions a return reopens: each commented question with the photo questions
+    beside it (in the same group), and every question inside a commented group, section or
+    repeat. So a supervisor who asks for a photo of the scale's certificate on the weighing
+    question, or on the whole section, does not leave the boa in front of a locked photo
+    question."""
+    fields = engine.fields
+    reopened: set[str] = set()
+    for name in commented:
+        field_ = fields.get(name)
+        if field_ is None:
+            continue
+        reopened.add(name)
+        if field_.kind in (QuestionType.GROUP, QuestionType.REPEAT):
+            reopened.update(other for other in fields if _inside(fields, other, name))
+        else:
+            reopened.update(
+                other
+                for other, candidate in fields.items()
+                if candidate.parent == field_.parent
+                and candidate.parent is not None
+                and candidate.kind is QuestionType.IMAGE
+            )
+    return reopened
+
+
+def _inside(fields: Mapping[str, Field], name: str, ancestor: str) -> bool:
+    parent = fields[name].parent
+    while parent is not None:
+        if parent == ancestor:
+            return True
+        parent = fields[parent].parent
+    return False

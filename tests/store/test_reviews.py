@@ -274,3 +274,18 @@ def test_a_locked_question_opened_by_a_reopened_answer_stays_open_after_its_firs
     assert "hard_drugs_location" in profile.reopened_questions(draft)
     assert not profile.is_editable(draft, "inspectors")
     assert profile.resume(draft).value("hard_drugs_location") == "Achter de toonbank, in een la."
+
+
+def test_a_comment_on_the_weighing_left_its_photo_question_locked(profile: Profile) -> None:
+    """Issue 15, defect 2: a supervisor asks, on the weighed stock, for a photo of the
+    scale's calibration certificate; the photo question beside it must open too."""
+    version = sent_inspection(profile)
+    draft = version.inspection_id
+    comments = {"stock_in_shop_grams": "Fotografeer ook het ijkcertificaat van de weegschaal."}
+    assert profile.apply_return(draft, version.version_id, comments, "ingrid.verhoeven", AT)
+    profile.start_correction(draft)
+    reopened = profile.reopened_questions(draft)
+    assert {"stock_in_shop_grams", "stock_photo"} <= reopened
+    assert "weighing_method" not in reopened  # not a photo: only what was asked
+    assert profile.is_editable(draft, "stock_photo")
+    profile.attach_file(draft, "stock_photo", sample_photo(11))

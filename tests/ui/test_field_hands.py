@@ -867,3 +867,26 @@ def test_venue_search_needs_tab_before_down_and_enter(
     chosen = dialog.venue_model.venue_at(1)
     qtbot.keyClick(search, Qt.Key.Key_Return)
     assert dialog.chosen == (engine.form_id, chosen.id, None)
+
+
+def test_a_comment_on_a_whole_section_was_shown_nowhere(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Issue 15, defect 2: a supervisor's comment on a section (which reopens all of it)
+    stands under the section's title, and on a nested group under the group's heading."""
+    engine = load_form_file(forms_directory() / "coffeeshop_inspection.yaml")
+    session = engine.session(clock=lambda: NOW)
+    comment = "Fotografeer het ijkcertificaat van de weegschaal."
+    runner = FormRunner(
+        session, sink, services, "nl", subject="Test", comments={"criterion_g": comment}
+    )
+    qtbot.addWidget(runner)
+    runner.resize(1280, 800)
+    runner.show()
+    index = next(i for i, spec in enumerate(runner.pages) if spec.key == "criterion_g")
+    view = runner.go_to_page(index)
+    label = child(view, QLabel, "section_comment")
+    qtbot.waitUntil(label.isVisible)
+    assert comment in label.text()
+    other = runner.go_to_page(0)
+    assert not child(other, QLabel, "section_comment").isVisible()

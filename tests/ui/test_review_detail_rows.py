@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
@@ -123,3 +124,50 @@ def test_repeat_row_labels_are_paired_with_the_wrong_values(
 
 def local_label(label: dict[str, str] | None, name: str) -> str:
     return (label or {}).get("nl", name)
+
+
+def test_a_section_or_a_photo_question_could_not_be_commented_on(
+    central: Central, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Issue 15, defect 2: the supervisor can reopen a whole section (its unanswered photo
+    question too) or comment on a photo question, not only on an answered question; the
+    return sends what she wrote, and the device reopens what it names."""
+    with new_profile(tmp_path / "device", username=BOA) as profile:
+        inspection_id = fill_draft(profile, "coffeeshop_inspection", 21)
+        profile.finalize(inspection_id)
+        with client_for(profile, central.url) as sync:
+            assert sync.sync_once().complete
+    line = CentralLine(
+        central.url,
+        device_id="rows-test",
+        credentials=Credentials(SUPERVISOR_CENTRUM, DEMO_PASSWORD),
+    )
+    try:
+        reference = CentralReference.pull(line, SUPERVISOR_CENTRUM)
+        desk = ReviewDesk(line, SUPERVISOR_CENTRUM)
+        source = CentralReportSource(desk, reference.engine, reference.venues, reference.areas)
+        loaded = load_review(desk, source, inspection_id, "nl")
+    finally:
+        line.close()
+    image = QImage(8, 8, QImage.Format.Format_RGB32)
+    detail = ReviewDetail(lambda sha, show: show(image), "nl")
+    qtbot.addWidget(detail)
+    detail.show_loaded(loaded)
+    tree = detail.answers
+    sections = [tree.topLevelItem(n) for n in range(tree.topLevelItemCount())]
+    section = next(
+        s for s in sections if s is not None and s.data(0, QUESTION_ROLE) == "criterion_g"
+    )
+    assert section.flags() & Qt.ItemFlag.ItemIsEditable
+    photos = [
+        item
+        for s in sections
+        for item in children(s)
+        if item.text(1) == "zie Foto's" or item.text(1) == "see Photos"
+    ]
+    assert photos and all(item.data(0, QUESTION_ROLE) for item in photos)
+    assert detail.comment_on("criterion_g", "Fotografeer het ijkcertificaat van de weegschaal.")
+    assert detail.comment_on(str(photos[0].data(0, QUESTION_ROLE)), "Scherper graag.")
+    sent = {comment.question: comment.text for comment in detail.comments()}
+    assert sent["criterion_g"].startswith("Fotografeer")
+    assert len(sent) == 2

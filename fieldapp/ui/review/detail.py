@@ -248,6 +248,10 @@ class ReviewDetail(QWidget):
             top = QTreeWidgetItem([section.label, "", ""])
             top.setFont(0, bold)
             top.setFirstColumnSpanned(False)
+            # A comment on the section reopens all of it (an unanswered photo question too).
+            top.setData(0, QUESTION_ROLE, section.name)
+            if editable:
+                top.setFlags(top.flags() | Qt.ItemFlag.ItemIsEditable)
             for block in section.blocks:
                 if isinstance(block, AnswerLine):
                     item = QTreeWidgetItem([block.label, block.text, ""])
@@ -279,7 +283,12 @@ class ReviewDetail(QWidget):
                     top.addChild(QTreeWidgetItem([block.label, "", ""]))
                 elif isinstance(block, FigureBlock):
                     captions = ", ".join(figure.caption for figure in block.figures)
-                    top.addChild(QTreeWidgetItem([captions, self.tr("see Photos"), ""]))
+                    item = QTreeWidgetItem([captions, self.tr("see Photos"), ""])
+                    if block.question:
+                        item.setData(0, QUESTION_ROLE, block.question)
+                        if editable:
+                            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+                    top.addChild(item)
             tree.addTopLevelItem(top)
         tree.expandAll()
 
@@ -504,6 +513,8 @@ class ReviewDetail(QWidget):
             section = self.answers.topLevelItem(top)
             if section is None:
                 continue
+            if section.data(0, QUESTION_ROLE):
+                items.append(section)
             for child in range(section.childCount()):
                 item = section.child(child)
                 if item is not None and item.data(0, QUESTION_ROLE):

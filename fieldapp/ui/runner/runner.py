@@ -355,6 +355,10 @@ class FormRunner(QWidget):
         if view is None:
             spec = self.pages[index]
             view = PageView(spec, self.texts)
+            section_comment = self._comments.get(spec.container or spec.key)
+            if section_comment:
+                view.comment.setText(self.tr("Supervisor: %1").replace("%1", section_comment))
+                view.comment.setVisible(True)
             top = self.engine.fields[spec.container] if spec.container else None
             if top is not None and top.kind is QuestionType.GROUP:
                 # The page is the group: its title is the page's, its questions the page's.
@@ -374,6 +378,10 @@ class FormRunner(QWidget):
             key = (field.name, row)
             if field.kind is QuestionType.GROUP:
                 box = GroupBox(field, row, self.texts)
+                group_comment = self._comments.get(field.name)
+                if group_comment:
+                    box.comment.setText(self.tr("Supervisor: %1").replace("%1", group_comment))
+                    box.comment.setVisible(True)
                 self._containers[key] = box
                 layout.addWidget(box)
                 box.setVisible(self.session.is_relevant(*key))
