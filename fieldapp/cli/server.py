@@ -170,7 +170,15 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
     verb(
         "new-epoch", "start a new sync history (after restoring a backup): devices reload"
     ).set_defaults(handler=_new_epoch)
-    verb("migrate", "bring the database schema up to date").set_defaults(handler=_migrate)
+    migrate = verb("migrate", "bring the database schema up to date (Alembic)")
+    migrate.add_argument(
+        "--sql",
+        metavar="DIALECT",
+        choices=("postgresql", "sqlite"),
+        help="print the SQL that makes an empty database of DIALECT current, and change "
+        "nothing (for a DBA)",
+    )
+    migrate.set_defaults(handler=_migrate)
 
 
 # --- handlers --------------------------------------------------------------------------------
@@ -547,8 +555,11 @@ def _new_epoch(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from fieldapp.server.database import SCHEMA_VERSION
+    from fieldapp.server.database import SCHEMA_VERSION, migration_sql
 
+    if args.sql:
+        print(migration_sql(f"{args.sql}://"), end="")
+        return 0
     store = _open(args)
     store.close()
     print(f"The central store is at schema version {SCHEMA_VERSION}.")

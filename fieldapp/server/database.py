@@ -8,6 +8,7 @@ feed.py). Migrations run under a lock, so several server processes may start at 
 
 from __future__ import annotations
 
+import io
 import logging
 import secrets
 import threading
@@ -15,9 +16,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
@@ -141,24 +145,57 @@ def _v4(connection: Connection, now: datetime) -> None:
         connection.execute(sa.text("ALTER TABLE users ADD COLUMN profile_key VARCHAR(64)"))
 
 
-def _v5(connection: Connection, now: datetime) -> None:
-    """Follow-up (issue 13): the sanction policy, approved findings, measures, actions."""
-    del now
-    inspector = sa.inspect(connection)
-    for table in (
-        schema.policies,
-        schema.venue_findings,
-        schema.measures,
-        schema.actions,
-        schema.action_blobs,
-    ):
-        if not inspector.has_table(table.name):
-            table.create(connection)
+#: The hand-written migrations of schema 1 to 4, for databases made before Alembic; index
+#: + 1 is the version number. Schema 5 on are Alembic revisions (`migrations/versions`).
+MIGRATIONS: tuple[Callable[[Connection, datetime], None], ...] = (_v1, _v2, _v3, _v4)
+#: The last hand-written version: Alembic's baseline revision stands for it.
+BASELINE = len(MIGRATIONS)
+#: The schema this server knows (Alembic's head revision, as a number).
+SCHEMA_VERSION = 5
+MIGRATIONS_FOLDER = Path(__file__).with_name("migrations")
 
 
-#: Schema versions in order; index + 1 is the version number.
-MIGRATIONS: tuple[Callable[[Connection, datetime], None], ...] = (_v1, _v2, _v3, _v4, _v5)
-SCHEMA_VERSION = len(MIGRATIONS)
+def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
+    """Alembic's configuration for the central store: on `connection`, or for SQL only."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_FOLDER))
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", url)
+    config.attributes["connection"] = connection
+    return config
+
+
+def _revision(version: int) -> str:
+    return f"{version:04d}"
+
+
+def _alembic_revision(connection: Connection) -> str | None:
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    found = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    return None if found is None else str(found)
+
+
+def current_version(connection: Connection) -> int:
+    """The schema version of the database: Alembic's revision, else the hand-written
+    migrations' last, else 0 (empty)."""
+    revision = _alembic_revision(connection)
+    if revision is not None:
+        return int(revision)
+    if not sa.inspect(connection).has_table(schema.schema_migrations.name):
+        return 0
+    found = connection.execute(sa.select(sa.func.max(schema.schema_migrations.c.version)))
+    return int(found.scalar_one() or 0)
+
+
+def migration_sql(url: str) -> str:
+    """The SQL that makes an empty database of `url`'s dialect the current schema, for a
+    DBA to read and run (Alembic's offline mode)."""
+    config = alembic_config(url=url)
+    buffer = io.StringIO()
+    config.output_buffer = buffer
+    command.upgrade(config, "head", sql=True)
+    return buffer.getvalue()
 
 
 class CentralDatabase:
@@ -243,30 +280,35 @@ class CentralDatabase:
         return "database is locked" in str(error.orig)
 
     def migrate(self, now: datetime) -> int:
-        """Bring the schema to SCHEMA_VERSION; returns the version it was at before."""
+        """Bring the schema to SCHEMA_VERSION; returns the version it was at before.
+
+        Alembic runs the migrations (`fieldapp.server.migrations`). A database the
+        hand-written migrations made (schema 1 to 4, in `schema_migrations`) is first
+        brought to 4 by them and stamped as Alembic's baseline; from then on only Alembic
+        moves it. One migration at a time: PostgreSQL holds an advisory lock.
+        """
         with self.write() as connection:
             if self.is_postgresql:
                 connection.execute(
                     sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
                 )
-            schema.schema_migrations.create(connection, checkfirst=True)
-            current = (
-                connection.execute(
-                    sa.select(sa.func.max(schema.schema_migrations.c.version))
-                ).scalar_one()
-                or 0
-            )
+            current = current_version(connection)
             if current > SCHEMA_VERSION:
                 raise RuntimeError(
                     f"the database has schema version {current}; this server knows up to "
                     f"{SCHEMA_VERSION}: update the server"
                 )
-            for version in range(current + 1, SCHEMA_VERSION + 1):
-                log.info("migrating the central store to schema version %d", version)
-                MIGRATIONS[version - 1](connection, now)
-                connection.execute(
-                    schema.schema_migrations.insert().values(version=version, applied_at=now)
-                )
+            stamped = _alembic_revision(connection) is not None
+            if not stamped and current:
+                # Made by the hand-written migrations: finish them, then hand over.
+                for version in range(current + 1, BASELINE + 1):
+                    log.info("migrating the central store to schema version %d", version)
+                    MIGRATIONS[version - 1](connection, now)
+                    connection.execute(
+                        schema.schema_migrations.insert().values(version=version, applied_at=now)
+                    )
+                command.stamp(alembic_config(connection), _revision(max(current, BASELINE)))
+            command.upgrade(alembic_config(connection), "head")
         return int(current)
 
     def dispose(self) -> None:

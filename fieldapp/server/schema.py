@@ -4,8 +4,9 @@ Every guarantee that matters under concurrency is a constraint here, not a check
 one row per version id, one version per (inspection, sequence number), one review per
 event id. JSON is kept as canonical text so an answer can be replayed byte for byte.
 
-This is schema version 5 (see database.MIGRATIONS). Once released, change a table only
-together with a new migration that makes the same change in an existing database.
+This is schema version 5. Once released, change a table only together with a new Alembic
+revision in `fieldapp/server/migrations/versions` that makes the same change in an existing
+database (schema 1 to 4 were hand-written: `database.MIGRATIONS`).
 """
 
 from __future__ import annotations

@@ -140,10 +140,17 @@ def test_migrations_build_exactly_the_declared_schema_and_run_once(
             assert store.migrate() == SCHEMA_VERSION
             inspector = sa.inspect(store.database.engine)
             tables = set(inspector.get_table_names())
-            assert tables == set(schema.metadata.tables)
+            # Alembic keeps its revision; the hand-written list's table is only in old ones.
+            assert tables == set(schema.metadata.tables) - {"schema_migrations"} | {
+                "alembic_version"
+            }
             for name, table in schema.metadata.tables.items():
+                if name == "schema_migrations":
+                    continue
                 columns = {column["name"] for column in inspector.get_columns(name)}
                 assert columns == {column.name for column in table.columns}, name
+                indexes = {index["name"] for index in inspector.get_indexes(name)}
+                assert {str(index.name) for index in table.indexes} <= indexes, name
             unique = inspector.get_unique_constraints("versions")
             assert any(set(u["column_names"]) == {"inspection_id", "seq"} for u in unique)
             assert store.load_demo(seeds_directory(), forms_directory()) is True
@@ -231,8 +238,13 @@ def test_a_version_1_database_gains_blob_holders_and_keeps_complete_versions_com
                 connection.execute(sa.text("ALTER TABLE forms DROP COLUMN retired_at"))
                 # Nor the profile keys of schema 4.
                 connection.execute(sa.text("ALTER TABLE users DROP COLUMN profile_key"))
+                # Made by the hand-written migrations, before Alembic and before follow-up.
+                connection.execute(sa.text("DROP TABLE alembic_version"))
+                for table in ("action_blobs", "actions", "measures", "venue_findings", "policies"):
+                    connection.execute(sa.text(f"DROP TABLE {table}"))
+                schema.schema_migrations.create(connection)
                 connection.execute(
-                    schema.schema_migrations.delete().where(schema.schema_migrations.c.version >= 2)
+                    schema.schema_migrations.insert().values(version=1, applied_at=now)
                 )
             assert store.migrate() == 1
             with store.database.read() as connection:
@@ -243,3 +255,53 @@ def test_a_version_1_database_gains_blob_holders_and_keeps_complete_versions_com
             assert store.migrate() == SCHEMA_VERSION
         finally:
             store.close()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_hand_migrated_schema_4_database_is_taken_over_by_alembic(
+    backend: str, tmp_path: Path
+) -> None:
+    """A central store of the release before Alembic (schema 4, `schema_migrations`) keeps
+    its data, gains the follow-up tables and is Alembic's from then on."""
+    from fieldapp.server.database import MIGRATIONS, current_version
+
+    require_backend(backend)
+    with database_url(backend, "legacy") as url:
+        store = CentralStore(test_config(tmp_path, url))
+        try:
+            now = store.config.clock()
+            with store.database.write() as connection:
+                # What the hand-written migrations made: schema 4, without schema 5's tables.
+                for step in MIGRATIONS:
+                    step(connection, now)
+                for table in ("action_blobs", "actions", "measures", "venue_findings", "policies"):
+                    connection.execute(sa.text(f"DROP TABLE {table}"))
+                connection.execute(
+                    schema.schema_migrations.insert(),
+                    [{"version": v, "applied_at": now} for v in range(1, len(MIGRATIONS) + 1)],
+                )
+                epoch = connection.execute(sa.select(schema.server_state.c.epoch)).scalar_one()
+            assert store.migrate() == 4
+            with store.database.read() as connection:
+                assert current_version(connection) == SCHEMA_VERSION
+                inspector = sa.inspect(connection)
+                assert inspector.has_table("measures") and inspector.has_table("alembic_version")
+                # The history is the same one: devices keep their cursors.
+                assert (
+                    connection.execute(sa.select(schema.server_state.c.epoch)).scalar_one() == epoch
+                )
+            assert store.migrate() == SCHEMA_VERSION
+        finally:
+            store.close()
+
+
+def test_a_dba_gets_the_schema_as_sql_without_a_database(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from fieldapp.cli import main
+
+    assert main(["server", "migrate", "--sql", "postgresql"]) == 0
+    sql = capsys.readouterr().out
+    assert "CREATE TABLE inspections" in sql and "CREATE TABLE measures" in sql
+    assert "CREATE INDEX ix_inspections_team_updated" in sql
+    assert "UPDATE alembic_version SET version_num='0005'" in sql
