@@ -464,6 +464,10 @@
         <translation>Geschiedenis van de locatie tonen</translation>
     </message>
     <message>
+        <source>Supervisor: %1</source>
+        <translation>Leidinggevende: %1</translation>
+    </message>
+    <message>
         <source>approved</source>
         <translation>goedgekeurd</translation>
     </message>

@@ -8,8 +8,6 @@ restored from an older backup.
 from __future__ import annotations
 
 import random
-import shutil
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from pydantic import TypeAdapter
 
 from fieldapp.core.entities import GroupRole
@@ -26,7 +23,7 @@ from fieldapp.core.inspection import new_id
 from fieldapp.core.locations import forms_directory, seeds_directory
 from fieldapp.core.worldfile import load_world
 from fieldapp.protocol.models import ChangesPage, Meta, digest_of
-from fieldapp.server import feed, schema
+from fieldapp.server import feed
 from fieldapp.server.app import create_app
 from fieldapp.server.central import CentralStore
 from fieldapp.server.runner import BackgroundServer
@@ -46,6 +43,7 @@ from tests.support.central import (
     running_central,
     test_config,
 )
+from tests.support.sync import backup_central, restore_central
 
 WORLD = load_world(seeds_directory())
 
@@ -288,53 +286,6 @@ def test_pulls_interrupted_at_every_page_while_writers_commit_skip_nothing(
 # --- restore from an older backup -----------------------------------------------------------
 
 
-def _pg_schema(url: str) -> str:
-    options = sa.make_url(url).query["options"]
-    assert isinstance(options, str)
-    return options.split("search_path=")[1]
-
-
-def _backup(store: CentralStore, backend: str, home: Path) -> Path | str:
-    if backend == "sqlite":
-        target = home / "backup.db"
-        source = sqlite3.connect(home / "central.db")
-        destination = sqlite3.connect(target)
-        with destination:
-            source.backup(destination)
-        source.close()
-        destination.close()
-        return target
-    assert store.config.database_url is not None
-    live = _pg_schema(store.config.database_url)
-    backup = f"{live}_backup"
-    with store.database.write() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{backup}"'))
-        for table in schema.metadata.sorted_tables:
-            connection.execute(
-                sa.text(f'CREATE TABLE "{backup}"."{table.name}" AS SELECT * FROM "{table.name}"')
-            )
-    return backup
-
-
-def _restore(config_url: str | None, backend: str, home: Path, backup: Path | str) -> None:
-    if backend == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            (home / f"central.db{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(backup, home / "central.db")
-        return
-    assert config_url is not None
-    engine = sa.create_engine(config_url)
-    with engine.begin() as connection:
-        names = ", ".join(f'"{t.name}"' for t in schema.metadata.sorted_tables)
-        connection.execute(sa.text(f"TRUNCATE {names} CASCADE"))
-        for table in schema.metadata.sorted_tables:
-            connection.execute(
-                sa.text(f'INSERT INTO "{table.name}" SELECT * FROM "{backup}"."{table.name}"')
-            )
-        connection.execute(sa.text(f'DROP SCHEMA "{backup}" CASCADE'))
-    engine.dispose()
-
-
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_server_restored_from_an_older_backup_answers_410_and_takes_the_outbox_again(
     backend: str, tmp_path: Path
@@ -356,7 +307,7 @@ def test_a_server_restored_from_an_older_backup_answers_410_and_takes_the_outbox
             with central.client(BOA) as boa:
                 assert push(boa, first).status_code == 201
                 _, before_backup = pull_all(boa)
-                backup = _backup(central.store, backend, tmp_path)
+                backup = backup_central(central.store, backend, tmp_path)
                 assert push(boa, second).status_code == 201
                 with central.client(SUPERVISOR_CENTRUM) as supervisor:
                     returned = supervisor.post(
@@ -373,7 +324,7 @@ def test_a_server_restored_from_an_older_backup_answers_410_and_takes_the_outbox
             central.server.stop()
             central.store.close()
 
-        _restore(url, backend, tmp_path, backup)
+        restore_central(url, backend, tmp_path, backup)
         central = start()
         try:
             with central.client(BOA) as boa:

@@ -14,7 +14,7 @@ import os
 import random
 import shutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,6 +178,13 @@ def _pg_schema(url: str) -> str:
     return options.split("search_path=")[1]
 
 
+def _tables(present: Iterable[str]) -> list[str]:
+    """The tables in `present`, parents before children (the schema's order), then the rest."""
+    found = set(present)
+    ordered = [t.name for t in schema.metadata.sorted_tables if t.name in found]
+    return ordered + sorted(found - set(ordered))
+
+
 def backup_central(store: CentralStore, backend: str, home: Path) -> Path | str:
     if backend == "sqlite":
         target = home / "backup.db"
@@ -190,12 +197,14 @@ def backup_central(store: CentralStore, backend: str, home: Path) -> Path | str:
         shutil.copytree(home / "blobs", home / "backup-blobs")
         return target
     assert store.config.database_url is not None
-    backup = f"{_pg_schema(store.config.database_url)}_backup"
+    live = _pg_schema(store.config.database_url)
+    backup = f"{live}_backup"
     with store.database.write() as connection:
         connection.execute(sa.text(f'CREATE SCHEMA "{backup}"'))
-        for table in schema.metadata.sorted_tables:
+        # Every table the database holds (Alembic's own too), as a dump would.
+        for name in _tables(sa.inspect(connection).get_table_names(schema=live)):
             connection.execute(
-                sa.text(f'CREATE TABLE "{backup}"."{table.name}" AS SELECT * FROM "{table.name}"')
+                sa.text(f'CREATE TABLE "{backup}"."{name}" AS SELECT * FROM "{name}"')
             )
     shutil.copytree(home / "blobs", home / "backup-blobs")
     return backup
@@ -212,12 +221,11 @@ def restore_central(url: str | None, backend: str, home: Path, backup: Path | st
     assert url is not None
     engine = sa.create_engine(url)
     with engine.begin() as connection:
-        names = ", ".join(f'"{t.name}"' for t in schema.metadata.sorted_tables)
+        tables = _tables(sa.inspect(connection).get_table_names(schema=str(backup)))
+        names = ", ".join(f'"{name}"' for name in tables)
         connection.execute(sa.text(f"TRUNCATE {names} CASCADE"))
-        for table in schema.metadata.sorted_tables:
-            connection.execute(
-                sa.text(f'INSERT INTO "{table.name}" SELECT * FROM "{backup}"."{table.name}"')
-            )
+        for name in tables:
+            connection.execute(sa.text(f'INSERT INTO "{name}" SELECT * FROM "{backup}"."{name}"'))
         connection.execute(sa.text(f'DROP SCHEMA "{backup}" CASCADE'))
     engine.dispose()
 
