@@ -305,3 +305,10 @@ def test_a_dba_gets_the_schema_as_sql_without_a_database(
     assert "CREATE TABLE inspections" in sql and "CREATE TABLE measures" in sql
     assert "CREATE INDEX ix_inspections_team_updated" in sql
     assert "UPDATE alembic_version SET version_num='0005'" in sql
+    # The number the server reports is Alembic's head.
+    from alembic.script import ScriptDirectory
+
+    from fieldapp.server.database import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head == f"{SCHEMA_VERSION:04d}"
