@@ -175,6 +175,27 @@ class FormEngine:
     #: repeat name -> its fields in evaluation order.
     repeat_fields: Mapping[str, tuple[str, ...]]
 
+    def answers_behind(self, outcome_name: str) -> list[str]:
+        """The questions a finding rests on, in form order: what its condition reads, and
+        through calculations what they read (a boa taps a finding to go to its answers)."""
+        reads: dict[str, set[str]] = {}
+        for name, readers in self.expression_readers.items():
+            for reader in readers:
+                reads.setdefault(reader, set()).add(name)
+        start = next(
+            (o.references for o in self.outcomes if o.outcome.name == outcome_name), frozenset()
+        )
+        seen: set[str] = set()
+        todo = [name for name in start if name in self.fields]
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if self.fields[name].calculation is not None:
+                todo.extend(reads.get(name, ()))
+        return [name for name in self.fields if name in seen and self.fields[name].is_question]
+
     @property
     def form_id(self) -> str:
         return self.definition.id

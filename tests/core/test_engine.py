@@ -394,3 +394,19 @@ def test_adding_a_row_re_evaluated_every_earlier_row(monkeypatch: pytest.MonkeyP
     session.set_answer("category", "nuisance", rows[0])
     assert session.value("category", rows[0]) == "nuisance"
     assert session.is_relevant("category", rows[-1])
+
+
+def test_a_finding_names_the_answers_it_rests_on_through_its_calculations() -> None:
+    from fieldapp.core.formfile import load_form_file
+    from fieldapp.core.locations import forms_directory
+
+    engine = load_form_file(forms_directory() / "coffeeshop_inspection.yaml")
+    # The stock limit reads the calculated total, which adds the shop's and the storage's.
+    behind = engine.answers_behind("stock_over_limit")
+    assert behind[:2] == ["stock_in_shop_grams", "storage_stock_grams"]
+    assert engine.answers_behind("criterion_J_violation") == [
+        "minors_present_count",
+        "minor_sale_observed",
+        "minor_age_established",
+    ]
+    assert engine.answers_behind("no_such_outcome") == []

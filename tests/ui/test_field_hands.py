@@ -890,3 +890,33 @@ def test_a_comment_on_a_whole_section_was_shown_nowhere(
     assert comment in label.text()
     other = runner.go_to_page(0)
     assert not child(other, QLabel, "section_comment").isVisible()
+
+
+def test_tapping_a_finding_did_not_lead_to_its_answers(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Issue 15 (what field workers expect): a finding in the strip is a way to its
+    answers: tapping "stock over the limit" opens the page with the weighed stock and
+    puts the cursor there; the keyboard does the same with Return."""
+    engine = load_form_file(forms_directory() / "coffeeshop_inspection.yaml")
+    session = engine.session(clock=lambda: NOW)
+    session.set_answer("stock_in_shop_grams", 650.0)
+    runner = FormRunner(session, sink, services, "nl", subject="Test")
+    qtbot.addWidget(runner)
+    runner.resize(1280, 800)
+    runner.show()
+    runner.go_to_page(0)
+    chip = runner.outcomes.chips["stock_over_limit"]
+    qtbot.waitUntil(chip.isVisible)
+    qtbot.mouseClick(chip, Qt.MouseButton.LeftButton)
+
+    def on_the_stock_page() -> bool:
+        shown = runner.stack.currentWidget()
+        return shown is not None and shown.objectName() == "page_criterion_g"
+
+    qtbot.waitUntil(on_the_stock_page)
+    runner.go_to_page(0)
+    assert not on_the_stock_page()
+    chip.setFocus()
+    qtbot.keyClick(chip, Qt.Key.Key_Return)
+    qtbot.waitUntil(on_the_stock_page)

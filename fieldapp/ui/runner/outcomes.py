@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from fieldapp.core.forms import Outcome, Severity
@@ -38,13 +38,20 @@ SEVERITY_MARK = {
 
 
 class OutcomeChip(QLabel):
-    """One finding: a mark, its label and its severity in words, never colour alone."""
+    """One finding: a mark, its label and its severity in words, never colour alone.
+
+    Tapping it (or Return/Space with the keyboard) goes to the answers it rests on.
+    """
+
+    chosen = Signal(str)
 
     def __init__(self, outcome: Outcome, texts: FormTexts) -> None:
         super().__init__()
         self.outcome = outcome
         self.texts = texts
         self.setObjectName(f"outcome_{outcome.name}")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setMargin(8)
         set_flag(self, "severity", Severity(outcome.severity).value)
@@ -61,6 +68,19 @@ class OutcomeChip(QLabel):
         self.setAccessibleName(f"{severity_name(severity)}: {label}")
         self.setAccessibleDescription(explanation)
 
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
+            event.position().toPoint()
+        ):
+            self.chosen.emit(self.outcome.name)
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.chosen.emit(self.outcome.name)
+            return
+        super().keyPressEvent(event)
+
 
 class OutcomeStrip(QFrame):
     """All active findings, most severe first; new ones are announced for a moment.
@@ -71,9 +91,11 @@ class OutcomeStrip(QFrame):
 
     Signals:
         more_requested(): the person tapped "+N" to see every finding.
+        finding_chosen(name): the person tapped a finding, to go to its answers.
     """
 
     more_requested = Signal()
+    finding_chosen = Signal(str)
 
     def __init__(self, texts: FormTexts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,6 +131,7 @@ class OutcomeStrip(QFrame):
         for outcome in outcomes:
             if outcome.name not in self.chips:
                 chip = OutcomeChip(outcome, self.texts)
+                chip.chosen.connect(self.finding_chosen)
                 self.chips[outcome.name] = chip
                 self._announce(chip)
         # Keep the order of severity: re-add in order (cheap, there are few).

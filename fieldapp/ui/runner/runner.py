@@ -265,6 +265,7 @@ class FormRunner(QWidget):
 
         self.outcomes = OutcomeStrip(self.texts)
         self.outcomes.more_requested.connect(self.show_summary)
+        self.outcomes.finding_chosen.connect(self.go_to_finding)
         layout.addWidget(self.outcomes)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -713,6 +714,14 @@ class FormRunner(QWidget):
         self._update_footer()
         self.summary.finalize_button.setFocus()
         return self.summary
+
+    def go_to_finding(self, outcome_name: str) -> QuestionWidget | None:
+        """Go to the first answer a finding rests on (a chip in the strip was tapped)."""
+        for name in self.engine.answers_behind(outcome_name):
+            for key in self.session.instances(name):
+                if self.session.is_relevant(*key):
+                    return self.go_to_question(key)
+        return None
 
     def go_to_question(self, key: AnswerKey) -> QuestionWidget | None:
         """Show the page of a question, scroll to it and put the cursor in it."""
