@@ -229,6 +229,24 @@ def _palette(c: Colours) -> QPalette:
     return palette
 
 
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a #rrggbb colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _ring_on(background: str, candidates: tuple[str, ...]) -> str:
+    """The candidate colour that stands out most on `background` (a focus ring on a
+    finding's own colour, which may be as dark or as blue as the usual ring)."""
+
+    def contrast(colour: str) -> float:
+        light, dark = sorted((_luminance(colour), _luminance(background)), reverse=True)
+        return (light + 0.05) / (dark + 0.05)
+
+    return max(candidates, key=contrast)
+
+
 def style_sheet(c: Colours) -> str:
     b = c.border_width
     icon = (ICONS / c.check_icon).as_posix()
@@ -237,6 +255,9 @@ def style_sheet(c: Colours) -> str:
         QFrame[severity="{level}"], QLabel[severity="{level}"],
         QPushButton[severity="{level}"] {{
             background: {bg}; color: {fg}; border-radius: 6px;
+        }}
+        QLabel[severity="{level}"]:focus {{
+            border: {b + 2}px solid {_ring_on(bg, (c.focus, c.focus_on_accent, fg))};
         }}"""
         for level, (bg, fg) in c.severity.items()
     )

@@ -179,13 +179,26 @@ def test_blue_primary_buttons_show_no_focus_ring(qtbot: QtBot, theme: str) -> No
         chosen.setCheckable(True)
         chosen.setChecked(True)
         radio = QRadioButton("Rood")
-        for widget in (primary, plain, chosen, radio):
+        # A finding in the strip is a way to its answers, so it takes focus too.
+        from fieldapp.core.forms import Outcome
+        from fieldapp.ui.runner.outcomes import OutcomeChip
+        from fieldapp.ui.runner.texts import FormTexts
+
+        definition = load_form_text(EVERY_TYPE_FORM).definition
+        finding = Outcome(
+            name="stock_over_limit",
+            when="1 = 1",
+            severity="serious",
+            label={"nl": "Voorraad boven het maximum"},
+        )
+        chip = OutcomeChip(finding, FormTexts(definition, "nl"))
+        for widget in (primary, plain, chosen, radio, chip):
             layout.addWidget(widget)
         window.show()
         qtbot.waitExposed(window)
         window.activateWindow()
         edge = colours.border_width + 1  # inside the focus ring, outside the plain border
-        for widget in (primary, plain, chosen, radio):
+        for widget in (primary, plain, chosen, radio, chip):
             plain.setFocus() if widget is not plain else primary.setFocus()
             qtbot.waitUntil(lambda w=widget: not w.hasFocus())  # type: ignore[misc]
             before = widget.grab().toImage().pixelColor(edge, widget.height() // 2)
