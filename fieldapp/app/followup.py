@@ -55,7 +55,6 @@ __all__ = [
     "Measure",
     "MeasureState",
     "VenueFile",
-    "due_soon",
     "overdue",
     "owners",
 ]
@@ -115,15 +114,6 @@ def overdue(actions: Iterable[Action], today: date) -> list[Action]:
     return sorted((a for a in actions if a.overdue(today)), key=lambda action: action.due)
 
 
-def due_soon(actions: Iterable[Action], today: date, days: int = 7) -> list[Action]:
-    """Open actions due today or within `days`."""
-    return [
-        action
-        for action in actions
-        if action.state.is_open and 0 <= (action.due - today).days <= days
-    ]
-
-
 class FollowUp:
     """A supervisor's follow-up on the central store."""
 
@@ -151,11 +141,6 @@ class FollowUp:
                 areas=self.registers.areas(),
                 teams=teams,
             )
-
-    def open_actions(self) -> list[Action]:
-        """For the home screen's count of overdue actions."""
-        with translated():
-            return self.client.actions(open_only=True)
 
     def action(self, action_id: str) -> Action:
         """One action with its whole log (the list leaves the log out)."""

@@ -102,13 +102,6 @@ ACTION_KIND_LABELS: Mapping[ActionKind, Text] = {
     ActionKind.OTHER: Text("Overige actie", "Other action"),
 }
 
-MEASURE_LABELS: Mapping[MeasureKind, Text] = {
-    MeasureKind.CONVERSATION: Text("Gesprek", "Conversation"),
-    MeasureKind.WARNING: Text("Waarschuwing", "Warning"),
-    MeasureKind.CLOSURE: Text("Sluiting", "Closure"),
-    MeasureKind.REVOCATION: Text("Intrekking van de gedoogbeschikking", "Revocation of the permit"),
-}
-
 
 class _PolicyModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -325,18 +318,6 @@ def load_policy_file(path: Path) -> SanctionPolicy:
 def policy_files(folder: Path) -> list[Path]:
     """The policy files in a forms folder."""
     return sorted(p for p in folder.glob(f"*{POLICY_SUFFIX}") if p.is_file())
-
-
-def step_label(step: LadderStep) -> Text:
-    return Text.of(step.label)
-
-
-def measure_label(kind: MeasureKind) -> Text:
-    return MEASURE_LABELS[kind]
-
-
-def ladders_by_id(policy: SanctionPolicy) -> dict[str, Ladder]:
-    return {ladder.id: ladder for ladder in policy.ladders}
 
 
 def findings_of(

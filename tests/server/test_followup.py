@@ -479,3 +479,25 @@ def test_the_field_summary_and_the_file_agree_with_an_independent_count(
     counted = {r["ladder_id"]: r["count"] for r in file["repetitions"]}
     assert counted["coffeeshop_j"] == expected
     assert date.fromisoformat(file["generated_at"][:10]) == now.date()
+
+
+def test_a_broken_or_foreign_policy_file_is_a_422_naming_the_problem(central: Central) -> None:
+    from tests.support.central import ADMIN
+
+    text = (forms_directory() / "sanction_ladder.policy.yaml").read_text(encoding="utf-8")
+    with central.client(ADMIN) as admin:
+        for body, expected in (
+            (b"\xff\xfe not text", "not UTF-8 text"),
+            (text.replace("closure_weeks: 26", "", 1).encode(), "a closure needs closure_weeks"),
+            (
+                text.replace("criterion_H_violation", "criterion_X_violation").encode(),
+                "has no outcome criterion_X_violation",
+            ),
+        ):
+            answer = admin.post(
+                "/v1/admin/policies", params={"filename": "p.policy.yaml"}, content=body
+            )
+            assert answer.status_code == 422, answer.text
+            assert any(expected in problem for problem in answer.json()["problems"]), answer.text
+        form = admin.post("/v1/admin/forms", params={"filename": "f.yaml"}, content=b"\xff")
+        assert form.status_code == 422 and "not UTF-8" in form.json()["problems"][0]

@@ -178,6 +178,20 @@ def list_forms(principal: PrincipalDep, store: StoreDep) -> FormList:
     return store.register.forms()
 
 
+def _utf8_text(data: bytes, filename: str, what_nl: str, what_en: str) -> str:
+    """An uploaded YAML file as text; anything but UTF-8 is a 422 naming the file."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(
+            422,
+            ErrorCode.INVALID,
+            f"Het {what_nl} is geen UTF-8-tekst.",
+            f"The {what_en} is not UTF-8 text.",
+            problems=[f"{filename}:1:1: not UTF-8 text"],
+        ) from None
+
+
 @router.post(
     "/forms",
     status_code=201,
@@ -197,17 +211,7 @@ async def publish_form(
     filename: Annotated[str, Query(pattern=r"^[\w.-]{1,100}$")] = "form.yaml",
 ) -> PublishedForm:
     require_admin(principal)
-    data = await request.body()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ApiError(
-            422,
-            ErrorCode.INVALID,
-            "Het formulierbestand is geen UTF-8-tekst.",
-            "The form file is not UTF-8 text.",
-            problems=[f"{filename}:1:1: not UTF-8 text"],
-        ) from None
+    text = _utf8_text(await request.body(), filename, "formulierbestand", "form file")
     return await _call(lambda: store.register.publish_form(principal.username, filename, text))
 
 
@@ -230,19 +234,11 @@ async def load_policy(
     filename: Annotated[str, Query(pattern=r"^[\w.-]{1,100}$")] = "policy.yaml",
 ) -> PolicyAnswer:
     require_admin(principal)
-    data = await request.body()
+    text = _utf8_text(await request.body(), filename, "beleidsbestand", "policy file")
 
     def work() -> PolicyAnswer:
         try:
-            policy = store.followup.load_policy(data.decode("utf-8"), filename, principal.username)
-        except UnicodeDecodeError:
-            raise ApiError(
-                422,
-                ErrorCode.INVALID,
-                "Het beleidsbestand is geen UTF-8-tekst.",
-                "The policy file is not UTF-8 text.",
-                problems=[f"{filename}:1:1: not UTF-8 text"],
-            ) from None
+            policy = store.followup.load_policy(text, filename, principal.username)
         except FormFileError as error:
             problems = [str(problem) for problem in error.problems]
             raise ApiError(

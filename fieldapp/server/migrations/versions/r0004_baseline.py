@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
 from alembic import op
 
 from fieldapp.server import schema
@@ -48,6 +47,3 @@ def _epoch() -> str:
 
 def downgrade() -> None:
     raise NotImplementedError("the central store is not migrated down; restore a backup")
-
-
-__all__ = ["downgrade", "revision", "sa", "upgrade"]
