@@ -2853,6 +2853,14 @@
 <context>
     <name>ActionDialog</name>
     <message>
+        <source>Owner</source>
+        <translation>Eigenaar</translation>
+    </message>
+    <message>
+        <source>Reassign</source>
+        <translation>Overdragen</translation>
+    </message>
+    <message>
         <source>Action</source>
         <translation>Actie</translation>
     </message>

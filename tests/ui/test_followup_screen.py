@@ -266,3 +266,39 @@ def test_another_step_needs_a_reason_and_a_new_action_is_owned_and_due(
     assert made["owner"] == BOA_WEST
     assert made["due"] == (date.today() + timedelta(days=14)).isoformat()
     assert made["title"] == "Gesprek met de exploitant"
+
+
+def test_an_action_could_not_be_handed_to_another_owner(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    """The owner of an action is chosen in its dialog among the supervisor and the boa's
+    of her teams; the change lands on the server and in the log."""
+    today = central.clock().date()
+    with central.client(SUPERVISOR_CENTRUM) as client:
+        created = client.post(
+            "/v1/followup/actions",
+            json={
+                "kind": "re_inspection",
+                "owner": SUPERVISOR_CENTRUM,
+                "due": (today + timedelta(days=10)).isoformat(),
+                "title": "Hercontrole voorraad",
+            },
+        )
+        assert created.status_code == 201, created.text
+    action_id = created.json()["action_id"]
+    context.review_desk = desks(central.url)
+    panel = followup_panel(qtbot, context, SUPERVISOR_CENTRUM)
+    qtbot.waitUntil(lambda: bool(panel.people), timeout=WAIT)
+    panel.open_action(action_id)
+    dialog = the_dialog(panel)
+    qtbot.waitUntil(lambda: dialog.log.rowCount() == 1, timeout=WAIT)
+    index = dialog.owner.findData(BOA_WEST)
+    assert index >= 0, [dialog.owner.itemData(i) for i in range(dialog.owner.count())]
+    assert dialog.owner.findData("mg-noord-3") < 0  # a mystery guest owns no action
+    dialog.owner.setCurrentIndex(index)
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT):
+        qtbot.mouseClick(dialog.owner_button, Qt.MouseButton.LeftButton)
+    with central.client(SUPERVISOR_CENTRUM) as client:
+        stored = client.get(f"/v1/followup/actions/{action_id}").json()
+    assert stored["owner"] == BOA_WEST
+    assert [e["kind"] for e in stored["events"]] == ["created", "owner"]

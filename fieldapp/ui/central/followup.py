@@ -500,12 +500,15 @@ class FollowUpPanel(CentralPanel):
             self.open_action(key)
 
     def open_action(self, action_id: str) -> None:
+        from fieldapp.app.followup import owners
         from fieldapp.ui.central.followup_dialogs import ActionDialog
 
         action, followup = self.action(action_id), self.followup
         if action is None or followup is None:
             return
-        dialog = ActionDialog(self.context, followup, action)
+        teams = self.board.teams if self.board is not None else []
+        people = owners(self.people, teams, self.username)
+        dialog = ActionDialog(self.context, followup, action, people)
         dialog.saved.connect(lambda _a: self.refresh())
         dialog.setParent(self, dialog.windowFlags())
         dialog.open()

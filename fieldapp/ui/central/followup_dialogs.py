@@ -196,7 +196,8 @@ class DecisionDialog(_Dialog):
 
 class ActionDialog(QDialog):
     """An action's log, and its changes: a note, its state, the operator's response, its
-    due date. Each change is saved at once; the dialog stays open and shows the new log.
+    due date, its owner. Each change is saved at once; the dialog stays open and shows the
+    new log.
 
     Signals:
     saved(object): a change was taken (the action as it is now).
@@ -209,6 +210,7 @@ class ActionDialog(QDialog):
         context: AppContext,
         followup: FollowUp,
         action: Action,
+        people: list[User] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -282,6 +284,16 @@ class ActionDialog(QDialog):
         self.due_button.clicked.connect(self.save_due)
         self.due_label = _form_label()
         form.addRow(self.due_label, _row(self.due, self.due_button))
+        # The owner: who does it (the supervisor or a boa of her teams).
+        self.owner = QComboBox()
+        self.owner.setObjectName("action_owner")
+        for person in people or ():
+            self.owner.addItem(person.display_name, person.username)
+        self.owner_button = make_button()
+        self.owner_button.setObjectName("action_set_owner")
+        self.owner_button.clicked.connect(self.save_owner)
+        self.owner_label = _form_label()
+        form.addRow(self.owner_label, _row(self.owner, self.owner_button))
         layout.addLayout(form)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
@@ -292,7 +304,7 @@ class ActionDialog(QDialog):
         layout.addLayout(bottom)
         self.retranslate()
         self.show_action(action)
-        # The list sent the action without its log: read it whole.
+        # Read it fresh: someone may have changed it since the list was read.
         run_central(
             context, self, self.banner, lambda: followup.action(action.action_id), self._arrived
         )
@@ -315,6 +327,8 @@ class ActionDialog(QDialog):
         self.record_button.setText(self.tr("Record response"))
         self.due_label.setText(self.tr("Due date"))
         self.due_button.setText(self.tr("Change due date"))
+        self.owner_label.setText(self.tr("Owner"))
+        self.owner_button.setText(self.tr("Reassign"))
         self.close_button.setText(self.tr("Close"))
         set_headers(
             self.log, [self.tr("When"), self.tr("Who"), self.tr("Entry"), self.tr("Details")]
@@ -335,6 +349,9 @@ class ActionDialog(QDialog):
             )
         )
         self.due.setDate(_qdate(action.due))
+        if self.owner.findData(action.owner) < 0:
+            self.owner.addItem(action.owner_name, action.owner)
+        self.owner.setCurrentIndex(self.owner.findData(action.owner))
         chosen = self.state.currentData()
         self.state.clear()
         for state in ActionState:
@@ -434,6 +451,13 @@ class ActionDialog(QDialog):
         due = _date(self.due.date())
         followup = self.followup
         self._run(lambda action: followup.set_due(action, due), None)
+
+    def save_owner(self) -> None:
+        owner = self.owner.currentData()
+        if not isinstance(owner, str) or owner == self.action.owner:
+            return
+        followup = self.followup
+        self._run(lambda action: followup.set_owner(action, owner), None)
 
 
 class NewActionDialog(_Dialog):
