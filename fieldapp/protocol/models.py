@@ -401,6 +401,76 @@ class BlobReceipt(_Body):
     complete: bool
 
 
+#: Versions one batch push may carry; the device batches below it, and the JSON body limit
+#: (`max_json_bytes`) bounds the batch's bytes as it bounds a single push.
+MAX_PUSH_BATCH = 100
+#: Blobs one batch upload may carry, each at most `MAX_BATCHED_BLOB_BYTES`, together at most
+#: `MAX_BLOB_BATCH_BYTES`; larger blobs keep the resumable upload of their own.
+MAX_BLOB_BATCH = 64
+MAX_BATCHED_BLOB_BYTES = 1024 * 1024
+MAX_BLOB_BATCH_BYTES = 8 * 1024 * 1024
+#: Hashes one "which of these do you hold" question may name.
+MAX_HELD_QUERY = 1000
+
+
+class PushBatch(BaseModel):
+    """`POST /v1/sync/push`: finalized versions in the order the device finalized them.
+
+    Each item is checked on its own (an item that is no valid version is refused alone),
+    so the items are plain objects here and become `InspectionVersion`s one by one.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    versions: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_PUSH_BATCH)
+
+
+class PushOutcome(_Body):
+    """One version's answer within a batch: what a single push would have answered.
+
+    `status` is the single push's status (201 stored now, 200 stored before, or the 4xx);
+    `receipt` is the receipt (on a replay the first one, unchanged), `error` the refusal.
+    """
+
+    version_id: str | None
+    status: int
+    receipt: PushReceipt | None = None
+    error: ErrorBody | None = None
+
+
+class PushBatchAnswer(_Body):
+    """The outcomes in the order of the batch's versions."""
+
+    outcomes: list[PushOutcome]
+
+
+class HeldQuery(_Body):
+    """`POST /v1/sync/blobs/held`: which of these blobs have I uploaded?"""
+
+    sha256: list[Sha256] = Field(min_length=1, max_length=MAX_HELD_QUERY)
+
+
+class HeldAnswer(_Body):
+    """The asked blobs the signed-in user has uploaded (never whether anyone else did)."""
+
+    held: list[Sha256]
+
+
+class BlobOutcome(_Body):
+    """One blob's answer within a batch upload: 201 kept, 200 held before, or the refusal."""
+
+    sha256: Sha256
+    status: int
+    receipt: BlobReceipt | None = None
+    error: ErrorBody | None = None
+
+
+class BlobBatchAnswer(_Body):
+    """The outcomes in the order of the batch's manifest."""
+
+    outcomes: list[BlobOutcome]
+
+
 class Digest(_Body):
     """`GET /v1/sync/digest`: the versions the server holds from the signed-in author.
 

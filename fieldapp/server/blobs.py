@@ -85,6 +85,19 @@ class BlobUploads:
                 return None
             return blob_size(connection, sha256)
 
+    def held_by(self, hashes: list[str], username: str) -> list[str]:
+        """Those of `hashes` that `username` has uploaded, in the order asked."""
+        h = schema.blob_holders
+        with self.database.read() as connection:
+            held = set(
+                connection.execute(
+                    sa.select(h.c.sha256)
+                    .where(h.c.username == username)
+                    .where(h.c.sha256.in_(sorted(set(hashes))))
+                ).scalars()
+            )
+        return [sha for sha in dict.fromkeys(hashes) if sha in held]
+
     def size_held_by_anyone(self, sha256: str) -> int | None:
         """The size of a blob the store has recorded, for a reader already allowed it."""
         with self.database.read() as connection:
@@ -145,6 +158,88 @@ class BlobUploads:
             discard(temp)
             raise
         return ReceivedBody(temp, digest.hexdigest(), size)
+
+    async def receive_batch(
+        self, chunks: AsyncIterable[bytes], sizes: list[int]
+    ) -> list[ReceivedBody]:
+        """Stream a batch body into one temporary file per blob, cut at the sizes its
+        manifest names; 400 (and no file left) when the body is shorter or longer."""
+        received: list[ReceivedBody] = []
+        remaining = list(sizes)
+        temp, handle = self.scratch.temporary_file()
+        digest = hashlib.sha256()
+        size = 0
+        surplus = 0
+
+        def close_current() -> None:
+            nonlocal temp, handle, digest, size
+            handle.close()
+            received.append(ReceivedBody(temp, digest.hexdigest(), size))
+            remaining.pop(0)
+            if remaining:
+                temp, handle = self.scratch.temporary_file()
+                digest, size = hashlib.sha256(), 0
+
+        try:
+            # Zero-length blobs at the head of the manifest are complete before any byte.
+            while remaining and remaining[0] == 0:
+                close_current()
+            async for chunk in chunks:
+                view = memoryview(chunk)
+                while view and remaining:
+                    take = view[: remaining[0] - size]
+                    handle.write(take)
+                    digest.update(take)
+                    size += len(take)
+                    view = view[len(take) :]
+                    while remaining and size == remaining[0]:
+                        close_current()
+                surplus += len(view)
+                if surplus > DRAIN_CAP:
+                    break
+            if remaining or surplus:
+                raise ApiError(
+                    400,
+                    ErrorCode.MALFORMED,
+                    "De bytes passen niet bij de lijst van bestanden in Blob-Manifest.",
+                    "The body's length does not match the sizes in Blob-Manifest.",
+                    problems=[f"manifest: {sum(sizes)} bytes"],
+                )
+        except BaseException:
+            if not handle.closed:
+                handle.close()
+                discard(temp)
+            for body in received:
+                discard(body.path)
+            raise
+        return received
+
+    def keep_batch(
+        self, bodies: list[ReceivedBody], hashes: list[str], owner: str
+    ) -> list[BlobReceipt | ApiError]:
+        """Keep each body that hashes to its name (one transaction records them all);
+        a mismatch refuses that blob alone, a blob `owner` uploaded before is answered as
+        held. Every temporary file is gone afterwards."""
+        outcomes: list[BlobReceipt | ApiError] = []
+        kept: list[tuple[str, int]] = []
+        try:
+            for body, sha256 in zip(bodies, hashes, strict=True):
+                if body.sha256 != sha256:
+                    outcomes.append(_hash_mismatch(sha256, body.sha256))
+                    continue
+                self.storage.keep(body.path, sha256)
+                kept.append((sha256, body.size))
+                outcomes.append(BlobReceipt(sha256=sha256, received=body.size, complete=True))
+        finally:
+            for body in bodies:
+                discard(body.path)
+        if kept:
+            now = self.clock()
+            with self.database.write() as connection:
+                for sha256, size in kept:
+                    if record_blob(connection, sha256, size, owner, now):
+                        charge(self.database, connection, owner, size)
+        return outcomes
 
     def keep_whole(self, body: ReceivedBody, sha256: str, owner: str) -> BlobReceipt:
         """Keep a whole upload if it hashes to its name; 409 and nothing kept if not."""

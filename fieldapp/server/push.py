@@ -13,8 +13,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlalchemy.engine import Connection, RowMapping
 
 from fieldapp.core.answers import canonical_json
@@ -79,6 +81,92 @@ class Pushes:
                     f"body: {version.inspection_id}/{version.version_id}"
                 ],
             )
+        record, record_hash = self._prepare(principal, version)
+        return self.database.retrying(
+            lambda: self._push_once(principal, version, record, record_hash, now)
+        )
+
+    def push_batch(self, principal: Principal, items: list[dict[str, Any]], now: datetime) -> bytes:
+        """Push several versions in one transaction; each is accepted or refused on its own.
+
+        Every version is checked as a single push checks it, then all are applied in one
+        write transaction, each inside a savepoint: a refusal rolls back only its own
+        writes (a refused version that is held as a conflict keeps that), a lost race
+        retries the whole batch, whose replays then find what the twin committed. The
+        answer embeds each receipt as stored, so a replay repeats the receipt's bytes.
+        """
+        if not principal.is_author:
+            raise forbidden(
+                f"A {principal.role.value} does not send inspections.",
+                f"Een {principal.role.value} verstuurt geen controles.",
+            )
+        outcomes: list[PushAnswer | ApiError | None] = [None] * len(items)
+        prepared: list[tuple[int, InspectionVersion, bytes, str]] = []
+        for index, item in enumerate(items):
+            try:
+                version = InspectionVersion.model_validate(item)
+            except ValidationError as error:
+                outcomes[index] = _invalid_version(error)
+                continue
+            try:
+                record, record_hash = self._prepare(principal, version)
+            except ApiError as refusal:
+                outcomes[index] = refusal
+                continue
+            prepared.append((index, version, record, record_hash))
+        if prepared:
+            applied = self.database.retrying(lambda: self._batch_once(principal, prepared, now))
+            for index, applied_outcome in applied.items():
+                outcomes[index] = applied_outcome
+        parts = []
+        for item, outcome in zip(items, outcomes, strict=True):
+            assert outcome is not None
+            version_id = item.get("version_id")
+            shown_id = json.dumps(version_id[:64] if isinstance(version_id, str) else None)
+            if isinstance(outcome, PushAnswer):
+                parts.append(
+                    f'{{"version_id":{shown_id},"status":{outcome.status},'
+                    f'"receipt":{outcome.body.decode("utf-8")}}}'
+                )
+            else:
+                refused = json.dumps(outcome.content(), ensure_ascii=False)
+                parts.append(
+                    f'{{"version_id":{shown_id},"status":{outcome.status},"error":{refused}}}'
+                )
+        return ('{"outcomes":[' + ",".join(parts) + "]}").encode("utf-8")
+
+    def _batch_once(
+        self,
+        principal: Principal,
+        prepared: list[tuple[int, InspectionVersion, bytes, str]],
+        now: datetime,
+    ) -> dict[int, PushAnswer | ApiError]:
+        outcomes: dict[int, PushAnswer | ApiError] = {}
+        with self.database.write() as connection:
+            for index, version, record, record_hash in prepared:
+                savepoint = connection.begin_nested()
+                try:
+                    answer, refusal = self._apply(
+                        connection, principal, version, record, record_hash, now
+                    )
+                except ApiError as error:
+                    savepoint.rollback()
+                    outcomes[index] = error
+                    continue
+                except BaseException:
+                    savepoint.rollback()
+                    raise
+                savepoint.commit()
+                if refusal is not None:
+                    outcomes[index] = refusal
+                else:
+                    assert answer is not None
+                    outcomes[index] = answer
+        return outcomes
+
+    def _prepare(self, principal: Principal, version: InspectionVersion) -> tuple[bytes, str]:
+        """The checks before any write, as a single push makes them: the stored record and
+        its hash, or an `ApiError`."""
         if not principal.is_author:
             raise forbidden(
                 f"A {principal.role.value} does not send inspections.",
@@ -110,9 +198,7 @@ class Pushes:
         engine = self._form(principal, version)
         with self.database.read() as connection:
             check_version(connection, engine, principal, version)
-        return self.database.retrying(
-            lambda: self._push_once(principal, version, record, record_hash, now)
-        )
+        return record, record_hash
 
     def _form(self, principal: Principal, version: InspectionVersion) -> FormEngine:
         """The compiled form of the version, if it exists and the principal's role fills it."""
@@ -155,86 +241,101 @@ class Pushes:
         record_hash: str,
         now: datetime,
     ) -> PushAnswer:
-        refusal: ApiError | None = None
-        answer: PushAnswer | None = None
         with self.database.write() as connection:
-            # Lock the inspection first (PostgreSQL; SQLite has one writer anyway), then
-            # look for a replay: a duplicate that waited on the lock must see the version
-            # its twin just committed, not a head that seems to have moved.
-            query = sa.select(schema.inspections).where(
-                schema.inspections.c.inspection_id == version.inspection_id
-            )
-            if self.database.is_postgresql:
-                query = query.with_for_update()
-            inspection = connection.execute(query).mappings().first()
-            answer = self._replay(connection, version, record_hash)
-            if answer is not None:
-                return answer
-            if inspection is not None and inspection["author"] != principal.username:
-                raise forbidden(
-                    "This inspection belongs to someone else.",
-                    "Deze controle is van iemand anders.",
-                    ErrorCode.NOT_YOURS,
-                )
-            if inspection is None:
-                if version.base_version_id is not None:
-                    refusal = ApiError(
-                        409,
-                        ErrorCode.UNKNOWN_BASE,
-                        "De server kent de vorige versie van deze controle niet; stuur die eerst.",
-                        "The server does not hold the version this one is based on; send "
-                        "that one first.",
-                    )
-                else:
-                    seq = 1
-                    connection.execute(
-                        schema.inspections.insert().values(
-                            inspection_id=version.inspection_id,
-                            form_id=version.form_id,
-                            author=principal.username,
-                            team=principal.team,
-                            venue_id=version.venue_id,
-                            area_id=version.area_id,
-                            assignment_id=version.assignment_id,
-                            status=InspectionStatus.SENT.value,
-                            head_version_id=version.version_id,
-                            version_count=1,
-                            created_at=now,
-                            updated_at=now,
-                        )
-                    )
-            else:
-                refusal = self._check_base(connection, inspection, version)
-                if refusal is None:
-                    moved = connection.execute(
-                        schema.inspections.update()
-                        .where(schema.inspections.c.inspection_id == version.inspection_id)
-                        .where(schema.inspections.c.head_version_id == version.base_version_id)
-                        .values(
-                            head_version_id=version.version_id,
-                            version_count=schema.inspections.c.version_count + 1,
-                            status=InspectionStatus.SENT.value,
-                            venue_id=version.venue_id,
-                            area_id=version.area_id,
-                            assignment_id=version.assignment_id,
-                            updated_at=now,
-                        )
-                    )
-                    if moved.rowcount != 1:
-                        # Someone moved the head since we read it: start over and re-read.
-                        raise RaceLost(version.version_id)
-                    seq = int(inspection["version_count"]) + 1
-            if refusal is not None:
-                self._hold_conflict(connection, principal, version, inspection, record, now)
-            else:
-                answer = self._store(connection, version, seq, record, record_hash, now)
-                if self.followup is not None:
-                    team = inspection["team"] if inspection is not None else principal.team
-                    self.followup.on_pushed(connection, version, team, now)
+            answer, refusal = self._apply(connection, principal, version, record, record_hash, now)
+        # A refused version held as a conflict is committed before the refusal is told.
         if refusal is not None:
             raise refusal
         assert answer is not None
         return answer
+
+    def _apply(
+        self,
+        connection: Connection,
+        principal: Principal,
+        version: InspectionVersion,
+        record: bytes,
+        record_hash: str,
+        now: datetime,
+    ) -> tuple[PushAnswer | None, ApiError | None]:
+        """Store one checked version in the open transaction: (answer, None), or (None,
+        refusal) for a refusal whose conflict is kept; other refusals are raised."""
+        refusal: ApiError | None = None
+        answer: PushAnswer | None = None
+        # Lock the inspection first (PostgreSQL; SQLite has one writer anyway), then
+        # look for a replay: a duplicate that waited on the lock must see the version
+        # its twin just committed, not a head that seems to have moved.
+        query = sa.select(schema.inspections).where(
+            schema.inspections.c.inspection_id == version.inspection_id
+        )
+        if self.database.is_postgresql:
+            query = query.with_for_update()
+        inspection = connection.execute(query).mappings().first()
+        answer = self._replay(connection, version, record_hash)
+        if answer is not None:
+            return answer, None
+        if inspection is not None and inspection["author"] != principal.username:
+            raise forbidden(
+                "This inspection belongs to someone else.",
+                "Deze controle is van iemand anders.",
+                ErrorCode.NOT_YOURS,
+            )
+        if inspection is None:
+            if version.base_version_id is not None:
+                refusal = ApiError(
+                    409,
+                    ErrorCode.UNKNOWN_BASE,
+                    "De server kent de vorige versie van deze controle niet; stuur die eerst.",
+                    "The server does not hold the version this one is based on; send "
+                    "that one first.",
+                )
+            else:
+                seq = 1
+                connection.execute(
+                    schema.inspections.insert().values(
+                        inspection_id=version.inspection_id,
+                        form_id=version.form_id,
+                        author=principal.username,
+                        team=principal.team,
+                        venue_id=version.venue_id,
+                        area_id=version.area_id,
+                        assignment_id=version.assignment_id,
+                        status=InspectionStatus.SENT.value,
+                        head_version_id=version.version_id,
+                        version_count=1,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+        else:
+            refusal = self._check_base(connection, inspection, version)
+            if refusal is None:
+                moved = connection.execute(
+                    schema.inspections.update()
+                    .where(schema.inspections.c.inspection_id == version.inspection_id)
+                    .where(schema.inspections.c.head_version_id == version.base_version_id)
+                    .values(
+                        head_version_id=version.version_id,
+                        version_count=schema.inspections.c.version_count + 1,
+                        status=InspectionStatus.SENT.value,
+                        venue_id=version.venue_id,
+                        area_id=version.area_id,
+                        assignment_id=version.assignment_id,
+                        updated_at=now,
+                    )
+                )
+                if moved.rowcount != 1:
+                    # Someone moved the head since we read it: start over and re-read.
+                    raise RaceLost(version.version_id)
+                seq = int(inspection["version_count"]) + 1
+        if refusal is not None:
+            self._hold_conflict(connection, principal, version, inspection, record, now)
+        else:
+            answer = self._store(connection, version, seq, record, record_hash, now)
+            if self.followup is not None:
+                team = inspection["team"] if inspection is not None else principal.team
+                self.followup.on_pushed(connection, version, team, now)
+        return answer, refusal
 
     def _hold_conflict(
         self,
@@ -402,3 +503,18 @@ class Pushes:
             .where(schema.digests.c.author == author)
             .values(count=int(count) + 1, digest=f"{combined:064x}")
         )
+
+
+def _invalid_version(error: ValidationError) -> ApiError:
+    """A batch item that is no valid version: refused alone, as a single push would be."""
+    problems = [
+        f"body.{'.'.join(str(part) for part in item.get('loc', ()))}: {item.get('msg', 'invalid')}"
+        for item in error.errors()[:50]
+    ]
+    return ApiError(
+        422,
+        ErrorCode.INVALID,
+        "Deze versie klopt niet: " + "; ".join(problems[:3]),
+        "This version is not valid: " + "; ".join(problems[:3]),
+        problems=problems,
+    )

@@ -37,15 +37,24 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from fieldapp import __version__
-from fieldapp.core.inspection import InspectionVersion
+from fieldapp.core.inspection import Attachment, InspectionVersion
 from fieldapp.core.texts import Text
 from fieldapp.protocol.models import (
+    MAX_BATCHED_BLOB_BYTES,
+    MAX_BLOB_BATCH,
+    MAX_HELD_QUERY,
+    MAX_PUSH_BATCH,
+    BlobBatchAnswer,
     BlobReceipt,
     ChangesPage,
     Digest,
     ErrorCode,
+    HeldAnswer,
+    HeldQuery,
     Message,
     Meta,
+    PushBatchAnswer,
+    PushOutcome,
     PushReceipt,
     ServerLimits,
 )
@@ -86,12 +95,20 @@ log = logging.getLogger(__name__)
 
 #: Size of one range of a resumable upload; an interrupted range counts for nothing.
 CHUNK_BYTES = 1024 * 1024
+#: Bytes of versions in one batch push (and at most half the server's JSON limit): small
+#: enough that a batch lost on a bad line costs little to send again.
+BATCH_BYTES = 1024 * 1024
+#: Bytes of small blobs in one batch upload.
+BLOB_BATCH_BYTES = 4 * 1024 * 1024
 #: Bounds on loops that depend on the server's answers.
 MAX_PAGES = 100_000
 MAX_BASE_DEPTH = 50
 MAX_BLOB_ROUNDS = 4
 _JSON = {"Content-Type": "application/json"}
 _OCTETS = "application/octet-stream"
+#: Refusals of a batch as a whole that say nothing of its versions (an older server, a body
+#: over a limit or of a shape the server refuses): each version goes on its own instead.
+_BATCH_REFUSALS = frozenset({400, 404, 405, 413, 422})
 
 
 # --- the client ------------------------------------------------------------------------------
@@ -121,6 +138,7 @@ class SyncClient:
         language: str = "nl",
         page_size: int = 500,
         chunk_bytes: int = CHUNK_BYTES,
+        batch_size: int = MAX_PUSH_BATCH,
         progress: Callable[[SyncProgress], None] | None = None,
         clock: Callable[[], datetime] | None = None,
         client_version: str = __version__,
@@ -143,6 +161,8 @@ class SyncClient:
         self.language = language
         self.page_size = page_size
         self.chunk_bytes = chunk_bytes
+        #: Versions per batch push; 1 pushes each on its own (as clients before batches).
+        self.batch_size = max(1, min(batch_size, MAX_PUSH_BATCH))
         self.client_version = client_version
         self._progress = progress
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -220,6 +240,9 @@ class _Run:
         self.held_blobs: set[str] = set()
         #: Authors whose versions this sync pushed (their digests are checked too).
         self.authors: set[str] = {self.owner}
+        #: Whether the server takes batches (an older one answers 404 and gets singles).
+        self.batching = client.batch_size > 1
+        self.blob_batching = self.batching
 
     # --- the steps ----------------------------------------------------------------------
 
@@ -263,8 +286,151 @@ class _Run:
     # --- push ---------------------------------------------------------------------------
 
     def push_outbox(self) -> None:
+        """Push the outbox in batches of one author's consecutive versions.
+
+        A version that cannot go at all is failed before anything is sent; one too large
+        for a batch goes on its own. An older server without the batch endpoint gets every
+        version on its own, as before.
+        """
+        assert self.limits is not None
+        batch_bytes = min(self.limits.max_json_bytes // 2, BATCH_BYTES)
+        group: list[InspectionVersion] = []
+        size = 0
         for version in self.profile.pending_versions():
+            if not self.batching:
+                self.push_one(version)
+                continue
+            self.authors.add(version.author)
+            refusal = self.precheck(version)
+            if refusal is not None:
+                self.fail(version, refusal, retryable=False)
+                continue
+            body_bytes = len(version.model_dump_json().encode("utf-8"))
+            if body_bytes > batch_bytes:
+                self.push_one(version)
+                continue
+            if group and (
+                group[0].author != version.author
+                or len(group) >= self.client.batch_size
+                or size + body_bytes > batch_bytes
+            ):
+                self.push_group(group)
+                group, size = [], 0
+            group.append(version)
+            size += body_bytes
+        if group:
+            self.push_group(group)
+
+    def push_group(self, group: list[InspectionVersion]) -> None:
+        """Push one author's versions in one request; each is marked sent or failed alone.
+
+        Blobs go first (asked for together, small ones uploaded together). A whole-batch
+        refusal (an older server, a body over a limit, a photo missing on this device)
+        sends the versions one by one instead, so each gets its own answer.
+        """
+        if not self.batching:
+            for version in group:
+                self.push_one(version)
+            return
+        author = group[0].author
+        try:
+            self.ensure_blobs(author, [a for version in group for a in version.attachments])
+            body = "".join(
+                (
+                    '{"versions":[',
+                    ",".join(version.model_dump_json() for version in group),
+                    "]}",
+                )
+            )
+            response = self.line.call(
+                "POST", "/v1/sync/push", user=author, content=body, headers=_JSON
+            )
+            answer = _parse(PushBatchAnswer, response)
+            if len(answer.outcomes) != len(group):
+                raise BadAnswer("the batch answer does not match the batch")
+        except Refusal as refusal:
+            if refusal.status in {404, 405}:
+                self.batching = False  # a server older than the batch endpoint
+            if refusal.status in _BATCH_REFUSALS:
+                for version in group:
+                    self.push_one(version)
+            else:
+                # Said of the request, so of each version in it (a role that sends nothing).
+                for version in group:
+                    self.fail(version, refusal.message, retryable=False, code=refusal.code)
+            return
+        except (AttachmentMissing, BadAnswer):
+            for version in group:
+                self.push_one(version)
+            return
+        except (SignInRefused, AccountDeactivated) as error:
+            if author == self.owner:
+                raise
+            for version in group:
+                self.fail(version, error.message, retryable=False)
+            return
+        except GaveUp as error:
+            for version in group:
+                self.fail(version, error.message, retryable=True)
+            if error.network:
+                raise
+            return
+        except LookupError:  # the token provider cannot act for this author
+            for version in group:
+                self.fail(version, _not_theirs(author), retryable=False)
+            return
+        # The server committed the batch; the device has recorded none of it yet.
+        self.client.step("version_pushed")
+        for version, outcome in zip(group, answer.outcomes, strict=True):
+            self.take_outcome(version, outcome)
+
+    def take_outcome(self, version: InspectionVersion, outcome: PushOutcome) -> None:
+        """Record one version's answer within a batch, as `push_one` records a single one."""
+        receipt = outcome.receipt
+        if outcome.status in {200, 201} and receipt is not None:
+            if (receipt.version_id, receipt.content_hash) != (
+                version.version_id,
+                version.content_hash,
+            ):
+                self.fail(version, _BAD_ANSWER, retryable=True)
+                return
+            try:
+                # Marked sent only once the server holds every blob it names.
+                for sha in receipt.missing_blobs:
+                    self.ensure_blob(version.author, sha)
+            except Refusal as refusal:
+                self.fail(version, refusal.message, retryable=False, code=refusal.code)
+                return
+            except AttachmentMissing as error:
+                self.fail(version, error.message, retryable=False)
+                return
+            except GaveUp as error:
+                self.fail(version, error.message, retryable=True)
+                if error.network:
+                    raise
+                return
+            self.mark(version, receipt, outcome.status, receipt.model_dump_json())
+            return
+        refused = Refusal(outcome.status, outcome.error, "POST", "/v1/sync/push")
+        if refused.code is ErrorCode.UNKNOWN_BASE:
+            # The base is not on the server: the single path sends it first.
             self.push_one(version)
+            return
+        retryable = outcome.status >= 500 or outcome.status in {408, 429}
+        self.fail(version, refused.message, retryable=retryable, code=refused.code)
+
+    def mark(
+        self, version: InspectionVersion, receipt: PushReceipt, status: int, text: str
+    ) -> None:
+        """The server holds the version and its blobs: mark it sent, count it, report it."""
+        was_sent = self.client._ledger.is_sent(version.version_id)
+        self.profile.mark_sent(version.version_id, text)
+        if not was_sent:
+            self._count_sent(version.author, version.version_id)
+        self.report.sent.append(receipt.version_id)
+        if status == 200:
+            self.report.already_there.append(receipt.version_id)
+        self.client.step("version_marked", len(self.report.sent))
 
     def push_one(self, version: InspectionVersion, depth: int = 0) -> bool:
         """Push one outbox version and record the outcome on its row; True when sent."""
@@ -277,14 +443,7 @@ class _Run:
                 return False
             # Returns only once the server holds the version and every blob it names.
             receipt, status, text = self.deliver(version, depth, blobs_first=True)
-            was_sent = self.client._ledger.is_sent(version.version_id)
-            self.profile.mark_sent(version.version_id, text)
-            if not was_sent:
-                self._count_sent(author, version.version_id)
-            self.report.sent.append(receipt.version_id)
-            if status == 200:
-                self.report.already_there.append(receipt.version_id)
-            self.client.step("version_marked", len(self.report.sent))
+            self.mark(version, receipt, status, text)
             return True
         except Refusal as refusal:
             self.fail(version, refusal.message, retryable=False, code=refusal.code)
@@ -327,8 +486,7 @@ class _Run:
         status, receipt text). Returns only when the version is complete on the server."""
         author = version.author
         if blobs_first:
-            for sha in _unique(a.sha256 for a in version.attachments):
-                self.ensure_blob(author, sha)
+            self.ensure_blobs(author, version.attachments)
         path = f"/v1/inspections/{version.inspection_id}/versions/{version.version_id}"
         body = version.model_dump_json()
         try:
@@ -379,6 +537,71 @@ class _Run:
         if state == "held":
             return False  # refused before: it waits for a person, and so does its correction
         return self.push_one(base, depth)
+
+    def ensure_blobs(self, author: str, attachments: Iterable[Attachment]) -> None:
+        """Make sure the server holds these blobs, in as few requests as the server allows:
+        one question for which it holds, small blobs uploaded together, large ones each on
+        their own (resumably). A blob damaged on the way is started over on its own."""
+        sizes = {a.sha256: a.size for a in attachments if a.sha256 not in self.held_blobs}
+        if not sizes:
+            return
+        if self.blob_batching:
+            try:
+                for start in range(0, len(sizes), MAX_HELD_QUERY):
+                    asked = list(sizes)[start : start + MAX_HELD_QUERY]
+                    response = self.line.call(
+                        "POST",
+                        "/v1/sync/blobs/held",
+                        user=author,
+                        content=HeldQuery(sha256=asked).model_dump_json(),
+                        headers=_JSON,
+                    )
+                    self.held_blobs.update(_parse(HeldAnswer, response).held)
+            except Refusal as refusal:
+                if refusal.status not in {404, 405}:
+                    raise
+                self.blob_batching = False  # a server older than the batch endpoints
+        small_limit = min(self.client.chunk_bytes, MAX_BATCHED_BLOB_BYTES)
+        batch: list[tuple[str, bytes]] = []
+        batch_bytes = 0
+        for sha, size in sizes.items():
+            if sha in self.held_blobs:
+                continue
+            if not self.blob_batching or size > small_limit:
+                self.ensure_blob(author, sha)
+                continue
+            if batch and (len(batch) >= MAX_BLOB_BATCH or batch_bytes + size > BLOB_BATCH_BYTES):
+                self.upload_batch(author, batch)
+                batch, batch_bytes = [], 0
+            batch.append((sha, self.profile.read_attachment(sha)))
+            batch_bytes += size
+        if batch:
+            self.upload_batch(author, batch)
+
+    def upload_batch(self, author: str, batch: list[tuple[str, bytes]]) -> None:
+        """Upload small blobs in one request; one refused on its own is sent on its own."""
+        manifest = ",".join(f"{sha}:{len(data)}" for sha, data in batch)
+        response = self.line.call(
+            "POST",
+            "/v1/blobs/batch",
+            user=author,
+            content=b"".join(data for _, data in batch),
+            headers={"Content-Type": _OCTETS, "Blob-Manifest": manifest},
+        )
+        answer = _parse(BlobBatchAnswer, response)
+        if [outcome.sha256 for outcome in answer.outcomes] != [sha for sha, _ in batch]:
+            raise BadAnswer("the batch answer names other blobs")
+        for (sha, data), outcome in zip(batch, answer.outcomes, strict=True):
+            if outcome.status in {200, 201}:
+                self.held_blobs.add(sha)
+                self.report.blobs_uploaded += 1
+                self.report.bytes_uploaded += len(data)
+                self.client.step("blob_done", self.report.blobs_uploaded)
+            elif outcome.error is not None and outcome.error.code is ErrorCode.BLOB_HASH_MISMATCH:
+                log.warning("blob %s was damaged on the way; sending it on its own", sha[:12])
+                self.ensure_blob(author, sha)
+            else:
+                raise Refusal(outcome.status, outcome.error, "POST", "/v1/blobs/batch")
 
     def ensure_blob(self, author: str, sha: str) -> None:
         """Make sure the server holds this blob: HEAD, then upload what it lacks.
@@ -681,6 +904,10 @@ _NOT_THEIRS = Text(
 _TOO_LARGE = Text(
     nl="{what} is groter dan de centrale opslag aanneemt ({megabytes} MB).",
     en="{what} is larger than the central store accepts ({megabytes} MB).",
+)
+_BAD_ANSWER = Text(
+    nl="De centrale opslag gaf een onverwacht antwoord; de versie wordt later opnieuw verstuurd.",
+    en="The central store gave an unexpected answer; the version will be sent again later.",
 )
 _THE_INSPECTION = Text(nl="De controle", en="The inspection")
 _THE_ATTACHMENT = Text(nl="De bijlage bij '{question}'", en="The attachment of '{question}'")

@@ -107,6 +107,20 @@ def _review(kind: str, target: Callable[[World], InspectionVersion]) -> Request:
     return send
 
 
+def _batch_outcome(client: httpx.Client, version: InspectionVersion) -> httpx.Response:
+    """A batch push of one version, answered as that version's own outcome: a refusal
+    within a batch must be the one a single push would get."""
+    answer = client.post("/v1/sync/push", json={"versions": [version.model_dump(mode="json")]})
+    if answer.status_code != 200:
+        return answer
+    (outcome,) = answer.json()["outcomes"]
+    return httpx.Response(outcome["status"], json=outcome.get("error") or outcome["receipt"])
+
+
+def _manifest_of(*blobs: bytes) -> str:
+    return ",".join(f"{hashlib.sha256(blob).hexdigest()}:{len(blob)}" for blob in blobs)
+
+
 def _patrol(world: World) -> InspectionVersion:
     return world.patrol
 
@@ -177,6 +191,22 @@ TABLE: dict[str, tuple[Request, tuple[int, ...]]] = {
         lambda c, u, w: push(c, _push_as(u, w)),
         # The author's own next version is tested elsewhere (it would move the head here).
         (None, 403, 403, 403, 403, 403, 403, 403),  # type: ignore[dict-item]
+    ),
+    "POST /v1/sync/push [{patrol replay}] (the version's own outcome)": (
+        lambda c, u, w: _batch_outcome(c, w.patrol),
+        (200, 403, 403, 403, 403, 403, 403, 403),
+    ),
+    "POST /v1/sync/blobs/held": (
+        lambda c, u, w: c.post("/v1/sync/blobs/held", json={"sha256": [w.photo_sha]}),
+        (200, 200, 200, 200, 200, 200, 200, 403),
+    ),
+    "POST /v1/blobs/batch": (
+        lambda c, u, w: c.post(
+            "/v1/blobs/batch",
+            content=f"batch {u}".encode(),
+            headers={"Blob-Manifest": _manifest_of(f"batch {u}".encode())},
+        ),
+        (200, 200, 200, 200, 200, 200, 200, 403),
     ),
     "POST /v1/inspections/{patrol}/return": (
         _review("return", _patrol),
@@ -449,6 +479,9 @@ def test_without_a_valid_token_everything_but_sign_in_is_401(central: Central) -
             ("GET", "/v1/inspections"),
             ("PUT", f"/v1/blobs/{'a' * 64}"),
             ("PUT", f"/v1/inspections/{new_id()}/versions/{new_id()}"),
+            ("POST", "/v1/sync/push"),
+            ("POST", "/v1/sync/blobs/held"),
+            ("POST", "/v1/blobs/batch"),
         ]:
             for headers in ({}, {"Authorization": "Bearer nonsense"}, {"Authorization": "Basic x"}):
                 answer = anonymous.request(method, path, headers=headers)

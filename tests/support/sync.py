@@ -14,7 +14,7 @@ import os
 import random
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,12 +135,16 @@ def assert_no_corrupt_blob(store: CentralStore) -> None:
 
 
 def assert_server_holds_exactly(
-    store: CentralStore, author: str, versions: list[InspectionVersion]
+    store: CentralStore,
+    author: str,
+    versions: list[InspectionVersion],
+    besides: Iterable[str] = (),
 ) -> None:
-    """The server holds these versions of `author`, no others, with their content and
-    every attachment, and no blob it kept is corrupt."""
+    """The server holds these versions of `author`, no others (but those named `besides`,
+    an earlier test's on a shared store), with their content and every attachment, and
+    no blob it kept is corrupt."""
     held = server_versions(store, author)
-    assert set(held) == {v.version_id for v in versions}
+    assert set(held) - set(besides) == {v.version_id for v in versions}
     for version in versions:
         stored = held[version.version_id]
         assert stored["content_hash"] == version.content_hash
@@ -249,3 +253,61 @@ def transport_wrapping(
             real.close()
 
     return Wrapping()
+
+
+def refusing_versions(
+    refusals: Mapping[str, tuple[int, str, str]], tries: list[str] | None = None
+) -> Callable[[httpx.Request, Callable[[httpx.Request], httpx.Response]], httpx.Response]:
+    """An answer function for `transport_wrapping` that refuses the named versions with
+    (status, code, Dutch text), whether they are pushed alone or within a batch.
+
+    A batch is forwarded without the refused versions, and the real server's outcomes are
+    put back in order around the refusals: the neighbours are stored as they would be.
+    `tries` collects the id of every refused push.
+    """
+
+    def error(status: int, code: str, text: str) -> dict[str, Any]:
+        return {"code": code, "message": {"nl": text, "en": text + " (en)"}}
+
+    def answer(
+        request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
+    ) -> httpx.Response:
+        if request.method == "PUT" and "/versions/" in request.url.path:
+            version_id = request.url.path.rsplit("/", 1)[1]
+            if version_id in refusals:
+                if tries is not None:
+                    tries.append(version_id)
+                status, code, text = refusals[version_id]
+                return httpx.Response(status, json=error(status, code, text), request=request)
+            return forward(request)
+        if request.method != "POST" or request.url.path != "/v1/sync/push":
+            return forward(request)
+        versions = json.loads(request.content)["versions"]
+        kept = [v for v in versions if v["version_id"] not in refusals]
+        outcomes: list[dict[str, Any]] = []
+        if kept:
+            inner = httpx.Request(
+                "POST",
+                request.url,
+                headers={k: v for k, v in request.headers.items() if k != "content-length"},
+                content=json.dumps({"versions": kept}).encode("utf-8"),
+            )
+            answered = forward(inner)
+            if answered.status_code != 200:
+                return answered
+            outcomes = answered.json()["outcomes"]
+        merged = []
+        for version in versions:
+            version_id = version["version_id"]
+            if version_id in refusals:
+                if tries is not None:
+                    tries.append(version_id)
+                status, code, text = refusals[version_id]
+                merged.append(
+                    {"version_id": version_id, "status": status, "error": error(status, code, text)}
+                )
+            else:
+                merged.append(outcomes.pop(0))
+        return httpx.Response(200, json={"outcomes": merged}, request=request)
+
+    return answer

@@ -16,7 +16,7 @@ import pytest
 from fieldapp.cli import main
 from fieldapp.core.errors import FieldappError
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.protocol.models import digest_of
+from fieldapp.protocol.models import MAX_PUSH_BATCH, digest_of
 from fieldapp.store import OutboxState
 from fieldapp.sync.errors import ClientTooOld, ServerUnreachable, SignInRefused
 from fieldapp.sync.report import SyncProgress
@@ -29,6 +29,7 @@ from tests.support.sync import (
     client_for,
     finalize_some,
     open_device,
+    refusing_versions,
     server_versions,
     transport_wrapping,
 )
@@ -70,26 +71,23 @@ def test_a_sync_sends_the_outbox_loads_the_world_and_then_has_nothing_to_do(
     profile.close()
 
 
+#: Versions per push: in batches (the default), and one by one (an older server).
+PUSH_PATHS = [pytest.param(MAX_PUSH_BATCH, id="batched"), pytest.param(1, id="single")]
+
+
+@pytest.mark.parametrize("batch_size", PUSH_PATHS)
 def test_a_refused_version_shows_the_servers_words_and_the_others_still_go(
-    central: Central, tmp_path: Path
+    central: Central, tmp_path: Path, batch_size: int
 ) -> None:
     profile = open_device(tmp_path, "joost.vandermeer")
+    earlier = set(server_versions(central.store, profile.username))  # the other path's
     first, second, third = finalize_some(profile, 3, seed=2)
     refusals = {
         first.version_id: (413, "too_large", "Het verzoek is te groot (max 1 kB)."),
         second.version_id: (422, "invalid", "Het verzoek klopt niet: antwoord ontbreekt."),
     }
-
-    def refuse(
-        request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
-    ) -> httpx.Response:
-        for version_id, (status, code, text) in refusals.items():
-            if request.method == "PUT" and request.url.path.endswith(version_id):
-                body = {"code": code, "message": {"nl": text, "en": text + " (en)"}}
-                return httpx.Response(status, json=body, request=request)
-        return forward(request)
-
-    with client_for(profile, central.url, transport=transport_wrapping(refuse)) as client:
+    transport = transport_wrapping(refusing_versions(refusals))
+    with client_for(profile, central.url, transport=transport, batch_size=batch_size) as client:
         report = client.sync_once()
     assert report.sent == [third.version_id]
     assert {p.version_id: p.message.nl for p in report.failed} == {
@@ -106,28 +104,43 @@ def test_a_refused_version_shows_the_servers_words_and_the_others_still_go(
         profile.requeue(version_id)
     with client_for(profile, central.url) as client:
         assert client.sync_once().complete
-    assert_server_holds_exactly(central.store, profile.username, [first, second, third])
+    assert_server_holds_exactly(
+        central.store, profile.username, [first, second, third], besides=earlier
+    )
     profile.close()
 
 
+@pytest.mark.parametrize("batch_size", PUSH_PATHS)
 @pytest.mark.parametrize("status", [401, 403, 404, 409, 412, 413, 422])
-def test_refusals_are_never_retried(central: Central, tmp_path: Path, status: int) -> None:
+def test_refusals_are_never_retried(
+    central: Central, tmp_path: Path, status: int, batch_size: int
+) -> None:
     profile = open_device(tmp_path, "kevin.sitaldin")
     (version,) = finalize_some(profile, 1, seed=3)
     tries: list[str] = []
+    code = "token_expired" if status == 401 else "forbidden"
+    if status == 401 and batch_size > 1:
+        # A 401 is the whole request's answer, never one version's: the batch is refused.
+        def refuse(
+            request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
+        ) -> httpx.Response:
+            if request.method == "POST" and request.url.path == "/v1/sync/push":
+                tries.append(request.url.path)
+                body = {"code": code, "message": {"nl": "Nee.", "en": "No."}}
+                return httpx.Response(status, json=body, request=request)
+            return forward(request)
 
-    def refuse(
-        request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
-    ) -> httpx.Response:
-        if request.method == "PUT" and "/versions/" in request.url.path:
-            tries.append(request.url.path)
-            code = "token_expired" if status == 401 else "forbidden"
-            body = {"code": code, "message": {"nl": "Nee.", "en": "No."}}
-            return httpx.Response(status, json=body, request=request)
-        return forward(request)
-
+        answer = refuse
+    else:
+        answer = refusing_versions({version.version_id: (status, code, "Nee.")}, tries)
     fake = FakeTime()
-    with client_for(profile, central.url, fake=fake, transport=transport_wrapping(refuse)) as c:
+    with client_for(
+        profile,
+        central.url,
+        fake=fake,
+        transport=transport_wrapping(answer),
+        batch_size=batch_size,
+    ) as c:
         report = c.sync_once()
     assert len(tries) == (2 if status == 401 else 1)  # a 401 signs in again once, no more
     assert fake.delays == []

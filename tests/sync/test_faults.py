@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from fieldapp.core.inspection import InspectionStatus
+from fieldapp.protocol.models import MAX_PUSH_BATCH
 from fieldapp.server import schema
 from fieldapp.sync.errors import SyncError
 from fieldapp.sync.transport import RetryPolicy
@@ -28,10 +29,11 @@ from tests.support.sync import (
     finalize_some,
     open_device,
     return_inspection,
+    server_versions,
 )
 
 BLOB = b"PUT /v1/blobs/"
-VERSION = b"PUT /v1/inspections/"
+BATCH = b"POST /v1/sync/push"
 CHANGES = b"GET /v1/changes"
 #: Short enough that a stalled answer costs little real time, long enough for 127.0.0.1.
 TIMEOUT = httpx.Timeout(1.5, connect=1.5)
@@ -62,8 +64,8 @@ def test_after_resets_truncations_stalls_and_corruption_the_server_holds_exactly
             Fault("truncate", BLOB, "up", after=420),
             Fault("corrupt", BLOB),
             Fault("stall", BLOB, "up", after=300),
-            Fault("reset", VERSION, "up", after=60),
-            Fault("truncate", VERSION, "down", after=40),
+            Fault("reset", BATCH, "up", after=60),
+            Fault("truncate", BATCH, "down", after=40),
             Fault("stall", CHANGES, "down", after=150),
             Fault("reset", CHANGES, "down", after=600),
             Fault("truncate", CHANGES, "down", after=30),
@@ -112,26 +114,32 @@ def test_after_resets_truncations_stalls_and_corruption_the_server_holds_exactly
     profile.close()
 
 
+@pytest.mark.parametrize("batched", [True, False], ids=["batched", "single"])
 def test_a_dropped_answer_is_asked_again_and_the_retry_gets_the_original_receipt(
-    central: Central, tmp_path: Path
+    central: Central, tmp_path: Path, batched: bool
 ) -> None:
     profile = open_device(tmp_path, "joost.vandermeer")
+    earlier = set(server_versions(central.store, profile.username))  # the other path's
     versions = finalize_some(profile, 3, seed=23)
     port = int(central.url.rsplit(":", 1)[1])
     with FaultProxy(port) as proxy:
         # Every push's answer is lost once: the server stored it, the device never heard.
-        proxy.plan(
-            *(
+        if batched:
+            faults = [Fault("drop_response", BATCH)]
+        else:
+            faults = [
                 Fault("drop_response", f"{v.inspection_id}/versions/{v.version_id}".encode())
                 for v in versions
-            )
-        )
-        with client_for(profile, proxy.url, timeout=TIMEOUT) as client:
+            ]
+        proxy.plan(*faults)
+        with client_for(
+            profile, proxy.url, timeout=TIMEOUT, batch_size=MAX_PUSH_BATCH if batched else 1
+        ) as client:
             report = client.sync_once()
-        assert len(proxy.fired) == len(versions)
+        assert len(proxy.fired) == len(faults)
     assert report.complete
     assert sorted(report.already_there) == sorted(v.version_id for v in versions)
-    assert_server_holds_exactly(central.store, profile.username, versions)
+    assert_server_holds_exactly(central.store, profile.username, versions, besides=earlier)
     with central.store.database.read() as connection:
         receipts = dict(
             connection.execute(

@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pytest
 
-#: (step, occurrence within that child's run): every kind of step, for each version.
-KILL_PLAN = [
+#: (step, occurrence within that child's run): every kind of step, for each version, one
+#: version at a time (as with a server older than batches).
+SINGLE_PLAN = [
     ("signed_in", 1),
     ("meta", 1),
     ("blob_range", 1),  # first photo half uploaded
@@ -38,10 +39,26 @@ KILL_PLAN = [
     ("page_fetched", 2),
     ("digest_checked", 1),
 ]
+#: The same with the outbox in one batch: killed once the server committed the whole
+#: batch and the device recorded none of it, and again with part of it recorded.
+BATCHED_PLAN = [
+    ("signed_in", 1),
+    ("meta", 1),
+    ("blob_range", 1),
+    ("blob_done", 1),
+    ("blob_range", 3),
+    ("version_pushed", 1),  # the batch committed; the device recorded none of it
+    ("version_marked", 1),  # one of the batch recorded, the others not
+    ("version_marked", 2),
+    ("page_fetched", 1),
+    ("page_applied", 2),
+    ("page_fetched", 2),
+    ("digest_checked", 1),
+]
 PAGE_SIZE = 3
 
 
-def run_child(home: str, url: str, kill_step: str, kill_at: int) -> int:
+def run_child(home: str, url: str, kill_step: str, kill_at: int, batch_size: int) -> int:
     """Sync the profile in `home`; SIGKILL this process at the `kill_at`-th `kill_step`."""
     from fieldapp.sync.client import SyncClient
     from fieldapp.sync.report import SyncProgress
@@ -65,6 +82,7 @@ def run_child(home: str, url: str, kill_step: str, kill_at: int) -> int:
         progress=progress,
         page_size=PAGE_SIZE,
         chunk_bytes=512,
+        batch_size=batch_size,
     ) as client:
         report = client.sync_once()
     print(f"complete={report.complete}", flush=True)
@@ -72,10 +90,12 @@ def run_child(home: str, url: str, kill_step: str, kill_at: int) -> int:
     return 0 if report.complete else 3
 
 
-def _child(home: Path, url: str, step: str, at: int) -> subprocess.CompletedProcess[str]:
+def _child(
+    home: Path, url: str, step: str, at: int, batch_size: int
+) -> subprocess.CompletedProcess[str]:
     root = str(Path(__file__).resolve().parents[2])
     return subprocess.run(
-        [sys.executable, __file__, str(home), url, step, str(at)],
+        [sys.executable, __file__, str(home), url, step, str(at), str(batch_size)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -92,8 +112,9 @@ if __name__ != "__main__":
         with running_central(request.param, tmp_path / "central", "kill") as running:
             yield running
 
+    @pytest.mark.parametrize("batch_size", [100, 1], ids=["batched", "single"])
     def test_a_sync_killed_at_every_step_delivers_everything_exactly_once(
-        central: Central, tmp_path: Path
+        central: Central, tmp_path: Path, batch_size: int
     ) -> None:
         from fieldapp.core.locations import seeds_directory
         from fieldapp.core.worldfile import load_world
@@ -124,10 +145,10 @@ if __name__ != "__main__":
         versions = [reviewed, *finalize_some(profile, 3, seed=52)]
         profile.close()
 
-        for step, at in KILL_PLAN:
-            result = _child(home, central.url, step, at)
+        for step, at in BATCHED_PLAN if batch_size > 1 else SINGLE_PLAN:
+            result = _child(home, central.url, step, at, batch_size)
             assert result.returncode == -signal.SIGKILL, (step, at, result.stdout, result.stderr)
-        final = _child(home, central.url, "none", 0)
+        final = _child(home, central.url, "none", 0, batch_size)
         assert final.returncode == 0, final.stdout + final.stderr
 
         profile = open_device(home)
@@ -148,4 +169,4 @@ if __name__ != "__main__":
 
 
 if __name__ == "__main__":
-    sys.exit(run_child(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])))
+    sys.exit(run_child(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])))

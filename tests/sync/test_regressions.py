@@ -172,12 +172,15 @@ def test_a_correction_whose_base_gets_503_until_retries_run_out_stays_retryable(
         return forward(request)
 
     fake = FakeTime()
+    # One by one: the base goes alone after `unknown_base`, as it does for a correction
+    # whose base is not in the same batch.
     with client_for(
         profile,
         central.url,
         fake=fake,
         retry=SHORT_RETRY,
         transport=transport_wrapping(unavailable),
+        batch_size=1,
     ) as client:
         report = client.sync_once()
     assert base_puts, "the base's push never reached the failing server"

@@ -14,15 +14,24 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from fieldapp.protocol.models import BlobReceipt, ErrorCode
+from fieldapp.protocol.models import (
+    MAX_BATCHED_BLOB_BYTES,
+    MAX_BLOB_BATCH,
+    MAX_BLOB_BATCH_BYTES,
+    BlobBatchAnswer,
+    BlobOutcome,
+    BlobReceipt,
+    ErrorCode,
+)
 from fieldapp.server.central import CentralStore
 from fieldapp.server.deps import PrincipalDep, Sha256, StoreDep, require_uploader
-from fieldapp.server.errors import ApiError, error_responses, not_found
+from fieldapp.server.errors import ApiError, error_responses, not_found, too_large
 from fieldapp.server.limits import drain
 
 router = APIRouter()
 
 _RANGE = re.compile(r"^bytes ([0-9]{1,15})-([0-9]{1,15})/([0-9]{1,15})$")
+_MANIFEST_ENTRY = re.compile(r"^([0-9a-f]{64}):([0-9]{1,9})$")
 
 _BLOB_UPLOAD_DOC = """\
 Upload an attachment named by its SHA-256. The server hashes what it receives and keeps it
@@ -136,6 +145,66 @@ async def blob_put(
     return _blob_answer(receipt)
 
 
+@router.post(
+    "/v1/blobs/batch",
+    tags=["blobs"],
+    summary="Upload several small attachments in one request",
+    description=(
+        "The header `Blob-Manifest` names the blobs in order as `SHA256:SIZE`, separated "
+        f"by commas: at most {MAX_BLOB_BATCH} blobs of at most {MAX_BATCHED_BLOB_BYTES} "
+        f"bytes each and {MAX_BLOB_BATCH_BYTES} together. The body is their bytes one after the "
+        "other. Each blob is hashed and kept as a whole upload would be, and answered on "
+        "its own in `outcomes` (same order): 201 kept, or 409 `blob_hash_mismatch` for "
+        "that blob alone. Larger blobs go by `PUT /v1/blobs/{sha256}`, resumably."
+    ),
+    response_model=BlobBatchAnswer,
+    responses=error_responses(400, 401, 403, 413, 422),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    },
+)
+async def blob_batch(
+    request: Request,
+    principal: PrincipalDep,
+    store: StoreDep,
+    blob_manifest: Annotated[
+        str,
+        Header(
+            max_length=MAX_BLOB_BATCH * 76,
+            description="`SHA256:SIZE,SHA256:SIZE,…`, in the order of the body",
+        ),
+    ],
+) -> Response:
+    require_uploader(principal)
+    try:
+        hashes, sizes = _manifest(blob_manifest)
+        if sum(sizes) > MAX_BLOB_BATCH_BYTES:
+            raise too_large(MAX_BLOB_BATCH_BYTES, "batch of blobs", "Het pakket bestanden")
+    except ApiError:
+        # Read (bounded) and drop the body, so the refusal reaches the client (limits.drain).
+        await drain(request.receive)
+        raise
+    total = sum(sizes)
+    await _check_quota(request, store, principal.username, total)
+    uploads = store.uploads
+    bodies = await uploads.receive_batch(_body_of(request), sizes)
+    kept = await run_in_threadpool(uploads.keep_batch, bodies, hashes, principal.username)
+    outcomes = [
+        BlobOutcome(sha256=sha, status=201, receipt=outcome)
+        if isinstance(outcome, BlobReceipt)
+        else BlobOutcome(sha256=sha, status=outcome.status, error=outcome.body)
+        for sha, outcome in zip(hashes, kept, strict=True)
+    ]
+    return Response(
+        BlobBatchAnswer(outcomes=outcomes).model_dump_json(), 200, media_type="application/json"
+    )
+
+
 @router.get(
     "/v1/blobs/{sha256}",
     tags=["blobs"],
@@ -172,6 +241,36 @@ async def _check_quota(request: Request, store: CentralStore, username: str, siz
     except ApiError:
         await drain(request.receive)
         raise
+
+
+def _manifest(text: str) -> tuple[list[str], list[int]]:
+    """The hashes and sizes a `Blob-Manifest` names; 400 when it cannot be read."""
+    hashes: list[str] = []
+    sizes: list[int] = []
+    for entry in text.split(","):
+        match = _MANIFEST_ENTRY.match(entry.strip())
+        if match is None:
+            raise _bad_manifest(f"entry {entry.strip()[:80]!r} is not SHA256:SIZE")
+        sha, size = match.group(1), int(match.group(2))
+        if size > MAX_BATCHED_BLOB_BYTES:
+            raise too_large(MAX_BATCHED_BLOB_BYTES, "blob in a batch", "Een bestand in het pakket")
+        hashes.append(sha)
+        sizes.append(size)
+    if len(hashes) > MAX_BLOB_BATCH:
+        raise _bad_manifest(f"more than {MAX_BLOB_BATCH} blobs")
+    if len(set(hashes)) != len(hashes):
+        raise _bad_manifest("a blob is named twice")
+    return hashes, sizes
+
+
+def _bad_manifest(problem: str) -> ApiError:
+    return ApiError(
+        400,
+        ErrorCode.MALFORMED,
+        "De kop Blob-Manifest is onleesbaar.",
+        "The Blob-Manifest header cannot be read.",
+        problems=[f"Blob-Manifest: {problem}"],
+    )
 
 
 def _blob_answer(receipt: BlobReceipt, status: int | None = None) -> Response:

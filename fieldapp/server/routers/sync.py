@@ -1,4 +1,4 @@
-"""What a device's sync asks besides pushing: the server's state, the change feed, the digest."""
+"""What a device's sync asks: server state, batch pushes, blobs held, change feed, digest."""
 
 from __future__ import annotations
 
@@ -7,8 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
-from fieldapp.protocol.models import ChangesPage, Digest, Meta, ServerLimits
-from fieldapp.server.deps import PrincipalDep, StoreDep
+from fieldapp.protocol.models import (
+    MAX_PUSH_BATCH,
+    ChangesPage,
+    Digest,
+    HeldAnswer,
+    HeldQuery,
+    Meta,
+    PushBatch,
+    PushBatchAnswer,
+    ServerLimits,
+)
+from fieldapp.server.deps import PrincipalDep, StoreDep, require_uploader
 from fieldapp.server.errors import error_responses
 
 router = APIRouter()
@@ -76,3 +86,39 @@ def changes(
 )
 def digest(principal: PrincipalDep, store: StoreDep) -> Digest:
     return store.queries.digest(principal)
+
+
+@router.post(
+    "/v1/sync/push",
+    tags=["sync"],
+    summary=f"Push up to {MAX_PUSH_BATCH} finalized versions in one request and one transaction",
+    description=(
+        "Each version is checked and stored exactly as `PUT /v1/inspections/{id}/versions/"
+        "{version_id}` would, and answered on its own in `outcomes` (same order): "
+        "`status` 201 stored now, 200 stored before (the first receipt again), or the "
+        "refusal's 4xx with its `error`. A refusal does not fail its neighbours. Versions "
+        "are applied in the order sent, so a correction may follow its base in the same "
+        "batch. The body is bounded by `max_json_bytes` like a single push."
+    ),
+    response_model=PushBatchAnswer,
+    responses=error_responses(400, 401, 403, 413, 422),
+)
+def push_batch(batch: PushBatch, principal: PrincipalDep, store: StoreDep) -> Response:
+    body = store.pushes.push_batch(principal, batch.versions, store.config.clock())
+    return Response(body, 200, media_type="application/json")
+
+
+@router.post(
+    "/v1/sync/blobs/held",
+    tags=["sync"],
+    summary="Which of these blobs have you uploaded? (one question instead of a HEAD each)",
+    description=(
+        "Answers the hashes the signed-in user has uploaded completely; whether anyone "
+        "else did is never told. Ask `HEAD /v1/blobs/{sha256}` for the resume offset of "
+        "a large upload that was interrupted."
+    ),
+    responses=error_responses(401, 403, 422),
+)
+def blobs_held(query: HeldQuery, principal: PrincipalDep, store: StoreDep) -> HeldAnswer:
+    require_uploader(principal)
+    return HeldAnswer(held=store.uploads.held_by(query.sha256, principal.username))
