@@ -119,6 +119,7 @@ def test_refusals_are_never_retried(
     (version,) = finalize_some(profile, 1, seed=3)
     tries: list[str] = []
     code = "token_expired" if status == 401 else "forbidden"
+    answer: Callable[[httpx.Request, Callable[[httpx.Request], httpx.Response]], httpx.Response]
     if status == 401 and batch_size > 1:
         # A 401 is the whole request's answer, never one version's: the batch is refused.
         def refuse(
