@@ -1,0 +1,434 @@
+"""Batch sync (issue 18): many versions per request, one question for the blobs held, small
+photos together; each version and blob still answered on its own, on both backends.
+
+What the server holds is read straight from its database, not from its answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from fieldapp.core.inspection import Attachment, InspectionVersion
+from fieldapp.protocol.models import MAX_BLOB_BATCH, MAX_PUSH_BATCH
+from fieldapp.server import schema
+from tests.support.central import (
+    BACKENDS,
+    BOA,
+    BOA_SAME_TEAM,
+    SUPERVISOR_CENTRUM,
+    Central,
+    make_version,
+    running_central,
+)
+from tests.support.sync import (
+    assert_no_corrupt_blob,
+    assert_server_holds_exactly,
+    attachments_of,
+    client_for,
+    finalize_some,
+    open_device,
+    server_blobs,
+    server_versions,
+    transport_wrapping,
+)
+
+#: Large enough that the test photos count as small blobs and travel in batches.
+WHOLE_PHOTOS = 1024 * 1024
+
+Answer = Callable[[httpx.Request, Callable[[httpx.Request], httpx.Response]], httpx.Response]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def central(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Central]:
+    with running_central(request.param, tmp_path_factory.mktemp("batches"), "batches") as running:
+        yield running
+
+
+def counting(requests: Counter[str], then: Answer | None = None) -> Answer:
+    """Count every request by method and path kind, then answer as `then` (or forward)."""
+
+    def answer(
+        request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
+    ) -> httpx.Response:
+        path = request.url.path
+        if "/versions/" in path:
+            path = "/v1/inspections/…/versions/…"
+        elif path.startswith("/v1/blobs/") and path != "/v1/blobs/batch":
+            path = "/v1/blobs/…"
+        requests[f"{request.method} {path}"] += 1
+        return then(request, forward) if then is not None else forward(request)
+
+    return answer
+
+
+def stored_receipts(central: Central, author: str) -> dict[str, str]:
+    versions = schema.versions
+    with central.store.database.read() as connection:
+        rows = connection.execute(
+            sa.select(versions.c.version_id, versions.c.receipt).where(versions.c.author == author)
+        ).all()
+    return {row.version_id: row.receipt for row in rows}
+
+
+def post_batch(client: httpx.Client, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    answer = client.post("/v1/sync/push", json={"versions": items})
+    assert answer.status_code == 200, answer.text
+    outcomes: list[dict[str, Any]] = answer.json()["outcomes"]
+    return outcomes
+
+
+def as_item(version: InspectionVersion) -> dict[str, Any]:
+    item: dict[str, Any] = version.model_dump(mode="json")
+    return item
+
+
+# --- the device's sync ----------------------------------------------------------------------
+
+
+def test_an_outbox_went_as_one_request_per_version_and_per_photo(
+    central: Central, tmp_path: Path
+) -> None:
+    profile = open_device(tmp_path, "tomasz.nowak")
+    earlier = set(server_versions(central.store, profile.username))
+    versions = finalize_some(profile, 12, seed=81)
+    photos = attachments_of(versions)
+    assert len(photos) >= 12
+    requests: Counter[str] = Counter()
+    with client_for(
+        profile,
+        central.url,
+        transport=transport_wrapping(counting(requests)),
+        batch_size=5,
+        chunk_bytes=WHOLE_PHOTOS,
+    ) as client:
+        report = client.sync_once()
+    assert report.complete, report.summary("en")
+    assert sorted(report.sent) == sorted(v.version_id for v in versions)
+    # 12 versions in batches of 5: three requests, none alone; no HEAD or PUT per photo.
+    assert requests["POST /v1/sync/push"] == 3
+    assert requests["PUT /v1/inspections/…/versions/…"] == 0
+    assert requests["HEAD /v1/blobs/…"] == 0 and requests["PUT /v1/blobs/…"] == 0
+    assert requests["POST /v1/sync/blobs/held"] == 3
+    assert 3 <= requests["POST /v1/blobs/batch"] <= 3 + len(photos) // MAX_BLOB_BATCH
+    assert report.blobs_uploaded == len(photos)
+    assert_server_holds_exactly(central.store, profile.username, versions, besides=earlier)
+    # Each device keeps the receipt the server stored, byte for byte, as for a single push.
+    receipts = stored_receipts(central, profile.username)
+    for row in profile.sent():
+        assert row.outbox is not None and row.version_id is not None
+        assert row.outbox.server_receipt == receipts[row.version_id]
+    # Nothing is left to do: the next sync sends nothing and asks nothing of the photos.
+    requests.clear()
+    with client_for(
+        profile, central.url, transport=transport_wrapping(counting(requests))
+    ) as client:
+        again = client.sync_once()
+    assert again.complete and again.sent == [] and again.blobs_uploaded == 0
+    assert requests["POST /v1/sync/push"] == 0 and requests["POST /v1/blobs/batch"] == 0
+    profile.close()
+
+
+def test_an_older_server_without_batches_still_gets_everything(
+    central: Central, tmp_path: Path
+) -> None:
+    profile = open_device(tmp_path, "elif.yildiz")
+    earlier = set(server_versions(central.store, profile.username))
+    versions = finalize_some(profile, 4, seed=82)
+    requests: Counter[str] = Counter()
+    batch_paths = {"/v1/sync/push", "/v1/sync/blobs/held", "/v1/blobs/batch"}
+
+    def old_server(
+        request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
+    ) -> httpx.Response:
+        if request.url.path in batch_paths:
+            body = {"code": "not_found", "message": {"nl": "Niet gevonden.", "en": "Not found."}}
+            return httpx.Response(404, json=body, request=request)
+        return forward(request)
+
+    with client_for(
+        profile,
+        central.url,
+        transport=transport_wrapping(counting(requests, old_server)),
+        chunk_bytes=WHOLE_PHOTOS,
+    ) as client:
+        report = client.sync_once()
+    assert report.complete, report.summary("en")
+    # Asked once each, then one request per version as before batches.
+    assert requests["POST /v1/sync/push"] == 1 and requests["POST /v1/sync/blobs/held"] == 1
+    assert requests["PUT /v1/inspections/…/versions/…"] == len(versions)
+    assert requests["POST /v1/blobs/batch"] == 0
+    assert_server_holds_exactly(central.store, profile.username, versions, besides=earlier)
+    profile.close()
+
+
+def test_a_photo_damaged_within_a_batch_is_sent_again_on_its_own(
+    central: Central, tmp_path: Path
+) -> None:
+    profile = open_device(tmp_path, "sanne.dekker")
+    earlier = set(server_versions(central.store, profile.username))
+    versions = finalize_some(profile, 3, seed=83)
+    photos = attachments_of(versions)
+    damaged: list[str] = []
+
+    def damage_one(
+        request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
+    ) -> httpx.Response:
+        if request.url.path == "/v1/blobs/batch" and not damaged:
+            # One byte of the first blob flipped on the way; the others arrive whole.
+            first = request.headers["Blob-Manifest"].split(",")[0].split(":")[0]
+            damaged.append(first)
+            body = bytearray(request.content)
+            body[0] ^= 0xFF
+            request = httpx.Request(
+                "POST",
+                request.url,
+                headers={k: v for k, v in request.headers.items() if k != "content-length"},
+                content=bytes(body),
+            )
+        return forward(request)
+
+    with client_for(
+        profile,
+        central.url,
+        transport=transport_wrapping(damage_one),
+        chunk_bytes=WHOLE_PHOTOS,
+    ) as client:
+        report = client.sync_once()
+    assert damaged and report.complete, report.summary("en")
+    assert photos <= server_blobs(central.store)
+    assert_no_corrupt_blob(central.store)
+    assert_server_holds_exactly(central.store, profile.username, versions, besides=earlier)
+    profile.close()
+
+
+# --- the server's side ----------------------------------------------------------------------
+
+
+def test_a_refusal_in_a_batch_did_not_fail_its_neighbours_and_a_replay_repeats_the_receipts(
+    central: Central,
+) -> None:
+    good = make_version(BOA, note="eerste")
+    tampered = make_version(BOA, note="tweede").model_copy(
+        update={"document": {"answers": {"notes": "veranderd"}, "repeats": {}}}
+    )
+    foreign = make_version(BOA_SAME_TEAM, note="van een ander")
+    also_good = make_version(BOA, note="derde")
+    items = [
+        as_item(good),
+        as_item(tampered),
+        {"version_id": "not a version"},
+        as_item(foreign),
+        as_item(also_good),
+    ]
+    with central.client(BOA) as boa:
+        first = post_batch(boa, items)
+        again = post_batch(boa, items)
+    assert [o["status"] for o in first] == [201, 422, 422, 403, 201]
+    assert [o["error"]["code"] for o in first if "error" in o] == [
+        "content_hash_mismatch",
+        "invalid",
+        "author_mismatch",
+    ]
+    held = server_versions(central.store, BOA)
+    assert good.version_id in held and also_good.version_id in held
+    assert tampered.version_id not in held and foreign.version_id not in held
+    # A replay: the same outcomes, 200 for the stored ones with the first receipt.
+    assert [o["status"] for o in again] == [200, 422, 422, 403, 200]
+    receipts = stored_receipts(central, BOA)
+    for outcome in (again[0], again[4]):
+        version_id = outcome["version_id"]
+        assert outcome["receipt"] == json.loads(receipts[version_id])
+        assert (
+            outcome["receipt"] == next(o for o in first if o["version_id"] == version_id)["receipt"]
+        )
+
+
+def test_a_correction_after_its_base_in_the_same_batch_is_applied_in_order(
+    central: Central,
+) -> None:
+    base = make_version(BOA, note="basis")
+    correction = make_version(
+        BOA, inspection_id=base.inspection_id, base=base.version_id, note="aangevuld"
+    )
+    stale = make_version(
+        BOA, inspection_id=base.inspection_id, base=base.version_id, note="te laat"
+    )
+    with central.client(BOA) as boa:
+        outcomes = post_batch(boa, [as_item(base), as_item(correction), as_item(stale)])
+    assert [o["status"] for o in outcomes] == [201, 201, 409]
+    assert outcomes[2]["error"]["code"] == "stale_base"
+    inspections = schema.inspections
+    with central.store.database.read() as connection:
+        head, count = connection.execute(
+            sa.select(inspections.c.head_version_id, inspections.c.version_count).where(
+                inspections.c.inspection_id == base.inspection_id
+            )
+        ).one()
+        held = connection.execute(
+            sa.select(schema.conflicts.c.version_id).where(
+                schema.conflicts.c.version_id == stale.version_id
+            )
+        ).scalar_one_or_none()
+    assert (head, count) == (correction.version_id, 2)
+    # The refused one is kept for a person, as a single push keeps it.
+    assert held == stale.version_id
+
+
+def test_two_devices_racing_with_the_same_batch_store_it_once(central: Central) -> None:
+    versions = [make_version(BOA, note=f"race {n}") for n in range(8)]
+    items = [as_item(v) for v in versions]
+    answers: list[list[dict[str, Any]]] = []
+    start = threading.Barrier(2)
+
+    def send() -> None:
+        with central.client(BOA) as boa:
+            start.wait(timeout=30)
+            answers.append(post_batch(boa, items))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(answers) == 2
+    for outcomes in answers:
+        assert all(o["status"] in {200, 201} for o in outcomes), outcomes
+    # Every version stored once (one of the two got each first), with one receipt for both.
+    statuses = [sorted(o["status"] for o in pair) for pair in zip(*answers, strict=True)]
+    assert statuses == [[200, 201]] * len(versions)
+    held = server_versions(central.store, BOA)
+    assert {v.version_id for v in versions} <= set(held)
+    for first, second in zip(*answers, strict=True):
+        assert first["receipt"] == second["receipt"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"versions": []}, 422),
+        ({"versions": [{}] * (MAX_PUSH_BATCH + 1)}, 422),
+        ({"versions": "none"}, 422),
+        ({"items": []}, 422),
+    ],
+    ids=["empty", "too many", "not a list", "unknown key"],
+)
+def test_a_batch_of_the_wrong_shape_is_a_4xx(
+    central: Central, body: dict[str, Any], status: int
+) -> None:
+    with central.client(BOA) as boa:
+        answer = boa.post("/v1/sync/push", json=body)
+    assert answer.status_code == status, answer.text
+    assert answer.json()["code"] == "invalid"
+
+
+def test_only_those_who_send_inspections_push_batches(central: Central) -> None:
+    with central.client(SUPERVISOR_CENTRUM) as supervisor:
+        answer = supervisor.post(
+            "/v1/sync/push", json={"versions": [as_item(make_version(SUPERVISOR_CENTRUM))]}
+        )
+    assert answer.status_code == 403
+
+
+def test_blobs_held_names_only_what_the_asker_uploaded(central: Central) -> None:
+    photo = b"a photo only the boa uploaded " + hashlib.sha256(b"held").digest()
+    sha = hashlib.sha256(photo).hexdigest()
+    other = hashlib.sha256(b"never uploaded").hexdigest()
+    with central.client(BOA) as boa, central.client(BOA_SAME_TEAM) as colleague:
+        assert boa.put(f"/v1/blobs/{sha}", content=photo).status_code == 201
+        mine = boa.post("/v1/sync/blobs/held", json={"sha256": [sha, other]})
+        theirs = colleague.post("/v1/sync/blobs/held", json={"sha256": [sha, other]})
+        too_many = boa.post("/v1/sync/blobs/held", json={"sha256": [other] * 1001})
+        not_a_hash = boa.post("/v1/sync/blobs/held", json={"sha256": ["../etc/passwd"]})
+    assert mine.status_code == 200 and mine.json() == {"held": [sha]}
+    # Whether anyone else holds it is never told.
+    assert theirs.status_code == 200 and theirs.json() == {"held": []}
+    assert too_many.status_code == 422 and not_a_hash.status_code == 422
+
+
+def manifest_of(*blobs: bytes) -> str:
+    return ",".join(f"{hashlib.sha256(blob).hexdigest()}:{len(blob)}" for blob in blobs)
+
+
+def test_a_blob_batch_keeps_each_blob_that_hashes_right(central: Central) -> None:
+    blobs = [f"batched blob {n} ".encode() * (n + 1) for n in range(5)]
+    wrong = b"bytes that are not what the manifest names"
+    named = hashlib.sha256(b"something else").hexdigest()
+    manifest = manifest_of(*blobs) + f",{named}:{len(wrong)},{manifest_of(b'')}"
+    with central.client(BOA) as boa:
+        answer = boa.post(
+            "/v1/blobs/batch",
+            content=b"".join(blobs) + wrong,
+            headers={"Blob-Manifest": manifest},
+        )
+    assert answer.status_code == 200, answer.text
+    outcomes = answer.json()["outcomes"]
+    assert [o["status"] for o in outcomes] == [201] * 5 + [409, 201]
+    assert outcomes[5]["error"]["code"] == "blob_hash_mismatch"
+    kept = server_blobs(central.store)
+    assert {hashlib.sha256(b).hexdigest() for b in blobs} <= kept
+    assert named not in kept
+    for blob in blobs:
+        sha = hashlib.sha256(blob).hexdigest()
+        assert b"".join(central.store.blobs.read(sha)) == blob
+    # Each is counted against the uploader's storage once.
+    with central.client(BOA) as boa:
+        held = boa.post(
+            "/v1/sync/blobs/held",
+            json={"sha256": [hashlib.sha256(b).hexdigest() for b in blobs]},
+        ).json()["held"]
+    assert len(held) == 5
+
+
+@pytest.mark.parametrize(
+    ("manifest", "body", "status"),
+    [
+        ("nonsense", b"x", 400),
+        (f"{'a' * 64}:3", b"ab", 400),  # shorter than named
+        (f"{'a' * 64}:1", b"ab", 400),  # longer than named
+        (f"{'a' * 64}:1,{'a' * 64}:1", b"ab", 400),  # the same blob twice
+        (",".join(f"{n:064x}:0" for n in range(MAX_BLOB_BATCH + 1)), b"", 400),
+        (f"{'a' * 64}:{2 * 1024 * 1024}", b"", 413),  # one blob too large for a batch
+        (f"{'A' * 64}:1", b"x", 400),  # not lowercase hex
+    ],
+    ids=["unreadable", "short", "long", "twice", "too many", "too large", "not a hash"],
+)
+def test_a_hostile_blob_batch_is_a_4xx_and_keeps_nothing(
+    central: Central, manifest: str, body: bytes, status: int
+) -> None:
+    before = server_blobs(central.store)
+    with central.client(BOA) as boa:
+        answer = boa.post("/v1/blobs/batch", content=body, headers={"Blob-Manifest": manifest})
+    assert answer.status_code == status, answer.text
+    assert answer.json()["code"] in {"malformed", "too_large"}
+    assert server_blobs(central.store) == before
+
+
+def test_a_version_pushed_in_a_batch_names_the_photos_still_missing(central: Central) -> None:
+    photo = b"a photo that comes after its version"
+    sha = hashlib.sha256(photo).hexdigest()
+    version = make_version(
+        BOA, attachments=(Attachment(question="observation_photo", sha256=sha, size=len(photo)),)
+    )
+    with central.client(BOA) as boa:
+        (outcome,) = post_batch(boa, [as_item(version)])
+        assert outcome["status"] == 201
+        assert outcome["receipt"]["complete"] is False
+        assert outcome["receipt"]["missing_blobs"] == [sha]
+        uploaded = boa.post(
+            "/v1/blobs/batch", content=photo, headers={"Blob-Manifest": manifest_of(photo)}
+        )
+        assert uploaded.json()["outcomes"][0]["status"] == 201
+        stored = boa.get(f"/v1/inspections/{version.inspection_id}/versions/{version.version_id}")
+    assert stored.status_code == 200 and stored.json()["complete"] is True
