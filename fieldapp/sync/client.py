@@ -843,34 +843,111 @@ class _Run:
                     self.report.notes.append(f"{version_id[:8]}: {error}")
 
     def repush(self, author: str) -> bool:
-        """Send every version believed sent again; True when all of them went."""
+        """Send every version believed sent again, in batches; True when all of them went.
+
+        The blobs go after the receipts, only those the server still lacks.
+        """
+        assert self.limits is not None
+        batch_bytes = min(self.limits.max_json_bytes // 2, BATCH_BYTES)
         complete = True
+        group: list[InspectionVersion] = []
+        size = 0
         for version_id in self.client._ledger.sent_ids(author):
             try:
                 version = self.profile.version(version_id)
-                _, status, _ = self.deliver(version, 0, blobs_first=False)
-            except Refusal as refusal:
-                # The server does not hold it and will not take it: it is not sent. Hold it
-                # for a person with the server's words, as a refused push is held.
-                complete = False
-                if self.profile.hold_sent(version_id, refusal.message.pick(self.client.language)):
-                    self.report.failed.append(
-                        VersionProblem(
-                            version_id,
-                            version.inspection_id,
-                            Message(nl=refusal.message.nl, en=refusal.message.en),
-                            False,
-                            refusal.code.value if refusal.code is not None else None,
-                        )
-                    )
-                continue
-            except (BadAnswer, AttachmentMissing, UnknownVersion) as error:
+            except UnknownVersion as error:
                 self.report.notes.append(f"{version_id[:8]}: {error}")
                 complete = False
                 continue
-            if status == 201:
-                self.report.drift_repaired += 1
+            body_bytes = len(version.model_dump_json().encode("utf-8"))
+            if not self.batching or body_bytes > batch_bytes:
+                complete = self.repush_one(version) and complete
+                continue
+            if group and (len(group) >= self.client.batch_size or size + body_bytes > batch_bytes):
+                complete = self.repush_group(author, group) and complete
+                group, size = [], 0
+            group.append(version)
+            size += body_bytes
+        if group:
+            complete = self.repush_group(author, group) and complete
         return complete
+
+    def repush_group(self, author: str, group: list[InspectionVersion]) -> bool:
+        """Send versions believed sent again in one request; True when all of them went."""
+        try:
+            response = self.line.call(
+                "POST",
+                "/v1/sync/push",
+                user=author,
+                content='{"versions":['
+                + ",".join(version.model_dump_json() for version in group)
+                + "]}",
+                headers=_JSON,
+            )
+            answer = _parse(PushBatchAnswer, response)
+            if len(answer.outcomes) != len(group):
+                raise BadAnswer("the batch answer does not match the batch")
+        except (Refusal, BadAnswer) as error:
+            if isinstance(error, Refusal) and error.status in {404, 405}:
+                self.batching = False
+            # Each on its own, every one of them (not only until the first that fails).
+            went = [self.repush_one(version) for version in group]
+            return all(went)
+        complete = True
+        missing: dict[str, Attachment] = {}
+        for version, outcome in zip(group, answer.outcomes, strict=True):
+            receipt = outcome.receipt
+            if outcome.status in {200, 201} and receipt is not None:
+                if receipt.version_id != version.version_id:
+                    self.report.notes.append(f"{version.version_id[:8]}: another receipt")
+                    complete = False
+                    continue
+                if outcome.status == 201:
+                    self.report.drift_repaired += 1
+                for attachment in version.attachments:
+                    if attachment.sha256 in receipt.missing_blobs:
+                        missing[attachment.sha256] = attachment
+                continue
+            refused = Refusal(outcome.status, outcome.error, "POST", "/v1/sync/push")
+            if refused.code is ErrorCode.UNKNOWN_BASE:
+                complete = self.repush_one(version) and complete
+                continue
+            complete = False
+            self.hold_refused_sent(version, refused)
+        try:
+            self.ensure_blobs(author, missing.values())
+        except (Refusal, BadAnswer, AttachmentMissing, StoreError) as error:
+            self.report.notes.append(f"{author}: {error}")
+            complete = False
+        return complete
+
+    def repush_one(self, version: InspectionVersion) -> bool:
+        """Send one version believed sent again, on its own; True when it went."""
+        try:
+            _, status, _ = self.deliver(version, 0, blobs_first=False)
+        except Refusal as refusal:
+            self.hold_refused_sent(version, refusal)
+            return False
+        except (BadAnswer, AttachmentMissing, UnknownVersion) as error:
+            self.report.notes.append(f"{version.version_id[:8]}: {error}")
+            return False
+        if status == 201:
+            self.report.drift_repaired += 1
+        return True
+
+    def hold_refused_sent(self, version: InspectionVersion, refusal: Refusal) -> None:
+        """The server does not hold a version believed sent and will not take it: it is not
+        sent. Hold it for a person with the server's words, as a refused push is held."""
+        if self.profile.hold_sent(version.version_id, refusal.message.pick(self.client.language)):
+            self.report.failed.append(
+                VersionProblem(
+                    version.version_id,
+                    version.inspection_id,
+                    Message(nl=refusal.message.nl, en=refusal.message.en),
+                    False,
+                    refusal.code.value if refusal.code is not None else None,
+                )
+            )
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from fieldapp.core.inspection import InspectionVersion
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
+from fieldapp.protocol.models import digest_of
 from fieldapp.server import schema
 from fieldapp.server.central import CentralStore
 from fieldapp.store import Profile
@@ -311,3 +312,28 @@ def refusing_versions(
         return httpx.Response(200, json={"outcomes": merged}, request=request)
 
     return answer
+
+
+def server_loses(central: Central, lost: list[InspectionVersion], author: str) -> None:
+    """The server loses these versions (a restore from an older backup), digest included."""
+    lost_ids = {v.version_id for v in lost}
+    with central.store.database.write() as connection:
+        for version in lost:
+            for table in (schema.version_blobs, schema.versions):
+                connection.execute(table.delete().where(table.c.version_id == version.version_id))
+            connection.execute(
+                schema.review_events.delete().where(
+                    schema.review_events.c.inspection_id == version.inspection_id
+                )
+            )
+            connection.execute(
+                schema.inspections.delete().where(
+                    schema.inspections.c.inspection_id == version.inspection_id
+                )
+            )
+        kept = [vid for vid in server_versions(central.store, author) if vid not in lost_ids]
+        connection.execute(
+            schema.digests.update()
+            .where(schema.digests.c.author == author)
+            .values(count=len(kept), digest=digest_of(kept))
+        )

@@ -38,6 +38,7 @@ from tests.support.sync import (
     finalize_some,
     open_device,
     server_blobs,
+    server_loses,
     server_versions,
     transport_wrapping,
 )
@@ -209,6 +210,35 @@ def test_a_photo_damaged_within_a_batch_is_sent_again_on_its_own(
     assert damaged and report.complete, report.summary("en")
     assert photos <= server_blobs(central.store)
     assert_no_corrupt_blob(central.store)
+    assert_server_holds_exactly(central.store, profile.username, versions, besides=earlier)
+    profile.close()
+
+
+def test_a_drift_repair_after_a_restore_went_one_request_per_version(
+    central: Central, tmp_path: Path
+) -> None:
+    profile = open_device(tmp_path, "anouk.bakker")
+    earlier = set(server_versions(central.store, profile.username))
+    versions = finalize_some(profile, 7, seed=84)
+    with client_for(profile, central.url, chunk_bytes=WHOLE_PHOTOS) as client:
+        assert client.sync_once().complete
+    # The server is restored from a backup that lacks five of them (and their photos'
+    # holders stay: the blobs are still there).
+    lost = versions[:5]
+    server_loses(central, lost, profile.username)
+    requests: Counter[str] = Counter()
+    with client_for(
+        profile,
+        central.url,
+        transport=transport_wrapping(counting(requests)),
+        batch_size=3,
+        chunk_bytes=WHOLE_PHOTOS,
+    ) as client:
+        report = client.sync_once()
+    assert report.complete and report.drift_repaired == len(lost), report.summary("en")
+    # Seven versions believed sent, in batches of three: three requests, none alone.
+    assert requests["POST /v1/sync/push"] == 3
+    assert requests["PUT /v1/inspections/…/versions/…"] == 0
     assert_server_holds_exactly(central.store, profile.username, versions, besides=earlier)
     profile.close()
 

@@ -22,9 +22,7 @@ import httpx
 import pytest
 
 from fieldapp.core.forms import QuestionType
-from fieldapp.core.inspection import InspectionVersion
-from fieldapp.protocol.models import digest_of
-from fieldapp.server import feed, schema
+from fieldapp.server import feed
 from fieldapp.store import OutboxState, Profile
 from fieldapp.sync.transport import RetryPolicy
 from tests.support.central import BACKENDS, Central, running_central
@@ -38,6 +36,7 @@ from tests.support.sync import (
     open_device,
     return_inspection,
     server_blobs,
+    server_loses,
     server_versions,
     transport_wrapping,
 )
@@ -61,31 +60,6 @@ def own_central(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cent
     """A central store for one test only (it changes what every user's feed says)."""
     with running_central(request.param, tmp_path / "central", "regressions_own") as running:
         yield running
-
-
-def _server_loses(central: Central, lost: list[InspectionVersion], author: str) -> None:
-    """The server loses these versions (a restore from an older backup), digest included."""
-    lost_ids = {v.version_id for v in lost}
-    with central.store.database.write() as connection:
-        for version in lost:
-            for table in (schema.version_blobs, schema.versions):
-                connection.execute(table.delete().where(table.c.version_id == version.version_id))
-            connection.execute(
-                schema.review_events.delete().where(
-                    schema.review_events.c.inspection_id == version.inspection_id
-                )
-            )
-            connection.execute(
-                schema.inspections.delete().where(
-                    schema.inspections.c.inspection_id == version.inspection_id
-                )
-            )
-        kept = [vid for vid in server_versions(central.store, author) if vid not in lost_ids]
-        connection.execute(
-            schema.digests.update()
-            .where(schema.digests.c.author == author)
-            .values(count=len(kept), digest=digest_of(kept))
-        )
 
 
 def _outbox_state(profile: Profile, version_id: str) -> tuple[OutboxState, str | None]:
@@ -112,7 +86,7 @@ def test_a_reset_whose_feed_changed_a_form_version_in_use_keeps_the_devices_text
     )
     # The server is restored from an older backup: it lost the second version, and its
     # copy of the first version's form says something else under the same version.
-    _server_loses(central, [second], author)
+    server_loses(central, [second], author)
     definition = profile.engine(form_id, form_version).definition
     changed = definition.model_copy(
         update={"title": {lang: f"{text} (server)" for lang, text in definition.title.items()}}
@@ -158,7 +132,7 @@ def test_a_correction_whose_base_gets_503_until_retries_run_out_stays_retryable(
     correction = profile.finalize(base.inspection_id)
     # Both sides lost the base's delivery: the server (a restore) and the device (its
     # outbox row is back to pending, as if the receipt had never been recorded).
-    _server_loses(central, [base], author)
+    server_loses(central, [base], author)
     forget_receipt(profile, base.version_id)
     assert _outbox_state(profile, base.version_id)[0] is OutboxState.PENDING
     base_puts: list[str] = []
@@ -212,13 +186,19 @@ def test_a_repush_that_failed_is_tried_again_on_the_next_sync(
     lost = versions[1]
     with client_for(profile, central.url) as client:
         assert client.sync_once().complete
-    _server_loses(central, [lost], author)
+    server_loses(central, [lost], author)
     tries: list[str] = []
 
     def garbled(
         request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
     ) -> httpx.Response:
-        if request.method == "PUT" and request.url.path.endswith(f"/versions/{lost.version_id}"):
+        alone = request.method == "PUT" and request.url.path.endswith(
+            f"/versions/{lost.version_id}"
+        )
+        batched = (
+            request.url.path == "/v1/sync/push" and lost.version_id.encode() in request.content
+        )
+        if alone or batched:
             tries.append(request.url.path)
             return httpx.Response(200, content=b"<html>proxy error</html>", request=request)
         return forward(request)
