@@ -11,7 +11,9 @@ The server runs in its own process (as in production), so the client threads do 
 its interpreter. Usage (sizes are parameters; the defaults are a modest run):
 
     .venv/bin/python bench/bench_server.py [--pg-url URL] [--versions 2000] [--photos 40]
-        [--history 10000 100000] [--devices 50] [--seconds 5]
+        [--batch-sizes 1 100] [--history 10000 100000] [--devices 50] [--seconds 5]
+
+Push runs once per batch size (1 = a request per version, as before batch pushes).
 """
 
 from __future__ import annotations
@@ -200,8 +202,10 @@ def make_photos(folder: Path, count: int, rng: random.Random) -> list[tuple[Path
 
 
 def bench_push(
-    backend: str, pg_url: str | None, versions: int, photos: int, devices: int
+    backend: str, pg_url: str | None, versions: int, photos: int, devices: int, batch: int = 1
 ) -> dict[str, float]:
+    """Push through the API (`batch` versions per request, 1 = one request each) next to a
+    bulk insert and a file copy of the same data."""
     rng = random.Random(1)
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
@@ -213,9 +217,18 @@ def bench_push(
             for index in range(versions)
         ]
         photo_of = {attachment.sha256: path for path, attachment in pictures}
+        # A request carries one author's versions: chunks of up to `batch` per author.
+        by_author: dict[str, list[InspectionVersion]] = {}
+        for version in work:
+            by_author.setdefault(version.author, []).append(version)
+        chunks = [
+            mine[start : start + batch]
+            for mine in by_author.values()
+            for start in range(0, len(mine), batch)
+        ]
         with database(backend, pg_url, "push") as url, server_process(root / "server", url) as base:
             bearer = tokens(base)
-            queue = list(reversed(work))
+            queue = list(reversed(chunks))
             lock = threading.Lock()
             failures: list[str] = []
 
@@ -225,22 +238,42 @@ def bench_push(
                         with lock:
                             if not queue:
                                 return
-                            version = queue.pop()
-                        headers = {"Authorization": f"Bearer {bearer[version.author]}"}
-                        for attachment in version.attachments:
-                            data = photo_of[attachment.sha256].read_bytes()
+                            chunk = queue.pop()
+                        headers = {"Authorization": f"Bearer {bearer[chunk[0].author]}"}
+                        for version in chunk:
+                            for attachment in version.attachments:
+                                data = photo_of[attachment.sha256].read_bytes()
+                                answer = client.put(
+                                    f"/v1/blobs/{attachment.sha256}", content=data, headers=headers
+                                )
+                                if answer.status_code not in {200, 201}:
+                                    failures.append(answer.text)
+                        if batch == 1:
+                            (version,) = chunk
                             answer = client.put(
-                                f"/v1/blobs/{attachment.sha256}", content=data, headers=headers
+                                f"/v1/inspections/{version.inspection_id}/versions/"
+                                f"{version.version_id}",
+                                content=version.model_dump_json(),
+                                headers=headers | {"Content-Type": "application/json"},
                             )
-                            if answer.status_code not in {200, 201}:
+                            if answer.status_code != 201:
                                 failures.append(answer.text)
-                        answer = client.put(
-                            f"/v1/inspections/{version.inspection_id}/versions/{version.version_id}",
-                            content=version.model_dump_json(),
+                            continue
+                        answer = client.post(
+                            "/v1/sync/push",
+                            content='{"versions":['
+                            + ",".join(v.model_dump_json() for v in chunk)
+                            + "]}",
                             headers=headers | {"Content-Type": "application/json"},
                         )
-                        if answer.status_code != 201:
+                        if answer.status_code != 200:
                             failures.append(answer.text)
+                            continue
+                        failures.extend(
+                            str(outcome)
+                            for outcome in answer.json()["outcomes"]
+                            if outcome["status"] != 201
+                        )
 
             started = time.perf_counter()
             threads = [threading.Thread(target=device) for _ in range(devices)]
@@ -472,6 +505,9 @@ def main() -> None:
     parser.add_argument("--versions", type=int, default=2000)
     parser.add_argument("--photos", type=int, default=40)
     parser.add_argument("--push-devices", type=int, default=8)
+    parser.add_argument(
+        "--batch-sizes", type=int, nargs="+", default=[1, 100], help="versions per push request"
+    )
     parser.add_argument("--history", type=int, nargs=2, default=[10_000, 100_000])
     parser.add_argument("--devices", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -481,12 +517,16 @@ def main() -> None:
     results: dict[str, Any] = {}
     for backend in backends:
         if args.only in (None, "push"):
-            result = bench_push(backend, args.pg_url, args.versions, args.photos, args.push_devices)
-            results[f"{backend} push"] = result
-            print(
-                f"{backend} push {args.versions} versions + {args.photos} photos: {result}",
-                flush=True,
-            )
+            for batch in args.batch_sizes:
+                result = bench_push(
+                    backend, args.pg_url, args.versions, args.photos, args.push_devices, batch
+                )
+                results[f"{backend} push, batch {batch}"] = result
+                print(
+                    f"{backend} push {args.versions} versions + {args.photos} photos, "
+                    f"{batch} per request: {result}",
+                    flush=True,
+                )
         if args.only in (None, "noop"):
             small, large = (bench_noop(backend, args.pg_url, size) for size in args.history)
             results[f"{backend} no-op sync"] = {"small_ms": small * 1000, "large_ms": large * 1000}

@@ -1,8 +1,15 @@
-"""Sync figures over 127.0.0.1: pushing an outbox, and a sync with nothing to do vs history.
+"""Sync figures over 127.0.0.1: pushing an outbox, a device's first sync, and a sync with
+nothing to do vs history.
 
-    .venv/bin/python bench/bench_sync.py [--pending 300] [--history 1000,10000] [--db URL]
+    .venv/bin/python bench/bench_sync.py [--pending 300] [--first 2000,10000]
+        [--batch-sizes 1,100] [--single-max 2000] [--history 1000,10000] [--db URL]
 
 * push: a profile with N finalized inspections (with photos) waiting; one sync sends them.
+* first sync: a seeded device of N inspections (photos and signatures; a tenth waiting in
+  the outbox, the rest believed sent, which the server does not hold yet) syncs for the
+  first time, one version per request (batch size 1, as before batches) and in batches,
+  next to a raw copy of the same bytes over a loopback socket in the same run. Batch size
+  1 runs only up to `--single-max` inspections: it takes minutes above that.
 * no-op: a profile whose H inspections are all on the server; a second sync has nothing
   to do. It must not grow with H: the feed jumps to the head, the outbox query uses its
   index, and the device's digest comes from the cache while the count of sent rows holds.
@@ -14,20 +21,24 @@ SQLite by default or on `--db`; the profile is a real SQLCipher profile in a tem
 from __future__ import annotations
 
 import argparse
+import socket
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from fieldapp.app.demo import DemoAccounts
+from fieldapp.core.inspection import InspectionVersion
 from fieldapp.core.locations import forms_directory, seeds_directory
 from fieldapp.server.app import create_app
 from fieldapp.server.central import CentralStore
 from fieldapp.server.config import PasswordPolicy, ServerConfig
 from fieldapp.server.runner import BackgroundServer
-from fieldapp.store import KdfParams, open_profile
+from fieldapp.store import KdfParams, Profile, open_profile
 from fieldapp.store.keys import DEVICE_PASSWORD_RULES
 from fieldapp.store.seed import seed_profile
 from fieldapp.sync.client import SyncClient
@@ -48,7 +59,7 @@ def _central(home: Path, url: str | None) -> tuple[CentralStore, BackgroundServe
     return store, BackgroundServer(app).start()
 
 
-def _pending_push(folder: Path, url: str | None, pending: int) -> None:
+def _pending_push(folder: Path, url: str | None, pending: int, batch_size: int) -> None:
     store, server = _central(folder / "central", url)
     profile = open_profile(
         folder / "device",
@@ -67,13 +78,18 @@ def _pending_push(folder: Path, url: str | None, pending: int) -> None:
         seed_profile(profile, pending * 10, photo_share=0.5)
         waiting = SentVersions(profile).waiting()[0]
         with SyncClient(
-            profile, server.url, credentials=DemoAccounts(), progress=progress
+            profile,
+            server.url,
+            credentials=DemoAccounts(),
+            progress=progress,
+            batch_size=batch_size,
         ) as client:
             report = client.sync_once()
         # The outbox push is the stretch between reading the meta and the first page.
         seconds = marks["page_fetched"] - marks["meta"]
         print(
-            f"push: {waiting} pending versions with {report.blobs_uploaded} blobs in the same "
+            f"push (batch size {batch_size}): {waiting} pending versions with "
+            f"{report.blobs_uploaded} blobs in the same "
             f"sync as {report.drift_repaired} drift repairs; outbox phase {seconds:.2f} s = "
             f"{waiting / seconds:.0f} versions/s"
         )
@@ -81,6 +97,101 @@ def _pending_push(folder: Path, url: str | None, pending: int) -> None:
         profile.close()
         server.stop()
         store.close()
+
+
+def _first_sync(folder: Path, url: str | None, inspections: int, batch_size: int) -> float:
+    """Seconds of a seeded device's first sync; prints what went."""
+    store, server = _central(folder / "central", url)
+    profile = open_profile(
+        folder / "device",
+        USER,
+        "demo",
+        kdf=KdfParams.fast_for_tests(),
+        password_rules=DEVICE_PASSWORD_RULES.allowing("demo"),
+    )
+    try:
+        seed_profile(profile, inspections, photo_share=0.3)
+        attachments = sum(len(version.attachments) for version in _all_versions(profile))
+        with SyncClient(
+            profile, server.url, credentials=DemoAccounts(), batch_size=batch_size
+        ) as client:
+            started = time.perf_counter()
+            report = client.sync_once()
+            seconds = time.perf_counter() - started
+        assert report.complete, report.summary("en")
+        print(
+            f"first sync (batch size {batch_size}): {inspections} inspections with "
+            f"{attachments} attachments ({report.blobs_uploaded} distinct blobs uploaded, "
+            f"{len(report.sent)} sent, {report.drift_repaired} repaired) in {seconds:.1f} s",
+            flush=True,
+        )
+        return seconds
+    finally:
+        profile.close()
+        server.stop()
+        store.close()
+
+
+def _all_versions(profile: Profile) -> Iterator[InspectionVersion]:
+    """Every finalized version on the device: waiting, and believed sent (by any author)."""
+    yield from profile.pending_versions()
+    ledger = SentVersions(profile)
+    for author in ledger.digests(SyncState.load(profile)):
+        for version_id in ledger.sent_ids(author):
+            yield profile.version(version_id)
+
+
+def _payload_bytes(folder: Path, inspections: int) -> int:
+    """The bytes a first sync of the seeded device must carry: versions and distinct blobs."""
+    profile = open_profile(
+        folder / "device",
+        USER,
+        "demo",
+        kdf=KdfParams.fast_for_tests(),
+        password_rules=DEVICE_PASSWORD_RULES.allowing("demo"),
+    )
+    try:
+        seed_profile(profile, inspections, photo_share=0.3)
+        total = 0
+        blobs: set[str] = set()
+        for version in _all_versions(profile):
+            total += len(version.model_dump_json().encode("utf-8"))
+            for attachment in version.attachments:
+                if attachment.sha256 not in blobs:
+                    blobs.add(attachment.sha256)
+                    total += attachment.size
+        return total
+    finally:
+        profile.close()
+
+
+def _loopback_copy(size: int) -> float:
+    """Seconds to send `size` bytes through a loopback TCP socket and read them all."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    received = 0
+
+    def receive() -> None:
+        nonlocal received
+        connection, _ = listener.accept()
+        with connection:
+            while chunk := connection.recv(1 << 20):
+                received += len(chunk)
+
+    reader = threading.Thread(target=receive)
+    reader.start()
+    block = b"x" * (1 << 20)
+    started = time.perf_counter()
+    with socket.create_connection(("127.0.0.1", port)) as sender:
+        left = size
+        while left > 0:
+            sender.sendall(block[: min(left, len(block))])
+            left -= min(left, len(block))
+    reader.join()
+    seconds = time.perf_counter() - started
+    listener.close()
+    assert received == size
+    return seconds
 
 
 def _noop(folder: Path, url: str | None, history: int) -> None:
@@ -122,11 +233,36 @@ def _noop(folder: Path, url: str | None, history: int) -> None:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pending", type=int, default=300)
+    parser.add_argument("--first", default="2000", help="inspections on a first-syncing device")
+    parser.add_argument("--batch-sizes", default="1,100", help="versions per push request")
+    parser.add_argument("--single-max", type=int, default=2000)
     parser.add_argument("--history", default="1000,10000")
     parser.add_argument("--db", default=None, help="SQLAlchemy URL (default: SQLite)")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as folder:
-        _pending_push(Path(folder) / "push", args.db, args.pending)
+    sizes = [int(part) for part in args.batch_sizes.split(",") if part]
+    for batch_size in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            _pending_push(Path(folder) / "push", args.db, args.pending, batch_size)
+    rows = []
+    for inspections in (int(part) for part in args.first.split(",") if part):
+        with tempfile.TemporaryDirectory() as folder:
+            copy = _loopback_copy(_payload_bytes(Path(folder), inspections))
+        timings = {}
+        for batch_size in sizes:
+            if batch_size == 1 and inspections > args.single_max:
+                continue
+            with tempfile.TemporaryDirectory() as folder:
+                timings[batch_size] = _first_sync(Path(folder), args.db, inspections, batch_size)
+        rows.append((inspections, copy, timings))
+    if rows:
+        print("\n| inspections | batch size | first sync | vs raw loopback copy |")
+        print("|---|---|---|---|")
+        for inspections, copy, timings in rows:
+            for batch_size, seconds in timings.items():
+                print(
+                    f"| {inspections} | {batch_size} | {seconds:.1f} s | "
+                    f"{seconds / copy:.0f}× ({copy * 1000:.0f} ms) |"
+                )
     for history in (int(part) for part in args.history.split(",") if part):
         with tempfile.TemporaryDirectory() as folder:
             _noop(Path(folder), args.db, history)
