@@ -325,6 +325,11 @@ class Accounts:
                 ).scalar_one()
         return str(key)
 
+    def cached_principal(self, token: str) -> Principal | None:
+        """The principal of a bearer token if the cache holds it: no database, no waiting,
+        so the event loop may ask (`authenticate` otherwise)."""
+        return self._principals.get(token_hash(token), self.config.clock())
+
     def authenticate(self, token: str) -> Principal:
         """The principal of a bearer token, or a 401 naming why not."""
         key = token_hash(token)

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from fieldapp.protocol.models import ErrorCode
 from fieldapp.server.accounts import Principal
@@ -30,7 +31,9 @@ Sha256 = Annotated[
 ]
 
 
-def _store(request: Request) -> CentralStore:
+# The dependencies are coroutines: a plain function would hop to the thread pool for every
+# request, for work that needs no thread (the store is one object, a cached principal too).
+async def _store(request: Request) -> CentralStore:
     store: CentralStore = request.app.state.store
     return store
 
@@ -38,7 +41,7 @@ def _store(request: Request) -> CentralStore:
 StoreDep = Annotated[CentralStore, Depends(_store)]
 
 
-def _sign_in_gate(request: Request) -> SignInGate:
+async def _sign_in_gate(request: Request) -> SignInGate:
     gate: SignInGate = request.app.state.sign_in_gate
     return gate
 
@@ -51,7 +54,7 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client is not None else "unknown"
 
 
-def _principal(request: Request, store: StoreDep, credentials: BearerDep) -> Principal:
+async def _principal(request: Request, store: StoreDep, credentials: BearerDep) -> Principal:
     if credentials is None:
         raise ApiError(
             401,
@@ -61,7 +64,10 @@ def _principal(request: Request, store: StoreDep, credentials: BearerDep) -> Pri
             headers={"WWW-Authenticate": "Bearer"},
             log_detail="no bearer token",
         )
-    principal = store.accounts.authenticate(credentials.credentials)
+    principal = store.accounts.cached_principal(credentials.credentials)
+    if principal is None:
+        # A database read (and a 401 when the token is not good): on a worker thread.
+        principal = await run_in_threadpool(store.accounts.authenticate, credentials.credentials)
     request.state.principal = principal
     return principal
 
