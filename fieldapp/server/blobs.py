@@ -221,24 +221,31 @@ class BlobUploads:
         a mismatch refuses that blob alone, a blob `owner` uploaded before is answered as
         held. Every temporary file is gone afterwards."""
         outcomes: list[BlobReceipt | ApiError] = []
-        kept: list[tuple[str, int]] = []
+        verified: list[tuple[Path, str]] = []
+        kept: dict[str, int] = {}
         try:
             for body, sha256 in zip(bodies, hashes, strict=True):
                 if body.sha256 != sha256:
                     outcomes.append(_hash_mismatch(sha256, body.sha256))
                     continue
-                self.storage.keep(body.path, sha256)
-                kept.append((sha256, body.size))
+                verified.append((body.path, sha256))
+                kept[sha256] = body.size
                 outcomes.append(BlobReceipt(sha256=sha256, received=body.size, complete=True))
+            self.storage.keep_many(verified)
         finally:
             for body in bodies:
                 discard(body.path)
         if kept:
-            now = self.clock()
-            with self.database.write() as connection:
-                for sha256, size in kept:
-                    if record_blob(connection, sha256, size, owner, now):
-                        charge(self.database, connection, owner, size)
+
+            def record() -> None:
+                with self.database.write() as connection:
+                    new = record_blobs(connection, kept, owner, self.clock())
+                    if new:
+                        charge(self.database, connection, owner, sum(kept[sha] for sha in new))
+
+            # Two uploads of the same new blob at once: the second insert loses on the key,
+            # and the retry finds the first one's row.
+            self.database.retrying(record)
         return outcomes
 
     def keep_whole(self, body: ReceivedBody, sha256: str, owner: str) -> BlobReceipt:
@@ -304,9 +311,14 @@ class BlobUploads:
 
     def _record(self, sha256: str, size: int, owner: str) -> None:
         """The blob's row (if new, charged to `owner`) and `owner` as one of its holders."""
-        with self.database.write() as connection:
-            if record_blob(connection, sha256, size, owner, self.clock()):
-                charge(self.database, connection, owner, size)
+
+        def record() -> None:
+            with self.database.write() as connection:
+                if record_blob(connection, sha256, size, owner, self.clock()):
+                    charge(self.database, connection, owner, size)
+
+        # As in keep_batch: a race on a new blob's row is retried, not a 500.
+        self.database.retrying(record)
 
 
 def _hash_mismatch(expected: str, actual: str) -> ApiError:
@@ -355,6 +367,54 @@ def record_blob(connection: Connection, sha256: str, size: int, holder: str, now
         .where(vb.c.sha256 == sha256)
         .where(v.c.author == holder)
         .where(v.c.complete.is_(False))
+    )
+    complete_versions(connection, list(connection.execute(waiting).scalars()))
+    return new
+
+
+def record_blobs(
+    connection: Connection, sizes: dict[str, int], holder: str, now: datetime
+) -> list[str]:
+    """`record_blob` for several kept blobs at once (a batch upload), in a few statements
+    rather than a few per blob; returns the blobs that were new to the store."""
+    blobs, holders = schema.blobs, schema.blob_holders
+    hashes = sorted(sizes)
+    known = set(
+        connection.execute(sa.select(blobs.c.sha256).where(blobs.c.sha256.in_(hashes))).scalars()
+    )
+    new = [sha for sha in hashes if sha not in known]
+    if new:
+        connection.execute(
+            blobs.insert(),
+            [
+                {"sha256": sha, "size": sizes[sha], "uploaded_by": holder, "stored_at": now}
+                for sha in new
+            ],
+        )
+    held = set(
+        connection.execute(
+            sa.select(holders.c.sha256)
+            .where(holders.c.username == holder)
+            .where(holders.c.sha256.in_(hashes))
+        ).scalars()
+    )
+    if len(held) < len(hashes):
+        connection.execute(
+            holders.insert(),
+            [
+                {"sha256": sha, "username": holder, "held_since": now}
+                for sha in hashes
+                if sha not in held
+            ],
+        )
+    vb, v = schema.version_blobs, schema.versions
+    waiting = (
+        sa.select(vb.c.version_id)
+        .join(v, v.c.version_id == vb.c.version_id)
+        .where(vb.c.sha256.in_(hashes))
+        .where(v.c.author == holder)
+        .where(v.c.complete.is_(False))
+        .distinct()
     )
     complete_versions(connection, list(connection.execute(waiting).scalars()))
     return new

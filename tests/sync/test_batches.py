@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from fieldapp.core.inspection import Attachment, InspectionVersion
 from fieldapp.protocol.models import MAX_BLOB_BATCH, MAX_PUSH_BATCH
 from fieldapp.server import schema
+from fieldapp.server.usage import usage_of
 from tests.support.central import (
     BACKENDS,
     BOA,
@@ -396,6 +397,8 @@ def test_a_blob_batch_keeps_each_blob_that_hashes_right(central: Central) -> Non
     wrong = b"bytes that are not what the manifest names"
     named = hashlib.sha256(b"something else").hexdigest()
     manifest = manifest_of(*blobs) + f",{named}:{len(wrong)},{manifest_of(b'')}"
+    with central.store.database.read() as connection:
+        used_before = usage_of(connection, BOA)
     with central.client(BOA) as boa:
         answer = boa.post(
             "/v1/blobs/batch",
@@ -412,7 +415,9 @@ def test_a_blob_batch_keeps_each_blob_that_hashes_right(central: Central) -> Non
     for blob in blobs:
         sha = hashlib.sha256(blob).hexdigest()
         assert b"".join(central.store.blobs.read(sha)) == blob
-    # Each is counted against the uploader's storage once.
+    # Each new one is counted against the uploader's storage, once.
+    with central.store.database.read() as connection:
+        assert usage_of(connection, BOA) - used_before == sum(len(b) for b in blobs)
     with central.client(BOA) as boa:
         held = boa.post(
             "/v1/sync/blobs/held",
