@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -102,18 +102,19 @@ class Pushes:
             )
         outcomes: list[PushAnswer | ApiError | None] = [None] * len(items)
         prepared: list[tuple[int, InspectionVersion, bytes, str]] = []
-        for index, item in enumerate(items):
-            try:
-                version = InspectionVersion.model_validate(item)
-            except ValidationError as error:
-                outcomes[index] = _invalid_version(error)
-                continue
-            try:
-                record, record_hash = self._prepare(principal, version)
-            except ApiError as refusal:
-                outcomes[index] = refusal
-                continue
-            prepared.append((index, version, record, record_hash))
+        with self.database.read() as connection:
+            for index, item in enumerate(items):
+                try:
+                    version = InspectionVersion.model_validate(item)
+                except ValidationError as error:
+                    outcomes[index] = _invalid_version(error)
+                    continue
+                try:
+                    record, record_hash = self._prepare(principal, version, connection)
+                except ApiError as refusal:
+                    outcomes[index] = refusal
+                    continue
+                prepared.append((index, version, record, record_hash))
         if prepared:
             applied = self.database.retrying(lambda: self._batch_once(principal, prepared, now))
             for index, applied_outcome in applied.items():
@@ -142,12 +143,13 @@ class Pushes:
         now: datetime,
     ) -> dict[int, PushAnswer | ApiError]:
         outcomes: dict[int, PushAnswer | ApiError] = {}
+        tally = _Tally()
         with self.database.write() as connection:
             for index, version, record, record_hash in prepared:
                 savepoint = connection.begin_nested()
                 try:
                     answer, refusal = self._apply(
-                        connection, principal, version, record, record_hash, now
+                        connection, principal, version, record, record_hash, now, tally
                     )
                 except ApiError as error:
                     savepoint.rollback()
@@ -162,11 +164,24 @@ class Pushes:
                 else:
                     assert answer is not None
                     outcomes[index] = answer
+                    if answer.status == 201:
+                        # Counted once the version's savepoint holds, added below at once.
+                        tally.version_ids.append(version.version_id)
+                        tally.bytes += len(record)
+            if tally.version_ids:
+                self._add_to_digest(connection, principal.username, tally.version_ids)
+                charge(self.database, connection, principal.username, tally.bytes)
         return outcomes
 
-    def _prepare(self, principal: Principal, version: InspectionVersion) -> tuple[bytes, str]:
+    def _prepare(
+        self,
+        principal: Principal,
+        version: InspectionVersion,
+        connection: Connection | None = None,
+    ) -> tuple[bytes, str]:
         """The checks before any write, as a single push makes them: the stored record and
-        its hash, or an `ApiError`."""
+        its hash, or an `ApiError`. `connection`: a read transaction to check in (a batch
+        checks all its versions in one)."""
         if not principal.is_author:
             raise forbidden(
                 f"A {principal.role.value} does not send inspections.",
@@ -196,8 +211,11 @@ class Pushes:
         record = canonical_json(version.model_dump(mode="json"))
         record_hash = hashlib.sha256(record).hexdigest()
         engine = self._form(principal, version)
-        with self.database.read() as connection:
+        if connection is not None:
             check_version(connection, engine, principal, version)
+        else:
+            with self.database.read() as reading:
+                check_version(reading, engine, principal, version)
         return record, record_hash
 
     def _form(self, principal: Principal, version: InspectionVersion) -> FormEngine:
@@ -257,9 +275,13 @@ class Pushes:
         record: bytes,
         record_hash: str,
         now: datetime,
+        tally: _Tally | None = None,
     ) -> tuple[PushAnswer | None, ApiError | None]:
         """Store one checked version in the open transaction: (answer, None), or (None,
-        refusal) for a refusal whose conflict is kept; other refusals are raised."""
+        refusal) for a refusal whose conflict is kept; other refusals are raised.
+
+        With a `tally` (a batch), the digest and the account's usage are left to the
+        caller, which adds those of the whole batch at once."""
         refusal: ApiError | None = None
         answer: PushAnswer | None = None
         # Lock the inspection first (PostgreSQL; SQLite has one writer anyway), then
@@ -331,7 +353,7 @@ class Pushes:
         if refusal is not None:
             self._hold_conflict(connection, principal, version, inspection, record, now)
         else:
-            answer = self._store(connection, version, seq, record, record_hash, now)
+            answer = self._store(connection, version, seq, record, record_hash, now, tally)
             if self.followup is not None:
                 team = inspection["team"] if inspection is not None else principal.team
                 self.followup.on_pushed(connection, version, team, now)
@@ -432,6 +454,7 @@ class Pushes:
         record: bytes,
         record_hash: str,
         now: datetime,
+        tally: _Tally | None = None,
     ) -> PushAnswer:
         hashes = sorted({attachment.sha256 for attachment in version.attachments})
         holders = schema.blob_holders
@@ -457,7 +480,8 @@ class Pushes:
             missing_blobs=missing,
         )
         receipt_text = receipt.model_dump_json()
-        check_quota(connection, version.author, len(record), self.quota_bytes)
+        pending = tally.bytes if tally is not None else 0
+        check_quota(connection, version.author, pending + len(record), self.quota_bytes)
         connection.execute(
             schema.versions.insert().values(
                 version_id=version.version_id,
@@ -481,11 +505,12 @@ class Pushes:
                 schema.version_blobs.insert(),
                 [{"version_id": version.version_id, "sha256": sha} for sha in hashes],
             )
-        self._add_to_digest(connection, version.author, version.version_id)
-        charge(self.database, connection, version.author, len(record))
+        if tally is None:
+            self._add_to_digest(connection, version.author, [version.version_id])
+            charge(self.database, connection, version.author, len(record))
         return PushAnswer(201, receipt_text.encode("utf-8"))
 
-    def _add_to_digest(self, connection: Connection, author: str, version_id: str) -> None:
+    def _add_to_digest(self, connection: Connection, author: str, version_ids: list[str]) -> None:
         connection.execute(
             self.database.insert_ignoring_duplicates(schema.digests).values(
                 author=author, count=0, digest="0" * 64
@@ -497,12 +522,20 @@ class Pushes:
         if self.database.is_postgresql:
             query = query.with_for_update()
         count, digest = connection.execute(query).one()
-        combined = int(digest, 16) ^ int(digest_of([version_id]), 16)
+        combined = int(digest, 16) ^ int(digest_of(version_ids), 16)
         connection.execute(
             schema.digests.update()
             .where(schema.digests.c.author == author)
-            .values(count=int(count) + 1, digest=f"{combined:064x}")
+            .values(count=int(count) + len(version_ids), digest=f"{combined:064x}")
         )
+
+
+@dataclass
+class _Tally:
+    """What a batch stored so far: the versions its digest gains and the bytes they take."""
+
+    version_ids: list[str] = field(default_factory=list)
+    bytes: int = 0
 
 
 def _invalid_version(error: ValidationError) -> ApiError:
