@@ -35,6 +35,7 @@ from fieldapp.server.usage import (
     charge,
     check_quota,
     held_conflicts,
+    quota_exceeded,
     usage_of,
 )
 from fieldapp.server.validation import check_version
@@ -145,7 +146,14 @@ class Pushes:
         outcomes: dict[int, PushAnswer | ApiError] = {}
         tally = _Tally()
         with self.database.write() as connection:
+            fresh = _Fresh(self, connection, principal, prepared, now)
             for index, version, record, record_hash in prepared:
+                if fresh.takes(version):
+                    outcomes[index] = fresh.add(version, record, record_hash, tally)
+                    continue
+                # Anything else (a next version, a replay, an id seen before in this batch)
+                # goes the single way, after the fresh ones so far are written.
+                fresh.flush()
                 savepoint = connection.begin_nested()
                 try:
                     answer, refusal = self._apply(
@@ -168,6 +176,7 @@ class Pushes:
                         # Counted once the version's savepoint holds, added below at once.
                         tally.version_ids.append(version.version_id)
                         tally.bytes += len(record)
+            fresh.flush()
             if tally.version_ids:
                 self._add_to_digest(connection, principal.username, tally.version_ids)
                 charge(self.database, connection, principal.username, tally.bytes)
@@ -528,6 +537,148 @@ class Pushes:
             .where(schema.digests.c.author == author)
             .values(count=int(count) + len(version_ids), digest=f"{combined:064x}")
         )
+
+
+class _Fresh:
+    """The first versions of new inspections in a batch, written with one statement per
+    table instead of a dozen per version: the common case of an outbox.
+
+    What the single path reads per version is read once for the batch: which of its
+    inspections and versions exist, which of its blobs the author holds, the account's
+    usage. A version is fresh when none of that names it: no base, its inspection and
+    version ids unknown to the store and not seen earlier in the batch. Such a version
+    cannot be refused by the transaction (but by the quota, checked here), and a
+    concurrent twin makes an insert fail on its key: the whole batch is then retried,
+    and the retry finds the twin's rows and answers them as replays.
+    """
+
+    def __init__(
+        self,
+        pushes: Pushes,
+        connection: Connection,
+        principal: Principal,
+        prepared: list[tuple[int, InspectionVersion, bytes, str]],
+        now: datetime,
+    ) -> None:
+        self.pushes = pushes
+        self.connection = connection
+        self.principal = principal
+        self.now = now
+        inspection_ids = sorted({version.inspection_id for _, version, _, _ in prepared})
+        version_ids = sorted({version.version_id for _, version, _, _ in prepared})
+        inspections, versions = schema.inspections, schema.versions
+        self.known_ids: set[str] = set(
+            connection.execute(
+                sa.select(inspections.c.inspection_id).where(
+                    inspections.c.inspection_id.in_(inspection_ids)
+                )
+            ).scalars()
+        )
+        self.known_ids.update(
+            connection.execute(
+                sa.select(versions.c.version_id).where(versions.c.version_id.in_(version_ids))
+            ).scalars()
+        )
+        hashes = sorted({a.sha256 for _, version, _, _ in prepared for a in version.attachments})
+        holders = schema.blob_holders
+        self.held: set[str] = (
+            set(
+                connection.execute(
+                    sa.select(holders.c.sha256)
+                    .where(holders.c.username == principal.username)
+                    .where(holders.c.sha256.in_(hashes))
+                ).scalars()
+            )
+            if hashes
+            else set()
+        )
+        self.used = usage_of(connection, principal.username)
+        self.rows: dict[str, list[dict[str, Any]]] = {"i": [], "v": [], "b": []}
+        self.written: list[InspectionVersion] = []
+
+    def takes(self, version: InspectionVersion) -> bool:
+        fresh = (
+            version.base_version_id is None
+            and version.inspection_id not in self.known_ids
+            and version.version_id not in self.known_ids
+        )
+        # Seen now: a second version with either id in this batch goes the single way.
+        self.known_ids.update((version.inspection_id, version.version_id))
+        return fresh
+
+    def add(
+        self, version: InspectionVersion, record: bytes, record_hash: str, tally: _Tally
+    ) -> PushAnswer | ApiError:
+        quota = self.pushes.quota_bytes
+        if self.used + tally.bytes + len(record) > quota:
+            return quota_exceeded(quota, self.used + tally.bytes)
+        hashes = sorted({attachment.sha256 for attachment in version.attachments})
+        missing = [sha for sha in hashes if sha not in self.held]
+        receipt_text = PushReceipt(
+            inspection_id=version.inspection_id,
+            version_id=version.version_id,
+            base_version_id=None,
+            content_hash=version.content_hash,
+            received_at=self.now,
+            complete=not missing,
+            missing_blobs=missing,
+        ).model_dump_json()
+        now, principal = self.now, self.principal
+        self.rows["i"].append(
+            {
+                "inspection_id": version.inspection_id,
+                "form_id": version.form_id,
+                "author": principal.username,
+                "team": principal.team,
+                "venue_id": version.venue_id,
+                "area_id": version.area_id,
+                "assignment_id": version.assignment_id,
+                "status": InspectionStatus.SENT.value,
+                "head_version_id": version.version_id,
+                "version_count": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        self.rows["v"].append(
+            {
+                "version_id": version.version_id,
+                "inspection_id": version.inspection_id,
+                "seq": 1,
+                "base_version_id": None,
+                "author": version.author,
+                "form_id": version.form_id,
+                "form_version": version.form_version,
+                "content_hash": version.content_hash,
+                "record_hash": record_hash,
+                "record": record.decode("utf-8"),
+                "receipt": receipt_text,
+                "complete": not missing,
+                "received_at": now,
+                "client_finalized_at": version.finalized_at.isoformat(),
+            }
+        )
+        self.rows["b"].extend({"version_id": version.version_id, "sha256": sha} for sha in hashes)
+        self.written.append(version)
+        tally.version_ids.append(version.version_id)
+        tally.bytes += len(record)
+        return PushAnswer(201, receipt_text.encode("utf-8"))
+
+    def flush(self) -> None:
+        """Write the fresh versions so far (before a version that may build on them)."""
+        if not self.written:
+            return
+        connection = self.connection
+        connection.execute(schema.inspections.insert(), self.rows["i"])
+        connection.execute(schema.versions.insert(), self.rows["v"])
+        if self.rows["b"]:
+            connection.execute(schema.version_blobs.insert(), self.rows["b"])
+        followup = self.pushes.followup
+        if followup is not None:
+            for version in self.written:
+                followup.on_pushed(connection, version, self.principal.team, self.now)
+        self.rows = {"i": [], "v": [], "b": []}
+        self.written = []
 
 
 @dataclass
