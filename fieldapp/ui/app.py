@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from fieldapp import __version__
 from fieldapp.app.settings import Settings
+from fieldapp.core.environment import SERVER_URL_VARIABLE
 from fieldapp.core.locations import home_directory, resources_directory
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.devices import DeviceSupport
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     if language:
         # --lang is for this run only; the settings keep the person's own choice.
         settings = settings.with_value("language", language)
-    preset = os.environ.get("FIELDAPP_SERVER_URL", "").strip()
+    preset = os.environ.get(SERVER_URL_VARIABLE, "").strip()
     if preset and not settings.server_url:
         # The address IT presets for every home on this machine; a typed one wins.
         settings = settings.with_value("server_url", preset)
