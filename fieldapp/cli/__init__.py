@@ -38,7 +38,8 @@ def _overview(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_verbs: bool = True) -> argparse.ArgumentParser:
+    """The command's parser; `with_verbs=False` leaves the verbs out (the app's start)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--home",
@@ -61,15 +62,40 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=("nl", "en"), help="language of the app (default: the settings, nl)"
     )
     parser.set_defaults(handler=_overview)
+    if not with_verbs:
+        return parser
     verbs = parser.add_subparsers(title="verbs", metavar="VERB")
     for group in VERB_GROUPS:
         group.register(verbs, common)
     return parser
 
 
+#: The options of the command itself that take a value (`--home DIR`, `--lang nl`).
+_VALUED_OPTIONS = frozenset({"--home", "--lang"})
+
+
+def _starts_the_app(argv: Sequence[str]) -> bool:
+    """Whether `argv` holds only the command's own options, so no verb and no help.
+
+    The verbs' parsers take longer to build than the app's window takes to import (gettext
+    looks for argparse's catalogue at every help text), so the app's start skips them.
+    Anything else, a mistyped verb too, goes to the whole parser and its messages.
+    """
+    expects_value = False
+    for argument in argv:
+        if expects_value:
+            expects_value = False
+        elif argument in ("-h", "--help") or not argument.startswith("-"):
+            return False
+        elif argument in _VALUED_OPTIONS:
+            expects_value = True
+    return True
+
+
 def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The parsed command line; the options shared by every verb count before or after it."""
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(with_verbs=not _starts_the_app(arguments)).parse_args(arguments)
     if not hasattr(args, "home"):
         args.home = None
     return args
