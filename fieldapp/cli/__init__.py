@@ -1,10 +1,10 @@
 """The `fieldapp` command: one entry point, a verb per job, `--home` on every verb.
 
-Each verb group is a module of this package with `register(verbs, common)`, imported here
-by name so that a freezer follows them. They import nothing heavy at module level —
-their handlers import the use cases they call — so `fieldapp --help` stays quick.
-Without a verb, `fieldapp` starts the app's window (`fieldapp.ui.app`, the only part of
-the screens the CLI touches).
+Each verb group is a module of this package with `register(verbs, common)`, imported by
+name in `verb_groups` (so that a freezer follows them) once a verb is to be parsed. They
+import nothing heavy at module level — their handlers import the use cases they call — so
+`fieldapp --help` stays quick. Without a verb, `fieldapp` starts the app's window
+(`fieldapp.ui.app`, the only part of the screens the CLI touches) without importing them.
 
 Errors of the world (a broken form file, an unreadable seed world, a missing folder, a
 full disk) end with a plain sentence and a non-zero exit (`-vv` adds their traceback);
@@ -19,16 +19,23 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from fieldapp import __version__
-from fieldapp.cli import forms, report, seed, server, sync
 from fieldapp.cli.common import Handler
 from fieldapp.cli.output import add_output_options, log_level, verbosity
 
 log = logging.getLogger("fieldapp")
 
-#: The verb groups, in the order `fieldapp --help` lists them.
-VERB_GROUPS = (forms, server, seed, sync, report)
+
+def verb_groups() -> tuple[ModuleType, ...]:
+    """The verb groups, in the order `fieldapp --help` lists them.
+
+    Imported when a verb is parsed, not with the command: starting the app needs none.
+    """
+    from fieldapp.cli import forms, report, seed, server, sync
+
+    return (forms, server, seed, sync, report)
 
 
 def _overview(args: argparse.Namespace) -> int:
@@ -65,7 +72,7 @@ def build_parser(*, with_verbs: bool = True) -> argparse.ArgumentParser:
     if not with_verbs:
         return parser
     verbs = parser.add_subparsers(title="verbs", metavar="VERB")
-    for group in VERB_GROUPS:
+    for group in verb_groups():
         group.register(verbs, common)
     return parser
 

@@ -144,6 +144,10 @@ def test_the_command_shows_sign_in_and_accounts_without_the_heavy_modules(
     assert len(seen["buttons"]) == len(demo_roster.read_demo_roster())
     assert heavy(seen["shown"]) == []
     assert heavy(seen["listed"]) == []
+    # Nor the verbs' modules: starting the app parses no verb.
+    verbs = {"fieldapp.cli.forms", "fieldapp.cli.report", "fieldapp.cli.seed"}
+    verbs |= {"fieldapp.cli.server", "fieldapp.cli.sync"}
+    assert verbs.isdisjoint(seen["listed"])
 
 
 @pytest.fixture
