@@ -109,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
     context = build_context(app, home, settings, log_file)
     context.review_desk = review_desks(context)
     context.sync_connection = sync_connections(context)
+    if context.demo:
+        context.demo_store = DemoStore(home, context.tasks, app)
 
     from fieldapp.ui.window import MainWindow, show_later
 
@@ -117,9 +119,8 @@ def run(args: argparse.Namespace) -> int:
     if screen is not None:
         available = screen.availableGeometry()
         window.resize(min(1280, available.width()), min(800, available.height()))
-    demo_store: DemoStore | None = None
-    if context.demo:
-        demo_store = DemoStore(home, context.tasks, app)
+    demo_store = context.demo_store
+    if demo_store is not None:
         # Once the accounts are listed, so the start does not slow the window down.
         window.sign_in.accounts_listed.connect(demo_store.start)
     window.show()
@@ -129,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if demo_store is not None:
             demo_store.stop()
-            # A start still under way stops its store itself once it is up.
+            # A start still under way gives up and stops the store it launched.
             context.tasks.wait()
 
 

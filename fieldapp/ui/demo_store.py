@@ -6,7 +6,8 @@ takes a few seconds to start. Started on the task runner as soon as the sign-in 
 has listed its accounts (not earlier: it would compete with the window for the
 processor), it is usually up by the time someone has signed in; the session then finds
 it running and uses it instead of starting one, and a sign-out leaves it running for the
-next person. When the app ends, `stop()` stops it, if this run started it.
+next person. When the app ends, `stop()` stops it, if this run started it, and a start
+still under way gives up at once (the window's close waits for background work).
 
 Nothing here blocks the UI thread: starting waits on a worker, and a failure (a desktop
 install without the server's parts, say) is only logged, because the session that needs
@@ -69,7 +70,9 @@ class DemoStore(QObject):
         # Imported on the worker: the demo module brings the store and the HTTP client.
         from fieldapp.app.demo import start_demo_server
 
-        server = start_demo_server(self._home)
+        # Abandoned when the app ends while the store is still coming up: closing the
+        # window then does not wait for a store nobody will use.
+        server = start_demo_server(self._home, abandoned=lambda: self._ending)
         with self._lock:
             ending = self._ending
             if not ending:
@@ -87,13 +90,16 @@ class DemoStore(QObject):
         self.ready.emit(url)
 
     def _failed(self, error: BaseException) -> None:
+        if self._ending:
+            log.info("the start of the demo's central store was given up: the app ended")
+            return
         log.warning("the demo's central store did not start: %s", error)
         self.unavailable.emit(error)
 
     def stop(self) -> None:
         """Stop the store if this run started it (blocks until it stopped: call at the end).
 
-        A start still under way stops the store itself as soon as it is up.
+        A start still under way gives up and stops the store it launched.
         """
         with self._lock:
             self._ending = True

@@ -14,7 +14,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from pytestqt.qtbot import QtBot
 
 import fieldapp.app.demo as demo
 from fieldapp.app import demo_roster
-from fieldapp.app.errors import DemoServerUnavailable
+from fieldapp.app.errors import DemoServerFailed, DemoServerUnavailable
 from fieldapp.app.settings import Settings
 from fieldapp.ui.app import build_context
 from fieldapp.ui.context import AppContext
@@ -266,7 +266,7 @@ def test_the_demo_store_starts_once_in_the_background_and_stops_at_the_end(
     server = FakeServer()
     asked: list[tuple[Path, str | None]] = []
 
-    def start_demo_server(home: Path) -> FakeServer:
+    def start_demo_server(home: Path, **_: object) -> FakeServer:
         asked.append((home, threading.current_thread().name))
         return server
 
@@ -286,14 +286,20 @@ def test_the_demo_store_starts_once_in_the_background_and_stops_at_the_end(
     assert server.stops == 1
 
 
-def test_a_demo_store_that_comes_up_after_the_app_ended_is_stopped_at_once(
+def test_a_demo_store_still_starting_when_the_app_ends_is_abandoned_and_stopped(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server = FakeServer()
+    begun = threading.Event()
     release = threading.Event()
+    abandoned_then: list[bool] = []
 
-    def start_demo_server(home: Path) -> FakeServer:
+    def start_demo_server(home: Path, *, abandoned: Callable[[], bool]) -> FakeServer:
+        abandoned_then.append(abandoned())
+        begun.set()
+        # Up just as the app ends (the real start would have given up on `abandoned`).
         release.wait(10)
+        abandoned_then.append(abandoned())
         return server
 
     monkeypatch.setattr(demo, "start_demo_server", start_demo_server)
@@ -302,19 +308,47 @@ def test_a_demo_store_that_comes_up_after_the_app_ended_is_stopped_at_once(
     readies: list[str] = []
     store.ready.connect(readies.append)
     store.start()
+    assert begun.wait(10)
     store.stop()  # the app ends while the store is still starting
     assert server.stops == 0
     release.set()
     assert tasks.wait(WAIT)
     qtbot.waitUntil(lambda: tasks.pending == 0, timeout=WAIT)
+    # The start was told nobody waits any more, and the store that came up was stopped.
+    assert abandoned_then == [False, True]
     assert server.stops == 1
     assert readies == [] and store.url is None
+
+
+def test_closing_the_window_abandons_a_demo_store_still_starting(
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gave_up = threading.Event()
+    tick = threading.Event()
+
+    def start_demo_server(home: Path, *, abandoned: Callable[[], bool]) -> FakeServer:
+        # A store that takes its time to come up (bounded, should nobody ever give up).
+        for _ in range(2000):
+            if abandoned():
+                gave_up.set()
+                raise DemoServerFailed("abandoned")
+            tick.wait(0.01)
+        raise DemoServerFailed("no answer")
+
+    monkeypatch.setattr(demo, "start_demo_server", start_demo_server)
+    context.demo_store = DemoStore(context.home, context.tasks)
+    window = show(qtbot, context)
+    context.demo_store.start()
+    window.close()
+    # The close waits for background work; the start gave up instead of keeping it waiting.
+    assert gave_up.is_set()
+    assert not window.isVisible()
 
 
 def test_a_demo_store_that_cannot_start_is_logged_not_shown(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def start_demo_server(home: Path) -> FakeServer:
+    def start_demo_server(home: Path, **_: object) -> FakeServer:
         raise DemoServerUnavailable(["fastapi"])
 
     monkeypatch.setattr(demo, "start_demo_server", start_demo_server)
