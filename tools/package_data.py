@@ -3,7 +3,7 @@
 The repository keeps forms/, seeds/ and resources/ at its top level: that is where form
 authors, translators and the design card expect them, and what a checkout runs from. A
 wheel (and a PyInstaller bundle) carries them as `fieldapp/_data/...`, which
-`fieldapp.core.locations` finds through `importlib.resources`. `SHIPPED` below is the one
+`fieldapp.core.locations` finds beside the package's own files. `SHIPPED` below is the one
 list of what ships; `BuildPy` is registered as setuptools' `build_py` in pyproject.toml and
 `packaging/fieldapp.spec` reads the same list.
 """

@@ -242,11 +242,13 @@ def start_demo_server(
     *,
     timeout: float = 60.0,
     python: str | None = None,
+    abandoned: Callable[[], bool] | None = None,
 ) -> DemoServer:
     """The demo's central store for `home`: the running one, or a new one (see above).
 
     Raises `DemoServerFailed` with the end of the server's log when it does not start
-    within `timeout` seconds.
+    within `timeout` seconds, and as soon as `abandoned()` says nobody waits any more (the
+    app is ending), stopping the server it started.
     """
     central = central_home(home)
     _move_old_central(home, central)
@@ -263,7 +265,7 @@ def start_demo_server(
             port = _free_port()
             server = _launch(central, port, server_command(python))
             try:
-                _wait_until_healthy(server, timeout)
+                _wait_until_healthy(server, timeout, abandoned)
             except DemoServerFailed as error:
                 server.stop()
                 failure = str(error)
@@ -329,11 +331,15 @@ def _launch(central: Path, port: int, program: list[str]) -> DemoServer:
     return DemoServer(central, f"http://127.0.0.1:{port}", process.pid, process)
 
 
-def _wait_until_healthy(server: DemoServer, timeout: float) -> None:
+def _wait_until_healthy(
+    server: DemoServer, timeout: float, abandoned: Callable[[], bool] | None = None
+) -> None:
     process = server.process
     assert process is not None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if abandoned is not None and abandoned():
+            raise DemoServerFailed("abandoned: nobody waits for it any more")
         if _healthy(server.url, 1.0):
             return
         try:

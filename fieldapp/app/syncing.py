@@ -25,14 +25,17 @@ from fieldapp.app.demo import (
     start_demo_server,
 )
 from fieldapp.app.settings import Settings
+from fieldapp.core.environment import (
+    CA_BUNDLE_VARIABLE,
+    INSECURE_HTTP_VARIABLE,
+    SERVER_URL_VARIABLE,
+)
 from fieldapp.store import Profile, open_profile, profile_exists
 from fieldapp.store.errors import PasswordRequired
 from fieldapp.sync.client import SyncClient
 from fieldapp.sync.errors import ServerUnreachable, SyncError
 from fieldapp.sync.report import SyncProgress, SyncReport, SyncStatus
 from fieldapp.sync.transport import (
-    CA_BUNDLE_VARIABLE,
-    INSECURE_HTTP_VARIABLE,
     Credentials,
     CredentialSource,
     RetryPolicy,
@@ -146,10 +149,6 @@ def connect(
         trust=trust or server_trust(home),
     )
     return SyncConnection(client, server, demo_accounts)
-
-
-#: The central store's address as IT presets it for every profile home on a machine.
-SERVER_URL_VARIABLE = "FIELDAPP_SERVER_URL"
 
 
 def configured_server(home: Path) -> str | None:

@@ -1,10 +1,10 @@
 """The `fieldapp` command: one entry point, a verb per job, `--home` on every verb.
 
-Each verb group is a module of this package with `register(verbs, common)`, imported here
-by name so that a freezer follows them. They import nothing heavy at module level —
-their handlers import the use cases they call — so `fieldapp --help` stays quick.
-Without a verb, `fieldapp` starts the app's window (`fieldapp.ui.app`, the only part of
-the screens the CLI touches).
+Each verb group is a module of this package with `register(verbs, common)`, imported by
+name in `verb_groups` (so that a freezer follows them) once a verb is to be parsed. They
+import nothing heavy at module level — their handlers import the use cases they call — so
+`fieldapp --help` stays quick. Without a verb, `fieldapp` starts the app's window
+(`fieldapp.ui.app`, the only part of the screens the CLI touches) without importing them.
 
 Errors of the world (a broken form file, an unreadable seed world, a missing folder, a
 full disk) end with a plain sentence and a non-zero exit (`-vv` adds their traceback);
@@ -19,16 +19,23 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from fieldapp import __version__
-from fieldapp.cli import forms, report, seed, server, sync
 from fieldapp.cli.common import Handler
 from fieldapp.cli.output import add_output_options, log_level, verbosity
 
 log = logging.getLogger("fieldapp")
 
-#: The verb groups, in the order `fieldapp --help` lists them.
-VERB_GROUPS = (forms, server, seed, sync, report)
+
+def verb_groups() -> tuple[ModuleType, ...]:
+    """The verb groups, in the order `fieldapp --help` lists them.
+
+    Imported when a verb is parsed, not with the command: starting the app needs none.
+    """
+    from fieldapp.cli import forms, report, seed, server, sync
+
+    return (forms, server, seed, sync, report)
 
 
 def _overview(args: argparse.Namespace) -> int:
@@ -38,7 +45,8 @@ def _overview(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_verbs: bool = True) -> argparse.ArgumentParser:
+    """The command's parser; `with_verbs=False` leaves the verbs out (the app's start)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--home",
@@ -61,15 +69,40 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=("nl", "en"), help="language of the app (default: the settings, nl)"
     )
     parser.set_defaults(handler=_overview)
+    if not with_verbs:
+        return parser
     verbs = parser.add_subparsers(title="verbs", metavar="VERB")
-    for group in VERB_GROUPS:
+    for group in verb_groups():
         group.register(verbs, common)
     return parser
 
 
+#: The options of the command itself that take a value (`--home DIR`, `--lang nl`).
+_VALUED_OPTIONS = frozenset({"--home", "--lang"})
+
+
+def _starts_the_app(argv: Sequence[str]) -> bool:
+    """Whether `argv` holds only the command's own options, so no verb and no help.
+
+    The verbs' parsers take longer to build than the app's window takes to import (gettext
+    looks for argparse's catalogue at every help text), so the app's start skips them.
+    Anything else, a mistyped verb too, goes to the whole parser and its messages.
+    """
+    expects_value = False
+    for argument in argv:
+        if expects_value:
+            expects_value = False
+        elif argument in ("-h", "--help") or not argument.startswith("-"):
+            return False
+        elif argument in _VALUED_OPTIONS:
+            expects_value = True
+    return True
+
+
 def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The parsed command line; the options shared by every verb count before or after it."""
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(with_verbs=not _starts_the_app(arguments)).parse_args(arguments)
     if not hasattr(args, "home"):
         args.home = None
     return args

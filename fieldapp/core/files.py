@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from pathlib import Path
 
 
@@ -22,7 +21,9 @@ def write_atomically(path: Path, data: bytes | str, *, exclusive: bool = False) 
     """
     content = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    # os.urandom, not secrets: the name needs no more, and the settings (read before the
+    # app's window shows) then do not import hmac and OpenSSL's hashes.
+    temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
     try:
         with temporary.open("xb") as handle:
             handle.write(content)

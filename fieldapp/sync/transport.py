@@ -125,11 +125,6 @@ class Waiting:
 # --- which servers are trusted --------------------------------------------------------------
 
 
-#: Environment variables that configure trust where no settings file is read (CLI, scripts).
-CA_BUNDLE_VARIABLE = "FIELDAPP_CA_BUNDLE"
-INSECURE_HTTP_VARIABLE = "FIELDAPP_ALLOW_INSECURE_HTTP"
-
-
 @dataclass(frozen=True)
 class ServerTrust:
     """Which central-store addresses this device talks to, and which CAs it trusts.

@@ -2,7 +2,9 @@
 
 `run(args)` is what `fieldapp` without a verb calls. Only what the sign-in window needs is
 imported before it shows; the store, the form engine and the demo world load on the task
-runner afterwards, so the window is up about as fast as a bare Qt window.
+runner afterwards, so the window is up about as fast as a bare Qt window
+(bench/bench_start.py). In the demo, the demo's central store starts in the background once
+the sign-in screen lists its accounts (`DemoStore`), and is stopped when the app ends.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from PySide6.QtWidgets import QApplication
 
 from fieldapp import __version__
 from fieldapp.app.settings import Settings
+from fieldapp.core.environment import SERVER_URL_VARIABLE
 from fieldapp.core.locations import home_directory, resources_directory
 from fieldapp.ui.context import AppContext
+from fieldapp.ui.demo_store import DemoStore
 from fieldapp.ui.devices import DeviceSupport
 from fieldapp.ui.errors import start_bug_log
 from fieldapp.ui.i18n import Translations
@@ -94,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     if language:
         # --lang is for this run only; the settings keep the person's own choice.
         settings = settings.with_value("language", language)
-    preset = os.environ.get("FIELDAPP_SERVER_URL", "").strip()
+    preset = os.environ.get(SERVER_URL_VARIABLE, "").strip()
     if preset and not settings.server_url:
         # The address IT presets for every home on this machine; a typed one wins.
         settings = settings.with_value("server_url", preset)
@@ -105,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
     context = build_context(app, home, settings, log_file)
     context.review_desk = review_desks(context)
     context.sync_connection = sync_connections(context)
+    if context.demo:
+        context.demo_store = DemoStore(home, context.tasks, app)
 
     from fieldapp.ui.window import MainWindow, show_later
 
@@ -113,9 +119,19 @@ def run(args: argparse.Namespace) -> int:
     if screen is not None:
         available = screen.availableGeometry()
         window.resize(min(1280, available.width()), min(800, available.height()))
+    demo_store = context.demo_store
+    if demo_store is not None:
+        # Once the accounts are listed, so the start does not slow the window down.
+        window.sign_in.accounts_listed.connect(demo_store.start)
     window.show()
     show_later(window)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        if demo_store is not None:
+            demo_store.stop()
+            # A start still under way gives up and stops the store it launched.
+            context.tasks.wait()
 
 
 def review_desks(context: AppContext) -> Callable[[SignedIn], ReviewDesk]:

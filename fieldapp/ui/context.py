@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from fieldapp.app.review.desk import ReviewDesk
     from fieldapp.app.session import KdfParams, SignedIn
     from fieldapp.app.syncing import SyncConnection
+    from fieldapp.ui.demo_store import DemoStore
 
 
 class SettingsChanged(QObject):
@@ -58,6 +59,9 @@ class AppContext:
     #: called on the task runner; may start the demo's store); None: this run does not
     #: sync (tests that do not need a central store).
     sync_connection: Callable[[SignedIn], SyncConnection] | None = None
+    #: The demo's central store started in the background (the app's demo run); None:
+    #: this run starts none ahead of a session (tests, a configured central store).
+    demo_store: DemoStore | None = None
     signals: SettingsChanged = field(default_factory=SettingsChanged)
 
     @property

@@ -21,7 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from fieldapp.app.settings import BY_NAME, Settings, SettingValue
-from fieldapp.app.syncing import CA_BUNDLE_VARIABLE, SERVER_URL_VARIABLE
+from fieldapp.core.environment import CA_BUNDLE_VARIABLE, SERVER_URL_VARIABLE
 
 __all__ = ["ENVIRONMENT_KEYS", "SETTING_KEYS", "apply_presets", "machine_presets"]
 

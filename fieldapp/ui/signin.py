@@ -2,8 +2,11 @@
 
 In the demo the demo accounts are listed, grouped by role, with the demo password stated;
 tapping one fills in the user name. The screen is shown before anything heavy is loaded:
-the demo accounts arrive from the task runner a moment later, and signing in (password
-hashing, opening the database, filling a new demo profile) runs there too.
+the demo accounts (`fieldapp.app.demo_roster`, two small files, not the demo world) arrive
+from the task runner a moment later, the screen saying meanwhile that they are loading
+(`AccountsState`), and signing in (the demo world, password hashing, opening the database,
+filling a new demo profile) runs there too. Nothing on this screen imports the store, the
+sync client or the demo world before someone signs in.
 
 With a central store, the people who have a profile on this device are listed (a shared
 tablet), and "Another user" starts a first sign-in: the central store's address (preset
@@ -14,11 +17,12 @@ runner's progress reports.
 
 from __future__ import annotations
 
-import contextlib
+import logging
 from collections.abc import Callable
+from enum import Enum
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -32,14 +36,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.app import demo_roster
+from fieldapp.app.demo_roster import RosterEntry
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.errors import describe
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_card, make_label
 
 if TYPE_CHECKING:
     from fieldapp.app.session import SyncProgress
-    from fieldapp.core.entities import User
-from fieldapp.core.worldfile import SeedWorld
+
+log = logging.getLogger(__name__)
+
+
+class AccountsState(Enum):
+    """Where the demo's list of accounts is: the form above it works in every state."""
+
+    #: Being read on the task runner; the screen says so where the list will be.
+    LOADING = "loading"
+    #: Listed: a button per account.
+    LISTED = "listed"
+    #: The seed files could not be read; the screen says so, and typing a name still works.
+    UNREADABLE = "unreadable"
 
 
 def role_name(role: str) -> str:
@@ -125,16 +142,20 @@ class SignInScreen(QWidget):
     Signals:
         signed_in(object): the profile is open; carries the `SignedIn`.
         language_requested(str): the person chose another language.
+        accounts_listed(): the demo accounts are listed (the app then starts the demo's
+            central store, which would compete with the listing if started earlier).
     """
 
     signed_in = Signal(object)
     language_requested = Signal(str)
+    accounts_listed = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.setObjectName("sign_in")
-        self._world: SeedWorld | None = None
+        self._roster: list[RosterEntry] = []
+        self._accounts_state = AccountsState.LOADING
         self._busy = False
         self._account_buttons: dict[str, QPushButton] = {}
         self._profile_buttons: dict[str, QPushButton] = {}
@@ -273,33 +294,57 @@ class SignInScreen(QWidget):
         else:
             self._show_server(False)
         if context.demo:
-            # After the window is up and painted: the seed world is not start-up work.
-            QTimer.singleShot(100, self, self._load_accounts)
+            self._load_accounts()
 
     # -- demo accounts ---------------------------------------------------------------------
 
     def _load_accounts(self) -> None:
-        def load() -> SeedWorld:
-            # Imported on the worker: the store and the form model are not start-up work.
-            from fieldapp.app.demo import load_demo_world
+        # The roster only: the demo world itself (its models and checks) is loaded when
+        # someone signs in, by then usually imported already by the demo store's start.
+        self._set_accounts_state(AccountsState.LOADING)
+        self.context.tasks.run(
+            demo_roster.read_demo_roster,
+            self._accounts_loaded,
+            self._accounts_unreadable,
+            context=self,
+        )
 
-            return load_demo_world()
-
-        self.context.tasks.run(load, self._accounts_loaded, context=self)
+    @property
+    def accounts_state(self) -> AccountsState:
+        return self._accounts_state
 
     @property
     def accounts_ready(self) -> bool:
-        return self._world is not None
+        return self._accounts_state is AccountsState.LISTED
 
-    def _accounts_loaded(self, world: SeedWorld) -> None:
-        self._world = world
-        self.loading.hide()
+    def _accounts_loaded(self, roster: list[RosterEntry]) -> None:
+        self._roster = roster
         self._fill_accounts()
+        self._set_accounts_state(AccountsState.LISTED)
+        self.accounts_listed.emit()
+
+    def _accounts_unreadable(self, error: BaseException) -> None:
+        # The seed files are shipped with the app: unreadable is a broken installation.
+        # Typing the user name still works, and signing in then says what is wrong.
+        log.error("the demo accounts cannot be read", exc_info=error)
+        self._set_accounts_state(AccountsState.UNREADABLE)
+
+    def _set_accounts_state(self, state: AccountsState) -> None:
+        self._accounts_state = state
+        self.accounts.setHidden(state is not AccountsState.LISTED)
+        self.loading.setHidden(state is AccountsState.LISTED)
+        self._retranslate_accounts_state()
+
+    def _retranslate_accounts_state(self) -> None:
+        if self._accounts_state is AccountsState.UNREADABLE:
+            self.loading.setText(
+                self.tr("The demo accounts cannot be listed. Type a user name to sign in.")
+            )
+        else:
+            self.loading.setText(self.tr("Loading the demo accounts…"))
+        self.loading.setAccessibleName(self.loading.text())
 
     def _fill_accounts(self) -> None:
-        world = self._world
-        if world is None:
-            return
         while self.accounts_grid.count():
             item = self.accounts_grid.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -307,31 +352,20 @@ class SignInScreen(QWidget):
                 widget.deleteLater()
         self._account_buttons.clear()
         row = 0
-        for role in ("boa", "mystery_guest", "supervisor", "admin"):
-            users = [user for user in world.users if user.role.value == role]
-            if not users:
-                continue
+        for role, entries in demo_roster.by_role(self._roster):
             header = make_label(role_group_name(role), "label")
             self.accounts_grid.addWidget(header, row, 0, 1, 2)
             row += 1
-            for index, user in enumerate(users):
-                button = make_button(self._account_text(user, world), "choice")
-                button.setObjectName(f"account_{user.username}")
-                button.setAccessibleName(self._account_text(user, world).replace("\n", ", "))
-                button.clicked.connect(lambda _=False, name=user.username: self.choose(name))
-                self._account_buttons[user.username] = button
+            for index, entry in enumerate(entries):
+                # The group heading already says the role; the second line says the team.
+                text = f"{entry.name}\n{entry.team or role_name(entry.role)}"
+                button = make_button(text, "choice")
+                button.setObjectName(f"account_{entry.username}")
+                button.setAccessibleName(text.replace("\n", ", "))
+                button.clicked.connect(lambda _=False, name=entry.username: self.choose(name))
+                self._account_buttons[entry.username] = button
                 self.accounts_grid.addWidget(button, row + index // 2, index % 2)
-            row += (len(users) + 1) // 2
-
-    def _account_text(self, user: User, world: SeedWorld) -> str:
-        # A tester is shown by pseudonym only, even here.
-        name = user.pseudonym or user.display_name
-        # The group heading already says the role; the second line says the team.
-        second = role_name(user.role.value)
-        if user.team:
-            with contextlib.suppress(KeyError):
-                second = world.team(user.team).name
-        return f"{name}\n{second}"
+            row += (len(entries) + 1) // 2
 
     def account_button(self, username: str) -> QPushButton | None:
         """The demo account's button, once the accounts are listed."""
@@ -406,7 +440,6 @@ class SignInScreen(QWidget):
             self._refuse(self.tr("Fill in your user name and password."))
             return
         context = self.context
-        world = self._world
         demo = context.demo
         server_url = None if demo else self.server.text().strip() or None
         if server_url is not None and not server_url.startswith(("https://", "http://")):
@@ -421,7 +454,7 @@ class SignInScreen(QWidget):
             from fieldapp.app.demo import load_demo_world
             from fieldapp.app.session import sign_in
 
-            chosen = (world or load_demo_world()) if demo else None
+            chosen = load_demo_world() if demo else None
             return sign_in(
                 context.home,
                 username,
@@ -526,7 +559,7 @@ class SignInScreen(QWidget):
         self.demo_heading.setText(self.tr("Demo accounts"))
         self.demo_note.setText(self.tr("Choose an account, then type the password."))
         self.demo_password.setText(self.tr("Password of every demo account: demo"))
-        self.loading.setText(self.tr("Loading the demo accounts…"))
+        self._retranslate_accounts_state()
         self.dutch.setAccessibleName("Nederlands")
         self.english.setAccessibleName("English")
         self._fill_accounts()

@@ -561,6 +561,9 @@ class MainWindow(QMainWindow):
         signed = self.context.signed_in
         self.context.signed_in = None
         self._end_sync()
+        if self.context.demo_store is not None:
+            # A demo store still coming up gives up instead of keeping the close waiting.
+            self.context.demo_store.stop()
         finished = self.context.tasks.wait(10_000)
         # Only when the store's lane is quiet: closing under a running write would race it
         # (the process exit then ends that write as a pulled battery would, safely).

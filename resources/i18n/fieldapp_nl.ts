@@ -2283,6 +2283,10 @@
         <source>Loading the demo accounts…</source>
         <translation>Demo-accounts laden…</translation>
     </message>
+    <message>
+        <source>The demo accounts cannot be listed. Type a user name to sign in.</source>
+        <translation>De demo-accounts kunnen niet worden getoond. Vul een gebruikersnaam in om aan te melden.</translation>
+    </message>
 </context>
 <context>
     <name>SignatureDialog</name>

@@ -6,13 +6,15 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+import fieldapp.app.demo as demo
 from fieldapp.app.demo import running_demo_server, server_command, start_demo_server
-from fieldapp.app.errors import DemoServerUnavailable
+from fieldapp.app.errors import DemoServerFailed, DemoServerUnavailable
 from fieldapp.core.locations import PROJECT_ROOT
 
 
@@ -78,3 +80,37 @@ def test_server_verb_without_the_server_extra_is_a_sentence_not_a_traceback(
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert "fieldapp[server]" in done.stderr and "fastapi" in done.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the stand-in server is a shell script")
+def test_a_start_nobody_waits_for_gives_up_and_stops_its_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app ends while the demo store is coming up: the start gives up at once instead
+    # of keeping the window's close waiting, and the process it launched is stopped.
+    never_answers = tmp_path / "python"
+    never_answers.write_text("#!/bin/sh\nexec sleep 120\n", encoding="utf-8")
+    never_answers.chmod(never_answers.stat().st_mode | stat.S_IEXEC)
+    launched: list[subprocess.Popen[bytes]] = []
+    launch = demo._launch
+
+    def recording(central: Path, port: int, program: list[str]) -> demo.DemoServer:
+        server = launch(central, port, program)
+        assert server.process is not None
+        launched.append(server.process)
+        return server
+
+    monkeypatch.setattr(demo, "_launch", recording)
+    asked: list[float] = []
+
+    def abandoned() -> bool:
+        asked.append(time.monotonic())
+        return len(asked) > 3
+
+    begin = time.monotonic()
+    with pytest.raises(DemoServerFailed, match="abandoned"):
+        start_demo_server(tmp_path / "home", python=str(never_answers), abandoned=abandoned)
+    assert time.monotonic() - begin < 30  # the timeout is 60 s: it did not wait for that
+    assert len(launched) == 1
+    assert launched[0].poll() is not None  # the stand-in server was stopped
+    assert running_demo_server(tmp_path / "home") is None

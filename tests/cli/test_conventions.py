@@ -54,6 +54,47 @@ def test_shared_options_are_taken_before_and_after_the_verb() -> None:
     assert parse_arguments(["seed"]).home is None
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--home", "/data/fieldapp"],
+        ["--home=/data/fieldapp", "--lang", "en", "-v"],
+        ["-q", "--lang=nl", "--home", "seed"],
+    ],
+)
+def test_the_app_s_start_parses_as_the_whole_command_does(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[bool] = []
+    real = build_parser
+
+    def counting(*, with_verbs: bool = True) -> argparse.ArgumentParser:
+        built.append(with_verbs)
+        return real(with_verbs=with_verbs)
+
+    monkeypatch.setattr("fieldapp.cli.build_parser", counting)
+    quick = parse_arguments(argv)
+    # The app's start leaves the verbs' parsers unbuilt (a home folder named like a verb
+    # is still a home folder), and reads the command line as the whole parser reads it.
+    assert built == [False]
+    whole = real().parse_args(argv)
+    whole.home = getattr(whole, "home", None)
+    assert vars(quick) == vars(whole)
+
+
+def test_a_verb_help_or_a_mistyped_verb_gets_the_whole_parser(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert parse_arguments(["--home", "/data/fieldapp", "seed"]).handler.__name__ != "_overview"
+    with pytest.raises(SystemExit):
+        parse_arguments(["snyc"])
+    assert "invalid choice: 'snyc'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        parse_arguments(["--help"])
+    assert "sync" in capsys.readouterr().out
+
+
 def _run(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[bytes]:
     """`python -m fieldapp ARGS` off a terminal (pipes), as a script would run it."""
     environment = {**os.environ, "FIELDAPP_PASSWORD": "demo"}

@@ -14,7 +14,7 @@ import fieldapp.cli as cli
 def test_every_verb_module_of_the_package_is_registered() -> None:
     names = [info.name for info in pkgutil.iter_modules(cli.__path__)]
     modules = [importlib.import_module(f"fieldapp.cli.{name}") for name in names]
-    assert {m for m in modules if hasattr(m, "register")} == set(cli.VERB_GROUPS)
+    assert {m for m in modules if hasattr(m, "register")} == set(cli.verb_groups())
 
 
 def test_building_the_parser_imports_nothing_beyond_the_cli_package() -> None:
@@ -31,7 +31,7 @@ def test_building_the_parser_imports_nothing_beyond_the_cli_package() -> None:
     ).stdout
     loaded = json.loads(out)
     ours = {name for name in loaded if name.startswith("fieldapp.")}
-    assert ours == {f"fieldapp.cli.{m.__name__.rpartition('.')[2]}" for m in cli.VERB_GROUPS} | {
+    assert ours == {f"fieldapp.cli.{m.__name__.rpartition('.')[2]}" for m in cli.verb_groups()} | {
         "fieldapp.cli",
         "fieldapp.cli.common",
         "fieldapp.cli.output",
