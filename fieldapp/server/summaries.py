@@ -39,6 +39,8 @@ SUMMARY_PERMITS = 2
 CHUNK = 500
 #: A version's start is the device's local time; activity is server time in UTC.
 _ZONE_MARGIN = timedelta(days=1)
+#: The margin must stay inside the calendar: a period from year 1 starts here.
+_EARLIEST = date(1, 1, 2)
 
 
 class ReportQueries:
@@ -62,7 +64,7 @@ class ReportQueries:
         inspections, versions = schema.inspections, schema.versions
         # Activity on the server comes after the visit began, never before; the same order
         # as the inbox, so labels taken from the first version of a form are the same.
-        since = datetime.combine(period.start, time(), UTC) - _ZONE_MARGIN
+        since = datetime.combine(max(period.start, _EARLIEST), time(), UTC) - _ZONE_MARGIN
         query = (
             sa.select(inspections.c.status, versions.c.record)
             .select_from(

@@ -111,8 +111,12 @@ class InspectionLists:
         by the inspection's first start (no version starts before it) and by its later
         activity (a correction starts later), each with a day's margin for the time zone.
         """
-        low = iso(datetime.combine(start, time(), UTC) - _ZONE_MARGIN)
-        high = iso(datetime.combine(end, time(), UTC) + 2 * _ZONE_MARGIN)
+        # Kept inside the calendar: a period may start in year 1 or end in year 9999.
+        low = iso(datetime.combine(max(start, date.min + _ZONE_MARGIN), time(), UTC) - _ZONE_MARGIN)
+        last = min(end, date.max - 2 * _ZONE_MARGIN)
+        high = iso(datetime.combine(last, time(), UTC) + 2 * _ZONE_MARGIN)
+        if last < end:
+            high = "9999-99"  # sorts after every stored time: no upper narrowing
         with self._database.reading() as connection:
             cursor = connection.execute(
                 "SELECT i.status, v.record FROM inspections i"
