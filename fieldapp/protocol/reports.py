@@ -1,6 +1,7 @@
-"""The report bodies the central store computes where the data is: the period summary's
-numbers (`SummaryBody`, `GET /v1/reports/summary`) and one door-test round's visits
-(`RoundVisits`, `GET /v1/reports/door-tests/{test_id}`).
+"""Report bodies the central store computes where the data is: a summary, a round's visits.
+
+The period summary's numbers are a `SummaryBody` (`GET /v1/reports/summary`), one door-test
+round's visits a `RoundVisits` (`GET /v1/reports/door-tests/{test_id}`).
 
 A `SummaryBody` carries a `fieldapp.core.summary.PeriodSummary` whole: counters, the labels
 and titles of the forms counted, and the person checks added up per key. Maps keep their
