@@ -274,6 +274,12 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, default=None, help="also run this checkout's CLI")
     parser.add_argument("--work", type=Path, default=None, help="keep the data here")
     parser.add_argument(
+        "--tree-local-only",
+        action="store_true",
+        help="run only the other checkout's profile summary (its --server path makes one "
+        "request per inspection: minutes at 100,000)",
+    )
+    parser.add_argument(
         "--mode", choices=("prepare", "baseline", "counting", "serve"), default=None
     )
     parser.add_argument("--period", nargs=2, type=date.fromisoformat, default=None)
@@ -315,6 +321,13 @@ def main() -> None:
         local = cli(
             tree, work, start, end, "--home", str(work / "device"), "--user", "fatima.elamrani"
         )
+        if name == "before" and args.tree_local_only:
+            print(f"{name}: fieldapp report summary from the profile, end to end")
+            print(
+                f"  from the profile   {local['seconds']:7.2f} s  "
+                f"peak {local['maxrss_mb']:6.0f} MB  {local['seconds'] / sql['seconds']:6.1f}x SQL"
+            )
+            continue
         (work / "url").unlink(missing_ok=True)
         server = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), "--mode", "serve", "--work", str(work)],

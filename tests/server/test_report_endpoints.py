@@ -19,6 +19,7 @@ from fieldapp.core.summary import COFFEESHOP_FORM, Period
 from fieldapp.protocol.reports import MAX_SUMMARY_DAYS
 from fieldapp.reports.model import SummaryItem
 from fieldapp.reports.summary import summarize
+from fieldapp.server.summaries import SUMMARY_PERMITS
 from fieldapp.store.seed import seed_profile
 from tests.support.central import (
     ADMIN,
@@ -196,3 +197,25 @@ def test_who_may_ask_for_a_summary_and_what_they_get(
     assert answer.status_code == 200
     days = [date.fromisoformat(item["started_at"][:10]) for item in inbox.json()["items"]]
     assert answer.json()["total"] == sum(1 for day in days if day in period) > 0
+
+
+def test_a_summary_beyond_the_permits_is_told_to_wait(
+    seeded: tuple[Central, dict[str, int], Period],
+) -> None:
+    central, _teams, period = seeded
+    params = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    permits = central.store.reports._permits
+    held = 0
+    while permits.acquire(blocking=False):  # as if other summaries were counting
+        held += 1
+    try:
+        with central.client(SUPERVISOR_CENTRUM) as client:
+            answer = client.get("/v1/reports/summary", params=params)
+        assert answer.status_code == 429
+        assert answer.json()["code"] == "throttled" and answer.headers["Retry-After"]
+    finally:
+        for _ in range(held):
+            permits.release()
+    assert held == SUMMARY_PERMITS
+    with central.client(SUPERVISOR_CENTRUM) as client:
+        assert client.get("/v1/reports/summary", params=params).status_code == 200
