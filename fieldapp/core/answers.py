@@ -86,15 +86,18 @@ def projected_session(
     needed = set(engine.needed_for(names))
     answers: dict[AnswerKey, Value] = {}
     rows: dict[str, list[str]] = {}
+    # The session checks each answer against its question (what `decode_value` does), so
+    # here a JSON list only becomes a tuple: one check per answer, not two.
     for name, raw in document.get("answers", {}).items():
         if name in needed:
-            answers[(name, None)] = decode_value(engine, name, raw)
+            answers[(name, None)] = tuple(raw) if isinstance(raw, list) else raw
     for repeat, items in document.get("repeats", {}).items():
         rows[repeat] = [item["row"] for item in items]
         for item in items:
             for name, raw in item["answers"].items():
                 if name in needed:
-                    answers[(name, item["row"])] = decode_value(engine, name, raw)
+                    value = tuple(raw) if isinstance(raw, list) else raw
+                    answers[(name, item["row"])] = value
     session = FormSession(engine, answers, rows, datetime.now, apply_defaults=False, evaluate=False)
     session.evaluate_only(needed)
     return session
