@@ -25,7 +25,7 @@ from fieldapp.reports.local import LocalReportSource
 from fieldapp.reports.model import Period, ReportDoorTest, ReportInspection
 from fieldapp.reports.patrol_report import PATROL_FORM, patrol_report
 from fieldapp.reports.source import ReportSource
-from fieldapp.reports.summary import area_of, summarize
+from fieldapp.reports.summary import area_of
 from fieldapp.reports.summary_report import summary_report
 from fieldapp.store import open_profile
 from fieldapp.sync.transport import CentralLine, Credentials
@@ -151,9 +151,7 @@ def report_summary(
     areas = known_areas(source, areas)
     period = Period(start, end)
     venues = source.venues()
-    summary = summarize(
-        source.summary_items(period, areas), source.engine, period, venues=venues, areas=areas
-    )
+    summary = source.period_summary(period, areas)
     pdf = summary_report(
         summary, venues=venues, areas=source.areas(), language=language, scope=source.scope()
     )

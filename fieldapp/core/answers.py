@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time
 from typing import Any
 
@@ -74,6 +74,33 @@ def session_from_document(
             for name, raw in item["answers"].items():
                 answers[(name, item["row"])] = decode_value(engine, name, raw)
     return engine.session(answers, rows, clock, resumed=True)
+
+
+def projected_session(
+    engine: FormEngine, document: Mapping[str, Any], names: Iterable[str]
+) -> FormSession:
+    """A session of a stored document that knows only `names`: their relevance and values
+    are what `session_from_document` gives, computed from just the answers they depend on
+    (`FormEngine.needed_for`). A summary over many versions reads a few answers of each;
+    a full evaluation of every question would cost it ten times more."""
+    needed = set(engine.needed_for(names))
+    answers: dict[AnswerKey, Value] = {}
+    rows: dict[str, list[str]] = {}
+    # The session checks each answer against its question (what `decode_value` does), so
+    # here a JSON list only becomes a tuple: one check per answer, not two.
+    for name, raw in document.get("answers", {}).items():
+        if name in needed:
+            answers[(name, None)] = tuple(raw) if isinstance(raw, list) else raw
+    for repeat, items in document.get("repeats", {}).items():
+        rows[repeat] = [item["row"] for item in items]
+        for item in items:
+            for name, raw in item["answers"].items():
+                if name in needed:
+                    value = tuple(raw) if isinstance(raw, list) else raw
+                    answers[(name, item["row"])] = value
+    session = FormSession(engine, answers, rows, datetime.now, apply_defaults=False, evaluate=False)
+    session.evaluate_only(needed)
+    return session
 
 
 def canonical_json(document: Any) -> bytes:

@@ -160,6 +160,28 @@ class DoorTestVisit:
         return self.entry_result == "delayed" and self.admitted_after_delay == "yes"
 
 
+#: The questions `DoorTestVisit.from_answers` reads: what a reader of many visits needs the
+#: engine to evaluate (`fieldapp.core.answers.projected_session`).
+VISIT_QUESTIONS = (
+    "test_id",
+    "venue",
+    "group_role",
+    "arrival_time",
+    "entry_result",
+    "house_rules_posted",
+    "reason_matches_posted_rules",
+    "reason_given",
+    "admitted_after_delay",
+    "extra_conditions",
+    "id_requested",
+    "house_rule_kind",
+    "dress_as_designed",
+    "group_as_designed",
+    "door_staff_changed",
+    "others_admitted_meanwhile",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class PairOutcome:
     result: PairResult

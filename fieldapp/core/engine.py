@@ -174,6 +174,35 @@ class FormEngine:
     order: tuple[str, ...]
     #: repeat name -> its fields in evaluation order.
     repeat_fields: Mapping[str, tuple[str, ...]]
+    #: `needed_for` answers, by the names asked (filled on first use; not compared).
+    _needs: dict[frozenset[str], tuple[str, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def needed_for(self, names: Iterable[str]) -> tuple[str, ...]:
+        """The fields whose relevance and value decide those of `names`, in evaluation order:
+        `names` themselves, their parents, and what their relevance and calculations read,
+        all the way down. Evaluating only these gives `names` exactly the relevance and
+        values a full evaluation gives them (`FormSession.evaluate_only`)."""
+        asked = frozenset(name for name in names if name in self.fields)
+        known = self._needs.get(asked)
+        if known is not None:
+            return known
+        inputs: dict[str, set[str]] = {}
+        for source, readers in self.dependents.items():
+            for reader in readers:
+                inputs.setdefault(reader, set()).add(source)
+        seen: set[str] = set()
+        todo = list(asked)
+        while todo:
+            name = todo.pop()
+            if name in seen or name not in self.fields:
+                continue
+            seen.add(name)
+            todo.extend(inputs.get(name, ()))
+        found = tuple(name for name in self.order if name in seen)
+        self._needs[asked] = found
+        return found
 
     def answers_behind(self, outcome_name: str) -> list[str]:
         """The questions a finding rests on, in form order: what its condition reads, and
@@ -623,6 +652,7 @@ class FormSession:
         clock: Callable[[], datetime],
         *,
         apply_defaults: bool = True,
+        evaluate: bool = True,
     ) -> None:
         self.engine = engine
         self.clock = clock
@@ -641,7 +671,8 @@ class FormSession:
             self.answers[key] = self._coerce(engine.fields[key[0]], value)
         if apply_defaults:
             self._apply_defaults()
-        self.evaluate_all()
+        if evaluate:
+            self.evaluate_all()
 
     # -- reading -----------------------------------------------------------------------
 
@@ -773,6 +804,16 @@ class FormSession:
         names = self.engine.repeat_fields[repeat]
         self._propagate([(name, None) for name in names], changes, force=True)
         return changes
+
+    def evaluate_only(self, names: Iterable[str]) -> None:
+        """Evaluate the relevance and values of `names` and of what they depend on, nothing
+        else: no issues, no outcomes. For reading a few answers of many stored versions (the
+        period summary); such a session answers `value` and `is_relevant` for those names
+        exactly as a fully evaluated one, and nothing else about it may be trusted."""
+        changes = Changes()
+        for name in self.engine.needed_for(names):
+            for key in self.instances(name):
+                self._evaluate(key, changes)
 
     def evaluate_all(self) -> Changes:
         """Re-evaluate every expression from scratch (start-up, and the benchmark baseline)."""

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TypeVar
 
 from fieldapp.core.expr import Value
 from fieldapp.core.forms import LocalText
@@ -81,6 +82,52 @@ class PersonCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckTally:
+    """Person checks with the same ground, kind, team, area and time of day, added up: what
+    a summary over many patrols keeps instead of every check. Its hit rates are those of
+    the checks it adds up."""
+
+    ground: str
+    proactive: bool | None
+    persons: int
+    hits: int
+    team: str = ""
+    area: str = ""
+    time_of_day: TimeOfDay | None = None
+    checks: int = 1
+
+    @classmethod
+    def of(cls, check: PersonCheck) -> CheckTally:
+        return cls(
+            check.ground,
+            check.proactive,
+            check.persons,
+            check.hits,
+            check.team,
+            check.area,
+            check.time_of_day,
+        )
+
+    def plus(self, check: PersonCheck) -> CheckTally:
+        """This tally with one more check of the same keys."""
+        return CheckTally(
+            self.ground,
+            self.proactive,
+            self.persons + check.persons,
+            self.hits + check.hits,
+            self.team,
+            self.area,
+            self.time_of_day,
+            self.checks + 1,
+        )
+
+
+#: What hit rates are counted from: single checks, or tallies of them.
+Checks = PersonCheck | CheckTally
+C = TypeVar("C", PersonCheck, CheckTally)
+
+
+@dataclass(frozen=True, slots=True)
 class HitRate:
     """Proactive persons checked and hit for one group of checks, reactive ones beside."""
 
@@ -102,13 +149,14 @@ class HitRate:
         """Hits per proactively checked person, or None below the minimum sample."""
         return self.hits / self.persons if self.enough else None
 
-    def add(self, check: PersonCheck) -> HitRate:
+    def add(self, check: Checks) -> HitRate:
+        count = check.checks if isinstance(check, CheckTally) else 1
         if check.proactive:
             return HitRate(
                 self.key,
                 self.persons + check.persons,
                 self.hits + check.hits,
-                self.checks + 1,
+                self.checks + count,
                 self.reactive_persons,
                 self.reactive_checks,
                 self.minimum,
@@ -120,7 +168,7 @@ class HitRate:
                 self.hits,
                 self.checks,
                 self.reactive_persons + check.persons,
-                self.reactive_checks + 1,
+                self.reactive_checks + count,
                 self.minimum,
             )
         return self  # not recorded whether proactive: in neither count
@@ -132,9 +180,7 @@ def time_of_day(moment: datetime) -> TimeOfDay:
     ]
 
 
-def hit_rates(
-    checks: Iterable[PersonCheck], key: Callable[[PersonCheck], str], minimum: int
-) -> dict[str, HitRate]:
+def hit_rates(checks: Iterable[C], key: Callable[[C], str], minimum: int) -> dict[str, HitRate]:
     """The hit rate per value of `key` (ground, team, area, …), in order of first appearance."""
     found: dict[str, HitRate] = {}
     for check in checks:
@@ -143,7 +189,7 @@ def hit_rates(
     return found
 
 
-def overall_rate(checks: Iterable[PersonCheck], minimum: int) -> HitRate:
+def overall_rate(checks: Iterable[Checks], minimum: int) -> HitRate:
     """All checks together."""
     total = HitRate("", minimum=minimum)
     for check in checks:

@@ -16,6 +16,7 @@ from fieldapp.core.doortest import DoorTestVisit, RoundVisit, pair_round_visits
 from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import Area, Venue
 from fieldapp.core.inspection import InspectionStatus
+from fieldapp.core.summary import PeriodSummary, SummaryCounter, place_area
 from fieldapp.reports.model import (
     Author,
     EarlierInspection,
@@ -30,7 +31,6 @@ from fieldapp.reports.model import (
     instant,
     is_door_test,
 )
-from fieldapp.reports.summary import place_area
 from fieldapp.store import Profile, UnknownInspection
 
 #: How many earlier inspections of a venue a report lists (newest first).
@@ -158,6 +158,12 @@ class LocalReportSource:
         halves = [half for half in (test, control) if half is not None]
         venue = halves[0].venue if halves else self._venues.get(offered[0].visit.venue)
         return ReportDoorTest(test_id, test, control, venue, pairing.refused)
+
+    def period_summary(self, period: Period, areas: Collection[str]) -> PeriodSummary:
+        counter = SummaryCounter(period, self.engine, venues=self._venues, areas=areas)
+        for row in self.profile.summary_rows(period.start, period.end):
+            counter.add(row)
+        return counter.finish()
 
     def summary_items(self, period: Period, areas: Collection[str]) -> Iterable[SummaryItem]:
         for summary in self.profile.inspections():

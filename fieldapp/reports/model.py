@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cached_property
 
@@ -19,6 +19,7 @@ from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.entities import Area, DoorTestRound, Role, User, Venue
 from fieldapp.core.forms import Outcome
 from fieldapp.core.inspection import InspectionStatus, InspectionVersion
+from fieldapp.core.summary import Period as Period  # re-exported: reports name it here
 from fieldapp.core.texts import Text
 
 #: The plain bytes of a photo or signature by its SHA-256; raises KeyError or OSError
@@ -209,18 +210,3 @@ class SummaryItem:
 
     version: InspectionVersion
     status: InspectionStatus
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """A range of days, both ends included."""
-
-    start: date
-    end: date
-
-    def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise ValueError("a period ends on or after its start")
-
-    def __contains__(self, day: date) -> bool:
-        return self.start <= day <= self.end

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import Area, Venue
+from fieldapp.core.summary import PeriodSummary
 from fieldapp.reports.model import (
     Period,
     ReportDoorTest,
@@ -36,7 +37,13 @@ class ReportSource(Protocol):
         ...
 
     def summary_items(self, period: Period, areas: Collection[str]) -> Iterable[SummaryItem]:
-        """Inspections that may fall in the period (a superset is fine; it is filtered again)."""
+        """Inspections that may fall in the period (a superset is fine; it is filtered again);
+        for the exports, which write every answer."""
+        ...
+
+    def period_summary(self, period: Period, areas: Collection[str]) -> PeriodSummary:
+        """The period summary's numbers, counted where the data is: streamed through
+        `fieldapp.core.summary.SummaryCounter`, never every version in memory at once."""
         ...
 
     def engine(self, form_id: str, version: str) -> FormEngine:

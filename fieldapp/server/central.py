@@ -38,6 +38,7 @@ from fieldapp.server.push import Pushes
 from fieldapp.server.queries import InspectionQueries
 from fieldapp.server.register import Register
 from fieldapp.server.review import CentralReviews
+from fieldapp.server.summaries import ReportQueries
 from fieldapp.server.sweep import Sweeper
 
 #: Who the audit log names for what the demo world brought in.
@@ -71,6 +72,7 @@ class CentralStore:
         self.pushes = Pushes(self.database, config.quota_bytes, self.followup)
         self.reviews = CentralReviews(self.database, self.followup)
         self.queries = InspectionQueries(self.database)
+        self.reports = ReportQueries(self.database, self.queries)
         self.sweeper = Sweeper(self.database, self.blobs, self.scratch, config)
 
     def migrate(self) -> int:

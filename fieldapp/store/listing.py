@@ -8,15 +8,22 @@ page with LIMIT/OFFSET so an inbox of 100,000 inspections opens as fast as one o
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+import zlib
+from collections.abc import Collection, Iterator, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from fieldapp.core.inspection import InspectionStatus
+from fieldapp.core.summary import SummaryRow
 from fieldapp.store.database import ProfileDatabase
 from fieldapp.store.outbox import outbox_info
 from fieldapp.store.records import LocalInspectionSummary
 from fieldapp.store.reviews import Reviews
-from fieldapp.store.times import parse_time
+from fieldapp.store.times import iso, parse_time
+
+#: A version's start is the device's local time; the store's columns are UTC. A day either
+#: side covers every offset when narrowing by them.
+_ZONE_MARGIN = timedelta(days=1)
 
 
 def inspection_filter(
@@ -93,6 +100,37 @@ class InspectionLists:
                 )
             )
         return summaries
+
+    def summary_rows(self, start: date, end: date, chunk: int) -> Iterator[SummaryRow]:
+        """The latest finalized version of each inspection that may have started between
+        `start` and `end`, most recently changed first (the order of `summaries`).
+
+        One read transaction, so the rows are one consistent state; fetched `chunk` rows at
+        a time and decoded one by one as they are yielded, so memory does not grow with the
+        profile. A superset: the caller checks each version's own start. The narrowing is
+        by the inspection's first start (no version starts before it) and by its later
+        activity (a correction starts later), each with a day's margin for the time zone.
+        """
+        # Kept inside the calendar: a period may start in year 1 or end in year 9999.
+        low = iso(datetime.combine(max(start, date.min + _ZONE_MARGIN), time(), UTC) - _ZONE_MARGIN)
+        last = min(end, date.max - 2 * _ZONE_MARGIN)
+        high = iso(datetime.combine(last, time(), UTC) + 2 * _ZONE_MARGIN)
+        if last < end:
+            high = "9999-99"  # sorts after every stored time: no upper narrowing
+        with self._database.reading() as connection:
+            cursor = connection.execute(
+                "SELECT i.status, v.record FROM inspections i"
+                " JOIN versions v ON v.version_id = i.current_version_id"
+                " WHERE i.started_at < ?"
+                " AND (i.started_at >= ? OR i.draft_started_at >= ? OR i.updated_at >= ?)"
+                " ORDER BY i.changed_seq DESC",
+                (high, low, low, low),
+            )
+            while batch := cursor.fetchmany(chunk):
+                for status, record in batch:
+                    yield SummaryRow.of_record(
+                        json.loads(zlib.decompress(record)), InspectionStatus(status)
+                    )
 
     def count(self, where: str, parameters: Sequence[Any]) -> int:
         """How many inspections `where` (over `inspections i`) holds."""

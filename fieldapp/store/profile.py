@@ -22,8 +22,8 @@ connection or a line of its SQL.
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
 from pathlib import Path
 
 from fieldapp.core.answers import session_from_document
@@ -33,6 +33,7 @@ from fieldapp.core.expr import Value
 from fieldapp.core.followup import VenueFieldSummary
 from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion, new_id
 from fieldapp.core.passwords import PasswordRules
+from fieldapp.core.summary import SummaryRow
 from fieldapp.store import audit
 from fieldapp.store import reference as ref
 from fieldapp.store.attachments import AttachmentStore
@@ -796,6 +797,12 @@ class Profile:
         recently changed first."""
         where, parameters = inspection_filter(status, form_ids)
         return self._lists.summaries(where, parameters, limit, offset)
+
+    def summary_rows(self, start: date, end: date, *, chunk: int = 500) -> Iterator[SummaryRow]:
+        """The latest finalized version of every inspection that may have started in the
+        period (a superset), for the period summary: streamed, `chunk` rows a fetch, inside
+        one read transaction (this profile's other work waits until the caller is done)."""
+        return self._lists.summary_rows(start, end, chunk)
 
     def drafts(self, *, limit: int | None = None, offset: int = 0) -> list[LocalInspectionSummary]:
         """Drafts, corrections included (`is_correction`)."""

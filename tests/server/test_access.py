@@ -167,6 +167,18 @@ TABLE: dict[str, tuple[Request, tuple[int, ...]]] = {
         lambda c, u, w: c.get("/v1/inspections"),
         (200, 200, 200, 200, 200, 200, 200, 403),
     ),
+    # Each reader's summary counts what they may read (tests/server/test_report_endpoints.py
+    # checks whose inspections); administrators read none.
+    "GET /v1/reports/summary": (
+        lambda c, u, w: c.get(
+            "/v1/reports/summary", params={"from": "2026-12-01", "to": "2026-12-31"}
+        ),
+        (200, 200, 200, 200, 200, 200, 200, 403),
+    ),
+    "GET /v1/reports/door-tests/{test_id}": (
+        lambda c, u, w: c.get("/v1/reports/door-tests/pt-2026-none"),
+        (404, 404, 404, 404, 404, 404, 404, 403),
+    ),
     "GET /v1/inspections/{patrol}": (
         lambda c, u, w: c.get(f"/v1/inspections/{w.patrol.inspection_id}"),
         (200, 404, 404, 404, 404, 200, 404, 403),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fieldapp.core.engine import FormEngine, compile_form
 from fieldapp.core.entities import Area, Team, Venue
@@ -41,6 +42,7 @@ from fieldapp.protocol.models import (
     UserChange,
     VenueChange,
 )
+from fieldapp.protocol.reports import RoundVisits, SummaryBody
 from fieldapp.reports.model import ReportScope
 from fieldapp.sync.errors import GaveUp, Refusal
 from fieldapp.sync.transport import CentralLine, Credentials, CredentialSource
@@ -188,6 +190,22 @@ class ReviewDesk:
         with self._lock:
             self._blobs[sha256] = data
         return data
+
+    def period_summary(self, start: date, end: date, areas: Iterable[str] = ()) -> SummaryBody:
+        """The period summary's numbers, counted on the central store in one request over
+        the inspections this user may read (`GET /v1/reports/summary`)."""
+        params: dict[str, Any] = {"from": start.isoformat(), "to": end.isoformat()}
+        wanted = list(areas)
+        if wanted:
+            params["area"] = wanted
+        return SummaryBody.model_validate_json(self._get("/v1/reports/summary", params))
+
+    def round_visits(self, test_id: str) -> RoundVisits:
+        """Every visit of one door-test round this user may read, found on the central store
+        (`GET /v1/reports/door-tests/{test_id}`; `Refusal` 404 when there is none)."""
+        return RoundVisits.model_validate_json(
+            self._get(f"/v1/reports/door-tests/{quote(test_id, safe='')}")
+        )
 
     def earlier_at_venue(
         self, venue_id: str, inspection_id: str, started_at: datetime, limit: int = 20

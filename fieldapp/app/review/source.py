@@ -13,6 +13,7 @@ from fieldapp.app.review.desk import InboxFilter, ReviewDesk
 from fieldapp.core.doortest import DoorTestVisit, RoundVisit, pair_round_visits
 from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import Area, Venue
+from fieldapp.core.summary import PeriodSummary, place_area
 from fieldapp.protocol.models import InspectionDetail, ReviewAction
 from fieldapp.reports.model import (
     Author,
@@ -28,15 +29,14 @@ from fieldapp.reports.model import (
     instant,
     is_door_test,
 )
-from fieldapp.reports.summary import place_area
 
 
 class CentralReportSource:
     """A `fieldapp.reports.source.ReportSource` over the central store.
 
-    Door tests and period summaries walk the inbox (the server has no search by test id or
-    by the answers' dates), one detail request per inspection: fine for a team's work,
-    slow for tens of thousands; the summary narrows by period on the server first.
+    The period summary and a door-test round's visits are found on the central store, one
+    request each. The exports still walk the inbox, one detail request per inspection,
+    because they write every answer; they narrow by period on the server first.
     """
 
     def __init__(
@@ -117,17 +117,25 @@ class CentralReportSource:
     def report_door_test(self, test_id: str) -> ReportDoorTest:
         """The visits of round `test_id`, paired by `pair_round_visits` exactly as the
         device's `fieldapp.reports.local.LocalReportSource` does: a visit that does not fit
-        is listed with the reason, never dropped or chosen between."""
+        is listed with the reason, never dropped or chosen between. The central store finds
+        the round's visits (one request), not this side reading every door test."""
+        from fieldapp.sync.errors import Refusal
+
+        try:
+            found = self.desk.round_visits(test_id)
+        except Refusal as refusal:
+            if refusal.status in (404, 422):
+                raise KeyError(test_id) from refusal
+            raise
         offered: list[RoundVisit] = []
         reports: dict[str, ReportInspection] = {}
-        for summary in self.desk.summaries(InboxFilter(form_id="door_test")):
-            detail = self.desk.detail(summary.inspection_id)
+        for detail in found.visits:
             report = self.from_detail(detail, with_earlier=False)
             visit = DoorTestVisit.from_answers(report.session.form_values())
             if visit.test_id.casefold() != test_id.casefold():
                 continue
-            offered.append(RoundVisit(summary.inspection_id, visit, summary.author))
-            reports[summary.inspection_id] = report
+            offered.append(RoundVisit(detail.summary.inspection_id, visit, detail.summary.author))
+            reports[detail.summary.inspection_id] = report
         if not offered:
             raise KeyError(test_id)
         pairing = pair_round_visits(test_id, offered)
@@ -136,6 +144,10 @@ class CentralReportSource:
         halves = [half for half in (test, control) if half is not None]
         venue = halves[0].venue if halves else self._venues.get(offered[0].visit.venue)
         return ReportDoorTest(test_id, test, control, venue, pairing.refused)
+
+    def period_summary(self, period: Period, areas: Collection[str]) -> PeriodSummary:
+        """Counted on the central store, in one request (`ReviewDesk.period_summary`)."""
+        return self.desk.period_summary(period.start, period.end, areas).summary()
 
     def summary_items(self, period: Period, areas: Collection[str]) -> Iterable[SummaryItem]:
         # A version's date is its start; activity on the server comes later, never earlier.

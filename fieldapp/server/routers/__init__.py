@@ -3,8 +3,9 @@
 `accounts` (health, sign-in, sign-out), `sync` (meta, the change feed, the digest),
 `blobs` (attachments by hash), `inspections` (pushing and reading versions) and `review`
 (the inbox, one inspection, return and approve), `admin` (imports, forms, teams,
-users, venues), `planning` (assignments, door-test rounds) and `followup` (the venue
-file, the sanction ladder's measures, actions). A handler translates HTTP
+users, venues), `planning` (assignments, door-test rounds), `followup` (the venue
+file, the sanction ladder's measures, actions) and `reports` (the period summary and a
+door-test round's visits, computed where the data is). A handler translates HTTP
 to a call on the `CentralStore` and its answer back.
 """
 
@@ -19,6 +20,7 @@ from fieldapp.server.routers import (
     followup,
     inspections,
     planning,
+    reports,
     review,
     sync,
 )
@@ -33,4 +35,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin.router,
     planning.router,
     followup.router,
+    reports.router,
 )
