@@ -323,20 +323,7 @@ class Pushes:
             else:
                 seq = 1
                 connection.execute(
-                    schema.inspections.insert().values(
-                        inspection_id=version.inspection_id,
-                        form_id=version.form_id,
-                        author=principal.username,
-                        team=principal.team,
-                        venue_id=version.venue_id,
-                        area_id=version.area_id,
-                        assignment_id=version.assignment_id,
-                        status=InspectionStatus.SENT.value,
-                        head_version_id=version.version_id,
-                        version_count=1,
-                        created_at=now,
-                        updated_at=now,
-                    )
+                    schema.inspections.insert().values(_new_inspection_row(version, principal, now))
                 )
         else:
             refusal = self._check_base(connection, inspection, version)
@@ -493,20 +480,7 @@ class Pushes:
         check_quota(connection, version.author, pending + len(record), self.quota_bytes)
         connection.execute(
             schema.versions.insert().values(
-                version_id=version.version_id,
-                inspection_id=version.inspection_id,
-                seq=seq,
-                base_version_id=version.base_version_id,
-                author=version.author,
-                form_id=version.form_id,
-                form_version=version.form_version,
-                content_hash=version.content_hash,
-                record_hash=record_hash,
-                record=record.decode("utf-8"),
-                receipt=receipt_text,
-                complete=not missing,
-                received_at=now,
-                client_finalized_at=version.finalized_at.isoformat(),
+                _version_row(version, seq, record, record_hash, receipt_text, not missing, now)
             )
         )
         if hashes:
@@ -624,39 +598,9 @@ class _Fresh:
             missing_blobs=missing,
         ).model_dump_json()
         now, principal = self.now, self.principal
-        self.rows["i"].append(
-            {
-                "inspection_id": version.inspection_id,
-                "form_id": version.form_id,
-                "author": principal.username,
-                "team": principal.team,
-                "venue_id": version.venue_id,
-                "area_id": version.area_id,
-                "assignment_id": version.assignment_id,
-                "status": InspectionStatus.SENT.value,
-                "head_version_id": version.version_id,
-                "version_count": 1,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
+        self.rows["i"].append(_new_inspection_row(version, principal, now))
         self.rows["v"].append(
-            {
-                "version_id": version.version_id,
-                "inspection_id": version.inspection_id,
-                "seq": 1,
-                "base_version_id": None,
-                "author": version.author,
-                "form_id": version.form_id,
-                "form_version": version.form_version,
-                "content_hash": version.content_hash,
-                "record_hash": record_hash,
-                "record": record.decode("utf-8"),
-                "receipt": receipt_text,
-                "complete": not missing,
-                "received_at": now,
-                "client_finalized_at": version.finalized_at.isoformat(),
-            }
+            _version_row(version, 1, record, record_hash, receipt_text, not missing, now)
         )
         self.rows["b"].extend({"version_id": version.version_id, "sha256": sha} for sha in hashes)
         self.written.append(version)
@@ -679,6 +623,54 @@ class _Fresh:
                 followup.on_pushed(connection, version, self.principal.team, self.now)
         self.rows = {"i": [], "v": [], "b": []}
         self.written = []
+
+
+def _new_inspection_row(
+    version: InspectionVersion, principal: Principal, now: datetime
+) -> dict[str, Any]:
+    """The `inspections` row a first version creates."""
+    return {
+        "inspection_id": version.inspection_id,
+        "form_id": version.form_id,
+        "author": principal.username,
+        "team": principal.team,
+        "venue_id": version.venue_id,
+        "area_id": version.area_id,
+        "assignment_id": version.assignment_id,
+        "status": InspectionStatus.SENT.value,
+        "head_version_id": version.version_id,
+        "version_count": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _version_row(
+    version: InspectionVersion,
+    seq: int,
+    record: bytes,
+    record_hash: str,
+    receipt_text: str,
+    complete: bool,
+    now: datetime,
+) -> dict[str, Any]:
+    """The `versions` row of a stored version."""
+    return {
+        "version_id": version.version_id,
+        "inspection_id": version.inspection_id,
+        "seq": seq,
+        "base_version_id": version.base_version_id,
+        "author": version.author,
+        "form_id": version.form_id,
+        "form_version": version.form_version,
+        "content_hash": version.content_hash,
+        "record_hash": record_hash,
+        "record": record.decode("utf-8"),
+        "receipt": receipt_text,
+        "complete": complete,
+        "received_at": now,
+        "client_finalized_at": version.finalized_at.isoformat(),
+    }
 
 
 @dataclass

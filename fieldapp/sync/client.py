@@ -335,19 +335,7 @@ class _Run:
         author = group[0].author
         try:
             self.ensure_blobs(author, [a for version in group for a in version.attachments])
-            body = "".join(
-                (
-                    '{"versions":[',
-                    ",".join(version.model_dump_json() for version in group),
-                    "]}",
-                )
-            )
-            response = self.line.call(
-                "POST", "/v1/sync/push", user=author, content=body, headers=_JSON
-            )
-            answer = _parse(PushBatchAnswer, response)
-            if len(answer.outcomes) != len(group):
-                raise BadAnswer("the batch answer does not match the batch")
+            answer = self.post_batch(author, group)
         except Refusal as refusal:
             if refusal.status in {404, 405}:
                 self.batching = False  # a server older than the batch endpoint
@@ -383,6 +371,15 @@ class _Run:
         self.client.step("version_pushed")
         for version, outcome in zip(group, answer.outcomes, strict=True):
             self.take_outcome(version, outcome)
+
+    def post_batch(self, author: str, group: list[InspectionVersion]) -> PushBatchAnswer:
+        """One batch push: the server's outcome per version, in the batch's order."""
+        body = '{"versions":[' + ",".join(v.model_dump_json() for v in group) + "]}"
+        response = self.line.call("POST", "/v1/sync/push", user=author, content=body, headers=_JSON)
+        answer = _parse(PushBatchAnswer, response)
+        if len(answer.outcomes) != len(group):
+            raise BadAnswer("the batch answer does not match the batch")
+        return answer
 
     def take_outcome(self, version: InspectionVersion, outcome: PushOutcome) -> None:
         """Record one version's answer within a batch, as `push_one` records a single one."""
@@ -875,18 +872,7 @@ class _Run:
     def repush_group(self, author: str, group: list[InspectionVersion]) -> bool:
         """Send versions believed sent again in one request; True when all of them went."""
         try:
-            response = self.line.call(
-                "POST",
-                "/v1/sync/push",
-                user=author,
-                content='{"versions":['
-                + ",".join(version.model_dump_json() for version in group)
-                + "]}",
-                headers=_JSON,
-            )
-            answer = _parse(PushBatchAnswer, response)
-            if len(answer.outcomes) != len(group):
-                raise BadAnswer("the batch answer does not match the batch")
+            answer = self.post_batch(author, group)
         except (Refusal, BadAnswer) as error:
             if isinstance(error, Refusal) and error.status in {404, 405}:
                 self.batching = False
