@@ -286,7 +286,7 @@ class _Run:
     # --- push ---------------------------------------------------------------------------
 
     def push_outbox(self) -> None:
-        """Push the outbox in batches of one author's consecutive versions.
+        """Push the outbox in batches of one author's versions, in their order.
 
         A version that cannot go at all is failed before anything is sent; one too large
         for a batch goes on its own. An older server without the batch endpoint gets every
@@ -296,7 +296,13 @@ class _Run:
         batch_bytes = min(self.limits.max_json_bytes // 2, BATCH_BYTES)
         group: list[InspectionVersion] = []
         size = 0
+        # Each author's versions in their own order (a correction follows its base), one
+        # author after the other: authors do not depend on each other, and a shared device's
+        # outbox, interleaved, would otherwise make a batch of one version at a time.
+        by_author: dict[str, list[InspectionVersion]] = {}
         for version in self.profile.pending_versions():
+            by_author.setdefault(version.author, []).append(version)
+        for version in (version for mine in by_author.values() for version in mine):
             if not self.batching:
                 self.push_one(version)
                 continue

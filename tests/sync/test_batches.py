@@ -7,6 +7,7 @@ What the server holds is read straight from its database, not from its answers.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import threading
 from collections import Counter
@@ -18,10 +19,14 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from fieldapp.app.demo import DemoAccounts
 from fieldapp.core.inspection import Attachment, InspectionVersion
 from fieldapp.protocol.models import MAX_BLOB_BATCH, MAX_PUSH_BATCH, digest_of
 from fieldapp.server import schema
 from fieldapp.server.usage import usage_of
+from fieldapp.store.seed import seed_profile
+from fieldapp.sync.client import SyncClient
+from fieldapp.sync.ledger import SentVersions, SyncState
 from tests.support.central import (
     BACKENDS,
     BOA,
@@ -241,6 +246,43 @@ def test_a_drift_repair_after_a_restore_went_one_request_per_version(
     assert requests["POST /v1/sync/push"] == 3
     assert requests["PUT /v1/inspections/…/versions/…"] == 0
     assert_server_holds_exactly(central.store, profile.username, versions, besides=earlier)
+    profile.close()
+
+
+def test_a_shared_devices_interleaved_outbox_went_a_version_at_a_time(
+    central: Central, tmp_path: Path
+) -> None:
+    profile = open_device(tmp_path, "youssef.benali")
+    seed_profile(profile, 200, seed=85, photo_share=0.0)
+    pending = profile.pending_versions()
+    ledger = SentVersions(profile)
+    believed = {a: len(ledger.sent_ids(a)) for a in ledger.digests(SyncState.load(profile))}
+    authors = [v.author for v in pending]
+    runs = 1 + sum(1 for a, b in itertools.pairwise(authors) if a != b)
+    assert runs > len(set(authors)), "the seed's outbox should interleave its authors"
+    batches: list[set[str]] = []
+
+    def watch(
+        request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
+    ) -> httpx.Response:
+        if request.url.path == "/v1/sync/push":
+            batches.append({v["author"] for v in json.loads(request.content)["versions"]})
+        return forward(request)
+
+    with SyncClient(
+        profile,
+        central.url,
+        credentials=DemoAccounts(),
+        transport=transport_wrapping(watch),
+    ) as client:
+        report = client.sync_once()
+    assert report.complete, report.summary("en")
+    # One request per author for the outbox, and per author for the drift repair (each
+    # under a hundred): not one per run of an author's versions.
+    assert all(len(authors_of) == 1 for authors_of in batches)
+    assert len(batches) == len(set(authors)) + sum(1 for n in believed.values() if n)
+    held = set(server_versions(central.store))
+    assert {v.version_id for v in pending} <= held
     profile.close()
 
 
