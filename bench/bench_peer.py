@@ -1,8 +1,8 @@
 """Our sync next to PouchDB's replication of the same inspections and photos, over 127.0.0.1.
 
     .venv/bin/python bench/bench_peer.py [--sizes 1000,10000] [--quick] [--photo-share 0.3]
-        [--noop-runs 5] [--our-server thread|process] [--peer-server leveldb|memory]
-        [--direction sync|push] [--db URL] [--json FILE]
+        [--noop-runs 5] [--outbox seed|all] [--our-server thread|process]
+        [--peer-server leveldb|memory] [--direction sync|push] [--db URL] [--json FILE]
 
 For each N: a device seeded with N finalized inspections (`seed_profile`, as bench_sync.py)
 syncs with an empty central store, then syncs again with nothing to do (`timed_syncs`, the
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -32,12 +33,15 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from bench_server import server_process
 from bench_sync import central, device, timed_syncs
 
+from fieldapp.core.inspection import InspectionStatus
 from fieldapp.store import Profile
-from fieldapp.store.seed import seed_profile
+from fieldapp.store import seed as seeding
+from fieldapp.store.seed import SeedReport, seed_profile
 
 PEER = Path(__file__).resolve().parent / "peer"
 SCRIPT = PEER / "replicate.js"
@@ -62,6 +66,8 @@ class Row:
     ours_repaired: int
     ours_blobs: int
     ours_phases: dict[str, float]
+    #: The 1-minute load average as each side started (the machine is shared).
+    load: tuple[float, float]
     peer: dict[str, Any]
 
 
@@ -128,6 +134,20 @@ def export(profile: Profile, folder: Path) -> None:
             out.write(json.dumps(item, ensure_ascii=False) + "\n")
 
 
+def seed(profile: Profile, n: int, photo_share: float, outbox: str) -> SeedReport:
+    """`seed_profile`; with outbox "all", every version waits in the outbox.
+
+    The seed's own mix marks about nine in ten versions as sent before (a device that
+    synced with another server), so the first sync re-pushes those as drift repairs. With
+    "all" the seed's status mix is only "finalized": the first sync is all outbox push,
+    the path a batch push changes.
+    """
+    if outbox == "seed":
+        return seed_profile(profile, n, photo_share=photo_share)
+    with mock.patch.object(seeding, "_STATUS_MIX", ((InspectionStatus.FINALIZED, 1.0),)):
+        return seed_profile(profile, n, photo_share=photo_share)
+
+
 @contextmanager
 def our_central(folder: Path, url: str | None, where: str) -> Iterator[str]:
     """Our central store: in a thread of this process (as bench_sync.py) or its own process
@@ -181,7 +201,7 @@ def one_size(node: str, n: int, args: argparse.Namespace) -> Row:
         profile = device(folder / "device")
         try:
             started = time.perf_counter()
-            seeded = seed_profile(profile, n, photo_share=args.photo_share)
+            seeded = seed(profile, n, args.photo_share, args.outbox)
             print(
                 f"N={n}: seeded {seeded.inspections} inspections with {seeded.attachments} "
                 f"attachments in {time.perf_counter() - started:.1f} s; exporting …",
@@ -189,6 +209,7 @@ def one_size(node: str, n: int, args: argparse.Namespace) -> Row:
             )
             export(profile, folder / "export")
             marks: list[tuple[str, float]] = []
+            load_ours = os.getloadavg()[0]
             with our_central(folder / "central", args.db, args.our_server) as base:
                 started = time.perf_counter()
                 ours = timed_syncs(
@@ -211,6 +232,7 @@ def one_size(node: str, n: int, args: argparse.Namespace) -> Row:
         # Our side's files go before PouchDB's are written: the disk holds one copy at a time.
         shutil.rmtree(folder / "device")
         shutil.rmtree(folder / "central", ignore_errors=True)
+        load_peer = os.getloadavg()[0]
         result = peer(node, folder / "export", folder / "pouch", args)
     return Row(
         n=n,
@@ -226,6 +248,7 @@ def one_size(node: str, n: int, args: argparse.Namespace) -> Row:
         ours_repaired=report.drift_repaired,
         ours_blobs=report.blobs_uploaded,
         ours_phases=phases,
+        load=(load_ours, load_peer),
         peer=result,
     )
 
@@ -274,8 +297,17 @@ def table(rows: list[Row]) -> str:
             f"N={row.n}: {row.docs} docs, {row.json_bytes / 1e6:.1f} MB JSON, "
             f"{row.attachments} attachments, {row.attachment_bytes / 1e6:.1f} MB attachment "
             f"bytes; ours moved {row.ours_outbox} versions through the outbox, "
-            f"{row.ours_repaired} as drift repairs, {row.ours_blobs} blobs"
+            f"{row.ours_repaired} as drift repairs, {row.ours_blobs} blobs; load average "
+            f"{row.load[0]:.1f} (ours), {row.load[1]:.1f} (PouchDB)"
         )
+        if row.peer["direction"] == "sync" and row.peer["noop_seconds"]:
+            # Its pull side ran beside the first push, so the next sync still reads the
+            # echo of the pushed docs from the server's feed (and writes nothing).
+            lines.append(
+                f"N={row.n}: PouchDB's first sync after the first took "
+                f"{row.peer['noop_seconds'][0]:.2f} s (the pull side catching up); "
+                "the no-op figure is the median"
+            )
     return "\n".join(lines)
 
 
@@ -285,6 +317,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--quick", action="store_true", help="N=200 and 3 no-op runs")
     parser.add_argument("--photo-share", type=float, default=0.3, help="as seed_profile")
     parser.add_argument("--noop-runs", type=int, default=5)
+    parser.add_argument(
+        "--outbox",
+        choices=["seed", "all"],
+        default="seed",
+        help="our device: the seed's mix (most marked sent; as bench_sync.py) or all waiting",
+    )
     parser.add_argument("--our-server", choices=["thread", "process"], default="thread")
     parser.add_argument("--peer-server", choices=["leveldb", "memory"], default="leveldb")
     parser.add_argument(
@@ -307,7 +345,8 @@ def main(argv: list[str]) -> int:
     rows = [one_size(node, int(part), args) for part in args.sizes.split(",") if part.strip()]
     print()
     print(
-        f"our store: {args.db or 'SQLite'}, server in a {args.our_server}; pouchdb-server "
+        f"our store: {args.db or 'SQLite'}, server in a {args.our_server}, outbox "
+        f"{args.outbox}; pouchdb-server "
         f"{rows[0].peer['pouchdb_server']} ({args.peer_server}), PouchDB "
         f"{rows[0].peer['pouchdb']} ({args.direction}), node {rows[0].peer['node']}; "
         f"no-op = median of {args.noop_runs}"
