@@ -1,7 +1,7 @@
 """Our sync next to PouchDB's replication of the same inspections and photos, over 127.0.0.1.
 
     .venv/bin/python bench/bench_peer.py [--sizes 1000,10000] [--quick] [--photo-share 0.3]
-        [--noop-runs 5] [--outbox seed|all] [--our-server thread|process]
+        [--noop-runs 5] [--outbox seed|all] [--batch-size 100] [--our-server thread|process]
         [--peer-server leveldb|memory] [--direction sync|push] [--db URL] [--json FILE]
 
 For each N: a device seeded with N finalized inspections (`seed_profile`, as bench_sync.py)
@@ -36,9 +36,10 @@ from typing import Any
 from unittest import mock
 
 from bench_server import server_process
-from bench_sync import central, device, timed_syncs
+from bench_sync import all_versions, central, device, timed_syncs
 
 from fieldapp.core.inspection import InspectionStatus
+from fieldapp.protocol.models import MAX_PUSH_BATCH
 from fieldapp.store import Profile
 from fieldapp.store import seed as seeding
 from fieldapp.store.seed import SeedReport, seed_profile
@@ -113,12 +114,8 @@ def export(profile: Profile, folder: Path) -> None:
     """
     blobs = folder / "blobs"
     blobs.mkdir(parents=True)
-    sent = profile.sent_version_ids_by_author().values()
-    ids = [version_id for author_ids in sent for version_id in author_ids]
-    ids += [version.version_id for version in profile.pending_versions()]
     with (folder / "docs.jsonl").open("w", encoding="utf-8") as out:
-        for version_id in ids:
-            version = profile.version(version_id)
+        for version in all_versions(profile):
             files: dict[str, str] = {}
             for attachment in version.attachments:
                 if attachment.sha256 not in files:
@@ -127,7 +124,7 @@ def export(profile: Profile, folder: Path) -> None:
                     )
                     files[attachment.sha256] = attachment.media_type
             item = {
-                "id": version_id,
+                "id": version.version_id,
                 "body": json.loads(version.model_dump_json()),
                 "files": list(files.items()),
             }
@@ -217,6 +214,7 @@ def one_size(node: str, n: int, args: argparse.Namespace) -> Row:
                     base,
                     args.noop_runs,
                     lambda step: marks.append((step.step, time.perf_counter())),
+                    args.batch_size,
                 )
         finally:
             profile.close()
@@ -323,6 +321,12 @@ def main(argv: list[str]) -> int:
         default="seed",
         help="our device: the seed's mix (most marked sent; as bench_sync.py) or all waiting",
     )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=MAX_PUSH_BATCH,
+        help="our versions per push request (1: one per request, as before batches)",
+    )
     parser.add_argument("--our-server", choices=["thread", "process"], default="thread")
     parser.add_argument("--peer-server", choices=["leveldb", "memory"], default="leveldb")
     parser.add_argument(
@@ -346,7 +350,7 @@ def main(argv: list[str]) -> int:
     print()
     print(
         f"our store: {args.db or 'SQLite'}, server in a {args.our_server}, outbox "
-        f"{args.outbox}; pouchdb-server "
+        f"{args.outbox}, batch size {args.batch_size}; pouchdb-server "
         f"{rows[0].peer['pouchdb_server']} ({args.peer_server}), PouchDB "
         f"{rows[0].peer['pouchdb']} ({args.direction}), node {rows[0].peer['node']}; "
         f"no-op = median of {args.noop_runs}"
