@@ -27,13 +27,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fieldapp.app.demo import DemoAccounts
 from fieldapp.core.inspection import InspectionVersion
 from fieldapp.core.locations import forms_directory, seeds_directory
+from fieldapp.protocol.models import MAX_PUSH_BATCH
 from fieldapp.server.app import create_app
 from fieldapp.server.central import CentralStore
 from fieldapp.server.config import PasswordPolicy, ServerConfig
@@ -43,12 +44,13 @@ from fieldapp.store.keys import DEVICE_PASSWORD_RULES
 from fieldapp.store.seed import seed_profile
 from fieldapp.sync.client import SyncClient
 from fieldapp.sync.ledger import SentVersions, SyncState
-from fieldapp.sync.report import SyncProgress
+from fieldapp.sync.report import SyncProgress, SyncReport
 
 USER = "fatima.elamrani"
 
 
-def _central(home: Path, url: str | None) -> tuple[CentralStore, BackgroundServer]:
+def central(home: Path, url: str | None) -> tuple[CentralStore, BackgroundServer]:
+    """A central store on 127.0.0.1 in a thread of this process, the demo world loaded."""
     config = replace(
         ServerConfig(home=home, database_url=url),
         password_policy=PasswordPolicy(time_cost=1, memory_cost_kib=8, parallelism=1),
@@ -59,15 +61,55 @@ def _central(home: Path, url: str | None) -> tuple[CentralStore, BackgroundServe
     return store, BackgroundServer(app).start()
 
 
-def _pending_push(folder: Path, url: str | None, pending: int, batch_size: int) -> None:
-    store, server = _central(folder / "central", url)
-    profile = open_profile(
-        folder / "device",
+def device(folder: Path) -> Profile:
+    """A new SQLCipher profile of USER in `folder` (fast key derivation, password "demo")."""
+    return open_profile(
+        folder,
         USER,
         "demo",
         kdf=KdfParams.fast_for_tests(),
         password_rules=DEVICE_PASSWORD_RULES.allowing("demo"),
     )
+
+
+@dataclass(frozen=True)
+class SyncTimings:
+    first: float  # seconds
+    first_report: SyncReport
+    noop: list[float]  # seconds of each sync with nothing to do
+
+
+def timed_syncs(
+    profile: Profile,
+    url: str,
+    noop_runs: int,
+    progress: Callable[[SyncProgress], None] | None = None,
+    batch_size: int = MAX_PUSH_BATCH,
+) -> SyncTimings:
+    """Time the first sync of a seeded `profile`, then `noop_runs` syncs with nothing to do.
+
+    The first sync pushes the seed's outbox and repairs the versions the seed marked sent
+    (the server has none of them yet), and loads the reference data. `progress` sees every
+    step of every sync.
+    """
+    with SyncClient(
+        profile, url, credentials=DemoAccounts(), progress=progress, batch_size=batch_size
+    ) as client:
+        started = time.perf_counter()
+        first_report = client.sync_once()
+        first = time.perf_counter() - started
+        noop = []
+        for _ in range(noop_runs):
+            started = time.perf_counter()
+            report = client.sync_once()
+            noop.append(time.perf_counter() - started)
+            assert report.sent == [] and report.drift_repaired == 0
+    return SyncTimings(first, first_report, noop)
+
+
+def _pending_push(folder: Path, url: str | None, pending: int, batch_size: int) -> None:
+    store, server = central(folder / "central", url)
+    profile = device(folder / "device")
     marks: dict[str, float] = {}
 
     def progress(step: SyncProgress) -> None:
@@ -101,17 +143,11 @@ def _pending_push(folder: Path, url: str | None, pending: int, batch_size: int) 
 
 def _first_sync(folder: Path, url: str | None, inspections: int, batch_size: int) -> float:
     """Seconds of a seeded device's first sync; prints what went."""
-    store, server = _central(folder / "central", url)
-    profile = open_profile(
-        folder / "device",
-        USER,
-        "demo",
-        kdf=KdfParams.fast_for_tests(),
-        password_rules=DEVICE_PASSWORD_RULES.allowing("demo"),
-    )
+    store, server = central(folder / "central", url)
+    profile = device(folder / "device")
     try:
         seed_profile(profile, inspections, photo_share=0.3)
-        attachments = sum(len(version.attachments) for version in _all_versions(profile))
+        attachments = sum(len(version.attachments) for version in all_versions(profile))
         with SyncClient(
             profile, server.url, credentials=DemoAccounts(), batch_size=batch_size
         ) as client:
@@ -132,7 +168,7 @@ def _first_sync(folder: Path, url: str | None, inspections: int, batch_size: int
         store.close()
 
 
-def _all_versions(profile: Profile) -> Iterator[InspectionVersion]:
+def all_versions(profile: Profile) -> Iterator[InspectionVersion]:
     """Every finalized version on the device: waiting, and believed sent (by any author)."""
     yield from profile.pending_versions()
     ledger = SentVersions(profile)
@@ -143,18 +179,12 @@ def _all_versions(profile: Profile) -> Iterator[InspectionVersion]:
 
 def _payload_bytes(folder: Path, inspections: int) -> int:
     """The bytes a first sync of the seeded device must carry: versions and distinct blobs."""
-    profile = open_profile(
-        folder / "device",
-        USER,
-        "demo",
-        kdf=KdfParams.fast_for_tests(),
-        password_rules=DEVICE_PASSWORD_RULES.allowing("demo"),
-    )
+    profile = device(folder / "device")
     try:
         seed_profile(profile, inspections, photo_share=0.3)
         total = 0
         blobs: set[str] = set()
-        for version in _all_versions(profile):
+        for version in all_versions(profile):
             total += len(version.model_dump_json().encode("utf-8"))
             for attachment in version.attachments:
                 if attachment.sha256 not in blobs:
@@ -195,33 +225,18 @@ def _loopback_copy(size: int) -> float:
 
 
 def _noop(folder: Path, url: str | None, history: int) -> None:
-    store, server = _central(folder / "central", url)
-    profile = open_profile(
-        folder / "device",
-        USER,
-        "demo",
-        kdf=KdfParams.fast_for_tests(),
-        password_rules=DEVICE_PASSWORD_RULES.allowing("demo"),
-    )
+    store, server = central(folder / "central", url)
+    profile = device(folder / "device")
     try:
         seed_profile(profile, history, photo_share=0.0)
-        with SyncClient(profile, server.url, credentials=DemoAccounts()) as client:
-            started = time.perf_counter()
-            client.sync_once()  # pushes the seed's outbox and repairs the "sent" ones
-            first = time.perf_counter() - started
-            timings = []
-            for _ in range(5):
-                started = time.perf_counter()
-                report = client.sync_once()
-                timings.append(time.perf_counter() - started)
-            assert report.sent == [] and report.drift_repaired == 0
+        timed = timed_syncs(profile, server.url, 5)
         ledger = SentVersions(profile)
         started = time.perf_counter()
         ledger.digests(SyncState.load(profile))
         cached = time.perf_counter() - started
         print(
             f"no-op sync, {history} inspections in history: median "
-            f"{statistics.median(timings) * 1000:.1f} ms (first sync {first:.1f} s; "
+            f"{statistics.median(timed.noop) * 1000:.1f} ms (first sync {timed.first:.1f} s; "
             f"device digest from cache {cached * 1000:.1f} ms)"
         )
     finally:
