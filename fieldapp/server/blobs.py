@@ -20,7 +20,7 @@ table's queries.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterable, Callable
+from collections.abc import AsyncIterable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -87,15 +87,8 @@ class BlobUploads:
 
     def held_by(self, hashes: list[str], username: str) -> list[str]:
         """Those of `hashes` that `username` has uploaded, in the order asked."""
-        h = schema.blob_holders
         with self.database.read() as connection:
-            held = set(
-                connection.execute(
-                    sa.select(h.c.sha256)
-                    .where(h.c.username == username)
-                    .where(h.c.sha256.in_(sorted(set(hashes))))
-                ).scalars()
-            )
+            held = held_among(connection, username, hashes)
         return [sha for sha in dict.fromkeys(hashes) if sha in held]
 
     def size_held_by_anyone(self, sha256: str) -> int | None:
@@ -336,6 +329,19 @@ def blob_size(connection: Connection, sha256: str) -> int | None:
         sa.select(schema.blobs.c.size).where(schema.blobs.c.sha256 == sha256)
     ).scalar_one_or_none()
     return None if size is None else int(size)
+
+
+def held_among(connection: Connection, username: str, hashes: Iterable[str]) -> set[str]:
+    """Those of `hashes` that `username` has uploaded (one query; none asked, none read)."""
+    asked = sorted(set(hashes))
+    if not asked:
+        return set()
+    h = schema.blob_holders
+    return set(
+        connection.execute(
+            sa.select(h.c.sha256).where(h.c.username == username).where(h.c.sha256.in_(asked))
+        ).scalars()
+    )
 
 
 def holds(connection: Connection, username: str, sha256: str) -> bool:

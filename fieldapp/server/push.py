@@ -26,6 +26,7 @@ from fieldapp.core.inspection import InspectionStatus, InspectionVersion
 from fieldapp.protocol.models import ErrorCode, PushReceipt, digest_of
 from fieldapp.server import schema
 from fieldapp.server.accounts import Principal
+from fieldapp.server.blobs import held_among
 from fieldapp.server.database import CentralDatabase
 from fieldapp.server.errors import ApiError, RaceLost, forbidden
 from fieldapp.server.followup import FollowUp
@@ -453,18 +454,7 @@ class Pushes:
         tally: _Tally | None = None,
     ) -> PushAnswer:
         hashes = sorted({attachment.sha256 for attachment in version.attachments})
-        holders = schema.blob_holders
-        present = (
-            set(
-                connection.execute(
-                    sa.select(holders.c.sha256)
-                    .where(holders.c.username == version.author)
-                    .where(holders.c.sha256.in_(hashes))
-                ).scalars()
-            )
-            if hashes
-            else set()
-        )
+        present = held_among(connection, version.author, hashes)
         missing = [sha for sha in hashes if sha not in present]
         receipt = PushReceipt(
             inspection_id=version.inspection_id,
@@ -553,18 +543,10 @@ class _Fresh:
                 sa.select(versions.c.version_id).where(versions.c.version_id.in_(version_ids))
             ).scalars()
         )
-        hashes = sorted({a.sha256 for _, version, _, _ in prepared for a in version.attachments})
-        holders = schema.blob_holders
-        self.held: set[str] = (
-            set(
-                connection.execute(
-                    sa.select(holders.c.sha256)
-                    .where(holders.c.username == principal.username)
-                    .where(holders.c.sha256.in_(hashes))
-                ).scalars()
-            )
-            if hashes
-            else set()
+        self.held = held_among(
+            connection,
+            principal.username,
+            (a.sha256 for _, version, _, _ in prepared for a in version.attachments),
         )
         self.used = usage_of(connection, principal.username)
         self.rows: dict[str, list[dict[str, Any]]] = {"i": [], "v": [], "b": []}

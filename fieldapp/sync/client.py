@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -295,6 +295,8 @@ class _Run:
         assert self.limits is not None
         batch_bytes = min(self.limits.max_json_bytes // 2, BATCH_BYTES)
         group: list[InspectionVersion] = []
+        #: Each version's JSON, made once: for the limits and then for the request.
+        bodies: dict[str, str] = {}
         size = 0
         # Each author's versions in their own order (a correction follows its base), one
         # author after the other: authors do not depend on each other, and a shared device's
@@ -307,11 +309,12 @@ class _Run:
                 self.push_one(version)
                 continue
             self.authors.add(version.author)
-            refusal = self.precheck(version)
+            body = version.model_dump_json()
+            refusal = self.precheck(version, body)
             if refusal is not None:
                 self.fail(version, refusal, retryable=False)
                 continue
-            body_bytes = len(version.model_dump_json().encode("utf-8"))
+            body_bytes = len(body.encode("utf-8"))
             if body_bytes > batch_bytes:
                 self.push_one(version)
                 continue
@@ -320,14 +323,15 @@ class _Run:
                 or len(group) >= self.client.batch_size
                 or size + body_bytes > batch_bytes
             ):
-                self.push_group(group)
-                group, size = [], 0
+                self.push_group(group, bodies)
+                group, bodies, size = [], {}, 0
             group.append(version)
+            bodies[version.version_id] = body
             size += body_bytes
         if group:
-            self.push_group(group)
+            self.push_group(group, bodies)
 
-    def push_group(self, group: list[InspectionVersion]) -> None:
+    def push_group(self, group: list[InspectionVersion], bodies: Mapping[str, str]) -> None:
         """Push one author's versions in one request; each is marked sent or failed alone.
 
         Blobs go first (asked for together, small ones uploaded together). A whole-batch
@@ -341,7 +345,7 @@ class _Run:
         author = group[0].author
         try:
             self.ensure_blobs(author, [a for version in group for a in version.attachments])
-            answer = self.post_batch(author, group)
+            answer = self.post_batch(author, group, bodies)
         except Refusal as refusal:
             if refusal.status in {404, 405}:
                 self.batching = False  # a server older than the batch endpoint
@@ -378,9 +382,12 @@ class _Run:
         for version, outcome in zip(group, answer.outcomes, strict=True):
             self.take_outcome(version, outcome)
 
-    def post_batch(self, author: str, group: list[InspectionVersion]) -> PushBatchAnswer:
-        """One batch push: the server's outcome per version, in the batch's order."""
-        body = '{"versions":[' + ",".join(v.model_dump_json() for v in group) + "]}"
+    def post_batch(
+        self, author: str, group: list[InspectionVersion], bodies: Mapping[str, str]
+    ) -> PushBatchAnswer:
+        """One batch push (`bodies`: each version's JSON by id): the server's outcome per
+        version, in the batch's order."""
+        body = '{"versions":[' + ",".join(bodies[v.version_id] for v in group) + "]}"
         response = self.line.call("POST", "/v1/sync/push", user=author, content=body, headers=_JSON)
         answer = _parse(PushBatchAnswer, response)
         if len(answer.outcomes) != len(group):
@@ -466,12 +473,14 @@ class _Run:
             self.fail(version, _not_theirs(author), retryable=False)
         return False
 
-    def precheck(self, version: InspectionVersion) -> Text | None:
-        """A reason this version cannot go at all, found before sending anything."""
+    def precheck(self, version: InspectionVersion, body: str | None = None) -> Text | None:
+        """A reason this version cannot go at all, found before sending anything (`body`:
+        its JSON, when the caller has it already)."""
         if not self.line.can_act_for(version.author):
             return _not_theirs(version.author)
         assert self.limits is not None
-        body = version.model_dump_json()
+        if body is None:
+            body = version.model_dump_json()
         if len(body.encode("utf-8")) > self.limits.max_json_bytes:
             return _too_large(_THE_INSPECTION, self.limits.max_json_bytes)
         for attachment in version.attachments:
@@ -854,6 +863,7 @@ class _Run:
         batch_bytes = min(self.limits.max_json_bytes // 2, BATCH_BYTES)
         complete = True
         group: list[InspectionVersion] = []
+        bodies: dict[str, str] = {}
         size = 0
         for version_id in self.client._ledger.sent_ids(author):
             try:
@@ -862,23 +872,27 @@ class _Run:
                 self.report.notes.append(f"{version_id[:8]}: {error}")
                 complete = False
                 continue
-            body_bytes = len(version.model_dump_json().encode("utf-8"))
+            body = version.model_dump_json()
+            body_bytes = len(body.encode("utf-8"))
             if not self.batching or body_bytes > batch_bytes:
                 complete = self.repush_one(version) and complete
                 continue
             if group and (len(group) >= self.client.batch_size or size + body_bytes > batch_bytes):
-                complete = self.repush_group(author, group) and complete
-                group, size = [], 0
+                complete = self.repush_group(author, group, bodies) and complete
+                group, bodies, size = [], {}, 0
             group.append(version)
+            bodies[version.version_id] = body
             size += body_bytes
         if group:
-            complete = self.repush_group(author, group) and complete
+            complete = self.repush_group(author, group, bodies) and complete
         return complete
 
-    def repush_group(self, author: str, group: list[InspectionVersion]) -> bool:
+    def repush_group(
+        self, author: str, group: list[InspectionVersion], bodies: Mapping[str, str]
+    ) -> bool:
         """Send versions believed sent again in one request; True when all of them went."""
         try:
-            answer = self.post_batch(author, group)
+            answer = self.post_batch(author, group, bodies)
         except (Refusal, BadAnswer) as error:
             if isinstance(error, Refusal) and error.status in {404, 405}:
                 self.batching = False
