@@ -39,7 +39,7 @@ from fieldapp.server.usage import (
     quota_exceeded,
     usage_of,
 )
-from fieldapp.server.validation import check_version
+from fieldapp.server.validation import References, check_version
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,7 @@ class Pushes:
             )
         outcomes: list[PushAnswer | ApiError | None] = [None] * len(items)
         prepared: list[tuple[int, InspectionVersion, bytes, str]] = []
+        seen: References = {}
         with self.database.read() as connection:
             for index, item in enumerate(items):
                 try:
@@ -112,7 +113,7 @@ class Pushes:
                     outcomes[index] = _invalid_version(error)
                     continue
                 try:
-                    record, record_hash = self._prepare(principal, version, connection)
+                    record, record_hash = self._prepare(principal, version, connection, seen)
                 except ApiError as refusal:
                     outcomes[index] = refusal
                     continue
@@ -188,6 +189,7 @@ class Pushes:
         principal: Principal,
         version: InspectionVersion,
         connection: Connection | None = None,
+        seen: References | None = None,
     ) -> tuple[bytes, str]:
         """The checks before any write, as a single push makes them: the stored record and
         its hash, or an `ApiError`. `connection`: a read transaction to check in (a batch
@@ -222,7 +224,7 @@ class Pushes:
         record_hash = hashlib.sha256(record).hexdigest()
         engine = self._form(principal, version)
         if connection is not None:
-            check_version(connection, engine, principal, version)
+            check_version(connection, engine, principal, version, seen)
         else:
             with self.database.read() as reading:
                 check_version(reading, engine, principal, version)

@@ -143,14 +143,16 @@ class VersionCheck:
             if len(attachment.media_type) > MAX_MEDIA_TYPE:
                 self.problem(f"attachments[{index}].media_type: too long")
 
-    def registry(self, connection: Connection, principal: Principal) -> None:
+    def registry(
+        self, connection: Connection, principal: Principal, seen: References | None = None
+    ) -> None:
         version = self.version
         for kind, key in (("venue", version.venue_id), ("area", version.area_id)):
-            if key is not None and _reference(connection, kind, key) is None:
+            if key is not None and _reference(connection, kind, key, seen) is None:
                 self.problem(f"{kind}_id: {key[:64]!r} is not in the registry")
         if version.assignment_id is None:
             return
-        payload = _reference(connection, "assignment", version.assignment_id)
+        payload = _reference(connection, "assignment", version.assignment_id, seen)
         if payload is None:
             self.problem(f"assignment_id: {version.assignment_id[:64]!r} is not in the registry")
             return
@@ -189,18 +191,28 @@ class VersionCheck:
         )
 
 
+#: Registry entries already read in one transaction, by (kind, key): a batch of versions
+#: names the same venues, areas and assignments again and again.
+References = dict[tuple[str, str], str | None]
+
+
 def check_version(
-    connection: Connection, engine: FormEngine, principal: Principal, version: InspectionVersion
+    connection: Connection,
+    engine: FormEngine,
+    principal: Principal,
+    version: InspectionVersion,
+    seen: References | None = None,
 ) -> None:
     """Raise a 422 naming every way the version does not fit its form or the registry, or
-    the way a door-test visit does not fit its planned round."""
+    the way a door-test visit does not fit its planned round. `seen`: the registry entries
+    read before in the same transaction (a batch's checks share it)."""
     check = VersionCheck(engine, version)
     check.lengths()
     check.document()
     check.outcomes()
     check.attachments()
     if not check.problems:
-        check.registry(connection, principal)
+        check.registry(connection, principal, seen)
     refusal = check.refusal()
     if refusal is not None:
         raise refusal
@@ -247,12 +259,19 @@ def round_problem(
     return round_visit_problem(planned, visit, taken=taken, author=principal.username)
 
 
-def _reference(connection: Connection, kind: str, key: str) -> str | None:
+def _reference(
+    connection: Connection, kind: str, key: str, seen: References | None = None
+) -> str | None:
     if len(key) > MAX_REGISTRY_ID:
         return None
+    if seen is not None and (kind, key) in seen:
+        return seen[kind, key]
     payload = connection.execute(
         sa.select(schema.reference.c.payload)
         .where(schema.reference.c.kind == kind)
         .where(schema.reference.c.key == key)
     ).scalar_one_or_none()
-    return None if payload is None else str(payload)
+    found = None if payload is None else str(payload)
+    if seen is not None:
+        seen[kind, key] = found
+    return found
