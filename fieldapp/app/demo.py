@@ -209,6 +209,8 @@ class DemoServer:
         process = self.process
         if process is None:
             return
+        if process.stdin is not None:
+            process.stdin.close()
         if process.poll() is None:
             process.terminate()
             try:
@@ -313,12 +315,15 @@ def _launch(central: Path, port: int, program: list[str]) -> DemoServer:
         "127.0.0.1",
         "--port",
         str(port),
+        # The app holds the other end of the server's standard input: when the app ends,
+        # however it ends (closed, killed, crashed), the pipe closes and the server stops.
+        "--stop-when-stdin-closes",
     ]
     log_file: IO[bytes]
     with (central / LOG_FILE).open("ab") as log_file:
         process = subprocess.Popen(
             command,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,
             stdout=log_file,
             stderr=subprocess.STDOUT,
             # From a checkout, its root: `-m` then finds this very package first. A bundle

@@ -47,6 +47,11 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="load the demo world (users with password 'demo') into an empty store first",
     )
+    server.add_argument(
+        "--stop-when-stdin-closes",
+        action="store_true",
+        help="stop when standard input closes (the app that started this store ended)",
+    )
     server.set_defaults(handler=_serve)
     admin = server.add_subparsers(title="admin verbs", metavar="VERB")
     # The admin verbs take --home and --db before or after their name; SUPPRESS keeps a
@@ -225,10 +230,26 @@ def _serve(args: argparse.Namespace) -> int:
                 "The central store is empty: create its first administrator with "
                 f"`fieldapp server init --home {store.config.home}` (or start with --demo)."
             )
+    if args.stop_when_stdin_closes:
+        _stop_when_stdin_closes()
     scheme = "https" if store.config.certfile else "http"
     print(f"Central store in {store.config.home}; listening on {scheme}://{args.host}:{args.port}")
     serve(create_app(store.config, store), args.host, args.port)
     return 0
+
+
+def _stop_when_stdin_closes() -> None:
+    """Stop the server (as Ctrl+C would, so it finishes what it is answering) once its
+    standard input reaches its end: the process that started it holds the other end."""
+    import signal
+    import threading
+
+    def watch() -> None:
+        while sys.stdin.buffer.read(4096):
+            pass  # nobody writes to it; anything sent is dropped
+        signal.raise_signal(signal.SIGINT)
+
+    threading.Thread(target=watch, name="stop-when-stdin-closes", daemon=True).start()
 
 
 #: Where `server init` takes the first administrator's password from, if set.

@@ -114,3 +114,44 @@ def test_a_start_nobody_waits_for_gives_up_and_stops_its_server(
     assert len(launched) == 1
     assert launched[0].poll() is not None  # the stand-in server was stopped
     assert running_demo_server(tmp_path / "home") is None
+
+
+def _still_running(pid: int) -> bool:
+    """Whether a process that is not our child runs: a zombie waiting for its parent to
+    collect it has ended (Linux's /proc tells)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_the_demo_store_outlived_an_app_that_was_killed(tmp_path: Path) -> None:
+    # An app that ends without a word (killed, crashed) left its demo central store
+    # running, holding its port and database, until the machine restarted.
+    app = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from fieldapp.app.demo import start_demo_server\n"
+        "server = start_demo_server(Path(sys.argv[1]), timeout=90)\n"
+        "print(server.pid, server.url, flush=True)\n"
+        "os._exit(0)\n"
+    )
+    ended = subprocess.run(
+        [sys.executable, "-c", app, str(tmp_path / "home")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=PROJECT_ROOT,
+        check=False,
+    )
+    assert ended.returncode == 0, ended.stderr
+    pid_text, url = ended.stdout.split()
+    pid = int(pid_text)
+    deadline = time.monotonic() + 30
+    while _still_running(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)  # a process that is not ours cannot be waited for
+    assert not _still_running(pid), "the demo store runs on after its app ended"
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{url}/v1/health", timeout=2)
