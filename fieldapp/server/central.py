@@ -33,7 +33,7 @@ from fieldapp.server.config import ServerConfig
 from fieldapp.server.database import CentralDatabase, new_epoch
 from fieldapp.server.feed import ChangeFeed
 from fieldapp.server.followup import FollowUp
-from fieldapp.server.planning import Planning, round_changes
+from fieldapp.server.planning import Planning, insert_plan, round_changes
 from fieldapp.server.push import Pushes
 from fieldapp.server.queries import InspectionQueries
 from fieldapp.server.register import Register
@@ -200,34 +200,10 @@ class CentralStore:
                             updated_at=now,
                         )
                     )
-                    connection.execute(
-                        schema.plans.insert().values(
-                            kind="assignment",
-                            key=half.id,
-                            team=team,
-                            version=1,
-                            cancelled=False,
-                            created_by=DEMO_ACTOR,
-                            created_at=now,
-                            updated_by=DEMO_ACTOR,
-                            updated_at=now,
-                        )
-                    )
+                    insert_plan(connection, "assignment", half.id, team, DEMO_ACTOR, now)
                     changes.append(feed.assignment_change(half))
                 # Planned by the demo, version 1: supervisors see and edit them in planning.
-                connection.execute(
-                    schema.plans.insert().values(
-                        kind="round",
-                        key=planned.id,
-                        team=team,
-                        version=1,
-                        cancelled=False,
-                        created_by=DEMO_ACTOR,
-                        created_at=now,
-                        updated_by=DEMO_ACTOR,
-                        updated_at=now,
-                    )
-                )
+                insert_plan(connection, "round", planned.id, team, DEMO_ACTOR, now)
             changes.extend(self._store_forms(connection, definitions))
             connection.execute(
                 schema.server_state.update().where(schema.server_state.c.id == 1).values(demo=True)

@@ -548,19 +548,7 @@ class Planning:
         team: str,
         now: datetime,
     ) -> None:
-        connection.execute(
-            schema.plans.insert().values(
-                kind=kind,
-                key=key,
-                team=team,
-                version=1,
-                cancelled=False,
-                created_by=principal.username,
-                created_at=now,
-                updated_by=principal.username,
-                updated_at=now,
-            )
-        )
+        insert_plan(connection, kind, key, team, principal.username, now)
 
     def _bump(
         self,
@@ -575,18 +563,15 @@ class Planning:
     ) -> None:
         """The next version; the WHERE on the old one makes a concurrent edit lose."""
         if not meta["exists"]:
-            connection.execute(
-                schema.plans.insert().values(
-                    kind=kind,
-                    key=key,
-                    team=team,
-                    version=meta["version"] + 1,
-                    cancelled=cancelled,
-                    created_by=principal.username,
-                    created_at=now,
-                    updated_by=principal.username,
-                    updated_at=now,
-                )
+            insert_plan(
+                connection,
+                kind,
+                key,
+                team,
+                principal.username,
+                now,
+                version=meta["version"] + 1,
+                cancelled=cancelled,
             )
             return
         done = connection.execute(
@@ -656,6 +641,33 @@ def _round_assignment(
 ) -> Assignment:
     note = None if draft is None or draft.note is None else dict(draft.note.items())
     return planned.assignment_for(role, {str(k): v for k, v in (note or {}).items()} or None)
+
+
+def insert_plan(
+    connection: Connection,
+    kind: str,
+    key: str,
+    team: str,
+    actor: str,
+    now: datetime,
+    *,
+    version: int = 1,
+    cancelled: bool = False,
+) -> None:
+    """The `plans` row of an assignment or round first planned (or first versioned) now."""
+    connection.execute(
+        schema.plans.insert().values(
+            kind=kind,
+            key=key,
+            team=team,
+            version=version,
+            cancelled=cancelled,
+            created_by=actor,
+            created_at=now,
+            updated_by=actor,
+            updated_at=now,
+        )
+    )
 
 
 def round_changes(planned: DoorTestRound, team: str, removed: bool = False) -> list[feed.NewChange]:
