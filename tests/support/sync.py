@@ -256,6 +256,12 @@ def transport_wrapping(
     return Wrapping()
 
 
+def with_body(request: httpx.Request, content: bytes) -> httpx.Request:
+    """The same request with another body (its length header made anew)."""
+    headers = {k: v for k, v in request.headers.items() if k != "content-length"}
+    return httpx.Request(request.method, request.url, headers=headers, content=content)
+
+
 def refusing_versions(
     refusals: Mapping[str, tuple[int, str, str]], tries: list[str] | None = None
 ) -> Callable[[httpx.Request, Callable[[httpx.Request], httpx.Response]], httpx.Response]:
@@ -287,13 +293,7 @@ def refusing_versions(
         kept = [v for v in versions if v["version_id"] not in refusals]
         outcomes: list[dict[str, Any]] = []
         if kept:
-            inner = httpx.Request(
-                "POST",
-                request.url,
-                headers={k: v for k, v in request.headers.items() if k != "content-length"},
-                content=json.dumps({"versions": kept}).encode("utf-8"),
-            )
-            answered = forward(inner)
+            answered = forward(with_body(request, json.dumps({"versions": kept}).encode()))
             if answered.status_code != 200:
                 return answered
             outcomes = answered.json()["outcomes"]

@@ -47,6 +47,7 @@ from tests.support.sync import (
     server_loses,
     server_versions,
     transport_wrapping,
+    with_body,
 )
 
 #: Large enough that the test photos count as small blobs and travel in batches.
@@ -198,12 +199,7 @@ def test_a_photo_damaged_within_a_batch_is_sent_again_on_its_own(
             damaged.append(first)
             body = bytearray(request.content)
             body[0] ^= 0xFF
-            request = httpx.Request(
-                "POST",
-                request.url,
-                headers={k: v for k, v in request.headers.items() if k != "content-length"},
-                content=bytes(body),
-            )
+            request = with_body(request, bytes(body))
         return forward(request)
 
     with client_for(

@@ -30,6 +30,7 @@ from tests.support.sync import (
     finalize_some,
     open_device,
     refusing_versions,
+    server_loses,
     server_versions,
     transport_wrapping,
 )
@@ -374,7 +375,6 @@ def test_a_correction_whose_base_the_server_lost_sends_the_base_first(
     central: Central, tmp_path: Path
 ) -> None:
     from fieldapp.core.forms import QuestionType
-    from fieldapp.server import schema
     from tests.support.sync import return_inspection
 
     profile = open_device(tmp_path, "youssef.benali")
@@ -391,19 +391,7 @@ def test_a_correction_whose_base_the_server_lost_sends_the_base_first(
         profile.set_answer(base.inspection_id, question, "Aangevuld na terugsturen")
         correction = profile.finalize(base.inspection_id)
         # The server lost the base (say, a restore) but the device believes it sent.
-        with central.store.database.write() as connection:
-            for table in (schema.version_blobs, schema.versions):
-                connection.execute(table.delete().where(table.c.version_id == base.version_id))
-            connection.execute(
-                schema.review_events.delete().where(
-                    schema.review_events.c.inspection_id == base.inspection_id
-                )
-            )
-            connection.execute(
-                schema.inspections.delete().where(
-                    schema.inspections.c.inspection_id == base.inspection_id
-                )
-            )
+        server_loses(central, [base], profile.username)
         report = client.sync_once()
     assert report.sent == [correction.version_id] and report.complete
     # (The seeded-profile test pushed other inspections of this user to the same server.)
