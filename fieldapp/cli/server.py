@@ -230,26 +230,15 @@ def _serve(args: argparse.Namespace) -> int:
                 "The central store is empty: create its first administrator with "
                 f"`fieldapp server init --home {store.config.home}` (or start with --demo)."
             )
-    if args.stop_when_stdin_closes:
-        _stop_when_stdin_closes()
     scheme = "https" if store.config.certfile else "http"
     print(f"Central store in {store.config.home}; listening on {scheme}://{args.host}:{args.port}")
-    serve(create_app(store.config, store), args.host, args.port)
+    serve(
+        create_app(store.config, store),
+        args.host,
+        args.port,
+        stop_when_stdin_closes=args.stop_when_stdin_closes,
+    )
     return 0
-
-
-def _stop_when_stdin_closes() -> None:
-    """Stop the server (as Ctrl+C would, so it finishes what it is answering) once its
-    standard input reaches its end: the process that started it holds the other end."""
-    import signal
-    import threading
-
-    def watch() -> None:
-        while sys.stdin.buffer.read(4096):
-            pass  # nobody writes to it; anything sent is dropped
-        signal.raise_signal(signal.SIGINT)
-
-    threading.Thread(target=watch, name="stop-when-stdin-closes", daemon=True).start()
 
 
 #: Where `server init` takes the first administrator's password from, if set.

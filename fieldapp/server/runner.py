@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import sys
 import threading
 import time
 from typing import Any
@@ -115,7 +116,14 @@ def uvicorn_config(app: FastAPI, access_log: bool, own_logging: bool = False) ->
     )
 
 
-def serve(app: FastAPI, host: str, port: int, access_log: bool = True) -> None:
+def serve(
+    app: FastAPI,
+    host: str,
+    port: int,
+    access_log: bool = True,
+    *,
+    stop_when_stdin_closes: bool = False,
+) -> None:
     """Serve in the foreground, logging as the store's config says (logs.py); without
     `access_log`, only warnings of the request lines (benchmarks)."""
     configure_logging(app.state.store.config.log_format)
@@ -123,7 +131,24 @@ def serve(app: FastAPI, host: str, port: int, access_log: bool = True) -> None:
         logging.getLogger("fieldapp.server.requests").setLevel(logging.WARNING)
     config = uvicorn_config(app, access_log, own_logging=True)
     config.host, config.port = host, port
-    uvicorn.Server(config).run()
+    server = uvicorn.Server(config)
+    if stop_when_stdin_closes:
+        _stop_at_end_of_stdin(server)
+    server.run()
+
+
+def _stop_at_end_of_stdin(server: uvicorn.Server) -> None:
+    """Stop the server, as Ctrl+C would (what it is answering is finished), once its
+    standard input reaches its end: the process that started it holds the other end and
+    ends, however it ends. Asked of the server itself rather than by a signal, so that an
+    end that comes while the server is still starting stops it too."""
+
+    def watch() -> None:
+        while sys.stdin.buffer.read(4096):
+            pass  # nobody writes to it; anything sent is dropped
+        server.should_exit = True
+
+    threading.Thread(target=watch, name="stop-when-stdin-closes", daemon=True).start()
 
 
 class BackgroundServer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -126,17 +127,34 @@ def _still_running(pid: int) -> bool:
     return "\nState:\tZ" not in status
 
 
+#: The app ends once its demo store answers, or while the store is still starting (before
+#: the store listens: it must stop all the same).
+APPS_THAT_END = {
+    "serving": (
+        "server = start_demo_server(Path(sys.argv[1]), timeout=90)\n"
+        "print(server.pid, server.url, flush=True)\n"
+    ),
+    "starting": (
+        "central = central_home(Path(sys.argv[1]))\n"
+        "central.mkdir(parents=True)\n"
+        "port = _free_port()\n"
+        "server = _launch(central, port, server_command())\n"
+        "print(server.pid, server.url, flush=True)\n"
+    ),
+}
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
-def test_the_demo_store_outlived_an_app_that_was_killed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("when", list(APPS_THAT_END))
+def test_the_demo_store_outlived_an_app_that_was_killed(tmp_path: Path, when: str) -> None:
     # An app that ends without a word (killed, crashed) left its demo central store
     # running, holding its port and database, until the machine restarted.
     app = (
         "import os, sys\n"
         "from pathlib import Path\n"
-        "from fieldapp.app.demo import start_demo_server\n"
-        "server = start_demo_server(Path(sys.argv[1]), timeout=90)\n"
-        "print(server.pid, server.url, flush=True)\n"
-        "os._exit(0)\n"
+        "from fieldapp.app.demo import (\n"
+        "    _free_port, _launch, central_home, server_command, start_demo_server\n"
+        ")\n" + APPS_THAT_END[when] + "os._exit(0)\n"
     )
     ended = subprocess.run(
         [sys.executable, "-c", app, str(tmp_path / "home")],
@@ -145,11 +163,15 @@ def test_the_demo_store_outlived_an_app_that_was_killed(tmp_path: Path) -> None:
         timeout=120,
         cwd=PROJECT_ROOT,
         check=False,
+        # Started as a shell starts a background job, Ctrl+C ignored (the app and its store
+        # inherit that): the store must stop without counting on a signal.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     assert ended.returncode == 0, ended.stderr
     pid_text, url = ended.stdout.split()
     pid = int(pid_text)
-    deadline = time.monotonic() + 30
+    # Starting takes a few seconds (the demo world is loaded first); then it must stop.
+    deadline = time.monotonic() + 90
     while _still_running(pid) and time.monotonic() < deadline:
         time.sleep(0.1)  # a process that is not ours cannot be waited for
     assert not _still_running(pid), "the demo store runs on after its app ended"
