@@ -338,3 +338,69 @@ def test_finding_5_a_boa_gets_no_held_conflicts_button(
     qtbot.addWidget(panel)
     assert panel.conflicts_button.isHidden()
     qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT)
+
+
+def review_words(panel: ReviewPanel) -> set[str]:
+    """The words on the review screen, with every filter's choices (its popup's rows)."""
+    import re
+
+    from PySide6.QtWidgets import QComboBox
+
+    from tests.ui.test_app import visible_words
+
+    words = visible_words(panel)
+    for combo in panel.findChildren(QComboBox):
+        for index in range(combo.count()):
+            words |= {w.lower() for w in re.findall(r"[^\W\d_]+", combo.itemText(index))}
+    return words
+
+
+def test_english_mode_left_the_review_filters_signals_and_answers_in_dutch(
+    central: Central, context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Issue 15, defect 8: a supervisor who switches to English while reviewing kept the
+    filters, the checklist names and signals in the inbox, and the open inspection in
+    Dutch; the comment she had typed is kept through the switch."""
+    from tests.ui.test_app import DUTCH_WORDS
+
+    device = new_profile(tmp_path / "boa-en", username=BOA, password="demo")
+    inspection_id = fill_draft(device, "coffeeshop_inspection", 11)
+    device.finalize(inspection_id)
+    with client_for(device, central.url) as sync:
+        assert sync.sync_once().complete
+    device.close()
+    signed = signed_supervisor(context)
+    panel = ReviewPanel(context, signed, desk_factory(central.url))  # type: ignore[arg-type]
+    qtbot.addWidget(panel)
+    panel.resize(1280, 800)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.row_of(inspection_id) is not None, timeout=WAIT)
+    row = panel.model.row_of(inspection_id)
+    assert row is not None
+    panel.table.selectRow(row)
+    qtbot.waitUntil(lambda: panel.loaded is not None, timeout=WAIT)
+    assert panel.form.itemText(0) == "Alle checklists"
+    question = next(name for name, _label in (panel.loaded.questions if panel.loaded else []))
+    assert panel.detail.comment_on(question, "Graag een foto erbij")
+    dutch_title = panel.detail.title.text()
+    assert "Coffeeshopcontrole" in dutch_title
+
+    context.change_setting("language", "en")
+    context.translations.apply("en")
+    qtbot.waitUntil(lambda: panel.form.itemText(0) == "All checklists", timeout=WAIT)
+    detail = panel.detail
+    qtbot.waitUntil(lambda: "Coffeeshop inspection" in detail.title.text(), timeout=WAIT)
+    for index in range(detail.tabs.count()):
+        detail.tabs.setCurrentIndex(index)
+        dutch = review_words(panel) & DUTCH_WORDS
+        assert dutch == set(), (detail.tabs.tabText(index), dutch)
+    # The English checklist name in the filter and in the inbox row, as the form has it.
+    form_title = signed.forms[0].definition.title
+    english = {choice.definition.title["en"] for choice in signed.forms}
+    assert english <= {panel.form.itemText(i) for i in range(panel.form.count())}, form_title
+    shown = panel.model.index(row, 0).data(Qt.ItemDataRole.DisplayRole)
+    assert "Coffeeshopcontrole" not in str(shown)
+    # Nothing typed was lost by the switch.
+    assert [(c.question, c.text) for c in detail.comments()] == [(question, "Graag een foto erbij")]
+    context.change_setting("language", "nl")
+    context.translations.apply("nl")

@@ -3,7 +3,8 @@
 `load_review` asks the central store for the inspection (all versions and reviews), the
 venue's earlier inspections and, for a door test, the other visit of the pair; it lays the
 answers out as the inspection report does (form order, labels, relevant answers only) and
-works out what changed since the returned version. The widgets only display the result.
+works out what changed since the returned version. The widgets only display the result;
+`relabel` lays the same answers out again in another language without asking again.
 """
 
 from __future__ import annotations
@@ -68,9 +69,26 @@ class LoadedReview:
 def load_review(
     desk: ReviewDesk, source: CentralReportSource, inspection_id: str, language: str
 ) -> LoadedReview:
-    lang = language_of(language)
     detail = desk.detail(inspection_id)
     report = source.from_detail(detail)
+    pair = _pair(desk, source, detail, report) if is_door_test(report.engine) else None
+    return _laid_out(detail, report, pair, source, language_of(language))
+
+
+def relabel(loaded: LoadedReview, source: CentralReportSource, language: str) -> LoadedReview:
+    """The same loaded inspection laid out in another language, without asking the central
+    store again: a supervisor who switches language keeps what she was reading."""
+    pair = loaded.pair.pair if loaded.pair is not None else None
+    return _laid_out(loaded.detail, loaded.report, pair, source, language_of(language))
+
+
+def _laid_out(
+    detail: InspectionDetail,
+    report: ReportInspection,
+    pair: ReportDoorTest | None,
+    source: CentralReportSource,
+    lang: Language,
+) -> LoadedReview:
     session = report.session
     engine = report.engine
     sections = answered_sections(report, lang)
@@ -101,7 +119,6 @@ def load_review(
             versions[-2].version,
         )
         changes = answer_changes(engine, base, head, lang, source.venues())
-    pair = _pair(desk, source, detail, report, lang) if is_door_test(engine) else None
     status = detail.summary.status
     return LoadedReview(
         detail=detail,
@@ -111,7 +128,7 @@ def load_review(
         questions=questions,
         photos=photos,
         location=location,
-        pair=pair,
+        pair=_pair_view(pair, lang) if pair is not None else None,
         changes=changes,
         actionable=status in (InspectionStatus.SENT, InspectionStatus.FINALIZED),
     )
@@ -122,8 +139,7 @@ def _pair(
     source: CentralReportSource,
     detail: InspectionDetail,
     report: ReportInspection,
-    lang: Language,
-) -> PairView | None:
+) -> ReportDoorTest | None:
     answers = detail.versions[-1].version.document.get("answers", {})
     test_id = answers.get("test_id")
     role = answers.get("group_role")
@@ -141,7 +157,10 @@ def _pair(
             partner = source.from_detail(other, with_earlier=False)
             break
     test, control = (report, partner) if role == "test" else (partner, report)
-    pair = ReportDoorTest(str(test_id), test, control, report.venue)
+    return ReportDoorTest(str(test_id), test, control, report.venue)
+
+
+def _pair_view(pair: ReportDoorTest, lang: Language) -> PairView:
     outcome = pair_outcome(pair)
     if outcome is None:
         return PairView(pair, "", "", None)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from fieldapp.app.review.desk import ReviewDesk
 from fieldapp.protocol.models import HeldConflict
 from fieldapp.ui.context import AppContext
+from fieldapp.ui.dates import short_date_time
 from fieldapp.ui.widgets import make_button, make_label
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ class ConflictsDialog(QDialog):
             # A patrol has an area instead of a venue.
             venue = version.venue_id or version.area_id or ""
             cells = (
-                conflict.received_at.astimezone().strftime("%d-%m-%Y %H:%M"),
+                short_date_time(conflict.received_at.astimezone()),
                 people.get(conflict.author, conflict.author),
                 forms.get(version.form_id, version.form_id),
                 venues.get(venue, venue),

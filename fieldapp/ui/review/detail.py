@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QIcon, QImage, QPixmap, QWheelEvent
 from PySide6.QtWidgets import (
@@ -174,6 +175,16 @@ class ReviewDetail(QWidget):
     # --- showing ------------------------------------------------------------------------
 
     def show_loaded(self, loaded: LoadedReview | None) -> None:
+        previous = self.loaded
+        # The same version shown again (a language switch, a refresh) keeps the comments
+        # the supervisor is writing; another inspection or a newer version starts clean.
+        same = (
+            previous is not None
+            and loaded is not None
+            and previous.summary.inspection_id == loaded.summary.inspection_id
+            and previous.head_version_id == loaded.head_version_id
+        )
+        kept = self.comments() if same else []
         self.loaded = loaded
         has = loaded is not None
         for widget in (self.title, self.facts, self.flags, self.tabs):
@@ -200,6 +211,8 @@ class ReviewDetail(QWidget):
         )
         self._show_flags(loaded)
         self._fill_answers(loaded)
+        for comment in kept:
+            self.comment_on(comment.question, comment.text)
         self._fill_photos(loaded)
         self._fill_pair(loaded)
         self._fill_history(loaded)
@@ -302,6 +315,10 @@ class ReviewDetail(QWidget):
 
             def show(image: QImage, item: QListWidgetItem = item, sha: str = photo.sha256) -> None:
                 self._images[sha] = image
+                # The list was filled again (a language switch, the next inspection) before
+                # this photo arrived: its old row is gone.
+                if not shiboken6.isValid(item):
+                    return
                 thumbnail = image.scaled(
                     180,
                     180,

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.app.review.desk import InboxFilter, ReviewDesk
-from fieldapp.app.review.loading import LoadedReview, load_review
+from fieldapp.app.review.loading import LoadedReview, load_review, relabel
 from fieldapp.app.review.source import CentralReportSource
 from fieldapp.app.session import SignedIn
 from fieldapp.core.entities import Role
@@ -272,7 +272,20 @@ class ReviewPanel(QWidget):
         venues = {venue.id: venue for venue in profile.venues()}
         areas = {area.id: area for area in profile.areas()}
         source = CentralReportSource(desk, profile.engine, venues, areas)
-        language = self._language()
+        people = sorted(
+            ((user.username, user.pseudonym or user.display_name) for user in profile.team_users()),
+            key=lambda pair: pair[1].casefold(),
+        )
+        names = self._names(
+            self._language(),
+            {venue_id: venue.name for venue_id, venue in venues.items()},
+            {area_id: area.name for area_id, area in areas.items()},
+        )
+        return _Setup(desk, source, names, people)
+
+    def _names(self, language: Any, venues: dict[str, str], areas: dict[str, str]) -> Names:
+        """What the rows and filters show for ids, in `language` (venue and area names are
+        the same in every language)."""
         forms = {
             choice.form_id: choice.definition.title.get(language)
             or next(iter(choice.definition.title.values()))
@@ -287,18 +300,7 @@ class ReviewPanel(QWidget):
                     outcome.name,
                     outcome.label.get(language) or next(iter(outcome.label.values())),
                 )
-        people = sorted(
-            ((user.username, user.pseudonym or user.display_name) for user in profile.team_users()),
-            key=lambda pair: pair[1].casefold(),
-        )
-        names = Names(
-            forms,
-            {venue_id: venue.name for venue_id, venue in venues.items()},
-            {area_id: area.name for area_id, area in areas.items()},
-            outcomes,
-            severities,
-        )
-        return _Setup(desk, source, names, people)
+        return Names(forms, venues, areas, outcomes, severities)
 
     def _ready(self, setup: _Setup) -> None:
         self.setup = setup
@@ -309,18 +311,34 @@ class ReviewPanel(QWidget):
         self.conflicts_button.setEnabled(True)
         self.model.set_names(setup.names)
         self._fill_filters()
+        for combo in self._filter_combos():
+            combo.currentIndexChanged.connect(self.apply_filters)
         self.model.reload(self.current_filter())
+
+    def _filter_combos(self) -> tuple[QComboBox, ...]:
+        return (
+            self.form,
+            self.status,
+            self.venue,
+            self.area,
+            self.author,
+            self.period,
+            self.outcome,
+        )
 
     def _fill_filters(self) -> None:
         assert self.setup is not None
         names = self.setup.names
 
         def fill(combo: QComboBox, anyone: str, entries: list[tuple[str, str]]) -> None:
+            # Filled again on a language switch: the choice made stays chosen.
+            chosen = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(anyone, None)
             for value, text in entries:
                 combo.addItem(text, value)
+            combo.setCurrentIndex(max(combo.findData(chosen), 0) if chosen else 0)
             combo.blockSignals(False)
 
         def by_name(mapping: dict[str, str]) -> list[tuple[str, str]]:
@@ -352,9 +370,6 @@ class ReviewPanel(QWidget):
             ],
         )
         fill(self.outcome, self.tr("Any signal"), by_name(names.outcomes))
-        for combo in (self.form, self.status, self.venue, self.area, self.author, self.period):
-            combo.currentIndexChanged.connect(self.apply_filters)
-        self.outcome.currentIndexChanged.connect(self.apply_filters)
 
     def current_filter(self) -> InboxFilter:
         def value(combo: QComboBox) -> str | None:
@@ -576,7 +591,39 @@ class ReviewPanel(QWidget):
         dialog.destroyed.connect(lambda *_: setattr(self, "conflicts_dialog", None))
         dialog.show()
 
+    def _relanguage(self) -> None:
+        """After a language switch: the filters, the inbox's checklist names and signals,
+        and the open inspection in the new language; what the supervisor chose and typed
+        stays."""
+        language = self._language()
+        self.detail.language = language
+        setup = self.setup
+        if setup is None:
+            return
+        old = setup.names
+        setup.names = self._names(language, old.venues, old.areas)
+        self.model.set_names(setup.names)
+        self._fill_filters()
+        loaded = self.loaded
+        if loaded is None:
+            return
+        self.context.tasks.run(
+            lambda: relabel(loaded, setup.source, language),
+            self._relabelled,
+            self._failed,
+            context=self,
+        )
+
+    def _relabelled(self, loaded: LoadedReview) -> None:
+        current = self.loaded
+        # Another inspection was opened meanwhile: that one is already in the new language.
+        if current is None or current.summary.inspection_id != loaded.summary.inspection_id:
+            return
+        self.show_review(loaded)
+
     def retranslate(self) -> None:
+        if self.detail.language != self._language():
+            self._relanguage()
         self.conflicts_button.setText(self.tr("Held conflicts"))
         self.conflicts_button.setToolTip(
             self.tr("Versions the central store kept aside because they built on an old one")
