@@ -124,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         stock = next((name for name, _ in loaded.questions if "stock" in name), None)
         question = stock or loaded.questions[0][0]
         panel.detail.comment_on(question, "Is de voorraad elders meegewogen?")
+        # And one reopened without a comment: the photo of the stock on the scale.
+        panel.detail.reopen("stock_photo")
         # Show the commented question (and the comment column in use) near the top.
         for item in panel.detail._question_items():
             if item.data(0, QUESTION_ROLE) == question:

@@ -259,11 +259,13 @@ class UserEntry(_Body):
 
 
 class QuestionComment(_Body):
-    """A supervisor's comment on one answer (in a repeat: on one row of it)."""
+    """A supervisor's comment on one answer (in a repeat: on one row of it), or on a group
+    or section. Every comment reopens what it names on the officer's device; an empty text
+    reopens it without a comment."""
 
     question: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     row: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 
 
 class ReviewAction(StrEnum):

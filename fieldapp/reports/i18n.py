@@ -103,6 +103,9 @@ PHRASES: Mapping[str, Text] = {
     "action": Text(nl="Actie", en="Action"),
     "comment": Text(nl="Opmerking", en="Comment"),
     "at_question": Text(nl="Bij ‘{question}’", en="At ‘{question}’"),
+    "reopened_without_comment": Text(
+        nl="heropend zonder opmerking", en="reopened without a comment"
+    ),
     "acknowledged": Text(nl="Bevestigd", en="Confirmed"),
     "metres": Text(nl="m", en="m"),
     "minutes": Text(nl="minuten", en="minutes"),

@@ -270,7 +270,8 @@ def review_history(
         comments = [entry.comment] if entry.comment else []
         for item in entry.question_comments:
             question = labels.get(item.question, item.question)
-            comments.append(f"{phrase('at_question', language, question=question)}: {item.text}")
+            said = item.text or phrase("reopened_without_comment", language)
+            comments.append(f"{phrase('at_question', language, question=question)}: {said}")
         rows.append(
             [
                 format_short_datetime(entry.at),

@@ -208,7 +208,8 @@ def merge_comments(comments: Iterable[QuestionComment], rows: Mapping[str, int])
         text = comment.text
         if comment.row is not None:
             number = rows.get(comment.row)
-            text = f"#{number}: {text}" if number is not None else f"[{comment.row}] {text}"
+            mark = f"#{number}" if number is not None else f"[{comment.row}]"
+            text = f"{mark}: {text}" if text else mark
         merged.setdefault(comment.question, []).append(text)
     return {question: "\n".join(texts) for question, texts in merged.items()}
 

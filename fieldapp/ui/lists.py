@@ -149,7 +149,8 @@ def status_text(summary: LocalInspectionSummary) -> str:
         review = summary.review
         if review is None:
             return QCoreApplication.translate("Lists", "Returned for correction")
-        comments = "; ".join(review.comments.values())
+        # A question reopened without a comment has an empty text.
+        comments = "; ".join(text for text in review.comments.values() if text)
         said = review.comment or comments or QCoreApplication.translate("Lists", "no comment")
         return (
             QCoreApplication.translate("Lists", "Returned by %1: %2")

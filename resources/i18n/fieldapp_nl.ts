@@ -468,6 +468,14 @@
         <translation>Leidinggevende: %1</translation>
     </message>
     <message>
+        <source>Your supervisor reopened this section.</source>
+        <translation>Je leidinggevende heeft dit onderdeel heropend.</translation>
+    </message>
+    <message>
+        <source>Your supervisor reopened this part.</source>
+        <translation>Je leidinggevende heeft dit deel heropend.</translation>
+    </message>
+    <message>
         <source>approved</source>
         <translation>goedgekeurd</translation>
     </message>
@@ -1532,6 +1540,10 @@
         <source>Supervisor: %1</source>
         <translation>Leidinggevende: %1</translation>
     </message>
+    <message>
+        <source>Your supervisor reopened this question.</source>
+        <translation>Je leidinggevende heeft deze vraag heropend.</translation>
+    </message>
 </context>
 <context>
     <name>RatingQuestion</name>
@@ -1621,6 +1633,10 @@
 </context>
 <context>
     <name>ReviewDetail</name>
+    <message>
+        <source>reopened without a comment</source>
+        <translation>heropend zonder opmerking</translation>
+    </message>
     <message>
         <source>version %1 of %2</source>
         <extracomment>Item data: the question a tree line belongs to.</extracomment>
@@ -1786,8 +1802,8 @@
         <translation>Opmerking</translation>
     </message>
     <message>
-        <source>Comment for the officer (double-click to write; a return sends these)</source>
-        <translation>Opmerking voor de boa of tester (dubbelklik om te schrijven; terugsturen stuurt deze mee)</translation>
+        <source>Comment for the officer (double-click to write), or tick the box to reopen the question without a comment; a return sends these</source>
+        <translation>Opmerking voor de boa of tester (dubbelklik om te schrijven), of vink het vakje aan om de vraag zonder opmerking te heropenen; terugsturen stuurt deze mee</translation>
     </message>
     <message>
         <source>Choose an inspection in the list to review it.</source>
@@ -1913,14 +1929,14 @@
         <translation>Dit verslag goedkeuren? Daarna kan het niet meer veranderen.</translation>
     </message>
     <message>
-        <source>Write a comment next to each question the officer should correct (double-click the comment column), then return it.</source>
-        <translation>Schrijf een opmerking bij elke vraag die de boa of tester moet corrigeren (dubbelklik in de kolom Opmerking) en stuur het verslag dan terug.</translation>
+        <source>Write a comment next to each question the officer should correct (double-click the comment column) or tick its box to reopen it without a comment, then return it.</source>
+        <translation>Schrijf een opmerking bij elke vraag die de boa of tester moet corrigeren (dubbelklik in de kolom Opmerking) of vink het vakje aan om de vraag zonder opmerking te heropenen, en stuur het verslag dan terug.</translation>
     </message>
     <message numerus="yes">
-        <source>Return this inspection with %n comment(s)?</source>
+        <source>Return this inspection with %n question(s) to correct?</source>
         <translation>
-            <numerusform>Dit verslag terugsturen met %n opmerking?</numerusform>
-            <numerusform>Dit verslag terugsturen met %n opmerkingen?</numerusform>
+            <numerusform>Dit verslag terugsturen met %n vraag om te corrigeren?</numerusform>
+            <numerusform>Dit verslag terugsturen met %n vragen om te corrigeren?</numerusform>
         </translation>
     </message>
     <message>

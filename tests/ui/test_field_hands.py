@@ -933,3 +933,32 @@ def test_tapping_a_finding_did_not_lead_to_its_answers(
     chip.setFocus()
     qtbot.keyClick(chip, Qt.Key.Key_Return)
     qtbot.waitUntil(on_the_stock_page)
+
+
+def test_a_question_reopened_without_a_comment_was_not_marked(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Issue 15, defect 2: a question, part or section the supervisor reopened without a
+    comment (an empty comment) says so, instead of showing nothing or "Supervisor: "."""
+    engine = load_form_file(forms_directory() / "coffeeshop_inspection.yaml")
+    session = engine.session(clock=lambda: NOW)
+    runner = FormRunner(
+        session,
+        sink,
+        services,
+        "nl",
+        subject="Test",
+        comments={"criterion_g": "", "stock_in_shop_grams": ""},
+    )
+    qtbot.addWidget(runner)
+    runner.resize(1280, 800)
+    runner.show()
+    index = next(i for i, spec in enumerate(runner.pages) if spec.key == "criterion_g")
+    view = runner.go_to_page(index)
+    section = child(view, QLabel, "section_comment")
+    qtbot.waitUntil(section.isVisible)
+    assert section.text() == "Your supervisor reopened this section."
+    question = runner.question_widget("stock_in_shop_grams")
+    assert question is not None
+    qtbot.waitUntil(question.comment.isVisible)
+    assert question.comment.text() == "Your supervisor reopened this question."

@@ -404,3 +404,86 @@ def test_english_mode_left_the_review_filters_signals_and_answers_in_dutch(
     assert [(c.question, c.text) for c in detail.comments()] == [(question, "Graag een foto erbij")]
     context.change_setting("language", "nl")
     context.translations.apply("nl")
+
+
+def test_a_question_could_not_be_reopened_without_writing_a_comment(
+    central: Central, context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Issue 15, defect 2: the supervisor ticks a question's box (with the keyboard: Space
+    in the comment column) to reopen it without a comment; the return carries it, the
+    boa's device reopens exactly that question (with the photos beside it) and the report's
+    trail says it was reopened without a comment."""
+    from fieldapp.app.reports import inspection_pdf
+    from fieldapp.store.corrections import reopened_by
+    from fieldapp.ui.review.detail import COMMENT_COLUMN, QUESTION_ROLE
+    from tests.reports.test_dossier_report import pdf_text
+
+    device = new_profile(tmp_path / "boa-reopen", username=BOA, password="demo")
+    inspection_id = fill_draft(device, "coffeeshop_inspection", 13)
+    first = device.finalize(inspection_id)
+    with client_for(device, central.url) as sync:
+        assert sync.sync_once().complete
+        signed = signed_supervisor(context)
+        panel = ReviewPanel(context, signed, desk_factory(central.url))  # type: ignore[arg-type]
+        qtbot.addWidget(panel)
+        panel.resize(1280, 800)
+        panel.show()
+        panel.confirm = lambda _question, _action, done: done()
+        qtbot.waitUntil(lambda: panel.model.row_of(inspection_id) is not None, timeout=WAIT)
+        row = panel.model.row_of(inspection_id)
+        assert row is not None
+        panel.table.selectRow(row)
+        qtbot.waitUntil(lambda: panel.loaded is not None, timeout=WAIT)
+        tree = panel.detail.answers
+        item = next(
+            item
+            for item in panel.detail._question_items()
+            if item.data(0, QUESTION_ROLE) == "stock_in_shop_grams"
+        )
+        assert item.checkState(COMMENT_COLUMN) == Qt.CheckState.Unchecked
+        tree.setFocus()
+        tree.setCurrentItem(item, COMMENT_COLUMN)
+        qtbot.keyClick(tree.viewport(), Qt.Key.Key_Space)
+        assert item.checkState(COMMENT_COLUMN) == Qt.CheckState.Checked
+        assert [(c.question, c.text) for c in panel.detail.comments()] == [
+            ("stock_in_shop_grams", "")
+        ]
+        qtbot.mouseClick(panel.return_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(
+            lambda: (
+                panel.loaded is not None
+                and panel.loaded.summary.status is InspectionStatus.RETURNED
+            ),
+            timeout=WAIT,
+        )
+        # What the central store holds, read from its database.
+        import sqlalchemy as sa
+
+        from fieldapp.protocol.models import ReviewEvent
+        from fieldapp.server import schema
+
+        with central.store.database.read() as connection:
+            payload = connection.execute(
+                sa.select(schema.review_events.c.payload).where(
+                    schema.review_events.c.inspection_id == inspection_id
+                )
+            ).scalar_one()
+        stored = ReviewEvent.model_validate_json(payload)
+        assert [(c.question, c.text) for c in stored.comments] == [("stock_in_shop_grams", "")]
+
+        assert sync.sync_once().complete
+        assert device.inspection(inspection_id).status is InspectionStatus.RETURNED
+        device.start_correction(inspection_id)
+        loaded = panel.loaded
+        assert loaded is not None
+        reopened = device.reopened_questions(inspection_id)
+        assert reopened == reopened_by(loaded.report.engine, {"stock_in_shop_grams"})
+        assert {"stock_in_shop_grams", "stock_photo"} <= reopened
+        assert device.review_comments(inspection_id) == {"stock_in_shop_grams": ""}
+        pdf = inspection_pdf(loaded.report, None, language="nl")
+        assert "heropend zonder opmerking" in pdf_text(pdf)
+        assert first.version_id == loaded.head_version_id
+    assert panel.setup is not None
+    panel.setup.desk.close()
+    signed.profile.close()
+    device.close()

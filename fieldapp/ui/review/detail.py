@@ -147,6 +147,7 @@ class ReviewDetail(QWidget):
         self.wrapping = WrappingDelegate(self.answers)
         self.answers.setItemDelegate(self.wrapping)
         header.sectionResized.connect(lambda *_: self.answers.scheduleDelayedItemsLayout())
+        self.answers.itemChanged.connect(self._comment_changed)
         self.photos = QListWidget()
         self.photos.setObjectName("review_photos")
         self.photos.setViewMode(QListWidget.ViewMode.IconMode)
@@ -212,7 +213,10 @@ class ReviewDetail(QWidget):
         self._show_flags(loaded)
         self._fill_answers(loaded)
         for comment in kept:
-            self.comment_on(comment.question, comment.text)
+            if comment.text:
+                self.comment_on(comment.question, comment.text)
+            else:
+                self.reopen(comment.question)
         self._fill_photos(loaded)
         self._fill_pair(loaded)
         self._fill_history(loaded)
@@ -264,14 +268,14 @@ class ReviewDetail(QWidget):
             # A comment on the section reopens all of it (an unanswered photo question too).
             top.setData(0, QUESTION_ROLE, section.name)
             if editable:
-                top.setFlags(top.flags() | Qt.ItemFlag.ItemIsEditable)
+                self._commentable(top)
             for block in section.blocks:
                 if isinstance(block, AnswerLine):
                     item = QTreeWidgetItem([block.label, block.text, ""])
                     item.setData(0, QUESTION_ROLE, block.name)
                     item.setToolTip(1, block.text)
                     if editable:
-                        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+                        self._commentable(item)
                     top.addChild(item)
                 elif isinstance(block, RepeatBlock):
                     item = QTreeWidgetItem(
@@ -279,7 +283,7 @@ class ReviewDetail(QWidget):
                     )
                     item.setData(0, QUESTION_ROLE, block.name)
                     if editable:
-                        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+                        self._commentable(item)
                     # A labelled block per row: the row's first cell is its number, the
                     # answers follow in column order.
                     for row in block.rows:
@@ -300,7 +304,7 @@ class ReviewDetail(QWidget):
                     if block.question:
                         item.setData(0, QUESTION_ROLE, block.question)
                         if editable:
-                            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+                            self._commentable(item)
                     top.addChild(item)
             tree.addTopLevelItem(top)
         tree.expandAll()
@@ -453,6 +457,7 @@ class ReviewDetail(QWidget):
             TrailStep.COMMENTED: self.tr("commented"),
         }
         questions = dict(loaded.questions)
+        reopened = self.tr("reopened without a comment")
         for entry in loaded.report.reviews:
             line = self.tr("%1 — %2 %3 version %4")
             line = line.replace("%1", format_datetime(entry.at, lang)).replace("%2", entry.actor)
@@ -460,7 +465,7 @@ class ReviewDetail(QWidget):
             line = line.replace("%4", str(numbers.get(entry.version_id, "?")))
             comments = "".join(
                 f"<br>&nbsp;&nbsp;{html.escape(questions.get(c.question, c.question))}: "
-                f"<i>{html.escape(c.text)}</i>"
+                f"<i>{html.escape(c.text or reopened)}</i>"
                 for c in entry.question_comments
             )
             note = f"<br>&nbsp;&nbsp;<i>{html.escape(entry.comment)}</i>" if entry.comment else ""
@@ -508,6 +513,29 @@ class ReviewDetail(QWidget):
 
     # --- comments -----------------------------------------------------------------------
 
+    @staticmethod
+    def _commentable(item: QTreeWidgetItem) -> None:
+        """A row the supervisor can comment on, or tick to reopen without a comment."""
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(COMMENT_COLUMN, Qt.CheckState.Unchecked)
+
+    def _comment_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        # A comment always reopens its question: the box shows it, and stays ticked.
+        if column != COMMENT_COLUMN or not item.data(0, QUESTION_ROLE):
+            return
+        if item.text(COMMENT_COLUMN).strip() and item.checkState(COMMENT_COLUMN) != (
+            Qt.CheckState.Checked
+        ):
+            item.setCheckState(COMMENT_COLUMN, Qt.CheckState.Checked)
+
+    def reopen(self, question: str) -> bool:
+        """Tick a question (or group or section) to reopen it without writing a comment."""
+        for item in self._question_items():
+            if item.data(0, QUESTION_ROLE) == question:
+                item.setCheckState(COMMENT_COLUMN, Qt.CheckState.Checked)
+                return True
+        return False
+
     def comment_on(self, question: str, text: str) -> bool:
         """Write a comment next to a question (what typing in the third column does)."""
         for item in self._question_items():
@@ -517,10 +545,13 @@ class ReviewDetail(QWidget):
         return False
 
     def comments(self) -> list[QuestionComment]:
+        """What a return sends: each commented question, and each ticked one with an empty
+        text (reopened without a comment)."""
         found: list[QuestionComment] = []
         for item in self._question_items():
             text = item.text(COMMENT_COLUMN).strip()
-            if text:
+            ticked = item.checkState(COMMENT_COLUMN) == Qt.CheckState.Checked
+            if text or ticked:
                 found.append(QuestionComment(question=str(item.data(0, QUESTION_ROLE)), text=text))
         return found
 
@@ -543,7 +574,10 @@ class ReviewDetail(QWidget):
         header_item = self.answers.headerItem()
         header_item.setToolTip(
             COMMENT_COLUMN,
-            self.tr("Comment for the officer (double-click to write; a return sends these)"),
+            self.tr(
+                "Comment for the officer (double-click to write), or tick the box to reopen "
+                "the question without a comment; a return sends these"
+            ),
         )
         self.empty.setText(self.tr("Choose an inspection in the list to review it."))
         if self.loaded is not None:

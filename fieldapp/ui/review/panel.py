@@ -508,11 +508,14 @@ class ReviewPanel(QWidget):
             self._say(
                 self.tr(
                     "Write a comment next to each question the officer should correct "
-                    "(double-click the comment column), then return it."
+                    "(double-click the comment column) or tick its box to reopen it without "
+                    "a comment, then return it."
                 )
             )
             return
-        question = self.tr("Return this inspection with %n comment(s)?", "", len(comments))
+        question = self.tr(
+            "Return this inspection with %n question(s) to correct?", "", len(comments)
+        )
         inspection_id, version_id = loaded.summary.inspection_id, loaded.head_version_id
 
         def send_back() -> None:

@@ -156,6 +156,10 @@ class WrappingDelegate(QStyledItemDelegate):
             width -= self.view.indentation() * (depth + (1 if self.view.rootIsDecorated() else 0))
         style = self.view.style()
         margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.view) + 1
+        if opt.features & QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator:
+            # The comment column's reopen box takes its share of the width.
+            width -= style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, self.view)
+            width -= 2 * margin
         width = max(40, width - 2 * margin - 4)
         metrics = QFontMetrics(opt.font)
         needed = metrics.boundingRect(

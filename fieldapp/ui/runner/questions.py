@@ -146,11 +146,14 @@ class QuestionWidget(QFrame):
         self._refresh_issue()
 
     def set_comment(self, text: str | None) -> None:
-        """A supervisor's comment on this question, shown above the answer."""
+        """A supervisor's comment on this question, shown above the answer; an empty text:
+        she reopened it without a comment."""
         self._comment = text
-        self.comment.setVisible(bool(text))
+        self.comment.setVisible(text is not None)
         if text:
             self.comment.setText(self.tr("Supervisor: %1").replace("%1", text))
+        elif text is not None:
+            self.comment.setText(self.tr("Your supervisor reopened this question."))
 
     def set_local_problem(self, text: str | None) -> None:
         """A problem the widget found itself (e.g. text that is not a number)."""

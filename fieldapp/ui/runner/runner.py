@@ -357,8 +357,12 @@ class FormRunner(QWidget):
             spec = self.pages[index]
             view = PageView(spec, self.texts)
             section_comment = self._comments.get(spec.container or spec.key)
-            if section_comment:
-                view.comment.setText(self.tr("Supervisor: %1").replace("%1", section_comment))
+            if section_comment is not None:
+                view.comment.setText(
+                    self._supervisor_said(
+                        section_comment, self.tr("Your supervisor reopened this section.")
+                    )
+                )
                 view.comment.setVisible(True)
             top = self.engine.fields[spec.container] if spec.container else None
             if top is not None and top.kind is QuestionType.GROUP:
@@ -371,6 +375,10 @@ class FormRunner(QWidget):
             self.stack.addWidget(view)
         return view
 
+    def _supervisor_said(self, comment: str, reopened: str) -> str:
+        """The supervisor's comment, or `reopened` when she reopened it without one."""
+        return self.tr("Supervisor: %1").replace("%1", comment) if comment else reopened
+
     def _build(self, questions: list[Question], row: str | None, layout: QLayout) -> None:
         # Every widget goes into its layout before it is shown or hidden: a parentless
         # widget that is made visible becomes a window of its own for a moment.
@@ -380,8 +388,12 @@ class FormRunner(QWidget):
             if field.kind is QuestionType.GROUP:
                 box = GroupBox(field, row, self.texts)
                 group_comment = self._comments.get(field.name)
-                if group_comment:
-                    box.comment.setText(self.tr("Supervisor: %1").replace("%1", group_comment))
+                if group_comment is not None:
+                    box.comment.setText(
+                        self._supervisor_said(
+                            group_comment, self.tr("Your supervisor reopened this part.")
+                        )
+                    )
                     box.comment.setVisible(True)
                 self._containers[key] = box
                 layout.addWidget(box)
