@@ -296,3 +296,20 @@ def test_a_version_the_server_refuses_on_a_drift_repair_is_held_not_forgotten(
     assert profile.inspection(inspection_id).status.value == "finalized"
     assert profile.outbox_counts().held == 1
     profile.close()
+
+
+def test_a_row_reopened_without_a_comment_became_an_empty_colon() -> None:
+    """An empty comment on a repeat's row (reopened without a comment) is kept as the
+    row's mark alone; row comments with text keep theirs."""
+    from fieldapp.protocol.models import QuestionComment
+    from fieldapp.sync.changefeed import merge_comments
+
+    merged = merge_comments(
+        [
+            QuestionComment(question="sales", row="r2", text=""),
+            QuestionComment(question="sales", row="r3", text="Wie was de koper?"),
+            QuestionComment(question="stock_photo", text=""),
+        ],
+        {"r2": 2, "r3": 3},
+    )
+    assert merged == {"sales": "#2\n#3: Wie was de koper?", "stock_photo": ""}
