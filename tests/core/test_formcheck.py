@@ -98,7 +98,7 @@ def test_the_command_runs_as_installed_and_as_a_module() -> None:
             )
         else:
             assert result.returncode == 0, result.stdout + result.stderr
-            assert "ok  coffeeshop_inspection 2026.4" in result.stderr
+            assert "ok  coffeeshop_inspection 2026.5" in result.stderr
 
 
 def test_the_committed_json_schema_is_current() -> None:
