@@ -19,7 +19,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from fieldapp.core.answers import decode_value
 from fieldapp.core.engine import FormEngine
@@ -33,8 +33,10 @@ from fieldapp.store import Profile
 __all__ = [
     "CarriedOver",
     "LastVisit",
+    "ProfileVisits",
     "VenueHistory",
     "VenueVisit",
+    "VenueVisits",
     "carried_answers",
     "carried_over",
     "carry_over_into",
@@ -200,3 +202,23 @@ def carried_over(profile: Profile, inspection_id: str) -> CarriedOver | None:
         record["from"], datetime.fromisoformat(record["visited_at"]), tuple(record["names"])
     )
 
+
+class VenueVisits(Protocol):
+    """What the new-inspection screen asks about a venue's visits (run off the UI thread)."""
+
+    def history(self, venue_id: str) -> VenueHistory: ...
+
+    def last_visit(self, venue_id: str, form_id: str) -> LastVisit | None: ...
+
+
+class ProfileVisits:
+    """`VenueVisits` over a signed-in person's profile."""
+
+    def __init__(self, profile: Profile) -> None:
+        self._profile = profile
+
+    def history(self, venue_id: str) -> VenueHistory:
+        return venue_history(self._profile, venue_id)
+
+    def last_visit(self, venue_id: str, form_id: str) -> LastVisit | None:
+        return last_visit(self._profile, venue_id, form_id)

@@ -71,7 +71,8 @@ def test_carry_over_copies_exactly_the_declared_answers_and_never_a_finding(
         }
         engine = profile.engine(FORM)
         declared = {q.name for q, _parents in engine.definition.walk() if q.carry_over}
-        assert {name for name, _row in added} == declared == {"operator_name", "nearest_school_name"}
+        assert declared == {"operator_name", "nearest_school_name"}
+        assert {name for name, _row in added} == declared
         assert all(row is None and previous[(name, row)] == v for (name, row), v in added.items())
         # No finding rests on a carried answer, and everything a finding rests on is as a
         # new draft has it: the last visit's findings, photos and signatures stay there.
