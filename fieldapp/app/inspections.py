@@ -11,7 +11,9 @@ patrol's area (`area`, and `district` by its choice label) and team (`team`), an
 the venue's file on the central store shows an earlier violation within the sanction
 policy's period (`previous_violation`, from the `VenueFieldSummary` boa's devices pull;
 "no" when the device has pulled the world and holds no history of the venue). A form
-without such questions is simply not pre-filled.
+without such questions is simply not pre-filled. Started with `carry_over`, a draft also
+takes the answers its form declares stable from the venue's last visit
+(`fieldapp.app.visits`).
 """
 
 from __future__ import annotations
