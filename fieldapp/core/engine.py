@@ -218,7 +218,8 @@ class FormEngine:
         todo = [name for name in start if name in self.fields]
         while todo:
             name = todo.pop()
-            if name in seen:
+            # A calculation may read a parameter, which is no field.
+            if name in seen or name not in self.fields:
                 continue
             seen.add(name)
             if self.fields[name].calculation is not None:
