@@ -92,7 +92,6 @@ class DeviceSupport(QObject):
 
             self._source = QGeoPositionInfoSource.createDefaultSource(self)
             if self._source is None:
-                self.position = False
                 return False
             self._source.positionUpdated.connect(self._updated)
             self._source.errorOccurred.connect(lambda *_args: self.not_located.emit())

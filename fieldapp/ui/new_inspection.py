@@ -181,6 +181,7 @@ class NewInspectionDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         self.history_venue = make_label(role="heading")
         self.history_venue.setObjectName("history_venue")
+        self.history_address = make_label(role="muted")
         self.history_list = QListWidget()
         self.history_list.setObjectName("history_visits")
         self.history_list.setWordWrap(True)
@@ -189,6 +190,7 @@ class NewInspectionDialog(QDialog):
         self.history_file = make_label(role="muted")
         self.history_file.setObjectName("history_file")
         column.addWidget(self.history_venue)
+        column.addWidget(self.history_address)
         column.addWidget(self.history_list, 1)
         column.addWidget(self.history_file)
         self.pages.addWidget(third)
@@ -475,7 +477,7 @@ class NewInspectionDialog(QDialog):
             area = self.area_model.area_at(index.row())
             self.chosen = (self._form.form_id, None, area.id)
         self.carry_over = (
-            self.carry.isChecked() and self.last_visit is not None and self.carry.isVisible()
+            self.carry.isChecked() and self.last_visit is not None and not self.carry.isHidden()
         )
         self.accept()
 
@@ -510,7 +512,8 @@ class NewInspectionDialog(QDialog):
             venue_shown = self._history_venue
             self.step.setText(self.tr("History of the venue: the last visits, newest first."))
             if venue_shown is not None:
-                self.history_venue.setText(f"{venue_shown.name}\n{venue_shown.address}")
+                self.history_venue.setText(venue_shown.name)
+                self.history_address.setText(venue_shown.address)
             self._fill_history()
             return
         venue = self._form.subject == "venue"
