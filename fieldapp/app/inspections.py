@@ -11,7 +11,9 @@ patrol's area (`area`, and `district` by its choice label) and team (`team`), an
 the venue's file on the central store shows an earlier violation within the sanction
 policy's period (`previous_violation`, from the `VenueFieldSummary` boa's devices pull;
 "no" when the device has pulled the world and holds no history of the venue). A form
-without such questions is simply not pre-filled.
+without such questions is simply not pre-filled. Started with `carry_over`, a draft also
+takes the answers its form declares stable from the venue's last visit
+(`fieldapp.app.visits`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from fieldapp.app.visits import CarriedOver, carried_over, carry_over_into
 from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.entities import Area, Assignment, Role, User, Venue
 from fieldapp.core.expr import Value
@@ -142,8 +145,10 @@ def begin_inspection(
     venue_id: str | None = None,
     area_id: str | None = None,
     assignment_id: str | None = None,
+    carry_over: bool = False,
 ) -> str:
-    """Start a draft (the store saves its defaults and venue), pre-fill what is known."""
+    """Start a draft (the store saves its defaults and venue), pre-fill what is known, and
+    with `carry_over` take the stable answers of the last visit (`fieldapp.app.visits`)."""
     profile = signed.profile
     inspection_id = profile.start_inspection(
         form_id, venue_id=venue_id, area_id=area_id, assignment_id=assignment_id
@@ -167,6 +172,8 @@ def begin_inspection(
     for name, value in prefilled.items():
         if (name, None) not in session.answers:
             profile.set_answer(inspection_id, name, value)
+    if carry_over and venue_ref:
+        carry_over_into(profile, inspection_id, venue_ref)
     if venue_id or (assignment and assignment.venue):
         signed.venues.note_used(venue_id or (assignment.venue if assignment else "") or "")
     return inspection_id
@@ -191,6 +198,8 @@ class OpenedInspection:
     instructions: Mapping[str, str] = field(default_factory=dict)
     #: The venue's short history from its file, shown before a draft (boa's devices only).
     history: VenueFieldSummary | None = None
+    #: The answers a draft took from the venue's last visit, to be checked.
+    carried: CarriedOver | None = None
 
 
 def subject_of(profile: Profile, summary: LocalInspectionSummary) -> str:
@@ -217,6 +226,7 @@ def open_inspection(profile: Profile, inspection_id: str) -> OpenedInspection:
     assignment = profile.assignment(summary.assignment_id) if summary.assignment_id else None
     instructions = dict(assignment.note or {}) if assignment is not None else {}
     history = profile.venue_summary(summary.venue_id) if editable and summary.venue_id else None
+    carried = carried_over(profile, inspection_id) if editable else None
     return OpenedInspection(
         inspection_id,
         summary,
@@ -228,6 +238,7 @@ def open_inspection(profile: Profile, inspection_id: str) -> OpenedInspection:
         comments,
         instructions,
         history,
+        carried,
     )
 
 

@@ -218,7 +218,8 @@ class FormEngine:
         todo = [name for name in start if name in self.fields]
         while todo:
             name = todo.pop()
-            if name in seen:
+            # A calculation may read a parameter, which is no field.
+            if name in seen or name not in self.fields:
                 continue
             seen.add(name)
             if self.fields[name].calculation is not None:
@@ -304,7 +305,38 @@ class _FormCompiler:
         outcomes = self.compile_outcomes()
         if self.problems:
             raise FormInvalid(self.problems)
-        return self.assemble(expressions, order, outcomes)
+        engine = self.assemble(expressions, order, outcomes)
+        self.check_carry_over(engine)
+        if self.problems:
+            raise FormInvalid(self.problems)
+        return engine
+
+    def check_carry_over(self, engine: FormEngine) -> None:
+        """`carry_over` only on a venue's stable facts: never on an answer a finding rests
+        on (directly or through a calculation), in a repeat (this visit's observations), or
+        on the signers (the people of this visit)."""
+        behind: dict[str, list[str]] = {}
+        for compiled in engine.outcomes:
+            for name in engine.answers_behind(compiled.outcome.name):
+                behind.setdefault(name, []).append(compiled.outcome.name)
+        for name, (question, here, repeat, _parent, _in_row) in self.places.items():
+            if not question.carry_over:
+                continue
+            if name in behind:
+                findings = ", ".join(behind[name])
+                self.problem(
+                    (*here, "carry_over"),
+                    f"'{name}' cannot carry over: the finding {findings} rests on it",
+                )
+            if repeat is not None:
+                self.problem(
+                    (*here, "carry_over"),
+                    f"'{name}' cannot carry over: it is in repeat '{repeat}'",
+                )
+            if name == self.definition.signers:
+                self.problem(
+                    (*here, "carry_over"), f"'{name}' cannot carry over: it names the signers"
+                )
 
     # -- structure ---------------------------------------------------------------------
 

@@ -57,6 +57,18 @@ ANSWER_TYPES = frozenset(QuestionType) - {
 CONTAINER_TYPES = frozenset({QuestionType.GROUP, QuestionType.REPEAT})
 SELECT_TYPES = frozenset({QuestionType.SELECT_ONE, QuestionType.SELECT_MULTIPLE})
 ATTACHMENT_TYPES = frozenset({QuestionType.IMAGE, QuestionType.SIGNATURE})
+#: Types whose answer may carry over to the next visit (`Question.carry_over`): not the
+#: evidence (photos, signatures), not the moments of this visit, not computed values.
+CARRY_OVER_TYPES = frozenset(
+    {
+        QuestionType.TEXT,
+        QuestionType.INTEGER,
+        QuestionType.DECIMAL,
+        QuestionType.SELECT_ONE,
+        QuestionType.SELECT_MULTIPLE,
+        QuestionType.GEOPOINT,
+    }
+)
 
 _TYPE_RE = re.compile(r"^\s*(?P<type>[a-z_]+)(?:\s+(?P<list>[A-Za-z_][A-Za-z0-9_]*))?\s*$")
 
@@ -182,6 +194,10 @@ class Question(FormModel):
     #: For ``rating``: the highest number of stars (1..max).
     max_rating: int | None = Field(default=None, ge=2, le=10)
     personal_data: PersonalData | None = None
+    #: The answer is a stable fact of the venue (its operator, the school nearby): a new
+    #: inspection at the same venue may start from the last visit's answer, to be checked.
+    #: Never on what a finding rests on (`fieldapp.core.engine` refuses that).
+    carry_over: bool = False
     questions: list[Question] | None = None
     min_rows: int | None = Field(default=None, ge=0)
     max_rows: int | None = Field(default=None, ge=1)
@@ -233,6 +249,13 @@ class Question(FormModel):
             raise ValueError(f"a {base} needs a label")
         if self.choice_filter and kind not in SELECT_TYPES:
             raise ValueError("choice_filter belongs to a select question")
+        if self.carry_over and kind not in CARRY_OVER_TYPES:
+            raise ValueError(
+                f"a {base} cannot carry over: only what a person types or chooses about the "
+                "venue does, never photos, signatures, times, calculations or structure"
+            )
+        if self.carry_over and self.read_only:
+            raise ValueError("a read_only question cannot carry over")
         return self
 
 

@@ -132,6 +132,17 @@ class InspectionLists:
                         json.loads(zlib.decompress(record)), InspectionStatus(status)
                     )
 
+    def latest_version_at(self, venue_id: str, form_id: str) -> str | None:
+        """The latest finalized version of the most recently started inspection of `form_id`
+        at `venue_id` that has one (a correction under way counts with its last version)."""
+        found = self._database.value(
+            "SELECT current_version_id FROM inspections"
+            " WHERE venue_id = ? AND form_id = ? AND current_version_id IS NOT NULL"
+            " ORDER BY started_at DESC, changed_seq DESC LIMIT 1",
+            (venue_id, form_id),
+        )
+        return None if found is None else str(found)
+
     def count(self, where: str, parameters: Sequence[Any]) -> int:
         """How many inspections `where` (over `inspections i`) holds."""
         return int(

@@ -798,6 +798,18 @@ class Profile:
         where, parameters = inspection_filter(status, form_ids)
         return self._lists.summaries(where, parameters, limit, offset)
 
+    def inspections_at(
+        self, venue_id: str, *, limit: int | None = None
+    ) -> list[LocalInspectionSummary]:
+        """This device's inspections at a venue (drafts too), most recently changed first."""
+        return self._lists.summaries("i.venue_id = ?", (venue_id,), limit, 0)
+
+    def last_visit(self, venue_id: str, form_id: str) -> InspectionVersion | None:
+        """The finalized version of the latest visit with `form_id` at the venue that this
+        device holds (its own or another's the device was given), or None."""
+        version_id = self._lists.latest_version_at(venue_id, form_id)
+        return None if version_id is None else self.version(version_id)
+
     def summary_rows(self, start: date, end: date, *, chunk: int = 500) -> Iterator[SummaryRow]:
         """The latest finalized version of every inspection that may have started in the
         period (a superset), for the period summary: streamed, `chunk` rows a fetch, inside

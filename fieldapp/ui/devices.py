@@ -9,7 +9,9 @@ test answers it instead of a person.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -39,25 +41,72 @@ class PhotoFiles:
 
 
 class DeviceSupport(QObject):
-    """Which optional devices this machine has: a camera, a position source.
+    """Which optional devices this machine has: a camera, a position source; and where
+    the device is, asked for without waiting (`locate`).
 
     Signals:
         changed(): the probe finished and `camera`/`position` may have changed.
+        located(float, float): the position source found the device (latitude, longitude).
+        not_located(): a `locate` ended without a position (no fix, no permission).
     """
 
     changed = Signal()
+    located = Signal(float, float)
+    not_located = Signal()
+
+    #: How long `locate` waits for a fix before `not_located`.
+    LOCATE_TIMEOUT_MS = 15_000
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.camera = False
         self.position = False
         self.probed = False
+        self._source: Any = None
+        #: The last position found, and when (monotonic seconds): a screen opened a moment
+        #: later starts from it instead of waiting for the next fix.
+        self.last_fix: tuple[float, float, float] | None = None
+        self.located.connect(self._remember)
 
     def probe(self) -> None:
         self.camera = _has_camera()
         self.position = _has_position_source()
         self.probed = True
         self.changed.emit()
+
+    def recent_position(self, max_age_s: float = 120.0) -> tuple[float, float] | None:
+        """The last position found if it is at most `max_age_s` old, else None."""
+        if self.last_fix is None:
+            return None
+        latitude, longitude, at = self.last_fix
+        return (latitude, longitude) if time.monotonic() - at <= max_age_s else None
+
+    def locate(self) -> bool:
+        """Ask the position source for the device's position once, without waiting: Qt's
+        source answers later with `located` or `not_located`. False (and no signal) when
+        this machine has no position source or the probe has not found one yet."""
+        if not self.position:
+            return False
+        if self._source is None:
+            from PySide6.QtPositioning import QGeoPositionInfoSource
+
+            self._source = QGeoPositionInfoSource.createDefaultSource(self)
+            if self._source is None:
+                return False
+            self._source.positionUpdated.connect(self._updated)
+            self._source.errorOccurred.connect(lambda *_args: self.not_located.emit())
+        self._source.requestUpdate(self.LOCATE_TIMEOUT_MS)
+        return True
+
+    def _updated(self, info: Any) -> None:
+        coordinate = info.coordinate()
+        if coordinate.isValid():
+            self.located.emit(coordinate.latitude(), coordinate.longitude())
+        else:
+            self.not_located.emit()
+
+    def _remember(self, latitude: float, longitude: float) -> None:
+        self.last_fix = (latitude, longitude, time.monotonic())
 
 
 def _has_camera() -> bool:

@@ -95,6 +95,7 @@ class InspectionScreen(QWidget):
             comments=opened.comments,
             instructions=opened.instructions,
             history=opened.history,
+            carried=opened.carried,
         )
         self.runner.close_requested.connect(self.close_inspection)
         self.runner.finalize_requested.connect(self._finalize)

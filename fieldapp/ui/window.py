@@ -238,6 +238,7 @@ class MainWindow(QMainWindow):
 
     def new_inspection(self) -> None:
         from fieldapp.app.inspections import begin_inspection
+        from fieldapp.app.visits import ProfileVisits
         from fieldapp.ui.new_inspection import NewInspectionDialog
 
         signed = self.context.signed_in
@@ -245,16 +246,27 @@ class MainWindow(QMainWindow):
             return
         forms = [c for c in signed.forms if signed.role.value in c.definition.roles]
 
-        def start(form_id: str, venue_id: str | None, area_id: str | None) -> None:
+        def start(form_id: str, venue_id: str | None, area_id: str | None, carry: bool) -> None:
             self.context.tasks.run(
-                lambda: begin_inspection(signed, form_id, venue_id=venue_id, area_id=area_id),
+                lambda: begin_inspection(
+                    signed, form_id, venue_id=venue_id, area_id=area_id, carry_over=carry
+                ),
                 self.open_inspection,
                 self._failed,
                 serial=True,
                 context=self,
             )
 
-        NewInspectionDialog.ask(self, forms, signed.venues, self.context.language, start)
+        NewInspectionDialog.ask(
+            self,
+            forms,
+            signed.venues,
+            self.context.language,
+            start,
+            devices=self.context.devices,
+            visits=ProfileVisits(signed.profile),
+            tasks=self.context.tasks,
+        )
 
     def correct_inspection(self, inspection_id: str) -> None:
         from fieldapp.app.inspections import correct_inspection

@@ -628,6 +628,13 @@
 </context>
 <context>
     <name>NewInspectionDialog</name>
+    <message numerus="yes">
+        <source>Carry over from the last visit (%1): %n answer(s) to check</source>
+        <translation>
+            <numerusform>Carry over from the last visit (%1): %n answer to check</numerusform>
+            <numerusform>Carry over from the last visit (%1): %n answers to check</numerusform>
+        </translation>
+    </message>
     <message>
         <source>New inspection</source>
         <translation type="unfinished"></translation>

@@ -345,6 +345,10 @@
 <context>
     <name>FormRunner</name>
     <message>
+        <source>Carried over from the visit of %1: %2. Check these answers on site.</source>
+        <translation>Overgenomen van de controle van %1: %2. Controleer deze antwoorden ter plaatse.</translation>
+    </message>
+    <message>
         <source>Summary</source>
         <translation>Overzicht</translation>
     </message>
@@ -612,6 +616,21 @@
     <message>
         <source>No position found. Use the venue&apos;s location, pick a place, or type the location.</source>
         <translation>Geen positie gevonden. Gebruik de positie van de locatie, kies een plek, of typ de positie.</translation>
+    </message>
+</context>
+<context>
+    <name>HerePosition</name>
+    <message>
+        <source>Nearest first, from your position.</source>
+        <translation>Dichtstbijzijnde eerst, vanaf uw positie.</translation>
+    </message>
+    <message>
+        <source>Finding your position…</source>
+        <translation>Positie bepalen…</translation>
+    </message>
+    <message>
+        <source>Position unknown: the list is not sorted by distance.</source>
+        <translation>Positie onbekend: de lijst is niet op afstand gesorteerd.</translation>
     </message>
 </context>
 <context>
@@ -1112,6 +1131,93 @@
 </context>
 <context>
     <name>NewInspectionDialog</name>
+    <message numerus="yes">
+        <source>Carry over from the last visit (%1): %n answer(s) to check</source>
+        <translation>
+            <numerusform>Neem over van de vorige controle (%1): %n antwoord om te controleren</numerusform>
+            <numerusform>Neem over van de vorige controle (%1): %n antwoorden om te controleren</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reading the history…</source>
+        <translation>Geschiedenis lezen…</translation>
+    </message>
+    <message>
+        <source>No visits to this venue are known on this device.</source>
+        <translation>Op dit apparaat zijn geen controles bij deze locatie bekend.</translation>
+    </message>
+    <message>
+        <source>findings not known yet</source>
+        <translation>bevindingen nog niet bekend</translation>
+    </message>
+    <message>
+        <source>no findings</source>
+        <translation>geen bevindingen</translation>
+    </message>
+    <message>
+        <source>in progress on this device</source>
+        <translation>bezig op dit apparaat</translation>
+    </message>
+    <message>
+        <source>waiting to be sent</source>
+        <translation>wacht op verzenden</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>verzonden</translation>
+    </message>
+    <message>
+        <source>returned for correction</source>
+        <translation>teruggestuurd ter correctie</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>goedgekeurd</translation>
+    </message>
+    <message>
+        <source>%1 (from the venue&apos;s file)</source>
+        <translation>%1 (uit het dossier van de locatie)</translation>
+    </message>
+    <message>
+        <source>The venue&apos;s file has not reached this device (it comes with a sync).</source>
+        <translation>Het dossier van de locatie staat nog niet op dit apparaat (het komt mee bij een synchronisatie).</translation>
+    </message>
+    <message>
+        <source>Open action: {kind}, due {due}</source>
+        <translation>Openstaande actie: {kind}, termijn {due}</translation>
+    </message>
+    <message>
+        <source>Repeat offence: {ladder} ({count}× within {months} months)</source>
+        <translation>Herhaalde overtreding: {ladder} ({count}× binnen {months} maanden)</translation>
+    </message>
+    <message>
+        <source>From the venue&apos;s file as of {day}.</source>
+        <translation>Uit het dossier van de locatie, stand {day}.</translation>
+    </message>
+    <message>
+        <source>← Back to the venues</source>
+        <translation>← Terug naar de locaties</translation>
+    </message>
+    <message>
+        <source>History…</source>
+        <translation>Geschiedenis…</translation>
+    </message>
+    <message>
+        <source>The visits to the selected venue, and its file</source>
+        <translation>De controles bij de gekozen locatie, en het dossier</translation>
+    </message>
+    <message>
+        <source>New inspection here</source>
+        <translation>Nieuwe controle hier</translation>
+    </message>
+    <message>
+        <source>History of the venue: the last visits, newest first.</source>
+        <translation>Geschiedenis van de locatie: de laatste controles, nieuwste eerst.</translation>
+    </message>
+    <message>
+        <source>Step 2 of 2: which venue? The nearest venues come first.</source>
+        <translation>Stap 2 van 2: welke locatie? De dichtstbijzijnde locaties staan bovenaan.</translation>
+    </message>
     <message>
         <source>New inspection</source>
         <translation>Nieuw verslag</translation>

@@ -410,3 +410,12 @@ def test_a_finding_names_the_answers_it_rests_on_through_its_calculations() -> N
         "minor_age_established",
     ]
     assert engine.answers_behind("no_such_outcome") == []
+
+
+def test_answers_behind_a_finding_on_a_calculation_that_reads_a_parameter_raised_key_error(
+    engine: FormEngine,
+) -> None:
+    # `over_limit` compares the answer with the parameter `max_grams`; following the
+    # calculation to what it reads reached the parameter, which is no field (a KeyError,
+    # seen once the checker asked it of every finding for `carry_over`).
+    assert engine.answers_behind("too_much") == ["grams"]

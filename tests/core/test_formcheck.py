@@ -11,7 +11,7 @@ import pytest
 
 from fieldapp.cli import main
 from fieldapp.core.errors import FormFileError
-from fieldapp.core.formfile import load_form_file
+from fieldapp.core.formfile import load_form_file, load_form_text
 from fieldapp.core.locations import forms_directory
 from fieldapp.core.schema import form_json_schema
 
@@ -98,7 +98,7 @@ def test_the_command_runs_as_installed_and_as_a_module() -> None:
             )
         else:
             assert result.returncode == 0, result.stdout + result.stderr
-            assert "ok  coffeeshop_inspection 2026.4" in result.stderr
+            assert "ok  coffeeshop_inspection 2026.5" in result.stderr
 
 
 def test_the_committed_json_schema_is_current() -> None:
@@ -113,3 +113,22 @@ def test_a_key_that_is_not_text_is_a_problem_not_a_traceback(
     path.write_text("id: x\n? [a, b]\n: 1\n", encoding="utf-8")
     assert main(["forms", "check", "-q", str(path)]) == 1
     assert f"{path}:2:3: a key must be a plain name\n" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "{type: image, name: q, label: {nl: Foto, en: Photo}, carry_over: true}",
+        "{type: datetime, name: q, label: {nl: Begin, en: Start}, carry_over: true}",
+        "{type: venue, name: q, label: {nl: Zaak, en: Venue}, carry_over: true}",
+        "{type: text, name: q, label: {nl: T, en: T}, read_only: true, carry_over: true}",
+    ],
+)
+def test_carry_over_is_refused_on_evidence_moments_and_what_is_not_typed(question: str) -> None:
+    text = (
+        'id: f\nversion: "1"\ntitle: {nl: F, en: F}\nlanguages: [nl, en]\nroles: [boa]\n'
+        f"retention_days: 30\nquestions:\n  - {question}\n"
+    )
+    with pytest.raises(FormFileError) as caught:
+        load_form_text(text)
+    assert any("carry over" in problem.message for problem in caught.value.problems)

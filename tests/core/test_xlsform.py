@@ -481,6 +481,11 @@ def test_import_of_the_export_is_the_same_form(form: Path, tmp_path: Path) -> No
     assert mapped.problems == [] and not mapped.partial
     again = load_form_text(form_yaml(mapped.data)).definition
     assert again == original
+    # Our own attributes travel in fieldapp_* columns, carry_over among them.
+    carried = {q.name for q, _parents in original.walk() if q.carry_over}
+    assert carried == {q.name for q, _parents in again.walk() if q.carry_over}
+    if form.stem == "coffeeshop_inspection":
+        assert carried == {"operator_name", "nearest_school_name"}
 
 
 EVERY_TYPE = """
@@ -532,7 +537,7 @@ questions:
       - {type: signature, name: signed, label: {nl: Handtekening, en: Signature},
          personal_data: {category: signature, purpose: {nl: Ondertekening, en: Signing},
                          retention_days: 30}}
-      - {type: geopoint, name: spot, label: {nl: Plek, en: Spot}}
+      - {type: geopoint, name: spot, label: {nl: Plek, en: Spot}, carry_over: true}
       - {type: rating, name: stars, label: {nl: Sterren, en: Stars}, max_rating: 4}
       - {type: venue, name: place, label: {nl: Zaak, en: Venue}}
       - {type: text, name: health_note, label: {nl: Gezondheid, en: Health},
@@ -576,6 +581,7 @@ def test_a_form_with_every_question_type_survives_the_round_trip(tmp_path: Path)
     assert mapped.problems == []
     again = load_form_text(form_yaml(mapped.data)).definition
     assert again == original
+    assert {q.name for q, _parents in again.walk() if q.carry_over} == {"spot"}
     assert behaviour(original) == behaviour(again)
 
 

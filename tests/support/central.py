@@ -58,7 +58,7 @@ PHOTO_QUESTION = {
 }
 FORM_VERSION = "2026.3"
 #: Forms whose current version moved on from FORM_VERSION.
-FORM_VERSIONS = {"coffeeshop_inspection": "2026.4"}
+FORM_VERSIONS = {"coffeeshop_inspection": "2026.5"}
 
 
 def require_backend(backend: str) -> None:

@@ -229,7 +229,7 @@ def test_a_table_sorts_by_its_columns_sort_keys(qtmodeltester: ModelTester) -> N
     forms.set_rows(
         [
             ("door_test", TITLES["door_test"], "2026.3", 25, 9, "Mystery guest"),
-            ("coffeeshop_inspection", TITLES["coffeeshop_inspection"], "2026.4", 120, 14, "Boa"),
+            ("coffeeshop_inspection", TITLES["coffeeshop_inspection"], "2026.5", 120, 14, "Boa"),
             ("neighbourhood_patrol", TITLES["neighbourhood_patrol"], "2026.3", 40, 6, "Boa"),
         ]
     )

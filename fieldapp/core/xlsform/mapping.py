@@ -635,6 +635,11 @@ class _Mapper:
                 declared["retention_days"] = int(retention) if retention.isdigit() else retention
             data["personal_data"] = declared
             entry.columns["personal_data"] = (EXT + "personal_data",)
+        carry = str(values.get(EXT + "carry_over", "")).strip().lower()
+        if carry:
+            entry.columns["carry_over"] = (EXT + "carry_over",)
+            # Written "yes" by the export; XLSForm's own yes/no spellings are read too.
+            data["carry_over"] = carry in ("yes", "true", "true()", "1")
 
     def or_other(self, row: SheetRow, entry: _Entry, list_name: str) -> _Entry:
         """ODK's 'or_other': a choice 'other' and a text question for it, as pyxform adds."""
@@ -1040,6 +1045,7 @@ _QUESTION_ORDER = (
     "unit",
     "max_rating",
     "personal_data",
+    "carry_over",
     "min_rows",
     "max_rows",
 )

@@ -94,6 +94,7 @@ class _SurveySheet:
             EXT + "personal_data",
             *_text_columns(EXT + "purpose", lang),
             EXT + "retention_days",
+            EXT + "carry_over",
             EXT + "parameter",
             EXT + "outcome",
             *_text_columns(EXT + "explanation", lang),
@@ -178,6 +179,8 @@ class _SurveySheet:
             row[EXT + "personal_data"] = question.personal_data.category.value
             _put_texts(row, EXT + "purpose", question.personal_data.purpose)
             row[EXT + "retention_days"] = question.personal_data.retention_days
+        if question.carry_over:
+            row[EXT + "carry_over"] = "yes"
         self.rows.append(row)
         for child in question.questions or ():
             self.question(child)

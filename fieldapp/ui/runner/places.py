@@ -3,6 +3,9 @@
 The venue picker searches the registry by name, street or postcode, recently used venues
 first. A geopoint comes from the device position (QtPositioning, loaded only when asked
 for), from the chosen venue's coordinates, or typed as 'latitude, longitude'.
+
+Once the device knows where it is (`HerePosition`), the picker lists venues nearest first
+with their distance.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from typing import Any
 from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
+    QLocale,
     QObject,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -32,6 +37,8 @@ from fieldapp.app.venues import VenueDirectory
 from fieldapp.core.engine import Field
 from fieldapp.core.entities import Venue, VenueKind
 from fieldapp.core.expr import Value
+from fieldapp.core.geo import Point, distance_m, nearest_first
+from fieldapp.ui.devices import DeviceSupport
 from fieldapp.ui.models import MODEL_ROLE, Column, LoadedTableModel
 from fieldapp.ui.runner.questions import QuestionWidget, _LineEdit
 from fieldapp.ui.runner.services import RunnerServices
@@ -51,11 +58,82 @@ def venue_kind_name(kind: VenueKind) -> str:
     return names[kind]
 
 
+def distance_text(metres: float) -> str:
+    """A distance as the person's language writes it (QLocale): '120 m', '1,4 km' in Dutch,
+    '1.4 km' in English, '12 km'. Tens of metres at most: a phone's fix is no finer."""
+    # The language's own numbers (as the form's number questions write them): the app's
+    # default locale is English in the Netherlands, which writes a decimal comma.
+    locale = QLocale(QLocale().language())
+    rounded = max(10, round(metres / 10) * 10)
+    if rounded < 1000:
+        return f"{locale.toString(rounded)} m"
+    kilometres = metres / 1000
+    if kilometres < 9.95:
+        return f"{locale.toString(kilometres, 'f', 1)} km"
+    return f"{locale.toString(round(kilometres))} km"
+
+
+class HerePosition(QObject):
+    """Where the officer stands, for listing venues nearest first.
+
+    Asked of the device once when a picker opens, without waiting (`DeviceSupport.locate`);
+    a position found in the last two minutes is used at once. `note()` is the grey line
+    under the search box.
+
+    Signals:
+        changed(): a position arrived, or asking for one ended without it.
+    """
+
+    changed = Signal()
+
+    def __init__(self, devices: DeviceSupport | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.here: Point | None = None
+        self.asking = False
+        self._devices = devices
+        if devices is None:
+            return
+        devices.located.connect(self._located)
+        devices.not_located.connect(self._not_located)
+        recent = devices.recent_position()
+        if recent is not None:
+            self.here = Point(*recent)
+        if devices.locate():
+            self.asking = True
+        elif not devices.probed:
+            # The app probes its devices a moment after it starts: ask once it knows.
+            devices.changed.connect(self._probed)
+
+    def _probed(self) -> None:
+        if self._devices is not None and self.here is None and self._devices.locate():
+            self.asking = True
+            self.changed.emit()
+
+    def _located(self, latitude: float, longitude: float) -> None:
+        self.here = Point(latitude, longitude)
+        self.asking = False
+        self.changed.emit()
+
+    def _not_located(self) -> None:
+        if self.asking:
+            self.asking = False
+            self.changed.emit()
+
+    def note(self) -> str:
+        if self.here is not None:
+            return self.tr("Nearest first, from your position.")
+        if self.asking:
+            return self.tr("Finding your position…")
+        return self.tr("Position unknown: the list is not sorted by distance.")
+
+
 class VenueListModel(LoadedTableModel[Venue]):
-    """Venues as a list: name on the first line, address on the second."""
+    """Venues as a list: name on the first line, address on the second; with the
+    officer's position, nearest first with the distance."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         self._recent: set[str] = set()
+        self._distances: dict[str, float] = {}
         super().__init__(
             [
                 Column(
@@ -69,15 +147,36 @@ class VenueListModel(LoadedTableModel[Venue]):
             parent=parent,
         )
 
-    def set_venues(self, venues: list[Venue], recent: Iterable[str] = ()) -> None:
+    def set_venues(
+        self, venues: list[Venue], recent: Iterable[str] = (), here: Point | None = None
+    ) -> None:
+        """Show `venues` in their order, or nearest first when `here` is known."""
         self._recent = set(recent)
+        if here is None:
+            self._distances = {}
+        else:
+            self._distances = {venue.id: distance_m(here, venue) for venue in venues}
+            venues = nearest_first(venues, here)
         self.set_rows(venues)
 
     def venue_at(self, row: int) -> Venue:
         return self.record(row)
 
+    def row_of(self, venue_id: str) -> int | None:
+        """The row that shows the venue, or None when the list does not hold it."""
+        return next(
+            (row for row in range(self.rowCount()) if self.record(row).id == venue_id), None
+        )
+
+    def distance(self, venue_id: str) -> float | None:
+        """Metres from the officer's position, or None without one."""
+        return self._distances.get(venue_id)
+
     def _text(self, venue: Venue) -> str:
         second = f"{venue.address} · {venue_kind_name(venue.kind)}"
+        metres = self._distances.get(venue.id)
+        if metres is not None:
+            second = f"{distance_text(metres)} · {second}"
         if venue.id in self._recent:
             second += " · " + QCoreApplication.translate("Venues", "recently used")
         return f"{venue.name}\n{second}"
@@ -92,6 +191,7 @@ class VenuePicker(QDialog):
         kinds: frozenset[VenueKind] | None,
         recent: Iterable[str],
         parent: QWidget | None = None,
+        devices: DeviceSupport | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("venue_picker")
@@ -103,6 +203,10 @@ class VenuePicker(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 20)
         self.heading = make_label(role="heading")
+        self.position = HerePosition(devices, self)
+        self.position.changed.connect(self._position_changed)
+        self.position_note = make_label(role="muted")
+        self.position_note.setObjectName("venue_position_note")
         self.search = QLineEdit()
         self.search.setObjectName("venue_search")
         self.search.setClearButtonEnabled(True)
@@ -129,12 +233,18 @@ class VenuePicker(QDialog):
         buttons.addWidget(self.choose)
         layout.addWidget(self.heading)
         layout.addWidget(self.search)
+        layout.addWidget(self.position_note)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty)
         layout.addLayout(buttons)
         self.retranslate()
         self._refresh()
         self.resize(720, 600)
+
+    def _position_changed(self) -> None:
+        self.position_note.setText(self.position.note())
+        # Re-sorted nearest first; the venue the person had under the cursor stays chosen.
+        self._refresh(keep=True)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Choose a venue"))
@@ -145,6 +255,7 @@ class VenuePicker(QDialog):
         self.empty.setText(self.tr("No venue matches. Check the spelling or search by street."))
         self.cancel.setText(self.tr("Cancel"))
         self.choose.setText(self.tr("Choose"))
+        self.position_note.setText(self.position.note())
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -170,11 +281,14 @@ class VenuePicker(QDialog):
                 return True
         return super().eventFilter(watched, event)
 
-    def _refresh(self) -> None:
+    def _refresh(self, *, keep: bool = False) -> None:
+        current = self.list.currentIndex()
+        kept = self.model.venue_at(current.row()).id if keep and current.isValid() else None
         venues = self._directory.search(self.search.text(), self._kinds)
-        self.model.set_venues(venues, self._recent)
+        self.model.set_venues(venues, self._recent, self.position.here)
+        row = self.model.row_of(kept) if kept is not None else None
         if venues:
-            self.list.setCurrentIndex(self.model.index(0, 0))
+            self.list.setCurrentIndex(self.model.index(row or 0, 0))
         self.empty.setVisible(not venues)
         self.choose.setEnabled(bool(venues))
 
@@ -195,9 +309,11 @@ class VenuePicker(QDialog):
         kinds: frozenset[VenueKind] | None,
         recent: Iterable[str],
         done: Callable[[Venue], None],
+        devices: DeviceSupport | None = None,
     ) -> VenuePicker:
-        """Open the picker; `done(venue)` runs when one is chosen."""
-        dialog = cls(directory, kinds, recent, parent)
+        """Open the picker; `done(venue)` runs when one is chosen. With `devices` it asks
+        where the device is and lists the venues nearest first once it knows."""
+        dialog = cls(directory, kinds, recent, parent, devices)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
 
         def finished(result: int) -> None:
@@ -255,7 +371,12 @@ class VenueQuestion(QuestionWidget):
 
     def open_picker(self) -> VenuePicker:
         return VenuePicker.ask(
-            self, self.services.venues, self._kinds, self._recent(), self._picked
+            self,
+            self.services.venues,
+            self._kinds,
+            self._recent(),
+            self._picked,
+            self.services.devices,
         )
 
     def _picked(self, venue: Venue) -> None:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.app.visits import CarriedOver
 from fieldapp.core.engine import AnswerKey, Changes, Field, FormSession
 from fieldapp.core.entities import FORM_VENUE_KINDS, AssignmentForm, Venue, VenueKind
 from fieldapp.core.expr import Value
@@ -134,12 +135,14 @@ class FormRunner(QWidget):
         comments: Mapping[str, str] | None = None,
         instructions: Mapping[str, str] | None = None,
         history: VenueFieldSummary | None = None,
+        carried: CarriedOver | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("form_runner")
         self._instructions = dict(instructions or {})
         self._history = history
+        self._carried = carried
         self.session = session
         self.engine = session.engine
         self.services = services
@@ -262,6 +265,17 @@ class FormRunner(QWidget):
         box.addWidget(self.history_toggle, 0, Qt.AlignmentFlag.AlignLeft)
         box.addWidget(self.history_text)
         layout.addWidget(self.history)
+
+        # Answers taken from the venue's last visit: named, so the boa checks them on site.
+        self.carried = QFrame()
+        self.carried.setObjectName("carried_over")
+        self.carried.setProperty("role", "notice")
+        carried = QVBoxLayout(self.carried)
+        carried.setContentsMargins(20, 6, 20, 6)
+        self.carried_text = make_label()
+        self.carried_text.setObjectName("carried_over_text")
+        carried.addWidget(self.carried_text)
+        layout.addWidget(self.carried)
 
         self.outcomes = OutcomeStrip(self.texts)
         self.outcomes.more_requested.connect(self.show_summary)
@@ -927,6 +941,8 @@ class FormRunner(QWidget):
         self.instructions_text.setText(instructions)
         self._instructions_toggled(self.instructions_toggle.isChecked())
         self.history.setHidden(discreet or self._history is None)
+        self.carried.setHidden(discreet or self._carried is None or self.services.read_only)
+        self.carried_text.setText(self._carried_text())
         self.history_text.setText(self._history_lines())
         self._history_toggled(self.history_toggle.isChecked())
         self.close_button.setText(self.tr("Close"))
@@ -953,6 +969,22 @@ class FormRunner(QWidget):
         self.history_toggle.setText(
             ("▾ " if shown else "▸ ")
             + (self.tr("History of this venue") if shown else self.tr("Show the venue's history"))
+        )
+
+    def _carried_text(self) -> str:
+        """Which answers came from the last visit, by their labels, and to check them."""
+        carried = self._carried
+        if carried is None:
+            return ""
+        labels = []
+        for name in carried.names:
+            field_ = self.engine.fields.get(name)
+            if field_ is not None:
+                labels.append(self.texts.text(field_.question.label) or name)
+        return (
+            self.tr("Carried over from the visit of %1: %2. Check these answers on site.")
+            .replace("%1", short_date(carried.visited_at.astimezone().date()))
+            .replace("%2", "; ".join(labels))
         )
 
     def _history_lines(self) -> str:

@@ -1,0 +1,124 @@
+"""A venue's visits and the carry-over from the last one, on real SQLCipher profiles.
+
+What may carry over is checked against the form definition itself, not against the code
+under test: every carried answer is declared `carry_over`, and no finding reads it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fieldapp.app.inspections import begin_inspection, open_inspection
+from fieldapp.app.session import SignedIn
+from fieldapp.app.venues import RegistryDirectory
+from fieldapp.app.visits import carried_over, last_visit, venue_history
+from fieldapp.core.engine import FormEngine
+from fieldapp.core.inspection import InspectionStatus
+from fieldapp.store import Profile
+from tests.support.store import USER, FakeClock, fill_draft, new_profile
+
+FORM = "coffeeshop_inspection"
+
+
+def signed_in(profile: Profile) -> SignedIn:
+    user = profile.user(USER)
+    assert user is not None
+    return SignedIn(profile, user, RegistryDirectory(profile.venues(), profile.areas()), False)
+
+
+def finding_bearing(engine: FormEngine) -> set[str]:
+    """Every question some finding of the form rests on (directly or via calculations)."""
+    return {
+        name for outcome in engine.outcomes for name in engine.answers_behind(outcome.outcome.name)
+    }
+
+
+def finalized_visit(profile: Profile, seed: int, **answers: str) -> tuple[str, str]:
+    """A coffeeshop inspection filled in validly, with `answers` on top, finalized."""
+    inspection_id = fill_draft(profile, FORM, seed)
+    for name, value in answers.items():
+        profile.set_answer(inspection_id, name, value)
+    profile.finalize(inspection_id)
+    venue_id = profile.inspection(inspection_id).venue_id
+    assert venue_id is not None
+    return inspection_id, venue_id
+
+
+def test_carry_over_copies_exactly_the_declared_answers_and_never_a_finding(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock()
+    with new_profile(tmp_path, clock=clock) as profile:
+        previous_id, venue_id = finalized_visit(
+            profile,
+            5,
+            present_for_shop="operator",
+            operator_identified="yes",
+            operator_name="M. El Idrissi",
+            nearest_school_name="Haags Montessori Lyceum, Nieuwe Duinweg 8",
+        )
+        previous = profile.resume(previous_id).answers
+        clock.advance(86_400)
+        signed = signed_in(profile)
+        plain = begin_inspection(signed, FORM, venue_id=venue_id)
+        carried = begin_inspection(signed, FORM, venue_id=venue_id, carry_over=True)
+        plain_answers = profile.resume(plain).answers
+        carried_answers = profile.resume(carried).answers
+
+        # What the carry-over added, against a draft started the ordinary way.
+        added = {
+            key: value for key, value in carried_answers.items() if plain_answers.get(key) != value
+        }
+        engine = profile.engine(FORM)
+        declared = {q.name for q, _parents in engine.definition.walk() if q.carry_over}
+        assert declared == {"operator_name", "nearest_school_name"}
+        assert {name for name, _row in added} == declared
+        assert all(row is None and previous[(name, row)] == v for (name, row), v in added.items())
+        # No finding rests on a carried answer, and everything a finding rests on is as a
+        # new draft has it: the last visit's findings, photos and signatures stay there.
+        behind = finding_bearing(engine)
+        assert behind and not behind & declared
+        for name in behind | {"officer_signature", "stock_photo", "inspectors"}:
+            assert carried_answers.get((name, None)) == plain_answers.get((name, None)), name
+        assert not profile.resume(carried).rows.get("observed_sales")
+
+        # The draft remembers what it took, so the form can say so.
+        record = carried_over(profile, carried)
+        assert record is not None
+        assert record.inspection_id == previous_id
+        assert set(record.names) == declared
+        assert open_inspection(profile, carried).carried == record
+        assert open_inspection(profile, plain).carried is None
+
+
+def test_the_last_visit_is_the_latest_finalized_one_of_the_same_form(tmp_path: Path) -> None:
+    clock = FakeClock()
+    with new_profile(tmp_path, clock=clock) as profile:
+        first_id, venue_id = finalized_visit(profile, 5, nearest_school_name="Oude school")
+        clock.advance(3_600)
+        # A later visit at the same venue, finalized too.
+        later = fill_draft(profile, FORM, 5)
+        assert profile.inspection(later).venue_id == venue_id
+        profile.set_answer(later, "nearest_school_name", "Nieuwe school")
+        profile.finalize(later)
+        clock.advance(3_600)
+        # A draft begun since is not a visit yet, and a patrol is another form.
+        fill_draft(profile, FORM, 5)
+        found = last_visit(profile, venue_id, FORM)
+        assert found is not None and found.inspection_id == later
+        assert found.answers["nearest_school_name"] == "Nieuwe school"
+        assert last_visit(profile, "no-such-venue", FORM) is None
+        # The patrol declares nothing to carry over.
+        assert last_visit(profile, venue_id, "neighbourhood_patrol") is None
+
+        history = venue_history(profile, venue_id)
+        assert [visit.status for visit in history.visits] == [
+            InspectionStatus.DRAFT.value,
+            InspectionStatus.FINALIZED.value,
+            InspectionStatus.FINALIZED.value,
+        ]
+        assert history.visits[2].inspection_id == first_id
+        assert all(visit.on_device for visit in history.visits)
+        outcomes = profile.inspection(later).outcomes
+        labels = {o.name: o.label for o in profile.engine(FORM).definition.outcomes}
+        assert history.visits[1].findings == tuple(labels[name] for name in outcomes)
