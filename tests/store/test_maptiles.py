@@ -185,3 +185,24 @@ def test_tiles_are_read_from_many_threads_at_once(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert found == tiles_in
+
+
+def test_a_file_damaged_after_opening_is_refused_tile_by_tile_with_a_sentence(
+    tmp_path: Path,
+) -> None:
+    path = write_mbtiles(
+        tmp_path / "hague.mbtiles",
+        {(16, x, y): solid_png(x % 256, y % 256, 0, 64) for x in range(60) for y in range(20)},
+        HAGUE,
+    )
+    tiles = MapTiles.open(path)
+    # A copy overwritten while the map is open (a half-finished replacement): every page
+    # after the first two is garbage.
+    damaged = bytearray(path.read_bytes())
+    damaged[8192:] = b"\xab" * (len(damaged) - 8192)
+    path.write_bytes(bytes(damaged))
+    with pytest.raises(MapTilesUnreadable) as refused:
+        tiles.tile(16, 59, 19)
+    assert "kaartvlak kan niet worden gelezen" in refused.value.text("nl")
+    assert "a map tile cannot be read" in refused.value.text("en")
+    tiles.close()

@@ -357,3 +357,25 @@ def test_a_broken_tile_file_says_why_and_opens_the_list_instead(
     assert picker is not None
     picker.reject()
     services.tasks.wait()
+
+
+def test_a_tile_file_damaged_while_the_map_is_open_says_so_on_the_map(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = sample_tiles(tmp_path / "sample.mbtiles")
+    services = make_services(path)
+    _runner, location = patrol_location(qtbot, services)
+    picker = open_map(qtbot, location)
+    view = picker.map
+    qtbot.waitUntil(lambda: red_mark(view) is not None)
+    damaged = bytearray(path.read_bytes())
+    damaged[8192:] = b"\xab" * (len(damaged) - 8192)
+    path.write_bytes(bytes(damaged))
+    view.zoom_by(-1)  # tiles of another zoom, not read yet
+    qtbot.waitUntil(lambda: bool(view.trouble))
+    assert "sample.mbtiles" in view.trouble and "kaartvlak" in view.trouble
+    # The point can still be picked (a known place) and used.
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert picker.use.isEnabled()
+    picker.reject()
+    services.tasks.wait()

@@ -395,20 +395,31 @@ class MapView(QWidget):
 
     def _draw_venues(self, painter: QPainter, accent: str) -> None:
         colour = QColor(accent)
-        named = self.zoom >= 17
         font = _bigger(self.font(), 0.9)
         font.setBold(True)
         painter.setFont(font)
+        metrics = QFontMetrics(font)
         area = QRectF(self.rect()).adjusted(-20, -20, 20, 20)
-        for venue in self._venues:
-            spot = self.place_of((venue.lat, venue.lon))
-            if not area.contains(spot):
-                continue
-            painter.setPen(QPen(QColor("white"), 2))
-            painter.setBrush(colour)
+        shown = [(venue, self.place_of((venue.lat, venue.lon))) for venue in self._venues]
+        shown = [(venue, spot) for venue, spot in shown if area.contains(spot)]
+        painter.setPen(QPen(QColor("white"), 2))
+        painter.setBrush(colour)
+        for _venue, spot in shown:
             painter.drawEllipse(spot, 7, 7)
-            if named:
-                _halo_text(painter, spot + QPointF(11, 5), venue.name, QColor("#1a1f24"))
+        if self.zoom < 16:
+            return  # names at city scale would cover the map
+        # A name that would overlap one already drawn is left out: the dot still shows.
+        taken: list[QRectF] = [QRectF(spot.x() - 8, spot.y() - 8, 16, 16) for _v, spot in shown]
+        labels: list[QRectF] = []
+        for venue, spot in shown:
+            box = QRectF(metrics.boundingRect(venue.name)).translated(spot + QPointF(11, 5))
+            box.adjust(-2, -2, 2, 2)
+            if any(box.intersects(other) for other in labels) or any(
+                box.intersects(dot) for dot in taken if not dot.contains(spot)
+            ):
+                continue
+            labels.append(box)
+            _halo_text(painter, spot + QPointF(11, 5), venue.name, QColor("#1a1f24"))
 
     def _draw_position(self, painter: QPainter, spot: QPointF) -> None:
         blue = QColor("#1a73e8")
@@ -505,8 +516,8 @@ class MapView(QWidget):
     # -- tiles ----------------------------------------------------------------------
 
     def _request(self, key: TileKey) -> None:
-        if key in self._pending:
-            return
+        if key in self._pending or self.trouble:
+            return  # asked already, or the file failed: asking again would fail again
         self._pending.add(key)
         self._wanted.add(key)
         tiles = self.tiles
