@@ -78,6 +78,11 @@ LatLon = tuple[float, float]
 _TAG = re.compile(r"<[^>]+>")
 #: Map-drawn colours that do not follow the theme: the tiles' own background.
 _NO_TILES = QColor("#c9ccd0")
+#: Text and lines drawn on the map's own white boxes and halos, in every theme.
+_INK = QColor("#1a1f24")
+#: Markers keep their colours in every theme: they stand on the tiles, not on the app.
+_VENUE = QColor("#1d5fa7")
+_PIN = QColor("#c5221f")
 _LOADING = QColor("#e4e6e9")
 
 
@@ -346,18 +351,18 @@ class MapView(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.fillRect(self.rect(), _NO_TILES)
         self._draw_tiles(painter)
-        self._draw_venues(painter, colours.accent)
+        self._draw_venues(painter)
         if self.position is not None:
             self._draw_position(painter, self.place_of(self.position))
         if self.picked is not None:
-            self._draw_pin(painter, self.place_of(self.picked), QColor(colours.danger))
+            self._draw_pin(painter, self.place_of(self.picked))
         if self.hasFocus():
-            self._draw_cross(painter, QColor(colours.text))
+            self._draw_cross(painter)
         if not self.has_tiles_in_view() or self.trouble:
             self._draw_message(painter)
-        self._draw_scale(painter, QColor(colours.text))
+        self._draw_scale(painter)
         if self.attribution:
-            self._draw_attribution(painter, QColor(colours.text))
+            self._draw_attribution(painter)
         if self.hasFocus():
             painter.setPen(QPen(QColor(colours.focus), 4))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -393,8 +398,7 @@ class MapView(QWidget):
         self._wanted.intersection_update(wanted)
         self._wanted.update(wanted)
 
-    def _draw_venues(self, painter: QPainter, accent: str) -> None:
-        colour = QColor(accent)
+    def _draw_venues(self, painter: QPainter) -> None:
         font = _bigger(self.font(), 0.9)
         font.setBold(True)
         painter.setFont(font)
@@ -403,7 +407,7 @@ class MapView(QWidget):
         shown = [(venue, self.place_of((venue.lat, venue.lon))) for venue in self._venues]
         shown = [(venue, spot) for venue, spot in shown if area.contains(spot)]
         painter.setPen(QPen(QColor("white"), 2))
-        painter.setBrush(colour)
+        painter.setBrush(_VENUE)
         for _venue, spot in shown:
             painter.drawEllipse(spot, 7, 7)
         if self.zoom < 16:
@@ -419,7 +423,7 @@ class MapView(QWidget):
             ):
                 continue
             labels.append(box)
-            _halo_text(painter, spot + QPointF(11, 5), venue.name, QColor("#1a1f24"))
+            _halo_text(painter, spot + QPointF(11, 5), venue.name, _INK)
 
     def _draw_position(self, painter: QPainter, spot: QPointF) -> None:
         blue = QColor("#1a73e8")
@@ -432,7 +436,7 @@ class MapView(QWidget):
         painter.setBrush(blue)
         painter.drawEllipse(spot, 8, 8)
 
-    def _draw_pin(self, painter: QPainter, tip: QPointF, colour: QColor) -> None:
+    def _draw_pin(self, painter: QPainter, tip: QPointF) -> None:
         # A pin whose tip is the point: the head sits above it, so it hides nothing there.
         head = tip - QPointF(0, 30)
         path = QPainterPath(tip)
@@ -440,7 +444,7 @@ class MapView(QWidget):
         path.arcTo(QRectF(head.x() - 12, head.y() - 12, 24, 24), 205, -230)
         path.closeSubpath()
         painter.setPen(QPen(QColor("white"), 2))
-        painter.setBrush(colour)
+        painter.setBrush(_PIN)
         painter.drawPath(path)
         painter.setBrush(QColor("white"))
         painter.setPen(Qt.PenStyle.NoPen)
@@ -448,9 +452,9 @@ class MapView(QWidget):
         painter.setPen(QPen(QColor("black"), 1))
         painter.drawPoint(tip)
 
-    def _draw_cross(self, painter: QPainter, colour: QColor) -> None:
+    def _draw_cross(self, painter: QPainter) -> None:
         middle = self._middle()
-        for pen in (QPen(QColor("white"), 5), QPen(colour, 2)):
+        for pen in (QPen(QColor("white"), 5), QPen(_INK, 2)):
             painter.setPen(pen)
             painter.drawLine(middle - QPointF(14, 0), middle - QPointF(4, 0))
             painter.drawLine(middle + QPointF(4, 0), middle + QPointF(14, 0))
@@ -468,7 +472,7 @@ class MapView(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(255, 255, 255, 235))
         painter.drawRoundedRect(box, 8, 8)
-        painter.setPen(QColor("#1a1f24"))
+        painter.setPen(_INK)
         painter.setFont(self.font())
         painter.drawText(
             box.adjusted(16, 14, -16, -14),
@@ -476,7 +480,7 @@ class MapView(QWidget):
             text,
         )
 
-    def _draw_scale(self, painter: QPainter, colour: QColor) -> None:
+    def _draw_scale(self, painter: QPainter) -> None:
         per_pixel = metres_per_pixel(self.centre[0], self.zoom)
         metres, width = _scale_length(per_pixel, 120)
         label = f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
@@ -490,13 +494,13 @@ class MapView(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(255, 255, 255, 200))
         painter.drawRect(box)
-        painter.setPen(QPen(QColor("#1a1f24"), 2))
+        painter.setPen(QPen(_INK, 2))
         painter.drawLine(base, base + QPointF(width, 0))
         painter.drawLine(base, base - QPointF(0, 6))
         painter.drawLine(base + QPointF(width, 0), base + QPointF(width, -6))
         painter.drawText(base + QPointF(2, -8), label)
 
-    def _draw_attribution(self, painter: QPainter, colour: QColor) -> None:
+    def _draw_attribution(self, painter: QPainter) -> None:
         font = _bigger(self.font(), 0.8)
         painter.setFont(font)
         metrics = QFontMetrics(font)
@@ -510,7 +514,7 @@ class MapView(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(255, 255, 255, 210))
         painter.drawRect(box)
-        painter.setPen(QColor("#1a1f24"))
+        painter.setPen(_INK)
         painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
 
     # -- tiles ----------------------------------------------------------------------
