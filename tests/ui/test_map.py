@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QWheelEvent
-from PySide6.QtWidgets import QApplication, QDialog, QPushButton
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from fieldapp.app.venues import RegistryDirectory
@@ -215,6 +215,10 @@ def test_tapping_the_spui_on_the_map_answers_with_the_spuis_position(
     lat_step, lon_step = degrees_per_pixel(16)
     assert abs(answer[0] - SPUI[0]) <= 1.5 * lat_step
     assert abs(answer[1] - SPUI[1]) <= 1.5 * lon_step
+    # As a typed answer: the coordinates in the box, the status line below it.
+    line = child(location, QLineEdit, "coordinates")
+    assert line.text() == f"{answer[0]:.6f}, {answer[1]:.6f}"
+    assert location.shown_issue is None
     qtbot.waitUntil(lambda: location.map_picker is None)
     # Opened again, the map shows the answer with its pin, in the middle.
     picker = open_map(qtbot, location)
@@ -379,3 +383,28 @@ def test_a_tile_file_damaged_while_the_map_is_open_says_so_on_the_map(
     assert picker.use.isEnabled()
     picker.reject()
     services.tasks.wait()
+
+
+def test_the_devices_position_shows_and_opens_the_map_there(
+    qtbot: QtBot, with_map: RunnerServices
+) -> None:
+    _runner, location = patrol_location(qtbot, with_map)
+    picker = open_map(qtbot, location)
+    view = picker.map
+    assert not picker.my_position.isVisible()
+    near = osm_lat_lon(osm_pixel(*SPUI, 16)[0] - 300, osm_pixel(*SPUI, 16)[1] + 40, 16)
+    picker._located(near)  # what last_known_position hands back on a device with a fix
+    assert view.position == near and view.centre == near
+    assert picker.my_position.isVisible() and view.picked is None
+    view.pan_by(400, 0)
+    qtbot.mouseClick(picker.my_position, Qt.MouseButton.LeftButton)
+    assert view.centre == near and view.picked == near
+    # Without a fix nothing moves and no button appears.
+    picker.reject()
+    qtbot.waitUntil(lambda: location.map_picker is None)
+    picker = open_map(qtbot, location)
+    before = picker.map.centre
+    picker._located(None)
+    assert picker.map.position is None and picker.map.centre == before
+    assert not picker.my_position.isVisible()
+    picker.reject()
