@@ -28,7 +28,8 @@ the store's only errors module; the tree::
         │   ├── UnknownReference       a venue, area, form or assignment not pulled yet
         │   ├── FormRejected           a form from the central store cannot be used
         │   ├── AttachmentMissing      a file a row refers to is gone or altered
-        │   └── AttachmentTooLarge     a photo over the limit
+        │   ├── AttachmentTooLarge     a photo over the limit
+        │   └── MapTilesUnreadable     a map tile file that is broken or not MBTiles
         └── changing a draft
             ├── NotEditable            not a draft (finalized versions never change)
             ├── QuestionLocked         not reopened in this correction
@@ -405,6 +406,25 @@ class ProfileLocked(StoreError):
                 "en": (
                     "This profile is locked: the central store says your account was "
                     "deactivated. Contact your administrator; nothing is lost."
+                ),
+            }
+        )
+
+
+class MapTilesUnreadable(StoreError):
+    """A map tile file that cannot serve the map: the screens fall back to the registry list."""
+
+    def __init__(self, name: str, reason_nl: str, reason_en: str) -> None:
+        self.name = name
+        super().__init__(
+            {
+                "nl": (
+                    f"Het kaartbestand {name} is niet te gebruiken: {reason_nl}. "
+                    "Kies een plek uit de lijst of typ de positie."
+                ),
+                "en": (
+                    f"The map file {name} cannot be used: {reason_en}. "
+                    "Pick a place from the list or type the location."
                 ),
             }
         )

@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from fieldapp.app.inspections import OpenedInspection, StoreAnswerSink
+from fieldapp.app.maps import find_map_tiles
 from fieldapp.app.session import SignedIn
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.ui.context import AppContext
@@ -74,6 +75,7 @@ class InspectionScreen(QWidget):
             devices=context.devices,
             photo_files=context.photo_files,
             clock=context.clock,
+            map_tiles=find_map_tiles(context.home),
             read_only=not opened.editable,
             editable=opened.reopened,
         )

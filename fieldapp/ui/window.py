@@ -319,6 +319,7 @@ class MainWindow(QMainWindow):
         )
 
     def _preview_ready(self, engine: object) -> None:
+        from fieldapp.app.maps import find_map_tiles
         from fieldapp.core.engine import FormEngine
         from fieldapp.ui.runner.runner import FormRunner
         from fieldapp.ui.runner.services import RunnerServices
@@ -333,6 +334,7 @@ class MainWindow(QMainWindow):
             devices=self.context.devices,
             photo_files=self.context.photo_files,
             clock=self.context.clock,
+            map_tiles=find_map_tiles(self.context.home),
         )
         runner = FormRunner(
             engine.session(clock=self.context.clock),

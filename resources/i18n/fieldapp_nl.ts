@@ -574,6 +574,14 @@
         <translation>Positie van de locatie gebruiken</translation>
     </message>
     <message>
+        <source>Pick on the map…</source>
+        <translation>Kies op de kaart…</translation>
+    </message>
+    <message>
+        <source>Pick the point on the offline map of the municipality</source>
+        <translation>Kies het punt op de offline kaart van de gemeente</translation>
+    </message>
+    <message>
         <source>Pick a place…</source>
         <translation>Kies een plek…</translation>
     </message>
@@ -1127,6 +1135,64 @@
     <message>
         <source>Demo</source>
         <translation>Demo</translation>
+    </message>
+</context>
+<context>
+    <name>MapPicker</name>
+    <message>
+        <source>Pick a point on the map</source>
+        <translation>Kies een punt op de kaart</translation>
+    </message>
+    <message>
+        <source>Drag to move the map, tap to pick the point. Keys: arrows move, + and − zoom, space picks the middle, Enter uses the point.</source>
+        <translation>Sleep om de kaart te verschuiven, tik om het punt te kiezen. Toetsen: pijltjes verschuiven, + en − zoomen, spatie kiest het midden, Enter gebruikt het punt.</translation>
+    </message>
+    <message>
+        <source>My position</source>
+        <translation>Mijn positie</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Use this point</source>
+        <translation>Gebruik dit punt</translation>
+    </message>
+    <message>
+        <source>Tap the map to pick the point.</source>
+        <translation>Tik op de kaart om het punt te kiezen.</translation>
+    </message>
+    <message>
+        <source>Picked point: %1, %2</source>
+        <translation>Gekozen punt: %1, %2</translation>
+    </message>
+</context>
+<context>
+    <name>MapView</name>
+    <message>
+        <source>Map</source>
+        <translation>Kaart</translation>
+    </message>
+    <message>
+        <source>Drag to move the map and tap to pick a point. Arrow keys move the map, plus and minus zoom, space picks the point in the middle, Enter uses it.</source>
+        <translation>Sleep om de kaart te verschuiven en tik om een punt te kiezen. De pijltjestoetsen verschuiven de kaart, plus en min zoomen, spatie kiest het punt in het midden, Enter gebruikt het.</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>Inzoomen</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>Uitzoomen</translation>
+    </message>
+    <message>
+        <source>No map here: this is outside the map file&apos;s area.</source>
+        <translation>Hier is geen kaart: dit ligt buiten het kaartbestand.</translation>
+    </message>
+    <message>
+        <source>Back to the map</source>
+        <translation>Terug naar de kaart</translation>
     </message>
 </context>
 <context>

@@ -836,3 +836,38 @@ def test_english_mode_leaves_parts_in_dutch(person: Person, context: AppContext)
         person.qtbot.wait(20)
         dutch = visible_words(person.window) & DUTCH_WORDS
         assert dutch == set(), (runner.pages[index].key, dutch)
+
+
+def test_a_tile_file_in_the_homes_maps_folder_puts_the_map_in_a_patrol(
+    person: Person, context: AppContext
+) -> None:
+    """Issue 15: the map is offered in a real inspection once the home holds a tile file."""
+    from fieldapp.app.maps import MAPS_FOLDER
+    from fieldapp.ui.runner.map import MapPicker
+    from fieldapp.ui.runner.places import GeopointQuestion
+    from tests.support.maptiles import solid_png, write_mbtiles
+
+    (context.home / MAPS_FOLDER).mkdir()
+    write_mbtiles(
+        context.home / MAPS_FOLDER / "den-haag.mbtiles",
+        {(16, 33552, 21623): solid_png(240, 236, 224)},
+        {"format": "png", "minzoom": "16", "maxzoom": "16", "center": "4.3113,52.0799,16"},
+    )
+    person.sign_in("kevin.sitaldin")
+    person.start_assignment(0)  # Schilderswijk patrol
+    person.next_page()
+    row = person.add_row("observations")
+    person.choose("category", "nuisance", row=row)
+    location = person.question("observation_location", row)
+    assert isinstance(location, GeopointQuestion)
+    person.click(location.findChild(QPushButton, "pick_on_map"))
+    person.qtbot.waitUntil(lambda: location.map_picker is not None, timeout=WAIT)
+    picker = location.map_picker
+    assert isinstance(picker, MapPicker)
+    person.qtbot.waitExposed(picker)
+    person.qtbot.keyClick(picker.map, Qt.Key.Key_Return)  # the pin in the middle
+    with person.qtbot.waitSignal(picker.finished):
+        person.qtbot.keyClick(picker.map, Qt.Key.Key_Return)
+    answer = person.runner().session.value("observation_location", row)
+    assert answer == "52.079900 4.311300"
+    person.close_form()

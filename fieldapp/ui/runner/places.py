@@ -2,7 +2,9 @@
 
 The venue picker searches the registry by name, street or postcode, recently used venues
 first. A geopoint comes from the device position (QtPositioning, loaded only when asked
-for), from the chosen venue's coordinates, or typed as 'latitude, longitude'.
+for), from the chosen venue's coordinates, from a point picked on the offline map when the
+device has the municipality's tile file (`fieldapp.ui.runner.map`), from a place in the
+registry, or typed as 'latitude, longitude'.
 
 Once the device knows where it is (`HerePosition`), the picker lists venues nearest first
 with their distance.
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -33,9 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.app.maps import MapTiles, open_map_tiles
 from fieldapp.app.venues import VenueDirectory
 from fieldapp.core.engine import Field
 from fieldapp.core.entities import Venue, VenueKind
+from fieldapp.core.errors import FieldappError
 from fieldapp.core.expr import Value
 from fieldapp.core.geo import Point, distance_m, nearest_first
 from fieldapp.ui.devices import DeviceSupport
@@ -44,6 +48,9 @@ from fieldapp.ui.runner.questions import QuestionWidget, _LineEdit
 from fieldapp.ui.runner.services import RunnerServices
 from fieldapp.ui.runner.texts import FormTexts
 from fieldapp.ui.widgets import FlowLayout, enable_kinetic_scrolling, make_button, make_label
+
+if TYPE_CHECKING:
+    from fieldapp.ui.runner.map import MapPicker
 
 #: The venue id of a row, for views and tests.
 VENUE_ID_ROLE = MODEL_ROLE
@@ -425,11 +432,14 @@ def parse_coordinates(text: str) -> str | None:
 
 
 class GeopointQuestion(QuestionWidget):
-    """A location from the device, from the form's venue, from a place in the registry, or typed.
+    """A location from the device, from the form's venue, picked on the map, from a place in
+    the registry, or typed.
 
     "Use the venue's location" is offered only when the form has a venue (a patrol has
-    none). A position the device cannot find is a hint beside the buttons, not an error:
-    picking a place from the registry or typing still answers the question.
+    none), "Pick on the map…" only when the device has a map tile file. A position the
+    device cannot find is a hint beside the buttons, not an error: the map, the registry
+    or typing still answers the question. A tile file that turns out to be broken is a
+    hint too, and the registry list opens in the map's place.
     """
 
     def __init__(
@@ -463,6 +473,11 @@ class GeopointQuestion(QuestionWidget):
         self._venue = make_button()
         self._venue.setObjectName("use_venue_location")
         self._venue.clicked.connect(self._from_venue)
+        self._map = make_button()
+        self._map.setObjectName("pick_on_map")
+        self._map.clicked.connect(self.pick_on_map)
+        #: The open map, for tests and for not opening a second one.
+        self.map_picker: MapPicker | None = None
         self._place = make_button()
         self._place.setObjectName("pick_place")
         self._place.clicked.connect(self.pick_place)
@@ -471,11 +486,13 @@ class GeopointQuestion(QuestionWidget):
         row.addWidget(self._line)
         row.addWidget(self._here)
         row.addWidget(self._venue)
+        row.addWidget(self._map)
         row.addWidget(self._place)
         self.body.addLayout(row)
         self.body.addWidget(self._status)
         self._line.setReadOnly(not self.editable)
         self._venue.setVisible(self.editable and self._has_venue)
+        self._map.setVisible(self.editable and self.services.map_tiles is not None)
         self._place.setVisible(self.editable)
         self.services.devices.changed.connect(self._devices_known)
         self._devices_known()
@@ -490,6 +507,10 @@ class GeopointQuestion(QuestionWidget):
         self._line.setPlaceholderText(self.tr("latitude, longitude"))
         self._here.setText(self.tr("Use my position"))
         self._venue.setText(self.tr("Use the venue's location"))
+        self._map.setText(self.tr("Pick on the map…"))
+        self._map.setAccessibleDescription(
+            self.tr("Pick the point on the offline map of the municipality")
+        )
         self._place.setText(self.tr("Pick a place…"))
         self._place.setAccessibleDescription(
             self.tr("Choose a venue or street address from the registry")
@@ -531,12 +552,65 @@ class GeopointQuestion(QuestionWidget):
         self._set(f"{venue.lat:.6f} {venue.lon:.6f}", emit=True)
 
     def pick_place(self) -> VenuePicker:
-        """Choose a place from the registry; its position answers the question."""
-        return VenuePicker.ask(self, self.services.venues, None, [], self._picked_place)
+        """Choose a place from the registry (nearest first once the device knows where it
+        is); its position answers the question."""
+        return VenuePicker.ask(
+            self,
+            self.services.venues,
+            None,
+            [],
+            self._picked_place,
+            devices=self.services.devices,
+        )
 
     def _picked_place(self, venue: Venue) -> None:
         self.set_local_problem(None)
         self._set(f"{venue.lat:.6f} {venue.lon:.6f}", emit=True)
+
+    def pick_on_map(self) -> None:
+        """Open the tile file off the UI thread, then the map; a broken file opens the list."""
+        path = self.services.map_tiles
+        if path is None or self.map_picker is not None:
+            return
+        self._map.setEnabled(False)
+        self.services.tasks.run(
+            lambda: open_map_tiles(path), self._map_opened, self._map_refused, context=self
+        )
+
+    def _map_opened(self, tiles: MapTiles) -> None:
+        from fieldapp.ui.runner.map import MapPicker
+
+        self._map.setEnabled(True)
+        parts = self._value.split()
+        start = (float(parts[0]), float(parts[1])) if len(parts) >= 2 else None
+        self.map_picker = MapPicker.ask(
+            self,
+            tiles,
+            self.services.tasks,
+            self.services.venues.search(""),
+            start,
+            self.services.devices.position,
+            self.texts.language,
+            self._picked_point,
+        )
+        self.map_picker.finished.connect(self._map_closed)
+
+    def _map_closed(self) -> None:
+        self.map_picker = None
+
+    def _map_refused(self, error: BaseException) -> None:
+        self._map.setEnabled(True)
+        if not isinstance(error, FieldappError):
+            self.services.tasks.failed.emit(error)  # a bug: the window logs it
+            return
+        # The file is there but cannot serve: say why, and offer the registry list instead.
+        self._map.setVisible(False)
+        self._status.setText(error.text(self.texts.language))
+        self.pick_place()
+
+    def _picked_point(self, lat: float, lon: float) -> None:
+        self.set_local_problem(None)
+        self._set(f"{lat:.6f} {lon:.6f}", emit=True)
 
     def _locate(self) -> None:
         from PySide6.QtPositioning import QGeoPositionInfoSource

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from fieldapp.app.venues import RegistryDirectory, VenueDirectory
 from fieldapp.ui.devices import PHOTO_TYPES, DeviceSupport, PhotoFiles
@@ -27,6 +28,9 @@ class RunnerServices:
     devices: DeviceSupport = field(default_factory=DeviceSupport)
     photo_files: type[PhotoFiles] = PhotoFiles
     clock: Callable[[], datetime] = datetime.now
+    #: The municipality's map tile file (`fieldapp.app.maps.find_map_tiles`); None: no map,
+    #: the registry list picks a place.
+    map_tiles: Path | None = None
     #: Show answers without letting anything change (a sent or returned inspection).
     read_only: bool = False
     #: A correction: only these questions may change; None means all of them.
