@@ -191,6 +191,9 @@ class OpenedInspection:
     instructions: Mapping[str, str] = field(default_factory=dict)
     #: The venue's short history from its file, shown before a draft (boa's devices only).
     history: VenueFieldSummary | None = None
+    #: A correction draft's replies to the comments so far, per commented name (None:
+    #: not a correction draft, so no replies are asked for).
+    replies: Mapping[str, str] | None = None
 
 
 def subject_of(profile: Profile, summary: LocalInspectionSummary) -> str:
@@ -217,6 +220,7 @@ def open_inspection(profile: Profile, inspection_id: str) -> OpenedInspection:
     assignment = profile.assignment(summary.assignment_id) if summary.assignment_id else None
     instructions = dict(assignment.note or {}) if assignment is not None else {}
     history = profile.venue_summary(summary.venue_id) if editable and summary.venue_id else None
+    replies = profile.replies(inspection_id) if editable and summary.is_correction else None
     return OpenedInspection(
         inspection_id,
         summary,
@@ -228,6 +232,7 @@ def open_inspection(profile: Profile, inspection_id: str) -> OpenedInspection:
         comments,
         instructions,
         history,
+        replies,
     )
 
 
@@ -282,6 +287,9 @@ class StoreAnswerSink:
 
     def save_position(self, page: str, question: str | None, row: str | None) -> None:
         self.profile.set_position(self.inspection_id, page, question, row)
+
+    def save_reply(self, question: str, text: str) -> None:
+        self.profile.set_reply(self.inspection_id, question, text)
 
 
 # -- lists ----------------------------------------------------------------------------------

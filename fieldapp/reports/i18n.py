@@ -103,6 +103,7 @@ PHRASES: Mapping[str, Text] = {
     "action": Text(nl="Actie", en="Action"),
     "comment": Text(nl="Opmerking", en="Comment"),
     "at_question": Text(nl="Bij ‘{question}’", en="At ‘{question}’"),
+    "reply_at_question": Text(nl="Antwoord bij ‘{question}’", en="Reply at ‘{question}’"),
     "acknowledged": Text(nl="Bevestigd", en="Confirmed"),
     "metres": Text(nl="m", en="m"),
     "minutes": Text(nl="minuten", en="minutes"),

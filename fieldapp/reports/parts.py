@@ -271,6 +271,11 @@ def review_history(
         for item in entry.question_comments:
             question = labels.get(item.question, item.question)
             comments.append(f"{phrase('at_question', language, question=question)}: {item.text}")
+        for reply in entry.replies:
+            question = labels.get(reply.question, reply.question)
+            comments.append(
+                f"{phrase('reply_at_question', language, question=question)}: {reply.text}"
+            )
         rows.append(
             [
                 format_short_datetime(entry.at),

@@ -93,6 +93,7 @@ class InspectionScreen(QWidget):
             subject=opened.subject,
             start=start,
             comments=opened.comments,
+            replies=opened.replies,
             instructions=opened.instructions,
             history=opened.history,
         )
