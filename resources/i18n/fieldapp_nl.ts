@@ -1637,6 +1637,10 @@
 <context>
     <name>ReviewDetail</name>
     <message>
+        <source>You: %1</source>
+        <translation>U: %1</translation>
+    </message>
+    <message>
         <source>Reply from %1</source>
         <translation>Antwoord van %1</translation>
     </message>

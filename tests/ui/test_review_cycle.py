@@ -453,6 +453,14 @@ def test_a_reply_to_a_return_reaches_the_supervisor_beside_her_comment(
         ("findings_summary", reply_text, comment)
     ]
     assert panel.detail.reply_lines() == {"findings_summary": reply_text}
+    # Beside the comment it answers, on the same line of the answers tree.
+    beside = [
+        item.text(2)
+        for item in panel.detail.answers.findItems(
+            reply_text, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive, 1
+        )
+    ]
+    assert beside and comment in beside[0]
     history = panel.detail.versions.toPlainText()
     assert reply_text in history and comment in history
     assert "Antwoord van" in history or "Reply from" in history

@@ -466,19 +466,25 @@ class ReviewDetail(QWidget):
         author = loaded.summary.author_name
         lines = self._lines_by_question()
         loose: QTreeWidgetItem | None = None
+        first: QTreeWidgetItem | None = None
         for reply in loaded.replies:
+            # The comment it answers beside it, in the comment column of the reply's line.
+            answered = self.tr("You: %1").replace("%1", reply.comment) if reply.comment else ""
             item = QTreeWidgetItem(
-                ["↳ " + self.tr("Reply from %1").replace("%1", author), reply.text, ""]
+                ["↳ " + self.tr("Reply from %1").replace("%1", author), reply.text, answered]
             )
             item.setData(0, REPLY_ROLE, reply.question)
             item.setToolTip(1, reply.text)
+            item.setToolTip(2, answered)
             font = item.font(0)
             font.setItalic(True)
+            item.setFont(2, font)
             for column in (0, 1):
                 item.setFont(column, font)
                 item.setForeground(column, self.answers.palette().link())
             # Read only: a reply is the boa's, and carries no comment of its own.
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            first = first or item
             owner = lines.get(reply.question)
             if owner is not None:
                 owner.insertChild(0, item)
@@ -494,6 +500,9 @@ class ReviewDetail(QWidget):
             loose.addChild(item)
         if loose is not None:
             loose.setExpanded(True)
+        if first is not None:
+            # A correction is read where it answers: the first reply is in view at once.
+            self.answers.scrollToItem(first, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def _lines_by_question(self) -> dict[str, QTreeWidgetItem]:
         """The first tree line of each question, group or section, by name."""
