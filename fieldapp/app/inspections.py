@@ -200,6 +200,9 @@ class OpenedInspection:
     history: VenueFieldSummary | None = None
     #: The answers a draft took from the venue's last visit, to be checked.
     carried: CarriedOver | None = None
+    #: A correction draft's replies to the comments so far, per commented name (None:
+    #: not a correction draft, so no replies are asked for).
+    replies: Mapping[str, str] | None = None
 
 
 def subject_of(profile: Profile, summary: LocalInspectionSummary) -> str:
@@ -227,6 +230,7 @@ def open_inspection(profile: Profile, inspection_id: str) -> OpenedInspection:
     instructions = dict(assignment.note or {}) if assignment is not None else {}
     history = profile.venue_summary(summary.venue_id) if editable and summary.venue_id else None
     carried = carried_over(profile, inspection_id) if editable else None
+    replies = profile.replies(inspection_id) if editable and summary.is_correction else None
     return OpenedInspection(
         inspection_id,
         summary,
@@ -239,6 +243,7 @@ def open_inspection(profile: Profile, inspection_id: str) -> OpenedInspection:
         instructions,
         history,
         carried,
+        replies,
     )
 
 
@@ -293,6 +298,9 @@ class StoreAnswerSink:
 
     def save_position(self, page: str, question: str | None, row: str | None) -> None:
         self.profile.set_position(self.inspection_id, page, question, row)
+
+    def save_reply(self, question: str, text: str) -> None:
+        self.profile.set_reply(self.inspection_id, question, text)
 
 
 # -- lists ----------------------------------------------------------------------------------

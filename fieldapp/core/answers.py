@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -16,6 +17,21 @@ from fieldapp.core.engine import AnswerKey, FormEngine, FormSession, coerce_answ
 from fieldapp.core.expr import Value
 
 JsonValue = str | int | float | list[str]
+
+#: Longest reply of a boa to a supervisor's comment: a few sentences, not a report.
+MAX_REPLY_CHARS = 1_000
+#: Replies in one correction: at most one per comment a return can carry.
+MAX_REPLIES = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A boa's reply to the supervisor's comment on one question, group or section (in a
+    repeat: on one row of it), carried in the correction that answers the return."""
+
+    question: str
+    text: str
+    row: str | None = None
 
 
 def encode_value(value: Value) -> JsonValue:
@@ -56,6 +72,33 @@ def answers_document(session: FormSession, *, relevant_only: bool = False) -> di
     for repeat, rows in session.rows.items():
         repeats[repeat] = [{"row": row, "answers": by_row.get(row, {})} for row in rows]
     return {"answers": top, "repeats": repeats}
+
+
+def with_replies(document: dict[str, Any], replies: Iterable[Reply]) -> dict[str, Any]:
+    """The document with the replies under "replies", in canonical order (question, then
+    row). Without replies the document is returned as it was: a version that replies to
+    nothing hashes exactly as it always did."""
+    ordered = sorted(replies, key=lambda reply: (reply.question, reply.row or ""))
+    if not ordered:
+        return document
+    return {
+        **document,
+        "replies": [
+            {"question": reply.question, "row": reply.row, "text": reply.text} for reply in ordered
+        ],
+    }
+
+
+def replies_of(document: Mapping[str, Any]) -> list[Reply]:
+    """The replies a stored document carries (checked when it was stored), in its order."""
+    found = document.get("replies")
+    if not isinstance(found, list):
+        return []
+    return [
+        Reply(str(item["question"]), str(item["text"]), item.get("row"))
+        for item in found
+        if isinstance(item, dict)
+    ]
 
 
 def session_from_document(

@@ -106,6 +106,7 @@ PHRASES: Mapping[str, Text] = {
     "reopened_without_comment": Text(
         nl="heropend zonder opmerking", en="reopened without a comment"
     ),
+    "reply_at_question": Text(nl="Antwoord bij ‘{question}’", en="Reply at ‘{question}’"),
     "acknowledged": Text(nl="Bevestigd", en="Confirmed"),
     "metres": Text(nl="m", en="m"),
     "minutes": Text(nl="minuten", en="minutes"),

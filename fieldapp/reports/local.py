@@ -30,6 +30,7 @@ from fieldapp.reports.model import (
     TrailStep,
     instant,
     is_door_test,
+    replies_in,
 )
 from fieldapp.store import Profile, UnknownInspection
 
@@ -85,13 +86,25 @@ class LocalReportSource:
         # acknowledged it; until then it is finalized on this device and nothing more.
         entries: list[ReviewEntry] = []
         for v in versions:
-            entries.append(
-                ReviewEntry(v.finalized_at, author.name, TrailStep.FINALIZED, v.version_id)
-            )
             outbox = self.profile.outbox_entry(v.version_id)
+            sent = outbox is not None and outbox.sent_at is not None
+            # A correction's replies go with its last step: sent, or finalized until then.
+            entries.append(
+                ReviewEntry(
+                    v.finalized_at,
+                    author.name,
+                    TrailStep.FINALIZED,
+                    v.version_id,
+                    replies=() if sent else replies_in(v),
+                )
+            )
             if outbox is not None and outbox.sent_at is not None:
                 step = TrailStep.CORRECTED if v.base_version_id else TrailStep.SUBMITTED
-                entries.append(ReviewEntry(outbox.sent_at, author.name, step, v.version_id))
+                entries.append(
+                    ReviewEntry(
+                        outbox.sent_at, author.name, step, v.version_id, replies=replies_in(v)
+                    )
+                )
         review = summary.review
         if review is not None:
             entries.append(

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cached_property
 
-from fieldapp.core.answers import session_from_document
+from fieldapp.core.answers import replies_of, session_from_document
 from fieldapp.core.doortest import RefusedVisit
 from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.entities import Area, DoorTestRound, Role, User, Venue
@@ -66,6 +66,22 @@ class ReportComment:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportReply:
+    """The author's reply, in a correction, to the comment on one question (or section)."""
+
+    question: str
+    text: str
+    row: str | None = None
+
+
+def replies_in(version: InspectionVersion) -> tuple[ReportReply, ...]:
+    """The replies a version's document carries (a correction's), as reports show them."""
+    return tuple(
+        ReportReply(reply.question, reply.text, reply.row) for reply in replies_of(version.document)
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewEntry:
     """One step of the review: who did what to which version, and when (server time)."""
 
@@ -75,6 +91,8 @@ class ReviewEntry:
     version_id: str
     comment: str = ""
     question_comments: tuple[ReportComment, ...] = ()
+    #: A correction's replies to the comments of the return it answers.
+    replies: tuple[ReportReply, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

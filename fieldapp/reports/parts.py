@@ -272,6 +272,11 @@ def review_history(
             question = labels.get(item.question, item.question)
             said = item.text or phrase("reopened_without_comment", language)
             comments.append(f"{phrase('at_question', language, question=question)}: {said}")
+        for reply in entry.replies:
+            question = labels.get(reply.question, reply.question)
+            comments.append(
+                f"{phrase('reply_at_question', language, question=question)}: {reply.text}"
+            )
         rows.append(
             [
                 format_short_datetime(entry.at),

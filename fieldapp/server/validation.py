@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from fieldapp.core.answers import decode_value
+from fieldapp.core.answers import MAX_REPLIES, MAX_REPLY_CHARS, decode_value
 from fieldapp.core.doortest import (
     DOOR_TEST_FORM,
     groups_taken,
@@ -28,7 +28,7 @@ from fieldapp.core.entities import Assignment, DoorTestRound
 from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType
 from fieldapp.core.inspection import InspectionVersion
 from fieldapp.core.texts import Text
-from fieldapp.protocol.models import ErrorCode
+from fieldapp.protocol.models import ErrorCode, ReviewAction, ReviewEvent
 from fieldapp.server import schema
 from fieldapp.server.accounts import Principal
 from fieldapp.server.errors import ApiError
@@ -60,8 +60,8 @@ class VersionCheck:
 
     def document(self) -> None:
         document = self.version.document
-        if set(document) != {"answers", "repeats"}:
-            self.problem("document: must hold exactly 'answers' and 'repeats'")
+        if set(document) - {"replies"} != {"answers", "repeats"}:
+            self.problem("document: must hold exactly 'answers' and 'repeats', and 'replies'")
             return
         answers, repeats = document["answers"], document["repeats"]
         if not isinstance(answers, dict) or not isinstance(repeats, dict):
@@ -70,6 +70,92 @@ class VersionCheck:
         self.answers(answers, None, "answers")
         for repeat, rows in repeats.items():
             self.repeat(repeat, rows)
+        if "replies" in document:
+            self.replies(document["replies"], repeats)
+
+    def replies(self, replies: Any, repeats: Mapping[str, Any]) -> None:
+        """The boa's replies to a return's comments: only in a correction, one per commented
+        name (and row), in canonical order, each a short text on a name of the form."""
+        if self.version.base_version_id is None:
+            self.problem("replies: only a correction (a version with a base) carries replies")
+            return
+        if not isinstance(replies, list) or not replies:
+            self.problem("replies: a non-empty list, left out when there are none")
+            return
+        if len(replies) > MAX_REPLIES:
+            self.problem(f"replies: {len(replies)} replies, at most {MAX_REPLIES}")
+            return
+        keys: list[tuple[str, str]] = []
+        for index, item in enumerate(replies):
+            at = f"replies[{index}]"
+            if not isinstance(item, dict) or set(item) != {"question", "row", "text"}:
+                self.problem(
+                    f"{at}: a reply is {{'question': name, 'row': id or null, 'text': ...}}"
+                )
+                continue
+            question, row, text = item["question"], item["row"], item["text"]
+            if not isinstance(question, str) or question not in self.engine.fields:
+                shown = repr(question[:64]) if isinstance(question, str) else "not a name"
+                self.problem(f"{at}.question: {shown} is no question, group or section of the form")
+                continue
+            if not isinstance(text, str) or not text.strip() or text != text.strip():
+                self.problem(f"{at}.text: a text, not empty, without surrounding spaces")
+                continue
+            if len(text) > MAX_REPLY_CHARS:
+                self.problem(f"{at}.text: longer than {MAX_REPLY_CHARS} characters")
+                continue
+            if row is not None:
+                field = self.engine.fields[question]
+                repeat = question if field.kind is QuestionType.REPEAT else field.repeat
+                rows = repeats.get(repeat or "") if repeat is not None else None
+                known = isinstance(rows, list) and any(
+                    isinstance(r, dict) and r.get("row") == row for r in rows
+                )
+                if not isinstance(row, str) or not known:
+                    self.problem(f"{at}.row: not a row of this version's {repeat or 'repeats'}")
+                    continue
+            keys.append((question, row or ""))
+        if len(set(keys)) != len(keys):
+            self.problem("replies: one reply per question (and row)")
+        elif keys != sorted(keys):
+            self.problem("replies: not in canonical order (by question, then row)")
+
+    def replies_answer_the_return(self, connection: Connection) -> None:
+        """Each reply answers a comment of the latest return of the version's base. A base
+        the server does not hold is left to the push, which refuses it as `unknown_base`;
+        once the base arrives the version is checked again."""
+        version = self.version
+        replies = version.document.get("replies")
+        if not replies or version.base_version_id is None:
+            return
+        base_known = connection.execute(
+            sa.select(schema.versions.c.version_id).where(
+                schema.versions.c.version_id == version.base_version_id
+            )
+        ).first()
+        if base_known is None:
+            return
+        payload = connection.execute(
+            sa.select(schema.review_events.c.payload)
+            .where(schema.review_events.c.version_id == version.base_version_id)
+            .where(schema.review_events.c.action == ReviewAction.RETURNED.value)
+            .order_by(schema.review_events.c.at.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if payload is None:
+            self.problem(
+                "replies: the base version was not returned, so there is nothing to reply to"
+            )
+            return
+        commented = {
+            comment.question for comment in ReviewEvent.model_validate_json(payload).comments
+        }
+        for index, item in enumerate(replies):
+            if item["question"] not in commented:
+                self.problem(
+                    f"replies[{index}].question: the return made no comment on"
+                    f" {item['question'][:64]!r}"
+                )
 
     def repeat(self, repeat: str, rows: Any) -> None:
         where = f"repeats.{repeat[:64]}"
@@ -213,6 +299,7 @@ def check_version(
     check.attachments()
     if not check.problems:
         check.registry(connection, principal, seen)
+        check.replies_answer_the_return(connection)
     refusal = check.refusal()
     if refusal is not None:
         raise refusal

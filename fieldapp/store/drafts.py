@@ -21,7 +21,14 @@ import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from fieldapp.core.answers import answers_document, decode_value, encode_value
+from fieldapp.core.answers import (
+    MAX_REPLY_CHARS,
+    Reply,
+    answers_document,
+    decode_value,
+    encode_value,
+    with_replies,
+)
 from fieldapp.core.engine import Field, FormEngine, FormSession, coerce_answer
 from fieldapp.core.errors import AnswerError
 from fieldapp.core.expr import Value
@@ -51,7 +58,13 @@ from fieldapp.store.times import Clock, iso, parse_time, wall_clock
 #: While one draft is being edited, its "changed" time is rewritten at most this often.
 TOUCH_SECONDS = 30.0
 #: The tables that hold a draft's state; finalize and discard empty them.
-DRAFT_TABLES = ("answers", "repeat_rows", "draft_attachments", "reopened_questions")
+DRAFT_TABLES = (
+    "answers",
+    "repeat_rows",
+    "draft_attachments",
+    "reopened_questions",
+    "draft_replies",
+)
 
 
 class Drafts:
@@ -294,6 +307,39 @@ class Drafts:
             self._touch(connection, inspection_id)
         self._attachments.delete_released(released)
 
+    # -- replies to the supervisor --------------------------------------------------------
+
+    def set_reply(self, inspection_id: str, question: str, text: str) -> None:
+        """Save the boa's reply to the supervisor's comment on `question` (a question, group
+        or section the return commented on); an empty one is removed. Only a correction
+        takes replies."""
+        text = text.strip()
+        if len(text) > MAX_REPLY_CHARS:
+            raise AnswerError(f"a reply has at most {MAX_REPLY_CHARS} characters")
+        with self._database.transaction() as connection:
+            draft = read_draft(connection, inspection_id)
+            if draft.base_version_id is None:
+                raise NotEditable(draft.status.value)
+            if question not in commented_names(connection, inspection_id, draft.base_version_id):
+                raise AnswerError(f"the supervisor made no comment on '{question}'")
+            if text:
+                connection.execute(
+                    "INSERT OR REPLACE INTO draft_replies (inspection_id, question, text)"
+                    " VALUES (?, ?, ?)",
+                    (inspection_id, question, text),
+                )
+            else:
+                connection.execute(
+                    "DELETE FROM draft_replies WHERE inspection_id = ? AND question = ?",
+                    (inspection_id, question),
+                )
+            self._touch(connection, inspection_id)
+
+    def replies(self, inspection_id: str) -> dict[str, str]:
+        """The replies saved in a draft, per question."""
+        with self._database.reading() as connection:
+            return saved_replies(connection, inspection_id)
+
     # -- where the person was ----------------------------------------------------------
 
     def set_position(
@@ -401,8 +447,17 @@ class Drafts:
                 raise FinalizeBlocked(blocking, labels)
             # Hidden answers are not frozen: possibly personal data the form no longer asks.
             document = answers_document(session, relevant_only=True)
-            attachments = self._attachments_of(connection, inspection_id, session)
             base = draft.base_version_id
+            if base is not None:
+                # The replies travel inside the document, so the content hash covers them;
+                # only replies to what the return commented on (a later return may differ).
+                commented = commented_names(connection, inspection_id, base)
+                replies = saved_replies(connection, inspection_id)
+                document = with_replies(
+                    document,
+                    (Reply(name, text) for name, text in replies.items() if name in commented),
+                )
+            attachments = self._attachments_of(connection, inspection_id, session)
             finalized_at = self._clock()
             version = InspectionVersion(
                 inspection_id=inspection_id,
@@ -622,6 +677,30 @@ def expand(engine: FormEngine, names: Iterable[str]) -> frozenset[str]:
                 break
             current = engine.fields[current].parent
     return frozenset(found)
+
+
+def saved_replies(connection: sqlite3.Connection, inspection_id: str) -> dict[str, str]:
+    return {
+        str(question): str(text)
+        for question, text in connection.execute(
+            "SELECT question, text FROM draft_replies WHERE inspection_id = ? ORDER BY question",
+            (inspection_id,),
+        ).fetchall()
+    }
+
+
+def commented_names(
+    connection: sqlite3.Connection, inspection_id: str, version_id: str
+) -> frozenset[str]:
+    """What the latest return of `version_id` commented on: the names a reply may answer."""
+    return frozenset(
+        str(row[0])
+        for row in connection.execute(
+            "SELECT question FROM review_comments WHERE review_id = (SELECT max(id) FROM reviews"
+            " WHERE inspection_id = ? AND version_id = ? AND kind = 'returned')",
+            (inspection_id, version_id),
+        ).fetchall()
+    )
 
 
 def _reopened(connection: sqlite3.Connection, inspection_id: str) -> set[str]:

@@ -675,6 +675,18 @@ class Profile:
         with self._lock:
             self._drafts.remove_attachment(inspection_id, question, sha256, row)
 
+    def set_reply(self, inspection_id: str, question: str, text: str) -> None:
+        """Save the boa's reply to the supervisor's comment on `question` in a correction
+        (``''`` removes it) and commit it at once. Refused for anything but a correction
+        draft (`NotEditable`), a name the return did not comment on or a text over
+        `MAX_REPLY_CHARS` (`AnswerError`). Finalize puts the replies in the version."""
+        with self._lock:
+            self._drafts.set_reply(inspection_id, question, text)
+
+    def replies(self, inspection_id: str) -> dict[str, str]:
+        """The replies saved in a correction draft, per question (empty for others)."""
+        return self._drafts.replies(inspection_id)
+
     def set_position(
         self, inspection_id: str, page: str, question: str | None = None, row: str | None = None
     ) -> None:

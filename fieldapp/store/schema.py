@@ -51,6 +51,7 @@ PROTECTIVE_TRIGGERS = (
     "answers_only_in_drafts_update",
     "repeat_rows_only_in_drafts",
     "draft_attachments_only_in_drafts",
+    "draft_replies_only_in_drafts",
 )
 
 _V1 = """
@@ -302,11 +303,27 @@ CREATE TABLE venue_summaries (
 )
 """
 
+# v5 keeps the boa's replies to the supervisor's comments while a correction is a draft,
+# one per commented question, group or section; finalize moves them into the version.
+_V5 = """
+CREATE TABLE draft_replies (
+    inspection_id TEXT NOT NULL REFERENCES inspections (id),
+    question TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (inspection_id, question)
+) WITHOUT ROWID;
+
+CREATE TRIGGER draft_replies_only_in_drafts BEFORE INSERT ON draft_replies
+WHEN (SELECT status FROM inspections WHERE id = NEW.inspection_id) IS NOT 'draft'
+BEGIN SELECT RAISE(ABORT, 'only a draft takes answers'); END
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "inspections, attachments, outbox, audit log, reference data", _script(_V1)),
     Migration(2, "remember the page and question each draft was left on", _script(_V2)),
     Migration(3, "door-test rounds planned on the central store", _script(_V3)),
     Migration(4, "the venue's short history for boa's", _script(_V4)),
+    Migration(5, "a correction's replies to the supervisor's comments", _script(_V5)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

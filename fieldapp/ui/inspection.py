@@ -95,6 +95,7 @@ class InspectionScreen(QWidget):
             subject=opened.subject,
             start=start,
             comments=opened.comments,
+            replies=opened.replies,
             instructions=opened.instructions,
             history=opened.history,
             carried=opened.carried,

@@ -1804,10 +1804,41 @@
     </message>
 </context>
 <context>
+    <name>ReplyField</name>
+    <message>
+        <source>Reply to your supervisor</source>
+        <translation>Antwoord aan uw leidinggevende</translation>
+    </message>
+    <message>
+        <source>Optional: what you changed, or why the answer stands</source>
+        <translation>Niet verplicht: wat u hebt aangepast, of waarom het antwoord klopt</translation>
+    </message>
+    <message>
+        <source>Characters used</source>
+        <translation>Gebruikte tekens</translation>
+    </message>
+</context>
+<context>
     <name>ReviewDetail</name>
     <message>
         <source>reopened without a comment</source>
         <translation>heropend zonder opmerking</translation>
+    </message>
+    <message>
+        <source>You: %1</source>
+        <translation>U: %1</translation>
+    </message>
+    <message>
+        <source>Reply from %1</source>
+        <translation>Antwoord van %1</translation>
+    </message>
+    <message>
+        <source>Replies from %1</source>
+        <translation>Antwoorden van %1</translation>
+    </message>
+    <message>
+        <source>Reply from %1 at %2</source>
+        <translation>Antwoord van %1 bij %2</translation>
     </message>
     <message>
         <source>version %1 of %2</source>
@@ -2532,6 +2563,26 @@
 </context>
 <context>
     <name>SummaryView</name>
+    <message>
+        <source>Replies to your supervisor (%1 of %2)</source>
+        <translation>Antwoorden aan uw leidinggevende (%1 van %2)</translation>
+    </message>
+    <message>
+        <source>Go to the reply</source>
+        <translation>Naar het antwoord</translation>
+    </message>
+    <message>
+        <source>Supervisor: %1</source>
+        <translation>Leidinggevende: %1</translation>
+    </message>
+    <message>
+        <source>Your reply: %1</source>
+        <translation>Uw antwoord: %1</translation>
+    </message>
+    <message>
+        <source>No reply (optional)</source>
+        <translation>Geen antwoord (niet verplicht)</translation>
+    </message>
     <message>
         <source>No question matches.</source>
         <translation>Geen vraag gevonden.</translation>

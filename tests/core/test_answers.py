@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from fieldapp.core.answers import (
+    Reply,
     answers_document,
     canonical_json,
     content_hash,
+    replies_of,
     session_from_document,
+    with_replies,
 )
 from fieldapp.core.formfile import load_form_file
 from fieldapp.core.inspection import Attachment, InspectionVersion, new_id
@@ -84,3 +87,48 @@ def test_a_finalized_document_leaves_out_answers_to_hidden_questions() -> None:
     session.set_answer("entry_result", "admitted")  # the refusal questions are hidden again
     assert "reason_words" in answers_document(session)["answers"]  # the draft keeps it
     assert "reason_words" not in answers_document(session, relevant_only=True)["answers"]
+
+
+#: A correction's document as fieldapp wrote it before replies existed, and its content
+#: hash as that fieldapp computed it (pinned: a document without replies never changes).
+BEFORE_REPLIES = {
+    "answers": {"inspectors": "BOA 4411", "findings_summary": "Voorraad gewogen"},
+    "repeats": {"visitors": [{"row": "r1", "answers": {"age_checked": "yes"}}]},
+}
+BEFORE_REPLIES_HASH = "b7d4545cd2b58fb20a478a99b1c28aa2d933e757da0ecae6542c4b95ba3651c3"
+
+
+def test_a_version_without_replies_keeps_todays_document_and_hash() -> None:
+    photo = Attachment(question="stock_photo", sha256="a" * 64, size=1234)
+    document = with_replies(dict(BEFORE_REPLIES), [])
+    assert document == BEFORE_REPLIES and set(document) == {"answers", "repeats"}
+    digest = InspectionVersion.hash_of(
+        "coffeeshop_inspection", "2026.3", "b" * 32, document, (photo,)
+    )
+    assert digest == BEFORE_REPLIES_HASH
+    assert replies_of(document) == []
+
+
+def test_replies_go_into_the_document_in_canonical_order_and_change_the_hash() -> None:
+    replies = [
+        Reply("stock_photo", "Zie foto 2."),
+        Reply("criterion_g", "De voorraad in de kelderbox is meegewogen, zie foto 2"),
+        Reply("age_checked", "Alleen bij de tweede bezoeker.", row="r1"),
+    ]
+    document = with_replies(dict(BEFORE_REPLIES), replies)
+    assert document["answers"] == BEFORE_REPLIES["answers"]
+    assert document["replies"] == [
+        {"question": "age_checked", "row": "r1", "text": "Alleen bij de tweede bezoeker."},
+        {
+            "question": "criterion_g",
+            "row": None,
+            "text": "De voorraad in de kelderbox is meegewogen, zie foto 2",
+        },
+        {"question": "stock_photo", "row": None, "text": "Zie foto 2."},
+    ]
+    assert replies_of(document) == sorted(replies, key=lambda r: r.question)
+    # The order they were typed in does not matter; the text does.
+    assert content_hash(with_replies(dict(BEFORE_REPLIES), reversed(replies))) == content_hash(
+        document
+    )
+    assert content_hash(document) != content_hash(BEFORE_REPLIES)

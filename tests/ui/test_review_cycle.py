@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QTableWidgetItem
+from PySide6.QtWidgets import QApplication, QLabel, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
 from fieldapp.app.demo import load_demo_world
@@ -483,6 +483,142 @@ def test_a_question_could_not_be_reopened_without_writing_a_comment(
         pdf = inspection_pdf(loaded.report, None, language="nl")
         assert "heropend zonder opmerking" in pdf_text(pdf)
         assert first.version_id == loaded.head_version_id
+    assert panel.setup is not None
+    panel.setup.desk.close()
+    signed.profile.close()
+    device.close()
+
+
+def test_a_reply_to_a_return_reaches_the_supervisor_beside_her_comment(
+    central: Central, context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Issue 15, defect 2: a correction could dead-end. The boa types a reply under the
+    supervisor's comment in the form runner; it travels in the corrected version and the
+    supervisor reads it beside her comment, in the history and in the PDF."""
+    import sqlalchemy as sa
+
+    from fieldapp.app.inspections import correct_inspection, open_inspection
+    from fieldapp.app.reports import inspection_pdf
+    from fieldapp.app.venues import RegistryDirectory
+    from fieldapp.core.inspection import InspectionVersion
+    from fieldapp.reports import Language
+    from fieldapp.server import schema
+    from fieldapp.ui.inspection import InspectionScreen
+    from tests.reports.test_pdf import flat, text_of
+
+    reply_text = "De voorraad in de kelderbox is meegewogen, zie foto 2"
+    comment = "Klopt de gewogen voorraad wel?"
+    device = new_profile(tmp_path / "boa", username=BOA, password="demo")
+    inspection_id = fill_draft(device, "coffeeshop_inspection", 11)
+    first = device.finalize(inspection_id)
+    with client_for(device, central.url) as sync:
+        assert sync.sync_once().complete
+
+        # The supervisor returns it with a comment on one question.
+        signed = signed_supervisor(context)
+        panel = ReviewPanel(context, signed, desk_factory(central.url))  # type: ignore[arg-type]
+        qtbot.addWidget(panel)
+        panel.resize(1280, 800)
+        panel.show()
+        panel.confirm = lambda _question, _action, done: done()
+        qtbot.waitUntil(lambda: panel.model.row_of(inspection_id) is not None, timeout=WAIT)
+        row = panel.model.row_of(inspection_id)
+        assert row is not None
+        panel.table.selectRow(row)
+        qtbot.waitUntil(lambda: panel.loaded is not None and panel.loaded.actionable, timeout=WAIT)
+        assert panel.detail.comment_on("findings_summary", comment)
+        qtbot.mouseClick(panel.return_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(
+            lambda: (
+                panel.loaded is not None
+                and panel.loaded.summary.status is InspectionStatus.RETURNED
+            ),
+            timeout=WAIT,
+        )
+
+        # The boa's device pulls the return; the boa opens the correction and replies.
+        assert sync.sync_once().complete
+        user = device.user(BOA)
+        assert user is not None
+        boa = SignedIn(device, user, RegistryDirectory(device.venues(), device.areas()), False)
+        screen = InspectionScreen(context, boa, correct_inspection(device, inspection_id))
+        qtbot.addWidget(screen)
+        screen.resize(1280, 800)
+        screen.show()
+        runner = screen.runner
+        runner.go_to_question(("findings_summary", None))
+        reply = runner.reply_field("findings_summary")
+        assert reply is not None
+        qtbot.waitUntil(reply.isVisible)
+        qtbot.keyClicks(reply.editor, reply_text)
+        with qtbot.waitSignal(screen.closed, timeout=WAIT):
+            screen.close_inspection()
+        assert device.replies(inspection_id) == {"findings_summary": reply_text}
+
+        # Closed and opened again: the reply is still there, and in the summary.
+        again = InspectionScreen(context, boa, open_inspection(device, inspection_id))
+        qtbot.addWidget(again)
+        again.resize(1280, 800)
+        again.show()
+        again.runner.go_to_question(("findings_summary", None))
+        kept = again.runner.reply_field("findings_summary")
+        assert kept is not None and kept.text == reply_text
+        summary = again.runner.show_summary()
+        listed = summary.findChild(QLabel, "summary_reply_findings_summary")
+        assert listed is not None and reply_text in listed.text()
+        with qtbot.waitSignal(again.finalized, timeout=WAIT):
+            again.runner.finalize_requested.emit()
+        correction = device.version(device.inspection(inspection_id).version_id or "")
+        assert correction.base_version_id == first.version_id
+        assert correction.document["replies"] == [
+            {"question": "findings_summary", "row": None, "text": reply_text}
+        ]
+        assert correction.hash_matches()
+        assert sync.sync_once().complete
+
+    # The central store holds it, read from its own database and through the API.
+    with central.store.database.read() as connection:
+        record = connection.execute(
+            sa.select(schema.versions.c.record).where(
+                schema.versions.c.version_id == correction.version_id
+            )
+        ).scalar_one()
+    stored = InspectionVersion.model_validate_json(record)
+    assert stored.document["replies"] == correction.document["replies"]
+    assert stored.content_hash == correction.content_hash
+    with central.client(SUPERVISOR_CENTRUM) as api:
+        detail = api.get(f"/v1/inspections/{inspection_id}").json()
+    assert detail["versions"][-1]["version"]["document"]["replies"][0]["text"] == reply_text
+
+    # The supervisor reads the reply under her comment and in the history.
+    panel.open(inspection_id)
+    qtbot.waitUntil(
+        lambda: panel.loaded is not None and len(panel.loaded.detail.versions) == 2,
+        timeout=WAIT,
+    )
+    loaded = panel.loaded
+    assert loaded is not None
+    assert [(r.question, r.text, r.comment) for r in loaded.replies] == [
+        ("findings_summary", reply_text, comment)
+    ]
+    assert panel.detail.reply_lines() == {"findings_summary": reply_text}
+    # Beside the comment it answers, on the same line of the answers tree.
+    beside = [
+        item.text(2)
+        for item in panel.detail.answers.findItems(
+            reply_text, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive, 1
+        )
+    ]
+    assert beside and comment in beside[0]
+    history = panel.detail.versions.toPlainText()
+    assert reply_text in history and comment in history
+    assert "Antwoord van" in history or "Reply from" in history
+
+    # The PDF read back shows it with the review history, in both languages.
+    languages: tuple[tuple[Language, str], ...] = (("nl", "Antwoord bij"), ("en", "Reply at"))
+    for language, words in languages:
+        text = flat(text_of(inspection_pdf(loaded.report, language=language), tmp_path))
+        assert words in text and reply_text in text, language
     assert panel.setup is not None
     panel.setup.desk.close()
     signed.profile.close()

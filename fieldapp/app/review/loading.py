@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 
 from fieldapp.app.review.desk import InboxFilter, ReviewDesk
 from fieldapp.app.review.source import CentralReportSource
+from fieldapp.core.answers import replies_of
+from fieldapp.core.engine import FormEngine
 from fieldapp.core.forms import ATTACHMENT_TYPES, Outcome
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.core.texts import language_of
-from fieldapp.protocol.models import InspectionDetail, InspectionSummary
+from fieldapp.protocol.models import InspectionDetail, InspectionSummary, ReviewAction
 from fieldapp.reports.answered import Section, answered_sections
 from fieldapp.reports.changes import AnswerChange, answer_changes
 from fieldapp.reports.door_test_report import pair_outcome
@@ -41,6 +43,18 @@ class Photo:
     signature: bool = False
 
 
+@dataclass(frozen=True)
+class ReplyView:
+    """The author's reply to the comment on one question, group or section, in the head
+    version (a correction), with the comment it answers."""
+
+    question: str
+    label: str
+    text: str
+    #: The comment of the return the correction answers ("" when none is known).
+    comment: str = ""
+
+
 @dataclass
 class LoadedReview:
     detail: InspectionDetail
@@ -56,6 +70,8 @@ class LoadedReview:
     changes: list[AnswerChange] = field(default_factory=list)
     #: The inspection the supervisor may act on: its head is unreviewed and not approved.
     actionable: bool = False
+    #: The head version's replies to the comments of the return it corrects.
+    replies: list[ReplyView] = field(default_factory=list)
 
     @property
     def summary(self) -> InspectionSummary:
@@ -119,6 +135,7 @@ def _laid_out(
             versions[-2].version,
         )
         changes = answer_changes(engine, base, head, lang, source.venues())
+    replies = _replies(detail, engine, lang)
     status = detail.summary.status
     return LoadedReview(
         detail=detail,
@@ -131,7 +148,31 @@ def _laid_out(
         pair=_pair_view(pair, lang) if pair is not None else None,
         changes=changes,
         actionable=status in (InspectionStatus.SENT, InspectionStatus.FINALIZED),
+        replies=replies,
     )
+
+
+def _replies(detail: InspectionDetail, engine: FormEngine, lang: Language) -> list[ReplyView]:
+    """The head version's replies, each with the comment of the return it answers."""
+    head = detail.versions[-1].version
+    found = replies_of(head.document)
+    if not found:
+        return []
+    comments: dict[str, str] = {}
+    for event in detail.reviews:
+        if event.version_id == head.base_version_id and event.action is ReviewAction.RETURNED:
+            comments = {}
+            for comment in event.comments:
+                joined = comments.get(comment.question)
+                comments[comment.question] = (
+                    comment.text if not joined else f"{joined}\n{comment.text}"
+                )
+    views = []
+    for reply in found:
+        f = engine.fields.get(reply.question)
+        label = local(f.question.label, lang, reply.question) if f is not None else reply.question
+        views.append(ReplyView(reply.question, label, reply.text, comments.get(reply.question, "")))
+    return views
 
 
 def _pair(

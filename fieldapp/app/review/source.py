@@ -28,6 +28,7 @@ from fieldapp.reports.model import (
     TrailStep,
     instant,
     is_door_test,
+    replies_in,
 )
 
 
@@ -171,7 +172,15 @@ def review_entries(detail: InspectionDetail) -> tuple[ReviewEntry, ...]:
             ReviewEntry(version.finalized_at, author, TrailStep.FINALIZED, version.version_id)
         )
         action = TrailStep.CORRECTED if version.base_version_id else TrailStep.SUBMITTED
-        entries.append(ReviewEntry(stored.received_at, author, action, version.version_id))
+        entries.append(
+            ReviewEntry(
+                stored.received_at,
+                author,
+                action,
+                version.version_id,
+                replies=replies_in(version),
+            )
+        )
     for event in detail.reviews:
         action = TrailStep.RETURNED if event.action is ReviewAction.RETURNED else TrailStep.APPROVED
         entries.append(

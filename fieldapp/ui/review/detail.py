@@ -37,7 +37,7 @@ from fieldapp.core.forms import Severity
 from fieldapp.protocol.models import QuestionComment
 from fieldapp.reports.answered import AnswerLine, FigureBlock, RepeatBlock, Subheading
 from fieldapp.reports.i18n import Language, local
-from fieldapp.reports.model import TrailStep
+from fieldapp.reports.model import ReviewEntry, TrailStep
 from fieldapp.reports.text import format_datetime
 from fieldapp.ui.review.inbox import status_name
 from fieldapp.ui.review.rows import WrappingDelegate
@@ -46,6 +46,8 @@ from fieldapp.ui.widgets import make_label
 #: Item data: the question a tree line belongs to.
 QUESTION_ROLE = Qt.ItemDataRole.UserRole + 10
 COMMENT_COLUMN = 2
+#: Item data: the question a line of the boa's reply answers.
+REPLY_ROLE = Qt.ItemDataRole.UserRole + 11
 
 ImageLoader = Callable[[str, Callable[[QImage], None]], None]
 
@@ -221,6 +223,7 @@ class ReviewDetail(QWidget):
         self._fill_pair(loaded)
         self._fill_history(loaded)
         self._fill_versions(loaded)
+        self._show_replies(loaded)
         self._retitle(loaded)
 
     def _show_flags(self, loaded: LoadedReview) -> None:
@@ -469,9 +472,107 @@ class ReviewDetail(QWidget):
                 for c in entry.question_comments
             )
             note = f"<br>&nbsp;&nbsp;<i>{html.escape(entry.comment)}</i>" if entry.comment else ""
-            parts.append(f"<li>{html.escape(line)}{comments}{note}</li>")
+            replies = self._reply_html(entry)
+            parts.append(f"<li>{html.escape(line)}{comments}{note}{replies}</li>")
         parts.append("</ul>")
         self.versions.setHtml("".join(parts))
+
+    # --- the boa's replies to the comments --------------------------------------------------
+
+    def _show_replies(self, loaded: LoadedReview) -> None:
+        """Each reply of the correction under the question (or section) whose comment it
+        answers, in the boa's own style; a reply whose line is not shown goes to a line
+        of its own at the end."""
+        if not loaded.replies:
+            return
+        author = loaded.summary.author_name
+        lines = self._lines_by_question()
+        loose: QTreeWidgetItem | None = None
+        first: QTreeWidgetItem | None = None
+        for reply in loaded.replies:
+            # The comment it answers beside it, in the comment column of the reply's line.
+            answered = self.tr("You: %1").replace("%1", reply.comment) if reply.comment else ""
+            item = QTreeWidgetItem(
+                ["↳ " + self.tr("Reply from %1").replace("%1", author), reply.text, answered]
+            )
+            item.setData(0, REPLY_ROLE, reply.question)
+            item.setToolTip(1, reply.text)
+            item.setToolTip(2, answered)
+            font = item.font(0)
+            font.setItalic(True)
+            item.setFont(2, font)
+            for column in (0, 1):
+                item.setFont(column, font)
+                item.setForeground(column, self.answers.palette().link())
+            # Read only: a reply is the boa's, and carries no comment of its own.
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            first = first or item
+            owner = lines.get(reply.question)
+            if owner is not None:
+                owner.insertChild(0, item)
+                owner.setExpanded(True)
+                continue
+            if loose is None:
+                loose = QTreeWidgetItem([self.tr("Replies from %1").replace("%1", author), "", ""])
+                bold = loose.font(0)
+                bold.setBold(True)
+                loose.setFont(0, bold)
+                self.answers.addTopLevelItem(loose)
+            item.setText(0, reply.label)
+            loose.addChild(item)
+        if loose is not None:
+            loose.setExpanded(True)
+        if first is not None:
+            # A correction is read where it answers: the first reply is in view at once.
+            self.answers.scrollToItem(first, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def _lines_by_question(self) -> dict[str, QTreeWidgetItem]:
+        """The first tree line of each question, group or section, by name."""
+        found: dict[str, QTreeWidgetItem] = {}
+        pending = [self.answers.topLevelItem(i) for i in range(self.answers.topLevelItemCount())]
+        while pending:
+            item = pending.pop(0)
+            if item is None:
+                continue
+            name = item.data(0, QUESTION_ROLE)
+            if name and name not in found:
+                found[str(name)] = item
+            pending.extend(item.child(i) for i in range(item.childCount()))
+        return found
+
+    def reply_lines(self) -> dict[str, str]:
+        """The replies shown in the answers tree, by the name they answer (tests, checks)."""
+        shown: dict[str, str] = {}
+        pending = [self.answers.topLevelItem(i) for i in range(self.answers.topLevelItemCount())]
+        while pending:
+            item = pending.pop(0)
+            if item is None:
+                continue
+            name = item.data(0, REPLY_ROLE)
+            if name:
+                shown[str(name)] = item.text(1)
+            pending.extend(item.child(i) for i in range(item.childCount()))
+        return shown
+
+    def _reply_html(self, entry: ReviewEntry) -> str:
+        """A correction's replies in the review trail: "Reply from <boa> at <question>"."""
+        if not entry.replies or self.loaded is None:
+            return ""
+        fields = self.loaded.report.engine.fields
+        parts = []
+        for reply in entry.replies:
+            found = fields.get(reply.question)
+            label = (
+                local(found.question.label, self.language, reply.question)
+                if found is not None
+                else reply.question
+            )
+            said = self.tr("Reply from %1 at %2").replace("%1", entry.actor).replace("%2", label)
+            parts.append(
+                f"<br>&nbsp;&nbsp;<span style='color:#1f4e79'>↳ {html.escape(said)}: "
+                f"<i>{html.escape(reply.text)}</i></span>"
+            )
+        return "".join(parts)
 
     def _retitle(self, loaded: LoadedReview | None) -> None:
         self.tabs.clear()

@@ -81,6 +81,10 @@ class Autosave(QObject):
         sink = self.sink
         self._add(_Save(None, lambda: sink.save_row_moved(repeat, row, index)))
 
+    def reply(self, question: str, text: str) -> None:
+        sink = self.sink
+        self._add(_Save(("reply", question), lambda: sink.save_reply(question, text)))
+
     def position(self, page: str, question: str | None, row: str | None) -> None:
         sink = self.sink
         self._add(_Save(("position",), lambda: sink.save_position(page, question, row)))

@@ -73,10 +73,11 @@ from fieldapp.ui.runner.questions import (
     SelectOneQuestion,
     TextQuestion,
 )
+from fieldapp.ui.runner.replies import ReplyField
 from fieldapp.ui.runner.sections import SectionDelegate, SectionListModel
 from fieldapp.ui.runner.services import RunnerServices
 from fieldapp.ui.runner.sink import AnswerSink
-from fieldapp.ui.runner.summary import SummaryView
+from fieldapp.ui.runner.summary import ReplyLine, SummaryView
 from fieldapp.ui.runner.texts import FormTexts
 from fieldapp.ui.theme import THEME, is_discreet
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
@@ -133,6 +134,7 @@ class FormRunner(QWidget):
         subject: str = "",
         start: Position | None = None,
         comments: Mapping[str, str] | None = None,
+        replies: Mapping[str, str] | None = None,
         instructions: Mapping[str, str] | None = None,
         history: VenueFieldSummary | None = None,
         carried: CarriedOver | None = None,
@@ -179,6 +181,13 @@ class FormRunner(QWidget):
         self._progress_timer.timeout.connect(self._refresh_progress)
         self._venue_kinds = _venue_kinds(self.engine.form_id)
         self._comments = dict(comments or {})
+        # A correction draft (replies given) asks for a reply under each comment.
+        self._replies: dict[str, str] | None = (
+            None if replies is None or services.read_only else dict(replies)
+        )
+        self._reply_fields: dict[str, ReplyField] = {}
+        #: Whose relevance each reply field follows: its question, group or repeat.
+        self._reply_anchors: dict[AnswerKey, list[ReplyField]] = {}
 
         self._build_frame()
         self.autosave.state_changed.connect(self._save_state_changed)
@@ -302,6 +311,7 @@ class FormRunner(QWidget):
             self.texts, self._page_title_of_field, read_only=self.services.read_only
         )
         self.summary.jump_requested.connect(lambda key: self.go_to_question(key))
+        self.summary.reply_requested.connect(self.go_to_reply)
         self.summary.sign_requested.connect(self._sign_from_summary)
         self.summary.finalize_requested.connect(self._confirm_finalize)
         self.stack.addWidget(self.summary)
@@ -378,6 +388,12 @@ class FormRunner(QWidget):
                     )
                 )
                 view.comment.setVisible(True)
+            self._place_reply(
+                spec.container or spec.key,
+                view.column,
+                None,
+                at=view.column.indexOf(view.comment) + 1,
+            )
             top = self.engine.fields[spec.container] if spec.container else None
             if top is not None and top.kind is QuestionType.GROUP:
                 # The page is the group: its title is the page's, its questions the page's.
@@ -412,6 +428,8 @@ class FormRunner(QWidget):
                 self._containers[key] = box
                 layout.addWidget(box)
                 box.setVisible(self.session.is_relevant(*key))
+                if row is None:
+                    self._place_reply(field.name, box.content, None)
                 self._build(list(question.questions or ()), row, box.content)
             elif field.kind is QuestionType.REPEAT:
                 section = RepeatSection(
@@ -423,6 +441,11 @@ class FormRunner(QWidget):
                 layout.addWidget(section)
                 section.setVisible(self.session.is_relevant(*key))
                 section.sync_rows(self.session.rows[field.name])
+                if row is None:
+                    # Comments on a repeat's rows reach the device joined per question:
+                    # one reply each, under the whole repeat.
+                    for name in [field.name, *self.engine.repeat_fields[field.name]]:
+                        self._place_reply(name, layout, key)
             elif field.kind is QuestionType.CALCULATE and question.label is None:
                 continue  # plumbing for outcomes and reports, not for the person
             else:
@@ -451,9 +474,62 @@ class FormRunner(QWidget):
         widget.set_issue(self._issue_text(key))
         if field.name in self._comments:
             widget.set_comment(self._comments[field.name])
+            if row is None:
+                self._place_reply(field.name, layout, key)
         widget.answered.connect(lambda value, key=key: self.answer(key, value))
         widget.submitted.connect(lambda key=key: self._go_on(key))
         return widget
+
+    def _place_reply(
+        self, name: str, layout: QLayout, anchor: AnswerKey | None, *, at: int = -1
+    ) -> None:
+        """In a correction, the reply field under the comment on `name`, once."""
+        if self._replies is None or name not in self._comments or name in self._reply_fields:
+            return
+        reply = ReplyField(name, self._replies.get(name, ""))
+        reply.replied.connect(self._replied)
+        if at >= 0 and isinstance(layout, QVBoxLayout):
+            layout.insertWidget(at, reply)
+        else:
+            layout.addWidget(reply)
+        self._reply_fields[name] = reply
+        if anchor is not None:
+            self._reply_anchors.setdefault(anchor, []).append(reply)
+            reply.setVisible(self.session.is_relevant(*anchor))
+
+    def _replied(self, name: str, text: str) -> None:
+        assert self._replies is not None
+        if text:
+            self._replies[name] = text
+        else:
+            self._replies.pop(name, None)
+        self.autosave.reply(name, text)
+
+    @property
+    def replies(self) -> dict[str, str] | None:
+        """The replies typed so far per commented name; None outside a correction draft."""
+        return None if self._replies is None else dict(self._replies)
+
+    def reply_field(self, name: str) -> ReplyField | None:
+        """The reply field under the comment on `name`, once its page has been built."""
+        return self._reply_fields.get(name)
+
+    def go_to_reply(self, name: str) -> ReplyField | None:
+        """Show the page of a commented name and put the cursor in its reply."""
+        page = self._page_of.get(name, self._page_index.get(name))
+        if page is None:
+            return None
+        view = self.go_to_page(page)
+        reply = self._reply_fields.get(name)
+        if reply is None:
+            return None
+
+        def settle() -> None:
+            view.ensureWidgetVisible(reply, 0, 60)
+            reply.focus_editor()
+
+        QTimer.singleShot(0, self, settle)
+        return reply
 
     def _create(self, field: Field, row: str | None) -> QuestionWidget:
         services, texts = self.services, self.texts
@@ -567,6 +643,8 @@ class FormRunner(QWidget):
             widget = self._questions.get(key) or self._containers.get(key)
             if widget is not None:
                 widget.setVisible(session.is_relevant(*key))
+            for reply in self._reply_anchors.get(key, ()):
+                reply.setVisible(session.is_relevant(*key))
         for key in changes.values:
             question = self._questions.get(key)
             if question is not None and not question.editable:
@@ -733,7 +811,7 @@ class FormRunner(QWidget):
         for index in range(len(self.pages)):
             self._reveal(index)
         self._refresh_progress()
-        self.summary.refresh(self.session)
+        self.summary.refresh(self.session, self._reply_lines())
         self._on_summary = True
         self.stack.setCurrentWidget(self.summary)
         self._select_section(self.section_model.summary_row)
@@ -863,6 +941,28 @@ class FormRunner(QWidget):
 
     # -- finalizing ------------------------------------------------------------------------
 
+    def _reply_lines(self) -> list[ReplyLine]:
+        """Each comment of the return with the reply to it, in form order (correction)."""
+        if self._replies is None:
+            return []
+        order = {name: index for index, name in enumerate(self.engine.fields)}
+
+        def place(name: str) -> tuple[int, int]:
+            page = self._page_of.get(name, self._page_index.get(name, len(self.pages)))
+            return page, order.get(name, -1)
+
+        lines = []
+        for name in sorted(self._comments, key=place):
+            field = self.engine.fields.get(name)
+            if field is not None:
+                label = self.texts.text(field.question.label) or name
+            elif name in self._page_index:
+                label = self.texts.text(self.pages[self._page_index[name]].title) or name
+            else:
+                continue
+            lines.append(ReplyLine(name, label, self._comments[name], self._replies.get(name, "")))
+        return lines
+
     def _sign_from_summary(self, key: AnswerKey) -> None:
         page = self._page_of[key[0]]
         self._view(page)
@@ -924,7 +1024,7 @@ class FormRunner(QWidget):
         self.outcomes.retranslate()
         self._retranslate_ui()
         if self._on_summary:
-            self.summary.refresh(self.session)
+            self.summary.refresh(self.session, self._reply_lines())
 
     def _retranslate_ui(self) -> None:
         discreet = is_discreet()

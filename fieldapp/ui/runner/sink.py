@@ -51,6 +51,10 @@ class AnswerSink(Protocol):
     def save_position(self, page: str, question: str | None, row: str | None) -> None:
         """Where the person is (page, question and repeat row), so reopening resumes there."""
 
+    def save_reply(self, question: str, text: str) -> None:
+        """In a correction, the reply to the supervisor's comment on `question` (a
+        question, group or section); `''` removes it."""
+
 
 @dataclass
 class MemoryAnswerSink:
@@ -61,6 +65,7 @@ class MemoryAnswerSink:
     attachments: dict[str, bytes] = field(default_factory=dict)
     media_types: dict[str, str] = field(default_factory=dict)
     position: tuple[str, str | None, str | None] | None = None
+    replies: dict[str, str] = field(default_factory=dict)
     calls: int = 0
     #: Names of signature questions (a new signature replaces the old one).
     signatures: frozenset[str] = frozenset()
@@ -131,3 +136,10 @@ class MemoryAnswerSink:
     def save_position(self, page: str, question: str | None, row: str | None) -> None:
         self._call()
         self.position = (page, question, row)
+
+    def save_reply(self, question: str, text: str) -> None:
+        self._call()
+        if text:
+            self.replies[question] = text
+        else:
+            self.replies.pop(question, None)

@@ -6,7 +6,8 @@ right here. Finalizing is possible only when nothing blocks it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,6 +32,16 @@ from fieldapp.ui.widgets import (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class ReplyLine:
+    """A comment of the supervisor's return and the boa's reply to it, for the summary."""
+
+    name: str
+    label: str
+    comment: str
+    reply: str
+
+
 class SummaryView(QScrollArea):
     """Rebuilt each time it is shown; the form runner owns it.
 
@@ -38,9 +49,11 @@ class SummaryView(QScrollArea):
         jump_requested(object): go to the question with this AnswerKey.
         sign_requested(object): open the signature pad for this AnswerKey.
         finalize_requested(): the person pressed Finalize (nothing blocks it).
+        reply_requested(str): go to the reply to the comment on this name (a correction).
     """
 
     jump_requested = Signal(object)
+    reply_requested = Signal(str)
     sign_requested = Signal(object)
     finalize_requested = Signal()
 
@@ -57,6 +70,7 @@ class SummaryView(QScrollArea):
         self.read_only = read_only
         self._page_title_of = page_title_of
         self._session: FormSession | None = None
+        self._replies: tuple[ReplyLine, ...] = ()
         self.setObjectName("summary")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -118,8 +132,9 @@ class SummaryView(QScrollArea):
             link.clicked.connect(lambda _=False, key=key: self.jump_requested.emit(key))
             self._match_column.addWidget(link)
 
-    def refresh(self, session: FormSession) -> None:
+    def refresh(self, session: FormSession, replies: Sequence[ReplyLine] = ()) -> None:
         self._session = session
+        self._replies = tuple(replies)
         old = self.takeWidget()
         # The finalize button and the search outlive the rebuilt page; take them out first.
         self.finalize_button.setParent(None)
@@ -187,6 +202,8 @@ class SummaryView(QScrollArea):
                 lines.addWidget(make_label(explanation))
             box.addWidget(item)
         column.addWidget(findings)
+        if self._replies:
+            column.addWidget(self._reply_card(self._replies))
 
         self.finalize_button.setText(self.tr("Finalize and lock…"))
         self.finalize_button.setEnabled(not problems)
@@ -244,7 +261,41 @@ class SummaryView(QScrollArea):
                 box.addWidget(make_label(self.texts.text(issue.message), "issue"))
         return card
 
+    def _reply_card(self, replies: Sequence[ReplyLine]) -> QFrame:
+        """Each comment of the return and the reply that goes with the correction."""
+        card = make_card()
+        card.setObjectName("summary_replies")
+        box = QVBoxLayout(card)
+        box.setContentsMargins(18, 14, 18, 14)
+        box.setSpacing(4)
+        given = sum(1 for line in replies if line.reply)
+        box.addWidget(
+            make_label(
+                self.tr("Replies to your supervisor (%1 of %2)")
+                .replace("%1", str(given))
+                .replace("%2", str(len(replies))),
+                "heading",
+            )
+        )
+        for line in replies:
+            link = make_button(line.label, "link")
+            link.setObjectName(f"goto_reply_{line.name}")
+            link.setAccessibleDescription(self.tr("Go to the reply"))
+            link.clicked.connect(lambda _=False, name=line.name: self.reply_requested.emit(name))
+            box.addWidget(link, alignment=Qt.AlignmentFlag.AlignLeft)
+            if line.comment:
+                box.addWidget(make_label(self.tr("Supervisor: %1").replace("%1", line.comment)))
+            reply = make_label(
+                self.tr("Your reply: %1").replace("%1", line.reply)
+                if line.reply
+                else self.tr("No reply (optional)"),
+                None if line.reply else "muted",
+            )
+            reply.setObjectName(f"summary_reply_{line.name}")
+            box.addWidget(reply)
+        return card
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange and self._session is not None:
-            self.refresh(self._session)
+            self.refresh(self._session, self._replies)
         super().changeEvent(event)
