@@ -197,14 +197,17 @@ def test_blue_primary_buttons_show_no_focus_ring(qtbot: QtBot, theme: str) -> No
         window.show()
         qtbot.waitExposed(window)
         window.activateWindow()
-        edge = colours.border_width + 1  # inside the focus ring, outside the plain border
+        # Inside the focus ring, outside the plain border: the ring's extra width is kept
+        # free around an unfocused control (a margin, or a transparent border).
+        edge = 1
         for widget in (primary, plain, chosen, radio, chip):
             plain.setFocus() if widget is not plain else primary.setFocus()
             qtbot.waitUntil(lambda w=widget: not w.hasFocus())  # type: ignore[misc]
-            before = widget.grab().toImage().pixelColor(edge, widget.height() // 2)
+            # Grabbed through the window: what lies around a control is the window's.
+            before = window.grab(widget.geometry()).toImage().pixelColor(edge, widget.height() // 2)
             widget.setFocus()
             qtbot.waitUntil(widget.hasFocus)
-            after = widget.grab().toImage().pixelColor(edge, widget.height() // 2)
+            after = window.grab(widget.geometry()).toImage().pixelColor(edge, widget.height() // 2)
             assert _contrast(before, after) >= 3, (widget.text(), before.name(), after.name())
     finally:
         app.setStyleSheet("")
@@ -551,7 +554,8 @@ def test_disabled_buttons_look_enabled_or_black(qtbot: QtBot, theme: str) -> Non
 
             def top_edge(button: QPushButton) -> set[str]:
                 picture = button.grab().toImage()
-                return {picture.pixelColor(x, 0).name() for x in range(20, picture.width() - 20)}
+                # The plain border's top row, below the room kept free for the focus ring.
+                return {picture.pixelColor(x, 2).name() for x in range(20, picture.width() - 20)}
 
             assert len(top_edge(enabled)) == 1  # a solid border
             assert len(top_edge(disabled)) > 1  # a broken one: clearly not a button to tap
@@ -933,3 +937,65 @@ def test_tapping_a_finding_did_not_lead_to_its_answers(
     chip.setFocus()
     qtbot.keyClick(chip, Qt.Key.Key_Return)
     qtbot.waitUntil(on_the_stock_page)
+
+
+def _contents(widget: QWidget) -> tuple[int, int, int, int]:
+    """Where the style puts a button's label or a line edit's text (left, top, right, bottom)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionButton, QStyleOptionFrame
+
+    if isinstance(widget, QPushButton):
+        button = QStyleOptionButton()
+        widget.initStyleOption(button)
+        rect = widget.style().subElementRect(
+            QStyle.SubElement.SE_PushButtonContents, button, widget
+        )
+    else:
+        assert isinstance(widget, QLineEdit)
+        frame = QStyleOptionFrame()
+        widget.initStyleOption(frame)
+        rect = widget.style().subElementRect(QStyle.SubElement.SE_LineEditContents, frame, widget)
+    return rect.left(), rect.top(), rect.right(), rect.bottom()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark", "high_contrast"])
+def test_focus_ring_eats_into_the_padding_and_clips_the_text(qtbot: QtBot, theme: str) -> None:
+    """Issue 15 item 14: the ring drawn on focus is wider than the plain border; it must
+    take no room from the text, so a button at its size hint still holds its whole label."""
+    from fieldapp.ui.widgets import make_button
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, theme)
+    try:
+        window = QWidget()
+        qtbot.addWidget(window)
+        layout = QVBoxLayout(window)
+        buttons = [
+            make_button("Synchroniseren"),
+            make_button("Afronden", "primary"),
+            make_button("Meer", "link"),
+            make_button("Ja", "segment"),
+            make_button("Sectie", "section"),
+        ]
+        edit = QLineEdit("07:15 Weimarstraat 241")
+        for widget in (*buttons, edit):
+            layout.addWidget(widget, alignment=Qt.AlignmentFlag.AlignLeft)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        other = make_button("Elders")
+        layout.addWidget(other)
+        for widget in (*buttons, edit):
+            widget.setFixedWidth(widget.sizeHint().width())
+            other.setFocus()
+            qtbot.waitUntil(lambda w=widget: not w.hasFocus())  # type: ignore[misc]
+            plain = _contents(widget)
+            widget.setFocus()
+            qtbot.waitUntil(widget.hasFocus)
+            ringed = _contents(widget)
+            assert ringed == plain, (theme, widget.property("role"), plain, ringed)
+            if isinstance(widget, QPushButton):
+                text = widget.fontMetrics().horizontalAdvance(widget.text())
+                assert ringed[2] - ringed[0] + 1 >= text, (theme, widget.text())
+    finally:
+        app.setStyleSheet("")
