@@ -368,7 +368,9 @@ class HomeScreen(QWidget):
         wanted = set(self.lists if statuses is None else statuses)
         for status, (_page, model) in self.lists.items():
             if status in wanted:
-                model.reload()
+                # The rows shown stay until the new ones arrive, so a tab's count always
+                # heads the rows under it, even while the store is busy.
+                model.reload(keep_rows=True)
 
     # -- syncing ---------------------------------------------------------------------------
 

@@ -168,7 +168,7 @@ def test_blue_primary_buttons_show_no_focus_ring(qtbot: QtBot, theme: str) -> No
     """Defect 1: a focused button, primary, plain or chosen, changes visibly (≥ 3:1)."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    colours = apply_theme(app, theme)
+    apply_theme(app, theme)
     try:
         window = QWidget()
         qtbot.addWidget(window)
