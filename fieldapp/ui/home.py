@@ -230,6 +230,10 @@ class HomeScreen(QWidget):
         self.new_button.clicked.connect(self.new_requested)
         self.sync_button = make_button()
         self.sync_button.setObjectName("sync_now")
+        # Shown while a sync runs: a server that never answers must not hold the person.
+        self.cancel_sync = make_button()
+        self.cancel_sync.setObjectName("cancel_sync")
+        self.cancel_sync.hide()
         self.discreet = make_button()
         self.discreet.setObjectName("discreet_toggle")
         self.discreet.setCheckable(True)
@@ -250,6 +254,7 @@ class HomeScreen(QWidget):
         for button in (
             self.new_button,
             self.sync_button,
+            self.cancel_sync,
             self.discreet,
             self.cover,
             self.settings,
@@ -263,6 +268,7 @@ class HomeScreen(QWidget):
         self.sync_button.setHidden(sync is None)
         if sync is not None:
             self.sync_button.clicked.connect(sync.sync_now)
+            self.cancel_sync.clicked.connect(sync.cancel)
             sync.status_changed.connect(self._show_sync_status)
             sync.sync_finished.connect(self._synced)
             self.bar.sync_status.show()
@@ -394,6 +400,10 @@ class HomeScreen(QWidget):
         self.bar.demo_store.setVisible(sync.demo_store)
         # One sync at a time: the button says so instead of queueing clicks silently.
         self.sync_button.setEnabled(not sync.running)
+        if self.cancel_sync.isHidden() == sync.running:
+            self.cancel_sync.setVisible(sync.running)
+            self.bar.place_buttons()
+        self.cancel_sync.setEnabled(not sync.cancelling)
 
     def _refreshed(self, rows: list[AssignmentRow]) -> None:
         self.assignments_model.set_rows(rows)
@@ -488,6 +498,12 @@ class HomeScreen(QWidget):
             )
         )
         self.sync_button.setAccessibleDescription(self.sync_button.toolTip())
+        self.cancel_sync.setText(self.tr("Cancel"))
+        self.cancel_sync.setAccessibleName(self.tr("Cancel the sync"))
+        self.cancel_sync.setToolTip(
+            self.tr("Stop this sync. Nothing is lost: what was not sent goes with the next sync.")
+        )
+        self.cancel_sync.setAccessibleDescription(self.cancel_sync.toolTip())
         self._show_sync_status()
         self.discreet.setText(self.tr("Discreet"))
         self.discreet.setAccessibleDescription(self.tr("Dark, minimal screen"))

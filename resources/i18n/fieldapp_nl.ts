@@ -652,6 +652,18 @@
 <context>
     <name>HomeScreen</name>
     <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Cancel the sync</source>
+        <translation>Synchronisatie annuleren</translation>
+    </message>
+    <message>
+        <source>Stop this sync. Nothing is lost: what was not sent goes with the next sync.</source>
+        <translation>Deze synchronisatie stoppen. Er gaat niets verloren: wat nog niet verzonden is, gaat mee met de volgende synchronisatie.</translation>
+    </message>
+    <message>
         <source>Finalized: %1. It is sent when there is a connection; then it is under Sent.</source>
         <translation>Afgerond: %1. Het wordt verzonden zodra er verbinding is; daarna staat het onder Verzonden.</translation>
     </message>
@@ -2461,6 +2473,10 @@
 </context>
 <context>
     <name>SyncController</name>
+    <message>
+        <source>Cancelling the sync…</source>
+        <translation>Synchronisatie wordt afgebroken…</translation>
+    </message>
     <message>
         <source>No connection to the central store; your work stays safe on this device.</source>
         <translation>Geen verbinding met de centrale opslag; uw werk blijft veilig op dit apparaat.</translation>
