@@ -52,6 +52,16 @@ if TYPE_CHECKING:
 DOOR_TEST = "door_test"
 
 
+def finding_titles(signed: SignedIn) -> dict[str, dict[str, LocalText]]:
+    """Every finding's short title per form, from the forms this person may start."""
+    return {
+        choice.form_id: {
+            outcome.name: dict(outcome.label) for outcome in choice.definition.outcomes
+        }
+        for choice in signed.forms
+    }
+
+
 def greeting(now: datetime) -> str:
     from PySide6.QtCore import QCoreApplication
 
@@ -317,9 +327,16 @@ class HomeScreen(QWidget):
             InspectionStatus.RETURNED,
         ):
             page = ListPage(status.value)
-            model = InspectionTableModel(self._pages(status), form_titles, language, self)
+            model = InspectionTableModel(
+                self._pages(status),
+                form_titles,
+                language,
+                self,
+                finding_titles=finding_titles(signed),
+            )
             page.table.setModel(model)
-            page.widths(220, 260, 420, 140, 170, stretch=2)
+            # The findings column holds a count and the first finding's short title.
+            page.widths(220, 240, 380, 280, 150, stretch=2)
             page.table.clicked.connect(self._inspection_activated)
             page.table.activated.connect(self._inspection_activated)
             model.modelReset.connect(lambda p=page, m=model: p.show_table(m.rowCount() > 0))

@@ -27,8 +27,9 @@ from fieldapp.ui.app import build_context
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.errors import start_bug_log
 from fieldapp.ui.home import HomeScreen
+from fieldapp.ui.lists import InspectionColumn
 from fieldapp.ui.models import PAGE
-from tests.support.store import sample_photo, walked
+from tests.support.store import fill_draft, sample_photo, walked
 
 WAIT = 15_000
 
@@ -260,3 +261,48 @@ def test_tab_counts_differ_from_the_rows_while_the_lists_reload(
     expected = store_counts(signed, None)
     for status, (_page, model) in home.lists.items():
         assert shown_count(home, status) == model.rowCount() == expected.get(status.value, 0)
+
+
+def test_the_drafts_list_shows_no_findings(qtbot: QtBot, context: AppContext) -> None:
+    """Issue 15 item 14: a draft's row said nothing of what it found so far; it shows how
+    many findings its answers add up to and the most severe one's title, as the engine
+    works them out from the saved answers, and follows a change to an answer."""
+    signed = signed_in(context, "fatima.elamrani")
+    profile = signed.profile
+    with_findings = None
+    for seed in range(1, 40):
+        inspection_id = fill_draft(profile, "coffeeshop_inspection", seed)
+        if profile.resume(inspection_id).outcomes():
+            with_findings = inspection_id
+            break
+        profile.discard(inspection_id)
+    assert with_findings is not None
+    plain = profile.start_inspection("neighbourhood_patrol")
+    expected = [outcome.name for outcome in profile.resume(with_findings).outcomes()]
+    form = next(choice for choice in signed.forms if choice.form_id == "coffeeshop_inspection")
+    labels = {outcome.name: outcome.label["nl"] for outcome in form.definition.outcomes}
+    home = open_home(qtbot, context, signed)
+    _page, model = home.lists[InspectionStatus.DRAFT]
+
+    def cell(inspection_id: str) -> str:
+        for row in range(model.rowCount()):
+            if model.record(row).inspection_id == inspection_id:
+                return str(model.index(row, InspectionColumn.FINDINGS).data())
+        raise AssertionError(inspection_id)
+
+    count = f"{len(expected)} bevinding" + ("en" if len(expected) > 1 else "")
+    assert cell(with_findings) == f"{count} · {labels[expected[0]]}"
+    assert cell(plain) == ""
+    # An answer changes: the list shows the findings of the answers as saved now.
+    before = profile.resume(with_findings)
+    flipped = "no" if before.value("hard_drugs_found") == "yes" else "yes"
+    profile.set_answer(with_findings, "hard_drugs_found", flipped)
+    after = [outcome.name for outcome in profile.resume(with_findings).outcomes()]
+    assert after != expected
+    home.refresh()
+    qtbot.waitUntil(lambda: context.tasks.pending == 0 and not model.loading, timeout=WAIT)
+    if after:
+        count = f"{len(after)} bevinding" + ("en" if len(after) > 1 else "")
+        assert cell(with_findings) == f"{count} · {labels[after[0]]}"
+    else:
+        assert cell(with_findings) == ""
