@@ -121,7 +121,8 @@ class InspectionTableModel(PagedTableModel[LocalInspectionSummary, int]):
         names = findings_of(summary)
         if summary.status is InspectionStatus.DRAFT and not names:
             return ""  # nothing found so far: an empty cell, not "0 findings" on every draft
-        count = QCoreApplication.translate("Lists", "%n finding(s)", "", len(names))
+        found = len(names)  # a plain name: pyside6-lupdate sees the plural only so
+        count = QCoreApplication.translate("Lists", "%n finding(s)", "", found)
         if not names:
             return count
         return f"{count} · {self._finding_title(summary, names[0])}"

@@ -280,6 +280,22 @@
 <context>
     <name>DateTimeQuestion</name>
     <message>
+        <source>Choose…</source>
+        <translation>Kiezen…</translation>
+    </message>
+    <message>
+        <source>Choose the date on a calendar</source>
+        <translation>Datum kiezen in een kalender</translation>
+    </message>
+    <message>
+        <source>Choose the time with large buttons</source>
+        <translation>Tijd kiezen met grote knoppen</translation>
+    </message>
+    <message>
+        <source>Choose the date and time with large buttons</source>
+        <translation>Datum en tijd kiezen met grote knoppen</translation>
+    </message>
+    <message>
         <source>Now</source>
         <translation>Nu</translation>
     </message>
@@ -3245,6 +3261,41 @@
     <message>
         <source>Close</source>
         <translation>Sluiten</translation>
+    </message>
+</context>
+<context>
+    <name>MomentPicker</name>
+    <message>
+        <source>Choose a date</source>
+        <translation>Kies een datum</translation>
+    </message>
+    <message>
+        <source>Choose a time</source>
+        <translation>Kies een tijd</translation>
+    </message>
+    <message>
+        <source>Choose a date and time</source>
+        <translation>Kies een datum en tijd</translation>
+    </message>
+    <message>
+        <source>Hour</source>
+        <translation>Uur</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>Minuten</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>Nu</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
     </message>
 </context>
 </TS>
