@@ -336,7 +336,7 @@ class HomeScreen(QWidget):
             )
             page.table.setModel(model)
             # The findings column holds a count and the first finding's short title.
-            page.widths(220, 240, 380, 280, 150, stretch=2)
+            page.widths(220, 220, 360, 280, 170, stretch=2)
             page.table.clicked.connect(self._inspection_activated)
             page.table.activated.connect(self._inspection_activated)
             model.modelReset.connect(lambda p=page, m=model: p.show_table(m.rowCount() > 0))
@@ -393,7 +393,7 @@ class HomeScreen(QWidget):
             if status in wanted:
                 # The rows shown stay until the new ones arrive, so a tab's count always
                 # heads the rows under it, even while the store is busy.
-                model.reload(keep_rows=True)
+                model.refresh_rows()
 
     # -- syncing ---------------------------------------------------------------------------
 

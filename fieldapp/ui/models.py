@@ -316,9 +316,16 @@ class PagedTableModel(RecordTableModel[R], Generic[R, C]):
         self._source = source
         self.reload()
 
-    def reload(self, *, keep_rows: bool = False) -> None:
-        """Fetch the first page again; the rows shown go now, or with `keep_rows` when it
-        arrives (the same query again: rows and `total` stay one consistent state)."""
+    def reload(self) -> None:
+        """Forget the rows and fetch the first page again."""
+        self._restart(keep_rows=False)
+
+    def refresh_rows(self) -> None:
+        """Run the same query again; the rows shown stay until its first page replaces
+        them, so the rows and `total` are one consistent state at every moment."""
+        self._restart(keep_rows=True)
+
+    def _restart(self, *, keep_rows: bool) -> None:
         self._generation += 1
         self._cursor = None
         self._complete = self._source is None

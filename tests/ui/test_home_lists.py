@@ -275,7 +275,7 @@ def test_the_drafts_list_shows_no_findings(qtbot: QtBot, context: AppContext) ->
         if profile.resume(inspection_id).outcomes():
             with_findings = inspection_id
             break
-        profile.discard(inspection_id)
+        profile.discard_draft(inspection_id)
     assert with_findings is not None
     plain = profile.start_inspection("neighbourhood_patrol")
     expected = [outcome.name for outcome in profile.resume(with_findings).outcomes()]

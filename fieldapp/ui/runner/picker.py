@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -41,8 +41,8 @@ from fieldapp.ui.widgets import make_button, make_label
 COLUMNS = 6
 #: The minutes offered as buttons.
 MINUTE_STEP = 5
-#: A calendar day's cell, a little more than a fingertip.
-DAY_CELL = TOUCH + 8
+#: A calendar day's cell: more than a fingertip, and room for "Wed" in the header.
+DAY_CELL = TOUCH + 14
 
 Moment = date | time | datetime
 
@@ -274,7 +274,7 @@ class MomentPicker(QDialog):
 
     # -- keyboard ---------------------------------------------------------------------------
 
-    def showEvent(self, event: QEvent) -> None:  # type: ignore[override]
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         # Start where the choosing starts: the day, else the hour.
         if self.calendar is not None:
