@@ -33,7 +33,7 @@ from fieldapp.core.environment import (
 from fieldapp.store import Profile, open_profile, profile_exists
 from fieldapp.store.errors import PasswordRequired
 from fieldapp.sync.client import SyncClient
-from fieldapp.sync.errors import ServerUnreachable, SyncError
+from fieldapp.sync.errors import ServerUnreachable, SyncCancelled, SyncError
 from fieldapp.sync.report import SyncProgress, SyncReport, SyncStatus
 from fieldapp.sync.transport import (
     Credentials,
@@ -49,6 +49,7 @@ __all__ = [
     "RetryPolicy",
     "ServerTrust",
     "ServerUnreachable",
+    "SyncCancelled",
     "SyncConnection",
     "SyncError",
     "SyncProgress",
@@ -91,6 +92,15 @@ class SyncConnection:
         if self.demo_accounts and report.complete:
             replay_demo_reviews(self.client.profile, self.client.line)
         return report
+
+    def cancel(self) -> None:
+        """Stop the sync under way, from any thread: it ends at once with
+        `SyncCancelled`; the outbox keeps what was not sent."""
+        self.client.line.cancel()
+
+    def allow(self) -> None:
+        """Let the next sync run after a cancelled one."""
+        self.client.line.allow()
 
     @property
     def stops_a_store(self) -> bool:

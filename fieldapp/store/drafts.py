@@ -374,6 +374,34 @@ class Drafts:
         engine = self._forms.engine(draft.form_id, draft.form_version)
         return saved_session(connection, engine, draft.id, self._wall_clock)
 
+    def note_outcomes(self, inspection_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """Work out the findings of these drafts as saved and keep them for the lists.
+
+        Only drafts whose findings are not known yet are evaluated (a change to a draft's
+        answers, rows or photos forgets them: the v5 triggers), each in its own short
+        transaction, so the result always belongs to the answers it was read from.
+        """
+        found: dict[str, tuple[str, ...]] = {}
+        for inspection_id in inspection_ids:
+            with self._database.transaction() as connection:
+                known = connection.execute(
+                    "SELECT draft_outcomes FROM inspections WHERE id = ? AND status = 'draft'",
+                    (inspection_id,),
+                ).fetchone()
+                if known is None:
+                    continue  # finalized or discarded meanwhile: no draft findings
+                if known[0] is not None:
+                    found[inspection_id] = tuple(json.loads(known[0]))
+                    continue
+                session = self.session(connection, read_draft(connection, inspection_id))
+                names = tuple(outcome.name for outcome in session.outcomes())
+                connection.execute(
+                    "UPDATE inspections SET draft_outcomes = ? WHERE id = ?",
+                    (json.dumps(list(names)), inspection_id),
+                )
+                found[inspection_id] = names
+        return found
+
     # -- editability -------------------------------------------------------------------
 
     def reopened_questions(

@@ -59,7 +59,7 @@ class InspectionLists:
             " i.area_id, a.name, i.assignment_id, i.started_at, i.updated_at,"
             " i.current_version_id, i.base_version_id, ver.outcomes, o.version_id, o.state,"
             " o.queued_at, o.attempts, o.last_error, o.last_attempt_at, o.server_receipt,"
-            " o.sent_at"
+            " o.sent_at, i.draft_outcomes"
             " FROM inspections i"
             " LEFT JOIN venues v ON v.id = i.venue_id"
             " LEFT JOIN areas a ON a.id = i.area_id"
@@ -97,6 +97,11 @@ class InspectionLists:
                     outcomes=tuple(json.loads(row[14])) if row[14] else (),
                     outbox=outbox,
                     review=review,
+                    draft_outcomes=(
+                        tuple(json.loads(row[23]))
+                        if status is InspectionStatus.DRAFT and row[23] is not None
+                        else None
+                    ),
                 )
             )
         return summaries

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -808,7 +809,23 @@ class Profile:
         """Inspections with `status` (all when None) of `form_ids` (all when None), most
         recently changed first."""
         where, parameters = inspection_filter(status, form_ids)
-        return self._lists.summaries(where, parameters, limit, offset)
+        found = self._lists.summaries(where, parameters, limit, offset)
+        unknown = [
+            summary.inspection_id
+            for summary in found
+            if summary.status is InspectionStatus.DRAFT and summary.draft_outcomes is None
+        ]
+        if not unknown:
+            return found
+        # A draft changed since its findings were last worked out: once, here, and kept.
+        with self._lock:
+            noted = self._drafts.note_outcomes(unknown)
+        return [
+            replace(summary, draft_outcomes=noted[summary.inspection_id])
+            if summary.inspection_id in noted
+            else summary
+            for summary in found
+        ]
 
     def inspections_at(
         self, venue_id: str, *, limit: int | None = None

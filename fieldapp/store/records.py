@@ -86,6 +86,9 @@ class LocalInspectionSummary:
     outbox: OutboxInfo | None
     #: The latest return or approval of the current (or, for a correction, base) version.
     review: Review | None
+    #: For a draft: the findings its answers add up to so far, most severe first (None
+    #: until the store has worked them out after the last change).
+    draft_outcomes: tuple[str, ...] | None = None
 
     @property
     def is_correction(self) -> bool:

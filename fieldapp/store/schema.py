@@ -318,12 +318,58 @@ WHEN (SELECT status FROM inspections WHERE id = NEW.inspection_id) IS NOT 'draft
 BEGIN SELECT RAISE(ABORT, 'only a draft takes answers'); END
 """
 
+# v6 keeps the findings a draft's answers add up to, for the drafts list. The store does
+# not run the form's engine on every autosave: the triggers only forget the findings when a
+# draft's answers, rows or photos change (or an inspection becomes a draft again), and the
+# list works them out again once, off the UI thread (`Drafts.note_outcomes`).
+_V6 = """
+ALTER TABLE inspections ADD COLUMN draft_outcomes TEXT;
+
+CREATE TRIGGER draft_outcomes_after_answer AFTER INSERT ON answers
+BEGIN UPDATE inspections SET draft_outcomes = NULL
+    WHERE id = NEW.inspection_id AND draft_outcomes IS NOT NULL; END;
+
+CREATE TRIGGER draft_outcomes_after_answer_change AFTER UPDATE ON answers
+BEGIN UPDATE inspections SET draft_outcomes = NULL
+    WHERE id = NEW.inspection_id AND draft_outcomes IS NOT NULL; END;
+
+CREATE TRIGGER draft_outcomes_after_answer_removed AFTER DELETE ON answers
+BEGIN UPDATE inspections SET draft_outcomes = NULL
+    WHERE id = OLD.inspection_id AND draft_outcomes IS NOT NULL; END;
+
+CREATE TRIGGER draft_outcomes_after_row AFTER INSERT ON repeat_rows
+BEGIN UPDATE inspections SET draft_outcomes = NULL
+    WHERE id = NEW.inspection_id AND draft_outcomes IS NOT NULL; END;
+
+CREATE TRIGGER draft_outcomes_after_row_change AFTER UPDATE ON repeat_rows
+BEGIN UPDATE inspections SET draft_outcomes = NULL
+    WHERE id = NEW.inspection_id AND draft_outcomes IS NOT NULL; END;
+
+CREATE TRIGGER draft_outcomes_after_row_removed AFTER DELETE ON repeat_rows
+BEGIN UPDATE inspections SET draft_outcomes = NULL
+    WHERE id = OLD.inspection_id AND draft_outcomes IS NOT NULL; END;
+
+CREATE TRIGGER draft_outcomes_after_photo AFTER INSERT ON draft_attachments
+BEGIN UPDATE inspections SET draft_outcomes = NULL
+    WHERE id = NEW.inspection_id AND draft_outcomes IS NOT NULL; END;
+
+CREATE TRIGGER draft_outcomes_after_photo_removed AFTER DELETE ON draft_attachments
+BEGIN UPDATE inspections SET draft_outcomes = NULL
+    WHERE id = OLD.inspection_id AND draft_outcomes IS NOT NULL; END;
+
+CREATE TRIGGER draft_outcomes_after_status AFTER UPDATE OF status ON inspections
+WHEN NEW.status IS NOT OLD.status
+BEGIN UPDATE inspections SET draft_outcomes = NULL
+    WHERE id = NEW.id AND draft_outcomes IS NOT NULL; END
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "inspections, attachments, outbox, audit log, reference data", _script(_V1)),
     Migration(2, "remember the page and question each draft was left on", _script(_V2)),
     Migration(3, "door-test rounds planned on the central store", _script(_V3)),
     Migration(4, "the venue's short history for boa's", _script(_V4)),
     Migration(5, "a correction's replies to the supervisor's comments", _script(_V5)),
+    Migration(6, "the findings of each draft, for the drafts list", _script(_V6)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -16,7 +16,8 @@ world (`fieldapp.core.errors.FieldappError`) that the app shows and the CLI prin
             ├── InsecureAddress     plain http:// to another machine, not allowed
             ├── SignInRefused       the central store refused the username or password
             ├── AccountDeactivated  an administrator deactivated the account (profile locked)
-            └── ClientTooOld        the server wants a newer fieldapp
+            ├── ClientTooOld        the server wants a newer fieldapp
+            └── SyncCancelled       the person stopped the sync (`CentralLine.cancel`)
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ __all__ = [
     "Refusal",
     "ServerUnreachable",
     "SignInRefused",
+    "SyncCancelled",
     "SyncError",
 ]
 
@@ -109,6 +111,11 @@ _CONNECTION_KEPT_FAILING = Text(
 _SERVER_HAD_PROBLEM = Text(
     nl="De centrale opslag had een storing; wordt later opnieuw geprobeerd.",
     en="The central store had a problem; will try again later.",
+)
+_CANCELLED = Text(
+    nl="De synchronisatie is afgebroken. Er gaat niets verloren: wat nog niet verzonden "
+    "was, gaat mee met de volgende synchronisatie.",
+    en="The sync was cancelled. Nothing is lost: what was not sent yet goes with the next sync.",
 )
 _UNEXPECTED_ANSWER = Text(
     nl="De centrale opslag gaf een onverwacht antwoord; wordt later opnieuw geprobeerd.",
@@ -229,3 +236,15 @@ class ClientTooOld(SyncError):
 
     def __init__(self, ours: str, needed: str) -> None:
         super().__init__(_TOO_OLD.format(ours=ours, needed=needed))
+
+
+class SyncCancelled(SyncError):
+    """The person cancelled the sync; the request under way was cut off.
+
+    Nothing is lost or sent twice: an unsent version stays in the outbox, and one the
+    central store stored without the device hearing so is pushed again and recognised by
+    its version id.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(_CANCELLED)

@@ -22,17 +22,25 @@ The errors it raises are in `fieldapp.sync.errors`.
 
 The clock, the sleep and the random source are injected, so tests check the backoff
 without waiting for it.
+
+`CentralLine.cancel` stops a sync from another thread (the person pressed Cancel): no
+request starts after it, a wait between retries ends, and the request under way is cut
+off by shutting down its socket, which wakes a read that a server never answers. The
+sockets are known from httpcore's `trace` extension (its connect and TLS steps).
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import ipaddress
 import logging
 import random
+import socket
 import ssl
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,6 +63,7 @@ from fieldapp.sync.errors import (
     InsecureAddress,
     Refusal,
     SignInRefused,
+    SyncCancelled,
 )
 
 log = logging.getLogger(__name__)
@@ -244,6 +253,10 @@ class CentralLine:
         self.profile_keys: dict[str, str] = {}
         self._refused: set[str] = set()
         self._lock = threading.Lock()
+        #: Set by `cancel`, cleared by `allow`: no request runs while it is set.
+        self._cancelled = threading.Event()
+        #: The sockets of this line's connections, to cut off a request under way.
+        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
         self.http = httpx.Client(
             base_url=self.base_url,
             transport=transport,
@@ -254,6 +267,38 @@ class CentralLine:
 
     def close(self) -> None:
         self.http.close()
+
+    # --- cancelling ---------------------------------------------------------------------
+
+    def cancel(self) -> None:
+        """Stop what this line does, from any thread: every request fails with
+        `SyncCancelled` until `allow` is called, the one under way at once."""
+        self._cancelled.set()
+        with self._lock:
+            sockets = list(self._sockets)
+        for connection in sockets:
+            _cut(connection)
+
+    def allow(self) -> None:
+        """Requests may run again (a new sync starts after a cancelled one)."""
+        self._cancelled.clear()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def _trace(self, event: str, info: Mapping[str, Any]) -> None:
+        """httpcore's trace callback: remember each new connection's socket."""
+        if event not in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            return
+        stream = info.get("return_value")
+        found = stream.get_extra_info("socket") if stream is not None else None
+        if not isinstance(found, socket.socket):
+            return
+        with self._lock:
+            self._sockets.add(found)
+        if self._cancelled.is_set():
+            _cut(found)  # cancelled while it connected
 
     # --- tokens -------------------------------------------------------------------------
 
@@ -367,13 +412,22 @@ class CentralLine:
         if token is not None:
             all_headers["Authorization"] = f"Bearer {token}"
         for attempt in range(policy.attempts):
+            if self._cancelled.is_set():
+                raise SyncCancelled()
             suggested: float | None = None
             throttled = False
             try:
                 response = self.http.request(
-                    method, path, content=content, headers=all_headers, params=params
+                    method,
+                    path,
+                    content=content,
+                    headers=all_headers,
+                    params=params,
+                    extensions={"trace": self._trace},
                 )
             except httpx.TransportError as error:
+                if self._cancelled.is_set():
+                    raise SyncCancelled() from error
                 if _certificate_failure(error):
                     raise CertificateNotTrusted(self.base_url, str(error)) from error
                 reason, network = f"{type(error).__name__}: {error}", True
@@ -397,11 +451,22 @@ class CentralLine:
             if waiting.monotonic() - started + delay > policy.budget:
                 break
             log.info("%s %s: %s; retry %d in %.1f s", method, path, reason, attempt + 1, delay)
-            waiting.sleep(delay)
+            if waiting.sleep is time.sleep:
+                self._cancelled.wait(delay)  # a cancel ends the wait at once
+            else:
+                waiting.sleep(delay)
         raise GaveUp(f"{method} {path}: {reason}", network, busy=throttled)
 
 
 _JSON = {"Content-Type": "application/json"}
+
+
+def _cut(connection: socket.socket) -> None:
+    """Shut a socket down both ways: a thread blocked reading from it wakes up with an
+    error (closing it alone would leave that read waiting)."""
+    # Already closed, or never connected: then nothing is under way on it.
+    with contextlib.suppress(OSError):
+        connection.shutdown(socket.SHUT_RDWR)
 
 
 def _error_body(response: httpx.Response) -> ErrorBody | None:

@@ -52,6 +52,16 @@ if TYPE_CHECKING:
 DOOR_TEST = "door_test"
 
 
+def finding_titles(signed: SignedIn) -> dict[str, dict[str, LocalText]]:
+    """Every finding's short title per form, from the forms this person may start."""
+    return {
+        choice.form_id: {
+            outcome.name: dict(outcome.label) for outcome in choice.definition.outcomes
+        }
+        for choice in signed.forms
+    }
+
+
 def greeting(now: datetime) -> str:
     from PySide6.QtCore import QCoreApplication
 
@@ -230,6 +240,10 @@ class HomeScreen(QWidget):
         self.new_button.clicked.connect(self.new_requested)
         self.sync_button = make_button()
         self.sync_button.setObjectName("sync_now")
+        # Shown while a sync runs: a server that never answers must not hold the person.
+        self.cancel_sync = make_button()
+        self.cancel_sync.setObjectName("cancel_sync")
+        self.cancel_sync.hide()
         self.discreet = make_button()
         self.discreet.setObjectName("discreet_toggle")
         self.discreet.setCheckable(True)
@@ -250,6 +264,7 @@ class HomeScreen(QWidget):
         for button in (
             self.new_button,
             self.sync_button,
+            self.cancel_sync,
             self.discreet,
             self.cover,
             self.settings,
@@ -263,6 +278,7 @@ class HomeScreen(QWidget):
         self.sync_button.setHidden(sync is None)
         if sync is not None:
             self.sync_button.clicked.connect(sync.sync_now)
+            self.cancel_sync.clicked.connect(sync.cancel)
             sync.status_changed.connect(self._show_sync_status)
             sync.sync_finished.connect(self._synced)
             self.bar.sync_status.show()
@@ -311,9 +327,16 @@ class HomeScreen(QWidget):
             InspectionStatus.RETURNED,
         ):
             page = ListPage(status.value)
-            model = InspectionTableModel(self._pages(status), form_titles, language, self)
+            model = InspectionTableModel(
+                self._pages(status),
+                form_titles,
+                language,
+                self,
+                finding_titles=finding_titles(signed),
+            )
             page.table.setModel(model)
-            page.widths(220, 260, 420, 140, 170, stretch=2)
+            # The findings column holds a count and the first finding's short title.
+            page.widths(220, 220, 360, 280, 170, stretch=2)
             page.table.clicked.connect(self._inspection_activated)
             page.table.activated.connect(self._inspection_activated)
             model.modelReset.connect(lambda p=page, m=model: p.show_table(m.rowCount() > 0))
@@ -368,7 +391,9 @@ class HomeScreen(QWidget):
         wanted = set(self.lists if statuses is None else statuses)
         for status, (_page, model) in self.lists.items():
             if status in wanted:
-                model.reload()
+                # The rows shown stay until the new ones arrive, so a tab's count always
+                # heads the rows under it, even while the store is busy.
+                model.refresh_rows()
 
     # -- syncing ---------------------------------------------------------------------------
 
@@ -392,6 +417,10 @@ class HomeScreen(QWidget):
         self.bar.demo_store.setVisible(sync.demo_store)
         # One sync at a time: the button says so instead of queueing clicks silently.
         self.sync_button.setEnabled(not sync.running)
+        if self.cancel_sync.isHidden() == sync.running:
+            self.cancel_sync.setVisible(sync.running)
+            self.bar.place_buttons()
+        self.cancel_sync.setEnabled(not sync.cancelling)
 
     def _refreshed(self, rows: list[AssignmentRow]) -> None:
         self.assignments_model.set_rows(rows)
@@ -486,6 +515,12 @@ class HomeScreen(QWidget):
             )
         )
         self.sync_button.setAccessibleDescription(self.sync_button.toolTip())
+        self.cancel_sync.setText(self.tr("Cancel"))
+        self.cancel_sync.setAccessibleName(self.tr("Cancel the sync"))
+        self.cancel_sync.setToolTip(
+            self.tr("Stop this sync. Nothing is lost: what was not sent goes with the next sync.")
+        )
+        self.cancel_sync.setAccessibleDescription(self.cancel_sync.toolTip())
         self._show_sync_status()
         self.discreet.setText(self.tr("Discreet"))
         self.discreet.setAccessibleDescription(self.tr("Dark, minimal screen"))

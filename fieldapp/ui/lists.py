@@ -65,8 +65,12 @@ class InspectionTableModel(PagedTableModel[LocalInspectionSummary, int]):
         form_titles: Mapping[str, LocalText],
         language: str,
         parent: QObject | None = None,
+        *,
+        finding_titles: Mapping[str, Mapping[str, LocalText]] | None = None,
     ) -> None:
         self._titles = dict(form_titles)
+        #: Each form's findings by name: the short title a row shows of its first finding.
+        self._finding_titles = {form: dict(names) for form, names in (finding_titles or {}).items()}
         self.language = language
 
         super().__init__(
@@ -86,8 +90,9 @@ class InspectionTableModel(PagedTableModel[LocalInspectionSummary, int]):
                     ),
                     InspectionColumn.FINDINGS: Column(
                         lambda: QCoreApplication.translate("Lists", "Findings"),
-                        findings_text,
-                        sort_key=lambda summary: len(summary.outcomes),
+                        self._findings,
+                        sort_key=lambda summary: len(findings_of(summary)),
+                        tooltip=self._all_findings,
                     ),
                     InspectionColumn.UPDATED: Column(
                         lambda: QCoreApplication.translate("Lists", "Last change"),
@@ -107,12 +112,31 @@ class InspectionTableModel(PagedTableModel[LocalInspectionSummary, int]):
     def _form(self, summary: LocalInspectionSummary) -> str:
         return local(self._titles.get(summary.form_id), self.language) or summary.form_id
 
+    def _finding_title(self, summary: LocalInspectionSummary, name: str) -> str:
+        titles = self._finding_titles.get(summary.form_id, {})
+        return local(titles.get(name), self.language) or name
 
-def findings_text(summary: LocalInspectionSummary) -> str:
-    count = len(summary.outcomes)
-    if summary.status is InspectionStatus.DRAFT and not count:
-        return ""
-    return QCoreApplication.translate("Lists", "%n finding(s)", "", count)
+    def _findings(self, summary: LocalInspectionSummary) -> str:
+        """'2 findings · Stock over the limit': how many, and the most severe one."""
+        names = findings_of(summary)
+        if summary.status is InspectionStatus.DRAFT and not names:
+            return ""  # nothing found so far: an empty cell, not "0 findings" on every draft
+        found = len(names)  # a plain name: pyside6-lupdate sees the plural only so
+        count = QCoreApplication.translate("Lists", "%n finding(s)", "", found)
+        if not names:
+            return count
+        return f"{count} · {self._finding_title(summary, names[0])}"
+
+    def _all_findings(self, summary: LocalInspectionSummary) -> str:
+        return "\n".join(self._finding_title(summary, name) for name in findings_of(summary))
+
+
+def findings_of(summary: LocalInspectionSummary) -> tuple[str, ...]:
+    """The findings a row shows, most severe first: a draft's own so far (a correction's
+    too), else those of the latest finalized version."""
+    if summary.status is InspectionStatus.DRAFT:
+        return summary.draft_outcomes or ()
+    return summary.outcomes
 
 
 def status_text(summary: LocalInspectionSummary) -> str:

@@ -293,6 +293,8 @@ class PagedTableModel(RecordTableModel[R], Generic[R, C]):
         self._generation = 0
         #: True once a first page arrived (an empty list is then really empty).
         self.loaded_once = False
+        #: The next page replaces the rows shown (a reload that kept them until then).
+        self._replace = False
 
     @property
     def loading(self) -> bool:
@@ -316,11 +318,21 @@ class PagedTableModel(RecordTableModel[R], Generic[R, C]):
 
     def reload(self) -> None:
         """Forget the rows and fetch the first page again."""
+        self._restart(keep_rows=False)
+
+    def refresh_rows(self) -> None:
+        """Run the same query again; the rows shown stay until its first page replaces
+        them, so the rows and `total` are one consistent state at every moment."""
+        self._restart(keep_rows=True)
+
+    def _restart(self, *, keep_rows: bool) -> None:
         self._generation += 1
         self._cursor = None
         self._complete = self._source is None
         was_loading, self._loading = self._loading, False
-        self._reset_rows([])
+        self._replace = keep_rows and self._source is not None
+        if not self._replace:
+            self._reset_rows([])
         if was_loading:
             self.loading_changed.emit(False)
         if self._source is not None:
@@ -352,7 +364,11 @@ class PagedTableModel(RecordTableModel[R], Generic[R, C]):
         self._loading = False
         self._cursor = page.next
         self._complete = page.next is None
-        self._append(page.items)
+        if self._replace:
+            self._replace = False
+            self._reset_rows(page.items)
+        else:
+            self._append(page.items)
         self.loaded_once = True
         self._count(len(self._rows) if self._complete else page.total)
         self.loading_changed.emit(False)
@@ -364,6 +380,11 @@ class PagedTableModel(RecordTableModel[R], Generic[R, C]):
             return
         self._loading = False
         self._complete = True
+        if self._replace:
+            # Rows of a load that could not be repeated are not this query's any more.
+            self._replace = False
+            self._reset_rows([])
+            self._count(0)
         self.loading_changed.emit(False)
         self.failed.emit(error)
 

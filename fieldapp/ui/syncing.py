@@ -3,8 +3,10 @@
 It connects the profile to the central store on the task runner (in the demo it starts
 the demo's own store first), syncs after sign-in, every `sync_minutes`, after each
 finalize and on "Sync now", never two at a time, and says in one plain line what waits
-and when the last sync succeeded, or what went wrong. It closes the connection (and stops
-a demo store it started) when the session ends.
+and when the last sync succeeded, or what went wrong. A running sync can be cancelled
+(a server that takes the connection and never answers would otherwise hold it until the
+read times out); the request under way is cut off and the outbox keeps what was not
+sent. It closes the connection (and stops a demo store it started) when the session ends.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from fieldapp.app.session import SignedIn
 from fieldapp.app.syncing import (
     RetryPolicy,
     ServerUnreachable,
+    SyncCancelled,
     SyncConnection,
     SyncError,
     SyncReport,
@@ -139,6 +142,8 @@ class SyncController(QObject):
         # the version finalized meanwhile must not wait for the next timer.
         self._again = False
         self._closed = False
+        # Cancel was pressed: the sync under way (or the connection being made) stops.
+        self._cancelling = False
         self.status: SyncStatus | None = None
         self.last_report: SyncReport | None = None
         # The sentence of the last failed sync of this session; cleared by a success.
@@ -158,6 +163,10 @@ class SyncController(QObject):
     @property
     def running(self) -> bool:
         return self._running
+
+    @property
+    def cancelling(self) -> bool:
+        return self._cancelling
 
     @property
     def closed(self) -> bool:
@@ -194,6 +203,7 @@ class SyncController(QObject):
             return
         self._running = True
         self._again = False
+        self._cancelling = False
         self.sync_started.emit()
         self.status_changed.emit()
         connection = self._connection
@@ -211,6 +221,9 @@ class SyncController(QObject):
             self._forget_quit()
             return
         self._connection = connection
+        if self._cancelling:
+            self._failed(SyncCancelled())  # cancelled while the connection was made
+            return
         self.status_changed.emit()  # the screen says now whether it is the demo's store
         self._sync(connection)
 
@@ -218,7 +231,21 @@ class SyncController(QObject):
         client = connection.client
         # Reasons written on outbox rows follow the language the person reads now.
         client.language = self.context.language
+        # Allowed here, on this thread, before the work starts: a cancel pressed from now
+        # on reaches this sync and is not undone by it.
+        connection.allow()
         self.context.tasks.run(connection.sync_once, self._synced, self._failed)
+
+    def cancel(self) -> None:
+        """Stop the running sync now; its end arrives as `sync_failed` with a sentence
+        saying it was cancelled. Nothing is lost: the outbox keeps what was not sent."""
+        if not self._running or self._cancelling:
+            return
+        self._cancelling = True
+        self._again = False  # a sync asked for meanwhile waits for the next turn
+        self.status_changed.emit()
+        if self._connection is not None:
+            self._connection.cancel()
 
     def _synced(self, report: SyncReport) -> None:
         self.last_report = report
@@ -238,7 +265,9 @@ class SyncController(QObject):
             # A bug: the log gets the traceback, the person a sentence. Errors of the
             # world (no network, the demo store would not start) only get the sentence.
             log.error("sync failed", exc_info=error)
-        self.problem = self.describe(error)
+        # The cut-off request may end as any error of the network: it was the cancel.
+        said = SyncCancelled() if self._cancelling else error
+        self.problem = self.describe(said)
         report = error.report if isinstance(error, SyncError) else None
         if report is not None:
             self.last_report = report
@@ -250,6 +279,7 @@ class SyncController(QObject):
 
     def _settle(self) -> None:
         self._running = False
+        self._cancelling = False
         if self._closed:
             self._close_connection()
             return
@@ -272,7 +302,7 @@ class SyncController(QObject):
     def status_text(self, now: datetime | None = None) -> str:
         """ "3 to send · last synced 18:04", "Syncing…", or the last problem."""
         if self._running:
-            return self.tr("Syncing…")
+            return self.tr("Cancelling the sync…") if self._cancelling else self.tr("Syncing…")
         if self.problem is not None:
             return self.problem
         status = self.status

@@ -46,7 +46,8 @@ class Colours:
     focus: str
     selected: str
     issue_background: str
-    #: The focus ring on blue (primary or chosen) controls, where `focus` would not show.
+    #: A focus ring drawn on a coloured surface (a finding's chip), where `focus` may not
+    #: show. (Blue buttons get a ring of the text colour: it lies around them, on the window.)
     focus_on_accent: str
     #: Background and text colour per outcome severity (`fieldapp.core.forms.Severity`).
     severity: dict[str, tuple[str, str]]
@@ -249,6 +250,11 @@ def _ring_on(background: str, candidates: tuple[str, ...]) -> str:
 
 def style_sheet(c: Colours) -> str:
     b = c.border_width
+    # The focus ring is wider than the plain border. Its width is reserved when a control
+    # has no focus (a margin beside a border, or a transparent border), so focus never
+    # takes room from the text inside: the label of a button at its size hint stays whole.
+    ring = b + 2
+    reserve = ring - b
     icon = (ICONS / c.check_icon).as_posix()
     severity = "\n".join(
         f"""
@@ -257,7 +263,7 @@ def style_sheet(c: Colours) -> str:
             background: {bg}; color: {fg}; border-radius: 6px;
         }}
         QLabel[severity="{level}"]:focus {{
-            border: {b + 2}px solid {_ring_on(bg, (c.focus, c.focus_on_accent, fg))};
+            border: {ring}px solid {_ring_on(bg, (c.focus, c.focus_on_accent, fg))};
         }}"""
         for level, (bg, fg) in c.severity.items()
     )
@@ -318,6 +324,7 @@ def style_sheet(c: Colours) -> str:
     QPushButton, QToolButton {{
         min-height: {TOUCH}px; min-width: {TOUCH}px; padding: 0 16px;
         background: {c.card}; border: {b}px solid {c.border}; border-radius: 8px;
+        margin: {reserve}px;
     }}
     QToolButton {{ padding: 0 8px; }}
     QPushButton:pressed, QToolButton:pressed {{ background: {c.selected}; }}
@@ -338,30 +345,33 @@ def style_sheet(c: Colours) -> str:
     }}
     QPushButton[role="danger"] {{ color: {c.danger}; border-color: {c.danger}; }}
     QPushButton[role="link"] {{
-        border: none; background: transparent; color: {c.accent}; text-align: left;
-        padding: 0 4px; text-decoration: underline;
+        border: {ring}px solid transparent; margin: 0; background: transparent;
+        color: {c.accent}; text-align: left; padding: 0 4px; text-decoration: underline;
     }}
     QPushButton[role="link"]:checked {{
-        background: transparent; color: {c.accent}; border: none;
+        background: transparent; color: {c.accent}; border-color: transparent;
     }}
     QPushButton[role="photo"] {{ padding: 2px; }}
     QPushButton[role="choice"] {{ text-align: left; padding: 8px 14px; }}
     QPushButton[role="segment"] {{ padding: 0 22px; }}
     QPushButton[role="star"] {{ font-size: {c.font_points + 8}pt; padding: 0; }}
-    QPushButton[role="section"] {{ text-align: left; padding: 6px 12px; border: none;
-        background: transparent; }}
+    QPushButton[role="section"] {{ text-align: left; padding: 6px 12px; margin: 0;
+        border: {ring}px solid transparent; background: transparent; }}
     QPushButton:focus, QToolButton:focus, QLineEdit:focus, QPlainTextEdit:focus,
-    QComboBox:focus, QDateTimeEdit:focus, QListView:focus, QTableView:focus,
-    QCheckBox:focus, QRadioButton:focus {{
-        outline: none; border: {b + 2}px solid {c.focus};
+    QComboBox:focus, QDateTimeEdit:focus, QSpinBox:focus, QListView:focus,
+    QTableView:focus, QCheckBox:focus, QRadioButton:focus {{
+        outline: none; border: {ring}px solid {c.focus}; margin: 0;
     }}
     QPushButton[role="primary"]:focus, QPushButton:checked:focus,
     QToolButton:checked:focus {{
-        border: {b + 2}px solid {c.focus_on_accent};
+        border: {ring}px solid {c.text};
+    }}
+    QPushButton[role="link"]:focus, QPushButton[role="section"]:focus {{
+        border: {ring}px solid {c.focus};
     }}
     QLineEdit, QPlainTextEdit, QComboBox, QDateTimeEdit, QSpinBox {{
         min-height: {TOUCH}px; padding: 0 10px; background: {c.card};
-        border: {b}px solid {c.border}; border-radius: 8px;
+        border: {b}px solid {c.border}; border-radius: 8px; margin: {reserve}px;
         selection-background-color: {c.accent}; selection-color: {c.accent_text};
     }}
     QPlainTextEdit {{ padding: 6px 8px; }}
@@ -369,7 +379,9 @@ def style_sheet(c: Colours) -> str:
     QComboBox QAbstractItemView {{ background: {c.card}; min-height: {TOUCH}px; }}
     QComboBox QAbstractItemView::item {{ min-height: {TOUCH}px; padding: 0 10px; }}
     QDateTimeEdit::drop-down, QComboBox::drop-down {{ width: {TOUCH}px; border: none; }}
-    QCheckBox, QRadioButton {{ min-height: {TOUCH}px; spacing: 12px; }}
+    QCheckBox, QRadioButton {{
+        min-height: {TOUCH}px; spacing: 12px; border: {ring}px solid transparent;
+    }}
     QCheckBox::indicator, QRadioButton::indicator {{ width: 26px; height: 26px; }}
     QCheckBox::indicator {{
         border: {b + 1}px solid {c.muted}; border-radius: 5px; background: {c.card};
@@ -386,6 +398,7 @@ def style_sheet(c: Colours) -> str:
     }}
     QListView, QTableView, QTreeView {{
         background: {c.card}; border: {b}px solid {c.border}; border-radius: 8px;
+        margin: {reserve}px;
         selection-background-color: {c.selected}; selection-color: {c.text};
         alternate-background-color: {c.window};
     }}

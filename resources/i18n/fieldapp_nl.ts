@@ -280,6 +280,22 @@
 <context>
     <name>DateTimeQuestion</name>
     <message>
+        <source>Choose…</source>
+        <translation>Kiezen…</translation>
+    </message>
+    <message>
+        <source>Choose the date on a calendar</source>
+        <translation>Datum kiezen in een kalender</translation>
+    </message>
+    <message>
+        <source>Choose the time with large buttons</source>
+        <translation>Tijd kiezen met grote knoppen</translation>
+    </message>
+    <message>
+        <source>Choose the date and time with large buttons</source>
+        <translation>Datum en tijd kiezen met grote knoppen</translation>
+    </message>
+    <message>
         <source>Now</source>
         <translation>Nu</translation>
     </message>
@@ -686,6 +702,18 @@
 </context>
 <context>
     <name>HomeScreen</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Cancel the sync</source>
+        <translation>Synchronisatie annuleren</translation>
+    </message>
+    <message>
+        <source>Stop this sync. Nothing is lost: what was not sent goes with the next sync.</source>
+        <translation>Deze synchronisatie stoppen. Er gaat niets verloren: wat nog niet verzonden is, gaat mee met de volgende synchronisatie.</translation>
+    </message>
     <message>
         <source>Finalized: %1. It is sent when there is a connection; then it is under Sent.</source>
         <translation>Afgerond: %1. Het wordt verzonden zodra er verbinding is; daarna staat het onder Verzonden.</translation>
@@ -2701,6 +2729,10 @@
 <context>
     <name>SyncController</name>
     <message>
+        <source>Cancelling the sync…</source>
+        <translation>Synchronisatie wordt afgebroken…</translation>
+    </message>
+    <message>
         <source>No connection to the central store; your work stays safe on this device.</source>
         <translation>Geen verbinding met de centrale opslag; uw werk blijft veilig op dit apparaat.</translation>
     </message>
@@ -3468,6 +3500,41 @@
     <message>
         <source>Close</source>
         <translation>Sluiten</translation>
+    </message>
+</context>
+<context>
+    <name>MomentPicker</name>
+    <message>
+        <source>Choose a date</source>
+        <translation>Kies een datum</translation>
+    </message>
+    <message>
+        <source>Choose a time</source>
+        <translation>Kies een tijd</translation>
+    </message>
+    <message>
+        <source>Choose a date and time</source>
+        <translation>Kies een datum en tijd</translation>
+    </message>
+    <message>
+        <source>Hour</source>
+        <translation>Uur</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>Minuten</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>Nu</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
     </message>
 </context>
 </TS>

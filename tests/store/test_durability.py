@@ -173,17 +173,27 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
     old.set_answer(draft, "inspectors", "BOA 4411")
     photo = old.attach_file(draft, "stock_photo", sample_photo(1))
     finalized = old.finalize(fill_draft(old, "door_test", seed=53))
-    # Back to the previous schema (4): what a device running the previous release holds.
+    # Back to schema 4 (before the replies, 5, and the drafts' findings, 6): what a device
+    # running the previous release holds.
     with raw_transaction(old) as connection:
         connection.execute("DROP TABLE draft_replies")
-    raw_connection(old).execute(f"PRAGMA user_version = {LATEST_VERSION - 1}")
+        triggers = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'draft_outcomes%'"
+        ).fetchall()
+        for (name,) in triggers:
+            connection.execute(f"DROP TRIGGER {name}")
+        connection.execute("ALTER TABLE inspections DROP COLUMN draft_outcomes")
+    raw_connection(old).execute(f"PRAGMA user_version = {LATEST_VERSION - 2}")
     assert schema_version(raw_connection(old)) == 4
     old.close()
 
     with open_profile(tmp_path, USER, PASSWORD) as migrated:
-        assert schema_version(raw_connection(migrated)) == LATEST_VERSION == 5
+        assert schema_version(raw_connection(migrated)) == LATEST_VERSION == 6
         assert migrated.venue_summary("cs-weimar-12") is None
         assert migrated.replies(draft) == {}
+        # The drafts' findings are worked out once after the migration, then kept.
+        (listed,) = migrated.inspections(InspectionStatus.DRAFT)
+        assert listed.draft_outcomes == tuple(o.name for o in migrated.resume(draft).outcomes())
         session = migrated.resume(draft)
         assert session.value("inspectors") == "BOA 4411"
         assert session.value("stock_photo") == (photo.sha256,)

@@ -8,6 +8,8 @@ the device must have applied the change feed exactly once.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import sqlalchemy as sa
 from fieldapp.core.inspection import InspectionStatus
 from fieldapp.protocol.models import MAX_PUSH_BATCH
 from fieldapp.server import schema
-from fieldapp.sync.errors import SyncError
+from fieldapp.sync.errors import SyncCancelled, SyncError
 from fieldapp.sync.transport import RetryPolicy
 from tests.support.central import BACKENDS, Central, running_central
 from tests.support.faultproxy import Fault, FaultProxy
@@ -151,4 +153,56 @@ def test_a_dropped_answer_is_asked_again_and_the_retry_gets_the_original_receipt
     for row in profile.sent():
         assert row.outbox is not None and row.version_id is not None
         assert row.outbox.server_receipt == receipts[row.version_id]
+    profile.close()
+
+
+def test_a_sync_cancelled_while_its_push_answer_hangs_sends_each_version_exactly_once(
+    central: Central, tmp_path: Path
+) -> None:
+    """Issue 15 item 14: Cancel cuts off a request the server took and never answered; the
+    device keeps the versions in its outbox, and the next sync sends them exactly once."""
+    profile = open_device(tmp_path, "kevin.sitaldin")
+    earlier = set(server_versions(central.store, profile.username))  # the other path's
+    versions = finalize_some(profile, 2, seed=31)
+    port = int(central.url.rsplit(":", 1)[1])
+    with FaultProxy(port) as proxy:
+        # The push reaches the store, which stores it; its answer is held back.
+        proxy.plan(Fault("stall", BATCH, "down"))
+        # A read timeout far beyond the test: only the cancel can end this sync soon.
+        client = client_for(profile, proxy.url, timeout=httpx.Timeout(120.0, connect=5.0))
+        ended: list[BaseException] = []
+
+        def sync() -> None:
+            try:
+                client.sync_once()
+            except BaseException as error:
+                ended.append(error)
+
+        worker = threading.Thread(target=sync)
+        worker.start()
+        stored = threading.Event()
+        for _ in range(400):  # bounded: the store has the push, the answer hangs
+            if set(server_versions(central.store, profile.username)) - earlier:
+                stored.set()
+                break
+            stored.wait(0.05)
+        assert stored.is_set() and worker.is_alive()
+        started = time.monotonic()
+        client.line.cancel()
+        worker.join(10)
+        assert not worker.is_alive()
+        assert time.monotonic() - started < 2.0
+        assert len(ended) == 1 and isinstance(ended[0], SyncCancelled), ended
+        # The device never heard: both versions still wait, nothing is marked sent.
+        assert {v.version_id for v in profile.pending_versions()} == {
+            v.version_id for v in versions
+        }
+        proxy.heal()
+        client.line.allow()
+        report = client.sync_once()
+        client.close()
+    assert report.complete
+    assert sorted(report.already_there) == sorted(v.version_id for v in versions)
+    assert profile.pending_versions() == []
+    assert_server_holds_exactly(central.store, profile.username, versions, besides=earlier)
     profile.close()

@@ -6,7 +6,7 @@ Each test is named after the defect it guards against and drives real widgets wi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +30,7 @@ from fieldapp.core.formfile import load_form_file, load_form_text
 from fieldapp.core.locations import forms_directory, seeds_directory
 from fieldapp.core.worldfile import load_world
 from fieldapp.ui.i18n import Translations
+from fieldapp.ui.runner.picker import MomentPicker
 from fieldapp.ui.runner.questions import (
     DateTimeQuestion,
     NumberQuestion,
@@ -168,7 +170,7 @@ def test_blue_primary_buttons_show_no_focus_ring(qtbot: QtBot, theme: str) -> No
     """Defect 1: a focused button, primary, plain or chosen, changes visibly (≥ 3:1)."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    colours = apply_theme(app, theme)
+    apply_theme(app, theme)
     try:
         window = QWidget()
         qtbot.addWidget(window)
@@ -197,14 +199,17 @@ def test_blue_primary_buttons_show_no_focus_ring(qtbot: QtBot, theme: str) -> No
         window.show()
         qtbot.waitExposed(window)
         window.activateWindow()
-        edge = colours.border_width + 1  # inside the focus ring, outside the plain border
+        # Inside the focus ring, outside the plain border: the ring's extra width is kept
+        # free around an unfocused control (a margin, or a transparent border).
+        edge = 1
         for widget in (primary, plain, chosen, radio, chip):
             plain.setFocus() if widget is not plain else primary.setFocus()
             qtbot.waitUntil(lambda w=widget: not w.hasFocus())  # type: ignore[misc]
-            before = widget.grab().toImage().pixelColor(edge, widget.height() // 2)
+            # Grabbed through the window: what lies around a control is the window's.
+            before = window.grab(widget.geometry()).toImage().pixelColor(edge, widget.height() // 2)
             widget.setFocus()
             qtbot.waitUntil(widget.hasFocus)
-            after = widget.grab().toImage().pixelColor(edge, widget.height() // 2)
+            after = window.grab(widget.geometry()).toImage().pixelColor(edge, widget.height() // 2)
             assert _contrast(before, after) >= 3, (widget.text(), before.name(), after.name())
     finally:
         app.setStyleSheet("")
@@ -551,7 +556,8 @@ def test_disabled_buttons_look_enabled_or_black(qtbot: QtBot, theme: str) -> Non
 
             def top_edge(button: QPushButton) -> set[str]:
                 picture = button.grab().toImage()
-                return {picture.pixelColor(x, 0).name() for x in range(20, picture.width() - 20)}
+                # The plain border's top row, below the room kept free for the focus ring.
+                return {picture.pixelColor(x, 2).name() for x in range(20, picture.width() - 20)}
 
             assert len(top_edge(enabled)) == 1  # a solid border
             assert len(top_edge(disabled)) > 1  # a broken one: clearly not a button to tap
@@ -962,3 +968,198 @@ def test_a_question_reopened_without_a_comment_was_not_marked(
     assert question is not None
     qtbot.waitUntil(question.comment.isVisible)
     assert question.comment.text() == "Your supervisor reopened this question."
+
+
+def _contents(widget: QWidget) -> tuple[int, int, int, int]:
+    """Where the style puts a button's label or a line edit's text (left, top, right, bottom)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionButton, QStyleOptionFrame
+
+    if isinstance(widget, QPushButton):
+        button = QStyleOptionButton()
+        widget.initStyleOption(button)
+        rect = widget.style().subElementRect(
+            QStyle.SubElement.SE_PushButtonContents, button, widget
+        )
+    else:
+        assert isinstance(widget, QLineEdit)
+        frame = QStyleOptionFrame()
+        widget.initStyleOption(frame)
+        rect = widget.style().subElementRect(QStyle.SubElement.SE_LineEditContents, frame, widget)
+    return rect.left(), rect.top(), rect.right(), rect.bottom()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark", "high_contrast"])
+def test_focus_ring_eats_into_the_padding_and_clips_the_text(qtbot: QtBot, theme: str) -> None:
+    """Issue 15 item 14: the ring drawn on focus is wider than the plain border; it must
+    take no room from the text, so a button at its size hint still holds its whole label."""
+    from fieldapp.ui.widgets import make_button
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, theme)
+    try:
+        window = QWidget()
+        qtbot.addWidget(window)
+        layout = QVBoxLayout(window)
+        buttons = [
+            make_button("Synchroniseren"),
+            make_button("Afronden", "primary"),
+            make_button("Meer", "link"),
+            make_button("Ja", "segment"),
+            make_button("Sectie", "section"),
+        ]
+        edit = QLineEdit("07:15 Weimarstraat 241")
+        for widget in (*buttons, edit):
+            layout.addWidget(widget, alignment=Qt.AlignmentFlag.AlignLeft)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        other = make_button("Elders")
+        layout.addWidget(other)
+        for widget in (*buttons, edit):
+            widget.setFixedWidth(widget.sizeHint().width())
+            other.setFocus()
+            qtbot.waitUntil(lambda w=widget: not w.hasFocus())  # type: ignore[misc]
+            plain = _contents(widget)
+            widget.setFocus()
+            qtbot.waitUntil(widget.hasFocus)
+            ringed = _contents(widget)
+            assert ringed == plain, (theme, widget.property("role"), plain, ringed)
+            if isinstance(widget, QPushButton):
+                text = widget.fontMetrics().horizontalAdvance(widget.text())
+                assert ringed[2] - ringed[0] + 1 >= text, (theme, widget.text())
+    finally:
+        app.setStyleSheet("")
+
+
+def test_typing_0715_in_a_time_field_gives_07_15(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Issue 15 item 13: digits typed into a time fill it section by section, without
+    tapping the hours first."""
+    runner = open_runner(qtbot, services, sink)
+    runner.go_to_question(("hour", None))
+    widget = runner.question_widget("hour")
+    assert isinstance(widget, DateTimeQuestion)
+    now = next(b for b in widget.findChildren(QPushButton) if b.text() in ("Nu", "Now"))
+    qtbot.mouseClick(now, Qt.MouseButton.LeftButton)
+    assert runner.session.value("hour") == NOW.time()
+    edit = widget.editor()
+    assert edit is not None
+    edit.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(edit.hasFocus)
+    qtbot.keyClicks(edit, "0715")
+    assert runner.session.value("hour") == time(7, 15)
+
+
+def _picker(qtbot: QtBot, widget: DateTimeQuestion, *, keyboard: bool = False) -> MomentPicker:
+    button = child(widget, QPushButton, f"pick_{widget.field.name}")
+    assert button.isVisible() and button.text() in ("Kiezen…", "Choose…")
+    if keyboard:
+        widget.window().activateWindow()
+        qtbot.waitUntil(widget.window().isActiveWindow)
+        button.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(button.hasFocus)
+        qtbot.keyClick(button, Qt.Key.Key_Space)
+    else:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: widget.picker is not None and widget.picker.isVisible())
+    picker = widget.picker
+    assert isinstance(picker, MomentPicker)
+    return picker
+
+
+def test_time_and_date_questions_have_no_large_target_picker(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Issue 15 item 13: on a touch tablet a time or date is picked from buttons and days
+    of at least 44 px, with Now, Cancel and OK, by finger or by keyboard."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, "light")  # the sizes a finger gets come from the theme
+    try:
+        runner = open_runner(qtbot, services, sink)
+        runner.go_to_question(("hour", None))
+        hour = runner.question_widget("hour")
+        assert isinstance(hour, DateTimeQuestion)
+        picker = _picker(qtbot, hour)
+        assert picker.hours is not None and picker.minutes is not None
+        assert [b.text() for b in picker.hours.buttons] == [f"{h:02d}" for h in range(24)]
+        assert [b.text() for b in picker.minutes.buttons] == [f"{m:02d}" for m in range(0, 60, 5)]
+        for button in (
+            *picker.hours.buttons,
+            *picker.minutes.buttons,
+            picker.now_button,
+            picker.ok_button,
+            picker.cancel_button,
+        ):
+            assert button.width() >= 44 and button.height() >= 44, button.text()
+        assert picker.now_button.text() in ("Nu", "Now")
+        assert picker.cancel_button.text() in ("Annuleren", "Cancel")
+        assert picker.ok_button.text() == "OK"
+        # By finger: 07, then 15, then OK.
+        qtbot.mouseClick(child(picker, QPushButton, "hour_07"), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(child(picker, QPushButton, "minute_15"), Qt.MouseButton.LeftButton)
+        assert picker.shown.text() == "07:15"
+        qtbot.mouseClick(picker.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: hour.picker is None)
+        assert runner.session.value("hour") == time(7, 15)
+        # Cancel leaves the answer as it was.
+        picker = _picker(qtbot, hour)
+        qtbot.mouseClick(child(picker, QPushButton, "hour_09"), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(picker.cancel_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: hour.picker is None)
+        assert runner.session.value("hour") == time(7, 15)
+        # By keyboard: the picker opens on the chosen hour; arrows move, Space chooses, Tab
+        # leaves a grid for the next, Return on OK takes it.
+        picker = _picker(qtbot, hour, keyboard=True)
+        qtbot.waitUntil(lambda: focused() is child(picker, QPushButton, "hour_07"))
+        for key in (Qt.Key.Key_Down, Qt.Key.Key_Right, Qt.Key.Key_Space, Qt.Key.Key_Tab):
+            qtbot.keyClick(QApplication.focusWidget(), key)
+        assert focused() is child(picker, QPushButton, "minute_15")
+        for key in (Qt.Key.Key_Right, Qt.Key.Key_Right, Qt.Key.Key_Space):
+            qtbot.keyClick(QApplication.focusWidget(), key)
+        assert picker.shown.text() == "14:25"
+        for _ in range(4):
+            if focused() is picker.ok_button:
+                break
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        assert focused() is picker.ok_button
+        qtbot.keyClick(picker.ok_button, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: hour.picker is None)
+        assert runner.session.value("hour") == time(14, 25)
+
+        # A date: a month of days a finger can hit, the arrow keys and Return.
+        runner.go_to_question(("day", None))
+        day = runner.question_widget("day")
+        assert isinstance(day, DateTimeQuestion)
+        before = runner.session.value("day")
+        assert isinstance(before, date)
+        picker = _picker(qtbot, day)
+        assert picker.calendar is not None and picker.hours is None
+        table = picker.calendar.findChild(QTableView)
+        assert table is not None
+        model = table.model()
+        for row in range(model.rowCount()):
+            for column in range(model.columnCount()):
+                cell = table.visualRect(model.index(row, column))
+                assert cell.width() >= 44 and cell.height() >= 44, (row, column, cell)
+        qtbot.waitUntil(lambda: picker.calendar is not None and picker.calendar.hasFocus())
+        qtbot.keyClick(table, Qt.Key.Key_Right)
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: day.picker is None)
+        assert runner.session.value("day") == before + timedelta(days=1)
+
+        # Date and time together, and "Now".
+        runner.go_to_question(("moment", None))
+        moment = runner.question_widget("moment")
+        assert isinstance(moment, DateTimeQuestion)
+        picker = _picker(qtbot, moment)
+        assert picker.calendar is not None and picker.hours is not None
+        qtbot.mouseClick(child(picker, QPushButton, "hour_06"), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(picker.now_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(picker.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: moment.picker is None)
+        assert runner.session.value("moment") == NOW.replace(second=0, microsecond=0)
+    finally:
+        app.setStyleSheet("")

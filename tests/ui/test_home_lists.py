@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,8 +27,9 @@ from fieldapp.ui.app import build_context
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.errors import start_bug_log
 from fieldapp.ui.home import HomeScreen
+from fieldapp.ui.lists import InspectionColumn
 from fieldapp.ui.models import PAGE
-from tests.support.store import sample_photo, walked
+from tests.support.store import fill_draft, sample_photo, walked
 
 WAIT = 15_000
 
@@ -176,3 +178,131 @@ def test_assignment_instructions_cut_on_the_home_screen(qtbot: QtBot, context: A
         assert height >= max(44, table.sizeHintForRow(row)), row
     # The patrol's instructions take three lines at this width: its row grows to hold them.
     assert max(heights) > min(heights), heights
+
+
+def store_counts(signed: SignedIn, form_ids: tuple[str, ...] | None) -> dict[str | None, int]:
+    """Every home tab's rows counted another way: all of the store's inspections and
+    assignments read whole and sorted here, not by the lists' own queries."""
+    profile = signed.profile
+    user = signed.user
+    counts: dict[str | None, int] = {
+        None: sum(
+            1
+            for assignment in profile.assignments()
+            if (assignment.assignee == user.username or assignment.team == user.team)
+            and (form_ids is None or assignment.form_id.value in form_ids)
+        )
+    }
+    for summary in profile.inspections():
+        if form_ids is None or summary.form_id in form_ids:
+            counts[summary.status.value] = counts.get(summary.status.value, 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize("username", ["fatima.elamrani", "mg-noord-3"])
+def test_every_home_tab_counts_the_rows_it_shows_and_the_store_holds(
+    qtbot: QtBot, context: AppContext, username: str
+) -> None:
+    """Every home tab's count is the rows its list shows and what the store holds (issue 15)."""
+    signed = signed_in(context, username)
+    profile = signed.profile
+    mine = profile.assignments(username)
+    form_ids = ("door_test",) if username.startswith("mg-") else None
+    # Work in every state the lists show: drafts, an assignment begun, one finalized.
+    for assignment in mine[:1]:
+        finalize_for(signed, assignment.id, assignment.form_id.value, seed=5)
+    for assignment in mine[1:2]:
+        profile.start_inspection(assignment.form_id.value, assignment_id=assignment.id)
+    for form_id in ("door_test", "neighbourhood_patrol", "door_test"):
+        profile.start_inspection(form_id)
+    home = open_home(qtbot, context, signed)
+    qtbot.waitUntil(lambda: home.assignments_model.rowCount() > 0, timeout=WAIT)
+    expected = store_counts(signed, form_ids)
+    assert shown_count(home, None) == home.assignments_model.rowCount() == expected[None]
+    for status, (_page, model) in home.lists.items():
+        rows = scrollable_rows(home, status)
+        assert shown_count(home, status) == rows == expected.get(status.value, 0), status
+        assert model.rowCount() == rows
+
+
+def test_tab_counts_differ_from_the_rows_while_the_lists_reload(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    """Issue 15 item 14: while the store is busy, a reloading list kept its old count in
+    its tab above no rows ("Concepten (3)" over "No drafts"); count and rows now agree at
+    every moment."""
+    signed = signed_in(context, "fatima.elamrani")
+    profile = signed.profile
+    for form_id in ("neighbourhood_patrol", "coffeeshop_inspection", "neighbourhood_patrol"):
+        profile.start_inspection(form_id)
+    done = profile.assignments("fatima.elamrani")[0]
+    finalize_for(signed, done.id, done.form_id.value, seed=7)
+    home = open_home(qtbot, context, signed)
+    busy = threading.Event()
+    go_on = threading.Event()
+
+    def hold() -> None:
+        busy.set()
+        go_on.wait(WAIT / 1000)
+
+    # The store's lane is busy (an autosave, a sync's bookkeeping) when the lists reload.
+    context.tasks.run(hold, serial=True)
+    assert busy.wait(WAIT / 1000)
+    try:
+        home.refresh()
+        QApplication.processEvents()
+        assert shown_count(home, None) == home.assignments_model.rowCount() == 3
+        for status, (_page, model) in home.lists.items():
+            assert shown_count(home, status) == model.rowCount(), status
+        assert home.lists[InspectionStatus.DRAFT][1].rowCount() == 3
+    finally:
+        go_on.set()
+    qtbot.waitUntil(lambda: context.tasks.pending == 0, timeout=WAIT)
+    expected = store_counts(signed, None)
+    for status, (_page, model) in home.lists.items():
+        assert shown_count(home, status) == model.rowCount() == expected.get(status.value, 0)
+
+
+def test_the_drafts_list_shows_no_findings(qtbot: QtBot, context: AppContext) -> None:
+    """Issue 15 item 14: a draft's row said nothing of what it found so far; it shows how
+    many findings its answers add up to and the most severe one's title, as the engine
+    works them out from the saved answers, and follows a change to an answer."""
+    signed = signed_in(context, "fatima.elamrani")
+    profile = signed.profile
+    with_findings = None
+    for seed in range(1, 40):
+        inspection_id = fill_draft(profile, "coffeeshop_inspection", seed)
+        if profile.resume(inspection_id).outcomes():
+            with_findings = inspection_id
+            break
+        profile.discard_draft(inspection_id)
+    assert with_findings is not None
+    plain = profile.start_inspection("neighbourhood_patrol")
+    expected = [outcome.name for outcome in profile.resume(with_findings).outcomes()]
+    form = next(choice for choice in signed.forms if choice.form_id == "coffeeshop_inspection")
+    labels = {outcome.name: outcome.label["nl"] for outcome in form.definition.outcomes}
+    home = open_home(qtbot, context, signed)
+    _page, model = home.lists[InspectionStatus.DRAFT]
+
+    def cell(inspection_id: str) -> str:
+        for row in range(model.rowCount()):
+            if model.record(row).inspection_id == inspection_id:
+                return str(model.index(row, InspectionColumn.FINDINGS).data())
+        raise AssertionError(inspection_id)
+
+    count = f"{len(expected)} bevinding" + ("en" if len(expected) > 1 else "")
+    assert cell(with_findings) == f"{count} · {labels[expected[0]]}"
+    assert cell(plain) == ""
+    # An answer changes: the list shows the findings of the answers as saved now.
+    before = profile.resume(with_findings)
+    flipped = "no" if before.value("hard_drugs_found") == "yes" else "yes"
+    profile.set_answer(with_findings, "hard_drugs_found", flipped)
+    after = [outcome.name for outcome in profile.resume(with_findings).outcomes()]
+    assert after != expected
+    home.refresh()
+    qtbot.waitUntil(lambda: context.tasks.pending == 0 and not model.loading, timeout=WAIT)
+    if after:
+        count = f"{len(after)} bevinding" + ("en" if len(after) > 1 else "")
+        assert cell(with_findings) == f"{count} · {labels[after[0]]}"
+    else:
+        assert cell(with_findings) == ""

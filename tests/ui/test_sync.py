@@ -7,6 +7,7 @@ Real widgets (qtbot), real SQLCipher profiles and a real central store on 127.0.
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,6 +35,10 @@ from tests.support.sync import server_versions
 WAIT = 20_000
 #: Gives up on a closed port within a fraction of a second instead of a minute.
 QUICK = RetryPolicy(attempts=2, first_delay=0.05, max_delay=0.1, budget=5.0)
+CANCELLED = (
+    "De synchronisatie is afgebroken. Er gaat niets verloren: wat nog niet verzonden was, "
+    "gaat mee met de volgende synchronisatie."
+)
 UNREACHABLE = "Geen verbinding met de centrale opslag; uw werk blijft veilig op dit apparaat."
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -249,3 +254,83 @@ def test_finding_7_a_real_central_store_shows_no_demo_store_note(
     assert sync is not None
     qtbot.waitUntil(lambda: not sync.running and sync.connection is not None, timeout=WAIT)
     assert not sync.demo_store and home.bar.demo_store.isHidden()
+
+
+class HangingServer:
+    """A server on 127.0.0.1 that takes every connection and reads, and never answers."""
+
+    def __init__(self) -> None:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(8)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.asked = threading.Event()
+        self._held: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _address = self.listener.accept()
+            except OSError:
+                return  # closed: the test is over
+            self._held.append(connection)
+            if connection.recv(65536):
+                self.asked.set()  # a request came in; it stays unanswered
+
+    def close(self) -> None:
+        self.listener.close()
+        for connection in self._held:
+            connection.close()
+        self._thread.join(5)
+
+
+def test_a_sync_against_a_hanging_server_could_not_be_cancelled(
+    contexts: list[AppContext], qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Issue 15 item 14: a store that takes the connection and never answers held the app
+    at "Syncing…" until the read timed out; Cancel now ends the sync at once, says so,
+    and leaves the outbox as it was."""
+    server = HangingServer()
+    try:
+        home_dir = tmp_path / "device"
+        home_dir.mkdir()
+        profile = new_profile(home_dir, username=BOA, password="demo")
+        inspection_id = fill_draft(profile, "coffeeshop_inspection", 13)
+        version = profile.finalize(inspection_id)
+        profile.close()
+        context = make_context(home_dir, server.url)
+        contexts.append(context)
+        window = open_window(qtbot, context)
+        home = sign_in(qtbot, window, BOA)
+        sync = window.sync
+        assert sync is not None
+        # The sync after sign-in has sent its first request and waits for the answer.
+        qtbot.waitUntil(lambda: server.asked.is_set() and sync.running, timeout=WAIT)
+        assert home.bar.sync_status.text() == "Bezig met synchroniseren…"
+        cancel = home.cancel_sync
+        assert cancel.isVisible() and cancel.isEnabled()
+        assert cancel.text() == "Annuleren"
+        assert not home.sync_button.isEnabled()
+        with qtbot.waitSignal(sync.sync_failed, timeout=3_000) as failed:
+            qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+        assert not sync.running
+        assert failed.args == [CANCELLED]
+        assert home.bar.sync_status.text() == CANCELLED
+        assert not cancel.isVisible() and home.sync_button.isEnabled()
+        # Nothing was lost or counted as a failed attempt: the outbox is as it was.
+        signed = context.signed_in
+        assert signed is not None
+        assert signed.profile.inspection(inspection_id).status is InspectionStatus.FINALIZED
+        waiting = signed.profile.outbox()
+        assert [summary.version_id for summary in waiting] == [version.version_id]
+        assert waiting[0].outbox is not None and waiting[0].outbox.attempts == 0
+        # The next sync runs again (and hangs again, until cancelled again).
+        server.asked.clear()
+        qtbot.mouseClick(home.sync_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: server.asked.is_set() and sync.running, timeout=WAIT)
+        with qtbot.waitSignal(sync.sync_failed, timeout=3_000):
+            qtbot.mouseClick(home.cancel_sync, Qt.MouseButton.LeftButton)
+    finally:
+        server.close()

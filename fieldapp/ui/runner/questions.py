@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from fieldapp.core.engine import Field
 from fieldapp.core.expr import Value
 from fieldapp.core.forms import Choice, QuestionType
+from fieldapp.ui.runner.picker import MomentPicker
 from fieldapp.ui.runner.services import RunnerServices
 from fieldapp.ui.runner.texts import FormTexts
 from fieldapp.ui.theme import TOUCH
@@ -601,7 +602,11 @@ class SelectMultipleQuestion(QuestionWidget):
 
 
 class DateTimeQuestion(QuestionWidget):
-    """Date, time or both; empty until set, with 'Now' one tap away."""
+    """Date, time or both; empty until set, with 'Now' one tap away.
+
+    Typing fills the field as usual (0715 gives 07:15); "Choose…" opens the large-target
+    picker of `fieldapp.ui.runner.picker` for fingers.
+    """
 
     def build(self) -> None:
         kind = self.field.kind
@@ -621,19 +626,25 @@ class DateTimeQuestion(QuestionWidget):
         self._edit.dateTimeChanged.connect(self._edited)
         self._edit.setReadOnly(not self.editable)
         self._empty = make_label(role="muted", wrap=False)
+        self._pick = make_button()
+        self._pick.setObjectName(f"pick_{self.field.name}")
+        self._pick.clicked.connect(self.open_picker)
         self._now = make_button()
         self._now.clicked.connect(self._set_now)
         self._clear = make_button("×")
         self._clear.clicked.connect(lambda: self._set_empty(emit=True))
+        #: The large-target picker while it is open.
+        self.picker: MomentPicker | None = None
         row = QHBoxLayout()
         row.setSpacing(8)
         row.addWidget(self._edit)
         row.addWidget(self._empty)
+        row.addWidget(self._pick)
         row.addWidget(self._now)
         row.addWidget(self._clear)
         row.addStretch(1)
         self.body.addLayout(row)
-        for button in (self._now, self._clear):
+        for button in (self._pick, self._now, self._clear):
             button.setVisible(self.editable)
         self._set_empty(emit=False)
 
@@ -641,6 +652,14 @@ class DateTimeQuestion(QuestionWidget):
         return self._edit if self._edit.isVisibleTo(self) else self._now
 
     def _retranslate_editor(self) -> None:
+        self._pick.setText(self.tr("Choose…"))
+        kind = self.field.kind
+        if kind is QuestionType.DATE:
+            self._pick.setAccessibleName(self.tr("Choose the date on a calendar"))
+        elif kind is QuestionType.TIME:
+            self._pick.setAccessibleName(self.tr("Choose the time with large buttons"))
+        else:
+            self._pick.setAccessibleName(self.tr("Choose the date and time with large buttons"))
         self._now.setText(self.tr("Now"))
         self._now.setAccessibleName(self.tr("Fill in the current time"))
         self._clear.setAccessibleName(self.tr("Clear answer"))
@@ -658,6 +677,37 @@ class DateTimeQuestion(QuestionWidget):
             value = moment
         self._show(value)
         self.emit_answer(value)
+
+    def open_picker(self) -> None:
+        """The large-target picker, starting at the answer shown (or now)."""
+        current: Value | None = None
+        if self._edit.isVisibleTo(self):
+            moment = self._edit.dateTime()
+            kind = self.field.kind
+            if kind is QuestionType.DATE:
+                current = moment.date().toPython()  # type: ignore[assignment]
+            elif kind is QuestionType.TIME:
+                current = moment.time().toPython()  # type: ignore[assignment]
+            else:
+                current = moment.toPython()  # type: ignore[assignment]
+        assert current is None or isinstance(current, date | time)
+        picker = self.picker = MomentPicker(
+            self.field.kind, current, self.services.clock(), self.window()
+        )
+        picker.accepted.connect(lambda: self._picked(picker))
+        picker.finished.connect(lambda _result: self._picker_closed(picker))
+        picker.open()
+
+    def _picked(self, picker: MomentPicker) -> None:
+        value = picker.moment()
+        self._show(value)
+        self.emit_answer(value)
+
+    def _picker_closed(self, picker: MomentPicker) -> None:
+        if self.picker is picker:
+            self.picker = None
+        picker.deleteLater()
+        self._pick.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _set_empty(self, *, emit: bool) -> None:
         self._edit.hide()
