@@ -203,7 +203,7 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
         position = migrated.position(draft)
         assert position is not None and position.question == "stock_photo"
         assert verify(migrated) == []
-        kept = migrated.directory / "before-schema-5.db"
+        kept = migrated.directory / f"before-schema-{LATEST_VERSION}.db"
         assert kept.exists()
         assert not kept.read_bytes().startswith(b"SQLite format 3")  # encrypted too
         assert find_bytes(kept.parent, [b"BOA 4411"]) == []
