@@ -12,7 +12,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+)
 
 from fieldapp.core.answers import content_hash
 
@@ -35,8 +44,33 @@ class InspectionStatus(StrEnum):
     APPROVED = "approved"
 
 
+#: Metres: a position this unsure says nothing about which door it was taken at.
+MAX_ACCURACY_METRES = 100_000.0
+
+
+class PhotoPosition(BaseModel):
+    """Where the device was when a photo came in: WGS84 degrees, and how sure in metres."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    accuracy: float | None = Field(default=None, ge=0, le=MAX_ACCURACY_METRES)
+
+
+#: The keys an attachment leaves out while they are unset, so a record of before photo
+#: details existed keeps its exact bytes and its content hash.
+PHOTO_DETAILS = ("original", "taken_at", "position")
+
+
 class Attachment(BaseModel):
-    """A photo or signature, named by the SHA-256 of its plain bytes."""
+    """A photo or signature, named by the SHA-256 of its plain bytes.
+
+    A photo also says when it was taken and where the device was (when known), and an
+    annotated photo names the photo as taken (`original`), which the same version keeps
+    as an attachment of the same question: the answer shows the annotated one, the
+    original travels and stays beside it.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -44,6 +78,23 @@ class Attachment(BaseModel):
     sha256: Sha256
     size: int = Field(ge=0)
     media_type: str = "image/jpeg"
+    #: The SHA-256 of the photo as taken, when this one has marks drawn on it.
+    original: Sha256 | None = None
+    #: The camera's moment or the file's EXIF DateTimeOriginal, else when it was added.
+    taken_at: AwareDatetime | None = None
+    #: The device's last known position when the photo came in.
+    position: PhotoPosition | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_unset_details(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in PHOTO_DETAILS:
+                if data.get(key, 0) is None:
+                    del data[key]
+        return data
 
 
 class InspectionVersion(BaseModel):
@@ -86,7 +137,7 @@ class InspectionVersion(BaseModel):
                 "base_version_id": base_version_id,
                 "document": document,
                 "attachments": [
-                    attachment.model_dump()
+                    attachment.model_dump(mode="json")
                     for attachment in sorted(attachments, key=lambda a: (a.question, a.sha256))
                 ],
             }

@@ -302,11 +302,18 @@ CREATE TABLE venue_summaries (
 )
 """
 
+# v5 keeps each draft photo's details beside it (JSON: when it was taken, where the device
+# was, and for an annotated photo the photo as taken), so they are frozen with the version.
+_V5 = """
+ALTER TABLE draft_attachments ADD COLUMN details TEXT NOT NULL DEFAULT '{}'
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "inspections, attachments, outbox, audit log, reference data", _script(_V1)),
     Migration(2, "remember the page and question each draft was left on", _script(_V2)),
     Migration(3, "door-test rounds planned on the central store", _script(_V3)),
     Migration(4, "the venue's short history for boa's", _script(_V4)),
+    Migration(5, "a draft photo's time, position and original", _script(_V5)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

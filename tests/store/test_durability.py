@@ -173,16 +173,15 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
     old.set_answer(draft, "inspectors", "BOA 4411")
     photo = old.attach_file(draft, "stock_photo", sample_photo(1))
     finalized = old.finalize(fill_draft(old, "door_test", seed=53))
-    # Back to the previous schema (3): what a device running the previous release holds.
+    # Back to the previous schema (4): what a device running the previous release holds.
     with raw_transaction(old) as connection:
-        connection.execute("DROP TABLE venue_summaries")
+        connection.execute("ALTER TABLE draft_attachments DROP COLUMN details")
     raw_connection(old).execute(f"PRAGMA user_version = {LATEST_VERSION - 1}")
-    assert schema_version(raw_connection(old)) == 3
+    assert schema_version(raw_connection(old)) == 4
     old.close()
 
     with open_profile(tmp_path, USER, PASSWORD) as migrated:
-        assert schema_version(raw_connection(migrated)) == LATEST_VERSION == 4
-        assert migrated.venue_summary("cs-weimar-12") is None
+        assert schema_version(raw_connection(migrated)) == LATEST_VERSION == 5
         session = migrated.resume(draft)
         assert session.value("inspectors") == "BOA 4411"
         assert session.value("stock_photo") == (photo.sha256,)
@@ -192,7 +191,8 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
         position = migrated.position(draft)
         assert position is not None and position.question == "stock_photo"
         assert verify(migrated) == []
-        kept = migrated.directory / "before-schema-4.db"
+        assert migrated.photo_details(draft, "stock_photo", photo.sha256) == photo
+        kept = migrated.directory / "before-schema-5.db"
         assert kept.exists()
         assert not kept.read_bytes().startswith(b"SQLite format 3")  # encrypted too
         assert find_bytes(kept.parent, [b"BOA 4411"]) == []

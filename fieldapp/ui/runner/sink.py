@@ -41,6 +41,13 @@ class AnswerSink(Protocol):
         then refer to it; returns its SHA-256, the name the answer uses."""
         ...
 
+    def save_annotation(
+        self, question: str, row: str | None, shown: str, data: bytes, media_type: str
+    ) -> str:
+        """Store `data`, photo `shown` with marks drawn on it, in `shown`'s place in the
+        answer, keeping the photo as taken beside it; returns the new photo's SHA-256."""
+        ...
+
     def remove_attachment(self, question: str, row: str | None, sha256: str) -> None:
         """Take a photo or signature out of the answer."""
 
@@ -60,6 +67,8 @@ class MemoryAnswerSink:
     rows: dict[str, list[str]] = field(default_factory=dict)
     attachments: dict[str, bytes] = field(default_factory=dict)
     media_types: dict[str, str] = field(default_factory=dict)
+    #: An annotated photo's SHA-256 to the SHA-256 of the photo as taken.
+    originals: dict[str, str] = field(default_factory=dict)
     position: tuple[str, str | None, str | None] | None = None
     calls: int = 0
     #: Names of signature questions (a new signature replaces the old one).
@@ -111,6 +120,19 @@ class MemoryAnswerSink:
         else:
             names = tuple(current) if isinstance(current, tuple) else ()
             self.answers[(question, row)] = names if sha in names else (*names, sha)
+        return sha
+
+    def save_annotation(
+        self, question: str, row: str | None, shown: str, data: bytes, media_type: str
+    ) -> str:
+        self._call()
+        sha = hashlib.sha256(data).hexdigest()
+        self.attachments[sha] = data
+        self.media_types[sha] = media_type
+        self.originals[sha] = self.originals.get(shown, shown)
+        current = self.answers.get((question, row), ())
+        names = current if isinstance(current, tuple) else ()
+        self.answers[(question, row)] = tuple(sha if name == shown else name for name in names)
         return sha
 
     def remove_attachment(self, question: str, row: str | None, sha256: str) -> None:
