@@ -285,6 +285,7 @@ class PhotoViewer(QDialog):
         buttons.addWidget(self.mark)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
+        self._buttons = buttons
         layout.addWidget(self.area, 1)
         layout.addWidget(self.details)
         layout.addLayout(buttons)
@@ -293,6 +294,10 @@ class PhotoViewer(QDialog):
     @property
     def image(self) -> QImage:
         return self._image
+
+    def add_button(self, button: QPushButton) -> None:
+        """A button of the screen that opened the viewer, beside the zoom buttons."""
+        self._buttons.insertWidget(self._buttons.count() - 2, button)
 
     def show_image(self, image: QImage) -> None:
         self._image = image
