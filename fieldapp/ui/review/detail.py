@@ -286,7 +286,9 @@ class ReviewDetail(QWidget):
                 else self.tr("Marks drawn by the boa; the photo as taken is kept")
             )
         parts.append(f"SHA-256 {(photo.original if as_taken else photo.sha256) or ''}")
-        return " · ".join(part for part in parts if part)
+        text = " · ".join(part for part in parts if part)
+        # The report's words start lower case inside a caption; here they open a line.
+        return text[:1].upper() + text[1:]
 
     def _zoom(self, item: QListWidgetItem) -> None:
         self.open_photo(str(item.data(Qt.ItemDataRole.UserRole)))
