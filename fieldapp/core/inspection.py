@@ -12,16 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import (
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    SerializationInfo,
-    SerializerFunctionWrapHandler,
-    StringConstraints,
-    model_serializer,
-)
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from fieldapp.core.answers import content_hash
 
@@ -58,9 +49,12 @@ class PhotoPosition(BaseModel):
     accuracy: float | None = Field(default=None, ge=0, le=MAX_ACCURACY_METRES)
 
 
-#: The keys an attachment leaves out while they are unset, so a record of before photo
-#: details existed keeps its exact bytes and its content hash.
+#: A photo's details beyond its file: when, where, and the photo as taken.
 PHOTO_DETAILS = ("original", "taken_at", "position")
+
+
+def _unset(value: object) -> bool:
+    return value is None
 
 
 class Attachment(BaseModel):
@@ -78,23 +72,14 @@ class Attachment(BaseModel):
     sha256: Sha256
     size: int = Field(ge=0)
     media_type: str = "image/jpeg"
+    # Unset, these are left out of the record: an entry of before them keeps its exact
+    # bytes and content hash, and an older central store is not sent keys it forbids.
     #: The SHA-256 of the photo as taken, when this one has marks drawn on it.
-    original: Sha256 | None = None
+    original: Sha256 | None = Field(default=None, exclude_if=_unset)
     #: The camera's moment or the file's EXIF DateTimeOriginal, else when it was added.
-    taken_at: AwareDatetime | None = None
+    taken_at: AwareDatetime | None = Field(default=None, exclude_if=_unset)
     #: The device's last known position when the photo came in.
-    position: PhotoPosition | None = None
-
-    @model_serializer(mode="wrap")
-    def _without_unset_details(
-        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
-    ) -> Any:
-        data = handler(self)
-        if isinstance(data, dict):
-            for key in PHOTO_DETAILS:
-                if data.get(key, 0) is None:
-                    del data[key]
-        return data
+    position: PhotoPosition | None = Field(default=None, exclude_if=_unset)
 
 
 class InspectionVersion(BaseModel):
