@@ -81,10 +81,10 @@ class InspectionScreen(QWidget):
         # machine without a position source is not asked (its plugins only complain).
         devices = context.devices
 
-        def position() -> PhotoPosition | None:
+        def device_position() -> PhotoPosition | None:
             return last_known_position() if devices.position else None
 
-        sink: AnswerSink = StoreAnswerSink(signed.profile, opened.inspection_id, position)
+        sink: AnswerSink = StoreAnswerSink(signed.profile, opened.inspection_id, device_position)
         start = None
         if opened.position is not None:
             position = opened.position
