@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QFrame, QLineEdit, QPushButton
+from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from fieldapp.app.inspections import StoreAnswerSink
@@ -108,6 +108,12 @@ def test_a_boa_marks_a_photo_and_the_original_is_kept_beside_it(
     mark = child(viewer, QPushButton, "mark_photo")
     qtbot.waitUntil(mark.isEnabled)
     assert viewer.image.size().width() == SIZE[0]  # the full-size photo, not the thumbnail
+    # Under it, when it was taken and where the device was, in the person's language.
+    details = child(viewer, QLabel, "photo_details")
+    moment = profile.clock().astimezone()
+    qtbot.waitUntil(lambda: "52.07712, 4.30012" in details.text())
+    assert f"{moment.day} " in details.text() and f"{moment:%H:%M}" in details.text()
+    assert "6 m" in details.text()
     qtbot.mouseClick(mark, Qt.MouseButton.LeftButton)
     dialog = child(viewer, AnnotationDialog)
     qtbot.waitExposed(dialog)
@@ -143,6 +149,8 @@ def test_a_boa_marks_a_photo_and_the_original_is_kept_beside_it(
     marked = value[-1]  # in the place of the photo it marks
     assert value[:-1] == photos[:-1]
     qtbot.waitUntil(lambda: widget.photo_count == len(photos) and not viewer.image.isNull())
+    qtbot.waitUntil(lambda: "Marks drawn" in details.text())
+    assert "52.07712, 4.30012" in details.text()  # the marked copy keeps the photo's facts
 
     # The answer in the store holds the marked copy; its entry names the photo as taken,
     # with the time and position of the photo as taken; both files are in the store.

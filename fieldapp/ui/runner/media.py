@@ -11,7 +11,20 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QEvent, QIODevice, QPointF, QSize, Qt, Signal
+import shiboken6
+from PySide6.QtCore import (
+    QBuffer,
+    QDate,
+    QDateTime,
+    QEvent,
+    QIODevice,
+    QLocale,
+    QPointF,
+    QSize,
+    Qt,
+    QTime,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QIcon,
@@ -40,6 +53,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp.core.engine import Field
 from fieldapp.core.expr import Value
+from fieldapp.core.inspection import Attachment
 from fieldapp.ui.runner.annotate import AnnotationDialog, Mark, annotated
 from fieldapp.ui.runner.autosave import Autosave
 from fieldapp.ui.runner.questions import QuestionWidget
@@ -58,6 +72,8 @@ from fieldapp.ui.widgets import (
 log = logging.getLogger(__name__)
 
 THUMBNAIL = QSize(160, 120)
+#: A photo's moment as the reports write it: "4 december 2026, 20:00".
+_MOMENT = "d MMMM yyyy, HH:mm"
 
 #: Magic numbers of the image formats a camera or phone produces.
 _MAGIC = (
@@ -177,6 +193,28 @@ class Media:
             self._autosave.annotation(question, row, shown, data, kept_as, stored)
 
         self._tasks.run(draw, drawn, context=self._autosave)
+
+    def details(
+        self,
+        question: str,
+        row: str | None,
+        sha: str,
+        done: Callable[[Attachment | None], None],
+    ) -> None:
+        """The photo's entry (when, where, its original), read on the store's lane."""
+        sink = self._autosave.sink
+
+        def failed(error: BaseException) -> None:
+            log.warning("cannot read the entry of attachment %s: %s", sha, error)
+            done(None)
+
+        self._tasks.run(
+            lambda: sink.photo_details(question, row, sha),
+            done,
+            failed,
+            serial=True,
+            context=self._autosave,
+        )
 
     def full_image(self, sha: str, done: Callable[[QImage], None]) -> None:
         """The photo at full size, read off the UI thread (a null image if it cannot be read)."""
@@ -546,14 +584,46 @@ class ImageQuestion(QuestionWidget):
         def stored(new: str, image: QImage) -> None:
             self._annotated(shown[0], new)
             shown[0] = new
-            viewer.show_image(image)
+            if shiboken6.isValid(viewer):
+                viewer.show_image(image)
+                self.media.details(self.field.name, self.row, new, described)
+
+        def described(entry: Attachment | None) -> None:
+            # The viewer may have been closed while the entry was read.
+            if shiboken6.isValid(viewer):
+                viewer.show_details(self._photo_note(entry))
 
         viewer.mark_requested.connect(
             lambda: AnnotationDialog.ask(viewer, title, viewer.image, marks_drawn)
         )
         viewer.open()
         self.media.full_image(sha, viewer.show_image)
+        self.media.details(self.field.name, self.row, sha, described)
         return viewer
+
+    def _photo_note(self, entry: Attachment | None) -> str:
+        """Under the photo: when it was taken and where (as the report writes them, in the
+        person's language), and whether marks were drawn on it."""
+        if entry is None:
+            return ""
+        locale = QLocale("nl_NL" if self.texts.language == "nl" else "en_GB")
+        parts = []
+        if entry.taken_at is not None:
+            moment = entry.taken_at
+            wall = QDateTime(
+                QDate(moment.year, moment.month, moment.day),
+                QTime(moment.hour, moment.minute, moment.second),
+            )
+            parts.append(self.tr("Taken %1").replace("%1", locale.toString(wall, _MOMENT)))
+        if entry.position is not None:
+            where = f"{entry.position.lat:.5f}, {entry.position.lon:.5f}"
+            if entry.position.accuracy is not None:
+                metres = locale.toString(round(entry.position.accuracy))
+                where = self.tr("%1 (accuracy %2 m)").replace("%1", where).replace("%2", metres)
+            parts.append(where)
+        if entry.original is not None:
+            parts.append(self.tr("Marks drawn; the photo as taken is kept"))
+        return " · ".join(parts)
 
     def _annotated(self, shown: str, new: str) -> None:
         """A marked copy took the place of photo `shown`: same place in the list."""

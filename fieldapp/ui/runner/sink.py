@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from fieldapp.core.expr import Value
+from fieldapp.core.inspection import Attachment
 
 
 class AnswerSink(Protocol):
@@ -53,6 +54,11 @@ class AnswerSink(Protocol):
 
     def load_attachment(self, sha256: str) -> bytes:
         """The plain bytes of a stored attachment."""
+        ...
+
+    def photo_details(self, question: str, row: str | None, sha256: str) -> Attachment | None:
+        """A photo's entry: when it was taken, where, and a marked photo's original (None
+        for a file the answer does not hold)."""
         ...
 
     def save_position(self, page: str, question: str | None, row: str | None) -> None:
@@ -149,6 +155,18 @@ class MemoryAnswerSink:
 
     def load_attachment(self, sha256: str) -> bytes:
         return self.attachments[sha256]
+
+    def photo_details(self, question: str, row: str | None, sha256: str) -> Attachment | None:
+        data = self.attachments.get(sha256)
+        if data is None:
+            return None
+        return Attachment(
+            question=question,
+            sha256=sha256,
+            size=len(data),
+            media_type=self.media_types.get(sha256, "image/jpeg"),
+            original=self.originals.get(sha256),
+        )
 
     def save_position(self, page: str, question: str | None, row: str | None) -> None:
         self._call()
