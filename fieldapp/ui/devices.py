@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from fieldapp.core.inspection import PhotoPosition
+if TYPE_CHECKING:
+    # The sign-in screen loads this module; the domain's models come with the first photo.
+    from fieldapp.core.inspection import PhotoPosition
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,8 @@ def last_known_position() -> PhotoPosition | None:
     found = source.lastKnownPosition()
     if not found.isValid():
         return None
+    from fieldapp.core.inspection import PhotoPosition
+
     coordinate = found.coordinate()
     accuracy: float | None = None
     if found.hasAttribute(QGeoPositionInfo.Attribute.HorizontalAccuracy):
