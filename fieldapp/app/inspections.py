@@ -28,8 +28,8 @@ from fieldapp.core.entities import Area, Assignment, Role, User, Venue
 from fieldapp.core.expr import Value
 from fieldapp.core.followup import VenueFieldSummary
 from fieldapp.core.forms import FormDefinition, QuestionType
-from fieldapp.core.inspection import InspectionStatus
-from fieldapp.core.photos import stamp
+from fieldapp.core.inspection import Attachment, InspectionStatus, PhotoPosition
+from fieldapp.core.photos import facts_of, stamp
 from fieldapp.store import LocalInspectionSummary, OutboxState, Profile, SavedPosition
 
 if TYPE_CHECKING:
@@ -260,7 +260,7 @@ class StoreAnswerSink:
         self,
         profile: Profile,
         inspection_id: str,
-        position: Callable[[], tuple[float, float] | None] | None = None,
+        position: Callable[[], PhotoPosition | None] | None = None,
     ) -> None:
         self.profile = profile
         self.inspection_id = inspection_id
@@ -280,15 +280,41 @@ class StoreAnswerSink:
         self.profile.move_row(self.inspection_id, repeat, row, index)
 
     def save_attachment(self, question: str, row: str | None, data: bytes, media_type: str) -> str:
+        now = self.profile.clock().astimezone()
+        where = self.position() if self.position is not None else None
+        facts = facts_of(data)
+        # A file that says when it was taken (a camera's EXIF DateTimeOriginal) keeps that
+        # moment; anything else was taken when it is attached. Without its offset the
+        # camera's clock is this device's local time.
+        taken_at = now if facts.taken_at is None else facts.taken_at.astimezone()
+        if where is None and facts.position is not None:
+            where = PhotoPosition(lat=facts.position[0], lon=facts.position[1])
         if media_type == "image/jpeg":
-            # The moment it is attached is when a camera photo was taken: it goes into the
-            # photo's own EXIF (under its hash); a file that says when it was taken keeps it.
-            where = self.position() if self.position is not None else None
-            data = stamp(data, self.profile.clock().astimezone(), where)
+            # The moment and position go into the photo's own EXIF too (under its hash),
+            # so the file alone still says them; a file that says when it was taken keeps it.
+            point = None if where is None else (where.lat, where.lon)
+            data = stamp(data, now, point)
         attachment = self.profile.attach_file(
-            self.inspection_id, question, data, row=row, media_type=media_type
+            self.inspection_id,
+            question,
+            data,
+            row=row,
+            media_type=media_type,
+            taken_at=taken_at,
+            position=where,
         )
         return attachment.sha256
+
+    def save_annotation(
+        self, question: str, row: str | None, shown: str, data: bytes, media_type: str
+    ) -> str:
+        attachment = self.profile.annotate_photo(
+            self.inspection_id, question, shown, data, row=row, media_type=media_type
+        )
+        return attachment.sha256
+
+    def photo_details(self, question: str, row: str | None, sha256: str) -> Attachment | None:
+        return self.profile.photo_details(self.inspection_id, question, sha256, row)
 
     def remove_attachment(self, question: str, row: str | None, sha256: str) -> None:
         self.profile.remove_attachment(self.inspection_id, question, sha256, row)

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from fieldapp.core.answers import content_hash
 
@@ -35,8 +35,36 @@ class InspectionStatus(StrEnum):
     APPROVED = "approved"
 
 
+#: Metres: a position this unsure says nothing about which door it was taken at.
+MAX_ACCURACY_METRES = 100_000.0
+
+
+class PhotoPosition(BaseModel):
+    """Where the device was when a photo came in: WGS84 degrees, and how sure in metres."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    accuracy: float | None = Field(default=None, ge=0, le=MAX_ACCURACY_METRES)
+
+
+#: A photo's details beyond its file: when, where, and the photo as taken.
+PHOTO_DETAILS = ("original", "taken_at", "position")
+
+
+def _unset(value: object) -> bool:
+    return value is None
+
+
 class Attachment(BaseModel):
-    """A photo or signature, named by the SHA-256 of its plain bytes."""
+    """A photo or signature, named by the SHA-256 of its plain bytes.
+
+    A photo also says when it was taken and where the device was (when known), and an
+    annotated photo names the photo as taken (`original`), which the same version keeps
+    as an attachment of the same question: the answer shows the annotated one, the
+    original travels and stays beside it.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -44,6 +72,14 @@ class Attachment(BaseModel):
     sha256: Sha256
     size: int = Field(ge=0)
     media_type: str = "image/jpeg"
+    # Unset, these are left out of the record: an entry of before them keeps its exact
+    # bytes and content hash, and an older central store is not sent keys it forbids.
+    #: The SHA-256 of the photo as taken, when this one has marks drawn on it.
+    original: Sha256 | None = Field(default=None, exclude_if=_unset)
+    #: The camera's moment or the file's EXIF DateTimeOriginal, else when it was added.
+    taken_at: AwareDatetime | None = Field(default=None, exclude_if=_unset)
+    #: The device's last known position when the photo came in.
+    position: PhotoPosition | None = Field(default=None, exclude_if=_unset)
 
 
 class InspectionVersion(BaseModel):
@@ -86,7 +122,7 @@ class InspectionVersion(BaseModel):
                 "base_version_id": base_version_id,
                 "document": document,
                 "attachments": [
-                    attachment.model_dump()
+                    attachment.model_dump(mode="json")
                     for attachment in sorted(attachments, key=lambda a: (a.question, a.sha256))
                 ],
             }

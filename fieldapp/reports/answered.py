@@ -7,13 +7,14 @@ empty is left out, so the report says only what was observed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from fieldapp.core.engine import Field, FormSession
 from fieldapp.core.expr.values import is_empty
 from fieldapp.core.forms import ATTACHMENT_TYPES, Question, QuestionType
+from fieldapp.core.inspection import Attachment
 from fieldapp.reports.flowables import Figure
 from fieldapp.reports.i18n import Language, local, phrase, role_label
 from fieldapp.reports.model import ReportInspection
@@ -141,7 +142,10 @@ def _answer_blocks(
     value = session.value(field_.name, row)
     label = local(field_.question.label, language, field_.name)
     if field_.kind is QuestionType.IMAGE and isinstance(value, tuple):
-        yield FigureBlock(photo_figures(label, value, language), question=field_.name)
+        entries = inspection.photo_entries(field_.name)
+        yield FigureBlock(
+            photo_figures(label, value, language, entries=entries), question=field_.name
+        )
         return
     if field_.kind is QuestionType.SIGNATURE and isinstance(value, str):
         if inspection.confidential_author:
@@ -221,15 +225,21 @@ def closing_statement(inspection: ReportInspection, question: str, language: Lan
 
 
 def photo_figures(
-    label: str, hashes: tuple[str, ...], language: Language, prefix: str = ""
+    label: str,
+    hashes: tuple[str, ...],
+    language: Language,
+    prefix: str = "",
+    entries: Mapping[str, Attachment] | None = None,
 ) -> list[Figure]:
+    """The photos of one answer with their captions; `entries` (by hash) are the photos'
+    entries in the version, which say when and where each was taken."""
     count = len(hashes)
     figures: list[Figure] = []
     for index, sha in enumerate(hashes, start=1):
         caption = f"{prefix}{label}"
         if count > 1:
             caption += f" ({phrase('photo_of', language, index=index, count=count)})"
-        figures.append(Figure(sha, caption))
+        figures.append(Figure(sha, caption, (entries or {}).get(sha)))
     return figures
 
 
@@ -272,7 +282,11 @@ def repeat_block(
                 hashes = value if isinstance(value, tuple) else (str(value),)
                 prefix = f"{phrase('row', language)} {number} – "
                 label_text = local(f.question.label, language, f.name)
-                block.figures.extend(photo_figures(label_text, hashes, language, prefix))
+                block.figures.extend(
+                    photo_figures(
+                        label_text, hashes, language, prefix, inspection.photo_entries(f.name)
+                    )
+                )
     return block
 
 

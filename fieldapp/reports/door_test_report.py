@@ -396,8 +396,10 @@ def _house_rule_figures(pair: ReportDoorTest, language: Language) -> list[Figure
                 value = visit.session.value(f.name)
                 if isinstance(value, tuple):
                     label = local(f.question.label, language, f.name)
+                    entries = visit.photo_entries(f.name)
                     figures.extend(
-                        Figure(sha, f"{phrase(role, language)} – {label}") for sha in value
+                        Figure(sha, f"{phrase(role, language)} – {label}", entries.get(sha))
+                        for sha in value
                     )
     return figures
 

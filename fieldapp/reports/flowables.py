@@ -24,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from fieldapp.core.forms import Outcome, Severity
+from fieldapp.core.inspection import Attachment
 from fieldapp.core.photos import PhotoFacts, facts_of
 from fieldapp.reports.document import (
     CONTENT_WIDTH,
@@ -37,7 +38,7 @@ from fieldapp.reports.model import AttachmentSource
 from fieldapp.reports.text import (
     base_is_rtl,
     format_datetime,
-    format_geopoint,
+    format_position,
     has_rtl,
     markup,
     shape_rtl,
@@ -240,10 +241,12 @@ def outcome_box(
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """A photo or signature to show: its hash, where it belongs, and its caption."""
+    """A photo or signature to show: its hash, where it belongs, and its caption; for a
+    photo, its entry in the version (when and where it was taken, its original)."""
 
     sha256: str
     caption: str
+    entry: Attachment | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,17 +336,29 @@ def load_image(
         return None, phrase("photo_unreadable", language), facts
 
 
-def facts_caption(facts: PhotoFacts, language: Language) -> str:
-    """'genomen 3 december 2026, 21:14 · 52.07268° N, 4.28422° O', or "" when unknown."""
+def facts_caption(facts: PhotoFacts, language: Language, entry: Attachment | None = None) -> str:
+    """'genomen 3 december 2026, 21:14 · 52.07712, 4.30012 (nauwkeurigheid 6 m)', or ""
+    when unknown. The photo's entry says it first (it knows the position's accuracy); a
+    photo of before entries had them is read from its own EXIF."""
+    taken_at = entry.taken_at if entry is not None else None
+    taken_at = taken_at or facts.taken_at
+    position = entry.position if entry is not None else None
     parts = []
-    if facts.taken_at is not None:
-        parts.append(
-            f"{phrase('photo_taken', language)} {format_datetime(facts.taken_at, language)}"
-        )
-    if facts.position is not None:
-        lat, lon = facts.position
-        parts.append(format_geopoint(f"{lat} {lon}", language))
+    if taken_at is not None:
+        parts.append(f"{phrase('photo_taken', language)} {format_datetime(taken_at, language)}")
+    if position is not None:
+        parts.append(format_position(position.lat, position.lon, position.accuracy, language))
+    elif facts.position is not None:
+        parts.append(format_position(*facts.position, None, language))
     return " · ".join(parts)
+
+
+def original_caption(entry: Attachment | None, language: Language) -> str:
+    """For a photo with marks drawn on it: that it is marked, and which photo is the one
+    as taken (kept with the inspection)."""
+    if entry is None or entry.original is None:
+        return ""
+    return phrase("photo_marked", language, sha=f"{entry.original[:16]}…")
 
 
 class _Placeholder(Flowable):
@@ -399,7 +414,12 @@ def figure_flowable(
             hAlign="LEFT",
         )
     caption = figure.caption
-    caption_parts = [caption, facts_caption(facts, language), f"SHA-256 {figure.sha256[:16]}…"]
+    caption_parts = [
+        caption,
+        facts_caption(facts, language, figure.entry),
+        f"SHA-256 {figure.sha256[:16]}…",
+        original_caption(figure.entry, language),
+    ]
     if note:
         caption_parts.append(note)
     return [

@@ -79,6 +79,10 @@ PHRASES: Mapping[str, Text] = {
     "photo": Text(nl="Foto", en="Photo"),
     "photo_of": Text(nl="foto {index} van {count}", en="photo {index} of {count}"),
     "photo_taken": Text(nl="genomen", en="taken"),
+    "photo_marked": Text(
+        nl="met markeringen; de foto zoals genomen is bewaard (SHA-256 {sha})",
+        en="marked; the photo as taken is kept (SHA-256 {sha})",
+    ),
     "photo_missing": Text(
         nl="Foto niet beschikbaar in deze opslag", en="Photo not available in this store"
     ),

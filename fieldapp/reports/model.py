@@ -18,7 +18,7 @@ from fieldapp.core.doortest import RefusedVisit
 from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.entities import Area, DoorTestRound, Role, User, Venue
 from fieldapp.core.forms import Outcome
-from fieldapp.core.inspection import InspectionStatus, InspectionVersion
+from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion
 from fieldapp.core.summary import Period as Period  # re-exported: reports name it here
 from fieldapp.core.texts import Text
 
@@ -159,6 +159,11 @@ class ReportInspection:
     def confidential_author(self) -> bool:
         """A tester: no real name and no signature may appear."""
         return self.author.is_pseudonym or is_door_test(self.engine)
+
+    def photo_entries(self, question: str) -> dict[str, Attachment]:
+        """The version's entries of one question's files, by hash: when and where each
+        photo was taken, and a marked photo's original."""
+        return {a.sha256: a for a in self.version.attachments if a.question == question}
 
     def outcomes(self) -> list[Outcome]:
         """Active outcomes, most severe first, recomputed with the version's own form."""

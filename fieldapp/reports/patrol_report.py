@@ -404,7 +404,11 @@ def _observations(
             prefix = f"{phrase('observation_n', language, n=number)} – "
             figures.extend(
                 photo_figures(
-                    _label(inspection, "observation_photo", language), photos, language, prefix
+                    _label(inspection, "observation_photo", language),
+                    photos,
+                    language,
+                    prefix,
+                    inspection.photo_entries("observation_photo"),
                 )
             )
     header = [

@@ -132,6 +132,15 @@ def format_geopoint(value: str, language: Language) -> str:
     return text
 
 
+def format_position(lat: float, lon: float, accuracy: float | None, language: Language) -> str:
+    """'52.07712, 4.30012 (nauwkeurigheid 6 m)': where a photo was taken, as a map search
+    box takes it, with how sure the device was when it said."""
+    text = f"{lat:.5f}, {lon:.5f}"
+    if accuracy is not None:
+        text += f" ({phrase('accuracy', language)} {format_number(accuracy, language, 0)} m)"
+    return text
+
+
 def venue_text(venue: Venue) -> str:
     return f"{venue.name}, {venue.address}"
 

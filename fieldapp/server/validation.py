@@ -222,12 +222,33 @@ class VersionCheck:
         if len(attachments) > MAX_ATTACHMENTS:
             self.problem(f"attachments: more than {MAX_ATTACHMENTS}")
             return
+        by_key = {(a.question, a.sha256): a for a in attachments}
+        if len(by_key) != len(attachments):
+            self.problem("attachments: a file appears twice for one question")
         for index, attachment in enumerate(attachments):
+            at = f"attachments[{index}]"
             field = self.engine.fields.get(attachment.question)
             if field is None or field.kind not in ATTACHMENT_TYPES:
-                self.problem(f"attachments[{index}].question: not a photo or signature question")
+                self.problem(f"{at}.question: not a photo or signature question")
             if len(attachment.media_type) > MAX_MEDIA_TYPE:
-                self.problem(f"attachments[{index}].media_type: too long")
+                self.problem(f"{at}.media_type: too long")
+            photo = field is not None and field.kind is QuestionType.IMAGE
+            has_details = (attachment.original, attachment.taken_at, attachment.position)
+            if not photo and any(detail is not None for detail in has_details):
+                self.problem(f"{at}: only a photo has a time, a position or an original")
+            original = attachment.original
+            if original is None:
+                continue
+            if original == attachment.sha256:
+                self.problem(f"{at}.original: a photo is not its own original")
+                continue
+            # The original must travel in the same version, so it is uploaded, checked for
+            # completeness and readable by whoever reads the annotated photo.
+            kept = by_key.get((attachment.question, original))
+            if kept is None:
+                self.problem(f"{at}.original: not an attachment of the same question")
+            elif kept.original is not None:
+                self.problem(f"{at}.original: names an annotated photo, not one as taken")
 
     def registry(
         self, connection: Connection, principal: Principal, seen: References | None = None

@@ -85,6 +85,10 @@ class Corrections:
                     known = attachments.get((name, str(sha)))
                     if known is not None:
                         add_draft_attachment(connection, inspection_id, row, known, now)
+                        # An annotated photo's original is kept in the correction too.
+                        original = attachments.get((name, known.original or ""))
+                        if original is not None:
+                            add_draft_attachment(connection, inspection_id, row, original, now)
             connection.executemany(
                 "INSERT OR IGNORE INTO reopened_questions (inspection_id, question) VALUES (?, ?)",
                 [(inspection_id, name) for name in sorted(reopened)],

@@ -18,7 +18,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from fieldapp.core.answers import (
@@ -34,7 +35,14 @@ from fieldapp.core.errors import AnswerError
 from fieldapp.core.expr import Value
 from fieldapp.core.expr.values import is_empty
 from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType
-from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion, new_id
+from fieldapp.core.inspection import (
+    PHOTO_DETAILS,
+    Attachment,
+    InspectionStatus,
+    InspectionVersion,
+    PhotoPosition,
+    new_id,
+)
 from fieldapp.store import audit
 from fieldapp.store.attachments import AttachmentStore, sha256_hex, sniff_media_type
 from fieldapp.store.database import ProfileDatabase
@@ -240,6 +248,8 @@ class Drafts:
         source: Path | bytes,
         row: str | None,
         media_type: str | None,
+        taken_at: datetime | None = None,
+        position: PhotoPosition | None = None,
     ) -> Attachment:
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
         limit = self._database.settings.max_attachment_bytes
@@ -269,7 +279,16 @@ class Drafts:
             else:
                 names = tuple(current) if isinstance(current, tuple) else ()
                 new_value = names if sha in names else (*names, sha)
-            attachment = Attachment(question=question, sha256=sha, size=len(data), media_type=media)
+            photo = field_.kind is QuestionType.IMAGE
+            attachment = Attachment(
+                question=question,
+                sha256=sha,
+                size=len(data),
+                media_type=media,
+                # A signature is signed now, on this screen: it has no moment of its own.
+                taken_at=taken_at if photo else None,
+                position=position if photo else None,
+            )
             add_draft_attachment(connection, inspection_id, row, attachment, self._now())
             for old in replaced:
                 connection.execute(
@@ -297,15 +316,91 @@ class Drafts:
                 new_value = tuple(name for name in current if name != sha256)
             else:
                 new_value = "" if current == sha256 else current
+            removed = draft_attachment(connection, inspection_id, question, row, sha256)
+            # A deleted annotated photo takes the photo as taken with it: nothing shows it.
+            gone = [sha256]
+            if removed is not None and removed.original is not None:
+                gone.append(removed.original)
+            connection.executemany(
+                "DELETE FROM draft_attachments WHERE inspection_id = ? AND question = ?"
+                " AND row_id = ? AND sha256 = ?",
+                [(inspection_id, question, row or "", sha) for sha in gone],
+            )
+            write_answer(connection, inspection_id, question, row, new_value)
+            released = self._attachments.release(connection, inspection_id, gone, self._now())
+            self._touch(connection, inspection_id)
+        self._attachments.delete_released(released)
+
+    def annotate_photo(
+        self,
+        inspection_id: str,
+        question: str,
+        shown: str,
+        data: bytes,
+        row: str | None,
+        media_type: str,
+    ) -> Attachment:
+        """`data` is photo `shown` with marks drawn on it: it takes `shown`'s place in the
+        answer, with its time and position, and names the photo as taken as its original,
+        which stays attached. Annotating an annotated photo again keeps the one original
+        and lets the earlier annotation go."""
+        limit = self._database.settings.max_attachment_bytes
+        sha = sha256_hex(data)
+        with self._database.transaction() as connection:
+            draft, engine = self._editing(connection, inspection_id)
+            field_ = _file_field(engine, question, row)
+            if field_.kind is not QuestionType.IMAGE:
+                raise ValueError(f"'{question}' is not a photo question")
+            self._check_editable(connection, draft, engine, question)
+            if len(data) > limit:
+                raise AttachmentTooLarge(len(data), limit)
+            relative = self._attachments.announce(connection, inspection_id, sha, self._now())
+        self._attachments.write(inspection_id, sha, data)
+        with self._database.transaction() as connection:
+            read_draft(connection, inspection_id)
+            current = saved_answer(connection, engine, inspection_id, question, row)
+            names = tuple(current) if isinstance(current, tuple) else ()
+            before = draft_attachment(connection, inspection_id, question, row, shown)
+            if shown not in names or before is None:
+                raise AnswerError(f"'{question}' has no photo {shown}")
+            original = before.original or before.sha256
+            if sha == original:
+                raise AnswerError("an annotated photo must differ from the photo as taken")
+            attachment = Attachment(
+                question=question,
+                sha256=sha,
+                size=len(data),
+                media_type=media_type,
+                original=original,
+                taken_at=before.taken_at,
+                position=before.position,
+            )
             connection.execute(
                 "DELETE FROM draft_attachments WHERE inspection_id = ? AND question = ?"
                 " AND row_id = ? AND sha256 = ?",
-                (inspection_id, question, row or "", sha256),
+                (inspection_id, question, row or "", sha),
             )
+            add_draft_attachment(connection, inspection_id, row, attachment, self._now())
+            replaced = [] if shown == original else [shown]
+            connection.executemany(
+                "DELETE FROM draft_attachments WHERE inspection_id = ? AND question = ?"
+                " AND row_id = ? AND sha256 = ?",
+                [(inspection_id, question, row or "", old) for old in replaced],
+            )
+            new_value = tuple(dict.fromkeys(sha if name == shown else name for name in names))
             write_answer(connection, inspection_id, question, row, new_value)
-            released = self._attachments.release(connection, inspection_id, [sha256], self._now())
+            self._attachments.settled(connection, relative)
+            released = self._attachments.release(connection, inspection_id, replaced, self._now())
             self._touch(connection, inspection_id)
         self._attachments.delete_released(released)
+        return attachment
+
+    def photo_details(
+        self, inspection_id: str, question: str, sha256: str, row: str | None
+    ) -> Attachment | None:
+        """A draft photo as its answer refers to it: size, type, time, position, original."""
+        with self._database.reading() as connection:
+            return draft_attachment(connection, inspection_id, question, row, sha256)
 
     # -- replies to the supervisor --------------------------------------------------------
 
@@ -521,23 +616,30 @@ class Drafts:
         self, connection: sqlite3.Connection, inspection_id: str, session: FormSession
     ) -> tuple[Attachment, ...]:
         rows = connection.execute(
-            "SELECT question, sha256, size, media_type FROM draft_attachments"
+            "SELECT question, sha256, size, media_type, details FROM draft_attachments"
             " WHERE inspection_id = ?",
             (inspection_id,),
         ).fetchall()
-        known = {(str(q), str(s)): (int(size), str(media)) for q, s, size, media in rows}
+        known = {(str(row[0]), str(row[1])): _attachment_of(row) for row in rows}
         found: dict[tuple[str, str], Attachment] = {}
+
+        def freeze(name: str, sha: str) -> Attachment:
+            attachment = known.get((name, sha))
+            if attachment is None or not self._attachments.exists(
+                inspection_id, sha, attachment.size
+            ):
+                raise AttachmentMissing(sha, f"the file of '{name}' is not on this device")
+            found[(name, sha)] = attachment
+            return attachment
+
         for (name, _row), value in session.answers.items():
             if session.engine.fields[name].kind not in ATTACHMENT_TYPES:
                 continue
             for sha in value if isinstance(value, tuple) else (value,):
-                sha = str(sha)
-                info = known.get((name, sha))
-                if info is None or not self._attachments.exists(inspection_id, sha, info[0]):
-                    raise AttachmentMissing(sha, f"the file of '{name}' is not on this device")
-                found[(name, sha)] = Attachment(
-                    question=name, sha256=sha, size=info[0], media_type=info[1]
-                )
+                shown = freeze(name, str(sha))
+                # The photo as taken travels with the annotated one that shows it.
+                if shown.original is not None:
+                    freeze(name, shown.original)
         return tuple(found[key] for key in sorted(found))
 
     def discard(self, inspection_id: str) -> None:
@@ -645,9 +747,10 @@ def add_draft_attachment(
     at: str,
 ) -> None:
     """Note that a draft's answer refers to this file (a second note is a no-op)."""
+    details = attachment.model_dump(mode="json", include=set(PHOTO_DETAILS), exclude_none=True)
     connection.execute(
         "INSERT OR IGNORE INTO draft_attachments (inspection_id, question, row_id, sha256, size,"
-        " media_type, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " media_type, added_at, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             inspection_id,
             attachment.question,
@@ -656,7 +759,37 @@ def add_draft_attachment(
             attachment.size,
             attachment.media_type,
             at,
+            json.dumps(details, sort_keys=True, separators=(",", ":")),
         ),
+    )
+
+
+def draft_attachment(
+    connection: sqlite3.Connection,
+    inspection_id: str,
+    question: str,
+    row: str | None,
+    sha256: str,
+) -> Attachment | None:
+    """One file a draft's question refers to (or keeps as an original), with its details."""
+    found = connection.execute(
+        "SELECT question, sha256, size, media_type, details FROM draft_attachments"
+        " WHERE inspection_id = ? AND question = ? AND row_id = ? AND sha256 = ?",
+        (inspection_id, question, row or "", sha256),
+    ).fetchone()
+    return None if found is None else _attachment_of(found)
+
+
+def _attachment_of(row: Sequence[object]) -> Attachment:
+    question, sha, size, media_type, details = row
+    return Attachment.model_validate(
+        {
+            "question": question,
+            "sha256": sha,
+            "size": size,
+            "media_type": media_type,
+            **json.loads(str(details)),
+        }
     )
 
 

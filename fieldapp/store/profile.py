@@ -32,7 +32,13 @@ from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.entities import Area, Assignment, DoorTestRound, Team, User, Venue
 from fieldapp.core.expr import Value
 from fieldapp.core.followup import VenueFieldSummary
-from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVersion, new_id
+from fieldapp.core.inspection import (
+    Attachment,
+    InspectionStatus,
+    InspectionVersion,
+    PhotoPosition,
+    new_id,
+)
 from fieldapp.core.passwords import PasswordRules
 from fieldapp.core.summary import SummaryRow
 from fieldapp.store import audit
@@ -659,15 +665,42 @@ class Profile:
         source: Path | bytes,
         row: str | None = None,
         media_type: str | None = None,
+        taken_at: datetime | None = None,
+        position: PhotoPosition | None = None,
     ) -> Attachment:
         """Encrypt and store a photo or signature and add it to the question's answer.
 
         The file is complete and synced under its final name before the answer that refers
         to it is committed. A signature replaces the previous one; a photo is added to the
-        question's list (the same photo twice is kept once).
+        question's list (the same photo twice is kept once), with when it was taken and
+        where the device was (`taken_at` must carry its offset).
         """
         with self._lock:
-            return self._drafts.attach_file(inspection_id, question, source, row, media_type)
+            return self._drafts.attach_file(
+                inspection_id, question, source, row, media_type, taken_at, position
+            )
+
+    def annotate_photo(
+        self,
+        inspection_id: str,
+        question: str,
+        shown: str,
+        data: bytes,
+        row: str | None = None,
+        media_type: str = "image/jpeg",
+    ) -> Attachment:
+        """Store `data`, photo `shown` with marks drawn on it, in `shown`'s place in the
+        answer; the photo as taken stays attached as its `original` and travels with it."""
+        with self._lock:
+            return self._drafts.annotate_photo(
+                inspection_id, question, shown, data, row, media_type
+            )
+
+    def photo_details(
+        self, inspection_id: str, question: str, sha256: str, row: str | None = None
+    ) -> Attachment | None:
+        """A draft's photo as its question keeps it: when, where, and its original."""
+        return self._drafts.photo_details(inspection_id, question, sha256, row)
 
     def remove_attachment(
         self, inspection_id: str, question: str, sha256: str, row: str | None = None

@@ -363,6 +363,12 @@ BEGIN UPDATE inspections SET draft_outcomes = NULL
     WHERE id = NEW.id AND draft_outcomes IS NOT NULL; END
 """
 
+# v7 keeps each draft photo's details beside it (JSON: when it was taken, where the device
+# was, and for an annotated photo the photo as taken), so they are frozen with the version.
+_V7 = """
+ALTER TABLE draft_attachments ADD COLUMN details TEXT NOT NULL DEFAULT '{}'
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "inspections, attachments, outbox, audit log, reference data", _script(_V1)),
     Migration(2, "remember the page and question each draft was left on", _script(_V2)),
@@ -370,6 +376,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "the venue's short history for boa's", _script(_V4)),
     Migration(5, "a correction's replies to the supervisor's comments", _script(_V5)),
     Migration(6, "the findings of each draft, for the drafts list", _script(_V6)),
+    Migration(7, "a draft photo's time, position and original", _script(_V7)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -11,10 +11,14 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    # The sign-in screen loads this module; the domain's models come with the first photo.
+    from fieldapp.core.inspection import PhotoPosition
 
 log = logging.getLogger(__name__)
 
@@ -118,11 +122,11 @@ def _has_camera() -> bool:
     return bool(QMediaDevices.videoInputs())
 
 
-def last_known_position() -> tuple[float, float] | None:
-    """The device's last known position (no waiting for a fix), or None without one: a
-    photo taken now is stamped with it."""
+def last_known_position() -> PhotoPosition | None:
+    """The device's last known position (no waiting for a fix) with its accuracy when the
+    source gives one, or None without one: a photo taken now is stamped with it."""
     try:
-        from PySide6.QtPositioning import QGeoPositionInfoSource
+        from PySide6.QtPositioning import QGeoPositionInfo, QGeoPositionInfoSource
     except ImportError:
         return None
     # Asked from the autosave's worker thread: a source owned by a throwaway object of
@@ -134,8 +138,19 @@ def last_known_position() -> tuple[float, float] | None:
     found = source.lastKnownPosition()
     if not found.isValid():
         return None
+    from fieldapp.core.inspection import PhotoPosition
+
     coordinate = found.coordinate()
-    return coordinate.latitude(), coordinate.longitude()
+    accuracy: float | None = None
+    if found.hasAttribute(QGeoPositionInfo.Attribute.HorizontalAccuracy):
+        accuracy = found.attribute(QGeoPositionInfo.Attribute.HorizontalAccuracy)
+    try:
+        return PhotoPosition(
+            lat=coordinate.latitude(), lon=coordinate.longitude(), accuracy=accuracy
+        )
+    except ValueError:  # a source that reports NaN or an absurd accuracy knows nothing
+        log.info("position source gave an unusable fix: %s", coordinate.toString())
+        return None
 
 
 def _has_position_source() -> bool:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 from fieldapp.app.inspections import OpenedInspection, StoreAnswerSink
 from fieldapp.app.maps import find_map_tiles
 from fieldapp.app.session import SignedIn
-from fieldapp.core.inspection import InspectionStatus
+from fieldapp.core.inspection import InspectionStatus, PhotoPosition
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.devices import last_known_position
 from fieldapp.ui.errors import describe
@@ -79,10 +79,14 @@ class InspectionScreen(QWidget):
             read_only=not opened.editable,
             editable=opened.reopened,
         )
-        # A photo is stamped with the device's last known position when it has one.
-        sink: AnswerSink = StoreAnswerSink(
-            signed.profile, opened.inspection_id, last_known_position
-        )
+        # A photo is stamped with the device's last known position when it has one; a
+        # machine without a position source is not asked (its plugins only complain).
+        devices = context.devices
+
+        def device_position() -> PhotoPosition | None:
+            return last_known_position() if devices.position else None
+
+        sink: AnswerSink = StoreAnswerSink(signed.profile, opened.inspection_id, device_position)
         start = None
         if opened.position is not None:
             position = opened.position

@@ -37,6 +37,61 @@
     </message>
 </context>
 <context>
+    <name>AnnotationDialog</name>
+    <message>
+        <source>Arrow</source>
+        <translation>Pijl</translation>
+    </message>
+    <message>
+        <source>Drag from where the arrow starts to what it points at</source>
+        <translation>Sleep van het begin van de pijl naar waar hij naar wijst</translation>
+    </message>
+    <message>
+        <source>Circle</source>
+        <translation>Cirkel</translation>
+    </message>
+    <message>
+        <source>Drag across what the circle goes around</source>
+        <translation>Sleep over wat de cirkel moet omringen</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Tekst</translation>
+    </message>
+    <message>
+        <source>Type the text, then tap where it goes</source>
+        <translation>Typ de tekst en tik dan waar hij moet staan</translation>
+    </message>
+    <message>
+        <source>Text for a label</source>
+        <translation>Tekst voor een label</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Ongedaan maken</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Save marked photo</source>
+        <translation>Gemarkeerde foto opslaan</translation>
+    </message>
+    <message>
+        <source>Photo to mark: drag to draw, or press Enter to draw in the middle</source>
+        <translation>Foto om te markeren: sleep om te tekenen, of druk op Enter om in het midden te tekenen</translation>
+    </message>
+    <message>
+        <source>The photo as taken is kept; the marked copy is shown in the report.</source>
+        <translation>De foto zoals genomen blijft bewaard; het rapport toont de gemarkeerde kopie.</translation>
+    </message>
+    <message>
+        <source>Type the label&apos;s text first, then tap where it goes.</source>
+        <translation>Typ eerst de tekst van het label en tik dan waar het moet staan.</translation>
+    </message>
+</context>
+<context>
     <name>AreaListModel</name>
     <message>
         <source>fireworks-free zone</source>
@@ -848,6 +903,22 @@
     <message>
         <source>That file is not a photo this app can keep.</source>
         <translation>Dat bestand is geen foto die deze app kan bewaren.</translation>
+    </message>
+    <message>
+        <source>Saving marked photo…</source>
+        <translation>Gemarkeerde foto opslaan…</translation>
+    </message>
+    <message>
+        <source>Taken %1</source>
+        <translation>Genomen %1</translation>
+    </message>
+    <message>
+        <source>%1 (accuracy %2 m)</source>
+        <translation>%1 (nauwkeurigheid %2 m)</translation>
+    </message>
+    <message>
+        <source>Marks drawn; the photo as taken is kept</source>
+        <translation>Markeringen getekend; de foto zoals genomen blijft bewaard</translation>
     </message>
 </context>
 <context>
@@ -1733,6 +1804,14 @@
         <source>This photo cannot be shown.</source>
         <translation>Deze foto kan niet worden getoond.</translation>
     </message>
+    <message>
+        <source>Draw on photo…</source>
+        <translation>Op foto tekenen…</translation>
+    </message>
+    <message>
+        <source>Arrows, circles and text; the photo as taken is kept</source>
+        <translation>Pijlen, cirkels en tekst; de foto zoals genomen blijft bewaard</translation>
+    </message>
 </context>
 <context>
     <name>QuestionWidget</name>
@@ -2039,6 +2118,22 @@
     <message>
         <source>Choose an inspection in the list to review it.</source>
         <translation>Kies een verslag in de lijst om het te beoordelen.</translation>
+    </message>
+    <message>
+        <source>The photo as taken, without marks</source>
+        <translation>De foto zoals genomen, zonder markeringen</translation>
+    </message>
+    <message>
+        <source>Marks drawn by the boa; the photo as taken is kept</source>
+        <translation>Markeringen getekend door de boa; de foto zoals genomen is bewaard</translation>
+    </message>
+    <message>
+        <source>Show photo as taken</source>
+        <translation>Toon foto zoals genomen</translation>
+    </message>
+    <message>
+        <source>Show marked photo</source>
+        <translation>Toon gemarkeerde foto</translation>
     </message>
 </context>
 <context>

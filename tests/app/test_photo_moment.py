@@ -1,12 +1,14 @@
-"""A photo attached on the device carries, in its own EXIF, the moment it was attached."""
+"""A photo attached on the device carries when and where it was taken: in its own EXIF, and
+in its photo entry beside it (with the position's accuracy, which EXIF cannot say)."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from fieldapp.app.inspections import StoreAnswerSink
-from fieldapp.core.photos import facts_of
+from fieldapp.core.inspection import PhotoPosition
+from fieldapp.core.photos import facts_of, stamp
 from fieldapp.store.images import street_photo
 from tests.support.store import new_profile
 
@@ -32,10 +34,36 @@ def test_a_photo_attached_where_the_device_knows_its_position_carries_it(
     profile = new_profile(tmp_path)
     try:
         draft = profile.start_inspection("coffeeshop_inspection", venue_id="cs-weimar-12")
-        sink = StoreAnswerSink(profile, draft, lambda: (52.07762, 4.29175))
+        here = PhotoPosition(lat=52.07762, lon=4.29175, accuracy=8.0)
+        sink = StoreAnswerSink(profile, draft, lambda: here)
         sha = sink.save_attachment("stock_photo", None, street_photo(12), "image/jpeg")
         position = facts_of(profile.read_attachment(sha)).position
         assert position is not None
         assert round(position[0], 5) == 52.07762 and round(position[1], 5) == 4.29175
+        # Beside the photo too, with the accuracy the image cannot say.
+        entry = profile.photo_details(draft, "stock_photo", sha)
+        assert entry is not None and entry.position == here
+        assert entry.taken_at is not None
+        assert entry.taken_at.astimezone(UTC) == profile.clock()
+    finally:
+        profile.close()
+
+
+def test_a_camera_file_keeps_its_own_moment_in_the_photo_entry(tmp_path: Path) -> None:
+    """A file whose EXIF says when it was taken is recorded at that moment, not when it
+    was added; without a device position its own GPS position is kept (accuracy unknown)."""
+    profile = new_profile(tmp_path)
+    try:
+        draft = profile.start_inspection("coffeeshop_inspection", venue_id="cs-weimar-12")
+        moment = datetime(2026, 11, 28, 22, 41, 5, tzinfo=timezone(timedelta(hours=1)))
+        camera_file = stamp(street_photo(13), moment, (52.08, 4.31))
+        sha = StoreAnswerSink(profile, draft).save_attachment(
+            "stock_photo", None, camera_file, "image/jpeg"
+        )
+        entry = profile.photo_details(draft, "stock_photo", sha)
+        assert entry is not None
+        assert entry.taken_at == moment
+        assert entry.position is not None and entry.position.accuracy is None
+        assert (round(entry.position.lat, 5), round(entry.position.lon, 5)) == (52.08, 4.31)
     finally:
         profile.close()

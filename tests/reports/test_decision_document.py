@@ -114,9 +114,10 @@ def test_a_photo_caption_gave_no_time_or_position(samples: SampleWorld) -> None:
     text = " ".join(pages(inspection_report(coffeeshop_inspection(samples))))
     # The sample's stock photo was taken at 21:45 at Weimarstraat 241.
     assert "genomen 3 december 2026, 21:45" in text
-    assert "52.07268° N, 4.28422° O" in text
+    # Issue 15: a position under a photo reads as a map search box takes it.
+    assert "52.07268, 4.28422" in text
     english = " ".join(pages(inspection_report(coffeeshop_inspection(samples), language="en")))
-    assert "taken 3 December 2026, 21:45" in english and "4.28422° E" in english
+    assert "taken 3 December 2026, 21:45" in english and "52.07268, 4.28422" in english
 
 
 def test_the_patrols_multi_column_table_extracts_in_reading_order(

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
 
-from fieldapp.core.inspection import InspectionVersion
+from fieldapp.core.inspection import Attachment, InspectionVersion, PhotoPosition
 from fieldapp.server import schema
 from tests.support.central import (
     BACKENDS,
@@ -200,3 +201,106 @@ def test_finding_3_a_body_of_impossible_shape_is_refused_before_parsing(
         answer = _raw_push(boa, version, text)
     assert answer.status_code == 422, answer.text[:300]
     assert "impossible shape" in answer.json()["message"]["en"]
+
+
+# -- issue 15: a photo's entry with its time, position and the photo as taken ---------------
+
+TAKEN = "a" * 64
+MARKED = "b" * 64
+SIGNED = "c" * 64
+MOMENT = datetime(2026, 12, 4, 21, 14, tzinfo=timezone(timedelta(hours=1)))
+
+
+def _photo(sha: str = TAKEN, question: str = "observation_photo", **details: Any) -> Attachment:
+    return Attachment(question=question, sha256=sha, size=1000, media_type="image/jpeg", **details)
+
+
+def _with_attachments(*attachments: Attachment) -> InspectionVersion:
+    return make_version(BOA, attachments=attachments)
+
+
+#: A marked photo and the photo as taken, as a device sends them.
+MARKED_PAIR = (
+    _photo(TAKEN, taken_at=MOMENT, position=PhotoPosition(lat=52.07712, lon=4.30012)),
+    _photo(MARKED, original=TAKEN, taken_at=MOMENT),
+)
+
+UNFIT_PHOTOS = {
+    "original not among the attachments": _with_attachments(_photo(MARKED, original=TAKEN)),
+    "original of another question": _with_attachments(
+        _photo(TAKEN, question="officer_signature"), _photo(MARKED, original=TAKEN)
+    ),
+    "its own original": _with_attachments(_photo(MARKED, original=MARKED)),
+    "original that is itself marked": _with_attachments(
+        _photo(TAKEN, original=SIGNED), _photo(SIGNED), _photo(MARKED, original=TAKEN)
+    ),
+    "a signature with a moment": _with_attachments(
+        _photo(SIGNED, question="officer_signature", taken_at=MOMENT)
+    ),
+    "a signature with an original": _with_attachments(
+        _photo(TAKEN, question="officer_signature"),
+        _photo(MARKED, question="officer_signature", original=TAKEN),
+    ),
+    "one file twice": _with_attachments(_photo(TAKEN), _photo(TAKEN, taken_at=MOMENT)),
+}
+
+
+@pytest.mark.parametrize("case", list(UNFIT_PHOTOS))
+def test_a_photo_entry_that_does_not_hold_together_is_refused_and_not_stored(
+    central: Central, case: str
+) -> None:
+    version = UNFIT_PHOTOS[case]
+    with central.client(BOA) as boa:
+        answer = push(boa, version)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["code"] == "invalid"
+    assert _stored(central, version.inspection_id) == 0
+
+
+#: Entries no model of ours can hold, written into the JSON by hand: (attachment index,
+#: key, value).
+MALFORMED_PHOTOS: dict[str, tuple[int, str, Any]] = {
+    "unknown key": (1, "annotations", [{"arrow": [1, 2, 3, 4]}]),
+    "original not a hash": (1, "original", "../" + "a" * 61),
+    "original in capitals": (1, "original", "A" * 64),
+    "original a number": (1, "original", 7),
+    "moment without offset": (0, "taken_at", "2026-12-04T21:14:00"),
+    "moment not a moment": (0, "taken_at", "gisteravond"),
+    "latitude past the pole": (0, "position", {"lat": 91.0, "lon": 4.3}),
+    "position with a stray key": (0, "position", {"lat": 52.1, "lon": 4.3, "alt": 3}),
+    "negative accuracy": (0, "position", {"lat": 52.1, "lon": 4.3, "accuracy": -1}),
+    "position as text": (0, "position", "52.07712 4.30012"),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED_PHOTOS))
+def test_a_malformed_photo_entry_is_a_422_and_not_stored(central: Central, case: str) -> None:
+    version = _with_attachments(*MARKED_PAIR)
+    record = version.model_dump(mode="json")
+    index, key, value = MALFORMED_PHOTOS[case]
+    record["attachments"][index][key] = value
+    with central.client(BOA) as boa:
+        answer = _raw_push(boa, version, json.dumps(record))
+    assert answer.status_code == 422, answer.text
+    assert _stored(central, version.inspection_id) == 0
+
+
+def test_a_marked_photo_with_its_original_and_an_entry_of_before_both_fit(
+    central: Central,
+) -> None:
+    """The new shape is accepted, and an entry without any of it (an older device's, or
+    a version stored before) stays valid, its record and content hash unchanged."""
+    marked = _with_attachments(*MARKED_PAIR)
+    plain = _with_attachments(_photo(TAKEN))
+    assert "original" not in plain.model_dump_json()
+    assert plain.model_dump(mode="json")["attachments"][0] == {
+        "question": "observation_photo",
+        "sha256": TAKEN,
+        "size": 1000,
+        "media_type": "image/jpeg",
+    }
+    with central.client(BOA) as boa:
+        for version in (marked, plain):
+            answer = push(boa, version)
+            assert answer.status_code == 201, answer.text
+            assert set(answer.json()["missing_blobs"]) == {a.sha256 for a in version.attachments}

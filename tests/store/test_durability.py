@@ -173,8 +173,8 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
     old.set_answer(draft, "inspectors", "BOA 4411")
     photo = old.attach_file(draft, "stock_photo", sample_photo(1))
     finalized = old.finalize(fill_draft(old, "door_test", seed=53))
-    # Back to schema 4 (before the replies, 5, and the drafts' findings, 6): what a device
-    # running the previous release holds.
+    # Back to schema 4 (before the replies, 5, the drafts' findings, 6, and the photos'
+    # details, 7): what a device running the previous release holds.
     with raw_transaction(old) as connection:
         connection.execute("DROP TABLE draft_replies")
         triggers = connection.execute(
@@ -183,12 +183,13 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
         for (name,) in triggers:
             connection.execute(f"DROP TRIGGER {name}")
         connection.execute("ALTER TABLE inspections DROP COLUMN draft_outcomes")
-    raw_connection(old).execute(f"PRAGMA user_version = {LATEST_VERSION - 2}")
+        connection.execute("ALTER TABLE draft_attachments DROP COLUMN details")
+    raw_connection(old).execute(f"PRAGMA user_version = {LATEST_VERSION - 3}")
     assert schema_version(raw_connection(old)) == 4
     old.close()
 
     with open_profile(tmp_path, USER, PASSWORD) as migrated:
-        assert schema_version(raw_connection(migrated)) == LATEST_VERSION == 6
+        assert schema_version(raw_connection(migrated)) == LATEST_VERSION == 7
         assert migrated.venue_summary("cs-weimar-12") is None
         assert migrated.replies(draft) == {}
         # The drafts' findings are worked out once after the migration, then kept.
@@ -203,6 +204,7 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
         position = migrated.position(draft)
         assert position is not None and position.question == "stock_photo"
         assert verify(migrated) == []
+        assert migrated.photo_details(draft, "stock_photo", photo.sha256) == photo
         kept = migrated.directory / f"before-schema-{LATEST_VERSION}.db"
         assert kept.exists()
         assert not kept.read_bytes().startswith(b"SQLite format 3")  # encrypted too

@@ -21,6 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from fieldapp.app.venues import RegistryDirectory
 from fieldapp.core.formfile import load_form_file
+from fieldapp.core.inspection import PhotoPosition
 from fieldapp.core.locations import forms_directory, seeds_directory
 from fieldapp.core.worldfile import load_world
 from fieldapp.ui.runner.map import MapPicker, MapView, plain_attribution
@@ -393,7 +394,8 @@ def test_the_devices_position_shows_and_opens_the_map_there(
     view = picker.map
     assert not picker.my_position.isVisible()
     near = osm_lat_lon(osm_pixel(*SPUI, 16)[0] - 300, osm_pixel(*SPUI, 16)[1] + 40, 16)
-    picker._located(near)  # what last_known_position hands back on a device with a fix
+    # What last_known_position hands back on a device with a fix.
+    picker._located(PhotoPosition(lat=near[0], lon=near[1], accuracy=8.0))
     assert view.position == near and view.centre == near
     assert picker.my_position.isVisible() and view.picked is None
     view.pan_by(400, 0)

@@ -17,11 +17,13 @@ from fieldapp.core.answers import replies_of
 from fieldapp.core.engine import FormEngine
 from fieldapp.core.forms import ATTACHMENT_TYPES, Outcome
 from fieldapp.core.inspection import InspectionStatus
+from fieldapp.core.photos import PhotoFacts
 from fieldapp.core.texts import language_of
 from fieldapp.protocol.models import InspectionDetail, InspectionSummary, ReviewAction
 from fieldapp.reports.answered import Section, answered_sections
 from fieldapp.reports.changes import AnswerChange, answer_changes
 from fieldapp.reports.door_test_report import pair_outcome
+from fieldapp.reports.flowables import facts_caption
 from fieldapp.reports.i18n import Language, local
 from fieldapp.reports.model import ReportDoorTest, ReportInspection, is_door_test
 
@@ -41,6 +43,10 @@ class Photo:
     sha256: str
     caption: str
     signature: bool = False
+    #: When it was taken and where the device was, as the report writes it ("" unknown).
+    details: str = ""
+    #: For a photo with marks drawn on it: the photo as taken, kept with the inspection.
+    original: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,20 @@ def _laid_out(
         if f.kind in ATTACHMENT_TYPES:
             hashes = value if isinstance(value, tuple) else (value,)
             signature = f.kind.value == "signature"
-            photos.extend(Photo(str(sha), label, signature) for sha in hashes if sha)
+            entries = report.photo_entries(name)
+            for sha in hashes:
+                if not sha:
+                    continue
+                entry = entries.get(str(sha))
+                photos.append(
+                    Photo(
+                        str(sha),
+                        label,
+                        signature,
+                        facts_caption(PhotoFacts(), lang, entry),
+                        None if entry is None else entry.original,
+                    )
+                )
         elif f.kind.value == "geopoint" and value and not location:
             location = f"{label}: {value}"
     changes = []

@@ -4,7 +4,9 @@ The answers tree follows the form (sections, then questions, repeat rows as line
 shows only what was relevant and answered, with choices by their labels: the same layout
 as the PDF report. While the inspection awaits review, the third column takes a comment
 per question; those comments are what a return sends, and only those questions reopen on
-the officer's device. Photos open zoomable; door tests show both visits side by side.
+the officer's device. Photos open full screen with zoom, saying when and where they were taken
+(and a marked photo shows the photo as taken on request); door tests show both visits side by
+side.
 """
 
 from __future__ import annotations
@@ -14,13 +16,9 @@ from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QIcon, QImage, QPixmap, QWheelEvent
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QGraphicsPixmapItem,
-    QGraphicsScene,
-    QGraphicsView,
     QHeaderView,
     QListWidget,
     QListWidgetItem,
@@ -32,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp.app.review.loading import LoadedReview
+from fieldapp.app.review.loading import LoadedReview, Photo
 from fieldapp.core.forms import Severity
 from fieldapp.protocol.models import QuestionComment
 from fieldapp.reports.answered import AnswerLine, FigureBlock, RepeatBlock, Subheading
@@ -41,7 +39,8 @@ from fieldapp.reports.model import ReviewEntry, TrailStep
 from fieldapp.reports.text import format_datetime
 from fieldapp.ui.review.inbox import status_name
 from fieldapp.ui.review.rows import WrappingDelegate
-from fieldapp.ui.widgets import make_label
+from fieldapp.ui.runner.media import PhotoViewer
+from fieldapp.ui.widgets import make_button, make_label
 
 #: Item data: the question a tree line belongs to.
 QUESTION_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -50,46 +49,6 @@ COMMENT_COLUMN = 2
 REPLY_ROLE = Qt.ItemDataRole.UserRole + 11
 
 ImageLoader = Callable[[str, Callable[[QImage], None]], None]
-
-
-class PhotoView(QGraphicsView):
-    """A photo that zooms with the wheel (or pinch) and pans by dragging."""
-
-    def __init__(self, image: QImage, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("photo_zoom")
-        scene = QGraphicsScene(self)
-        self.item = QGraphicsPixmapItem(QPixmap.fromImage(image))
-        self.item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
-        scene.addItem(self.item)
-        self.setScene(scene)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.zoom = 1.0
-
-    def zoom_by(self, factor: float) -> None:
-        factor = max(0.1 / self.zoom, min(factor, 12.0 / self.zoom))
-        self.zoom *= factor
-        self.scale(factor, factor)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        self.zoom_by(1.25 if event.angleDelta().y() > 0 else 0.8)
-
-    def fit(self) -> None:
-        self.resetTransform()
-        self.zoom = 1.0
-        self.fitInView(self.item, Qt.AspectRatioMode.KeepAspectRatio)
-
-
-class PhotoDialog(QDialog):
-    def __init__(self, caption: str, image: QImage, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(caption)
-        self.resize(900, 700)
-        layout = QVBoxLayout(self)
-        self.view = PhotoView(image)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(make_label(caption, role="muted"))
 
 
 class ReviewDetail(QWidget):
@@ -169,6 +128,7 @@ class ReviewDetail(QWidget):
         self.versions = QTextBrowser()
         self.versions.setObjectName("review_versions")
         self._images: dict[str, QImage] = {}
+        self._photos: dict[str, Photo] = {}
         self.empty = make_label(role="muted")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty)
@@ -314,10 +274,12 @@ class ReviewDetail(QWidget):
 
     def _fill_photos(self, loaded: LoadedReview) -> None:
         self.photos.clear()
+        self._photos = {photo.sha256: photo for photo in loaded.photos}
         for photo in loaded.photos:
-            item = QListWidgetItem(photo.caption)
+            text = "\n".join(part for part in (photo.caption, photo.details) if part)
+            item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, photo.sha256)
-            item.setToolTip(photo.sha256)
+            item.setToolTip(self._photo_note(photo) or photo.sha256)
             self.photos.addItem(item)
 
             def show(image: QImage, item: QListWidgetItem = item, sha: str = photo.sha256) -> None:
@@ -337,13 +299,67 @@ class ReviewDetail(QWidget):
             self.load_image(photo.sha256, show)
         self.location.setText(loaded.location or self.tr("No location recorded."))
 
+    def _photo_note(self, photo: Photo, *, as_taken: bool = False) -> str:
+        """Under the photo: when and where it was taken, and whether marks were drawn on it."""
+        parts = [photo.details]
+        if photo.original is not None:
+            parts.append(
+                self.tr("The photo as taken, without marks")
+                if as_taken
+                else self.tr("Marks drawn by the boa; the photo as taken is kept")
+            )
+        parts.append(f"SHA-256 {(photo.original if as_taken else photo.sha256) or ''}")
+        text = " · ".join(part for part in parts if part)
+        # The report's words start lower case inside a caption; here they open a line.
+        return text[:1].upper() + text[1:]
+
     def _zoom(self, item: QListWidgetItem) -> None:
-        image = self._images.get(str(item.data(Qt.ItemDataRole.UserRole)))
-        if image is None:
-            return
-        dialog = PhotoDialog(item.text(), image, self)
-        dialog.show()
-        dialog.view.fit()
+        self.open_photo(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def open_photo(self, sha: str) -> PhotoViewer | None:
+        """The photo filling the window, with zoom, its time and position, Close (and
+        Escape); for a marked photo, a button to see the photo as taken."""
+        photo = self._photos.get(sha)
+        image = self._images.get(sha)
+        if photo is None or image is None:
+            return None
+        viewer = PhotoViewer(photo.caption, self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        viewer.resize(self.window().size() * 0.95)
+        viewer.setWindowState(Qt.WindowState.WindowMaximized)
+        viewer.show_details(self._photo_note(photo))
+        original = photo.original
+        if original is not None:
+            toggle = make_button(self.tr("Show photo as taken"))
+            toggle.setObjectName("show_original")
+            toggle.setCheckable(True)
+
+            def switched(as_taken: bool) -> None:
+                toggle.setText(
+                    self.tr("Show marked photo") if as_taken else self.tr("Show photo as taken")
+                )
+                viewer.show_details(self._photo_note(photo, as_taken=as_taken))
+                if not as_taken:
+                    viewer.show_image(image)
+                    return
+                kept = self._images.get(original)
+                if kept is not None:
+                    viewer.show_image(kept)
+                    return
+
+                def loaded(taken: QImage) -> None:
+                    self._images[original] = taken
+                    # The viewer may have been closed while the photo came in.
+                    if shiboken6.isValid(viewer) and toggle.isChecked():
+                        viewer.show_image(taken)
+
+                self.load_image(original, loaded)
+
+            toggle.toggled.connect(switched)
+            viewer.add_button(toggle)
+        viewer.open()
+        viewer.show_image(image)
+        return viewer
 
     def _fill_pair(self, loaded: LoadedReview) -> None:
         view = loaded.pair

@@ -108,6 +108,30 @@ class Autosave(QObject):
             _Save(None, lambda: sink.save_attachment(question, row, data, media_type), delivered)
         )
 
+    def annotation(
+        self,
+        question: str,
+        row: str | None,
+        shown: str,
+        data: bytes,
+        media_type: str,
+        done: Callable[[str], None],
+    ) -> None:
+        """Store a marked copy of photo `shown` in its place; `done(sha256)` then."""
+        sink = self.sink
+
+        def delivered(sha: object) -> None:
+            assert isinstance(sha, str)
+            done(sha)
+
+        self._add(
+            _Save(
+                None,
+                lambda: sink.save_annotation(question, row, shown, data, media_type),
+                delivered,
+            )
+        )
+
     def attachment_removed(self, question: str, row: str | None, sha256: str) -> None:
         sink = self.sink
         self._add(_Save(None, lambda: sink.remove_attachment(question, row, sha256)))

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp.app.maps import MapTiles, MapTilesUnreadable
 from fieldapp.core.entities import Venue
+from fieldapp.core.inspection import PhotoPosition
 from fieldapp.core.slippy import (
     MAX_LATITUDE,
     TILE_SIZE,
@@ -724,9 +725,10 @@ class MapPicker(QDialog):
                 .replace("%2", f"{point[1]:.6f}")
             )
 
-    def _located(self, found: LatLon | None) -> None:
-        if found is None:
+    def _located(self, known: PhotoPosition | None) -> None:
+        if known is None:
             return
+        found = (known.lat, known.lon)
         self.map.set_position(found)
         self.my_position.setVisible(True)
         if self.map.picked is None:

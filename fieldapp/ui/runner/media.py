@@ -8,10 +8,23 @@ them run on the task runner; the answer refers to a file only after the store ha
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QEvent, QIODevice, QPointF, QSize, Qt, Signal
+import shiboken6
+from PySide6.QtCore import (
+    QBuffer,
+    QDate,
+    QDateTime,
+    QEvent,
+    QIODevice,
+    QLocale,
+    QPointF,
+    QSize,
+    Qt,
+    QTime,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QIcon,
@@ -40,6 +53,8 @@ from PySide6.QtWidgets import (
 
 from fieldapp.core.engine import Field
 from fieldapp.core.expr import Value
+from fieldapp.core.inspection import Attachment
+from fieldapp.ui.runner.annotate import AnnotationDialog, Mark, annotated
 from fieldapp.ui.runner.autosave import Autosave
 from fieldapp.ui.runner.questions import QuestionWidget
 from fieldapp.ui.runner.services import PHOTO_TYPES, RunnerServices
@@ -57,6 +72,8 @@ from fieldapp.ui.widgets import (
 log = logging.getLogger(__name__)
 
 THUMBNAIL = QSize(160, 120)
+#: A photo's moment as the reports write it: "4 december 2026, 20:00".
+_MOMENT = "d MMMM yyyy, HH:mm"
 
 #: Magic numbers of the image formats a camera or phone produces.
 _MAGIC = (
@@ -122,6 +139,8 @@ class Media:
         self._autosave = autosave
         self._tasks = tasks
         self._thumbnails: dict[str, QPixmap] = {}
+        #: What each photo opened full size is stored as, so a marked copy keeps it.
+        self._media_types: dict[str, str] = {}
 
     def add(
         self,
@@ -143,20 +162,81 @@ class Media:
     def remove(self, question: str, row: str | None, sha: str) -> None:
         self._autosave.attachment_removed(question, row, sha)
 
+    def annotate(
+        self,
+        question: str,
+        row: str | None,
+        shown: str,
+        image: QImage,
+        marks: Sequence[Mark],
+        done: Callable[[str, QImage], None],
+    ) -> None:
+        """Draw `marks` on the full-size photo `shown` and store the result in its place;
+        `done(sha256, image)` once the answer refers to it. Drawing and encoding a camera
+        photo takes a moment, so it runs off the UI thread; the photo keeps its format."""
+        media_type = self._media_types.get(shown, "image/jpeg")
+
+        def draw() -> tuple[bytes, QImage, QImage]:
+            marked = annotated(image, marks)
+            data = png_bytes(marked) if media_type == "image/png" else jpeg_bytes(marked)
+            return data, marked, thumbnail_of(data)
+
+        def drawn(result: tuple[bytes, QImage, QImage]) -> None:
+            data, marked, thumb = result
+            kept_as = "image/png" if media_type == "image/png" else "image/jpeg"
+
+            def stored(sha: str) -> None:
+                self._thumbnails[sha] = QPixmap.fromImage(thumb)
+                self._media_types[sha] = kept_as
+                done(sha, marked)
+
+            self._autosave.annotation(question, row, shown, data, kept_as, stored)
+
+        self._tasks.run(draw, drawn, context=self._autosave)
+
+    def details(
+        self,
+        question: str,
+        row: str | None,
+        sha: str,
+        done: Callable[[Attachment | None], None],
+    ) -> None:
+        """The photo's entry (when, where, its original), read on the store's lane."""
+        sink = self._autosave.sink
+
+        def failed(error: BaseException) -> None:
+            log.warning("cannot read the entry of attachment %s: %s", sha, error)
+            done(None)
+
+        self._tasks.run(
+            lambda: sink.photo_details(question, row, sha),
+            done,
+            failed,
+            serial=True,
+            context=self._autosave,
+        )
+
     def full_image(self, sha: str, done: Callable[[QImage], None]) -> None:
         """The photo at full size, read off the UI thread (a null image if it cannot be read)."""
         sink = self._autosave.sink
 
-        def load() -> QImage:
+        def load() -> tuple[QImage, str | None]:
+            data = sink.load_attachment(sha)
             image = QImage()
-            image.loadFromData(sink.load_attachment(sha))
-            return image
+            image.loadFromData(data)
+            return image, media_type_of(data)
+
+        def loaded(result: tuple[QImage, str | None]) -> None:
+            image, media_type = result
+            if media_type is not None:
+                self._media_types[sha] = media_type
+            done(image)
 
         def failed(error: BaseException) -> None:
             log.warning("cannot show attachment %s: %s", sha, error)
             done(QImage())
 
-        self._tasks.run(load, done, failed, serial=True, context=self._autosave)
+        self._tasks.run(load, loaded, failed, serial=True, context=self._autosave)
 
     def thumbnail(self, sha: str, done: Callable[[QPixmap | None], None]) -> None:
         cached = self._thumbnails.get(sha)
@@ -184,9 +264,18 @@ class Media:
 
 
 class PhotoViewer(QDialog):
-    """A photo as large as the window, with zoom and a Close button a finger can hit."""
+    """A photo as large as the window, with zoom and a Close button a finger can hit
+    (Escape closes it too); with `markable`, a button to draw marks on it.
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    Signals:
+        mark_requested(): the person wants to draw on the photo shown.
+    """
+
+    mark_requested = Signal()
+
+    def __init__(
+        self, title: str, parent: QWidget | None = None, *, markable: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("photo_viewer")
         self.setWindowTitle(title)
@@ -214,26 +303,53 @@ class PhotoViewer(QDialog):
         self.zoom_in.setObjectName("zoom_in")
         self.zoom_in.setAccessibleName(self.tr("Zoom in"))
         self.zoom_in.clicked.connect(lambda: self._set_zoom(self._zoom * 1.5))
+        self.mark = make_button(self.tr("Draw on photo…"))
+        self.mark.setObjectName("mark_photo")
+        self.mark.setToolTip(self.tr("Arrows, circles and text; the photo as taken is kept"))
+        self.mark.clicked.connect(self.mark_requested)
+        self.mark.setVisible(markable)
+        self.mark.setEnabled(False)
         self.close_button = make_button(self.tr("Close"), "primary")
         self.close_button.setObjectName("close_photo")
         self.close_button.clicked.connect(self.accept)
+        #: What is known of when and where the photo was taken, under it.
+        self.details = make_label(role="muted")
+        self.details.setObjectName("photo_details")
+        self.details.hide()
         buttons = QHBoxLayout()
         buttons.addWidget(self.zoom_out)
         buttons.addWidget(self.fit)
         buttons.addWidget(self.zoom_in)
+        buttons.addWidget(self.mark)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
+        self._buttons = buttons
         layout.addWidget(self.area, 1)
+        layout.addWidget(self.details)
         layout.addLayout(buttons)
         self.close_button.setFocus()
+
+    @property
+    def image(self) -> QImage:
+        return self._image
+
+    def add_button(self, button: QPushButton) -> None:
+        """A button of the screen that opened the viewer, beside the zoom buttons."""
+        self._buttons.insertWidget(self._buttons.count() - 2, button)
 
     def show_image(self, image: QImage) -> None:
         self._image = image
         if image.isNull():
             self.picture.setText(self.tr("This photo cannot be shown."))
             self.picture.adjustSize()
+            self.mark.setEnabled(False)
             return
+        self.mark.setEnabled(True)
         self._set_zoom(1.0)
+
+    def show_details(self, text: str) -> None:
+        self.details.setText(text)
+        self.details.setVisible(bool(text))
 
     @property
     def zoom(self) -> float:
@@ -450,14 +566,77 @@ class ImageQuestion(QuestionWidget):
         self._strip.updateGeometry()
 
     def open_photo(self, sha: str) -> PhotoViewer:
-        """Show one of the photos as large as the window, with zoom."""
-        viewer = PhotoViewer(self.texts.text(self.field.question.label), self)
+        """Show one of the photos as large as the window, with zoom (and, while the
+        question can be changed, a button to draw marks on it)."""
+        title = self.texts.text(self.field.question.label)
+        viewer = PhotoViewer(title, self, markable=self.editable)
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         window = self.window()
         viewer.resize(window.size() * 0.9)
+        shown = [sha]
+
+        def marks_drawn(marks: list[Mark]) -> None:
+            viewer.mark.setEnabled(False)
+            self._busy.setText(self.tr("Saving marked photo…"))
+            self._busy.show()
+            self.media.annotate(self.field.name, self.row, shown[0], viewer.image, marks, stored)
+
+        def stored(new: str, image: QImage) -> None:
+            self._annotated(shown[0], new)
+            shown[0] = new
+            if shiboken6.isValid(viewer):
+                viewer.show_image(image)
+                self.media.details(self.field.name, self.row, new, described)
+
+        def described(entry: Attachment | None) -> None:
+            # The viewer may have been closed while the entry was read.
+            if shiboken6.isValid(viewer):
+                viewer.show_details(self._photo_note(entry))
+
+        viewer.mark_requested.connect(
+            lambda: AnnotationDialog.ask(viewer, title, viewer.image, marks_drawn)
+        )
         viewer.open()
         self.media.full_image(sha, viewer.show_image)
+        self.media.details(self.field.name, self.row, sha, described)
         return viewer
+
+    def _photo_note(self, entry: Attachment | None) -> str:
+        """Under the photo: when it was taken and where (as the report writes them, in the
+        person's language), and whether marks were drawn on it."""
+        if entry is None:
+            return ""
+        locale = QLocale("nl_NL" if self.texts.language == "nl" else "en_GB")
+        parts = []
+        if entry.taken_at is not None:
+            moment = entry.taken_at
+            wall = QDateTime(
+                QDate(moment.year, moment.month, moment.day),
+                QTime(moment.hour, moment.minute, moment.second),
+            )
+            parts.append(self.tr("Taken %1").replace("%1", locale.toString(wall, _MOMENT)))
+        if entry.position is not None:
+            where = f"{entry.position.lat:.5f}, {entry.position.lon:.5f}"
+            if entry.position.accuracy is not None:
+                metres = locale.toString(round(entry.position.accuracy))
+                where = self.tr("%1 (accuracy %2 m)").replace("%1", where).replace("%2", metres)
+            parts.append(where)
+        if entry.original is not None:
+            parts.append(self.tr("Marks drawn; the photo as taken is kept"))
+        return " · ".join(parts)
+
+    def _annotated(self, shown: str, new: str) -> None:
+        """A marked copy took the place of photo `shown`: same place in the list."""
+        self._busy.hide()
+        self._retranslate_editor()
+        self._shas = tuple(dict.fromkeys(new if sha == shown else sha for sha in self._shas))
+        # Rebuilt in order: the marked copy stands where the photo stood.
+        for tile in self._tiles.values():
+            self._flow.removeWidget(tile)
+            tile.deleteLater()
+        self._tiles.clear()
+        self._sync_tiles()
+        self.emit_answer(self._shas)
 
     @property
     def photo_count(self) -> int:

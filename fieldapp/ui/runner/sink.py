@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from fieldapp.core.expr import Value
+from fieldapp.core.inspection import Attachment
 
 
 class AnswerSink(Protocol):
@@ -41,11 +42,23 @@ class AnswerSink(Protocol):
         then refer to it; returns its SHA-256, the name the answer uses."""
         ...
 
+    def save_annotation(
+        self, question: str, row: str | None, shown: str, data: bytes, media_type: str
+    ) -> str:
+        """Store `data`, photo `shown` with marks drawn on it, in `shown`'s place in the
+        answer, keeping the photo as taken beside it; returns the new photo's SHA-256."""
+        ...
+
     def remove_attachment(self, question: str, row: str | None, sha256: str) -> None:
         """Take a photo or signature out of the answer."""
 
     def load_attachment(self, sha256: str) -> bytes:
         """The plain bytes of a stored attachment."""
+        ...
+
+    def photo_details(self, question: str, row: str | None, sha256: str) -> Attachment | None:
+        """A photo's entry: when it was taken, where, and a marked photo's original (None
+        for a file the answer does not hold)."""
         ...
 
     def save_position(self, page: str, question: str | None, row: str | None) -> None:
@@ -64,6 +77,8 @@ class MemoryAnswerSink:
     rows: dict[str, list[str]] = field(default_factory=dict)
     attachments: dict[str, bytes] = field(default_factory=dict)
     media_types: dict[str, str] = field(default_factory=dict)
+    #: An annotated photo's SHA-256 to the SHA-256 of the photo as taken.
+    originals: dict[str, str] = field(default_factory=dict)
     position: tuple[str, str | None, str | None] | None = None
     replies: dict[str, str] = field(default_factory=dict)
     calls: int = 0
@@ -118,6 +133,19 @@ class MemoryAnswerSink:
             self.answers[(question, row)] = names if sha in names else (*names, sha)
         return sha
 
+    def save_annotation(
+        self, question: str, row: str | None, shown: str, data: bytes, media_type: str
+    ) -> str:
+        self._call()
+        sha = hashlib.sha256(data).hexdigest()
+        self.attachments[sha] = data
+        self.media_types[sha] = media_type
+        self.originals[sha] = self.originals.get(shown, shown)
+        current = self.answers.get((question, row), ())
+        names = current if isinstance(current, tuple) else ()
+        self.answers[(question, row)] = tuple(sha if name == shown else name for name in names)
+        return sha
+
     def remove_attachment(self, question: str, row: str | None, sha256: str) -> None:
         self._call()
         current = self.answers.get((question, row), "")
@@ -132,6 +160,18 @@ class MemoryAnswerSink:
 
     def load_attachment(self, sha256: str) -> bytes:
         return self.attachments[sha256]
+
+    def photo_details(self, question: str, row: str | None, sha256: str) -> Attachment | None:
+        data = self.attachments.get(sha256)
+        if data is None:
+            return None
+        return Attachment(
+            question=question,
+            sha256=sha256,
+            size=len(data),
+            media_type=self.media_types.get(sha256, "image/jpeg"),
+            original=self.originals.get(sha256),
+        )
 
     def save_position(self, page: str, question: str | None, row: str | None) -> None:
         self._call()
