@@ -179,8 +179,12 @@ def test_review_bodies_are_checked(central: Central, supervisor: httpx.Client) -
     path = f"/v1/inspections/{version.inspection_id}/return"
     no_comments = {"event_id": new_id(), "version_id": version.version_id, "comments": []}
     assert supervisor.post(path, json=no_comments).status_code == 422
-    blank = no_comments | {"comments": [{"question": "notes", "text": "   "}]}
-    assert supervisor.post(path, json=blank).status_code == 422
+    # An empty (or blank) text reopens the question without a comment; a text longer than
+    # a comment may be, or a comment naming no question, is refused.
+    too_long = no_comments | {"comments": [{"question": "notes", "text": "x" * 4001}]}
+    assert supervisor.post(path, json=too_long).status_code == 422
+    nameless = no_comments | {"comments": [{"question": "", "text": ""}]}
+    assert supervisor.post(path, json=nameless).status_code == 422
     unknown = supervisor.post(
         f"/v1/inspections/{new_id()}/return",
         json=no_comments | {"comments": [{"question": "notes", "text": "x"}]},
