@@ -317,10 +317,19 @@ class Drafts:
             else:
                 new_value = "" if current == sha256 else current
             removed = draft_attachment(connection, inspection_id, question, row, sha256)
-            # A deleted annotated photo takes the photo as taken with it: nothing shows it.
+            # A deleted annotated photo takes the photo as taken with it, unless the answer
+            # still shows that photo (attached again) or another marked copy keeps it.
             gone = [sha256]
-            if removed is not None and removed.original is not None:
-                gone.append(removed.original)
+            original = removed.original if removed is not None else None
+            shown = set(new_value) if isinstance(new_value, tuple) else {new_value}
+            if original is not None and original not in shown:
+                kept_by_others = {
+                    other.original
+                    for other in question_attachments(connection, inspection_id, question, row)
+                    if other.sha256 != sha256
+                }
+                if original not in kept_by_others:
+                    gone.append(original)
             connection.executemany(
                 "DELETE FROM draft_attachments WHERE inspection_id = ? AND question = ?"
                 " AND row_id = ? AND sha256 = ?",
@@ -473,7 +482,7 @@ class Drafts:
         """Work out the findings of these drafts as saved and keep them for the lists.
 
         Only drafts whose findings are not known yet are evaluated (a change to a draft's
-        answers, rows or photos forgets them: the v5 triggers), each in its own short
+        answers, rows or photos forgets them: the v6 triggers), each in its own short
         transaction, so the result always belongs to the answers it was read from.
         """
         found: dict[str, tuple[str, ...]] = {}
@@ -778,6 +787,18 @@ def draft_attachment(
         (inspection_id, question, row or "", sha256),
     ).fetchone()
     return None if found is None else _attachment_of(found)
+
+
+def question_attachments(
+    connection: sqlite3.Connection, inspection_id: str, question: str, row: str | None
+) -> list[Attachment]:
+    """Every file one question (in one row) of a draft refers to or keeps as an original."""
+    found = connection.execute(
+        "SELECT question, sha256, size, media_type, details FROM draft_attachments"
+        " WHERE inspection_id = ? AND question = ? AND row_id = ?",
+        (inspection_id, question, row or ""),
+    ).fetchall()
+    return [_attachment_of(item) for item in found]
 
 
 def _attachment_of(row: Sequence[object]) -> Attachment:

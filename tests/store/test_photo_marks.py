@@ -101,3 +101,22 @@ def test_a_signature_records_no_moment_or_position(profile: Profile) -> None:
         draft, "officer_signature", sample_photo(70), taken_at=MOMENT, position=HERE
     )
     assert signed.taken_at is None and signed.position is None
+
+
+def test_deleting_a_marked_photo_deleted_its_original_still_shown_in_the_answer(
+    profile: Profile,
+) -> None:
+    """A boa marks photo A (giving A′), attaches A again from the gallery, then deletes A′:
+    A is still in the answer and must stay attached, so the draft still finalizes."""
+    draft = fill_draft(profile, "coffeeshop_inspection", seed=6)
+    photo = sample_photo(50)
+    taken = profile.attach_file(draft, "stock_photo", photo, taken_at=MOMENT).sha256
+    marked = profile.annotate_photo(draft, "stock_photo", taken, sample_photo(51)).sha256
+    again = profile.attach_file(draft, "stock_photo", photo, taken_at=MOMENT).sha256
+    assert again == taken and taken in photos(profile, draft)
+    profile.remove_attachment(draft, "stock_photo", marked)
+    assert taken in photos(profile, draft) and marked not in photos(profile, draft)
+    assert held(profile, taken)
+    assert profile.photo_details(draft, "stock_photo", taken) is not None
+    profile.finalize(draft)
+    assert verify(profile) == []
