@@ -287,6 +287,10 @@ class StoreAnswerSink:
         # moment; anything else was taken when it is attached. Without its offset the
         # camera's clock is this device's local time.
         taken_at = now if facts.taken_at is None else facts.taken_at.astimezone()
+        if facts.taken_at is not None:
+            # Taken at another moment (a photo from the gallery): where the device is now
+            # says nothing about it; only the file's own position does.
+            where = None
         if where is None and facts.position is not None:
             where = PhotoPosition(lat=facts.position[0], lon=facts.position[1])
         if media_type == "image/jpeg":

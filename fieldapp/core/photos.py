@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -56,8 +57,8 @@ def facts_of(data: bytes) -> PhotoFacts:
     try:
         gps = exif.get_ifd(_GPS_IFD)
         if gps:
-            lat = _degrees(gps.get(2), gps.get(1), "S")
-            lon = _degrees(gps.get(4), gps.get(3), "W")
+            lat = _degrees(gps.get(2), gps.get(1), "S", 90)
+            lon = _degrees(gps.get(4), gps.get(3), "W", 180)
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
         lat = lon = None
     return PhotoFacts(taken_at, lat, lon)
@@ -81,11 +82,15 @@ def _moment(exif: Image.Exif) -> datetime | None:
     return moment
 
 
-def _degrees(value: object, reference: object, negative: str) -> float | None:
+def _degrees(value: object, reference: object, negative: str, limit: float) -> float | None:
     if not isinstance(value, tuple) or len(value) != 3:
         return None
     degrees, minutes, seconds = (float(part) for part in value)
     result = degrees + minutes / 60 + seconds / 3600
+    # A phone without a fix may write 0/0 (not a number) or nonsense: no position, rather
+    # than a photo that cannot be attached.
+    if not math.isfinite(result) or abs(result) > limit:
+        return None
     return -result if reference == negative else result
 
 

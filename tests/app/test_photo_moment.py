@@ -67,3 +67,62 @@ def test_a_camera_file_keeps_its_own_moment_in_the_photo_entry(tmp_path: Path) -
         assert (round(entry.position.lat, 5), round(entry.position.lon, 5)) == (52.08, 4.31)
     finally:
         profile.close()
+
+
+def test_a_gallery_photo_got_where_the_device_stands_now(tmp_path: Path) -> None:
+    """A file taken last week (its EXIF says so) without a position of its own is not
+    stamped with where the device is now; one with its own position keeps that one."""
+    profile = new_profile(tmp_path)
+    try:
+        draft = profile.start_inspection("coffeeshop_inspection", venue_id="cs-weimar-12")
+        here = PhotoPosition(lat=52.07762, lon=4.29175, accuracy=8.0)
+        sink = StoreAnswerSink(profile, draft, lambda: here)
+        moment = datetime(2026, 11, 26, 14, 3, tzinfo=timezone(timedelta(hours=1)))
+        without = sink.save_attachment(
+            "stock_photo", None, stamp(street_photo(14), moment), "image/jpeg"
+        )
+        entry = profile.photo_details(draft, "stock_photo", without)
+        assert entry is not None and entry.taken_at == moment and entry.position is None
+        own = sink.save_attachment(
+            "stock_photo", None, stamp(street_photo(15), moment, (52.1, 4.3)), "image/jpeg"
+        )
+        entry = profile.photo_details(draft, "stock_photo", own)
+        assert entry is not None and entry.position is not None
+        assert (round(entry.position.lat, 5), round(entry.position.lon, 5)) == (52.1, 4.3)
+    finally:
+        profile.close()
+
+
+def test_a_phone_writing_no_fix_as_zero_over_zero_made_its_photo_unattachable(
+    tmp_path: Path,
+) -> None:
+    """GPS degrees of 0/0 (not a number) or beyond the globe are no position: the photo is
+    attached without one instead of refused."""
+    from fractions import Fraction
+    from io import BytesIO
+
+    from PIL import Image
+    from PIL.TiffImagePlugin import IFDRational
+
+    def with_gps(data: bytes, lat: tuple[object, ...], lon: tuple[object, ...]) -> bytes:
+        with Image.open(BytesIO(data)) as image:
+            exif = image.getexif()
+            gps = exif.get_ifd(0x8825)
+            gps[1], gps[2], gps[3], gps[4] = "N", lat, "E", lon
+            out = BytesIO()
+            image.save(out, "JPEG", exif=exif.tobytes())
+        return out.getvalue()
+
+    nan = (IFDRational(0, 0), IFDRational(0, 0), IFDRational(0, 0))
+    beyond = (Fraction(200), Fraction(0), Fraction(0))
+    profile = new_profile(tmp_path)
+    try:
+        draft = profile.start_inspection("coffeeshop_inspection", venue_id="cs-weimar-12")
+        sink = StoreAnswerSink(profile, draft)
+        for number, (lat, lon) in enumerate(((nan, nan), (beyond, beyond))):
+            data = with_gps(street_photo(16 + number), lat, lon)
+            sha = sink.save_attachment("stock_photo", None, data, "image/jpeg")
+            entry = profile.photo_details(draft, "stock_photo", sha)
+            assert entry is not None and entry.position is None
+    finally:
+        profile.close()
