@@ -16,6 +16,7 @@ outbox in a single synchronous=FULL transaction.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,7 +32,7 @@ from fieldapp.core.answers import (
     with_replies,
 )
 from fieldapp.core.engine import Field, FormEngine, FormSession, coerce_answer
-from fieldapp.core.errors import AnswerError
+from fieldapp.core.errors import AnswerError, FieldappError
 from fieldapp.core.expr import Value
 from fieldapp.core.expr.values import is_empty
 from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType
@@ -73,6 +74,8 @@ DRAFT_TABLES = (
     "reopened_questions",
     "draft_replies",
 )
+
+log = logging.getLogger(__name__)
 
 
 class Drafts:
@@ -497,7 +500,13 @@ class Drafts:
                 if known[0] is not None:
                     found[inspection_id] = tuple(json.loads(known[0]))
                     continue
-                session = self.session(connection, read_draft(connection, inspection_id))
+                try:
+                    session = self.session(connection, read_draft(connection, inspection_id))
+                except FieldappError:
+                    # Its form cannot be built here (e.g. withdrawn): the list shows no
+                    # findings for this one instead of failing for every draft.
+                    log.warning("findings of draft %s not worked out", inspection_id, exc_info=True)
+                    continue
                 names = tuple(outcome.name for outcome in session.outcomes())
                 connection.execute(
                     "UPDATE inspections SET draft_outcomes = ? WHERE id = ?",

@@ -838,11 +838,16 @@ class Profile:
         form_ids: Collection[str] | None = None,
         limit: int | None = None,
         offset: int = 0,
+        with_draft_findings: bool = False,
     ) -> list[LocalInspectionSummary]:
         """Inspections with `status` (all when None) of `form_ids` (all when None), most
-        recently changed first."""
+        recently changed first. `with_draft_findings`: work out the findings of drafts
+        changed since they were last listed (the drafts list shows them); other readers
+        get a plain read."""
         where, parameters = inspection_filter(status, form_ids)
         found = self._lists.summaries(where, parameters, limit, offset)
+        if not with_draft_findings:
+            return found
         unknown = [
             summary.inspection_id
             for summary in found

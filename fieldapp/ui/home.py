@@ -369,7 +369,13 @@ class HomeScreen(QWidget):
             start = offset or 0
 
             def work() -> Page[LocalInspectionSummary, int]:
-                rows = profile.inspections(status, form_ids=form_ids, limit=limit, offset=start)
+                rows = profile.inspections(
+                    status,
+                    form_ids=form_ids,
+                    limit=limit,
+                    offset=start,
+                    with_draft_findings=status is InspectionStatus.DRAFT,
+                )
                 total = profile.count(status, form_ids=form_ids)
                 end = start + len(rows)
                 return Page(rows, end if len(rows) == limit and end < total else None, total)

@@ -193,7 +193,7 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
         assert migrated.venue_summary("cs-weimar-12") is None
         assert migrated.replies(draft) == {}
         # The drafts' findings are worked out once after the migration, then kept.
-        (listed,) = migrated.inspections(InspectionStatus.DRAFT)
+        (listed,) = migrated.inspections(InspectionStatus.DRAFT, with_draft_findings=True)
         assert listed.draft_outcomes == tuple(o.name for o in migrated.resume(draft).outcomes())
         session = migrated.resume(draft)
         assert session.value("inspectors") == "BOA 4411"
