@@ -28,6 +28,7 @@ from fieldapp.core.expr import Value
 from fieldapp.core.expr.values import is_empty
 from fieldapp.core.followup import VenueFieldSummary
 from fieldapp.core.forms import SELECT_TYPES, LocalText
+from fieldapp.core.inspection import InspectionStatus
 from fieldapp.store import Profile
 
 __all__ = [
@@ -82,12 +83,18 @@ def venue_history(profile: Profile, venue_id: str, *, limit: int = 20) -> VenueH
     for summary in profile.inspections_at(venue_id, limit=limit):
         engine = profile.engine(summary.form_id, summary.form_version)
         labels = {outcome.name: outcome.label for outcome in engine.definition.outcomes}
+        # A draft's findings so far are the ones the drafts list worked out (if it has).
+        names = (
+            summary.draft_outcomes or ()
+            if summary.status is InspectionStatus.DRAFT
+            else summary.outcomes
+        )
         visits[summary.inspection_id] = VenueVisit(
             visited_at=summary.started_at,
             form_id=summary.form_id,
             form_title=engine.definition.title,
             status=summary.status.value,
-            findings=tuple(labels[name] for name in summary.outcomes if name in labels),
+            findings=tuple(labels[name] for name in names if name in labels),
             on_device=True,
             inspection_id=summary.inspection_id,
         )

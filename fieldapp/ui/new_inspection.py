@@ -350,7 +350,7 @@ class NewInspectionDialog(QDialog):
                     "Carry over from the last visit (%1): %n answer(s) to check",
                     "",
                     len(found.answers),
-                ).replace("%1", short_date(found.visited_at.date()))
+                ).replace("%1", short_date(found.visited_at.astimezone().date()))
             )
 
     def show_history(self) -> None:
@@ -394,7 +394,7 @@ class NewInspectionDialog(QDialog):
         if not findings:
             findings = (
                 self.tr("findings not known yet")
-                if visit.status in ("draft", "finalized")
+                if visit.status == "draft"
                 else self.tr("no findings")
             )
         first = f"{day} · {local(visit.form_title, self._language)} · {self._status(visit)}"
@@ -433,7 +433,7 @@ class NewInspectionDialog(QDialog):
                     months=repetition.period_months,
                 )
             )
-        updated = short_date(file.updated_at.date())
+        updated = short_date(file.updated_at.astimezone().date())
         lines.append(self.tr("From the venue's file as of {day}.").format(day=updated))
         return "\n".join(lines)
 

@@ -122,3 +122,21 @@ def test_the_last_visit_is_the_latest_finalized_one_of_the_same_form(tmp_path: P
         outcomes = profile.inspection(later).outcomes
         labels = {o.name: o.label for o in profile.engine(FORM).definition.outcomes}
         assert history.visits[1].findings == tuple(labels[name] for name in outcomes)
+
+
+def test_the_venue_history_listed_a_drafts_findings_as_none(tmp_path: Path) -> None:
+    """A draft's findings in the venue's history are the ones the drafts list worked out
+    (its version's outcomes are empty: it has none yet)."""
+    profile = new_profile(tmp_path)
+    try:
+        draft = profile.start_inspection("coffeeshop_inspection", venue_id="cs-weimar-12")
+        profile.set_answer(draft, "stock_in_shop_grams", 650.0)
+        expected = {o.name for o in profile.resume(draft).outcomes()}
+        assert "stock_over_limit" in expected
+        profile.inspections(InspectionStatus.DRAFT, with_draft_findings=True)
+        (visit,) = venue_history(profile, "cs-weimar-12").visits
+        engine = profile.engine("coffeeshop_inspection")
+        labels = {o.name: o.label for o in engine.definition.outcomes}
+        assert sorted(map(repr, visit.findings)) == sorted(repr(labels[n]) for n in expected)
+    finally:
+        profile.close()
