@@ -229,7 +229,10 @@ def open_inspection(profile: Profile, inspection_id: str) -> OpenedInspection:
     assignment = profile.assignment(summary.assignment_id) if summary.assignment_id else None
     instructions = dict(assignment.note or {}) if assignment is not None else {}
     history = profile.venue_summary(summary.venue_id) if editable and summary.venue_id else None
-    carried = carried_over(profile, inspection_id) if editable else None
+    # What was carried over was checked when the first version was finalized.
+    carried = (
+        carried_over(profile, inspection_id) if editable and not summary.is_correction else None
+    )
     replies = profile.replies(inspection_id) if editable and summary.is_correction else None
     return OpenedInspection(
         inspection_id,

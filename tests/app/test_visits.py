@@ -140,3 +140,34 @@ def test_the_venue_history_listed_a_drafts_findings_as_none(tmp_path: Path) -> N
         assert sorted(map(repr, visit.findings)) == sorted(repr(labels[n]) for n in expected)
     finally:
         profile.close()
+
+
+def test_a_correction_said_again_that_answers_were_carried_over(tmp_path: Path) -> None:
+    """The note "carried over from the last visit, check on site" belongs to the first
+    draft; a correction after a return does not show it again."""
+    import random
+    from datetime import UTC, datetime
+
+    from fieldapp.app.inspections import correct_inspection
+    from fieldapp.store.seed import replay_answers
+    from tests.support.store import sample_photo, walked
+
+    clock = FakeClock()
+    with new_profile(tmp_path, clock=clock) as profile:
+        _previous, venue_id = finalized_visit(
+            profile, 7, present_for_shop="operator", operator_name="M. El Idrissi"
+        )
+        clock.advance(86_400)
+        carried = begin_inspection(signed_in(profile), FORM, venue_id=venue_id, carry_over=True)
+        assert open_inspection(profile, carried).carried is not None
+        # Answered through to the end as a boa would (the same walk `fill_draft` makes).
+        filled, _place = walked(profile, FORM, 8)
+        photos = [sample_photo(n) for n in range(3)]
+        replay_answers(profile, carried, filled, photos, random.Random(8))
+        version = profile.finalize(carried)
+        profile.mark_sent(version.version_id, "receipt-carried")
+        at = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+        assert profile.apply_return(
+            carried, version.version_id, {"findings_summary": "Concreter graag."}, "ingrid", at
+        )
+        assert correct_inspection(profile, carried).carried is None
