@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -385,11 +386,22 @@ def test_english_mode_left_the_review_filters_signals_and_answers_in_dutch(
     dutch_title = panel.detail.title.text()
     assert "Coffeeshopcontrole" in dutch_title
 
+    detail = panel.detail
+    # The photos are already here: the switch must not fetch them again.
+    qtbot.waitUntil(lambda: len(detail._images) >= len(detail._photos), timeout=WAIT)
+    fetched: list[str] = []
+    load_image = detail.load_image
+
+    def counted(sha: str, done: Any) -> None:
+        fetched.append(sha)
+        load_image(sha, done)
+
+    detail.load_image = counted
     context.change_setting("language", "en")
     context.translations.apply("en")
     qtbot.waitUntil(lambda: panel.form.itemText(0) == "All checklists", timeout=WAIT)
-    detail = panel.detail
     qtbot.waitUntil(lambda: "Coffeeshop inspection" in detail.title.text(), timeout=WAIT)
+    assert fetched == []
     for index in range(detail.tabs.count()):
         detail.tabs.setCurrentIndex(index)
         dutch = review_words(panel) & DUTCH_WORDS

@@ -274,6 +274,11 @@ class ReviewDetail(QWidget):
 
     def _fill_photos(self, loaded: LoadedReview) -> None:
         self.photos.clear()
+        # Full-size images of the inspection shown before are let go; the same inspection
+        # shown again (a language switch) keeps its own and asks for none again.
+        wanted = {photo.sha256 for photo in loaded.photos}
+        wanted |= {photo.original for photo in loaded.photos if photo.original}
+        self._images = {sha: image for sha, image in self._images.items() if sha in wanted}
         self._photos = {photo.sha256: photo for photo in loaded.photos}
         for photo in loaded.photos:
             text = "\n".join(part for part in (photo.caption, photo.details) if part)
@@ -296,7 +301,11 @@ class ReviewDetail(QWidget):
                 )
                 item.setIcon(QIcon(QPixmap.fromImage(thumbnail)))
 
-            self.load_image(photo.sha256, show)
+            known = self._images.get(photo.sha256)
+            if known is not None:
+                show(known)
+            else:
+                self.load_image(photo.sha256, show)
         self.location.setText(loaded.location or self.tr("No location recorded."))
 
     def _photo_note(self, photo: Photo, *, as_taken: bool = False) -> str:
