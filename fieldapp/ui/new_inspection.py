@@ -117,6 +117,10 @@ class NewInspectionDialog(QDialog):
         #: The last visit of the chosen form at the current venue, once looked up.
         self.last_visit: LastVisit | None = None
         self._last_visit_of: tuple[str, str] | None = None
+        self._look_up = QTimer(self)
+        self._look_up.setSingleShot(True)
+        self._look_up.setInterval(250)
+        self._look_up.timeout.connect(self._look_up_last_visit)
         self.history: VenueHistory | None = None
         self._history_venue: Venue | None = None
         self.position = HerePosition(devices, self)
@@ -320,6 +324,18 @@ class NewInspectionDialog(QDialog):
         if asked == self._last_visit_of:
             return
         self._set_last_visit(None, None)
+        # Arrowing through the list asks once, where the cursor stops: each lookup is a
+        # store task in the queue the autosaves use.
+        self._look_up.start()
+
+    def _look_up_last_visit(self) -> None:
+        venue = self.current_venue()
+        form = self._form
+        if venue is None or form is None or self._visits is None or self._tasks is None:
+            return
+        asked = (venue.id, form.form_id)
+        if asked == self._last_visit_of:
+            return
         visits = self._visits
         self._tasks.run(
             lambda: visits.last_visit(*asked),

@@ -170,10 +170,12 @@ class Media:
         image: QImage,
         marks: Sequence[Mark],
         done: Callable[[str, QImage], None],
+        failed: Callable[[BaseException], None],
     ) -> None:
         """Draw `marks` on the full-size photo `shown` and store the result in its place;
-        `done(sha256, image)` once the answer refers to it. Drawing and encoding a camera
-        photo takes a moment, so it runs off the UI thread; the photo keeps its format."""
+        `done(sha256, image)` once the answer refers to it, `failed(error)` when drawing
+        fails. Drawing and encoding a camera photo takes a moment, so it runs off the UI
+        thread; the photo keeps its format."""
         media_type = self._media_types.get(shown, "image/jpeg")
 
         def draw() -> tuple[bytes, QImage, QImage]:
@@ -192,7 +194,7 @@ class Media:
 
             self._autosave.annotation(question, row, shown, data, kept_as, stored)
 
-        self._tasks.run(draw, drawn, context=self._autosave)
+        self._tasks.run(draw, drawn, failed, context=self._autosave)
 
     def details(
         self,
@@ -579,7 +581,17 @@ class ImageQuestion(QuestionWidget):
             viewer.mark.setEnabled(False)
             self._busy.setText(self.tr("Saving marked photo…"))
             self._busy.show()
-            self.media.annotate(self.field.name, self.row, shown[0], viewer.image, marks, stored)
+            self.media.annotate(
+                self.field.name, self.row, shown[0], viewer.image, marks, stored, not_drawn
+            )
+
+        def not_drawn(error: BaseException) -> None:
+            # The photo stays as it was; the person may try again. The error is a bug of
+            # the drawing: it goes to the log with its traceback.
+            self._busy.hide()
+            if shiboken6.isValid(viewer):
+                viewer.mark.setEnabled(True)
+            raise error
 
         def stored(new: str, image: QImage) -> None:
             self._annotated(shown[0], new)
