@@ -37,8 +37,7 @@ from fieldapp.reports.i18n import SEVERITY_LABELS, Language, local, phrase
 from fieldapp.reports.model import AttachmentSource
 from fieldapp.reports.text import (
     base_is_rtl,
-    format_datetime,
-    format_position,
+    facts_caption,
     has_rtl,
     markup,
     shape_rtl,
@@ -334,23 +333,6 @@ def load_image(
         return prepare_image(raw, longest_side, line_art=line_art), note, facts
     except ImageProblem:
         return None, phrase("photo_unreadable", language), facts
-
-
-def facts_caption(facts: PhotoFacts, language: Language, entry: Attachment | None = None) -> str:
-    """'genomen 3 december 2026, 21:14 · 52.07712, 4.30012 (nauwkeurigheid 6 m)', or ""
-    when unknown. The photo's entry says it first (it knows the position's accuracy); a
-    photo of before entries had them is read from its own EXIF."""
-    taken_at = entry.taken_at if entry is not None else None
-    taken_at = taken_at or facts.taken_at
-    position = entry.position if entry is not None else None
-    parts = []
-    if taken_at is not None:
-        parts.append(f"{phrase('photo_taken', language)} {format_datetime(taken_at, language)}")
-    if position is not None:
-        parts.append(format_position(position.lat, position.lon, position.accuracy, language))
-    elif facts.position is not None:
-        parts.append(format_position(*facts.position, None, language))
-    return " · ".join(parts)
 
 
 def original_caption(entry: Attachment | None, language: Language) -> str:

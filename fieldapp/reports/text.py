@@ -21,6 +21,8 @@ from fieldapp.core.engine import Field
 from fieldapp.core.entities import Venue
 from fieldapp.core.expr import Value
 from fieldapp.core.forms import QuestionType
+from fieldapp.core.inspection import Attachment
+from fieldapp.core.photos import PhotoFacts
 from fieldapp.core.texts import Text
 from fieldapp.reports.i18n import MONTHS, Language, local, phrase
 
@@ -139,6 +141,23 @@ def format_position(lat: float, lon: float, accuracy: float | None, language: La
     if accuracy is not None:
         text += f" ({phrase('accuracy', language)} {format_number(accuracy, language, 0)} m)"
     return text
+
+
+def facts_caption(facts: PhotoFacts, language: Language, entry: Attachment | None = None) -> str:
+    """'genomen 3 december 2026, 21:14 · 52.07712, 4.30012 (nauwkeurigheid 6 m)', or ""
+    when unknown. The photo's entry says it first (it knows the position's accuracy); a
+    photo of before entries had them is read from its own EXIF."""
+    taken_at = entry.taken_at if entry is not None else None
+    taken_at = taken_at or facts.taken_at
+    position = entry.position if entry is not None else None
+    parts = []
+    if taken_at is not None:
+        parts.append(f"{phrase('photo_taken', language)} {format_datetime(taken_at, language)}")
+    if position is not None:
+        parts.append(format_position(position.lat, position.lon, position.accuracy, language))
+    elif facts.position is not None:
+        parts.append(format_position(*facts.position, None, language))
+    return " · ".join(parts)
 
 
 def venue_text(venue: Venue) -> str:

@@ -909,14 +909,6 @@
         <translation>Gemarkeerde foto opslaan…</translation>
     </message>
     <message>
-        <source>Taken %1</source>
-        <translation>Genomen %1</translation>
-    </message>
-    <message>
-        <source>%1 (accuracy %2 m)</source>
-        <translation>%1 (nauwkeurigheid %2 m)</translation>
-    </message>
-    <message>
         <source>Marks drawn; the photo as taken is kept</source>
         <translation>Markeringen getekend; de foto zoals genomen blijft bewaard</translation>
     </message>

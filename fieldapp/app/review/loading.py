@@ -23,9 +23,9 @@ from fieldapp.protocol.models import InspectionDetail, InspectionSummary, Review
 from fieldapp.reports.answered import Section, answered_sections
 from fieldapp.reports.changes import AnswerChange, answer_changes
 from fieldapp.reports.door_test_report import pair_outcome
-from fieldapp.reports.flowables import facts_caption
 from fieldapp.reports.i18n import Language, local
 from fieldapp.reports.model import ReportDoorTest, ReportInspection, is_door_test
+from fieldapp.reports.text import facts_caption
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,11 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtCore import (
     QBuffer,
-    QDate,
-    QDateTime,
     QEvent,
     QIODevice,
-    QLocale,
     QPointF,
     QSize,
     Qt,
-    QTime,
     Signal,
 )
 from PySide6.QtGui import (
@@ -54,6 +50,9 @@ from PySide6.QtWidgets import (
 from fieldapp.core.engine import Field
 from fieldapp.core.expr import Value
 from fieldapp.core.inspection import Attachment
+from fieldapp.core.photos import PhotoFacts
+from fieldapp.core.texts import language_of
+from fieldapp.reports.text import facts_caption
 from fieldapp.ui.runner.annotate import AnnotationDialog, Mark, annotated
 from fieldapp.ui.runner.autosave import Autosave
 from fieldapp.ui.runner.questions import QuestionWidget
@@ -73,7 +72,6 @@ log = logging.getLogger(__name__)
 
 THUMBNAIL = QSize(160, 120)
 #: A photo's moment as the reports write it: "4 december 2026, 20:00".
-_MOMENT = "d MMMM yyyy, HH:mm"
 
 #: Magic numbers of the image formats a camera or phone produces.
 _MAGIC = (
@@ -618,24 +616,12 @@ class ImageQuestion(QuestionWidget):
         person's language), and whether marks were drawn on it."""
         if entry is None:
             return ""
-        locale = QLocale("nl_NL" if self.texts.language == "nl" else "en_GB")
-        parts = []
-        if entry.taken_at is not None:
-            moment = entry.taken_at
-            wall = QDateTime(
-                QDate(moment.year, moment.month, moment.day),
-                QTime(moment.hour, moment.minute, moment.second),
-            )
-            parts.append(self.tr("Taken %1").replace("%1", locale.toString(wall, _MOMENT)))
-        if entry.position is not None:
-            where = f"{entry.position.lat:.5f}, {entry.position.lon:.5f}"
-            if entry.position.accuracy is not None:
-                metres = locale.toString(round(entry.position.accuracy))
-                where = self.tr("%1 (accuracy %2 m)").replace("%1", where).replace("%2", metres)
-            parts.append(where)
+        parts = [facts_caption(PhotoFacts(), language_of(self.texts.language), entry)]
         if entry.original is not None:
             parts.append(self.tr("Marks drawn; the photo as taken is kept"))
-        return " · ".join(parts)
+        text = " · ".join(part for part in parts if part)
+        # The report's words start lower case inside a caption; here they open a line.
+        return text[:1].upper() + text[1:]
 
     def _annotated(self, shown: str, new: str) -> None:
         """A marked copy took the place of photo `shown`: same place in the list."""
