@@ -36,13 +36,13 @@ from fieldapp.app.inspections import FormChoice
 from fieldapp.app.venues import VenueDirectory, fold
 from fieldapp.app.visits import LastVisit, VenueHistory, VenueVisit, VenueVisits
 from fieldapp.core.entities import FORM_VENUE_KINDS, Area, AssignmentForm, Venue, VenueKind
-from fieldapp.core.sanctions import ActionKind
 from fieldapp.core.texts import local
 from fieldapp.ui.dates import short_date
 from fieldapp.ui.devices import DeviceSupport
 from fieldapp.ui.models import MODEL_ROLE, Column, LoadedTableModel
 from fieldapp.ui.runner.places import HerePosition, VenueListModel
 from fieldapp.ui.tasks import TaskRunner
+from fieldapp.ui.venue_file import venue_file_lines
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
 
 #: The steps of the dialog, as pages of its stack.
@@ -434,24 +434,7 @@ class NewInspectionDialog(QDialog):
         file = history.file
         if file is None:
             return self.tr("The venue's file has not reached this device (it comes with a sync).")
-        lines = []
-        for kind, due in file.open_actions:
-            lines.append(
-                self.tr("Open action: {kind}, due {due}").format(
-                    kind=ActionKind(kind).label.pick(self._language), due=short_date(due)
-                )
-            )
-        for repetition in file.repetitions:
-            lines.append(
-                self.tr("Repeat offence: {ladder} ({count}× within {months} months)").format(
-                    ladder=local(repetition.label, self._language),
-                    count=repetition.count,
-                    months=repetition.period_months,
-                )
-            )
-        updated = short_date(file.updated_at.astimezone().date())
-        lines.append(self.tr("From the venue's file as of {day}.").format(day=updated))
-        return "\n".join(lines)
+        return "\n".join(venue_file_lines(file, self._language))
 
     def _show_step(self, step: int) -> None:
         self.pages.setCurrentIndex(step)

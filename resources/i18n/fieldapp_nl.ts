@@ -515,24 +515,12 @@
         <translation>Toon de instructies</translation>
     </message>
     <message>
-        <source>From the venue's file as of {day}.</source>
-        <translation>Uit het dossier van de locatie, stand {day}.</translation>
-    </message>
-    <message>
         <source>History of this venue</source>
         <translation>Geschiedenis van deze locatie</translation>
     </message>
     <message>
         <source>No earlier visits by boa's are on file.</source>
         <translation>Er staan geen eerdere bezoeken van boa's in het dossier.</translation>
-    </message>
-    <message>
-        <source>Open action: {kind}, due {due}</source>
-        <translation>Openstaande actie: {kind}, termijn {due}</translation>
-    </message>
-    <message>
-        <source>Repeat offence: {ladder} ({count}× within {months} months)</source>
-        <translation>Herhaalde overtreding: {ladder} ({count}× binnen {months} maanden)</translation>
     </message>
     <message>
         <source>Show the venue's history</source>
@@ -1338,18 +1326,6 @@
     <message>
         <source>The venue&apos;s file has not reached this device (it comes with a sync).</source>
         <translation>Het dossier van de locatie staat nog niet op dit apparaat (het komt mee bij een synchronisatie).</translation>
-    </message>
-    <message>
-        <source>Open action: {kind}, due {due}</source>
-        <translation>Openstaande actie: {kind}, termijn {due}</translation>
-    </message>
-    <message>
-        <source>Repeat offence: {ladder} ({count}× within {months} months)</source>
-        <translation>Herhaalde overtreding: {ladder} ({count}× binnen {months} maanden)</translation>
-    </message>
-    <message>
-        <source>From the venue&apos;s file as of {day}.</source>
-        <translation>Uit het dossier van de locatie, stand {day}.</translation>
     </message>
     <message>
         <source>← Back to the venues</source>
@@ -3622,6 +3598,21 @@
     <message>
         <source>OK</source>
         <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>VenueFile</name>
+    <message>
+        <source>Open action: {kind}, due {due}</source>
+        <translation>Openstaande actie: {kind}, termijn {due}</translation>
+    </message>
+    <message>
+        <source>Repeat offence: {ladder} ({count}× within {months} months)</source>
+        <translation>Herhaalde overtreding: {ladder} ({count}× binnen {months} maanden)</translation>
+    </message>
+    <message>
+        <source>From the venue's file as of {day}.</source>
+        <translation>Uit het dossier van de locatie, stand {day}.</translation>
     </message>
 </context>
 </TS>

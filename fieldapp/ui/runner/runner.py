@@ -43,7 +43,6 @@ from fieldapp.core.entities import FORM_VENUE_KINDS, AssignmentForm, Venue, Venu
 from fieldapp.core.expr import Value
 from fieldapp.core.followup import VenueFieldSummary
 from fieldapp.core.forms import ATTACHMENT_TYPES, Question, QuestionType
-from fieldapp.core.sanctions import ActionKind
 from fieldapp.core.texts import local
 from fieldapp.ui.dates import short_date
 from fieldapp.ui.errors import describe
@@ -80,6 +79,7 @@ from fieldapp.ui.runner.sink import AnswerSink
 from fieldapp.ui.runner.summary import ReplyLine, SummaryView
 from fieldapp.ui.runner.texts import FormTexts
 from fieldapp.ui.theme import THEME, is_discreet
+from fieldapp.ui.venue_file import venue_file_lines
 from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
 
 log = logging.getLogger(__name__)
@@ -1110,23 +1110,7 @@ class FormRunner(QWidget):
             )
         if not lines:
             lines.append(self.tr("No earlier visits by boa's are on file."))
-        for kind, due in history.open_actions:
-            lines.append(
-                self.tr("Open action: {kind}, due {due}").format(
-                    kind=ActionKind(kind).label.pick(language),
-                    due=short_date(due),
-                )
-            )
-        for repetition in history.repetitions:
-            lines.append(
-                self.tr("Repeat offence: {ladder} ({count}× within {months} months)").format(
-                    ladder=local(repetition.label, language),
-                    count=repetition.count,
-                    months=repetition.period_months,
-                )
-            )
-        updated = short_date(history.updated_at.date())
-        lines.append(self.tr("From the venue's file as of {day}.").format(day=updated))
+        lines.extend(venue_file_lines(history, language))
         return "\n".join(lines)
 
     def changeEvent(self, event: QEvent) -> None:
