@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,16 @@ class PhotoFiles:
         return [Path(name) for name in names]
 
 
+@dataclass(frozen=True)
+class PositionFix:
+    """One answer of the position source: where, and how sure (None when it does not say)."""
+
+    latitude: float
+    longitude: float
+    altitude: float | None = None
+    accuracy: float | None = None
+
+
 class DeviceSupport(QObject):
     """Which optional devices this machine has: a camera, a position source; and where
     the device is, asked for without waiting (`locate`).
@@ -51,11 +62,16 @@ class DeviceSupport(QObject):
     Signals:
         changed(): the probe finished and `camera`/`position` may have changed.
         located(float, float): the position source found the device (latitude, longitude).
+        fixed(PositionFix): the same, with the altitude and accuracy a location answer keeps.
         not_located(): a `locate` ended without a position (no fix, no permission).
+
+    Every screen asks through `locate`, so one position source serves them all and each
+    fix also sorts the venue lists nearest first.
     """
 
     changed = Signal()
     located = Signal(float, float)
+    fixed = Signal(object)
     not_located = Signal()
 
     #: How long `locate` waits for a fix before `not_located`.
@@ -104,10 +120,20 @@ class DeviceSupport(QObject):
 
     def _updated(self, info: Any) -> None:
         coordinate = info.coordinate()
-        if coordinate.isValid():
-            self.located.emit(coordinate.latitude(), coordinate.longitude())
-        else:
+        if not coordinate.isValid():
             self.not_located.emit()
+            return
+        accuracy = info.attribute(info.Attribute.HorizontalAccuracy)
+        altitude = coordinate.altitude()
+        fix = PositionFix(
+            coordinate.latitude(),
+            coordinate.longitude(),
+            # Qt says "unknown" with NaN (or a negative accuracy).
+            altitude if altitude == altitude else None,
+            accuracy if accuracy == accuracy and accuracy >= 0 else None,
+        )
+        self.located.emit(fix.latitude, fix.longitude)
+        self.fixed.emit(fix)
 
     def _remember(self, latitude: float, longitude: float) -> None:
         self.last_fix = (latitude, longitude, time.monotonic())

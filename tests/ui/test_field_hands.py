@@ -773,7 +773,10 @@ def test_patrol_offers_the_venues_location_and_gps_failure_turns_red(
     assert isinstance(location, GeopointQuestion)
     qtbot.waitUntil(location.isVisible)
     assert not child(location, QPushButton, "use_venue_location").isVisible()
-    location._not_located()  # what the position source reports after its time-out
+    # Asked where the device is, the position source reports a time-out.
+    location._waiting = True
+    services.devices.not_located.emit()
+    assert "No position found" in child(location, QLabel, "location_status").text()
     assert location.shown_issue is None
     assert location.property("problem") != "true"
     picker = location.pick_place()
@@ -1163,3 +1166,37 @@ def test_time_and_date_questions_have_no_large_target_picker(
         assert runner.session.value("moment") == NOW.replace(second=0, microsecond=0)
     finally:
         app.setStyleSheet("")
+
+
+def test_a_location_question_kept_a_position_source_of_its_own(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """The location question asks the device's one position source (`DeviceSupport`), so
+    its fix also sorts the venue lists; the answer keeps altitude and accuracy, and a fix
+    another screen asked for does not answer it."""
+    from fieldapp.ui.devices import PositionFix
+    from fieldapp.ui.runner.places import GeopointQuestion
+
+    engine = load_form_file(forms_directory() / "neighbourhood_patrol.yaml")
+    runner = open_runner(qtbot, services, sink, engine.session(clock=lambda: NOW))
+    runner.go_to_page(runner._page_of["observations"])
+    runner.add_row("observations")
+    row = runner.session.rows["observations"][-1]
+    runner.answer(("category", row), "nuisance")
+    location = runner.question_widget("observation_location", row)
+    assert isinstance(location, GeopointQuestion)
+    devices = services.devices
+    devices.fixed.emit(PositionFix(52.1, 4.2, 3.0, 9.0))  # asked by another screen
+    assert runner.session.value("observation_location", row) in ("", None)
+    # The machine's position source is the edge a test stands in for (offscreen has none).
+    asked: list[bool] = []
+
+    def locate() -> bool:
+        asked.append(True)
+        return True
+
+    devices.locate = locate  # type: ignore[method-assign]
+    location._locate()
+    assert asked == [True]
+    devices.fixed.emit(PositionFix(52.078, 4.311, 2.5, 6.0))
+    assert runner.session.value("observation_location", row) == "52.078000 4.311000 2.5 6.0"

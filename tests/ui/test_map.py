@@ -21,7 +21,6 @@ from pytestqt.qtbot import QtBot
 
 from fieldapp.app.venues import RegistryDirectory
 from fieldapp.core.formfile import load_form_file
-from fieldapp.core.inspection import PhotoPosition
 from fieldapp.core.locations import forms_directory, seeds_directory
 from fieldapp.core.worldfile import load_world
 from fieldapp.ui.runner.map import MapPicker, MapView, plain_attribution
@@ -396,19 +395,26 @@ def test_the_devices_position_shows_and_opens_the_map_there(
     view = picker.map
     assert not picker.my_position.isVisible()
     near = osm_lat_lon(osm_pixel(*SPUI, 16)[0] - 300, osm_pixel(*SPUI, 16)[1] + 40, 16)
-    # What last_known_position hands back on a device with a fix.
-    picker._located(PhotoPosition(lat=near[0], lon=near[1], accuracy=8.0))
+    # The device's position source finds it.
+    picker_devices = with_map.devices
+    picker_devices.located.emit(*near)
     assert view.position == near and view.centre == near
     assert picker.my_position.isVisible() and view.picked is None
     view.pan_by(400, 0)
     qtbot.mouseClick(picker.my_position, Qt.MouseButton.LeftButton)
     assert view.centre == near and view.picked == near
-    # Without a fix nothing moves and no button appears.
+    # Opened again a moment later, the fix just found shows at once.
     picker.reject()
     qtbot.waitUntil(lambda: location.map_picker is None)
     picker = open_map(qtbot, location)
+    assert picker.map.position == near and picker.my_position.isVisible()
+    # Without a fix nothing moves and no button appears.
+    picker.reject()
+    qtbot.waitUntil(lambda: location.map_picker is None)
+    picker_devices.last_fix = None
+    picker = open_map(qtbot, location)
     before = picker.map.centre
-    picker._located(None)
+    picker_devices.not_located.emit()
     assert picker.map.position is None and picker.map.centre == before
     assert not picker.my_position.isVisible()
     picker.reject()

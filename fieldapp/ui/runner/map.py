@@ -48,7 +48,6 @@ from PySide6.QtWidgets import (
 
 from fieldapp.app.maps import MapTiles, MapTilesUnreadable
 from fieldapp.core.entities import Venue
-from fieldapp.core.inspection import PhotoPosition
 from fieldapp.core.slippy import (
     MAX_LATITUDE,
     TILE_SIZE,
@@ -57,7 +56,7 @@ from fieldapp.core.slippy import (
     world_pixel,
     world_size,
 )
-from fieldapp.ui.devices import last_known_position
+from fieldapp.ui.devices import DeviceSupport
 from fieldapp.ui.tasks import TaskRunner
 from fieldapp.ui.theme import TOUCH, current_colours
 from fieldapp.ui.widgets import make_button, make_label
@@ -646,7 +645,7 @@ class MapPicker(QDialog):
         tasks: TaskRunner,
         venues: Sequence[Venue],
         start: LatLon | None,
-        locate: bool,
+        devices: DeviceSupport | None,
         language: str = "nl",
         parent: QWidget | None = None,
     ) -> None:
@@ -691,8 +690,14 @@ class MapPicker(QDialog):
             self.map.set_picked(start)
         self.finished.connect(lambda _result: tiles.close())
         self.retranslate()
-        if locate:
-            tasks.run(last_known_position, self._located, context=self)
+        if devices is not None:
+            # The device's one position source: a fix of a moment ago shows at once, a
+            # fresh one when it comes (and it sorts the venue lists too).
+            known = devices.recent_position()
+            if known is not None:
+                self._located(*known)
+            devices.located.connect(self._located)
+            devices.locate()
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Pick a point on the map"))
@@ -725,10 +730,8 @@ class MapPicker(QDialog):
                 .replace("%2", f"{point[1]:.6f}")
             )
 
-    def _located(self, known: PhotoPosition | None) -> None:
-        if known is None:
-            return
-        found = (known.lat, known.lon)
+    def _located(self, latitude: float, longitude: float) -> None:
+        found = (latitude, longitude)
         self.map.set_position(found)
         self.my_position.setVisible(True)
         if self.map.picked is None:
@@ -753,12 +756,13 @@ class MapPicker(QDialog):
         tasks: TaskRunner,
         venues: Sequence[Venue],
         start: LatLon | None,
-        locate: bool,
+        devices: DeviceSupport | None,
         language: str,
         done: Callable[[float, float], None],
     ) -> MapPicker:
-        """Open the map; `done(lat, lon)` runs when a point is used."""
-        dialog = cls(tiles, tasks, venues, start, locate, language, parent)
+        """Open the map; `done(lat, lon)` runs when a point is used. With `devices` it
+        shows where the device is."""
+        dialog = cls(tiles, tasks, venues, start, devices, language, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
 
         def finished(result: int) -> None:

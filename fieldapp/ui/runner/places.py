@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -42,7 +42,7 @@ from fieldapp.core.entities import Venue, VenueKind
 from fieldapp.core.errors import FieldappError
 from fieldapp.core.expr import Value
 from fieldapp.core.geo import Point, distance_m, nearest_first
-from fieldapp.ui.devices import DeviceSupport
+from fieldapp.ui.devices import DeviceSupport, PositionFix
 from fieldapp.ui.models import MODEL_ROLE, Column, LoadedTableModel
 from fieldapp.ui.runner.questions import QuestionWidget, _LineEdit
 from fieldapp.ui.runner.services import RunnerServices
@@ -455,8 +455,11 @@ class GeopointQuestion(QuestionWidget):
     ) -> None:
         self._venue_lookup = venue_lookup
         self._has_venue = has_venue
-        self._source: Any = None
+        #: This question asked the device where it is and waits for the answer.
+        self._waiting = False
         super().__init__(field, row, texts, services, parent)
+        services.devices.fixed.connect(self._located)
+        services.devices.not_located.connect(self._not_located)
 
     def build(self) -> None:
         self._value = ""
@@ -482,6 +485,7 @@ class GeopointQuestion(QuestionWidget):
         self._place.setObjectName("pick_place")
         self._place.clicked.connect(self.pick_place)
         self._status = make_label(role="muted")
+        self._status.setObjectName("location_status")
         row = FlowLayout()
         row.addWidget(self._line)
         row.addWidget(self._here)
@@ -589,7 +593,7 @@ class GeopointQuestion(QuestionWidget):
             self.services.tasks,
             self.services.venues.search(""),
             start,
-            self.services.devices.position,
+            self.services.devices,
             self.texts.language,
             self._picked_point,
         )
@@ -613,30 +617,27 @@ class GeopointQuestion(QuestionWidget):
         self._set(f"{lat:.6f} {lon:.6f}", emit=True)
 
     def _locate(self) -> None:
-        from PySide6.QtPositioning import QGeoPositionInfoSource
-
-        if self._source is None:
-            self._source = QGeoPositionInfoSource.createDefaultSource(self)
-            if self._source is None:
-                self.set_local_problem(self.tr("This device cannot tell its position."))
-                return
-            self._source.positionUpdated.connect(self._located)
-            self._source.errorOccurred.connect(self._not_located)
+        if not self.services.devices.locate():
+            self.set_local_problem(self.tr("This device cannot tell its position."))
+            return
+        self._waiting = True
         self._status.setText(self.tr("Finding your position…"))
-        self._source.requestUpdate(15_000)
 
-    def _located(self, info: Any) -> None:
-        coordinate = info.coordinate()
-        accuracy = info.attribute(info.Attribute.HorizontalAccuracy)
-        altitude = coordinate.altitude()
-        altitude = 0.0 if altitude != altitude else altitude
-        point = f"{coordinate.latitude():.6f} {coordinate.longitude():.6f}"
-        if accuracy == accuracy and accuracy >= 0:
-            point += f" {altitude:.1f} {accuracy:.1f}"
+    def _located(self, fix: PositionFix) -> None:
+        # Every fix of the device passes here; only the one this question asked for counts.
+        if not self._waiting:
+            return
+        self._waiting = False
+        point = f"{fix.latitude:.6f} {fix.longitude:.6f}"
+        if fix.accuracy is not None:
+            point += f" {fix.altitude or 0.0:.1f} {fix.accuracy:.1f}"
         self.set_local_problem(None)
         self._set(point, emit=True)
 
     def _not_located(self, *_args: object) -> None:
+        if not self._waiting:
+            return  # another screen's question went unanswered
+        self._waiting = False
         # The world's doing (no fix indoors, GPS off): a hint with the ways on, not an error.
         self._status.setText(
             self.tr("No position found. Pick a place, or type the location.")
