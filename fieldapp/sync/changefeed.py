@@ -205,12 +205,15 @@ def merge_comments(comments: Iterable[QuestionComment], rows: Mapping[str, int])
     its row number (#2), so none is lost where the store keeps one text per question."""
     merged: dict[str, list[str]] = {}
     for comment in comments:
+        texts = merged.setdefault(comment.question, [])
         text = comment.text
+        if not text:
+            continue  # reopened without a comment: the question is named, nothing said
         if comment.row is not None:
             number = rows.get(comment.row)
             mark = f"#{number}" if number is not None else f"[{comment.row}]"
-            text = f"{mark}: {text}" if text else mark
-        merged.setdefault(comment.question, []).append(text)
+            text = f"{mark}: {text}"
+        texts.append(text)
     return {question: "\n".join(texts) for question, texts in merged.items()}
 
 

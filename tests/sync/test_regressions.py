@@ -299,8 +299,9 @@ def test_a_version_the_server_refuses_on_a_drift_repair_is_held_not_forgotten(
 
 
 def test_a_row_reopened_without_a_comment_became_an_empty_colon() -> None:
-    """An empty comment on a repeat's row (reopened without a comment) is kept as the
-    row's mark alone; row comments with text keep theirs."""
+    """An empty comment on a repeat's row (reopened without a comment) names the question
+    and says nothing (the boa saw "Supervisor: #2: "); row comments with text keep their
+    row's mark."""
     from fieldapp.protocol.models import QuestionComment
     from fieldapp.sync.changefeed import merge_comments
 
@@ -312,4 +313,7 @@ def test_a_row_reopened_without_a_comment_became_an_empty_colon() -> None:
         ],
         {"r2": 2, "r3": 3},
     )
-    assert merged == {"sales": "#2\n#3: Wie was de koper?", "stock_photo": ""}
+    assert merged == {"sales": "#3: Wie was de koper?", "stock_photo": ""}
+    assert merge_comments([QuestionComment(question="sales", row="r2", text="")], {"r2": 2}) == {
+        "sales": ""
+    }
