@@ -315,6 +315,12 @@ class StoreAnswerSink:
     def save_annotation(
         self, question: str, row: str | None, shown: str, data: bytes, media_type: str
     ) -> str:
+        entry = self.profile.photo_details(self.inspection_id, question, shown, row)
+        if media_type == "image/jpeg" and entry is not None and entry.taken_at is not None:
+            # The marked copy says when and where the photo was taken in its own EXIF too,
+            # as the photo did (drawing on it made a new file without it).
+            where = None if entry.position is None else (entry.position.lat, entry.position.lon)
+            data = stamp(data, entry.taken_at, where)
         attachment = self.profile.annotate_photo(
             self.inspection_id, question, shown, data, row=row, media_type=media_type
         )

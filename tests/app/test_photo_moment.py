@@ -126,3 +126,26 @@ def test_a_phone_writing_no_fix_as_zero_over_zero_made_its_photo_unattachable(
             assert entry is not None and entry.position is None
     finally:
         profile.close()
+
+
+def test_a_marked_photo_lost_the_moment_and_position_in_its_own_file(tmp_path: Path) -> None:
+    """The marked copy (a new JPEG drawn by the screen) carries the photo's moment and
+    position in its EXIF, as the photo as taken does."""
+    profile = new_profile(tmp_path)
+    try:
+        draft = profile.start_inspection("coffeeshop_inspection", venue_id="cs-weimar-12")
+        here = PhotoPosition(lat=52.07762, lon=4.29175, accuracy=8.0)
+        sink = StoreAnswerSink(profile, draft, lambda: here)
+        taken = sink.save_attachment("stock_photo", None, street_photo(21), "image/jpeg")
+        entry = profile.photo_details(draft, "stock_photo", taken)
+        assert entry is not None and entry.taken_at is not None
+        marked = sink.save_annotation("stock_photo", None, taken, street_photo(22), "image/jpeg")
+        facts = facts_of(profile.read_attachment(marked))
+        assert facts.taken_at is not None
+        assert facts.taken_at.astimezone(UTC) == entry.taken_at.astimezone(UTC).replace(
+            microsecond=0
+        )
+        assert facts.position is not None
+        assert (round(facts.position[0], 5), round(facts.position[1], 5)) == (52.07762, 4.29175)
+    finally:
+        profile.close()
