@@ -43,8 +43,7 @@ def test_the_photo_as_taken_survives_a_sync_beside_its_marked_copy(
     taken = sink.save_attachment("stock_photo", None, street_photo(3), "image/jpeg")
     # The marked copy's bytes: any other photo stands in for the drawing here (the
     # drawing itself is tested through the screen in tests/ui/test_photo_marks.py).
-    marked_bytes = street_photo(4)
-    marked = sink.save_annotation("stock_photo", None, taken, marked_bytes, "image/jpeg")
+    marked = sink.save_annotation("stock_photo", None, taken, street_photo(4), "image/jpeg")
     version = profile.finalize(draft)
     entries = {a.sha256: a for a in version.attachments}
     assert entries[marked].original == taken and entries[marked].position == HERE
@@ -63,7 +62,9 @@ def test_the_photo_as_taken_survives_a_sync_beside_its_marked_copy(
 
     # The supervisor in review reaches both: the marked one the answer shows, the original.
     with central.client(supervisor_of(profile.username)) as supervisor:
-        for sha, expected in ((marked, marked_bytes), (taken, profile.read_attachment(taken))):
+        # The bytes the device keeps (the marked copy with the photo's moment stamped in).
+        for sha in (marked, taken):
+            expected = profile.read_attachment(sha)
             answer = supervisor.get(f"/v1/blobs/{sha}")
             assert answer.status_code == 200, answer.text
             assert answer.content == expected
