@@ -52,8 +52,10 @@ class ServerConfig:
     large_json_permits: int = 4
     #: Largest page of the change feed a device may ask for.
     changes_page_max: int = 1000
-    #: Devices older than this are asked to update before they sync.
-    min_client_version: str = "0.1.0"
+    #: Devices older than this are asked to update before they sync. 0.2.0: a 0.1 device
+    #: refuses what it would be sent (photo entries with a time, position or original; an
+    #: empty comment that reopens a question) and could not send replies.
+    min_client_version: str = "0.2.0"
     password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
     #: What a new password must meet (length; never a common one).
     password_rules: PasswordRules = field(default_factory=PasswordRules)
