@@ -244,6 +244,36 @@ class Drafts:
 
     # -- photos and signatures ---------------------------------------------------------
 
+    def _store_file(
+        self,
+        inspection_id: str,
+        question: str,
+        row: str | None,
+        data: bytes,
+        *,
+        photo_only: bool = False,
+    ) -> tuple[Field, FormEngine, str]:
+        """Check that `question` (in `row`) takes a file now (a photo, with `photo_only`),
+        and keep `data` in the draft's folder; returns the question's field, the form and
+        the file's announced name."""
+        limit = self._database.settings.max_attachment_bytes
+        sha = sha256_hex(data)
+        # Announce the file first: if we die before the row commits, the next open knows
+        # which file to remove instead of sweeping the whole folder.
+        with self._database.transaction() as connection:
+            draft, engine = self._editing(connection, inspection_id)
+            field_ = _file_field(engine, question, row)
+            if photo_only and field_.kind is not QuestionType.IMAGE:
+                raise ValueError(f"'{question}' is not a photo question")
+            if row is not None:
+                _check_row(connection, inspection_id, field_, row)
+            self._check_editable(connection, draft, engine, question)
+            if len(data) > limit:
+                raise AttachmentTooLarge(len(data), limit)
+            relative = self._attachments.announce(connection, inspection_id, sha, self._now())
+        self._attachments.write(inspection_id, sha, data)
+        return field_, engine, relative
+
     def attach_file(
         self,
         inspection_id: str,
@@ -255,21 +285,9 @@ class Drafts:
         position: PhotoPosition | None = None,
     ) -> Attachment:
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
-        limit = self._database.settings.max_attachment_bytes
         sha = sha256_hex(data)
         media = media_type or sniff_media_type(data)
-        # Announce the file first: if we die before the row commits, the next open knows
-        # which file to remove instead of sweeping the whole folder.
-        with self._database.transaction() as connection:
-            draft, engine = self._editing(connection, inspection_id)
-            field_ = _file_field(engine, question, row)
-            if row is not None:
-                _check_row(connection, inspection_id, field_, row)
-            self._check_editable(connection, draft, engine, question)
-            if len(data) > limit:
-                raise AttachmentTooLarge(len(data), limit)
-            relative = self._attachments.announce(connection, inspection_id, sha, self._now())
-        self._attachments.write(inspection_id, sha, data)
+        field_, engine, relative = self._store_file(inspection_id, question, row, data)
         with self._database.transaction() as connection:
             read_draft(connection, inspection_id)
             current = saved_answer(connection, engine, inspection_id, question, row)
@@ -356,18 +374,10 @@ class Drafts:
         answer, with its time and position, and names the photo as taken as its original,
         which stays attached. Annotating an annotated photo again keeps the one original
         and lets the earlier annotation go."""
-        limit = self._database.settings.max_attachment_bytes
         sha = sha256_hex(data)
-        with self._database.transaction() as connection:
-            draft, engine = self._editing(connection, inspection_id)
-            field_ = _file_field(engine, question, row)
-            if field_.kind is not QuestionType.IMAGE:
-                raise ValueError(f"'{question}' is not a photo question")
-            self._check_editable(connection, draft, engine, question)
-            if len(data) > limit:
-                raise AttachmentTooLarge(len(data), limit)
-            relative = self._attachments.announce(connection, inspection_id, sha, self._now())
-        self._attachments.write(inspection_id, sha, data)
+        _field, engine, relative = self._store_file(
+            inspection_id, question, row, data, photo_only=True
+        )
         with self._database.transaction() as connection:
             read_draft(connection, inspection_id)
             current = saved_answer(connection, engine, inspection_id, question, row)
