@@ -610,19 +610,19 @@ class ReviewPanel(QWidget):
         loaded = self.loaded
         if loaded is None:
             return
+
+        def relabelled(again: LoadedReview) -> None:
+            # Another inspection opened meanwhile, or this one was returned or approved and
+            # loaded afresh: what is shown now is newer (and already in the new language).
+            if self.loaded is loaded:
+                self.show_review(again)
+
         self.context.tasks.run(
             lambda: relabel(loaded, setup.source, language),
-            self._relabelled,
+            relabelled,
             self._failed,
             context=self,
         )
-
-    def _relabelled(self, loaded: LoadedReview) -> None:
-        current = self.loaded
-        # Another inspection was opened meanwhile: that one is already in the new language.
-        if current is None or current.summary.inspection_id != loaded.summary.inspection_id:
-            return
-        self.show_review(loaded)
 
     def retranslate(self) -> None:
         if self.detail.language != self._language():
