@@ -83,6 +83,25 @@ def signed_supervisor(context: AppContext) -> SignedIn:
     return sign_in(context.home, SUPERVISOR_CENTRUM, "demo", world, kdf=context.kdf)
 
 
+def open_in_review(
+    context: AppContext, qtbot: QtBot, central: Central, inspection_id: str
+) -> tuple[SignedIn, ReviewPanel]:
+    """The supervisor's review panel at 1280×800 with `inspection_id` opened from the
+    inbox; her confirmations answer yes."""
+    signed = signed_supervisor(context)
+    panel = ReviewPanel(context, signed, desk_factory(central.url))  # type: ignore[arg-type]
+    qtbot.addWidget(panel)
+    panel.resize(1280, 800)
+    panel.show()
+    panel.confirm = lambda _question, _action, done: done()
+    qtbot.waitUntil(lambda: panel.model.row_of(inspection_id) is not None, timeout=WAIT)
+    row = panel.model.row_of(inspection_id)
+    assert row is not None
+    panel.table.selectRow(row)
+    qtbot.waitUntil(lambda: panel.loaded is not None, timeout=WAIT)
+    return signed, panel
+
+
 def test_return_correct_resubmit_approve(
     central: Central, context: AppContext, qtbot: QtBot, tmp_path: Path
 ) -> None:
@@ -94,17 +113,7 @@ def test_return_correct_resubmit_approve(
         assert sync.sync_once().complete
 
         # The supervisor finds it in the review inbox and opens it.
-        signed = signed_supervisor(context)
-        panel = ReviewPanel(context, signed, desk_factory(central.url))  # type: ignore[arg-type]
-        qtbot.addWidget(panel)
-        panel.resize(1280, 800)
-        panel.show()
-        panel.confirm = lambda _question, _action, done: done()
-        qtbot.waitUntil(lambda: panel.model.row_of(inspection_id) is not None, timeout=WAIT)
-        row = panel.model.row_of(inspection_id)
-        assert row is not None
-        panel.table.selectRow(row)
-        qtbot.waitUntil(lambda: panel.loaded is not None, timeout=WAIT)
+        signed, panel = open_in_review(context, qtbot, central, inspection_id)
         loaded = panel.loaded
         assert loaded is not None and loaded.actionable
         assert loaded.summary.status is InspectionStatus.SENT
@@ -370,16 +379,7 @@ def test_english_mode_left_the_review_filters_signals_and_answers_in_dutch(
     with client_for(device, central.url) as sync:
         assert sync.sync_once().complete
     device.close()
-    signed = signed_supervisor(context)
-    panel = ReviewPanel(context, signed, desk_factory(central.url))  # type: ignore[arg-type]
-    qtbot.addWidget(panel)
-    panel.resize(1280, 800)
-    panel.show()
-    qtbot.waitUntil(lambda: panel.model.row_of(inspection_id) is not None, timeout=WAIT)
-    row = panel.model.row_of(inspection_id)
-    assert row is not None
-    panel.table.selectRow(row)
-    qtbot.waitUntil(lambda: panel.loaded is not None, timeout=WAIT)
+    signed, panel = open_in_review(context, qtbot, central, inspection_id)
     assert panel.form.itemText(0) == "Alle checklists"
     question = next(name for name, _label in (panel.loaded.questions if panel.loaded else []))
     assert panel.detail.comment_on(question, "Graag een foto erbij")
@@ -410,6 +410,8 @@ def test_english_mode_left_the_review_filters_signals_and_answers_in_dutch(
     form_title = signed.forms[0].definition.title
     english = {choice.definition.title["en"] for choice in signed.forms}
     assert english <= {panel.form.itemText(i) for i in range(panel.form.count())}, form_title
+    row = panel.model.row_of(inspection_id)
+    assert row is not None
     shown = panel.model.index(row, 0).data(Qt.ItemDataRole.DisplayRole)
     assert "Coffeeshopcontrole" not in str(shown)
     # Nothing typed was lost by the switch.
@@ -435,17 +437,7 @@ def test_a_question_could_not_be_reopened_without_writing_a_comment(
     first = device.finalize(inspection_id)
     with client_for(device, central.url) as sync:
         assert sync.sync_once().complete
-        signed = signed_supervisor(context)
-        panel = ReviewPanel(context, signed, desk_factory(central.url))  # type: ignore[arg-type]
-        qtbot.addWidget(panel)
-        panel.resize(1280, 800)
-        panel.show()
-        panel.confirm = lambda _question, _action, done: done()
-        qtbot.waitUntil(lambda: panel.model.row_of(inspection_id) is not None, timeout=WAIT)
-        row = panel.model.row_of(inspection_id)
-        assert row is not None
-        panel.table.selectRow(row)
-        qtbot.waitUntil(lambda: panel.loaded is not None, timeout=WAIT)
+        signed, panel = open_in_review(context, qtbot, central, inspection_id)
         tree = panel.detail.answers
         item = next(
             item
@@ -527,17 +519,8 @@ def test_a_reply_to_a_return_reaches_the_supervisor_beside_her_comment(
         assert sync.sync_once().complete
 
         # The supervisor returns it with a comment on one question.
-        signed = signed_supervisor(context)
-        panel = ReviewPanel(context, signed, desk_factory(central.url))  # type: ignore[arg-type]
-        qtbot.addWidget(panel)
-        panel.resize(1280, 800)
-        panel.show()
-        panel.confirm = lambda _question, _action, done: done()
-        qtbot.waitUntil(lambda: panel.model.row_of(inspection_id) is not None, timeout=WAIT)
-        row = panel.model.row_of(inspection_id)
-        assert row is not None
-        panel.table.selectRow(row)
-        qtbot.waitUntil(lambda: panel.loaded is not None and panel.loaded.actionable, timeout=WAIT)
+        signed, panel = open_in_review(context, qtbot, central, inspection_id)
+        assert panel.loaded is not None and panel.loaded.actionable
         assert panel.detail.comment_on("findings_summary", comment)
         qtbot.mouseClick(panel.return_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(
