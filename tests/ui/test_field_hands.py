@@ -1169,22 +1169,16 @@ def test_time_and_date_questions_have_no_large_target_picker(
 
 
 def test_a_location_question_kept_a_position_source_of_its_own(
-    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+    qtbot: QtBot, services: RunnerServices
 ) -> None:
     """The location question asks the device's one position source (`DeviceSupport`), so
     its fix also sorts the venue lists; the answer keeps altitude and accuracy, and a fix
     another screen asked for does not answer it."""
     from fieldapp.ui.devices import PositionFix
-    from fieldapp.ui.runner.places import GeopointQuestion
+    from tests.ui.test_map import patrol_location
 
-    engine = load_form_file(forms_directory() / "neighbourhood_patrol.yaml")
-    runner = open_runner(qtbot, services, sink, engine.session(clock=lambda: NOW))
-    runner.go_to_page(runner._page_of["observations"])
-    runner.add_row("observations")
+    runner, location = patrol_location(qtbot, services)
     row = runner.session.rows["observations"][-1]
-    runner.answer(("category", row), "nuisance")
-    location = runner.question_widget("observation_location", row)
-    assert isinstance(location, GeopointQuestion)
     devices = services.devices
     devices.fixed.emit(PositionFix(52.1, 4.2, 3.0, 9.0))  # asked by another screen
     assert runner.session.value("observation_location", row) in ("", None)
