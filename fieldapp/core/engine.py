@@ -76,6 +76,10 @@ class FormProblem:
     offset: int | None = None
 
 
+_HOLDS_NO_ANSWER = CONTAINER_TYPES | {QuestionType.NOTE}
+_ASKS_NOTHING = _HOLDS_NO_ANSWER | {QuestionType.CALCULATE}
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     """One compiled question, note, calculation, group or repeat."""
@@ -93,6 +97,9 @@ class Field:
     calculation: Compiled | None
     choice_filter: Compiled | None
     choices: tuple[Choice, ...] | None
+    #: The choices' names, for checking an answer without building a set each time (the
+    #: central store checks every answer of every version it receives).
+    choice_names: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
@@ -101,12 +108,12 @@ class Field:
     @property
     def holds_answer(self) -> bool:
         """Has a value of its own: an answer or a calculation."""
-        return self.kind not in CONTAINER_TYPES and self.kind is not QuestionType.NOTE
+        return self.kind not in _HOLDS_NO_ANSWER
 
     @property
     def is_question(self) -> bool:
         """Asks the person something (not a group, note or calculation)."""
-        return self.holds_answer and self.kind is not QuestionType.CALCULATE
+        return self.kind not in _ASKS_NOTHING
 
 
 @dataclass(frozen=True, slots=True)
@@ -568,6 +575,7 @@ class _FormCompiler:
                 calculation=run("calculation"),
                 choice_filter=run("choice_filter"),
                 choices=choices,
+                choice_names=frozenset(choice.name for choice in choices or ()),
             )
             for key in ("relevant", "calculation"):
                 if key in own:
@@ -1075,8 +1083,7 @@ def coerce_answer(field_: Field, value: Value) -> Value:
             raise ValueError("expects a finite number")
         return float(value)
     if kind is QuestionType.SELECT_ONE:
-        names = {choice.name for choice in field_.choices or ()}
-        if value not in names:
+        if not isinstance(value, str) or value not in field_.choice_names:
             raise ValueError(f"{value!r} is not one of its choices")
         return value
     if kind in (QuestionType.SELECT_MULTIPLE, QuestionType.IMAGE):
@@ -1086,12 +1093,11 @@ def coerce_answer(field_: Field, value: Value) -> Value:
             raise TypeError(f"expects a list of names, not {value!r}")
         items = tuple(dict.fromkeys(value))
         if kind is QuestionType.SELECT_MULTIPLE:
-            ordered = [choice.name for choice in field_.choices or ()]
-            unknown = [item for item in items if item not in ordered]
+            unknown = [item for item in items if item not in field_.choice_names]
             if unknown:
                 raise ValueError(f"{unknown[0]!r} is not one of its choices")
             # Keep the form's order so equal selections compare and hash equal.
-            return tuple(name for name in ordered if name in items)
+            return tuple(c.name for c in field_.choices or () if c.name in items)
         return items
     if kind is QuestionType.DATE:
         if isinstance(value, datetime) or not isinstance(value, date):

@@ -1,7 +1,7 @@
 """A pushed version checked against its form and the registry before anything is stored.
 
 The device only finalizes what its form engine accepts; the server checks the same with
-the same core code (`decode_value`, the compiled form's fields, choices and outcomes), so
+the same core code (`coerce_answer`, the compiled form's fields, choices and outcomes), so
 a hand-made or damaged version is refused with a 422 that names every problem, and a
 stored version always fits its form, the registry and the columns. Required answers and
 constraints are not re-evaluated: their expressions may read the clock, and a device on
@@ -16,14 +16,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from fieldapp.core.answers import MAX_REPLIES, MAX_REPLY_CHARS, decode_value
+from fieldapp.core.answers import MAX_REPLIES, MAX_REPLY_CHARS
 from fieldapp.core.doortest import (
     DOOR_TEST_FORM,
     groups_taken,
     round_visit_problem,
     visit_from_document,
 )
-from fieldapp.core.engine import FormEngine
+from fieldapp.core.engine import FormEngine, coerce_answer
 from fieldapp.core.entities import Assignment, DoorTestRound
 from fieldapp.core.forms import ATTACHMENT_TYPES, QuestionType
 from fieldapp.core.inspection import InspectionVersion
@@ -187,25 +187,30 @@ class VersionCheck:
             self.answers(answers, repeat, f"{at}.answers")
 
     def answers(self, answers: Mapping[str, Any], repeat: str | None, where: str) -> None:
+        # Every answer of every version received passes here: the place of a problem is
+        # spelled out only when there is one.
+        fields = self.engine.fields
         for name, raw in answers.items():
-            at = f"{where}.{name[:64]}"
-            field = self.engine.fields.get(name)
+            field = fields.get(name)
             if field is None or not field.is_question:
-                self.problem(f"{at}: the form has no question of this name")
+                self.problem(f"{where}.{name[:64]}: the form has no question of this name")
                 continue
             if field.repeat != repeat:
-                self.problem(f"{at}: this question belongs to {field.repeat or 'the top level'}")
+                self.problem(
+                    f"{where}.{name[:64]}: this question belongs to "
+                    f"{field.repeat or 'the top level'}"
+                )
                 continue
             if isinstance(raw, str) and len(raw) > MAX_TEXT_ANSWER:
-                self.problem(f"{at}: longer than {MAX_TEXT_ANSWER} characters")
+                self.problem(f"{where}.{name[:64]}: longer than {MAX_TEXT_ANSWER} characters")
                 continue
             if isinstance(raw, list) and len(raw) > MAX_ATTACHMENTS:
-                self.problem(f"{at}: more than {MAX_ATTACHMENTS} items")
+                self.problem(f"{where}.{name[:64]}: more than {MAX_ATTACHMENTS} items")
                 continue
             try:
-                decode_value(self.engine, name, raw)
+                coerce_answer(field, tuple(raw) if isinstance(raw, list) else raw)
             except (TypeError, ValueError) as error:
-                self.problem(f"{at}: {str(error)[:200]}")
+                self.problem(f"{where}.{name[:64]}: {str(error)[:200]}")
 
     def outcomes(self) -> None:
         known = {compiled.outcome.name for compiled in self.engine.outcomes}
