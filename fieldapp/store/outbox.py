@@ -119,8 +119,15 @@ class Outbox:
         return found
 
     def mark_sent(self, version_id: str, server_receipt: str) -> None:
+        self.mark_all_sent([(version_id, server_receipt)])
+
+    def mark_all_sent(self, receipts: Sequence[tuple[str, str]]) -> None:
+        """Record several receipts (version id, receipt) in one durable transaction: a
+        batch push's answer costs one commit on the device, not one per version."""
         with self._database.transaction(durable=True) as connection:
-            self.mark_sent_in(connection, version_id, server_receipt, at=self._now())
+            at = self._now()
+            for version_id, server_receipt in receipts:
+                self.mark_sent_in(connection, version_id, server_receipt, at=at)
 
     def mark_sent_in(
         self,

@@ -927,6 +927,12 @@ class Profile:
         with self._lock:
             self._outbox.mark_sent(version_id, server_receipt)
 
+    def mark_all_sent(self, receipts: Sequence[tuple[str, str]]) -> None:
+        """`mark_sent` for several versions (version id, receipt) at once, all or none:
+        what one batch push's answer acknowledged."""
+        with self._lock:
+            self._outbox.mark_all_sent(receipts)
+
     def record_send_failure(self, version_id: str, message: str, retryable: bool) -> None:
         """Count a failed push. A retryable failure stays in the queue; one that needs a
         person (refused, conflict, too large) is held so the rest of the queue moves on."""

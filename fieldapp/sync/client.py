@@ -114,6 +114,11 @@ _BATCH_REFUSALS = frozenset({400, 404, 405, 413, 422})
 # --- the client ------------------------------------------------------------------------------
 
 
+#: A version the server holds whole: its receipt, the push's status (201 stored now, 200
+#: stored before) and the receipt's text as recorded on the outbox row.
+Stored = tuple[InspectionVersion, PushReceipt, int, str]
+
+
 class SyncClient:
     """Syncs one profile with one central store; reuse it for every sync of the session.
 
@@ -379,7 +384,25 @@ class _Run:
             return
         # The server committed the batch; the device has recorded none of it yet.
         self.client.step("version_pushed")
+        # What the server holds whole is recorded at once, in one commit; the rest (blobs
+        # still missing, refusals) each on its own, as a single push's answer would be.
+        stored: list[Stored] = []
+        others: list[tuple[InspectionVersion, PushOutcome]] = []
         for version, outcome in zip(group, answer.outcomes, strict=True):
+            receipt = outcome.receipt
+            whole = (
+                outcome.status in {200, 201}
+                and receipt is not None
+                and not receipt.missing_blobs
+                and (receipt.version_id, receipt.content_hash)
+                == (version.version_id, version.content_hash)
+            )
+            if whole and receipt is not None:
+                stored.append((version, receipt, outcome.status, receipt.model_dump_json()))
+            else:
+                others.append((version, outcome))
+        self.mark_all(stored)
+        for version, outcome in others:
             self.take_outcome(version, outcome)
 
     def post_batch(
@@ -419,7 +442,7 @@ class _Run:
                 if error.network:
                     raise
                 return
-            self.mark(version, receipt, outcome.status, receipt.model_dump_json())
+            self.mark_all([(version, receipt, outcome.status, receipt.model_dump_json())])
             return
         refused = Refusal(outcome.status, outcome.error, "POST", "/v1/sync/push")
         if refused.code is ErrorCode.UNKNOWN_BASE:
@@ -429,18 +452,21 @@ class _Run:
         retryable = outcome.status >= 500 or outcome.status in {408, 429}
         self.fail(version, refused.message, retryable=retryable, code=refused.code)
 
-    def mark(
-        self, version: InspectionVersion, receipt: PushReceipt, status: int, text: str
-    ) -> None:
-        """The server holds the version and its blobs: mark it sent, count it, report it."""
-        was_sent = self.client._ledger.is_sent(version.version_id)
-        self.profile.mark_sent(version.version_id, text)
-        if not was_sent:
-            self._count_sent(version.author, version.version_id)
-        self.report.sent.append(receipt.version_id)
-        if status == 200:
-            self.report.already_there.append(receipt.version_id)
-        self.client.step("version_marked", len(self.report.sent))
+    def mark_all(self, stored: Sequence[Stored]) -> None:
+        """The server holds these versions and their blobs: mark them sent in one commit,
+        count them, report them."""
+        if not stored:
+            return
+        ledger = self.client._ledger
+        known = {version.version_id for version, *_ in stored if ledger.is_sent(version.version_id)}
+        self.profile.mark_all_sent([(version.version_id, text) for version, _, _, text in stored])
+        for version, receipt, status, _ in stored:
+            if version.version_id not in known:
+                self._count_sent(version.author, version.version_id)
+            self.report.sent.append(receipt.version_id)
+            if status == 200:
+                self.report.already_there.append(receipt.version_id)
+            self.client.step("version_marked", len(self.report.sent))
 
     def push_one(self, version: InspectionVersion, depth: int = 0) -> bool:
         """Push one outbox version and record the outcome on its row; True when sent."""
@@ -453,7 +479,7 @@ class _Run:
                 return False
             # Returns only once the server holds the version and every blob it names.
             receipt, status, text = self.deliver(version, depth, blobs_first=True)
-            self.mark(version, receipt, status, text)
+            self.mark_all([(version, receipt, status, text)])
             return True
         except Refusal as refusal:
             self.fail(version, refusal.message, retryable=False, code=refusal.code)

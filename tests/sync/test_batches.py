@@ -148,6 +148,40 @@ def test_an_outbox_went_as_one_request_per_version_and_per_photo(
     profile.close()
 
 
+def test_a_batch_answer_cost_the_device_a_commit_per_version(
+    central: Central, tmp_path: Path
+) -> None:
+    profile = open_device(tmp_path, "tomasz.nowak")
+    versions = finalize_some(profile, 12, seed=82)
+    # Every statement the device's SQLite runs, as SQLite itself reports it.
+    statements: list[str] = []
+    profile._database.connection.set_trace_callback(statements.append)
+    with client_for(profile, central.url, batch_size=6, chunk_bytes=WHOLE_PHOTOS) as client:
+        report = client.sync_once()
+    profile._database.connection.set_trace_callback(None)
+    assert report.complete and len(report.sent) == 12
+    # Two batches of six: each answer recorded in one transaction, not a commit each.
+    recorded_in = _transactions_holding(statements, "UPDATE outbox SET state = 'sent'")
+    assert recorded_in == [6, 6], recorded_in
+    assert {row.version_id for row in profile.sent()} >= {v.version_id for v in versions}
+    profile.close()
+
+
+def _transactions_holding(statements: list[str], prefix: str) -> list[int]:
+    """How many statements starting with `prefix` each transaction that ran any held."""
+    counts: list[int] = []
+    inside = 0
+    for statement in statements:
+        if statement.startswith("BEGIN"):
+            inside = 0
+        elif statement.startswith(prefix):
+            inside += 1
+        elif statement == "COMMIT" and inside:
+            counts.append(inside)
+            inside = 0
+    return counts
+
+
 def test_an_older_server_without_batches_still_gets_everything(
     central: Central, tmp_path: Path
 ) -> None:

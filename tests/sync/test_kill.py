@@ -48,8 +48,7 @@ BATCHED_PLAN = [
     ("blob_done", 1),
     ("blob_range", 3),
     ("version_pushed", 1),  # the batch committed; the device recorded none of it
-    ("version_marked", 1),  # one of the batch recorded, the others not
-    ("version_marked", 2),
+    ("version_marked", 1),  # the batch recorded in one commit, the steps not all told
     ("page_fetched", 1),
     ("page_applied", 2),
     ("page_fetched", 2),
