@@ -27,9 +27,11 @@ whose `report` says what happened up to then.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -109,6 +111,8 @@ _OCTETS = "application/octet-stream"
 #: Refusals of a batch as a whole that say nothing of its versions (an older server, a body
 #: over a limit or of a shape the server refuses): each version goes on its own instead.
 _BATCH_REFUSALS = frozenset({400, 404, 405, 413, 422})
+#: Digest questions in flight at once on a shared device (bounded: each is a connection).
+DIGEST_QUESTIONS_AT_ONCE = 4
 
 
 # --- the client ------------------------------------------------------------------------------
@@ -844,16 +848,39 @@ class _Run:
             for author in {*self.authors, *digests}
             if author == self.owner or self.line.can_act_for(author)
         )
+        asked = self.server_digests(authors)
         for author in authors:
             try:
-                self.check_digest(author, digests.get(author, AuthorDigest()))
+                self.check_digest(author, digests.get(author, AuthorDigest()), asked[author])
             except (SignInRefused, AccountDeactivated):
                 if author == self.owner:
                     raise
                 self.report.notes.append(f"{author}: sign-in refused; digest not checked")
 
-    def check_digest(self, author: str, device: AuthorDigest) -> None:
-        server = _parse(Digest, self.line.call("GET", "/v1/sync/digest", user=author))
+    def server_digests(self, authors: Sequence[str]) -> dict[str, Callable[[], Digest]]:
+        """Ask the server for each author's digest, several at a time: a shared device
+        asks once per author who used it, and one after the other that is a round trip
+        each. Each answer comes back as a call that gives the digest or raises what asking
+        raised, so every author's failure is handled at its turn, as before."""
+
+        def ask(author: str) -> Digest:
+            return _parse(Digest, self.line.call("GET", "/v1/sync/digest", user=author))
+
+        def answer(future: Future[Digest]) -> Callable[[], Digest]:
+            return future.result
+
+        if len(authors) < 2:
+            return {author: functools.partial(ask, author) for author in authors}
+        workers = min(DIGEST_QUESTIONS_AT_ONCE, len(authors))
+        with ThreadPoolExecutor(workers, thread_name_prefix="digest") as pool:
+            futures = {author: pool.submit(ask, author) for author in authors}
+            wait(futures.values())
+        return {author: answer(future) for author, future in futures.items()}
+
+    def check_digest(self, author: str, device: AuthorDigest, asked: Callable[[], Digest]) -> None:
+        """Compare the device's digest of `author` with the server's (`asked`): repush on a
+        difference, and upload the blobs of versions the server lists as incomplete."""
+        server = asked()
         agreed = (server.count, server.hash) == (device.count, device.hash)
         if not agreed and self.state.verified.get(author) != (server.hash, device.hash):
             log.info(

@@ -25,7 +25,7 @@ from fieldapp.protocol.models import MAX_BLOB_BATCH, MAX_PUSH_BATCH, digest_of
 from fieldapp.server import schema
 from fieldapp.server.usage import usage_of
 from fieldapp.store.seed import seed_profile
-from fieldapp.sync.client import SyncClient
+from fieldapp.sync.client import DIGEST_QUESTIONS_AT_ONCE, SyncClient
 from fieldapp.sync.ledger import SentVersions, SyncState
 from tests.support.central import (
     BACKENDS,
@@ -313,6 +313,55 @@ def test_a_shared_devices_interleaved_outbox_went_a_version_at_a_time(
     assert len(batches) == len(set(authors)) + sum(1 for n in believed.values() if n)
     held = set(server_versions(central.store))
     assert {v.version_id for v in pending} <= held
+    profile.close()
+
+
+def test_a_shared_devices_digests_were_asked_one_after_the_other(tmp_path: Path) -> None:
+    # A store of its own: the seed's door-test rounds would clash with another test's.
+    with running_central("sqlite", tmp_path / "central", "digests") as central:
+        _ask_digests_of_a_shared_device(central, tmp_path / "device")
+
+
+def _ask_digests_of_a_shared_device(central: Central, home: Path) -> None:
+    profile = open_device(home, "youssef.benali")
+    seed_profile(profile, 40, seed=86, photo_share=0.0)
+    with SyncClient(profile, central.url, credentials=DemoAccounts()) as client:
+        first = client.sync_once()
+    assert first.complete, first.summary("en")
+    authors = set(SentVersions(profile).digests(SyncState.load(profile)))
+    assert len(authors) >= 3, "the seed should have several authors on this device"
+    # The first two digest questions wait for each other: asked one after the other, the
+    # first would wait in vain and the barrier break.
+    meeting = threading.Barrier(2, timeout=20)
+    lock = threading.Lock()
+    in_flight = [0, 0]  # now, most at once
+    asked: list[str] = []
+
+    def watch(
+        request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
+    ) -> httpx.Response:
+        if request.url.path != "/v1/sync/digest":
+            return forward(request)
+        with lock:
+            asked.append(request.headers["authorization"])
+            in_flight[0] += 1
+            in_flight[1] = max(in_flight)
+            first_two = len(asked) <= 2
+        try:
+            if first_two:
+                meeting.wait()
+            return forward(request)
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    with SyncClient(
+        profile, central.url, credentials=DemoAccounts(), transport=transport_wrapping(watch)
+    ) as client:
+        again = client.sync_once()
+    assert again.complete and again.sent == [] and again.drift_repaired == 0
+    assert len(asked) == len(set(asked)) == len(authors)  # each author asked once
+    assert 2 <= in_flight[1] <= DIGEST_QUESTIONS_AT_ONCE
     profile.close()
 
 
