@@ -160,7 +160,10 @@ class ReportQueries:
             found = SummaryRow.of_version(version, InspectionStatus.SENT).facts(engine)
             rows.append(_facts_row(version.version_id, found))
         if rows:
-            connection.execute(schema.summary_facts.insert(), rows)
+            # A version's facts never change, so a row already there (left behind by a
+            # hand-made deletion of its version) is this one: kept, never a refused push.
+            insert = self.database.insert_ignoring_duplicates(schema.summary_facts)
+            connection.execute(insert, rows)
 
     @contextmanager
     def _permit(self) -> Iterator[None]:

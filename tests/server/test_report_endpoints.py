@@ -34,6 +34,7 @@ from tests.support.central import (
     SUPERVISOR_CENTRUM,
     SUPERVISOR_UITGAAN,
     Central,
+    make_version,
     push,
     running_central,
 )
@@ -329,3 +330,25 @@ def test_a_correction_is_counted_with_its_own_findings_and_the_review_state(
         assert set(venue.outcomes) == set(correction.outcomes)
         (earlier,) = before.coffeeshop_venues.values()
         assert set(earlier.outcomes) == set(first.outcomes)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_version_pushed_again_after_its_row_was_lost_is_taken_with_its_facts(
+    backend: str, tmp_path: Path
+) -> None:
+    """Facts left behind by a hand-made deletion of their version do not refuse the version
+    when its device pushes it again (its facts are the same: a version never changes)."""
+    with (
+        running_central(backend, tmp_path / "central", "facts-again") as central,
+        central.client(BOA) as boa,
+    ):
+        version = make_version(BOA)
+        assert push(boa, version).status_code == 201
+        facts = schema.summary_facts
+        with central.store.database.write() as connection:
+            kept = connection.execute(sa.select(facts)).one()
+            for table in (schema.versions, schema.inspections):
+                connection.execute(sa.delete(table))
+        assert push(boa, version).status_code == 201
+        with central.store.database.read() as connection:
+            assert connection.execute(sa.select(facts)).one() == kept
