@@ -1,27 +1,34 @@
 """The period summary's arithmetic: inspections counted one at a time, as they stream past.
 
-`SummaryCounter` takes one `SummaryRow` (the latest version of one inspection) at a time and
+`SummaryCounter` takes the `VersionFacts` of one inspection's latest version at a time and
 keeps only counters, so a summary over 100,000 inspections needs the memory of one row and
 the counters, never every decoded version at once. The device's store and the central store
 both stream their rows into it (`fieldapp.reports.local`, `fieldapp.server.summaries`), so
 the numbers are the same wherever they are counted.
 
-What a row's answers decide is computed with the form engine, from only the questions asked
-(`fieldapp.core.answers.projected_session`): the door-test visit's facts, a patrol's
-observation categories and person checks. Door-test visits are paired by round with
-`fieldapp.core.doortest.pair_round_visits`, the same function every other place uses: a
-visit that does not fit its round (another venue, another evening, a third visit) is counted
-as not pairable, never as a pair. Hit rates of person checks come from
-`fieldapp.core.hitrate`, whose tallies add up checks with the same keys.
+A version's facts are what its answers decide, computed with the form engine from only the
+questions asked (`fieldapp.core.answers.projected_session`): the door-test visit's facts, a
+patrol's observation categories and person checks, besides where, when, by whom and the
+findings. A version and its form version never change, so neither do its facts: both stores
+keep them as a small JSON text beside the version, written when the version is stored
+(`VersionFacts.to_json`), and a summary reads those instead of decoding and evaluating every
+version again (`SummaryRow.facts` computes them for a version that has none stored).
+
+Door-test visits are paired by round with `fieldapp.core.doortest.pair_round_visits`, the
+same function every other place uses: a visit that does not fit its round (another venue,
+another evening, a third visit) is counted as not pairable, never as a pair. Hit rates of
+person checks come from `fieldapp.core.hitrate`, whose tallies add up checks with the same
+keys.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, time
+from typing import Any, NamedTuple, TypeVar
 
 from fieldapp.core.answers import projected_session
 from fieldapp.core.doortest import (
@@ -35,7 +42,7 @@ from fieldapp.core.doortest import (
 from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import DoorTestRound, Venue
 from fieldapp.core.expr import Value
-from fieldapp.core.forms import LocalText, QuestionType, Severity
+from fieldapp.core.forms import LocalText, Outcome, QuestionType, Severity
 from fieldapp.core.hitrate import (
     DEFAULT_MIN_SAMPLE,
     CheckTally,
@@ -43,7 +50,7 @@ from fieldapp.core.hitrate import (
     check_from_answers,
     min_sample,
 )
-from fieldapp.core.inspection import InspectionStatus
+from fieldapp.core.inspection import InspectionStatus, InspectionVersion
 
 COFFEESHOP_FORM = "coffeeshop_inspection"
 PATROL_FORM = "neighbourhood_patrol"
@@ -63,6 +70,8 @@ CHECK_QUESTIONS = (
 )
 
 EngineLookup = Callable[[str, str], FormEngine]
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +175,179 @@ class SummaryRow:
             document=record.get("document") or {},
         )
 
+    @classmethod
+    def of_version(cls, version: InspectionVersion, status: InspectionStatus) -> SummaryRow:
+        return cls(
+            inspection_id=version.inspection_id,
+            form_id=version.form_id,
+            form_version=version.form_version,
+            status=status,
+            author=version.author,
+            started_at=version.started_at,
+            finalized_at=version.finalized_at,
+            area_id=version.area_id,
+            venue_id=version.venue_id,
+            outcomes=tuple(version.outcomes),
+            document=version.document,
+        )
+
+    def facts(self, engine: FormEngine) -> VersionFacts:
+        """What this version tells a summary, its answers read through `engine` (its form)."""
+        visit: dict[str, Value | None] | None = None
+        team = ""
+        observations: tuple[str, ...] = ()
+        checks: tuple[Mapping[str, Value], ...] = ()
+        if self.form_id == DOOR_TEST_FORM:
+            visit = visit_answers(engine, self.document)
+        elif self.form_id == PATROL_FORM:
+            names = tuple(name for name in CHECK_QUESTIONS if name in engine.fields)
+            rows = repeat_rows(
+                engine,
+                self.document,
+                {"observations": OBSERVATION_QUESTIONS, "person_checks": names},
+            )
+            observations = tuple(
+                category
+                for answers in rows["observations"]
+                if isinstance(category := answers.get("category"), str) and category
+            )
+            typed = (_typed(engine, answers) for answers in rows["person_checks"])
+            # A row without a ground is no check (whatever team or area it is counted in).
+            checks = tuple(answers for answers in typed if check_from_answers(answers) is not None)
+            answered = self.document.get("answers", {}).get("team", "")
+            team = answered if isinstance(answered, str) else ""
+        return VersionFacts(
+            inspection_id=self.inspection_id,
+            form_id=self.form_id,
+            form_version=self.form_version,
+            author=self.author,
+            started_at=self.started_at,
+            finalized_at=self.finalized_at,
+            area_id=self.area_id,
+            venue_id=self.venue_id,
+            outcomes=self.outcomes,
+            visit=visit,
+            team=team,
+            observations=observations,
+            checks=checks,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class VersionFacts:
+    """What one finalized version tells a period summary: where, when and by whom, its
+    findings, and what its answers decide as the form's engine reads them. The inspection's
+    status is not among them: a return or an approval changes it, never the version."""
+
+    inspection_id: str
+    form_id: str
+    form_version: str
+    author: str
+    started_at: datetime
+    finalized_at: datetime
+    area_id: str | None
+    venue_id: str | None
+    outcomes: tuple[str, ...]
+    #: A door-test visit: the answers of `VISIT_QUESTIONS` its form has.
+    visit: Mapping[str, Value | None] | None = None
+    #: A patrol: the team answered, each observation's category, each person check's answers.
+    team: str = ""
+    observations: tuple[str, ...] = ()
+    checks: tuple[Mapping[str, Value], ...] = ()
+
+    @property
+    def started_day(self) -> str:
+        """The day the visit began, as stored (the device's time zone), in ISO form: the
+        day a period is matched against."""
+        return self.started_at.date().isoformat()
+
+    def to_json(self) -> str:
+        """The facts as compact JSON; `from_json` gives them back equal."""
+        found: dict[str, Any] = {
+            "inspection_id": self.inspection_id,
+            "form_id": self.form_id,
+            "form_version": self.form_version,
+            "author": self.author,
+            "started_at": self.started_at.isoformat(),
+            "finalized_at": self.finalized_at.isoformat(),
+            "area_id": self.area_id,
+            "venue_id": self.venue_id,
+            "outcomes": list(self.outcomes),
+        }
+        if self.visit is not None:
+            found["visit"] = {name: _encoded(value) for name, value in self.visit.items()}
+        if self.form_id == PATROL_FORM:
+            found["team"] = self.team
+            found["observations"] = list(self.observations)
+            found["checks"] = [
+                {name: _encoded(value) for name, value in answers.items()}
+                for answers in self.checks
+            ]
+        return json.dumps(found, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> VersionFacts:
+        found = json.loads(text)
+        visit = found.get("visit")
+        return cls(
+            inspection_id=found["inspection_id"],
+            form_id=found["form_id"],
+            form_version=found["form_version"],
+            author=found["author"],
+            started_at=datetime.fromisoformat(found["started_at"]),
+            finalized_at=datetime.fromisoformat(found["finalized_at"]),
+            area_id=found["area_id"],
+            venue_id=found["venue_id"],
+            outcomes=tuple(found["outcomes"]),
+            visit=None if visit is None else {n: _decoded(v) for n, v in visit.items()},
+            team=found.get("team", ""),
+            observations=tuple(found.get("observations", ())),
+            checks=tuple(
+                {name: _decoded(value) for name, value in answers.items()}
+                for answers in found.get("checks", ())
+            ),
+        )
+
+
+class StoredFacts(NamedTuple):
+    """An inspection's status and its latest version's facts, as a store keeps them."""
+
+    status: InspectionStatus
+    facts: VersionFacts
+
+
+#: What a store streams into `SummaryCounter.add`: stored facts, or a version to read.
+Counted = StoredFacts | SummaryRow
+
+#: How a value JSON has no type for travels: as a one-key object naming its type.
+_TYPED_TEXT: dict[str, Callable[[str], Value]] = {
+    "datetime": datetime.fromisoformat,
+    "date": date.fromisoformat,
+    "time": time.fromisoformat,
+}
+
+
+def _encoded(value: Value | None) -> Any:
+    # datetime before date: a datetime is a date too.
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, time):
+        return {"time": value.isoformat()}
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _decoded(value: Any) -> Any:
+    if isinstance(value, dict):
+        ((kind, text),) = value.items()
+        return _TYPED_TEXT[kind](text)
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
 
 def _moment(text: Any) -> datetime:
     # Pydantic writes UTC as 'Z'; fromisoformat reads it from Python 3.11 on.
@@ -185,7 +367,7 @@ def place_area(area_id: str | None, venue_id: str | None, venues: Mapping[str, V
 
 
 class SummaryCounter:
-    """Counts rows whose inspection started in the period (and in `areas`, when given).
+    """Counts versions whose inspection started in the period (and in `areas`, when given).
 
     Rows may come in any number; only counters, the labels of each form version seen, and
     the facts of each door-test visit (needed to pair its round at the end) are kept.
@@ -207,6 +389,8 @@ class SummaryCounter:
         self._venues = venues
         self._engines = engines
         self._compiled: dict[tuple[str, str], FormEngine] = {}
+        #: Per form version: each finding's outcome, severity and whether it is a violation.
+        self._findings: dict[tuple[str, str], dict[str, tuple[Outcome, Severity, bool]]] = {}
         self._outcome_counts: Counter[str] = Counter()
         self._door_visits: dict[str, list[RoundVisit]] = defaultdict(list)
         self._windows: dict[str, float] = {}
@@ -224,28 +408,40 @@ class SummaryCounter:
             return False
         return not self._wanted or area in self._wanted
 
-    def add(self, row: SummaryRow) -> bool:
-        """Count one inspection; False when it is outside the period or the areas."""
-        area = place_area(row.area_id, row.venue_id, self._venues)
-        if not self.wants(row.started_at, area):
+    def add(self, row: Counted) -> bool:
+        """Count one inspection from its stored facts or from its version's document; False
+        when it is outside the period or the areas (then its answers are not evaluated)."""
+        if isinstance(row, StoredFacts):
+            return self.add_facts(row.status, row.facts)
+        if not self.wants(row.started_at, place_area(row.area_id, row.venue_id, self._venues)):
+            return False
+        return self.add_facts(row.status, row.facts(self.engine(row.form_id, row.form_version)))
+
+    def add_facts(self, status: InspectionStatus, facts: VersionFacts) -> bool:
+        """Count one inspection, in `status`, from its latest version's facts; False when it
+        is outside the period or the areas."""
+        area = place_area(facts.area_id, facts.venue_id, self._venues)
+        if not self.wants(facts.started_at, area):
             return False
         summary = self.summary
-        engine = self.engine(row.form_id, row.form_version)
+        engine = self.engine(facts.form_id, facts.form_version)
         summary.total += 1
-        finalized = row.finalized_at.replace(tzinfo=None)
+        finalized = facts.finalized_at.replace(tzinfo=None)
         summary.latest = finalized if summary.latest is None else max(summary.latest, finalized)
-        summary.form_titles.setdefault(row.form_id, engine.definition.title)
-        summary.per_form_status.setdefault(row.form_id, Counter())[row.status] += 1
-        summary.per_area.setdefault(area, Counter())[row.form_id] += 1
-        if row.form_id == COFFEESHOP_FORM:
-            self._count_coffeeshop(row, engine)
-        elif row.form_id == DOOR_TEST_FORM:
-            visit, window = door_visit(engine, row.document)
+        summary.form_titles.setdefault(facts.form_id, engine.definition.title)
+        _tally(summary.per_form_status, facts.form_id)[status] += 1
+        _tally(summary.per_area, area)[facts.form_id] += 1
+        if facts.form_id == COFFEESHOP_FORM:
+            self._count_coffeeshop(facts)
+        elif facts.form_id == DOOR_TEST_FORM:
+            visit = DoorTestVisit.from_answers(
+                {name: value for name, value in (facts.visit or {}).items() if value is not None}
+            )
             round_id = visit.test_id.casefold()
-            self._door_visits[round_id].append(RoundVisit(row.inspection_id, visit, row.author))
-            self._windows.setdefault(round_id, window)
-        elif row.form_id == PATROL_FORM:
-            self._count_patrol(row, engine, area)
+            self._door_visits[round_id].append(RoundVisit(facts.inspection_id, visit, facts.author))
+            self._windows.setdefault(round_id, door_window(engine))
+        elif facts.form_id == PATROL_FORM:
+            self._count_patrol(facts, engine, area)
         return True
 
     def finish(self, rounds: Mapping[str, DoorTestRound] | None = None) -> PeriodSummary:
@@ -273,24 +469,36 @@ class SummaryCounter:
         summary.person_checks = list(self._checks.values())
         return summary
 
-    def _count_coffeeshop(self, row: SummaryRow, engine: FormEngine) -> None:
+    def _count_coffeeshop(self, facts: VersionFacts) -> None:
         summary = self.summary
-        outcomes = {o.name: o for o in engine.definition.outcomes}
-        venue = summary.coffeeshop_venues.setdefault(row.venue_id or "", VenueFindings())
+        key = (facts.form_id, facts.form_version)
+        findings = self._findings.get(key)
+        if findings is None:
+            engine = self.engine(*key)
+            findings = {}
+            for outcome in engine.definition.outcomes:
+                severity = Severity(outcome.severity)
+                violation = severity.rank >= Severity.VIOLATION.rank
+                findings[outcome.name] = (outcome, severity, violation)
+            self._findings[key] = findings
+        venue = summary.coffeeshop_venues.get(facts.venue_id or "")
+        if venue is None:
+            venue = summary.coffeeshop_venues[facts.venue_id or ""] = VenueFindings()
         venue.inspections += 1
         violation = False
-        for name in dict.fromkeys(row.outcomes):
-            outcome = outcomes.get(name)
-            if outcome is None:
+        for name in dict.fromkeys(facts.outcomes):
+            found = findings.get(name)
+            if found is None:
                 continue
-            severity = Severity(outcome.severity)
-            summary.outcome_labels.setdefault(name, (outcome.label, severity))
+            outcome, severity, serious = found
+            if name not in summary.outcome_labels:
+                summary.outcome_labels[name] = (outcome.label, severity)
             self._outcome_counts[name] += 1
             venue.outcomes[name] += 1
-            violation = violation or severity.rank >= Severity.VIOLATION.rank
+            violation = violation or serious
         venue.with_violation += int(violation)
 
-    def _count_patrol(self, row: SummaryRow, engine: FormEngine, area: str) -> None:
+    def _count_patrol(self, facts: VersionFacts, engine: FormEngine, area: str) -> None:
         summary = self.summary
         fields = engine.fields
         if "category" in fields and not summary.observation_labels:
@@ -299,22 +507,11 @@ class SummaryCounter:
             summary.ground_labels = {
                 c.name: c.label for c in fields["objective_ground"].choices or ()
             }
-        checks = tuple(name for name in CHECK_QUESTIONS if name in fields)
-        rows = repeat_rows(
-            engine,
-            row.document,
-            {"observations": OBSERVATION_QUESTIONS, "person_checks": checks},
-        )
-        for answers in rows["observations"]:
-            category = answers.get("category")
-            if isinstance(category, str) and category:
-                summary.observations.setdefault(category, Counter())[area] += 1
+        for category in facts.observations:
+            _tally(summary.observations, category)[area] += 1
         summary.hit_rate_minimum = min_sample(engine.definition.parameters)
-        team = row.document.get("answers", {}).get("team", "")
-        for answers in rows["person_checks"]:
-            check = check_from_answers(
-                _typed(engine, answers), team=team if isinstance(team, str) else "", area=area
-            )
+        for answers in facts.checks:
+            check = check_from_answers(answers, team=facts.team, area=area)
             if check is None:
                 continue
             key = (check.ground, check.proactive, check.team, check.area, check.time_of_day)
@@ -322,16 +519,37 @@ class SummaryCounter:
             self._checks[key] = CheckTally.of(check) if held is None else held.plus(check)
 
 
-def door_visit(engine: FormEngine, document: Mapping[str, Any]) -> tuple[DoorTestVisit, float]:
-    """A door-test visit's pairing facts as the engine sees its answers, and its form's
-    largest gap between the two arrivals."""
+def _tally(counters: dict[_K, Counter[_V]], key: _K) -> Counter[_V]:
+    """The counter under `key`, made when it is the first (without making one each time)."""
+    found = counters.get(key)
+    if found is None:
+        found = counters[key] = Counter()
+    return found
+
+
+def visit_answers(engine: FormEngine, document: Mapping[str, Any]) -> dict[str, Value | None]:
+    """A door-test visit's pairing questions (those its form has) as the engine reads them."""
     names = [name for name in VISIT_QUESTIONS if name in engine.fields]
     session = projected_session(engine, document, names)
-    visit = DoorTestVisit.from_answers({name: session.value(name) for name in names})
+    return {name: session.value(name) for name in names}
+
+
+def door_window(engine: FormEngine) -> float:
+    """The door-test form's largest gap, in minutes, between the two arrivals of a round."""
     window = engine.definition.parameters.get(WINDOW_PARAMETER, 30)
     if isinstance(window, bool) or not isinstance(window, int | float):
         window = 30
-    return visit, float(window)
+    return float(window)
+
+
+def door_visit(engine: FormEngine, document: Mapping[str, Any]) -> tuple[DoorTestVisit, float]:
+    """A door-test visit's pairing facts as the engine sees its answers, and its form's
+    largest gap between the two arrivals."""
+    answers = visit_answers(engine, document)
+    visit = DoorTestVisit.from_answers(
+        {name: value for name, value in answers.items() if value is not None}
+    )
+    return visit, door_window(engine)
 
 
 def raw_is_exact(engine: FormEngine, names: Collection[str]) -> bool:

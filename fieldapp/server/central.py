@@ -69,10 +69,10 @@ class CentralStore:
         self.planning = Planning(self.database, config.clock)
         self.followup = FollowUp(self.database, self.planning, config.clock)
         self.feed = ChangeFeed(self.database)
-        self.pushes = Pushes(self.database, config.quota_bytes, self.followup)
-        self.reviews = CentralReviews(self.database, self.followup)
         self.queries = InspectionQueries(self.database)
         self.reports = ReportQueries(self.database, self.queries)
+        self.pushes = Pushes(self.database, config.quota_bytes, self.followup, self.reports)
+        self.reviews = CentralReviews(self.database, self.followup)
         self.sweeper = Sweeper(self.database, self.blobs, self.scratch, config)
 
     def migrate(self) -> int:

@@ -31,6 +31,7 @@ from fieldapp.server.database import CentralDatabase
 from fieldapp.server.errors import ApiError, RaceLost, forbidden
 from fieldapp.server.followup import FollowUp
 from fieldapp.server.queries import head_of
+from fieldapp.server.summaries import ReportQueries
 from fieldapp.server.usage import (
     MAX_HELD_CONFLICTS,
     charge,
@@ -54,12 +55,18 @@ class Pushes:
     """Pushed versions: checked, stored once, and counted in their author's digest."""
 
     def __init__(
-        self, database: CentralDatabase, quota_bytes: int, followup: FollowUp | None = None
+        self,
+        database: CentralDatabase,
+        quota_bytes: int,
+        followup: FollowUp | None = None,
+        summaries: ReportQueries | None = None,
     ) -> None:
         self.database = database
         self.quota_bytes = quota_bytes
         #: Turns a patrol's referrals still to report into the supervisor's actions.
         self.followup = followup
+        #: Keeps each stored version's period-summary facts beside it.
+        self.summaries = summaries
         #: Roles and compiled form per (form id, version). A loaded form version never
         #: changes, so both can be kept for the life of the process.
         self._forms: dict[tuple[str, str], tuple[frozenset[str], FormEngine]] = {}
@@ -353,6 +360,8 @@ class Pushes:
             self._hold_conflict(connection, principal, version, inspection, record, now)
         else:
             answer = self._store(connection, version, seq, record, record_hash, now, tally)
+            if self.summaries is not None:
+                self.summaries.on_pushed(connection, [version])
             if self.followup is not None:
                 team = inspection["team"] if inspection is not None else principal.team
                 self.followup.on_pushed(connection, version, team, now)
@@ -601,6 +610,8 @@ class _Fresh:
         connection.execute(schema.versions.insert(), self.rows["v"])
         if self.rows["b"]:
             connection.execute(schema.version_blobs.insert(), self.rows["b"])
+        if self.pushes.summaries is not None:
+            self.pushes.summaries.on_pushed(connection, self.written)
         followup = self.pushes.followup
         if followup is not None:
             for version in self.written:

@@ -392,3 +392,14 @@ action_blobs = sa.Table(
     sa.Column("action_id", sa.String(32), primary_key=True),
     sa.Column("sha256", sa.String(64), primary_key=True, index=True),
 )
+
+#: Each version's period-summary facts (`fieldapp.core.summary.VersionFacts` as JSON),
+#: written with the version (schema 6): a summary reads these, not the records.
+summary_facts = sa.Table(
+    "summary_facts",
+    metadata,
+    sa.Column("version_id", sa.ForeignKey("versions.version_id"), primary_key=True),
+    #: The day the visit began, as the device stored it (ISO): what a period matches.
+    sa.Column("started_day", sa.String(10), nullable=False),
+    sa.Column("facts", sa.Text, nullable=False),
+)

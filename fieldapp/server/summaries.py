@@ -3,7 +3,11 @@
 The summary streams the head version of every inspection the reader may read (the same
 `visible` rule as the inbox and the detail) through `fieldapp.core.summary.SummaryCounter`,
 a few hundred rows per fetch, and answers the counters: one request instead of one per
-inspection, and memory that does not grow with the history. Requests are bounded: a period
+inspection, and memory that does not grow with the history. What it reads of a version is
+its facts (`summary_facts`, a short JSON text), written beside it when it is pushed
+(`ReportQueries.on_pushed`, called by `fieldapp.server.push`) and for the versions stored
+before schema 6 by the migration (`fill_missing_facts`); a version without facts is read
+from its record. Requests are bounded: a period
 of at most `MAX_SUMMARY_DAYS`, at most `MAX_SUMMARY_AREAS` areas, and at most
 `SUMMARY_PERMITS` summaries counting at once per server process (a 429 beyond that).
 """
@@ -12,7 +16,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -23,8 +27,17 @@ from fieldapp.core.doortest import DOOR_TEST_FORM
 from fieldapp.core.engine import FormEngine, compile_form
 from fieldapp.core.entities import Venue
 from fieldapp.core.forms import FormDefinition
-from fieldapp.core.inspection import InspectionStatus
-from fieldapp.core.summary import Period, SummaryCounter, SummaryRow, door_visit
+from fieldapp.core.inspection import InspectionStatus, InspectionVersion
+from fieldapp.core.summary import (
+    Counted,
+    Period,
+    PeriodSummary,
+    StoredFacts,
+    SummaryCounter,
+    SummaryRow,
+    VersionFacts,
+    door_visit,
+)
 from fieldapp.protocol.models import ErrorCode
 from fieldapp.protocol.reports import MAX_SUMMARY_AREAS, MAX_SUMMARY_DAYS, RoundVisits, SummaryBody
 from fieldapp.server import schema
@@ -60,21 +73,34 @@ class ReportQueries:
         `start` and `end` (both included), in `areas` when any are named."""
         period = _period(start, end)
         wanted = _areas(areas)
+        visible(principal)  # a 403 for a role that reads no inspections, before any permit
+        with self._permit():
+            return SummaryBody.of(self.count(principal, period, wanted))
+
+    def count(self, principal: Principal, period: Period, wanted: Collection[str]) -> PeriodSummary:
+        """The summary itself, without the request's bounds (`summary` checks those first);
+        the benchmark counts a longer period with it."""
         condition = visible(principal)  # a 403 for a role that reads no inspections
-        inspections, versions = schema.inspections, schema.versions
+        inspections, facts = schema.inspections, schema.summary_facts
         # Activity on the server comes after the visit began, never before; the same order
         # as the inbox, so labels taken from the first version of a form are the same.
         since = datetime.combine(max(period.start, _EARLIEST), time(), UTC) - _ZONE_MARGIN
         query = (
-            sa.select(inspections.c.status, versions.c.record)
+            sa.select(inspections.c.status, facts.c.facts, inspections.c.head_version_id)
             .select_from(
-                inspections.join(versions, versions.c.version_id == inspections.c.head_version_id)
+                inspections.outerjoin(facts, facts.c.version_id == inspections.c.head_version_id)
             )
             .where(condition)
             .where(inspections.c.updated_at >= since)
+            .where(
+                sa.or_(
+                    facts.c.started_day.is_(None),
+                    facts.c.started_day.between(period.start.isoformat(), period.end.isoformat()),
+                )
+            )
             .order_by(inspections.c.updated_at.desc(), inspections.c.inspection_id.desc())
         )
-        with self._permit(), self.database.read() as connection:
+        with self.database.read() as connection:
             counter = SummaryCounter(
                 period,
                 lambda form_id, version: self._engine(connection, form_id, version),
@@ -84,10 +110,9 @@ class ReportQueries:
             result = connection.execution_options(stream_results=True, yield_per=CHUNK).execute(
                 query
             )
-            for status, record in result:
-                counter.add(SummaryRow.of_record(json.loads(record), InspectionStatus(status)))
-            summary = counter.finish()
-        return SummaryBody.of(summary)
+            for status, stored, version_id in result:
+                counter.add(_counted(connection, InspectionStatus(status), stored, version_id))
+            return counter.finish()
 
     def round_visits(self, principal: Principal, test_id: str) -> RoundVisits:
         """The door-test visits `principal` may read whose answers name round `test_id`
@@ -126,6 +151,20 @@ class ReportQueries:
             visits=[self.queries.detail(principal, inspection_id) for inspection_id in found],
         )
 
+    def on_pushed(self, connection: Connection, versions: Iterable[InspectionVersion]) -> None:
+        """Store the period-summary facts of versions just written, in the push's
+        transaction (their forms exist: the push checked the versions against them)."""
+        rows = []
+        for version in versions:
+            engine = self._engine(connection, version.form_id, version.form_version)
+            found = SummaryRow.of_version(version, InspectionStatus.SENT).facts(engine)
+            rows.append(_facts_row(version.version_id, found))
+        if rows:
+            # A version's facts never change, so a row already there (left behind by a
+            # hand-made deletion of its version) is this one: kept, never a refused push.
+            insert = self.database.insert_ignoring_duplicates(schema.summary_facts)
+            connection.execute(insert, rows)
+
     @contextmanager
     def _permit(self) -> Iterator[None]:
         if not self._permits.acquire(blocking=False):
@@ -155,6 +194,56 @@ class ReportQueries:
         engine = compile_form(FormDefinition.model_validate_json(text))
         with self._engines_lock:
             return self._engines.setdefault(key, engine)
+
+
+def fill_missing_facts(connection: Connection) -> int:
+    """Compute the facts of every version that has none, with its stored form (schema 6's
+    migration); returns how many were written. In version order, a chunk at a time, so
+    memory does not grow with the history."""
+    versions, facts = schema.versions, schema.summary_facts
+    engines: dict[tuple[str, str], FormEngine] = {}
+    written, after = 0, ""
+    while True:
+        batch = connection.execute(
+            sa.select(versions.c.version_id, versions.c.record)
+            .where(versions.c.version_id > after)
+            .where(~sa.exists().where(facts.c.version_id == versions.c.version_id))
+            .order_by(versions.c.version_id)
+            .limit(CHUNK)
+        ).all()
+        if not batch:
+            return written
+        rows = []
+        for version_id, record in batch:
+            row = SummaryRow.of_record(json.loads(record), InspectionStatus.SENT)
+            key = (row.form_id, row.form_version)
+            if key not in engines:
+                definition = connection.execute(
+                    sa.select(schema.forms.c.definition)
+                    .where(schema.forms.c.form_id == row.form_id)
+                    .where(schema.forms.c.form_version == row.form_version)
+                ).scalar_one()
+                engines[key] = compile_form(FormDefinition.model_validate_json(definition))
+            rows.append(_facts_row(version_id, row.facts(engines[key])))
+        connection.execute(facts.insert(), rows)
+        written += len(rows)
+        after = batch[-1][0]
+
+
+def _facts_row(version_id: str, found: VersionFacts) -> dict[str, str]:
+    return {"version_id": version_id, "started_day": found.started_day, "facts": found.to_json()}
+
+
+def _counted(
+    connection: Connection, status: InspectionStatus, stored: str | None, version_id: str
+) -> Counted:
+    """A summary row's stored facts, or its version's record when it has none."""
+    if stored is not None:
+        return StoredFacts(status, VersionFacts.from_json(stored))
+    record = connection.execute(
+        sa.select(schema.versions.c.record).where(schema.versions.c.version_id == version_id)
+    ).scalar_one()
+    return SummaryRow.of_record(json.loads(record), status)
 
 
 def _venues(connection: Connection) -> dict[str, Venue]:

@@ -25,7 +25,7 @@ from fieldapp.store.database import ProfileDatabase
 from fieldapp.store.finalized import insert_version
 from fieldapp.store.inspections import InspectionRow, insert_inspection
 from fieldapp.store.outbox import Outbox
-from fieldapp.store.reference import AppliedChanges, ApprovalEvent, ReturnEvent
+from fieldapp.store.reference import AppliedChanges, ApprovalEvent, FormCatalog, ReturnEvent
 from fieldapp.store.reviews import Reviews
 from fieldapp.store.times import iso
 
@@ -59,8 +59,10 @@ class PastInspections:
         attachments: AttachmentStore,
         outbox: Outbox,
         reviews: Reviews,
+        forms: FormCatalog,
     ) -> None:
         self._database = database
+        self._forms = forms
         self._attachments = attachments
         self._outbox = outbox
         self._reviews = reviews
@@ -119,7 +121,8 @@ class PastInspections:
                 current_version_id=version.version_id,
             ),
         )
-        insert_version(connection, version, actor=version.author, at=finalized_at)
+        engine = self._forms.engine(version.form_id, version.form_version)
+        insert_version(connection, version, engine, actor=version.author, at=finalized_at)
         if item.sent is not None:
             self._outbox.mark_sent_in(
                 connection,

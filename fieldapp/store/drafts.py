@@ -629,7 +629,7 @@ class Drafts:
                     engine.form_id, engine.version, base, document, attachments
                 ),
             )
-            insert_version(connection, version, actor=self._actor, at=iso(finalized_at))
+            insert_version(connection, version, engine, actor=self._actor, at=iso(finalized_at))
             for table in DRAFT_TABLES:
                 connection.execute(f"DELETE FROM {table} WHERE inspection_id = ?", (inspection_id,))
             connection.execute(

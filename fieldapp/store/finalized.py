@@ -10,20 +10,28 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from fieldapp.core.engine import FormEngine
 from fieldapp.core.inspection import InspectionVersion
 from fieldapp.store import audit
 from fieldapp.store.database import ProfileDatabase
 from fieldapp.store.errors import UnknownVersion
 from fieldapp.store.outbox import Outbox
 from fieldapp.store.reference import form_key
+from fieldapp.store.summary_facts import write_facts
 from fieldapp.store.times import iso
 from fieldapp.store.versions import decode_record, encode_record
 
 
 def insert_version(
-    connection: sqlite3.Connection, version: InspectionVersion, *, actor: str, at: str
+    connection: sqlite3.Connection,
+    version: InspectionVersion,
+    engine: FormEngine,
+    *,
+    actor: str,
+    at: str,
 ) -> None:
-    """The rows a finalize writes: version, its attachments, outbox entry, audit entry."""
+    """The rows a finalize writes: version, its period-summary facts (read through `engine`,
+    its form), its attachments, outbox entry, audit entry."""
     connection.execute(
         "INSERT INTO versions (version_id, inspection_id, base_version_id, content_hash,"
         " finalized_at, outcomes, record) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -37,6 +45,7 @@ def insert_version(
             encode_record(version),
         ),
     )
+    write_facts(connection, version, engine)
     connection.executemany(
         "INSERT INTO version_attachments (version_id, inspection_id, question, sha256, size,"
         " media_type) VALUES (?, ?, ?, ?, ?, ?)",

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from fieldapp.core.inspection import InspectionStatus
-from fieldapp.core.summary import SummaryRow
+from fieldapp.core.summary import Counted, StoredFacts, SummaryRow, VersionFacts
 from fieldapp.store.database import ProfileDatabase
 from fieldapp.store.outbox import outbox_info
 from fieldapp.store.records import LocalInspectionSummary
@@ -106,15 +106,17 @@ class InspectionLists:
             )
         return summaries
 
-    def summary_rows(self, start: date, end: date, chunk: int) -> Iterator[SummaryRow]:
+    def summary_rows(self, start: date, end: date, chunk: int) -> Iterator[Counted]:
         """The latest finalized version of each inspection that may have started between
-        `start` and `end`, most recently changed first (the order of `summaries`).
+        `start` and `end`, most recently changed first (the order of `summaries`): its
+        stored period-summary facts, or the version itself when it has none.
 
         One read transaction, so the rows are one consistent state; fetched `chunk` rows at
         a time and decoded one by one as they are yielded, so memory does not grow with the
-        profile. A superset: the caller checks each version's own start. The narrowing is
-        by the inspection's first start (no version starts before it) and by its later
-        activity (a correction starts later), each with a day's margin for the time zone.
+        profile. A superset: the caller checks each version's own start. Facts carry the
+        day the version started; a version without them is narrowed by the inspection's
+        first start (no version starts before it) and by its later activity (a correction
+        starts later), each with a day's margin for the time zone.
         """
         # Kept inside the calendar: a period may start in year 1 or end in year 9999.
         low = iso(datetime.combine(max(start, date.min + _ZONE_MARGIN), time(), UTC) - _ZONE_MARGIN)
@@ -124,15 +126,22 @@ class InspectionLists:
             high = "9999-99"  # sorts after every stored time: no upper narrowing
         with self._database.reading() as connection:
             cursor = connection.execute(
-                "SELECT i.status, v.record FROM inspections i"
-                " JOIN versions v ON v.version_id = i.current_version_id"
-                " WHERE i.started_at < ?"
+                "SELECT i.status, f.facts, i.current_version_id FROM inspections i"
+                " LEFT JOIN summary_facts f ON f.version_id = i.current_version_id"
+                " WHERE i.current_version_id IS NOT NULL AND i.started_at < ?"
                 " AND (i.started_at >= ? OR i.draft_started_at >= ? OR i.updated_at >= ?)"
+                " AND (f.started_day IS NULL OR f.started_day BETWEEN ? AND ?)"
                 " ORDER BY i.changed_seq DESC",
-                (high, low, low, low),
+                (high, low, low, low, start.isoformat(), end.isoformat()),
             )
             while batch := cursor.fetchmany(chunk):
-                for status, record in batch:
+                for status, facts, version_id in batch:
+                    if facts is not None:
+                        yield StoredFacts(InspectionStatus(status), VersionFacts.from_json(facts))
+                        continue
+                    record = connection.execute(
+                        "SELECT record FROM versions WHERE version_id = ?", (version_id,)
+                    ).fetchone()[0]
                     yield SummaryRow.of_record(
                         json.loads(zlib.decompress(record)), InspectionStatus(status)
                     )

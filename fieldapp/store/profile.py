@@ -40,7 +40,7 @@ from fieldapp.core.inspection import (
     new_id,
 )
 from fieldapp.core.passwords import PasswordRules
-from fieldapp.core.summary import SummaryRow
+from fieldapp.core.summary import Counted
 from fieldapp.store import audit
 from fieldapp.store import reference as ref
 from fieldapp.store.attachments import AttachmentStore
@@ -315,7 +315,9 @@ class Profile:
         self._corrections = Corrections(
             database, self.forms, self._versions, self._reviews, username, clock
         )
-        self._past = PastInspections(database, self._attachments, self._outbox, self._reviews)
+        self._past = PastInspections(
+            database, self._attachments, self._outbox, self._reviews, self.forms
+        )
         self._key_file = key_file
         self._data_key = data_key
         self._clock = clock
@@ -877,10 +879,11 @@ class Profile:
         version_id = self._lists.latest_version_at(venue_id, form_id)
         return None if version_id is None else self.version(version_id)
 
-    def summary_rows(self, start: date, end: date, *, chunk: int = 500) -> Iterator[SummaryRow]:
+    def summary_rows(self, start: date, end: date, *, chunk: int = 500) -> Iterator[Counted]:
         """The latest finalized version of every inspection that may have started in the
-        period (a superset), for the period summary: streamed, `chunk` rows a fetch, inside
-        one read transaction (this profile's other work waits until the caller is done)."""
+        period (a superset), for the period summary: its stored facts, or the version when
+        it has none; streamed, `chunk` rows a fetch, inside one read transaction (this
+        profile's other work waits until the caller is done)."""
         return self._lists.summary_rows(start, end, chunk)
 
     def drafts(self, *, limit: int | None = None, offset: int = 0) -> list[LocalInspectionSummary]:

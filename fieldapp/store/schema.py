@@ -17,6 +17,7 @@ from pathlib import Path
 
 from fieldapp.store.database import ProfileDatabase
 from fieldapp.store.errors import ProfileTooNew
+from fieldapp.store.summary_facts import fill_missing_facts
 
 log = logging.getLogger(__name__)
 
@@ -369,6 +370,22 @@ _V7 = """
 ALTER TABLE draft_attachments ADD COLUMN details TEXT NOT NULL DEFAULT '{}'
 """
 
+# v8 keeps each version's period-summary facts beside it (fieldapp.store.summary_facts), so
+# a summary over a year reads a line of JSON per inspection, not its whole record.
+_V8 = """
+CREATE TABLE summary_facts (
+    version_id TEXT PRIMARY KEY REFERENCES versions(version_id),
+    started_day TEXT NOT NULL,
+    facts TEXT NOT NULL
+)
+"""
+
+
+def _summary_facts(connection: sqlite3.Connection) -> None:
+    _script(_V8)(connection)
+    fill_missing_facts(connection)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "inspections, attachments, outbox, audit log, reference data", _script(_V1)),
     Migration(2, "remember the page and question each draft was left on", _script(_V2)),
@@ -377,6 +394,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "a correction's replies to the supervisor's comments", _script(_V5)),
     Migration(6, "the findings of each draft, for the drafts list", _script(_V6)),
     Migration(7, "a draft photo's time, position and original", _script(_V7)),
+    Migration(8, "each version's facts for the period summary", _summary_facts),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,12 +1,13 @@
 """The period summary streamed from a profile (issue 18) counts what an independent pass
 over every decoded version counts, with the whole engine: per form and status, per area,
-coffeeshop findings per venue, patrol observations and person checks, door-test visits."""
+coffeeshop findings per venue, patrol observations and person checks, door-test visits.
+It reads each version's stored facts; a version without them is read from its record."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from fieldapp.app.reports import report_summary
 from fieldapp.core.answers import projected_session, session_from_document
 from fieldapp.core.doortest import VISIT_QUESTIONS
 from fieldapp.core.hitrate import check_from_answers
+from fieldapp.core.inspection import InspectionStatus
 from fieldapp.core.summary import (
     AWAITING,
     CHECK_QUESTIONS,
@@ -23,6 +25,7 @@ from fieldapp.core.summary import (
     PATROL_FORM,
     Period,
     PeriodSummary,
+    StoredFacts,
     place_area,
 )
 from fieldapp.reports.local import LocalReportSource
@@ -30,7 +33,8 @@ from fieldapp.reports.summary import summarize
 from fieldapp.reports.summary_report import summary_report
 from fieldapp.store import Profile
 from fieldapp.store.seed import seed_profile
-from tests.support.store import new_profile
+from fieldapp.store.summary_facts import fill_missing_facts
+from tests.support.store import fill_draft, new_profile, raw_transaction
 
 EVERYTHING = Period(date(2000, 1, 1), date(2100, 12, 31))
 
@@ -192,3 +196,69 @@ def test_a_projected_session_reads_as_the_full_one(profile: Profile) -> None:
                 assert alone.is_relevant(*key) == full.is_relevant(*key), (version.version_id, key)
                 compared += 1
     assert compared > 1000
+
+
+def test_the_summary_reads_stored_facts_and_counts_the_same_without_them(
+    profile: Profile,
+) -> None:
+    """Every finalized version has its facts (written by the one writer of versions); with
+    them gone, as in a profile before schema 8, the records give the same summary, and
+    filling them in again writes what finalizing wrote."""
+    source = LocalReportSource(profile)
+    rows = list(profile.summary_rows(EVERYTHING.start, EVERYTHING.end))
+    assert len(rows) == profile.count() - len(profile.drafts())
+    assert all(isinstance(row, StoredFacts) for row in rows)
+    from_facts = source.period_summary(EVERYTHING, ())
+    with raw_transaction(profile) as connection:
+        written = dict(connection.execute("SELECT version_id, facts FROM summary_facts"))
+        connection.execute("DELETE FROM summary_facts")
+    try:
+        assert not any(
+            isinstance(row, StoredFacts)
+            for row in profile.summary_rows(EVERYTHING.start, EVERYTHING.end)
+        )
+        assert source.period_summary(EVERYTHING, ()) == from_facts
+    finally:
+        with raw_transaction(profile) as connection:
+            assert fill_missing_facts(connection) == len(written)
+    with raw_transaction(profile) as connection:
+        assert dict(connection.execute("SELECT version_id, facts FROM summary_facts")) == written
+    assert source.period_summary(EVERYTHING, ()) == from_facts
+
+
+def test_a_correction_counts_its_own_findings_and_each_state_its_own(tmp_path: Path) -> None:
+    """A returned coffeeshop inspection corrected on the device is counted with the
+    correction's findings, not its base's; returned and approved ones in their state."""
+    at = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)
+    with new_profile(tmp_path) as profile:
+        corrected = profile.finalize(fill_draft(profile, COFFEESHOP_FORM, 55))
+        returned = profile.finalize(fill_draft(profile, COFFEESHOP_FORM, 57))
+        approved = profile.finalize(fill_draft(profile, COFFEESHOP_FORM, 63))
+        for version in (corrected, returned, approved):
+            profile.mark_sent(version.version_id, f"receipt-{version.version_id}")
+        comments = {"advertising_found": "Is dit de reclame van de buren?"}
+        for version in (corrected, returned):
+            profile.apply_return(
+                version.inspection_id, version.version_id, comments, "ingrid.verhoeven", at
+            )
+        profile.apply_approval(approved.inspection_id, approved.version_id, "ingrid.verhoeven", at)
+        source = LocalReportSource(profile)
+        before = source.period_summary(EVERYTHING, ())
+        profile.start_correction(corrected.inspection_id)
+        profile.set_answer(corrected.inspection_id, "advertising_found", "no")
+        correction = profile.finalize(corrected.inspection_id)
+        assert set(corrected.outcomes) - set(correction.outcomes) == {"criterion_A_violation"}
+
+        after = source.period_summary(EVERYTHING, ())
+        assert _as_counted(after) == _independent(profile, EVERYTHING, set())
+        assert _as_counted(before) != _as_counted(after)
+        assert after.total == 3
+        assert dict(after.per_form_status[COFFEESHOP_FORM]) == {
+            InspectionStatus.FINALIZED: 1,
+            InspectionStatus.RETURNED: 1,
+            InspectionStatus.APPROVED: 1,
+        }
+        violations = sum(
+            f.outcomes["criterion_A_violation"] for f in after.coffeeshop_venues.values()
+        )
+        assert violations == 2  # the returned and the approved one; the correction has none

@@ -6,22 +6,25 @@ supervisor only their teams' work, and the requests are bounded."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from fieldapp.app.reports import report_source
 from fieldapp.app.review.source import CentralReportSource
 from fieldapp.core.doortest import DOOR_TEST_FORM, DoorTestVisit
 from fieldapp.core.entities import Team
+from fieldapp.core.inspection import InspectionStatus, new_id
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.summary import COFFEESHOP_FORM, Period
 from fieldapp.core.worldfile import load_world
 from fieldapp.protocol.reports import MAX_SUMMARY_DAYS
 from fieldapp.reports.model import SummaryItem
 from fieldapp.reports.summary import summarize
-from fieldapp.server.summaries import SUMMARY_PERMITS
+from fieldapp.server import schema
+from fieldapp.server.summaries import SUMMARY_PERMITS, fill_missing_facts
 from fieldapp.store.seed import seed_profile
 from tests.support.central import (
     ADMIN,
@@ -31,10 +34,11 @@ from tests.support.central import (
     SUPERVISOR_CENTRUM,
     SUPERVISOR_UITGAAN,
     Central,
+    make_version,
     push,
     running_central,
 )
-from tests.support.store import new_profile
+from tests.support.store import fill_draft, new_profile
 
 PERIOD = Period(date(2000, 1, 1), date(2000, 12, 31))
 
@@ -227,3 +231,124 @@ def test_a_summary_beyond_the_permits_is_told_to_wait(
     assert held == SUMMARY_PERMITS
     with central.client(SUPERVISOR_CENTRUM) as client:
         assert client.get("/v1/reports/summary", params=params).status_code == 200
+
+
+def test_each_pushed_version_has_its_facts_and_a_version_without_them_counts_the_same(
+    seeded: tuple[Central, dict[str, int], Period],
+) -> None:
+    """The summary reads the facts written at push time; a version without them (stored
+    before schema 6, or through the DBA's SQL) is read from its record, with the same
+    numbers, and the migration's fill-in writes exactly what the push wrote."""
+    central, _teams, period = seeded
+    database = central.store.database
+    facts, versions = schema.summary_facts, schema.versions
+    params = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+
+    def counted() -> object:
+        with central.client(SUPERVISOR_CENTRUM) as client:
+            answer = client.get("/v1/reports/summary", params=params)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    with database.read() as connection:
+        pushed = dict(connection.execute(sa.select(facts.c.version_id, facts.c.facts)).all())
+        held = connection.execute(sa.select(sa.func.count()).select_from(versions)).scalar_one()
+    assert len(pushed) == held > 100
+    from_facts = counted()
+    with database.write() as connection:
+        connection.execute(sa.delete(facts))
+    try:
+        assert counted() == from_facts
+    finally:
+        with database.write() as connection:
+            assert fill_missing_facts(connection) == held
+    with database.read() as connection:
+        assert dict(connection.execute(sa.select(facts.c.version_id, facts.c.facts)).all()) == (
+            pushed
+        )
+    assert counted() == from_facts
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_correction_is_counted_with_its_own_findings_and_the_review_state(
+    backend: str, tmp_path: Path
+) -> None:
+    """A returned coffeeshop inspection corrected on the device: the server's summary counts
+    the correction's findings (not its base's) and the inspection's state as it changes."""
+    with (
+        running_central(backend, tmp_path / "central", "correction") as central,
+        new_profile(tmp_path / "device") as profile,
+        central.client(BOA) as boa,
+        central.client(SUPERVISOR_CENTRUM) as supervisor,
+    ):
+        first = profile.finalize(fill_draft(profile, COFFEESHOP_FORM, 55))
+        assert "criterion_A_violation" in first.outcomes
+        assert push(boa, first).status_code == 201
+        comments = [{"question": "advertising_found", "text": "Reclame opnieuw bekijken."}]
+        returned = supervisor.post(
+            f"/v1/inspections/{first.inspection_id}/return",
+            json={"event_id": new_id(), "version_id": first.version_id, "comments": comments},
+        )
+        assert returned.status_code == 200, returned.text
+        at = datetime.now(UTC)
+        assert profile.apply_return(
+            first.inspection_id,
+            first.version_id,
+            {"advertising_found": "Reclame opnieuw bekijken."},
+            SUPERVISOR_CENTRUM,
+            at,
+        )
+        profile.start_correction(first.inspection_id)
+        # The advertising turns out to be the neighbour's: that violation goes.
+        profile.set_answer(first.inspection_id, "advertising_found", "no")
+        correction = profile.finalize(first.inspection_id)
+        assert set(first.outcomes) - set(correction.outcomes) == {"criterion_A_violation"}
+        assert correction.outcomes
+        day = first.started_at.date()
+        period = Period(day - timedelta(days=2), day + timedelta(days=2))
+        with report_source(
+            tmp_path / "reader", SUPERVISOR_CENTRUM, DEMO_PASSWORD, server_url=central.url
+        ) as source:
+            assert isinstance(source, CentralReportSource)
+            before = source.period_summary(period, ())
+            assert before == _held_way(source, period)
+            assert dict(before.per_form_status[COFFEESHOP_FORM]) == {InspectionStatus.RETURNED: 1}
+            assert push(boa, correction).status_code == 201
+            for sha in {a.sha256 for a in (*first.attachments, *correction.attachments)}:
+                photo = profile.read_attachment(sha)
+                assert boa.put(f"/v1/blobs/{sha}", content=photo).status_code == 201
+            approved = supervisor.post(
+                f"/v1/inspections/{first.inspection_id}/approve",
+                json={"event_id": new_id(), "version_id": correction.version_id},
+            )
+            assert approved.status_code == 200, approved.text
+            after = source.period_summary(period, ())
+            assert after == _held_way(source, period)
+        assert dict(after.per_form_status[COFFEESHOP_FORM]) == {InspectionStatus.APPROVED: 1}
+        (venue,) = after.coffeeshop_venues.values()
+        assert venue.inspections == 1
+        assert set(venue.outcomes) == set(correction.outcomes)
+        (earlier,) = before.coffeeshop_venues.values()
+        assert set(earlier.outcomes) == set(first.outcomes)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_version_pushed_again_after_its_row_was_lost_is_taken_with_its_facts(
+    backend: str, tmp_path: Path
+) -> None:
+    """Facts left behind by a hand-made deletion of their version do not refuse the version
+    when its device pushes it again (its facts are the same: a version never changes)."""
+    with (
+        running_central(backend, tmp_path / "central", "facts-again") as central,
+        central.client(BOA) as boa,
+    ):
+        version = make_version(BOA)
+        assert push(boa, version).status_code == 201
+        facts = schema.summary_facts
+        with central.store.database.write() as connection:
+            kept = connection.execute(sa.select(facts)).one()
+            for table in (schema.versions, schema.inspections):
+                connection.execute(sa.delete(table))
+        assert push(boa, version).status_code == 201
+        with central.store.database.read() as connection:
+            assert connection.execute(sa.select(facts)).one() == kept

@@ -319,7 +319,7 @@ def server_loses(central: Central, lost: list[InspectionVersion], author: str) -
     lost_ids = {v.version_id for v in lost}
     with central.store.database.write() as connection:
         for version in lost:
-            for table in (schema.version_blobs, schema.versions):
+            for table in (schema.version_blobs, schema.summary_facts, schema.versions):
                 connection.execute(table.delete().where(table.c.version_id == version.version_id))
             connection.execute(
                 schema.review_events.delete().where(

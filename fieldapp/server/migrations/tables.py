@@ -25,6 +25,11 @@ def followup_tables() -> tuple[sa.Table, ...]:
     )
 
 
+def summary_tables() -> tuple[sa.Table, ...]:
+    """The tables of schema 6."""
+    return (schema.summary_facts,)
+
+
 def create(table: sa.Table) -> None:
     if not context.is_offline_mode() and sa.inspect(op.get_bind()).has_table(table.name):
         return

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from alembic import op
 
 from fieldapp.server import schema
-from fieldapp.server.migrations.tables import create, followup_tables
+from fieldapp.server.migrations.tables import create, followup_tables, summary_tables
 
 revision = "0004"
 down_revision: str | None = None
@@ -20,7 +20,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    later = {table.name for table in followup_tables()}
+    later = {table.name for table in (*followup_tables(), *summary_tables())}
     for table in schema.metadata.sorted_tables:
         if table.name in later or table.name == schema.schema_migrations.name:
             continue
