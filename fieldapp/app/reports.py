@@ -13,8 +13,6 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from fieldapp.app.review.desk import CentralReference, ReviewDesk
-from fieldapp.app.review.source import CentralReportSource
 from fieldapp.core.files import write_atomically
 from fieldapp.core.texts import Text
 from fieldapp.reports.door_test_report import door_test_report
@@ -28,7 +26,7 @@ from fieldapp.reports.source import ReportSource
 from fieldapp.reports.summary import area_of
 from fieldapp.reports.summary_report import summary_report
 from fieldapp.store import open_profile
-from fieldapp.sync.transport import CentralLine, Credentials
+from fieldapp.store.password import read_password
 
 __all__ = [
     "ReportSource",
@@ -36,6 +34,7 @@ __all__ = [
     "default_csv_style",
     "export",
     "inspection_pdf",
+    "read_password",
     "report_door_test",
     "report_inspection",
     "report_patrol",
@@ -72,7 +71,11 @@ def report_source(
     the addresses and CAs the home trusts (`fieldapp.app.syncing.server_trust`).
     """
     if server_url:
+        # Only a report from the central store pays for the HTTP client and its models.
+        from fieldapp.app.review.desk import CentralReference, ReviewDesk
+        from fieldapp.app.review.source import CentralReportSource
         from fieldapp.app.syncing import server_trust
+        from fieldapp.sync.transport import CentralLine, Credentials
 
         line = CentralLine(
             server_url,

@@ -29,11 +29,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from fieldapp.core.answers import session_from_document
 from fieldapp.core.engine import Field, FormEngine, FormSession
 from fieldapp.core.entities import Area, Venue
@@ -66,7 +61,6 @@ FIXED_COLUMNS = (
     ("findings", "Bevindingen / findings"),
     ("content_hash", "Inhoudshash / content hash (SHA-256)"),
 )
-_BOLD = Font(bold=True)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -408,6 +402,12 @@ def _write_xlsx(
     sheets: Mapping[str, tuple[list[tuple[str, str]], list[list[Cell]]]],
     moment: datetime,
 ) -> Path:
+    # openpyxl takes a third of a second to import: only an XLSX export pays for it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])  # the empty default sheet
     # Fixed document properties: the same data gives the same bytes.
@@ -430,7 +430,7 @@ def _write_xlsx(
         last = get_column_letter(max(len(header), 1))
         worksheet.auto_filter.ref = f"A2:{last}{len(rows) + 2}"
         for cell in worksheet[1]:
-            cell.font = _BOLD
+            cell.font = bold
     buffer = io.BytesIO()
     workbook.save(buffer)
     write_atomically(output, _fixed_zip(buffer.getvalue(), moment))
@@ -468,6 +468,8 @@ def _xlsx_cell(worksheet: Any, cell: Cell) -> Any:
     cleaned = _ILLEGAL.sub("", cell)
     if not cleaned.startswith("="):
         return cleaned
+    from openpyxl.cell import WriteOnlyCell
+
     text_cell = WriteOnlyCell(worksheet, value=cleaned)
     text_cell.data_type = "s"
     return text_cell

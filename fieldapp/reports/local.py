@@ -118,13 +118,14 @@ class LocalReportSource:
                 )
             )
         # Only visits before this one, by the moment of the visit: a report must not show
-        # what happened after it.
+        # what happened after it. Only the venue's own inspections are read: listing every
+        # inspection of the profile cost the report a full read (and a review lookup per
+        # returned or approved row) of a large profile.
+        at_venue = self.profile.inspections_at(summary.venue_id) if summary.venue_id else []
         before = [
             other
-            for other in self.profile.inspections()
-            if summary.venue_id
-            and other.venue_id == summary.venue_id
-            and other.inspection_id != inspection_id
+            for other in at_venue
+            if other.inspection_id != inspection_id
             and other.version_id is not None
             and other.started_at < summary.started_at
         ]
