@@ -11,6 +11,9 @@ written, against reading the same inspection the same way and laying it out bare
 processes, `fieldapp report inspection` against a process that starts, unlocks, reads and
 lays out bare (both pay Python's start and the profile's deliberate Argon2id unlock).
 
+The door-test report of one round is timed in a profile holding `--door-tests` door tests:
+found through the store's round index, against every door test decoded (the way before).
+
 The period summary is timed over 10,000 inspections: aggregation, then layout.
 Run: .venv/bin/python bench/bench_reports.py (it measures the checkout it is in).
 """
@@ -48,6 +51,7 @@ from fieldapp.reports.model import ReportInspection
 from fieldapp.reports.text import format_answer
 
 if TYPE_CHECKING:
+    from fieldapp.store import PastInspection
     from tests.support.samples import SampleWorld
 
 HERE = Path(__file__).resolve().parents[1]
@@ -282,12 +286,102 @@ def bare_child(home: Path, inspection_id: str, output: Path) -> None:
         write_atomically(output, bare_platypus(inspection))
 
 
+def door_tests(samples: SampleWorld, rounds: int) -> list[PastInspection]:
+    """`rounds` rounds of two visits: the sample pair (with its photos) as the last round,
+    the others made from it under other round ids (without photos: only the round's own
+    visits are shown)."""
+    from fieldapp.core.inspection import InspectionVersion
+    from fieldapp.store import PastInspection
+    from tests.support.samples import door_test_pair
+
+    pair = door_test_pair(samples)
+    past = []
+    for half in (pair.test, pair.control):
+        assert half is not None
+        version = half.version
+        files = {a.sha256: samples.attachment(a.sha256) for a in version.attachments}
+        past.append(PastInspection(version, files))
+        photos = {a.sha256 for a in version.attachments}
+        answers = {
+            name: value
+            for name, value in version.document["answers"].items()
+            if not (isinstance(value, list) and photos & set(map(str, value)))
+        }
+        for number in range(rounds - 1):
+            document = {**version.document, "answers": {**answers, "test_id": f"dt-{number}"}}
+            copy = version.model_copy(
+                update={
+                    "inspection_id": f"{len(past):032x}",
+                    "version_id": f"{len(past) + 10**7:032x}",
+                    "document": document,
+                    "attachments": (),
+                }
+            )
+            content = InspectionVersion.hash_of(copy.form_id, copy.form_version, None, document, ())
+            past.append(PastInspection(copy.model_copy(update={"content_hash": content})))
+    return past
+
+
+def door_test_round(samples: SampleWorld, home: Path, visits: int, repeat: int) -> None:
+    """One round's report from a profile holding `visits` door tests: the round's visits
+    found through the store's round index, against every door test decoded and compared
+    (how the report found them before), each timed to the PDF."""
+    from fieldapp.core.answers import session_from_document
+    from fieldapp.core.doortest import DoorTestVisit, RoundVisit, pair_round_visits
+    from fieldapp.reports import ReportDoorTest, door_test_report
+    from fieldapp.reports.local import LocalReportSource
+    from fieldapp.store import open_profile
+    from fieldapp.store.seed import seed_reference_data
+
+    with open_profile(home, USER, PASSWORD, create=True) as profile:
+        seed_reference_data(profile)
+        past = door_tests(samples, visits // 2)
+        for start in range(0, len(past), 1000):
+            profile.add_past_inspections(past[start : start + 1000])
+        source = LocalReportSource(profile)
+        round_id = past[0].version.document["answers"]["test_id"]
+
+        def every_door_test() -> ReportDoorTest:
+            offered = []
+            for summary in profile.inspections(form_ids=("door_test",)):
+                version = profile.version(summary.version_id or "")
+                engine = profile.engine(version.form_id, version.form_version)
+                visit = DoorTestVisit.from_answers(
+                    session_from_document(engine, version.document).form_values()
+                )
+                if visit.test_id.casefold() == round_id.casefold():
+                    offered.append(RoundVisit(summary.inspection_id, visit, version.author))
+            pairing = pair_round_visits(round_id, offered)
+            test = source.report_inspection(pairing.test.visit_id) if pairing.test else None
+            control = (
+                source.report_inspection(pairing.control.visit_id) if pairing.control else None
+            )
+            venue = test.venue if test else None
+            return ReportDoorTest(round_id, test, control, venue, pairing.refused)
+
+        before = door_test_report(every_door_test())
+        after = door_test_report(source.report_door_test(round_id))
+        assert before == after, "the two ways must print the same report"
+        old: list[float] = []
+        new: list[float] = []
+        for _ in range(repeat):
+            old.extend(timed(lambda: door_test_report(every_door_test()), 1))
+            new.extend(timed(lambda: door_test_report(source.report_door_test(round_id)), 1))
+        count = profile.count(form_ids=("door_test",))
+    old_median, new_median = statistics.median(old), statistics.median(new)
+    print(f"door-test report of one round, {count:,} door tests in the profile (same PDF)")
+    print(f"  every door test decoded (before)  median {old_median * 1000:8.1f} ms")
+    print(f"  the round's visits only (after)   median {new_median * 1000:8.1f} ms")
+    print(f"  ratio                             {new_median / old_median:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=11)
     parser.add_argument("--photos", type=int, default=8)
     parser.add_argument("--inspections", type=int, default=10_000)
     parser.add_argument("--profile-inspections", type=int, default=2_000)
+    parser.add_argument("--door-tests", type=int, default=2_000)
     parser.add_argument("--bare-child", nargs=3, metavar=("HOME", "ID", "OUT"), help="internal")
     args = parser.parse_args()
     if args.bare_child:
@@ -318,6 +412,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
         whole_command(home, seeded_profile(home, args.profile_inspections), args.repeat)
+    with tempfile.TemporaryDirectory() as folder:
+        door_test_round(samples, Path(folder), args.door_tests, max(3, args.repeat // 3))
 
     items = period_items(samples, args.inspections)
     venues = {v.id: v for v in samples.world.venues}

@@ -155,15 +155,14 @@ class LocalReportSource:
         """The visits of round `test_id`, paired by `pair_round_visits`: a visit that does not
         fit (another venue or evening, a second visit of one group) is listed, not dropped."""
         offered: list[RoundVisit] = []
-        for summary in self.profile.inspections():
-            if summary.form_id != "door_test" or summary.version_id is None:
-                continue
-            version = self.profile.version(summary.version_id)
+        # Only the round's own visits are read (the store notes each visit's round), not
+        # every door test of the profile.
+        for version in self.profile.round_versions(test_id):
             engine = self.engine(version.form_id, version.form_version)
             answers = session_from_document(engine, version.document).form_values()
             visit = DoorTestVisit.from_answers(answers)
             if visit.test_id.casefold() == test_id.casefold():
-                offered.append(RoundVisit(summary.inspection_id, visit, version.author))
+                offered.append(RoundVisit(version.inspection_id, visit, version.author))
         if not offered:
             raise KeyError(test_id)
         pairing = pair_round_visits(test_id, offered)

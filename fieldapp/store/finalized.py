@@ -2,14 +2,19 @@
 changed (the schema's triggers refuse it), read back whole.
 
 `insert_version` is the one writer. Finalize uses it for a draft the person just froze; the
-bulk import (seeding) uses it for many versions in one transaction.
+bulk import (seeding) uses it for many versions in one transaction. A door-test visit's
+round is noted beside its version (`version_rounds`), so the visits of one round are found
+without decoding every door test the profile holds.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
+from typing import Any
 
+from fieldapp.core.doortest import DOOR_TEST_FORM
 from fieldapp.core.inspection import InspectionVersion
 from fieldapp.store import audit
 from fieldapp.store.database import ProfileDatabase
@@ -37,6 +42,12 @@ def insert_version(
             encode_record(version),
         ),
     )
+    round_id = version_round(version.form_id, version.document)
+    if round_id is not None:
+        connection.execute(
+            "INSERT INTO version_rounds (version_id, round) VALUES (?, ?)",
+            (version.version_id, round_id),
+        )
     connection.executemany(
         "INSERT INTO version_attachments (version_id, inspection_id, question, sha256, size,"
         " media_type) VALUES (?, ?, ?, ?, ?, ?)",
@@ -62,6 +73,21 @@ def insert_version(
     )
 
 
+def round_key(round_id: str) -> str:
+    """How a round id is noted and looked up: casefolded, as pairing compares round ids."""
+    return round_id.casefold()
+
+
+def version_round(form_id: str, document: Mapping[str, Any]) -> str | None:
+    """The key of the round a door-test visit names (its `test_id`); None for other forms
+    and a visit that names none."""
+    if form_id != DOOR_TEST_FORM:
+        return None
+    answers = document.get("answers")
+    test_id = answers.get("test_id") if isinstance(answers, Mapping) else None
+    return round_key(test_id) if isinstance(test_id, str) and test_id else None
+
+
 class FinalizedVersions:
     """Reading a profile's finalized versions."""
 
@@ -83,5 +109,20 @@ class FinalizedVersions:
             for row in self._database.rows(
                 "SELECT record FROM versions WHERE inspection_id = ? ORDER BY rowid",
                 (inspection_id,),
+            )
+        ]
+
+    def round_versions(self, round_id: str) -> list[InspectionVersion]:
+        """The current version of every door-test visit naming round `round_id` (in any
+        case), most recently changed first as the inspection lists are: read through the
+        round noted beside each version, so only that round's records are read and decoded."""
+        return [
+            decode_record(row[0])
+            for row in self._database.rows(
+                "SELECT v.record FROM version_rounds AS r"
+                " JOIN inspections AS i ON i.current_version_id = r.version_id"
+                " JOIN versions AS v ON v.version_id = r.version_id"
+                " WHERE r.round = ? AND i.form_id = ? ORDER BY i.changed_seq DESC",
+                (round_key(round_id), DOOR_TEST_FORM),
             )
         ]

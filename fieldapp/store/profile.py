@@ -825,6 +825,11 @@ class Profile:
         """Every finalized version of an inspection, oldest first."""
         return self._versions.versions(inspection_id)
 
+    def round_versions(self, round_id: str) -> list[InspectionVersion]:
+        """The current version of each door-test visit naming round `round_id` (in any
+        case), most recently changed first; only that round's records are read."""
+        return self._versions.round_versions(round_id)
+
     def inspection(self, inspection_id: str) -> LocalInspectionSummary:
         found = self._lists.summaries("i.id = ?", (inspection_id,), None, 0)
         if not found:

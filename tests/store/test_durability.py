@@ -173,9 +173,10 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
     old.set_answer(draft, "inspectors", "BOA 4411")
     photo = old.attach_file(draft, "stock_photo", sample_photo(1))
     finalized = old.finalize(fill_draft(old, "door_test", seed=53))
-    # Back to schema 4 (before the replies, 5, the drafts' findings, 6, and the photos'
-    # details, 7): what a device running the previous release holds.
+    # Back to schema 4 (before the replies, 5, the drafts' findings, 6, the photos'
+    # details, 7, and the door-test visits' rounds, 8): what an older device holds.
     with raw_transaction(old) as connection:
+        connection.execute("DROP TABLE version_rounds")
         connection.execute("DROP TABLE draft_replies")
         triggers = connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'draft_outcomes%'"
@@ -184,12 +185,12 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
             connection.execute(f"DROP TRIGGER {name}")
         connection.execute("ALTER TABLE inspections DROP COLUMN draft_outcomes")
         connection.execute("ALTER TABLE draft_attachments DROP COLUMN details")
-    raw_connection(old).execute(f"PRAGMA user_version = {LATEST_VERSION - 3}")
+    raw_connection(old).execute(f"PRAGMA user_version = {LATEST_VERSION - 4}")
     assert schema_version(raw_connection(old)) == 4
     old.close()
 
     with open_profile(tmp_path, USER, PASSWORD) as migrated:
-        assert schema_version(raw_connection(migrated)) == LATEST_VERSION == 7
+        assert schema_version(raw_connection(migrated)) == LATEST_VERSION == 8
         assert migrated.venue_summary("cs-weimar-12") is None
         assert migrated.replies(draft) == {}
         # The drafts' findings are worked out once after the migration, then kept.
@@ -199,6 +200,9 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
         assert session.value("inspectors") == "BOA 4411"
         assert session.value("stock_photo") == (photo.sha256,)
         assert migrated.version(finalized.version_id) == finalized
+        # The round of the door test already there was read from its version.
+        round_id = finalized.document["answers"]["test_id"]
+        assert migrated.round_versions(round_id.upper()) == [finalized]
         assert migrated.position(draft) is None
         migrated.set_position(draft, "criterion_g", "stock_photo")
         position = migrated.position(draft)
