@@ -23,7 +23,6 @@ from fieldapp.reports.local import LocalReportSource
 from fieldapp.reports.model import Period, ReportDoorTest, ReportInspection
 from fieldapp.reports.patrol_report import PATROL_FORM, patrol_report
 from fieldapp.reports.source import ReportSource
-from fieldapp.reports.summary import area_of
 from fieldapp.reports.summary_report import summary_report
 from fieldapp.store import open_profile
 from fieldapp.store.password import read_password
@@ -178,16 +177,9 @@ def export(
     areas = known_areas(source, areas)
     period = Period(start, end)
     venues = source.venues()
-    wanted = set(areas)
-    items = [
-        item
-        for item in source.summary_items(period, areas)
-        if item.version.started_at.date() in period
-    ]
-    if wanted:
-        items = [item for item in items if area_of(item.version, venues) in wanted]
+    # Streamed from the source a page at a time, and written as it comes.
     return export_inspections(
-        items,
+        source.export_items(form_id, period, areas),
         source.engine,
         form_id,
         output,

@@ -9,7 +9,8 @@ central store (`fieldapp.app.review.source.CentralReportSource`) knows the whole
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from datetime import date, timedelta
 
 from fieldapp.core.answers import session_from_document
 from fieldapp.core.doortest import DoorTestVisit, RoundVisit, pair_round_visits
@@ -177,6 +178,19 @@ class LocalReportSource:
         for row in self.profile.summary_rows(period.start, period.end):
             counter.add(row)
         return counter.finish()
+
+    def export_items(
+        self, form_id: str, period: Period, areas: Collection[str]
+    ) -> Iterator[SummaryItem]:
+        # The store keeps starts in UTC, the period is the version's own clock: a day's
+        # margin for the zone, then the exact test on the version.
+        earliest = max(period.start, date.min + timedelta(days=1)) - timedelta(days=1)
+        for status, version in self.profile.current_versions(form_id, started_from=earliest):
+            if version.started_at.date() not in period:
+                continue
+            if areas and place_area(version.area_id, version.venue_id, self._venues) not in areas:
+                continue
+            yield SummaryItem(version, status)
 
     def summary_items(self, period: Period, areas: Collection[str]) -> Iterable[SummaryItem]:
         for summary in self.profile.inspections():

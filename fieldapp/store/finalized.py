@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from fieldapp.core.doortest import DOOR_TEST_FORM
-from fieldapp.core.inspection import InspectionVersion
+from fieldapp.core.inspection import InspectionStatus, InspectionVersion
 from fieldapp.store import audit
 from fieldapp.store.database import ProfileDatabase
 from fieldapp.store.errors import UnknownVersion
@@ -126,3 +127,25 @@ class FinalizedVersions:
                 (round_key(round_id), DOOR_TEST_FORM),
             )
         ]
+
+    def current_versions(
+        self, form_id: str, started_from: date, page: int
+    ) -> Iterator[tuple[InspectionStatus, InspectionVersion]]:
+        """The status and current version of every inspection of `form_id` whose visit
+        began on `started_from` or later in UTC, `page` at a time: each page is its own
+        short read, so the profile's other work goes on between pages."""
+        after = 0
+        since = iso(datetime.combine(started_from, time(), UTC))
+        while True:
+            rows = self._database.rows(
+                "SELECT i.rowid, i.status, v.record FROM inspections AS i"
+                " JOIN versions AS v ON v.version_id = i.current_version_id"
+                " WHERE i.form_id = ? AND i.started_at >= ? AND i.rowid > ?"
+                " ORDER BY i.rowid LIMIT ?",
+                (form_id, since, after, page),
+            )
+            for _rowid, status, record in rows:
+                yield InspectionStatus(status), decode_record(record)
+            if len(rows) < page:
+                return
+            after = rows[-1][0]
