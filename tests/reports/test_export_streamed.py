@@ -8,7 +8,7 @@ Decodes are counted with a spy on the store's `decode_record` that calls the rea
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -17,8 +17,9 @@ from fieldapp.app.reports import export
 from fieldapp.core.inspection import InspectionVersion
 from fieldapp.reports import Period, SummaryItem, export_inspections
 from fieldapp.reports.local import LocalReportSource
-from fieldapp.store import Profile, finalized, versions
+from fieldapp.store import PastInspection, Profile, finalized, versions
 from fieldapp.store.seed import seed_profile
+from tests.support.samples import SampleWorld, coffeeshop_inspection, version_of
 from tests.support.store import new_profile
 
 FORMS = ("coffeeshop_inspection", "neighbourhood_patrol", "door_test")
@@ -99,3 +100,34 @@ def test_the_profile_is_read_as_the_export_goes_every_version_once(
     total = profile.count(form_ids=("neighbourhood_patrol",))
     assert len(rest) + 1 == len(decoded) == total > 20
     assert len(set(decoded)) == total
+
+
+def test_the_export_left_out_a_visit_begun_just_after_midnight_on_its_first_day(
+    tmp_path: Path,
+) -> None:
+    """The profile keeps starts in UTC; the export narrowed by that day, so a visit begun at
+    00:30 in Dutch winter time (23:30 UTC the day before) fell out of a period starting
+    that day, though its own clock, which the export goes by, says it is in."""
+    samples = SampleWorld.load()
+    made = coffeeshop_inspection(samples, seed=31, photos=1, with_reviews=False)
+    just_after_midnight = datetime(2026, 12, 1, 0, 30, tzinfo=timezone(timedelta(hours=1)))
+    version = version_of(
+        made.session,
+        seed="midnight",
+        author=made.version.author,
+        started_at=just_after_midnight,
+        venue_id=made.version.venue_id,
+    )
+    files = {a.sha256: samples.attachment(a.sha256) for a in version.attachments}
+    with new_profile(tmp_path / "device") as profile:
+        profile.add_past_inspections([PastInspection(version, files)])
+        written = export(
+            LocalReportSource(profile),
+            "coffeeshop_inspection",
+            date(2026, 12, 1),
+            date(2026, 12, 31),
+            tmp_path / "december.csv",
+            fmt="csv",
+        )
+    rows = written[0].read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 2 and rows[1].startswith(version.inspection_id)
