@@ -262,7 +262,8 @@ def whole_command(home: Path, inspection_id: str, repeat: int) -> None:
     mine, baseline = [], []
 
     def run(argv: list[str]) -> None:
-        subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL)
+        # From the checkout's folder: the current folder comes first on the module path.
+        subprocess.run(argv, cwd=HERE, env=env, check=True, stdout=subprocess.DEVNULL)
 
     for _ in range(max(3, repeat // 2)):
         mine.extend(timed(lambda: run(command), 1))
