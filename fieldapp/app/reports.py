@@ -13,8 +13,6 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from fieldapp.app.review.desk import CentralReference, ReviewDesk
-from fieldapp.app.review.source import CentralReportSource
 from fieldapp.core.files import write_atomically
 from fieldapp.core.texts import Text
 from fieldapp.reports.door_test_report import door_test_report
@@ -25,10 +23,9 @@ from fieldapp.reports.local import LocalReportSource
 from fieldapp.reports.model import Period, ReportDoorTest, ReportInspection
 from fieldapp.reports.patrol_report import PATROL_FORM, patrol_report
 from fieldapp.reports.source import ReportSource
-from fieldapp.reports.summary import area_of
 from fieldapp.reports.summary_report import summary_report
 from fieldapp.store import open_profile
-from fieldapp.sync.transport import CentralLine, Credentials
+from fieldapp.store.password import read_password
 
 __all__ = [
     "ReportSource",
@@ -36,6 +33,7 @@ __all__ = [
     "default_csv_style",
     "export",
     "inspection_pdf",
+    "read_password",
     "report_door_test",
     "report_inspection",
     "report_patrol",
@@ -72,7 +70,11 @@ def report_source(
     the addresses and CAs the home trusts (`fieldapp.app.syncing.server_trust`).
     """
     if server_url:
+        # Only a report from the central store pays for the HTTP client and its models.
+        from fieldapp.app.review.desk import CentralReference, ReviewDesk
+        from fieldapp.app.review.source import CentralReportSource
         from fieldapp.app.syncing import server_trust
+        from fieldapp.sync.transport import CentralLine, Credentials
 
         line = CentralLine(
             server_url,
@@ -175,16 +177,9 @@ def export(
     areas = known_areas(source, areas)
     period = Period(start, end)
     venues = source.venues()
-    wanted = set(areas)
-    items = [
-        item
-        for item in source.summary_items(period, areas)
-        if item.version.started_at.date() in period
-    ]
-    if wanted:
-        items = [item for item in items if area_of(item.version, venues) in wanted]
+    # Streamed from the source a page at a time, and written as it comes.
     return export_inspections(
-        items,
+        source.export_items(form_id, period, areas),
         source.engine,
         form_id,
         output,

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_atomically(path: Path, data: bytes | str, *, exclusive: bool = False) -> Path:
@@ -38,6 +40,24 @@ def write_atomically(path: Path, data: bytes | str, *, exclusive: bool = False) 
             temporary.unlink()
     fsync_directory(path.parent)
     return path
+
+
+@contextlib.contextmanager
+def writing_atomically(path: Path) -> Iterator[BinaryIO]:
+    """`write_atomically` for a file written piece by piece: the open temporary file beside
+    `path`, which replaces `path` only when the block ends without an error."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
+    try:
+        with temporary.open("xb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+    fsync_directory(path.parent)
 
 
 def fsync_directory(directory: Path) -> None:

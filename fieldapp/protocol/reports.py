@@ -1,7 +1,8 @@
 """Report bodies the central store computes where the data is: a summary, a round's visits.
 
 The period summary's numbers are a `SummaryBody` (`GET /v1/reports/summary`), one door-test
-round's visits a `RoundVisits` (`GET /v1/reports/door-tests/{test_id}`).
+round's visits a `RoundVisits` (`GET /v1/reports/door-tests/{test_id}`), and a page of the
+export's bulk read an `ExportPage` (`GET /v1/export`).
 
 A `SummaryBody` carries a `fieldapp.core.summary.PeriodSummary` whole: counters, the labels
 and titles of the forms counted, and the person checks added up per key. Maps keep their
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from fieldapp.core.forms import LocalText, Severity
 from fieldapp.core.hitrate import DEFAULT_MIN_SAMPLE, CheckTally, TimeOfDay
-from fieldapp.core.inspection import InspectionStatus
+from fieldapp.core.inspection import InspectionStatus, InspectionVersion
 from fieldapp.core.summary import OutcomeCount, Period, PeriodSummary, VenueFindings
 from fieldapp.protocol.models import InspectionDetail
 
@@ -25,6 +26,8 @@ from fieldapp.protocol.models import InspectionDetail
 MAX_SUMMARY_DAYS = 366
 #: The most areas one summary request may name.
 MAX_SUMMARY_AREAS = 100
+#: The most inspections one page of the export's bulk read holds (and its default).
+MAX_EXPORT_PAGE = 200
 
 
 class _Body(BaseModel):
@@ -175,3 +178,20 @@ class RoundVisits(_Body):
 
     test_id: str
     visits: list[InspectionDetail]
+
+
+class ExportItem(_Body):
+    """One inspection as the export writes it: its latest version, its status, and the name
+    reports may show for its author (the pseudonym of a mystery guest)."""
+
+    status: InspectionStatus
+    author_name: str
+    version: InspectionVersion
+
+
+class ExportPage(_Body):
+    """`GET /v1/export`: inspections of one form the reader may read, by inspection id."""
+
+    items: list[ExportItem]
+    #: Pass as `after` for the next page; None on the last page.
+    next_after: str | None = None

@@ -19,30 +19,29 @@ are never exported, and photos appear as a count.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import pickle
 import re
+import shutil
+import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Literal
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from typing import Any, BinaryIO, Literal
 
 from fieldapp.core.answers import session_from_document
 from fieldapp.core.engine import Field, FormEngine, FormSession
 from fieldapp.core.entities import Area, Venue
-from fieldapp.core.files import write_atomically
+from fieldapp.core.files import writing_atomically
 from fieldapp.core.forms import QuestionType
 from fieldapp.core.texts import Text, decimal_comma
 from fieldapp.reports.i18n import STATUS_LABELS, Language, local
 from fieldapp.reports.model import SummaryItem
-from fieldapp.reports.summary import area_of, latest_versions
+from fieldapp.reports.summary import area_of
 from fieldapp.reports.text import choice_label
 
 ExportFormat = Literal["csv", "xlsx"]
@@ -66,7 +65,6 @@ FIXED_COLUMNS = (
     ("findings", "Bevindingen / findings"),
     ("content_hash", "Inhoudshash / content hash (SHA-256)"),
 )
-_BOLD = Font(bold=True)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -96,86 +94,184 @@ def export_inspections(
     For CSV, `output` names the main file; repeats and the codebook go beside it as
     ``NAME.<repeat>.csv`` and ``NAME.codebook.csv``. `authors` turns a username into the
     name reports may show (a pseudonym for testers); it is used only with personal data.
+
+    `items` is read once, as it comes (a source streams it a page at a time): each
+    inspection's cells are worked out as it arrives and set aside in an unnamed scratch
+    file beside the output, and only a small key per inspection stays in memory, to write
+    the rows in visit order at the end. Of several versions of one inspection, the one no
+    other names as its base is written.
     """
     venues = venues or {}
     areas = areas or {}
-    chosen = [item for item in latest_versions(items) if item.version.form_id == form_id]
-    chosen.sort(
-        key=lambda item: (item.version.started_at.replace(tzinfo=None), item.version.inspection_id)
-    )
     compiled: dict[str, FormEngine] = {}
-    for item in chosen:
-        form_version = item.version.form_version
-        if form_version not in compiled:
-            compiled[form_version] = engines(form_id, form_version)
-    if not compiled:
-        raise ValueError(f"no inspections of form {form_id} to export")
-    # The newest form version decides the order; questions only older versions had follow.
-    newest = compiled[max(compiled, key=_version_key)]
-    main_columns, repeat_columns = _columns(newest, compiled.values(), include_personal_data)
-    fixed = [name for name, _ in FIXED_COLUMNS]
-    if include_personal_data:
-        fixed.append("author")
-    main_rows: list[list[Cell]] = []
-    repeat_rows: dict[str, list[list[Cell]]] = {name: [] for name in repeat_columns}
-    for item in chosen:
-        version = item.version
-        engine = compiled[version.form_version]
-        labels = {o.name: o.label for o in engine.definition.outcomes}
-        session = session_from_document(engine, version.document)
-        area = area_of(version, venues)
-        venue = venues.get(version.venue_id or "")
-        row: list[Cell] = [
-            version.inspection_id,
-            version.version_id,
-            version.form_version,
-            local(STATUS_LABELS[item.status], language),
-            _naive(version.started_at),
-            _naive(version.finalized_at),
-            version.venue_id or "",
-            venue.name if venue else "",
-            area,
-            areas[area].name if area in areas else "",
-            " ".join(version.outcomes),
-            "; ".join(
-                local(labels[name], language, name) if name in labels else name
-                for name in version.outcomes
-            ),
-            version.content_hash,
-        ]
+    chosen: dict[str, _Kept] = {}
+    replaced: set[str] = set()
+    with tempfile.TemporaryFile(dir=output.parent if output.parent.is_dir() else None) as scratch:
+        for item in items:
+            version = item.version
+            if version.form_id != form_id:
+                continue
+            if version.base_version_id:
+                replaced.add(version.base_version_id)
+            engine = compiled.get(version.form_version)
+            if engine is None:
+                engine = compiled[version.form_version] = engines(form_id, version.form_version)
+            offset = scratch.tell()
+            laid_out = _lay_out(
+                item, engine, language, venues, areas, include_personal_data, authors
+            )
+            pickle.dump(laid_out, scratch, protocol=pickle.HIGHEST_PROTOCOL)
+            chosen[version.inspection_id] = _Kept(
+                (version.started_at.replace(tzinfo=None), version.inspection_id),
+                version.version_id,
+                version.form_version,
+                _naive(version.finalized_at),
+                offset,
+            )
+        kept = sorted(
+            (entry for entry in chosen.values() if entry.version_id not in replaced),
+            key=lambda entry: entry.order,
+        )
+        # The form versions in the order the inspections first use them.
+        used = list(dict.fromkeys(entry.form_version for entry in kept))
+        if not used:
+            raise ValueError(f"no inspections of form {form_id} to export")
+        # The newest form version decides the order; questions only older versions had follow.
+        newest = compiled[max(used, key=_version_key)]
+        main_columns, repeat_columns = _columns(
+            newest, [compiled[v] for v in used], include_personal_data
+        )
+        fixed = [name for name, _ in FIXED_COLUMNS]
         if include_personal_data:
-            row.append(authors(version.author) if authors else version.author)
-        for column in main_columns:
-            row.extend(_cells(session, engine, column, None, language, venues))
-        main_rows.append(row)
+            fixed.append("author")
+        fixed_labels = dict(FIXED_COLUMNS) | {"author": "Auteur / author"}
+        headers: dict[str, list[tuple[str, str]]] = {
+            "inspections": [
+                *((name, _pick(fixed_labels[name], language)) for name in fixed),
+                *(pair for c in main_columns for pair in _headers(c, language)),
+            ]
+        }
         for repeat, columns in repeat_columns.items():
-            for number, row_id in enumerate(session.rows.get(repeat, []), start=1):
-                cells: list[Cell] = [version.inspection_id, number, row_id]
-                for column in columns:
-                    cells.extend(_cells(session, engine, column, row_id, language, venues))
-                repeat_rows[repeat].append(cells)
-    fixed_labels = dict(FIXED_COLUMNS) | {"author": "Auteur / author"}
-    headers: dict[str, list[tuple[str, str]]] = {
-        "inspections": [
-            *((name, _pick(fixed_labels[name], language)) for name in fixed),
-            *(pair for c in main_columns for pair in _headers(c, language)),
+            headers[repeat] = [
+                *((name, _pick(ROW_COLUMNS[name], language)) for name in ROW_COLUMNS),
+                *(pair for c in columns for pair in _headers(c, language)),
+            ]
+        headers["codebook"] = [(name, name) for name in CODEBOOK_COLUMNS]
+        codebook = _codebook(main_columns, repeat_columns, language, include_personal_data)
+
+        def rows() -> Iterator[tuple[str, list[Cell]]]:
+            """Every row of every sheet, inspection by inspection in visit order."""
+            for entry in kept:
+                scratch.seek(entry.offset)
+                laid: _LaidOut = pickle.load(scratch)
+                row = list(laid.fixed)
+                for column in main_columns:
+                    row.extend(_spread(column, laid.main.get(column.name)))
+                yield "inspections", row
+                for repeat, columns in repeat_columns.items():
+                    for number, (row_id, cells) in enumerate(laid.repeats.get(repeat, ()), 1):
+                        line: list[Cell] = [laid.fixed[0], number, row_id]
+                        for column in columns:
+                            line.extend(_spread(column, cells.get(column.name)))
+                        yield repeat, line
+            for line in codebook:
+                yield "codebook", line
+
+        if fmt == "xlsx":
+            moment = max((entry.finalized_at for entry in kept), default=EPOCH)
+            return [_write_xlsx(output, headers, rows(), moment)]
+        return _write_csv(output, headers, rows(), csv_style, language)
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """What stays in memory of an exported inspection: its place in visit order, which
+    version and form version it is, and where its cells wait in the scratch file."""
+
+    order: tuple[datetime, str]
+    version_id: str
+    form_version: str
+    finalized_at: datetime
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class _LaidOut:
+    """One inspection's cells before the columns are known: the fixed ones, then each
+    question's cell by name, and each repeat row's (row id, cells by name)."""
+
+    fixed: list[Cell]
+    main: dict[str, Cell]
+    repeats: dict[str, list[tuple[str, dict[str, Cell]]]]
+
+
+def _lay_out(
+    item: SummaryItem,
+    engine: FormEngine,
+    language: Language,
+    venues: Mapping[str, Venue],
+    areas: Mapping[str, Area],
+    include_personal_data: bool,
+    authors: Callable[[str], str] | None,
+) -> _LaidOut:
+    """The cells of one inspection: only questions its own form version exports."""
+    version = item.version
+    labels = {o.name: o.label for o in engine.definition.outcomes}
+    session = session_from_document(engine, version.document)
+    area = area_of(version, venues)
+    venue = venues.get(version.venue_id or "")
+    fixed: list[Cell] = [
+        version.inspection_id,
+        version.version_id,
+        version.form_version,
+        local(STATUS_LABELS[item.status], language),
+        _naive(version.started_at),
+        _naive(version.finalized_at),
+        version.venue_id or "",
+        venue.name if venue else "",
+        area,
+        areas[area].name if area in areas else "",
+        " ".join(version.outcomes),
+        "; ".join(
+            local(labels[name], language, name) if name in labels else name
+            for name in version.outcomes
+        ),
+        version.content_hash,
+    ]
+    if include_personal_data:
+        fixed.append(authors(version.author) if authors else version.author)
+    main: dict[str, Cell] = {}
+    repeats: dict[str, list[tuple[str, dict[str, Cell]]]] = {}
+    names: dict[str | None, list[str]] = {}
+    for question, _parents in engine.definition.walk():
+        field_ = engine.fields[question.name]
+        if field_.kind is not QuestionType.REPEAT and _exported(field_, include_personal_data):
+            names.setdefault(field_.repeat, []).append(question.name)
+    for name in names.get(None, []):
+        main[name] = _cell(session, engine, name, None, language, venues)
+    for repeat, row_ids in session.rows.items():
+        repeats[repeat] = [
+            (
+                row_id,
+                {
+                    name: _cell(session, engine, name, row_id, language, venues)
+                    for name in names.get(repeat, [])
+                },
+            )
+            for row_id in row_ids
         ]
-    }
-    for repeat, columns in repeat_columns.items():
-        headers[repeat] = [
-            *((name, _pick(ROW_COLUMNS[name], language)) for name in ROW_COLUMNS),
-            *(pair for c in columns for pair in _headers(c, language)),
-        ]
-    codebook = _codebook(main_columns, repeat_columns, language, include_personal_data)
-    sheets: dict[str, tuple[list[tuple[str, str]], list[list[Cell]]]] = {
-        "inspections": (headers["inspections"], main_rows),
-        **{repeat: (headers[repeat], repeat_rows[repeat]) for repeat in repeat_columns},
-        "codebook": ([(name, name) for name in CODEBOOK_COLUMNS], codebook),
-    }
-    if fmt == "xlsx":
-        moment = max((_naive(item.version.finalized_at) for item in chosen), default=EPOCH)
-        return [_write_xlsx(output, sheets, moment)]
-    return _write_csv(output, sheets, csv_style, language)
+    return _LaidOut(fixed, main, repeats)
+
+
+def _spread(column: ExportColumn, cell: Cell) -> list[Cell]:
+    """The spreadsheet cells of one question: a geopoint as latitude and longitude."""
+    if column.field.kind is not QuestionType.GEOPOINT:
+        return [cell]
+    parts = str(cell).split() if isinstance(cell, str) else []
+    try:
+        return [float(parts[0]), float(parts[1])]
+    except (IndexError, ValueError):
+        return [None, None]
 
 
 #: The columns every repeat sheet starts with, and their labels.
@@ -211,25 +307,6 @@ def _headers(column: ExportColumn, language: Language) -> list[tuple[str, str]]:
             (f"{column.name}_lon", f"{label} ({longitude})"),
         ]
     return [(column.name, label)]
-
-
-def _cells(
-    session: FormSession,
-    engine: FormEngine,
-    column: ExportColumn,
-    row: str | None,
-    language: Language,
-    venues: Mapping[str, Venue],
-) -> list[Cell]:
-    """The cells of one question: a geopoint as latitude and longitude, numbers both."""
-    cell = _cell(session, engine, column.name, row, language, venues)
-    if column.field.kind is not QuestionType.GEOPOINT:
-        return [cell]
-    parts = str(cell).split() if isinstance(cell, str) else []
-    try:
-        return [float(parts[0]), float(parts[1])]
-    except (IndexError, ValueError):
-        return [None, None]
 
 
 def _version_key(version: str) -> tuple[int | str, ...]:
@@ -383,81 +460,118 @@ def _text(cell: Cell, style: CsvStyle = "rfc4180", language: Language = "en") ->
 
 def _write_csv(
     output: Path,
-    sheets: Mapping[str, tuple[list[tuple[str, str]], list[list[Cell]]]],
+    headers: Mapping[str, list[tuple[str, str]]],
+    rows: Iterable[tuple[str, list[Cell]]],
     style: CsvStyle,
     language: Language,
 ) -> list[Path]:
-    written: list[Path] = []
+    """Every sheet its own file, written as the rows come; each replaces its target only
+    when all are written."""
     stem = output.with_suffix("") if output.suffix == ".csv" else output
     dutch_excel = style == "excel" and decimal_comma(language)
-    for sheet, (header, rows) in sheets.items():
-        path = output if sheet == "inspections" else stem.with_name(f"{stem.name}.{sheet}.csv")
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";" if dutch_excel else ",", lineterminator="\r\n")
-        # One header row of stable names: the labels are in the codebook.
-        writer.writerow([name for name, _ in header])
-        writer.writerows([_text(cell, style, language) for cell in row] for row in rows)
-        encoding = "utf-8-sig" if style == "excel" else "utf-8"
-        write_atomically(path, buffer.getvalue().encode(encoding))
-        written.append(path)
-    return written
+    encoding = "utf-8-sig" if style == "excel" else "utf-8"
+    paths = {
+        sheet: output if sheet == "inspections" else stem.with_name(f"{stem.name}.{sheet}.csv")
+        for sheet in headers
+    }
+    with contextlib.ExitStack() as files:
+        texts: list[io.TextIOWrapper] = []
+        writers = {}
+        for sheet, header in headers.items():
+            binary = files.enter_context(writing_atomically(paths[sheet]))
+            text = io.TextIOWrapper(binary, encoding=encoding, newline="")
+            texts.append(text)
+            writer = csv.writer(text, delimiter=";" if dutch_excel else ",", lineterminator="\r\n")
+            # One header row of stable names: the labels are in the codebook.
+            writer.writerow([name for name, _ in header])
+            writers[sheet] = writer
+        for sheet, row in rows:
+            writers[sheet].writerow([_text(cell, style, language) for cell in row])
+        for wrapper in texts:
+            # Hand the file back whole: writing_atomically syncs and renames it.
+            wrapper.flush()
+            wrapper.detach()
+    return list(paths.values())
 
 
 def _write_xlsx(
     output: Path,
-    sheets: Mapping[str, tuple[list[tuple[str, str]], list[list[Cell]]]],
+    headers: Mapping[str, list[tuple[str, str]]],
+    rows: Iterable[tuple[str, list[Cell]]],
     moment: datetime,
 ) -> Path:
-    workbook = Workbook()
-    workbook.remove(workbook.worksheets[0])  # the empty default sheet
+    """A workbook written row by row (openpyxl's write-only mode keeps no cells in memory),
+    then its archive made repeatable into the output."""
+    # openpyxl takes a third of a second to import: only an XLSX export pays for it.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    workbook = Workbook(write_only=True)
     # Fixed document properties: the same data gives the same bytes.
     workbook.properties.creator = "fieldapp"
     workbook.properties.lastModifiedBy = "fieldapp"
     workbook.properties.created = moment
     workbook.properties.modified = moment
-    for sheet, (header, rows) in sheets.items():
+    sheets: dict[str, Any] = {}
+    written: dict[str, int] = {}
+    for sheet, header in headers.items():
         worksheet = workbook.create_sheet(title=sheet[:31])
         for index, (name, label) in enumerate(header, start=1):
             worksheet.column_dimensions[get_column_letter(index)].width = min(
                 max(len(label) + 2, len(name) + 2, 12), 40
             )
-        worksheet.append([label for _, label in header])
-        worksheet.append([name for name, _ in header])
-        for row in rows:
-            worksheet.append([_xlsx_cell(worksheet, cell) for cell in row])
         # Labels above names, both frozen; the filter sits on the names row.
         worksheet.freeze_panes = "A3"
+        labels = []
+        for _, label in header:
+            cell = WriteOnlyCell(worksheet, value=label)
+            cell.font = bold
+            labels.append(cell)
+        worksheet.append(labels)
+        worksheet.append([name for name, _ in header])
+        sheets[sheet] = worksheet
+        written[sheet] = 0
+    for sheet, row in rows:
+        worksheet = sheets[sheet]
+        worksheet.append([_xlsx_cell(worksheet, cell) for cell in row])
+        written[sheet] += 1
+    for sheet, header in headers.items():
         last = get_column_letter(max(len(header), 1))
-        worksheet.auto_filter.ref = f"A2:{last}{len(rows) + 2}"
-        for cell in worksheet[1]:
-            cell.font = _BOLD
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    write_atomically(output, _fixed_zip(buffer.getvalue(), moment))
+        sheets[sheet].auto_filter.ref = f"A2:{last}{written[sheet] + 2}"
+    with tempfile.TemporaryFile(dir=output.parent if output.parent.is_dir() else None) as saved:
+        workbook.save(saved)
+        saved.seek(0)
+        with writing_atomically(output) as target:
+            _fixed_zip(saved, target, moment)
     return output
 
 
-def _fixed_zip(data: bytes, moment: datetime) -> bytes:
+def _fixed_zip(source: BinaryIO, target: BinaryIO, moment: datetime) -> None:
     """The same archive with every member dated `moment`, so saving twice gives the same
-    bytes (openpyxl stamps members with the wall clock)."""
+    bytes (openpyxl stamps members with the wall clock); member by member, never the
+    whole workbook in memory."""
     stamp = (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, 0)
-    out = io.BytesIO()
     with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+        zipfile.ZipFile(source) as archive,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as repeatable,
     ):
-        for member in source.infolist():
+        for member in archive.infolist():
             info = zipfile.ZipInfo(member.filename, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = member.external_attr
-            content = source.read(member.filename)
             if member.filename == "docProps/core.xml":
                 # openpyxl sets 'modified' to the wall clock on save, whatever was asked.
                 content = _MODIFIED.sub(
-                    f"\\g<1>{moment.strftime('%Y-%m-%dT%H:%M:%SZ')}\\g<2>".encode(), content
+                    f"\\g<1>{moment.strftime('%Y-%m-%dT%H:%M:%SZ')}\\g<2>".encode(),
+                    archive.read(member.filename),
                 )
-            target.writestr(info, content)
-    return out.getvalue()
+                repeatable.writestr(info, content)
+                continue
+            with archive.open(member) as inside, repeatable.open(info, "w") as copy:
+                shutil.copyfileobj(inside, copy, 1 << 20)
 
 
 def _xlsx_cell(worksheet: Any, cell: Cell) -> Any:
@@ -468,6 +582,8 @@ def _xlsx_cell(worksheet: Any, cell: Cell) -> Any:
     cleaned = _ILLEGAL.sub("", cell)
     if not cleaned.startswith("="):
         return cleaned
+    from openpyxl.cell import WriteOnlyCell
+
     text_cell = WriteOnlyCell(worksheet, value=cleaned)
     text_cell.data_type = "s"
     return text_cell

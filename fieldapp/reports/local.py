@@ -9,7 +9,8 @@ central store (`fieldapp.app.review.source.CentralReportSource`) knows the whole
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from datetime import date, timedelta
 
 from fieldapp.core.answers import session_from_document
 from fieldapp.core.doortest import DoorTestVisit, RoundVisit, pair_round_visits
@@ -118,13 +119,14 @@ class LocalReportSource:
                 )
             )
         # Only visits before this one, by the moment of the visit: a report must not show
-        # what happened after it.
+        # what happened after it. Only the venue's own inspections are read: listing every
+        # inspection of the profile cost the report a full read (and a review lookup per
+        # returned or approved row) of a large profile.
+        at_venue = self.profile.inspections_at(summary.venue_id) if summary.venue_id else []
         before = [
             other
-            for other in self.profile.inspections()
-            if summary.venue_id
-            and other.venue_id == summary.venue_id
-            and other.inspection_id != inspection_id
+            for other in at_venue
+            if other.inspection_id != inspection_id
             and other.version_id is not None
             and other.started_at < summary.started_at
         ]
@@ -154,15 +156,14 @@ class LocalReportSource:
         """The visits of round `test_id`, paired by `pair_round_visits`: a visit that does not
         fit (another venue or evening, a second visit of one group) is listed, not dropped."""
         offered: list[RoundVisit] = []
-        for summary in self.profile.inspections():
-            if summary.form_id != "door_test" or summary.version_id is None:
-                continue
-            version = self.profile.version(summary.version_id)
+        # Only the round's own visits are read (the store notes each visit's round), not
+        # every door test of the profile.
+        for version in self.profile.round_versions(test_id):
             engine = self.engine(version.form_id, version.form_version)
             answers = session_from_document(engine, version.document).form_values()
             visit = DoorTestVisit.from_answers(answers)
             if visit.test_id.casefold() == test_id.casefold():
-                offered.append(RoundVisit(summary.inspection_id, visit, version.author))
+                offered.append(RoundVisit(version.inspection_id, visit, version.author))
         if not offered:
             raise KeyError(test_id)
         pairing = pair_round_visits(test_id, offered)
@@ -177,6 +178,19 @@ class LocalReportSource:
         for row in self.profile.summary_rows(period.start, period.end):
             counter.add(row)
         return counter.finish()
+
+    def export_items(
+        self, form_id: str, period: Period, areas: Collection[str]
+    ) -> Iterator[SummaryItem]:
+        # The store keeps starts in UTC, the period is the version's own clock: a day's
+        # margin for the zone, then the exact test on the version.
+        earliest = max(period.start, date.min + timedelta(days=1)) - timedelta(days=1)
+        for status, version in self.profile.current_versions(form_id, started_from=earliest):
+            if version.started_at.date() not in period:
+                continue
+            if areas and place_area(version.area_id, version.venue_id, self._venues) not in areas:
+                continue
+            yield SummaryItem(version, status)
 
     def summary_items(self, period: Period, areas: Collection[str]) -> Iterable[SummaryItem]:
         for summary in self.profile.inspections():

@@ -36,9 +36,18 @@ class ReportSource(Protocol):
         """Both visits of a paired door test (either may be missing)."""
         ...
 
+    def export_items(
+        self, form_id: str, period: Period, areas: Collection[str]
+    ) -> Iterable[SummaryItem]:
+        """The latest version of every inspection of `form_id` that began in the period
+        (by the version's own clock) in `areas` (all when empty), for the exports: streamed
+        a page at a time, never all at once."""
+        ...
+
     def summary_items(self, period: Period, areas: Collection[str]) -> Iterable[SummaryItem]:
-        """Inspections that may fall in the period (a superset is fine; it is filtered again);
-        for the exports, which write every answer."""
+        """Inspections of any form that may fall in the period (a superset is fine; it is
+        filtered again), each read on its own: the way the exports and the summary read
+        before `export_items` and `period_summary`, which the tests check them against."""
         ...
 
     def period_summary(self, period: Period, areas: Collection[str]) -> PeriodSummary:

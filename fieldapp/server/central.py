@@ -31,6 +31,7 @@ from fieldapp.server.blobstorage import (
 )
 from fieldapp.server.config import ServerConfig
 from fieldapp.server.database import CentralDatabase, new_epoch
+from fieldapp.server.exports import ExportQueries
 from fieldapp.server.feed import ChangeFeed
 from fieldapp.server.followup import FollowUp
 from fieldapp.server.planning import Planning, insert_plan, round_changes
@@ -71,6 +72,7 @@ class CentralStore:
         self.feed = ChangeFeed(self.database)
         self.queries = InspectionQueries(self.database)
         self.reports = ReportQueries(self.database, self.queries)
+        self.exports = ExportQueries(self.database)
         self.pushes = Pushes(self.database, config.quota_bytes, self.followup, self.reports)
         self.reviews = CentralReviews(self.database, self.followup)
         self.sweeper = Sweeper(self.database, self.blobs, self.scratch, config)

@@ -2,16 +2,22 @@
 changed (the schema's triggers refuse it), read back whole.
 
 `insert_version` is the one writer. Finalize uses it for a draft the person just froze; the
-bulk import (seeding) uses it for many versions in one transaction.
+bulk import (seeding) uses it for many versions in one transaction. A door-test visit's
+round is noted beside its version (`version_rounds`), so the visits of one round are found
+without decoding every door test the profile holds.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime, time
+from typing import Any
 
+from fieldapp.core.doortest import DOOR_TEST_FORM
 from fieldapp.core.engine import FormEngine
-from fieldapp.core.inspection import InspectionVersion
+from fieldapp.core.inspection import InspectionStatus, InspectionVersion
 from fieldapp.store import audit
 from fieldapp.store.database import ProfileDatabase
 from fieldapp.store.errors import UnknownVersion
@@ -46,6 +52,12 @@ def insert_version(
         ),
     )
     write_facts(connection, version, engine)
+    round_id = version_round(version.form_id, version.document)
+    if round_id is not None:
+        connection.execute(
+            "INSERT INTO version_rounds (version_id, round) VALUES (?, ?)",
+            (version.version_id, round_id),
+        )
     connection.executemany(
         "INSERT INTO version_attachments (version_id, inspection_id, question, sha256, size,"
         " media_type) VALUES (?, ?, ?, ?, ?, ?)",
@@ -71,6 +83,21 @@ def insert_version(
     )
 
 
+def round_key(round_id: str) -> str:
+    """How a round id is noted and looked up: casefolded, as pairing compares round ids."""
+    return round_id.casefold()
+
+
+def version_round(form_id: str, document: Mapping[str, Any]) -> str | None:
+    """The key of the round a door-test visit names (its `test_id`); None for other forms
+    and a visit that names none."""
+    if form_id != DOOR_TEST_FORM:
+        return None
+    answers = document.get("answers")
+    test_id = answers.get("test_id") if isinstance(answers, Mapping) else None
+    return round_key(test_id) if isinstance(test_id, str) and test_id else None
+
+
 class FinalizedVersions:
     """Reading a profile's finalized versions."""
 
@@ -94,3 +121,40 @@ class FinalizedVersions:
                 (inspection_id,),
             )
         ]
+
+    def round_versions(self, round_id: str) -> list[InspectionVersion]:
+        """The current version of every door-test visit naming round `round_id` (in any
+        case), most recently changed first as the inspection lists are: read through the
+        round noted beside each version, so only that round's records are read and decoded."""
+        return [
+            decode_record(row[0])
+            for row in self._database.rows(
+                "SELECT v.record FROM version_rounds AS r"
+                " JOIN inspections AS i ON i.current_version_id = r.version_id"
+                " JOIN versions AS v ON v.version_id = r.version_id"
+                " WHERE r.round = ? AND i.form_id = ? ORDER BY i.changed_seq DESC",
+                (round_key(round_id), DOOR_TEST_FORM),
+            )
+        ]
+
+    def current_versions(
+        self, form_id: str, started_from: date, page: int
+    ) -> Iterator[tuple[InspectionStatus, InspectionVersion]]:
+        """The status and current version of every inspection of `form_id` whose visit
+        began on `started_from` or later in UTC, `page` at a time: each page is its own
+        short read, so the profile's other work goes on between pages."""
+        after = 0
+        since = iso(datetime.combine(started_from, time(), UTC))
+        while True:
+            rows = self._database.rows(
+                "SELECT i.rowid, i.status, v.record FROM inspections AS i"
+                " JOIN versions AS v ON v.version_id = i.current_version_id"
+                " WHERE i.form_id = ? AND i.started_at >= ? AND i.rowid > ?"
+                " ORDER BY i.rowid LIMIT ?",
+                (form_id, since, after, page),
+            )
+            for _rowid, status, record in rows:
+                yield InspectionStatus(status), decode_record(record)
+            if len(rows) < page:
+                return
+            after = rows[-1][0]

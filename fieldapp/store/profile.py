@@ -827,6 +827,19 @@ class Profile:
         """Every finalized version of an inspection, oldest first."""
         return self._versions.versions(inspection_id)
 
+    def current_versions(
+        self, form_id: str, *, started_from: date, page: int = 500
+    ) -> Iterator[tuple[InspectionStatus, InspectionVersion]]:
+        """The status and current version of each inspection of `form_id` whose visit began
+        on `started_from` or later (UTC; allow a day for the device's zone), streamed
+        `page` rows a read: for the exports, which write every answer."""
+        return self._versions.current_versions(form_id, started_from, page)
+
+    def round_versions(self, round_id: str) -> list[InspectionVersion]:
+        """The current version of each door-test visit naming round `round_id` (in any
+        case), most recently changed first; only that round's records are read."""
+        return self._versions.round_versions(round_id)
+
     def inspection(self, inspection_id: str) -> LocalInspectionSummary:
         found = self._lists.summaries("i.id = ?", (inspection_id,), None, 0)
         if not found:

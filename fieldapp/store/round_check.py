@@ -20,12 +20,11 @@ from fieldapp.core.doortest import (
 from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.entities import DoorTestRound
 from fieldapp.store.errors import BlockingProblem
+from fieldapp.store.finalized import round_key
 from fieldapp.store.versions import decode_record
 
 #: The question a round problem is shown at: the round the visit names.
 ROUND_QUESTION = "test_id"
-#: Earlier visits looked at for the groups a round already has (a tester's own door tests).
-MAX_ROUND_CANDIDATES = 500
 
 
 def round_problem(
@@ -57,12 +56,15 @@ def round_problem(
 def _groups_taken(
     connection: sqlite3.Connection, engine: FormEngine, planned: DoorTestRound, inspection_id: str
 ) -> set[str]:
-    """The group roles this device already finalized a visit for under `planned`."""
+    """The group roles this device already finalized a visit for under `planned`: only the
+    visits the store noted under that round are read (it once read the first 500 door tests
+    of the profile, and missed a visit beyond them)."""
     rows = connection.execute(
-        "SELECT v.record FROM inspections AS i JOIN versions AS v"
-        " ON v.version_id = i.current_version_id"
-        " WHERE i.form_id = ? AND i.id != ? LIMIT ?",
-        (DOOR_TEST_FORM, inspection_id, MAX_ROUND_CANDIDATES),
+        "SELECT v.record FROM version_rounds AS r"
+        " JOIN inspections AS i ON i.current_version_id = r.version_id"
+        " JOIN versions AS v ON v.version_id = r.version_id"
+        " WHERE r.round = ? AND i.form_id = ? AND i.id != ?",
+        (round_key(planned.id), DOOR_TEST_FORM, inspection_id),
     ).fetchall()
     return groups_taken(
         engine, planned, (decode_record(record).document.get("answers") for (record,) in rows)

@@ -386,6 +386,42 @@ def _summary_facts(connection: sqlite3.Connection) -> None:
     fill_missing_facts(connection)
 
 
+# v9 notes the round each door-test visit names beside its version, so a round's visits
+# (its report, the round check at finalize) are found by an index instead of decoding every
+# door test of the profile. The round of the versions already there is read from them.
+_V9 = """
+CREATE TABLE version_rounds (
+    version_id TEXT PRIMARY KEY REFERENCES versions (version_id),
+    round TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX version_rounds_by_round ON version_rounds (round)
+"""
+
+
+def _note_rounds(connection: sqlite3.Connection) -> None:
+    from fieldapp.core.doortest import DOOR_TEST_FORM
+    from fieldapp.store.finalized import version_round
+    from fieldapp.store.versions import decode_record
+
+    _script(_V9)(connection)
+    rows = connection.cursor().execute(
+        "SELECT v.record FROM versions AS v JOIN inspections AS i ON i.id = v.inspection_id"
+        " WHERE i.form_id = ?",
+        (DOOR_TEST_FORM,),
+    )
+    # Row by row: a profile may hold many thousands of door tests. Writing to another table
+    # while reading this query is safe in SQLite.
+    for (record,) in rows:
+        version = decode_record(record)
+        round_id = version_round(version.form_id, version.document)
+        if round_id is not None:
+            connection.execute(
+                "INSERT INTO version_rounds (version_id, round) VALUES (?, ?)",
+                (version.version_id, round_id),
+            )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "inspections, attachments, outbox, audit log, reference data", _script(_V1)),
     Migration(2, "remember the page and question each draft was left on", _script(_V2)),
@@ -395,6 +431,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "the findings of each draft, for the drafts list", _script(_V6)),
     Migration(7, "a draft photo's time, position and original", _script(_V7)),
     Migration(8, "each version's facts for the period summary", _summary_facts),
+    Migration(9, "the round of each door-test visit, for finding a round's visits", _note_rounds),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

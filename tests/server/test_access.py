@@ -179,6 +179,12 @@ TABLE: dict[str, tuple[Request, tuple[int, ...]]] = {
         lambda c, u, w: c.get("/v1/reports/door-tests/pt-2026-none"),
         (404, 404, 404, 404, 404, 404, 404, 403),
     ),
+    # The export's bulk read, under the inbox's rule (tests/server/test_export_endpoint.py
+    # checks whose inspections a page holds).
+    "GET /v1/export": (
+        lambda c, u, w: c.get("/v1/export", params={"form_id": "neighbourhood_patrol"}),
+        (200, 200, 200, 200, 200, 200, 200, 403),
+    ),
     "GET /v1/inspections/{patrol}": (
         lambda c, u, w: c.get(f"/v1/inspections/{w.patrol.inspection_id}"),
         (200, 404, 404, 404, 404, 200, 404, 403),
@@ -489,6 +495,7 @@ def test_without_a_valid_token_everything_but_sign_in_is_401(central: Central) -
             ("GET", "/v1/changes"),
             ("GET", "/v1/sync/digest"),
             ("GET", "/v1/inspections"),
+            ("GET", "/v1/export?form_id=door_test"),
             ("PUT", f"/v1/blobs/{'a' * 64}"),
             ("PUT", f"/v1/inspections/{new_id()}/versions/{new_id()}"),
             ("POST", "/v1/sync/push"),

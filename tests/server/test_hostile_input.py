@@ -163,6 +163,33 @@ def test_finding_8_extreme_since_and_until_are_a_4xx_not_a_500(
     assert 400 <= answer.status_code < 500, answer.text
 
 
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({}, 422),
+        ({"form_id": ""}, 422),
+        ({"form_id": "f" * 65}, 422),
+        ({"form_id": "door_test\x00"}, 400),
+        ({"form_id": "door_test", "limit": "0"}, 422),
+        ({"form_id": "door_test", "limit": "201"}, 422),
+        ({"form_id": "door_test", "limit": "many"}, 422),
+        ({"form_id": "door_test", "after": "0" * 33}, 422),
+        ({"form_id": "door_test", "after": "../../etc"}, 400),
+        ({"form_id": "door_test", "after": "G" * 32}, 400),
+        ({"form_id": "door_test", "since": "0001-01-01T00:00:00+14:00"}, 422),
+        ({"form_id": "door_test", "since": "yesterday"}, 422),
+    ],
+)
+def test_an_export_page_asked_for_wrongly_is_a_4xx_not_a_500(
+    central: Central, params: dict[str, str], status: int
+) -> None:
+    with central.client(SUPERVISOR_CENTRUM) as supervisor:
+        answer = supervisor.get("/v1/export", params=params)
+    assert answer.status_code == status, answer.text
+    if status == 200:
+        assert answer.json()["items"] == []
+
+
 def test_finding_8_a_10000_character_venue_id_is_the_same_4xx_on_both_backends(
     central: Central,
 ) -> None:

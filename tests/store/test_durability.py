@@ -176,9 +176,11 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
     photo = old.attach_file(draft, "stock_photo", sample_photo(1))
     finalized = old.finalize(fill_draft(old, "door_test", seed=53))
     # Back to schema 4 (before the replies, 5, the drafts' findings, 6, the photos'
-    # details, 7, and the summary's facts, 8): what a device of an older release holds.
+    # details, 7, the summary's facts, 8, and the door-test visits' rounds, 9): what a
+    # device of an older release holds.
     with raw_transaction(old) as connection:
         connection.execute("DROP TABLE summary_facts")
+        connection.execute("DROP TABLE version_rounds")
         connection.execute("DROP TABLE draft_replies")
         triggers = connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'draft_outcomes%'"
@@ -192,7 +194,7 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
     old.close()
 
     with open_profile(tmp_path, USER, PASSWORD) as migrated:
-        assert schema_version(raw_connection(migrated)) == LATEST_VERSION == 8
+        assert schema_version(raw_connection(migrated)) == LATEST_VERSION == 9
         assert migrated.venue_summary("cs-weimar-12") is None
         assert migrated.replies(draft) == {}
         # The drafts' findings are worked out once after the migration, then kept.
@@ -208,6 +210,9 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
         assert counted.facts == SummaryRow.of_version(finalized, counted.status).facts(
             migrated.engine(finalized.form_id, finalized.form_version)
         )
+        # The round of the door test already there was read from its version.
+        round_id = finalized.document["answers"]["test_id"]
+        assert migrated.round_versions(round_id.upper()) == [finalized]
         assert migrated.position(draft) is None
         migrated.set_position(draft, "criterion_g", "stock_photo")
         position = migrated.position(draft)

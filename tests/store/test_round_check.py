@@ -13,8 +13,10 @@ import pytest
 
 from fieldapp.core.doortest import DoorTestVisit, round_visit_problem
 from fieldapp.core.entities import DoorTestRound
+from fieldapp.core.inspection import InspectionVersion
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
+from fieldapp.store import PastInspection
 from fieldapp.store.errors import FinalizeBlocked
 from fieldapp.store.profile import Profile
 from tests.support.store import fill_draft, new_profile
@@ -63,6 +65,60 @@ def test_the_device_finalized_a_third_visit_of_its_round(tmp_path: Path) -> None
         # Nothing was frozen or queued: the draft is still the tester's to correct.
         assert [entry.inspection_id for entry in profile.outbox()] == [first]
         assert again in {entry.inspection_id for entry in profile.drafts()}
+    finally:
+        profile.close()
+
+
+def _other_rounds(template: InspectionVersion, count: int) -> list[PastInspection]:
+    """`count` finalized door tests of other rounds, made from `template` (its photos left
+    out: the round check reads answers only)."""
+    photos = {attachment.sha256 for attachment in template.attachments}
+    answers = {
+        name: value
+        for name, value in template.document["answers"].items()
+        if not (isinstance(value, list) and photos & set(map(str, value)))
+        and not (isinstance(value, str) and value in photos)
+    }
+    past = []
+    for number in range(count):
+        document = {**template.document, "answers": {**answers, "test_id": f"dt-past-{number}"}}
+        version = template.model_copy(
+            update={
+                "inspection_id": f"{number:032x}",
+                "version_id": f"{number + 10**6:032x}",
+                "document": document,
+                "attachments": (),
+            }
+        )
+        version = version.model_copy(
+            update={
+                "content_hash": InspectionVersion.hash_of(
+                    version.form_id, version.form_version, None, document, ()
+                )
+            }
+        )
+        past.append(PastInspection(version))
+    return past
+
+
+def test_the_device_missed_its_own_visit_beyond_its_first_500_door_tests(tmp_path: Path) -> None:
+    """Before: the round check read the first 500 door tests of the profile, so on a device
+    with more a second test-group visit of the round was finalized."""
+    planned = _round()
+    profile = new_profile(tmp_path / "tester", username=planned.test_tester)
+    try:
+        unplanned = _visit_draft(profile, planned, "test", seed=5)
+        profile.set_answer(unplanned, "test_id", "dt-unplanned-2")
+        template = profile.finalize(unplanned)
+        profile.add_past_inspections(_other_rounds(template, 500))
+        first = _visit_draft(profile, planned, "test", seed=6)
+        profile.finalize(first)
+        again = _visit_draft(profile, planned, "test", seed=7)
+        with pytest.raises(FinalizeBlocked) as blocked:
+            profile.finalize(again)
+        (problem,) = blocked.value.problems
+        assert problem.message["en"] == _expected(planned, "test", {"test"}, planned.test_tester)
+        assert profile.count(form_ids=("door_test",)) == 503
     finally:
         profile.close()
 

@@ -42,7 +42,7 @@ from fieldapp.protocol.models import (
     UserChange,
     VenueChange,
 )
-from fieldapp.protocol.reports import RoundVisits, SummaryBody
+from fieldapp.protocol.reports import ExportItem, ExportPage, RoundVisits, SummaryBody
 from fieldapp.reports.model import ReportScope
 from fieldapp.sync.errors import GaveUp, Refusal
 from fieldapp.sync.transport import CentralLine, Credentials, CredentialSource
@@ -199,6 +199,20 @@ class ReviewDesk:
         if wanted:
             params["area"] = wanted
         return SummaryBody.model_validate_json(self._get("/v1/reports/summary", params))
+
+    def export_items(self, form_id: str, since: datetime | None = None) -> Iterator[ExportItem]:
+        """The latest version of every inspection of `form_id` this user may read, with
+        activity since `since`, a page of up to `MAX_EXPORT_PAGE` a request (`GET
+        /v1/export`); only one page is held at a time."""
+        params: dict[str, Any] = {"form_id": form_id}
+        if since is not None:
+            params["since"] = since.isoformat()
+        while True:
+            page = ExportPage.model_validate_json(self._get("/v1/export", params))
+            yield from page.items
+            if page.next_after is None:
+                return
+            params["after"] = page.next_after
 
     def round_visits(self, test_id: str) -> RoundVisits:
         """Every visit of one door-test round this user may read, found on the central store

@@ -4,8 +4,9 @@
 `blobs` (attachments by hash), `inspections` (pushing and reading versions) and `review`
 (the inbox, one inspection, return and approve), `admin` (imports, forms, teams,
 users, venues), `planning` (assignments, door-test rounds), `followup` (the venue
-file, the sanction ladder's measures, actions) and `reports` (the period summary and a
-door-test round's visits, computed where the data is). A handler translates HTTP
+file, the sanction ladder's measures, actions), `reports` (the period summary and a
+door-test round's visits, computed where the data is) and `exports` (the export's bulk
+read). A handler translates HTTP
 to a call on the `CentralStore` and its answer back.
 """
 
@@ -17,6 +18,7 @@ from fieldapp.server.routers import (
     accounts,
     admin,
     blobs,
+    exports,
     followup,
     inspections,
     planning,
@@ -36,4 +38,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     planning.router,
     followup.router,
     reports.router,
+    exports.router,
 )

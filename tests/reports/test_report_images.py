@@ -1,0 +1,190 @@
+"""Photos and signatures in a PDF report: decoded at most once, embedded as prepared, once each.
+
+Decodes are counted with a spy on Pillow's `ImageFile.load` that calls the real one; the
+PDFs are read back with pypdf.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from PIL import Image as PILImage
+from PIL import ImageFile
+
+from fieldapp.reports import ReportInspection, inspection_report
+from fieldapp.reports.flowables import prepare_image
+from tests.support.samples import SampleWorld, coffeeshop_inspection, version_of
+
+#: The longest side a photo of the two-column grid is prepared at (200 dpi at its box).
+GRID_PHOTO_SIDE = 662
+
+
+@pytest.fixture(scope="module")
+def samples() -> SampleWorld:
+    return SampleWorld.load()
+
+
+@pytest.fixture
+def decodes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The format of every image whose pixels Pillow decodes while the test runs."""
+    seen: list[str] = []
+    real: Callable[[ImageFile.ImageFile], Any] = ImageFile.ImageFile.load
+
+    def load(image: ImageFile.ImageFile) -> Any:
+        if image.tile:  # pixels still to decode; an image already decoded has none
+            seen.append(str(image.format))
+        return real(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    yield seen
+
+
+def advertised(
+    samples: SampleWorld, base: ReportInspection, photos: tuple[str, ...]
+) -> ReportInspection:
+    """`base` with other advertising photos, frozen as a new version."""
+    session = base.session
+    session.set_answer("advertising_photo", photos)
+    version = version_of(
+        session,
+        seed=("images", photos[:1]),
+        author=base.version.author,
+        started_at=base.version.started_at,
+        venue_id=base.version.venue_id,
+    )
+    return ReportInspection(
+        version=version,
+        engine=base.engine,
+        status=base.status,
+        author=base.author,
+        venue=base.venue,
+        area=base.area,
+        attachments=samples.attachment,
+        reviews=base.reviews,
+    )
+
+
+def embedded_images(pdf: bytes, tmp_path: Path) -> list[Any]:
+    """Every image XObject of the file, each once."""
+    path = tmp_path / "images.pdf"
+    path.write_bytes(pdf)
+    reader = pypdf.PdfReader(path)
+    found: dict[int, Any] = {}
+    for page in reader.pages:
+        resources: Any = page["/Resources"]
+        xobjects = resources.get("/XObject", {})
+        for reference in xobjects.values():
+            stream = reference.get_object()
+            if stream["/Subtype"] == "/Image":
+                found[reference.idnum] = stream
+    return list(found.values())
+
+
+def test_a_report_decoded_every_photo_twice(
+    samples: SampleWorld, decodes: list[str], tmp_path: Path
+) -> None:
+    """reportlab's Image flowable decoded each prepared photo once more, only to name it by
+    its pixels, and a photo with EXIF was decoded and encoded again to lose its metadata.
+    Now an upright photo about the printed size is not decoded at all (its metadata
+    segments are cut out), and only a signature is, to flatten it onto white."""
+    inspection = coffeeshop_inspection(samples, seed=21, photos=3, with_reviews=False)
+    decodes.clear()
+    pdf = inspection_report(inspection)
+    # 3 advertising photos and the stock photo (all stamped with EXIF), two signatures.
+    assert sorted(decodes) == ["PNG", "PNG"]
+    assert len(embedded_images(pdf, tmp_path)) == 6
+
+
+def test_a_photo_goes_in_without_its_metadata_and_without_loss(
+    samples: SampleWorld, tmp_path: Path
+) -> None:
+    inspection = coffeeshop_inspection(samples, seed=24, photos=2, with_reviews=False)
+    photos = inspection.session.value("advertising_photo")
+    assert isinstance(photos, tuple) and len(photos) == 2
+    embedded = [
+        bytes(image.get_data())
+        for image in embedded_images(inspection_report(inspection), tmp_path)
+        if "/DCTDecode" in str(image["/Filter"])
+    ]
+    for sha in photos:
+        original = samples.attachment(sha)
+        with PILImage.open(io.BytesIO(original)) as taken:
+            assert taken.getexif().get_ifd(0x8825)  # the device stamped its position
+            pixels = taken.convert("RGB").tobytes()
+        matching = []
+        for data in embedded:
+            with PILImage.open(io.BytesIO(data)) as shown:
+                if shown.size == taken.size and shown.convert("RGB").tobytes() == pixels:
+                    matching.append(shown.info)
+        assert matching, "the photo's picture, decoded, is the original's"
+        assert all("exif" not in info for info in matching)
+    for data in embedded:
+        assert b"Exif" not in data and b"GPS" not in data
+
+
+def test_a_plain_report_sized_photo_is_not_decoded_at_all(
+    samples: SampleWorld, decodes: list[str], tmp_path: Path
+) -> None:
+    base = coffeeshop_inspection(samples, seed=22, photos=1, with_reviews=False)
+    plain = tuple(samples.photo(22_000 + n, (960, 720)) for n in range(3))
+    inspection = advertised(samples, base, plain)
+    decodes.clear()
+    pdf = inspection_report(inspection)
+    assert sorted(decodes) == ["PNG", "PNG"]
+    # Photos without metadata go into the file byte for byte, at their own size.
+    streams = {bytes(image.get_data()) for image in embedded_images(pdf, tmp_path)}
+    for sha in plain:
+        assert samples.attachment(sha) in streams
+        assert prepare_image(samples.attachment(sha), GRID_PHOTO_SIDE).jpeg == (
+            samples.attachment(sha)
+        )
+
+
+def test_a_large_or_turned_photo_is_decoded_once_scaled_and_upright(
+    samples: SampleWorld, decodes: list[str]
+) -> None:
+    from PIL import ImageOps
+
+    big = samples.attachment(samples.photo(25_000, (4000, 3000)))
+    decodes.clear()
+    prepared = prepare_image(big, GRID_PHOTO_SIDE)
+    assert decodes == ["JPEG"]
+    # Decoded at a quarter scale (1000x750), then scaled to the printed size.
+    assert (prepared.width, prepared.height) == (GRID_PHOTO_SIDE, 497)
+    with PILImage.open(io.BytesIO(samples.attachment(samples.photo(25_001)))) as upright:
+        exif = upright.getexif()
+        exif[0x0112] = 6  # taken with the phone turned: to be rotated 90° clockwise
+        turned = io.BytesIO()
+        upright.save(turned, format="JPEG", exif=exif.tobytes())
+    with PILImage.open(turned) as source:
+        expected = ImageOps.exif_transpose(source).size
+    rotated = prepare_image(turned.getvalue(), GRID_PHOTO_SIDE)
+    assert (rotated.width, rotated.height) == expected == (720, 960)
+
+
+def test_a_signature_stays_lossless_and_the_same_photo_is_embedded_once(
+    samples: SampleWorld, tmp_path: Path
+) -> None:
+    base = coffeeshop_inspection(samples, seed=23, photos=1, with_reviews=False)
+    photo = samples.photo(23_000, (960, 720))
+    inspection = advertised(samples, base, (photo, photo))
+    images = embedded_images(inspection_report(inspection), tmp_path)
+    # One advertising photo (shown twice), the stock photo, two signatures.
+    assert len(images) == 4
+    signature_sha = inspection.session.value("officer_signature")
+    assert isinstance(signature_sha, str)
+    with PILImage.open(io.BytesIO(samples.attachment(signature_sha))) as drawn:
+        flat = PILImage.new("RGB", drawn.size, (255, 255, 255))
+        rgba = drawn.convert("RGBA")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+    lossless = [
+        image
+        for image in images
+        if "/FlateDecode" in str(image["/Filter"]) and image["/Width"] == flat.width
+    ]
+    assert any(image.get_data() == flat.tobytes() for image in lossless)

@@ -1,0 +1,144 @@
+"""`fieldapp export --server` reads pages of versions (`GET /v1/export`, issue 18): a seeded
+history pushed through a real uvicorn, on SQLite and PostgreSQL, must export the same files
+the old way (one detail request per inspection, every version held) gives, for each
+supervisor only their teams' work, in a bounded number of requests."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fieldapp.app.reports import export, report_source
+from fieldapp.app.review.source import CentralReportSource
+from fieldapp.core.doortest import DOOR_TEST_FORM
+from fieldapp.core.summary import COFFEESHOP_FORM
+from fieldapp.protocol.reports import MAX_EXPORT_PAGE
+from fieldapp.reports import Period, SummaryItem, export_inspections
+from fieldapp.store.seed import seed_profile
+from fieldapp.sync.transport import CentralLine
+from tests.support.central import (
+    BACKENDS,
+    BOA,
+    DEMO_PASSWORD,
+    SUPERVISOR_CENTRUM,
+    SUPERVISOR_UITGAAN,
+    Central,
+    push,
+    running_central,
+)
+from tests.support.store import new_profile
+
+EVERYTHING = Period(date(2000, 1, 1), date(2100, 1, 1))
+PATROL = "neighbourhood_patrol"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def central(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Central]:
+    """A central store holding 120 seeded inspections of every demo author, each pushed
+    version by version by its own author."""
+    home = tmp_path_factory.mktemp(f"export-{request.param}")
+    with running_central(request.param, home / "central", "export") as running:
+        with new_profile(home / "device") as profile:
+            seed_profile(profile, 120, seed=19, photo_share=0.0, templates_per_form=6)
+            clients = {}
+            try:
+                for summary in profile.inspections():
+                    for version in profile.versions(summary.inspection_id):
+                        if version.author not in clients:
+                            clients[version.author] = running.client(version.author)
+                        push(clients[version.author], version)
+            finally:
+                for client in clients.values():
+                    client.close()
+        yield running
+
+
+def held_way(source: CentralReportSource, form_id: str, period: Period) -> list[SummaryItem]:
+    """The items as the export gathered them before: every inspection's detail fetched,
+    then narrowed by the version's own start and place."""
+    return [
+        item
+        for item in source.summary_items(period, ())
+        if item.version.form_id == form_id and item.version.started_at.date() in period
+    ]
+
+
+@pytest.mark.parametrize("supervisor", [SUPERVISOR_CENTRUM, SUPERVISOR_UITGAAN])
+def test_the_export_asked_the_server_once_per_inspection(
+    central: Central, supervisor: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: `fieldapp export --server` fetched every inspection's detail, one request
+    each, and held every version until it wrote. Now it reads pages of versions and writes
+    the same files."""
+    calls: list[str] = []
+    real = CentralLine.call
+
+    def counted(self: CentralLine, method: str, path: str, **kwargs: Any) -> Any:
+        calls.append(path)
+        return real(self, method, path, **kwargs)
+
+    with report_source(tmp_path, supervisor, DEMO_PASSWORD, server_url=central.url) as source:
+        assert isinstance(source, CentralReportSource)
+        exported = 0
+        for form_id in (COFFEESHOP_FORM, PATROL, DOOR_TEST_FORM):
+            old = held_way(source, form_id, EVERYTHING)
+            if not old:  # a supervisor of the nightlife team reads no patrols
+                continue
+            exported += 1
+            for fmt in ("csv", "xlsx"):
+                expected = export_inspections(
+                    old,
+                    source.engine,
+                    form_id,
+                    tmp_path / "held" / f"{form_id}.{fmt}",
+                    fmt=fmt,
+                    venues=source.venues(),
+                    areas=source.areas(),
+                    csv_style="rfc4180",
+                )
+                monkeypatch.setattr(CentralLine, "call", counted)
+                calls.clear()
+                written = export(
+                    source,
+                    form_id,
+                    EVERYTHING.start,
+                    EVERYTHING.end,
+                    tmp_path / "paged" / f"{form_id}.{fmt}",
+                    fmt=fmt,
+                    csv_style="rfc4180",
+                )
+                monkeypatch.undo()
+                assert [p.name for p in written] == [p.name for p in expected]
+                for made, held in zip(written, expected, strict=True):
+                    assert made.read_bytes() == held.read_bytes(), made.name
+                assert calls == ["/v1/export"] * math.ceil(len(old) / MAX_EXPORT_PAGE)
+        assert exported >= 2
+
+
+def test_pages_hold_each_readable_inspection_once_in_id_order(central: Central) -> None:
+    for user in (SUPERVISOR_CENTRUM, SUPERVISOR_UITGAAN, BOA):
+        with central.client(user) as client:
+            inbox = client.get("/v1/inspections", params={"limit": 500, "form_id": PATROL})
+            readable = {item["inspection_id"] for item in inbox.json()["items"]}
+            seen: list[str] = []
+            params: dict[str, Any] = {"form_id": PATROL, "limit": 7}
+            while True:
+                answer = client.get("/v1/export", params=params)
+                assert answer.status_code == 200, answer.text
+                page = answer.json()
+                assert len(page["items"]) <= 7
+                seen.extend(item["version"]["inspection_id"] for item in page["items"])
+                if page["next_after"] is None:
+                    break
+                params["after"] = page["next_after"]
+        assert seen == sorted(seen)
+        assert set(seen) == readable and len(seen) == len(readable)
+        if user == BOA:
+            assert all(item["version"]["author"] == BOA for item in page["items"])
