@@ -189,7 +189,7 @@ def test_a_profile_of_the_previous_schema_version_is_migrated_with_its_data(
             connection.execute(f"DROP TRIGGER {name}")
         connection.execute("ALTER TABLE inspections DROP COLUMN draft_outcomes")
         connection.execute("ALTER TABLE draft_attachments DROP COLUMN details")
-    raw_connection(old).execute(f"PRAGMA user_version = {LATEST_VERSION - 4}")
+    raw_connection(old).execute(f"PRAGMA user_version = {LATEST_VERSION - 5}")
     assert schema_version(raw_connection(old)) == 4
     old.close()
 
