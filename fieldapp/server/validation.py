@@ -10,6 +10,7 @@ an older engine could otherwise be refused a version its officer could never cha
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -334,10 +335,6 @@ def check_version(
         raise ApiError(422, ErrorCode.INVALID, problem.nl, problem.en)
 
 
-#: Visits looked at to find the groups a round already has: a venue's door tests.
-MAX_ROUND_CANDIDATES = 500
-
-
 def round_problem(
     connection: Connection, engine: FormEngine, principal: Principal, version: InspectionVersion
 ) -> Text | None:
@@ -353,7 +350,9 @@ def round_problem(
     if payload is None:
         return None
     planned = DoorTestRound.model_validate_json(payload)
-    heads = connection.execute(
+    # Every door test at the venue, streamed: a round's visit may be anywhere among them
+    # (a cap on how many were read let a third visit through at a busy venue).
+    heads = connection.execution_options(yield_per=500).execute(
         sa.select(schema.versions.c.record)
         .join(
             schema.inspections,
@@ -362,12 +361,10 @@ def round_problem(
         .where(schema.inspections.c.form_id == DOOR_TEST_FORM)
         .where(schema.inspections.c.venue_id == planned.venue)
         .where(schema.inspections.c.inspection_id != version.inspection_id)
-        .limit(MAX_ROUND_CANDIDATES)
-    ).scalars()
+    )
+    # A stored record is the server's own canonical JSON: its answers are read as they are.
     taken = groups_taken(
-        engine,
-        planned,
-        (InspectionVersion.model_validate_json(record).document.get("answers") for record in heads),
+        engine, planned, (json.loads(record)["document"]["answers"] for (record,) in heads)
     )
     return round_visit_problem(planned, visit, taken=taken, author=principal.username)
 

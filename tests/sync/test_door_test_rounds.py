@@ -130,6 +130,32 @@ def test_a_third_visit_of_a_round_is_accepted_by_the_server(central: Central) ->
     assert "derde bezoek" in body["message"]["nl"]
 
 
+def test_a_third_visit_got_through_at_a_venue_with_over_500_door_tests(
+    central: Central,
+) -> None:
+    """Before: the server looked at the first 500 door tests of the venue only (in no
+    order), so at a busy venue a round's two visits could be beyond them."""
+    with central.client(MYSTERY_GUEST) as tester:
+        # Visits of other evenings first, so they come first in the table.
+        earlier = [_visit(MYSTERY_GUEST, f"dt-earlier-{n}", "test") for n in range(520)]
+        for start in range(0, len(earlier), 100):
+            answer = tester.post(
+                "/v1/sync/push",
+                json={
+                    "versions": [v.model_dump(mode="json") for v in earlier[start : start + 100]]
+                },
+            )
+            assert answer.status_code == 200, answer.text
+            assert {o["status"] for o in answer.json()["outcomes"]} == {201}
+    round_id = _plan(central)["id"]
+    with central.client(MYSTERY_GUEST) as tester, central.client(MYSTERY_GUEST_2) as control:
+        assert push(tester, _visit(MYSTERY_GUEST, round_id, "test")).status_code == 201
+        assert push(control, _visit(MYSTERY_GUEST_2, round_id, "control")).status_code == 201
+        third = push(tester, _visit(MYSTERY_GUEST, round_id, "test"))
+    assert third.status_code == 422, third.text
+    assert "derde bezoek" in third.json()["message"]["nl"]
+
+
 def test_a_visit_at_another_venue_or_by_the_other_tester_is_refused(central: Central) -> None:
     round_id = _plan(central)["id"]
     with central.client(MYSTERY_GUEST) as tester, central.client(MYSTERY_GUEST_2) as control:
