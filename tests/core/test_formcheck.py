@@ -132,3 +132,21 @@ def test_carry_over_is_refused_on_evidence_moments_and_what_is_not_typed(questio
     with pytest.raises(FormFileError) as caught:
         load_form_text(text)
     assert any("carry over" in problem.message for problem in caught.value.problems)
+
+
+def test_libyaml_and_the_pure_parser_read_every_form_and_place_it_alike() -> None:
+    """The form files are read with libyaml where PyYAML has it; the pure-Python parser is
+    the reference: the same data and every key and value at the same line and column."""
+    import yaml
+
+    from fieldapp.core import formfile
+
+    assert formfile._Loader is yaml.CSafeLoader  # the wheels carry libyaml
+    for path in sorted(forms_directory().glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        fast = formfile.PositionedYaml(text)
+        pure = formfile.PositionedYaml.__new__(formfile.PositionedYaml)
+        pure.values, pure.keys, pure.duplicates, pure.bad_keys = {}, {}, [], []
+        pure.data = pure.read(yaml.SafeLoader(text))
+        assert fast.data == pure.data, path.name
+        assert fast.values == pure.values and fast.keys == pure.keys, path.name
