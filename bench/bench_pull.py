@@ -163,12 +163,9 @@ def main(argv: list[str]) -> int:
         try:
             with SyncClient(profile, url, credentials=DemoAccounts()) as client:
                 page_size = client.page_size
-                tracemalloc.start()
                 started = time.perf_counter()
                 first = client.sync_once()
                 first_s = time.perf_counter() - started
-                _, peak = tracemalloc.get_traced_memory()
-                tracemalloc.stop()
                 noop = []
                 for _ in range(args.noop_runs):
                     started = time.perf_counter()
@@ -180,6 +177,16 @@ def main(argv: list[str]) -> int:
             assignments_held = len(profile.assignments())
         finally:
             profile.close()
+        # Memory on a second fresh device: tracing allocations slows everything down.
+        second = device(root / "second")
+        try:
+            with SyncClient(second, url, credentials=DemoAccounts()) as client:
+                tracemalloc.start()
+                client.sync_once()
+                _, peak = tracemalloc.get_traced_memory()
+                tracemalloc.stop()
+        finally:
+            second.close()
         raw_s, pages, size = raw_fetch(url, page_size)
         server.stop()
     print(
