@@ -104,7 +104,8 @@ def export_inspections(
     venues = venues or {}
     areas = areas or {}
     compiled: dict[str, FormEngine] = {}
-    chosen: dict[str, _Kept] = {}
+    #: Every version seen, per inspection: a newer one may come before the one it replaces.
+    chosen: dict[str, list[_Kept]] = {}
     replaced: set[str] = set()
     with tempfile.TemporaryFile(dir=output.parent if output.parent.is_dir() else None) as scratch:
         for item in items:
@@ -121,17 +122,20 @@ def export_inspections(
                 item, engine, language, venues, areas, include_personal_data, authors
             )
             pickle.dump(laid_out, scratch, protocol=pickle.HIGHEST_PROTOCOL)
-            chosen[version.inspection_id] = _Kept(
-                (version.started_at.replace(tzinfo=None), version.inspection_id),
-                version.version_id,
-                version.form_version,
-                _naive(version.finalized_at),
-                offset,
+            chosen.setdefault(version.inspection_id, []).append(
+                _Kept(
+                    (version.started_at.replace(tzinfo=None), version.inspection_id),
+                    version.version_id,
+                    version.form_version,
+                    _naive(version.finalized_at),
+                    offset,
+                )
             )
-        kept = sorted(
-            (entry for entry in chosen.values() if entry.version_id not in replaced),
-            key=lambda entry: entry.order,
+        heads = (
+            next((e for e in reversed(seen) if e.version_id not in replaced), None)
+            for seen in chosen.values()
         )
+        kept = sorted((entry for entry in heads if entry is not None), key=lambda e: e.order)
         # The form versions in the order the inspections first use them.
         used = list(dict.fromkeys(entry.form_version for entry in kept))
         if not used:

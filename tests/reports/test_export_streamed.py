@@ -131,3 +131,41 @@ def test_the_export_left_out_a_visit_begun_just_after_midnight_on_its_first_day(
         )
     rows = written[0].read_text(encoding="utf-8").splitlines()
     assert len(rows) == 2 and rows[1].startswith(version.inspection_id)
+
+
+def test_an_inspection_whose_correction_came_before_its_base_was_left_out(
+    tmp_path: Path,
+) -> None:
+    """Before: the last version seen of an inspection was the one kept, so a correction
+    read before the version it replaces made the inspection vanish from the export."""
+    import csv
+
+    from fieldapp.core.inspection import InspectionStatus
+    from tests.support.samples import patrol
+
+    samples = SampleWorld.load()
+    first = patrol(samples, seed=1, observations=2)
+    base = first.version
+    correction = version_of(
+        first.session,
+        seed=("correction",),
+        author=base.author,
+        started_at=base.started_at,
+        venue_id=base.venue_id,
+        base_version_id=base.version_id,
+        generation=2,
+    ).model_copy(update={"inspection_id": base.inspection_id})
+    for name, order in (
+        ("base-first", [base, correction]),
+        ("correction-first", [correction, base]),
+    ):
+        written = export_inspections(
+            [SummaryItem(v, InspectionStatus.SENT) for v in order],
+            samples.engine,
+            "neighbourhood_patrol",
+            tmp_path / f"{name}.csv",
+            fmt="csv",
+        )
+        with written[0].open(encoding="utf-8") as file:
+            rows = list(csv.DictReader(file))
+        assert [row["version_id"] for row in rows] == [correction.version_id], name
