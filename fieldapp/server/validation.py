@@ -350,9 +350,16 @@ def round_problem(
     if payload is None:
         return None
     planned = DoorTestRound.model_validate_json(payload)
-    # Every door test at the venue, streamed: a round's visit may be anywhere among them
-    # (a cap on how many were read let a third visit through at a busy venue).
-    heads = connection.execution_options(yield_per=500).execute(
+    # Every door test at the venue that names this round, streamed (a cap on how many were
+    # read let a third visit through at a busy venue). A stored record is the server's own
+    # canonical JSON, so a visit of the round holds `"test_id":"<id>"` as such; the
+    # database finds those (ignoring case, as rounds are compared) and only they are
+    # decoded, so visits of other rounds at the venue cost a text scan, not a parse each.
+    named = json.dumps(visit.test_id, ensure_ascii=False)
+    pattern = (
+        '%"test_id":' + named.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    )
+    heads = connection.execution_options(yield_per=100).execute(
         sa.select(schema.versions.c.record)
         .join(
             schema.inspections,
@@ -361,10 +368,12 @@ def round_problem(
         .where(schema.inspections.c.form_id == DOOR_TEST_FORM)
         .where(schema.inspections.c.venue_id == planned.venue)
         .where(schema.inspections.c.inspection_id != version.inspection_id)
+        .where(schema.versions.c.record.ilike(pattern, escape="\\"))
     )
-    # A stored record is the server's own canonical JSON: its answers are read as they are.
     taken = groups_taken(
-        engine, planned, (json.loads(record)["document"]["answers"] for (record,) in heads)
+        engine,
+        planned,
+        (json.loads(record).get("document", {}).get("answers", {}) for (record,) in heads),
     )
     return round_visit_problem(planned, visit, taken=taken, author=principal.username)
 
