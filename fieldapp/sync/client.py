@@ -31,7 +31,7 @@ import functools
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -866,15 +866,35 @@ class _Run:
         def ask(author: str) -> Digest:
             return _parse(Digest, self.line.call("GET", "/v1/sync/digest", user=author))
 
-        def answer(future: Future[Digest]) -> Callable[[], Digest]:
-            return future.result
-
         if len(authors) < 2:
             return {author: functools.partial(ask, author) for author in authors}
+        stopped: list[BaseException] = []
+
+        def answer(future: Future[Digest]) -> Callable[[], Digest]:
+            def result() -> Digest:
+                if future.cancelled():
+                    raise stopped[0]
+                return future.result()
+
+            return result
+
         workers = min(DIGEST_QUESTIONS_AT_ONCE, len(authors))
         with ThreadPoolExecutor(workers, thread_name_prefix="digest") as pool:
             futures = {author: pool.submit(ask, author) for author in authors}
-            wait(futures.values())
+            pending = set(futures.values())
+            while pending and not stopped:
+                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                # What ends the sync at its author's turn (the server unreachable, a
+                # cancel, …) ends the questions not yet asked too: with the server gone,
+                # each would wait out its own retries first.
+                stopped.extend(
+                    error
+                    for error in (f.exception() for f in done)
+                    if error is not None
+                    and not isinstance(error, SignInRefused | AccountDeactivated)
+                )
+            for future in pending:
+                future.cancel()
         return {author: answer(future) for author, future in futures.items()}
 
     def check_digest(self, author: str, device: AuthorDigest, asked: Callable[[], Digest]) -> None:

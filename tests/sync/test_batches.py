@@ -26,7 +26,9 @@ from fieldapp.server import schema
 from fieldapp.server.usage import usage_of
 from fieldapp.store.seed import seed_profile
 from fieldapp.sync.client import DIGEST_QUESTIONS_AT_ONCE, SyncClient
+from fieldapp.sync.errors import ServerUnreachable
 from fieldapp.sync.ledger import SentVersions, SyncState
+from fieldapp.sync.transport import RetryPolicy
 from tests.support.central import (
     BACKENDS,
     BOA,
@@ -363,6 +365,56 @@ def _ask_digests_of_a_shared_device(central: Central, home: Path) -> None:
     assert len(asked) == len(set(asked)) == len(authors)  # each author asked once
     assert 2 <= in_flight[1] <= DIGEST_QUESTIONS_AT_ONCE
     profile.close()
+
+
+def test_a_server_gone_during_the_digests_was_asked_for_every_authors_digest(
+    tmp_path: Path,
+) -> None:
+    with running_central("sqlite", tmp_path / "central", "digests-gone") as central:
+        profile = open_device(tmp_path / "device", "youssef.benali")
+        seed_profile(profile, 40, seed=86, photo_share=0.0)
+        with SyncClient(profile, central.url, credentials=DemoAccounts()) as client:
+            assert client.sync_once().complete
+        authors = set(SentVersions(profile).digests(SyncState.load(profile)))
+        assert len(authors) > 2 * DIGEST_QUESTIONS_AT_ONCE
+        asked: list[str] = []
+        lock = threading.Lock()
+        # The first digest question finds the server gone; the others already under way
+        # hang until a second later, long after the first failure was seen.
+        later = threading.Event()
+        timer = threading.Timer(1.0, later.set)
+        timer.start()
+
+        def gone(
+            request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
+        ) -> httpx.Response:
+            if request.url.path != "/v1/sync/digest":
+                return forward(request)
+            with lock:
+                first = not asked
+                asked.append(request.headers["authorization"])
+            if not first:
+                later.wait(10)
+            raise httpx.ConnectError("the server went away", request=request)
+
+        try:
+            with (
+                SyncClient(
+                    profile,
+                    central.url,
+                    credentials=DemoAccounts(),
+                    transport=transport_wrapping(gone),
+                    retry=RetryPolicy(attempts=1, first_delay=0.01, budget=5.0),
+                ) as client,
+                pytest.raises(ServerUnreachable),
+            ):
+                client.sync_once()
+        finally:
+            timer.cancel()
+            later.set()
+        # The questions not yet asked when the server was found gone were not asked at all.
+        assert len(set(asked)) < len(authors)
+        profile.close()
 
 
 # --- the server's side ----------------------------------------------------------------------
