@@ -15,6 +15,7 @@ of at most `MAX_SUMMARY_DAYS`, at most `MAX_SUMMARY_AREAS` areas, and at most
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
@@ -54,6 +55,8 @@ CHUNK = 500
 _ZONE_MARGIN = timedelta(days=1)
 #: The margin must stay inside the calendar: a period from year 1 starts here.
 _EARLIEST = date(1, 1, 2)
+
+log = logging.getLogger(__name__)
 
 
 class ReportQueries:
@@ -215,17 +218,24 @@ def fill_missing_facts(connection: Connection) -> int:
             return written
         rows = []
         for version_id, record in batch:
-            row = SummaryRow.of_record(json.loads(record), InspectionStatus.SENT)
-            key = (row.form_id, row.form_version)
-            if key not in engines:
-                definition = connection.execute(
-                    sa.select(schema.forms.c.definition)
-                    .where(schema.forms.c.form_id == row.form_id)
-                    .where(schema.forms.c.form_version == row.form_version)
-                ).scalar_one()
-                engines[key] = compile_form(FormDefinition.model_validate_json(definition))
-            rows.append(_facts_row(version_id, row.facts(engines[key])))
-        connection.execute(facts.insert(), rows)
+            try:
+                row = SummaryRow.of_record(json.loads(record), InspectionStatus.SENT)
+                key = (row.form_id, row.form_version)
+                if key not in engines:
+                    definition = connection.execute(
+                        sa.select(schema.forms.c.definition)
+                        .where(schema.forms.c.form_id == row.form_id)
+                        .where(schema.forms.c.form_version == row.form_version)
+                    ).scalar_one()
+                    engines[key] = compile_form(FormDefinition.model_validate_json(definition))
+                rows.append(_facts_row(version_id, row.facts(engines[key])))
+            except Exception:
+                # Facts are a shortcut the summary can do without (it reads such a version
+                # from its record): one version that cannot be worked out must not stop
+                # the upgrade. Its traceback goes to the log.
+                log.warning("no summary facts for version %s", version_id, exc_info=True)
+        if rows:
+            connection.execute(facts.insert(), rows)
         written += len(rows)
         after = batch[-1][0]
 

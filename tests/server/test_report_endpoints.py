@@ -352,3 +352,28 @@ def test_a_version_pushed_again_after_its_row_was_lost_is_taken_with_its_facts(
         assert push(boa, version).status_code == 201
         with central.store.database.read() as connection:
             assert connection.execute(sa.select(facts)).one() == kept
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_version_whose_form_was_gone_stopped_the_upgrade_to_schema_6(
+    backend: str, tmp_path: Path
+) -> None:
+    """Before: the fill-in of schema 6 raised on a version whose form row was missing, and
+    the whole upgrade failed; now that version is left to be read from its record."""
+    with running_central(backend, tmp_path, "facts-gone") as central:
+        version = make_version(BOA)
+        with central.client(BOA) as boa:
+            assert push(boa, version).status_code == 201
+        database = central.store.database
+        forms, facts = schema.forms, schema.summary_facts
+        with database.write() as connection:
+            connection.execute(sa.delete(facts))
+            connection.execute(
+                sa.delete(forms)
+                .where(forms.c.form_id == version.form_id)
+                .where(forms.c.form_version == version.form_version)
+            )
+        with database.write() as connection:
+            assert fill_missing_facts(connection) == 0
+        with database.read() as connection:
+            assert connection.execute(sa.select(sa.func.count()).select_from(facts)).scalar() == 0

@@ -291,3 +291,36 @@ def test_a_backup_whose_manifest_is_not_an_object_is_refused_in_plain_words(
         import_backup(odd, tmp_path / "new", USER, PASSWORD)
     assert "geen bruikbare reservekopie" in caught.value.text("nl")
     assert not profile_directory(tmp_path / "new", USER).exists()
+
+
+def test_a_version_whose_form_was_gone_stopped_the_migration_and_the_profile_opening(
+    tmp_path: Path,
+) -> None:
+    """Before: schema 8's fill-in raised on a version whose form the profile no longer held,
+    so the profile, outbox and all, could not be opened."""
+    from fieldapp.store import open_profile
+
+    old = new_profile(tmp_path)
+    old.replace_reference_data(snapshot())
+    patrol = old.finalize(fill_draft(old, "neighbourhood_patrol", seed=61))
+    door = old.finalize(fill_draft(old, "door_test", seed=62))
+    with raw_transaction(old) as connection:
+        connection.execute("DROP TABLE summary_facts")
+        connection.execute("DROP TABLE version_rounds")
+        connection.execute(
+            "DELETE FROM forms WHERE form_id = ? AND version = ?",
+            (patrol.form_id, patrol.form_version),
+        )
+    raw_connection(old).execute(f"PRAGMA user_version = {LATEST_VERSION - 2}")
+    old.close()
+
+    with open_profile(tmp_path, USER, PASSWORD) as migrated:
+        assert schema_version(raw_connection(migrated)) == LATEST_VERSION
+        with_facts = {
+            row[0]
+            for row in raw_connection(migrated).execute("SELECT version_id FROM summary_facts")
+        }
+        # The door test's facts were worked out; the patrol's form was gone, so it has none
+        # and is still there, read from its record.
+        assert with_facts == {door.version_id}
+        assert migrated.version(patrol.version_id) == patrol
