@@ -283,7 +283,10 @@ class VersionFacts:
                 {name: _encoded(value) for name, value in answers.items()}
                 for answers in self.checks
             ]
-        return json.dumps(found, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        # A calculated value may be infinite (a division by zero the form allows); reading
+        # the record, the summary would compute the same, so the facts keep it (Python's
+        # JSON reads `Infinity` back), and writing them never stops a finalize or a push.
+        return json.dumps(found, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str | bytes) -> VersionFacts:
