@@ -28,6 +28,10 @@ from fieldapp.server.queries import _in_utc, visible
 _INSPECTION_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
+#: The records one export page holds at most (a page has at least one inspection).
+EXPORT_PAGE_BYTES = 8 * 1024 * 1024
+
+
 class ExportQueries:
     """The export endpoint's use case, over the same database as the inbox."""
 
@@ -83,15 +87,25 @@ class ExportQueries:
         if after is not None:
             query = query.where(inspections.c.inspection_id > after)
         query = query.order_by(inspections.c.inspection_id).limit(limit + 1)
-        with self.database.read() as connection:
-            rows = connection.execute(query).all()
-        items = [
-            ExportItem(
-                status=InspectionStatus(row.status),
-                author_name=row.pseudonym or row.display_name,
-                version=InspectionVersion.model_validate(json.loads(row.record)),
-            )
-            for row in rows[:limit]
-        ]
-        next_after = rows[limit - 1].inspection_id if len(rows) > limit else None
+        items: list[ExportItem] = []
+        taken = 0
+        next_after = None
+        with (
+            self.database.read() as connection,
+            connection.execution_options(yield_per=50).execute(query) as rows,
+        ):
+            for row in rows:
+                # A page also ends at EXPORT_PAGE_BYTES of records (each may be up to the
+                # JSON limit), so one request holds a bounded amount in memory.
+                if len(items) == limit or (items and taken >= EXPORT_PAGE_BYTES):
+                    next_after = items[-1].version.inspection_id
+                    break
+                taken += len(row.record)
+                items.append(
+                    ExportItem(
+                        status=InspectionStatus(row.status),
+                        author_name=row.pseudonym or row.display_name,
+                        version=InspectionVersion.model_validate(json.loads(row.record)),
+                    )
+                )
         return ExportPage(items=items, next_after=next_after)

@@ -359,7 +359,7 @@ def round_problem(
     pattern = (
         '%"test_id":' + named.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     )
-    heads = connection.execution_options(yield_per=100).execute(
+    query = (
         sa.select(schema.versions.c.record)
         .join(
             schema.inspections,
@@ -370,11 +370,12 @@ def round_problem(
         .where(schema.inspections.c.inspection_id != version.inspection_id)
         .where(schema.versions.c.record.ilike(pattern, escape="\\"))
     )
-    taken = groups_taken(
-        engine,
-        planned,
-        (json.loads(record).get("document", {}).get("answers", {}) for (record,) in heads),
-    )
+    with connection.execution_options(yield_per=100).execute(query) as heads:
+        taken = groups_taken(
+            engine,
+            planned,
+            (json.loads(record).get("document", {}).get("answers", {}) for (record,) in heads),
+        )
     return round_visit_problem(planned, visit, taken=taken, author=principal.username)
 
 

@@ -19,6 +19,7 @@ from fieldapp.core.doortest import DOOR_TEST_FORM
 from fieldapp.core.summary import COFFEESHOP_FORM
 from fieldapp.protocol.reports import MAX_EXPORT_PAGE
 from fieldapp.reports import Period, SummaryItem, export_inspections
+from fieldapp.server import exports as export_queries
 from fieldapp.store.seed import seed_profile
 from fieldapp.sync.transport import CentralLine
 from tests.support.central import (
@@ -142,3 +143,28 @@ def test_pages_hold_each_readable_inspection_once_in_id_order(central: Central) 
         assert set(seen) == readable and len(seen) == len(readable)
         if user == BOA:
             assert all(item["version"]["author"] == BOA for item in page["items"])
+
+
+def test_an_export_page_held_up_to_200_records_of_any_size(
+    central: Central, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: a page was bounded by count only, so 200 records near the JSON limit each
+    were held in memory for one request. Now a page also ends at `EXPORT_PAGE_BYTES`;
+    set here below one record, every page holds one inspection and none is lost."""
+    monkeypatch.setattr(export_queries, "EXPORT_PAGE_BYTES", 1)
+    with central.client(SUPERVISOR_CENTRUM) as client:
+        inbox = client.get("/v1/inspections", params={"limit": 500, "form_id": PATROL})
+        readable = {item["inspection_id"] for item in inbox.json()["items"]}
+        assert len(readable) > 1
+        seen: list[str] = []
+        params: dict[str, Any] = {"form_id": PATROL, "limit": 200}
+        for _page in range(len(readable) + 1):
+            answer = client.get("/v1/export", params=params)
+            assert answer.status_code == 200, answer.text
+            page = answer.json()
+            assert len(page["items"]) == 1
+            seen.extend(item["version"]["inspection_id"] for item in page["items"])
+            if page["next_after"] is None:
+                break
+            params["after"] = page["next_after"]
+    assert seen == sorted(readable)
