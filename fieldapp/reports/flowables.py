@@ -345,6 +345,10 @@ def _keeps_its_picture(image: PILImage.Image, longest_side: int) -> bool:
 #: Start of image, end of image, start of scan, comment; APP0 to APP15 are 0xE0 to 0xEF.
 _SOI, _EOI, _SOS, _COM = b"\xff\xd8", b"\xff\xd9", 0xDA, 0xFE
 _APP0, _APP14, _APP15 = 0xE0, 0xEE, 0xEF
+#: Start of frame markers are C0 to CF, but for C4 (Huffman tables), C8 and CC.
+_SOF_FIRST, _SOF_LAST, _NOT_FRAMES = 0xC0, 0xCF, (0xC4, 0xC8, 0xCC)
+#: Baseline and extended sequential Huffman frames.
+_PLAIN_FRAMES = (0xC0, 0xC1)
 
 
 def without_metadata(jpeg: bytes) -> bytes | None:
@@ -376,6 +380,14 @@ def without_metadata(jpeg: bytes) -> bytes | None:
             kept.append(jpeg[at : finish + len(_EOI)])
             return b"".join(kept)
         segment = jpeg[at:end]
+        if _SOF_FIRST <= marker <= _SOF_LAST and marker not in _NOT_FRAMES:
+            # Only what every PDF reader draws as DCTDecode: 8-bit baseline (or extended)
+            # Huffman coding, its colours in YCbCr as readers assume. Arithmetic coding,
+            # 12 bits or components named R, G, B go the decoding way instead.
+            if marker not in _PLAIN_FRAMES or segment[4] != 8:
+                return None
+            if segment[10 : 10 + 3 * segment[9] : 3] == b"RGB":
+                return None
         if marker == _APP0:
             if segment[4:9] == b"JFIF\x00" and segment[16:18] == b"\x00\x00":
                 kept.append(segment)

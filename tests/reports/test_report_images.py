@@ -188,3 +188,33 @@ def test_a_signature_stays_lossless_and_the_same_photo_is_embedded_once(
         if "/FlateDecode" in str(image["/Filter"]) and image["/Width"] == flat.width
     ]
     assert any(image.get_data() == flat.tobytes() for image in lossless)
+
+
+def _baseline_jpeg() -> bytes:
+    out = io.BytesIO()
+    PILImage.new("RGB", (64, 48), (200, 40, 40)).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def _with_frame(jpeg: bytes, marker: int, ids: bytes | None = None) -> bytes:
+    """The same file with its start-of-frame marker (and component ids) changed."""
+    at = jpeg.index(b"\xff\xc0")
+    changed = bytearray(jpeg)
+    changed[at + 1] = marker
+    if ids is not None:
+        for n, byte in enumerate(ids):
+            changed[at + 10 + 3 * n] = byte
+    return bytes(changed)
+
+
+def test_a_jpeg_pdf_readers_cannot_draw_was_put_in_as_it_was() -> None:
+    """Before: any RGB JPEG that was not progressive went into the PDF byte for byte, an
+    arithmetic-coded one or one whose components are named R, G, B too: many readers
+    cannot draw the first and show the second in wrong colours."""
+    from fieldapp.reports.flowables import without_metadata
+
+    plain = _baseline_jpeg()
+    assert without_metadata(plain) is not None
+    assert without_metadata(_with_frame(plain, 0xC9)) is None  # arithmetic coding
+    assert without_metadata(_with_frame(plain, 0xC3)) is None  # lossless
+    assert without_metadata(_with_frame(plain, 0xC0, b"RGB")) is None
