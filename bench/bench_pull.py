@@ -35,6 +35,7 @@ from bench_sync import USER, central, device
 
 from fieldapp.app.demo import DemoAccounts
 from fieldapp.core.entities import AssignmentForm
+from fieldapp.core.registerfile import VENUE_COLUMNS
 from fieldapp.protocol.models import AssignmentDraft
 from fieldapp.server.runner import BackgroundServer
 from fieldapp.sync.client import SyncClient
@@ -42,30 +43,13 @@ from fieldapp.sync.client import SyncClient
 SUPERVISOR = "ingrid.verhoeven"
 TEAM = "team-centrum"
 AREAS = ["centrum", "zeeheldenkwartier", "schilderswijk", "transvaal"]
-COLUMNS = [
-    "id",
-    "name",
-    "kind",
-    "street",
-    "house_number",
-    "postcode",
-    "lat",
-    "lon",
-    "area",
-    "permit_number",
-    "operator",
-    "opening_hours",
-    "active",
-    "notes_nl",
-    "notes_en",
-]
 
 
 def venue_file(count: int, rng: random.Random) -> bytes:
     """A venue CSV of `count` bars and coffeeshops in the team's areas."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(VENUE_COLUMNS)
     for n in range(count):
         kind = "coffeeshop" if n % 10 == 0 else "bar"
         writer.writerow(
