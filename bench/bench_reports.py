@@ -160,34 +160,6 @@ def timed(run: Callable[[], object], repeat: int) -> list[float]:
     return times
 
 
-def with_photos(
-    samples: SampleWorld, base: ReportInspection, photos: tuple[str, ...]
-) -> ReportInspection:
-    from tests.support.samples import version_of
-
-    session = base.session
-    session.set_answer("advertising_photo", photos)
-    version = version_of(
-        session,
-        seed=("bench", photos[:1]),
-        author="elif.yildiz",
-        started_at=base.version.started_at,
-        venue_id=base.version.venue_id,
-    )
-    return ReportInspection(
-        version=version,
-        engine=base.engine,
-        status=base.status,
-        author=base.author,
-        venue=base.venue,
-        area=base.area,
-        attachments=samples.attachment,
-        reviews=base.reviews,
-        earlier=base.earlier,
-        venues=base.venues,
-    )
-
-
 def compare(title: str, inspection: ReportInspection, repeat: int) -> None:
     inspection_report(inspection)  # warm caches on both sides alike
     bare_platypus(inspection)
@@ -327,12 +299,11 @@ def door_test_round(samples: SampleWorld, home: Path, visits: int, repeat: int) 
     """One round's report from a profile holding `visits` door tests: the round's visits
     found through the store's round index, against every door test decoded and compared
     (how the report found them before), each timed to the PDF."""
-    from fieldapp.core.answers import session_from_document
-    from fieldapp.core.doortest import DoorTestVisit, RoundVisit, pair_round_visits
     from fieldapp.reports import ReportDoorTest, door_test_report
     from fieldapp.reports.local import LocalReportSource
     from fieldapp.store import open_profile
     from fieldapp.store.seed import seed_reference_data
+    from tests.support.samples import paired_from_every_door_test
 
     with open_profile(home, USER, PASSWORD, create=True) as profile:
         seed_reference_data(profile)
@@ -343,22 +314,7 @@ def door_test_round(samples: SampleWorld, home: Path, visits: int, repeat: int) 
         round_id = past[0].version.document["answers"]["test_id"]
 
         def every_door_test() -> ReportDoorTest:
-            offered = []
-            for summary in profile.inspections(form_ids=("door_test",)):
-                version = profile.version(summary.version_id or "")
-                engine = profile.engine(version.form_id, version.form_version)
-                visit = DoorTestVisit.from_answers(
-                    session_from_document(engine, version.document).form_values()
-                )
-                if visit.test_id.casefold() == round_id.casefold():
-                    offered.append(RoundVisit(summary.inspection_id, visit, version.author))
-            pairing = pair_round_visits(round_id, offered)
-            test = source.report_inspection(pairing.test.visit_id) if pairing.test else None
-            control = (
-                source.report_inspection(pairing.control.visit_id) if pairing.control else None
-            )
-            venue = test.venue if test else None
-            return ReportDoorTest(round_id, test, control, venue, pairing.refused)
+            return paired_from_every_door_test(profile, source, round_id)
 
         before = door_test_report(every_door_test())
         after = door_test_report(source.report_door_test(round_id))
@@ -393,6 +349,7 @@ def main() -> None:
         SampleWorld,
         coffeeshop_inspection,
         period_items,
+        with_advertising_photos,
     )
 
     samples = SampleWorld.load()
@@ -401,13 +358,13 @@ def main() -> None:
     small = tuple(samples.photo(8000 + i, (960, 720)) for i in range(args.photos))
     compare(
         f"{args.photos} report-sized photos (960x720)",
-        with_photos(samples, base, small),
+        with_advertising_photos(samples, base, small),
         args.repeat,
     )
     camera = tuple(samples.add(camera_photo(9000 + i)) for i in range(args.photos))
     compare(
         f"{args.photos} camera photos (4000x3000, ~5 MB each)",
-        with_photos(samples, base, camera),
+        with_advertising_photos(samples, base, camera),
         max(3, args.repeat // 3),
     )
     with tempfile.TemporaryDirectory() as folder:

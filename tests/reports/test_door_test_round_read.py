@@ -14,14 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp.core.answers import session_from_document
-from fieldapp.core.doortest import DoorTestVisit, RoundVisit, pair_round_visits
 from fieldapp.core.inspection import InspectionVersion
-from fieldapp.reports import ReportDoorTest, door_test_report
+from fieldapp.reports import door_test_report
 from fieldapp.reports.local import LocalReportSource
-from fieldapp.store import Profile, finalized, versions
+from fieldapp.store import finalized, versions
 from tests.reports.test_door_test_pairing import finalized_visit
 from tests.support.central import MYSTERY_GUEST
+from tests.support.samples import paired_from_every_door_test
 from tests.support.store import fill_draft, new_profile
 
 ROUND = "pt-2026-31"
@@ -29,29 +28,6 @@ CLUB = "club-grotemarkt-20"
 OTHER_CLUB = "club-plein-22"
 EVENING = datetime(2026, 12, 12, 23, 10)
 OTHER_ROUNDS = 12
-
-
-def paired_from_every_door_test(
-    profile: Profile, source: LocalReportSource, round_id: str
-) -> ReportDoorTest:
-    """The round's pair found the way the report found it before: every door test of the
-    profile decoded and compared by its round id."""
-    offered: list[RoundVisit] = []
-    for summary in profile.inspections(form_ids=("door_test",)):
-        assert summary.version_id is not None
-        version = profile.version(summary.version_id)
-        engine = profile.engine(version.form_id, version.form_version)
-        visit = DoorTestVisit.from_answers(
-            session_from_document(engine, version.document).form_values()
-        )
-        if visit.test_id.casefold() == round_id.casefold():
-            offered.append(RoundVisit(summary.inspection_id, visit, version.author))
-    pairing = pair_round_visits(round_id, offered)
-    test = source.report_inspection(pairing.test.visit_id) if pairing.test else None
-    control = source.report_inspection(pairing.control.visit_id) if pairing.control else None
-    half = test or control
-    venue = half.venue if half is not None else None
-    return ReportDoorTest(round_id, test, control, venue, pairing.refused)
 
 
 def test_the_door_test_report_read_every_door_test_of_the_profile(

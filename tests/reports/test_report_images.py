@@ -16,9 +16,9 @@ import pytest
 from PIL import Image as PILImage
 from PIL import ImageFile
 
-from fieldapp.reports import ReportInspection, inspection_report
+from fieldapp.reports import inspection_report
 from fieldapp.reports.flowables import prepare_image
-from tests.support.samples import SampleWorld, coffeeshop_inspection, version_of
+from tests.support.samples import SampleWorld, coffeeshop_inspection, with_advertising_photos
 
 #: The longest side a photo of the two-column grid is prepared at (200 dpi at its box).
 GRID_PHOTO_SIDE = 662
@@ -42,31 +42,6 @@ def decodes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
     monkeypatch.setattr(ImageFile.ImageFile, "load", load)
     yield seen
-
-
-def advertised(
-    samples: SampleWorld, base: ReportInspection, photos: tuple[str, ...]
-) -> ReportInspection:
-    """`base` with other advertising photos, frozen as a new version."""
-    session = base.session
-    session.set_answer("advertising_photo", photos)
-    version = version_of(
-        session,
-        seed=("images", photos[:1]),
-        author=base.version.author,
-        started_at=base.version.started_at,
-        venue_id=base.version.venue_id,
-    )
-    return ReportInspection(
-        version=version,
-        engine=base.engine,
-        status=base.status,
-        author=base.author,
-        venue=base.venue,
-        area=base.area,
-        attachments=samples.attachment,
-        reviews=base.reviews,
-    )
 
 
 def embedded_images(pdf: bytes, tmp_path: Path) -> list[Any]:
@@ -132,7 +107,7 @@ def test_a_plain_report_sized_photo_is_not_decoded_at_all(
 ) -> None:
     base = coffeeshop_inspection(samples, seed=22, photos=1, with_reviews=False)
     plain = tuple(samples.photo(22_000 + n, (960, 720)) for n in range(3))
-    inspection = advertised(samples, base, plain)
+    inspection = with_advertising_photos(samples, base, plain)
     decodes.clear()
     pdf = inspection_report(inspection)
     assert sorted(decodes) == ["PNG", "PNG"]
@@ -172,7 +147,7 @@ def test_a_signature_stays_lossless_and_the_same_photo_is_embedded_once(
 ) -> None:
     base = coffeeshop_inspection(samples, seed=23, photos=1, with_reviews=False)
     photo = samples.photo(23_000, (960, 720))
-    inspection = advertised(samples, base, (photo, photo))
+    inspection = with_advertising_photos(samples, base, (photo, photo))
     images = embedded_images(inspection_report(inspection), tmp_path)
     # One advertising photo (shown twice), the stock photo, two signatures.
     assert len(images) == 4

@@ -13,13 +13,14 @@ import hashlib
 import io
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from PIL import Image, ImageDraw
 
-from fieldapp.core.answers import answers_document
+from fieldapp.core.answers import answers_document, session_from_document
+from fieldapp.core.doortest import DoorTestVisit, RoundVisit, pair_round_visits
 from fieldapp.core.engine import FormEngine, FormSession
 from fieldapp.core.expr import Value
 from fieldapp.core.formfile import load_form_file
@@ -27,6 +28,7 @@ from fieldapp.core.inspection import Attachment, InspectionStatus, InspectionVer
 from fieldapp.core.locations import forms_directory, seeds_directory
 from fieldapp.core.photos import stamp
 from fieldapp.core.worldfile import SeedWorld, load_world
+from fieldapp.reports.local import LocalReportSource
 from fieldapp.reports.model import (
     Author,
     EarlierInspection,
@@ -37,6 +39,7 @@ from fieldapp.reports.model import (
     SummaryItem,
     TrailStep,
 )
+from fieldapp.store import Profile
 
 FORM_IDS = ("coffeeshop_inspection", "door_test", "neighbourhood_patrol")
 
@@ -783,3 +786,42 @@ def _copy(
             ),
         }
     )
+
+
+def with_advertising_photos(
+    samples: SampleWorld, base: ReportInspection, photos: tuple[str, ...]
+) -> ReportInspection:
+    """`base` with other advertising photos (hashes of `samples`), frozen as a new version."""
+    session = base.session
+    session.set_answer("advertising_photo", photos)
+    version = version_of(
+        session,
+        seed=("photos", photos[:1]),
+        author=base.version.author,
+        started_at=base.version.started_at,
+        venue_id=base.version.venue_id,
+    )
+    return replace(base, version=version, attachments=samples.attachment)
+
+
+def paired_from_every_door_test(
+    profile: Profile, source: LocalReportSource, round_id: str
+) -> ReportDoorTest:
+    """A round's pair found the way the device's report found it before schema 9: every
+    door test of the profile decoded and compared by its round id."""
+    offered: list[RoundVisit] = []
+    for summary in profile.inspections(form_ids=("door_test",)):
+        assert summary.version_id is not None
+        version = profile.version(summary.version_id)
+        engine = profile.engine(version.form_id, version.form_version)
+        visit = DoorTestVisit.from_answers(
+            session_from_document(engine, version.document).form_values()
+        )
+        if visit.test_id.casefold() == round_id.casefold():
+            offered.append(RoundVisit(summary.inspection_id, visit, version.author))
+    pairing = pair_round_visits(round_id, offered)
+    test = source.report_inspection(pairing.test.visit_id) if pairing.test else None
+    control = source.report_inspection(pairing.control.visit_id) if pairing.control else None
+    half = test or control
+    venue = half.venue if half is not None else None
+    return ReportDoorTest(round_id, test, control, venue, pairing.refused)
