@@ -50,11 +50,14 @@ __all__ = [
     "ApproveRequest",
     "AreaChange",
     "AssignmentChange",
+    "AuthorDigestAnswer",
     "BlobReceipt",
     "Change",
     "ChangesPage",
     "ConflictList",
     "Digest",
+    "DigestQuery",
+    "DigestsAnswer",
     "ErrorBody",
     "ErrorCode",
     "FormChange",
@@ -413,6 +416,10 @@ MAX_BATCHED_BLOB_BYTES = 1024 * 1024
 MAX_BLOB_BATCH_BYTES = 8 * 1024 * 1024
 #: Hashes one "which of these do you hold" question may name.
 MAX_HELD_QUERY = 1000
+#: Authors (bearer tokens) one digest question may name: a shared device's users.
+MAX_DIGEST_QUERY = 32
+#: A bearer token's length is about 43 characters; anything much longer is no token.
+MAX_TOKEN_CHARS = 200
 
 
 class PushBatch(BaseModel):
@@ -450,6 +457,35 @@ class HeldQuery(_Body):
     """`POST /v1/sync/blobs/held`: which of these blobs have I uploaded?"""
 
     sha256: list[Sha256] = Field(min_length=1, max_length=MAX_HELD_QUERY)
+
+
+BearerToken = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TOKEN_CHARS)]
+
+
+class DigestQuery(_Body):
+    """`POST /v1/sync/digests`: the digests of several authors in one question.
+
+    A shared device holds a bearer token of each person who signed in on it; a token is
+    the proof that the device may ask for that person's digest, as `GET /v1/sync/digest`
+    signed in as them would. One question instead of one round trip per author.
+    """
+
+    tokens: list[BearerToken] = Field(min_length=1, max_length=MAX_DIGEST_QUERY)
+
+
+class AuthorDigestAnswer(_Body):
+    """One token's answer: whose it is and their digest, or nothing when the token is not
+    good (unknown, expired, revoked, the account deactivated); the device then asks
+    `GET /v1/sync/digest` as that person, which signs in again or says why not."""
+
+    username: str | None
+    digest: Digest | None
+
+
+class DigestsAnswer(_Body):
+    """The answers in the order of the question's tokens."""
+
+    digests: list[AuthorDigestAnswer]
 
 
 class HeldAnswer(_Body):

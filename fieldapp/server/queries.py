@@ -92,36 +92,63 @@ class InspectionQueries:
         self.database = database
 
     def digest(self, principal: Principal) -> Digest:
-        """Count and XOR-hash of the author's versions, and which still miss attachments.
+        """Count and XOR-hash of the author's versions, and which still miss attachments."""
+        return self.digests([principal.username])[principal.username]
+
+    def digests(self, authors: list[str]) -> dict[str, Digest]:
+        """`digest` of each author, read in one transaction (a shared device asks for all
+        of its users at once).
 
         Marks complete the versions whose last attachment arrived meanwhile (see
         `blobs.complete_versions`), so this one query writes.
         """
+        answers: dict[str, Digest] = {}
+        completed: list[str] = []
         with self.database.read() as connection:
-            row = connection.execute(
-                sa.select(schema.digests.c.count, schema.digests.c.digest).where(
-                    schema.digests.c.author == principal.username
+            counted = {
+                str(author): (int(count), str(hash_))
+                for author, count, hash_ in connection.execute(
+                    sa.select(
+                        schema.digests.c.author, schema.digests.c.count, schema.digests.c.digest
+                    ).where(schema.digests.c.author.in_(set(authors)))
                 )
-            ).first()
-            counted = None if row is None else (int(row[0]), str(row[1]))
-            waiting = (
-                connection.execute(
-                    sa.select(schema.versions.c.version_id)
-                    .where(schema.versions.c.author == principal.username)
-                    .where(schema.versions.c.complete.is_(False))
-                    .order_by(schema.versions.c.version_id)
-                    .limit(100)
+            }
+            # Up to 100 incomplete versions per author, all authors in one query.
+            numbered = (
+                sa.select(
+                    schema.versions.c.author,
+                    schema.versions.c.version_id,
+                    sa.func.row_number()
+                    .over(
+                        partition_by=schema.versions.c.author,
+                        order_by=schema.versions.c.version_id,
+                    )
+                    .label("n"),
                 )
-                .scalars()
-                .all()
+                .where(schema.versions.c.author.in_(set(authors)))
+                .where(schema.versions.c.complete.is_(False))
+                .subquery()
             )
-            incomplete = [v for v in waiting if blobs.missing_blobs(connection, v)]
-        if len(incomplete) < len(waiting):
+            waiting: dict[str, list[str]] = {}
+            for author, version_id in connection.execute(
+                sa.select(numbered.c.author, numbered.c.version_id)
+                .where(numbered.c.n <= 100)
+                .order_by(numbered.c.author, numbered.c.version_id)
+            ):
+                waiting.setdefault(str(author), []).append(str(version_id))
+            for author in dict.fromkeys(authors):
+                incomplete = []
+                for version_id in waiting.get(author, []):
+                    if blobs.missing_blobs(connection, version_id):
+                        incomplete.append(version_id)
+                    else:
+                        completed.append(version_id)
+                count, hash_ = counted.get(author, (0, digest_of([])))
+                answers[author] = Digest(count=count, hash=hash_, incomplete=incomplete)
+        if completed:
             with self.database.write() as connection:
-                blobs.complete_versions(connection, [v for v in waiting if v not in incomplete])
-        if counted is None:
-            return Digest(count=0, hash=digest_of([]), incomplete=incomplete)
-        return Digest(count=counted[0], hash=counted[1], incomplete=incomplete)
+                blobs.complete_versions(connection, completed)
+        return answers
 
     def inbox(
         self,

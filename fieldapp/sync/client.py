@@ -44,12 +44,15 @@ from fieldapp.core.texts import Text
 from fieldapp.protocol.models import (
     MAX_BATCHED_BLOB_BYTES,
     MAX_BLOB_BATCH,
+    MAX_DIGEST_QUERY,
     MAX_HELD_QUERY,
     MAX_PUSH_BATCH,
     BlobBatchAnswer,
     BlobReceipt,
     ChangesPage,
     Digest,
+    DigestQuery,
+    DigestsAnswer,
     ErrorCode,
     HeldAnswer,
     HeldQuery,
@@ -252,6 +255,8 @@ class _Run:
         #: Whether the server takes batches (an older one answers 404 and gets singles).
         self.batching = client.batch_size > 1
         self.blob_batching = self.batching
+        #: Whether the server answers several authors' digests at once (else one each).
+        self.digest_batching = True
 
     # --- the steps ----------------------------------------------------------------------
 
@@ -858,16 +863,77 @@ class _Run:
                 self.report.notes.append(f"{author}: sign-in refused; digest not checked")
 
     def server_digests(self, authors: Sequence[str]) -> dict[str, Callable[[], Digest]]:
-        """Ask the server for each author's digest, several at a time: a shared device
-        asks once per author who used it, and one after the other that is a round trip
-        each. Each answer comes back as a call that gives the digest or raises what asking
-        raised, so every author's failure is handled at its turn, as before."""
-
-        def ask(author: str) -> Digest:
-            return _parse(Digest, self.line.call("GET", "/v1/sync/digest", user=author))
-
+        """Ask the server for each author's digest: a shared device asks for all of its
+        users in one question (`POST /v1/sync/digests`), an older server one question per
+        author, several at a time. Each answer comes back as a call that gives the digest
+        or raises what asking raised, so every author's failure is handled at its turn."""
         if len(authors) < 2:
-            return {author: functools.partial(ask, author) for author in authors}
+            return {author: functools.partial(self.ask_digest, author) for author in authors}
+        if self.digest_batching:
+            answers: dict[str, Callable[[], Digest]] = {}
+            for start in range(0, len(authors), MAX_DIGEST_QUERY):
+                asked = self.digests_at_once(authors[start : start + MAX_DIGEST_QUERY])
+                if asked is None:
+                    break
+                answers.update(asked)
+            else:
+                return answers
+        return self.digests_one_by_one(authors)
+
+    def ask_digest(self, author: str, *, renew: bool = False) -> Digest:
+        """`author`'s digest asked as them; `renew` first signs in again (the server did
+        not take the token held)."""
+        if renew:
+            self.line.token(author, renew=True)
+        return _parse(Digest, self.line.call("GET", "/v1/sync/digest", user=author))
+
+    def digests_at_once(self, authors: Sequence[str]) -> dict[str, Callable[[], Digest]] | None:
+        """The digests of `authors` in one request, each proven by that author's token.
+
+        An author whose sign-in is refused raises that at their turn; one whose token the
+        server did not take (expired meanwhile, say) is asked alone, which signs in again
+        or says why not. None when the server is older than the question.
+        """
+        answers: dict[str, Callable[[], Digest]] = {}
+        tokens: dict[str, str] = {}
+        for author in authors:
+            try:
+                token = self.line.token(author)
+            except (SignInRefused, AccountDeactivated) as error:
+                answers[author] = functools.partial(_raise, error)
+                continue
+            if token is None:
+                answers[author] = functools.partial(self.ask_digest, author)
+            else:
+                tokens[author] = token
+        if not tokens:
+            return answers
+        try:
+            response = self.line.call(
+                "POST",
+                "/v1/sync/digests",
+                user=self.owner,
+                content=DigestQuery(tokens=list(tokens.values())).model_dump_json(),
+                headers=_JSON,
+            )
+        except Refusal as refusal:
+            if refusal.status not in {404, 405}:
+                raise
+            self.digest_batching = False  # a server older than the question
+            return None
+        answer = _parse(DigestsAnswer, response)
+        if len(answer.digests) != len(tokens):
+            raise BadAnswer("the digests answer does not match the question")
+        for author, item in zip(tokens, answer.digests, strict=True):
+            if item.digest is not None and item.username == author:
+                answers[author] = functools.partial(_given, item.digest)
+            else:
+                answers[author] = functools.partial(self.ask_digest, author, renew=True)
+        return answers
+
+    def digests_one_by_one(self, authors: Sequence[str]) -> dict[str, Callable[[], Digest]]:
+        """Each author's digest in a request of its own, several at a time (an older
+        server): one after the other, that is a round trip each."""
         stopped: list[BaseException] = []
 
         def answer(future: Future[Digest]) -> Callable[[], Digest]:
@@ -880,7 +946,7 @@ class _Run:
 
         workers = min(DIGEST_QUESTIONS_AT_ONCE, len(authors))
         with ThreadPoolExecutor(workers, thread_name_prefix="digest") as pool:
-            futures = {author: pool.submit(ask, author) for author in authors}
+            futures = {author: pool.submit(self.ask_digest, author) for author in authors}
             pending = set(futures.values())
             while pending and not stopped:
                 done, pending = wait(pending, return_when=FIRST_EXCEPTION)
@@ -910,7 +976,7 @@ class _Run:
                 device.count,
             )
             complete = self.repush(author)
-            server = _parse(Digest, self.line.call("GET", "/v1/sync/digest", user=author))
+            server = self.ask_digest(author)
             # Remember the pair: another device of the same person makes the server hold
             # more than this device, and that is no reason to push everything again. Only
             # after a repush that went through: a failed one must be tried again next time.
@@ -1040,6 +1106,14 @@ def _parse(model: type[_Model], response: httpx.Response) -> _Model:
         return model.model_validate_json(response.content)
     except (ValidationError, ValueError) as error:
         raise BadAnswer(f"{response.request.url.path}: {error}") from error
+
+
+def _given(digest: Digest) -> Digest:
+    return digest
+
+
+def _raise(error: BaseException) -> Digest:
+    raise error
 
 
 def _int_header(response: httpx.Response, name: str) -> int:

@@ -145,6 +145,12 @@ TABLE: dict[str, tuple[Request, tuple[int, ...]]] = {
         lambda c, u, w: c.get("/v1/sync/digest"),
         (200, 200, 200, 200, 200, 200, 200, 200),
     ),
+    "POST /v1/sync/digests (their own token)": (
+        lambda c, u, w: c.post(
+            "/v1/sync/digests", json={"tokens": [c.headers["authorization"].split()[1]]}
+        ),
+        (200, 200, 200, 200, 200, 200, 200, 200),
+    ),
     "HEAD /v1/blobs/{sha}": (
         lambda c, u, w: c.head(f"/v1/blobs/{w.photo_sha}"),
         # Only its uploader is told the server has it (issue 14, finding 9). Supervisors
@@ -494,6 +500,7 @@ def test_without_a_valid_token_everything_but_sign_in_is_401(central: Central) -
             ("GET", "/v1/sync/meta"),
             ("GET", "/v1/changes"),
             ("GET", "/v1/sync/digest"),
+            ("POST", "/v1/sync/digests"),
             ("GET", "/v1/inspections"),
             ("GET", "/v1/export?form_id=door_test"),
             ("PUT", f"/v1/blobs/{'a' * 64}"),

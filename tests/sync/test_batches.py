@@ -318,8 +318,15 @@ def test_a_shared_devices_interleaved_outbox_went_a_version_at_a_time(
     profile.close()
 
 
+def _older_server(request: httpx.Request) -> httpx.Response:
+    """What a server from before `POST /v1/sync/digests` answers it."""
+    return httpx.Response(404, json={"detail": "Not Found"}, request=request)
+
+
 def test_a_shared_devices_digests_were_asked_one_after_the_other(tmp_path: Path) -> None:
-    # A store of its own: the seed's door-test rounds would clash with another test's.
+    # Against a server older than the one digest question for all authors, which asks
+    # one question per author. A store of its own: the seed's door-test rounds would clash
+    # with another test's.
     with running_central("sqlite", tmp_path / "central", "digests") as central:
         _ask_digests_of_a_shared_device(central, tmp_path / "device")
 
@@ -342,6 +349,8 @@ def _ask_digests_of_a_shared_device(central: Central, home: Path) -> None:
     def watch(
         request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
     ) -> httpx.Response:
+        if request.url.path == "/v1/sync/digests":
+            return _older_server(request)
         if request.url.path != "/v1/sync/digest":
             return forward(request)
         with lock:
@@ -370,6 +379,7 @@ def _ask_digests_of_a_shared_device(central: Central, home: Path) -> None:
 def test_a_server_gone_during_the_digests_was_asked_for_every_authors_digest(
     tmp_path: Path,
 ) -> None:
+    # Against a server older than the one digest question for all authors.
     with running_central("sqlite", tmp_path / "central", "digests-gone") as central:
         profile = open_device(tmp_path / "device", "youssef.benali")
         seed_profile(profile, 40, seed=86, photo_share=0.0)
@@ -388,6 +398,8 @@ def test_a_server_gone_during_the_digests_was_asked_for_every_authors_digest(
         def gone(
             request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
         ) -> httpx.Response:
+            if request.url.path == "/v1/sync/digests":
+                return _older_server(request)
             if request.url.path != "/v1/sync/digest":
                 return forward(request)
             with lock:
@@ -414,6 +426,116 @@ def test_a_server_gone_during_the_digests_was_asked_for_every_authors_digest(
             later.set()
         # The questions not yet asked when the server was found gone were not asked at all.
         assert len(set(asked)) < len(authors)
+        profile.close()
+
+
+def test_a_shared_device_asked_a_digest_question_per_author(tmp_path: Path) -> None:
+    # A sync with nothing to do cost a shared device one authenticated round trip per
+    # person who ever used it; now one question carries every person's token.
+    with running_central("sqlite", tmp_path / "central", "one-question") as central:
+        profile = open_device(tmp_path / "device", "youssef.benali")
+        seed_profile(profile, 40, seed=86, photo_share=0.0)
+        with SyncClient(profile, central.url, credentials=DemoAccounts()) as client:
+            assert client.sync_once().complete
+        authors = set(SentVersions(profile).digests(SyncState.load(profile)))
+        assert len(authors) >= 3, "the seed should have several authors on this device"
+        paths: list[str] = []
+        questions: list[int] = []
+
+        def watch(
+            request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
+        ) -> httpx.Response:
+            paths.append(request.url.path)
+            if request.url.path == "/v1/sync/digests":
+                questions.append(len(json.loads(request.content)["tokens"]))
+            return forward(request)
+
+        with SyncClient(
+            profile, central.url, credentials=DemoAccounts(), transport=transport_wrapping(watch)
+        ) as client:
+            again = client.sync_once()
+        assert again.complete and again.sent == [] and again.drift_repaired == 0
+        assert questions == [len(authors)]
+        assert "/v1/sync/digest" not in paths
+        profile.close()
+
+
+def test_drift_of_one_author_on_a_shared_device_was_found_by_the_one_question(
+    tmp_path: Path,
+) -> None:
+    # The server lost one person's versions (a restore from an older backup, say): the one
+    # question must show that person's difference, and the repair pushes theirs alone.
+    with running_central("sqlite", tmp_path / "central", "one-question-drift") as central:
+        profile = open_device(tmp_path / "device", "youssef.benali")
+        seed_profile(profile, 40, seed=86, photo_share=0.0)
+        with SyncClient(profile, central.url, credentials=DemoAccounts()) as client:
+            assert client.sync_once().complete
+            believed = SentVersions(profile).digests(SyncState.load(profile))
+            lost = sorted(author for author in believed if author != "youssef.benali")[0]
+            with central.store.database.write() as connection:
+                gone = {
+                    str(v)
+                    for v in connection.execute(
+                        sa.select(schema.versions.c.version_id).where(
+                            schema.versions.c.author == lost
+                        )
+                    ).scalars()
+                }
+                connection.execute(schema.digests.delete().where(schema.digests.c.author == lost))
+            repushed: list[str] = []
+
+            def watch(
+                request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
+            ) -> httpx.Response:
+                if request.url.path == "/v1/sync/push":
+                    repushed.extend(v["author"] for v in json.loads(request.content)["versions"])
+                return forward(request)
+
+            with SyncClient(
+                profile,
+                central.url,
+                credentials=DemoAccounts(),
+                transport=transport_wrapping(watch),
+            ) as watched:
+                report = watched.sync_once()
+        assert report.complete, report.summary("en")
+        assert set(repushed) == {lost} and len(repushed) == len(gone) == believed[lost].count
+        profile.close()
+
+
+def test_an_author_whose_token_the_digest_question_refused_was_asked_alone(
+    tmp_path: Path,
+) -> None:
+    # A token revoked (or expired) since the device got it: that person's answer is empty,
+    # and the device asks as that person alone, which signs in again.
+    with running_central("sqlite", tmp_path / "central", "one-question-revoked") as central:
+        profile = open_device(tmp_path / "device", "youssef.benali")
+        seed_profile(profile, 40, seed=86, photo_share=0.0)
+        alone: list[str] = []
+        signed_in: list[str] = []
+
+        def watch(
+            request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
+        ) -> httpx.Response:
+            if request.url.path == "/v1/sync/digest":
+                alone.append(request.headers["authorization"])
+            if request.url.path == "/v1/auth/token":
+                signed_in.append(json.loads(request.content)["username"])
+            return forward(request)
+
+        with SyncClient(
+            profile, central.url, credentials=DemoAccounts(), transport=transport_wrapping(watch)
+        ) as client:
+            assert client.sync_once().complete
+            authors = SentVersions(profile).digests(SyncState.load(profile))
+            revoked = sorted(author for author in authors if author != "youssef.benali")[0]
+            with central.store.database.write() as connection:
+                assert central.store.accounts.revoke_all(connection, revoked) >= 1
+            alone.clear()
+            signed_in.clear()
+            again = client.sync_once()
+        assert again.complete and again.sent == [] and again.drift_repaired == 0
+        assert len(alone) == 1 and signed_in == [revoked]
         profile.close()
 
 

@@ -1,4 +1,4 @@
-"""What a device's sync asks: server state, batch pushes, blobs held, change feed, digest."""
+"""What a device's sync asks: server state, batch pushes, blobs held, change feed, digests."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from fieldapp.protocol.models import (
+    MAX_DIGEST_QUERY,
     MAX_PUSH_BATCH,
+    AuthorDigestAnswer,
     ChangesPage,
     Digest,
+    DigestQuery,
+    DigestsAnswer,
     HeldAnswer,
     HeldQuery,
     Meta,
@@ -19,7 +23,7 @@ from fieldapp.protocol.models import (
     ServerLimits,
 )
 from fieldapp.server.deps import PrincipalDep, StoreDep, require_uploader
-from fieldapp.server.errors import error_responses
+from fieldapp.server.errors import ApiError, error_responses
 
 router = APIRouter()
 
@@ -86,6 +90,37 @@ def changes(
 )
 def digest(principal: PrincipalDep, store: StoreDep) -> Digest:
     return store.queries.digest(principal)
+
+
+@router.post(
+    "/v1/sync/digests",
+    tags=["sync"],
+    summary=f"The digests of up to {MAX_DIGEST_QUERY} authors in one question",
+    description=(
+        "`tokens` are bearer tokens of the people who signed in on this device, each the "
+        "proof that the device may ask for that person's digest. Each answer (in the "
+        "order asked) is what `GET /v1/sync/digest` signed in as that person answers, or "
+        "`username` and `digest` null when the token is not good (unknown, expired, "
+        "revoked, the account deactivated): ask `GET /v1/sync/digest` as that person "
+        "then, which says why. The request itself is signed in like any other."
+    ),
+    responses=error_responses(401, 422),
+)
+def digests(query: DigestQuery, principal: PrincipalDep, store: StoreDep) -> DigestsAnswer:
+    del principal  # only signed-in callers ask; each token speaks for its own person
+    owners: list[str | None] = []
+    for token in query.tokens:
+        try:
+            owners.append(store.accounts.authenticate(token).username)
+        except ApiError:
+            owners.append(None)
+    found = store.queries.digests([owner for owner in owners if owner is not None])
+    return DigestsAnswer(
+        digests=[
+            AuthorDigestAnswer(username=owner, digest=None if owner is None else found[owner])
+            for owner in owners
+        ]
+    )
 
 
 @router.post(
