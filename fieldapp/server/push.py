@@ -5,6 +5,8 @@ version id is a primary key, (inspection, sequence number) is unique, and the he
 by compare-and-set (`UPDATE … WHERE head_version_id = :base`). When two requests race,
 one insert fails on a constraint, the transaction is retried, and the retry finds the
 winner's row: the same content gets the winner's answer again, other content a 409.
+Whether a door-test visit may count for its round is asked in the write transaction,
+under a lock on the round (`validation.round_refusal`).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from fieldapp.server.usage import (
     quota_exceeded,
     usage_of,
 )
-from fieldapp.server.validation import References, check_version
+from fieldapp.server.validation import References, check_version, round_named, round_refusal
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,14 @@ class Pushes:
         with self.database.write() as connection:
             fresh = _Fresh(self, connection, principal, prepared, now)
             for index, version, record, record_hash in prepared:
+                engine = self._form(principal, version)
+                if round_named(engine, version) is not None:
+                    # The round check reads the visits written so far, this batch's too.
+                    fresh.flush()
+                    round_refused = round_refusal(connection, engine, principal, version)
+                    if round_refused is not None:
+                        outcomes[index] = round_refused
+                        continue
                 if fresh.takes(version):
                     outcomes[index] = fresh.add(version, record, record_hash, tally)
                     continue
@@ -279,6 +289,10 @@ class Pushes:
         now: datetime,
     ) -> PushAnswer:
         with self.database.write() as connection:
+            # Before anything is written, so a refused visit leaves nothing behind.
+            refused = round_refusal(connection, self._form(principal, version), principal, version)
+            if refused is not None:
+                raise refused
             answer, refusal = self._apply(connection, principal, version, record, record_hash, now)
         # A refused version held as a conflict is committed before the refusal is told.
         if refusal is not None:

@@ -10,6 +10,7 @@ an older engine could otherwise be refused a version its officer could never cha
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -316,9 +317,10 @@ def check_version(
     version: InspectionVersion,
     seen: References | None = None,
 ) -> None:
-    """Raise a 422 naming every way the version does not fit its form or the registry, or
-    the way a door-test visit does not fit its planned round. `seen`: the registry entries
-    read before in the same transaction (a batch's checks share it)."""
+    """Raise a 422 naming every way the version does not fit its form or the registry.
+    `seen`: the registry entries read before in the same transaction (a batch's checks
+    share it). Whether a door-test visit fits its round is asked in the write transaction
+    that stores it (`round_refusal`)."""
     check = VersionCheck(engine, version)
     check.lengths()
     check.document()
@@ -330,9 +332,61 @@ def check_version(
     refusal = check.refusal()
     if refusal is not None:
         raise refusal
+
+
+def round_named(engine: FormEngine, version: InspectionVersion) -> str | None:
+    """The round a door-test visit names (its id casefolded, as rounds are compared), or
+    None for other forms and a visit that names none."""
+    if version.form_id != DOOR_TEST_FORM:
+        return None
+    visit = visit_from_document(engine, version.document.get("answers", {}))
+    if visit is None or not visit.test_id or len(visit.test_id) > MAX_REGISTRY_ID:
+        return None
+    return visit.test_id.casefold()
+
+
+def round_refusal(
+    connection: Connection, engine: FormEngine, principal: Principal, version: InspectionVersion
+) -> ApiError | None:
+    """The 422 for a door-test visit that cannot count for the round it names, or None.
+
+    Asked in the write transaction that stores the visit, and atomic with it: checked
+    before that transaction, two visits of one group pushed at once (a tester's tablet
+    and her phone) each found the group free and both were stored. The writers of one
+    round are put in a row until each one's transaction ends:
+
+    - SQLite: a write transaction is already the only one (BEGIN IMMEDIATE, and the
+      process's writer lock in front of it), so nothing more is needed.
+    - PostgreSQL (READ COMMITTED): a transaction-scoped advisory lock on the round. The
+      second writer waits for it until the first commits; its check, a new statement,
+      then sees the first visit. Two rounds whose keys collide only wait for each other;
+      a deadlock between two batches that name rounds in crossed order is retried as a
+      lost race (`CentralDatabase.retrying`).
+
+    Chosen over a unique index on (round, group) in a table filled at push: a visit's
+    round and group are answers a correction may change, and the check counts only the
+    heads of other inspections at the round's venue, so such a table would have to follow
+    every move of a head, and its migration could not be made unique on a database where
+    the race already let a third visit in. A lock adds no state and leaves the check as it
+    is, the same rule the device applies.
+    """
+    round_id = round_named(engine, version)
+    if round_id is None:
+        return None
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            sa.select(sa.func.pg_advisory_xact_lock(_round_lock_key(round_id)))
+        ).all()
     problem = round_problem(connection, engine, principal, version)
-    if problem is not None:
-        raise ApiError(422, ErrorCode.INVALID, problem.nl, problem.en)
+    if problem is None:
+        return None
+    return ApiError(422, ErrorCode.INVALID, problem.nl, problem.en)
+
+
+def _round_lock_key(round_id: str) -> int:
+    """The advisory lock key of a round: the same in every server process (unlike hash())."""
+    digest = hashlib.blake2b(b"door-test round " + round_id.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def round_problem(
@@ -340,13 +394,14 @@ def round_problem(
 ) -> Text | None:
     """Why a door-test visit cannot count for the round it names, as the device says it
     (`fieldapp.core.doortest.round_visit_problem`: another venue or evening, another
-    tester's group, or a third visit). None for other forms and for an id no round has."""
-    if version.form_id != DOOR_TEST_FORM:
+    tester's group, or a third visit). None for other forms and for an id no round has.
+    Only atomic with the push's writes as `round_refusal` asks it."""
+    round_id = round_named(engine, version)
+    if round_id is None:
         return None
     visit = visit_from_document(engine, version.document.get("answers", {}))
-    if visit is None or not visit.test_id or len(visit.test_id) > MAX_REGISTRY_ID:
-        return None
-    payload = _reference(connection, "round", visit.test_id.casefold())
+    assert visit is not None
+    payload = _reference(connection, "round", round_id)
     if payload is None:
         return None
     planned = DoorTestRound.model_validate_json(payload)
@@ -370,7 +425,9 @@ def round_problem(
         .where(schema.inspections.c.inspection_id != version.inspection_id)
         .where(schema.versions.c.record.ilike(pattern, escape="\\"))
     )
-    with connection.execution_options(yield_per=100).execute(query) as heads:
+    # Streamed by the statement's option: the connection's (`connection.execution_options`)
+    # would stay on the push's write connection and stream its inserts too.
+    with connection.execute(query.execution_options(yield_per=100)) as heads:
         taken = groups_taken(
             engine,
             planned,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import random
+import tracemalloc
 from typing import Any
 
-from fieldapp.server.limits import JsonShape, shape_problem
+from fieldapp.server.limits import JsonShape, RequestLimits, shape_problem
 
 #: Characters that trouble a byte scanner: brackets, quotes and backslashes inside strings.
 TRICKY = 'ab{}[]":\\\n\u00e9\u2028\x01'
@@ -75,3 +76,45 @@ def test_brackets_and_escaped_quotes_inside_strings_do_not_nest() -> None:
     body = json.dumps({"note": text, "key": [text, {"x": text}]}).encode()
     assert shape_problem(body, JsonShape(max_depth=3)) is None
     assert shape_problem(body, JsonShape(max_depth=2)) == "nested deeper than 2 levels"
+
+
+def test_a_body_split_in_many_pieces_agrees_with_the_parsed_document() -> None:
+    # A body far larger than the piece the check splits at a time: the strings and the
+    # brackets between them are followed across the cuts.
+    rng = random.Random(7)
+    for _ in range(8):
+        document = [_value(rng, 0) for _ in range(rng.randint(300, 600))]
+        if rng.random() < 0.5:
+            document.append("\\" * rng.randint(0, 40_000))  # one long string somewhere
+            rng.shuffle(document)
+        ascii_only = rng.random() < 0.5
+        body = json.dumps(document, ensure_ascii=ascii_only).encode()
+        assert len(body) > 50_000  # several pieces
+        depth, longest = _truth(document, ascii_only)
+        counts = {"max_containers": 10**9, "max_keys": 10**9}
+        for shape in (
+            JsonShape(max_depth=depth, max_string_bytes=longest + 1, **counts),
+            JsonShape(max_depth=depth - 1, max_string_bytes=longest + 1, **counts),
+            JsonShape(max_depth=depth, max_string_bytes=longest, **counts),
+        ):
+            problem = shape_problem(body, shape)
+            if longest >= shape.max_string_bytes:
+                assert problem is not None and "string" in problem, shape
+            elif depth > shape.max_depth:
+                assert problem is not None and "nested" in problem, shape
+            else:
+                assert problem is None, (shape, problem)
+
+
+def test_a_body_of_quotes_cost_the_shape_check_a_hundred_megabytes() -> None:
+    """Before: the body was split on its quotes at once, a bytes object per part: a body
+    of the largest size made of nothing but quotes took about 110 MB for a moment."""
+    body = b'"' * RequestLimits().json_bytes
+    tracemalloc.start()
+    try:
+        problem = shape_problem(body, JsonShape())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert problem is None  # a million empty strings: odd, but within every limit
+    assert peak < 4 * len(body), f"{peak / 1e6:.1f} MB for a body of {len(body) / 1e6:.1f} MB"

@@ -6,7 +6,8 @@ Real central stores on 127.0.0.1 (SQLite and PostgreSQL), real SQLCipher profile
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from tests.support.central import (
     push,
     running_central,
 )
-from tests.support.sync import client_for, open_device
+from tests.support.sync import client_for, open_device, server_versions
 
 CLUB = "club-grotemarkt-20"
 OTHER_CLUB = "club-plein-22"
@@ -169,6 +170,101 @@ def test_a_visit_at_another_venue_or_by_the_other_tester_is_refused(central: Cen
     assert elsewhere.status_code == 422 and CLUB in elsewhere.json()["message"]["en"]
     assert not_hers.status_code == 422
     assert "another tester" in not_hers.json()["message"]["en"]
+
+
+@pytest.mark.parametrize("way", ["one by one", "in batches"])
+def test_two_visits_of_one_round_pushed_at_once_were_both_taken(
+    central: Central, way: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: the round was checked in a read transaction before the write one, so two
+    visits of the test group pushed at once (the tester's tablet and her phone) each found
+    the group still free, and both were stored.
+
+    To make the race certain, both pushes meet before their write transaction begins, that
+    is after every check the old code made: a pause in the real store, nothing replaced."""
+    round_id = _plan(central)["id"]
+    visits = [_visit(MYSTERY_GUEST, round_id, "test") for _ in range(2)]
+    # In a batch, a visit of a round the store does not plan travels with each: it must be
+    # stored whatever happens to the visit beside it.
+    neighbours = [_visit(MYSTERY_GUEST, f"dt-unplanned-{new_id()[:8]}", "test") for _ in visits]
+    meeting = threading.Barrier(len(visits), timeout=30)
+    arrived: list[None] = []
+    retrying = central.store.database.retrying
+
+    def meet_then_write(work: Callable[[], Any], attempts: int = 5) -> Any:
+        if len(arrived) < len(visits):  # the two pushes only
+            arrived.append(None)
+            meeting.wait()
+        return retrying(work, attempts)
+
+    monkeypatch.setattr(central.store.database, "retrying", meet_then_write)
+    answers: dict[str, tuple[int, dict[str, Any]]] = {}
+    beside: dict[str, int] = {}
+
+    def send(visit: InspectionVersion, neighbour: InspectionVersion) -> None:
+        with central.client(MYSTERY_GUEST) as device:
+            if way == "one by one":
+                answer = push(device, visit)
+                answers[visit.version_id] = (answer.status_code, answer.json())
+                return
+            sent = device.post(
+                "/v1/sync/push",
+                json={
+                    "versions": [visit.model_dump(mode="json"), neighbour.model_dump(mode="json")]
+                },
+            )
+            assert sent.status_code == 200, sent.text
+            mine, other = sent.json()["outcomes"]
+            answers[visit.version_id] = (mine["status"], mine.get("error") or mine["receipt"])
+            beside[neighbour.version_id] = other["status"]
+
+    devices = [
+        threading.Thread(target=send, args=pair) for pair in zip(visits, neighbours, strict=True)
+    ]
+    for device in devices:
+        device.start()
+    for device in devices:
+        device.join(60)
+    assert len(answers) == len(visits), "a push did not come back"
+    statuses = sorted(status for status, _ in answers.values())
+    held = set(server_versions(central.store, MYSTERY_GUEST))
+    stored = [visit.version_id for visit in visits if visit.version_id in held]
+    assert (statuses, len(stored)) == ([201, 422], 1), answers
+    (refused,) = (body for status, body in answers.values() if status == 422)
+    planned = DoorTestRound.model_validate(
+        {**_round_fields(round_id), "test_tester": MYSTERY_GUEST, "control_tester": MYSTERY_GUEST_2}
+    )
+    expected = round_visit_problem(
+        planned,
+        DoorTestVisit.from_answers({"test_id": round_id, "venue": CLUB, "group_role": "test"}),
+        taken={"test"},
+        author=MYSTERY_GUEST,
+    )
+    assert expected is not None
+    assert (refused["code"], refused["message"]["en"]) == ("invalid", expected.en)
+    if way == "in batches":
+        assert beside == {neighbour.version_id: 201 for neighbour in neighbours}
+        assert {neighbour.version_id for neighbour in neighbours} <= held
+
+
+def test_two_visits_of_one_group_in_one_batch_were_both_taken(central: Central) -> None:
+    """Before: every version of a batch was checked before any was written, so the second
+    visit of the test group in the same batch found the group still free."""
+    round_id = _plan(central)["id"]
+    first, second = (_visit(MYSTERY_GUEST, round_id, "test") for _ in range(2))
+    after = _visit(MYSTERY_GUEST, f"dt-unplanned-{new_id()[:8]}", "test")
+    with central.client(MYSTERY_GUEST) as device:
+        sent = device.post(
+            "/v1/sync/push",
+            json={"versions": [v.model_dump(mode="json") for v in (first, second, after)]},
+        )
+    assert sent.status_code == 200, sent.text
+    outcomes = sent.json()["outcomes"]
+    assert [o["status"] for o in outcomes] == [201, 422, 201], outcomes
+    assert "already has a visit of the test group" in outcomes[1]["error"]["message"]["en"]
+    held = server_versions(central.store, MYSTERY_GUEST)
+    assert first.version_id in held and after.version_id in held
+    assert second.version_id not in held
 
 
 def _round_fields(round_id: str) -> dict[str, Any]:
