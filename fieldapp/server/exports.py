@@ -23,7 +23,7 @@ from fieldapp.server import schema
 from fieldapp.server.accounts import Principal
 from fieldapp.server.database import CentralDatabase
 from fieldapp.server.errors import ApiError
-from fieldapp.server.queries import _in_utc, visible
+from fieldapp.server.queries import in_utc, visible
 
 _INSPECTION_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -83,7 +83,7 @@ class ExportQueries:
             .where(inspections.c.form_id == form_id)
         )
         if since is not None:
-            query = query.where(inspections.c.updated_at >= _in_utc(since, "since"))
+            query = query.where(inspections.c.updated_at >= in_utc(since, "since"))
         if after is not None:
             query = query.where(inspections.c.inspection_id > after)
         query = query.order_by(inspections.c.inspection_id).limit(limit + 1)

@@ -184,9 +184,9 @@ class InspectionQueries:
                 query = query.where(column == wanted)
         # SQLite keeps times as naive UTC text: compare in UTC whatever zone was asked.
         if since is not None:
-            query = query.where(table.c.updated_at >= _in_utc(since, "since"))
+            query = query.where(table.c.updated_at >= in_utc(since, "since"))
         if until is not None:
-            query = query.where(table.c.updated_at < _in_utc(until, "until"))
+            query = query.where(table.c.updated_at < in_utc(until, "until"))
         if after is not None:
             moment, inspection_id = _parse_after(after)
             query = query.where(
@@ -346,7 +346,7 @@ class InspectionQueries:
             return connection.execute(query).first() is not None
 
 
-def _in_utc(moment: datetime, name: str) -> datetime:
+def in_utc(moment: datetime, name: str) -> datetime:
     """A moment in UTC; one whose UTC falls outside years 1-9999 is refused, not a 500."""
     try:
         return aware(moment).astimezone(UTC)

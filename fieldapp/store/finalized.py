@@ -52,12 +52,7 @@ def insert_version(
         ),
     )
     write_facts(connection, version, engine)
-    round_id = version_round(version.form_id, version.document)
-    if round_id is not None:
-        connection.execute(
-            "INSERT INTO version_rounds (version_id, round) VALUES (?, ?)",
-            (version.version_id, round_id),
-        )
+    note_round(connection, version)
     connection.executemany(
         "INSERT INTO version_attachments (version_id, inspection_id, question, sha256, size,"
         " media_type) VALUES (?, ?, ?, ?, ?, ?)",
@@ -96,6 +91,17 @@ def version_round(form_id: str, document: Mapping[str, Any]) -> str | None:
     answers = document.get("answers")
     test_id = answers.get("test_id") if isinstance(answers, Mapping) else None
     return round_key(test_id) if isinstance(test_id, str) and test_id else None
+
+
+def note_round(connection: sqlite3.Connection, version: InspectionVersion) -> None:
+    """Note the round a door-test visit names beside it (at finalize, and by the migration
+    to schema 9 for the visits already there)."""
+    round_id = version_round(version.form_id, version.document)
+    if round_id is not None:
+        connection.execute(
+            "INSERT INTO version_rounds (version_id, round) VALUES (?, ?)",
+            (version.version_id, round_id),
+        )
 
 
 class FinalizedVersions:

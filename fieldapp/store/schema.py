@@ -401,7 +401,7 @@ CREATE INDEX version_rounds_by_round ON version_rounds (round)
 
 def _note_rounds(connection: sqlite3.Connection) -> None:
     from fieldapp.core.doortest import DOOR_TEST_FORM
-    from fieldapp.store.finalized import version_round
+    from fieldapp.store.finalized import note_round
     from fieldapp.store.versions import decode_record
 
     _script(_V9)(connection)
@@ -413,13 +413,7 @@ def _note_rounds(connection: sqlite3.Connection) -> None:
     # Row by row: a profile may hold many thousands of door tests. Writing to another table
     # while reading this query is safe in SQLite.
     for (record,) in rows:
-        version = decode_record(record)
-        round_id = version_round(version.form_id, version.document)
-        if round_id is not None:
-            connection.execute(
-                "INSERT INTO version_rounds (version_id, round) VALUES (?, ?)",
-                (version.version_id, round_id),
-            )
+        note_round(connection, decode_record(record))
 
 
 MIGRATIONS: tuple[Migration, ...] = (
