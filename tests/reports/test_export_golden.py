@@ -1,4 +1,5 @@
-"""`fieldapp export` of a profile made by fieldapp 0.2.0, against the files 0.2.0 wrote.
+"""`fieldapp export` and the period summary of a profile made by fieldapp 0.2.0, against
+the files 0.2.0 wrote from it.
 
 The profile in tests/data/home-0.2.0 was made by fieldapp 0.2.0 (`fieldapp seed
 --inspections 24 --photos 0 --seed 7`, profile password `PASSWORD`), and tests/data/export-0.2.0
@@ -7,7 +8,10 @@ English with personal data, and XLSX. This version opens the profile (migrating 
 today's schema on the way) and exports it again: the CSV files must be byte for byte those,
 the workbooks cell for cell. The export was rewritten to stream (issue 18); the other export
 tests compare the new writer with the new gathering, and these compare it with the old code's
-own output. An export that is meant to change changes these files on purpose.
+own output. The period summary, now read from summary facts that the migration to schema 8
+works out for the versions already there, must have the text of 0.2.0's PDF (tests/data/
+summary-0.2.0, `fieldapp report summary --from 2024-01-01 --to 2026-12-31`, in Dutch and in
+English) on every page. A file that is meant to change is changed here on purpose.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from fieldapp.cli import main
 
@@ -96,3 +101,34 @@ def test_the_xlsx_export_of_a_0_2_0_profile_has_the_cells_0_2_0_wrote(
             assert new_rows == old_rows, f"{form_id}: sheet {name} differs from 0.2.0's"
         old.close()
         new.close()
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_summary_of_a_0_2_0_profile_says_what_0_2_0_said(
+    home: Path, tmp_path: Path, lang: str
+) -> None:
+    written = tmp_path / f"summary-{lang}.pdf"
+    assert (
+        main(
+            [
+                "report",
+                "summary",
+                "--home",
+                str(home),
+                "-q",
+                "--lang",
+                lang,
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2026-12-31",
+                "--output",
+                str(written),
+            ]
+        )
+        == 0
+    )
+    old = [page.extract_text() for page in PdfReader(DATA / "summary-0.2.0" / written.name).pages]
+    new = [page.extract_text() for page in PdfReader(written).pages]
+    assert "24" in old[0]
+    assert new == old
