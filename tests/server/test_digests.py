@@ -122,3 +122,30 @@ def test_a_question_too_large_or_malformed_gets_a_4xx(central: Central) -> None:
         # Tokens in the body are no sign-in: the request itself must be signed in.
         unsigned = _ask(anonymous, [token])
         assert unsigned.status_code == 401 and unsigned.json()["code"] == "unauthenticated"
+
+
+def test_tokens_the_digest_question_refused_left_no_trace_in_the_access_log(
+    central: Central,
+) -> None:
+    """Every refused bearer token is written to the access log (app.py): a stolen or
+    revoked token tried in `Authorization` is a row naming why. Tried in the body of the
+    digest question instead, up to 32 at a time, the refusals left nothing: a way to test
+    tokens unseen."""
+    revoked = central.sign_in(BOA_WEST).json()["access_token"]
+    central.store.accounts.revoke(revoked)
+    unknown = "not-a-token-" + "y" * 40
+    with central.client(BOA) as boa:
+        answer = _ask(boa, [unknown, revoked])
+    assert answer.status_code == 200, answer.text
+    assert [item["username"] for item in answer.json()["digests"]] == [None, None]
+    log = schema.access_log
+    with central.store.database.read() as connection:
+        details = (
+            connection.execute(sa.select(log.c.detail).where(log.c.path == "/v1/sync/digests"))
+            .scalars()
+            .all()
+        )
+    assert any("unknown token" in detail for detail in details), details
+    assert any(f"revoked token of {BOA_WEST}" in detail for detail in details), details
+    # The tokens themselves are never written.
+    assert not any(unknown in detail or revoked in detail for detail in details)

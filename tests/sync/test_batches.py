@@ -539,6 +539,46 @@ def test_an_author_whose_token_the_digest_question_refused_was_asked_alone(
         profile.close()
 
 
+def test_an_owner_whose_token_was_revoked_at_the_digest_question_was_signed_in_twice(
+    tmp_path: Path,
+) -> None:
+    # The owner's token revoked (or expired) just as the digest question goes: the line
+    # signs the owner in again and repeats the question, but with the same body, whose
+    # owner's token is the dead one. The server answers the owner's item empty, and the
+    # device signs the owner in a second time to ask alone: two sign-ins (two Argon2
+    # checks on the server, two tokens) where one fresh token served both.
+    owner = "youssef.benali"
+    with running_central("sqlite", tmp_path / "central", "one-question-owner") as central:
+        profile = open_device(tmp_path / "device", owner)
+        seed_profile(profile, 40, seed=86, photo_share=0.0)
+        signed_in: list[str] = []
+        revoked: list[None] = []
+
+        def watch(
+            request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
+        ) -> httpx.Response:
+            if request.url.path == "/v1/auth/token":
+                signed_in.append(json.loads(request.content)["username"])
+            if request.url.path == "/v1/sync/digests" and not revoked:
+                revoked.append(None)
+                with central.store.database.write() as connection:
+                    assert central.store.accounts.revoke_all(connection, owner) >= 1
+            return forward(request)
+
+        with SyncClient(
+            profile, central.url, credentials=DemoAccounts(), transport=transport_wrapping(watch)
+        ) as client:
+            assert client.sync_once().complete
+            assert len(SentVersions(profile).digests(SyncState.load(profile))) >= 2
+            signed_in.clear()
+            revoked.clear()
+            again = client.sync_once()
+        assert revoked, "the digest question was not asked"
+        assert again.complete and again.sent == [] and again.drift_repaired == 0
+        assert signed_in == [owner], signed_in
+        profile.close()
+
+
 # --- the server's side ----------------------------------------------------------------------
 
 
