@@ -408,18 +408,43 @@ class Accounts:
         detail: str,
     ) -> None:
         """Record a refused request (401, 403, 404): who, what, and why in a few words."""
+        self.log_refusals(
+            username=username,
+            client=client,
+            method=method,
+            path=path,
+            refusals=[(status, code, detail)],
+        )
+
+    def log_refusals(
+        self,
+        *,
+        username: str | None,
+        client: str | None,
+        method: str,
+        path: str,
+        refusals: Sequence[tuple[int, str, str]],
+    ) -> None:
+        """Record several refusals of one request (status, code, detail) in one write."""
+        if not refusals:
+            return
+        at = self.config.clock()
         with self.database.write() as connection:
             connection.execute(
-                schema.access_log.insert().values(
-                    at=self.config.clock(),
-                    username=username,
-                    client=None if client is None else client[:64],
-                    method=method[:8],
-                    path=path[:300],
-                    status=status,
-                    code=code[:40],
-                    detail=detail[:300],
-                )
+                schema.access_log.insert(),
+                [
+                    {
+                        "at": at,
+                        "username": username,
+                        "client": None if client is None else client[:64],
+                        "method": method[:8],
+                        "path": path[:300],
+                        "status": status,
+                        "code": code[:40],
+                        "detail": detail[:300],
+                    }
+                    for status, code, detail in refusals
+                ],
             )
 
     def _dummy(self) -> str:

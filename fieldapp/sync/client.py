@@ -47,6 +47,7 @@ from fieldapp.protocol.models import (
     MAX_DIGEST_QUERY,
     MAX_HELD_QUERY,
     MAX_PUSH_BATCH,
+    MAX_TOKEN_CHARS,
     BlobBatchAnswer,
     BlobReceipt,
     ChangesPage,
@@ -902,7 +903,8 @@ class _Run:
             except (SignInRefused, AccountDeactivated) as error:
                 answers[author] = functools.partial(_raise, error)
                 continue
-            if token is None:
+            if token is None or not 0 < len(token) <= MAX_TOKEN_CHARS:
+                # No token, or one the question cannot carry (another server's kind).
                 answers[author] = functools.partial(self.ask_digest, author)
             else:
                 tokens[author] = token
@@ -924,11 +926,19 @@ class _Run:
         answer = _parse(DigestsAnswer, response)
         if len(answer.digests) != len(tokens):
             raise BadAnswer("the digests answer does not match the question")
-        for author, item in zip(tokens, answer.digests, strict=True):
+        for (author, sent), item in zip(tokens.items(), answer.digests, strict=True):
             if item.digest is not None and item.username == author:
                 answers[author] = functools.partial(_given, item.digest)
-            else:
-                answers[author] = functools.partial(self.ask_digest, author, renew=True)
+                continue
+            # The token sent was no good. Signed in again since (the owner's own token
+            # died at this very question, and the line renewed it to repeat it): the
+            # fresh one serves; otherwise a fresh sign-in first.
+            try:
+                renewed = self.line.token(author) != sent
+            except (SignInRefused, AccountDeactivated) as error:
+                answers[author] = functools.partial(_raise, error)
+                continue
+            answers[author] = functools.partial(self.ask_digest, author, renew=not renewed)
         return answers
 
     def digests_one_by_one(self, authors: Sequence[str]) -> dict[str, Callable[[], Digest]]:

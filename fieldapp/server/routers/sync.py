@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from fieldapp.protocol.models import (
@@ -22,7 +22,7 @@ from fieldapp.protocol.models import (
     PushBatchAnswer,
     ServerLimits,
 )
-from fieldapp.server.deps import PrincipalDep, StoreDep, require_uploader
+from fieldapp.server.deps import PrincipalDep, StoreDep, client_address, require_uploader
 from fieldapp.server.errors import ApiError, error_responses
 
 router = APIRouter()
@@ -102,18 +102,32 @@ def digest(principal: PrincipalDep, store: StoreDep) -> Digest:
         "order asked) is what `GET /v1/sync/digest` signed in as that person answers, or "
         "`username` and `digest` null when the token is not good (unknown, expired, "
         "revoked, the account deactivated): ask `GET /v1/sync/digest` as that person "
-        "then, which says why. The request itself is signed in like any other."
+        "then, which says why. The request itself is signed in like any other; each "
+        "token refused is written to the access log, as one in the header would be."
     ),
-    responses=error_responses(401, 422),
+    responses=error_responses(400, 401, 413, 422),
 )
-def digests(query: DigestQuery, principal: PrincipalDep, store: StoreDep) -> DigestsAnswer:
-    del principal  # only signed-in callers ask; each token speaks for its own person
+def digests(
+    query: DigestQuery, principal: PrincipalDep, store: StoreDep, request: Request
+) -> DigestsAnswer:
+    # Only signed-in callers ask; each token speaks for its own person.
     owners: list[str | None] = []
-    for token in query.tokens:
+    refused: list[tuple[int, str, str]] = []
+    for index, token in enumerate(query.tokens):
         try:
             owners.append(store.accounts.authenticate(token).username)
-        except ApiError:
+        except ApiError as error:
             owners.append(None)
+            # As a bad token in the Authorization header is: a list of tokens tried here
+            # must leave the same trace (which one and why, never the token itself).
+            refused.append((error.status, error.code.value, f"tokens[{index}]: {error.log_detail}"))
+    store.accounts.log_refusals(
+        username=principal.username,
+        client=client_address(request),
+        method=request.method,
+        path=request.url.path,
+        refusals=refused,
+    )
     found = store.queries.digests([owner for owner in owners if owner is not None])
     return DigestsAnswer(
         digests=[
