@@ -373,6 +373,16 @@ def round_refusal(
     round_id = round_named(engine, version)
     if round_id is None:
         return None
+    held = connection.execute(
+        sa.select(schema.versions.c.version_id).where(
+            schema.versions.c.version_id == version.version_id
+        )
+    ).first()
+    if held is not None:
+        # Sent again (the device lost the receipt): the push answers the first receipt, or
+        # a conflict for other content under the same id. The round may have been planned
+        # anew since; a visit the server holds is not judged again.
+        return None
     if connection.dialect.name == "postgresql":
         connection.execute(
             sa.select(sa.func.pg_advisory_xact_lock(_round_lock_key(round_id)))

@@ -292,3 +292,39 @@ def test_the_demo_worlds_rounds_are_missing_from_planning(central: Central) -> N
     assert listed.status_code == 200, listed.text
     planned = {entry["round"]["id"] for entry in listed.json()["rounds"]}
     assert expected <= planned
+
+
+@pytest.mark.parametrize("way", ["one by one", "in batches"])
+def test_a_visit_sent_again_after_its_round_was_replanned_was_refused(
+    central: Central, way: str
+) -> None:
+    """A device that lost the receipt sends the visit again (pushes are idempotent): the
+    server holds it, so it answers the first receipt. Before, the round check came first
+    and refused the visit the server held, once its round had moved to another club, and
+    the tester's device showed a refusal for a visit that had arrived."""
+    draft = _plan(central)
+    visit = _visit(MYSTERY_GUEST, draft["id"], "test")
+    with central.client(MYSTERY_GUEST) as tester:
+        first = push(tester, visit)
+        assert first.status_code == 201, first.text
+        with central.client(SUPERVISOR_UITGAAN) as supervisor:
+            moved = supervisor.put(
+                f"/v1/planning/rounds/{draft['id']}",
+                json={**draft, "venue": OTHER_CLUB, "version": 1},
+            )
+        assert moved.status_code == 200, moved.text
+        if way == "one by one":
+            again = push(tester, visit)
+            assert again.status_code == 200, again.text
+            assert again.json() == first.json()
+        else:
+            answer = tester.post(
+                "/v1/sync/push", json={"versions": [visit.model_dump(mode="json")]}
+            )
+            assert answer.status_code == 200, answer.text
+            (outcome,) = answer.json()["outcomes"]
+            assert outcome["status"] == 200, outcome
+            assert outcome["receipt"] == first.json()
+        # A new visit of the round at the old club is still refused: the check still holds.
+        late = push(tester, _visit(MYSTERY_GUEST, draft["id"], "test"))
+    assert late.status_code == 422, late.text
