@@ -41,7 +41,7 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _OWNER = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 #: Bytes per read, write and database chunk.
 CHUNK = 1024 * 1024
-#: fsyncs of one batch upload issued at once.
+#: fsyncs issued at once (one pool for every batch upload of the store).
 FSYNC_THREADS = 8
 
 
@@ -170,6 +170,9 @@ class FileBlobStorage:
             folder.mkdir(parents=True, exist_ok=True)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        # One pool for the fsyncs of every batch upload, made at the first: a pool per
+        # batch spent more on starting its threads than on some of its fsyncs.
+        self._fsyncs: ThreadPoolExecutor | None = None
 
     def path(self, sha256: str) -> Path:
         _checked(sha256)
@@ -212,11 +215,17 @@ class FileBlobStorage:
             new.append((source, target))
         if not new:
             return
-        with ThreadPoolExecutor(min(FSYNC_THREADS, len(new))) as pool:
-            list(pool.map(_fsync_file, [source for source, _ in new]))
-            for source, target in new:
-                source.replace(target)
-            list(pool.map(fsync_directory, sorted({target.parent for _, target in new})))
+        pool = self._fsync_pool()
+        list(pool.map(_fsync_file, [source for source, _ in new]))
+        for source, target in new:
+            source.replace(target)
+        list(pool.map(fsync_directory, sorted({target.parent for _, target in new})))
+
+    def _fsync_pool(self) -> ThreadPoolExecutor:
+        with self._locks_guard:
+            if self._fsyncs is None:
+                self._fsyncs = ThreadPoolExecutor(FSYNC_THREADS, thread_name_prefix="fsync")
+            return self._fsyncs
 
     def read(self, sha256: str) -> Iterator[bytes]:
         handle = self.path(sha256).open("rb")  # FileNotFoundError now, not mid-answer

@@ -136,10 +136,13 @@ class InspectionQueries:
                 .order_by(numbered.c.author, numbered.c.version_id)
             ):
                 waiting.setdefault(str(author), []).append(str(version_id))
+            lacking = blobs.versions_lacking_blobs(
+                connection, [v for mine in waiting.values() for v in mine]
+            )
             for author in dict.fromkeys(authors):
                 incomplete = []
                 for version_id in waiting.get(author, []):
-                    if blobs.missing_blobs(connection, version_id):
+                    if version_id in lacking:
                         incomplete.append(version_id)
                     else:
                         completed.append(version_id)
