@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,7 @@ from fieldapp.ui.errors import describe
 from fieldapp.ui.idle import IdleWatcher
 from fieldapp.ui.signin import SignInScreen
 from fieldapp.ui.theme import apply_theme
+from fieldapp.ui.widgets import APPLICATION_SHORTCUT
 
 if TYPE_CHECKING:
     from fieldapp.app.session import SignedIn
@@ -88,11 +88,12 @@ class MainWindow(QMainWindow):
         context.signals.changed.connect(self._setting_changed)
         context.tasks.failed.connect(self._task_failed)
 
-        cover_key = QShortcut(QKeySequence(Qt.Key.Key_F12), self)
-        cover_key.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        # The context by number, as the start-up window sets Qt's values (see PLAIN_TEXT).
+        cover_key = QShortcut(QKeySequence("F12"), self)
+        cover_key.setProperty("context", APPLICATION_SHORTCUT)
         cover_key.activated.connect(self.toggle_cover)
         lock_key = QShortcut(QKeySequence("Ctrl+L"), self)
-        lock_key.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        lock_key.setProperty("context", APPLICATION_SHORTCUT)
         lock_key.activated.connect(self.lock)
         self.retranslate()
 
@@ -370,6 +371,8 @@ class MainWindow(QMainWindow):
             assert isinstance(inspection, InspectionScreen)
             autosave = inspection.runner.autosave
             if not autosave.idle and autosave.failure is None:
+                from PySide6.QtCore import Qt  # not on the way to the sign-in window
+
                 # Once, however often the person clicks: sign out when the saves are in.
                 inspection.closed.connect(self.sign_out, Qt.ConnectionType.UniqueConnection)
                 inspection.close_inspection()
@@ -532,6 +535,10 @@ class MainWindow(QMainWindow):
             self._failed(error)
 
     def _tell(self, text: str) -> None:
+        # Imported here: not on the way to the sign-in window (see widgets.PLAIN_TEXT).
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setObjectName("message")
         box.setIcon(QMessageBox.Icon.Warning)
