@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 PLAIN_TEXT = 0
 #: `Qt.ScrollBarPolicy.ScrollBarAlwaysOff`
 SCROLL_BAR_ALWAYS_OFF = 1
-#: `Qt.ShortcutContext.ApplicationShortcut`
-APPLICATION_SHORTCUT = 2
 
 
 def set_role(widget: QWidget, role: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -24,7 +24,6 @@ from fieldapp.ui.errors import describe
 from fieldapp.ui.idle import IdleWatcher
 from fieldapp.ui.signin import SignInScreen
 from fieldapp.ui.theme import apply_theme
-from fieldapp.ui.widgets import APPLICATION_SHORTCUT
 
 if TYPE_CHECKING:
     from fieldapp.app.session import SignedIn
@@ -88,14 +87,24 @@ class MainWindow(QMainWindow):
         context.signals.changed.connect(self._setting_changed)
         context.tasks.failed.connect(self._task_failed)
 
-        # The context by number, as the start-up window sets Qt's values (see PLAIN_TEXT).
-        cover_key = QShortcut(QKeySequence("F12"), self)
-        cover_key.setProperty("context", APPLICATION_SHORTCUT)
+        self._shortcuts_added = False
+        self.retranslate()
+
+    def _add_shortcuts(self) -> None:
+        """F12 covers the screen, Ctrl+L locks it: both only once someone has signed in,
+        so they are made then (once), not on the way to the sign-in window."""
+        if self._shortcuts_added:
+            return
+        self._shortcuts_added = True
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        cover_key = QShortcut(QKeySequence(Qt.Key.Key_F12), self)
+        cover_key.setContext(Qt.ShortcutContext.ApplicationShortcut)
         cover_key.activated.connect(self.toggle_cover)
         lock_key = QShortcut(QKeySequence("Ctrl+L"), self)
-        lock_key.setProperty("context", APPLICATION_SHORTCUT)
+        lock_key.setContext(Qt.ShortcutContext.ApplicationShortcut)
         lock_key.activated.connect(self.lock)
-        self.retranslate()
 
     # -- screens -------------------------------------------------------------------------
 
@@ -119,6 +128,7 @@ class MainWindow(QMainWindow):
 
         assert isinstance(signed, SignedIn)
         self.context.signed_in = signed
+        self._add_shortcuts()
         self._start_sync(signed)
         self._apply_look()
         self.show_home()

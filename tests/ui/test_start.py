@@ -184,11 +184,10 @@ def test_the_numbers_the_start_up_window_sets_are_qts() -> None:
     # The start-up window sets these through Qt's property system by number (widgets.py).
     from PySide6.QtCore import Qt
 
-    from fieldapp.ui.widgets import APPLICATION_SHORTCUT, PLAIN_TEXT, SCROLL_BAR_ALWAYS_OFF
+    from fieldapp.ui.widgets import PLAIN_TEXT, SCROLL_BAR_ALWAYS_OFF
 
     assert Qt.TextFormat.PlainText.value == PLAIN_TEXT
     assert Qt.ScrollBarPolicy.ScrollBarAlwaysOff.value == SCROLL_BAR_ALWAYS_OFF
-    assert Qt.ShortcutContext.ApplicationShortcut.value == APPLICATION_SHORTCUT
 
 
 @pytest.fixture
