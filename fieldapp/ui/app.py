@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -33,7 +33,7 @@ from fieldapp.ui.errors import start_bug_log
 from fieldapp.ui.i18n import Translations
 from fieldapp.ui.presets import apply_presets, machine_presets
 from fieldapp.ui.tasks import TaskRunner
-from fieldapp.ui.theme import apply_theme
+from fieldapp.ui.theme import FUSION_SET, apply_theme
 
 if TYPE_CHECKING:
     from fieldapp.app.review.desk import ReviewDesk
@@ -48,10 +48,11 @@ def application() -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
-    QApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
-    app = QApplication(sys.argv[:1])
+    # Fractional scaling (125 %, 150 %) is Qt 6's own default rounding policy, PassThrough:
+    # nothing to set, and Qt's namespace of enums is not made for it (see widgets.PLAIN_TEXT).
+    # Fusion, which the theme wants, set by Qt's own option (see theme.FUSION_SET).
+    app = QApplication([*sys.argv[:1], "-style", "fusion"])
+    app.setProperty(FUSION_SET, True)
     set_identity(app)
     return app
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,10 +20,19 @@ from fieldapp.ui.i18n import Translations
 from fieldapp.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from fieldapp.app.review.desk import ReviewDesk
     from fieldapp.app.session import KdfParams, SignedIn
     from fieldapp.app.syncing import SyncConnection
     from fieldapp.ui.demo_store import DemoStore
+
+
+def _now() -> datetime:
+    # datetime imported here: not needed on the way to the sign-in window.
+    from datetime import datetime
+
+    return datetime.now()
 
 
 class SettingsChanged(QObject):
@@ -47,7 +55,7 @@ class AppContext:
     log_file: Path
     #: No central store configured: the demo with the seed world on this machine.
     demo: bool
-    clock: Callable[[], datetime] = datetime.now
+    clock: Callable[[], datetime] = _now
     #: Password hashing cost for new profiles; None is the store's (slow, safe) default.
     kdf: KdfParams | None = None
     photo_files: type[PhotoFiles] = PhotoFiles

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -40,7 +40,14 @@ from fieldapp.app import demo_roster
 from fieldapp.app.demo_roster import RosterEntry
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.errors import describe
-from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_card, make_label
+from fieldapp.ui.widgets import (
+    SCROLL_BAR_ALWAYS_OFF,
+    at_start,
+    enable_kinetic_scrolling,
+    make_button,
+    make_card,
+    make_label,
+)
 
 if TYPE_CHECKING:
     from fieldapp.app.session import SyncProgress
@@ -183,7 +190,7 @@ class SignInScreen(QWidget):
         side.addSpacing(12)
         side.addWidget(self.about)
         side.addStretch(1)
-        side.addWidget(self.demo_badge, alignment=Qt.AlignmentFlag.AlignLeft)
+        side.addLayout(at_start(self.demo_badge))
         self.demo_badge.setHidden(not context.demo)
         layout.addWidget(brand)
 
@@ -237,7 +244,7 @@ class SignInScreen(QWidget):
         form.addWidget(self.server_label)
         form.addWidget(self.server)
         form.addWidget(self.message)
-        form.addWidget(self.sign_in_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        form.addLayout(at_start(self.sign_in_button))
         main.addWidget(card)
 
         # With a central store: the people with a profile on this device.
@@ -252,7 +259,7 @@ class SignInScreen(QWidget):
         self.another_user.clicked.connect(self.choose_another_user)
         main.addWidget(self.profiles_heading)
         main.addWidget(self.profiles)
-        main.addWidget(self.another_user, alignment=Qt.AlignmentFlag.AlignLeft)
+        main.addLayout(at_start(self.another_user))
         for widget in (self.profiles_heading, self.profiles, self.another_user):
             widget.setHidden(context.demo)
 
@@ -270,7 +277,7 @@ class SignInScreen(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.accounts)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setProperty("horizontalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)
         enable_kinetic_scrolling(scroll, delay_ms=800)
         main.addWidget(self.demo_heading)
         note = QHBoxLayout()

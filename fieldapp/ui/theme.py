@@ -16,6 +16,13 @@ from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from fieldapp.core.locations import resources_directory
 
+#: The `QApplication` property that says its style is Fusion already (from the start, by
+#: `-style fusion`, as `fieldapp.ui.app.application` makes it, or set here), so
+#: `apply_theme` need not ask: the first `app.style()` in Python makes PySide6 build the
+#: enums of QStyle (some 600 values, about 10 ms of a start to the sign-in window). Asking
+#: would not do either once a style sheet is set: the sheet's own style has no name.
+FUSION_SET = "fieldapp_fusion_set"
+
 #: Minimum size of anything a finger taps, in pixels.
 TOUCH = 44
 #: Width of a scroll bar: a finger drags it (flicking the page works too).
@@ -173,11 +180,12 @@ def colours_for(theme: str, *, discreet: bool = False) -> Colours:
 def apply_theme(app: QApplication, theme: str, *, discreet: bool = False) -> Colours:
     """Style the whole application; returns the colours for widgets that paint themselves."""
     colours = colours_for(theme, discreet=discreet)
-    if app.style().name().lower() != "fusion":
-        # One look on every platform: the style sheet below is written for Fusion.
+    # One look on every platform: the style sheet below is written for Fusion.
+    if not app.property(FUSION_SET):
         style = QStyleFactory.create("Fusion")
         if style is not None:
             app.setStyle(style)
+            app.setProperty(FUSION_SET, True)
     app.setPalette(_palette(colours))
     font = QFont(app.font())
     font.setPointSize(colours.font_points)

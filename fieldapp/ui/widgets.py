@@ -6,18 +6,32 @@ they are (`primary`, `hint`, `issue`) and never pick colours themselves.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt, QTimer
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QMargins, QPoint, QRect, QSize, QTimer
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLayout,
     QLayoutItem,
     QPushButton,
-    QScroller,
-    QScrollerProperties,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+
+# PySide6 makes the Python enums of Qt's namespace (`Qt.AlignmentFlag` and some ninety
+# more) all at once, the first time any one of them is used: about 20 ms, a sixth of a bare
+# window's whole start (bench/bench_start.py). The few the sign-in window needs are set
+# through Qt's property system by number instead, so it comes up without them;
+# tests/ui/test_start.py checks that it does, and that these numbers are Qt's.
+#: `Qt.TextFormat.PlainText`
+PLAIN_TEXT = 0
+#: `Qt.ScrollBarPolicy.ScrollBarAlwaysOff`
+SCROLL_BAR_ALWAYS_OFF = 1
 
 
 def set_role(widget: QWidget, role: str) -> None:
@@ -44,7 +58,8 @@ def set_flag(widget: QWidget, name: str, value: str | bool) -> None:
 def make_label(text: str = "", role: str | None = None, *, wrap: bool = True) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(wrap)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    # Never rich text, whatever a name holds (by number: see PLAIN_TEXT).
+    label.setProperty("textFormat", PLAIN_TEXT)
     if role:
         label.setProperty("role", role)
     return label
@@ -56,6 +71,16 @@ def make_button(text: str = "", role: str | None = None) -> QPushButton:
         button.setProperty("role", role)
     button.setAutoDefault(False)
     return button
+
+
+def at_start(widget: QWidget) -> QHBoxLayout:
+    """A row with `widget` at its natural width at the start of the line (left, or right in
+    a right-to-left language): `Qt.AlignmentFlag.AlignLeft` without Qt's enums."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
 
 
 def keep_place(widget: QWidget) -> None:
@@ -82,6 +107,9 @@ def enable_kinetic_scrolling(area: QAbstractScrollArea, delay_ms: int = 0) -> No
 
 
 def _grab_touch(area: QAbstractScrollArea) -> None:
+    # Imported here, with the set-up it serves: not on the way to the start-up window.
+    from PySide6.QtWidgets import QScroller, QScrollerProperties
+
     viewport = area.viewport()
     QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.TouchGesture)
     scroller = QScroller.scroller(viewport)
@@ -116,6 +144,8 @@ class FlowLayout(QLayout):
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
     def expandingDirections(self) -> Qt.Orientation:
+        from PySide6.QtCore import Qt  # here, not at the start (see PLAIN_TEXT)
+
         return Qt.Orientation(0)
 
     def hasHeightForWidth(self) -> bool:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -88,13 +87,24 @@ class MainWindow(QMainWindow):
         context.signals.changed.connect(self._setting_changed)
         context.tasks.failed.connect(self._task_failed)
 
+        self._shortcuts_added = False
+        self.retranslate()
+
+    def _add_shortcuts(self) -> None:
+        """F12 covers the screen, Ctrl+L locks it: both only once someone has signed in,
+        so they are made then (once), not on the way to the sign-in window."""
+        if self._shortcuts_added:
+            return
+        self._shortcuts_added = True
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence, QShortcut
+
         cover_key = QShortcut(QKeySequence(Qt.Key.Key_F12), self)
         cover_key.setContext(Qt.ShortcutContext.ApplicationShortcut)
         cover_key.activated.connect(self.toggle_cover)
         lock_key = QShortcut(QKeySequence("Ctrl+L"), self)
         lock_key.setContext(Qt.ShortcutContext.ApplicationShortcut)
         lock_key.activated.connect(self.lock)
-        self.retranslate()
 
     # -- screens -------------------------------------------------------------------------
 
@@ -118,6 +128,7 @@ class MainWindow(QMainWindow):
 
         assert isinstance(signed, SignedIn)
         self.context.signed_in = signed
+        self._add_shortcuts()
         self._start_sync(signed)
         self._apply_look()
         self.show_home()
@@ -370,6 +381,8 @@ class MainWindow(QMainWindow):
             assert isinstance(inspection, InspectionScreen)
             autosave = inspection.runner.autosave
             if not autosave.idle and autosave.failure is None:
+                from PySide6.QtCore import Qt  # not on the way to the sign-in window
+
                 # Once, however often the person clicks: sign out when the saves are in.
                 inspection.closed.connect(self.sign_out, Qt.ConnectionType.UniqueConnection)
                 inspection.close_inspection()
@@ -532,6 +545,10 @@ class MainWindow(QMainWindow):
             self._failed(error)
 
     def _tell(self, text: str) -> None:
+        # Imported here: not on the way to the sign-in window (see widgets.PLAIN_TEXT).
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setObjectName("message")
         box.setIcon(QMessageBox.Icon.Warning)
