@@ -209,8 +209,8 @@ class ChangeFeed:
     def read_head(self) -> tuple[str, FeedCursor]:
         """The epoch and the cursor of the committed head."""
         with self.database.read() as connection:
-            epoch, _ = state(connection)
-            return epoch, head_cursor(connection)
+            epoch, head = state(connection)
+            return epoch, _cursor_at(connection, epoch, head)
 
     def read_page(self, scopes: Iterable[str], cursor: str | None, limit: int) -> dict[str, Any]:
         """One page after the cursor, as the JSON body of a ChangesPage (see `page`)."""
