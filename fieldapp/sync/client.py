@@ -891,25 +891,78 @@ class _Run:
     def digests_at_once(self, authors: Sequence[str]) -> dict[str, Callable[[], Digest]] | None:
         """The digests of `authors` in one request, each proven by that author's token.
 
-        An author whose sign-in is refused raises that at their turn; one whose token the
-        server did not take (expired meanwhile, say) is asked alone, which signs in again
-        or says why not. None when the server is older than the question.
+        An author whose sign-in is refused raises that at their turn. Tokens the server
+        did not take (expired or revoked meanwhile) are renewed, several at a time, and
+        asked about once more together; one still not taken is asked alone, which says
+        why. None when the server is older than the question.
         """
         answers: dict[str, Callable[[], Digest]] = {}
+        tokens = self.tokens_for(authors, set(), answers)
+        asked = self.ask_digests(tokens)
+        if asked is None:
+            return None
+        refused = [author for author, digest in asked.items() if digest is None]
+        for author, digest in asked.items():
+            if digest is not None:
+                answers[author] = functools.partial(_given, digest)
+        if refused:
+            # The owner's token may be fresh already: the line signed in again to repeat
+            # the question when the owner's own token had died at it.
+            stale = {author for author in refused if self.line.held_token(author) == tokens[author]}
+            again = self.tokens_for(refused, stale, answers)
+            second = self.ask_digests(again) or {}
+            for author in again:
+                digest = second.get(author)
+                answers[author] = (
+                    functools.partial(_given, digest)
+                    if digest is not None
+                    else functools.partial(self.ask_digest, author)
+                )
+        return answers
+
+    def tokens_for(
+        self, authors: Sequence[str], renew: set[str], answers: dict[str, Callable[[], Digest]]
+    ) -> dict[str, str]:
+        """A token of each author (a fresh sign-in for those in `renew` and those without
+        one held), the sign-ins several at a time: after a fortnight away every token of a
+        shared device has expired. An author without a token the question can carry goes
+        into `answers` to be asked alone, or to raise their refused sign-in at their turn.
+        """
+
+        def token(author: str) -> str | None:
+            return self.line.token(author, renew=author in renew)
+
+        needed = [a for a in authors if a in renew or self.line.held_token(a) is None]
+        found: dict[str, str | BaseException | None] = {}
+        if len(needed) > 1:
+            with ThreadPoolExecutor(
+                min(DIGEST_QUESTIONS_AT_ONCE, len(needed)), thread_name_prefix="sign-in"
+            ) as pool:
+                futures = {author: pool.submit(token, author) for author in needed}
+            for author, future in futures.items():
+                error = future.exception()
+                found[author] = error if error is not None else future.result()
         tokens: dict[str, str] = {}
         for author in authors:
             try:
-                token = self.line.token(author)
+                held = found[author] if author in found else token(author)
+                if isinstance(held, BaseException):
+                    raise held
             except (SignInRefused, AccountDeactivated) as error:
                 answers[author] = functools.partial(_raise, error)
                 continue
-            if token is None or not 0 < len(token) <= MAX_TOKEN_CHARS:
+            if held is None or not 0 < len(held) <= MAX_TOKEN_CHARS:
                 # No token, or one the question cannot carry (another server's kind).
                 answers[author] = functools.partial(self.ask_digest, author)
             else:
-                tokens[author] = token
+                tokens[author] = held
+        return tokens
+
+    def ask_digests(self, tokens: dict[str, str]) -> dict[str, Digest | None] | None:
+        """`POST /v1/sync/digests` for these authors' tokens: each author's digest, or None
+        where the server did not take the token. None when the server is older."""
         if not tokens:
-            return answers
+            return {}
         try:
             response = self.line.call(
                 "POST",
@@ -926,20 +979,10 @@ class _Run:
         answer = _parse(DigestsAnswer, response)
         if len(answer.digests) != len(tokens):
             raise BadAnswer("the digests answer does not match the question")
-        for (author, sent), item in zip(tokens.items(), answer.digests, strict=True):
-            if item.digest is not None and item.username == author:
-                answers[author] = functools.partial(_given, item.digest)
-                continue
-            # The token sent was no good. Signed in again since (the owner's own token
-            # died at this very question, and the line renewed it to repeat it): the
-            # fresh one serves; otherwise a fresh sign-in first.
-            try:
-                renewed = self.line.token(author) != sent
-            except (SignInRefused, AccountDeactivated) as error:
-                answers[author] = functools.partial(_raise, error)
-                continue
-            answers[author] = functools.partial(self.ask_digest, author, renew=not renewed)
-        return answers
+        return {
+            author: item.digest if item.username == author else None
+            for author, item in zip(tokens, answer.digests, strict=True)
+        }
 
     def digests_one_by_one(self, authors: Sequence[str]) -> dict[str, Callable[[], Digest]]:
         """Each author's digest in a request of its own, several at a time (an older

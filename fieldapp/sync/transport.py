@@ -308,6 +308,12 @@ class CentralLine:
         assert self._credentials is not None
         return self._credentials.credentials_for(username) is not None
 
+    def held_token(self, username: str) -> str | None:
+        """The token held for `username`, without signing in; None when none is held (or
+        the tokens come from a provider, which keeps its own)."""
+        with self._lock:
+            return self._tokens.get(username)
+
     def token(self, username: str, *, renew: bool = False) -> str | None:
         """A bearer token for `username`: the one held, or a fresh sign-in."""
         if self._provider is not None:

@@ -503,11 +503,11 @@ def test_drift_of_one_author_on_a_shared_device_was_found_by_the_one_question(
         profile.close()
 
 
-def test_an_author_whose_token_the_digest_question_refused_was_asked_alone(
+def test_an_author_whose_token_the_digest_question_refused_was_signed_in_and_asked_again(
     tmp_path: Path,
 ) -> None:
     # A token revoked (or expired) since the device got it: that person's answer is empty,
-    # and the device asks as that person alone, which signs in again.
+    # and the device signs that person in again and asks once more, with the fresh token.
     with running_central("sqlite", tmp_path / "central", "one-question-revoked") as central:
         profile = open_device(tmp_path / "device", "youssef.benali")
         seed_profile(profile, 40, seed=86, photo_share=0.0)
@@ -519,10 +519,13 @@ def test_an_author_whose_token_the_digest_question_refused_was_asked_alone(
         ) -> httpx.Response:
             if request.url.path == "/v1/sync/digest":
                 alone.append(request.headers["authorization"])
+            if request.url.path == "/v1/sync/digests":
+                questions.append(len(json.loads(request.content)["tokens"]))
             if request.url.path == "/v1/auth/token":
                 signed_in.append(json.loads(request.content)["username"])
             return forward(request)
 
+        questions: list[int] = []
         with SyncClient(
             profile, central.url, credentials=DemoAccounts(), transport=transport_wrapping(watch)
         ) as client:
@@ -533,9 +536,11 @@ def test_an_author_whose_token_the_digest_question_refused_was_asked_alone(
                 assert central.store.accounts.revoke_all(connection, revoked) >= 1
             alone.clear()
             signed_in.clear()
+            questions.clear()
             again = client.sync_once()
         assert again.complete and again.sent == [] and again.drift_repaired == 0
-        assert len(alone) == 1 and signed_in == [revoked]
+        assert signed_in == [revoked] and alone == []
+        assert questions == [len(authors), 1]
         profile.close()
 
 
@@ -576,6 +581,54 @@ def test_an_owner_whose_token_was_revoked_at_the_digest_question_was_signed_in_t
         assert revoked, "the digest question was not asked"
         assert again.complete and again.sent == [] and again.drift_repaired == 0
         assert signed_in == [owner], signed_in
+        profile.close()
+
+
+def test_a_shared_device_whose_tokens_had_all_expired_signed_in_one_after_the_other(
+    tmp_path: Path,
+) -> None:
+    # Back after a fortnight, every token a shared device holds has expired. Each person
+    # was signed in again one after the other and then asked alone: a sign-in (the
+    # server's password hashing) plus a round trip per person, in a row. Now the sign-ins
+    # go several at a time and the renewed tokens ask once more together.
+    with running_central("sqlite", tmp_path / "central", "one-question-expired") as central:
+        profile = open_device(tmp_path / "device", "youssef.benali")
+        seed_profile(profile, 40, seed=86, photo_share=0.0)
+        meeting = threading.Barrier(2, timeout=20)
+        lock = threading.Lock()
+        signed_in: list[str] = []
+        paths: list[str] = []
+        expired = threading.Event()
+
+        def watch(
+            request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
+        ) -> httpx.Response:
+            with lock:
+                paths.append(request.url.path)
+            if request.url.path == "/v1/auth/token" and expired.is_set():
+                with lock:
+                    signed_in.append(json.loads(request.content)["username"])
+                    first_two = len(signed_in) <= 3  # the owner's, then two others
+                if first_two and signed_in[-1] != "youssef.benali":
+                    meeting.wait()
+            return forward(request)
+
+        with SyncClient(
+            profile, central.url, credentials=DemoAccounts(), transport=transport_wrapping(watch)
+        ) as client:
+            assert client.sync_once().complete
+            authors = set(SentVersions(profile).digests(SyncState.load(profile)))
+            assert len(authors) >= 3
+            with central.store.database.write() as connection:
+                for author in authors:
+                    central.store.accounts.revoke_all(connection, author)
+            paths.clear()
+            expired.set()
+            again = client.sync_once()
+        assert again.complete and again.sent == [] and again.drift_repaired == 0
+        assert sorted(signed_in) == sorted(authors)  # each signed in once
+        assert paths.count("/v1/sync/digests") == 2
+        assert "/v1/sync/digest" not in paths
         profile.close()
 
 
