@@ -881,11 +881,8 @@ class _Run:
                 return answers
         return self.digests_one_by_one(authors)
 
-    def ask_digest(self, author: str, *, renew: bool = False) -> Digest:
-        """`author`'s digest asked as them; `renew` first signs in again (the server did
-        not take the token held)."""
-        if renew:
-            self.line.token(author, renew=True)
+    def ask_digest(self, author: str) -> Digest:
+        """`author`'s digest, asked as them alone."""
         return _parse(Digest, self.line.call("GET", "/v1/sync/digest", user=author))
 
     def digests_at_once(self, authors: Sequence[str]) -> dict[str, Callable[[], Digest]] | None:

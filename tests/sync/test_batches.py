@@ -24,6 +24,7 @@ from fieldapp.core.inspection import Attachment, InspectionVersion
 from fieldapp.protocol.models import MAX_BLOB_BATCH, MAX_PUSH_BATCH, digest_of
 from fieldapp.server import schema
 from fieldapp.server.usage import usage_of
+from fieldapp.store import Profile
 from fieldapp.store.seed import seed_profile
 from fieldapp.sync.client import DIGEST_QUESTIONS_AT_ONCE, SyncClient
 from fieldapp.sync.errors import ServerUnreachable
@@ -331,13 +332,24 @@ def test_a_shared_devices_digests_were_asked_one_after_the_other(tmp_path: Path)
         _ask_digests_of_a_shared_device(central, tmp_path / "device")
 
 
-def _ask_digests_of_a_shared_device(central: Central, home: Path) -> None:
-    profile = open_device(home, "youssef.benali")
+def _shared_device(home: Path, owner: str = "youssef.benali") -> Profile:
+    """A device several people used: the seed's versions of 40 inspections, by many."""
+    profile = open_device(home, owner)
     seed_profile(profile, 40, seed=86, photo_share=0.0)
+    return profile
+
+
+def _synced_once(profile: Profile, central: Central) -> set[str]:
+    """Sync the device once (everything reaches the server); the people it holds work of."""
     with SyncClient(profile, central.url, credentials=DemoAccounts()) as client:
         first = client.sync_once()
     assert first.complete, first.summary("en")
-    authors = set(SentVersions(profile).digests(SyncState.load(profile)))
+    return set(SentVersions(profile).digests(SyncState.load(profile)))
+
+
+def _ask_digests_of_a_shared_device(central: Central, home: Path) -> None:
+    profile = _shared_device(home, "youssef.benali")
+    authors = _synced_once(profile, central)
     assert len(authors) >= 3, "the seed should have several authors on this device"
     # The first two digest questions wait for each other: asked one after the other, the
     # first would wait in vain and the barrier break.
@@ -381,11 +393,8 @@ def test_a_server_gone_during_the_digests_was_asked_for_every_authors_digest(
 ) -> None:
     # Against a server older than the one digest question for all authors.
     with running_central("sqlite", tmp_path / "central", "digests-gone") as central:
-        profile = open_device(tmp_path / "device", "youssef.benali")
-        seed_profile(profile, 40, seed=86, photo_share=0.0)
-        with SyncClient(profile, central.url, credentials=DemoAccounts()) as client:
-            assert client.sync_once().complete
-        authors = set(SentVersions(profile).digests(SyncState.load(profile)))
+        profile = _shared_device(tmp_path / "device", "youssef.benali")
+        authors = _synced_once(profile, central)
         assert len(authors) > 2 * DIGEST_QUESTIONS_AT_ONCE
         asked: list[str] = []
         lock = threading.Lock()
@@ -433,11 +442,8 @@ def test_a_shared_device_asked_a_digest_question_per_author(tmp_path: Path) -> N
     # A sync with nothing to do cost a shared device one authenticated round trip per
     # person who ever used it; now one question carries every person's token.
     with running_central("sqlite", tmp_path / "central", "one-question") as central:
-        profile = open_device(tmp_path / "device", "youssef.benali")
-        seed_profile(profile, 40, seed=86, photo_share=0.0)
-        with SyncClient(profile, central.url, credentials=DemoAccounts()) as client:
-            assert client.sync_once().complete
-        authors = set(SentVersions(profile).digests(SyncState.load(profile)))
+        profile = _shared_device(tmp_path / "device", "youssef.benali")
+        authors = _synced_once(profile, central)
         assert len(authors) >= 3, "the seed should have several authors on this device"
         paths: list[str] = []
         questions: list[int] = []
@@ -466,8 +472,7 @@ def test_drift_of_one_author_on_a_shared_device_was_found_by_the_one_question(
     # The server lost one person's versions (a restore from an older backup, say): the one
     # question must show that person's difference, and the repair pushes theirs alone.
     with running_central("sqlite", tmp_path / "central", "one-question-drift") as central:
-        profile = open_device(tmp_path / "device", "youssef.benali")
-        seed_profile(profile, 40, seed=86, photo_share=0.0)
+        profile = _shared_device(tmp_path / "device", "youssef.benali")
         with SyncClient(profile, central.url, credentials=DemoAccounts()) as client:
             assert client.sync_once().complete
             believed = SentVersions(profile).digests(SyncState.load(profile))
@@ -509,8 +514,7 @@ def test_an_author_whose_token_the_digest_question_refused_was_signed_in_and_ask
     # A token revoked (or expired) since the device got it: that person's answer is empty,
     # and the device signs that person in again and asks once more, with the fresh token.
     with running_central("sqlite", tmp_path / "central", "one-question-revoked") as central:
-        profile = open_device(tmp_path / "device", "youssef.benali")
-        seed_profile(profile, 40, seed=86, photo_share=0.0)
+        profile = _shared_device(tmp_path / "device", "youssef.benali")
         alone: list[str] = []
         signed_in: list[str] = []
 
@@ -554,8 +558,7 @@ def test_an_owner_whose_token_was_revoked_at_the_digest_question_was_signed_in_t
     # checks on the server, two tokens) where one fresh token served both.
     owner = "youssef.benali"
     with running_central("sqlite", tmp_path / "central", "one-question-owner") as central:
-        profile = open_device(tmp_path / "device", owner)
-        seed_profile(profile, 40, seed=86, photo_share=0.0)
+        profile = _shared_device(tmp_path / "device", owner)
         signed_in: list[str] = []
         revoked: list[None] = []
 
@@ -592,8 +595,7 @@ def test_a_shared_device_whose_tokens_had_all_expired_signed_in_one_after_the_ot
     # server's password hashing) plus a round trip per person, in a row. Now the sign-ins
     # go several at a time and the renewed tokens ask once more together.
     with running_central("sqlite", tmp_path / "central", "one-question-expired") as central:
-        profile = open_device(tmp_path / "device", "youssef.benali")
-        seed_profile(profile, 40, seed=86, photo_share=0.0)
+        profile = _shared_device(tmp_path / "device", "youssef.benali")
         meeting = threading.Barrier(2, timeout=20)
         lock = threading.Lock()
         signed_in: list[str] = []
