@@ -457,6 +457,23 @@ def test_patrol_with_repeats_resume_and_language(person: Person, context: AppCon
     assert stored_status(context, "kevin.sitaldin", inspection_id) is InspectionStatus.FINALIZED
 
 
+def test_the_keys_that_cover_and_lock_the_screen_work_once_signed_in(person: Person) -> None:
+    # The shortcuts are made at the first sign-in (not on the way to the sign-in window):
+    # before it they do nothing, after it F12 covers the screen and Ctrl+L locks it.
+    window = person.window
+    person.qtbot.keyClick(window, Qt.Key.Key_F12)
+    person.qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert not window.cover.isVisible() and not window.locked
+    person.sign_in("fatima.elamrani")
+    home = person.home
+    person.qtbot.keyClick(home, Qt.Key.Key_F12)
+    assert window.cover.isVisible()
+    person.qtbot.keyClick(window.cover, Qt.Key.Key_F12)
+    assert not window.cover.isVisible()
+    person.qtbot.keyClick(home, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    person.qtbot.waitUntil(lambda: window.locked, timeout=WAIT)
+
+
 def test_door_test_discreet_and_idle_lock(person: Person, context: AppContext) -> None:
     # The assignment is for round pt-2026-01 on the evening of 12 December: "Now" is then
     # (a visit on another evening is refused at finalize, as the central store would).
