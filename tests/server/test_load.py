@@ -50,22 +50,27 @@ def _server_process(home: Path, url: str, *extra: str) -> Iterator[str]:
         # Cheap password hashing, as in the other tests: the load is what is measured.
         "FIELDAPP_ARGON2": "1,8,1",
     }
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "fieldapp", "server"),
-            *("--home", str(home), "--db", url, "--port", str(port)),
-            *extra,
-        ],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    # The log goes to a file, not a pipe: nobody reads a pipe while the load runs, and a
+    # server whose log filled the pipe's buffer stopped in mid-request until the devices'
+    # reads timed out.
+    log = home.with_name(f"{home.name}.log")
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "fieldapp", "server"),
+                *("--home", str(home), "--db", url, "--port", str(port)),
+                *extra,
+            ],
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=output,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
-            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            assert process.poll() is None, log.read_text(errors="replace")
             try:
                 if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
                     break
@@ -77,10 +82,10 @@ def _server_process(home: Path, url: str, *extra: str) -> Iterator[str]:
     finally:
         process.terminate()
         try:
-            process.communicate(timeout=20)
+            process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.communicate()
+            process.wait()
 
 
 def test_two_server_processes_on_one_postgresql_lose_nothing_and_see_no_5xx(
