@@ -33,7 +33,7 @@ from fieldapp.server.identity import (
     password_problem,
     username_problem,
 )
-from fieldapp.server.principals import PrincipalCache
+from fieldapp.server.principals import ChangeListener, PrincipalCache
 
 #: Roles that make inspections on a device and push them.
 AUTHOR_ROLES = frozenset({Role.BOA, Role.MYSTERY_GUEST})
@@ -112,7 +112,9 @@ class Accounts:
         # account keeps the demo store's first start from costing seconds of Argon2.
         self._demo_hashes: dict[str, str] = {}
         self._principals = PrincipalCache(config.principal_cache_seconds)
-        self._principals.watch(database.engine)
+        self._principals.watch(database)
+        #: Hears the changes other processes make (PostgreSQL), once `listen` starts it.
+        self.changes = ChangeListener(database, self._principals)
 
     # --- users --------------------------------------------------------------------------
 

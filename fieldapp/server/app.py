@@ -53,12 +53,16 @@ def create_app(config: ServerConfig, store: CentralStore | None = None) -> FastA
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         sweeping = asyncio.create_task(_sweep_now_and_then(central, config.sweep_minutes))
+        # Other processes on the same PostgreSQL (workers, servers, the command line)
+        # tell this one when they change accounts, tokens or teams.
+        central.accounts.changes.start()
         try:
             yield
         finally:
             sweeping.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeping
+            await asyncio.to_thread(central.accounts.changes.stop)
             central.close()
 
     app = FastAPI(

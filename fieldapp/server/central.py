@@ -89,6 +89,7 @@ class CentralStore:
         return {"database": database, "blobs": blobs}
 
     def close(self) -> None:
+        self.accounts.changes.stop()
         self.database.dispose()
 
     # --- administration -------------------------------------------------------------------

@@ -205,6 +205,8 @@ class CentralDatabase:
         self.url = sa.make_url(url)
         self.dialect = self.url.get_backend_name()
         self._writer: threading.Lock | None = None
+        #: Called with the connection after each write transaction's commit.
+        self._after_commit: list[Callable[[Connection], None]] = []
         if self.dialect == "sqlite":
             self.engine = sa.create_engine(
                 self.url,
@@ -245,8 +247,10 @@ class CentralDatabase:
     def write(self) -> Iterator[Connection]:
         """A write transaction: committed when the block ends, rolled back on an exception."""
         if self._writer is None:
-            with self.engine.connect() as connection, connection.begin():
-                yield connection
+            with self.engine.connect() as connection:
+                with connection.begin():
+                    yield connection
+                self._committed(connection)
             return
         # SQLite has one writer; queueing here is first come, first served, where SQLite's
         # busy handler would poll with growing sleeps and give a long latency tail.
@@ -254,6 +258,16 @@ class CentralDatabase:
             connection.execution_options(fieldapp_immediate=True)
             with connection.begin():
                 yield connection
+            self._committed(connection)
+
+    def after_commit(self, hook: Callable[[Connection], None]) -> None:
+        """Call `hook` with the connection once each write transaction has committed
+        (SQLAlchemy's own commit event comes before the database's commit)."""
+        self._after_commit.append(hook)
+
+    def _committed(self, connection: Connection) -> None:
+        for hook in self._after_commit:
+            hook(connection)
 
     def retrying(self, work: Callable[[], _T], attempts: int = 5) -> _T:
         """Run `work` again after a unique-key race or a deadlock; the retry re-reads.

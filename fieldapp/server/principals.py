@@ -3,12 +3,18 @@ read for its principal every time (a device pushing a batch makes many in a row)
 
 Correctness comes first: every committed change to accounts, tokens or teams in this
 process clears the cache (SQLAlchemy events on the store's engine, so no write path can
-forget it), and an entry is kept at most `seconds`, which bounds how late another server
-process on the same database sees a revocation. A read that raced a clearing is not kept.
+forget it), once as the commit starts and once it has happened, so a read between the two
+that still saw the old rows is dropped too. A read that raced a clearing is not kept. An
+entry is kept at most `seconds`. On PostgreSQL the committing process also sends a
+notice (NOTIFY) with its commit, and every server process on the database listens
+(`ChangeListener`) and clears its own cache when one arrives: a revocation made through
+one worker, another server or the command line counts in all of them at once; the cache
+time is then only the bound while a listener is reconnecting.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -23,12 +29,19 @@ from sqlalchemy.sql.dml import UpdateBase
 
 if TYPE_CHECKING:
     from fieldapp.server.accounts import Principal
+    from fieldapp.server.database import CentralDatabase
+
+log = logging.getLogger(__name__)
 
 #: The tables a principal is read from: a change to any of them may change one.
 WATCHED_TABLES = frozenset({"users", "tokens", "teams"})
 #: Entries kept at most; the oldest go first (one per signed-in device is plenty).
 MAX_ENTRIES = 10_000
 _CHANGED = "fieldapp_principals_changed"
+#: The PostgreSQL channel the notices of changed principals go on.
+CHANNEL = "fieldapp_principals"
+#: How the listener's connection is named in pg_stat_activity.
+LISTENER_NAME = "fieldapp principal changes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +98,17 @@ class PrincipalCache:
             self._entries.clear()
             self._generation += 1
 
-    def watch(self, engine: Engine) -> None:
-        """Clear at the commit of any statement that writes a watched table."""
+    def watch(self, database: CentralDatabase) -> None:
+        """Clear at the commit of any statement that writes a watched table; on
+        PostgreSQL, tell the other processes with the same commit."""
+        engine: Engine = database.engine
+        notify = database.is_postgresql
         sa.event.listen(engine, "after_execute", self._after_execute)
-        sa.event.listen(engine, "commit", self._after_commit)
+        sa.event.listen(
+            engine, "commit", lambda connection: self._at_commit(connection, notify=notify)
+        )
         sa.event.listen(engine, "rollback", self._after_rollback)
+        database.after_commit(self._after_commit)
 
     def _after_execute(self, connection: Connection, statement: Any, *_args: Any) -> None:
         # Only marked here: until the commit, readers see the old rows, and any they cache
@@ -97,12 +116,113 @@ class PrincipalCache:
         if _writes_watched_table(statement):
             connection.info[_CHANGED] = True
 
+    def _at_commit(self, connection: Connection, *, notify: bool) -> None:
+        # SQLAlchemy's commit event comes just before the database's commit.
+        if not connection.info.get(_CHANGED, False):
+            return
+        if notify:
+            # In the transaction: PostgreSQL delivers it when (and only if) it commits.
+            # The driver's own cursor, so no statement event sees it.
+            cursor = connection.connection.cursor()
+            try:
+                cursor.execute(f"NOTIFY {CHANNEL}")
+            finally:
+                cursor.close()
+        self.clear()
+
     def _after_commit(self, connection: Connection) -> None:
+        # Once the commit has happened: a read that began between the first clearing and
+        # the commit saw the old rows under the new generation; this drops what it kept.
         if connection.info.pop(_CHANGED, False):
             self.clear()
 
     def _after_rollback(self, connection: Connection) -> None:
         connection.info.pop(_CHANGED, None)
+
+
+class ChangeListener:
+    """Listens, on PostgreSQL, for the notices other processes send with a commit that
+    changes accounts, tokens or teams, and clears this process's principal cache at each.
+
+    One connection of its own, outside the pool, in a thread. When it is lost, the cache is
+    cleared and the listener connects again with a growing pause; until then the cache
+    time bounds how late a change from elsewhere counts, as it does without a listener.
+    """
+
+    #: Seconds between checks that the connection still answers (a dead peer is found by
+    #: the TCP keep-alives below within about ten seconds).
+    PING_SECONDS = 5.0
+
+    def __init__(self, database: CentralDatabase, cache: PrincipalCache) -> None:
+        self._database = database
+        self._cache = cache
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        #: Set each time the listener is connected and listening (tests wait for it).
+        self.listening = threading.Event()
+
+    def start(self) -> None:
+        if not self._database.is_postgresql or self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._run, name="principal-changes", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        # Imported here: only a server on PostgreSQL needs the driver itself.
+        import psycopg
+
+        pause = 0.5
+        while not self._stop.is_set():
+            try:
+                with self._connect() as connection:
+                    connection.execute(f"LISTEN {CHANNEL}")
+                    # Whatever changed before the LISTEN took hold was not heard.
+                    self._cache.clear()
+                    self.listening.set()
+                    pause = 0.5
+                    last_ping = time.monotonic()
+                    while not self._stop.is_set():
+                        for _notice in connection.notifies(timeout=1.0):
+                            self._cache.clear()
+                        if time.monotonic() - last_ping >= self.PING_SECONDS:
+                            connection.execute("SELECT 1")
+                            last_ping = time.monotonic()
+            except psycopg.Error:
+                if not self._stop.is_set():
+                    log.warning(
+                        "lost the database connection that hears changed accounts; "
+                        "connecting again in %.1f s",
+                        pause,
+                        exc_info=True,
+                    )
+            finally:
+                self.listening.clear()
+                self._cache.clear()
+            self._stop.wait(pause)
+            pause = min(pause * 2, 30.0)
+
+    def _connect(self) -> Any:
+        import psycopg
+
+        engine = self._database.engine
+        arguments, options = engine.dialect.create_connect_args(engine.url)
+        return psycopg.connect(
+            *arguments,
+            **options,
+            autocommit=True,
+            application_name=LISTENER_NAME,
+            connect_timeout=5,
+            keepalives=1,
+            keepalives_idle=5,
+            keepalives_interval=2,
+            keepalives_count=3,
+        )
 
 
 def _writes_watched_table(statement: Any) -> bool:

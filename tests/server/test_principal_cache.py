@@ -1,6 +1,7 @@
 """The principal cache (issue 18): a token's principal is read from the database once and
 then served from memory for a short while, and no change to accounts, tokens or teams is
-ever missed in the process that made it; another process sees it within the cache time.
+ever missed in the process that made it; another process sees it within the cache time,
+and on PostgreSQL at once (the commit's notice).
 
 Real central stores (SQLite and PostgreSQL) on 127.0.0.1; statements are counted with
 SQLAlchemy's own cursor events on the store's engine.
@@ -8,6 +9,7 @@ SQLAlchemy's own cursor events on the store's engine.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +21,7 @@ import sqlalchemy as sa
 from fieldapp.core.entities import Role
 from fieldapp.server.central import CentralStore
 from fieldapp.server.errors import ApiError
+from fieldapp.server.principals import LISTENER_NAME
 from tests.support.central import (
     ADMIN,
     BACKENDS,
@@ -124,3 +127,86 @@ def test_another_process_sees_a_revocation_within_the_cache_time(
         assert time.monotonic() - revoked_at <= seconds + 1.0
     finally:
         other.close()
+
+
+def test_a_principal_read_between_the_clearing_and_the_commit_outlived_its_revocation(
+    central: Central,
+) -> None:
+    """SQLAlchemy's commit event, where the cache was cleared, comes before the database's
+    commit. A request that read the token in between still saw it valid, and kept it under
+    the new generation: the revoked token then worked for the whole cache time."""
+    accounts = central.store.accounts
+    token = str(central.sign_in(BOA).json()["access_token"])
+    accounts.authenticate(token)
+    read_in_between: list[str] = []
+    armed = threading.Event()
+
+    def between(connection: sa.Connection) -> None:
+        # Listened after the cache's own commit listener: its clearing is done, the
+        # database's commit is not. Another request reads the token now.
+        if not armed.is_set():
+            return
+        armed.clear()
+        reader = threading.Thread(
+            target=lambda: read_in_between.append(accounts.authenticate(token).username)
+        )
+        reader.start()
+        reader.join(20)
+
+    sa.event.listen(central.store.database.engine, "commit", between)
+    try:
+        armed.set()
+        accounts.revoke(token)
+    finally:
+        sa.event.remove(central.store.database.engine, "commit", between)
+    assert read_in_between == [BOA], "the read in between should still have seen the token"
+    with pytest.raises(ApiError, match="revoked"):
+        accounts.authenticate(token)
+
+
+def test_a_revocation_by_another_process_on_postgresql_waited_for_the_cache_time(
+    tmp_path: Path,
+) -> None:
+    """Several workers (or servers) on one PostgreSQL each keep a cache: a token revoked
+    through one was served by the others until their entries aged out. Now the revoking
+    commit carries a notice every server process listens for."""
+    with running_central(
+        "postgresql", tmp_path / "central", "principal-notices", principal_cache_seconds=60
+    ) as central:
+        listener = central.store.accounts.changes
+        assert listener.listening.wait(10), "the listener did not connect"
+        other = CentralStore(central.config)  # another worker, server or the command line
+        try:
+            for _ in range(2):
+                token = str(central.sign_in(BOA).json()["access_token"])
+                central.store.accounts.authenticate(token)  # cached for a minute
+                revoked_at = time.monotonic()
+                other.accounts.revoke(token)
+                _refused_within(central.store, token, revoked_at, 5.0)
+                # The listener's connection lost: it connects again and hears again.
+                with central.store.database.write() as connection:
+                    killed = connection.execute(
+                        sa.text(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE application_name = :name AND pid <> pg_backend_pid()"
+                        ),
+                        {"name": LISTENER_NAME},
+                    ).all()
+                assert killed, "no listener connection found"
+                deadline = time.monotonic() + 10
+                while listener.listening.is_set() and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                assert listener.listening.wait(10), "the listener did not connect again"
+        finally:
+            other.close()
+
+
+def _refused_within(store: CentralStore, token: str, since: float, seconds: float) -> None:
+    while True:
+        try:
+            store.accounts.authenticate(token)
+        except ApiError as refused:
+            assert refused.status == 401
+            return
+        assert time.monotonic() - since <= seconds, "the revocation was not heard"
+        time.sleep(0.02)
