@@ -1,8 +1,8 @@
 """The `fieldapp server` verb: run the central store, and the admin verbs that go with it.
 
-`fieldapp server --home DIR [--host H] [--port N] [--db URL] [--demo]` serves the API;
-`fieldapp server init|adduser|passwd|revoke-tokens|deactivate|activate|users|load-forms|
-new-epoch|migrate` administer the same store. Heavy imports happen inside the handlers,
+`fieldapp server --home DIR [--host H] [--port N] [--db URL] [--workers N] [--demo]` serves
+the API; `fieldapp server init|adduser|passwd|revoke-tokens|deactivate|activate|users|
+load-forms|new-epoch|migrate` administer the same store. Heavy imports happen inside the handlers,
 so `fieldapp --help` stays quick. With `--demo` the server loads the demo world into an
 empty store; everything else of the demo is in `fieldapp.app.demo`.
 """
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from fieldapp.server.central import CentralStore
 
 DEFAULT_PORT = 8765
+#: Worker processes at most: a few per core is all a server can use.
+MAX_WORKERS = 32
 ROLES = ("boa", "mystery_guest", "supervisor", "admin")
 
 
@@ -42,6 +44,13 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
     server.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to listen on")
     server.add_argument("--certfile", metavar="PEM", help="serve HTTPS with this certificate chain")
     server.add_argument("--keyfile", metavar="PEM", help="the certificate's private key")
+    server.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help=f"serve with N processes (1 to {MAX_WORKERS}; more than 1 needs PostgreSQL)",
+    )
     server.add_argument(
         "--demo",
         action="store_true",
@@ -214,9 +223,22 @@ def _open(args: argparse.Namespace) -> CentralStore:
 def _serve(args: argparse.Namespace) -> int:
     from fieldapp.core.locations import forms_directory, seeds_directory
     from fieldapp.server.app import create_app
-    from fieldapp.server.runner import serve
+    from fieldapp.server.runner import serve, serve_workers
 
+    if not 1 <= args.workers <= MAX_WORKERS:
+        _fail(
+            f"--workers takes 1 to {MAX_WORKERS} processes.",
+            f"--workers neemt 1 tot {MAX_WORKERS} processen.",
+        )
     store = _open(args)
+    if args.workers > 1 and not store.database.is_postgresql:
+        store.close()
+        _fail(
+            "Several worker processes need PostgreSQL (--db postgresql+psycopg://…): "
+            "SQLite lets one process write at a time. Start with --workers 1.",
+            "Meerdere werkprocessen vragen om PostgreSQL (--db postgresql+psycopg://…): "
+            "SQLite laat één proces tegelijk schrijven. Start met --workers 1.",
+        )
     if args.demo:
         if store.load_demo(seeds_directory(), forms_directory()):
             print("Loaded the demo world; every demo account signs in with 'demo'.")
@@ -232,12 +254,31 @@ def _serve(args: argparse.Namespace) -> int:
             )
     scheme = "https" if store.config.certfile else "http"
     print(f"Central store in {store.config.home}; listening on {scheme}://{args.host}:{args.port}")
-    serve(
-        create_app(store.config, store),
-        args.host,
-        args.port,
-        stop_when_stdin_closes=args.stop_when_stdin_closes,
-    )
+    if args.workers == 1:
+        serve(
+            create_app(store.config, store),
+            args.host,
+            args.port,
+            stop_when_stdin_closes=args.stop_when_stdin_closes,
+        )
+        return 0
+    # Each worker opens the store itself; this process only watches over them.
+    config = store.config
+    store.close()
+    print(f"{args.workers} worker processes; each opens its own connections to the database.")
+    try:
+        serve_workers(
+            config,
+            args.host,
+            args.port,
+            args.workers,
+            stop_when_stdin_closes=args.stop_when_stdin_closes,
+        )
+    except OSError as error:
+        _fail(
+            f"Cannot listen on {args.host}:{args.port}: {error.strerror or error}.",
+            f"Kan niet luisteren op {args.host}:{args.port}: {error.strerror or error}.",
+        )
     return 0
 
 

@@ -1,10 +1,12 @@
 """Running the central store: uvicorn in the foreground for the verb, or in a thread for tests.
 
-`serve` blocks until interrupted. `BackgroundServer` binds its own socket (port 0 picks a
-free one), so a test or the demo start never races another process for a port. Both run
-uvicorn with the limits of the store's `ServerConfig`: TLS when a certificate is given,
-a cap on connections at once, a time limit for request headers and idle connections
-(slow-loris), and the reverse proxies whose forwarded headers are believed.
+`serve` blocks until interrupted. `serve_workers` does the same with several worker
+processes on one listening socket (PostgreSQL only), each with its own store and app, under
+uvicorn's supervisor, which replaces a worker that dies. `BackgroundServer` binds its own
+socket (port 0 picks a free one), so a test or the demo start never races another process
+for a port. All run uvicorn with the limits of the store's `ServerConfig`: TLS when a
+certificate is given, a cap on connections at once, a time limit for request headers and
+idle connections (slow-loris), and the reverse proxies whose forwarded headers are believed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import h11
@@ -22,7 +25,9 @@ import uvicorn
 from fastapi import FastAPI
 from uvicorn.config import LOGGING_CONFIG
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.supervisors import Multiprocess
 
+from fieldapp.server.app import create_app
 from fieldapp.server.config import ServerConfig
 from fieldapp.server.logs import configure_logging
 
@@ -96,24 +101,62 @@ def _protocol_for(config: ServerConfig) -> type[H11Protocol]:
 def uvicorn_config(app: FastAPI, access_log: bool, own_logging: bool = False) -> uvicorn.Config:
     """uvicorn's settings for this app, from the `ServerConfig` of its store."""
     config: ServerConfig = app.state.store.config
-    # None: uvicorn leaves logging alone (configure_logging set it up); else its own.
-    logging_config: dict[str, Any] = {"log_config": None if own_logging else LOGGING_CONFIG}
     return uvicorn.Config(
-        app,
-        **logging_config,
-        lifespan="on",
-        ws="none",
-        http=_protocol_for(config),
-        access_log=access_log,
-        log_level="info" if access_log else "warning",
-        timeout_keep_alive=int(config.keep_alive_seconds),
-        limit_concurrency=config.limit_concurrency,
-        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
-        proxy_headers=True,
-        forwarded_allow_ips=config.forwarded_allow_ips,
-        ssl_certfile=str(config.certfile) if config.certfile else None,
-        ssl_keyfile=str(config.keyfile) if config.keyfile else None,
+        app, http=_protocol_for(config), **_settings(config, access_log, own_logging)
     )
+
+
+def _settings(config: ServerConfig, access_log: bool, own_logging: bool) -> dict[str, Any]:
+    return {
+        # None: uvicorn leaves logging alone (configure_logging set it up); else its own.
+        "log_config": None if own_logging else LOGGING_CONFIG,
+        "lifespan": "on",
+        "ws": "none",
+        "access_log": access_log,
+        "log_level": "info" if access_log else "warning",
+        "timeout_keep_alive": int(config.keep_alive_seconds),
+        "limit_concurrency": config.limit_concurrency,
+        "h11_max_incomplete_event_size": MAX_HEADER_BYTES,
+        "proxy_headers": True,
+        "forwarded_allow_ips": config.forwarded_allow_ips,
+        "ssl_certfile": str(config.certfile) if config.certfile else None,
+        "ssl_keyfile": str(config.keyfile) if config.keyfile else None,
+    }
+
+
+class WorkerConfig(uvicorn.Config):
+    """uvicorn's settings for one of several worker processes.
+
+    The supervisor pickles it into each worker it spawns (a fresh interpreter, not a
+    fork, so no database connection or thread is shared by accident). The worker builds
+    its own store and app from the `ServerConfig` it carries when uvicorn loads it; the
+    request-head protocol, a class made for the config, is made there too, since such a
+    class cannot be pickled.
+    """
+
+    def __init__(self, server_config: ServerConfig, workers: int, access_log: bool) -> None:
+        super().__init__(
+            "fieldapp.server.app:create_app",  # not imported: `load` builds the app
+            http="h11",
+            workers=workers,
+            **_settings(server_config, access_log, own_logging=True),
+        )
+        self.server_config = server_config
+        self.with_access_log = access_log
+
+    def load(self) -> None:
+        if self.loaded:
+            return
+        _configure_logs(self.server_config, self.with_access_log)
+        self.app = create_app(self.server_config)
+        self.http = _protocol_for(self.server_config)
+        super().load()
+
+
+def _configure_logs(config: ServerConfig, access_log: bool) -> None:
+    configure_logging(config.log_format)
+    if not access_log:
+        logging.getLogger("fieldapp.server.requests").setLevel(logging.WARNING)
 
 
 def serve(
@@ -126,18 +169,59 @@ def serve(
 ) -> None:
     """Serve in the foreground, logging as the store's config says (logs.py); without
     `access_log`, only warnings of the request lines (benchmarks)."""
-    configure_logging(app.state.store.config.log_format)
-    if not access_log:
-        logging.getLogger("fieldapp.server.requests").setLevel(logging.WARNING)
+    _configure_logs(app.state.store.config, access_log)
     config = uvicorn_config(app, access_log, own_logging=True)
     config.host, config.port = host, port
     server = uvicorn.Server(config)
     if stop_when_stdin_closes:
-        _stop_at_end_of_stdin(server)
+        _stop_at_end_of_stdin(lambda: setattr(server, "should_exit", True))
     server.run()
 
 
-def _stop_at_end_of_stdin(server: uvicorn.Server) -> None:
+def serve_workers(
+    config: ServerConfig,
+    host: str,
+    port: int,
+    workers: int,
+    access_log: bool = True,
+    *,
+    stop_when_stdin_closes: bool = False,
+) -> None:
+    """Serve in the foreground with `workers` processes sharing one listening socket.
+
+    Each worker has its own store on the same database, so this is for PostgreSQL: the
+    caller has migrated the database already. Stopped by Ctrl+C or SIGTERM, which each
+    worker gets in turn (it finishes what it is answering); a worker that dies is
+    replaced. Raises OSError when the address cannot be bound.
+    """
+    _configure_logs(config, access_log)
+    settings = WorkerConfig(config, workers, access_log)
+    settings.host, settings.port = host, port
+    listening = _listening_socket(host, port)
+    supervisor = Multiprocess(settings, sockets=[listening])
+    if stop_when_stdin_closes:
+        _stop_at_end_of_stdin(supervisor.should_exit.set)
+    try:
+        supervisor.run()
+    finally:
+        listening.close()
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP spelled out, as in BackgroundServer: TCP_NODELAY on accepted connections.
+    listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((host, port))
+        listening.set_inheritable(True)
+    except OSError:
+        listening.close()
+        raise
+    return listening
+
+
+def _stop_at_end_of_stdin(stop: Callable[[], None]) -> None:
     """Stop the server, as Ctrl+C would (what it is answering is finished), once its
     standard input reaches its end: the process that started it holds the other end and
     ends, however it ends. Asked of the server itself rather than by a signal, so that an
@@ -146,7 +230,7 @@ def _stop_at_end_of_stdin(server: uvicorn.Server) -> None:
     def watch() -> None:
         while sys.stdin.buffer.read(4096):
             pass  # nobody writes to it; anything sent is dropped
-        server.should_exit = True
+        stop()
 
     threading.Thread(target=watch, name="stop-when-stdin-closes", daemon=True).start()
 

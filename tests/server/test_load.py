@@ -17,9 +17,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from fieldapp.core.locations import PROJECT_ROOT
 from fieldapp.server.database import CentralDatabase
+from fieldapp.server.principals import LISTENER_NAME
 from tests.support.central import BACKENDS, database_url, require_backend, running_central
 from tests.support.load import USERNAMES, run_load
 
@@ -38,7 +40,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _server_process(home: Path, url: str, *extra: str) -> Iterator[str]:
+def _server_process(
+    home: Path, url: str, *extra: str, settings: dict[str, str] | None = None
+) -> Iterator[str]:
     """`fieldapp server` in a process of its own, blobs in the database; its URL."""
     port = _free_port()
     environment = {
@@ -49,6 +53,7 @@ def _server_process(home: Path, url: str, *extra: str) -> Iterator[str]:
         "FIELDAPP_LOG_FORMAT": "text",
         # Cheap password hashing, as in the other tests: the load is what is measured.
         "FIELDAPP_ARGON2": "1,8,1",
+        **(settings or {}),
     }
     # The log goes to a file, not a pipe: nobody reads a pipe while the load runs, and a
     # server whose log filled the pipe's buffer stopped in mid-request until the devices'
@@ -116,3 +121,97 @@ def test_two_server_processes_on_one_postgresql_lose_nothing_and_see_no_5xx(
         assert statuses[201] >= 50
         for home in (tmp_path / "one", tmp_path / "two"):
             assert not [p for p in (home / "blobs").rglob("*") if p.is_file()]
+
+
+def test_two_workers_share_the_load_and_hear_a_revocation_made_elsewhere(
+    tmp_path: Path,
+) -> None:
+    """`fieldapp server --workers 2`: two processes on one listening socket, each with its
+    own store and principal cache (kept a minute here). A token revoked by a third process
+    (the command line) is refused by both workers at once: before the commit's notice,
+    the worker that had the token cached served it for the whole cache time."""
+    require_backend("postgresql")
+    with database_url("postgresql", "workers") as url:
+        assert url is not None
+        home = tmp_path / "server"
+        with _server_process(
+            home,
+            url,
+            "--demo",
+            "--workers",
+            "2",
+            settings={"FIELDAPP_PRINCIPAL_CACHE_SECONDS": "60"},
+        ) as base:
+            database = CentralDatabase(url)
+            try:
+                _wait_for_listeners(database, 2)
+                tokens = {}
+                for username in USERNAMES:
+                    answer = httpx.post(
+                        f"{base}/v1/auth/token",
+                        json={"username": username, "password": "demo"},
+                        timeout=60,
+                    )
+                    assert answer.status_code == 200, answer.text
+                    tokens[username] = answer.json()["access_token"]
+                statuses = run_load([base], tokens, database)
+                assert statuses[201] >= 50
+
+                boa = USERNAMES[0]
+                token = tokens[boa]
+                # Fresh connections land on either worker; both now hold the token.
+                assert {_meta_status(base, token) for _ in range(20)} == {200}
+                revoke = ("server", "revoke-tokens", boa, "--home", str(home), "--db", url)
+                done = subprocess.run(
+                    [sys.executable, "-m", "fieldapp", *revoke],
+                    cwd=PROJECT_ROOT,
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                )
+                assert done.returncode == 0, done.stderr
+                revoked_at = time.monotonic()
+                refused_in_a_row = 0
+                while refused_in_a_row < 20:
+                    status = _meta_status(base, token)
+                    refused_in_a_row = refused_in_a_row + 1 if status == 401 else 0
+                    assert time.monotonic() - revoked_at < 5, "a worker kept serving the token"
+            finally:
+                database.dispose()
+
+
+def test_several_workers_on_sqlite_were_refused_with_a_plain_sentence(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "fieldapp", "server", "--home", str(tmp_path), "--workers", "2"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "FIELDAPP_LANGUAGE": "nl"},
+    )
+    assert done.returncode == 1
+    assert "Meerdere werkprocessen vragen om PostgreSQL" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def _meta_status(base: str, token: str) -> int:
+    """The status of an authenticated request on a connection of its own."""
+    with httpx.Client(base_url=base, timeout=30) as client:
+        return client.get("/v1/sync/meta", headers={"Authorization": f"Bearer {token}"}).status_code
+
+
+def _wait_for_listeners(database: CentralDatabase, count: int) -> None:
+    """Until `count` server processes listen for changed principals (each has a connection
+    named for it); the workers start at their own pace."""
+    deadline = time.monotonic() + 30
+    while True:
+        with database.read() as connection:
+            listening = connection.execute(
+                sa.text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name"),
+                {"name": LISTENER_NAME},
+            ).scalar_one()
+        if listening >= count:
+            assert listening == count, f"{listening} listeners for {count} workers"
+            return
+        assert time.monotonic() < deadline, f"{listening} of {count} workers listen"
+        time.sleep(0.1)
