@@ -60,31 +60,40 @@ POLICY = PasswordPolicy(time_cost=1, memory_cost_kib=1024, parallelism=1)
 # --- a server in its own process --------------------------------------------------------------
 
 
-def serve(home: str, url: str, port: int, principal_cache_seconds: float | None = None) -> None:
-    """Entry point of the server process (`--serve`)."""
+def serve(
+    home: str, url: str, port: int, principal_cache_seconds: float | None = None, workers: int = 1
+) -> None:
+    """Entry point of the server process (`--serve`); `workers` > 1 as `--workers` runs."""
     from fieldapp.server.app import create_app
     from fieldapp.server.runner import serve as run
+    from fieldapp.server.runner import serve_workers
 
     config = ServerConfig(home=Path(home), database_url=url or None, password_policy=POLICY)
     if principal_cache_seconds is not None:
         config = replace(config, principal_cache_seconds=principal_cache_seconds)
     store = CentralStore(config)
-    app = create_app(config, store)
+    store.migrate()
     store.load_demo(seeds_directory(), forms_directory())
-    run(app, "127.0.0.1", port, access_log=False)
+    if workers > 1:
+        store.close()
+        serve_workers(config, "127.0.0.1", port, workers, access_log=False)
+        return
+    run(create_app(config, store), "127.0.0.1", port, access_log=False)
 
 
 @contextmanager
 def server_process(
-    home: Path, url: str | None, principal_cache_seconds: float | None = None
+    home: Path, url: str | None, principal_cache_seconds: float | None = None, workers: int = 1
 ) -> Iterator[str]:
-    """A central store in its own process on 127.0.0.1 (the demo world loaded); its URL."""
+    """A central store in its own process(es) on 127.0.0.1 (the demo world loaded); its URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [sys.executable, __file__, "--serve", str(home), url or "", str(port)]
-    if principal_cache_seconds is not None:
-        command.append(str(principal_cache_seconds))
+    cache = "" if principal_cache_seconds is None else str(principal_cache_seconds)
+    command = [
+        *(sys.executable, __file__, "--serve", str(home), url or "", str(port), cache),
+        str(workers),
+    ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -497,8 +506,8 @@ def bench_throughput(
 
 def main() -> None:
     if sys.argv[1:2] == ["--serve"]:
-        cache = float(sys.argv[5]) if len(sys.argv) > 5 else None
-        serve(sys.argv[2], sys.argv[3], int(sys.argv[4]), cache)
+        home, url, port, cache, workers = sys.argv[2:7]
+        serve(home, url, int(port), float(cache) if cache else None, int(workers))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg-url", default=os.environ.get("FIELDAPP_TEST_PG_URL"))

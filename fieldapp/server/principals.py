@@ -123,9 +123,11 @@ class PrincipalCache:
         if notify:
             # In the transaction: PostgreSQL delivers it when (and only if) it commits.
             # The driver's own cursor, so no statement event sees it.
+            # The payload names the store's schema: stores in other schemas of the same
+            # database (or the test suite's) hear it and leave their caches alone.
             cursor = connection.connection.cursor()
             try:
-                cursor.execute(f"NOTIFY {CHANNEL}")
+                cursor.execute(f"SELECT pg_notify('{CHANNEL}', current_schema())")
             finally:
                 cursor.close()
         self.clear()
@@ -160,6 +162,8 @@ class ChangeListener:
         self._thread: threading.Thread | None = None
         #: Set each time the listener is connected and listening (tests wait for it).
         self.listening = threading.Event()
+        #: Notices heard from stores in other schemas of the database, and left alone.
+        self.ignored = 0
 
     def start(self) -> None:
         if not self._database.is_postgresql or self._thread is not None:
@@ -181,6 +185,8 @@ class ChangeListener:
         while not self._stop.is_set():
             try:
                 with self._connect() as connection:
+                    row = connection.execute("SELECT current_schema()").fetchone()
+                    schema = row[0] if row is not None else None
                     connection.execute(f"LISTEN {CHANNEL}")
                     # Whatever changed before the LISTEN took hold was not heard.
                     self._cache.clear()
@@ -188,8 +194,11 @@ class ChangeListener:
                     pause = 0.5
                     last_ping = time.monotonic()
                     while not self._stop.is_set():
-                        for _notice in connection.notifies(timeout=1.0):
-                            self._cache.clear()
+                        for notice in connection.notifies(timeout=1.0):
+                            if notice.payload == schema:
+                                self._cache.clear()
+                            else:
+                                self.ignored += 1
                         if time.monotonic() - last_ping >= self.PING_SECONDS:
                             connection.execute("SELECT 1")
                             last_ping = time.monotonic()

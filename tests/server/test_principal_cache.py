@@ -210,3 +210,36 @@ def _refused_within(store: CentralStore, token: str, since: float, seconds: floa
             return
         assert time.monotonic() - since <= seconds, "the revocation was not heard"
         time.sleep(0.02)
+
+
+def test_a_change_in_another_schema_of_the_database_cleared_this_stores_cache(
+    tmp_path: Path,
+) -> None:
+    """The notice names the schema of the store that changed: a store in another schema of
+    the same database (the test suite runs many) leaves this one's cache alone."""
+    with (
+        running_central("postgresql", tmp_path / "here", "notices-here") as here,
+        running_central("postgresql", tmp_path / "there", "notices-there") as there,
+    ):
+        listener = here.store.accounts.changes
+        assert listener.listening.wait(10)
+        accounts = here.store.accounts
+        token, elsewhere = here.token(BOA), there.token(BOA)
+        # Until the sign-ins' own notices have come and gone: twice served from the cache.
+        deadline = time.monotonic() + 10
+        while True:
+            accounts.authenticate(token)
+            time.sleep(0.2)
+            with counted(here.store) as statements:
+                accounts.authenticate(token)
+            if not statements:
+                break
+            assert time.monotonic() < deadline, "the cache never settled"
+        ignored = listener.ignored
+        there.store.accounts.revoke(elsewhere)
+        while listener.ignored == ignored:
+            assert time.monotonic() < deadline + 5, "the other schema's notice never came"
+            time.sleep(0.02)
+        with counted(here.store) as statements:
+            assert accounts.authenticate(token).username == BOA
+        assert statements == []
