@@ -211,7 +211,13 @@ def make_photos(folder: Path, count: int, rng: random.Random) -> list[tuple[Path
 
 
 def bench_push(
-    backend: str, pg_url: str | None, versions: int, photos: int, devices: int, batch: int = 1
+    backend: str,
+    pg_url: str | None,
+    versions: int,
+    photos: int,
+    devices: int,
+    batch: int = 1,
+    workers: int = 1,
 ) -> dict[str, float]:
     """Push through the API (`batch` versions per request, 1 = one request each) next to a
     bulk insert and a file copy of the same data."""
@@ -235,7 +241,10 @@ def bench_push(
             for mine in by_author.values()
             for start in range(0, len(mine), batch)
         ]
-        with database(backend, pg_url, "push") as url, server_process(root / "server", url) as base:
+        with (
+            database(backend, pg_url, "push") as url,
+            server_process(root / "server", url, workers=workers) as base,
+        ):
             bearer = tokens(base)
             queue = list(reversed(chunks))
             lock = threading.Lock()
@@ -445,13 +454,13 @@ def bench_noop(backend: str, pg_url: str | None, history: int, rounds: int = 300
 
 
 def bench_throughput(
-    backend: str, pg_url: str | None, devices: int, seconds: float
+    backend: str, pg_url: str | None, devices: int, seconds: float, workers: int = 1
 ) -> dict[str, float]:
     rng = random.Random(3)
     with (
         tempfile.TemporaryDirectory() as scratch,
         database(backend, pg_url, "load") as url,
-        server_process(Path(scratch) / "server", url) as base,
+        server_process(Path(scratch) / "server", url, workers=workers) as base,
     ):
         bearer = tokens(base)
         latencies: list[float] = []
@@ -506,8 +515,8 @@ def bench_throughput(
 
 def main() -> None:
     if sys.argv[1:2] == ["--serve"]:
-        home, url, port, cache, workers = sys.argv[2:7]
-        serve(home, url, int(port), float(cache) if cache else None, int(workers))
+        home, url, port, cache, processes = sys.argv[2:7]
+        serve(home, url, int(port), float(cache) if cache else None, int(processes))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg-url", default=os.environ.get("FIELDAPP_TEST_PG_URL"))
@@ -521,21 +530,35 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--only", choices=("push", "noop", "throughput"))
+    parser.add_argument(
+        "--backends", nargs="+", choices=("sqlite", "postgresql"), help="default: both"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1],
+        help="server processes for PostgreSQL's push and throughput (SQLite: always 1)",
+    )
     args = parser.parse_args()
-    backends = ["sqlite"] + (["postgresql"] if args.pg_url else [])
+    backends = args.backends or ["sqlite"] + (["postgresql"] if args.pg_url else [])
     results: dict[str, Any] = {}
     for backend in backends:
+        counts = args.workers if backend == "postgresql" else [1]
         if args.only in (None, "push"):
             for batch in args.batch_sizes:
-                result = bench_push(
-                    backend, args.pg_url, args.versions, args.photos, args.push_devices, batch
-                )
-                results[f"{backend} push, batch {batch}"] = result
-                print(
-                    f"{backend} push {args.versions} versions + {args.photos} photos, "
-                    f"{batch} per request: {result}",
-                    flush=True,
-                )
+                for workers in counts:
+                    result = bench_push(
+                        *(backend, args.pg_url, args.versions, args.photos),
+                        *(args.push_devices, batch, workers),
+                    )
+                    label = f"{backend} push, batch {batch}, {workers} worker(s)"
+                    results[label] = result
+                    print(
+                        f"{backend} push {args.versions} versions + {args.photos} photos, "
+                        f"{batch} per request, {workers} worker(s): {result}",
+                        flush=True,
+                    )
         if args.only in (None, "noop"):
             small, large = (bench_noop(backend, args.pg_url, size) for size in args.history)
             results[f"{backend} no-op sync"] = {"small_ms": small * 1000, "large_ms": large * 1000}
@@ -545,9 +568,12 @@ def main() -> None:
                 flush=True,
             )
         if args.only in (None, "throughput"):
-            result = bench_throughput(backend, args.pg_url, args.devices, args.seconds)
-            results[f"{backend} throughput"] = result
-            print(f"{backend} {args.devices} devices: {result}", flush=True)
+            for workers in counts:
+                result = bench_throughput(backend, args.pg_url, args.devices, args.seconds, workers)
+                results[f"{backend} throughput, {workers} worker(s)"] = result
+                print(
+                    f"{backend} {args.devices} devices, {workers} worker(s): {result}", flush=True
+                )
     print(json.dumps(results, indent=2))
 
 

@@ -121,7 +121,8 @@ SETTINGS: tuple[Setting, ...] = (
         _seconds,
         "2",
         "Seconds a sign-in's account and teams are trusted without a database read (0: "
-        "never). This process sees a change at once; other server processes within this time.",
+        "never). This process sees a change at once; on PostgreSQL other server processes too "
+        "(a notice with the commit), on SQLite within this time.",
     ),
     Setting(
         "FIELDAPP_TOKEN_LIFETIME_DAYS",
