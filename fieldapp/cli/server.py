@@ -223,22 +223,21 @@ def _open(args: argparse.Namespace) -> CentralStore:
 def _serve(args: argparse.Namespace) -> int:
     from fieldapp.core.locations import forms_directory, seeds_directory
     from fieldapp.server.app import create_app
-    from fieldapp.server.runner import serve, serve_workers
+    from fieldapp.server.runner import BindFailed, serve, serve_workers
 
     if not 1 <= args.workers <= MAX_WORKERS:
         _fail(
             f"--workers takes 1 to {MAX_WORKERS} processes.",
             f"--workers neemt 1 tot {MAX_WORKERS} processen.",
         )
-    store = _open(args)
-    if args.workers > 1 and not store.database.is_postgresql:
-        store.close()
+    if args.workers > 1 and not _on_postgresql(args):
         _fail(
             "Several worker processes need PostgreSQL (--db postgresql+psycopg://…): "
             "SQLite lets one process write at a time. Start with --workers 1.",
             "Meerdere werkprocessen vragen om PostgreSQL (--db postgresql+psycopg://…): "
             "SQLite laat één proces tegelijk schrijven. Start met --workers 1.",
         )
+    store = _open(args)
     if args.demo:
         if store.load_demo(seeds_directory(), forms_directory()):
             print("Loaded the demo world; every demo account signs in with 'demo'.")
@@ -267,19 +266,40 @@ def _serve(args: argparse.Namespace) -> int:
     store.close()
     print(f"{args.workers} worker processes; each opens its own connections to the database.")
     try:
-        serve_workers(
+        started = serve_workers(
             config,
             args.host,
             args.port,
             args.workers,
             stop_when_stdin_closes=args.stop_when_stdin_closes,
         )
-    except OSError as error:
+    except BindFailed as failure:
+        error = failure.error
         _fail(
             f"Cannot listen on {args.host}:{args.port}: {error.strerror or error}.",
             f"Kan niet luisteren op {args.host}:{args.port}: {error.strerror or error}.",
         )
+    if not started:
+        _fail(
+            "A worker process could not start; the log above says why.",
+            "Een werkproces kon niet starten; het logboek hierboven zegt waarom.",
+        )
     return 0
+
+
+def _on_postgresql(args: argparse.Namespace) -> bool:
+    """Whether the store's database is PostgreSQL, from the options and the environment
+    alone: nothing is created to find out."""
+    import os
+
+    import sqlalchemy as sa
+
+    from fieldapp.core.locations import home_directory
+    from fieldapp.server.settings import config_from_environment
+
+    home = home_directory(getattr(args, "home", None))
+    config = config_from_environment(home, os.environ, database_url=getattr(args, "db", None))
+    return bool(sa.make_url(config.url).get_backend_name() == "postgresql")
 
 
 #: Where `server init` takes the first administrator's password from, if set.

@@ -166,7 +166,8 @@ class FileBlobStorage:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.partial_directory = directory / "partial"
-        for folder in (self.directory, self.partial_directory):
+        self.lock_directory = directory / "partial-locks"
+        for folder in (self.directory, self.partial_directory, self.lock_directory):
             folder.mkdir(parents=True, exist_ok=True)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
@@ -251,11 +252,32 @@ class FileBlobStorage:
         path = self.partial_path(sha256, owner)
         with self._locks_guard:
             lock = self._locks.setdefault(path.name, threading.Lock())
-        with lock:
+        with lock, self._process_lock(path.name):
             yield _FilePartial(self, path, sha256)
+
+    @contextmanager
+    def _process_lock(self, name: str) -> Iterator[None]:
+        """The partial upload's lock between processes (`--workers` share this folder): a
+        device retrying a piece on a new connection may reach another worker while the
+        first still writes. An advisory lock (flock) on a file of the upload's own in
+        `partial-locks`, swept with the partials; without `fcntl` (Windows) only the
+        thread lock holds."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            yield
+            return
+        with (self.lock_directory / name).open("ab") as handle:
+            os.utime(handle.fileno())  # in use: not swept
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def sweep_partials(self, untouched_for: timedelta, now: datetime) -> int:
         del now  # file times are the machine's clock
+        _old_files(self.lock_directory, untouched_for)
         return _old_files(self.partial_directory, untouched_for)
 
     def usable(self) -> bool:

@@ -8,8 +8,9 @@ that still saw the old rows is dropped too. A read that raced a clearing is not 
 entry is kept at most `seconds`. On PostgreSQL the committing process also sends a
 notice (NOTIFY) with its commit, and every server process on the database listens
 (`ChangeListener`) and clears its own cache when one arrives: a revocation made through
-one worker, another server or the command line counts in all of them at once; the cache
-time is then only the bound while a listener is reconnecting.
+one worker, another server or the command line counts in all of them at once. While a
+process is not listening (starting, reconnecting, the command line) it does not use its
+cache at all.
 """
 
 from __future__ import annotations
@@ -61,14 +62,21 @@ class PrincipalCache:
         self._lock = threading.Lock()
         #: Bumped by every clearing; a read that started before one is not stored.
         self._generation = 0
+        #: On PostgreSQL: set while a `ChangeListener` hears the other processes' changes.
+        #: Without one (starting, reconnecting, the command line) nothing is served from
+        #: or kept in the cache, so a change elsewhere always counts at once.
+        self._heard: threading.Event | None = None
 
     @property
     def generation(self) -> int:
         return self._generation
 
+    def _in_use(self) -> bool:
+        return self.seconds > 0 and (self._heard is None or self._heard.is_set())
+
     def get(self, key: str, now: datetime) -> Principal | None:
         """The cached principal of a token that has not expired by `now`, else None."""
-        if self.seconds <= 0:
+        if not self._in_use():
             return None
         with self._lock:
             entry = self._entries.get(key)
@@ -83,7 +91,7 @@ class PrincipalCache:
         self, key: str, principal: Principal, token_expires_at: datetime, generation: int
     ) -> None:
         """Keep what a read found, unless the cache was cleared since that read began."""
-        if self.seconds <= 0:
+        if not self._in_use():
             return
         with self._lock:
             if generation != self._generation:
@@ -103,6 +111,8 @@ class PrincipalCache:
         PostgreSQL, tell the other processes with the same commit."""
         engine: Engine = database.engine
         notify = database.is_postgresql
+        if notify:
+            self._heard = threading.Event()
         sa.event.listen(engine, "after_execute", self._after_execute)
         sa.event.listen(
             engine, "commit", lambda connection: self._at_commit(connection, notify=notify)
@@ -124,12 +134,9 @@ class PrincipalCache:
             # In the transaction: PostgreSQL delivers it when (and only if) it commits.
             # The driver's own cursor, so no statement event sees it.
             # The payload names the store's schema: stores in other schemas of the same
-            # database (or the test suite's) hear it and leave their caches alone.
-            cursor = connection.connection.cursor()
-            try:
-                cursor.execute(f"SELECT pg_notify('{CHANNEL}', current_schema())")
-            finally:
-                cursor.close()
+            # database (or the test suite's) hear it and leave their caches alone. Sent
+            # through SQLAlchemy, so a dropped connection is noticed as any other.
+            connection.exec_driver_sql(f"SELECT pg_notify('{CHANNEL}', current_schema())")
         self.clear()
 
     def _after_commit(self, connection: Connection) -> None:
@@ -147,8 +154,8 @@ class ChangeListener:
     changes accounts, tokens or teams, and clears this process's principal cache at each.
 
     One connection of its own, outside the pool, in a thread. When it is lost, the cache is
-    cleared and the listener connects again with a growing pause; until then the cache
-    time bounds how late a change from elsewhere counts, as it does without a listener.
+    cleared and not used until the listener has connected again (with a growing pause):
+    every request then reads its principal from the database.
     """
 
     #: Seconds between checks that the connection still answers (a dead peer is found by
@@ -160,8 +167,8 @@ class ChangeListener:
         self._cache = cache
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        #: Set each time the listener is connected and listening (tests wait for it).
-        self.listening = threading.Event()
+        #: Set while the listener is connected and listening; the cache is used only then.
+        self.listening = cache._heard if cache._heard is not None else threading.Event()
         #: Notices heard from stores in other schemas of the database, and left alone.
         self.ignored = 0
 
@@ -187,6 +194,11 @@ class ChangeListener:
                 with self._connect() as connection:
                     row = connection.execute("SELECT current_schema()").fetchone()
                     schema = row[0] if row is not None else None
+                    # Named for its store, so an operator (or a test) can tell whose it is.
+                    connection.execute(
+                        "SELECT set_config('application_name', %s, false)",
+                        (listener_name(schema),),
+                    )
                     connection.execute(f"LISTEN {CHANNEL}")
                     # Whatever changed before the LISTEN took hold was not heard.
                     self._cache.clear()
@@ -210,6 +222,10 @@ class ChangeListener:
                         pause,
                         exc_info=True,
                     )
+            except Exception:
+                # A bug, not the network: logged with its traceback, and tried again, so
+                # the cache is never trusted without a listener.
+                log.exception("the listener for changed accounts failed; trying again")
             finally:
                 self.listening.clear()
                 self._cache.clear()
@@ -221,23 +237,30 @@ class ChangeListener:
 
         engine = self._database.engine
         arguments, options = engine.dialect.create_connect_args(engine.url)
-        return psycopg.connect(
-            *arguments,
-            **options,
-            autocommit=True,
-            application_name=LISTENER_NAME,
-            connect_timeout=5,
-            keepalives=1,
-            keepalives_idle=5,
-            keepalives_interval=2,
-            keepalives_count=3,
-        )
+        # The URL's own settings win (an operator's connect_timeout or keep-alives).
+        defaults: dict[str, Any] = {
+            "connect_timeout": 5,
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 2,
+            "keepalives_count": 3,
+        }
+        return psycopg.connect(*arguments, **{**defaults, **options}, autocommit=True)
+
+
+def listener_name(schema: str | None) -> str:
+    """The application name of a store's listener connection (PostgreSQL keeps 63 bytes)."""
+    return f"{LISTENER_NAME} {schema or ''}".strip().encode()[:63].decode(errors="ignore")
 
 
 def _writes_watched_table(statement: Any) -> bool:
     if isinstance(statement, UpdateBase):
-        table = getattr(statement, "table", None)
-        return getattr(table, "name", None) in WATCHED_TABLES
+        name = getattr(getattr(statement, "table", None), "name", None)
+        if name == "tokens" and isinstance(statement, sa.Insert):
+            # A new token (a sign-in) is in nobody's cache: it changes no cached principal,
+            # and every sign-in would otherwise empty every server process's cache.
+            return False
+        return name in WATCHED_TABLES
     if isinstance(statement, sa.TextClause | str):
         # Hand-written SQL (migrations, repairs): a write naming a watched table counts.
         text = (statement.text if isinstance(statement, sa.TextClause) else statement).lower()

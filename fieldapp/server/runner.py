@@ -23,7 +23,7 @@ from typing import Any
 import h11
 import uvicorn
 from fastapi import FastAPI
-from uvicorn.config import LOGGING_CONFIG
+from uvicorn.config import LOGGING_CONFIG, STARTUP_FAILURE
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.supervisors import Multiprocess
 
@@ -124,6 +124,14 @@ def _settings(config: ServerConfig, access_log: bool, own_logging: bool) -> dict
     }
 
 
+class BindFailed(Exception):
+    """The address to serve on could not be bound (in use, not this machine's, no right)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class WorkerConfig(uvicorn.Config):
     """uvicorn's settings for one of several worker processes.
 
@@ -148,7 +156,13 @@ class WorkerConfig(uvicorn.Config):
         if self.loaded:
             return
         _configure_logs(self.server_config, self.with_access_log)
-        self.app = create_app(self.server_config)
+        try:
+            self.app = create_app(self.server_config)
+        except Exception:
+            # uvicorn's supervisor stops at this exit code instead of starting the worker
+            # again and again; the others are stopped and the command fails.
+            logging.getLogger(__name__).exception("a worker process could not open the store")
+            sys.exit(STARTUP_FAILURE)
         self.http = _protocol_for(self.server_config)
         super().load()
 
@@ -186,18 +200,22 @@ def serve_workers(
     access_log: bool = True,
     *,
     stop_when_stdin_closes: bool = False,
-) -> None:
+) -> bool:
     """Serve in the foreground with `workers` processes sharing one listening socket.
 
     Each worker has its own store on the same database, so this is for PostgreSQL: the
     caller has migrated the database already. Stopped by Ctrl+C or SIGTERM, which each
     worker gets in turn (it finishes what it is answering); a worker that dies is
-    replaced. Raises OSError when the address cannot be bound.
+    replaced. Raises BindFailed when the address cannot be bound; returns False when
+    a worker could not start (the log says why), True after a stop.
     """
     _configure_logs(config, access_log)
     settings = WorkerConfig(config, workers, access_log)
     settings.host, settings.port = host, port
-    listening = _listening_socket(host, port)
+    try:
+        listening = _listening_socket(host, port)
+    except OSError as error:
+        raise BindFailed(error) from error
     supervisor = Multiprocess(settings, sockets=[listening])
     if stop_when_stdin_closes:
         _stop_at_end_of_stdin(supervisor.should_exit.set)
@@ -205,6 +223,7 @@ def serve_workers(
         supervisor.run()
     finally:
         listening.close()
+    return not any(process.exitcode == STARTUP_FAILURE for process in supervisor.processes)
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
 
 from fieldapp.core.inspection import Attachment
-from fieldapp.server.blobstorage import CHUNK
+from fieldapp.core.locations import PROJECT_ROOT
+from fieldapp.server.blobstorage import CHUNK, FileBlobStorage
 from tests.support.central import (
     BACKENDS,
     BOA,
@@ -126,3 +131,36 @@ def test_an_abandoned_upload_in_the_database_is_swept(central: Central) -> None:
     finally:
         central.clock.advance(-timedelta(days=3))
     assert central.store.blobs.partial_size(sha, BOA) == 0
+
+
+def test_a_partial_upload_was_locked_only_within_one_process(tmp_path: Path) -> None:
+    """Workers share the blob folder: while one process appends to a partial upload,
+    another one's piece of the same upload waits (before, only a thread lock guarded it,
+    and two workers' appends could interleave)."""
+    pytest.importorskip("fcntl")
+    storage = FileBlobStorage(tmp_path / "blobs")
+    sha, owner = "ab" * 32, "p.devries"
+    child = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from fieldapp.server.blobstorage import FileBlobStorage\n"
+        "storage = FileBlobStorage(Path(sys.argv[1]))\n"
+        "print('waiting', flush=True)\n"
+        "with storage.partial(sys.argv[2], sys.argv[3]):\n"
+        "    print(time.time(), flush=True)\n"
+    )
+    with storage.partial(sha, owner):
+        other = subprocess.Popen(
+            [sys.executable, "-c", child, str(tmp_path / "blobs"), sha, owner],
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert other.stdout is not None
+        assert other.stdout.readline().strip() == "waiting"
+        # Long enough for the other process to have got in, had nothing held it back.
+        time.sleep(1.0)
+        released = time.time()
+    output, _ = other.communicate(timeout=30)
+    assert other.returncode == 0
+    assert float(output.strip()) >= released

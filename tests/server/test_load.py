@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from fieldapp.core.locations import PROJECT_ROOT
 from fieldapp.server.database import CentralDatabase
-from fieldapp.server.principals import LISTENER_NAME
+from fieldapp.server.principals import listener_name
 from tests.support.central import BACKENDS, database_url, require_backend, running_central
 from tests.support.load import USERNAMES, run_load
 
@@ -201,14 +201,15 @@ def _meta_status(base: str, token: str) -> int:
 
 
 def _wait_for_listeners(database: CentralDatabase, count: int) -> None:
-    """Until `count` server processes listen for changed principals (each has a connection
-    named for it); the workers start at their own pace."""
+    """Until `count` server processes of this store listen for changed principals (each
+    has a connection named for the store's schema); the workers start at their own pace."""
     deadline = time.monotonic() + 30
     while True:
         with database.read() as connection:
+            schema = connection.execute(sa.text("SELECT current_schema()")).scalar()
             listening = connection.execute(
                 sa.text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name"),
-                {"name": LISTENER_NAME},
+                {"name": listener_name(schema)},
             ).scalar_one()
         if listening >= count:
             assert listening == count, f"{listening} listeners for {count} workers"

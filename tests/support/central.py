@@ -174,6 +174,9 @@ def running_central(backend: str, home: Path, label: str, **overrides: Any) -> I
         app = create_app(config, store)
         store.load_demo(seeds_directory(), forms_directory())
         server = BackgroundServer(app).start()
+        # On PostgreSQL the principal cache is used only once its listener listens.
+        if store.database.is_postgresql:
+            assert store.accounts.changes.listening.wait(20), "the listener did not connect"
         try:
             yield Central(config=config, store=store, server=server, app=app)
         finally:
