@@ -65,14 +65,14 @@ class PrincipalCache:
         #: On PostgreSQL: set while a `ChangeListener` hears the other processes' changes.
         #: Without one (starting, reconnecting, the command line) nothing is served from
         #: or kept in the cache, so a change elsewhere always counts at once.
-        self._heard: threading.Event | None = None
+        self.heard: threading.Event | None = None
 
     @property
     def generation(self) -> int:
         return self._generation
 
     def _in_use(self) -> bool:
-        return self.seconds > 0 and (self._heard is None or self._heard.is_set())
+        return self.seconds > 0 and (self.heard is None or self.heard.is_set())
 
     def get(self, key: str, now: datetime) -> Principal | None:
         """The cached principal of a token that has not expired by `now`, else None."""
@@ -112,7 +112,7 @@ class PrincipalCache:
         engine: Engine = database.engine
         notify = database.is_postgresql
         if notify:
-            self._heard = threading.Event()
+            self.heard = threading.Event()
         sa.event.listen(engine, "after_execute", self._after_execute)
         sa.event.listen(
             engine, "commit", lambda connection: self._at_commit(connection, notify=notify)
@@ -132,7 +132,6 @@ class PrincipalCache:
             return
         if notify:
             # In the transaction: PostgreSQL delivers it when (and only if) it commits.
-            # The driver's own cursor, so no statement event sees it.
             # The payload names the store's schema: stores in other schemas of the same
             # database (or the test suite's) hear it and leave their caches alone. Sent
             # through SQLAlchemy, so a dropped connection is noticed as any other.
@@ -168,7 +167,7 @@ class ChangeListener:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         #: Set while the listener is connected and listening; the cache is used only then.
-        self.listening = cache._heard if cache._heard is not None else threading.Event()
+        self.listening = cache.heard if cache.heard is not None else threading.Event()
         #: Notices heard from stores in other schemas of the database, and left alone.
         self.ignored = 0
 

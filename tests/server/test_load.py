@@ -104,15 +104,7 @@ def test_two_server_processes_on_one_postgresql_lose_nothing_and_see_no_5xx(
             _server_process(tmp_path / "one", url, "--demo") as first,
             _server_process(tmp_path / "two", url) as second,
         ):
-            tokens = {}
-            for number, username in enumerate(USERNAMES):
-                answer = httpx.post(
-                    f"{(first, second)[number % 2]}/v1/auth/token",
-                    json={"username": username, "password": "demo"},
-                    timeout=60,
-                )
-                assert answer.status_code == 200, answer.text
-                tokens[username] = answer.json()["access_token"]
+            tokens = _sign_in_everyone([first, second])
             database = CentralDatabase(url)
             try:
                 statuses = run_load([first, second], tokens, database)
@@ -145,15 +137,7 @@ def test_two_workers_share_the_load_and_hear_a_revocation_made_elsewhere(
             database = CentralDatabase(url)
             try:
                 _wait_for_listeners(database, 2)
-                tokens = {}
-                for username in USERNAMES:
-                    answer = httpx.post(
-                        f"{base}/v1/auth/token",
-                        json={"username": username, "password": "demo"},
-                        timeout=60,
-                    )
-                    assert answer.status_code == 200, answer.text
-                    tokens[username] = answer.json()["access_token"]
+                tokens = _sign_in_everyone([base])
                 statuses = run_load([base], tokens, database)
                 assert statuses[201] >= 50
 
@@ -192,6 +176,20 @@ def test_several_workers_on_sqlite_were_refused_with_a_plain_sentence(tmp_path: 
     assert done.returncode == 1
     assert "Meerdere werkprocessen vragen om PostgreSQL" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _sign_in_everyone(bases: list[str]) -> dict[str, str]:
+    """A token of each load user, signed in at the servers in turn."""
+    tokens = {}
+    for number, username in enumerate(USERNAMES):
+        answer = httpx.post(
+            f"{bases[number % len(bases)]}/v1/auth/token",
+            json={"username": username, "password": "demo"},
+            timeout=60,
+        )
+        assert answer.status_code == 200, answer.text
+        tokens[username] = answer.json()["access_token"]
+    return tokens
 
 
 def _meta_status(base: str, token: str) -> int:
