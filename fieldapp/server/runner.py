@@ -227,13 +227,17 @@ def serve_workers(
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to `host` and `port` (0: any free port), for uvicorn to listen on.
+
+    IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY on accepted connections only when
+    the listening socket says so, and without it every answer waits ~40 ms on Nagle and
+    delayed ACKs. (The workers get it from the supervisor by pickling, not inheritance.)
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP spelled out, as in BackgroundServer: TCP_NODELAY on accepted connections.
     listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listening.bind((host, port))
-        listening.set_inheritable(True)
     except OSError:
         listening.close()
         raise
@@ -258,12 +262,7 @@ class BackgroundServer:
     """A uvicorn server on 127.0.0.1 in a daemon thread; `url` once `start` returns."""
 
     def __init__(self, app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> None:
-        # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY on accepted connections only
-        # when the listening socket says so, and without it every answer waits ~40 ms on
-        # Nagle and delayed ACKs.
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((host, port))
+        self._socket = _listening_socket(host, port)
         self.host, self.port = self._socket.getsockname()[:2]
         config = uvicorn_config(app, access_log=False)
         self.scheme = "https" if config.ssl_certfile else "http"
