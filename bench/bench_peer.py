@@ -209,6 +209,8 @@ def one_size(node: str, n: int, args: argparse.Namespace) -> Row:
             load_ours = os.getloadavg()[0]
             with our_central(folder / "central", args.db, args.our_server) as base:
                 started = time.perf_counter()
+                client_before = time.process_time()
+                server_before = children_cpu()
                 ours = timed_syncs(
                     profile,
                     base,
@@ -216,6 +218,8 @@ def one_size(node: str, n: int, args: argparse.Namespace) -> Row:
                     lambda step: marks.append((step.step, time.perf_counter())),
                     args.batch_size,
                 )
+                client_cpu = time.process_time() - client_before
+                server_cpu = children_cpu() - server_before
         finally:
             profile.close()
         report = ours.first_report
@@ -224,7 +228,10 @@ def one_size(node: str, n: int, args: argparse.Namespace) -> Row:
         print(
             f"N={n}: ours first {ours.first:.2f} s ("
             + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in phases.items())
-            + f"), no-op median {statistics.median(ours.noop) * 1000:.0f} ms; PouchDB …",
+            + f"), no-op median {statistics.median(ours.noop) * 1000:.0f} ms; processor time"
+            + f" of the syncs: client {client_cpu:.1f} s"
+            + (f", server process {server_cpu:.1f} s" if args.our_server == "process" else "")
+            + "; PouchDB …",
             flush=True,
         )
         # Our side's files go before PouchDB's are written: the disk holds one copy at a time.
@@ -249,6 +256,27 @@ def one_size(node: str, n: int, args: argparse.Namespace) -> Row:
         load=(load_ours, load_peer),
         peer=result,
     )
+
+
+def children_cpu() -> float:
+    """Processor seconds of this process's children and theirs (the server process and its
+    workers), from /proc: a server started before the timing must not count its start."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [os.getpid()]
+    while pending:
+        pid = pending.pop()
+        try:
+            tasks = Path(f"/proc/{pid}/task")
+            for task in tasks.iterdir():
+                pending.extend(int(c) for c in (task / "children").read_text().split())
+            if pid != os.getpid():
+                # utime and stime are fields 14 and 15, after the parenthesised name.
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / ticks
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
 
 
 def first_sync_phases(started: float, marks: list[tuple[str, float]]) -> dict[str, float]:
