@@ -1,8 +1,9 @@
 """Prometheus metrics of one app, and the middleware that records each request.
 
 The registry belongs to the app (no global one): requests and their latency by route,
-pushes by outcome, failed sign-ins by status, and the queues that decide how the server
-copes with load (password checks and large bodies waiting, database connections in use).
+pushed versions by outcome (a single push's, and each version of a batch), failed sign-ins
+by status, and the queues that decide how the server copes with load (password checks and
+large bodies waiting, database connections in use).
 `RequestRecorder` also writes the one log line per request (see logs.py).
 """
 
@@ -12,7 +13,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -26,6 +27,7 @@ PUSH_ROUTE = "/v1/inspections/{inspection_id}/versions/{version_id}"
 SIGN_IN_ROUTE = "/v1/auth/token"
 METRICS_PATH = "/metrics"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_PUSH_OUTCOMES = {201: "stored", 200: "replayed"}
 
 
 class ServerMetrics:
@@ -64,6 +66,13 @@ class ServerMetrics:
             ["queue"],
             registry=self.registry,
         )
+
+    def count_pushes(self, statuses: Iterable[int]) -> None:
+        """Count pushed versions by their answer's status: a single push's, or each of a
+        batch's (a batch answers 200 for itself, and its versions one by one)."""
+        for status in statuses:
+            outcome = _PUSH_OUTCOMES.get(status, f"refused_{status}")
+            self.pushes.labels(outcome=outcome).inc()
 
     def watch(self, queue: str, size: Callable[[], float]) -> None:
         """Report `size()` as the queue's length whenever metrics are read."""
@@ -114,8 +123,7 @@ class RequestRecorder:
         self.metrics.requests.labels(method=method, route=route, status=str(status)).inc()
         self.metrics.latency.labels(method=method, route=route).observe(seconds)
         if route == PUSH_ROUTE and method == "PUT":
-            outcome = {201: "stored", 200: "replayed"}.get(status, f"refused_{status}")
-            self.metrics.pushes.labels(outcome=outcome).inc()
+            self.metrics.count_pushes([status])
         if route == SIGN_IN_ROUTE and method == "POST" and status in {401, 403, 429}:
             self.metrics.sign_in_failures.labels(status=str(status)).inc()
         principal = scope.get("state", {}).get("principal")

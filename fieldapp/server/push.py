@@ -97,7 +97,9 @@ class Pushes:
             lambda: self._push_once(principal, version, record, record_hash, now)
         )
 
-    def push_batch(self, principal: Principal, items: list[dict[str, Any]], now: datetime) -> bytes:
+    def push_batch(
+        self, principal: Principal, items: list[dict[str, Any]], now: datetime
+    ) -> BatchAnswer:
         """Push several versions in one transaction; each is accepted or refused on its own.
 
         Every version is checked as a single push checks it, then all are applied in one
@@ -146,7 +148,10 @@ class Pushes:
                 parts.append(
                     f'{{"version_id":{shown_id},"status":{outcome.status},"error":{refused}}}'
                 )
-        return ('{"outcomes":[' + ",".join(parts) + "]}").encode("utf-8")
+        return BatchAnswer(
+            ('{"outcomes":[' + ",".join(parts) + "]}").encode("utf-8"),
+            [outcome.status for outcome in outcomes if outcome is not None],
+        )
 
     def _batch_once(
         self,
@@ -526,6 +531,15 @@ class Pushes:
             .where(schema.digests.c.author == author)
             .values(count=int(count) + len(version_ids), digest=f"{combined:064x}")
         )
+
+
+@dataclass(frozen=True)
+class BatchAnswer:
+    """A batch push's answer: the JSON body, and each version's status in the batch's order
+    (201 stored now, 200 stored before, or the refusal's) for the push metrics."""
+
+    body: bytes
+    statuses: list[int]
 
 
 class _Fresh:

@@ -152,9 +152,12 @@ def digests(
     response_model=PushBatchAnswer,
     responses=error_responses(400, 401, 403, 413, 422),
 )
-def push_batch(batch: PushBatch, principal: PrincipalDep, store: StoreDep) -> Response:
-    body = store.pushes.push_batch(principal, batch.versions, store.config.clock())
-    return Response(body, 200, media_type="application/json")
+def push_batch(
+    batch: PushBatch, principal: PrincipalDep, store: StoreDep, request: Request
+) -> Response:
+    answer = store.pushes.push_batch(principal, batch.versions, store.config.clock())
+    request.app.state.metrics.count_pushes(answer.statuses)
+    return Response(answer.body, 200, media_type="application/json")
 
 
 @router.post(
