@@ -35,6 +35,9 @@ from fieldapp.server.throttle import SignInGate
 
 log = logging.getLogger(__name__)
 
+#: How often a worker of several writes its queue lengths for the others' /metrics.
+METRICS_REFRESH_SECONDS = 1.0
+
 _DESCRIPTION = """\
 The central store of fieldapp: devices push finalized inspection versions and their
 attachments, and pull reference data and review events. Every error is an `ErrorBody`
@@ -53,15 +56,23 @@ def create_app(config: ServerConfig, store: CentralStore | None = None) -> FastA
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         sweeping = asyncio.create_task(_sweep_now_and_then(central, config.sweep_minutes))
+        refreshing = (
+            asyncio.create_task(_refresh_metrics_now_and_then(metrics))
+            if metrics.shared_directory is not None
+            else None
+        )
         # Other processes on the same PostgreSQL (workers, servers, the command line)
         # tell this one when they change accounts, tokens or teams.
         central.accounts.changes.start()
         try:
             yield
         finally:
-            sweeping.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeping
+            for task in (sweeping, refreshing):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+            metrics.leave()
             await asyncio.to_thread(central.accounts.changes.stop)
             central.close()
 
@@ -78,7 +89,7 @@ def create_app(config: ServerConfig, store: CentralStore | None = None) -> FastA
     app.state.store = central
     gate = app.state.sign_in_gate = SignInGate(config.sign_in_limits)
     permits = Permits(config.large_json_permits)
-    metrics = app.state.metrics = ServerMetrics()
+    metrics = app.state.metrics = ServerMetrics(config.metrics_directory)
     metrics.watch("sign_in_checks", lambda: gate.waiting)
     metrics.watch("large_bodies_waiting", lambda: permits.waiting)
     metrics.watch("large_bodies_parsing", lambda: permits.holding)
@@ -102,6 +113,16 @@ async def _sweep_now_and_then(store: CentralStore, minutes: float) -> None:
         if minutes <= 0:
             return
         await asyncio.sleep(minutes * 60)
+
+
+async def _refresh_metrics_now_and_then(metrics: ServerMetrics) -> None:
+    """Write this worker's queue lengths each second, for a scrape another worker answers."""
+    while True:
+        try:
+            metrics.refresh()
+        except Exception:
+            log.exception("the queue metrics could not be written; trying again")
+        await asyncio.sleep(METRICS_REFRESH_SECONDS)
 
 
 def _install_error_handlers(app: FastAPI, store: CentralStore) -> None:

@@ -78,6 +78,9 @@ class ServerConfig:
     log_format: str = "json"
     #: Serve Prometheus metrics at /metrics.
     metrics: bool = True
+    #: A folder the worker processes of one server share their metrics in (set by
+    #: `serve_workers`, with PROMETHEUS_MULTIPROC_DIR naming it); None: this process alone.
+    metrics_directory: Path | None = None
     #: How long start-up waits for the database before it gives up (seconds).
     database_wait_seconds: float = 120.0
     #: TLS: the server's certificate chain and key (PEM); None serves plain HTTP (behind

@@ -10,12 +10,22 @@ large bodies waiting, database connections in use).
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+    values,
+)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,9 +41,24 @@ _PUSH_OUTCOMES = {201: "stored", 200: "replayed"}
 
 
 class ServerMetrics:
-    """The metrics of one app, in their own registry."""
+    """The metrics of one app, in their own registry.
 
-    def __init__(self) -> None:
+    With `shared_directory` the app is one of several worker processes (`fieldapp server
+    --workers`): prometheus_client keeps every value in a file of that folder per process
+    (its multiprocess mode, chosen by PROMETHEUS_MULTIPROC_DIR before it is first
+    imported), and /metrics, answered by whichever worker accepts the scrape, adds up all
+    of them. The queue gauges are then written by each worker every second (`refresh`)
+    and summed over the live ones; a worker that ended leaves its counts in the totals.
+    """
+
+    def __init__(self, shared_directory: Path | None = None) -> None:
+        if shared_directory is not None and values.ValueClass is values.MutexValue:
+            raise RuntimeError(
+                "shared metrics need PROMETHEUS_MULTIPROC_DIR set before prometheus_client "
+                "is imported"
+            )
+        self.shared_directory = shared_directory
+        self._watched: dict[str, Callable[[], float]] = {}
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
             "fieldapp_requests",
@@ -65,6 +90,7 @@ class ServerMetrics:
             "Work waiting or in progress, by queue.",
             ["queue"],
             registry=self.registry,
+            multiprocess_mode="livesum",
         )
 
     def count_pushes(self, statuses: Iterable[int]) -> None:
@@ -75,11 +101,45 @@ class ServerMetrics:
             self.pushes.labels(outcome=outcome).inc()
 
     def watch(self, queue: str, size: Callable[[], float]) -> None:
-        """Report `size()` as the queue's length whenever metrics are read."""
-        self.queues.labels(queue=queue).set_function(size)
+        """Report `size()` as the queue's length whenever metrics are read (shared: as
+        of this worker's last `refresh`)."""
+        if self.shared_directory is None:
+            self.queues.labels(queue=queue).set_function(size)
+        else:
+            self._watched[queue] = size
+            self.queues.labels(queue=queue).set(size())
+
+    def refresh(self) -> None:
+        """Write this worker's queue lengths where the other workers read them."""
+        for queue, size in self._watched.items():
+            self.queues.labels(queue=queue).set(size())
+
+    def leave(self) -> None:
+        """This worker stops: its queues no longer count (its counts stay in the totals)."""
+        if self.shared_directory is not None:
+            multiprocess.mark_process_dead(os.getpid(), str(self.shared_directory))  # type: ignore[no-untyped-call]
 
     def exposition(self) -> bytes:
-        return generate_latest(self.registry)
+        if self.shared_directory is None:
+            return generate_latest(self.registry)
+        self.refresh()
+        _forget_ended_workers(self.shared_directory)
+        everyone = CollectorRegistry()
+        multiprocess.MultiProcessCollector(everyone, path=str(self.shared_directory))  # type: ignore[no-untyped-call]
+        return generate_latest(everyone)
+
+
+def _forget_ended_workers(directory: Path) -> None:
+    """Drop the queue gauges of workers that died without `leave` (killed, crashed): the
+    supervisor starts another in their place, and their last lengths would count forever."""
+    for gauge in directory.glob("gauge_live*_*.db"):
+        pid = int(gauge.stem.rsplit("_", 1)[1])
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            multiprocess.mark_process_dead(pid, str(directory))  # type: ignore[no-untyped-call]
+        except PermissionError:
+            pass  # alive, under another user
 
 
 class RequestRecorder:

@@ -12,12 +12,16 @@ idle connections (slow-loris), and the reverse proxies whose forwarded headers a
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+import os
 import socket
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import h11
@@ -31,6 +35,8 @@ from fieldapp.server.app import create_app
 from fieldapp.server.config import ServerConfig
 from fieldapp.server.logs import configure_logging
 
+#: The variable that puts prometheus_client in its multiprocess mode (read at its import).
+MULTIPROCESS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 #: Largest request head (request line and headers) a connection may send.
 MAX_HEADER_BYTES = 16 * 1024
 
@@ -210,19 +216,30 @@ def serve_workers(
     a worker could not start (the log says why), True after a stop.
     """
     _configure_logs(config, access_log)
-    settings = WorkerConfig(config, workers, access_log)
-    settings.host, settings.port = host, port
     try:
         listening = _listening_socket(host, port)
     except OSError as error:
         raise BindFailed(error) from error
-    supervisor = Multiprocess(settings, sockets=[listening])
-    if stop_when_stdin_closes:
-        _stop_at_end_of_stdin(supervisor.should_exit.set)
-    try:
-        supervisor.run()
-    finally:
-        listening.close()
+    # The workers' metrics meet in a fresh folder (a stale one would add an earlier run's
+    # counts). prometheus_client picks its multiprocess mode from the environment when a
+    # worker imports it, so the variable is set before the workers are spawned.
+    with tempfile.TemporaryDirectory(prefix="fieldapp-metrics-") as shared:
+        config = dataclasses.replace(config, metrics_directory=Path(shared))
+        settings = WorkerConfig(config, workers, access_log)
+        settings.host, settings.port = host, port
+        supervisor = Multiprocess(settings, sockets=[listening])
+        if stop_when_stdin_closes:
+            _stop_at_end_of_stdin(supervisor.should_exit.set)
+        before = os.environ.get(MULTIPROCESS_VARIABLE)
+        os.environ[MULTIPROCESS_VARIABLE] = shared
+        try:
+            supervisor.run()
+        finally:
+            listening.close()
+            if before is None:
+                os.environ.pop(MULTIPROCESS_VARIABLE, None)
+            else:
+                os.environ[MULTIPROCESS_VARIABLE] = before
     return not any(process.exitcode == STARTUP_FAILURE for process in supervisor.processes)
 
 

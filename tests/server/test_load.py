@@ -7,6 +7,7 @@ processes sharing one PostgreSQL, blobs in the database, devices spread over bot
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -14,15 +15,27 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 import pytest
 import sqlalchemy as sa
+from prometheus_client.parser import text_string_to_metric_families
 
 from fieldapp.core.locations import PROJECT_ROOT
+from fieldapp.server import schema
 from fieldapp.server.database import CentralDatabase
 from fieldapp.server.principals import listener_name
-from tests.support.central import BACKENDS, database_url, require_backend, running_central
+from tests.support.central import (
+    BACKENDS,
+    BOA,
+    DEMO_PASSWORD,
+    database_url,
+    make_version,
+    push,
+    require_backend,
+    running_central,
+)
 from tests.support.load import USERNAMES, run_load
 
 
@@ -39,10 +52,17 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class Served(NamedTuple):
+    """A server started by `_server_process`: its URL and its process id."""
+
+    base: str
+    pid: int
+
+
 @contextmanager
 def _server_process(
     home: Path, url: str, *extra: str, settings: dict[str, str] | None = None
-) -> Iterator[str]:
+) -> Iterator[Served]:
     """`fieldapp server` in a process of its own, blobs in the database; its URL."""
     port = _free_port()
     environment = {
@@ -83,7 +103,7 @@ def _server_process(
                 pass
             assert time.monotonic() < deadline, "the server process did not start"
             time.sleep(0.1)
-        yield base
+        yield Served(base, process.pid)
     finally:
         process.terminate()
         try:
@@ -101,8 +121,8 @@ def test_two_server_processes_on_one_postgresql_lose_nothing_and_see_no_5xx(
         assert url is not None
         # Each process has a home of its own: nothing on local disk is shared.
         with (
-            _server_process(tmp_path / "one", url, "--demo") as first,
-            _server_process(tmp_path / "two", url) as second,
+            _server_process(tmp_path / "one", url, "--demo") as (first, _),
+            _server_process(tmp_path / "two", url) as (second, _),
         ):
             tokens = _sign_in_everyone([first, second])
             database = CentralDatabase(url)
@@ -133,7 +153,7 @@ def test_two_workers_share_the_load_and_hear_a_revocation_made_elsewhere(
             "--workers",
             "2",
             settings={"FIELDAPP_PRINCIPAL_CACHE_SECONDS": "60"},
-        ) as base:
+        ) as (base, _):
             database = CentralDatabase(url)
             try:
                 _wait_for_listeners(database, 2)
@@ -162,6 +182,113 @@ def test_two_workers_share_the_load_and_hear_a_revocation_made_elsewhere(
                     assert time.monotonic() - revoked_at < 5, "a worker kept serving the token"
             finally:
                 database.dispose()
+
+
+def test_the_metrics_of_several_workers_showed_the_counts_of_one(tmp_path: Path) -> None:
+    """With `--workers 2`, a scrape of /metrics reached one worker and showed its counts
+    alone: pushes went missing from one scrape to the next, and the counters went back
+    and forth, which Prometheus takes for restarts. Every scrape must now show all the
+    pushes the database holds, also after a worker was killed and replaced."""
+    require_backend("postgresql")
+    with database_url("postgresql", "metrics") as url:
+        assert url is not None
+        with _server_process(tmp_path / "server", url, "--demo", "--workers", "2") as served:
+            database = CentralDatabase(url)
+            try:
+                signed_in = httpx.post(
+                    f"{served.base}/v1/auth/token",
+                    json={"username": BOA, "password": DEMO_PASSWORD},
+                    timeout=60,
+                )
+                assert signed_in.status_code == 200, signed_in.text
+                token = signed_in.json()["access_token"]
+                pushed = []
+                for _ in range(24):
+                    version = make_version(BOA)
+                    # A connection each, so the pushes land on either worker.
+                    with httpx.Client(base_url=served.base, timeout=30) as client:
+                        client.headers["Authorization"] = f"Bearer {token}"
+                        assert push(client, version).status_code == 201
+                    pushed.append(version.version_id)
+                with database.read() as connection:
+                    held = connection.execute(
+                        sa.select(sa.func.count())
+                        .select_from(schema.versions)
+                        .where(schema.versions.c.version_id.in_(pushed))
+                    ).scalar_one()
+                assert held == len(pushed)
+                assert {_scraped_pushes(served.base) for _ in range(10)} == {held}
+
+                workers = _worker_pids(served.pid)
+                assert len(workers) == 2
+                shared = _metrics_folder(workers[0])
+                assert (shared / f"gauge_livesum_{workers[0]}.db").exists()
+                os.kill(workers[0], signal.SIGKILL)
+                deadline = time.monotonic() + 30
+                while len(replaced := _worker_pids(served.pid)) != 2 or workers[0] in replaced:
+                    assert time.monotonic() < deadline, "the killed worker was not replaced"
+                    time.sleep(0.1)
+                _wait_until_healthy(served.base)
+                # The killed worker's pushes still count; its queues no longer do.
+                assert {_scraped_pushes(served.base) for _ in range(10)} == {held}
+                text = httpx.get(f"{served.base}/metrics", timeout=30).text
+                connections = [
+                    line
+                    for line in text.splitlines()
+                    if line.startswith('fieldapp_queue{queue="database_connections"')
+                ]
+                assert len(connections) == 1, connections  # one sum, not a series per worker
+                assert not (shared / f"gauge_livesum_{workers[0]}.db").exists()
+            finally:
+                database.dispose()
+        assert not shared.exists()  # a fresh folder each run, removed at the end
+
+
+def _metrics_folder(worker: int) -> Path:
+    """The folder a worker's metrics are kept in, from its environment."""
+    for entry in Path(f"/proc/{worker}/environ").read_bytes().split(b"\0"):
+        name, _, value = entry.partition(b"=")
+        if name == b"PROMETHEUS_MULTIPROC_DIR":
+            return Path(value.decode())
+    raise AssertionError("the worker has no metrics folder")
+
+
+def _scraped_pushes(base: str) -> float:
+    """`fieldapp_pushes_total{outcome="stored"}` as a scrape on a fresh connection sees it."""
+    text = httpx.get(f"{base}/metrics", timeout=30).text
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "fieldapp_pushes_total" and sample.labels["outcome"] == "stored"
+    )
+
+
+def _worker_pids(server: int) -> list[int]:
+    """The worker processes uvicorn's supervisor (the server's process) has spawned."""
+    children = [
+        int(pid)
+        for task in Path(f"/proc/{server}/task").iterdir()
+        for pid in (task / "children").read_text().split()
+    ]
+    return sorted(
+        pid
+        for pid in children
+        if b"multiprocessing.spawn" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        and b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+    )
+
+
+def _wait_until_healthy(base: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{base}/v1/health", timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "the server did not answer again"
+        time.sleep(0.1)
 
 
 def test_several_workers_on_sqlite_were_refused_with_a_plain_sentence(tmp_path: Path) -> None:
