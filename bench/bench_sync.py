@@ -3,13 +3,16 @@ nothing to do vs history.
 
     .venv/bin/python bench/bench_sync.py [--pending 300] [--first 2000,10000]
         [--batch-sizes 1,100] [--single-max 2000] [--history 1000,10000] [--db URL]
+        [--rtt-ms 40]
 
 * push: a profile with N finalized inspections (with photos) waiting; one sync sends them.
 * first sync: a seeded device of N inspections (photos and signatures; a tenth waiting in
   the outbox, the rest believed sent, which the server does not hold yet) syncs for the
   first time, one version per request (batch size 1, as before batches) and in batches,
   next to a raw copy of the same bytes over a loopback socket in the same run. Batch size
-  1 runs only up to `--single-max` inspections: it takes minutes above that.
+  1 runs only up to `--single-max` inspections: it takes minutes above that. In batches
+  it runs again with every request `--rtt-ms` late (`SlowLine`: a round trip of a mobile
+  network), where what the client sends at once waits its round trip at once.
 * no-op: a profile whose H inspections are all on the server; a second sync has nothing
   to do. It must not grow with H: the feed jumps to the head, the outbox query uses its
   index, and the device's digest comes from the cache while the count of sent rows holds.
@@ -30,6 +33,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+import httpx
 
 from fieldapp.app.demo import DemoAccounts
 from fieldapp.core.inspection import InspectionVersion
@@ -141,22 +146,45 @@ def _pending_push(folder: Path, url: str | None, pending: int, batch_size: int) 
         store.close()
 
 
-def _first_sync(folder: Path, url: str | None, inspections: int, batch_size: int) -> float:
-    """Seconds of a seeded device's first sync; prints what went."""
+class SlowLine(httpx.BaseTransport):
+    """A line whose every request waits `rtt` seconds before it goes (a round trip over a
+    mobile network, say), as many at once as the client sends at once."""
+
+    def __init__(self, rtt: float) -> None:
+        self.rtt = rtt
+        self.real = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        time.sleep(self.rtt)
+        return self.real.handle_request(request)
+
+    def close(self) -> None:
+        self.real.close()
+
+
+def _first_sync(
+    folder: Path, url: str | None, inspections: int, batch_size: int, rtt: float = 0.0
+) -> float:
+    """Seconds of a seeded device's first sync (each request `rtt` late); prints what went."""
     store, server = central(folder / "central", url)
     profile = device(folder / "device")
     try:
         seed_profile(profile, inspections, photo_share=0.3)
         attachments = sum(len(version.attachments) for version in all_versions(profile))
         with SyncClient(
-            profile, server.url, credentials=DemoAccounts(), batch_size=batch_size
+            profile,
+            server.url,
+            credentials=DemoAccounts(),
+            batch_size=batch_size,
+            transport=SlowLine(rtt) if rtt else None,
         ) as client:
             started = time.perf_counter()
             report = client.sync_once()
             seconds = time.perf_counter() - started
         assert report.complete, report.summary("en")
         print(
-            f"first sync (batch size {batch_size}): {inspections} inspections with "
+            f"first sync (batch size {batch_size}, round trip {rtt * 1000:.0f} ms): "
+            f"{inspections} inspections with "
             f"{attachments} attachments ({report.blobs_uploaded} distinct blobs uploaded, "
             f"{len(report.sent)} sent, {report.drift_repaired} repaired) in {seconds:.1f} s",
             flush=True,
@@ -253,6 +281,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--single-max", type=int, default=2000)
     parser.add_argument("--history", default="1000,10000")
     parser.add_argument("--db", default=None, help="SQLAlchemy URL (default: SQLite)")
+    parser.add_argument(
+        "--rtt-ms",
+        type=float,
+        default=40.0,
+        help="the first sync again with each request this late (0: not)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(part) for part in args.batch_sizes.split(",") if part]
     for batch_size in sizes:
@@ -267,15 +301,22 @@ def main(argv: list[str]) -> int:
             if batch_size == 1 and inspections > args.single_max:
                 continue
             with tempfile.TemporaryDirectory() as folder:
-                timings[batch_size] = _first_sync(Path(folder), args.db, inspections, batch_size)
+                timings[batch_size, 0.0] = _first_sync(
+                    Path(folder), args.db, inspections, batch_size
+                )
+            if args.rtt_ms and batch_size > 1:
+                with tempfile.TemporaryDirectory() as folder:
+                    timings[batch_size, args.rtt_ms / 1000] = _first_sync(
+                        Path(folder), args.db, inspections, batch_size, args.rtt_ms / 1000
+                    )
         rows.append((inspections, copy, timings))
     if rows:
-        print("\n| inspections | batch size | first sync | vs raw loopback copy |")
-        print("|---|---|---|---|")
+        print("\n| inspections | batch size | round trip | first sync | vs raw loopback copy |")
+        print("|---|---|---|---|---|")
         for inspections, copy, timings in rows:
-            for batch_size, seconds in timings.items():
+            for (batch_size, rtt), seconds in timings.items():
                 print(
-                    f"| {inspections} | {batch_size} | {seconds:.1f} s | "
+                    f"| {inspections} | {batch_size} | {rtt * 1000:.0f} ms | {seconds:.1f} s | "
                     f"{seconds / copy:.0f}× ({copy * 1000:.0f} ms) |"
                 )
     for history in (int(part) for part in args.history.split(",") if part):

@@ -6,9 +6,10 @@
 1. sign in as the profile's user (device id = the profile's) and read `/v1/sync/meta`:
    refuse politely when this fieldapp is older than the server's minimum, learn the
    limits, notice a new epoch (→ reset);
-2. push the outbox in the order versions were finalized. Blobs first (HEAD, then PUT
-   whole, or in ranges of about 1 MiB resuming from the server's offset), then the
-   version; anything the receipt still lists as missing is uploaded too. A version is
+2. push the outbox in the order versions were finalized, in batches. Blobs first (small
+   ones together, the next batch's beside this batch's push; large ones HEAD, then PUT in
+   ranges of about 1 MiB resuming from the server's offset), then the version; anything
+   the receipt still lists as missing is uploaded too. A version is
    marked sent only after a 200/201 receipt *and* once the server holds all its blobs.
    `unknown_base` pushes the base first. A refusal (403, 409, 413, 422 …) is written on
    that outbox row in the server's words and the queue moves on;
@@ -31,7 +32,7 @@ import functools
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -117,6 +118,9 @@ _OCTETS = "application/octet-stream"
 _BATCH_REFUSALS = frozenset({400, 404, 405, 413, 422})
 #: Digest questions in flight at once on a shared device (bounded: each is a connection).
 DIGEST_QUESTIONS_AT_ONCE = 4
+#: Batches of small blobs on their way at once, beside the pushes (bounded: each holds up
+#: to BLOB_BATCH_BYTES of photos in memory, and a connection).
+UPLOADS_AT_ONCE = 2
 
 
 # --- the client ------------------------------------------------------------------------------
@@ -237,6 +241,20 @@ class SyncClient:
             self._progress(SyncProgress(name, done, total))
 
 
+class _Underway:
+    """The blobs of some versions on their way to the server (`_Run.start_blobs`)."""
+
+    def __init__(self, author: str) -> None:
+        self.author = author
+        #: Batches of small blobs handed to the upload threads: each blob's hash and size,
+        #: and the server's answer to come.
+        self.batches: list[tuple[list[tuple[str, int]], Future[BlobBatchAnswer]]] = []
+        #: Blobs to send on their own (large ones, or to an older server) when finished.
+        self.alone: list[str] = []
+        #: What stopped the start (raised when the blobs are finished).
+        self.error: Exception | None = None
+
+
 class _Run:
     """The state of one `sync_once`: what was uploaded, the limits, the report."""
 
@@ -258,6 +276,10 @@ class _Run:
         self.blob_batching = self.batching
         #: Whether the server answers several authors' digests at once (else one each).
         self.digest_batching = True
+        #: The threads that upload batches of small blobs beside the pushes (made at the
+        #: first batch), and the uploads still on their way.
+        self.upload_threads: ThreadPoolExecutor | None = None
+        self.uploads_in_flight: list[Future[BlobBatchAnswer]] = []
 
     # --- the steps ----------------------------------------------------------------------
 
@@ -289,6 +311,8 @@ class _Run:
             raise ServerUnreachable(str(error), network=error.network, busy=error.busy) from error
         except (Refusal, BadAnswer) as error:
             raise SyncError(error.message) from error
+        finally:
+            self.end_uploads()
 
     def read_meta(self) -> Meta:
         response = self.line.call("GET", "/v1/sync/meta", user=self.owner)
@@ -305,7 +329,9 @@ class _Run:
 
         A version that cannot go at all is failed before anything is sent; one too large
         for a batch goes on its own. An older server without the batch endpoint gets every
-        version on its own, as before.
+        version on its own, as before. The blobs of the next batch are on their way while
+        a batch is pushed (`start_blobs`): on a slow line a push and an upload wait for
+        their answers together, not one after the other.
         """
         assert self.limits is not None
         batch_bytes = min(self.limits.max_json_bytes // 2, BATCH_BYTES)
@@ -313,6 +339,23 @@ class _Run:
         #: Each version's JSON, made once: for the limits and then for the request.
         bodies: dict[str, str] = {}
         size = 0
+        #: The batch whose blobs are on their way, to be pushed once the next one's start.
+        waiting: tuple[list[InspectionVersion], dict[str, str], _Underway] | None = None
+
+        def push_waiting() -> None:
+            nonlocal waiting
+            if waiting is not None:
+                ready, ready_bodies, underway = waiting
+                waiting = None
+                self.push_group(ready, ready_bodies, underway)
+
+        def start(ready: list[InspectionVersion], ready_bodies: dict[str, str]) -> None:
+            nonlocal waiting
+            attachments = [a for version in ready for a in version.attachments]
+            underway = self.start_blobs(ready[0].author, attachments)
+            push_waiting()
+            waiting = (ready, ready_bodies, underway)
+
         # Each author's versions in their own order (a correction follows its base), one
         # author after the other: authors do not depend on each other, and a shared device's
         # outbox, interleaved, would otherwise make a batch of one version at a time.
@@ -321,6 +364,7 @@ class _Run:
             by_author.setdefault(version.author, []).append(version)
         for version in (version for mine in by_author.values() for version in mine):
             if not self.batching:
+                push_waiting()  # what came before it goes first
                 self.push_one(version)
                 continue
             self.authors.add(version.author)
@@ -331,6 +375,10 @@ class _Run:
                 continue
             body_bytes = len(body.encode("utf-8"))
             if body_bytes > batch_bytes:
+                if group:
+                    start(group, bodies)
+                    group, bodies, size = [], {}, 0
+                push_waiting()
                 self.push_one(version)
                 continue
             if group and (
@@ -338,28 +386,33 @@ class _Run:
                 or len(group) >= self.client.batch_size
                 or size + body_bytes > batch_bytes
             ):
-                self.push_group(group, bodies)
+                start(group, bodies)
                 group, bodies, size = [], {}, 0
             group.append(version)
             bodies[version.version_id] = body
             size += body_bytes
         if group:
-            self.push_group(group, bodies)
+            start(group, bodies)
+        push_waiting()
 
-    def push_group(self, group: list[InspectionVersion], bodies: Mapping[str, str]) -> None:
+    def push_group(
+        self, group: list[InspectionVersion], bodies: Mapping[str, str], underway: _Underway
+    ) -> None:
         """Push one author's versions in one request; each is marked sent or failed alone.
 
-        Blobs go first (asked for together, small ones uploaded together). A whole-batch
-        refusal (an older server, a body over a limit, a photo missing on this device)
-        sends the versions one by one instead, so each gets its own answer.
+        Their blobs go first: `underway` has them on their way (asked for together, small
+        ones uploaded together). A whole-batch refusal (an older server, a body over a
+        limit, a photo missing on this device) sends the versions one by one instead, so
+        each gets its own answer.
         """
         if not self.batching:
+            self.settle(underway)
             for version in group:
                 self.push_one(version)
             return
         author = group[0].author
         try:
-            self.ensure_blobs(author, [a for version in group for a in version.attachments])
+            self.finish_blobs(underway)
             answer = self.post_batch(author, group, bodies)
         except Refusal as refusal:
             if refusal.status in {404, 405}:
@@ -588,46 +641,79 @@ class _Run:
 
     def ensure_blobs(self, author: str, attachments: Iterable[Attachment]) -> None:
         """Make sure the server holds these blobs, in as few requests as the server allows:
-        one question for which it holds, small blobs uploaded together, large ones each on
-        their own (resumably). A blob damaged on the way is started over on its own."""
+        one question for which it holds, small blobs uploaded together (several batches at
+        once), large ones each on their own (resumably). A blob damaged on the way is
+        started over on its own."""
+        self.finish_blobs(self.start_blobs(author, attachments))
+
+    def start_blobs(self, author: str, attachments: Iterable[Attachment]) -> _Underway:
+        """Start what `ensure_blobs` does and return before the uploads end, so that the
+        pushes go on beside them; `finish_blobs` waits for them and says how they went.
+
+        Asks which blobs the server holds and reads the small ones it lacks (the profile is
+        read on this thread only); their batches are uploaded by the upload threads, at
+        most UPLOADS_AT_ONCE at a time, which bounds the bytes held in memory. Whatever stops
+        this (a refusal, the server gone, a photo missing on the device) is kept and raised
+        by `finish_blobs`, at the turn of the versions it belongs to.
+        """
+        underway = _Underway(author)
         sizes = {a.sha256: a.size for a in attachments if a.sha256 not in self.held_blobs}
         if not sizes:
-            return
-        if self.blob_batching:
-            try:
-                for start in range(0, len(sizes), MAX_HELD_QUERY):
-                    asked = list(sizes)[start : start + MAX_HELD_QUERY]
-                    response = self.line.call(
-                        "POST",
-                        "/v1/sync/blobs/held",
-                        user=author,
-                        content=HeldQuery(sha256=asked).model_dump_json(),
-                        headers=_JSON,
-                    )
-                    self.held_blobs.update(_parse(HeldAnswer, response).held)
-            except Refusal as refusal:
-                if refusal.status not in {404, 405}:
-                    raise
-                self.blob_batching = False  # a server older than the batch endpoints
-        small_limit = min(self.client.chunk_bytes, MAX_BATCHED_BLOB_BYTES)
-        batch: list[tuple[str, bytes]] = []
-        batch_bytes = 0
-        for sha, size in sizes.items():
-            if sha in self.held_blobs:
-                continue
-            if not self.blob_batching or size > small_limit:
-                self.ensure_blob(author, sha)
-                continue
-            if batch and (len(batch) >= MAX_BLOB_BATCH or batch_bytes + size > BLOB_BATCH_BYTES):
-                self.upload_batch(author, batch)
-                batch, batch_bytes = [], 0
-            batch.append((sha, self.profile.read_attachment(sha)))
-            batch_bytes += size
-        if batch:
-            self.upload_batch(author, batch)
+            return underway
+        try:
+            if self.blob_batching:
+                try:
+                    for start in range(0, len(sizes), MAX_HELD_QUERY):
+                        asked = list(sizes)[start : start + MAX_HELD_QUERY]
+                        response = self.line.call(
+                            "POST",
+                            "/v1/sync/blobs/held",
+                            user=author,
+                            content=HeldQuery(sha256=asked).model_dump_json(),
+                            headers=_JSON,
+                        )
+                        self.held_blobs.update(_parse(HeldAnswer, response).held)
+                except Refusal as refusal:
+                    if refusal.status not in {404, 405}:
+                        raise
+                    self.blob_batching = False  # a server older than the batch endpoints
+            small_limit = min(self.client.chunk_bytes, MAX_BATCHED_BLOB_BYTES)
+            batch: list[tuple[str, bytes]] = []
+            batch_bytes = 0
+            for sha, size in sizes.items():
+                if sha in self.held_blobs:
+                    continue
+                if not self.blob_batching or size > small_limit:
+                    underway.alone.append(sha)
+                    continue
+                if batch and (
+                    len(batch) >= MAX_BLOB_BATCH or batch_bytes + size > BLOB_BATCH_BYTES
+                ):
+                    self.send_batch(underway, batch)
+                    batch, batch_bytes = [], 0
+                batch.append((sha, self.profile.read_attachment(sha)))
+                batch_bytes += size
+            if batch:
+                self.send_batch(underway, batch)
+        except Exception as error:  # raised again by finish_blobs, unchanged
+            underway.error = error
+        return underway
 
-    def upload_batch(self, author: str, batch: list[tuple[str, bytes]]) -> None:
-        """Upload small blobs in one request; one refused on its own is sent on its own."""
+    def send_batch(self, underway: _Underway, batch: list[tuple[str, bytes]]) -> None:
+        """Hand one batch of small blobs to the upload threads, once fewer than
+        UPLOADS_AT_ONCE are on their way."""
+        self.uploads_in_flight = [f for f in self.uploads_in_flight if not f.done()]
+        while len(self.uploads_in_flight) >= UPLOADS_AT_ONCE:
+            wait(self.uploads_in_flight, return_when=FIRST_COMPLETED)
+            self.uploads_in_flight = [f for f in self.uploads_in_flight if not f.done()]
+        if self.upload_threads is None:
+            self.upload_threads = ThreadPoolExecutor(UPLOADS_AT_ONCE, thread_name_prefix="upload")
+        future = self.upload_threads.submit(self.post_blob_batch, underway.author, batch)
+        self.uploads_in_flight.append(future)
+        underway.batches.append(([(sha, len(data)) for sha, data in batch], future))
+
+    def post_blob_batch(self, author: str, batch: list[tuple[str, bytes]]) -> BlobBatchAnswer:
+        """Upload small blobs in one request (on an upload thread): the server's answer."""
         manifest = ",".join(f"{sha}:{len(data)}" for sha, data in batch)
         response = self.line.call(
             "POST",
@@ -639,17 +725,51 @@ class _Run:
         answer = _parse(BlobBatchAnswer, response)
         if [outcome.sha256 for outcome in answer.outcomes] != [sha for sha, _ in batch]:
             raise BadAnswer("the batch answer names other blobs")
-        for (sha, data), outcome in zip(batch, answer.outcomes, strict=True):
-            if outcome.status in {200, 201}:
-                self.held_blobs.add(sha)
-                self.report.blobs_uploaded += 1
-                self.report.bytes_uploaded += len(data)
-                self.client.step("blob_done", self.report.blobs_uploaded)
-            elif outcome.error is not None and outcome.error.code is ErrorCode.BLOB_HASH_MISMATCH:
-                log.warning("blob %s was damaged on the way; sending it on its own", sha[:12])
-                self.ensure_blob(author, sha)
-            else:
-                raise Refusal(outcome.status, outcome.error, "POST", "/v1/blobs/batch")
+        return answer
+
+    def finish_blobs(self, underway: _Underway) -> None:
+        """Wait for the uploads `start_blobs` began and record them; send the large blobs
+        and any that was damaged on the way on their own. Raises what stopped them."""
+        author = underway.author
+        for sent, future in underway.batches:
+            answer = future.result()
+            for (sha, size), outcome in zip(sent, answer.outcomes, strict=True):
+                if outcome.status in {200, 201}:
+                    self.held_blobs.add(sha)
+                    self.report.blobs_uploaded += 1
+                    self.report.bytes_uploaded += size
+                    self.client.step("blob_done", self.report.blobs_uploaded)
+                elif (
+                    outcome.error is not None and outcome.error.code is ErrorCode.BLOB_HASH_MISMATCH
+                ):
+                    log.warning("blob %s was damaged on the way; sending it on its own", sha[:12])
+                    self.ensure_blob(author, sha)
+                else:
+                    raise Refusal(outcome.status, outcome.error, "POST", "/v1/blobs/batch")
+        if underway.error is not None:
+            raise underway.error
+        for sha in underway.alone:
+            self.ensure_blob(author, sha)
+
+    def settle(self, underway: _Underway) -> None:
+        """Wait for the uploads `start_blobs` began and keep what arrived, saying nothing of
+        what did not: the versions they were for go on their own, which asks again."""
+        for sent, future in underway.batches:
+            try:
+                answer = future.result()
+            except Exception:  # each version's own push meets it again
+                continue
+            for (sha, _size), outcome in zip(sent, answer.outcomes, strict=True):
+                if outcome.status in {200, 201}:
+                    self.held_blobs.add(sha)
+
+    def end_uploads(self) -> None:
+        """Let every upload still on its way end (a sync that stopped early leaves none
+        running behind it), and stop the upload threads."""
+        if self.upload_threads is not None:
+            self.upload_threads.shutdown(wait=True, cancel_futures=True)
+            self.upload_threads = None
+        self.uploads_in_flight = []
 
     def ensure_blob(self, author: str, sha: str) -> None:
         """Make sure the server holds this blob: HEAD, then upload what it lacks.
@@ -1046,7 +1166,8 @@ class _Run:
     def repush(self, author: str) -> bool:
         """Send every version believed sent again, in batches; True when all of them went.
 
-        The blobs go after the receipts, only those the server still lacks.
+        The blobs go after the receipts, only those the server still lacks: a batch's are
+        on their way while the next batch is sent.
         """
         assert self.limits is not None
         batch_bytes = min(self.limits.max_json_bytes // 2, BATCH_BYTES)
@@ -1054,6 +1175,14 @@ class _Run:
         group: list[InspectionVersion] = []
         bodies: dict[str, str] = {}
         size = 0
+        underway: _Underway | None = None
+
+        def send(ready: list[InspectionVersion], ready_bodies: dict[str, str]) -> bool:
+            nonlocal underway
+            went, missing = self.repush_group(author, ready, ready_bodies)
+            earlier, underway = underway, missing
+            return self.finish_repair_blobs(earlier) and went
+
         for version_id in self.client._ledger.sent_ids(author):
             try:
                 version = self.profile.version(version_id)
@@ -1067,19 +1196,20 @@ class _Run:
                 complete = self.repush_one(version) and complete
                 continue
             if group and (len(group) >= self.client.batch_size or size + body_bytes > batch_bytes):
-                complete = self.repush_group(author, group, bodies) and complete
+                complete = send(group, bodies) and complete
                 group, bodies, size = [], {}, 0
             group.append(version)
             bodies[version.version_id] = body
             size += body_bytes
         if group:
-            complete = self.repush_group(author, group, bodies) and complete
-        return complete
+            complete = send(group, bodies) and complete
+        return self.finish_repair_blobs(underway) and complete
 
     def repush_group(
         self, author: str, group: list[InspectionVersion], bodies: Mapping[str, str]
-    ) -> bool:
-        """Send versions believed sent again in one request; True when all of them went."""
+    ) -> tuple[bool, _Underway | None]:
+        """Send versions believed sent again in one request: whether all of them went, and
+        the blobs the server still lacks, on their way (`finish_repair_blobs` waits)."""
         try:
             answer = self.post_batch(author, group, bodies)
         except (Refusal, BadAnswer) as error:
@@ -1087,7 +1217,7 @@ class _Run:
                 self.batching = False
             # Each on its own, every one of them (not only until the first that fails).
             went = [self.repush_one(version) for version in group]
-            return all(went)
+            return all(went), None
         complete = True
         missing: dict[str, Attachment] = {}
         for version, outcome in zip(group, answer.outcomes, strict=True):
@@ -1109,12 +1239,18 @@ class _Run:
                 continue
             complete = False
             self.hold_refused_sent(version, refused)
+        return complete, self.start_blobs(author, missing.values())
+
+    def finish_repair_blobs(self, underway: _Underway | None) -> bool:
+        """Wait for the blobs a repair sent; True when the server holds them all."""
+        if underway is None:
+            return True
         try:
-            self.ensure_blobs(author, missing.values())
+            self.finish_blobs(underway)
         except (Refusal, BadAnswer, AttachmentMissing, StoreError) as error:
-            self.report.notes.append(f"{author}: {error}")
-            complete = False
-        return complete
+            self.report.notes.append(f"{underway.author}: {error}")
+            return False
+        return True
 
     def repush_one(self, version: InspectionVersion) -> bool:
         """Send one version believed sent again, on its own; True when it went."""

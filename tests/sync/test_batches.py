@@ -151,6 +151,63 @@ def test_an_outbox_went_as_one_request_per_version_and_per_photo(
     profile.close()
 
 
+def test_the_photos_of_the_next_batch_waited_for_the_push_before_them(
+    central: Central, tmp_path: Path
+) -> None:
+    """On a slow line each request waits out its round trip. The photos of the next batch
+    were sent only after the push before them had its answer: two waits where one would
+    do. Here each upload of a later batch's photos is held until a push starts (at most
+    5 s); before, none ever did, since the device waited for the upload first."""
+    profile = open_device(tmp_path, "tomasz.nowak")
+    versions = finalize_some(profile, 12, seed=83)
+    earlier = set(server_versions(central.store, profile.username))
+    first_batch = attachments_of(versions[:5])
+    assert attachments_of(versions[5:10]) - first_batch and attachments_of(versions[10:])
+    meeting = threading.Condition()
+    pushes_started = 0
+    held_uploads = 0
+    #: For each push: whether photos of a later batch were on their way as it started.
+    beside: list[bool] = []
+    #: For each held upload: whether a push started while it was held.
+    met: list[bool] = []
+
+    def hold_later_photos(
+        request: httpx.Request, forward: Callable[[httpx.Request], httpx.Response]
+    ) -> httpx.Response:
+        nonlocal pushes_started, held_uploads
+        if request.url.path == "/v1/sync/push":
+            with meeting:
+                pushes_started += 1
+                beside.append(held_uploads > 0)
+                meeting.notify_all()
+        elif request.url.path == "/v1/blobs/batch":
+            named = {item.split(":")[0] for item in request.headers["Blob-Manifest"].split(",")}
+            if not named & first_batch:
+                with meeting:
+                    seen = pushes_started
+                    held_uploads += 1
+                    met.append(meeting.wait_for(lambda: pushes_started > seen, timeout=5))
+                    held_uploads -= 1
+        return forward(request)
+
+    with client_for(
+        profile,
+        central.url,
+        transport=transport_wrapping(hold_later_photos),
+        batch_size=5,
+        chunk_bytes=WHOLE_PHOTOS,
+    ) as client:
+        report = client.sync_once()
+    assert report.complete, report.summary("en")
+    assert sorted(report.sent) == sorted(v.version_id for v in versions)
+    assert report.blobs_uploaded == len(attachments_of(versions))
+    assert_server_holds_exactly(central.store, profile.username, versions, besides=earlier)
+    # Three batches: the first two pushes went while the next batch's photos travelled.
+    assert beside == [True, True, False]
+    assert met and all(met)
+    profile.close()
+
+
 def test_a_batch_answer_cost_the_device_a_commit_per_version(
     central: Central, tmp_path: Path
 ) -> None:
