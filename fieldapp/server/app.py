@@ -55,7 +55,7 @@ def create_app(config: ServerConfig, store: CentralStore | None = None) -> FastA
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        sweeping = asyncio.create_task(_sweep_now_and_then(central, config.sweep_minutes))
+        sweeping = asyncio.create_task(_sweep_now_and_then(central, gate, config.sweep_minutes))
         refreshing = (
             asyncio.create_task(_refresh_metrics_now_and_then(metrics))
             if metrics.shared_directory is not None
@@ -87,7 +87,10 @@ def create_app(config: ServerConfig, store: CentralStore | None = None) -> FastA
     )
     serve_docs_offline(app)
     app.state.store = central
-    gate = app.state.sign_in_gate = SignInGate(config.sign_in_limits)
+    # On PostgreSQL several processes may serve one store (workers, servers): the sign-in
+    # budgets are kept in the database for all of them. SQLite has one serving process.
+    shared = (central.database, config.clock) if central.database.is_postgresql else None
+    gate = app.state.sign_in_gate = SignInGate(config.sign_in_limits, shared=shared)
     permits = Permits(config.large_json_permits)
     metrics = app.state.metrics = ServerMetrics(config.metrics_directory)
     metrics.watch("sign_in_checks", lambda: gate.waiting)
@@ -103,11 +106,12 @@ def create_app(config: ServerConfig, store: CentralStore | None = None) -> FastA
     return app
 
 
-async def _sweep_now_and_then(store: CentralStore, minutes: float) -> None:
+async def _sweep_now_and_then(store: CentralStore, gate: SignInGate, minutes: float) -> None:
     """Sweep at start, then every `minutes`; a failed sweep is logged and tried next time."""
     while True:
         try:
             await run_in_threadpool(store.sweeper.sweep)
+            await run_in_threadpool(gate.sweep)
         except Exception:
             log.exception("the sweep failed; trying again at the next one")
         if minutes <= 0:

@@ -151,7 +151,7 @@ MIGRATIONS: tuple[Callable[[Connection, datetime], None], ...] = (_v1, _v2, _v3,
 #: The last hand-written version: Alembic's baseline revision stands for it.
 BASELINE = len(MIGRATIONS)
 #: The schema this server knows (Alembic's head revision, as a number).
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 MIGRATIONS_FOLDER = Path(__file__).with_name("migrations")
 
 

@@ -403,3 +403,17 @@ summary_facts = sa.Table(
     sa.Column("started_day", sa.String(10), nullable=False),
     sa.Column("facts", sa.Text, nullable=False),
 )
+
+#: Sign-in attempts left per username and per client address (token buckets, throttle.py),
+#: kept in the database on PostgreSQL so that every server process draws on one budget.
+sign_in_buckets = sa.Table(
+    "sign_in_buckets",
+    metadata,
+    #: "username" or "address".
+    sa.Column("kind", sa.String(8), primary_key=True),
+    #: The casefolded username, or the client's address.
+    sa.Column("key", sa.String(256), primary_key=True),
+    sa.Column("tokens", sa.Float, nullable=False),
+    #: When `tokens` was counted, in seconds since the epoch on the server's clock.
+    sa.Column("since", sa.Float, nullable=False),
+)

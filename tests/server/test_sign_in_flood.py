@@ -14,11 +14,19 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
+from fieldapp.server import schema
+from fieldapp.server.app import create_app
+from fieldapp.server.central import CentralStore
 from fieldapp.server.config import PasswordPolicy
+from fieldapp.server.runner import BackgroundServer
 from fieldapp.server.throttle import SignInLimits
 from tests.support.central import BOA, BOA_WEST, Central, running_central
 
@@ -109,3 +117,46 @@ def test_finding_2_wrong_guesses_for_one_account_or_from_one_address_get_429(
         assert [a.status_code for a in many[:5]] == [401] * 5
         assert many[5].status_code == 429
         assert "address" in many[5].json()["message"]["en"]
+
+
+def test_two_server_processes_each_allowed_the_whole_sign_in_budget(tmp_path: Path) -> None:
+    """Two servers (or workers) on one PostgreSQL each kept their own buckets, so wrong
+    guesses spread over both got twice the budget, and N workers N times. The budget is
+    now the database's, and its rows are swept once full again."""
+    limits = SignInLimits(per_username_burst=5, per_username_refill_seconds=60)
+    with running_central("postgresql", tmp_path / "one", "shared", sign_in_limits=limits) as one:
+        config = replace(one.config, home=tmp_path / "two")
+        other = CentralStore(config)
+        server = BackgroundServer(create_app(config, other)).start()
+        try:
+            bases = [one.url, server.url]
+            answers = []
+            for attempt in range(7):
+                with httpx.Client(base_url=bases[attempt % 2], timeout=60) as client:
+                    answers.append(_wrong_sign_in(client, BOA_WEST, f"192.0.2.{attempt + 1}"))
+            assert [a.status_code for a in answers] == [401] * 5 + [429] * 2
+            assert 1 <= int(answers[5].headers["Retry-After"]) <= 60
+            # What the database holds is the budget both drew on: none left for the account.
+            buckets = schema.sign_in_buckets
+            with one.store.database.read() as connection:
+                left = connection.execute(
+                    sa.select(buckets.c.tokens).where(
+                        buckets.c.kind == "username", buckets.c.key == BOA_WEST.casefold()
+                    )
+                ).scalar_one()
+            assert left < 1
+            # Full again after burst × refill: swept (a new row would say the same).
+            gate = one.app.state.sign_in_gate
+            assert gate.sweep() == 0
+            one.clock.advance(timedelta(seconds=5 * 60 + 1))
+            assert gate.sweep() >= 1
+            with httpx.Client(base_url=server.url, timeout=60) as client:
+                right = client.post(
+                    "/v1/auth/token",
+                    json={"username": BOA_WEST, "password": "demo"},
+                    headers={"X-Forwarded-For": "192.0.2.50"},
+                )
+            assert right.status_code == 200, right.text
+        finally:
+            server.stop()
+            other.close()

@@ -30,6 +30,11 @@ def summary_tables() -> tuple[sa.Table, ...]:
     return (schema.summary_facts,)
 
 
+def throttle_tables() -> tuple[sa.Table, ...]:
+    """The tables of schema 7."""
+    return (schema.sign_in_buckets,)
+
+
 def create(table: sa.Table) -> None:
     if not context.is_offline_mode() and sa.inspect(op.get_bind()).has_table(table.name):
         return

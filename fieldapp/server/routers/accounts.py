@@ -57,12 +57,13 @@ async def sign_in(
     body: TokenRequest, request: Request, store: StoreDep, gate: SignInGateDep
 ) -> TokenAnswer:
     address = client_address(request)
-    gate.admit(body.username, address)
+    # Off the event loop: on PostgreSQL the budgets are read and written in the database.
+    await run_in_threadpool(gate.admit, body.username, address)
     async with gate.checking():
         token, expires, principal = await run_in_threadpool(
             store.accounts.sign_in, body.username, body.password, body.device_id
         )
-    gate.succeeded(body.username, address)
+    await run_in_threadpool(gate.succeeded, body.username, address)
     profile_key = await run_in_threadpool(store.accounts.profile_key, principal.username)
     return TokenAnswer(
         access_token=token,
