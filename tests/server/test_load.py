@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -93,16 +93,9 @@ def _server_process(
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text(errors="replace")
-            try:
-                if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the server process did not start"
-            time.sleep(0.1)
+        _wait_until_healthy(
+            base, 60, lambda: process.poll() is None or log.read_text(errors="replace")
+        )
         yield Served(base, process.pid)
     finally:
         process.terminate()
@@ -279,15 +272,21 @@ def _worker_pids(server: int) -> list[int]:
     )
 
 
-def _wait_until_healthy(base: str) -> None:
-    deadline = time.monotonic() + 30
+def _wait_until_healthy(
+    base: str, seconds: float = 30, alive: Callable[[], bool | str] = lambda: True
+) -> None:
+    """Until the server answers its health check; `alive` is True while it may still come
+    up, or what to show when its process has ended."""
+    deadline = time.monotonic() + seconds
     while True:
+        running = alive()
+        assert running is True, running
         try:
             if httpx.get(f"{base}/v1/health", timeout=5).status_code == 200:
                 return
         except httpx.TransportError:
             pass
-        assert time.monotonic() < deadline, "the server did not answer again"
+        assert time.monotonic() < deadline, "the server did not answer"
         time.sleep(0.1)
 
 
