@@ -6,7 +6,7 @@ by compare-and-set (`UPDATE … WHERE head_version_id = :base`). When two reques
 one insert fails on a constraint, the transaction is retried, and the retry finds the
 winner's row: the same content gets the winner's answer again, other content a 409.
 Whether a door-test visit may count for its round is asked in the write transaction,
-under a lock on the round (`validation.round_refusal`).
+under a lock on the round (`validation.lock_rounds`, `validation.round_refusal`).
 """
 
 from __future__ import annotations
@@ -42,7 +42,14 @@ from fieldapp.server.usage import (
     quota_exceeded,
     usage_of,
 )
-from fieldapp.server.validation import References, check_version, round_named, round_refusal
+from fieldapp.server.validation import (
+    References,
+    RoundVisit,
+    check_version,
+    lock_rounds,
+    round_refusal,
+    round_visit,
+)
 
 
 @dataclass(frozen=True)
@@ -161,14 +168,23 @@ class Pushes:
     ) -> dict[int, PushAnswer | ApiError]:
         outcomes: dict[int, PushAnswer | ApiError] = {}
         tally = _Tally()
+        # Each door-test visit decoded once for the locks and the checks below.
+        visits: dict[int, RoundVisit] = {}
+        for index, version, _, _ in prepared:
+            named = round_visit(self._form(principal, version), version)
+            if named is not None:
+                visits[index] = named
         with self.database.write() as connection:
+            # Every round of the batch at once, before any write (`lock_rounds` says why).
+            lock_rounds(connection, (named.round_id for named in visits.values()))
             fresh = _Fresh(self, connection, principal, prepared, now)
             for index, version, record, record_hash in prepared:
-                engine = self._form(principal, version)
-                if round_named(engine, version) is not None:
+                named = visits.get(index)
+                if named is not None:
                     # The round check reads the visits written so far, this batch's too.
                     fresh.flush()
-                    round_refused = round_refusal(connection, engine, principal, version)
+                    engine = self._form(principal, version)
+                    round_refused = round_refusal(connection, engine, principal, version, named)
                     if round_refused is not None:
                         outcomes[index] = round_refused
                         continue
@@ -293,11 +309,15 @@ class Pushes:
         record_hash: str,
         now: datetime,
     ) -> PushAnswer:
+        engine = self._form(principal, version)
+        named = round_visit(engine, version)
         with self.database.write() as connection:
             # Before anything is written, so a refused visit leaves nothing behind.
-            refused = round_refusal(connection, self._form(principal, version), principal, version)
-            if refused is not None:
-                raise refused
+            if named is not None:
+                lock_rounds(connection, [named.round_id])
+                refused = round_refusal(connection, engine, principal, version, named)
+                if refused is not None:
+                    raise refused
             answer, refusal = self._apply(connection, principal, version, record, record_hash, now)
         # A refused version held as a conflict is committed before the refusal is told.
         if refusal is not None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from sqlalchemy.engine import Connection
 from fieldapp.core.answers import MAX_REPLIES, MAX_REPLY_CHARS
 from fieldapp.core.doortest import (
     DOOR_TEST_FORM,
+    DoorTestVisit,
     groups_taken,
     round_visit_problem,
     visit_from_document,
@@ -334,34 +336,58 @@ def check_version(
         raise refusal
 
 
-def round_named(engine: FormEngine, version: InspectionVersion) -> str | None:
-    """The round a door-test visit names (its id casefolded, as rounds are compared), or
-    None for other forms and a visit that names none."""
+@dataclass(frozen=True)
+class RoundVisit:
+    """A pushed door-test visit and the round it names (the id casefolded, as rounds are
+    compared): decoded once per push and handed to every check that needs it."""
+
+    round_id: str
+    visit: DoorTestVisit
+
+
+def round_visit(engine: FormEngine, version: InspectionVersion) -> RoundVisit | None:
+    """The round a door-test visit names, or None for other forms and a visit that names
+    none."""
     if version.form_id != DOOR_TEST_FORM:
         return None
     visit = visit_from_document(engine, version.document.get("answers", {}))
     if visit is None or not visit.test_id or len(visit.test_id) > MAX_REGISTRY_ID:
         return None
-    return visit.test_id.casefold()
+    return RoundVisit(visit.test_id.casefold(), visit)
 
 
-def round_refusal(
-    connection: Connection, engine: FormEngine, principal: Principal, version: InspectionVersion
-) -> ApiError | None:
-    """The 422 for a door-test visit that cannot count for the round it names, or None.
-
-    Asked in the write transaction that stores the visit, and atomic with it: checked
-    before that transaction, two visits of one group pushed at once (a tester's tablet
-    and her phone) each found the group free and both were stored. The writers of one
-    round are put in a row until each one's transaction ends:
+def lock_rounds(connection: Connection, round_ids: Iterable[str]) -> None:
+    """Put this write transaction in the row of every round it names, before it writes.
 
     - SQLite: a write transaction is already the only one (BEGIN IMMEDIATE, and the
       process's writer lock in front of it), so nothing more is needed.
-    - PostgreSQL (READ COMMITTED): a transaction-scoped advisory lock on the round. The
-      second writer waits for it until the first commits; its check, a new statement,
-      then sees the first visit. Two rounds whose keys collide only wait for each other;
-      a deadlock between two batches that name rounds in crossed order is retried as a
-      lost race (`CentralDatabase.retrying`).
+    - PostgreSQL (READ COMMITTED): a transaction-scoped advisory lock per round, taken in
+      the order of their keys. Taken one by one as a batch reached each visit, a batch
+      waiting for one round held another, and two batches naming two rounds in crossed
+      order deadlocked (PostgreSQL broke it after a second by failing one, which was then
+      retried). In one order for everybody, whoever waits holds no lock the holder needs.
+      Two rounds whose keys collide only wait for each other.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    for key in sorted({round_lock_key(round_id) for round_id in round_ids}):
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(key))).all()
+
+
+def round_refusal(
+    connection: Connection,
+    engine: FormEngine,
+    principal: Principal,
+    version: InspectionVersion,
+    named: RoundVisit,
+) -> ApiError | None:
+    """The 422 for a door-test visit that cannot count for the round it names, or None.
+
+    Asked in the write transaction that stores the visit, after `lock_rounds` took the
+    round, and atomic with it: checked before that transaction, two visits of one group
+    pushed at once (a tester's tablet and her phone) each found the group free and both
+    were stored. Under the lock the second writer waits until the first commits; its
+    check, a new statement, then sees the first visit.
 
     Chosen over a unique index on (round, group) in a table filled at push: a visit's
     round and group are answers a correction may change, and the check counts only the
@@ -370,9 +396,6 @@ def round_refusal(
     the race already let a third visit in. A lock adds no state and leaves the check as it
     is, the same rule the device applies.
     """
-    round_id = round_named(engine, version)
-    if round_id is None:
-        return None
     held = connection.execute(
         sa.select(schema.versions.c.version_id).where(
             schema.versions.c.version_id == version.version_id
@@ -383,35 +406,31 @@ def round_refusal(
         # a conflict for other content under the same id. The round may have been planned
         # anew since; a visit the server holds is not judged again.
         return None
-    if connection.dialect.name == "postgresql":
-        connection.execute(
-            sa.select(sa.func.pg_advisory_xact_lock(_round_lock_key(round_id)))
-        ).all()
-    problem = round_problem(connection, engine, principal, version)
+    problem = round_problem(connection, engine, principal, version, named)
     if problem is None:
         return None
     return ApiError(422, ErrorCode.INVALID, problem.nl, problem.en)
 
 
-def _round_lock_key(round_id: str) -> int:
+def round_lock_key(round_id: str) -> int:
     """The advisory lock key of a round: the same in every server process (unlike hash())."""
     digest = hashlib.blake2b(b"door-test round " + round_id.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
 def round_problem(
-    connection: Connection, engine: FormEngine, principal: Principal, version: InspectionVersion
+    connection: Connection,
+    engine: FormEngine,
+    principal: Principal,
+    version: InspectionVersion,
+    named: RoundVisit,
 ) -> Text | None:
     """Why a door-test visit cannot count for the round it names, as the device says it
     (`fieldapp.core.doortest.round_visit_problem`: another venue or evening, another
-    tester's group, or a third visit). None for other forms and for an id no round has.
-    Only atomic with the push's writes as `round_refusal` asks it."""
-    round_id = round_named(engine, version)
-    if round_id is None:
-        return None
-    visit = visit_from_document(engine, version.document.get("answers", {}))
-    assert visit is not None
-    payload = _reference(connection, "round", round_id)
+    tester's group, or a third visit). None for an id no round has. Only atomic with the
+    push's writes as `round_refusal` asks it."""
+    visit = named.visit
+    payload = _reference(connection, "round", named.round_id)
     if payload is None:
         return None
     planned = DoorTestRound.model_validate_json(payload)
@@ -420,9 +439,9 @@ def round_problem(
     # canonical JSON, so a visit of the round holds `"test_id":"<id>"` as such; the
     # database finds those (ignoring case, as rounds are compared) and only they are
     # decoded, so visits of other rounds at the venue cost a text scan, not a parse each.
-    named = json.dumps(visit.test_id, ensure_ascii=False)
+    quoted = json.dumps(visit.test_id, ensure_ascii=False)
     pattern = (
-        '%"test_id":' + named.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        '%"test_id":' + quoted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     )
     query = (
         sa.select(schema.versions.c.record)

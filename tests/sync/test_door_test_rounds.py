@@ -7,12 +7,14 @@ Real central stores on 127.0.0.1 (SQLite and PostgreSQL), real SQLCipher profile
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from fieldapp.core.doortest import DoorTestVisit, round_visit_problem
 from fieldapp.core.entities import DoorTestRound
@@ -20,6 +22,7 @@ from fieldapp.core.inspection import InspectionVersion, new_id
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
 from fieldapp.protocol.models import HIDDEN_TESTER
+from fieldapp.server.validation import round_lock_key
 from tests.support.central import (
     BACKENDS,
     FORM_VERSION,
@@ -265,6 +268,59 @@ def test_two_visits_of_one_group_in_one_batch_were_both_taken(central: Central) 
     held = server_versions(central.store, MYSTERY_GUEST)
     assert first.version_id in held and after.version_id in held
     assert second.version_id not in held
+
+
+def test_two_batches_naming_two_rounds_in_crossed_order_deadlocked(central: Central) -> None:
+    """Before: a batch took each round's lock when it reached that visit, so while it
+    waited for one round it held the other: a second batch naming the same two rounds in
+    the other order waited for it in turn, and PostgreSQL broke the deadlock after a
+    second by failing one of them (then retried).
+
+    The test's own transaction plays the second batch: it holds the round the batch asks
+    for second, then asks for the one the batch names first. Only PostgreSQL has these
+    locks; SQLite has one writer at a time."""
+    if central.store.database.engine.dialect.name != "postgresql":
+        pytest.skip("round locks are PostgreSQL's; SQLite writes one transaction at a time")
+    planned = [_plan(central)["id"] for _ in range(2)]
+    # The batch names the round with the larger key first, so its lock order (by key) is
+    # the other way round from the order of its visits.
+    later, sooner = sorted(planned, key=lambda r: round_lock_key(r.casefold()), reverse=True)
+    visits = [_visit(MYSTERY_GUEST, later, "test"), _visit(MYSTERY_GUEST, sooner, "test")]
+    outcomes: list[Any] = []
+
+    def send() -> None:
+        with central.client(MYSTERY_GUEST) as device:
+            sent = device.post(
+                "/v1/sync/push", json={"versions": [v.model_dump(mode="json") for v in visits]}
+            )
+        outcomes.append((sent.status_code, sent.json()))
+
+    waiting = sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+    batch = threading.Thread(target=send)
+    with central.store.database.engine.connect() as other, other.begin():
+        other.execute(
+            sa.select(sa.func.pg_advisory_xact_lock(round_lock_key(sooner.casefold())))
+        ).all()
+        batch.start()
+        deadline = time.monotonic() + 30
+        with central.store.database.engine.connect() as watch:
+            while watch.execute(waiting).scalar_one() == 0:
+                assert time.monotonic() < deadline, "the batch never waited for its round"
+                assert batch.is_alive(), outcomes
+                time.sleep(0.02)
+        # The batch waits for `sooner`; had it taken `later` already, this would wait for
+        # the batch while the batch waits for this: a deadlock.
+        free = other.execute(
+            sa.select(sa.func.pg_try_advisory_xact_lock(round_lock_key(later.casefold())))
+        ).scalar_one()
+    batch.join(60)
+    assert free, "the batch held one round's lock while waiting for another's"
+    assert not batch.is_alive(), "the batch did not come back"
+    ((status, body),) = outcomes
+    assert status == 200, body
+    assert [o["status"] for o in body["outcomes"]] == [201, 201], body
+    held = server_versions(central.store, MYSTERY_GUEST)
+    assert {v.version_id for v in visits} <= set(held)
 
 
 def _round_fields(round_id: str) -> dict[str, Any]:
