@@ -31,9 +31,12 @@ from uvicorn.config import LOGGING_CONFIG, STARTUP_FAILURE
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.supervisors import Multiprocess
 
+from fieldapp.core.errors import FieldappError
 from fieldapp.server.app import create_app
 from fieldapp.server.config import ServerConfig
 from fieldapp.server.logs import configure_logging
+
+log = logging.getLogger(__name__)
 
 #: The variable that puts prometheus_client in its multiprocess mode (read at its import).
 MULTIPROCESS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
@@ -162,12 +165,18 @@ class WorkerConfig(uvicorn.Config):
         if self.loaded:
             return
         _configure_logs(self.server_config, self.with_access_log)
+        # uvicorn's supervisor stops at this exit code instead of starting the worker again
+        # and again; the others are stopped and the command fails.
         try:
             self.app = create_app(self.server_config)
+        except FieldappError as error:
+            # The world (the database did not answer in time): the sentence that says what
+            # to check, in the command's language, as the command itself would print it.
+            language = os.environ.get("FIELDAPP_LANGUAGE", "en")
+            log.error("a worker process could not open the store: %s", error.text(language))
+            sys.exit(STARTUP_FAILURE)
         except Exception:
-            # uvicorn's supervisor stops at this exit code instead of starting the worker
-            # again and again; the others are stopped and the command fails.
-            logging.getLogger(__name__).exception("a worker process could not open the store")
+            log.exception("a worker process could not open the store")  # a bug: its trace
             sys.exit(STARTUP_FAILURE)
         self.http = _protocol_for(self.server_config)
         super().load()

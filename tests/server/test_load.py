@@ -6,7 +6,9 @@ processes sharing one PostgreSQL, blobs in the database, devices spread over bot
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -30,6 +32,7 @@ from tests.support.central import (
     BACKENDS,
     BOA,
     DEMO_PASSWORD,
+    PG_URL,
     database_url,
     make_version,
     push,
@@ -302,6 +305,62 @@ def test_several_workers_on_sqlite_were_refused_with_a_plain_sentence(tmp_path: 
     assert done.returncode == 1
     assert "Meerdere werkprocessen vragen om PostgreSQL" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_worker_that_could_not_reach_the_database_logged_a_traceback(tmp_path: Path) -> None:
+    """Before: a worker that gave up waiting for the database logged the world's error
+    as a bug, with a traceback, where the operator needs the sentence that says what to
+    check. The command stops with a plain sentence, the other worker with it.
+
+    The database lets the store's role hold one connection: the command opens and
+    migrates the store with it and lets it go, the first worker takes it, and the second
+    finds none within its (shortened) start-up wait."""
+    require_backend("postgresql")
+    assert PG_URL is not None
+    tag = secrets.token_hex(4)
+    role, schema_name = f"w_{tag}", f"t_w_{tag}"
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT 1'))
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema_name}" AUTHORIZATION "{role}"'))
+    url = (
+        sa.make_url(PG_URL)
+        .set(username=role, password=None)
+        .update_query_dict({"options": f"-csearch_path={schema_name}"})
+        .render_as_string(hide_password=False)
+    )
+    try:
+        done = subprocess.run(
+            [
+                *(sys.executable, "-m", "fieldapp", "server", "--home", str(tmp_path)),
+                *("--db", url, "--port", "0", "--workers", "2", "--demo"),
+            ],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={
+                **os.environ,
+                "FIELDAPP_LANGUAGE": "nl",
+                "FIELDAPP_DATABASE_WAIT_SECONDS": "2",
+                "FIELDAPP_LOG_FORMAT": "json",
+                "FIELDAPP_ARGON2": "1,8,1",
+            },
+        )
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE'))
+            connection.execute(sa.text(f'DROP ROLE IF EXISTS "{role}"'))
+        admin.dispose()
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert done.stderr.rstrip().endswith(
+        "fieldapp: Een werkproces kon niet starten; het logboek hierboven zegt waarom."
+    )
+    records = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
+    (failed,) = (r for r in records if r["message"].startswith("a worker process could not"))
+    assert failed["level"] == "error"
+    assert "antwoordde niet binnen 2 seconden" in failed["message"], failed
+    assert "traceback" not in failed, failed["traceback"][-500:]
 
 
 def _sign_in_everyone(bases: list[str]) -> dict[str, str]:
