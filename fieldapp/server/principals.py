@@ -213,13 +213,15 @@ class ChangeListener:
                         if time.monotonic() - last_ping >= self.PING_SECONDS:
                             connection.execute("SELECT 1")
                             last_ping = time.monotonic()
-            except psycopg.Error:
+            except psycopg.Error as error:
                 if not self._stop.is_set():
+                    # The network or the database, not a bug: its reason, no traceback.
+                    reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
                     log.warning(
-                        "lost the database connection that hears changed accounts; "
+                        "lost the database connection that hears changed accounts (%s); "
                         "connecting again in %.1f s",
+                        reason[:200],
                         pause,
-                        exc_info=True,
                     )
             except Exception:
                 # A bug, not the network: logged with its traceback, and tried again, so

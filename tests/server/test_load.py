@@ -361,6 +361,10 @@ def test_a_worker_that_could_not_reach_the_database_logged_a_traceback(tmp_path:
     assert failed["level"] == "error"
     assert "antwoordde niet binnen 2 seconden" in failed["message"], failed
     assert "traceback" not in failed, failed["traceback"][-500:]
+    # The worker that started lacked a connection for hearing changed accounts: the same
+    # kind of trouble, told the same way, once per try.
+    lost = [r for r in records if r["message"].startswith("lost the database connection")]
+    assert all("traceback" not in r and "too many connections" in r["message"] for r in lost)
 
 
 def _sign_in_everyone(bases: list[str]) -> dict[str, str]:
