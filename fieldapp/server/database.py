@@ -338,8 +338,11 @@ class CentralDatabase:
         try:
             with self.read() as connection:
                 connection.execute(sa.text("SELECT 1"))
-        except DBAPIError:
-            log.warning("health check: the database does not answer", exc_info=True)
+        except DBAPIError as error:
+            # Asked every few seconds by a load balancer while the database is down: one
+            # line with the reason each time, not a traceback (the network, not a bug).
+            reason = str(error.orig).strip().splitlines()[0][:200] if error.orig else ""
+            log.warning("health check: the database does not answer (%s)", reason)
             return False
         return True
 

@@ -56,6 +56,33 @@ def test_finding_12_health_says_which_part_does_not_answer(tmp_path: Path) -> No
             gate.close()
 
 
+def test_a_health_check_while_the_database_was_down_logged_a_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before: every health check while the database was down logged a warning with a
+    whole traceback; a load balancer asks every few seconds. Now one line with the reason."""
+    require_backend("postgresql")
+    with database_url("postgresql", "healthlog") as url:
+        assert url is not None
+        gated, gate = _through_gate(url)
+        gate.open()
+        try:
+            with running_central("sqlite", tmp_path, "healthlog", database_url=gated) as central:
+                gate.shut()
+                with caplog.at_level(logging.WARNING, logger="fieldapp.server.database"):
+                    for _ in range(2):
+                        down = httpx.get(f"{central.url}/v1/health", timeout=30)
+                        assert down.status_code == 503
+                gate.open()
+        finally:
+            gate.close()
+    told = [r for r in caplog.records if r.getMessage().startswith("health check:")]
+    assert len(told) == 2, [r.getMessage() for r in caplog.records]
+    for record in told:
+        assert record.exc_info is None, record.getMessage()
+        assert record.getMessage() != "health check: the database does not answer ()"
+
+
 def test_finding_12_start_up_waits_for_the_database_with_a_clear_log_line(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
