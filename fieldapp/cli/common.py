@@ -6,7 +6,9 @@ Imports nothing of fieldapp beyond this package, so that building the parser sta
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 #: A verb's handler: gets the parsed arguments, returns the exit code.
@@ -17,3 +19,23 @@ Verbs = Any
 
 #: Whose profile the verbs use without `--user`: the demo's officer.
 DEFAULT_USER = "fatima.elamrani"
+
+
+def chosen_language(home: Path, args: argparse.Namespace, fallback: str) -> str:
+    """`--lang` (before the verb or after it), else FIELDAPP_LANGUAGE, else the app's
+    setting for this home, else `fallback`.
+
+    A verb's own `--lang` must default to `argparse.SUPPRESS`: a default there would
+    overwrite a `--lang` given before the verb, which the command's parser already set.
+    """
+    from fieldapp.app.settings import Settings
+    from fieldapp.core.texts import LANGUAGES
+
+    for chosen in (
+        getattr(args, "lang", None),
+        os.environ.get("FIELDAPP_LANGUAGE"),
+        Settings.chosen(home, "language"),
+    ):
+        if chosen in LANGUAGES:
+            return str(chosen)
+    return fallback

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fieldapp.cli.common import DEFAULT_USER, Verbs
+from fieldapp.cli.common import DEFAULT_USER, Verbs, chosen_language
 from fieldapp.cli.output import STDOUT
 
 if TYPE_CHECKING:
@@ -36,7 +36,12 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         default=DEFAULT_USER,
         help=f"whose profile, or who signs in to the server (default {DEFAULT_USER})",
     )
-    source.add_argument("--lang", choices=("nl", "en"), default="nl", help="report language")
+    source.add_argument(
+        "--lang",
+        choices=("nl", "en"),
+        default=argparse.SUPPRESS,
+        help="report language (default: FIELDAPP_LANGUAGE, else the app's setting, else nl)",
+    )
     report = verbs.add_parser("report", parents=[common], help="PDF reports")
     kinds = report.add_subparsers(title="reports", metavar="KIND", required=True)
     for name, argument, handler, text in (
@@ -150,8 +155,10 @@ def _run(
 
         answered = (Refusal, GaveUp)
 
-    password = read_password()
     home = home_directory(args.home)
+    # Read by the reports below (`make`) and by the messages here.
+    args.lang = chosen_language(home, args, fallback="nl")
+    password = read_password()
     try:
         with (
             report_source(home, args.user, password, server_url=args.server) as source,

@@ -26,12 +26,10 @@ on a terminal; the exit code is 0 only when everything was sent.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fieldapp.cli.common import DEFAULT_USER, Verbs
+from fieldapp.cli.common import DEFAULT_USER, Verbs, chosen_language
 from fieldapp.cli.output import add_json_option, print_json, progress, wants_json
 
 if TYPE_CHECKING:
@@ -89,28 +87,13 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
     sync.set_defaults(handler=_sync)
 
 
-def _language(home: Path, args: argparse.Namespace) -> str:
-    """`--lang`, else FIELDAPP_LANGUAGE, else the app's setting for this home, else English."""
-    from fieldapp.app.settings import Settings
-    from fieldapp.core.texts import LANGUAGES
-
-    for chosen in (
-        getattr(args, "lang", None),
-        os.environ.get("FIELDAPP_LANGUAGE"),
-        Settings.chosen(home, "language"),
-    ):
-        if chosen in LANGUAGES:
-            return str(chosen)
-    return "en"
-
-
 def _sync(args: argparse.Namespace) -> int:
     from fieldapp.app.session import read_password
     from fieldapp.app.syncing import SyncError, server_trust, sync_profile
     from fieldapp.core.locations import home_directory
 
     home = home_directory(args.home)
-    language = _language(home, args)
+    language = chosen_language(home, args, fallback="en")
     password = read_password(from_stdin=args.password_stdin)
     counts = {"sent": 0, "photos": 0, "pulled": 0}
     with progress(args, total=None, unit=" steps", desc="sync") as bar:

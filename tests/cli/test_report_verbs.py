@@ -48,3 +48,31 @@ def test_reports_and_exports_from_a_profile_and_from_the_central_store(
         text = "".join(page.extract_text() for page in PdfReader(from_server).pages)
         assert "Coffeeshop" in text
     profile.close()
+
+
+def test_the_command_s_own_lang_was_ignored_by_the_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: `fieldapp --lang en report summary …` wrote a Dutch PDF: the report verb's
+    own `--lang` default ("nl") overwrote the one given before the verb. Either place
+    counts now, and without one the environment's language does."""
+    monkeypatch.setenv("FIELDAPP_PASSWORD", "demo")
+    monkeypatch.delenv("FIELDAPP_LANGUAGE", raising=False)
+    home = tmp_path / "device"
+    profile = new_profile(home, username=BOA, password="demo")
+    shop = fill_draft(profile, "coffeeshop_inspection", 11)
+    version = profile.finalize(shop)
+    profile.close()
+    start = version.started_at.date().isoformat()
+    local = ["--home", str(home), "--user", BOA, "--from", start, "--to", "2030-12-31"]
+
+    def title(*argv: str) -> str:
+        pdf = tmp_path / f"summary-{len(list(tmp_path.glob('summary-*')))}.pdf"
+        assert main([*argv, "-o", str(pdf)]) == 0
+        return PdfReader(pdf).pages[0].extract_text()
+
+    assert "Period summary" in title("--lang", "en", "report", "summary", *local)
+    assert "Periodeoverzicht" in title("report", "summary", *local, "--lang", "nl")
+    assert "Periodeoverzicht" in title("report", "summary", *local)  # the default: Dutch
+    monkeypatch.setenv("FIELDAPP_LANGUAGE", "en")
+    assert "Period summary" in title("report", "summary", *local)
