@@ -943,6 +943,10 @@
         <translation>Proefimport: {counts}</translation>
     </message>
     <message>
+        <source>Rows without problems: {counts} (nothing is imported while the file has problems)</source>
+        <translation>Rijen zonder problemen: {counts} (er wordt niets geïmporteerd zolang het bestand problemen heeft)</translation>
+    </message>
+    <message>
         <source>Venues</source>
         <translation>Locaties</translation>
     </message>

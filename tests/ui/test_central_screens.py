@@ -440,6 +440,34 @@ def test_an_import_is_checked_first_and_applied_only_when_clean(
     assert page.result.text().startswith("1 ")
 
 
+def test_a_file_with_problems_said_nothing_was_changed_and_then_1_added(
+    central: Central, context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before: under "The file has 1 problem; nothing was changed." the check's counts
+    read "Proefimport: 1 toegevoegd", as if one venue had been added after all. The counts
+    are those of the rows without problems, and say that nothing is imported yet."""
+    panel = admin_panel(qtbot, context, central)
+    page = panel.imports
+    page.start("venues")
+    bad = tmp_path / "half.csv"
+    bad.write_text(
+        "id;name;kind;street;house_number;postcode;lat;lon;area\n"
+        "bar-half-1;Café Half;bar;Lange Poten;5;2511 CL;52,0792;4,3131;centrum\n"
+        "bar-half-2;Café Fout;bar;Spui;9;B-1000;52,07;4,31;centrum\n",
+        encoding="utf-8",
+    )
+    page.path.setText(str(bad))
+    qtbot.mouseClick(page.check, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.banner.problems.count() > 0, timeout=WAIT)
+    qtbot.waitUntil(lambda: bool(page.result.text()), timeout=WAIT)
+    assert context.language == "nl"
+    assert page.result.text() == (
+        "Rijen zonder problemen: 1 toegevoegd · 0 gewijzigd · 0 ongewijzigd "
+        "(er wordt niets geïmporteerd zolang het bestand problemen heeft)"
+    )
+    assert "bar-half-1" not in central.store.register.venues()
+
+
 def test_forms_people_and_passwords(
     central: Central, context: AppContext, qtbot: QtBot, tmp_path: Path
 ) -> None:

@@ -193,7 +193,13 @@ class ImportPage(QWidget):
         )
         if report.deactivated:
             text += " · " + self.tr("{count} deactivated").format(count=report.deactivated)
-        if report.dry_run:
+        if report.dry_run and report.problems:
+            # A file with problems is refused whole: its counts are what the clean rows
+            # would do, said so, not a result under "nothing was changed".
+            text = self.tr(
+                "Rows without problems: {counts} (nothing is imported while the file has problems)"
+            ).format(counts=text)
+        elif report.dry_run:
             text = self.tr("Check: {counts}").format(counts=text)
         self.result.setText(text)
 
