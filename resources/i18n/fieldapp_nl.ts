@@ -3263,8 +3263,8 @@
         <translation>Zienswijze vastleggen</translation>
     </message>
     <message>
-        <source>State</source>
-        <translation>Status</translation>
+        <source>New state</source>
+        <translation>Nieuwe status</translation>
     </message>
     <message>
         <source>Summarise the operator's response first.</source>

@@ -302,3 +302,35 @@ def test_an_action_could_not_be_handed_to_another_owner(
         stored = client.get(f"/v1/followup/actions/{action_id}").json()
     assert stored["owner"] == BOA_WEST
     assert [e["kind"] for e in stored["events"]] == ["created", "owner"]
+
+
+def test_an_action_waiting_for_a_response_showed_state_open_in_its_dialog(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    """Before: the list of states to move to sat beside the label "Status", so an action
+    waiting for the operator's response read "Status: Open" under a heading that said it
+    was waiting. The list offers only the moves, and says so."""
+    today = central.clock().date()
+    with central.client(SUPERVISOR_CENTRUM) as client:
+        created = client.post(
+            "/v1/followup/actions",
+            json={
+                "kind": "re_inspection",
+                "owner": SUPERVISOR_CENTRUM,
+                "due": (today + timedelta(days=10)).isoformat(),
+                "title": "Hercontrole na brief",
+            },
+        )
+        assert created.status_code == 201, created.text
+    context.review_desk = desks(central.url)
+    panel = followup_panel(qtbot, context, SUPERVISOR_CENTRUM)
+    panel.open_action(created.json()["action_id"])
+    dialog = the_dialog(panel)
+    qtbot.waitUntil(lambda: dialog.log.rowCount() == 1, timeout=WAIT)
+    dialog.state.setCurrentIndex(dialog.state.findData("waiting_response"))
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT):
+        qtbot.mouseClick(dialog.move_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.state.findData("waiting_response") < 0, timeout=WAIT)
+    assert dialog.state.currentData() == "open"  # a move back, not the state it is in
+    assert dialog.state_label.text() == "Nieuwe status"
+    assert "Wacht op zienswijze" in dialog.summary.text()

@@ -317,7 +317,9 @@ class ActionDialog(QDialog):
         self.setWindowTitle(self.tr("Action"))
         self.note_label.setText(self.tr("Note"))
         self.add_note.setText(self.tr("Add note"))
-        self.state_label.setText(self.tr("State"))
+        # The list holds the states it may move to, never the one it is in (the summary
+        # line says that one): labelled "State" it read as the present state.
+        self.state_label.setText(self.tr("New state"))
         self.move_button.setText(self.tr("Change state"))
         self.response_label.setText(self.tr("Operator's response"))
         self.response_text.setPlaceholderText(self.tr("Summary of the response"))
