@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime, time
 
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
@@ -40,6 +41,8 @@ from fieldapp.reports.text import format_date, format_percent
 
 #: Rows shown per table or chart before the rest is folded into "other".
 TOP = 20
+#: Rounds awaiting their second visit in the chart: open, not an outcome (a light grey).
+AWAITING_COLOUR = colors.HexColor("#b8c4ce")
 DOOR_RESULTS = (
     PairResult.UNEQUAL_TREATMENT.value,
     PairResult.REVERSE_UNEQUAL_TREATMENT.value,
@@ -146,6 +149,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "De grafiek toont de {shown} grootste; nog {more} niet getoond.",
         "en": "The chart shows the {shown} largest; {more} more not shown.",
     },
+    "attention_only_one": {"nl": "1 aandachtspunt", "en": "1 point of attention"},
+    "attention_only": {"nl": "{count} aandachtspunten", "en": "{count} points of attention"},
     "more_attention_one": {"nl": "en 1 aandachtspunt", "en": "and 1 point of attention"},
     "more_attention": {
         "nl": "en {count} aandachtspunten",
@@ -160,14 +165,20 @@ TEXTS: dict[str, dict[str, str]] = {
     "door_test_note": {
         "nl": "Per ronde telt één uitkomst: de vergelijking van het bezoek van de testgroep met "
         "dat van de controlegroep. ‘Aanwijzing’: aanwijzing voor ongelijke behandeling van de "
-        "testgroep; ‘Omgekeerd’: van de controlegroep. Een aanwijzing is geen oordeel. ‘Niet te "
-        "koppelen’ telt bezoeken (geen rondes) die niet bij hun ronde passen: een andere locatie "
-        "of avond, of een derde bezoek.",
+        "testgroep; ‘Omgekeerd’: van de controlegroep. Een aanwijzing is geen oordeel.",
         "en": "Each round counts once: the test group's visit compared with the control "
         "group's. 'Indication': an indication of unequal treatment of the test group; "
-        "'Reverse': of the control group. An indication is not a verdict. 'Not pairable' counts "
-        "visits (not rounds) that do not fit their round: another venue or evening, or a third "
-        "visit.",
+        "'Reverse': of the control group. An indication is not a verdict.",
+    },
+    "door_test_note_awaiting": {
+        "nl": "‘Wacht op 2e bezoek’: rondes met tot nu toe één bezoek.",
+        "en": "'Awaiting 2nd visit': rounds with one visit so far.",
+    },
+    "door_test_note_not_pairable": {
+        "nl": "‘Niet te koppelen’ telt bezoeken (geen rondes) die niet bij hun ronde passen: "
+        "een andere locatie of avond, of een derde bezoek.",
+        "en": "'Not pairable' counts visits (not rounds) that do not fit their round: another "
+        "venue or evening, or a third visit.",
     },
 }
 
@@ -407,9 +418,11 @@ class _View:
         ]
         attention = sum(1 for name, _ in ranked if labels[name][1].rank < Severity.VIOLATION.rank)
         if attention:
+            if not serious:  # "and …" continues a list; alone it is the whole finding
+                key = "attention_only_one" if attention == 1 else "attention_only"
+                return TEXTS[key][language].format(count=attention)
             key = "more_attention_one" if attention == 1 else "more_attention"
-            more = TEXTS[key][language].format(count=attention)
-            return "; ".join([*serious, more]) if serious else more.capitalize()
+            return "; ".join([*serious, TEXTS[key][language].format(count=attention)])
         return "; ".join(serious) or phrase("none", language)
 
     def _venue_area(self, venue_id: str) -> str:
@@ -445,18 +458,22 @@ class _View:
         first = 40 * mm
         other = (CONTENT_WIDTH - first) / (len(results) + 1)
         header = [phrase("venue", language), *names, phrase("total", language)]
-        # The chart shows the rounds' outcomes; open rounds and unpairable visits are in the
-        # table only (a visit is not a round, and four names fit the legend).
-        charted = list(PairResult)
-        colours = [RESULT_COLOURS[result] for result in charted]
+        # The chart shows rounds: their outcomes, and the rounds still awaiting their second
+        # visit when there are any (left out, a venue with only such rounds was a bar of 0).
+        # Unpairable visits are in the table only: a visit is not a round.
+        charted = [result.value for result in PairResult]
+        colours = [RESULT_COLOURS[result] for result in PairResult]
+        if AWAITING in results:
+            charted.append(AWAITING)
+            colours.append(AWAITING_COLOUR)
         shown = ranked[:TOP]
         chart = bar_chart(
             [self.venue_name(v) for v, _ in shown],
-            [[float(c[r.value]) for _, c in shown] for r in charted],
+            [[float(c[r]) for _, c in shown] for r in charted],
             self.fonts,
             value_title=TEXTS["axis_rounds"][self.language],
             language=self.language,
-            names=[_door_result_name(r.value, language) for r in charted],
+            names=[_door_result_name(r, language) for r in charted],
             colours=colours,
             stacked=True,
         )
@@ -473,7 +490,13 @@ class _View:
                 total_row=True,
             )
         )
-        story.append(para(TEXTS["door_test_note"][language], self.styles.note))
+        # The note explains the columns the table has, and only those.
+        note = [TEXTS["door_test_note"][language]]
+        if AWAITING in results:
+            note.append(TEXTS["door_test_note_awaiting"][language])
+        if NOT_PAIRABLE in results:
+            note.append(TEXTS["door_test_note_not_pairable"][language])
+        story.append(para(" ".join(note), self.styles.note))
         return story
 
     def patrol_observations(self) -> list[Flowable]:

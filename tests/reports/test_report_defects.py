@@ -24,7 +24,7 @@ from fieldapp.core.worldfile import load_world
 from fieldapp.reports.i18n import Language
 from fieldapp.reports.local import LocalReportSource
 from fieldapp.reports.model import Period, TrailStep
-from fieldapp.reports.summary import PeriodSummary, VenueFindings, summarize
+from fieldapp.reports.summary import AWAITING, PeriodSummary, VenueFindings, summarize
 from fieldapp.reports.summary_report import summary_report
 from fieldapp.reports.text import format_answer
 from fieldapp.store import KdfParams, Profile, open_profile
@@ -326,3 +326,38 @@ def test_a_trail_mixing_times_with_and_without_an_offset_broke_the_pdf_preview(
     pdf = inspection_report(mixed)
     (tmp_path / "mixed.pdf").write_bytes(pdf)
     assert len(PdfReader(tmp_path / "mixed.pdf").pages) >= 1
+
+
+def test_the_summary_s_door_tests_explained_a_missing_column_and_charted_open_rounds_as_0(
+    tmp_path: Path,
+) -> None:
+    """Before, on a summary's page of coffeeshops and door tests: a venue with only
+    attention points read "And 2 points of attention"; the note under the door tests
+    explained a 'Not pairable' column the table did not have; and a venue whose round
+    awaited its second visit was charted as a bar of 0."""
+    samples = SampleWorld.load()
+    engine = samples.engines["coffeeshop_inspection"]
+    venues = {v.id: v for v in samples.world.venues}
+    shop = next(v.id for v in samples.world.venues if v.kind.value == "coffeeshop")
+    clubs = [v.id for v in samples.world.venues if v.kind.value != "coffeeshop"][:2]
+    summary = PeriodSummary(WHOLE_YEAR, ())
+    for outcome in engine.definition.outcomes:
+        summary.outcome_labels[outcome.name] = (outcome.label, Severity(outcome.severity))
+    calm = VenueFindings(inspections=1, with_violation=0)
+    calm.outcomes.update({"permit_not_displayed": 1, "operator_not_identified": 1})
+    summary.coffeeshop_venues[shop] = calm
+    summary.total = 3
+    summary.door_tests[clubs[0]] = Counter({"unequal_treatment": 1})
+    summary.door_tests[clubs[1]] = Counter({AWAITING: 1})
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(
+        summary_report(
+            summary, venues=venues, areas={a.id: a for a in samples.world.areas}, language="en"
+        )
+    )
+    words = text_of(path)
+    assert "2 points of attention" in words
+    assert "And 2 points" not in words and "and 2 points" not in words
+    assert "Not pairable" not in words  # no such column, so no word on it
+    # The legend names the open rounds beside the table's header: charted, not a bar of 0.
+    assert words.count("Awaiting 2nd visit") >= 2, words
