@@ -14,6 +14,7 @@ world (`fieldapp.core.errors.FieldappError`) that the app shows and the CLI prin
             ├── ServerUnreachable   the network or the server stayed down (or was busy)
             ├── CertificateNotTrusted  the server's TLS certificate did not verify
             ├── InsecureAddress     plain http:// to another machine, not allowed
+            ├── NotAnAddress        no http:// or https:// in front (127.0.0.1:8765)
             ├── SignInRefused       the central store refused the username or password
             ├── AccountDeactivated  an administrator deactivated the account (profile locked)
             ├── ClientTooOld        the server wants a newer fieldapp
@@ -38,6 +39,7 @@ __all__ = [
     "ClientTooOld",
     "GaveUp",
     "InsecureAddress",
+    "NotAnAddress",
     "Refusal",
     "ServerUnreachable",
     "SignInRefused",
@@ -81,6 +83,14 @@ _INSECURE = Text(
     "data would cross the network readable. Use https://. Only in a lab network can plain "
     "http be allowed (--allow-insecure-http or the allow_insecure_http setting). Nothing "
     "was sent.",
+)
+_NOT_AN_ADDRESS = Text(
+    nl="{url} is geen volledig adres: het begint niet met https:// (of http:// op deze "
+    "computer). Schrijf het hele adres, zoals https://opslag.example.nl. Er is niets "
+    "verzonden.",
+    en="{url} is not a whole address: it does not start with https:// (or http:// on this "
+    "computer). Write the whole address, such as https://store.example.org. Nothing was "
+    "sent.",
 )
 _SIGN_IN_REFUSED = Text(
     nl="De centrale opslag accepteert de gebruikersnaam of het wachtwoord van {username} "
@@ -212,6 +222,14 @@ class InsecureAddress(SyncError):
 
     def __init__(self, url: str) -> None:
         super().__init__(_INSECURE.format(url=url))
+        self.url = url
+
+
+class NotAnAddress(SyncError):
+    """An address without http:// or https:// in front: told as such, not as plain http."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(_NOT_AN_ADDRESS.format(url=url))
         self.url = url
 
 

@@ -61,6 +61,7 @@ from fieldapp.sync.errors import (
     CertificateNotTrusted,
     GaveUp,
     InsecureAddress,
+    NotAnAddress,
     Refusal,
     SignInRefused,
     SyncCancelled,
@@ -146,11 +147,17 @@ class ServerTrust:
     allow_insecure_http: bool = False
     ca_bundle: str = ""
 
-    def address_problem(self, base_url: str) -> InsecureAddress | None:
+    def address_problem(self, base_url: str) -> InsecureAddress | NotAnAddress | None:
         """Why `base_url` may not be used (None when it may)."""
-        url = httpx.URL(base_url)
+        try:
+            url = httpx.URL(base_url)
+        except httpx.InvalidURL:
+            return NotAnAddress(base_url)
         if url.scheme == "https":
             return None
+        if url.scheme != "http" or not url.host:
+            # "127.0.0.1:8765" parses as scheme "127.0.0.1": a missing https://, not http.
+            return NotAnAddress(base_url)
         if url.scheme == "http" and (self.allow_insecure_http or is_loopback(url.host)):
             return None
         return InsecureAddress(base_url)

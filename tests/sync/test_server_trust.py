@@ -20,6 +20,7 @@ from fieldapp.cli import main
 from fieldapp.sync.errors import (
     CertificateNotTrusted,
     InsecureAddress,
+    NotAnAddress,
     ServerUnreachable,
     SignInRefused,
 )
@@ -98,6 +99,27 @@ def test_finding_1_the_sync_verb_refuses_plain_http_and_names_the_lab_flag(
     monkeypatch.setenv("FIELDAPP_ALLOW_INSECURE_HTTP", "1")
     monkeypatch.setenv("FIELDAPP_CA_BUNDLE", "/etc/ca.pem")
     assert server_trust(tmp_path) == ServerTrust(allow_insecure_http=True, ca_bundle="/etc/ca.pem")
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1:9", "localhost:8765", "store.example.org"])
+def test_an_address_without_https_was_told_it_used_unencrypted_http(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    address: str,
+) -> None:
+    """Before: `--server 127.0.0.1:9` (no http:// in front) was refused as "unencrypted
+    http to another computer", pointing at a lab flag that would not have helped. The
+    message now asks for the whole address."""
+    open_device(tmp_path, "emre.kaya").close()
+    monkeypatch.setenv("FIELDAPP_PASSWORD", PASSWORD)
+    monkeypatch.setenv("FIELDAPP_LANGUAGE", "en")
+    code = main(["sync", "--home", str(tmp_path), "--user", "emre.kaya", "--server", address])
+    assert code == 1
+    said = capsys.readouterr().err
+    assert f"{address} is not a whole address" in said, said
+    assert "unencrypted" not in said and "--allow-insecure-http" not in said
+    assert isinstance(ServerTrust(allow_insecure_http=True).address_problem(address), NotAnAddress)
 
 
 def test_finding_1_an_untrusted_certificate_is_reported_as_such_at_once(tmp_path: Path) -> None:
