@@ -341,8 +341,7 @@ class CentralDatabase:
         except DBAPIError as error:
             # Asked every few seconds by a load balancer while the database is down: one
             # line with the reason each time, not a traceback (the network, not a bug).
-            reason = str(error.orig).strip().splitlines()[0][:200] if error.orig else ""
-            log.warning("health check: the database does not answer (%s)", reason)
+            log.warning("health check: the database does not answer (%s)", reason_of(error))
             return False
         return True
 
@@ -372,7 +371,7 @@ class CentralDatabase:
                 return
             except OperationalError as error:
                 waited = time.monotonic() - started
-                reason = str(error.orig).strip().splitlines()[0][:200] if error.orig else ""
+                reason = reason_of(error)
                 if waited + pause > limit_seconds:
                     raise DatabaseUnreachable(self.shown_url, limit_seconds, reason) from error
                 log.warning(
@@ -388,6 +387,14 @@ class CentralDatabase:
                 sleep(pause)
                 pause = min(pause * 2, 5.0)
                 attempt += 1
+
+
+def reason_of(error: BaseException) -> str:
+    """The first line of a database error's own message (the driver's, under SQLAlchemy's
+    wrapper), for a log line or a sentence: the network's trouble, not a traceback."""
+    cause = getattr(error, "orig", None) or error
+    lines = str(cause).strip().splitlines()
+    return lines[0][:200] if lines else type(cause).__name__
 
 
 def _configure_sqlite(engine: Engine) -> None:

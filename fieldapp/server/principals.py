@@ -28,6 +28,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.dml import UpdateBase
 
+from fieldapp.server.database import reason_of
+
 if TYPE_CHECKING:
     from fieldapp.server.accounts import Principal
     from fieldapp.server.database import CentralDatabase
@@ -216,11 +218,10 @@ class ChangeListener:
             except psycopg.Error as error:
                 if not self._stop.is_set():
                     # The network or the database, not a bug: its reason, no traceback.
-                    reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
                     log.warning(
                         "lost the database connection that hears changed accounts (%s); "
                         "connecting again in %.1f s",
-                        reason[:200],
+                        reason_of(error),
                         pause,
                     )
             except Exception:
