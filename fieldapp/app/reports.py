@@ -74,13 +74,14 @@ def report_source(
         from fieldapp.app.review.desk import CentralReference, ReviewDesk
         from fieldapp.app.review.source import CentralReportSource
         from fieldapp.app.syncing import server_trust
-        from fieldapp.sync.transport import CentralLine, Credentials
+        from fieldapp.sync.transport import WHILE_A_PERSON_WAITS, CentralLine, Credentials
 
         line = CentralLine(
             server_url,
             device_id="fieldapp-cli",
             credentials=Credentials(username, password),
             trust=server_trust(home),
+            retry=WHILE_A_PERSON_WAITS,
         )
         try:
             reference = CentralReference.pull(line, username)

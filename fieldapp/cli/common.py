@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,19 @@ Verbs = Any
 
 #: Whose profile the verbs use without `--user`: the demo's officer.
 DEFAULT_USER = "fatima.elamrani"
+
+
+def calendar_day(text: str) -> date:
+    """An argument that is a day, YYYY-MM-DD; argparse names the option when it fails.
+
+    `date.fromisoformat` as the type made argparse say "invalid fromisoformat value",
+    Python's name for a person's typo."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a day of the calendar: {text!r} (write YYYY-MM-DD, such as 2026-03-31)"
+        ) from None
 
 
 def chosen_language(home: Path, args: argparse.Namespace, fallback: str) -> str:

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fieldapp.cli.common import DEFAULT_USER, Verbs, chosen_language
+from fieldapp.cli.common import DEFAULT_USER, Verbs, calendar_day, chosen_language
 from fieldapp.cli.output import STDOUT
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ def _period(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     parser.add_argument(
         "--from",
         dest="start",
-        type=date.fromisoformat,
+        type=calendar_day,
         required=required,
         metavar="DATE",
         help="first day of the period, YYYY-MM-DD",
@@ -126,7 +126,7 @@ def _period(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     parser.add_argument(
         "--to",
         dest="end",
-        type=date.fromisoformat,
+        type=calendar_day,
         required=required,
         metavar="DATE",
         help="last day of the period, YYYY-MM-DD",
@@ -176,7 +176,8 @@ def _run(
         print(f"fieldapp: {nothing}", file=sys.stderr)
         return 1
     except answered as refused:
-        print(f"fieldapp: {refused.message.pick(args.lang)}", file=sys.stderr)
+        said = refused.asked_message if isinstance(refused, GaveUp) else refused.message
+        print(f"fieldapp: {said.pick(args.lang)}", file=sys.stderr)
         return 1
     except OSError as error:  # an -o that is a folder, not writable, or a full disk
         print(f"fieldapp: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)

@@ -43,6 +43,7 @@ the rest are bugs.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from fieldapp.core.errors import FieldappError
 
@@ -89,13 +90,26 @@ class TooManyAttempts(StoreError):
 
 
 class ProfileNotFound(StoreError):
-    def __init__(self, username: str) -> None:
-        super().__init__(
-            {
-                "nl": f"Er is op dit apparaat geen profiel van {username}.",
-                "en": f"There is no profile of {username} on this device.",
-            }
-        )
+    """No profile of `username` below `home`; `others` are the profiles that are there.
+
+    Said mostly to the CLI, where a mistyped `--home` or a forgotten `--user` (whose
+    default is a demo boa) is the usual cause: the sentence names the folder and
+    who does have a profile in it, so the person sees which of the two it was.
+    """
+
+    def __init__(self, username: str, home: Path, others: Sequence[str] = ()) -> None:
+        if not home.is_dir():
+            nl = f"Er is geen profiel van {username}: de map {home} bestaat niet."
+            en = f"There is no profile of {username}: the folder {home} does not exist."
+        elif others:
+            names = ", ".join(others)
+            nl = f"Er is geen profiel van {username} in {home}; wel van: {names}."
+            en = f"There is no profile of {username} in {home}; there is one of: {names}."
+        else:
+            nl = f"Er is geen profiel van {username} in {home}."
+            en = f"There is no profile of {username} in {home}."
+        super().__init__({"nl": nl, "en": en})
+        self.username = username
 
 
 class ProfileExists(StoreError):

@@ -80,6 +80,7 @@ from fieldapp.store.layout import (
     ATTACHMENTS_FOLDER,
     DATABASE_FILE,
     check_username,
+    known_usernames,
     profile_directory,
     profile_exists,
 )
@@ -169,7 +170,7 @@ def open_profile_in(
     created = False
     if not key_path.exists():
         if not create:
-            raise ProfileNotFound(username)
+            raise _not_found(username, directory.parent.parent)
         if (directory / DATABASE_FILE).exists():
             # Never make a new key beside a database that the old key encrypted.
             raise ProfileDamaged(f"{KEY_FILE} is missing beside {DATABASE_FILE}")
@@ -193,6 +194,11 @@ def open_profile_in(
     )
 
 
+def _not_found(username: str, home: Path) -> ProfileNotFound:
+    others = [name for name in known_usernames(home) if name != username]
+    return ProfileNotFound(username, Path(home), others)
+
+
 def open_profile_with_profile_key(
     home: Path,
     username: str,
@@ -210,7 +216,7 @@ def open_profile_with_profile_key(
     check_username(username)
     directory = profile_directory(home, username)
     if not (directory / KEY_FILE).exists():
-        raise ProfileNotFound(username)
+        raise _not_found(username, home)
     key_file = KeyFile.load(directory / KEY_FILE)
     data_key = key_file.open_with_profile_key(username, profile_key)
     if data_key is None:
@@ -238,7 +244,7 @@ def open_profile_unattended(
     check_username(username)
     directory = profile_directory(home, username)
     if not (directory / KEY_FILE).exists():
-        raise ProfileNotFound(username)
+        raise _not_found(username, home)
     data_key = load_from_keyring(keyring or SystemKeyring(), directory)
     if data_key is None or len(data_key) != 32:
         raise NoUnattendedKey()

@@ -118,6 +118,22 @@ _CONNECTION_KEPT_FAILING = Text(
     nl="De verbinding met de centrale opslag viel steeds weg; wordt later opnieuw geprobeerd.",
     en="The connection to the central store kept failing; will try again later.",
 )
+_ASKED_UNREACHABLE = Text(
+    nl="De centrale opslag is niet bereikbaar (de verbinding viel steeds weg). Er is niets "
+    "veranderd; probeer het opnieuw als er verbinding is.",
+    en="The central store cannot be reached (the connection kept failing). Nothing was "
+    "changed; try again when you are online.",
+)
+_ASKED_SERVER_PROBLEM = Text(
+    nl="De centrale opslag heeft een storing. Er is niets veranderd; probeer het over een "
+    "paar minuten opnieuw.",
+    en="The central store has a problem. Nothing was changed; try again in a few minutes.",
+)
+_ASKED_BUSY = Text(
+    nl="De centrale opslag is op dit moment druk. Er is niets veranderd; probeer het over "
+    "een paar minuten opnieuw.",
+    en="The central store is busy right now. Nothing was changed; try again in a few minutes.",
+)
 _SERVER_HAD_PROBLEM = Text(
     nl="De centrale opslag had een storing; wordt later opnieuw geprobeerd.",
     en="The central store had a problem; will try again later.",
@@ -171,6 +187,17 @@ class GaveUp(Exception):
         if self.busy:
             return _SERVER_WAS_BUSY
         return _CONNECTION_KEPT_FAILING if self.network else _SERVER_HAD_PROBLEM
+
+    @property
+    def asked_message(self) -> Text:
+        """The sentence for a person who asked and waits (a report, the review desk).
+
+        `message` promises that the sync tries again later, which is true of an outbox
+        row; nothing retries a report or a look at the inbox, so this one says to.
+        """
+        if self.busy:
+            return _ASKED_BUSY
+        return _ASKED_UNREACHABLE if self.network else _ASKED_SERVER_PROBLEM
 
 
 class BadAnswer(Exception):

@@ -104,6 +104,11 @@ class RetryPolicy:
         return ceiling / 2 + rng.uniform(0, ceiling / 2)
 
 
+#: For a person who asked and waits at a screen or a prompt (a report from the central
+#: store): a few quick tries, then the sentence, not a minute of silence.
+WHILE_A_PERSON_WAITS = RetryPolicy(attempts=3, max_delay=4.0, budget=15.0)
+
+
 def retry_after(response: httpx.Response, now: Callable[[], datetime]) -> float | None:
     """Seconds from a `Retry-After` header (seconds or an HTTP date), None when absent."""
     value = response.headers.get("Retry-After")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from fieldapp.cli import main
-from tests.support.central import BOA, SUPERVISOR_CENTRUM, running_central
+from fieldapp.store import remember_username
+from tests.support.central import BOA, BOA_WEST, SUPERVISOR_CENTRUM, running_central
 from tests.support.store import fill_draft, new_profile
 from tests.support.sync import client_for
 
@@ -76,3 +78,63 @@ def test_the_command_s_own_lang_was_ignored_by_the_reports(
     assert "Periodeoverzicht" in title("report", "summary", *local)  # the default: Dutch
     monkeypatch.setenv("FIELDAPP_LANGUAGE", "en")
     assert "Period summary" in title("report", "summary", *local)
+
+
+def test_a_report_from_an_unreachable_server_promised_a_retry_that_never_comes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: `fieldapp report … --server` with the store down said "…; will try again
+    later", the outbox's sentence, after a minute of retries; nothing tries a report again.
+    Now it says nothing changed and to try again when online, in the command's language."""
+    monkeypatch.setenv("FIELDAPP_PASSWORD", "demo")
+    with socket.socket() as probe:  # a port nobody listens on: connections are refused
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    args = ["report", "summary", "--from", "2026-01-01", "--to", "2026-01-31"]
+    remote = ["--home", str(tmp_path), "--server", closed, "-o", str(tmp_path / "s.pdf")]
+    for lang, asked in (
+        ("en", "try again when you are online"),
+        ("nl", "probeer het opnieuw als er verbinding is"),
+    ):
+        assert main(["--lang", lang, *args, *remote]) == 1
+        said = capsys.readouterr().err
+        assert asked in said
+        assert "later" not in said
+    assert not (tmp_path / "s.pdf").exists()
+
+
+def test_a_mistyped_home_or_a_forgotten_user_was_told_only_there_is_no_profile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: both a `--home` that does not exist and a home with someone else's profile
+    (the `--user` default is a demo boa) said "There is no profile of fatima.elamrani on
+    this device." Now the sentence names the folder and who is there."""
+    monkeypatch.setenv("FIELDAPP_PASSWORD", "demo")
+    home = tmp_path / "device"
+    new_profile(home, username=BOA_WEST, password="demo").close()
+    remember_username(home, BOA_WEST)  # as a first sign-in does
+    period = ["--from", "2026-01-01", "--to", "2026-01-31", "-o", str(tmp_path / "s.pdf")]
+
+    missing = tmp_path / "devcie"
+    assert main(["--lang", "en", "report", "summary", "--home", str(missing), *period]) == 1
+    said = capsys.readouterr().err
+    assert f"the folder {missing} does not exist" in said
+
+    assert main(["--lang", "en", "report", "summary", "--home", str(home), *period]) == 1
+    said = capsys.readouterr().err
+    assert f"There is no profile of fatima.elamrani in {home}; there is one of: {BOA_WEST}." in said
+    assert not (tmp_path / "s.pdf").exists()
+
+
+def test_a_mistyped_date_was_called_an_invalid_fromisoformat_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: `--to 2026-13-01` said "invalid fromisoformat value", Python's name for
+    the typo. Now it says the option, what it read and how to write a day."""
+    argv = ["report", "summary", "--home", str(tmp_path), "--from", "2026-01-01"]
+    with pytest.raises(SystemExit) as stopped:
+        main([*argv, "--to", "2026-13-01", "-o", str(tmp_path / "s.pdf")])
+    assert stopped.value.code == 2  # argparse's usage error
+    said = capsys.readouterr().err
+    assert "fromisoformat" not in said
+    assert "argument --to: not a day of the calendar: '2026-13-01' (write YYYY-MM-DD" in said

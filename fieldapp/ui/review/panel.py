@@ -73,8 +73,10 @@ def problem_text(error: BaseException, language: str) -> str:
     from fieldapp.core.errors import FieldappError
 
     lang = "en" if language == "en" else "nl"
-    if isinstance(error, Refusal | GaveUp):
-        return str(getattr(error.message, lang))
+    if isinstance(error, GaveUp):
+        return error.asked_message.pick(lang)
+    if isinstance(error, Refusal):
+        return error.message.pick(lang)
     if isinstance(error, FieldappError):
         return error.text(lang)
     # A bug: its traceback goes to the log, the supervisor gets a sentence.
