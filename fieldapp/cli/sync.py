@@ -128,7 +128,8 @@ def _sync(args: argparse.Namespace) -> int:
             if wants_json(args):
                 print_json(_as_json(error.report, language) | {"error": error.text(language)})
             elif error.report is not None:
-                print(error.report.summary(language))
+                # What was done and what waits; why it stopped goes to standard error once.
+                print(error.report.summary(language, with_problem=False))
             print(f"fieldapp sync: {error.text(language)}", file=sys.stderr)
             return 1
     if wants_json(args):

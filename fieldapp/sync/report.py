@@ -95,8 +95,9 @@ class SyncReport:
         """Ran to the end and nothing waits on this device for a person or a retry."""
         return self.problem is None and not self.failed
 
-    def summary(self, language: str = DEFAULT_LANGUAGE) -> str:
-        """A few lines for the person (the CLI prints this)."""
+    def summary(self, language: str = DEFAULT_LANGUAGE, *, with_problem: bool = True) -> str:
+        """A few lines for the person (the CLI prints this); without the problem that
+        stopped the sync when the caller says that one itself (on standard error)."""
         lines = [
             _DONE.format(
                 sent=len(self.sent),
@@ -119,7 +120,7 @@ class SyncReport:
                     f"  {problem.version_id[:8]}…: {problem.message.en}",
                 )
             )
-        if self.problem is not None:
+        if self.problem is not None and with_problem:
             lines.append(Text.of(self.problem))
         lines.append(_WAITING.format(pending=self.pending, held=self.held))
         return "\n".join(line.pick(language) for line in lines)

@@ -169,6 +169,26 @@ def test_sync_json_reports_the_numbers(
     assert result["sent"] + result["already_there"] + result["drift_repaired"] >= 1
 
 
+def test_a_stopped_sync_printed_its_reason_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: a sync that could not go on printed why in its summary (standard output)
+    and again on standard error, with -q too. Now once, on standard error; the summary
+    still says what waits to be sent."""
+    monkeypatch.setenv("FIELDAPP_PASSWORD", "demo")
+    home = str(tmp_path / "device")
+    assert main(["seed", "--home", home, "--inspections", "1", "--photos", "0", "-q"]) == 0
+    capsys.readouterr()
+    # No scheme: the sync stops at its first request, before anything is sent.
+    code = main(["sync", "--home", home, "--server", "127.0.0.1:9", "--lang", "en", "-q"])
+    said = capsys.readouterr()
+    assert code == 1
+    reason = "127.0.0.1:9 is not a whole address"
+    assert (said.out + said.err).count(reason) == 1
+    assert said.err.startswith(f"fieldapp sync: {reason}")
+    assert "Waiting to be sent: " in said.out
+
+
 def test_seed_with_an_unreadable_seed_world_is_a_sentence_not_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
