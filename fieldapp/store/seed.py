@@ -16,6 +16,7 @@ drafts through the same use cases as the app.
 from __future__ import annotations
 
 import random
+import re
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -33,6 +34,7 @@ from fieldapp.core.entities import (
     DoorTestRound,
     GroupRole,
     Role,
+    Team,
     User,
     Venue,
     VenueKind,
@@ -203,7 +205,8 @@ TEXTS: Mapping[str, Sequence[str]] = {
         "Controlegroep stond tien minuten eerder in de rij; het was op dat moment rustig.",
         "Geen bijzonderheden.",
     ],
-    "team": ["Team Handhaving Centrum 2", "Team Handhaving Escamp 1", "Team Segbroek-Scheveningen"],
+    # Only for an author without a team; the plan gives everyone else their own team's name.
+    "team": ["Team Centrum", "Team Segbroek-Scheveningen", "Team Laak-Escamp-Haagse Hout"],
     "observation_place": [
         "Hoefkade ter hoogte van nr. 120",
         "Speeltuin Zuiderpark, ingang Melis Stokelaan",
@@ -222,10 +225,10 @@ TEXTS: Mapping[str, Sequence[str]] = {
     ],
     "check_legal_basis_other": ["Op grond van de APV, samenscholingsverbod aanwijzingsgebied."],
     "objective_ground_description": [
-        "Fietste zonder licht door rood licht op de Hoefkade.",
-        "Gooide een blikje op straat naast de afvalbak bij het Zuiderpark.",
-        "Melding van de meldkamer over iemand die fietsen openbreekt bij de Hobbemastraat.",
-        "Urineerde tegen de gevel van een woning aan de Prinsestraat.",
+        "Fietste zonder licht door rood licht op de hoofdstraat.",
+        "Gooide een blikje op straat naast de afvalbak bij het park.",
+        "Melding van de meldkamer over iemand die fietsen openbreekt bij de tramhalte.",
+        "Urineerde tegen de gevel van een woning.",
     ],
     "fine_reference": ["PV-2026-004512", "BON-77120034", "PV-2026-011873"],
     "referral_address": ["Jacob Catsstraat 221", "Beeklaan 412", "Hobbemastraat 17"],
@@ -237,7 +240,7 @@ TEXTS: Mapping[str, Sequence[str]] = {
     "shift_summary": [
         "Rustige dienst; veel contact met bewoners over afvaloverlast.",
         "Twee meldingen doorgezet; leidinggevende geïnformeerd over het balkon met de hond.",
-        "Vuurwerkoverlast rond het Zuiderpark blijft; avonddienst graag extra aandacht.",
+        "Vuurwerkoverlast rond het park blijft; avonddienst graag extra aandacht.",
     ],
     "area": [
         "Schilderswijk, rond de Hoefkade",
@@ -245,6 +248,19 @@ TEXTS: Mapping[str, Sequence[str]] = {
         "Zeeheldenkwartier, Piet Heinstraat",
         "Duindorp, rond het Dorpsplein",
     ],
+}
+
+#: Spots for the place questions of a patrol, put after the name of the area patrolled.
+_PLACES: dict[str, tuple[str, ...]] = {
+    "observation_place": (
+        "bij de speeltuin",
+        "hoek van de hoofdstraat",
+        "bij de tramhalte",
+        "op het plein bij de winkels",
+        "bij de ingang van het park",
+    ),
+    "health_signal_place": ("bij de tramhalte", "op het plein bij de winkels"),
+    "offence_signal_place": ("bij de speeltuin", "portiekflat aan de hoofdstraat"),
 }
 
 #: Texts that fit the kind of observation of their row, before the general ones above.
@@ -590,6 +606,9 @@ class AnswerWalker:
             return visit.test_id or f"DT-2026-{rng.randint(1, 99):03d}"
         if name == "tester_pseudonym":
             return visit.author.pseudonym or "Tester Noord-3"
+        if name in _PLACES and visit.area is not None:
+            # A place in the area patrolled, not a street on the other side of town.
+            return f"{visit.area.name}, {rng.choice(_PLACES[name])}"
         if name == "area" and visit.area is not None:
             route = rng.choice(("rond het winkelcentrum", "hoofdroute", "parken en pleinen"))
             return f"{visit.area.name}, {route}"
@@ -718,8 +737,16 @@ class VisitPlanner:
         area = None
         if assignment is not None and assignment.area is not None:
             area = self.world.area(assignment.area)
+        team = self._team(author)
         if area is None:
-            area = rng.choice(self.world.areas)
+            # A boa patrols the areas of their own team, as the planning gives them out.
+            own = [self.world.area(a) for a in team.areas] if team is not None else []
+            area = rng.choice(own or self.world.areas)
+        # The shift's team and district say what the register says, not a random pick:
+        # a Mariahoeve patrol in Leidschenveen by a team that does not exist read as a bug.
+        facts: dict[str, Value] = {"district": _district_choice(area.district)}
+        if team is not None:
+            facts["team"] = team.name
         return Visit(
             form_id,
             author,
@@ -727,7 +754,14 @@ class VisitPlanner:
             area=area,
             assignment=assignment,
             duration_minutes=rng.randint(180, 480),
+            answers=facts,
         )
+
+    def _team(self, user: User) -> Team | None:
+        try:
+            return self.world.team(user.team) if user.team else None
+        except KeyError:
+            return None
 
     def _round_visits(self, planned: DoorTestRound) -> list[Visit]:
         """The visits of one round as planned: its testers, venue, evening and order."""
@@ -831,6 +865,12 @@ _RETURN_COMMENTS = {
     "reason_words": "Zo letterlijk mogelijk, tussen aanhalingstekens.",
     "area": "Welke straten precies?",
 }
+
+
+def _district_choice(district: str) -> str:
+    """The patrol form's choice name for a district of the area register
+    ("Leidschenveen-Ypenburg" is `leidschenveen_ypenburg`)."""
+    return re.sub(r"[^a-z]+", "_", district.lower()).strip("_")
 
 
 def _hex_id(rng: random.Random) -> str:

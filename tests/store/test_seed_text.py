@@ -48,3 +48,33 @@ def test_seeded_free_text_said_nothing_happened_beside_a_finding() -> None:
             note = session.value("notes")
             assert not (isinstance(note, str) and note.lower().startswith("geen bijzonderheden"))
     assert with_findings >= 3 and refusals >= 3, (with_findings, refusals)
+
+
+def test_a_seeded_patrol_named_a_district_and_a_team_its_area_does_not_belong_to() -> None:
+    """Before: the demo had a Mariahoeve patrol in the district Leidschenveen-Ypenburg by
+    "Team Handhaving Escamp 1", a team that is not in the team list, with observations on
+    the Hoefkade. Now a patrol's district is its area's (from the area register), its team
+    is its author's, the area is one of that team's, and its places lie in that area."""
+    world = load_world(seeds_directory())
+    engine = load_form_file(forms_directory() / "neighbourhood_patrol.yaml")
+    rng = random.Random(5)
+    planner = VisitPlanner(world, rng, datetime(2026, 12, 1, 12, 0))
+    walker = AnswerWalker(world.venues, rng, 0.0)
+    places = 0
+    for _ in range(60):
+        visit = planner.plan("neighbourhood_patrol")
+        assert visit.area is not None
+        session = walker.fill(engine, visit).session
+        districts = {c.name: c.label["nl"] for c in session.visible_choices("district")}
+        team = world.team(str(visit.author.team))
+        assert districts[str(session.value("district"))] == visit.area.district
+        assert session.value("team") == team.name
+        if visit.assignment is None:
+            assert visit.area.id in team.areas
+        assert str(session.value("area")).startswith(f"{visit.area.name}, ")
+        for name, row in session.instances("observation_place"):
+            place = session.value(name, row)
+            if place:
+                places += 1
+                assert str(place).startswith(f"{visit.area.name}, "), place
+    assert places >= 20, places
