@@ -139,7 +139,9 @@ def actions_report(
 
         def when_closed(action: Action) -> str:
             return text(
-                "closed_on", language, date=format_short_date(closed_dates[action.action_id])
+                "closed_on",
+                language,
+                date=format_short_date(closed_dates[action.action_id], language),
             )
 
         story.extend(
@@ -194,7 +196,7 @@ def _section(
     words = ParagraphStyle("action_words", parent=names, hyphenationLang=HYPHENATION[language])
     rows: list[list[str | Flowable]] = []
     for action in actions:
-        due = format_short_date(action.due)
+        due = format_short_date(action.due, language)
         if due_note is not None:
             due += f"\n{due_note(action)}"
         state = action.state.label.pick(language)

@@ -407,7 +407,7 @@ class _Dossier:
         return _Entry(
             visit.visited_at,
             0,
-            format_short_datetime(visit.visited_at),
+            format_short_datetime(visit.visited_at, self.language),
             what,
             local(visit.form_title, language, visit.form_id),
             "\n".join(lines),
@@ -448,7 +448,14 @@ class _Dossier:
         subject = local(round_.result_label, language, round_.result or "") or self.t("awaiting")
         approval = self.t("round_approved" if round_.approved else "round_not_approved")
         details = f"{self.t('round_visits', n=len(round_.inspection_ids))}; {approval}"
-        return _Entry(moment, 1, format_short_date(round_.date), self.t("round"), subject, details)
+        return _Entry(
+            moment,
+            1,
+            format_short_date(round_.date, self.language),
+            self.t("round"),
+            subject,
+            details,
+        )
 
     def _measure_entries(self, measure: Measure) -> Iterable[_Entry]:
         language = self.language
@@ -462,7 +469,7 @@ class _Dossier:
         yield _Entry(
             measure.proposed_at,
             2,
-            format_short_datetime(measure.proposed_at),
+            format_short_datetime(measure.proposed_at, self.language),
             self.t("proposal"),
             proposed,
             "\n".join(line for line in details if line),
@@ -475,7 +482,7 @@ class _Dossier:
             yield _Entry(
                 measure.decided_at,
                 3,
-                format_short_datetime(measure.decided_at),
+                format_short_datetime(measure.decided_at, self.language),
                 self.t("decision"),
                 self._decision_text(measure),
                 "\n".join(lines),
@@ -489,7 +496,7 @@ class _Dossier:
             yield _Entry(
                 action.created_at,
                 4,
-                format_short_datetime(action.created_at),
+                format_short_datetime(action.created_at, self.language),
                 self.t("action"),
                 subject,
                 f"{action_word('created', language)}; {action.state.label.pick(language)}",
@@ -506,7 +513,9 @@ class _Dossier:
             content = event_text(event, language)
             if content:
                 details += f": {content}"
-            yield _Entry(event.at, 4, format_short_datetime(event.at), what, subject, details)
+            yield _Entry(
+                event.at, 4, format_short_datetime(event.at, self.language), what, subject, details
+            )
 
     def _chronology(self) -> list[Flowable]:
         styles = self.styles
@@ -595,7 +604,9 @@ class _Dossier:
         count = self.t(
             "repetitions_counted", n=len(measure.repetitions), months=measure.period_months
         )
-        days = ", ".join(format_short_date(moment.date()) for moment in measure.repetitions)
+        days = ", ".join(
+            format_short_date(moment.date(), self.language) for moment in measure.repetitions
+        )
         return f"{count}: {days}"
 
     def _actions(self) -> list[Flowable]:
@@ -646,7 +657,7 @@ class _Dossier:
             return [Spacer(0, 1 * mm), para(action_word("no_log", language), styles.note)]
         rows = [
             [
-                format_short_datetime(event.at),
+                format_short_datetime(event.at, self.language),
                 event.actor_name,
                 event.kind.label.pick(language),
                 event_text(event, language),
@@ -683,7 +694,7 @@ class _Dossier:
             rows.append(
                 [
                     format_date(event.response_date, language) if event.response_date else "–",
-                    f"{format_short_datetime(event.at)}\n{event.actor_name}",
+                    f"{format_short_datetime(event.at, self.language)}\n{event.actor_name}",
                     title_text(action, language),
                     event.text or "–",
                     attachment,

@@ -96,7 +96,7 @@ def last_entry_text(action: Action, language: Language, limit: int = SHORT_ENTRY
     event = last_event(action)
     if event is None:
         return ""
-    text = f"{format_short_date(event.at.date())} {event.kind.label.pick(language)}"
+    text = f"{format_short_date(event.at.date(), language)} {event.kind.label.pick(language)}"
     content = event_text(event, language)
     if content:
         text += f": {content}"

@@ -279,7 +279,7 @@ def review_history(
             )
         rows.append(
             [
-                format_short_datetime(entry.at),
+                format_short_datetime(entry.at, language),
                 entry.actor,
                 TRAIL_STEP_LABELS[entry.action].pick(language),
                 para(entry.version_id[:8], styles.mono),
@@ -312,7 +312,7 @@ def earlier_inspections(
     }
     rows = [
         [
-            format_short_datetime(item.started_at),
+            format_short_datetime(item.started_at, language),
             local(STATUS_LABELS[item.status], language),
             "; ".join(outcome_labels.get(name, name) for name in item.outcomes)
             or phrase("none", language),

@@ -96,14 +96,19 @@ def format_datetime(value: datetime, language: Language) -> str:
     return f"{format_date(value.date(), language)}, {format_time(value.time())}"
 
 
-def format_short_date(value: date) -> str:
-    """Compact, for table cells: 04-12-2026."""
+def format_short_date(value: date, language: Language) -> str:
+    """Compact, for table cells: 04-12-2026 in Dutch, 4 Dec 2026 in English.
+
+    Dutch readers read day-month-year; an English reader may read 04-12 as April, so the
+    English short date names its month, as the long dates beside it do."""
+    if language == "en":
+        return f"{value.day} {MONTHS[value.month - 1].en[:3]} {value.year}"
     return f"{value.day:02d}-{value.month:02d}-{value.year}"
 
 
-def format_short_datetime(value: datetime) -> str:
-    """Compact, for table cells: 04-12-2026 20:00."""
-    return f"{format_short_date(value.date())} {format_time(value.time())}"
+def format_short_datetime(value: datetime, language: Language) -> str:
+    """Compact, for table cells: 04-12-2026 20:00 (4 Dec 2026 20:00 in English)."""
+    return f"{format_short_date(value.date(), language)} {format_time(value.time())}"
 
 
 def format_number(value: float, language: Language, decimals: int | None = None) -> str:

@@ -361,3 +361,32 @@ def test_the_summary_s_door_tests_explained_a_missing_column_and_charted_open_ro
     assert "Not pairable" not in words  # no such column, so no word on it
     # The legend names the open rounds beside the table's header: charted, not a bar of 0.
     assert words.count("Awaiting 2nd visit") >= 2, words
+
+
+@pytest.mark.parametrize(
+    ("language", "short", "long"),
+    [("en", "6 Dec 2026 09:30", "6 December 2026"), ("nl", "06-12-2026 09:30", "6 december 2026")],
+)
+def test_an_english_report_dated_its_review_history_04_12_beside_4_december(
+    tmp_path: Path, language: Language, short: str, long: str
+) -> None:
+    """Before: an English report's review history read "06-12-2026 09:30" under an
+    "As of 6 December 2026" (an English reader may take 06-12 for June). English short
+    dates now name the month; Dutch keep day-month-year, which no Dutch reader misreads."""
+    from fieldapp.reports.inspection_report import inspection_report
+    from fieldapp.reports.model import ReviewEntry
+    from tests.support.samples import coffeeshop_inspection
+
+    inspection = coffeeshop_inspection(SampleWorld.load(), seed=3)
+    approved = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)
+    version = inspection.version.version_id
+    reviewed = replace(
+        inspection,
+        reviews=(ReviewEntry(approved, "Ingrid", TrailStep.APPROVED, version),),
+    )
+    (tmp_path / "r.pdf").write_bytes(inspection_report(reviewed, language=language))
+    words = " ".join(page.extract_text() for page in PdfReader(tmp_path / "r.pdf").pages)
+    assert short in words
+    assert long in words
+    if language == "en":
+        assert "06-12-2026" not in words
