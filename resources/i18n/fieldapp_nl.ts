@@ -1920,9 +1920,8 @@
         <translation>Antwoord van %1 bij %2</translation>
     </message>
     <message>
-        <source>version %1 of %2</source>
-        <extracomment>Item data: the question a tree line belongs to.</extracomment>
-        <translation>versie %1 van %2</translation>
+        <source>version %1, received %2</source>
+        <translation>versie %1, ontvangen %2</translation>
     </message>
     <message>
         <source>Signals</source>

@@ -171,3 +171,34 @@ def test_a_section_or_a_photo_question_could_not_be_commented_on(
     sent = {comment.question: comment.text for comment in detail.comments()}
     assert sent["criterion_g"].startswith("Fotografeer")
     assert len(sent) == 2
+
+
+def test_the_review_header_read_version_1_of_a_date(
+    central: Central, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before: the detail's header said "version 1 of 4 December 2026, 12:00", which reads
+    as one of a number of versions. It now says the version was received on that day."""
+    with new_profile(tmp_path / "device", username=BOA) as profile:
+        inspection_id = fill_draft(profile, "coffeeshop_inspection", 21)
+        profile.finalize(inspection_id)
+        with client_for(profile, central.url) as sync:
+            assert sync.sync_once().complete
+    line = CentralLine(
+        central.url,
+        device_id="rows-test",
+        credentials=Credentials(SUPERVISOR_CENTRUM, DEMO_PASSWORD),
+    )
+    try:
+        reference = CentralReference.pull(line, SUPERVISOR_CENTRUM)
+        desk = ReviewDesk(line, SUPERVISOR_CENTRUM)
+        source = CentralReportSource(desk, reference.engine, reference.venues, reference.areas)
+        loaded = load_review(desk, source, inspection_id, "en")
+    finally:
+        line.close()
+    detail = ReviewDetail(lambda sha, show: None, "en")
+    qtbot.addWidget(detail)
+    detail.show_loaded(loaded)
+    received = loaded.summary.last_received_at
+    facts = detail.facts.text()
+    assert f"version 1, received {received.day} " in facts
+    assert " of " not in facts

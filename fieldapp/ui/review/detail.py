@@ -161,7 +161,9 @@ class ReviewDetail(QWidget):
         title = local(report.engine.definition.title, lang, summary.form_id)
         where = report.venue.name if report.venue else (report.area.name if report.area else "")
         self.title.setText(" · ".join(part for part in (title, where) if part))
-        version_text = self.tr("version %1 of %2").replace("%1", str(len(loaded.detail.versions)))
+        # "version 2 of 4 December" read as the second of some number: say it was received.
+        version_text = self.tr("version %1, received %2")
+        version_text = version_text.replace("%1", str(len(loaded.detail.versions)))
         version_text = version_text.replace("%2", format_datetime(summary.last_received_at, lang))
         self.facts.setText(
             " · ".join(
