@@ -62,6 +62,9 @@ class Colours:
     font_points: int = 11
     #: The tick drawn in a checked box, from resources/icons.
     check_icon: str = "check.svg"
+    #: The arrows of lists and number fields (resources/icons/chevron-*-{this}.svg): "dark"
+    #: on a light card, "light" on a dark one.
+    chevrons: str = "dark"
 
 
 LIGHT = Colours(
@@ -109,6 +112,7 @@ DARK = Colours(
         IMMEDIATE_CLOSURE: ("#ff5449", "#1a0000"),
     },
     check_icon="check-dark.svg",
+    chevrons="light",
 )
 
 #: Black on white with heavy borders and larger type, for reading in bright daylight.
@@ -154,6 +158,7 @@ DISCREET = Colours(
     focus_on_accent="#000000",
     severity=DARK.severity,
     check_icon="check.svg",
+    chevrons="light",
 )
 
 THEMES: dict[str, Colours] = {"light": LIGHT, "dark": DARK, "high_contrast": HIGH_CONTRAST}
@@ -264,6 +269,8 @@ def style_sheet(c: Colours) -> str:
     ring = b + 2
     reserve = ring - b
     icon = (ICONS / c.check_icon).as_posix()
+    up = (ICONS / f"chevron-up-{c.chevrons}.svg").as_posix()
+    down = (ICONS / f"chevron-down-{c.chevrons}.svg").as_posix()
     severity = "\n".join(
         f"""
         QFrame[severity="{level}"], QLabel[severity="{level}"],
@@ -387,6 +394,26 @@ def style_sheet(c: Colours) -> str:
     QComboBox QAbstractItemView {{ background: {c.card}; min-height: {TOUCH}px; }}
     QComboBox QAbstractItemView::item {{ min-height: {TOUCH}px; padding: 0 10px; }}
     QDateTimeEdit::drop-down, QComboBox::drop-down {{ width: {TOUCH}px; border: none; }}
+    QComboBox::down-arrow, QDateTimeEdit::down-arrow {{
+        image: url({down}); width: 16px; height: 16px;
+    }}
+    QComboBox::down-arrow:disabled, QDateTimeEdit::down-arrow:disabled {{ image: none; }}
+    /* A styled border leaves Qt drawing the step buttons of a number or time field as
+       bare lines: give them their own room and arrows, each half the field's height. */
+    QSpinBox, QTimeEdit {{ padding-right: {TOUCH}px; }}
+    QSpinBox::up-button, QSpinBox::down-button, QTimeEdit::up-button,
+    QTimeEdit::down-button {{
+        subcontrol-origin: border; width: {TOUCH}px; border: none; background: transparent;
+    }}
+    QSpinBox::up-button, QTimeEdit::up-button {{ subcontrol-position: top right; }}
+    QSpinBox::down-button, QTimeEdit::down-button {{ subcontrol-position: bottom right; }}
+    QSpinBox::up-arrow, QTimeEdit::up-arrow {{ image: url({up}); width: 14px; height: 14px; }}
+    QSpinBox::down-arrow, QTimeEdit::down-arrow {{
+        image: url({down}); width: 14px; height: 14px;
+    }}
+    QSpinBox::up-arrow:disabled, QSpinBox::up-arrow:off, QTimeEdit::up-arrow:disabled,
+    QSpinBox::down-arrow:disabled, QSpinBox::down-arrow:off,
+    QTimeEdit::down-arrow:disabled {{ image: none; }}
     QCheckBox, QRadioButton {{
         min-height: {TOUCH}px; spacing: 12px; border: {ring}px solid transparent;
     }}

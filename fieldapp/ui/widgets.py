@@ -6,16 +6,18 @@ they are (`primary`, `hint`, `issue`) and never pick colours themselves.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, QTimer
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
+    QAbstractSpinBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLayout,
     QLayoutItem,
+    QLineEdit,
     QPushButton,
     QWidget,
 )
@@ -28,6 +30,9 @@ if TYPE_CHECKING:
 # window's whole start (bench/bench_start.py). The few the sign-in window needs are set
 # through Qt's property system by number instead, so it comes up without them;
 # tests/ui/test_start.py checks that it does, and that these numbers are Qt's.
+#: A time or number field with step buttons.
+Stepper = TypeVar("Stepper", bound=QAbstractSpinBox)
+
 #: `Qt.TextFormat.PlainText`
 PLAIN_TEXT = 0
 #: `Qt.ScrollBarPolicy.ScrollBarAlwaysOff`
@@ -63,6 +68,18 @@ def make_label(text: str = "", role: str | None = None, *, wrap: bool = True) ->
     if role:
         label.setProperty("role", role)
     return label
+
+
+def with_room_before_text(field: Stepper) -> Stepper:
+    """`field` (a time or number field with step buttons) with room before its text.
+
+    The theme's padding does not reach the text inside a spin box with step buttons (Qt
+    lays it out from the frame), so "22:30" stood against the border. A field with a
+    calendar drop-down is padded by the theme already and does not need this."""
+    edit = field.findChild(QLineEdit)
+    if edit is not None:
+        edit.setTextMargins(8, 0, 0, 0)
+    return field
 
 
 def make_button(text: str = "", role: str | None = None) -> QPushButton:

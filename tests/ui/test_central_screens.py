@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QListWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QListWidget
 from pytestqt.qtbot import QtBot
 
 from fieldapp.app.demo import load_demo_world
@@ -204,6 +204,9 @@ def test_a_door_test_round_is_planned_with_two_testers(
     panel = planning_panel(qtbot, context, SUPERVISOR_UITGAAN)
     qtbot.mouseClick(panel.new_round, Qt.MouseButton.LeftButton)
     dialog = dialog_of(panel, RoundDialog)
+    for stepper in (dialog.start, dialog.end, dialog.gap):  # not against the frame
+        edit = stepper.findChild(QLineEdit)
+        assert edit is not None and edit.textMargins().left() >= 6
     choose(dialog.venue, CLUB)
     assert dialog.test_tester.count() >= 2
     dialog.test_tester.setCurrentIndex(0)

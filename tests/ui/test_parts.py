@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -258,6 +259,59 @@ def test_themes_keep_touch_targets_and_contrast(qtbot: QtBot) -> None:
         apply_theme(app, name)
         assert f"min-height: {TOUCH}px" in app.styleSheet()
     assert "#000000" in style_sheet(HIGH_CONTRAST)
+    app.setStyleSheet("")
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_time_and_number_fields_drew_their_step_buttons_as_bare_lines(qtbot: QtBot) -> None:
+    """Before: under the theme, a time or number field's step buttons were a few bare
+    lines in a corner and its text stood against the frame (the planning's door-test
+    round: "22:30", "30 min"). Now each button shows an arrow in its middle, and the text
+    has room before it; a date field with a calendar keeps its own padding. (The round
+    dialog's own fields: test_central_screens.)"""
+    from PySide6.QtCore import QTime
+    from PySide6.QtWidgets import QDateEdit, QLineEdit, QSpinBox, QTimeEdit, QWidget
+
+    from fieldapp.ui.theme import TOUCH, apply_theme
+    from fieldapp.ui.widgets import with_room_before_text
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    for theme in ("light", "dark", "high_contrast"):
+        apply_theme(app, theme)
+        for url in re.findall(r"url\(([^)]+)\)", app.styleSheet()):
+            assert Path(url).is_file(), url
+    apply_theme(app, "light")
+    time_edit = with_room_before_text(QTimeEdit(QTime(22, 30)))
+    spin = with_room_before_text(QSpinBox())
+    spin.setValue(30)
+    day = QDateEdit()
+    day.setCalendarPopup(True)
+    for field in (time_edit, spin, day):
+        qtbot.addWidget(field)
+        field.resize(300, TOUCH)
+        field.show()
+        qtbot.waitExposed(field)
+
+    def inner(widget: QWidget) -> QLineEdit:
+        edit = widget.findChild(QLineEdit)
+        assert edit is not None
+        return edit
+
+    assert inner(time_edit).textMargins().left() >= 6
+    assert inner(spin).textMargins().left() >= 6
+    assert inner(day).textMargins().left() == 0
+    for field in (time_edit, spin):
+        picture = field.grab().toImage()
+        middle_x = picture.width() - TOUCH // 2
+        for middle_y in (picture.height() // 4, picture.height() * 3 // 4):
+            inked = sum(
+                1
+                for x in range(middle_x - 6, middle_x + 7)
+                for y in range(middle_y - 4, middle_y + 5)
+                if picture.pixelColor(x, y).lightness() < 110
+            )
+            assert inked >= 6, (type(field).__name__, middle_y, inked)
     app.setStyleSheet("")
 
 

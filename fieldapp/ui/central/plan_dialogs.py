@@ -48,7 +48,7 @@ from fieldapp.core.entities import (
 from fieldapp.ui.central.base import Banner, run_central
 from fieldapp.ui.central.names import Names, form_name, state_name
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.widgets import make_button
+from fieldapp.ui.widgets import make_button, with_room_before_text
 
 if TYPE_CHECKING:
     from fieldapp.ui.central.planning import PlanningPanel
@@ -360,9 +360,9 @@ class RoundDialog(_PlanDialog):
         self.day.setObjectName("round_date")
         self.day.setCalendarPopup(True)
         self.day.setDate(_qdate(context.clock().date()).addDays(7))
-        self.start = QTimeEdit(QTime(22, 30))
+        self.start = with_room_before_text(QTimeEdit(QTime(22, 30)))
         self.start.setObjectName("round_start")
-        self.end = QTimeEdit(QTime(1, 0))
+        self.end = with_room_before_text(QTimeEdit(QTime(1, 0)))
         self.end.setObjectName("round_end")
         window = QHBoxLayout()
         window.addWidget(self.start)
@@ -376,7 +376,7 @@ class RoundDialog(_PlanDialog):
         self.order.setObjectName("round_order")
         self.order.addItem(self.tr("Test group first"), VisitOrder.TEST_FIRST.value)
         self.order.addItem(self.tr("Control group first"), VisitOrder.CONTROL_FIRST.value)
-        self.gap = QSpinBox()
+        self.gap = with_room_before_text(QSpinBox())
         self.gap.setObjectName("round_gap")
         self.gap.setRange(1, 240)
         self.gap.setValue(30)

@@ -48,7 +48,14 @@ from fieldapp.ui.runner.picker import MomentPicker
 from fieldapp.ui.runner.services import RunnerServices
 from fieldapp.ui.runner.texts import FormTexts
 from fieldapp.ui.theme import TOUCH
-from fieldapp.ui.widgets import FlowLayout, keep_place, make_button, make_label, set_flag
+from fieldapp.ui.widgets import (
+    FlowLayout,
+    keep_place,
+    make_button,
+    make_label,
+    set_flag,
+    with_room_before_text,
+)
 
 
 class QuestionWidget(QFrame):
@@ -616,7 +623,7 @@ class DateTimeQuestion(QuestionWidget):
             self._edit.setDisplayFormat("dd-MM-yyyy")
             self._edit.setCalendarPopup(True)
         elif kind is QuestionType.TIME:
-            self._edit = QTimeEdit()
+            self._edit = with_room_before_text(QTimeEdit())
             self._edit.setDisplayFormat("HH:mm")
         else:
             self._edit = QDateTimeEdit()
