@@ -26,7 +26,7 @@ from fieldapp.sync.transport import CentralLine, Credentials, RetryPolicy
 from fieldapp.ui.app import build_context
 from fieldapp.ui.central.admin import AdminPanel
 from fieldapp.ui.central.admin_pages import UserDialog
-from fieldapp.ui.central.base import select_key
+from fieldapp.ui.central.base import NARROWEST_COLUMN, fitted_widths, select_key
 from fieldapp.ui.central.plan_dialogs import AssignmentDialog, RoundDialog
 from fieldapp.ui.central.planning import PlanningPanel
 from fieldapp.ui.central.venue_pages import VenueDialog, VenuesPage
@@ -469,6 +469,55 @@ def test_a_file_with_problems_said_nothing_was_changed_and_then_1_added(
         "(er wordt niets geïmporteerd zolang het bestand problemen heeft)"
     )
     assert "bar-half-1" not in central.store.register.venues()
+
+
+def test_the_venue_table_cut_its_state_column_and_teams_listed_area_ids(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    """Before, at 1280 pixels: each column of the venue table was as wide as its longest
+    cell, so 'State' was cut off at the edge behind one long area name; and the teams
+    table listed its areas by their register ids. Now the columns fit the table (the
+    widest give up room; a cut cell has its text as a tooltip), and areas have names."""
+    panel = admin_panel(qtbot, context, central)
+    panel.resize(1024, 768)  # the window less its margins on a small laptop
+    for page, table in (
+        (panel.venues, panel.venues.table),
+        (panel.people, panel.people.team_table),
+        (panel.people, panel.people.user_table),
+    ):
+        panel.pages.setCurrentWidget(page)
+        qtbot.waitUntil(table.isVisible, timeout=WAIT)
+        header = table.horizontalHeader()
+        last = header.count() - 1
+        # Every column begins inside the visible width and the last ends there.
+        assert header.sectionPosition(last) + header.sectionSize(last) <= (
+            table.viewport().width()
+        ), table.objectName()
+        assert all(header.sectionSize(c) >= 60 for c in range(header.count()))
+    areas = {area.id: area.name for area in central.store.register.areas().values()}
+    table = panel.people.team_table
+    cells = [table.item(row, 3) for row in range(table.rowCount())]
+    shown = {cell.text() for cell in cells if cell is not None}
+    teams = central.store.administration.teams()
+    assert len(shown) == len(teams)
+    for team in teams:
+        assert ", ".join(areas[a] for a in team["areas"]) in shown
+
+
+@pytest.mark.parametrize("available", [400, 700, 1000, 2000])
+def test_fitted_widths_cut_the_widest_columns_first(available: int) -> None:
+    natural = [220, 105, 225, 120, 290, 60, 170, 80]
+    widths = fitted_widths(natural, available)
+    if sum(natural) <= available:
+        assert widths == natural
+        return
+    narrowest = [min(w, NARROWEST_COLUMN) for w in natural]
+    assert sum(widths) <= max(available, sum(narrowest))
+    assert all(low <= w <= n for low, w, n in zip(narrowest, widths, natural, strict=True))
+    # One cap for all: a column is cut only if it ends at the widest width left.
+    cap = max(widths)
+    assert all(w in (n, cap, NARROWEST_COLUMN) for w, n in zip(widths, natural, strict=True))
+    assert sum(widths) >= min(available, sum(natural)) - len(natural)
 
 
 def test_forms_people_and_passwords(

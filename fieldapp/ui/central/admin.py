@@ -28,6 +28,7 @@ from fieldapp.ui.central.base import (
     Banner,
     CentralPanel,
     fill,
+    fit_columns,
     make_table,
     run_central,
     set_headers,
@@ -168,7 +169,7 @@ class AreasPage(QWidget):
             ],
             [area.id for area in areas],
         )
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.panel.loaded.emit("areas")
 
     def retranslate(self) -> None:

@@ -30,12 +30,13 @@ from fieldapp.app.administration import (
     ImportReport,
     problems_in,
 )
-from fieldapp.core.entities import Role, Team
+from fieldapp.core.entities import Area, Role, Team
 from fieldapp.protocol.models import AdminUser, PublishedForm, UserAnswer
 from fieldapp.ui.central.base import (
     Banner,
     button_bar,
     fill,
+    fit_columns,
     make_table,
     moment_text,
     selected_key,
@@ -276,23 +277,30 @@ class PeoplePage(QWidget):
         self.retranslate()
 
     def load(self) -> None:
-        def both(admin: Administration) -> tuple[list[Team], list[AdminUser]]:
-            return admin.teams(), admin.users()
+        def all_three(admin: Administration) -> tuple[list[Team], list[AdminUser], list[Area]]:
+            return admin.teams(), admin.users(), admin.areas()
 
-        self.panel.run_admin(both, self._show)
+        self.panel.run_admin(all_three, self._show)
 
-    def _show(self, loaded: tuple[list[Team], list[AdminUser]]) -> None:
-        self.teams, self.users = loaded
+    def _show(self, loaded: tuple[list[Team], list[AdminUser], list[Area]]) -> None:
+        self.teams, self.users, areas = loaded
         names = {u.username: u.display_name for u in self.users}
+        # The areas by the names people know them by, not the register's ids.
+        area_names = {area.id: area.name for area in areas}
         fill(
             self.team_table,
             [
-                [t.name, t.id, names.get(t.supervisor, t.supervisor), ", ".join(t.areas)]
+                [
+                    t.name,
+                    t.id,
+                    names.get(t.supervisor, t.supervisor),
+                    ", ".join(area_names.get(area, area) for area in t.areas),
+                ]
                 for t in self.teams
             ],
             [t.id for t in self.teams],
         )
-        self.team_table.resizeColumnsToContents()
+        fit_columns(self.team_table)
         team_names = {t.id: t.name for t in self.teams}
         fill(
             self.user_table,
@@ -309,7 +317,7 @@ class PeoplePage(QWidget):
             ],
             [u.username for u in self.users],
         )
-        self.user_table.resizeColumnsToContents()
+        fit_columns(self.user_table)
         self._selection()
         self.panel.loaded.emit("people")
 
@@ -596,7 +604,7 @@ class FormsPage(QWidget):
             ],
             [f"{f.form_id}/{f.form_version}" for f in self.forms],
         )
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.panel.loaded.emit("forms")
 
     def _choose(self) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QDateTime, QEvent, QLocale, Qt
+from PySide6.QtCore import QDateTime, QEvent, QLocale, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -182,6 +182,77 @@ class CentralPanel(QWidget):
         super().closeEvent(event)
 
 
+#: The narrowest a column is made to let the others fit (unless its contents are narrower).
+NARROWEST_COLUMN = 90
+
+
+def fitted_widths(natural: Sequence[int], available: int) -> list[int]:
+    """Column widths that fit `available` pixels: each column its `natural` width, but
+    when together they are wider, the widest give up room first (all cut to one cap,
+    never below `NARROWEST_COLUMN`), so one long name does not push the last columns out
+    of sight. When even that is too wide the table scrolls sideways."""
+    if sum(natural) <= available or not natural:
+        return list(natural)
+    floor = [min(width, NARROWEST_COLUMN) for width in natural]
+    if sum(floor) >= available:
+        return floor
+    # The largest cap at which the columns fit: the water level over the widths.
+    low, high = 0, max(natural)
+    while low < high:
+        cap = (low + high + 1) // 2
+        if sum(max(f, min(w, cap)) for w, f in zip(natural, floor, strict=True)) <= available:
+            low = cap
+        else:
+            high = cap - 1
+    return [max(f, min(w, low)) for w, f in zip(natural, floor, strict=True)]
+
+
+class _ColumnFitter(QObject):
+    """Fits a table's columns to its width again whenever the table is resized."""
+
+    def __init__(self, table: QTableWidget) -> None:
+        super().__init__(table)
+        self.table = table
+        self.natural: list[int] = []
+        # The viewport, not the table: it also narrows when the vertical scroll bar appears.
+        self.viewport = table.viewport()
+        self.viewport.installEventFilter(self)
+
+    def refit(self) -> None:
+        table = self.table
+        table.resizeColumnsToContents()
+        header = table.horizontalHeader()
+        self.natural = [header.sectionSize(column) for column in range(header.count())]
+        self.apply()
+
+    def apply(self) -> None:
+        header = self.table.horizontalHeader()
+        if len(self.natural) != header.count():
+            return
+        available = self.table.viewport().width()
+        for column, width in enumerate(fitted_widths(self.natural, available)):
+            header.resizeSection(column, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A table being destroyed still sends its viewport's last events.
+        if (
+            event.type() == QEvent.Type.Resize
+            and watched is self.viewport
+            and shiboken6.isValid(self.table)
+        ):
+            self.apply()
+        return False
+
+
+def fit_columns(table: QTableWidget) -> None:
+    """Size `table`'s columns to their contents within its width (see `fitted_widths`);
+    a cell cut short shows its whole text as a tooltip."""
+    fitter = table.findChild(_ColumnFitter)
+    if fitter is None:
+        fitter = _ColumnFitter(table)
+    fitter.refit()
+
+
 def make_table(name: str, headers: Sequence[str] = ()) -> QTableWidget:
     """A read-only table with whole-row selection and touch-sized rows."""
     table = QTableWidget()
@@ -212,6 +283,8 @@ def fill(table: QTableWidget, rows: Sequence[Sequence[str]], keys: Sequence[str]
     for row, (cells, key) in enumerate(zip(rows, keys, strict=True)):
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
+            if len(text) > 12:  # may be cut short by `fit_columns`: the tooltip has it all
+                item.setToolTip(text)
             if column == 0:
                 item.setData(Qt.ItemDataRole.UserRole, key)
             table.setItem(row, column, item)

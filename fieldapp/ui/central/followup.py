@@ -40,6 +40,7 @@ from fieldapp.ui.central.base import (
     Banner,
     CentralPanel,
     fill,
+    fit_columns,
     make_table,
     selected_key,
     set_headers,
@@ -271,7 +272,7 @@ class FollowUpPanel(CentralPanel):
             ],
             [m.measure_id for m in rows],
         )
-        self.proposals.resizeColumnsToContents()
+        fit_columns(self.proposals)
         has = bool(rows)
         for button in (self.confirm_button, self.other_step, self.no_measure):
             button.setEnabled(has)
@@ -313,7 +314,7 @@ class FollowUpPanel(CentralPanel):
                     if item is not None:
                         item.setForeground(red)
                         item.setToolTip(self.tr("Past its due date"))
-        self.action_list.resizeColumnsToContents()
+        fit_columns(self.action_list)
 
     def _fill_venues(self) -> None:
         current = self.venue.currentData()
@@ -392,7 +393,7 @@ class FollowUpPanel(CentralPanel):
             [[day_text(key(e)), e[1], e[2]] for e in entries],
             [str(n) for n in range(len(entries))],
         )
-        self.file_table.resizeColumnsToContents()
+        fit_columns(self.file_table)
         self.file_loaded.emit()
 
     def _ask_target(self, title: str, suggested: str) -> Path | None:

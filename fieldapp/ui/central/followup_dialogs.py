@@ -45,6 +45,7 @@ from fieldapp.core.texts import local
 from fieldapp.ui.central.base import (
     Banner,
     fill,
+    fit_columns,
     make_table,
     moment_text,
     run_central,
@@ -377,7 +378,7 @@ class ActionDialog(QDialog):
                 [moment_text(event.at), event.actor_name, local(event.kind.label, language), text]
             )
         fill(self.log, rows, [str(event.seq) for event in action.events])
-        self.log.resizeColumnsToContents()
+        fit_columns(self.log)
 
     def _ask_file(self, title: str) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(

@@ -43,6 +43,7 @@ from fieldapp.ui.central.base import (
     Banner,
     CentralPanel,
     fill,
+    fit_columns,
     make_table,
     run_central,
     select_key,
@@ -289,7 +290,7 @@ class PlanningPanel(CentralPanel):
             ],
             [p.assignment.id for p in rows],
         )
-        self.list.resizeColumnsToContents()
+        fit_columns(self.list)
 
     def _due_text(self, planned: PlannedAssignment) -> str:
         locale = QLocale()
@@ -362,7 +363,7 @@ class PlanningPanel(CentralPanel):
             ],
             [r.round.id for r in rounds],
         )
-        self.rounds.resizeColumnsToContents()
+        fit_columns(self.rounds)
 
     # --- navigation ---------------------------------------------------------------------
 

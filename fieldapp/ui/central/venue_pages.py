@@ -31,6 +31,7 @@ from fieldapp.ui.central.base import (
     Banner,
     button_bar,
     fill,
+    fit_columns,
     make_table,
     moment_text,
     select_key,
@@ -237,7 +238,7 @@ class VenuesPage(QWidget):
             ],
             [venue.id for venue in rows],
         )
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         total = len(registers.venues) if registers is not None else 0
         self.count.setText(
             self.tr("{shown} of {total} venues").format(shown=len(rows), total=total)
