@@ -49,6 +49,7 @@ __all__ = [
     "RoundDraft",
     "glance",
     "monday_of",
+    "round_state",
     "week",
 ]
 
@@ -134,6 +135,27 @@ def glance(assignments: Iterable[PlannedAssignment]) -> Glance:
         overdue_ids=overdue,
         unassigned_ids=unassigned,
     )
+
+
+def round_state(planned: PlannedRound, assignments: Iterable[PlannedAssignment]) -> AssignmentState:
+    """A door-test round's state from its two visits' assignments, as the glance counts
+    them: done when both are, overdue when either is late, started when a visit came in.
+
+    The rounds list said "planned" for every round not cancelled, while the glance above
+    it counted those rounds' assignments as overdue."""
+    if planned.cancelled:
+        return AssignmentState.CANCELLED
+    ids = set(planned.assignments.values())
+    states = {p.state for p in assignments if p.assignment.id in ids}
+    if not states:
+        return AssignmentState.PLANNED
+    if states <= CLOSED_STATES and AssignmentState.DONE in states:
+        return AssignmentState.DONE
+    for state in (AssignmentState.OVERDUE, AssignmentState.STARTED, AssignmentState.DONE):
+        if state in states:
+            # One visit in and the other still to come is a round under way.
+            return AssignmentState.STARTED if state is AssignmentState.DONE else state
+    return AssignmentState.PLANNED
 
 
 def monday_of(day: date) -> date:

@@ -1621,14 +1621,6 @@
         <translation>Week {number}: {first} – {last}</translation>
     </message>
     <message>
-        <source>cancelled</source>
-        <translation>geannuleerd</translation>
-    </message>
-    <message>
-        <source>planned</source>
-        <translation>gepland</translation>
-    </message>
-    <message>
         <source>Change round</source>
         <translation>Ronde wijzigen</translation>
     </message>

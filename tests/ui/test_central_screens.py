@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QListWidget
 from pytestqt.qtbot import QtBot
 
 from fieldapp.app.demo import load_demo_world
+from fieldapp.app.planning import AssignmentState
 from fieldapp.app.review.desk import ReviewDesk
 from fieldapp.app.session import KdfParams, SignedIn, sign_in
 from fieldapp.app.settings import Settings
@@ -27,6 +28,7 @@ from fieldapp.ui.app import build_context
 from fieldapp.ui.central.admin import AdminPanel
 from fieldapp.ui.central.admin_pages import UserDialog
 from fieldapp.ui.central.base import NARROWEST_COLUMN, fitted_widths, select_key
+from fieldapp.ui.central.names import state_name
 from fieldapp.ui.central.plan_dialogs import AssignmentDialog, RoundDialog
 from fieldapp.ui.central.planning import PlanningPanel
 from fieldapp.ui.central.venue_pages import VenueDialog, VenuesPage
@@ -234,6 +236,33 @@ def test_a_door_test_round_is_planned_with_two_testers(
     opened = dialog_of(panel, RoundDialog)
     assert opened.planned is not None and opened.planned.round.id == door.round
     opened.reject()
+
+
+def test_the_rounds_list_said_planned_for_rounds_the_glance_counted_overdue(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    """Before: the door-test rounds list said "planned" for every round not cancelled,
+    while the glance above it counted the assignments of last year's rounds as overdue.
+    Each round's state now comes from its two assignments, as the central store has them."""
+    context.review_desk = desks(central.url)
+    panel = planning_panel(qtbot, context, SUPERVISOR_UITGAAN)
+    states = {key: a["state"] for key, a in server_assignments(central, SUPERVISOR_UITGAAN).items()}
+    with central.client(SUPERVISOR_UITGAAN) as client:
+        rounds = client.get("/v1/planning/rounds").json()["rounds"]
+    late = {
+        r["round"]["id"]
+        for r in rounds
+        if not r["cancelled"] and "overdue" in {states.get(i) for i in r["assignments"].values()}
+    }
+    assert late  # the demo world's past rounds, with no visits in this store
+    shown: dict[str, str] = {}
+    for row in range(panel.rounds.rowCount()):
+        key, state = panel.rounds.item(row, 0), panel.rounds.item(row, 6)
+        assert key is not None and state is not None
+        shown[str(key.data(Qt.ItemDataRole.UserRole))] = state.text()
+    overdue = state_name(AssignmentState.OVERDUE)  # in the screen's language
+    assert {key for key, text in shown.items() if text == overdue} == late
+    assert panel.overdue.text().endswith(str(sum(s == "overdue" for s in states.values())))
 
 
 def test_offline_the_screen_says_so_and_loses_nothing_typed(

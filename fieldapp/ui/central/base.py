@@ -220,9 +220,13 @@ class _ColumnFitter(QObject):
 
     def refit(self) -> None:
         table = self.table
-        table.resizeColumnsToContents()
         header = table.horizontalHeader()
-        self.natural = [header.sectionSize(column) for column in range(header.count())]
+        # Not `resizeColumnsToContents`: it leaves a stretched last column at its default
+        # width, so "Aanwijzingen" was cut to "anwijzinge".
+        self.natural = [
+            max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
+            for column in range(header.count())
+        ]
         self.apply()
 
     def apply(self) -> None:

@@ -35,6 +35,7 @@ from fieldapp.app.planning import (
     glance,
     is_unassigned,
     monday_of,
+    round_state,
     week,
 )
 from fieldapp.app.session import SignedIn
@@ -357,7 +358,7 @@ class PlanningPanel(CentralPanel):
                     self.names.ground(r.round.ground, self.context.language),
                     self.names.who(r.round.test_tester, None),
                     self.names.who(r.round.control_tester, None),
-                    self.tr("cancelled") if r.cancelled else self.tr("planned"),
+                    state_name(round_state(r, board.assignments if board else ())),
                 ]
                 for r in rounds
             ],
