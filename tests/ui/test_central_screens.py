@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,6 +35,7 @@ from fieldapp.ui.central.planning import PlanningPanel
 from fieldapp.ui.central.venue_pages import VenueDialog, VenuesPage
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.errors import start_bug_log
+from fieldapp.ui.theme import apply_theme
 from tests.support.central import (
     ADMIN,
     BOA,
@@ -197,6 +199,35 @@ def test_plan_reassign_and_a_crossing_edit_keeps_the_typed_text(
     with qtbot.waitSignal(panel.loaded, timeout=WAIT):
         qtbot.mouseClick(panel.cancel, Qt.MouseButton.LeftButton)
     assert server_assignments(central, SUPERVISOR_CENTRUM)[key]["state"] == "cancelled"
+
+
+def at_its_minimum_width(dialog: QDialog) -> bool:
+    return dialog.width() == dialog.minimumWidth()
+
+
+def test_the_several_days_box_was_cut_to_meerdere_dagen_t(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    """Before: in the assignment dialog at its own width, in Dutch, the box beside the
+    due date read "Meerdere dagen, t": the dates kept their width and the box's words gave
+    way. The box and the last day have a line of their own now; its words are whole."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, "light")  # the theme's borders and spacing are what made it too wide
+    context.review_desk = desks(central.url)
+    for language in ("nl", "en"):
+        context.change_setting("language", language)
+        context.translations.apply(language)
+        panel = planning_panel(qtbot, context, SUPERVISOR_CENTRUM)
+        qtbot.mouseClick(panel.new_assignment, Qt.MouseButton.LeftButton)
+        dialog = dialog_of(panel, AssignmentDialog)
+        dialog.resize(dialog.minimumWidth(), dialog.height())
+        qtbot.waitUntil(partial(at_its_minimum_width, dialog), timeout=WAIT)
+        box = dialog.several
+        assert box.text().startswith("Meerdere" if language == "nl" else "Several")
+        assert box.width() >= box.sizeHint().width(), (language, box.width())
+        dialog.reject()
+    app.setStyleSheet("")
 
 
 def test_a_door_test_round_is_planned_with_two_testers(
