@@ -136,6 +136,14 @@ class ReportStyles:
         self.header_cell_right = ParagraphStyle(
             "header_cell_right", parent=self.header_cell, alignment=TA_RIGHT
         )
+        # For a header whose every word fits its column: broken between words only, not
+        # into "Personen (pro-" / "actief)" to fill the first line.
+        self.header_cell_whole = ParagraphStyle(
+            "header_cell_whole", parent=self.header_cell, hyphenationLang=""
+        )
+        self.header_cell_whole_right = ParagraphStyle(
+            "header_cell_whole_right", parent=self.header_cell_whole, alignment=TA_RIGHT
+        )
         self.caption = ParagraphStyle(
             "caption", parent=self.body, fontSize=7.8, leading=9.8, textColor=MUTED, spaceAfter=0
         )

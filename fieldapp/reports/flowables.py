@@ -20,6 +20,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
@@ -148,6 +149,22 @@ def key_value_table(
     return table
 
 
+#: The left and right padding of a grid table's cells, in points.
+CELL_PADDING = 3
+
+
+def _header_style(text: str, room: float, right: bool, styles: ReportStyles) -> ParagraphStyle:
+    """Hyphenation only for a header with a word wider than its column (`room` points);
+    reportlab would otherwise hyphenate a word that fits on the next line whole."""
+    style = styles.header_cell
+    widest = max(
+        (stringWidth(word, style.fontName, style.fontSize) for word in text.split()), default=0.0
+    )
+    if widest <= room:
+        return styles.header_cell_whole_right if right else styles.header_cell_whole
+    return styles.header_cell_right if right else styles.header_cell
+
+
 def grid_table(
     header: Sequence[str],
     rows: Sequence[Sequence[str | Flowable]],
@@ -157,9 +174,13 @@ def grid_table(
     total_row: bool = False,
 ) -> Table:
     """A table with a header row repeated on every page and light banding."""
-    header_cells: list[Flowable] = [
-        para(text, styles.header_cell_right if index in right_aligned else styles.header_cell)
-        for index, text in enumerate(header)
+    scale = CONTENT_WIDTH / sum(widths) if sum(widths) > CONTENT_WIDTH else 1.0
+    header_cells = [
+        para(
+            text,
+            _header_style(text, width * scale - 2 * CELL_PADDING, index in right_aligned, styles),
+        )
+        for index, (text, width) in enumerate(zip(header, widths, strict=False))
     ]
     body: list[list[Flowable]] = []
     for row in rows:
@@ -171,7 +192,6 @@ def grid_table(
                 style = styles.cell_right if index in right_aligned else styles.cell
                 cells.append(para(cell, style))
         body.append(cells)
-    scale = CONTENT_WIDTH / sum(widths) if sum(widths) > CONTENT_WIDTH else 1.0
     table = Table(
         [header_cells, *body],
         colWidths=[width * scale for width in widths],
@@ -184,8 +204,8 @@ def grid_table(
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]

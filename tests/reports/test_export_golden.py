@@ -132,7 +132,9 @@ def test_the_summary_of_a_0_2_0_profile_says_what_0_2_0_said(
     old = [page.extract_text() for page in PdfReader(DATA / "summary-0.2.0" / written.name).pages]
     new = [page.extract_text() for page in PdfReader(written).pages]
     assert "24" in old[0]
-    assert new == [_worded_as_now(page) for page in old]
+    # Compared without spaces, line breaks and hyphens: since 0.2.0 a column header whose
+    # words fit is broken between words, not hyphenated ("Personen (pro-" / "actief)").
+    assert [_unbroken(page) for page in new] == [_unbroken(_worded_as_now(page)) for page in old]
 
 
 #: Wording mended since 0.2.0, the numbers left alone: a venue with only points of attention
@@ -155,6 +157,10 @@ _MENDED_SINCE_0_2_0 = (
         "",
     ),
 )
+
+
+def _unbroken(text: str) -> str:
+    return re.sub(r"[\s\-]+", "", text)
 
 
 def _worded_as_now(text: str) -> str:

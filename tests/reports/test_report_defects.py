@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from fieldapp.app.reports import ReportSource, export, inspection_pdf, report_source, report_summary
 from fieldapp.cli import main
@@ -390,3 +392,45 @@ def test_an_english_report_dated_its_review_history_04_12_beside_4_december(
     assert long in words
     if language == "en":
         assert "06-12-2026" not in words
+
+
+def test_a_header_that_fits_broken_between_words_was_hyphenated_into_pro_actief(
+    tmp_path: Path,
+) -> None:
+    """Before: the summary's column "Personen (proactief)" read "Personen (pro-" over
+    "actief)": reportlab hyphenated to fill the first line although "(proactief)" fits the
+    column whole. A header is now hyphenated only when a word of it is wider than its
+    column, and then at a hyphenation point of the language."""
+    from fieldapp.reports.document import CONTENT_WIDTH, DocumentInfo, ReportStyles, render_pdf
+    from fieldapp.reports.flowables import grid_table
+    from fieldapp.reports.fonts import report_fonts
+
+    fonts = report_fonts()
+    styles = ReportStyles(fonts, "nl")
+    header = styles.header_cell
+    # As in the summary: room for "Personen (pro-" on the first line, not for the rest.
+    persons = stringWidth("Personen (pro-", header.fontName, header.fontSize) + 6 + 2
+    narrow = 22 * mm
+    table = grid_table(
+        ["Objectieve grond", "Personen (proactief)", "Handhavingsbevoegdheden"],
+        [["Gedrag", "9", "ja"]],
+        styles,
+        [CONTENT_WIDTH - persons - narrow, persons, narrow],
+    )
+    info = DocumentInfo(
+        title="t",
+        author="a",
+        subject="s",
+        language="nl",
+        created_at=datetime(2026, 12, 4, tzinfo=UTC),
+        identifier="x",
+    )
+    (tmp_path / "t.pdf").write_bytes(render_pdf([table], info, fonts))
+    lines = [
+        line.strip() for line in PdfReader(tmp_path / "t.pdf").pages[0].extract_text().splitlines()
+    ]
+    words = " ".join(lines)
+    assert "(proactief)" in lines, lines
+    assert "(pro-" not in words
+    # The one word wider than its column still breaks at hyphenation points.
+    assert "Handha-" in lines and "Handhavingsbevoegdheden" not in words, lines
