@@ -2378,6 +2378,10 @@
 <context>
     <name>RowCard</name>
     <message>
+        <source>%1 – no. %2</source>
+        <translation>%1 – nr. %2</translation>
+    </message>
+    <message>
         <source>Remove this row?</source>
         <extracomment>The top-level group or repeat this page shows; None for loose top-level questions.</extracomment>
         <translation>Deze rij verwijderen?</translation>

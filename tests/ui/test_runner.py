@@ -236,6 +236,26 @@ def test_repeat_rows_can_be_added_moved_and_removed(
     assert section.add.isEnabled()
 
 
+def test_a_row_s_title_read_observations_1_as_if_it_counted_one(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Before: a repeat's row card was titled with the repeat's plural label and its
+    number ("Observations 1"), which reads as a count. It now says which row it is."""
+    runner = open_runner(qtbot, services, sink, language="en")
+    runner.go_to_page(2)
+    section = runner.repeat_section("things")
+    assert section is not None
+    label = section.texts.text(section.field.question.label)
+    for number in (1, 2):
+        qtbot.mouseClick(section.add, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda number=number: len(section.cards) == number)  # type: ignore[misc]
+    first, second = runner.session.rows["things"]
+    assert section.cards[first].title.text() == f"{label} – no. 1"
+    assert section.cards[second].title.text() == f"{label} – no. 2"
+    qtbot.mouseClick(section.cards[second].up, Qt.MouseButton.LeftButton)
+    assert section.cards[second].title.text() == f"{label} – no. 1"
+
+
 def test_photos_are_added_from_a_file_and_deleted(
     qtbot: QtBot,
     services: RunnerServices,

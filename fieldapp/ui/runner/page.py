@@ -206,7 +206,10 @@ class RowCard(QFrame):
 
     def retranslate(self) -> None:
         label = self.section.texts.text(self.section.field.question.label)
-        self.title.setText(f"{label} {self.number}")
+        # "Observations 1" read as a count of one; the row's number says which row it is.
+        self.title.setText(
+            self.tr("%1 – no. %2").replace("%1", label).replace("%2", str(self.number))
+        )
         self.remove.setText(self.tr("Remove this row?") if self._armed else self.tr("Remove"))
         self.up.setAccessibleName(self.tr("Move row %1 up").replace("%1", str(self.number)))
         self.down.setAccessibleName(self.tr("Move row %1 down").replace("%1", str(self.number)))
