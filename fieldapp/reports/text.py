@@ -96,14 +96,17 @@ def format_datetime(value: datetime, language: Language) -> str:
     return f"{format_date(value.date(), language)}, {format_time(value.time())}"
 
 
+_SHORT_DATE = Text(nl="{day:02d}-{month:02d}-{year}", en="{day} {mon} {year}")
+
+
 def format_short_date(value: date, language: Language) -> str:
     """Compact, for table cells: 04-12-2026 in Dutch, 4 Dec 2026 in English.
 
     Dutch readers read day-month-year; an English reader may read 04-12 as April, so the
     English short date names its month, as the long dates beside it do."""
-    if language == "en":
-        return f"{value.day} {MONTHS[value.month - 1].en[:3]} {value.year}"
-    return f"{value.day:02d}-{value.month:02d}-{value.year}"
+    return _SHORT_DATE.pick(language).format(
+        day=value.day, month=value.month, year=value.year, mon=MONTHS[value.month - 1].en[:3]
+    )
 
 
 def format_short_datetime(value: datetime, language: Language) -> str:
