@@ -950,6 +950,25 @@ def seed_profile(
     return report
 
 
+def _row_moment(template: _Template, row: str | None, visit: Visit) -> datetime | None:
+    """The first date and time answered in `row` of the template, moved to `visit`."""
+    if row is None:
+        return None
+    times = set(template.times)
+    delta = visit.start - template.visit.start
+    for rows in template.document["repeats"].values():
+        for item in rows:
+            if item["row"] != row:
+                continue
+            for name, value in item["answers"].items():
+                if name in times and isinstance(value, str) and "T" in value:
+                    try:
+                        return datetime.fromisoformat(value) + delta
+                    except ValueError:
+                        continue
+    return None
+
+
 def _make_template(engine: FormEngine, walker: AnswerWalker, visit: Visit) -> _Template:
     filled = walker.fill(engine, visit)
     times = tuple(
@@ -1025,7 +1044,11 @@ def _bulk_insert(
                 base = signatures[visit.author.username]
             else:
                 # As the device stamps a photo it attaches: when, and where the venue is.
-                moment = visit.start.astimezone() + timedelta(minutes=5 + 3 * number)
+                # A photo of a row (an observation) is taken at that row's moment.
+                moment = _row_moment(template, slot.row, visit) or (
+                    visit.start + timedelta(minutes=5 + 3 * number)
+                )
+                moment = moment.astimezone() + timedelta(minutes=1)
                 place = (visit.venue.lat, visit.venue.lon) if visit.venue else None
                 base = stamp(photos[rng.randrange(len(photos))], moment, place)
             data = images.with_note(base, f"{inspection_id}/{number}")

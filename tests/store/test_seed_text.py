@@ -5,12 +5,15 @@ finding; a door-test note never says so beside a refusal."""
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 from fieldapp.core.formfile import load_form_file
 from fieldapp.core.locations import forms_directory, seeds_directory
+from fieldapp.core.photos import facts_of
 from fieldapp.core.worldfile import load_world
-from fieldapp.store.seed import AnswerWalker, VisitPlanner
+from fieldapp.store.seed import AnswerWalker, VisitPlanner, seed_profile
+from tests.support.store import new_profile
 
 QUIET = ("zonder bijzonderheden", "geen bijzonderheden")
 
@@ -78,3 +81,33 @@ def test_a_seeded_patrol_named_a_district_and_a_team_its_area_does_not_belong_to
                 places += 1
                 assert str(place).startswith(f"{visit.area.name}, "), place
     assert places >= 20, places
+
+
+def test_a_seeded_observation_s_photo_was_taken_before_the_observation(tmp_path: Path) -> None:
+    """Before: a patrol's observation at 10:14 had a photo taken at 09:51 (every photo
+    was stamped a few minutes after the shift began). A row's photo now carries that
+    row's moment, as a device stamps the photo it attaches to an observation."""
+    with new_profile(tmp_path / "device", username="fatima.elamrani") as profile:
+        seed_profile(profile, 40, 0, seed=3, photo_share=1.0)
+        checked = 0
+        for summary in profile.inspections():
+            if summary.form_id != "neighbourhood_patrol":
+                continue
+            version = profile.versions(summary.inspection_id)[-1]
+            for row in version.document["repeats"].get("observations", []):
+                answers = row["answers"]
+                photos = answers.get("observation_photo") or []
+                if not photos or not answers.get("observation_time"):
+                    continue
+                observed = datetime.fromisoformat(answers["observation_time"])
+                taken = facts_of(profile.read_attachment(photos[0])).taken_at
+                assert taken is not None
+                if observed.tzinfo is None:
+                    observed = observed.astimezone()
+                assert (
+                    observed
+                    <= taken.astimezone(observed.tzinfo)
+                    <= observed + timedelta(minutes=10)
+                ), (observed, taken)
+                checked += 1
+    assert checked >= 5, checked
