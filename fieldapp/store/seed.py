@@ -263,6 +263,21 @@ _PLACES: dict[str, tuple[str, ...]] = {
     "offence_signal_place": ("bij de speeltuin", "portiekflat aan de hoofdstraat"),
 }
 
+#: The door staff's words for each reason a door test records ("Regulars only" beside
+#: "It is full, try later" read as a careless report).
+REASON_WORDS: Mapping[str, Sequence[str]] = {
+    "too_busy": ["“Het is vol, probeer het later nog eens.”"],
+    "regulars_only": ["“Vanavond alleen vaste gasten, sorry jongens.”"],
+    "members_only": ["“Alleen op de gastenlijst vanavond.”"],
+    "private_event": ["“Er is een besloten feest, jullie staan niet op de lijst.”"],
+    "dress_code": ["“Niet met die schoenen.”"],
+    "age": ["“Jullie zijn te jong voor vanavond.”"],
+    "group_composition": ["“Niet met z'n vieren, alleen in gemengde groepen.”"],
+    "customer_profile": ["“Jullie passen niet bij ons publiek.”"],
+    "no_reason": ["“Vanavond niet.”"],
+    "other": ["“Niet vanavond, kom een andere keer.”"],
+}
+
 #: Texts that fit the kind of observation of their row, before the general ones above.
 CATEGORY_TEXTS: Mapping[tuple[str, str], Sequence[str]] = {
     ("observation_description", "waste"): [
@@ -535,6 +550,10 @@ class AnswerWalker:
         if name == "notes" and refused:
             # Nothing "without particulars" beside a refusal: the note says what happened.
             return rng.choice(TEXTS["notes"][:1])
+        if name == "reason_words":
+            # The door staff's words say the reason the visit chose, not another one.
+            reason = session.value("reason_given")
+            return self.rng.choice(REASON_WORDS.get(str(reason), TEXTS["reason_words"]))
         category = session.value("category", row) if row is not None else ""
         return self._text(visit, name, attempt, category if isinstance(category, str) else "")
 

@@ -12,7 +12,7 @@ from fieldapp.core.formfile import load_form_file
 from fieldapp.core.locations import forms_directory, seeds_directory
 from fieldapp.core.photos import facts_of
 from fieldapp.core.worldfile import load_world
-from fieldapp.store.seed import AnswerWalker, VisitPlanner, seed_profile
+from fieldapp.store.seed import REASON_WORDS, AnswerWalker, VisitPlanner, seed_profile
 from tests.support.store import new_profile
 
 QUIET = ("zonder bijzonderheden", "geen bijzonderheden")
@@ -111,3 +111,26 @@ def test_a_seeded_observation_s_photo_was_taken_before_the_observation(tmp_path:
                 ), (observed, taken)
                 checked += 1
     assert checked >= 5, checked
+
+
+def test_a_seeded_door_test_quoted_words_for_another_reason_than_it_recorded() -> None:
+    """Before: a refused group's report said the reason was "Regulars only" and quoted the
+    door staff as "It is full, try again later". The quoted words now fit the reason."""
+    world = load_world(seeds_directory())
+    engine = load_form_file(forms_directory() / "door_test.yaml")
+    rng = random.Random(8)
+    planner = VisitPlanner(world, rng, datetime(2026, 12, 1, 12, 0))
+    walker = AnswerWalker(world.venues, rng, 0.0)
+    quoted = 0
+    for _ in range(120):
+        visit = planner.plan("door_test")
+        session = walker.fill(engine, visit).session
+        words = session.value("reason_words")
+        if not words:
+            continue
+        quoted += 1
+        assert words in REASON_WORDS[str(session.value("reason_given"))], (
+            session.value("reason_given"),
+            words,
+        )
+    assert quoted >= 3, quoted
