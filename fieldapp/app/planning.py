@@ -143,18 +143,17 @@ def round_state(planned: PlannedRound, assignments: Iterable[PlannedAssignment])
 
     The rounds list said "planned" for every round not cancelled, while the glance above
     it counted those rounds' assignments as overdue."""
-    if planned.cancelled:
-        return AssignmentState.CANCELLED
     ids = set(planned.assignments.values())
     states = {p.state for p in assignments if p.assignment.id in ids}
-    if not states:
-        return AssignmentState.PLANNED
-    if states <= CLOSED_STATES and AssignmentState.DONE in states:
+    if planned.cancelled or states == {AssignmentState.CANCELLED}:
+        return AssignmentState.CANCELLED
+    if AssignmentState.OVERDUE in states:
+        return AssignmentState.OVERDUE
+    if states and states <= CLOSED_STATES:
         return AssignmentState.DONE
-    for state in (AssignmentState.OVERDUE, AssignmentState.STARTED, AssignmentState.DONE):
-        if state in states:
-            # One visit in and the other still to come is a round under way.
-            return AssignmentState.STARTED if state is AssignmentState.DONE else state
+    if states & {AssignmentState.STARTED, AssignmentState.DONE}:
+        # One visit in and the other still to come is a round under way.
+        return AssignmentState.STARTED
     return AssignmentState.PLANNED
 
 

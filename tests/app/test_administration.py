@@ -21,16 +21,18 @@ from fieldapp.app.administration import (
     Refused,
     VenueConflict,
 )
+from fieldapp.app.demo import load_demo_world
 from fieldapp.app.planning import (
     Planning,
     PlanningConflict,
     glance,
     monday_of,
+    round_state,
     week,
 )
-from fieldapp.core.entities import Assignment, AssignmentForm, Role
+from fieldapp.core.entities import Assignment, AssignmentForm, GroupRole, Role
 from fieldapp.core.inspection import new_id
-from fieldapp.protocol.models import AssignmentState, PlannedAssignment
+from fieldapp.protocol.models import AssignmentState, PlannedAssignment, PlannedRound
 from fieldapp.sync.transport import CentralLine, Credentials, RetryPolicy
 from tests.support.central import (
     ADMIN,
@@ -221,6 +223,52 @@ def _planned(key: str, due: date, state: AssignmentState, **extra: object) -> Pl
     return PlannedAssignment(
         assignment=assignment, version=1, team="team-centrum", state=state, inspections=0
     )
+
+
+_S = AssignmentState
+
+
+@pytest.mark.parametrize(
+    ("test", "control", "cancelled", "expected"),
+    [
+        (_S.PLANNED, _S.PLANNED, False, _S.PLANNED),
+        (_S.STARTED, _S.PLANNED, False, _S.STARTED),
+        (_S.DONE, _S.PLANNED, False, _S.STARTED),  # the second visit still to come
+        (_S.DONE, _S.OVERDUE, False, _S.OVERDUE),
+        (_S.DONE, _S.DONE, False, _S.DONE),
+        (_S.DONE, _S.CANCELLED, False, _S.DONE),
+        (_S.CANCELLED, _S.CANCELLED, False, _S.CANCELLED),
+        (_S.OVERDUE, _S.OVERDUE, True, _S.CANCELLED),
+        (None, None, False, _S.PLANNED),  # its assignments not (yet) in the list
+    ],
+)
+def test_a_round_s_state_is_that_of_its_two_visits(
+    test: AssignmentState | None,
+    control: AssignmentState | None,
+    cancelled: bool,
+    expected: AssignmentState,
+) -> None:
+    planned = load_demo_world().rounds[0]
+    halves = [
+        PlannedAssignment(
+            assignment=planned.assignment_for(role),
+            version=1,
+            team="team-uitgaan",
+            state=state,
+            inspections=0,
+        )
+        for role, state in ((GroupRole.TEST, test), (GroupRole.CONTROL, control))
+        if state is not None
+    ]
+    plan = PlannedRound(
+        round=planned,
+        version=1,
+        team="team-uitgaan",
+        cancelled=cancelled,
+        assignments={role.value: planned.assignment_for(role).id for role in GroupRole},
+    )
+    others = [_planned("x", date(2026, 1, 1), _S.OVERDUE, assignee=BOA)]  # not the round's
+    assert round_state(plan, [*halves, *others]) is expected
 
 
 def test_the_glance_and_the_week_count_what_the_list_holds() -> None:
