@@ -56,7 +56,7 @@ from fieldapp.core.formfile import form_files
 from fieldapp.core.locations import PROJECT_ROOT, forms_directory, seeds_directory
 from fieldapp.core.worldfile import SeedWorld, load_world
 from fieldapp.protocol.models import ApproveRequest, ErrorCode, QuestionComment, ReturnRequest
-from fieldapp.store import FormText, Profile, ReferenceSnapshot, open_profile
+from fieldapp.store import FormText, Profile, ReferenceSnapshot, open_profile, remember_username
 from fieldapp.store.keys import DEVICE_PASSWORD_RULES
 from fieldapp.sync.errors import Refusal
 from fieldapp.sync.transport import CentralLine, Credentials
@@ -141,6 +141,9 @@ def seed_demo_profile(
 
     rules = DEVICE_PASSWORD_RULES.allowing(load_demo_world().demo_password)
     with open_profile(home, username, password, password_rules=rules) as profile:
+        # On the device's list of people, as a first sign-in puts them: the sign-in
+        # screen shows the profile, and a command for someone else names it.
+        remember_username(home, username)
         report = seed_profile(
             profile, inspections, drafts, seed=seed, photo_share=photo_share, progress=progress
         )

@@ -31,7 +31,7 @@ def calendar_day(text: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"not a day of the calendar: {text!r} (write YYYY-MM-DD, such as 2026-03-31)"
+            f"not a valid date: {text!r} (write YYYY-MM-DD, such as 2026-03-31)"
         ) from None
 
 

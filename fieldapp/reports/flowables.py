@@ -180,7 +180,7 @@ def grid_table(
             text,
             _header_style(text, width * scale - 2 * CELL_PADDING, index in right_aligned, styles),
         )
-        for index, (text, width) in enumerate(zip(header, widths, strict=False))
+        for index, (text, width) in enumerate(zip(header, widths, strict=True))
     ]
     body: list[list[Flowable]] = []
     for row in rows:

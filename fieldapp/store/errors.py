@@ -90,21 +90,23 @@ class TooManyAttempts(StoreError):
 
 
 class ProfileNotFound(StoreError):
-    """No profile of `username` below `home`; `others` are the profiles that are there.
+    """No profile of `username` in `home`; `others` are the profiles that are there.
 
     Said mostly to the CLI, where a mistyped `--home` or a forgotten `--user` (whose
-    default is a demo boa) is the usual cause: the sentence names the folder and
-    who does have a profile in it, so the person sees which of the two it was.
+    default is a demo boa) is the usual cause: the sentence names the folder and who does
+    have a profile in it, so the person sees which of the two it was.
     """
 
-    def __init__(self, username: str, home: Path, others: Sequence[str] = ()) -> None:
-        if not home.is_dir():
+    def __init__(
+        self, username: str, home: Path, others: Sequence[str] = (), *, home_exists: bool = True
+    ) -> None:
+        if not home_exists:
             nl = f"Er is geen profiel van {username}: de map {home} bestaat niet."
             en = f"There is no profile of {username}: the folder {home} does not exist."
         elif others:
             names = ", ".join(others)
-            nl = f"Er is geen profiel van {username} in {home}; wel van: {names}."
-            en = f"There is no profile of {username} in {home}; there is one of: {names}."
+            nl = f"Er is geen profiel van {username} in {home}; wel een profiel van: {names}."
+            en = f"There is no profile of {username} in {home}; profiles here: {names}."
         else:
             nl = f"Er is geen profiel van {username} in {home}."
             en = f"There is no profile of {username} in {home}."

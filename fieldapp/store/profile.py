@@ -136,6 +136,8 @@ def open_profile(
     published password.
     """
     check_username(username)
+    if not create and not profile_exists(home, username):
+        raise _not_found(username, home)
     return open_profile_in(
         profile_directory(home, username),
         username,
@@ -170,7 +172,7 @@ def open_profile_in(
     created = False
     if not key_path.exists():
         if not create:
-            raise _not_found(username, directory.parent.parent)
+            raise ProfileNotFound(username, directory)
         if (directory / DATABASE_FILE).exists():
             # Never make a new key beside a database that the old key encrypted.
             raise ProfileDamaged(f"{KEY_FILE} is missing beside {DATABASE_FILE}")
@@ -195,8 +197,11 @@ def open_profile_in(
 
 
 def _not_found(username: str, home: Path) -> ProfileNotFound:
+    home = Path(home)
+    if not home.is_dir():
+        return ProfileNotFound(username, home, home_exists=False)
     others = [name for name in known_usernames(home) if name != username]
-    return ProfileNotFound(username, Path(home), others)
+    return ProfileNotFound(username, home, others)
 
 
 def open_profile_with_profile_key(

@@ -275,7 +275,8 @@ REASON_WORDS: Mapping[str, Sequence[str]] = {
     "group_composition": ["“Niet met z'n vieren, alleen in gemengde groepen.”"],
     "customer_profile": ["“Jullie passen niet bij ons publiek.”"],
     "no_reason": ["“Vanavond niet.”"],
-    "other": ["“Niet vanavond, kom een andere keer.”"],
+    # As `reason_other` describes it: a private company party.
+    "other": ["“Er is een besloten bedrijfsfeest tot één uur.”"],
 }
 
 #: Texts that fit the kind of observation of their row, before the general ones above.

@@ -119,20 +119,18 @@ _CONNECTION_KEPT_FAILING = Text(
     en="The connection to the central store kept failing; will try again later.",
 )
 _ASKED_UNREACHABLE = Text(
-    nl="De centrale opslag is niet bereikbaar (de verbinding viel steeds weg). Er is niets "
-    "veranderd; probeer het opnieuw als er verbinding is.",
-    en="The central store cannot be reached (the connection kept failing). Nothing was "
-    "changed; try again when you are online.",
+    nl="De centrale opslag is niet bereikbaar (de verbinding viel steeds weg). Probeer het "
+    "opnieuw als er verbinding is.",
+    en="The central store cannot be reached (the connection kept failing). Try again when "
+    "you are online.",
 )
 _ASKED_SERVER_PROBLEM = Text(
-    nl="De centrale opslag heeft een storing. Er is niets veranderd; probeer het over een "
-    "paar minuten opnieuw.",
-    en="The central store has a problem. Nothing was changed; try again in a few minutes.",
+    nl="De centrale opslag heeft een storing. Probeer het over een paar minuten opnieuw.",
+    en="The central store has a problem. Try again in a few minutes.",
 )
 _ASKED_BUSY = Text(
-    nl="De centrale opslag is op dit moment druk. Er is niets veranderd; probeer het over "
-    "een paar minuten opnieuw.",
-    en="The central store is busy right now. Nothing was changed; try again in a few minutes.",
+    nl="De centrale opslag is op dit moment druk. Probeer het over een paar minuten opnieuw.",
+    en="The central store is busy right now. Try again in a few minutes.",
 )
 _SERVER_HAD_PROBLEM = Text(
     nl="De centrale opslag had een storing; wordt later opnieuw geprobeerd.",

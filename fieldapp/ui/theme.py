@@ -412,8 +412,8 @@ def style_sheet(c: Colours) -> str:
         image: url({down}); width: 14px; height: 14px;
     }}
     QSpinBox::up-arrow:disabled, QSpinBox::up-arrow:off, QTimeEdit::up-arrow:disabled,
-    QSpinBox::down-arrow:disabled, QSpinBox::down-arrow:off,
-    QTimeEdit::down-arrow:disabled {{ image: none; }}
+    QTimeEdit::up-arrow:off, QSpinBox::down-arrow:disabled, QSpinBox::down-arrow:off,
+    QTimeEdit::down-arrow:disabled, QTimeEdit::down-arrow:off {{ image: none; }}
     QCheckBox, QRadioButton {{
         min-height: {TOUCH}px; spacing: 12px; border: {ring}px solid transparent;
     }}

@@ -30,13 +30,14 @@ if TYPE_CHECKING:
 # window's whole start (bench/bench_start.py). The few the sign-in window needs are set
 # through Qt's property system by number instead, so it comes up without them;
 # tests/ui/test_start.py checks that it does, and that these numbers are Qt's.
-#: A time or number field with step buttons.
-Stepper = TypeVar("Stepper", bound=QAbstractSpinBox)
-
 #: `Qt.TextFormat.PlainText`
 PLAIN_TEXT = 0
 #: `Qt.ScrollBarPolicy.ScrollBarAlwaysOff`
 SCROLL_BAR_ALWAYS_OFF = 1
+
+
+#: A time or number field with step buttons.
+Stepper = TypeVar("Stepper", bound=QAbstractSpinBox)
 
 
 def set_role(widget: QWidget, role: str) -> None:

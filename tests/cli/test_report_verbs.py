@@ -9,7 +9,6 @@ import pytest
 from pypdf import PdfReader
 
 from fieldapp.cli import main
-from fieldapp.store import remember_username
 from tests.support.central import BOA, BOA_WEST, SUPERVISOR_CENTRUM, running_central
 from tests.support.store import fill_draft, new_profile
 from tests.support.sync import client_for
@@ -93,8 +92,8 @@ def test_a_report_from_an_unreachable_server_promised_a_retry_that_never_comes(
     args = ["report", "summary", "--from", "2026-01-01", "--to", "2026-01-31"]
     remote = ["--home", str(tmp_path), "--server", closed, "-o", str(tmp_path / "s.pdf")]
     for lang, asked in (
-        ("en", "try again when you are online"),
-        ("nl", "probeer het opnieuw als er verbinding is"),
+        ("en", "Try again when you are online"),
+        ("nl", "Probeer het opnieuw als er verbinding is"),
     ):
         assert main(["--lang", lang, *args, *remote]) == 1
         said = capsys.readouterr().err
@@ -111,8 +110,10 @@ def test_a_mistyped_home_or_a_forgotten_user_was_told_only_there_is_no_profile(
     this device." Now the sentence names the folder and who is there."""
     monkeypatch.setenv("FIELDAPP_PASSWORD", "demo")
     home = tmp_path / "device"
-    new_profile(home, username=BOA_WEST, password="demo").close()
-    remember_username(home, BOA_WEST)  # as a first sign-in does
+    # Made as a trainer makes one: `fieldapp seed` for another person.
+    seeded = ["seed", "--home", str(home), "--user", BOA_WEST, "--inspections", "1", "-q"]
+    assert main([*seeded, "--photos", "0"]) == 0
+    capsys.readouterr()
     period = ["--from", "2026-01-01", "--to", "2026-01-31", "-o", str(tmp_path / "s.pdf")]
 
     missing = tmp_path / "devcie"
@@ -122,7 +123,7 @@ def test_a_mistyped_home_or_a_forgotten_user_was_told_only_there_is_no_profile(
 
     assert main(["--lang", "en", "report", "summary", "--home", str(home), *period]) == 1
     said = capsys.readouterr().err
-    assert f"There is no profile of fatima.elamrani in {home}; there is one of: {BOA_WEST}." in said
+    assert f"There is no profile of fatima.elamrani in {home}; profiles here: {BOA_WEST}." in said
     assert not (tmp_path / "s.pdf").exists()
 
 
@@ -137,4 +138,4 @@ def test_a_mistyped_date_was_called_an_invalid_fromisoformat_value(
     assert stopped.value.code == 2  # argparse's usage error
     said = capsys.readouterr().err
     assert "fromisoformat" not in said
-    assert "argument --to: not a day of the calendar: '2026-13-01' (write YYYY-MM-DD" in said
+    assert "argument --to: not a valid date: '2026-13-01' (write YYYY-MM-DD" in said

@@ -554,6 +554,14 @@ def test_the_venue_table_cut_its_state_column_and_teams_listed_area_ids(
             table.viewport().width()
         ), table.objectName()
         assert all(header.sectionSize(c) >= 60 for c in range(header.count()))
+    # A column the person dragged keeps its width when the window changes size.
+    panel.pages.setCurrentWidget(panel.venues)
+    venues = panel.venues.table
+    qtbot.waitUntil(venues.isVisible, timeout=WAIT)
+    venues.horizontalHeader().resizeSection(0, 333)
+    panel.resize(1100, 768)
+    qtbot.waitUntil(lambda: venues.viewport().width() > 1000, timeout=WAIT)
+    assert venues.horizontalHeader().sectionSize(0) == 333
     areas = {area.id: area.name for area in central.store.register.areas().values()}
     table = panel.people.team_table
     cells = [table.item(row, 3) for row in range(table.rowCount())]

@@ -45,7 +45,12 @@ from fieldapp.protocol.models import (
 from fieldapp.protocol.reports import ExportItem, ExportPage, RoundVisits, SummaryBody
 from fieldapp.reports.model import ReportScope
 from fieldapp.sync.errors import GaveUp, Refusal
-from fieldapp.sync.transport import CentralLine, Credentials, CredentialSource
+from fieldapp.sync.transport import (
+    WHILE_A_PERSON_WAITS,
+    CentralLine,
+    Credentials,
+    CredentialSource,
+)
 
 #: `Refusal` and `GaveUp` are what a request to the central store may end in.
 __all__ = [
@@ -405,6 +410,8 @@ def open_desk(
         credentials=credentials,
         user_agent="fieldapp-review",
         trust=server_trust(home),
+        # A supervisor waits at the screen: a few quick tries, then the sentence.
+        retry=WHILE_A_PERSON_WAITS,
     )
     return ReviewDesk(line, username)
 

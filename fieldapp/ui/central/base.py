@@ -208,15 +208,25 @@ def fitted_widths(natural: Sequence[int], available: int) -> list[int]:
 
 
 class _ColumnFitter(QObject):
-    """Fits a table's columns to its width again whenever the table is resized."""
+    """Fits a table's columns to its width again whenever the table is resized, until the
+    person drags a column to a width of their own (then until the table is filled anew)."""
 
     def __init__(self, table: QTableWidget) -> None:
         super().__init__(table)
         self.table = table
         self.natural: list[int] = []
+        self._applying = False
+        self._by_hand = False
         # The viewport, not the table: it also narrows when the vertical scroll bar appears.
         self.viewport = table.viewport()
         self.viewport.installEventFilter(self)
+        table.horizontalHeader().sectionResized.connect(self._resized)
+
+    def _resized(self, column: int, _old: int, _new: int) -> None:
+        # The stretched last column follows the table's width; any other change not made
+        # here is the person's.
+        if not self._applying and column != self.table.horizontalHeader().count() - 1:
+            self._by_hand = True
 
     def refit(self) -> None:
         table = self.table
@@ -227,6 +237,7 @@ class _ColumnFitter(QObject):
             max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
             for column in range(header.count())
         ]
+        self._by_hand = False
         self.apply()
 
     def apply(self) -> None:
@@ -234,8 +245,12 @@ class _ColumnFitter(QObject):
         if len(self.natural) != header.count():
             return
         available = self.table.viewport().width()
-        for column, width in enumerate(fitted_widths(self.natural, available)):
-            header.resizeSection(column, width)
+        self._applying = True
+        try:
+            for column, width in enumerate(fitted_widths(self.natural, available)):
+                header.resizeSection(column, width)
+        finally:
+            self._applying = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # A table being destroyed still sends its viewport's last events.
@@ -243,6 +258,7 @@ class _ColumnFitter(QObject):
             event.type() == QEvent.Type.Resize
             and watched is self.viewport
             and shiboken6.isValid(self.table)
+            and not self._by_hand
         ):
             self.apply()
         return False

@@ -348,6 +348,7 @@ class PlanningPanel(CentralPanel):
     def _fill_rounds(self) -> None:
         board = self.board
         rounds = sorted(board.rounds, key=lambda r: r.round.date) if board is not None else []
+        assignments = board.assignments if board is not None else []
         fill(
             self.rounds,
             [
@@ -358,7 +359,7 @@ class PlanningPanel(CentralPanel):
                     self.names.ground(r.round.ground, self.context.language),
                     self.names.who(r.round.test_tester, None),
                     self.names.who(r.round.control_tester, None),
-                    state_name(round_state(r, board.assignments if board else ())),
+                    state_name(round_state(r, assignments)),
                 ]
                 for r in rounds
             ],
