@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from fieldapp.app.review.desk import CentralReference, ReviewDesk
-from fieldapp.app.review.loading import load_review
+from fieldapp.app.review.loading import LoadedReview, load_review
 from fieldapp.app.review.source import CentralReportSource
 from fieldapp.core.answers import session_from_document
 from fieldapp.core.forms import QuestionType
@@ -47,6 +47,32 @@ def children(item: QTreeWidgetItem | None) -> list[QTreeWidgetItem]:
     return [child for child in found if child is not None]
 
 
+def loaded_from_central(
+    central: Central, supervisor: str, inspection_id: str, language: str
+) -> tuple[LoadedReview, CentralReference]:
+    """What the review screen loads for `inspection_id`, as `supervisor` over HTTP."""
+    line = CentralLine(
+        central.url, device_id="rows-test", credentials=Credentials(supervisor, DEMO_PASSWORD)
+    )
+    try:
+        reference = CentralReference.pull(line, supervisor)
+        desk = ReviewDesk(line, supervisor)
+        source = CentralReportSource(desk, reference.engine, reference.venues, reference.areas)
+        return load_review(desk, source, inspection_id, language), reference
+    finally:
+        line.close()
+
+
+def pushed_shop_inspection(central: Central, tmp_path: Path) -> str:
+    """A coffeeshop inspection by a boa, finalized and synced to `central`."""
+    with new_profile(tmp_path / "device", username=BOA) as profile:
+        inspection_id = fill_draft(profile, "coffeeshop_inspection", 21)
+        profile.finalize(inspection_id)
+        with client_for(profile, central.url) as sync:
+            assert sync.sync_once().complete
+    return inspection_id
+
+
 @pytest.mark.parametrize(
     ("author", "supervisor", "form_id", "seed"),
     [
@@ -70,16 +96,7 @@ def test_repeat_row_labels_are_paired_with_the_wrong_values(
         engine = profile.engine(form_id, version.form_version)
         with client_for(profile, central.url) as sync:
             assert sync.sync_once().complete
-    line = CentralLine(
-        central.url, device_id="rows-test", credentials=Credentials(supervisor, DEMO_PASSWORD)
-    )
-    try:
-        reference = CentralReference.pull(line, supervisor)
-        desk = ReviewDesk(line, supervisor)
-        source = CentralReportSource(desk, reference.engine, reference.venues, reference.areas)
-        loaded = load_review(desk, source, inspection_id, "nl")
-    finally:
-        line.close()
+    loaded, reference = loaded_from_central(central, supervisor, inspection_id, "nl")
     image = QImage(8, 8, QImage.Format.Format_RGB32)
     detail = ReviewDetail(lambda sha, show: show(image), "nl")
     qtbot.addWidget(detail)
@@ -132,23 +149,8 @@ def test_a_section_or_a_photo_question_could_not_be_commented_on(
     """Issue 15, defect 2: the supervisor can reopen a whole section (its unanswered photo
     question too) or comment on a photo question, not only on an answered question; the
     return sends what she wrote, and the device reopens what it names."""
-    with new_profile(tmp_path / "device", username=BOA) as profile:
-        inspection_id = fill_draft(profile, "coffeeshop_inspection", 21)
-        profile.finalize(inspection_id)
-        with client_for(profile, central.url) as sync:
-            assert sync.sync_once().complete
-    line = CentralLine(
-        central.url,
-        device_id="rows-test",
-        credentials=Credentials(SUPERVISOR_CENTRUM, DEMO_PASSWORD),
-    )
-    try:
-        reference = CentralReference.pull(line, SUPERVISOR_CENTRUM)
-        desk = ReviewDesk(line, SUPERVISOR_CENTRUM)
-        source = CentralReportSource(desk, reference.engine, reference.venues, reference.areas)
-        loaded = load_review(desk, source, inspection_id, "nl")
-    finally:
-        line.close()
+    inspection_id = pushed_shop_inspection(central, tmp_path)
+    loaded, _ = loaded_from_central(central, SUPERVISOR_CENTRUM, inspection_id, "nl")
     image = QImage(8, 8, QImage.Format.Format_RGB32)
     detail = ReviewDetail(lambda sha, show: show(image), "nl")
     qtbot.addWidget(detail)
@@ -178,23 +180,8 @@ def test_the_review_header_read_version_1_of_a_date(
 ) -> None:
     """Before: the detail's header said "version 1 of 4 December 2026, 12:00", which reads
     as one of a number of versions. It now says the version was received on that day."""
-    with new_profile(tmp_path / "device", username=BOA) as profile:
-        inspection_id = fill_draft(profile, "coffeeshop_inspection", 21)
-        profile.finalize(inspection_id)
-        with client_for(profile, central.url) as sync:
-            assert sync.sync_once().complete
-    line = CentralLine(
-        central.url,
-        device_id="rows-test",
-        credentials=Credentials(SUPERVISOR_CENTRUM, DEMO_PASSWORD),
-    )
-    try:
-        reference = CentralReference.pull(line, SUPERVISOR_CENTRUM)
-        desk = ReviewDesk(line, SUPERVISOR_CENTRUM)
-        source = CentralReportSource(desk, reference.engine, reference.venues, reference.areas)
-        loaded = load_review(desk, source, inspection_id, "en")
-    finally:
-        line.close()
+    inspection_id = pushed_shop_inspection(central, tmp_path)
+    loaded, _ = loaded_from_central(central, SUPERVISOR_CENTRUM, inspection_id, "en")
     detail = ReviewDetail(lambda sha, show: None, "en")
     qtbot.addWidget(detail)
     detail.show_loaded(loaded)
