@@ -136,6 +136,14 @@ class ReportStyles:
         self.header_cell_right = ParagraphStyle(
             "header_cell_right", parent=self.header_cell, alignment=TA_RIGHT
         )
+        # A place's name (a Dutch area in an English report too) breaks where Dutch does:
+        # the English hyphenator found no point in "Laakkwartier" and it was cut mid-word.
+        self.header_place = ParagraphStyle(
+            "header_place", parent=self.header_cell, hyphenationLang=HYPHENATION["nl"]
+        )
+        self.header_place_right = ParagraphStyle(
+            "header_place_right", parent=self.header_place, alignment=TA_RIGHT
+        )
         # For a header whose every word fits its column: broken between words only, not
         # into "Personen (pro-" / "actief)" to fill the first line.
         self.header_cell_whole = ParagraphStyle(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,15 +153,20 @@ def key_value_table(
 CELL_PADDING = 3
 
 
-def _header_style(text: str, room: float, right: bool, styles: ReportStyles) -> ParagraphStyle:
+def _header_style(
+    text: str, room: float, right: bool, place: bool, styles: ReportStyles
+) -> ParagraphStyle:
     """Hyphenation only for a header with a word wider than its column (`room` points);
-    reportlab would otherwise hyphenate a word that fits on the next line whole."""
+    reportlab would otherwise hyphenate a word that fits on the next line whole. A
+    `place` (a Dutch name) is hyphenated as Dutch."""
     style = styles.header_cell
     widest = max(
         (stringWidth(word, style.fontName, style.fontSize) for word in text.split()), default=0.0
     )
     if widest <= room:
         return styles.header_cell_whole_right if right else styles.header_cell_whole
+    if place:
+        return styles.header_place_right if right else styles.header_place
     return styles.header_cell_right if right else styles.header_cell
 
 
@@ -172,13 +177,21 @@ def grid_table(
     widths: Sequence[float],
     right_aligned: Sequence[int] = (),
     total_row: bool = False,
+    places: Collection[int] = (),
 ) -> Table:
-    """A table with a header row repeated on every page and light banding."""
+    """A table with a header row repeated on every page and light banding; the headers of
+    the columns in `places` are names of places (see `_header_style`)."""
     scale = CONTENT_WIDTH / sum(widths) if sum(widths) > CONTENT_WIDTH else 1.0
     header_cells = [
         para(
             text,
-            _header_style(text, width * scale - 2 * CELL_PADDING, index in right_aligned, styles),
+            _header_style(
+                text,
+                width * scale - 2 * CELL_PADDING,
+                index in right_aligned,
+                index in places,
+                styles,
+            ),
         )
         for index, (text, width) in enumerate(zip(header, widths, strict=True))
     ]

@@ -555,6 +555,7 @@ class _View:
                 [first, *([other] * (len(top_areas) + 2))],
                 right_aligned=range(1, len(top_areas) + 3),
                 total_row=True,
+                places=range(1, len(top_areas) + 1),
             )
         )
         return story

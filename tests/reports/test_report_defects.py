@@ -434,3 +434,38 @@ def test_a_header_that_fits_broken_between_words_was_hyphenated_into_pro_actief(
     assert "(pro-" not in words
     # The one word wider than its column still breaks at hyphenation points.
     assert "Handha-" in lines and "Handhavingsbevoegdheden" not in words, lines
+
+
+def test_an_english_summary_cut_a_dutch_area_name_mid_word(tmp_path: Path) -> None:
+    """Before: in an English period summary the narrow area columns read "Laakkwar" /
+    "tier en Sp" / "oorwijk": the English hyphenator finds no point in a Dutch name, so
+    reportlab cut it where the line ended. A place's name is hyphenated as Dutch."""
+    from fieldapp.reports.document import CONTENT_WIDTH, DocumentInfo, ReportStyles, render_pdf
+    from fieldapp.reports.flowables import grid_table
+    from fieldapp.reports.fonts import report_fonts
+
+    fonts = report_fonts()
+    styles = ReportStyles(fonts, "en")
+    narrow = 18 * mm
+    table = grid_table(
+        ["Category", "Laakkwartier en Spoorwijk", "Total"],
+        [["Nuisance", "1", "1"]],
+        styles,
+        [CONTENT_WIDTH - 2 * narrow, narrow, narrow],
+        right_aligned=(1, 2),
+        places=(1,),
+    )
+    info = DocumentInfo(
+        title="t",
+        author="a",
+        subject="s",
+        language="en",
+        created_at=datetime(2026, 12, 4, tzinfo=UTC),
+        identifier="x",
+    )
+    (tmp_path / "t.pdf").write_bytes(render_pdf([table], info, fonts))
+    text = PdfReader(tmp_path / "t.pdf").pages[0].extract_text()
+    lines = [line.strip() for line in text.splitlines()]
+    # Every break inside a word is at a Dutch hyphenation point, marked with a hyphen.
+    assert "Laak-" in lines or "Laakkwartier" in lines, lines
+    assert not any(line in ("Laakkwar", "tier en Sp", "oorwijk") for line in lines), lines
