@@ -132,8 +132,10 @@ def test_the_summary_of_a_0_2_0_profile_says_what_0_2_0_said(
     old = [page.extract_text() for page in PdfReader(DATA / "summary-0.2.0" / written.name).pages]
     new = [page.extract_text() for page in PdfReader(written).pages]
     assert "24" in old[0]
-    # Compared with hyphenation at line ends undone and white space collapsed: since 0.2.0 a
-    # column header whose words fit is broken between words ("Personen (pro-" / "actief)").
+    # Compared with hyphenation at line ends undone and without white space: since 0.2.0 a
+    # column header whose words fit is broken between words ("Personen (pro-" / "actief)"),
+    # and a Dutch area name in a header is hyphenated as Dutch ("Maria-hoeve", not
+    # "Mariaho-eve").
     assert [_unbroken(page) for page in new] == [_unbroken(_worded_as_now(page)) for page in old]
 
 
@@ -160,8 +162,10 @@ _MENDED_SINCE_0_2_0 = (
 
 
 def _unbroken(text: str) -> str:
-    """The text with hyphenation at line ends undone and white space as single spaces."""
-    return re.sub(r"\s+", " ", re.sub(r"-\n\s*", "", text)).strip()
+    """The text with hyphenation at line ends undone and without white space: where a
+    narrow column's header breaks is not what this test is about (hyphens in the text,
+    minus signs and ranges stay)."""
+    return re.sub(r"\s+", "", re.sub(r"-\n\s*", "", text))
 
 
 def _worded_as_now(text: str) -> str:
