@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,12 +18,16 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
 
 from fieldapp.app.reports import ReportSource, export, inspection_pdf, report_source, report_summary
 from fieldapp.cli import main
 from fieldapp.core.forms import Severity
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
+from fieldapp.reports.document import CONTENT_WIDTH, DocumentInfo, ReportStyles, render_pdf
+from fieldapp.reports.flowables import grid_table
+from fieldapp.reports.fonts import report_fonts
 from fieldapp.reports.i18n import Language
 from fieldapp.reports.local import LocalReportSource
 from fieldapp.reports.model import Period, TrailStep
@@ -394,6 +399,24 @@ def test_an_english_report_dated_its_review_history_04_12_beside_4_december(
         assert "06-12-2026" not in words
 
 
+def _lines_of_a_table_pdf(
+    tmp_path: Path, language: Language, build: Callable[[ReportStyles], Flowable]
+) -> list[str]:
+    """The text lines of a one-page PDF holding the table `build` makes with the styles."""
+    fonts = report_fonts()
+    info = DocumentInfo(
+        title="t",
+        author="a",
+        subject="s",
+        language=language,
+        created_at=datetime(2026, 12, 4, tzinfo=UTC),
+        identifier="x",
+    )
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(render_pdf([build(ReportStyles(fonts, language))], info, fonts))
+    return [line.strip() for line in PdfReader(pdf).pages[0].extract_text().splitlines()]
+
+
 def test_a_header_that_fits_broken_between_words_was_hyphenated_into_pro_actief(
     tmp_path: Path,
 ) -> None:
@@ -401,34 +424,20 @@ def test_a_header_that_fits_broken_between_words_was_hyphenated_into_pro_actief(
     "actief)": reportlab hyphenated to fill the first line although "(proactief)" fits the
     column whole. A header is now hyphenated only when a word of it is wider than its
     column, and then at a hyphenation point of the language."""
-    from fieldapp.reports.document import CONTENT_WIDTH, DocumentInfo, ReportStyles, render_pdf
-    from fieldapp.reports.flowables import grid_table
-    from fieldapp.reports.fonts import report_fonts
 
-    fonts = report_fonts()
-    styles = ReportStyles(fonts, "nl")
-    header = styles.header_cell
-    # As in the summary: room for "Personen (pro-" on the first line, not for the rest.
-    persons = stringWidth("Personen (pro-", header.fontName, header.fontSize) + 6 + 2
-    narrow = 22 * mm
-    table = grid_table(
-        ["Objectieve grond", "Personen (proactief)", "Handhavingsbevoegdheden"],
-        [["Gedrag", "9", "ja"]],
-        styles,
-        [CONTENT_WIDTH - persons - narrow, persons, narrow],
-    )
-    info = DocumentInfo(
-        title="t",
-        author="a",
-        subject="s",
-        language="nl",
-        created_at=datetime(2026, 12, 4, tzinfo=UTC),
-        identifier="x",
-    )
-    (tmp_path / "t.pdf").write_bytes(render_pdf([table], info, fonts))
-    lines = [
-        line.strip() for line in PdfReader(tmp_path / "t.pdf").pages[0].extract_text().splitlines()
-    ]
+    def table(styles: ReportStyles) -> Flowable:
+        header = styles.header_cell
+        # As in the summary: room for "Personen (pro-" on the first line, not the rest.
+        persons = stringWidth("Personen (pro-", header.fontName, header.fontSize) + 6 + 2
+        narrow = 22 * mm
+        return grid_table(
+            ["Objectieve grond", "Personen (proactief)", "Handhavingsbevoegdheden"],
+            [["Gedrag", "9", "ja"]],
+            styles,
+            [CONTENT_WIDTH - persons - narrow, persons, narrow],
+        )
+
+    lines = _lines_of_a_table_pdf(tmp_path, "nl", table)
     words = " ".join(lines)
     assert "(proactief)" in lines, lines
     assert "(pro-" not in words
@@ -440,32 +449,19 @@ def test_an_english_summary_cut_a_dutch_area_name_mid_word(tmp_path: Path) -> No
     """Before: in an English period summary the narrow area columns read "Laakkwar" /
     "tier en Sp" / "oorwijk": the English hyphenator finds no point in a Dutch name, so
     reportlab cut it where the line ended. A place's name is hyphenated as Dutch."""
-    from fieldapp.reports.document import CONTENT_WIDTH, DocumentInfo, ReportStyles, render_pdf
-    from fieldapp.reports.flowables import grid_table
-    from fieldapp.reports.fonts import report_fonts
 
-    fonts = report_fonts()
-    styles = ReportStyles(fonts, "en")
-    narrow = 18 * mm
-    table = grid_table(
-        ["Category", "Laakkwartier en Spoorwijk", "Total"],
-        [["Nuisance", "1", "1"]],
-        styles,
-        [CONTENT_WIDTH - 2 * narrow, narrow, narrow],
-        right_aligned=(1, 2),
-        places=(1,),
-    )
-    info = DocumentInfo(
-        title="t",
-        author="a",
-        subject="s",
-        language="en",
-        created_at=datetime(2026, 12, 4, tzinfo=UTC),
-        identifier="x",
-    )
-    (tmp_path / "t.pdf").write_bytes(render_pdf([table], info, fonts))
-    text = PdfReader(tmp_path / "t.pdf").pages[0].extract_text()
-    lines = [line.strip() for line in text.splitlines()]
+    def table(styles: ReportStyles) -> Flowable:
+        narrow = 18 * mm
+        return grid_table(
+            ["Category", "Laakkwartier en Spoorwijk", "Total"],
+            [["Nuisance", "1", "1"]],
+            styles,
+            [CONTENT_WIDTH - 2 * narrow, narrow, narrow],
+            right_aligned=(1, 2),
+            places=(1,),
+        )
+
+    lines = _lines_of_a_table_pdf(tmp_path, "en", table)
     # Every break inside a word is at a Dutch hyphenation point, marked with a hyphen.
     assert "Laak-" in lines or "Laakkwartier" in lines, lines
     assert not any(line in ("Laakkwar", "tier en Sp", "oorwijk") for line in lines), lines
