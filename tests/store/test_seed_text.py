@@ -5,14 +5,16 @@ finding; a door-test note never says so beside a refusal."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from fieldapp.core.engine import FormSession
 from fieldapp.core.formfile import load_form_file
 from fieldapp.core.locations import forms_directory, seeds_directory
 from fieldapp.core.photos import facts_of
-from fieldapp.core.worldfile import load_world
-from fieldapp.store.seed import REASON_WORDS, AnswerWalker, VisitPlanner, seed_profile
+from fieldapp.core.worldfile import SeedWorld, load_world
+from fieldapp.store.seed import REASON_WORDS, AnswerWalker, Visit, VisitPlanner, seed_profile
 from tests.support.store import new_profile
 
 QUIET = ("zonder bijzonderheden", "geen bijzonderheden")
@@ -53,21 +55,28 @@ def test_seeded_free_text_said_nothing_happened_beside_a_finding() -> None:
     assert with_findings >= 3 and refusals >= 3, (with_findings, refusals)
 
 
+def seeded_visits(
+    world: SeedWorld, form_id: str, count: int, *, seed: int
+) -> Iterator[tuple[Visit, FormSession]]:
+    """`count` visits of `form_id` as the seed plans and fills them in."""
+    engine = load_form_file(forms_directory() / f"{form_id}.yaml")
+    rng = random.Random(seed)
+    planner = VisitPlanner(world, rng, datetime(2026, 12, 1, 12, 0))
+    walker = AnswerWalker(world.venues, rng, 0.0)
+    for _ in range(count):
+        visit = planner.plan(form_id)
+        yield visit, walker.fill(engine, visit).session
+
+
 def test_a_seeded_patrol_named_a_district_and_a_team_its_area_does_not_belong_to() -> None:
     """Before: the demo had a Mariahoeve patrol in the district Leidschenveen-Ypenburg by
     "Team Handhaving Escamp 1", a team that is not in the team list, with observations on
     the Hoefkade. Now a patrol's district is its area's (from the area register), its team
     is its author's, the area is one of that team's, and its places lie in that area."""
     world = load_world(seeds_directory())
-    engine = load_form_file(forms_directory() / "neighbourhood_patrol.yaml")
-    rng = random.Random(5)
-    planner = VisitPlanner(world, rng, datetime(2026, 12, 1, 12, 0))
-    walker = AnswerWalker(world.venues, rng, 0.0)
     places = 0
-    for _ in range(60):
-        visit = planner.plan("neighbourhood_patrol")
+    for visit, session in seeded_visits(world, "neighbourhood_patrol", 60, seed=5):
         assert visit.area is not None
-        session = walker.fill(engine, visit).session
         districts = {c.name: c.label["nl"] for c in session.visible_choices("district")}
         team = world.team(str(visit.author.team))
         assert districts[str(session.value("district"))] == visit.area.district
@@ -116,15 +125,8 @@ def test_a_seeded_observation_s_photo_was_taken_before_the_observation(tmp_path:
 def test_a_seeded_door_test_quoted_words_for_another_reason_than_it_recorded() -> None:
     """Before: a refused group's report said the reason was "Regulars only" and quoted the
     door staff as "It is full, try again later". The quoted words now fit the reason."""
-    world = load_world(seeds_directory())
-    engine = load_form_file(forms_directory() / "door_test.yaml")
-    rng = random.Random(8)
-    planner = VisitPlanner(world, rng, datetime(2026, 12, 1, 12, 0))
-    walker = AnswerWalker(world.venues, rng, 0.0)
     quoted = 0
-    for _ in range(120):
-        visit = planner.plan("door_test")
-        session = walker.fill(engine, visit).session
+    for _visit, session in seeded_visits(load_world(seeds_directory()), "door_test", 120, seed=8):
         words = session.value("reason_words")
         if not words:
             continue

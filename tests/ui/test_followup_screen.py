@@ -268,24 +268,29 @@ def test_another_step_needs_a_reason_and_a_new_action_is_owned_and_due(
     assert made["title"] == "Gesprek met de exploitant"
 
 
-def test_an_action_could_not_be_handed_to_another_owner(
-    central: Central, context: AppContext, qtbot: QtBot
-) -> None:
-    """The owner of an action is chosen in its dialog among the supervisor and the boa's
-    of her teams; the change lands on the server and in the log."""
-    today = central.clock().date()
+def re_inspection_of_the_supervisor(central: Central, title: str) -> str:
+    """A re-inspection the supervisor owns, due in ten days, made over the API: its id."""
+    due = central.clock().date() + timedelta(days=10)
     with central.client(SUPERVISOR_CENTRUM) as client:
         created = client.post(
             "/v1/followup/actions",
             json={
                 "kind": "re_inspection",
                 "owner": SUPERVISOR_CENTRUM,
-                "due": (today + timedelta(days=10)).isoformat(),
-                "title": "Hercontrole voorraad",
+                "due": due.isoformat(),
+                "title": title,
             },
         )
-        assert created.status_code == 201, created.text
-    action_id = created.json()["action_id"]
+    assert created.status_code == 201, created.text
+    return str(created.json()["action_id"])
+
+
+def test_an_action_could_not_be_handed_to_another_owner(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    """The owner of an action is chosen in its dialog among the supervisor and the boa's
+    of her teams; the change lands on the server and in the log."""
+    action_id = re_inspection_of_the_supervisor(central, "Hercontrole voorraad")
     context.review_desk = desks(central.url)
     panel = followup_panel(qtbot, context, SUPERVISOR_CENTRUM)
     qtbot.waitUntil(lambda: bool(panel.people), timeout=WAIT)
@@ -310,21 +315,10 @@ def test_an_action_waiting_for_a_response_showed_state_open_in_its_dialog(
     """Before: the list of states to move to sat beside the label "Status", so an action
     waiting for the operator's response read "Status: Open" under a heading that said it
     was waiting. The list offers only the moves, and says so."""
-    today = central.clock().date()
-    with central.client(SUPERVISOR_CENTRUM) as client:
-        created = client.post(
-            "/v1/followup/actions",
-            json={
-                "kind": "re_inspection",
-                "owner": SUPERVISOR_CENTRUM,
-                "due": (today + timedelta(days=10)).isoformat(),
-                "title": "Hercontrole na brief",
-            },
-        )
-        assert created.status_code == 201, created.text
+    action_id = re_inspection_of_the_supervisor(central, "Hercontrole na brief")
     context.review_desk = desks(central.url)
     panel = followup_panel(qtbot, context, SUPERVISOR_CENTRUM)
-    panel.open_action(created.json()["action_id"])
+    panel.open_action(action_id)
     dialog = the_dialog(panel)
     qtbot.waitUntil(lambda: dialog.log.rowCount() == 1, timeout=WAIT)
     dialog.state.setCurrentIndex(dialog.state.findData("waiting_response"))
