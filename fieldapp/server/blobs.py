@@ -24,9 +24,11 @@ from collections.abc import AsyncIterable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from starlette.concurrency import run_in_threadpool
 
 from fieldapp.protocol.models import BlobReceipt, ErrorCode
 from fieldapp.server import schema
@@ -38,6 +40,9 @@ from fieldapp.server.usage import charge, check_quota
 
 __all__ = ["BlobUploads", "ReceivedBody", "is_sha256"]
 
+#: Bytes of a request collected before they are written (on a worker thread).
+SPOOL_BYTES = 256 * 1024
+
 
 @dataclass(frozen=True)
 class ReceivedBody:
@@ -48,13 +53,74 @@ class ReceivedBody:
     size: int
 
 
+class _Spool:
+    """Bytes on their way into temporary files, made and written on a worker thread.
+
+    A request is received on the server's event loop, which answers every other request
+    too: a file made or written there made all of them wait whenever the disk did (a new
+    file can take a millisecond on a busy disk, and writes stall while the page cache
+    flushes). The bytes are collected here and handed to a worker thread a few hundred
+    kilobytes at a time, so each request holds at most that much in memory.
+    """
+
+    def __init__(self, scratch: Scratch) -> None:
+        self.scratch = scratch
+        #: Bytes not yet written, each with the number of its file (in the order begun).
+        self.pieces: list[tuple[int, bytes]] = []
+        self.buffered = 0
+        self.begun = 0
+        self.paths: list[Path] = []
+        self.open: dict[int, BinaryIO] = {}
+
+    def begin(self) -> None:
+        """Start the next file (made even when no byte follows: a zero-length blob)."""
+        self.pieces.append((self.begun, b""))
+        self.begun += 1
+
+    async def write(self, data: bytes | memoryview) -> None:
+        """Add bytes to the file begun last."""
+        self.pieces.append((self.begun - 1, bytes(data)))
+        self.buffered += len(data)
+        if self.buffered >= SPOOL_BYTES:
+            await run_in_threadpool(self._flush, False)
+
+    async def finish(self) -> list[Path]:
+        """Write what is left and close every file: their paths, in the order begun."""
+        await run_in_threadpool(self._flush, True)
+        return self.paths
+
+    def discard(self) -> None:
+        """Close and remove every file made so far. Blocking, and only on a refused or lost
+        body: a cancelled request could not hand it to a thread, and nothing may be left."""
+        for handle in self.open.values():
+            handle.close()
+        self.open.clear()
+        for path in self.paths:
+            discard(path)
+
+    def _flush(self, last: bool) -> None:
+        pieces, self.pieces, self.buffered = self.pieces, [], 0
+        for number, data in pieces:
+            handle = self.open.get(number)
+            if handle is None:
+                path, handle = self.scratch.temporary_file()
+                self.paths.append(path)
+                self.open[number] = handle
+            if data:
+                handle.write(data)
+        # Only the file begun last can still grow.
+        for number in [n for n in self.open if last or n < self.begun - 1]:
+            self.open.pop(number).close()
+
+
 class BlobUploads:
     """Uploads into the blob store, whole or by ranges, each kept only when its hash matches.
 
     The HTTP layer hands in the body as chunks and the parsed range; every check on the
     bytes, every write and fsync, and the row that records a kept blob happen here.
-    `receive` runs on the event loop; the other methods block (files, database) and are
-    meant for a worker thread.
+    `receive` and `receive_batch` are awaited on the event loop (their files are made and
+    written on a worker thread, `_Spool`); the other methods block (files, database) and
+    are meant for a worker thread.
     """
 
     def __init__(
@@ -120,73 +186,77 @@ class BlobUploads:
         fails (refused, or its connection lost: the iterator raises) leaves no file.
         """
         limit = self.max_bytes
-        temp, handle = self.scratch.temporary_file()
+        spool = _Spool(self.scratch)
+        spool.begin()
         digest = hashlib.sha256()
         size = 0
         refusal: ApiError | None = None
         try:
-            with handle:
-                async for chunk in chunks:
-                    size += len(chunk)
-                    if refusal is None and size > limit:
-                        refusal = too_large(limit, "blob", "Het bestand")
-                    elif refusal is None and expected is not None and size > expected:
-                        refusal = ApiError(
-                            400,
-                            ErrorCode.MALFORMED,
-                            "Het verzoek bevat meer bytes dan het bereik aangeeft.",
-                            f"The body is longer than the {expected} bytes its range names.",
-                        )
-                    if refusal is not None:
-                        # Read on (bounded) and drop: closing with unread bytes resets the
-                        # connection, and the client would never see why (see limits.drain).
-                        if size > limit + DRAIN_CAP:
-                            break
-                        continue
-                    digest.update(chunk)
-                    handle.write(chunk)
+            async for chunk in chunks:
+                size += len(chunk)
+                if refusal is None and size > limit:
+                    refusal = too_large(limit, "blob", "Het bestand")
+                elif refusal is None and expected is not None and size > expected:
+                    refusal = ApiError(
+                        400,
+                        ErrorCode.MALFORMED,
+                        "Het verzoek bevat meer bytes dan het bereik aangeeft.",
+                        f"The body is longer than the {expected} bytes its range names.",
+                    )
+                if refusal is not None:
+                    # Read on (bounded) and drop: closing with unread bytes resets the
+                    # connection, and the client would never see why (see limits.drain).
+                    if size > limit + DRAIN_CAP:
+                        break
+                    continue
+                digest.update(chunk)
+                await spool.write(chunk)
             if refusal is not None:
                 raise refusal
+            (path,) = await spool.finish()
         except BaseException:
-            discard(temp)
+            spool.discard()
             raise
-        return ReceivedBody(temp, digest.hexdigest(), size)
+        return ReceivedBody(path, digest.hexdigest(), size)
 
     async def receive_batch(
         self, chunks: AsyncIterable[bytes], sizes: list[int]
     ) -> list[ReceivedBody]:
         """Stream a batch body into one temporary file per blob, cut at the sizes its
         manifest names; 400 (and no file left) when the body is shorter or longer."""
-        received: list[ReceivedBody] = []
+        received: list[tuple[str, int]] = []
         remaining = list(sizes)
-        temp, handle = self.scratch.temporary_file()
+        spool = _Spool(self.scratch)
         digest = hashlib.sha256()
         size = 0
         surplus = 0
 
         def close_current() -> None:
-            nonlocal temp, handle, digest, size
-            handle.close()
-            received.append(ReceivedBody(temp, digest.hexdigest(), size))
+            nonlocal digest, size
+            received.append((digest.hexdigest(), size))
             remaining.pop(0)
-            if remaining:
-                temp, handle = self.scratch.temporary_file()
-                digest, size = hashlib.sha256(), 0
+            digest, size = hashlib.sha256(), 0
 
         try:
+            if remaining:
+                spool.begin()
             # Zero-length blobs at the head of the manifest are complete before any byte.
             while remaining and remaining[0] == 0:
                 close_current()
+                if remaining:
+                    spool.begin()
             async for chunk in chunks:
                 view = memoryview(chunk)
                 while view and remaining:
                     take = view[: remaining[0] - size]
-                    handle.write(take)
+                    await spool.write(take)
                     digest.update(take)
                     size += len(take)
                     view = view[len(take) :]
                     while remaining and size == remaining[0]:
                         close_current()
+                        if remaining:
+                            spool.begin()
                 surplus += len(view)
                 if surplus > DRAIN_CAP:
                     break
@@ -198,14 +268,14 @@ class BlobUploads:
                     "The body's length does not match the sizes in Blob-Manifest.",
                     problems=[f"manifest: {sum(sizes)} bytes"],
                 )
+            paths = await spool.finish()
         except BaseException:
-            if not handle.closed:
-                handle.close()
-                discard(temp)
-            for body in received:
-                discard(body.path)
+            spool.discard()
             raise
-        return received
+        return [
+            ReceivedBody(path, sha256, length)
+            for path, (sha256, length) in zip(paths, received, strict=True)
+        ]
 
     def keep_batch(
         self, bodies: list[ReceivedBody], hashes: list[str], owner: str

@@ -5,13 +5,18 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 import pytest
 
 from fieldapp.core.inspection import Attachment
+from fieldapp.server.blobstorage import Scratch
 from tests.support.central import (
     ADMIN,
     BACKENDS,
@@ -222,6 +227,58 @@ def test_an_interrupted_whole_upload_keeps_nothing(central: Central) -> None:
             time.sleep(0.05)
         assert boa.head(f"/v1/blobs/{sha}").status_code == 404
         assert boa.put(f"/v1/blobs/{sha}", content=data).status_code == 201
+
+
+class _BusyDisk(Scratch):
+    """A scratch folder whose new files wait until released, as on a disk busy with other
+    writes: making a file there can take milliseconds, and then a long while."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory)
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def temporary_file(self) -> tuple[Path, BinaryIO]:
+        self.entered.set()
+        self.release.wait(30)
+        return super().temporary_file()
+
+
+@pytest.mark.parametrize("how", ["whole", "batch"])
+def test_a_blob_upload_waiting_for_the_disk_held_up_every_other_request(
+    central: Central, how: str
+) -> None:
+    # The upload's file was made and written on the server's event loop: while the disk
+    # kept it waiting, no other request of any device was answered, not even a health check.
+    uploads = central.store.uploads
+    usual = uploads.scratch
+    busy = _BusyDisk(usual.directory)
+    uploads.scratch = busy
+    data, sha = _blob(5_000)
+
+    def upload() -> httpx.Response:
+        with central.client(BOA) as boa:
+            if how == "whole":
+                return boa.put(f"/v1/blobs/{sha}", content=data)
+            manifest = {"Blob-Manifest": f"{sha}:{len(data)}"}
+            return boa.post("/v1/blobs/batch", content=data, headers=manifest)
+
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            pending = pool.submit(upload)
+            try:
+                assert busy.entered.wait(10), "the upload never reached the disk"
+                answer = httpx.get(f"{central.url}/v1/health", timeout=3)
+                assert answer.status_code == 200
+            finally:
+                busy.release.set()
+            assert pending.result(timeout=30).status_code in {200, 201}
+    finally:
+        uploads.scratch = usual
+    with central.client(BOA) as boa:
+        held = boa.head(f"/v1/blobs/{sha}")
+    assert held.status_code == 200
+    assert int(held.headers["Upload-Offset"]) == len(data)
 
 
 def test_who_may_upload_and_who_may_download(central: Central, boa: httpx.Client) -> None:
