@@ -10,17 +10,15 @@ hyphenated with pyphen's dictionary for the report's language, not broken mid-sy
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 from typing import Any, cast
 
-import pyphen
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from fieldapp.reports.document import CONTENT_WIDTH, HYPHENATION, INK, MUTED, RULE
+from fieldapp.reports.document import CONTENT_WIDTH, INK, MUTED, RULE, hyphenator
 from fieldapp.reports.fonts import ReportFonts
 from fieldapp.reports.i18n import Language
 from fieldapp.reports.text import base_is_rtl, has_rtl, shape_rtl, visual_order
@@ -216,16 +214,11 @@ def _hyphenated(
 ) -> tuple[str, str] | None:
     """The longest head of `word` (with a hyphen) that fits, and the rest."""
     best: tuple[str, str] | None = None
-    for head, tail in _hyphenator(language).iterate(word):
+    for head, tail in hyphenator(language).iterate(word):
         if stringWidth(head + "-", font, size) <= width:
             best = (head + "-", tail)
             break
     return best
-
-
-@cache
-def _hyphenator(language: Language) -> pyphen.Pyphen:
-    return pyphen.Pyphen(lang=HYPHENATION[language])
 
 
 def _step(top: float) -> int:

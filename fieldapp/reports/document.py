@@ -16,10 +16,11 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 from typing import Any, cast
 from xml.sax.saxutils import escape
 
+import pyphen
 from PIL import ImageCms
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -36,6 +37,13 @@ from fieldapp.reports.i18n import PDF_LANGUAGE, Language, phrase
 
 #: pyphen's dictionary per report language.
 HYPHENATION = {"nl": "nl_NL", "en": "en_GB"}
+
+
+@cache
+def hyphenator(language: Language) -> pyphen.Pyphen:
+    """pyphen's dictionary for a report language (loaded once: it is read from a file)."""
+    return pyphen.Pyphen(lang=HYPHENATION[language])
+
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_SIDE = 18 * mm
@@ -80,6 +88,7 @@ class ReportStyles:
     def __init__(self, fonts: ReportFonts, language: Language = "nl") -> None:
         regular, bold = fonts.regular, fonts.bold
         self.fonts = fonts
+        self.language = language
         self.body = ParagraphStyle(
             "body", fontName=regular, fontSize=9.5, leading=12.5, textColor=INK, spaceAfter=4
         )
@@ -124,33 +133,19 @@ class ReportStyles:
         self.cell_bold = ParagraphStyle("cell_bold", parent=self.cell, fontName=bold)
         self.label = ParagraphStyle("label", parent=self.cell, textColor=MUTED)
         # Column headers are narrow: a word too long for one breaks at a hyphenation point
-        # of the report's language (reportlab asks pyphen), never mid-syllable.
+        # of the report's language, never mid-syllable. The points are soft hyphens put in
+        # by `flowables.grid_table` (reportlab's own hyphenation cut "(Weimarstraat)").
         self.header_cell = ParagraphStyle(
             "header_cell",
             parent=self.cell,
             fontName=bold,
             fontSize=8.3,
             leading=10.5,
-            hyphenationLang=HYPHENATION[language],
+            hyphenationLang="",
+            embeddedHyphenation=1,
         )
         self.header_cell_right = ParagraphStyle(
             "header_cell_right", parent=self.header_cell, alignment=TA_RIGHT
-        )
-        # A place's name (a Dutch area in an English report too) breaks where Dutch does:
-        # the English hyphenator found no point in "Laakkwartier" and it was cut mid-word.
-        self.header_place = ParagraphStyle(
-            "header_place", parent=self.header_cell, hyphenationLang=HYPHENATION["nl"]
-        )
-        self.header_place_right = ParagraphStyle(
-            "header_place_right", parent=self.header_place, alignment=TA_RIGHT
-        )
-        # For a header whose every word fits its column: broken between words only, not
-        # into "Personen (pro-" / "actief)" to fill the first line.
-        self.header_cell_whole = ParagraphStyle(
-            "header_cell_whole", parent=self.header_cell, hyphenationLang=""
-        )
-        self.header_cell_whole_right = ParagraphStyle(
-            "header_cell_whole_right", parent=self.header_cell_whole, alignment=TA_RIGHT
         )
         self.caption = ParagraphStyle(
             "caption", parent=self.body, fontSize=7.8, leading=9.8, textColor=MUTED, spaceAfter=0

@@ -33,6 +33,7 @@ from fieldapp.reports.document import (
     RULE,
     ZEBRA_FILL,
     ReportStyles,
+    hyphenator,
 )
 from fieldapp.reports.i18n import SEVERITY_LABELS, Language, local, phrase
 from fieldapp.reports.model import AttachmentSource
@@ -151,23 +152,38 @@ def key_value_table(
 
 #: The left and right padding of a grid table's cells, in points.
 CELL_PADDING = 3
+#: Where a word may break, shown as a hyphen only when it does (reportlab's
+#: `embeddedHyphenation`).
+SOFT_HYPHEN = "\u00ad"
 
 
-def _header_style(
+def _header_cell(
     text: str, room: float, right: bool, place: bool, styles: ReportStyles
-) -> ParagraphStyle:
-    """Hyphenation only for a header with a word wider than its column (`room` points);
-    reportlab would otherwise hyphenate a word that fits on the next line whole. A
-    `place` (a Dutch name) is hyphenated as Dutch."""
-    style = styles.header_cell
-    widest = max(
-        (stringWidth(word, style.fontName, style.fontSize) for word in text.split()), default=0.0
-    )
-    if widest <= room:
-        return styles.header_cell_whole_right if right else styles.header_cell_whole
-    if place:
-        return styles.header_place_right if right else styles.header_place
-    return styles.header_cell_right if right else styles.header_cell
+) -> Flowable:
+    """A column header that breaks between words, and inside a word only when the word is
+    wider than its column (`room` points), then at a hyphenation point, with a hyphen.
+
+    The points are marked in the text as soft hyphens (pyphen's, for the report's language;
+    a `place`, a Dutch name, as Dutch). reportlab's own hyphenation, which these replace,
+    hyphenated a word that fits the next line whole ("Personen (pro-" / "actief)"), and
+    found no point in a word that starts with a parenthesis: "(Weimarstraat)" was cut
+    where the line ended, "(Weima" / "rstraat)"."""
+    style = styles.header_cell_right if right else styles.header_cell
+    language = "nl" if place else styles.language
+    words = [
+        word
+        if stringWidth(word, style.fontName, style.fontSize) <= room
+        else _soft_hyphens(word, language)
+        for word in text.split(" ")
+    ]
+    return para(" ".join(words), style)
+
+
+def _soft_hyphens(word: str, language: Language) -> str:
+    """`word` with a soft hyphen at each hyphenation point; none beside a hyphen of its own
+    ("Scheveningen-Bad" breaks at its hyphen once, not as "Scheveningen-" / "-Bad")."""
+    dictionary = hyphenator(language)
+    return "-".join(dictionary.inserted(part, hyphen=SOFT_HYPHEN) for part in word.split("-"))
 
 
 def grid_table(
@@ -180,18 +196,11 @@ def grid_table(
     places: Collection[int] = (),
 ) -> Table:
     """A table with a header row repeated on every page and light banding; the headers of
-    the columns in `places` are names of places (see `_header_style`)."""
+    the columns in `places` are names of places (see `_header_cell`)."""
     scale = CONTENT_WIDTH / sum(widths) if sum(widths) > CONTENT_WIDTH else 1.0
     header_cells = [
-        para(
-            text,
-            _header_style(
-                text,
-                width * scale - 2 * CELL_PADDING,
-                index in right_aligned,
-                index in places,
-                styles,
-            ),
+        _header_cell(
+            text, width * scale - 2 * CELL_PADDING, index in right_aligned, index in places, styles
         )
         for index, (text, width) in enumerate(zip(header, widths, strict=True))
     ]

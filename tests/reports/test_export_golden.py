@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -135,8 +136,10 @@ def test_the_summary_of_a_0_2_0_profile_says_what_0_2_0_said(
     # Compared with hyphenation at line ends undone and without white space: since 0.2.0 a
     # column header whose words fit is broken between words ("Personen (pro-" / "actief)"),
     # and a Dutch area name in a header is hyphenated as Dutch ("Maria-hoeve", not
-    # "Mariaho-eve").
-    assert [_unbroken(page) for page in new] == [_unbroken(_worded_as_now(page)) for page in old]
+    # "Mariaho-eve"), and a header with a word wider than its column breaks at that word's
+    # hyphenation points ("(Weimar-" / "straat)", no longer cut as "(Weima" / "rstraat)"),
+    # which can make a table a line taller and move what follows it to the next page.
+    assert _unbroken(_flowing(new)) == _unbroken(_flowing([_worded_as_now(p) for p in old]))
 
 
 #: Wording mended since 0.2.0, the numbers left alone: a venue with only points of attention
@@ -166,6 +169,24 @@ def _unbroken(text: str) -> str:
     narrow column's header breaks is not what this test is about (hyphens in the text,
     minus signs and ranges stay)."""
     return re.sub(r"\s+", "", re.sub(r"-\n\s*", "", text))
+
+
+_PAGE_NUMBER = re.compile(r"^(?:Pagina|Page) \d+ (?:van|of) \d+$")
+
+
+def _flowing(pages: list[str]) -> str:
+    """The pages' text as one, without the running head and foot (the lines with a " · "
+    that pages repeat; the first page has a title instead) and the page numbers: where a
+    page breaks is not what this test is about."""
+    lines = [page.splitlines() for page in pages]
+    seen = Counter(line for page in lines for line in set(page) if " · " in line)
+    running = {line for line, pages_with_it in seen.items() if pages_with_it > 1}
+    return "\n".join(
+        line
+        for page in lines
+        for line in page
+        if line not in running and not _PAGE_NUMBER.match(line.strip())
+    )
 
 
 def _worded_as_now(text: str) -> str:

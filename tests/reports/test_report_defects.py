@@ -465,3 +465,34 @@ def test_an_english_summary_cut_a_dutch_area_name_mid_word(tmp_path: Path) -> No
     # Every break inside a word is at a Dutch hyphenation point, marked with a hyphen.
     assert "Laak-" in lines or "Laakkwartier" in lines, lines
     assert not any(line in ("Laakkwar", "tier en Sp", "oorwijk") for line in lines), lines
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("column_mm", [16, 18, 20])
+def test_a_place_in_parentheses_was_cut_mid_word_without_a_hyphen(
+    tmp_path: Path, language: Language, column_mm: int
+) -> None:
+    """Before: a summary column headed "Regentes-Valkenbos (Weimarstraat)" read "(Weima" /
+    "rstraat)" or "Weimarst" / "raat)": reportlab's hyphenation found no point in a word
+    that starts with a parenthesis, and cut it where the line ended. Next to it, a break at
+    a name's own hyphen must not get a second one."""
+
+    def table(styles: ReportStyles) -> Flowable:
+        narrow = column_mm * mm
+        return grid_table(
+            ["Category", "Regentes-Valkenbos (Weimarstraat)", "Scheveningen-Bad en -Dorp"],
+            [["Nuisance", "1", "2"]],
+            styles,
+            [CONTENT_WIDTH - 2 * narrow, narrow, narrow],
+            right_aligned=(1, 2),
+            places=(1, 2),
+        )
+
+    lines = _lines_of_a_table_pdf(tmp_path, language, table)
+    header = lines[1 : lines.index("Nuisance")]
+    # Every line ends at a space or after a hyphen: read back with a line that ends in a
+    # hyphen joined to the next, and without hyphens, the headers are the names again.
+    joined = "".join(line if line.endswith("-") else f"{line} " for line in header)
+    names = "Regentes-Valkenbos (Weimarstraat) Scheveningen-Bad en -Dorp"
+    assert joined.replace("-", "").strip() == names.replace("-", ""), header
+    assert not any(line.endswith("--") for line in header), header
