@@ -140,6 +140,7 @@ def glance(assignments: Iterable[PlannedAssignment]) -> Glance:
 def round_state(planned: PlannedRound, assignments: Iterable[PlannedAssignment]) -> AssignmentState:
     """A door-test round's state from its two visits' assignments, as the glance counts
     them: done when both are, overdue when either is late, started when a visit came in.
+    A round the store holds without assignments was run before it was planned: done.
 
     The rounds list said "planned" for every round not cancelled, while the glance above
     it counted those rounds' assignments as overdue."""
@@ -147,6 +148,9 @@ def round_state(planned: PlannedRound, assignments: Iterable[PlannedAssignment])
     states = {p.state for p in assignments if p.assignment.id in ids}
     if planned.cancelled or states == {AssignmentState.CANCELLED}:
         return AssignmentState.CANCELLED
+    if not ids:
+        # Run before the store planned it (the demo world's history): nothing to be done.
+        return AssignmentState.DONE
     if AssignmentState.OVERDUE in states:
         return AssignmentState.OVERDUE
     if states and states <= CLOSED_STATES:

@@ -189,9 +189,12 @@ class CentralStore:
                     continue
                 changes.extend(round_changes(planned, team))
                 # Each group's assignment, as planning makes it for a round: the testers'
-                # devices show them and planning counts the visits made for them.
+                # devices show them and planning counts the visits made for them. A round
+                # before today is the world's history, run before this store existed: it is
+                # no work to do (a fresh demo showed its 24 halves as overdue assignments,
+                # on the testers' homes too); `fieldapp seed` holds its visits.
                 for role in GroupRole:
-                    if (planned.id, role) in halves:
+                    if (planned.id, role) in halves or planned.date < now.date():
                         continue
                     half = planned.assignment_for(role)
                     connection.execute(

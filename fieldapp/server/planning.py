@@ -205,7 +205,7 @@ class Planning:
                 planned = DoorTestRound.model_validate_json(payload)
                 meta = self._meta_of(connection, "round", planned.id)
                 if meta is not None and meta["team"] in principal.supervises:
-                    found.append(self._planned_round(planned, meta))
+                    found.append(self._planned_round(connection, planned, meta))
         return sorted(found, key=lambda r: (r.round.date, r.round.id))
 
     def plan_round(self, principal: Principal, draft: RoundDraft) -> PlannedRound:
@@ -243,7 +243,9 @@ class Planning:
             )
             changes.extend(round_changes(planned, team))
             feed.append(connection, changes, now)
-            return self._planned_round(planned, self._meta_of(connection, "round", round_id))
+            return self._planned_round(
+                connection, planned, self._meta_of(connection, "round", round_id)
+            )
 
     def edit_round(self, principal: Principal, round_id: str, draft: RoundDraft) -> PlannedRound:
         require_supervisor(principal)
@@ -252,8 +254,9 @@ class Planning:
         now = self.clock()
         with self.database.write() as connection:
             before, meta = self._visible_round(connection, principal, round_id)
+            self._refuse_history(connection, before)
             if meta["version"] != draft.version:
-                raise _stale(self._planned_round(before, meta).model_dump(mode="json"))
+                raise _stale(self._planned_round(connection, before, meta).model_dump(mode="json"))
             if meta["cancelled"]:
                 raise _invalid(["the round is cancelled"])
             after = _round(draft, round_id)
@@ -291,15 +294,18 @@ class Planning:
                 after.model_dump(mode="json"),
             )
             feed.append(connection, changes, now)
-            return self._planned_round(after, self._meta_of(connection, "round", round_id))
+            return self._planned_round(
+                connection, after, self._meta_of(connection, "round", round_id)
+            )
 
     def cancel_round(self, principal: Principal, round_id: str, version: int) -> PlannedRound:
         require_supervisor(principal)
         now = self.clock()
         with self.database.write() as connection:
             planned, meta = self._visible_round(connection, principal, round_id)
+            self._refuse_history(connection, planned)
             if meta["version"] != version:
-                raise _stale(self._planned_round(planned, meta).model_dump(mode="json"))
+                raise _stale(self._planned_round(connection, planned, meta).model_dump(mode="json"))
             if not meta["cancelled"]:
                 self._cancel(connection, principal, "round", planned, meta, now)
                 changes = round_changes(planned, meta["team"], removed=True)
@@ -310,7 +316,9 @@ class Planning:
                     )
                     changes.append(feed.assignment_change(assignment, removed=True))
                 feed.append(connection, changes, now)
-            return self._planned_round(planned, self._meta_of(connection, "round", round_id))
+            return self._planned_round(
+                connection, planned, self._meta_of(connection, "round", round_id)
+            )
 
     # --- checks -------------------------------------------------------------------------
 
@@ -489,15 +497,60 @@ class Planning:
             round=assignment.paired_test,
         )
 
-    def _planned_round(self, planned: DoorTestRound, meta: dict[str, Any] | None) -> PlannedRound:
+    def _planned_round(
+        self, connection: Connection, planned: DoorTestRound, meta: dict[str, Any] | None
+    ) -> PlannedRound:
+        """The round as planning shows it, with the assignments the store holds for its
+        two groups: those planning made (`round_assignment_id`) or the world named. A round
+        run before the store planned it (the demo world's history) has none."""
         assert meta is not None
+        halves = self._halves(connection, planned.id)
         return PlannedRound(
             round=planned,
             version=meta["version"],
             team=meta["team"],
             cancelled=meta["cancelled"],
-            assignments={role.value: round_assignment_id(planned.id, role) for role in GroupRole},
+            assignments={
+                role.value: halves[role.value] for role in GroupRole if role.value in halves
+            },
         )
+
+    def _halves(self, connection: Connection, round_id: str) -> dict[str, str]:
+        """The assignment of each group of a round, by group ("test", "control")."""
+        found: dict[str, str] = {}
+        for role in GroupRole:
+            key = round_assignment_id(round_id, role)
+            if self._reference(connection, "assignment", key) is not None:
+                found[role.value] = key
+        if len(found) < len(GroupRole):
+            # The world's plan names the halves of a round with ids of its own.
+            payloads = connection.execute(
+                sa.select(schema.reference.c.payload)
+                .where(schema.reference.c.kind == "assignment")
+                .where(
+                    schema.reference.c.payload.contains(
+                        f'"paired_test":"{round_id}"', autoescape=True
+                    )
+                )
+            ).scalars()
+            for payload in payloads:
+                assignment = Assignment.model_validate_json(payload)
+                if assignment.paired_test == round_id and assignment.group_role is not None:
+                    found.setdefault(assignment.group_role.value, assignment.id)
+        return found
+
+    def _refuse_history(self, connection: Connection, planned: DoorTestRound) -> None:
+        """A round the store holds without assignments was run before it was planned here
+        (the demo world's history): nothing of it is to be done, so nothing to change."""
+        if not self._halves(connection, planned.id):
+            raise ApiError(
+                409,
+                ErrorCode.ADMIN_CONFLICT,
+                f"De ronde {planned.id} is gehouden voordat ze hier gepland werd; er is niets "
+                "aan te wijzigen of te annuleren.",
+                f"The round {planned.id} was run before it was planned here; there is nothing "
+                "to change or cancel.",
+            )
 
     def _reference(self, connection: Connection, kind: str, key: str) -> str | None:
         payload = connection.execute(

@@ -269,31 +269,78 @@ def test_a_door_test_round_is_planned_with_two_testers(
     opened.reject()
 
 
-def test_the_rounds_list_said_planned_for_rounds_the_glance_counted_overdue(
-    central: Central, context: AppContext, qtbot: QtBot
-) -> None:
-    """Before: the door-test rounds list said "planned" for every round not cancelled,
-    while the glance above it counted the assignments of last year's rounds as overdue.
-    Each round's state now comes from its two assignments, as the central store has them."""
-    context.review_desk = desks(central.url)
-    panel = planning_panel(qtbot, context, SUPERVISOR_UITGAAN)
-    states = {key: a["state"] for key, a in server_assignments(central, SUPERVISOR_UITGAAN).items()}
-    with central.client(SUPERVISOR_UITGAAN) as client:
-        rounds = client.get("/v1/planning/rounds").json()["rounds"]
-    late = {
-        r["round"]["id"]
-        for r in rounds
-        if not r["cancelled"] and "overdue" in {states.get(i) for i in r["assignments"].values()}
-    }
-    assert late  # the demo world's past rounds, with no visits in this store
+def _rounds_shown(panel: PlanningPanel) -> dict[str, str]:
+    """Each round of the rounds list by id, with the state its row shows."""
     shown: dict[str, str] = {}
     for row in range(panel.rounds.rowCount()):
         key, state = panel.rounds.item(row, 0), panel.rounds.item(row, 6)
         assert key is not None and state is not None
         shown[str(key.data(Qt.ItemDataRole.UserRole))] = state.text()
-    overdue = state_name(AssignmentState.OVERDUE)  # in the screen's language
-    assert {key for key, text in shown.items() if text == overdue} == late
-    assert panel.overdue.text().endswith(str(sum(s == "overdue" for s in states.values())))
+    return shown
+
+
+def test_the_rounds_list_said_planned_for_rounds_the_glance_counted_overdue(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    """Before: the door-test rounds list said "planned" for every round not cancelled,
+    while the glance above it counted the assignments of last year's rounds as overdue.
+    Each round's state now comes from its two assignments, as the central store has them.
+    The store's clock is moved past the rounds still to come, so that they are late."""
+    later = timedelta(days=40)
+    central.clock.advance(later)
+    try:
+        context.review_desk = desks(central.url)
+        panel = planning_panel(qtbot, context, SUPERVISOR_UITGAAN)
+        assignments = server_assignments(central, SUPERVISOR_UITGAAN)
+        states = {key: a["state"] for key, a in assignments.items()}
+        with central.client(SUPERVISOR_UITGAAN) as client:
+            rounds = client.get("/v1/planning/rounds").json()["rounds"]
+        late = {
+            r["round"]["id"]
+            for r in rounds
+            if not r["cancelled"]
+            and "overdue" in {states.get(i) for i in r["assignments"].values()}
+        }
+        assert late  # the rounds of December, with no visits in this store
+        overdue = state_name(AssignmentState.OVERDUE)  # in the screen's language
+        shown = _rounds_shown(panel)
+        assert {key for key, text in shown.items() if text == overdue} == late
+        assert panel.overdue.text().endswith(str(sum(s == "overdue" for s in states.values())))
+    finally:
+        central.clock.advance(-later)
+
+
+def test_a_fresh_demo_counted_the_world_s_past_rounds_as_24_overdue_assignments(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    """Before: a fresh demo store made an assignment of each half of the world's 12 past
+    door-test rounds. With no visits in the store, the coordinator's planning read "Te
+    laat: 24", every past round "te laat", and the testers' homes listed rounds of 2025
+    as not started. Those rounds are the world's history, run before the store existed:
+    they give no assignment, and the rounds list shows them as done."""
+    context.review_desk = desks(central.url)
+    panel = planning_panel(qtbot, context, SUPERVISOR_UITGAAN)
+    today = central.clock().date()
+    history = {r.id for r in load_demo_world().rounds if r.date < today}
+    assert len(history) == 12
+    assignments = server_assignments(central, SUPERVISOR_UITGAAN).values()
+    assert not {a["assignment"]["paired_test"] for a in assignments} & history
+    assert not any(a["state"] == "overdue" for a in assignments)
+    assert panel.overdue.text().endswith(" 0"), panel.overdue.text()
+    shown = _rounds_shown(panel)
+    assert {key: shown[key] for key in history} == dict.fromkeys(
+        history, state_name(AssignmentState.DONE)
+    )
+    # A round of the history has nothing to change: the store says so, in plain words.
+    with central.client(SUPERVISOR_UITGAAN) as client:
+        before = client.get("/v1/planning/rounds").json()["rounds"]
+        past = next(r for r in before if r["round"]["id"] in history)
+        assert past["assignments"] == {}
+        answer = client.post(
+            f"/v1/planning/rounds/{past['round']['id']}/cancel", json={"version": past["version"]}
+        )
+    assert answer.status_code == 409, answer.text
+    assert "before it was planned here" in answer.json()["message"]["en"]
 
 
 def test_offline_the_screen_says_so_and_loses_nothing_typed(
