@@ -85,6 +85,18 @@ def database_url(backend: str, label: str) -> Iterator[str | None]:
         yield url.render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
+            # A session cut off mid-way (a test's gate shut on it) can hold a lock on the
+            # schema's tables until the server notices its client is gone, minutes later;
+            # the drop would wait for it that long.
+            connection.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(l.pid) FROM pg_locks l"
+                    " JOIN pg_class c ON c.oid = l.relation"
+                    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    " WHERE n.nspname = :name AND l.pid <> pg_backend_pid()"
+                ),
+                {"name": schema_name},
+            )
             connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE'))
         admin.dispose()
 
