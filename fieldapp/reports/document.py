@@ -29,7 +29,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+)
 
 from fieldapp import __version__
 from fieldapp.reports.fonts import ReportFonts
@@ -167,6 +174,33 @@ class ReportStyles:
         self.left = TA_LEFT
 
 
+def keeps_with_next(flowable: Flowable) -> bool:
+    """A heading: it belongs on the page of what follows it."""
+    style = getattr(flowable, "style", None)
+    return bool(getattr(flowable, "keepWithNext", 0) or getattr(style, "keepWithNext", 0))
+
+
+def headings_kept_with_blocks(story: Sequence[Flowable]) -> list[Flowable]:
+    """`story` with each run of headings (flowables kept with the next) that precedes a
+    `KeepTogether` taken into it.
+
+    reportlab keeps a heading with the next flowable, but not with a `KeepTogether`, which
+    it may not nest: a section heading before a block kept together stood alone at the
+    foot of a page when the block moved to the next ("Controles van personen" over a page
+    of hit rates)."""
+    folded: list[Flowable] = []
+    for flowable in story:
+        if isinstance(flowable, KeepTogether):
+            run: list[Flowable] = []
+            while folded and keeps_with_next(folded[-1]):
+                run.insert(0, folded.pop())
+            if run:
+                held = vars(flowable)
+                flowable = KeepTogether([*run, *held["_content"]], maxHeight=held["_maxHeight"])
+        folded.append(flowable)
+    return folded
+
+
 def render_pdf(story: Sequence[Flowable], info: DocumentInfo, fonts: ReportFonts) -> bytes:
     """Lay out `story` on A4 pages and return the PDF bytes."""
     buffer = io.BytesIO()
@@ -197,7 +231,10 @@ def render_pdf(story: Sequence[Flowable], info: DocumentInfo, fonts: ReportFonts
         id="content",
     )
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    template.build(list(story), canvasmaker=partial(_ArchivalCanvas, info=info, fonts=fonts))
+    template.build(
+        headings_kept_with_blocks(story),
+        canvasmaker=partial(_ArchivalCanvas, info=info, fonts=fonts),
+    )
     return buffer.getvalue()
 
 

@@ -20,7 +20,7 @@ from fieldapp.reports.answered import (
     Subheading,
     time_span,
 )
-from fieldapp.reports.document import ACCENT, CONTENT_WIDTH, ReportStyles
+from fieldapp.reports.document import ACCENT, CONTENT_WIDTH, ReportStyles, keeps_with_next
 from fieldapp.reports.flowables import (
     grid_table,
     key_value_table,
@@ -183,12 +183,6 @@ def blocks_flowables(
     return story
 
 
-def _keeps_with_next(flowable: Flowable) -> bool:
-    """A heading: it belongs on the page of what follows it."""
-    style = getattr(flowable, "style", None)
-    return bool(getattr(flowable, "keepWithNext", 0) or getattr(style, "keepWithNext", 0))
-
-
 def signatures_kept_with_what_precedes(
     story: list[Flowable],
     block: FigureBlock,
@@ -201,7 +195,7 @@ def signatures_kept_with_what_precedes(
     group: list[Flowable] = [story.pop()] if story else []
     # The section's heading goes along: moving the block to the next page must not leave
     # its heading alone at the foot of this one.
-    while story and (isinstance(story[-1], Spacer) or _keeps_with_next(story[-1])):
+    while story and (isinstance(story[-1], Spacer) or keeps_with_next(story[-1])):
         group.insert(0, story.pop())
     group.append(Spacer(0, 3 * mm))
     if block.statement:

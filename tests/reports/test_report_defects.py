@@ -18,7 +18,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 
 from fieldapp.app.reports import ReportSource, export, inspection_pdf, report_source, report_summary
 from fieldapp.cli import main
@@ -26,7 +26,7 @@ from fieldapp.core.forms import Severity
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
 from fieldapp.reports.document import CONTENT_WIDTH, DocumentInfo, ReportStyles, render_pdf
-from fieldapp.reports.flowables import grid_table
+from fieldapp.reports.flowables import grid_table, para
 from fieldapp.reports.fonts import report_fonts
 from fieldapp.reports.i18n import Language
 from fieldapp.reports.local import LocalReportSource
@@ -496,3 +496,36 @@ def test_a_place_in_parentheses_was_cut_mid_word_without_a_hyphen(
     names = "Regentes-Valkenbos (Weimarstraat) Scheveningen-Bad en -Dorp"
     assert joined.replace("-", "").strip() == names.replace("-", ""), header
     assert not any(line.endswith("--") for line in header), header
+
+
+def test_a_section_heading_stood_alone_at_the_foot_of_a_page_above_a_block_kept_together(
+    tmp_path: Path,
+) -> None:
+    """Before: a patrol report's "Controles van personen" stood alone at the foot of a
+    page, its hit-rate tables on the next: reportlab keeps a heading with the next
+    flowable, but not with a KeepTogether. The heading now goes with the block."""
+    styles = ReportStyles(report_fonts(), "nl")
+    filler = [para(f"Regel {n} van de vulling.", styles.body) for n in range(38)]
+    rows = [[f"Grond {n}", str(n)] for n in range(12)]
+    block = KeepTogether(
+        [
+            para("Trefkans per grond", styles.h2),
+            grid_table(["Grond", "Personen"], rows, styles, [CONTENT_WIDTH - 30 * mm, 30 * mm]),
+        ]
+    )
+    story = [*filler, para("Controles van personen", styles.h1), block]
+    info = DocumentInfo(
+        title="t",
+        author="a",
+        subject="s",
+        language="nl",
+        created_at=datetime(2026, 12, 4, tzinfo=UTC),
+        identifier="x",
+    )
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(render_pdf(story, info, report_fonts()))
+    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    assert "Regel 37" in pages[0] and "Trefkans per grond" not in pages[0], pages[0][-200:]
+    heading = [n for n, text in enumerate(pages) if "Controles van personen" in text]
+    block_page = [n for n, text in enumerate(pages) if "Trefkans per grond" in text]
+    assert heading == block_page, (heading, block_page)
