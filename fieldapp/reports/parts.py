@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
@@ -205,7 +206,47 @@ def signatures_kept_with_what_precedes(
         signature_flowable(figure, source, styles, language, block.signer)
         for figure in block.figures
     )
+    tables = [n for n, flowable in enumerate(group) if isinstance(flowable, Table)]
+    if tables:
+        at = tables[0]
+        return TableEndKeptTogether(group[:at], cast(Table, group[at]), group[at + 1 :])
     return KeepTogether(group)
+
+
+class TableEndKeptTogether(KeepTogether):
+    """What precedes a table, the table, and what must stay with the table's end (a closing
+    statement and signature): on one page when they fit there. When they do not, the table
+    breaks so that its last rows go to the next page with what follows it.
+
+    Kept together as a whole, a table of checks moved to the next page with the signature
+    and left most of a page blank."""
+
+    def __init__(self, before: list[Flowable], table: Table, after: list[Flowable]) -> None:
+        super().__init__([*before, table, *after])
+        self.before, self.table, self.after = before, table, after
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        held = vars(self)
+        if held.get("_wrapInfo") != (aW, aH):
+            self.wrap(aW, aH)
+        if held["_H"] <= aH:
+            return [*self.before, self.table, *self.after]
+        above = sum(
+            flowable.wrapOn(self.canv, aW, aH)[1]
+            + flowable.getSpaceBefore()
+            + flowable.getSpaceAfter()
+            for flowable in self.before
+        )
+        _, height = self.table.wrap(aW, aH)
+        rows: list[float] = vars(self.table)["_rowHeights"]
+        # Room for the table's head here, leaving at least its last row for the next page
+        # (the half point: rows that end exactly at the room still fit).
+        room = min(aH - above, height - rows[-1] + 0.5)
+        parts = self.table.split(aW, room) if len(rows) > 2 else []
+        if len(parts) != 2:
+            return super().split(aW, aH)
+        head, rest = parts
+        return [*self.before, head, KeepTogether([rest, *self.after])]
 
 
 def repeat_flowables(

@@ -18,7 +18,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from fieldapp.app.reports import ReportSource, export, inspection_pdf, report_source, report_summary
 from fieldapp.cli import main
@@ -31,6 +31,7 @@ from fieldapp.reports.fonts import report_fonts
 from fieldapp.reports.i18n import Language
 from fieldapp.reports.local import LocalReportSource
 from fieldapp.reports.model import Period, TrailStep
+from fieldapp.reports.parts import TableEndKeptTogether
 from fieldapp.reports.summary import AWAITING, PeriodSummary, VenueFindings, summarize
 from fieldapp.reports.summary_report import summary_report
 from fieldapp.reports.text import format_answer
@@ -529,3 +530,34 @@ def test_a_section_heading_stood_alone_at_the_foot_of_a_page_above_a_block_kept_
     heading = [n for n, text in enumerate(pages) if "Controles van personen" in text]
     block_page = [n for n, text in enumerate(pages) if "Trefkans per grond" in text]
     assert heading == block_page, (heading, block_page)
+
+
+def test_a_table_moved_whole_to_the_next_page_with_the_signature_after_it(
+    tmp_path: Path,
+) -> None:
+    """Before: a patrol's table of checks was kept on one page with the signature after it,
+    so the whole table moved to the next page and left half of this one blank. Now the
+    table breaks: its first rows stay, its last goes on with the statement and signature."""
+    styles = ReportStyles(report_fonts(), "nl")
+    filler = [para(f"Regel {n} van de vulling.", styles.body) for n in range(22)]
+    rows = [[f"Controle {n}", "Gedrag: zag iets gebeuren"] for n in range(1, 9)]
+    table = grid_table(["Controle", "Grond"], rows, styles, [60 * mm, CONTENT_WIDTH - 60 * mm])
+    # As a signature block: the closing statement, then the signature's height.
+    after = [para("Naar waarheid opgemaakt.", styles.body), Spacer(0, 110 * mm)]
+    story = [*filler, TableEndKeptTogether([], table, after), para("Beoordeling", styles.h1)]
+    info = DocumentInfo(
+        title="t",
+        author="a",
+        subject="s",
+        language="nl",
+        created_at=datetime(2026, 12, 4, tzinfo=UTC),
+        identifier="x",
+    )
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(render_pdf(story, info, report_fonts()))
+    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    assert len(pages) == 2, pages
+    # The first rows stay below the filler; the last goes on with the statement.
+    assert "Regel 21" in pages[0] and "Controle 1" in pages[0], pages[0]
+    assert "Controle 8" in pages[1] and "Naar waarheid opgemaakt." in pages[1], pages[1]
+    assert "Controle 8" not in pages[0]
