@@ -165,7 +165,7 @@ def blocks_flowables(
         flush()
         if isinstance(block, AnswerLine):
             story.append(Spacer(0, 2 * mm))
-            story.append(para(block.label, styles.label))
+            story.extend(labelled_text(block.label, styles))
             for paragraph in block.text.split("\n\n"):
                 story.append(para(paragraph, styles.body))
         elif isinstance(block, Subheading):
@@ -184,6 +184,16 @@ def blocks_flowables(
     return story
 
 
+#: Room for a label and the first lines of its text: with less left, both go on the next
+#: page ("Samenvatting van de bevindingen" ended a page, its text on the next).
+LABEL_ROOM = 16 * mm
+
+
+def labelled_text(label: str, styles: ReportStyles) -> list[Flowable]:
+    """The label over a long answer, on the page where its text begins."""
+    return [CondPageBreak(LABEL_ROOM), para(label, styles.label)]
+
+
 def signatures_kept_with_what_precedes(
     story: list[Flowable],
     block: FigureBlock,
@@ -192,12 +202,25 @@ def signatures_kept_with_what_precedes(
     language: Language,
 ) -> Flowable:
     """A signature (with the closing statement above the first) kept on one page with the
-    flowable before it, taken off `story`: a signature never stands alone on a last page."""
-    group: list[Flowable] = [story.pop()] if story else []
-    # The section's heading goes along: moving the block to the next page must not leave
-    # its heading alone at the foot of this one.
-    while story and (isinstance(story[-1], Spacer) or keeps_with_next(story[-1])):
-        group.insert(0, story.pop())
+    flowable before it, taken off `story`: a signature never stands alone on a last page.
+
+    A second signature joins the group the first made, and a signature's own group (the
+    image and its caption) is taken apart into this one (`_unnested`)."""
+    previous = story[-1] if story else None
+    group: list[Flowable]
+    if isinstance(previous, KeepTogether):
+        story.pop()
+        if isinstance(previous, TableEndKeptTogether):
+            before, table = previous.before, previous.table
+            group = [*before, table, *previous.after]
+        else:
+            group = list(vars(previous)["_content"])
+    else:
+        group = [story.pop()] if story else []
+        # The section's heading goes along: moving the block to the next page must not
+        # leave its heading alone at the foot of this one.
+        while story and (isinstance(story[-1], Spacer) or keeps_with_next(story[-1])):
+            group.insert(0, story.pop())
     group.append(Spacer(0, 3 * mm))
     if block.statement:
         group.append(para(block.statement, styles.body))
@@ -206,11 +229,26 @@ def signatures_kept_with_what_precedes(
         signature_flowable(figure, source, styles, language, block.signer)
         for figure in block.figures
     )
+    group = _unnested(group)
     tables = [n for n, flowable in enumerate(group) if isinstance(flowable, Table)]
     if tables:
         at = tables[0]
         return TableEndKeptTogether(group[:at], cast(Table, group[at]), group[at + 1 :])
     return KeepTogether(group)
+
+
+def _unnested(flowables: list[Flowable]) -> list[Flowable]:
+    """The flowables with each KeepTogether among them replaced by its content (kept
+    together by the group they are in). reportlab wraps a KeepTogether as endlessly tall,
+    so a group holding one (a signature with its caption) never fitted any page: it always
+    moved to a new one, and left the page before it mostly blank."""
+    flat: list[Flowable] = []
+    for flowable in flowables:
+        if isinstance(flowable, KeepTogether):
+            flat.extend(_unnested(list(vars(flowable)["_content"])))
+        else:
+            flat.append(flowable)
+    return flat
 
 
 class TableEndKeptTogether(KeepTogether):

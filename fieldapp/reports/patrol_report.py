@@ -51,6 +51,7 @@ from fieldapp.reports.inspection_report import document_info
 from fieldapp.reports.model import ReportInspection
 from fieldapp.reports.parts import (
     facts_table,
+    labelled_text,
     letterhead,
     review_history,
     signatures_kept_with_what_precedes,
@@ -227,7 +228,7 @@ def _story(
     notes = _text(inspection, "shift_summary", None, language)
     if notes:
         story.append(Spacer(0, 2 * mm))
-        story.append(para(_label(inspection, "shift_summary", language), styles.label))
+        story.extend(labelled_text(_label(inspection, "shift_summary", language), styles))
         story.append(para(notes, styles.body))
     story.extend(_observations(inspection, styles, language))
     story.extend(_referrals(inspection, styles, language))

@@ -7,6 +7,7 @@ from a direct SQL query on the profile, not from the report code under test.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections import Counter
 from collections.abc import Callable
@@ -25,17 +26,22 @@ from fieldapp.cli import main
 from fieldapp.core.forms import Severity
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
+from fieldapp.reports.answered import AnswerLine, FigureBlock, Section
 from fieldapp.reports.document import CONTENT_WIDTH, DocumentInfo, ReportStyles, render_pdf
-from fieldapp.reports.flowables import grid_table, para
+from fieldapp.reports.flowables import Figure, grid_table, key_value_table, para
 from fieldapp.reports.fonts import report_fonts
 from fieldapp.reports.i18n import Language
 from fieldapp.reports.local import LocalReportSource
-from fieldapp.reports.model import Period, TrailStep
-from fieldapp.reports.parts import TableEndKeptTogether
+from fieldapp.reports.model import Period, TrailStep, no_attachments
+from fieldapp.reports.parts import (
+    TableEndKeptTogether,
+    blocks_flowables,
+    signatures_kept_with_what_precedes,
+)
 from fieldapp.reports.summary import AWAITING, PeriodSummary, VenueFindings, summarize
 from fieldapp.reports.summary_report import summary_report
 from fieldapp.reports.text import format_answer
-from fieldapp.store import KdfParams, Profile, open_profile
+from fieldapp.store import KdfParams, Profile, images, open_profile
 from fieldapp.store.seed import seed_profile
 from tests.reports.test_door_test_pairing import finalized_visit
 from tests.support.central import (
@@ -561,3 +567,61 @@ def test_a_table_moved_whole_to_the_next_page_with_the_signature_after_it(
     assert "Regel 21" in pages[0] and "Controle 1" in pages[0], pages[0]
     assert "Controle 8" in pages[1] and "Naar waarheid opgemaakt." in pages[1], pages[1]
     assert "Controle 8" not in pages[0]
+
+
+def test_a_page_before_two_officers_signatures_was_left_mostly_blank(tmp_path: Path) -> None:
+    """Before: a coffeeshop report signed by two officers left most of a page blank above
+    its last answers and the signatures. Each signature is kept with its caption, and
+    reportlab wraps such a group as endlessly tall: the group they were kept in never
+    fitted a page and always moved to a new one."""
+    styles = ReportStyles(report_fonts(), "nl")
+    story: list[Flowable] = [para(f"Regel {n} van de vulling.", styles.body) for n in range(16)]
+    story.append(key_value_table([("Einde van de controle", "14 januari 2026, 12:02")], styles))
+    data = images.signature(7)
+    sha = hashlib.sha256(data).hexdigest()
+    for number, statement in ((1, "Naar waarheid opgemaakt."), (2, "")):
+        block = FigureBlock(
+            [Figure(sha, f"Handtekening van boa {number}")],
+            signature=True,
+            signer=f"Boa {number} · getekend op 14 januari 2026",
+            statement=statement,
+        )
+        story.append(signatures_kept_with_what_precedes(story, block, lambda _: data, styles, "nl"))
+    info = DocumentInfo(
+        title="t",
+        author="a",
+        subject="s",
+        language="nl",
+        created_at=datetime(2026, 12, 4, tzinfo=UTC),
+        identifier="x",
+    )
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(render_pdf(story, info, report_fonts()))
+    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    assert len(pages) == 1, [text[:80] for text in pages]
+    assert "Einde van de controle" in pages[0] and "Boa 2 · getekend" in pages[0]
+
+
+def test_an_answer_s_label_stood_alone_at_the_foot_of_a_page(tmp_path: Path) -> None:
+    """Before: "Samenvatting van de bevindingen" ended a page, its text on the next."""
+    styles = ReportStyles(report_fonts(), "nl")
+    filler = [para(f"Regel {n} van de vulling.", styles.body) for n in range(42)]
+    text = "Bevindingen: verkoop aan een jeugdige; alcohol aanwezig. " * 6
+    summary = AnswerLine("summary", "Samenvatting van de bevindingen", text, long=True)
+    section = Section("closing", "Afsluiting", [summary])
+    story = [*filler, *blocks_flowables(section, no_attachments, styles, "nl")]
+    info = DocumentInfo(
+        title="t",
+        author="a",
+        subject="s",
+        language="nl",
+        created_at=datetime(2026, 12, 4, tzinfo=UTC),
+        identifier="x",
+    )
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(render_pdf(story, info, report_fonts()))
+    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    assert "Regel 41" in pages[0] and len(pages) == 2, pages
+    labelled = [n for n, page in enumerate(pages) if "Samenvatting van de bevindingen" in page]
+    begun = [n for n, page in enumerate(pages) if "Bevindingen: verkoop" in page]
+    assert labelled == begun[:1], (labelled, begun)
