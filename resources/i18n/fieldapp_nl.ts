@@ -2214,6 +2214,14 @@
         <translation>Geen verslagen bij deze filters.</translation>
     </message>
     <message>
+        <source>Loading the inspections…</source>
+        <translation>Verslagen ophalen…</translation>
+    </message>
+    <message>
+        <source>Nothing has come in to review yet.</source>
+        <translation>Er is nog niets binnengekomen om te beoordelen.</translation>
+    </message>
+    <message>
         <source>Approve this inspection? It can no longer be changed.</source>
         <translation>Dit verslag goedkeuren? Daarna kan het niet meer veranderen.</translation>
     </message>

@@ -618,3 +618,27 @@ def test_a_reply_to_a_return_reaches_the_supervisor_beside_her_comment(
     panel.setup.desk.close()
     signed.profile.close()
     device.close()
+
+
+def test_an_empty_inbox_said_nothing_matched_its_filters_with_every_filter_at_all(
+    context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before: a supervisor with nothing to review read "Geen verslagen bij deze filters"
+    under filters all set to "all", as if she had narrowed the list. Now the empty inbox
+    says nothing has come in yet; a filter that leaves nothing still says so."""
+    with running_central("sqlite", tmp_path / "empty", "empty") as central:
+        signed = signed_supervisor(context)
+        panel = ReviewPanel(context, signed, desk_factory(central.url))  # type: ignore[arg-type]
+        qtbot.addWidget(panel)
+        panel.resize(1280, 800)
+        panel.show()
+        nothing_yet = "Er is nog niets binnengekomen om te beoordelen."
+        qtbot.waitUntil(lambda: panel.message.text() == nothing_yet, timeout=WAIT)
+        assert panel.message.isVisible()
+        panel.search.setText("Weimarstraat")
+        panel.apply_filters()
+        qtbot.waitUntil(
+            lambda: panel.message.text() == "Geen verslagen bij deze filters.", timeout=WAIT
+        )
+        panel.close()
+        context.tasks.wait()

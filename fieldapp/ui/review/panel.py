@@ -422,8 +422,15 @@ class ReviewPanel(QWidget):
         )
 
     def _loading(self, loading: bool) -> None:
-        if not loading and self.model.rowCount() == 0 and self.model.complete:
-            self._say(self.tr("No inspections match these filters."))
+        # The list stood blank while the first page came, and an inbox with nothing in it
+        # was said to have nothing "at these filters" with every filter at "all".
+        if loading and self.model.rowCount() == 0:
+            self._say(self.tr("Loading the inspections…"))
+        elif not loading and self.model.rowCount() == 0 and self.model.complete:
+            if self.current_filter() == InboxFilter():
+                self._say(self.tr("Nothing has come in to review yet."))
+            else:
+                self._say(self.tr("No inspections match these filters."))
         elif not loading:
             self._say("")
 
