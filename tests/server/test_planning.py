@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -253,3 +254,40 @@ def test_a_door_test_round_gives_each_tester_her_own_half_and_hides_the_other(
         c for c in changes if c["kind"] == "assignment" and c["assignment"]["id"] == test_id
     ]
     assert assignments[-1]["removed"] is True
+
+
+def test_changing_a_round_the_world_planned_gave_its_testers_a_second_assignment(
+    tmp_path: Path,
+) -> None:
+    """Before: the world names the assignments of its December rounds (a-2026-006 and
+    -007 for pt-2026-02). Changing such a round wrote two more, under the ids planning
+    makes for a round, so each tester had the round twice, the old date still on one.
+    A change or cancellation now goes to the assignments the round has."""
+    with running_central("sqlite", tmp_path, "world-round") as central:
+        with central.client(SUPERVISOR_UITGAAN) as supervisor:
+            rounds = supervisor.get("/v1/planning/rounds").json()["rounds"]
+            planned = next(r for r in rounds if r["round"]["id"] == "pt-2026-02")
+            assert planned["assignments"] == {"test": "a-2026-006", "control": "a-2026-007"}
+            draft = {**planned["round"], "date": "2026-12-20", "version": planned["version"]}
+            moved = supervisor.put("/v1/planning/rounds/pt-2026-02", json=draft)
+            assert moved.status_code == 200, moved.text
+            assert moved.json()["assignments"] == planned["assignments"]
+            listed = supervisor.get("/v1/planning/assignments").json()["assignments"]
+            halves = {a["assignment"]["id"]: a for a in listed if a["round"] == "pt-2026-02"}
+            assert set(halves) == {"a-2026-006", "a-2026-007"}
+            assert {a["assignment"]["due"] for a in halves.values()} == {"2026-12-20"}
+            cancelled = supervisor.post(
+                "/v1/planning/rounds/pt-2026-02/cancel", json={"version": moved.json()["version"]}
+            )
+            assert cancelled.status_code == 200, cancelled.text
+            listed = supervisor.get("/v1/planning/assignments").json()["assignments"]
+        states = {a["assignment"]["id"]: a["state"] for a in listed if a["round"] == "pt-2026-02"}
+        assert states == {"a-2026-006": "cancelled", "a-2026-007": "cancelled"}
+        with central.client("mg-zuid-1") as tester:
+            changes, _ = pull_all(tester)
+        mine = {
+            c["assignment"]["id"]
+            for c in changes
+            if c["kind"] == "assignment" and c["assignment"]["paired_test"] == "pt-2026-02"
+        }
+        assert mine <= {"a-2026-006"}, mine
