@@ -269,8 +269,8 @@
         <translation>Wijkronde</translation>
     </message>
     <message>
-        <source>Door test</source>
-        <translation>Deurtest</translation>
+        <source>Nightlife door test</source>
+        <translation>Deurtest uitgaansleven</translation>
     </message>
     <message>
         <source>planned</source>

@@ -23,13 +23,15 @@ from fieldapp.app.planning import AssignmentState
 from fieldapp.app.review.desk import ReviewDesk
 from fieldapp.app.session import KdfParams, SignedIn, sign_in
 from fieldapp.app.settings import Settings
+from fieldapp.core.formfile import form_files, load_form_file
 from fieldapp.core.inspection import new_id
+from fieldapp.core.locations import forms_directory
 from fieldapp.sync.transport import CentralLine, Credentials, RetryPolicy
 from fieldapp.ui.app import build_context
 from fieldapp.ui.central.admin import AdminPanel
 from fieldapp.ui.central.admin_pages import UserDialog
 from fieldapp.ui.central.base import NARROWEST_COLUMN, fitted_widths, select_key
-from fieldapp.ui.central.names import state_name
+from fieldapp.ui.central.names import form_name, state_name
 from fieldapp.ui.central.plan_dialogs import AssignmentDialog, RoundDialog
 from fieldapp.ui.central.planning import PlanningPanel
 from fieldapp.ui.central.venue_pages import VenueDialog, VenuesPage
@@ -807,3 +809,16 @@ def test_planning_and_venues_in_english_leave_no_dutch(
     finally:
         # The locale is the process's: the next test starts in Dutch again.
         context.translations.apply("nl")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_planning_and_the_forms_page_named_the_door_test_unlike_the_homes_and_pdfs(
+    context: AppContext, language: str
+) -> None:
+    """Before: planning and the forms page said "Deurtest" where the homes, the review and
+    the PDFs say the form's title, "Deurtest uitgaansleven". Each shipped form is named by
+    its title, in the screen's language."""
+    context.translations.apply(language)
+    for path in form_files(forms_directory()):
+        engine = load_form_file(path)
+        assert form_name(engine.form_id) == engine.definition.title[language]

@@ -19,10 +19,11 @@ if TYPE_CHECKING:
 
 
 def form_name(form_id: str) -> str:
+    """The shipped forms by their titles, as the homes and the PDFs name them."""
     names = {
         "coffeeshop_inspection": QCoreApplication.translate("Central", "Coffeeshop inspection"),
         "neighbourhood_patrol": QCoreApplication.translate("Central", "Neighbourhood patrol"),
-        "door_test": QCoreApplication.translate("Central", "Door test"),
+        "door_test": QCoreApplication.translate("Central", "Nightlife door test"),
     }
     return names.get(form_id, form_id)
 
