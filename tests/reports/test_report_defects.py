@@ -406,11 +406,8 @@ def test_an_english_report_dated_its_review_history_04_12_beside_4_december(
         assert "06-12-2026" not in words
 
 
-def _lines_of_a_table_pdf(
-    tmp_path: Path, language: Language, build: Callable[[ReportStyles], Flowable]
-) -> list[str]:
-    """The text lines of a one-page PDF holding the table `build` makes with the styles."""
-    fonts = report_fonts()
+def _pages_of_a_pdf(tmp_path: Path, story: list[Flowable], language: Language = "nl") -> list[str]:
+    """The text of each page of the PDF the report layout makes of `story`."""
     info = DocumentInfo(
         title="t",
         author="a",
@@ -420,8 +417,18 @@ def _lines_of_a_table_pdf(
         identifier="x",
     )
     pdf = tmp_path / "t.pdf"
-    pdf.write_bytes(render_pdf([build(ReportStyles(fonts, language))], info, fonts))
-    return [line.strip() for line in PdfReader(pdf).pages[0].extract_text().splitlines()]
+    pdf.write_bytes(render_pdf(story, info, report_fonts()))
+    return [page.extract_text() for page in PdfReader(pdf).pages]
+
+
+def _lines_of_a_table_pdf(
+    tmp_path: Path, language: Language, build: Callable[[ReportStyles], Flowable]
+) -> list[str]:
+    """The text lines of a one-page PDF holding the table `build` makes with the styles."""
+    (page, *_) = _pages_of_a_pdf(
+        tmp_path, [build(ReportStyles(report_fonts(), language))], language
+    )
+    return [line.strip() for line in page.splitlines()]
 
 
 def test_a_header_that_fits_broken_between_words_was_hyphenated_into_pro_actief(
@@ -521,17 +528,7 @@ def test_a_section_heading_stood_alone_at_the_foot_of_a_page_above_a_block_kept_
         ]
     )
     story = [*filler, para("Controles van personen", styles.h1), block]
-    info = DocumentInfo(
-        title="t",
-        author="a",
-        subject="s",
-        language="nl",
-        created_at=datetime(2026, 12, 4, tzinfo=UTC),
-        identifier="x",
-    )
-    pdf = tmp_path / "t.pdf"
-    pdf.write_bytes(render_pdf(story, info, report_fonts()))
-    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    pages = _pages_of_a_pdf(tmp_path, story)
     assert "Regel 37" in pages[0] and "Trefkans per grond" not in pages[0], pages[0][-200:]
     heading = [n for n, text in enumerate(pages) if "Controles van personen" in text]
     block_page = [n for n, text in enumerate(pages) if "Trefkans per grond" in text]
@@ -551,17 +548,7 @@ def test_a_table_moved_whole_to_the_next_page_with_the_signature_after_it(
     # As a signature block: the closing statement, then the signature's height.
     after = [para("Naar waarheid opgemaakt.", styles.body), Spacer(0, 110 * mm)]
     story = [*filler, TableEndKeptTogether([], table, after), para("Beoordeling", styles.h1)]
-    info = DocumentInfo(
-        title="t",
-        author="a",
-        subject="s",
-        language="nl",
-        created_at=datetime(2026, 12, 4, tzinfo=UTC),
-        identifier="x",
-    )
-    pdf = tmp_path / "t.pdf"
-    pdf.write_bytes(render_pdf(story, info, report_fonts()))
-    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    pages = _pages_of_a_pdf(tmp_path, story)
     assert len(pages) == 2, pages
     # The first rows stay below the filler; the last goes on with the statement.
     assert "Regel 21" in pages[0] and "Controle 1" in pages[0], pages[0]
@@ -587,17 +574,7 @@ def test_a_page_before_two_officers_signatures_was_left_mostly_blank(tmp_path: P
             statement=statement,
         )
         story.append(signatures_kept_with_what_precedes(story, block, lambda _: data, styles, "nl"))
-    info = DocumentInfo(
-        title="t",
-        author="a",
-        subject="s",
-        language="nl",
-        created_at=datetime(2026, 12, 4, tzinfo=UTC),
-        identifier="x",
-    )
-    pdf = tmp_path / "t.pdf"
-    pdf.write_bytes(render_pdf(story, info, report_fonts()))
-    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    pages = _pages_of_a_pdf(tmp_path, story)
     assert len(pages) == 1, [text[:80] for text in pages]
     assert "Einde van de controle" in pages[0] and "Boa 2 · getekend" in pages[0]
 
@@ -610,17 +587,7 @@ def test_an_answer_s_label_stood_alone_at_the_foot_of_a_page(tmp_path: Path) -> 
     summary = AnswerLine("summary", "Samenvatting van de bevindingen", text, long=True)
     section = Section("closing", "Afsluiting", [summary])
     story = [*filler, *blocks_flowables(section, no_attachments, styles, "nl")]
-    info = DocumentInfo(
-        title="t",
-        author="a",
-        subject="s",
-        language="nl",
-        created_at=datetime(2026, 12, 4, tzinfo=UTC),
-        identifier="x",
-    )
-    pdf = tmp_path / "t.pdf"
-    pdf.write_bytes(render_pdf(story, info, report_fonts()))
-    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    pages = _pages_of_a_pdf(tmp_path, story)
     assert "Regel 41" in pages[0] and len(pages) == 2, pages
     labelled = [n for n, page in enumerate(pages) if "Samenvatting van de bevindingen" in page]
     begun = [n for n, page in enumerate(pages) if "Bevindingen: verkoop" in page]

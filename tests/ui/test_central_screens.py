@@ -515,22 +515,28 @@ def test_a_supervisor_could_not_edit_the_venues_of_her_areas_on_a_screen(
     assert history[-1].actor == SUPERVISOR_CENTRUM
 
 
+def _checked_venue_file(qtbot: QtBot, page: Any, path: Path, name: str) -> Path:
+    """A venues file of one good row (bar-NAME-1) and one with a foreign postcode, written
+    to `path` and checked on the import page until its problems show."""
+    page.start("venues")
+    path.write_text(
+        "id;name;kind;street;house_number;postcode;lat;lon;area\n"
+        f"bar-{name}-1;Café {name.title()};bar;Lange Poten;3;2511 CL;52,0792;4,3131;centrum\n"
+        f"bar-{name}-2;Café Fout;bar;Spui;9;B-1000;52,07;4,31;centrum\n",
+        encoding="utf-8",
+    )
+    page.path.setText(str(path))
+    qtbot.mouseClick(page.check, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.banner.problems.count() > 0, timeout=WAIT)
+    return path
+
+
 def test_an_import_is_checked_first_and_applied_only_when_clean(
     central: Central, context: AppContext, qtbot: QtBot, tmp_path: Path
 ) -> None:
     panel = admin_panel(qtbot, context, central)
     page = panel.imports
-    page.start("venues")
-    bad = tmp_path / "bad.csv"
-    bad.write_text(
-        "id;name;kind;street;house_number;postcode;lat;lon;area\n"
-        "bar-scherm-1;Café Scherm;bar;Lange Poten;3;2511 CL;52,0792;4,3131;centrum\n"
-        "bar-scherm-2;Café Fout;bar;Spui;9;B-1000;52,07;4,31;centrum\n",
-        encoding="utf-8",
-    )
-    page.path.setText(str(bad))
-    qtbot.mouseClick(page.check, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.banner.problems.count() > 0, timeout=WAIT)
+    bad = _checked_venue_file(qtbot, page, tmp_path / "bad.csv", "scherm")
     # Issue 12: the problems in the screen's language (Dutch here), not the server's English.
     assert context.language == "nl"
     assert page.banner.problems.item(0).text() == (
@@ -565,17 +571,7 @@ def test_a_file_with_problems_said_nothing_was_changed_and_then_1_added(
     are those of the rows without problems, and say that nothing is imported yet."""
     panel = admin_panel(qtbot, context, central)
     page = panel.imports
-    page.start("venues")
-    bad = tmp_path / "half.csv"
-    bad.write_text(
-        "id;name;kind;street;house_number;postcode;lat;lon;area\n"
-        "bar-half-1;Café Half;bar;Lange Poten;5;2511 CL;52,0792;4,3131;centrum\n"
-        "bar-half-2;Café Fout;bar;Spui;9;B-1000;52,07;4,31;centrum\n",
-        encoding="utf-8",
-    )
-    page.path.setText(str(bad))
-    qtbot.mouseClick(page.check, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.banner.problems.count() > 0, timeout=WAIT)
+    _checked_venue_file(qtbot, page, tmp_path / "half.csv", "half")
     qtbot.waitUntil(lambda: bool(page.result.text()), timeout=WAIT)
     assert context.language == "nl"
     assert page.result.text() == (
