@@ -113,3 +113,21 @@ def test_matching_looks_through_the_names_a_row_shows() -> None:
     assert [item.venue_id for item in found.items] == ["venue-3", "venue-3"]
     assert found.next_after == "14"
     assert matching(page, InboxFilter(form_id="coffeeshop_inspection"), names) is page
+
+
+def test_two_visits_to_one_venue_synced_together_read_the_same_in_the_inbox() -> None:
+    """Before: an inbox row said the venue, the checklist, the officer and when the report
+    last arrived. Two visits to one venue by one officer, synced in one go, read the same
+    (the helper reviewer's "Het Kleine Veentje" twice). Each row now says when its visit
+    began, as the card's second line and as what a screen reader hears."""
+    model = InboxModel(FakeServer(0), Names())
+    morning, evening = (
+        summary(3).model_copy(
+            update={"venue_id": "cs-weimar-241", "started_at": datetime(2026, 1, 14, hour, 9)}
+        )
+        for hour in (11, 21)
+    )
+    first, second = model.description(morning), model.description(evening)
+    assert first != second
+    assert "11:09" in first and "21:09" in second
+    assert model.visit(morning).endswith("11:09") and model.visit(evening).endswith("21:09")

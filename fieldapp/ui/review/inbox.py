@@ -208,6 +208,13 @@ class InboxModel(PagedTableModel[InspectionSummary, str]):
         if row is not None:
             self.set_record(row, summary)
 
+    def visit(self, item: InspectionSummary) -> str:
+        """The checklist and when the visit began ("Coffeeshopcontrole 14-01-2026 11:09"):
+        the inbox showed only when a report last arrived, so two visits to one venue by
+        one officer, synced together, read the same."""
+        form = self._names.forms.get(item.form_id, item.form_id)
+        return f"{form} {when(item.started_at)}".strip()
+
     def description(self, item: InspectionSummary) -> str:
         """One row in words: venue, then checklist, date, officer and status, then signals.
 
@@ -220,10 +227,10 @@ class InboxModel(PagedTableModel[InspectionSummary, str]):
             " · ".join(
                 text
                 for text in (
-                    names.forms.get(item.form_id, item.form_id),
-                    when(item.last_received_at),
+                    self.visit(item),
                     item.author_name,
                     status_text(item),
+                    when(item.last_received_at),
                 )
                 if text
             ),

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp.protocol.models import InspectionSummary
 from fieldapp.ui.models import RECORD_ROLE
-from fieldapp.ui.review.inbox import SEVERITY_ROLE, InboxColumn
+from fieldapp.ui.review.inbox import SEVERITY_ROLE, InboxColumn, InboxModel
 from fieldapp.ui.theme import current_colours
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -116,9 +116,9 @@ class InboxCardDelegate(QStyledItemDelegate):
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
             plain.elidedText(status, Qt.TextElideMode.ElideRight, status_width),
         )
-        facts = " · ".join(
-            part for part in (text(InboxColumn.FORM), text(InboxColumn.AUTHOR)) if part
-        )
+        model = index.model()
+        visit = model.visit(summary) if isinstance(model, InboxModel) else text(InboxColumn.FORM)
+        facts = " · ".join(part for part in (visit, text(InboxColumn.AUTHOR)) if part)
         room = right - status_width - 12 - line.left()
         painter.setPen(QColor(colours.muted))
         painter.drawText(
