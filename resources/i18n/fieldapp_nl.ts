@@ -2445,6 +2445,10 @@
         <translation>nog niets in te vullen</translation>
     </message>
     <message>
+        <source>nothing added yet</source>
+        <translation>nog niets toegevoegd</translation>
+    </message>
+    <message>
         <source>complete</source>
         <translation>volledig</translation>
     </message>

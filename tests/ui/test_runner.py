@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 from fieldapp.app.venues import RegistryDirectory
 from fieldapp.core.engine import FormSession
 from fieldapp.core.errors import FieldappError
-from fieldapp.core.formfile import load_form_text
-from fieldapp.core.locations import seeds_directory
+from fieldapp.core.formfile import load_form_file, load_form_text
+from fieldapp.core.locations import forms_directory, seeds_directory
 from fieldapp.core.worldfile import load_world
 from fieldapp.ui.dialogs import Confirm
 from fieldapp.ui.runner.media import ImageQuestion, SignatureDialog, SignatureQuestion
@@ -491,3 +491,22 @@ def test_section_and_venue_models_pass_the_model_tester(
     qtmodeltester.check(picker.model)
     picker.search.setText("markt")
     qtmodeltester.check(picker.model)
+
+
+def test_an_empty_repeat_s_page_said_nothing_to_fill_in_beside_a_finding_that_it_was_needed(
+    qtbot: QtBot, services: RunnerServices, sink: MemoryAnswerSink
+) -> None:
+    """Before: a patrol's page of referrals, with no row yet, said "nothing to fill in yet"
+    in the page list, as if it were done, while the findings said a referral was needed
+    and not recorded. An empty repeat's page says nothing has been added yet."""
+    patrol = load_form_file(forms_directory() / "neighbourhood_patrol.yaml")
+    runner = open_runner(qtbot, services, sink, patrol.session(clock=lambda: NOW), language="en")
+    model = runner.section_model
+    page = next(n for n, spec in enumerate(runner.pages) if spec.key == "referrals")
+    status = str(model.data(model.index(page, 0))).splitlines()[-1]
+    assert status == "nothing added yet", status
+    runner.go_to_page(page)
+    section = runner.repeat_section("referrals")
+    assert section is not None
+    qtbot.mouseClick(section.add, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "added yet" not in str(model.data(model.index(page, 0))))

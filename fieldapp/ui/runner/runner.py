@@ -347,7 +347,15 @@ class FormRunner(QWidget):
         layout.addWidget(footer)
 
         self.section_model.set_pages(
-            [spec.key for spec in self.pages], self._page_titles(), self.tr("Summary")
+            [spec.key for spec in self.pages],
+            self._page_titles(),
+            self.tr("Summary"),
+            repeats={
+                spec.key
+                for spec in self.pages
+                if spec.container is not None
+                and self.engine.fields[spec.container].kind is QuestionType.REPEAT
+            },
         )
         comment_pages: dict[int, int] = {}
         for name in self._comments:

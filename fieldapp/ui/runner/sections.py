@@ -7,6 +7,7 @@ the view, not removed, so row numbers stay the page numbers.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
@@ -38,6 +39,8 @@ class SectionEntry:
     progress: Progress | None = None
     #: How many of the supervisor's comments (in a correction) are on this page.
     comments: int = 0
+    #: The page is a repeat: its questions come with the rows the person adds.
+    adds_rows: bool = False
 
     @property
     def is_summary(self) -> bool:
@@ -59,9 +62,16 @@ class SectionListModel(RecordTableModel[SectionEntry]):
             parent=parent,
         )
 
-    def set_pages(self, keys: list[str], titles: list[str], summary_title: str) -> None:
+    def set_pages(
+        self,
+        keys: list[str],
+        titles: list[str],
+        summary_title: str,
+        repeats: Collection[str] = (),
+    ) -> None:
+        """The pages by key and title; `repeats`: the keys of pages that are repeats."""
         sections = [
-            SectionEntry(key, title, True, Progress())
+            SectionEntry(key, title, True, Progress(), adds_rows=key in repeats)
             for key, title in zip(keys, titles, strict=True)
         ]
         if sections:
@@ -125,6 +135,10 @@ class SectionListModel(RecordTableModel[SectionEntry]):
         if progress.missing:
             return self.tr("%n required question(s) open", "", progress.missing)
         if not progress.total:
+            # An empty repeat waits for a row: "nothing to fill in" read as if it were done,
+            # beside a finding that a referral was needed and not recorded.
+            if section.adds_rows:
+                return self.tr("nothing added yet")
             return self.tr("nothing to fill in yet")
         if progress.answered == progress.total:
             return "✓ " + self.tr("complete")
