@@ -1633,6 +1633,10 @@
         <translation>Ronde annuleren</translation>
     </message>
     <message>
+        <source>This round was run before it was planned here: nothing to change.</source>
+        <translation>Deze ronde is gehouden voordat ze hier gepland werd: er is niets aan te wijzigen.</translation>
+    </message>
+    <message>
         <source>Cancel assignment</source>
         <translation>Opdracht annuleren</translation>
     </message>

@@ -338,7 +338,13 @@ def test_a_fresh_demo_counted_the_world_s_past_rounds_as_24_overdue_assignments(
     assert {key: shown[key] for key in history} == dict.fromkeys(
         history, state_name(AssignmentState.DONE)
     )
-    # A round of the history has nothing to change: the store says so, in plain words.
+    # A round of the history has nothing to change: the screen's buttons say so...
+    panel.views.setCurrentWidget(panel.rounds)
+    past_key = sorted(history)[0]
+    select_key(panel.rounds, past_key)
+    assert not panel.edit.isEnabled() and not panel.cancel.isEnabled()
+    assert "niets aan te wijzigen" in panel.edit.toolTip()
+    # ...and so does the store, in plain words.
     with central.client(SUPERVISOR_UITGAAN) as client:
         before = client.get("/v1/planning/rounds").json()["rounds"]
         past = next(r for r in before if r["round"]["id"] in history)

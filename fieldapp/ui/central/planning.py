@@ -171,6 +171,7 @@ class PlanningPanel(CentralPanel):
         week_layout.addWidget(self.week, 1)
         self.rounds = make_table("planning_rounds")
         self.rounds.doubleClicked.connect(lambda _i: self._edit_round_selected())
+        self.rounds.itemSelectionChanged.connect(self._actions_for_view)
         self.views.addTab(self.list, "")
         self.views.addTab(self.week_page, "")
         self.views.addTab(self.rounds, "")
@@ -395,6 +396,18 @@ class PlanningPanel(CentralPanel):
         rounds = self.views.currentWidget() is self.rounds
         self.edit.setText(self.tr("Change round") if rounds else self.tr("Change or reassign"))
         self.cancel.setText(self.tr("Cancel round") if rounds else self.tr("Cancel assignment"))
+        # A round run before the store planned it (the demo world's history) has nothing
+        # to change: the store refuses it, so the buttons say so before anyone tries.
+        key = selected_key(self.rounds) if rounds else None
+        found = self.planned_round(key) if key else None
+        history = found is not None and not found.assignments and not found.cancelled
+        for button in (self.edit, self.cancel):
+            button.setEnabled(not history)
+            button.setToolTip(
+                self.tr("This round was run before it was planned here: nothing to change.")
+                if history
+                else ""
+            )
 
     # --- acting -------------------------------------------------------------------------
 
@@ -426,7 +439,7 @@ class PlanningPanel(CentralPanel):
 
     def _edit_round_selected(self) -> None:
         key = selected_key(self.rounds)
-        if key is not None:
+        if key is not None and self.edit.isEnabled():
             self.open_round(key)
 
     def open_assignment(self, assignment_id: str | None) -> None:
