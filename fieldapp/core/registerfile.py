@@ -321,7 +321,30 @@ def _parse_rows(
     row at once (a builder's own, then the entity's rules for the columns not yet named)."""
     found: Rows[_M] = Rows()
     first: dict[str, int] = {}
+
+    def once(ident: str, number: int) -> bool:
+        """Whether `ident` is new here; a second use is a problem of its row, whatever
+        else is wrong with either row (an id used twice hid behind a row's other problems
+        and came up only once they were mended)."""
+        if not ident:
+            return True
+        if ident not in first:
+            first[ident] = number
+            return True
+        found.problems.append(
+            RowProblem(
+                number,
+                key_column,
+                _t(
+                    f"'{ident}' staat er twee keer in (eerst in rij {first[ident]})",
+                    f"'{ident}' is used twice (first in row {first[ident]})",
+                ),
+            )
+        )
+        return False
+
     for number, cells in table.rows:
+        written = cells.get(key_column, "").strip()
         too_long = [c for c, v in cells.items() if len(v) > MAX_CELL]
         if too_long:
             found.problems.extend(
@@ -351,26 +374,12 @@ def _parse_rows(
                 if column not in told:
                     told.add(column)
                     found.problems.append(RowProblem(number, column, message))
+            once(written, number)
             found.failed.append((number, cells))
             continue
-        if own:
+        if not once(key(item), number) or own:
             found.failed.append((number, cells))
             continue
-        ident = key(item)
-        if ident in first:
-            found.problems.append(
-                RowProblem(
-                    number,
-                    key_column,
-                    _t(
-                        f"'{ident}' staat er twee keer in (eerst in rij {first[ident]})",
-                        f"'{ident}' is used twice (first in row {first[ident]})",
-                    ),
-                )
-            )
-            found.failed.append((number, cells))
-            continue
-        first[ident] = number
         found.items.append((number, item))
     return found
 
@@ -408,19 +417,23 @@ def venue_rows(table: Table) -> Rows[Venue]:
         }
         values["postcode"] = _postcode(cells.get("postcode", ""), problems)
         for axis, (low, high) in (("lat", NL_LATITUDE), ("lon", NL_LONGITUDE)):
-            text = cells.get(axis, "").replace(",", ".")
+            # Quoted as the file has it: "53.9" in a Dutch message about a file that says
+            # "53,9" made the administrator look for a number that is not there.
+            written = cells.get(axis, "")
             try:
-                number = float(text)
+                number = float(written.replace(",", "."))
             except ValueError:
-                problems.append((axis, _t(f"'{text}' is geen getal", f"'{text}' is not a number")))
+                problems.append(
+                    (axis, _t(f"'{written}' is geen getal", f"'{written}' is not a number"))
+                )
                 continue
             if not low <= number <= high:
                 problems.append(
                     (
                         axis,
                         _t(
-                            f"{number} ligt buiten Nederland",
-                            f"{number} lies outside the Netherlands",
+                            f"'{written}' ligt buiten Nederland",
+                            f"'{written}' lies outside the Netherlands",
                         ),
                     )
                 )

@@ -151,8 +151,8 @@ def test_a_venue_file_with_problems_lists_each_with_row_and_column_and_changes_n
         "row 3, column id: 'cs-a' is used twice (first in row 2)",
         "row 4, column area: 'nowhere' is not an area",
         "row 5, column postcode: 'B-1000' is not a Dutch postcode (1234 AB)",
-        "row 6, column lat: 48.85 lies outside the Netherlands",
-        "row 6, column lon: 2.35 lies outside the Netherlands",
+        "row 6, column lat: '48.85' lies outside the Netherlands",
+        "row 6, column lon: '2.35' lies outside the Netherlands",
         "row 7, column name:",
     ):
         assert any(p.startswith(expected) for p in problems), (expected, problems)
@@ -179,13 +179,13 @@ def test_import_problems_were_english_only_and_one_per_row(store: CentralStore) 
     assert report.problems == [
         "row 2, column postcode: 'B-1000' is not a Dutch postcode (1234 AB)",
         "row 2, column area: 'nergens' is not an area",
-        "row 3, column lat: 48.85 lies outside the Netherlands",
+        "row 3, column lat: '48.85' lies outside the Netherlands",
         "row 3, column name: String should have at least 1 character",
     ]
     assert report.problems_nl == [
         "rij 2, kolom postcode: 'B-1000' is geen Nederlandse postcode (1234 AB)",
         "rij 2, kolom area: 'nergens' is geen wijk",
-        "rij 3, kolom lat: 48.85 ligt buiten Nederland",
+        "rij 3, kolom lat: '48.85' ligt buiten Nederland",
         "rij 3, kolom name: is leeg",
     ]
     users = USERS_CSV + "bad.boa,Bad Boa,boss,team-nergens,,nl\n"  # row 6: role and team
@@ -195,6 +195,29 @@ def test_import_problems_were_english_only_and_one_per_row(store: CentralStore) 
     assert any("kolom role: 'boss' is geen rol" in p for p in row_6), row_6
     assert any("kolom team: 'team-nergens' is geen team" in p for p in row_6), row_6
     assert len(refused.value.problems_nl) == len(refused.value.problems)
+
+
+def test_an_id_used_twice_hid_behind_its_row_s_other_problems(store: CentralStore) -> None:
+    """Before: an id used twice was found only when both rows were otherwise right, so the
+    administrator mended a file's problems and was then told of a duplicate; and a Dutch
+    file's "53,9" came back as "53.9" in the Dutch message. Every problem of a row comes at
+    once, and a number is quoted as the file has it."""
+    _with_areas(store)
+    broken = VENUES_HEADER + (
+        "cs-a;Shop A;coffeeshop;Straat;1;2511 AA;52.08;4.30;centrum;DH-1;;;\n"  # row 2
+        "cs-a;Shop A2;coffeeshop;Straat;2;B-1000;52.08;4.30;centrum;DH-2;;;\n"  # row 3
+        "cs-b;Shop B;coffeeshop;Straat;3;2511 AA;53,9;4.30;nergens;DH-3;;;\n"  # row 4
+        "cs-b;Shop B2;coffeeshop;Straat;4;2511 AA;52.08;4.30;centrum;DH-4;;;\n"  # row 5
+    )
+    report = store.register.import_venues(CLI_ACTOR, "venues.csv", broken.encode(), dry_run=True)
+    assert report.problems_nl == [
+        "rij 3, kolom postcode: 'B-1000' is geen Nederlandse postcode (1234 AB)",
+        "rij 3, kolom id: 'cs-a' staat er twee keer in (eerst in rij 2)",
+        "rij 4, kolom lat: '53,9' ligt buiten Nederland",
+        "rij 4, kolom area: 'nergens' is geen wijk",
+        "rij 5, kolom id: 'cs-b' staat er twee keer in (eerst in rij 4)",
+    ]
+    assert report.added == 1
 
 
 def test_an_excel_register_imports_like_the_csv(store: CentralStore) -> None:
