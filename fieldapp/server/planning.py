@@ -201,11 +201,13 @@ class Planning:
                 sa.select(schema.reference.c.payload).where(schema.reference.c.kind == "round")
             ).scalars()
             found = []
+            # Every round's assignments in one read, not a query per round.
+            halves = self._round_halves(connection)
             for payload in rows:
                 planned = DoorTestRound.model_validate_json(payload)
                 meta = self._meta_of(connection, "round", planned.id)
                 if meta is not None and meta["team"] in principal.supervises:
-                    found.append(self._planned_round(connection, planned, meta))
+                    found.append(_planned_round(planned, meta, halves.get(planned.id, {})))
         return sorted(found, key=lambda r: (r.round.date, r.round.id))
 
     def plan_round(self, principal: Principal, draft: RoundDraft) -> PlannedRound:
@@ -243,8 +245,10 @@ class Planning:
             )
             changes.extend(round_changes(planned, team))
             feed.append(connection, changes, now)
-            return self._planned_round(
-                connection, planned, self._meta_of(connection, "round", round_id)
+            return _planned_round(
+                planned,
+                self._meta_of(connection, "round", round_id),
+                self._halves(connection, round_id),
             )
 
     def edit_round(self, principal: Principal, round_id: str, draft: RoundDraft) -> PlannedRound:
@@ -254,9 +258,10 @@ class Planning:
         now = self.clock()
         with self.database.write() as connection:
             before, meta = self._visible_round(connection, principal, round_id)
-            self._refuse_history(connection, before)
+            halves = self._halves(connection, round_id)
+            _refuse_history(before, halves)
             if meta["version"] != draft.version:
-                raise _stale(self._planned_round(connection, before, meta).model_dump(mode="json"))
+                raise _stale(_planned_round(before, meta, halves).model_dump(mode="json"))
             if meta["cancelled"]:
                 raise _invalid(["the round is cancelled"])
             after = _round(draft, round_id)
@@ -264,7 +269,6 @@ class Planning:
             self._put(connection, "round", round_id, after.model_dump_json(), False)
             self._bump(connection, principal, "round", round_id, team, now, meta)
             changes: list[feed.NewChange] = []
-            halves = self._halves(connection, round_id)
             for role in GroupRole:
                 old = _as_half(_round_assignment(before, role, None), halves, role)
                 new = _as_half(_round_assignment(after, role, draft), halves, role)
@@ -295,8 +299,10 @@ class Planning:
                 after.model_dump(mode="json"),
             )
             feed.append(connection, changes, now)
-            return self._planned_round(
-                connection, after, self._meta_of(connection, "round", round_id)
+            return _planned_round(
+                after,
+                self._meta_of(connection, "round", round_id),
+                self._halves(connection, round_id),
             )
 
     def cancel_round(self, principal: Principal, round_id: str, version: int) -> PlannedRound:
@@ -304,13 +310,13 @@ class Planning:
         now = self.clock()
         with self.database.write() as connection:
             planned, meta = self._visible_round(connection, principal, round_id)
-            self._refuse_history(connection, planned)
+            halves = self._halves(connection, round_id)
+            _refuse_history(planned, halves)
             if meta["version"] != version:
-                raise _stale(self._planned_round(connection, planned, meta).model_dump(mode="json"))
+                raise _stale(_planned_round(planned, meta, halves).model_dump(mode="json"))
             if not meta["cancelled"]:
                 self._cancel(connection, principal, "round", planned, meta, now)
                 changes = round_changes(planned, meta["team"], removed=True)
-                halves = self._halves(connection, round_id)
                 for role in GroupRole:
                     assignment = _as_half(_round_assignment(planned, role, None), halves, role)
                     self._put(
@@ -318,8 +324,10 @@ class Planning:
                     )
                     changes.append(feed.assignment_change(assignment, removed=True))
                 feed.append(connection, changes, now)
-            return self._planned_round(
-                connection, planned, self._meta_of(connection, "round", round_id)
+            return _planned_round(
+                planned,
+                self._meta_of(connection, "round", round_id),
+                self._halves(connection, round_id),
             )
 
     # --- checks -------------------------------------------------------------------------
@@ -499,60 +507,35 @@ class Planning:
             round=assignment.paired_test,
         )
 
-    def _planned_round(
-        self, connection: Connection, planned: DoorTestRound, meta: dict[str, Any] | None
-    ) -> PlannedRound:
-        """The round as planning shows it, with the assignments the store holds for its
-        two groups: those planning made (`round_assignment_id`) or the world named. A round
-        run before the store planned it (the demo world's history) has none."""
-        assert meta is not None
-        halves = self._halves(connection, planned.id)
-        return PlannedRound(
-            round=planned,
-            version=meta["version"],
-            team=meta["team"],
-            cancelled=meta["cancelled"],
-            assignments={
-                role.value: halves[role.value] for role in GroupRole if role.value in halves
-            },
-        )
-
     def _halves(self, connection: Connection, round_id: str) -> dict[str, str]:
-        """The assignment of each group of a round, by group ("test", "control")."""
-        found: dict[str, str] = {}
-        for role in GroupRole:
-            key = round_assignment_id(round_id, role)
-            if self._reference(connection, "assignment", key) is not None:
-                found[role.value] = key
-        if len(found) < len(GroupRole):
-            # The world's plan names the halves of a round with ids of its own.
-            payloads = connection.execute(
-                sa.select(schema.reference.c.payload)
-                .where(schema.reference.c.kind == "assignment")
-                .where(
-                    schema.reference.c.payload.contains(
-                        f'"paired_test":"{round_id}"', autoescape=True
-                    )
-                )
-            ).scalars()
-            for payload in payloads:
-                assignment = Assignment.model_validate_json(payload)
-                if assignment.paired_test == round_id and assignment.group_role is not None:
-                    found.setdefault(assignment.group_role.value, assignment.id)
-        return found
+        """The assignment of each group of one round, by group ("test", "control")."""
+        return self._round_halves(connection, round_id).get(round_id, {})
 
-    def _refuse_history(self, connection: Connection, planned: DoorTestRound) -> None:
-        """A round the store holds without assignments was run before it was planned here
-        (the demo world's history): nothing of it is to be done, so nothing to change."""
-        if not self._halves(connection, planned.id):
-            raise ApiError(
-                409,
-                ErrorCode.ADMIN_CONFLICT,
-                f"De ronde {planned.id} is gehouden voordat ze hier gepland werd; er is niets "
-                "aan te wijzigen of te annuleren.",
-                f"The round {planned.id} was run before it was planned here; there is nothing "
-                "to change or cancel.",
-            )
+    def _round_halves(
+        self, connection: Connection, round_id: str | None = None
+    ) -> dict[str, dict[str, str]]:
+        """Each round's assignment per group, by round (only `round_id`'s when given).
+
+        Those planning made (`round_assignment_id`) and those the world's plan named with
+        ids of its own (a-2026-006); where a round has both, from before a change wrote
+        planning's next to the world's, planning's, which has the change. A round run
+        before the store planned it (the demo world's history) has none."""
+        named = f'"paired_test":"{round_id}"' if round_id else '"paired_test":"'
+        payloads = connection.execute(
+            sa.select(schema.reference.c.payload)
+            .where(schema.reference.c.kind == "assignment")
+            .where(schema.reference.c.payload.contains(named, autoescape=True))
+        ).scalars()
+        found: dict[str, dict[str, str]] = {}
+        for payload in payloads:
+            assignment = Assignment.model_validate_json(payload)
+            paired, role = assignment.paired_test, assignment.group_role
+            if paired is None or role is None or round_id not in (None, paired):
+                continue
+            halves = found.setdefault(paired, {})
+            if role.value not in halves or assignment.id == round_assignment_id(paired, role):
+                halves[role.value] = assignment.id
+        return found
 
     def _reference(self, connection: Connection, kind: str, key: str) -> str | None:
         payload = connection.execute(
@@ -696,6 +679,34 @@ def _round_assignment(
 ) -> Assignment:
     note = None if draft is None or draft.note is None else dict(draft.note.items())
     return planned.assignment_for(role, {str(k): v for k, v in (note or {}).items()} or None)
+
+
+def _planned_round(
+    planned: DoorTestRound, meta: dict[str, Any] | None, halves: dict[str, str]
+) -> PlannedRound:
+    """The round as planning shows it, with the assignments the store holds (`halves`)."""
+    assert meta is not None
+    return PlannedRound(
+        round=planned,
+        version=meta["version"],
+        team=meta["team"],
+        cancelled=meta["cancelled"],
+        assignments=halves,
+    )
+
+
+def _refuse_history(planned: DoorTestRound, halves: dict[str, str]) -> None:
+    """A round the store holds without assignments was run before it was planned here
+    (the demo world's history): nothing of it is to be done, so nothing to change."""
+    if not halves:
+        raise ApiError(
+            409,
+            ErrorCode.ADMIN_CONFLICT,
+            f"De ronde {planned.id} is gehouden voordat ze hier gepland werd; er is niets "
+            "aan te wijzigen of te annuleren.",
+            f"The round {planned.id} was run before it was planned here; there is nothing "
+            "to change or cancel.",
+        )
 
 
 def _as_half(assignment: Assignment, halves: dict[str, str], role: GroupRole) -> Assignment:
