@@ -8,9 +8,11 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datetime import date
 
 #: A verb's handler: gets the parsed arguments, returns the exit code.
 Handler = Callable[[argparse.Namespace], int]
@@ -27,6 +29,9 @@ def calendar_day(text: str) -> date:
 
     `date.fromisoformat` as the type made argparse say "invalid fromisoformat value",
     Python's name for a person's typo."""
+    # Imported here: the app's start parses no day and has no other use for datetime.
+    from datetime import date
+
     try:
         return date.fromisoformat(text.strip())
     except ValueError:

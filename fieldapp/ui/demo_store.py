@@ -2,7 +2,7 @@
 
 In the demo an officer's sync and a supervisor's review desk talk to the demo's own
 central store (`fieldapp server --demo`, a process of its own: `fieldapp.app.demo`), which
-takes a few seconds to start. Started on the task runner as soon as the sign-in screen
+takes a few seconds to start. Started on the task runner soon after the sign-in screen
 has listed its accounts (not earlier: it would compete with the window for the
 processor), it is usually up by the time someone has signed in; the session then finds
 it running and uses it instead of starting one, and a sign-out leaves it running for the
