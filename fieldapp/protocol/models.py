@@ -659,6 +659,9 @@ class PublishedForm(_Body):
     retired: bool
     #: The newest version that is not retired: what a new draft uses.
     live: bool
+    #: The form's own title per language, as its file gives it: a municipality's own form
+    #: is named by it on the administrator's screens. Empty from a server before 0.3.
+    title: dict[str, str] = Field(default_factory=dict)
 
 
 class PolicyAnswer(_Body):

@@ -811,6 +811,7 @@ class Register:
                 published_at=r["loaded_at"],
                 retired=r["retired_at"] is not None,
                 live=r["form_version"] == newest,
+                title=_title_of(r["definition"]),
             )
             for r in sorted(rows, key=lambda r: _version_key(r["form_version"]))
         }
@@ -912,3 +913,11 @@ def _user_feed(connection: Connection, user: User, removed: bool) -> list[feed.N
 def _version_key(version: str) -> tuple[tuple[int, int, str], ...]:
     """Orders 2026.10 after 2026.9: numeric parts as numbers."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in version.split("."))
+
+
+def _title_of(definition: str) -> dict[str, str]:
+    """The title a stored form definition (checked when it was published) gives itself."""
+    title = json.loads(definition).get("title")
+    if not isinstance(title, dict):
+        return {}
+    return {str(language): str(text) for language, text in title.items()}

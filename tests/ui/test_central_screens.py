@@ -765,6 +765,77 @@ def test_a_new_form_version_goes_live_and_retiring_it_brings_back_the_older(
     assert central.sign_in(name, password).status_code == 403  # account_deactivated
 
 
+def test_the_administration_pages_stayed_dutch_after_switching_to_english(
+    central: Central, context: AppContext, qtbot: QtBot
+) -> None:
+    """Before: switching the language to English left the import, areas, people and forms
+    pages in Dutch (their buttons, headers, "ja"/"nee", roles and states): only the
+    venues page followed the change."""
+    from tests.ui.test_app import DUTCH_WORDS, visible_words
+
+    panel = admin_panel(qtbot, context, central)
+    pages = (panel.imports, panel.areas, panel.people, panel.forms)
+    qtbot.waitUntil(
+        lambda: bool(panel.areas.areas and panel.people.users and panel.forms.forms),
+        timeout=WAIT,
+    )
+    context.change_setting("language", "en")
+    context.translations.apply("en")  # what the main window does on the change
+    try:
+        for page in pages:
+            panel.pages.setCurrentWidget(page)
+            qtbot.waitUntil(page.isVisible, timeout=WAIT)
+            # The change reaches the widgets as a posted event.
+            qtbot.waitUntil(lambda: not visible_words(page) & DUTCH_WORDS, timeout=WAIT)
+        assert "Deactivate" in panel.people.active.text()
+        table = panel.areas.table
+        assert {table.item(row, 3).text() for row in range(table.rowCount())} <= {"yes", "no"}
+    finally:
+        context.translations.apply("nl")
+
+
+def test_a_municipality_s_own_form_was_named_by_its_id_on_the_forms_page(
+    context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before: the forms page named the shipped forms by their titles and any other form by
+    its id ("horeca_inspection"), the only name the app knew for it. A form a municipality
+    publishes is named by its file's own title, in the screen's language."""
+    source = (forms_directory() / "coffeeshop_inspection.yaml").read_text(encoding="utf-8")
+    shipped_title = 'title: {nl: "Coffeeshopcontrole", en: "Coffeeshop inspection"}'
+    assert "id: coffeeshop_inspection\n" in source and shipped_title in source
+    own = tmp_path / "horeca_inspection.yaml"
+    own.write_text(
+        source.replace("id: coffeeshop_inspection\n", "id: horeca_inspection\n").replace(
+            shipped_title, 'title: {nl: "Horecacontrole", en: "Hospitality inspection"}'
+        ),
+        encoding="utf-8",
+    )
+    # The names the file itself gives, read apart from the central store and the screen.
+    title = load_form_file(own).definition.title
+    with running_central("sqlite", tmp_path / "central", "ownform") as central:
+        panel = admin_panel(qtbot, context, central)
+        page = panel.forms
+        page.publish(own)
+        qtbot.waitUntil(
+            lambda: any(f.form_id == "horeca_inspection" for f in page.forms), timeout=WAIT
+        )
+        assert title["nl"] in page.banner.text.text()
+
+        def names() -> set[str]:
+            cells = (page.table.item(row, 0) for row in range(page.table.rowCount()))
+            return {cell.text() for cell in cells if cell is not None}
+
+        assert title["nl"] in names() and "horeca_inspection" not in names()
+        assert form_name("coffeeshop_inspection") in names()
+        context.change_setting("language", "en")
+        context.translations.apply("en")  # what the main window does on the change
+        try:
+            qtbot.waitUntil(lambda: title["en"] in names(), timeout=WAIT)
+            assert "Coffeeshop inspection" in names()
+        finally:
+            context.translations.apply("nl")
+
+
 def test_offline_at_start_the_tab_says_so_and_refresh_loads_it_later(
     central: Central, context: AppContext, qtbot: QtBot
 ) -> None:

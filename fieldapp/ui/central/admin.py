@@ -27,6 +27,7 @@ from fieldapp.core.entities import Area
 from fieldapp.ui.central.base import (
     Banner,
     CentralPanel,
+    TranslatedPage,
     fill,
     fit_columns,
     make_table,
@@ -127,7 +128,7 @@ class AdminPanel(CentralPanel):
             self.pages.setTabText(index, title)
 
 
-class AreasPage(QWidget):
+class AreasPage(TranslatedPage):
     def __init__(self, panel: AdminPanel) -> None:
         super().__init__()
         self.setObjectName("admin_areas")
@@ -153,6 +154,11 @@ class AreasPage(QWidget):
 
     def _show(self, areas: list[Area]) -> None:
         self.areas = areas
+        self._fill()
+        self.panel.loaded.emit("areas")
+
+    def _fill(self) -> None:
+        areas = self.areas
         yes, no = self.tr("yes"), self.tr("no")
         fill(
             self.table,
@@ -170,7 +176,6 @@ class AreasPage(QWidget):
             [area.id for area in areas],
         )
         fit_columns(self.table)
-        self.panel.loaded.emit("areas")
 
     def retranslate(self) -> None:
         self.hint.setText(
@@ -191,6 +196,9 @@ class AreasPage(QWidget):
                 self.tr("Boundary"),
             ],
         )
+        if self.areas:
+            # "yes" and "no" in the new language.
+            self._fill()
 
 
 def choose_file(parent: QWidget, title: str, pattern: str) -> Path | None:

@@ -34,6 +34,7 @@ from fieldapp.core.entities import Area, Role, Team
 from fieldapp.protocol.models import AdminUser, PublishedForm, UserAnswer
 from fieldapp.ui.central.base import (
     Banner,
+    TranslatedPage,
     button_bar,
     fill,
     fit_columns,
@@ -42,7 +43,7 @@ from fieldapp.ui.central.base import (
     selected_key,
     set_headers,
 )
-from fieldapp.ui.central.names import form_name, role_label
+from fieldapp.ui.central.names import published_form_name, role_label
 from fieldapp.ui.widgets import make_button, make_label
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def choose_file(parent: QWidget, title: str, pattern: str) -> Path | None:
 # --- import ----------------------------------------------------------------------------------
 
 
-class ImportPage(QWidget):
+class ImportPage(TranslatedPage):
     """Choose a file, check it (a dry run), then apply it: all or nothing."""
 
     REGISTERS = ("venues", "areas", "teams", "users")
@@ -232,13 +233,14 @@ class ImportPage(QWidget):
 # --- teams and people ------------------------------------------------------------------------
 
 
-class PeoplePage(QWidget):
+class PeoplePage(TranslatedPage):
     def __init__(self, panel: AdminPanel) -> None:
         super().__init__()
         self.setObjectName("admin_people")
         self.panel = panel
         self.teams: list[Team] = []
         self.users: list[AdminUser] = []
+        self._areas: list[Area] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         self.banner = Banner()
@@ -283,10 +285,14 @@ class PeoplePage(QWidget):
         self.panel.run_admin(all_three, self._show)
 
     def _show(self, loaded: tuple[list[Team], list[AdminUser], list[Area]]) -> None:
-        self.teams, self.users, areas = loaded
+        self.teams, self.users, self._areas = loaded
+        self._fill()
+        self.panel.loaded.emit("people")
+
+    def _fill(self) -> None:
         names = {u.username: u.display_name for u in self.users}
         # The areas by the names people know them by, not the register's ids.
-        area_names = {area.id: area.name for area in areas}
+        area_names = {area.id: area.name for area in self._areas}
         fill(
             self.team_table,
             [
@@ -319,7 +325,6 @@ class PeoplePage(QWidget):
         )
         fit_columns(self.user_table)
         self._selection()
-        self.panel.loaded.emit("people")
 
     def user(self, username: str | None) -> AdminUser | None:
         return next((u for u in self.users if u.username == username), None)
@@ -417,6 +422,9 @@ class PeoplePage(QWidget):
                 self.tr("State"),
             ],
         )
+        if self.users:
+            # Roles and states in the new language.
+            self._fill()
 
 
 class _EditDialog(QDialog):
@@ -553,7 +561,7 @@ class UserDialog(_EditDialog):
 # --- forms -----------------------------------------------------------------------------------
 
 
-class FormsPage(QWidget):
+class FormsPage(TranslatedPage):
     def __init__(self, panel: AdminPanel) -> None:
         super().__init__()
         self.setObjectName("admin_forms")
@@ -588,11 +596,16 @@ class FormsPage(QWidget):
 
     def _show(self, forms: list[PublishedForm]) -> None:
         self.forms = sorted(forms, key=lambda f: (f.form_id, f.published_at), reverse=False)
+        self._fill()
+        self.panel.loaded.emit("forms")
+
+    def _fill(self) -> None:
+        language = self.panel.context.language
         fill(
             self.table,
             [
                 [
-                    form_name(f.form_id),
+                    published_form_name(f, language),
                     f.form_version,
                     ", ".join(role_label(r) for r in f.roles),
                     moment_text(f.published_at),
@@ -605,7 +618,6 @@ class FormsPage(QWidget):
             [f"{f.form_id}/{f.form_version}" for f in self.forms],
         )
         fit_columns(self.table)
-        self.panel.loaded.emit("forms")
 
     def _choose(self) -> None:
         chosen = choose_file(
@@ -619,7 +631,10 @@ class FormsPage(QWidget):
             self.banner.say(
                 self.tr(
                     "Published {form} version {version}; devices get it at their next sync."
-                ).format(form=form_name(form.form_id), version=form.form_version),
+                ).format(
+                    form=published_form_name(form, self.panel.context.language),
+                    version=form.form_version,
+                ),
                 error=False,
             )
             self.load()
@@ -637,7 +652,10 @@ class FormsPage(QWidget):
                 self.tr(
                     "Retired {form} version {version}: no new drafts on it; drafts begun on it "
                     "are finished on it."
-                ).format(form=form_name(form.form_id), version=form.form_version),
+                ).format(
+                    form=published_form_name(form, self.panel.context.language),
+                    version=form.form_version,
+                ),
                 error=False,
             )
             self.load()
@@ -660,3 +678,6 @@ class FormsPage(QWidget):
                 self.tr("State"),
             ],
         )
+        if self.forms:
+            # The forms' names and states in the new language.
+            self._fill()

@@ -207,6 +207,19 @@ def fitted_widths(natural: Sequence[int], available: int) -> list[int]:
     return [max(f, min(w, low)) for w, f in zip(natural, floor, strict=True)]
 
 
+class TranslatedPage(QWidget):
+    """A page of a central panel that follows the app's language: `retranslate` runs on
+    each change and also refills what the page shows in words of its own."""
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
 class _ColumnFitter(QObject):
     """Fits a table's columns to its width again whenever the table is resized, until the
     person drags a column to a width of their own (then until the table is filled anew)."""

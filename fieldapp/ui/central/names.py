@@ -12,10 +12,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 
 from fieldapp.core.entities import DOOR_TEST_GROUND_LABELS, Area, DoorTestGround, Team, Venue
-from fieldapp.protocol.models import AssignmentState
+from fieldapp.protocol.models import AssignmentState, PublishedForm
 
 if TYPE_CHECKING:
     from fieldapp.app.planning import Board
+
+
+#: The forms shipped with the app, which `form_name` names in the app's own words.
+SHIPPED_FORMS = frozenset({"coffeeshop_inspection", "neighbourhood_patrol", "door_test"})
 
 
 def form_name(form_id: str) -> str:
@@ -26,6 +30,15 @@ def form_name(form_id: str) -> str:
         "door_test": QCoreApplication.translate("Central", "Nightlife door test"),
     }
     return names.get(form_id, form_id)
+
+
+def published_form_name(form: PublishedForm, language: str) -> str:
+    """A published form by its title: a shipped form as `form_name` names it, a form a
+    municipality added by its file's title in `language` (else in any it has), and by its
+    id only from a server that sends no titles."""
+    if form.form_id in SHIPPED_FORMS or not form.title:
+        return form_name(form.form_id)
+    return form.title.get(language) or next(iter(form.title.values()))
 
 
 def state_name(state: AssignmentState) -> str:
