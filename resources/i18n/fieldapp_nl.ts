@@ -3351,6 +3351,18 @@
 </context>
 <context>
     <name>FollowUpPanel</name>
+    <message>
+        <source>No proposals to decide. An inspection that records a violation on the sanction ladder brings one here, with the step the policy proposes.</source>
+        <translation>Geen voorstellen om te beslissen. Een controle die een overtreding van de sanctieladder vastlegt, brengt er hier een, met de stap die het beleid voorstelt.</translation>
+    </message>
+    <message>
+        <source>No follow-up actions yet.</source>
+        <translation>Nog geen acties.</translation>
+    </message>
+    <message>
+        <source>No open follow-up actions. &apos;All actions&apos; shows the closed ones too.</source>
+        <translation>Geen openstaande acties. &apos;Alle acties&apos; toont ook de gesloten.</translation>
+    </message>
     <message numerus="yes">
         <source>%n follow-up action(s) are past their due date.</source>
         <translation>

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
+from fieldapp.core.followup import ActionState
 from fieldapp.ui.central.base import select_key
 from fieldapp.ui.central.followup import FollowUpPanel, day_text
 from fieldapp.ui.central.followup_dialogs import ActionDialog
@@ -328,3 +329,30 @@ def test_an_action_waiting_for_a_response_showed_state_open_in_its_dialog(
     assert dialog.state.currentData() == "open"  # a move back, not the state it is in
     assert dialog.state_label.text() == "Nieuwe status"
     assert "Wacht op zienswijze" in dialog.summary.text()
+
+
+def test_an_empty_proposals_table_said_nothing_of_why_it_was_empty(
+    context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before: with nothing to decide, the proposals tab showed only column headers, and
+    the actions tab the same with no open action. Each now says there is nothing, and why
+    proposals come."""
+    with running_central("sqlite", tmp_path / "central", "followup-empty") as central:
+        with central.client(SUPERVISOR_CENTRUM) as client:
+            proposed = client.get("/v1/followup/measures", params={"state": "proposed"})
+            actions = client.get("/v1/followup/actions")
+        assert proposed.status_code == 200 and actions.status_code == 200
+        # Read over HTTP: the fresh store proposes nothing to this supervisor.
+        assert proposed.json()["measures"] == []
+        context.review_desk = desks(central.url)
+        panel = followup_panel(qtbot, context, SUPERVISOR_CENTRUM)
+        assert panel.proposals.rowCount() == 0
+        assert panel.no_proposals.isVisible()
+        assert panel.no_proposals.text().startswith("Geen voorstellen om te beslissen.")
+        panel.views.setCurrentWidget(panel.actions_page)
+        open_actions = [a for a in actions.json()["actions"] if ActionState(a["state"]).is_open]
+        assert panel.action_list.rowCount() == len(open_actions)
+        assert panel.no_actions.isVisible() == (not open_actions)
+        if not open_actions:
+            assert panel.no_actions.text().startswith("Geen openstaande acties.")
+        panel.close_line()

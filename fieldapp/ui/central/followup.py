@@ -126,6 +126,11 @@ class FollowUpPanel(CentralPanel):
             bar.addWidget(button)
         bar.addStretch(1)
         page.addLayout(bar)
+        # Said instead of an empty table: why there is nothing, and where proposals come from.
+        self.no_proposals = make_label(role="muted")
+        self.no_proposals.setObjectName("followup_no_proposals")
+        self.no_proposals.hide()
+        page.addWidget(self.no_proposals)
         self.proposals = make_table("followup_proposals")
         page.addWidget(self.proposals, 1)
 
@@ -151,6 +156,10 @@ class FollowUpPanel(CentralPanel):
         bar.addStretch(1)
         bar.addWidget(self.show_filter)
         page.addLayout(bar)
+        self.no_actions = make_label(role="muted")
+        self.no_actions.setObjectName("followup_no_actions")
+        self.no_actions.hide()
+        page.addWidget(self.no_actions)
         self.action_list = make_table("followup_actions")
         self.action_list.activated.connect(lambda _i: self._open_selected())
         page.addWidget(self.action_list, 1)
@@ -276,6 +285,13 @@ class FollowUpPanel(CentralPanel):
         has = bool(rows)
         for button in (self.confirm_button, self.other_step, self.no_measure):
             button.setEnabled(has)
+        self.no_proposals.setText(
+            self.tr(
+                "No proposals to decide. An inspection that records a violation on the "
+                "sanction ladder brings one here, with the step the policy proposes."
+            )
+        )
+        self.no_proposals.setVisible(board is not None and not has)
 
     def visible_actions(self) -> list[Action]:
         board = self.board
@@ -315,6 +331,13 @@ class FollowUpPanel(CentralPanel):
                         item.setForeground(red)
                         item.setToolTip(self.tr("Past its due date"))
         fit_columns(self.action_list)
+        if self.show_filter.currentIndex() == self.EVERYTHING:
+            self.no_actions.setText(self.tr("No follow-up actions yet."))
+        else:
+            self.no_actions.setText(
+                self.tr("No open follow-up actions. 'All actions' shows the closed ones too.")
+            )
+        self.no_actions.setVisible(self.board is not None and not rows)
 
     def _fill_venues(self) -> None:
         current = self.venue.currentData()
