@@ -116,7 +116,8 @@ TEXTS: Mapping[str, Sequence[str]] = {
         "In een schoenendoos in de opslagruimte, 40 pillen in een zakje.",
     ],
     "nuisance_description": [
-        "Tussen 22.10 en 22.30 uur drie auto's dubbel geparkeerd met draaiende motor.",
+        "Tijdens de controle twintig minuten lang drie auto's dubbel geparkeerd met draaiende "
+        "motor.",
         (
             "Groep van vijf klanten rookt en blowt bij de portiek van nr. 14; bewoners klagen "
             "over geluid."
@@ -130,13 +131,13 @@ TEXTS: Mapping[str, Sequence[str]] = {
     ],
     "health_signal_place": ["Hoefkade ter hoogte van nr. 120", "Parallelweg bij de tramhalte"],
     "health_signal_description": [
-        "Man liep verward over de rijbaan en riep naar voorbijgangers; politie ingeschakeld.",
-        "Vrouw zat al uren op de stoep, reageerde niet op aanspreken; GGZ-crisisdienst gebeld.",
+        "Man liep verward over de rijbaan en riep naar voorbijgangers.",
+        "Vrouw zat al uren op de stoep en reageerde niet op aanspreken.",
     ],
     "offence_signal_place": ["Beeklaan 412", "Speeltuin Zuiderpark, ingang Melis Stokelaan"],
     "offence_signal_description": [
         "Buren horen al weken geschreeuw en gebonk; vanavond een kind huilend op het balkon.",
-        "Jongen liet een mes zien aan een groep op het speelveld; politie ingeschakeld.",
+        "Jongen liet een mes zien aan een groep op het speelveld.",
     ],
     "referral_health_address": ["Hobbemastraat 17"],
     "referral_health_description": [
@@ -148,8 +149,8 @@ TEXTS: Mapping[str, Sequence[str]] = {
     ],
     "minor_situation": [
         (
-            "Om 21.15 uur jongeman bij de kassa; na controle identiteitsbewijs 17 jaar. Verkoper "
-            "(kassamedewerker) had niet gecontroleerd."
+            "Bij binnenkomst jongeman bij de kassa; na controle identiteitsbewijs 17 jaar. "
+            "Verkoper (kassamedewerker) had niet gecontroleerd."
         ),
     ],
     "storage_location": [
@@ -224,12 +225,6 @@ TEXTS: Mapping[str, Sequence[str]] = {
         "Vrouw werd nageroepen en gevolgd door twee mannen; mannen aangesproken.",
     ],
     "check_legal_basis_other": ["Op grond van de APV, samenscholingsverbod aanwijzingsgebied."],
-    "objective_ground_description": [
-        "Fietste zonder licht door rood licht op de hoofdstraat.",
-        "Gooide een blikje op straat naast de afvalbak bij het park.",
-        "Melding van de meldkamer over iemand die fietsen openbreekt bij de tramhalte.",
-        "Urineerde tegen de gevel van een woning.",
-    ],
     "fine_reference": ["PV-2026-004512", "BON-77120034", "PV-2026-011873"],
     "referral_address": ["Jacob Catsstraat 221", "Beeklaan 412", "Hobbemastraat 17"],
     "referral_description": [
@@ -283,7 +278,7 @@ REASON_WORDS: Mapping[str, Sequence[str]] = {
 CATEGORY_TEXTS: Mapping[tuple[str, str], Sequence[str]] = {
     ("observation_description", "waste"): [
         "Huisvuilzakken naast de ondergrondse container; melding openbare ruimte gedaan.",
-        "Twaalf vuilniszakken naast een volle container op de Vaillantlaan.",
+        "Twaalf vuilniszakken naast een volle container; melding openbare ruimte gedaan.",
     ],
     ("observation_description", "animal_welfare"): [
         "Bewoner meldt dat de hond op het balkon al twee dagen zonder water staat.",
@@ -297,9 +292,16 @@ CATEGORY_TEXTS: Mapping[tuple[str, str], Sequence[str]] = {
     ("observation_description", "fireworks"): [
         "Drie zware knallen in een afvalbak bij de speeltuin; niemand meer te zien.",
     ],
+    # A signal's text by its kind: a knife is not a sign of domestic violence.
+    ("offence_signal_description", "domestic_violence_signal"): [
+        "Buren horen al weken geschreeuw en gebonk; vanavond een kind huilend op het balkon.",
+    ],
+    ("offence_signal_description", "weapon_signal"): [
+        "Jongen liet een mes zien aan een groep op het speelveld.",
+    ],
     ("observation_description", "discrimination_incident"): [
-        "Twee mannen werden op straat uitgescholden en bedreigd; gewezen op Den Haag Meldt en "
-        "aangifte bij de politie.",
+        "Twee mannen werden op straat uitgescholden en bedreigd; zij zijn gewezen op Den Haag "
+        "Meldt en op aangifte bij de politie.",
     ],
     ("observation_description", "illegal_animal_trade"): [
         "Pups te koop aangeboden vanuit een bestelbus zonder papieren; LID en politie ingelicht.",
@@ -312,9 +314,52 @@ CATEGORY_TEXTS: Mapping[tuple[str, str], Sequence[str]] = {
         "Klanten van de coffeeshop parkeerden dubbel met draaiende motor.",
     ],
     ("observation_description", "nuisance"): [
-        "Harde muziek uit een geparkeerde auto om 23.00 uur; bestuurder aangesproken.",
+        "Harde muziek uit een geparkeerde auto; bestuurder gevraagd het geluid zachter te zetten.",
     ],
 }
+
+#: What the boa did about an observation of each kind, as its text above tells it: a signal
+#: of domestic violence or a weapon never ends with "no action", and a text that says the
+#: group was spoken to is not filed with a fine.
+OBSERVATION_ACTIONS: Mapping[str, Mapping[str, float]] = {
+    "nuisance": {"spoken_to": 0.8, "warning": 0.2},
+    "waste": {"report_to_municipality": 1.0},
+    "youth_group": {"spoken_to": 1.0},
+    "fireworks": {"none": 1.0},
+    "street_intimidation": {"spoken_to": 1.0},
+    "coffeeshop_nuisance": {"spoken_to": 0.7, "warning": 0.3},
+    "animal_welfare": {"referral": 1.0},
+    "confused_behaviour": {"police_called": 0.5, "referral": 0.5},
+    "domestic_violence_signal": {"referral": 0.7, "police_called": 0.3},
+    "weapon_signal": {"police_called": 1.0},
+    "discrimination_incident": {"spoken_to": 1.0},
+    "illegal_animal_trade": {"police_called": 1.0},
+    "sex_work_exploitation": {"police_called": 1.0},
+}
+
+#: The ground of a person check as the form's hint has it: a reactive check follows an
+#: offence seen first (behaviour); a proactive one behaviour, a circumstance or information
+#: from before any offence was seen.
+OBJECTIVE_GROUNDS: Mapping[tuple[str, str], Sequence[str]] = {
+    ("reactive", "behaviour"): [
+        "Fietste zonder licht door rood licht op de hoofdstraat.",
+        "Gooide een blikje op straat naast de afvalbak bij het park.",
+        "Urineerde tegen de gevel van een woning.",
+    ],
+    ("proactive", "behaviour"): [
+        "Keek bij meerdere geparkeerde auto's naar binnen en voelde aan de portieren.",
+        "Liep weg toen wij de straat in kwamen en gooide een tasje in de struiken.",
+    ],
+    ("proactive", "circumstance"): [
+        "Zat in een auto die al drie kwartier met draaiende motor voor een gesloten pand stond.",
+    ],
+    ("proactive", "information"): [
+        "Melding van de meldkamer over iemand die fietsen openbreekt bij de tramhalte; "
+        "het signalement kwam overeen.",
+        "Signalement uit de briefing van vanochtend van een gezochte winkeldief kwam overeen.",
+    ],
+}
+_PROACTIVE_GROUNDS = {"behaviour": 0.5, "circumstance": 0.2, "information": 0.3}
 
 _SOFT_YES = {
     "permit_displayed": 0.92,
@@ -365,7 +410,6 @@ _PREFERRED: Mapping[str, Mapping[str, float]] = {
         "illegal_animal_trade": 0.02,
         "sex_work_exploitation": 0.02,
     },
-    "observation_action": {"spoken_to": 0.4, "none": 0.2, "report_to_municipality": 0.2},
     "previous_violation": {"no": 0.8, "yes": 0.1, "unknown": 0.1},
 }
 
@@ -499,6 +543,10 @@ class AnswerWalker:
             choices = [c.name for c in session.visible_choices(name, row)]
             if not choices:
                 return None
+            if attempt == 0 and name in ("observation_action", "objective_ground"):
+                weights = self._chosen_by_row(session, name, row)
+                if weights:
+                    return _weighted(rng, weights, choices)
             if attempt == 0 and name in _SOFT_YES and {"yes", "no"} <= set(choices):
                 return "yes" if rng.random() < _SOFT_YES[name] else "no"
             if attempt == 0 and name in _PREFERRED:
@@ -555,8 +603,24 @@ class AnswerWalker:
             # The door staff's words say the reason the visit chose, not another one.
             reason = session.value("reason_given")
             return self.rng.choice(REASON_WORDS.get(str(reason), TEXTS["reason_words"]))
+        if name == "objective_ground_description":
+            kind_of_check = str(session.value("check_kind", row))
+            key = (kind_of_check, str(session.value("objective_ground", row)))
+            if key in OBJECTIVE_GROUNDS:
+                return rng.choice(OBJECTIVE_GROUNDS[key])
         category = session.value("category", row) if row is not None else ""
         return self._text(visit, name, attempt, category if isinstance(category, str) else "")
+
+    @staticmethod
+    def _chosen_by_row(
+        session: FormSession, name: str, row: str | None
+    ) -> Mapping[str, float] | None:
+        """An observation's action by its kind; a check's ground by the check's kind."""
+        if name == "observation_action":
+            return OBSERVATION_ACTIONS.get(str(session.value("category", row)))
+        if session.value("check_kind", row) == "reactive":
+            return {"behaviour": 1.0}
+        return _PROACTIVE_GROUNDS
 
     def _findings_summary(self, session: FormSession) -> str:
         """The summary agrees with the answers: the findings by name, or none."""
@@ -589,7 +653,6 @@ class AnswerWalker:
             "nearest_school_distance_m": (120, 900),
             "loitering_count": (1, 8),
             "group_size": (2, 5),
-            "waiting_minutes": (0, 25),
             "observation_count": (1, 6),
             "persons_checked": (1, 3),
             "persons_confirmed": (1, 2),
@@ -598,6 +661,9 @@ class AnswerWalker:
         }
         if name in ("minors_present_count", "non_residents_admitted_count"):
             return 0 if rng.random() < 0.95 or attempt > 2 else rng.randint(1, 2)
+        if name == "waiting_minutes":
+            # The wait fits between arriving and leaving, with a moment at the door.
+            return rng.randint(0, max(0, min(25, visit.duration_minutes - 3)))
         if name == "minutes_on_foot":
             return max(0, int(visit.duration_minutes * rng.uniform(0.3, 0.7)) - 10 * attempt)
         low, high = ranges.get(name, (0, 10))

@@ -5,6 +5,7 @@ finding; a door-test note never says so beside a refusal."""
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -136,3 +137,106 @@ def test_a_seeded_door_test_quoted_words_for_another_reason_than_it_recorded() -
             words,
         )
     assert quoted >= 3, quoted
+
+
+#: A clock time as a Dutch text writes it ("om 21.15 uur", "tussen 22.10 en 22.30 uur").
+CLOCK_TIME = re.compile(r"\b([01]?\d|2[0-3])\.([0-5]\d)\b")
+
+
+def test_a_seeded_text_named_a_clock_time_outside_its_visit() -> None:
+    """Before: a coffeeshop inspection from 11:09 to 12:02 described a minor at the till
+    "om 21.15 uur", and its nuisance "tussen 22.10 en 22.30 uur": texts named fixed times
+    whatever the visit's. A time a text names lies within its visit."""
+    world = load_world(seeds_directory())
+    texts = 0
+    for form_id in ("coffeeshop_inspection", "neighbourhood_patrol"):
+        for visit, session in seeded_visits(world, form_id, 150, seed=12):
+            end = visit.start + timedelta(minutes=visit.duration_minutes)
+            for (name, _row), value in session.answers.items():
+                if not isinstance(value, str) or session.engine.fields[name].kind.value != "text":
+                    continue
+                texts += 1
+                for hours, minutes in CLOCK_TIME.findall(value):
+                    named = visit.start.replace(hour=int(hours), minute=int(minutes))
+                    within = any(
+                        visit.start <= named + timedelta(days=days) <= end for days in (0, 1)
+                    )
+                    assert within, (name, value, visit.start, end)
+    assert texts > 1000, texts
+
+
+#: Words that say what was done, and the action an observation must then record.
+_SAID_DONE = {
+    "aangesproken": {"spoken_to", "warning"},
+    "melding openbare ruimte gedaan": {"report_to_municipality"},
+    "politie ingeschakeld": {"police_called"},
+    "politie geïnformeerd": {"police_called"},
+    "politie ingelicht": {"police_called"},
+}
+
+
+def test_a_seeded_observation_s_action_contradicted_what_it_recorded() -> None:
+    """Before: a signal of domestic violence was filed with "Geen actie", a text that said
+    a group was spoken to with a public-space report, and a domestic-violence signal could
+    describe a boy showing a knife. A signal is acted on, the action agrees with what the
+    text says was done, and a signal's text is of its kind."""
+    world = load_world(seeds_directory())
+    observations = signals = 0
+    for _visit, session in seeded_visits(world, "neighbourhood_patrol", 150, seed=13):
+        for (name, row), category in session.answers.items():
+            if name != "category":
+                continue
+            observations += 1
+            action = session.value("observation_action", row)
+            if category in ("domestic_violence_signal", "weapon_signal", "confused_behaviour"):
+                signals += 1
+                assert action != "none", (category, action)
+            said = " ".join(
+                str(session.value(text, row))
+                for text in ("observation_description", "offence_signal_description")
+            ).lower()
+            for words, actions in _SAID_DONE.items():
+                if words in said:
+                    assert action in actions, (category, said, action)
+            if category == "domestic_violence_signal":
+                assert " mes " not in said, said
+            if category == "weapon_signal":
+                assert " mes " in said, said
+    assert observations > 150 and signals >= 5, (observations, signals)
+
+
+def test_a_seeded_check_counted_an_offence_seen_first_as_proactive() -> None:
+    """Before: a check whose ground was "cycled through a red light" (an offence seen
+    first: reactive, as the form's hint says) was recorded as proactive, and so counted in
+    the hit rate. An offence seen first is a reactive check's ground, on behaviour."""
+    offences = ("door rood licht", "gooide een blikje", "urineerde")
+    world = load_world(seeds_directory())
+    checks = proactive = 0
+    for _visit, session in seeded_visits(world, "neighbourhood_patrol", 150, seed=14):
+        for (name, row), kind in session.answers.items():
+            if name != "check_kind":
+                continue
+            checks += 1
+            ground = str(session.value("objective_ground_description", row)).lower()
+            seen_first = any(offence in ground for offence in offences)
+            if kind == "proactive":
+                proactive += 1
+                assert not seen_first, ground
+            else:
+                assert seen_first and session.value("objective_ground", row) == "behaviour"
+    assert checks > 100 and proactive > 30, (checks, proactive)
+
+
+def test_a_seeded_door_test_group_waited_longer_than_it_stood_at_the_door() -> None:
+    """Before: a group waited 23 minutes for the door staff but left 12 minutes after it
+    arrived. The wait fits between arriving and leaving."""
+    waits = 0
+    for _visit, session in seeded_visits(load_world(seeds_directory()), "door_test", 150, seed=15):
+        arrived, left = session.value("arrival_time"), session.value("visit_end_time")
+        waited = session.value("waiting_minutes")
+        if not (isinstance(arrived, datetime) and isinstance(left, datetime)):
+            continue
+        assert isinstance(waited, int)
+        waits += 1
+        assert timedelta(minutes=waited) <= left - arrived, (waited, arrived, left)
+    assert waits > 100, waits
