@@ -36,6 +36,7 @@ from reportlab.platypus import (
     KeepTogether,
     PageTemplate,
     Paragraph,
+    Table,
 )
 
 from fieldapp import __version__
@@ -217,6 +218,7 @@ def render_pdf(story: Sequence[Flowable], info: DocumentInfo, fonts: ReportFonts
         creator=f"fieldapp {__version__}",
         invariant=1,
         initialFontName=fonts.regular,
+        keepTogetherClass=_KeptWithNext,
         lang=PDF_LANGUAGE.pick(info.language),
     )
     frame = Frame(
@@ -240,6 +242,35 @@ def render_pdf(story: Sequence[Flowable], info: DocumentInfo, fonts: ReportFonts
 
 #: Outline levels of the heading styles: a bookmark per section (h1) and part (h2).
 OUTLINE_LEVELS = {"h1": 0, "h2": 1}
+
+
+#: The fewest body rows a grid table leaves on a page when it breaks across pages.
+LEAST_ROWS = 2
+
+
+class _KeptWithNext(KeepTogether):
+    """Headings kept with what follows them, as reportlab keeps them, except before a table
+    taller than a page: reportlab moved such a table and its heading to the next page
+    whenever the rest of this one could not hold it all, which it never can, leaving the
+    rest of the page blank. It begins here when its headings, its header and its first
+    rows fit (see `GridTable`)."""
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        content: list[Flowable] = list(vars(self)["_content"])
+        table = content[-1] if content else None
+        frame = getattr(self, "_frame", None)
+        if isinstance(table, Table) and table.repeatRows and frame is not None:
+            self.wrap(aW, aH)
+            heights = getattr(table, "_rowHeights", [])
+            if getattr(table, "_height", 0) > frame._height:
+                lead = sum(heights[: table.repeatRows + LEAST_ROWS]) + sum(
+                    flowable.wrap(aW, aH)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+                    for flowable in content[:-1]
+                )
+                if lead <= aH:
+                    return content
+        parts: list[Flowable] = super().split(aW, aH)
+        return parts
 
 
 class _OutlinedDocTemplate(BaseDocTemplate):

@@ -30,6 +30,7 @@ from fieldapp.core.photos import PhotoFacts, facts_of
 from fieldapp.reports.document import (
     CONTENT_WIDTH,
     HEADER_FILL,
+    LEAST_ROWS,
     RULE,
     ZEBRA_FILL,
     ReportStyles,
@@ -186,6 +187,33 @@ def _soft_hyphens(word: str, language: Language) -> str:
     return "-".join(dictionary.inserted(part, hyphen=SOFT_HYPHEN) for part in word.split("-"))
 
 
+class GridTable(Table):
+    """A table with a repeated header that, when it breaks across pages, leaves at least
+    `LEAST_ROWS` body rows on each page: not its header and one row at the foot of a page,
+    nor its last row alone on the next. At the top of a page it breaks where it must.
+
+    (reportlab's own `rowSplitRange` is no help: it is recomputed for each kind of style
+    command when the rest of a broken table is made, and is wrong after the first break.)"""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        if len(parts) != 2:
+            return parts
+        first, rest = (len(getattr(part, "_cellvalues", ())) for part in parts)
+        begun, left = first - self.repeatRows, rest - self.repeatRows
+        frame = getattr(self, "_frame", None)
+        if begun < LEAST_ROWS and not (frame is None or getattr(frame, "_atTop", False)):
+            return []  # the whole table begins on the next page
+        short = LEAST_ROWS - left
+        if short > 0 and begun - short >= LEAST_ROWS:
+            # Break that many rows earlier, so the last rows do not go on alone.
+            heights: list[float] = getattr(self, "_rowHeights", [])
+            moved = sum(heights[first - short : first])
+            if moved > 0:
+                parts = super().split(availWidth, availHeight - moved)
+        return parts
+
+
 def grid_table(
     header: Sequence[str],
     rows: Sequence[Sequence[str | Flowable]],
@@ -214,7 +242,7 @@ def grid_table(
                 style = styles.cell_right if index in right_aligned else styles.cell
                 cells.append(para(cell, style))
         body.append(cells)
-    table = Table(
+    table = GridTable(
         [header_cells, *body],
         colWidths=[width * scale for width in widths],
         repeatRows=1,

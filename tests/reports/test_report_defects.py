@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -592,3 +593,57 @@ def test_an_answer_s_label_stood_alone_at_the_foot_of_a_page(tmp_path: Path) -> 
     labelled = [n for n, page in enumerate(pages) if "Samenvatting van de bevindingen" in page]
     begun = [n for n, page in enumerate(pages) if "Bevindingen: verkoop" in page]
     assert labelled == begun[:1], (labelled, begun)
+
+
+def _rows_per_page(pages: list[str], count: int) -> list[int]:
+    """How many of the rows "Rij 1" … "Rij count" each page shows."""
+    return [
+        sum(1 for n in range(1, count + 1) if re.search(rf"\bRij {n}\b", page)) for page in pages
+    ]
+
+
+def _rows(count: int) -> list[list[str]]:
+    return [[f"Rij {n}", "Groep jongeren bij de speeltuin."] for n in range(1, count + 1)]
+
+
+def _filler(lines: int, styles: ReportStyles) -> list[Flowable]:
+    return [para(f"Regel {n} van de vulling.", styles.body) for n in range(lines)]
+
+
+def test_a_table_began_with_one_row_at_the_foot_of_a_page(tmp_path: Path) -> None:
+    """Before: a table could begin at the foot of a page with its header and one row, the
+    rest on the next page, or end with its last row alone on the next page (the summary's
+    table of observations). A table that breaks leaves at least two rows on each page.
+    Checked at every place the table can begin on a page."""
+    styles = ReportStyles(report_fonts(), "nl")
+    alone = []
+    for lines in range(30, 62):
+        story = _filler(lines, styles)
+        story.append(grid_table(["Rij", "Waarneming"], _rows(12), styles, [30 * mm, 120 * mm]))
+        counts = _rows_per_page(_pages_of_a_pdf(tmp_path, story), 12)
+        assert sum(counts) == 12, counts
+        if 1 in counts:
+            alone.append((lines, counts))
+    assert alone == []
+
+
+def test_a_heading_moved_a_table_longer_than_a_page_to_the_next_page(tmp_path: Path) -> None:
+    """Before: a heading before a table longer than a page moved with it to the next page
+    whenever the rest of the page could not hold the whole table, which it never can: the
+    rest of the page stayed blank (reportlab keeps a heading with what follows it). The
+    table now begins under its heading where its header and first two rows fit."""
+    styles = ReportStyles(report_fonts(), "nl")
+    began_here = 0
+    for lines in range(30, 62, 3):
+        story = _filler(lines, styles)
+        story.append(para("Waarnemingen", styles.h1))
+        story.append(grid_table(["Rij", "Waarneming"], _rows(70), styles, [30 * mm, 120 * mm]))
+        pages = _pages_of_a_pdf(tmp_path, story)
+        counts = _rows_per_page(pages, 70)
+        assert sum(counts) == 70 and 1 not in counts, counts
+        [heading_page] = [n for n, page in enumerate(pages) if "Waarnemingen" in page]
+        # The heading is with the table's first rows, and on the filler's last page
+        # whenever two rows fit below it there.
+        assert counts[heading_page] >= 2, (lines, counts)
+        began_here += heading_page == [n for n, page in enumerate(pages) if "Regel" in page][-1]
+    assert began_here >= 6, began_here
