@@ -161,6 +161,25 @@ def round_state(planned: PlannedRound, assignments: Iterable[PlannedAssignment])
     return AssignmentState.PLANNED
 
 
+def rounds_in_order(
+    rounds: Iterable[PlannedRound], assignments: Iterable[PlannedAssignment]
+) -> list[tuple[PlannedRound, AssignmentState]]:
+    """The rounds as the planning lists them, each with its state: those still to run
+    first, soonest on top, then those done or cancelled, latest on top. Oldest first, a
+    world with two years of history showed its 2025 rounds above the coming ones."""
+    listed = list(assignments)
+    stated = [(planned, round_state(planned, listed)) for planned in rounds]
+    coming = sorted(
+        (item for item in stated if item[1] not in CLOSED_STATES), key=lambda i: i[0].round.date
+    )
+    past = sorted(
+        (item for item in stated if item[1] in CLOSED_STATES),
+        key=lambda i: i[0].round.date,
+        reverse=True,
+    )
+    return coming + past
+
+
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 

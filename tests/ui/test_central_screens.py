@@ -356,6 +356,34 @@ def test_a_fresh_demo_counted_the_world_s_past_rounds_as_24_overdue_assignments(
     assert "before it was planned here" in answer.json()["message"]["en"]
 
 
+def test_the_rounds_list_showed_last_year_above_the_coming_rounds_under_still_to_do(
+    context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before: the door-test rounds were listed oldest first, so a fresh demo showed its
+    rounds of 2025 on top and the coming ones below the fold, under a filter reading
+    "Nog te doen" that sifts only the list view. The coming rounds now come first, soonest
+    on top, then the past ones, latest on top; the filter shows with the list only."""
+    with running_central("sqlite", tmp_path / "central", "roundorder") as central:
+        context.review_desk = desks(central.url)
+        panel = planning_panel(qtbot, context, SUPERVISOR_UITGAAN)
+        with central.client(SUPERVISOR_UITGAAN) as client:
+            listed = client.get("/v1/planning/rounds").json()["rounds"]
+        # The dates as the store holds them, apart from the screen.
+        dates = {r["round"]["id"]: date.fromisoformat(r["round"]["date"]) for r in listed}
+        today = central.clock().date()
+        shown = [dates[key] for key in _rounds_shown(panel)]
+        coming = [day for day in shown if day >= today]
+        assert coming and shown[: len(coming)] == sorted(coming)
+        past = [day for day in dates.values() if day < today]
+        assert shown[len(coming) :] == sorted(past, reverse=True)
+        assert len(shown) == len(dates)
+        panel.views.setCurrentWidget(panel.rounds)
+        assert not panel.show_filter.isVisible()
+        panel.views.setCurrentWidget(panel.list)
+        assert panel.show_filter.isVisible()
+        panel.close_line()
+
+
 def test_offline_the_screen_says_so_and_loses_nothing_typed(
     central: Central, context: AppContext, qtbot: QtBot
 ) -> None:

@@ -35,7 +35,7 @@ from fieldapp.app.planning import (
     glance,
     is_unassigned,
     monday_of,
-    round_state,
+    rounds_in_order,
     week,
 )
 from fieldapp.app.session import SignedIn
@@ -348,8 +348,7 @@ class PlanningPanel(CentralPanel):
 
     def _fill_rounds(self) -> None:
         board = self.board
-        rounds = sorted(board.rounds, key=lambda r: r.round.date) if board is not None else []
-        assignments = board.assignments if board is not None else []
+        rounds = rounds_in_order(board.rounds, board.assignments) if board is not None else []
         fill(
             self.rounds,
             [
@@ -360,11 +359,11 @@ class PlanningPanel(CentralPanel):
                     self.names.ground(r.round.ground, self.context.language),
                     self.names.who(r.round.test_tester, None),
                     self.names.who(r.round.control_tester, None),
-                    state_name(round_state(r, assignments)),
+                    state_name(state),
                 ]
-                for r in rounds
+                for r, state in rounds
             ],
-            [r.round.id for r in rounds],
+            [r.round.id for r, _state in rounds],
         )
         fit_columns(self.rounds)
 
@@ -390,6 +389,9 @@ class PlanningPanel(CentralPanel):
     def _actions_for_view(self) -> None:
         on_venues = self.views.currentWidget() is self.venues
         self.action_bar.setVisible(not on_venues)
+        # The filter sifts the list only; beside the week or the rounds it said "Still to
+        # do" over rounds long done.
+        self.show_filter.setVisible(self.views.currentWidget() is self.list)
         if on_venues and self.venues.registers is None:
             # The register is read when first looked at, not with every refresh of the plan.
             self.venues.load()
