@@ -2161,6 +2161,10 @@
 <context>
     <name>ReviewPanel</name>
     <message>
+        <source>Connecting to the central store…</source>
+        <translation>Verbinden met de centrale opslag…</translation>
+    </message>
+    <message>
         <source>Held conflicts</source>
         <translation>Vastgehouden conflicten</translation>
     </message>

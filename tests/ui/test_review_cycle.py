@@ -8,6 +8,7 @@ approves; the device pulls the approval. States are asserted on both sides.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -640,5 +641,38 @@ def test_an_empty_inbox_said_nothing_matched_its_filters_with_every_filter_at_al
         qtbot.waitUntil(
             lambda: panel.message.text() == "Geen verslagen bij deze filters.", timeout=WAIT
         )
+        panel.close()
+        context.tasks.wait()
+
+
+def test_the_review_tab_stood_blank_under_empty_filters_while_it_connected(
+    context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before: while the review desk signed in to the central store and read the names,
+    the tab showed an empty list under three empty, clickable filters, and said nothing.
+    It now says it is connecting, with the filters greyed out until they are filled."""
+    release = threading.Event()
+    with running_central("sqlite", tmp_path / "slow", "slow") as central:
+        make = desk_factory(central.url)
+
+        def slow(signed: SignedIn) -> ReviewDesk:
+            release.wait(10)  # a slow network: bounded, should nobody release it
+            return make(signed)  # type: ignore[operator, no-any-return]
+
+        signed = signed_supervisor(context)
+        try:
+            panel = ReviewPanel(context, signed, slow)
+            qtbot.addWidget(panel)
+            panel.resize(1280, 800)
+            panel.show()
+            qtbot.waitExposed(panel)
+            assert panel.message.isVisible()
+            assert panel.message.text() == "Verbinden met de centrale opslag…"
+            assert not any(combo.isEnabled() for combo in (panel.form, panel.status))
+        finally:
+            release.set()
+        nothing_yet = "Er is nog niets binnengekomen om te beoordelen."
+        qtbot.waitUntil(lambda: panel.message.text() == nothing_yet, timeout=WAIT)
+        assert panel.form.isEnabled() and panel.form.count() > 1
         panel.close()
         context.tasks.wait()

@@ -235,6 +235,11 @@ class ReviewPanel(QWidget):
         self._update_actions()
         self.retranslate()
         self.busy = True
+        # The list stood blank under empty filters while the desk signed in and read the
+        # names: it says what it waits for, and the filters wait with it.
+        self._say(self.tr("Connecting to the central store…"))
+        for combo in self._filter_combos():
+            combo.setEnabled(False)
         # No `context=self`: the desk made off the UI thread must be closed even when the
         # panel is gone by the time it arrives (a quick sign-out).
         context.tasks.run(
@@ -314,6 +319,7 @@ class ReviewPanel(QWidget):
         self.model.set_names(setup.names)
         self._fill_filters()
         for combo in self._filter_combos():
+            combo.setEnabled(True)
             combo.currentIndexChanged.connect(self.apply_filters)
         self.model.reload(self.current_filter())
 
