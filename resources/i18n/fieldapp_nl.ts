@@ -305,7 +305,7 @@
         <translation>café</translation>
     </message>
     <message>
-        <source>boa</source>
+        <source>enforcement officer</source>
         <translation>boa</translation>
     </message>
     <message>

@@ -61,7 +61,7 @@ def kind_name(kind: str) -> str:
 
 def role_label(role: str) -> str:
     return {
-        "boa": QCoreApplication.translate("Central", "boa"),
+        "boa": QCoreApplication.translate("Central", "enforcement officer"),
         "mystery_guest": QCoreApplication.translate("Central", "mystery guest"),
         "supervisor": QCoreApplication.translate("Central", "supervisor"),
         "admin": QCoreApplication.translate("Central", "administrator"),
