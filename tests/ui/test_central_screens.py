@@ -821,7 +821,7 @@ def test_the_administration_pages_stayed_dutch_after_switching_to_english(
         assert "Deactivate" in panel.people.active.text()
         # The English screens call a boa what the homes and the sign-in call one.
         users = panel.people.user_table
-        roles = {users.item(row, 2) for row in range(users.rowCount())}
+        roles = [users.item(row, 2) for row in range(users.rowCount())]
         assert "enforcement officer" in {cell.text() for cell in roles if cell is not None}
         table = panel.areas.table
         column = [table.item(row, 3) for row in range(table.rowCount())]
