@@ -44,11 +44,14 @@ def _overview(args: argparse.Namespace) -> int:
     # Python's cycle collector would walk the whole heap, Qt's wrappers included, several
     # times while the window's modules load and its widgets are made (3 ms of a 150 ms
     # start), and nothing made on the way to the window is garbage. `run` turns it back on
-    # once the window is up.
+    # once the window is up; here too, should it end before.
     gc.disable()
-    from fieldapp.ui.app import run
+    try:
+        from fieldapp.ui.app import run
 
-    return run(args)
+        return run(args)
+    finally:
+        gc.enable()
 
 
 def build_parser(*, with_verbs: bool = True) -> argparse.ArgumentParser:

@@ -253,7 +253,7 @@ class _KeptWithNext(KeepTogether):
     taller than a page: reportlab moved such a table and its heading to the next page
     whenever the rest of this one could not hold it all, which it never can, leaving the
     rest of the page blank. It begins here when its headings, its header and its first
-    rows fit (see `GridTable`)."""
+    `LEAST_ROWS` rows fit (see `flowables.GridTable`)."""
 
     def split(self, aW: float, aH: float) -> list[Flowable]:
         content: list[Flowable] = list(vars(self)["_content"])
@@ -261,16 +261,30 @@ class _KeptWithNext(KeepTogether):
         frame = getattr(self, "_frame", None)
         if isinstance(table, Table) and table.repeatRows and frame is not None:
             self.wrap(aW, aH)
-            heights = getattr(table, "_rowHeights", [])
-            if getattr(table, "_height", 0) > frame._height:
-                lead = sum(heights[: table.repeatRows + LEAST_ROWS]) + sum(
-                    flowable.wrap(aW, aH)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
-                    for flowable in content[:-1]
-                )
-                if lead <= aH:
-                    return content
+            if getattr(table, "_height", 0) > frame._aH and self._lead(aW, aH, frame) <= aH:
+                table.after_headings = True  # type: ignore[attr-defined]
+                return content
         parts: list[Flowable] = super().split(aW, aH)
         return parts
+
+    def _lead(self, aW: float, aH: float, frame: Frame) -> float:
+        """The height the headings and the table's header and first rows take here, with the
+        space between them as the frame lays it out (the first heading's space before is
+        already taken off `aH`; with attached space overlapping, of two spaces that meet
+        only the larger counts)."""
+        content: list[Flowable] = list(vars(self)["_content"])
+        *headings, table = content
+        overlap = bool(getattr(frame, "_oASpace", 0))
+        total, after = 0.0, 0.0
+        for index, flowable in enumerate([*headings, table]):
+            before = flowable.getSpaceBefore() if index else 0.0
+            total += max(before, after) if overlap else before + after
+            if flowable is not table:
+                total += flowable.wrap(aW, aH)[1]
+                after = flowable.getSpaceAfter()
+        rows: list[float] = getattr(table, "_rowHeights", [])
+        repeated: int = getattr(table, "repeatRows", 0)
+        return total + sum(rows[: repeated + LEAST_ROWS])
 
 
 class _OutlinedDocTemplate(BaseDocTemplate):

@@ -189,11 +189,18 @@ def _soft_hyphens(word: str, language: Language) -> str:
 
 class GridTable(Table):
     """A table with a repeated header that, when it breaks across pages, leaves at least
-    `LEAST_ROWS` body rows on each page: not its header and one row at the foot of a page,
-    nor its last row alone on the next. At the top of a page it breaks where it must.
+    `LEAST_ROWS` body rows on each page where it can: not its header and one row at the
+    foot of a page, nor its last row alone on the next.
 
-    (reportlab's own `rowSplitRange` is no help: it is recomputed for each kind of style
-    command when the rest of a broken table is made, and is wrong after the first break.)"""
+    Where it cannot, it breaks as reportlab does: at the top of a page; under headings it
+    is kept with (`_KeptWithNext` set `after_headings`, and a heading must not stand
+    alone); and where the room left is a third of a page or more, so rows that tall are
+    split inside a row rather than leave that room blank. (reportlab's own `rowSplitRange`
+    is no help: it is recomputed for each kind of style command when the rest of a broken
+    table is made, and is wrong after the first break.)"""
+
+    #: Set on a table that follows headings kept with it: it begins under them regardless.
+    after_headings = False
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         parts: list[Flowable] = super().split(availWidth, availHeight)
@@ -201,17 +208,28 @@ class GridTable(Table):
             return parts
         first, rest = (len(getattr(part, "_cellvalues", ())) for part in parts)
         begun, left = first - self.repeatRows, rest - self.repeatRows
-        frame = getattr(self, "_frame", None)
-        if begun < LEAST_ROWS and not (frame is None or getattr(frame, "_atTop", False)):
-            return []  # the whole table begins on the next page
+        if begun < LEAST_ROWS:
+            return [] if self._may_wait(availHeight) else parts
         short = LEAST_ROWS - left
-        if short > 0 and begun - short >= LEAST_ROWS:
+        if short <= 0:
+            return parts
+        if begun - short >= LEAST_ROWS:
             # Break that many rows earlier, so the last rows do not go on alone.
             heights: list[float] = getattr(self, "_rowHeights", [])
-            moved = sum(heights[first - short : first])
-            if moved > 0:
-                parts = super().split(availWidth, availHeight - moved)
-        return parts
+            kept = sum(heights[: first - short])
+            if kept > 0:
+                return list(super().split(availWidth, kept + 0.01))
+        return [] if self._may_wait(availHeight) else parts
+
+    def _may_wait(self, availHeight: float) -> bool:
+        """Whether the whole table may begin on the next page instead of breaking here."""
+        frame = getattr(self, "_frame", None)
+        if frame is None or getattr(frame, "_atTop", False) or self.after_headings:
+            return False
+        page: float = frame._aH
+        heights: list[float] = getattr(self, "_rowHeights", [])
+        needed = sum(heights[: self.repeatRows + LEAST_ROWS])
+        return needed <= page and availHeight < page / 3
 
 
 def grid_table(

@@ -280,7 +280,14 @@ class TableEndKeptTogether(KeepTogether):
         # Room for the table's head here, leaving at least its last row for the next page
         # (the half point: rows that end exactly at the room still fit).
         room = min(aH - above, height - rows[-1] + 0.5)
-        parts = self.table.split(aW, room) if len(rows) > 2 else []
+        # The table's own rules for the foot of a page (`GridTable`) need to see where it is.
+        frame = getattr(self, "_frame", None)
+        if frame is not None:
+            self.table._frame = frame  # type: ignore[attr-defined]
+        try:
+            parts = self.table.split(aW, room) if len(rows) > 2 else []
+        finally:
+            vars(self.table).pop("_frame", None)
         if len(parts) != 2:
             return super().split(aW, aH)
         head, rest = parts

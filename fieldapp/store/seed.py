@@ -348,7 +348,7 @@ OBJECTIVE_GROUNDS: Mapping[tuple[str, str], Sequence[str]] = {
     ],
     ("proactive", "behaviour"): [
         "Keek bij meerdere geparkeerde auto's naar binnen en voelde aan de portieren.",
-        "Liep weg toen wij de straat in kwamen en gooide een tasje in de struiken.",
+        "Liep snel weg toen wij de straat in kwamen en keek steeds achterom.",
     ],
     ("proactive", "circumstance"): [
         "Zat in een auto die al drie kwartier met draaiende motor voor een gesloten pand stond.",
@@ -662,8 +662,10 @@ class AnswerWalker:
         if name in ("minors_present_count", "non_residents_admitted_count"):
             return 0 if rng.random() < 0.95 or attempt > 2 else rng.randint(1, 2)
         if name == "waiting_minutes":
-            # The wait fits between arriving and leaving, with a moment at the door.
-            return rng.randint(0, max(0, min(25, visit.duration_minutes - 3)))
+            # The wait fits between arriving and leaving, with a moment at the door; with
+            # no queue the door staff are there within a few minutes.
+            longest = 25 if session.value("queue_present") == "yes" else 3
+            return rng.randint(0, max(0, min(longest, visit.duration_minutes - 3)))
         if name == "minutes_on_foot":
             return max(0, int(visit.duration_minutes * rng.uniform(0.3, 0.7)) - 10 * attempt)
         low, high = ranges.get(name, (0, 10))

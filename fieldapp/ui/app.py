@@ -150,7 +150,8 @@ def start_after_accounts(accounts_listed: SignalInstance, demo_store: DemoStore)
     not earlier, where it would compete with the window for the processor."""
 
     def soon() -> None:
-        # Parented to the store: a timer still waiting when the app ends goes with it.
+        # A timer still waiting when the event loop ends never fires: no store is started
+        # for an app that is closing.
         QTimer.singleShot(DEMO_STORE_DELAY_MS, demo_store, demo_store.start)
 
     accounts_listed.connect(soon)

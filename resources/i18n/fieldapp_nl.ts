@@ -3357,7 +3357,7 @@
     <name>FollowUpPanel</name>
     <message>
         <source>No proposals to decide. An inspection that records a violation on the sanction ladder brings one here, with the step the policy proposes.</source>
-        <translation>Geen voorstellen om te beslissen. Een controle die een overtreding van de sanctieladder vastlegt, brengt er hier een, met de stap die het beleid voorstelt.</translation>
+        <translation>Geen voorstellen om over te beslissen. Legt een controle een overtreding vast die op de sanctieladder staat, dan verschijnt hier een voorstel met de stap uit het beleid.</translation>
     </message>
     <message>
         <source>No follow-up actions yet.</source>

@@ -30,7 +30,15 @@ from fieldapp.sync.transport import CentralLine, Credentials, RetryPolicy
 from fieldapp.ui.app import build_context
 from fieldapp.ui.central.admin import AdminPanel
 from fieldapp.ui.central.admin_pages import UserDialog
-from fieldapp.ui.central.base import NARROWEST_COLUMN, fitted_widths, select_key
+from fieldapp.ui.central.base import (
+    NARROWEST_COLUMN,
+    fill,
+    fitted_widths,
+    make_table,
+    select_key,
+    selected_key,
+    set_headers,
+)
 from fieldapp.ui.central.names import form_name, state_name
 from fieldapp.ui.central.plan_dialogs import AssignmentDialog, RoundDialog
 from fieldapp.ui.central.planning import PlanningPanel
@@ -828,6 +836,25 @@ def test_the_administration_pages_stayed_dutch_after_switching_to_english(
         assert {cell.text() for cell in column if cell is not None} == {"yes", "no"}
     finally:
         context.translations.apply("nl")
+
+
+def test_a_refilled_table_moved_the_selection_to_another_person(qtbot: QtBot) -> None:
+    """Before: a table filled again (a reload, or a change of language on the people page)
+    kept the selection on the same row number; sorted by name the other way round, that
+    row was now another person, and "Deactivate" would have acted on her. The chosen row
+    stays chosen by its key; a row that is gone leaves nothing chosen."""
+    table = make_table("people")
+    qtbot.addWidget(table)
+    set_headers(table, ["Naam", "Gebruikersnaam"])
+    rows = [["Anna", "anna"], ["Bram", "bram"], ["Cees", "cees"], ["Dirk", "dirk"]]
+    fill(table, rows, [user for _, user in rows])
+    table.sortItems(0, Qt.SortOrder.DescendingOrder)
+    table.selectRow(0)
+    assert selected_key(table) == "dirk"
+    fill(table, rows, [user for _, user in rows])
+    assert selected_key(table) == "dirk"
+    fill(table, rows[:3], [user for _, user in rows[:3]])
+    assert selected_key(table) is None
 
 
 def test_a_municipality_s_own_form_was_named_by_its_id_on_the_forms_page(

@@ -101,6 +101,26 @@ def test_the_lang_option_is_for_one_run_only(
     assert started[0].home == str(tmp_path)
 
 
+def test_a_start_that_ended_early_left_the_cycle_collector_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command turns Python's cycle collector off for the app's start, and the app
+    turns it on once its window is up. A start that ended before (an error, or here a
+    stand-in for the app) left it off for the rest of the process."""
+    import gc
+
+    from fieldapp import cli
+
+    def run(args: argparse.Namespace) -> int:
+        assert not gc.isenabled()  # off while the window's modules load
+        raise OSError("the home folder cannot be written")
+
+    monkeypatch.setattr("fieldapp.ui.app.run", run)
+    assert gc.isenabled()
+    assert cli.main(["--home", str(tmp_path)]) == 1
+    assert gc.isenabled()
+
+
 # -- the task runner ----------------------------------------------------------------------
 
 

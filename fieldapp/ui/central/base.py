@@ -310,7 +310,12 @@ def set_headers(table: QTableWidget, headers: Sequence[str]) -> None:
 
 
 def fill(table: QTableWidget, rows: Sequence[Sequence[str]], keys: Sequence[str]) -> None:
-    """Put `rows` in `table`; each row's key is kept in its first cell (Qt.UserRole)."""
+    """Put `rows` in `table`; each row's key is kept in its first cell (Qt.UserRole).
+
+    The row chosen before stays chosen, by its key: filled again in the order given and then
+    sorted as the person sorted it, the selection otherwise stayed on the same row number,
+    another person or venue, and a button acted on that one."""
+    chosen = selected_key(table)
     table.setSortingEnabled(False)
     table.setRowCount(len(rows))
     for row, (cells, key) in enumerate(zip(rows, keys, strict=True)):
@@ -322,6 +327,8 @@ def fill(table: QTableWidget, rows: Sequence[Sequence[str]], keys: Sequence[str]
                 item.setData(Qt.ItemDataRole.UserRole, key)
             table.setItem(row, column, item)
     table.setSortingEnabled(True)
+    if chosen is not None and not select_key(table, chosen):
+        table.clearSelection()
 
 
 def selected_key(table: QTableWidget) -> str | None:

@@ -105,6 +105,7 @@ class ReviewPanel(QWidget):
         self.context = context
         self.signed = signed
         self.setup: _Setup | None = None
+        self.busy = False
         self.loaded: LoadedReview | None = None
         self.supervisor = signed.role is Role.SUPERVISOR
         #: Asks "sure?" before an action with a button named after it, and runs the
@@ -237,7 +238,7 @@ class ReviewPanel(QWidget):
         self.busy = True
         # The list stood blank under empty filters while the desk signed in and read the
         # names: it says what it waits for, and the filters wait with it.
-        self._say(self.tr("Connecting to the central store…"))
+        self._say(self._connecting())
         for combo in self._filter_combos():
             combo.setEnabled(False)
         # No `context=self`: the desk made off the UI thread must be closed even when the
@@ -443,6 +444,9 @@ class ReviewPanel(QWidget):
     def _failed(self, error: BaseException) -> None:
         self.busy = False
         self._say(problem_text(error, self.context.language))
+
+    def _connecting(self) -> str:
+        return self.tr("Connecting to the central store…")
 
     def _say(self, text: str) -> None:
         self.message.setText(text)
@@ -657,6 +661,9 @@ class ReviewPanel(QWidget):
         self.return_button.setToolTip(
             self.tr("Send it back; only the questions you commented on reopen")
         )
+        if self.setup is None and self.busy:
+            # Still connecting: said again in the new language.
+            self._say(self._connecting())
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
