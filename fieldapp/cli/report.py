@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from fieldapp.app.reports import ReportSource
     from fieldapp.app.review.desk import GaveUp, Refusal
 
+#: The formats `export` writes.
+EXPORT_FORMATS = ("csv", "xlsx")
+
 
 def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
     """Add `report` (inspection, door-test, patrol, summary) and `export` to the CLI."""
@@ -67,10 +70,9 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
     )
     export.add_argument(
         "--format",
-        choices=("csv", "xlsx"),
-        default="xlsx",
+        choices=EXPORT_FORMATS,
         dest="fmt",
-        help="the file format (default xlsx)",
+        help="the file format (default: as the output file's name ends, else xlsx)",
     )
     export.add_argument(
         "--form",
@@ -217,12 +219,24 @@ def _summary(args: argparse.Namespace) -> int:
     )
 
 
+def export_format(chosen: str | None, output: str | None) -> str:
+    """`--format` if given, else the output file's ending (".csv", ".xlsx"), else xlsx.
+
+    With xlsx as the only default, `-o shops.csv` wrote an Excel workbook named .csv,
+    which Excel then refused and a script read as garbage."""
+    if chosen:
+        return chosen
+    ending = Path(output).suffix.lower().lstrip(".") if output and output != "-" else ""
+    return ending if ending in EXPORT_FORMATS else "xlsx"
+
+
 def _export(args: argparse.Namespace) -> int:
     from fieldapp.app.reports import default_csv_style, export
 
     start = args.start or date(2000, 1, 1)
     # Without a period: everything (device clocks may be off, so no 'today' bound).
     end = args.end or date(2100, 1, 1)
+    args.fmt = export_format(args.fmt, args.output)
     if not args.output:
         args.output = f"{args.form}.{args.fmt}"
     return _run(

@@ -139,3 +139,26 @@ def test_a_mistyped_date_was_called_an_invalid_fromisoformat_value(
     said = capsys.readouterr().err
     assert "fromisoformat" not in said
     assert "argument --to: not a valid date: '2026-13-01' (write YYYY-MM-DD" in said
+
+
+def test_an_export_named_csv_was_written_as_an_excel_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: `fieldapp export -o shops.csv` wrote an XLSX workbook under that name (the
+    format defaulted to xlsx whatever the name), which a spreadsheet refused and a script
+    read as garbage. Without --format, the file's ending chooses; --format still wins."""
+    monkeypatch.setenv("FIELDAPP_PASSWORD", "demo")
+    home = tmp_path / "device"
+    profile = new_profile(home, username=BOA, password="demo")
+    profile.finalize(fill_draft(profile, "coffeeshop_inspection", 11))
+    profile.close()
+    local = ["--home", str(home), "--user", BOA, "--lang", "en"]
+    named_csv, named_xlsx, forced = (tmp_path / n for n in ("a.csv", "b.xlsx", "c.csv"))
+    assert main(["export", "-o", str(named_csv), *local]) == 0
+    assert main(["export", "-o", str(named_xlsx), *local]) == 0
+    assert main(["export", "--format", "xlsx", "-o", str(forced), *local]) == 0
+    # A ZIP container (XLSX) begins with "PK"; a CSV here with its header's first column.
+    assert not named_csv.read_bytes().startswith(b"PK")
+    assert named_csv.read_text(encoding="utf-8").splitlines()[0].startswith("inspection")
+    assert named_xlsx.read_bytes().startswith(b"PK")
+    assert forced.read_bytes().startswith(b"PK")
