@@ -360,6 +360,12 @@ OBJECTIVE_GROUNDS: Mapping[tuple[str, str], Sequence[str]] = {
     ],
 }
 _PROACTIVE_GROUNDS = {"behaviour": 0.5, "circumstance": 0.2, "information": 0.3}
+#: The legal basis of a check by its kind: establishing a suspect's identity (art. 27a Sv)
+#: needs a suspect, that is an offence seen first; a proactive check rests on supervision.
+_LEGAL_BASES = {
+    "reactive": {"suspect_identity": 0.7, "id_on_demand": 0.3},
+    "proactive": {"supervision": 0.6, "id_on_demand": 0.4},
+}
 
 _SOFT_YES = {
     "permit_displayed": 0.92,
@@ -543,7 +549,11 @@ class AnswerWalker:
             choices = [c.name for c in session.visible_choices(name, row)]
             if not choices:
                 return None
-            if attempt == 0 and name in ("observation_action", "objective_ground"):
+            if attempt == 0 and name in (
+                "observation_action",
+                "objective_ground",
+                "check_legal_basis",
+            ):
                 weights = self._chosen_by_row(session, name, row)
                 if weights:
                     return _weighted(rng, weights, choices)
@@ -615,9 +625,12 @@ class AnswerWalker:
     def _chosen_by_row(
         session: FormSession, name: str, row: str | None
     ) -> Mapping[str, float] | None:
-        """An observation's action by its kind; a check's ground by the check's kind."""
+        """An observation's action by its kind; a check's ground and legal basis by the
+        check's kind."""
         if name == "observation_action":
             return OBSERVATION_ACTIONS.get(str(session.value("category", row)))
+        if name == "check_legal_basis":
+            return _LEGAL_BASES.get(str(session.value("check_kind", row)))
         if session.value("check_kind", row) == "reactive":
             return {"behaviour": 1.0}
         return _PROACTIVE_GROUNDS

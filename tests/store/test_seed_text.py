@@ -208,7 +208,9 @@ def test_a_seeded_observation_s_action_contradicted_what_it_recorded() -> None:
 def test_a_seeded_check_counted_an_offence_seen_first_as_proactive() -> None:
     """Before: a check whose ground was "cycled through a red light" (an offence seen
     first: reactive, as the form's hint says) was recorded as proactive, and so counted in
-    the hit rate. An offence seen first is a reactive check's ground, on behaviour."""
+    the hit rate; a proactive check cited the power to establish a suspect's identity. An
+    offence seen first is a reactive check's ground, on behaviour, and a proactive check
+    rests on another power than the one for suspects."""
     # What an offence seen first reads like: something done, not merely suspicious.
     offences = ("door rood licht", "gooide", "urineerde", "vernielde", "dronk", "blowde")
     world = load_world(seeds_directory())
@@ -223,6 +225,8 @@ def test_a_seeded_check_counted_an_offence_seen_first_as_proactive() -> None:
             if kind == "proactive":
                 proactive += 1
                 assert not seen_first, ground
+                # Establishing a suspect's identity (art. 27a Sv) needs a suspect.
+                assert session.value("check_legal_basis", row) != "suspect_identity"
             else:
                 assert seen_first and session.value("objective_ground", row) == "behaviour"
     assert checks > 100 and proactive > 30, (checks, proactive)
