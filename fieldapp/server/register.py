@@ -45,7 +45,7 @@ from fieldapp.server import feed, schema
 from fieldapp.server.accounts import Accounts
 from fieldapp.server.administration import AdminRefusal, audit, one_time_password, unknown
 from fieldapp.server.database import CentralDatabase
-from fieldapp.server.identity import confusable_with, username_problem
+from fieldapp.server.identity import LookAlikes, username_problem
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -502,7 +502,7 @@ class Register:
             if team_file is not None:
                 team_ids.update(team.id for _, team in team_file.items)
             plan = _Plan(problems=list(rows.problems))
-            names_so_far = list(existing)
+            names_so_far = LookAlikes(existing)
             pseudonyms = {
                 row["pseudonym"]: u for u, row in existing.items() if row["pseudonym"] is not None
             }
@@ -520,7 +520,7 @@ class Register:
                                 Text(problem.message.nl, problem.message.en),
                             )
                         )
-                    twin = confusable_with(user.username, names_so_far)
+                    twin = names_so_far.twin(user.username)
                     if twin is not None:
                         plan.problems.append(
                             RowProblem(
@@ -529,7 +529,7 @@ class Register:
                                 Text(f"lijkt te veel op '{twin}'", f"looks too much like '{twin}'"),
                             )
                         )
-                    names_so_far.append(user.username)
+                    names_so_far.add(user.username)
                 if user.team is not None and user.team not in team_ids:
                     plan.problems.append(RowProblem(row, "team", _not_a_team(user.team)))
                 if user.pseudonym is not None:
