@@ -39,6 +39,7 @@ from fieldapp.server.push import Pushes
 from fieldapp.server.queries import InspectionQueries
 from fieldapp.server.register import Register
 from fieldapp.server.review import CentralReviews
+from fieldapp.server.stored_forms import StoredForms
 from fieldapp.server.summaries import ReportQueries
 from fieldapp.server.sweep import Sweeper
 
@@ -68,12 +69,16 @@ class CentralStore:
         self.administration = Administration(self.database, self.accounts, config.clock)
         self.register = Register(self.database, self.accounts, config.clock)
         self.planning = Planning(self.database, config.clock)
-        self.followup = FollowUp(self.database, self.planning, config.clock)
+        # One compiled copy of each loaded form for the push, the follow-up and the reports.
+        self.forms = StoredForms()
+        self.followup = FollowUp(self.database, self.planning, config.clock, self.forms)
         self.feed = ChangeFeed(self.database)
         self.queries = InspectionQueries(self.database)
-        self.reports = ReportQueries(self.database, self.queries)
+        self.reports = ReportQueries(self.database, self.queries, self.forms)
         self.exports = ExportQueries(self.database)
-        self.pushes = Pushes(self.database, config.quota_bytes, self.followup, self.reports)
+        self.pushes = Pushes(
+            self.database, config.quota_bytes, self.followup, self.reports, self.forms
+        )
         self.reviews = CentralReviews(self.database, self.followup)
         self.sweeper = Sweeper(self.database, self.blobs, self.scratch, config)
 

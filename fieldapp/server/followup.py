@@ -37,7 +37,7 @@ from fieldapp.core.doortest import (
     pair_round_visits,
     visit_from_document,
 )
-from fieldapp.core.engine import FormEngine, compile_form
+from fieldapp.core.engine import FormEngine
 from fieldapp.core.entities import (
     FORM_ROLES,
     FORM_VENUE_KINDS,
@@ -89,6 +89,7 @@ from fieldapp.server.administration import audit
 from fieldapp.server.database import CentralDatabase
 from fieldapp.server.errors import ApiError, forbidden, not_found
 from fieldapp.server.planning import Planning
+from fieldapp.server.stored_forms import StoredForms
 
 log = logging.getLogger(__name__)
 
@@ -142,14 +143,17 @@ class FollowUp:
     """Measures, actions and the venue file on the central store."""
 
     def __init__(
-        self, database: CentralDatabase, planning: Planning, clock: Callable[[], dt.datetime]
+        self,
+        database: CentralDatabase,
+        planning: Planning,
+        clock: Callable[[], dt.datetime],
+        forms: StoredForms | None = None,
     ) -> None:
         self.database = database
         self.planning = planning
         self.clock = clock
+        self.forms = forms if forms is not None else StoredForms()
         self._policies: dict[tuple[str, str], SanctionPolicy] = {}
-        self._definitions: dict[tuple[str, str], FormDefinition] = {}
-        self._engines: dict[tuple[str, str], FormEngine] = {}
 
     # --- the policy ---------------------------------------------------------------------
 
@@ -248,23 +252,10 @@ class FollowUp:
         return known
 
     def _definition(self, connection: Connection, form_id: str, version: str) -> FormDefinition:
-        key = (form_id, version)
-        known = self._definitions.get(key)
-        if known is None:
-            text = connection.execute(
-                sa.select(schema.forms.c.definition)
-                .where(schema.forms.c.form_id == form_id)
-                .where(schema.forms.c.form_version == version)
-            ).scalar_one()
-            known = self._definitions[key] = FormDefinition.model_validate_json(text)
-        return known
+        return self.forms.require(connection, form_id, version).definition
 
     def _engine(self, connection: Connection, form_id: str, version: str) -> FormEngine:
-        key = (form_id, version)
-        known = self._engines.get(key)
-        if known is None:
-            known = self._engines[key] = compile_form(self._definition(connection, *key))
-        return known
+        return self.forms.require(connection, form_id, version).engine
 
     # --- hooks inside the push and review transactions ----------------------------------
 

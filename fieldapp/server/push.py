@@ -22,8 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Connection, RowMapping
 
 from fieldapp.core.answers import canonical_json
-from fieldapp.core.engine import FormEngine, compile_form
-from fieldapp.core.forms import FormDefinition
+from fieldapp.core.engine import FormEngine
 from fieldapp.core.inspection import InspectionStatus, InspectionVersion
 from fieldapp.protocol.models import ErrorCode, PushReceipt, digest_of
 from fieldapp.server import schema
@@ -33,6 +32,7 @@ from fieldapp.server.database import CentralDatabase
 from fieldapp.server.errors import ApiError, RaceLost, forbidden
 from fieldapp.server.followup import FollowUp
 from fieldapp.server.queries import head_of
+from fieldapp.server.stored_forms import StoredForms
 from fieldapp.server.summaries import ReportQueries
 from fieldapp.server.usage import (
     MAX_HELD_CONFLICTS,
@@ -69,6 +69,7 @@ class Pushes:
         quota_bytes: int,
         followup: FollowUp | None = None,
         summaries: ReportQueries | None = None,
+        forms: StoredForms | None = None,
     ) -> None:
         self.database = database
         self.quota_bytes = quota_bytes
@@ -76,9 +77,8 @@ class Pushes:
         self.followup = followup
         #: Keeps each stored version's period-summary facts beside it.
         self.summaries = summaries
-        #: Roles and compiled form per (form id, version). A loaded form version never
-        #: changes, so both can be kept for the life of the process.
-        self._forms: dict[tuple[str, str], tuple[frozenset[str], FormEngine]] = {}
+        #: The loaded forms, compiled once (shared with the follow-up and the summaries).
+        self.forms = forms if forms is not None else StoredForms()
 
     def push(
         self,
@@ -270,19 +270,10 @@ class Pushes:
 
     def _form(self, principal: Principal, version: InspectionVersion) -> FormEngine:
         """The compiled form of the version, if it exists and the principal's role fills it."""
-        key = (version.form_id, version.form_version)
-        known = self._forms.get(key)
+        known = self.forms.known(version.form_id, version.form_version)
         if known is None:
             with self.database.read() as connection:
-                stored = connection.execute(
-                    sa.select(schema.forms.c.roles, schema.forms.c.definition)
-                    .where(schema.forms.c.form_id == version.form_id[:64])
-                    .where(schema.forms.c.form_version == version.form_version[:32])
-                ).first()
-            if stored is not None:
-                definition = FormDefinition.model_validate_json(stored.definition)
-                known = frozenset(json.loads(stored.roles)), compile_form(definition)
-                self._forms[key] = known
+                known = self.forms.get(connection, version.form_id, version.form_version)
         if known is None:
             raise ApiError(
                 422,
@@ -292,14 +283,13 @@ class Pushes:
                 f"The form {version.form_id[:64]} {version.form_version[:32]} is unknown to "
                 "the server.",
             )
-        roles, engine = known
-        if principal.role.value not in roles:
+        if principal.role.value not in known.roles:
             raise forbidden(
                 f"The form {version.form_id} is not filled in by a {principal.role.value}.",
                 f"Het formulier {version.form_id} is niet voor een {principal.role.value}.",
                 ErrorCode.FORM_NOT_ALLOWED,
             )
-        return engine
+        return known.engine
 
     def _push_once(
         self,

@@ -46,6 +46,7 @@ from fieldapp.server.accounts import Principal
 from fieldapp.server.database import CentralDatabase
 from fieldapp.server.errors import ApiError, not_found
 from fieldapp.server.queries import InspectionQueries, visible
+from fieldapp.server.stored_forms import StoredForms
 
 #: Summaries counting at once in one server process; each holds a database connection.
 SUMMARY_PERMITS = 2
@@ -62,11 +63,15 @@ log = logging.getLogger(__name__)
 class ReportQueries:
     """The report endpoints' use cases, over the same database as the inbox."""
 
-    def __init__(self, database: CentralDatabase, queries: InspectionQueries) -> None:
+    def __init__(
+        self,
+        database: CentralDatabase,
+        queries: InspectionQueries,
+        forms: StoredForms | None = None,
+    ) -> None:
         self.database = database
         self.queries = queries
-        self._engines: dict[tuple[str, str], FormEngine] = {}
-        self._engines_lock = threading.Lock()
+        self.forms = forms if forms is not None else StoredForms()
         self._permits = threading.BoundedSemaphore(SUMMARY_PERMITS)
 
     def summary(
@@ -184,19 +189,7 @@ class ReportQueries:
             self._permits.release()
 
     def _engine(self, connection: Connection, form_id: str, version: str) -> FormEngine:
-        key = (form_id, version)
-        with self._engines_lock:
-            known = self._engines.get(key)
-        if known is not None:
-            return known
-        text = connection.execute(
-            sa.select(schema.forms.c.definition)
-            .where(schema.forms.c.form_id == form_id)
-            .where(schema.forms.c.form_version == version)
-        ).scalar_one()
-        engine = compile_form(FormDefinition.model_validate_json(text))
-        with self._engines_lock:
-            return self._engines.setdefault(key, engine)
+        return self.forms.require(connection, form_id, version).engine
 
 
 def fill_missing_facts(connection: Connection) -> int:
