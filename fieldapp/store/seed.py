@@ -286,9 +286,6 @@ CATEGORY_TEXTS: Mapping[tuple[str, str], Sequence[str]] = {
     ("observation_description", "street_intimidation"): [
         "Vrouw werd nageroepen en gevolgd door twee mannen; mannen aangesproken.",
     ],
-    ("observation_description", "youth_group"): [
-        "Groep van zes jongeren zat op de bankjes met harde muziek; aangesproken, groep vertrok.",
-    ],
     ("observation_description", "fireworks"): [
         "Drie zware knallen in een afvalbak bij de speeltuin; niemand meer te zien.",
     ],
@@ -316,6 +313,23 @@ CATEGORY_TEXTS: Mapping[tuple[str, str], Sequence[str]] = {
     ("observation_description", "nuisance"): [
         "Harde muziek uit een geparkeerde auto; bestuurder gevraagd het geluid zachter te zetten.",
     ],
+}
+
+#: A youth group's description by the first behaviour recorded for it: loud music beside
+#: "hindering passers-by" read as a careless report.
+YOUTH_GROUP_TEXTS: Mapping[str, str] = {
+    "hanging_around": "Groep van zes jongeren zat op de bankjes bij de speeltuin; kort "
+    "aangesproken, geen overlast.",
+    "noise": "Groep van zes jongeren met harde muziek uit een box bij de bankjes; aangesproken, "
+    "de muziek ging uit.",
+    "blocking_passers_by": "Groep jongeren riep voorbijgangers na bij de ingang van het "
+    "winkelcentrum; aangesproken, groep vertrok.",
+    "litter_or_damage": "Groep jongeren liet blikjes en zakken achter bij de bankjes; "
+    "aangesproken, zij ruimden het op.",
+    "drugs_use": "Groep jongeren gebruikte lachgas bij de bankjes; aangesproken, de patronen "
+    "zijn ingenomen.",
+    "offence_seen": "Jongen uit de groep trapte een fietsenrek los; aangesproken en gegevens "
+    "genoteerd.",
 }
 
 #: What the boa did about an observation of each kind, as its text above tells it: a signal
@@ -394,6 +408,13 @@ _PREFERRED: Mapping[str, Mapping[str, float]] = {
     "tone": {"friendly": 0.4, "neutral": 0.45, "curt": 0.12, "hostile": 0.03},
     "check_outcome": {"no_action": 0.45, "warning": 0.3, "fine": 0.18, "referral": 0.05},
     "check_kind": {"proactive": 0.6, "reactive": 0.4},
+    # A person checked is referred to help for people, not to an animal line.
+    "check_referral_to": {
+        "youth_work": 0.4,
+        "person_centred_approach": 0.3,
+        "zorg_veiligheidshuis": 0.2,
+        "acute_care": 0.1,
+    },
     "extra_conditions": {"none": 0.85, "membership": 0.05, "dress_check": 0.05, "extra_fee": 0.05},
     "door_staff_changed": {"no": 0.75, "not_observed": 0.22, "yes": 0.03},
     "house_rule_kind": {"objective": 0.6, "vague": 0.3, "unclear": 0.1},
@@ -619,6 +640,11 @@ class AnswerWalker:
             if key in OBJECTIVE_GROUNDS:
                 return rng.choice(OBJECTIVE_GROUNDS[key])
         category = session.value("category", row) if row is not None else ""
+        if name == "observation_description" and category == "youth_group":
+            behaviour = session.value("youth_group_behaviour", row)
+            first = behaviour[0] if isinstance(behaviour, tuple) and behaviour else ""
+            if first in YOUTH_GROUP_TEXTS:
+                return YOUTH_GROUP_TEXTS[first]
         return self._text(visit, name, attempt, category if isinstance(category, str) else "")
 
     @staticmethod

@@ -249,3 +249,33 @@ def test_a_seeded_door_test_group_waited_longer_than_it_stood_at_the_door() -> N
             # No queue, no long wait for the door staff.
             assert waited <= 5, waited
     assert waits > 100, waits
+
+
+#: Words a youth group's description uses for each behaviour recorded first.
+_BEHAVIOUR_WORDS = {
+    "hanging_around": "geen overlast",
+    "noise": "muziek",
+    "blocking_passers_by": "riep",
+    "litter_or_damage": "achter",
+    "drugs_use": "lachgas",
+    "offence_seen": "trapte",
+}
+
+
+def test_a_seeded_youth_group_was_described_as_doing_something_else() -> None:
+    """Before: a youth group recorded as "hindering or calling after passers-by" was
+    described as sitting on the benches with loud music, and a person checked was referred
+    to 144 Red een Dier, the animal line. A description fits the behaviour recorded, and
+    a person is referred to help for people."""
+    world = load_world(seeds_directory())
+    groups = referred = 0
+    for _visit, session in seeded_visits(world, "neighbourhood_patrol", 200, seed=16):
+        for (name, row), value in session.answers.items():
+            if name == "youth_group_behaviour" and isinstance(value, tuple) and value:
+                groups += 1
+                said = str(session.value("observation_description", row)).lower()
+                assert _BEHAVIOUR_WORDS[value[0]] in said, (value, said)
+            if name == "check_referral_to" and value:
+                referred += 1
+                assert value not in ("red_een_dier_144", "animal_abuse_centre"), value
+    assert groups >= 5 and referred >= 2, (groups, referred)
