@@ -223,11 +223,32 @@ def export_format(chosen: str | None, output: str | None) -> str:
     """`--format` if given, else the output file's ending (".csv", ".xlsx"), else xlsx.
 
     With xlsx as the only default, `-o shops.csv` wrote an Excel workbook named .csv,
-    which Excel then refused and a script read as garbage."""
+    which Excel then refused and a script read as garbage. A name ending in something
+    else, or in the other format than `--format` says, is refused rather than guessed."""
+    from fieldapp.core.errors import FieldappError
+
+    ending = Path(output).suffix.lower().lstrip(".") if output and output != "-" else ""
+    if chosen and ending in EXPORT_FORMATS and ending != chosen:
+        raise FieldappError(
+            {
+                "nl": f"De bestandsnaam eindigt op .{ending}, maar --format zegt {chosen}; "
+                "laat ze overeenkomen.",
+                "en": f"The file name ends in .{ending} but --format says {chosen}; make "
+                "them agree.",
+            }
+        )
     if chosen:
         return chosen
-    ending = Path(output).suffix.lower().lstrip(".") if output and output != "-" else ""
-    return ending if ending in EXPORT_FORMATS else "xlsx"
+    if ending and ending not in EXPORT_FORMATS:
+        raise FieldappError(
+            {
+                "nl": f"Welk formaat voor .{ending}? Laat de naam eindigen op .csv of .xlsx, "
+                "of geef --format csv of --format xlsx.",
+                "en": f"Which format for .{ending}? End the name in .csv or .xlsx, or give "
+                "--format csv or --format xlsx.",
+            }
+        )
+    return ending or "xlsx"
 
 
 def _export(args: argparse.Namespace) -> int:

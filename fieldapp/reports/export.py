@@ -471,7 +471,7 @@ def _write_csv(
 ) -> list[Path]:
     """Every sheet its own file, written as the rows come; each replaces its target only
     when all are written."""
-    stem = output.with_suffix("") if output.suffix == ".csv" else output
+    stem = output.with_suffix("") if output.suffix.lower() == ".csv" else output
     dutch_excel = style == "excel" and decimal_comma(language)
     encoding = "utf-8-sig" if style == "excel" else "utf-8"
     paths = {

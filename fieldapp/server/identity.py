@@ -84,21 +84,27 @@ class LookAlikes:
     request); each name's skeletons are now made once."""
 
     def __init__(self, names: Iterable[str] = ()) -> None:
-        self._by_skeleton: dict[str, str] = {}
+        #: Each form with the names of that form, in the order they were added.
+        self._by_skeleton: dict[str, list[tuple[int, str]]] = {}
+        self._added = 0
         for name in names:
             self.add(name)
 
     def add(self, name: str) -> None:
         for shape in _skeletons(name):
-            self._by_skeleton.setdefault(shape, name)
+            self._by_skeleton.setdefault(shape, []).append((self._added, name))
+        self._added += 1
 
     def twin(self, name: str) -> str | None:
-        """A name added before that looks like `name` (not `name` itself), if any."""
-        for shape in sorted(_skeletons(name)):
-            other = self._by_skeleton.get(shape)
-            if other is not None and other != name:
-                return other
-        return None
+        """The first name added that looks like `name` (not `name` itself), if any: the
+        one comparing it with each name in turn would find."""
+        found = [
+            (order, other)
+            for shape in _skeletons(name)
+            for order, other in self._by_skeleton.get(shape, ())
+            if other != name
+        ]
+        return min(found)[1] if found else None
 
 
 def _skeletons(name: str) -> frozenset[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
+from functools import cached_property
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -19,14 +19,25 @@ from fieldapp.core.engine import FormEngine, compile_form
 from fieldapp.core.forms import FormDefinition
 from fieldapp.server import schema
 
+#: The longest form id and version the store holds (its columns' sizes).
+MAX_FORM_ID = 64
+MAX_FORM_VERSION = 32
 
-@dataclass(frozen=True)
+
 class StoredForm:
-    """One loaded form version: who fills it in, its definition and its compiled engine."""
+    """One loaded form version: who fills it in, its definition and its compiled engine.
 
-    roles: frozenset[str]
-    definition: FormDefinition
-    engine: FormEngine
+    The engine is compiled when first asked for: the venue file and a finding's label read
+    only the definition, and a form compiled against rules tightened since it was loaded
+    must not make them fail."""
+
+    def __init__(self, roles: frozenset[str], definition: FormDefinition) -> None:
+        self.roles = roles
+        self.definition = definition
+
+    @cached_property
+    def engine(self) -> FormEngine:
+        return compile_form(self.definition)
 
 
 class StoredForms:
@@ -46,17 +57,21 @@ class StoredForms:
         known = self.known(form_id, version)
         if known is not None:
             return known
+        if len(form_id) > MAX_FORM_ID or len(version) > MAX_FORM_VERSION:
+            # Longer than any stored id: compared cut short, it matched a stored form it
+            # merely begins with, and the push took a version of a form the store lacks.
+            return None
         row = connection.execute(
             sa.select(schema.forms.c.roles, schema.forms.c.definition)
-            .where(schema.forms.c.form_id == form_id[:64])
-            .where(schema.forms.c.form_version == version[:32])
+            .where(schema.forms.c.form_id == form_id)
+            .where(schema.forms.c.form_version == version)
         ).first()
         if row is None:
             return None
         definition = FormDefinition.model_validate_json(row.definition)
-        # Compiled outside the lock: two requests meeting a new form at once may both
-        # compile it (the first one kept); nobody waits on another's compilation.
-        made = StoredForm(frozenset(json.loads(row.roles)), definition, compile_form(definition))
+        # Read outside the lock: two requests meeting a new form at once may both read it
+        # (the first one kept); nobody waits on another's database read.
+        made = StoredForm(frozenset(json.loads(row.roles)), definition)
         with self._lock:
             return self._known.setdefault((form_id, version), made)
 

@@ -142,11 +142,12 @@ def test_a_mistyped_date_was_called_an_invalid_fromisoformat_value(
 
 
 def test_an_export_named_csv_was_written_as_an_excel_workbook(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Before: `fieldapp export -o shops.csv` wrote an XLSX workbook under that name (the
     format defaulted to xlsx whatever the name), which a spreadsheet refused and a script
-    read as garbage. Without --format, the file's ending chooses; --format still wins."""
+    read as garbage. Without --format, the file's ending chooses; a name that says another
+    format than --format, or none of the two, is refused."""
     monkeypatch.setenv("FIELDAPP_PASSWORD", "demo")
     home = tmp_path / "device"
     profile = new_profile(home, username=BOA, password="demo")
@@ -156,9 +157,24 @@ def test_an_export_named_csv_was_written_as_an_excel_workbook(
     named_csv, named_xlsx, forced = (tmp_path / n for n in ("a.csv", "b.xlsx", "c.csv"))
     assert main(["export", "-o", str(named_csv), *local]) == 0
     assert main(["export", "-o", str(named_xlsx), *local]) == 0
-    assert main(["export", "--format", "xlsx", "-o", str(forced), *local]) == 0
+    assert main(["export", "--format", "xlsx", "-o", str(forced), *local]) == 1
     # A ZIP container (XLSX) begins with "PK"; a CSV here with its header's first column.
     assert not named_csv.read_bytes().startswith(b"PK")
     assert named_csv.read_text(encoding="utf-8").splitlines()[0].startswith("inspection")
     assert named_xlsx.read_bytes().startswith(b"PK")
-    assert forced.read_bytes().startswith(b"PK")
+    assert not forced.exists()  # --format xlsx for a .csv name: refused, nothing written
+    # A name in capitals is its format too; its sheets of repeats are named after it.
+    capitals = tmp_path / "D.CSV"
+    assert main(["export", "-o", str(capitals), *local]) == 0
+    assert not capitals.read_bytes().startswith(b"PK")
+    assert sorted(p.name for p in tmp_path.glob("D.*")) == [
+        "D.CSV",
+        "D.codebook.csv",
+        "D.observed_sales.csv",
+    ]
+    # A name that says no format, or another than --format, is refused in plain words.
+    assert main(["export", "-o", str(tmp_path / "e.txt"), *local]) == 1
+    assert main(["export", "--format", "csv", "-o", str(tmp_path / "f.xlsx"), *local]) == 1
+    said = capsys.readouterr().err
+    assert "Which format for .txt?" in said and "ends in .xlsx but --format says csv" in said
+    assert not (tmp_path / "e.txt").exists() and not (tmp_path / "f.xlsx").exists()

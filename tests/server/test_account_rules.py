@@ -137,3 +137,15 @@ def test_the_rules_accept_the_demo_names_and_a_good_password() -> None:
     assert username_problem("mg-noord-3") is None
     assert confusable_with("mg-noord-3", ["mg-zuid-1", "mg-noord-1"]) is None
     assert password_problem("drie koffie zonder suiker", "fatima.elamrani") is None
+
+
+def test_the_look_alike_index_named_another_twin_than_comparing_in_turn() -> None:
+    """The look-alike index (`LookAlikes`, made for registers of many people) answers as
+    comparing the name with each earlier name in turn did: the first look-alike in the
+    order given, and one beside the name itself too (review of the index's first version:
+    "Ilja" against "IIja" and "1lja" named the later one; "joost" among "joost" and
+    "j0ost" found none)."""
+    assert confusable_with("Ilja", ["IIja", "1lja"]) == "IIja"
+    assert confusable_with("Ilja", ["1lja", "IIja"]) == "1lja"
+    assert confusable_with("joost", ["joost", "j0ost"]) == "j0ost"
+    assert confusable_with("joost", ["anna", "piet"]) is None

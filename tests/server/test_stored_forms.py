@@ -10,9 +10,18 @@ import pytest
 
 from fieldapp.core.engine import FormEngine, compile_form
 from fieldapp.core.forms import FormDefinition
+from fieldapp.core.inspection import InspectionVersion
+from fieldapp.core.locations import forms_directory
 from fieldapp.server import stored_forms
 from tests.server.test_followup import MINOR_INSIDE, approve, coffeeshop_version, push_as
-from tests.support.central import BOA_WEST, SUPERVISOR_CENTRUM, running_central
+from tests.support.central import (
+    BACKENDS,
+    BOA_WEST,
+    SUPERVISOR_CENTRUM,
+    push,
+    require_backend,
+    running_central,
+)
 from tests.support.samples import SampleWorld
 
 
@@ -54,3 +63,37 @@ def test_each_form_was_compiled_three_times_in_a_store_s_first_sync(
         assert summary.json()["total"] == 2, summary.json()
     form = samples.engines["coffeeshop_inspection"]
     assert compiled == [f"coffeeshop_inspection {form.version}"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_form_id_longer_than_any_stored_was_taken_for_the_one_it_begins_with(
+    tmp_path: Path, backend: str
+) -> None:
+    """Before: a version naming a form id longer than the store's 64 characters was looked
+    up cut to 64; where a stored form's id was those 64 characters, SQLite stored the
+    version (201) under a form the store does not hold, and PostgreSQL failed (500). It is
+    refused as an unknown form, with a 422, on both."""
+    require_backend(backend)
+    long_id = "c" * 64
+    text = (forms_directory() / "coffeeshop_inspection.yaml").read_text(encoding="utf-8")
+    assert "id: coffeeshop_inspection\n" in text
+    form = tmp_path / "long.yaml"
+    form.write_text(text.replace("id: coffeeshop_inspection\n", f"id: {long_id}\n"), "utf-8")
+    samples = SampleWorld.load()
+    with running_central(backend, tmp_path / "central", "longform") as central:
+        central.store.load_forms([form])
+        for number, form_id in enumerate((long_id, long_id + "-not-a-form")):
+            base = coffeeshop_version(
+                samples, ("long", number), "cs-weimar-255", datetime(2026, 3, 1 + number, 21)
+            )
+            hashed = InspectionVersion.hash_of(
+                form_id, base.form_version, None, base.document, base.attachments
+            )
+            version = base.model_copy(update={"form_id": form_id, "content_hash": hashed})
+            with central.client(BOA_WEST) as client:
+                answer = push(client, version)
+            if form_id == long_id:
+                assert answer.status_code == 201, answer.text
+            else:
+                assert answer.status_code == 422, answer.text
+                assert answer.json()["code"] == "unknown_form"

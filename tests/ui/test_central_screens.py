@@ -855,6 +855,17 @@ def test_a_refilled_table_moved_the_selection_to_another_person(qtbot: QtBot) ->
     assert selected_key(table) == "dirk"
     fill(table, rows[:3], [user for _, user in rows[:3]])
     assert selected_key(table) is None
+    # Nor does choosing the row again scroll a long list away from where the person was.
+    many = [[f"Persoon {n:03d}", f"p{n:03d}"] for n in range(100)]
+    fill(table, many, [user for _, user in many])
+    table.resize(400, 300)
+    table.show()
+    table.sortItems(0, Qt.SortOrder.DescendingOrder)
+    table.selectRow(0)
+    bar = table.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    fill(table, many, [user for _, user in many])
+    assert bar.value() == bar.maximum() // 2 and selected_key(table) == "p099"
 
 
 def test_a_municipality_s_own_form_was_named_by_its_id_on_the_forms_page(

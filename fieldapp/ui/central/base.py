@@ -316,6 +316,7 @@ def fill(table: QTableWidget, rows: Sequence[Sequence[str]], keys: Sequence[str]
     sorted as the person sorted it, the selection otherwise stayed on the same row number,
     another person or venue, and a button acted on that one."""
     chosen = selected_key(table)
+    scrolled = table.verticalScrollBar().value()
     table.setSortingEnabled(False)
     table.setRowCount(len(rows))
     for row, (cells, key) in enumerate(zip(rows, keys, strict=True)):
@@ -329,6 +330,8 @@ def fill(table: QTableWidget, rows: Sequence[Sequence[str]], keys: Sequence[str]
     table.setSortingEnabled(True)
     if chosen is not None and not select_key(table, chosen):
         table.clearSelection()
+    # Choosing the row again must not scroll the list away from where the person was.
+    table.verticalScrollBar().setValue(scrolled)
 
 
 def selected_key(table: QTableWidget) -> str | None:

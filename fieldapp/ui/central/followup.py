@@ -411,10 +411,13 @@ class FollowUpPanel(CentralPanel):
             return moment.date() if isinstance(moment, datetime) else moment
 
         entries.sort(key=key)
+        # Keyed by the venue too: a row chosen in one venue's file is not chosen again by
+        # its number in another's.
+        venue_key = str(self.venue.currentData())
         fill(
             self.file_table,
             [[day_text(key(e)), e[1], e[2]] for e in entries],
-            [str(n) for n in range(len(entries))],
+            [f"{venue_key}:{n}" for n in range(len(entries))],
         )
         fit_columns(self.file_table)
         self.file_loaded.emit()
