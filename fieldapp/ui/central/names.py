@@ -18,10 +18,6 @@ if TYPE_CHECKING:
     from fieldapp.app.planning import Board
 
 
-#: The forms shipped with the app, which `form_name` names in the app's own words.
-SHIPPED_FORMS = frozenset({"coffeeshop_inspection", "neighbourhood_patrol", "door_test"})
-
-
 def form_name(form_id: str) -> str:
     """The shipped forms by their titles, as the homes and the PDFs name them."""
     names = {
@@ -33,10 +29,10 @@ def form_name(form_id: str) -> str:
 
 
 def published_form_name(form: PublishedForm, language: str) -> str:
-    """A published form by its title: a shipped form as `form_name` names it, a form a
-    municipality added by its file's title in `language` (else in any it has), and by its
-    id only from a server that sends no titles."""
-    if form.form_id in SHIPPED_FORMS or not form.title:
+    """A published form by its file's title in `language` (a form a municipality added, which
+    `form_name` does not know, too), else in any language it has; from a server that
+    sends no titles, as `form_name` names it."""
+    if not form.title:
         return form_name(form.form_id)
     return form.title.get(language) or next(iter(form.title.values()))
 
