@@ -593,6 +593,11 @@ class AnswerWalker:
                 first = _weighted(rng, _PREFERRED[name], choices)
                 return (first,)
             pool = [c for c in choices if c != "none"] or choices
+            if name == "youth_group_behaviour" and "hanging_around" in pool:
+                # "Hanging around without nuisance" excludes the nuisances beside it.
+                if rng.random() < 0.3:
+                    return ("hanging_around",)
+                pool.remove("hanging_around")
             return tuple(rng.sample(pool, min(len(pool), rng.choice((1, 1, 2)))))
         if kind is QuestionType.VENUE:
             if field_.repeat is None and visit.venue is not None:

@@ -273,6 +273,8 @@ def test_a_seeded_youth_group_was_described_as_doing_something_else() -> None:
         for (name, row), value in session.answers.items():
             if name == "youth_group_behaviour" and isinstance(value, tuple) and value:
                 groups += 1
+                # "Hanging around without nuisance" is never recorded beside a nuisance.
+                assert "hanging_around" not in value or value == ("hanging_around",), value
                 said = str(session.value("observation_description", row)).lower()
                 assert _BEHAVIOUR_WORDS[value[0]] in said, (value, said)
             if name == "check_referral_to" and value:
