@@ -19,9 +19,17 @@ from fieldapp.core.engine import FormEngine, compile_form
 from fieldapp.core.forms import FormDefinition
 from fieldapp.server import schema
 
-#: The longest form id and version the store holds (its columns' sizes).
-MAX_FORM_ID = 64
-MAX_FORM_VERSION = 32
+
+def _length(column: sa.ColumnElement[str]) -> int:
+    length = getattr(column.type, "length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"{column} has no length")
+    return length
+
+
+#: The longest form id and version the store holds: its columns' sizes.
+MAX_FORM_ID = _length(schema.forms.c.form_id)
+MAX_FORM_VERSION = _length(schema.forms.c.form_version)
 
 
 class StoredForm:
