@@ -69,6 +69,18 @@ def seeded_visits(
         yield visit, walker.fill(engine, visit).session
 
 
+def seeded_rows(
+    question: str, count: int, *, seed: int
+) -> Iterator[tuple[FormSession, str | None, object]]:
+    """Each answer to `question` (a question of a repeat) in `count` seeded patrols, with
+    its session and row."""
+    world = load_world(seeds_directory())
+    for _visit, session in seeded_visits(world, "neighbourhood_patrol", count, seed=seed):
+        for (name, row), value in session.answers.items():
+            if name == question:
+                yield session, row, value
+
+
 def test_a_seeded_patrol_named_a_district_and_a_team_its_area_does_not_belong_to() -> None:
     """Before: the demo had a Mariahoeve patrol in the district Leidschenveen-Ypenburg by
     "Team Handhaving Escamp 1", a team that is not in the team list, with observations on
@@ -180,28 +192,24 @@ def test_a_seeded_observation_s_action_contradicted_what_it_recorded() -> None:
     a group was spoken to with a public-space report, and a domestic-violence signal could
     describe a boy showing a knife. A signal is acted on, the action agrees with what the
     text says was done, and a signal's text is of its kind."""
-    world = load_world(seeds_directory())
     observations = signals = 0
-    for _visit, session in seeded_visits(world, "neighbourhood_patrol", 150, seed=13):
-        for (name, row), category in session.answers.items():
-            if name != "category":
-                continue
-            observations += 1
-            action = session.value("observation_action", row)
-            if category in ("domestic_violence_signal", "weapon_signal", "confused_behaviour"):
-                signals += 1
-                assert action != "none", (category, action)
-            said = " ".join(
-                str(session.value(text, row))
-                for text in ("observation_description", "offence_signal_description")
-            ).lower()
-            for words, actions in _SAID_DONE.items():
-                if words in said:
-                    assert action in actions, (category, said, action)
-            if category == "domestic_violence_signal":
-                assert " mes " not in said, said
-            if category == "weapon_signal":
-                assert " mes " in said, said
+    for session, row, category in seeded_rows("category", 150, seed=13):
+        observations += 1
+        action = session.value("observation_action", row)
+        if category in ("domestic_violence_signal", "weapon_signal", "confused_behaviour"):
+            signals += 1
+            assert action != "none", (category, action)
+        said = " ".join(
+            str(session.value(text, row))
+            for text in ("observation_description", "offence_signal_description")
+        ).lower()
+        for words, actions in _SAID_DONE.items():
+            if words in said:
+                assert action in actions, (category, said, action)
+        if category == "domestic_violence_signal":
+            assert " mes " not in said, said
+        if category == "weapon_signal":
+            assert " mes " in said, said
     assert observations > 150 and signals >= 5, (observations, signals)
 
 
@@ -213,22 +221,18 @@ def test_a_seeded_check_counted_an_offence_seen_first_as_proactive() -> None:
     rests on another power than the one for suspects."""
     # What an offence seen first reads like: something done, not merely suspicious.
     offences = ("door rood licht", "gooide", "urineerde", "vernielde", "dronk", "blowde")
-    world = load_world(seeds_directory())
     checks = proactive = 0
-    for _visit, session in seeded_visits(world, "neighbourhood_patrol", 150, seed=14):
-        for (name, row), kind in session.answers.items():
-            if name != "check_kind":
-                continue
-            checks += 1
-            ground = str(session.value("objective_ground_description", row)).lower()
-            seen_first = any(offence in ground for offence in offences)
-            if kind == "proactive":
-                proactive += 1
-                assert not seen_first, ground
-                # Establishing a suspect's identity (art. 27a Sv) needs a suspect.
-                assert session.value("check_legal_basis", row) != "suspect_identity"
-            else:
-                assert seen_first and session.value("objective_ground", row) == "behaviour"
+    for session, row, kind in seeded_rows("check_kind", 150, seed=14):
+        checks += 1
+        ground = str(session.value("objective_ground_description", row)).lower()
+        seen_first = any(offence in ground for offence in offences)
+        if kind == "proactive":
+            proactive += 1
+            assert not seen_first, ground
+            # Establishing a suspect's identity (art. 27a Sv) needs a suspect.
+            assert session.value("check_legal_basis", row) != "suspect_identity"
+        else:
+            assert seen_first and session.value("objective_ground", row) == "behaviour"
     assert checks > 100 and proactive > 30, (checks, proactive)
 
 
