@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from bench_server import server_process
+from bench_server import database, server_process
 from bench_sync import all_versions, central, device, timed_syncs
 
 from fieldapp.core.inspection import InspectionStatus
@@ -146,11 +146,15 @@ def seed(profile: Profile, n: int, photo_share: float, outbox: str) -> SeedRepor
 
 
 @contextmanager
-def our_central(folder: Path, url: str | None, where: str) -> Iterator[str]:
+def our_central(
+    folder: Path, url: str | None, where: str, workers: int = 1, blob_storage: str = "files"
+) -> Iterator[str]:
     """Our central store: in a thread of this process (as bench_sync.py) or its own process
-    (as bench_server.py and as pouchdb-server runs here); its base URL."""
+    (as bench_server.py and as pouchdb-server runs here), with `workers` processes
+    (PostgreSQL only, as `fieldapp server --workers`) and its blobs in `blob_storage`
+    (as FIELDAPP_BLOB_STORAGE; a process only); its base URL."""
     if where == "process":
-        with server_process(folder, url) as base:
+        with server_process(folder, url, workers=workers, blob_storage=blob_storage) as base:
             yield base
         return
     store, server = central(folder, url)
@@ -207,7 +211,17 @@ def one_size(node: str, n: int, args: argparse.Namespace) -> Row:
             export(profile, folder / "export")
             marks: list[tuple[str, float]] = []
             load_ours = os.getloadavg()[0]
-            with our_central(folder / "central", args.db, args.our_server) as base:
+            backend = "postgresql" if args.db and args.db.startswith("postgresql") else "sqlite"
+            with (
+                database(backend, args.db, f"peer{n}") as url,
+                our_central(
+                    folder / "central",
+                    url or args.db,
+                    args.our_server,
+                    args.workers,
+                    args.blob_storage,
+                ) as base,
+            ):
                 started = time.perf_counter()
                 client_before = time.process_time()
                 server_before = children_cpu()
@@ -363,6 +377,18 @@ def main(argv: list[str]) -> int:
         default="sync",
         help="PouchDB: both ways (as our sync pushes and pulls) or push only",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (with --our-server process and a PostgreSQL --db)",
+    )
+    parser.add_argument(
+        "--blob-storage",
+        choices=["files", "database"],
+        default="files",
+        help="where our store keeps photos (FIELDAPP_BLOB_STORAGE; with --our-server process)",
+    )
     parser.add_argument("--db", default=None, help="our store's SQLAlchemy URL (default SQLite)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
@@ -377,7 +403,8 @@ def main(argv: list[str]) -> int:
     rows = [one_size(node, int(part), args) for part in args.sizes.split(",") if part.strip()]
     print()
     print(
-        f"our store: {args.db or 'SQLite'}, server in a {args.our_server}, outbox "
+        f"our store: {args.db or 'SQLite'}, blobs in {args.blob_storage}, server in a "
+        f"{args.our_server} ({args.workers} worker(s)), outbox "
         f"{args.outbox}, batch size {args.batch_size}; pouchdb-server "
         f"{rows[0].peer['pouchdb_server']} ({args.peer_server}), PouchDB "
         f"{rows[0].peer['pouchdb']} ({args.direction}), node {rows[0].peer['node']}; "

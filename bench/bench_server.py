@@ -61,14 +61,25 @@ POLICY = PasswordPolicy(time_cost=1, memory_cost_kib=1024, parallelism=1)
 
 
 def serve(
-    home: str, url: str, port: int, principal_cache_seconds: float | None = None, workers: int = 1
+    home: str,
+    url: str,
+    port: int,
+    principal_cache_seconds: float | None = None,
+    workers: int = 1,
+    blob_storage: str = "files",
 ) -> None:
-    """Entry point of the server process (`--serve`); `workers` > 1 as `--workers` runs."""
+    """Entry point of the server process (`--serve`); `workers` > 1 as `--workers` runs,
+    `blob_storage` as FIELDAPP_BLOB_STORAGE."""
     from fieldapp.server.app import create_app
     from fieldapp.server.runner import serve as run
     from fieldapp.server.runner import serve_workers
 
-    config = ServerConfig(home=Path(home), database_url=url or None, password_policy=POLICY)
+    config = ServerConfig(
+        home=Path(home),
+        database_url=url or None,
+        password_policy=POLICY,
+        blob_storage=blob_storage,
+    )
     if principal_cache_seconds is not None:
         config = replace(config, principal_cache_seconds=principal_cache_seconds)
     store = CentralStore(config)
@@ -83,7 +94,11 @@ def serve(
 
 @contextmanager
 def server_process(
-    home: Path, url: str | None, principal_cache_seconds: float | None = None, workers: int = 1
+    home: Path,
+    url: str | None,
+    principal_cache_seconds: float | None = None,
+    workers: int = 1,
+    blob_storage: str = "files",
 ) -> Iterator[str]:
     """A central store in its own process(es) on 127.0.0.1 (the demo world loaded); its URL."""
     with socket.socket() as probe:
@@ -93,6 +108,7 @@ def server_process(
     command = [
         *(sys.executable, __file__, "--serve", str(home), url or "", str(port), cache),
         str(workers),
+        blob_storage,
     ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -515,8 +531,8 @@ def bench_throughput(
 
 def main() -> None:
     if sys.argv[1:2] == ["--serve"]:
-        home, url, port, cache, processes = sys.argv[2:7]
-        serve(home, url, int(port), float(cache) if cache else None, int(processes))
+        home, url, port, cache, processes, blobs = sys.argv[2:8]
+        serve(home, url, int(port), float(cache) if cache else None, int(processes), blobs)
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg-url", default=os.environ.get("FIELDAPP_TEST_PG_URL"))

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterable, Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -32,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 
 from fieldapp.protocol.models import BlobReceipt, ErrorCode
 from fieldapp.server import schema
-from fieldapp.server.blobstorage import BlobStorage, Scratch, discard, is_sha256
+from fieldapp.server.blobstorage import BlobStorage, ReceivedBody, Scratch, discard, is_sha256
 from fieldapp.server.database import CentralDatabase
 from fieldapp.server.errors import ApiError, too_large
 from fieldapp.server.limits import DRAIN_CAP
@@ -42,15 +41,6 @@ __all__ = ["BlobUploads", "ReceivedBody", "is_sha256"]
 
 #: Bytes of a request collected before they are written (on a worker thread).
 SPOOL_BYTES = 256 * 1024
-
-
-@dataclass(frozen=True)
-class ReceivedBody:
-    """A request body streamed into a temporary file: where, its SHA-256 and its size."""
-
-    path: Path
-    sha256: str
-    size: int
 
 
 class _Spool:
@@ -63,8 +53,11 @@ class _Spool:
     kilobytes at a time, so each request holds at most that much in memory.
     """
 
-    def __init__(self, scratch: Scratch) -> None:
+    def __init__(self, scratch: Scratch, *, one_file: bool = False) -> None:
         self.scratch = scratch
+        #: Every body in one file, one after the other (for a storage that copies the
+        #: bytes: a new file can cost a millisecond, a batch has up to 64 bodies).
+        self.one_file = one_file
         #: Bytes not yet written, each with the number of its file (in the order begun).
         self.pieces: list[tuple[int, bytes]] = []
         self.buffered = 0
@@ -73,7 +66,10 @@ class _Spool:
         self.open: dict[int, BinaryIO] = {}
 
     def begin(self) -> None:
-        """Start the next file (made even when no byte follows: a zero-length blob)."""
+        """Start the next file (made even when no byte follows: a zero-length blob); with
+        `one_file`, the next body goes on in the first."""
+        if self.one_file and self.begun:
+            return
         self.pieces.append((self.begun, b""))
         self.begun += 1
 
@@ -226,7 +222,7 @@ class BlobUploads:
         manifest names; 400 (and no file left) when the body is shorter or longer."""
         received: list[tuple[str, int]] = []
         remaining = list(sizes)
-        spool = _Spool(self.scratch)
+        spool = _Spool(self.scratch, one_file=self.storage.takes_parts)
         digest = hashlib.sha256()
         size = 0
         surplus = 0
@@ -272,6 +268,12 @@ class BlobUploads:
         except BaseException:
             spool.discard()
             raise
+        if spool.one_file:
+            bodies, offset = [], 0
+            for sha256, length in received:
+                bodies.append(ReceivedBody(paths[0], sha256, length, offset))
+                offset += length
+            return bodies
         return [
             ReceivedBody(path, sha256, length)
             for path, (sha256, length) in zip(paths, received, strict=True)
@@ -284,14 +286,14 @@ class BlobUploads:
         a mismatch refuses that blob alone, a blob `owner` uploaded before is answered as
         held. Every temporary file is gone afterwards."""
         outcomes: list[BlobReceipt | ApiError] = []
-        verified: list[tuple[Path, str]] = []
+        verified: list[ReceivedBody] = []
         kept: dict[str, int] = {}
         try:
             for body, sha256 in zip(bodies, hashes, strict=True):
                 if body.sha256 != sha256:
                     outcomes.append(_hash_mismatch(sha256, body.sha256))
                     continue
-                verified.append((body.path, sha256))
+                verified.append(body)
                 kept[sha256] = body.size
                 outcomes.append(BlobReceipt(sha256=sha256, received=body.size, complete=True))
             self.storage.keep_many(verified)

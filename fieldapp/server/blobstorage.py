@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
@@ -41,6 +42,10 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _OWNER = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 #: Bytes per read, write and database chunk.
 CHUNK = 1024 * 1024
+#: Bytes of chunks inserted in one statement when a batch is kept in the database.
+BATCH_INSERT = 4 * CHUNK
+#: Names asked for in one query (a batch holds at most 64; bound parameters stay few).
+HELD_QUERY = 500
 #: fsyncs issued at once (one pool for every batch upload of the store).
 FSYNC_THREADS = 8
 
@@ -75,8 +80,23 @@ class PartialUpload(Protocol):
     def discard(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class ReceivedBody:
+    """A request body streamed into a temporary file: where, its SHA-256 and its size,
+    and where in the file it begins (a batch upload's photos may share one file)."""
+
+    path: Path
+    sha256: str
+    size: int
+    offset: int = 0
+
+
 class BlobStorage(Protocol):
     """The bytes of blobs, by SHA-256, and the partial uploads that become them."""
+
+    #: Whether `keep_many` takes bodies that share a file (the bytes are copied); files
+    #: are renamed into place, so each body must be a file of its own.
+    takes_parts: bool
 
     def has(self, sha256: str) -> bool: ...
 
@@ -84,8 +104,9 @@ class BlobStorage(Protocol):
         """Store a verified file as the blob (consuming it); a blob held already stays."""
         ...
 
-    def keep_many(self, items: list[tuple[Path, str]]) -> None:
-        """`keep` for several verified files (a batch upload), each consumed."""
+    def keep_many(self, bodies: list[ReceivedBody]) -> None:
+        """`keep` for several verified bodies (a batch upload), named by their SHA-256;
+        their files are consumed."""
         ...
 
     def read(self, sha256: str) -> Iterator[bytes]:
@@ -131,6 +152,22 @@ def _fsync_file(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
+def _chunks_of(path: Path, offset: int, size: int) -> Iterator[bytes]:
+    """`size` bytes of the file from `offset` in CHUNK pieces, as the database keeps them:
+    an empty blob is one empty chunk."""
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        left = size
+        while True:
+            chunk = handle.read(min(CHUNK, left))
+            if len(chunk) != min(CHUNK, left):
+                raise OSError(f"{path.name} ended before its {size} bytes from {offset}")
+            yield chunk
+            left -= len(chunk)
+            if not left:
+                return
+
+
 def discard(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
@@ -162,6 +199,8 @@ def _old_files(folder: Path, age: timedelta) -> int:
 
 class FileBlobStorage:
     """Blobs as files: written to a temporary name, fsynced, renamed, folder fsynced."""
+
+    takes_parts = False
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -197,7 +236,7 @@ class FileBlobStorage:
         source.replace(target)
         fsync_directory(target.parent)
 
-    def keep_many(self, items: list[tuple[Path, str]]) -> None:
+    def keep_many(self, bodies: list[ReceivedBody]) -> None:
         """Keep several files as `keep` does, with their fsyncs issued together.
 
         Durability per file is the same (file fsynced before its rename, folder after);
@@ -206,8 +245,9 @@ class FileBlobStorage:
         """
         new: list[tuple[Path, Path]] = []
         seen: set[Path] = set()
-        for source, sha256 in items:
-            target = self.path(sha256)
+        for body in bodies:
+            assert body.offset == 0, "a blob file is renamed into place: one body per file"
+            source, target = body.path, self.path(body.sha256)
             if target in seen or target.exists():
                 discard(source)
                 continue
@@ -331,6 +371,8 @@ class DatabaseBlobStorage:
     `partial_uploads` row, locked FOR UPDATE on PostgreSQL (SQLite has one writer).
     """
 
+    takes_parts = True
+
     def __init__(self, database: CentralDatabase, now: Callable[[], datetime]) -> None:
         self.database = database
         self.now = now
@@ -351,22 +393,56 @@ class DatabaseBlobStorage:
         _checked(sha256)
         with self.database.write() as connection:
             if not self._has(connection, sha256):
-                with source.open("rb") as handle:
-                    seq = 0
-                    while chunk := handle.read(CHUNK):
-                        connection.execute(
-                            schema.blob_chunks.insert().values(sha256=sha256, seq=seq, data=chunk)
-                        )
-                        seq += 1
-                    if seq == 0:  # an empty blob is one empty chunk
-                        connection.execute(
-                            schema.blob_chunks.insert().values(sha256=sha256, seq=0, data=b"")
-                        )
+                for seq, chunk in enumerate(_chunks_of(source, 0, source.stat().st_size)):
+                    connection.execute(
+                        schema.blob_chunks.insert().values(sha256=sha256, seq=seq, data=chunk)
+                    )
         discard(source)
 
-    def keep_many(self, items: list[tuple[Path, str]]) -> None:
-        for source, sha256 in items:
-            self.keep(source, sha256)
+    def keep_many(self, bodies: list[ReceivedBody]) -> None:
+        """Keep several bodies in one transaction (a batch upload's photos, which may share
+        one file).
+
+        A transaction each made a batch of 64 small photos 64 commits, most of the time a
+        first sync spent on the server. The chunks go in groups of at most BATCH_INSERT
+        bytes, so a batch never sits in memory whole; a blob stored meanwhile by another
+        upload is left as it is (same name, same bytes).
+        """
+        for body in bodies:
+            _checked(body.sha256)
+        wanted = list(dict.fromkeys(body.sha256 for body in bodies))
+        sources = {body.sha256: body for body in reversed(bodies)}
+        chunks = schema.blob_chunks
+        insert = self.database.insert_ignoring_duplicates(chunks)
+        try:
+            with self.database.write() as connection:
+                held: set[str] = set()
+                for start in range(0, len(wanted), HELD_QUERY):
+                    held.update(
+                        connection.execute(
+                            sa.select(chunks.c.sha256)
+                            .where(chunks.c.sha256.in_(wanted[start : start + HELD_QUERY]))
+                            .where(chunks.c.seq == 0)
+                        ).scalars()
+                    )
+                rows: list[dict[str, Any]] = []
+                size = 0
+                for sha256 in wanted:
+                    if sha256 in held:
+                        continue
+                    body = sources[sha256]
+                    chunks_read = _chunks_of(body.path, body.offset, body.size)
+                    for seq, data in enumerate(chunks_read):
+                        rows.append({"sha256": sha256, "seq": seq, "data": data})
+                        size += len(data)
+                        if size >= BATCH_INSERT:
+                            connection.execute(insert, rows)
+                            rows, size = [], 0
+                if rows:
+                    connection.execute(insert, rows)
+        finally:
+            for body in bodies:
+                discard(body.path)
 
     def read(self, sha256: str) -> Iterator[bytes]:
         _checked(sha256)

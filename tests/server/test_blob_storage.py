@@ -164,3 +164,51 @@ def test_a_partial_upload_was_locked_only_within_one_process(tmp_path: Path) -> 
     output, _ = other.communicate(timeout=30)
     assert other.returncode == 0
     assert float(output.strip()) >= released
+
+
+def test_a_batch_of_photos_in_the_database_took_a_transaction_each(central: Central) -> None:
+    # Twelve new photos (one empty, two at a chunk's size) and one the store already holds,
+    # in one batch upload.
+    photos = [os.urandom(size) for size in (1, 500, 20_000, CHUNK - 1, CHUNK, 0)]
+    photos += [os.urandom(3_000 + n) for n in range(6)]
+    held = os.urandom(4_096)
+    with central.client(BOA) as boa:
+        held_sha = hashlib.sha256(held).hexdigest()
+        assert boa.put(f"/v1/blobs/{held_sha}", content=held).status_code == 201
+        batch = [*photos, held]
+        manifest = ",".join(f"{hashlib.sha256(data).hexdigest()}:{len(data)}" for data in batch)
+        commits: list[int] = []
+        counting = [True]
+        central.store.database.after_commit(lambda _: commits.append(1) if counting else None)
+        try:
+            answer = boa.post(
+                "/v1/blobs/batch",
+                content=b"".join(batch),
+                headers={"Content-Type": "application/octet-stream", "Blob-Manifest": manifest},
+            )
+        finally:
+            counting.clear()
+        assert answer.status_code == 200, answer.text
+        statuses = [outcome["status"] for outcome in answer.json()["outcomes"]]
+        assert statuses[:-1] == [201] * len(photos) and statuses[-1] in {200, 201}, statuses
+        # The photos' bytes in one transaction, their rows and the quota in one more.
+        assert len(commits) <= 2, f"{len(commits)} commits for one batch"
+    with central.client(SUPERVISOR_CENTRUM) as supervisor:
+        version = make_version(
+            BOA,
+            attachments=tuple(
+                Attachment(
+                    question="observation_photo",
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    size=len(data),
+                )
+                for data in [*photos, held]
+            ),
+        )
+        with central.client(BOA) as boa:
+            assert push(boa, version).json()["complete"]
+        for data in [*photos, held]:
+            sha = hashlib.sha256(data).hexdigest()
+            answer = supervisor.get(f"/v1/blobs/{sha}")
+            assert answer.status_code == 200 and answer.content == data, sha
+    assert _files_under(central) == []

@@ -67,6 +67,28 @@ def central(
         yield running
 
 
+@pytest.fixture(
+    scope="module",
+    params=[(backend, storage) for backend in BACKENDS for storage in ("files", "database")],
+    ids=lambda param: "-".join(param),
+)
+def storing_central(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Central]:
+    """A store on each backend with its blobs in files, then in the database (a batch's
+    bodies are spooled otherwise for each: a file each, or one file for the batch)."""
+    backend, storage = request.param
+    with running_central(
+        backend, tmp_path_factory.mktemp("storing"), "storing", blob_storage=storage
+    ) as running:
+        yield running
+
+
+def scratch_files(central: Central) -> list[Path]:
+    """What request bodies left in the store's scratch folder (nothing, once answered)."""
+    return list((central.config.blob_directory / "tmp").iterdir())
+
+
 def counting(requests: Counter[str], then: Answer | None = None) -> Answer:
     """Count every request by method and path kind, then answer as `then` (or forward)."""
 
@@ -866,7 +888,8 @@ def manifest_of(*blobs: bytes) -> str:
     return ",".join(f"{hashlib.sha256(blob).hexdigest()}:{len(blob)}" for blob in blobs)
 
 
-def test_a_blob_batch_keeps_each_blob_that_hashes_right(central: Central) -> None:
+def test_a_blob_batch_keeps_each_blob_that_hashes_right(storing_central: Central) -> None:
+    central = storing_central
     blobs = [f"batched blob {n} ".encode() * (n + 1) for n in range(5)]
     wrong = b"bytes that are not what the manifest names"
     named = hashlib.sha256(b"something else").hexdigest()
@@ -898,6 +921,7 @@ def test_a_blob_batch_keeps_each_blob_that_hashes_right(central: Central) -> Non
             json={"sha256": [hashlib.sha256(b).hexdigest() for b in blobs]},
         ).json()["held"]
     assert len(held) == 5
+    assert scratch_files(central) == []
 
 
 @pytest.mark.parametrize(
@@ -914,14 +938,16 @@ def test_a_blob_batch_keeps_each_blob_that_hashes_right(central: Central) -> Non
     ids=["unreadable", "short", "long", "twice", "too many", "too large", "not a hash"],
 )
 def test_a_hostile_blob_batch_is_a_4xx_and_keeps_nothing(
-    central: Central, manifest: str, body: bytes, status: int
+    storing_central: Central, manifest: str, body: bytes, status: int
 ) -> None:
+    central = storing_central
     before = server_blobs(central.store)
     with central.client(BOA) as boa:
         answer = boa.post("/v1/blobs/batch", content=body, headers={"Blob-Manifest": manifest})
     assert answer.status_code == status, answer.text
     assert answer.json()["code"] in {"malformed", "too_large"}
     assert server_blobs(central.store) == before
+    assert scratch_files(central) == []
 
 
 def test_a_version_pushed_in_a_batch_names_the_photos_still_missing(central: Central) -> None:
