@@ -31,7 +31,14 @@ from starlette.concurrency import run_in_threadpool
 
 from fieldapp.protocol.models import BlobReceipt, ErrorCode
 from fieldapp.server import schema
-from fieldapp.server.blobstorage import BlobStorage, ReceivedBody, Scratch, discard, is_sha256
+from fieldapp.server.blobstorage import (
+    BlobStorage,
+    DatabaseBlobStorage,
+    ReceivedBody,
+    Scratch,
+    discard,
+    is_sha256,
+)
 from fieldapp.server.database import CentralDatabase
 from fieldapp.server.errors import ApiError, too_large
 from fieldapp.server.limits import DRAIN_CAP
@@ -222,7 +229,8 @@ class BlobUploads:
         manifest names; 400 (and no file left) when the body is shorter or longer."""
         received: list[tuple[str, int]] = []
         remaining = list(sizes)
-        spool = _Spool(self.scratch, one_file=self.storage.takes_parts)
+        # Bytes the database copies need no file each.
+        spool = _Spool(self.scratch, one_file=isinstance(self.storage, DatabaseBlobStorage))
         digest = hashlib.sha256()
         size = 0
         surplus = 0
@@ -284,10 +292,14 @@ class BlobUploads:
     ) -> list[BlobReceipt | ApiError]:
         """Keep each body that hashes to its name (one transaction records them all);
         a mismatch refuses that blob alone, a blob `owner` uploaded before is answered as
-        held. Every temporary file is gone afterwards."""
+        held. Every temporary file is gone afterwards.
+
+        Blobs in the database go in the transaction that records them: one commit for the
+        batch, where the bytes and their rows took one each."""
         outcomes: list[BlobReceipt | ApiError] = []
         verified: list[ReceivedBody] = []
         kept: dict[str, int] = {}
+        storage = self.storage
         try:
             for body, sha256 in zip(bodies, hashes, strict=True):
                 if body.sha256 != sha256:
@@ -296,21 +308,25 @@ class BlobUploads:
                 verified.append(body)
                 kept[sha256] = body.size
                 outcomes.append(BlobReceipt(sha256=sha256, received=body.size, complete=True))
-            self.storage.keep_many(verified)
+            if not isinstance(storage, DatabaseBlobStorage):
+                storage.keep_many(verified)
+            if kept:
+
+                def record() -> None:
+                    with self.database.write() as connection:
+                        if isinstance(storage, DatabaseBlobStorage):
+                            storage.insert_many(connection, verified)
+                        new = record_blobs(connection, kept, owner, self.clock())
+                        if new:
+                            used = sum(kept[sha] for sha in new)
+                            charge(self.database, connection, owner, used)
+
+                # Two uploads of the same new blob at once: the second insert loses on the
+                # key, and the retry finds the first one's row (and its bytes).
+                self.database.retrying(record)
         finally:
             for body in bodies:
                 discard(body.path)
-        if kept:
-
-            def record() -> None:
-                with self.database.write() as connection:
-                    new = record_blobs(connection, kept, owner, self.clock())
-                    if new:
-                        charge(self.database, connection, owner, sum(kept[sha] for sha in new))
-
-            # Two uploads of the same new blob at once: the second insert loses on the key,
-            # and the retry finds the first one's row.
-            self.database.retrying(record)
         return outcomes
 
     def keep_whole(self, body: ReceivedBody, sha256: str, owner: str) -> BlobReceipt:

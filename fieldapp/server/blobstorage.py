@@ -94,10 +94,6 @@ class ReceivedBody:
 class BlobStorage(Protocol):
     """The bytes of blobs, by SHA-256, and the partial uploads that become them."""
 
-    #: Whether `keep_many` takes bodies that share a file (the bytes are copied); files
-    #: are renamed into place, so each body must be a file of its own.
-    takes_parts: bool
-
     def has(self, sha256: str) -> bool: ...
 
     def keep(self, source: Path, sha256: str) -> None:
@@ -199,8 +195,6 @@ def _old_files(folder: Path, age: timedelta) -> int:
 
 class FileBlobStorage:
     """Blobs as files: written to a temporary name, fsynced, renamed, folder fsynced."""
-
-    takes_parts = False
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -371,8 +365,6 @@ class DatabaseBlobStorage:
     `partial_uploads` row, locked FOR UPDATE on PostgreSQL (SQLite has one writer).
     """
 
-    takes_parts = True
-
     def __init__(self, database: CentralDatabase, now: Callable[[], datetime]) -> None:
         self.database = database
         self.now = now
@@ -400,8 +392,18 @@ class DatabaseBlobStorage:
         discard(source)
 
     def keep_many(self, bodies: list[ReceivedBody]) -> None:
-        """Keep several bodies in one transaction (a batch upload's photos, which may share
-        one file).
+        """Keep several bodies in one transaction (`insert_many`); their files are gone
+        afterwards."""
+        try:
+            with self.database.write() as connection:
+                self.insert_many(connection, bodies)
+        finally:
+            for body in bodies:
+                discard(body.path)
+
+    def insert_many(self, connection: Connection, bodies: list[ReceivedBody]) -> None:
+        """Add several bodies (a batch upload's photos, which may share one file) in the
+        open write transaction, which may record them too; their files stay.
 
         A transaction each made a batch of 64 small photos 64 commits, most of the time a
         first sync spent on the server. The chunks go in groups of at most BATCH_INSERT
@@ -414,35 +416,29 @@ class DatabaseBlobStorage:
         sources = {body.sha256: body for body in reversed(bodies)}
         chunks = schema.blob_chunks
         insert = self.database.insert_ignoring_duplicates(chunks)
-        try:
-            with self.database.write() as connection:
-                held: set[str] = set()
-                for start in range(0, len(wanted), HELD_QUERY):
-                    held.update(
-                        connection.execute(
-                            sa.select(chunks.c.sha256)
-                            .where(chunks.c.sha256.in_(wanted[start : start + HELD_QUERY]))
-                            .where(chunks.c.seq == 0)
-                        ).scalars()
-                    )
-                rows: list[dict[str, Any]] = []
-                size = 0
-                for sha256 in wanted:
-                    if sha256 in held:
-                        continue
-                    body = sources[sha256]
-                    chunks_read = _chunks_of(body.path, body.offset, body.size)
-                    for seq, data in enumerate(chunks_read):
-                        rows.append({"sha256": sha256, "seq": seq, "data": data})
-                        size += len(data)
-                        if size >= BATCH_INSERT:
-                            connection.execute(insert, rows)
-                            rows, size = [], 0
-                if rows:
+        held: set[str] = set()
+        for start in range(0, len(wanted), HELD_QUERY):
+            held.update(
+                connection.execute(
+                    sa.select(chunks.c.sha256)
+                    .where(chunks.c.sha256.in_(wanted[start : start + HELD_QUERY]))
+                    .where(chunks.c.seq == 0)
+                ).scalars()
+            )
+        rows: list[dict[str, Any]] = []
+        size = 0
+        for sha256 in wanted:
+            if sha256 in held:
+                continue
+            body = sources[sha256]
+            for seq, data in enumerate(_chunks_of(body.path, body.offset, body.size)):
+                rows.append({"sha256": sha256, "seq": seq, "data": data})
+                size += len(data)
+                if size >= BATCH_INSERT:
                     connection.execute(insert, rows)
-        finally:
-            for body in bodies:
-                discard(body.path)
+                    rows, size = [], 0
+        if rows:
+            connection.execute(insert, rows)
 
     def read(self, sha256: str) -> Iterator[bytes]:
         _checked(sha256)

@@ -191,8 +191,8 @@ def test_a_batch_of_photos_in_the_database_took_a_transaction_each(central: Cent
         assert answer.status_code == 200, answer.text
         statuses = [outcome["status"] for outcome in answer.json()["outcomes"]]
         assert statuses[:-1] == [201] * len(photos) and statuses[-1] in {200, 201}, statuses
-        # The photos' bytes in one transaction, their rows and the quota in one more.
-        assert len(commits) <= 2, f"{len(commits)} commits for one batch"
+        # The photos' bytes, their rows and the quota in one transaction.
+        assert len(commits) == 1, f"{len(commits)} commits for one batch"
     with central.client(SUPERVISOR_CENTRUM) as supervisor:
         version = make_version(
             BOA,
