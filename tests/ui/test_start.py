@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 import fieldapp.app.demo as demo
+import fieldapp.ui
 from fieldapp.app import demo_roster
 from fieldapp.app.errors import DemoServerFailed, DemoServerUnavailable
 from fieldapp.app.settings import Settings
@@ -427,3 +429,31 @@ def test_a_demo_store_that_cannot_start_is_logged_not_shown(
     # The session that needs the store tells the person; the sign-in screen stays calm.
     assert failures == []
     assert store.url is None
+
+
+def test_pyside_read_the_source_of_every_module_the_app_imported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PySide6's import hook read each new module's whole source file to look for "PySide6"
+    # (8 ms of a 150 ms start); once fieldapp.ui is imported it sees no new module.
+    looked_at = sys.modules["PySide6.support.feature"].pyside_feature_dict
+    (tmp_path / "fieldapp_probe_after_ui.py").write_text("import PySide6\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        exec("import fieldapp_probe_after_ui")  # an import statement, as the app's modules
+        assert "fieldapp_probe_after_ui" in sys.modules
+        assert "fieldapp_probe_after_ui" not in looked_at
+    finally:
+        sys.modules.pop("fieldapp_probe_after_ui", None)
+
+
+def test_no_module_of_fieldapp_asks_for_a_pyside_feature() -> None:
+    # fieldapp.ui gives Python its own import back, which PySide6 needs for
+    # `from __feature__ import …` (snake_case, true_property): nothing may ask for one.
+    package = Path(fieldapp.ui.__file__).resolve().parents[1]
+    asking = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if re.search(r"^\s*(from|import)\s+__feature__", path.read_text("utf-8"), re.M)
+    ]
+    assert asking == []
