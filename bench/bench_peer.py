@@ -392,6 +392,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--db", default=None, help="our store's SQLAlchemy URL (default SQLite)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
+    if args.our_server == "thread" and (args.blob_storage != "files" or args.workers != 1):
+        parser.error("--blob-storage and --workers need --our-server process")
+    if args.workers != 1 and not (args.db or "").startswith("postgresql"):
+        parser.error("--workers needs a PostgreSQL --db (SQLite has one writer)")
     if args.quick:
         args.sizes, args.noop_runs = "200", 3
     node, npm = shutil.which("node"), shutil.which("npm")

@@ -322,7 +322,8 @@ class BlobUploads:
                             charge(self.database, connection, owner, used)
 
                 # Two uploads of the same new blob at once: the second insert loses on the
-                # key, and the retry finds the first one's row (and its bytes).
+                # key (on PostgreSQL after waiting for the first's commit), and the retry
+                # finds the first one's row (and its bytes).
                 self.database.retrying(record)
         finally:
             for body in bodies:

@@ -240,7 +240,8 @@ class FileBlobStorage:
         new: list[tuple[Path, Path]] = []
         seen: set[Path] = set()
         for body in bodies:
-            assert body.offset == 0, "a blob file is renamed into place: one body per file"
+            if body.offset:
+                raise ValueError("a blob file is renamed into place: one body per file")
             source, target = body.path, self.path(body.sha256)
             if target in seen or target.exists():
                 discard(source)
@@ -408,11 +409,13 @@ class DatabaseBlobStorage:
         A transaction each made a batch of 64 small photos 64 commits, most of the time a
         first sync spent on the server. The chunks go in groups of at most BATCH_INSERT
         bytes, so a batch never sits in memory whole; a blob stored meanwhile by another
-        upload is left as it is (same name, same bytes).
+        upload is left as it is (same name, same bytes). The blobs go in the order of their
+        names: two batches of the same new photos in other orders, at once on PostgreSQL,
+        each waited for the key the other had inserted, and one of them failed.
         """
         for body in bodies:
             _checked(body.sha256)
-        wanted = list(dict.fromkeys(body.sha256 for body in bodies))
+        wanted = sorted({body.sha256 for body in bodies})
         sources = {body.sha256: body for body in reversed(bodies)}
         chunks = schema.blob_chunks
         insert = self.database.insert_ignoring_duplicates(chunks)
@@ -432,11 +435,11 @@ class DatabaseBlobStorage:
                 continue
             body = sources[sha256]
             for seq, data in enumerate(_chunks_of(body.path, body.offset, body.size)):
-                rows.append({"sha256": sha256, "seq": seq, "data": data})
-                size += len(data)
-                if size >= BATCH_INSERT:
+                if rows and size + len(data) > BATCH_INSERT:
                     connection.execute(insert, rows)
                     rows, size = [], 0
+                rows.append({"sha256": sha256, "seq": seq, "data": data})
+                size += len(data)
         if rows:
             connection.execute(insert, rows)
 

@@ -11,6 +11,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -21,7 +22,7 @@ import pytest
 
 from fieldapp.core.inspection import Attachment
 from fieldapp.core.locations import PROJECT_ROOT
-from fieldapp.server.blobstorage import CHUNK, FileBlobStorage
+from fieldapp.server.blobstorage import CHUNK, DatabaseBlobStorage, FileBlobStorage, ReceivedBody
 from tests.support.central import (
     BACKENDS,
     BOA,
@@ -212,3 +213,59 @@ def test_a_batch_of_photos_in_the_database_took_a_transaction_each(central: Cent
             answer = supervisor.get(f"/v1/blobs/{sha}")
             assert answer.status_code == 200 and answer.content == data, sha
     assert _files_under(central) == []
+
+
+def test_two_batches_of_the_same_photos_in_other_orders_deadlocked(central: Central) -> None:
+    # Devices of one team upload the same new photos at once, each batch in its own order.
+    # On PostgreSQL each batch waited for a key the other had inserted: a 500 for one.
+    statuses: list[int] = []
+    outcomes: list[int] = []
+    for _ in range(15):
+        photos = [os.urandom(300_000 + n) for n in range(7)]
+        orders = [photos, photos, photos[::-1], photos[::-1]]
+        start = threading.Barrier(len(orders))
+
+        def upload(batch: list[bytes], start: threading.Barrier) -> None:
+            manifest = ",".join(f"{hashlib.sha256(b).hexdigest()}:{len(b)}" for b in batch)
+            with central.client(BOA) as boa:
+                start.wait(timeout=30)
+                answer = boa.post(
+                    "/v1/blobs/batch",
+                    content=b"".join(batch),
+                    headers={"Blob-Manifest": manifest},
+                )
+            statuses.append(answer.status_code)
+            if answer.status_code == 200:
+                outcomes.extend(o["status"] for o in answer.json()["outcomes"])
+
+        threads = [threading.Thread(target=upload, args=(batch, start)) for batch in orders]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        for data in photos:
+            assert b"".join(central.store.blobs.read(hashlib.sha256(data).hexdigest())) == data
+    assert statuses == [200] * 60, statuses
+    assert set(outcomes) <= {200, 201}, outcomes
+
+
+def test_bodies_sharing_one_file_are_kept_in_the_database_and_refused_as_files(
+    central: Central, tmp_path: Path
+) -> None:
+    first, second = os.urandom(CHUNK + 5), b""
+    scratch = tmp_path / "batch"
+    scratch.write_bytes(first + second + b"trailing bytes of no blob")
+    bodies = [
+        ReceivedBody(scratch, hashlib.sha256(first).hexdigest(), len(first), 0),
+        ReceivedBody(scratch, hashlib.sha256(second).hexdigest(), 0, len(first)),
+    ]
+    storage = central.store.blobs
+    assert isinstance(storage, DatabaseBlobStorage)
+    storage.keep_many(bodies)
+    assert not scratch.exists()
+    for body, data in zip(bodies, (first, second), strict=True):
+        assert b"".join(storage.read(body.sha256)) == data
+    # Blob files are renamed into place: a body that begins inside a file cannot be one.
+    scratch.write_bytes(first + second)
+    with pytest.raises(ValueError):
+        FileBlobStorage(tmp_path / "blobs").keep_many([bodies[1]])

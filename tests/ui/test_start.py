@@ -449,7 +449,10 @@ def test_pyside_read_the_source_of_every_module_the_app_imported(
 
 def test_no_module_of_fieldapp_asks_for_a_pyside_feature() -> None:
     # fieldapp.ui gives Python its own import back, which PySide6 needs for
-    # `from __feature__ import …` (snake_case, true_property): nothing may ask for one.
+    # `from __feature__ import …` (snake_case, true_property): nothing may ask for one,
+    # and asking fails rather than being ignored.
+    with pytest.raises(ImportError):
+        exec("from __feature__ import snake_case")
     package = Path(fieldapp.ui.__file__).resolve().parents[1]
     asking = [
         str(path.relative_to(package))
