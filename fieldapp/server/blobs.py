@@ -314,8 +314,14 @@ class BlobUploads:
 
                 def record() -> None:
                     with self.database.write() as connection:
+                        lock_blobs(connection, kept)
                         if isinstance(storage, DatabaseBlobStorage):
                             storage.insert_many(connection, verified)
+                        else:
+                            # Held before, then swept since: kept again from this body.
+                            for body in verified:
+                                if not storage.has(body.sha256):
+                                    storage.keep(body.path, body.sha256)
                         new = record_blobs(connection, kept, owner, self.clock())
                         if new:
                             used = sum(kept[sha] for sha in new)
@@ -396,11 +402,49 @@ class BlobUploads:
 
         def record() -> None:
             with self.database.write() as connection:
+                lock_blobs(connection, [sha256])
+                if not self.storage.has(sha256):
+                    raise _swept(sha256)
                 if record_blob(connection, sha256, size, owner, self.clock()):
                     charge(self.database, connection, owner, size)
 
         # As in keep_batch: a race on a new blob's row is retried, not a 500.
         self.database.retrying(record)
+
+
+def lock_blobs(connection: Connection, hashes: Iterable[str]) -> None:
+    """Put this write transaction in the way of any other that records or sweeps one of
+    these blobs, so that a row is never written for bytes a sweep is removing.
+
+    An upload finds a blob's bytes there and keeps nothing; if the sweep then removed
+    the blob's row and its bytes before the upload recorded a row, that row named bytes
+    no longer there. Both now check under this lock: the upload that its bytes are still
+    there, the sweep that nobody recorded the blob again. SQLite's write transactions are
+    one at a time already; PostgreSQL takes a transaction-scoped advisory lock per blob,
+    in the order of their keys (as `lock_rounds`).
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    for key in sorted({_blob_lock_key(sha256) for sha256 in hashes}):
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(key))).all()
+
+
+def _blob_lock_key(sha256: str) -> int:
+    """The advisory lock key of a blob: the same in every server process."""
+    digest = hashlib.blake2b(b"blob " + sha256.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _swept(sha256: str) -> ApiError:
+    """The blob was swept while its upload went on: the device sends it again."""
+    return ApiError(
+        503,
+        ErrorCode.UNAVAILABLE,
+        "Het bestand werd net opgeruimd terwijl het binnenkwam; stuur het opnieuw.",
+        "The file was being cleared away as it came in; send it again.",
+        problems=[f"{sha256}: swept during the upload"],
+        headers={"Retry-After": "1"},
+    )
 
 
 def _hash_mismatch(expected: str, actual: str) -> ApiError:

@@ -102,14 +102,17 @@ class BlobStorage(Protocol):
 
     def keep_many(self, bodies: list[ReceivedBody]) -> None:
         """`keep` for several verified bodies (a batch upload), named by their SHA-256;
-        their files are consumed."""
+        the files of those kept are consumed, the others' left to the caller."""
         ...
 
     def read(self, sha256: str) -> Iterator[bytes]:
         """The blob's bytes in chunks (FileNotFoundError when it is not stored)."""
         ...
 
-    def remove(self, sha256: str) -> None: ...
+    def remove(self, sha256: str, connection: Connection | None = None) -> None:
+        """Remove the blob's bytes; in the write transaction `connection`, when given
+        (the database's bytes go with it; files at once)."""
+        ...
 
     def partial_size(self, sha256: str, owner: str) -> int: ...
 
@@ -244,8 +247,7 @@ class FileBlobStorage:
                 raise ValueError("a blob file is renamed into place: one body per file")
             source, target = body.path, self.path(body.sha256)
             if target in seen or target.exists():
-                discard(source)
-                continue
+                continue  # the caller discards it (or keeps it, if a sweep beat it to it)
             target.parent.mkdir(exist_ok=True)
             seen.add(target)
             new.append((source, target))
@@ -273,7 +275,8 @@ class FileBlobStorage:
 
         return chunks()
 
-    def remove(self, sha256: str) -> None:
+    def remove(self, sha256: str, connection: Connection | None = None) -> None:
+        del connection  # a file goes at once
         discard(self.path(sha256))
 
     def partial_size(self, sha256: str, owner: str) -> int:
@@ -466,12 +469,14 @@ class DatabaseBlobStorage:
 
         return stream()
 
-    def remove(self, sha256: str) -> None:
+    def remove(self, sha256: str, connection: Connection | None = None) -> None:
         _checked(sha256)
-        with self.database.write() as connection:
-            connection.execute(
-                schema.blob_chunks.delete().where(schema.blob_chunks.c.sha256 == sha256)
-            )
+        delete = schema.blob_chunks.delete().where(schema.blob_chunks.c.sha256 == sha256)
+        if connection is not None:
+            connection.execute(delete)
+            return
+        with self.database.write() as writing:
+            writing.execute(delete)
 
     def partial_size(self, sha256: str, owner: str) -> int:
         _checked(sha256, owner)

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from fieldapp.server import schema
+from fieldapp.server.blobs import lock_blobs
 from fieldapp.server.blobstorage import BlobStorage, Scratch
 from fieldapp.server.config import ServerConfig
 from fieldapp.server.database import CentralDatabase
@@ -96,9 +97,20 @@ class Sweeper:
                     connection.execute(b.delete().where(b.c.sha256.in_(hashes)))
                     for row in rows:
                         charge(self.database, connection, row.uploaded_by, -int(row.size))
-            # Rows first, bytes after the commit: a row never names missing bytes.
-            for sha in hashes:
-                self.storage.remove(sha)
+            # Rows first, bytes after the commit: a row never names missing bytes. An
+            # upload of one of them meanwhile recorded it again (under `lock_blobs`, which
+            # the removal holds too): its bytes stay.
+            if hashes:
+                with self.database.write() as connection:
+                    lock_blobs(connection, hashes)
+                    again = set(
+                        connection.execute(
+                            sa.select(b.c.sha256).where(b.c.sha256.in_(hashes))
+                        ).scalars()
+                    )
+                    for sha in hashes:
+                        if sha not in again:
+                            self.storage.remove(sha, connection)
             removed += len(hashes)
             if len(hashes) < BATCH:
                 return removed

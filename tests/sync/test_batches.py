@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from fieldapp.app.demo import DemoAccounts
 from fieldapp.core.inspection import Attachment, InspectionVersion
 from fieldapp.protocol.models import MAX_BLOB_BATCH, MAX_PUSH_BATCH, digest_of
 from fieldapp.server import schema
+from fieldapp.server.blobstorage import DatabaseBlobStorage
 from fieldapp.server.usage import usage_of
 from fieldapp.store import Profile
 from fieldapp.store.seed import seed_profile
@@ -967,3 +970,68 @@ def test_a_version_pushed_in_a_batch_names_the_photos_still_missing(central: Cen
         assert uploaded.json()["outcomes"][0]["status"] == 201
         stored = boa.get(f"/v1/inspections/{version.inspection_id}/versions/{version.version_id}")
     assert stored.status_code == 200 and stored.json()["complete"] is True
+
+
+def test_a_photo_uploaded_again_while_it_was_swept_was_recorded_without_its_bytes(
+    storing_central: Central, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A photo nobody's version names is swept a week after it came. Uploaded again just
+    # then, the upload found its bytes still there and kept nothing; the sweep removed its
+    # row, then its bytes; the upload then recorded a row that named bytes no longer there.
+    central = storing_central
+    storage = central.store.blobs
+    real_keep, real_keep_many = storage.keep, storage.keep_many
+    sweeps: list[int] = []
+
+    def sweep_once() -> None:
+        # Once per upload, right after its bytes were kept (or found there already).
+        if not sweeps:
+            sweeps.append(central.store.sweeper.sweep().blobs)
+
+    def keep_then_sweep(*args: Any) -> None:
+        real_keep(*args)
+        sweep_once()
+
+    def keep_many_then_sweep(*args: Any) -> None:
+        real_keep_many(*args)
+        sweep_once()
+
+    for way in ("whole", "batch"):
+        data = os.urandom(5_000)
+        sha = hashlib.sha256(data).hexdigest()
+
+        def upload(boa: httpx.Client, data: bytes = data, sha: str = sha, way: str = way) -> int:
+            if way == "whole":
+                return boa.put(f"/v1/blobs/{sha}", content=data).status_code
+            answer = boa.post(
+                "/v1/blobs/batch", content=data, headers={"Blob-Manifest": manifest_of(data)}
+            )
+            return (
+                answer.status_code
+                if answer.status_code != 200
+                else answer.json()["outcomes"][0]["status"]
+            )
+
+        with central.client(BOA) as boa:
+            assert upload(boa) == 201
+        # Another officer's device sends the same bytes (a photo shared in the team).
+        with central.client(BOA_SAME_TEAM) as other:
+            central.clock.advance(timedelta(days=8))
+            sweeps.clear()
+            try:
+                with monkeypatch.context() as patched:
+                    patched.setattr(storage, "keep", keep_then_sweep)
+                    patched.setattr(storage, "keep_many", keep_many_then_sweep)
+                    status = upload(other)
+            finally:
+                central.clock.advance(-timedelta(days=8))
+            # Never a row without its bytes; a refused upload is sent again, as a device does.
+            assert [s for s in server_blobs(central.store) if not storage.has(s)] == [], way
+            if not (way == "batch" and isinstance(storage, DatabaseBlobStorage)):
+                # (A batch into the database keeps and records in one transaction: no gap.)
+                assert sweeps and sweeps[0] >= 1, "the sweep did not run between them"
+            if status == 503:
+                status = upload(other)
+            assert status in {200, 201}, (way, status)
+        assert sha in server_blobs(central.store) and storage.has(sha), way
+        assert b"".join(storage.read(sha)) == data
