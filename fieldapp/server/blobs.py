@@ -39,7 +39,7 @@ from fieldapp.server.blobstorage import (
     discard,
     is_sha256,
 )
-from fieldapp.server.database import CentralDatabase
+from fieldapp.server.database import CentralDatabase, lock_names
 from fieldapp.server.errors import ApiError, too_large
 from fieldapp.server.limits import DRAIN_CAP
 from fieldapp.server.usage import charge, check_quota
@@ -414,25 +414,15 @@ class BlobUploads:
 
 def lock_blobs(connection: Connection, hashes: Iterable[str]) -> None:
     """Put this write transaction in the way of any other that records or sweeps one of
-    these blobs, so that a row is never written for bytes a sweep is removing.
+    these blobs (`database.lock_names`), so that a row is never written for bytes a sweep
+    is removing.
 
     An upload finds a blob's bytes there and keeps nothing; if the sweep then removed
     the blob's row and its bytes before the upload recorded a row, that row named bytes
     no longer there. Both now check under this lock: the upload that its bytes are still
-    there, the sweep that nobody recorded the blob again. SQLite's write transactions are
-    one at a time already; PostgreSQL takes a transaction-scoped advisory lock per blob,
-    in the order of their keys (as `lock_rounds`).
+    there, the sweep that nobody recorded the blob again.
     """
-    if connection.dialect.name != "postgresql":
-        return
-    for key in sorted({_blob_lock_key(sha256) for sha256 in hashes}):
-        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(key))).all()
-
-
-def _blob_lock_key(sha256: str) -> int:
-    """The advisory lock key of a blob: the same in every server process."""
-    digest = hashlib.blake2b(b"blob " + sha256.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+    lock_names(connection, "blob", hashes)
 
 
 def _swept(sha256: str) -> ApiError:

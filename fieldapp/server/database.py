@@ -8,12 +8,13 @@ feed.py). Migrations run under a lock, so several server processes may start at 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -414,3 +415,28 @@ def _configure_sqlite(engine: Engine) -> None:
     def _begin(connection: Connection) -> None:
         immediate = connection.get_execution_options().get("fieldapp_immediate", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def lock_names(connection: Connection, kind: str, names: Iterable[str]) -> None:
+    """Put this write transaction in the way of every other that locks one of these names
+    of this kind, before it writes.
+
+    - SQLite: a write transaction is already the only one (BEGIN IMMEDIATE, and the
+      process's writer lock in front of it), so nothing more is needed.
+    - PostgreSQL (READ COMMITTED): a transaction-scoped advisory lock per name, taken in
+      the order of their keys. Taken in any other order, two transactions naming two
+      names in crossed order deadlocked (PostgreSQL broke it after a second by failing
+      one). In one order for everybody, whoever waits holds no lock the holder needs.
+      Two names whose keys collide only wait for each other.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    for key in sorted({advisory_key(kind, name) for name in names}):
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(key))).all()
+
+
+def advisory_key(kind: str, name: str) -> int:
+    """The advisory lock key of a name of a kind: the same in every server process (unlike
+    hash())."""
+    digest = hashlib.blake2b(f"{kind} {name}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)

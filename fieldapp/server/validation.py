@@ -10,7 +10,6 @@ an older engine could otherwise be refused a version its officer could never cha
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from fieldapp.core.texts import Text
 from fieldapp.protocol.models import ErrorCode, ReviewAction, ReviewEvent
 from fieldapp.server import schema
 from fieldapp.server.accounts import Principal
+from fieldapp.server.database import lock_names
 from fieldapp.server.errors import ApiError
 
 #: Longest text answer; a note of a few pages. Longer is a paste accident or an attack.
@@ -357,21 +357,11 @@ def round_visit(engine: FormEngine, version: InspectionVersion) -> RoundVisit | 
 
 
 def lock_rounds(connection: Connection, round_ids: Iterable[str]) -> None:
-    """Put this write transaction in the row of every round it names, before it writes.
-
-    - SQLite: a write transaction is already the only one (BEGIN IMMEDIATE, and the
-      process's writer lock in front of it), so nothing more is needed.
-    - PostgreSQL (READ COMMITTED): a transaction-scoped advisory lock per round, taken in
-      the order of their keys. Taken one by one as a batch reached each visit, a batch
-      waiting for one round held another, and two batches naming two rounds in crossed
-      order deadlocked (PostgreSQL broke it after a second by failing one, which was then
-      retried). In one order for everybody, whoever waits holds no lock the holder needs.
-      Two rounds whose keys collide only wait for each other.
-    """
-    if connection.dialect.name != "postgresql":
-        return
-    for key in sorted({round_lock_key(round_id) for round_id in round_ids}):
-        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(key))).all()
+    """Put this write transaction in the row of every round it names, before it writes
+    (`database.lock_names`). Taken one by one as a batch reached each visit, a batch
+    waiting for one round held another, and two batches naming two rounds in crossed
+    order deadlocked; all at once, in one order, they do not."""
+    lock_names(connection, "door-test round", round_ids)
 
 
 def round_refusal(
@@ -410,12 +400,6 @@ def round_refusal(
     if problem is None:
         return None
     return ApiError(422, ErrorCode.INVALID, problem.nl, problem.en)
-
-
-def round_lock_key(round_id: str) -> int:
-    """The advisory lock key of a round: the same in every server process (unlike hash())."""
-    digest = hashlib.blake2b(b"door-test round " + round_id.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
 
 
 def round_problem(

@@ -22,7 +22,7 @@ from fieldapp.core.inspection import InspectionVersion, new_id
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
 from fieldapp.protocol.models import HIDDEN_TESTER
-from fieldapp.server.validation import round_lock_key
+from fieldapp.server.database import advisory_key
 from tests.support.central import (
     BACKENDS,
     FORM_VERSION,
@@ -284,7 +284,9 @@ def test_two_batches_naming_two_rounds_in_crossed_order_deadlocked(central: Cent
     planned = [_plan(central)["id"] for _ in range(2)]
     # The batch names the round with the larger key first, so its lock order (by key) is
     # the other way round from the order of its visits.
-    later, sooner = sorted(planned, key=lambda r: round_lock_key(r.casefold()), reverse=True)
+    later, sooner = sorted(
+        planned, key=lambda r: advisory_key("door-test round", r.casefold()), reverse=True
+    )
     visits = [_visit(MYSTERY_GUEST, later, "test"), _visit(MYSTERY_GUEST, sooner, "test")]
     outcomes: list[Any] = []
 
@@ -299,7 +301,9 @@ def test_two_batches_naming_two_rounds_in_crossed_order_deadlocked(central: Cent
     batch = threading.Thread(target=send)
     with central.store.database.engine.connect() as other, other.begin():
         other.execute(
-            sa.select(sa.func.pg_advisory_xact_lock(round_lock_key(sooner.casefold())))
+            sa.select(
+                sa.func.pg_advisory_xact_lock(advisory_key("door-test round", sooner.casefold()))
+            )
         ).all()
         batch.start()
         deadline = time.monotonic() + 30
@@ -311,7 +315,9 @@ def test_two_batches_naming_two_rounds_in_crossed_order_deadlocked(central: Cent
         # The batch waits for `sooner`; had it taken `later` already, this would wait for
         # the batch while the batch waits for this: a deadlock.
         free = other.execute(
-            sa.select(sa.func.pg_try_advisory_xact_lock(round_lock_key(later.casefold())))
+            sa.select(
+                sa.func.pg_try_advisory_xact_lock(advisory_key("door-test round", later.casefold()))
+            )
         ).scalar_one()
     batch.join(60)
     assert free, "the batch held one round's lock while waiting for another's"
