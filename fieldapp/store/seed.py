@@ -1064,7 +1064,7 @@ def seed_profile(
         prepared = []
         for _ in range(size):
             visit = planner.plan()
-            pool = templates.setdefault(visit.form_id, [])
+            pool = templates.setdefault(_template_pool(visit), [])
             if len(pool) < templates_per_form:
                 template = _make_template(profile.engine(visit.form_id), walker, visit)
                 pool.append(template)
@@ -1100,6 +1100,15 @@ def _row_moment(template: _Template, row: str | None, visit: Visit) -> datetime 
                     except ValueError:
                         continue
     return None
+
+
+def _template_pool(visit: Visit) -> str:
+    """Which visits may share filled answers: those of one form, except that a door-test
+    visit belongs to one half of one round. A template of another round kept that round's
+    id, venue and tester under this visit's evening, and the central store refused it."""
+    if visit.test_id is None:
+        return visit.form_id
+    return f"{visit.form_id}:{visit.test_id}:{visit.answers.get('group_role')}"
 
 
 def _make_template(engine: FormEngine, walker: AnswerWalker, visit: Visit) -> _Template:

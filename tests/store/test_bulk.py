@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from fieldapp.core.doortest import DOOR_TEST_FORM, round_visit_problem, visit_from_document
 from fieldapp.core.inspection import InspectionStatus
+from fieldapp.core.locations import seeds_directory
+from fieldapp.core.worldfile import load_world
 from fieldapp.store import (
     ApprovalEvent,
     OutboxState,
@@ -109,3 +112,26 @@ def test_seeding_goes_through_the_bulk_path_in_batches(tmp_path: Path) -> None:
         ]
         assert len(updated) == 30
         assert verify(profile) == []
+
+
+def test_a_seeded_door_test_visit_took_another_rounds_answers(tmp_path: Path) -> None:
+    """Before: seeding with few templates per form gave a door-test visit the answers of an
+    earlier visit (its round, venue and tester) under this visit's evening, so the round
+    check (`round_visit_problem`, the one the central store runs at push) refused it: 17 of
+    23 visits with six templates. Now every visit fits the round it names, each half once."""
+    rounds = {planned.id.casefold(): planned for planned in load_world(seeds_directory()).rounds}
+    with new_profile(tmp_path / "app") as app:
+        seed_profile(app, 120, seed=19, photo_share=0.0, templates_per_form=2)
+        halves: list[tuple[str, str]] = []
+        for summary in app.inspections():
+            version = app.versions(summary.inspection_id)[0]
+            if version.form_id != DOOR_TEST_FORM:
+                continue
+            engine = app.engine(version.form_id, version.form_version)
+            visit = visit_from_document(engine, version.document["answers"])
+            assert visit is not None
+            planned = rounds[visit.test_id.casefold()]
+            assert round_visit_problem(planned, visit, author=version.author) is None
+            halves.append((planned.id, visit.group_role))
+    assert len(halves) > 2 * 2  # more visits than templates a form
+    assert len(set(halves)) == len(halves)
