@@ -282,8 +282,10 @@ def style_sheet(c: Colours) -> str:
         }}"""
         for level, (bg, fg) in c.severity.items()
     )
+    # No rule for every QWidget (`QWidget { color: … }`): the palette above gives text its
+    # colour. With such a rule Qt drew the hint in an empty field at half the text colour
+    # instead of the palette's (3.3:1 on white, under the 4.5:1 text needs).
     return f"""
-    QWidget {{ color: {c.text}; }}
     QMainWindow, QDialog, QStackedWidget, QScrollArea, QScrollArea > QWidget > QWidget,
     QWidget#qt_scrollarea_viewport {{
         background: {c.window};

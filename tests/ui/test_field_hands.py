@@ -565,6 +565,33 @@ def test_disabled_buttons_look_enabled_or_black(qtbot: QtBot, theme: str) -> Non
         app.setStyleSheet("")
 
 
+@pytest.mark.parametrize("theme", ["light", "dark", "high_contrast"])
+def test_placeholder_text_was_faded_below_readable_contrast(qtbot: QtBot, theme: str) -> None:
+    """Before: a style sheet rule gave every widget the text colour, and Qt then drew the
+    hint inside an empty field ("Wachtwoord", "Zoek een vraag…") at half that colour: 3.3:1
+    on white, 3.9:1 in high contrast. The theme's own hint colour reads at 4.5:1 or more."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, theme)
+    try:
+        field = QLineEdit()
+        qtbot.addWidget(field)
+        field.setPlaceholderText("Wachtwoord")
+        field.resize(240, 48)
+        field.show()
+        qtbot.waitExposed(field)
+        image = field.grab().toImage()
+        background = image.pixelColor(image.width() - 12, image.height() // 2)
+        strongest = max(
+            _contrast(background, image.pixelColor(x, y))
+            for x in range(8, image.width() // 2)
+            for y in range(image.height() // 4, 3 * image.height() // 4)
+        )
+        assert strongest >= 4.5, background.name()
+    finally:
+        app.setStyleSheet("")
+
+
 def test_old_error_stays_visible_during_the_next_sign_in_attempt(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
