@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,9 @@ import pytest
 from fieldapp.app.reports import export, report_source
 from fieldapp.app.review.source import CentralReportSource
 from fieldapp.core.doortest import DOOR_TEST_FORM
+from fieldapp.core.locations import seeds_directory
 from fieldapp.core.summary import COFFEESHOP_FORM
+from fieldapp.core.worldfile import load_world
 from fieldapp.protocol.reports import MAX_EXPORT_PAGE
 from fieldapp.reports import Period, SummaryItem, export_inspections
 from fieldapp.server import exports as export_queries
@@ -38,13 +41,22 @@ EVERYTHING = Period(date(2000, 1, 1), date(2100, 1, 1))
 PATROL = "neighbourhood_patrol"
 
 
+@dataclass(frozen=True)
+class Seeded:
+    """The running store, and what was pushed to it: (inspection, form, author) each."""
+
+    central: Central
+    pushed: frozenset[tuple[str, str, str]]
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
-def central(
+def seeded(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Central]:
+) -> Iterator[Seeded]:
     """A central store holding 120 seeded inspections of every demo author, each pushed
     version by version by its own author."""
     home = tmp_path_factory.mktemp(f"export-{request.param}")
+    pushed: set[tuple[str, str, str]] = set()
     with running_central(request.param, home / "central", "export") as running:
         with new_profile(home / "device") as profile:
             seed_profile(profile, 120, seed=19, photo_share=0.0, templates_per_form=6)
@@ -57,10 +69,36 @@ def central(
                         answer = push(clients[version.author], version)
                         # A refused push would leave a form out of what the tests compare.
                         assert answer.status_code in {200, 201}, answer.text
+                        pushed.add((version.inspection_id, version.form_id, version.author))
             finally:
                 for client in clients.values():
                     client.close()
-        yield running
+        yield Seeded(running, frozenset(pushed))
+
+
+@pytest.fixture(scope="module")
+def central(seeded: Seeded) -> Central:
+    return seeded.central
+
+
+@pytest.mark.parametrize("supervisor", [SUPERVISOR_CENTRUM, SUPERVISOR_UITGAAN])
+def test_a_supervisor_reads_every_pushed_inspection_of_their_teams(
+    seeded: Seeded, supervisor: str
+) -> None:
+    """The inbox against the world file: every inspection an author of the supervisor's
+    teams pushed, and nothing else. (Once, the export test below saw this supervisor's
+    inbox without a single coffeeshop inspection; this says so directly if it recurs.)"""
+    world = load_world(seeds_directory())
+    teams = {team.id for team in world.teams if team.supervisor == supervisor}
+    team_of = {user.username: user.team for user in world.users}
+    expected = {(i, form) for i, form, author in seeded.pushed if team_of[author] in teams}
+    with seeded.central.client(supervisor) as client:
+        answer = client.get("/v1/inspections", params={"limit": 500})
+    assert answer.status_code == 200, answer.text
+    page = answer.json()
+    assert page["next_after"] is None
+    assert {(item["inspection_id"], item["form_id"]) for item in page["items"]} == expected
+    assert {COFFEESHOP_FORM, PATROL} <= {form for _, form in expected}
 
 
 def held_way(source: CentralReportSource, form_id: str, period: Period) -> list[SummaryItem]:
