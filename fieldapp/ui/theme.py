@@ -65,6 +65,9 @@ class Colours:
     #: The arrows of lists and number fields (resources/icons/chevron-*-{this}.svg): "dark"
     #: on a light card, "light" on a dark one.
     chevrons: str = "dark"
+    #: The hint in an empty field ("Wachtwoord"): readable, yet unlike a value typed in.
+    #: None: `muted`.
+    hint: str | None = None
 
 
 LIGHT = Colours(
@@ -139,6 +142,8 @@ HIGH_CONTRAST = Colours(
     },
     border_width=2,
     font_points=13,
+    # Grey at 7:1: in black like everything else, an empty field looked filled in.
+    hint="#595959",
 )
 
 #: What mystery guests see in discreet mode: dark and dim, whatever the theme.
@@ -232,14 +237,20 @@ def _palette(c: Colours) -> QPalette:
         QPalette.ColorRole.HighlightedText: c.accent_text,
         QPalette.ColorRole.ToolTipBase: c.card,
         QPalette.ColorRole.ToolTipText: c.text,
-        QPalette.ColorRole.PlaceholderText: c.muted,
+        QPalette.ColorRole.PlaceholderText: c.hint or c.muted,
         QPalette.ColorRole.Link: c.accent,
     }
     for role, colour in roles.items():
         palette.setColor(role, QColor(colour))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(c.muted))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(c.muted))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor(c.muted))
+    # Disabled text keeps the text colour: in the hint's colour a disabled field's value
+    # ("tot en met 10-12-2026") read as an empty field. A disabled button shows it by its
+    # broken border (the sheet's `:disabled` rules).
+    for role in (
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(c.text))
     return palette
 
 
@@ -271,6 +282,8 @@ def style_sheet(c: Colours) -> str:
     icon = (ICONS / c.check_icon).as_posix()
     up = (ICONS / f"chevron-up-{c.chevrons}.svg").as_posix()
     down = (ICONS / f"chevron-down-{c.chevrons}.svg").as_posix()
+    left = (ICONS / f"chevron-left-{c.chevrons}.svg").as_posix()
+    right = (ICONS / f"chevron-right-{c.chevrons}.svg").as_posix()
     severity = "\n".join(
         f"""
         QFrame[severity="{level}"], QLabel[severity="{level}"],
@@ -282,9 +295,11 @@ def style_sheet(c: Colours) -> str:
         }}"""
         for level, (bg, fg) in c.severity.items()
     )
-    # No rule for every QWidget (`QWidget { color: … }`): the palette above gives text its
-    # colour. With such a rule Qt drew the hint in an empty field at half the text colour
-    # instead of the palette's (3.3:1 on white, under the 4.5:1 text needs).
+    # No rule for every QWidget (`QWidget { color: … }`): the palette gives text its colour,
+    # enabled and disabled. With such a rule Qt drew the hint in an empty field at half the
+    # text colour instead of the palette's (3.3:1 on white, under the 4.5:1 text needs).
+    # Widgets that set a palette of their own are given the text colour here instead: the
+    # calendar's top bar draws its month and year in the colour for text on a selection.
     return f"""
     QMainWindow, QDialog, QStackedWidget, QScrollArea, QScrollArea > QWidget > QWidget,
     QWidget#qt_scrollarea_viewport {{
@@ -344,6 +359,10 @@ def style_sheet(c: Colours) -> str:
         margin: {reserve}px;
     }}
     QToolButton {{ padding: 0 8px; }}
+    QCalendarWidget QToolButton {{ color: {c.text}; }}
+    /* Qt's own month arrows are drawn dark whatever the theme: unseen on a dark button. */
+    QCalendarWidget QToolButton#qt_calendar_prevmonth {{ qproperty-icon: url({left}); }}
+    QCalendarWidget QToolButton#qt_calendar_nextmonth {{ qproperty-icon: url({right}); }}
     QPushButton:pressed, QToolButton:pressed {{ background: {c.selected}; }}
     QPushButton:checked, QToolButton:checked {{
         background: {c.accent}; color: {c.accent_text}; border-color: {c.accent};

@@ -10,15 +10,17 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QApplication,
+    QCalendarWidget,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -569,14 +571,14 @@ def test_disabled_buttons_look_enabled_or_black(qtbot: QtBot, theme: str) -> Non
 def test_placeholder_text_was_faded_below_readable_contrast(qtbot: QtBot, theme: str) -> None:
     """Before: a style sheet rule gave every widget the text colour, and Qt then drew the
     hint inside an empty field ("Wachtwoord", "Zoek een vraag…") at half that colour: 3.3:1
-    on white, 3.9:1 in high contrast. The theme's own hint colour reads at 4.5:1 or more."""
+    on white, 3.9:1 in high contrast. The theme's own hint colour reads at 4.5:1 or more,
+    and still unlike a value: a typed one, or a disabled field's."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_theme(app, theme)
-    try:
-        field = QLineEdit()
+
+    def strongest_text(field: QLineEdit) -> tuple[float, str]:
         qtbot.addWidget(field)
-        field.setPlaceholderText("Wachtwoord")
         field.resize(240, 48)
         field.show()
         qtbot.waitExposed(field)
@@ -587,8 +589,65 @@ def test_placeholder_text_was_faded_below_readable_contrast(qtbot: QtBot, theme:
             for x in range(8, image.width() // 2)
             for y in range(image.height() // 4, 3 * image.height() // 4)
         )
-        assert strongest >= 4.5, background.name()
+        return strongest, background.name()
+
+    try:
+        empty = QLineEdit()
+        empty.setPlaceholderText("Wachtwoord")
+        hint, background = strongest_text(empty)
+        assert hint >= 4.5, background
+        for disabled in (False, True):
+            filled = QLineEdit("10-12-2026")
+            filled.setDisabled(disabled)
+            value, _ = strongest_text(filled)
+            assert value > 1.5 * hint, (disabled, value, hint)
     finally:
+        app.setStyleSheet("")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark", "high_contrast", "discreet"])
+def test_the_calendar_showed_no_month_or_year(qtbot: QtBot, theme: str) -> None:
+    """Qt draws the month and year of a calendar's top bar in the palette's colour for
+    text on a selection; on the bar's card background that was white on white. The date
+    picker and every date field's pop-up show them in the text colour (4.5:1 or more),
+    and its arrows, which Qt drew dark on the dark themes' dark buttons, in the theme's."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, "dark" if theme == "discreet" else theme, discreet=theme == "discreet")
+    try:
+        calendar = QCalendarWidget()
+        qtbot.addWidget(calendar)
+        calendar.setSelectedDate(QDate(2026, 12, 4))
+        calendar.resize(420, 360)
+        calendar.show()
+        qtbot.waitExposed(calendar)
+        for name in ("qt_calendar_monthbutton", "qt_calendar_yearbutton"):
+            button = calendar.findChild(QToolButton, name)
+            assert button is not None and button.isVisible()
+            image = button.grab().toImage()
+            background = image.pixelColor(2, image.height() // 2)
+            strongest = max(
+                _contrast(background, image.pixelColor(x, y))
+                for x in range(image.width())
+                for y in range(image.height() // 4, 3 * image.height() // 4)
+            )
+            assert strongest >= 4.5, (name, background.name())
+        # The arrows to the month before and after: a control's part, 3:1 or more.
+        for name in ("qt_calendar_prevmonth", "qt_calendar_nextmonth"):
+            button = calendar.findChild(QToolButton, name)
+            assert button is not None and button.isVisible()
+            image = button.grab().toImage()
+            middle = image.height() // 2
+            background = image.pixelColor(image.width() // 2, 6)
+            strongest = max(
+                _contrast(background, image.pixelColor(x, y))
+                for x in range(image.width() // 4, 3 * image.width() // 4)
+                for y in range(middle - 6, middle + 6)
+            )
+            assert strongest >= 3, (name, background.name())
+    finally:
+        # Discreet mode is the application's state: later tests must not start in it.
+        apply_theme(app, "light")
         app.setStyleSheet("")
 
 
