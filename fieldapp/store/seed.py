@@ -1036,7 +1036,9 @@ def seed_profile(
 
     Inspections are spread over the two years before the profile's clock says now, across
     the three forms, made by seed users of the right role. The same seed in the same
-    profile state gives the same data (apart from encryption nonces).
+    profile state gives the same data (apart from encryption nonces). Up to
+    `templates_per_form` filled forms per form are made and then reused under other
+    moments; door-test visits are each filled on their own.
     """
     started = time.perf_counter()
     if not profile.has_reference_data():
@@ -1064,10 +1066,14 @@ def seed_profile(
         prepared = []
         for _ in range(size):
             visit = planner.plan()
-            pool = templates.setdefault(_template_pool(visit), [])
-            if len(pool) < templates_per_form:
+            pool = templates.setdefault(visit.form_id, [])
+            # A door-test visit is one half of one round, planned once: its answers are its
+            # own. A template of another round kept that round's id, venue and tester under
+            # this visit's evening, and the central store refused it.
+            if visit.test_id is not None or len(pool) < templates_per_form:
                 template = _make_template(profile.engine(visit.form_id), walker, visit)
-                pool.append(template)
+                if visit.test_id is None:
+                    pool.append(template)
             else:
                 template = rng.choice(pool)
             prepared.append((template, visit))
@@ -1100,15 +1106,6 @@ def _row_moment(template: _Template, row: str | None, visit: Visit) -> datetime 
                     except ValueError:
                         continue
     return None
-
-
-def _template_pool(visit: Visit) -> str:
-    """Which visits may share filled answers: those of one form, except that a door-test
-    visit belongs to one half of one round. A template of another round kept that round's
-    id, venue and tester under this visit's evening, and the central store refused it."""
-    if visit.test_id is None:
-        return visit.form_id
-    return f"{visit.form_id}:{visit.test_id}:{visit.answers.get('group_role')}"
 
 
 def _make_template(engine: FormEngine, walker: AnswerWalker, visit: Visit) -> _Template:

@@ -52,7 +52,8 @@ def seeded(
     home = tmp_path_factory.mktemp(f"reports-{request.param}")
     with running_central(request.param, home / "central", "reports") as central:
         with new_profile(home / "device") as profile:
-            seed_profile(profile, 150, seed=18, photo_share=0.0, templates_per_form=6)
+            # A template keeps its author: forty a form let every team author each form.
+            seed_profile(profile, 150, seed=18, photo_share=0.0, templates_per_form=40)
             starts: list[date] = []
             made: list[tuple[str, date]] = []
             clients = {}
