@@ -19,14 +19,14 @@ import random
 import re
 import time
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from fieldapp.core.answers import answers_document
-from fieldapp.core.doortest import DOOR_TEST_FORM
+from fieldapp.core.doortest import DOOR_TEST_FORM, visit_from_document
 from fieldapp.core.engine import Field, FormEngine, FormSession
 from fieldapp.core.entities import (
     Area,
@@ -815,7 +815,15 @@ DEMO_ROUNDS: Mapping[str, Mapping[str, object]] = {
 class VisitPlanner:
     """Picks a form, an author of the right role, a place and a moment for each inspection."""
 
-    def __init__(self, world: SeedWorld, rng: random.Random, end: datetime) -> None:
+    def __init__(
+        self,
+        world: SeedWorld,
+        rng: random.Random,
+        end: datetime,
+        visited: Collection[tuple[str, str]] = (),
+    ) -> None:
+        """`visited`: the halves of rounds (round id casefolded, group) the profile has a
+        visit for already; they get none again."""
         self.world = world
         self.rng = rng
         self.end = end
@@ -826,9 +834,15 @@ class VisitPlanner:
         # Door tests come from the rounds that were run: both groups of each round, in turn.
         # A round with assignments is still to be done, so it gets no visits here.
         assigned = {a.paired_test for a in world.assignments if a.paired_test is not None}
+        run = [half for r in world.rounds if r.id not in assigned for half in self._round_visits(r)]
         self.door_visits = [
-            half for r in world.rounds if r.id not in assigned for half in self._round_visits(r)
+            half
+            for half in run
+            if ((half.test_id or "").casefold(), str(half.answers["group_role"])) not in visited
         ]
+        # Asked for a door test with every half visited (a draft, which becomes a practice
+        # visit): one of the run rounds' visits all the same.
+        self._every_door_visit = run
         self.door_next = 0
 
     def plan(self, form_id: str | None = None) -> Visit:
@@ -860,9 +874,10 @@ class VisitPlanner:
                 duration_minutes=rng.randint(40, 120),
             )
         if form_id == "door_test":
-            if not self.door_visits:
+            halves = self.door_visits or self._every_door_visit
+            if not halves:
                 raise ValueError("the world has no door-test rounds to plan visits for")
-            visit = self.door_visits[self.door_next % len(self.door_visits)]
+            visit = halves[self.door_next % len(halves)]
             self.door_next += 1
             return replace(visit, duration_minutes=rng.randint(5, 30))
         author = self._author(assignment, rng)
@@ -1048,7 +1063,9 @@ def seed_profile(
     # them unique across profiles and repeated runs (the server relies on that).
     rng = random.Random(f"{seed}:{profile.device_id}:{profile.count()}")
     end = profile.clock().astimezone().replace(tzinfo=None, second=0, microsecond=0)
-    planner = VisitPlanner(world, rng, end)
+    # Seeded again, a profile gets no second visit of a round's half: the central store
+    # would refuse it as a third visit of the round.
+    planner = VisitPlanner(world, rng, end, _visited_halves(profile, world))
     walker = AnswerWalker(world.venues, rng, photo_share)
     photos = [images.street_photo(seed * 1000 + n) for n in range(24)]
     signatures = {
@@ -1106,6 +1123,18 @@ def _row_moment(template: _Template, row: str | None, visit: Visit) -> datetime 
                     except ValueError:
                         continue
     return None
+
+
+def _visited_halves(profile: Profile, world: SeedWorld) -> set[tuple[str, str]]:
+    """The (round, group) halves of the world's rounds the profile has a visit for."""
+    visited: set[tuple[str, str]] = set()
+    for planned in world.rounds:
+        for version in profile.round_versions(planned.id):
+            engine = profile.engine(version.form_id, version.form_version)
+            visit = visit_from_document(engine, version.document.get("answers", {}))
+            if visit is not None and visit.group_role:
+                visited.add((planned.id.casefold(), visit.group_role))
+    return visited
 
 
 def _make_template(engine: FormEngine, walker: AnswerWalker, visit: Visit) -> _Template:

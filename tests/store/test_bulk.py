@@ -135,3 +135,25 @@ def test_a_seeded_door_test_visit_took_another_rounds_answers(tmp_path: Path) ->
             halves.append((planned.id, visit.group_role))
     assert len(halves) > 2 * 2  # more visits than templates a form
     assert len(set(halves)) == len(halves)
+
+
+def test_a_profile_seeded_twice_got_a_third_visit_of_every_round(tmp_path: Path) -> None:
+    """Before: each seeding planned both visits of every round again, so a profile seeded
+    twice (`fieldapp seed` run again on one home) held up to two visits of each round's
+    half, which the central store refuses as third visits. Now a second seeding leaves the
+    visited halves alone; a mystery guest's door-test drafts still get a round to practise
+    under."""
+    with new_profile(tmp_path / "app", username="mg-noord-3") as app:
+        seed_profile(app, 60, seed=19, photo_share=0.0, templates_per_form=4)
+        seed_profile(app, 60, drafts=2, seed=20, photo_share=0.0, templates_per_form=4)
+        halves: list[tuple[str, str]] = []
+        for summary in app.inspections():
+            versions = app.versions(summary.inspection_id)
+            if not versions or versions[0].form_id != DOOR_TEST_FORM:
+                continue
+            engine = app.engine(versions[0].form_id, versions[0].form_version)
+            visit = visit_from_document(engine, versions[0].document["answers"])
+            assert visit is not None
+            halves.append((visit.test_id.casefold(), visit.group_role))
+    assert halves
+    assert len(set(halves)) == len(halves), sorted(halves)
