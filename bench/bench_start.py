@@ -128,7 +128,7 @@ BARE_LABEL = textwrap.dedent(
 #: first, without Qt), and `fieldapp.ui` turns PySide6's import hook off at once. The hook
 #: above imports Qt before anything of fieldapp, so without `fieldapp.ui` first the modules
 #: of the command line and the core went through PySide6's hook, which reads each module's
-#: source: a cost a real start does not have (3-5 ms; the counts of `--instructions` were
+#: source: a cost a real start does not have (2-5 ms; the counts of `--instructions` were
 #: spared it already, as `WITHOUT_LATER_WORK` imports `fieldapp.ui` first).
 FIELDAPP = textwrap.dedent(
     """
