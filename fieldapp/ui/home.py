@@ -42,7 +42,7 @@ from fieldapp.ui.lists import (
 )
 from fieldapp.ui.models import RECORD_ROLE, Page, PageSource
 from fieldapp.ui.signin import role_name
-from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label
+from fieldapp.ui.widgets import enable_kinetic_scrolling, make_button, make_label, tab_leaves
 
 if TYPE_CHECKING:
     from fieldapp.app.syncing import SyncReport
@@ -83,6 +83,7 @@ class ListPage(QStackedWidget):
         self.setObjectName(f"list_{name}")
         self.table = QTableView()
         self.table.setObjectName(f"table_{name}")
+        tab_leaves(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

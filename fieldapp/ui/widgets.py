@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QAbstractItemView
 
 # PySide6 makes the Python enums of Qt's namespace (`Qt.AlignmentFlag` and some ninety
 # more) all at once, the first time any one of them is used: about 20 ms, a sixth of a bare
@@ -112,6 +113,15 @@ def make_card(role: str = "card") -> QFrame:
     frame = QFrame()
     frame.setProperty("role", role)
     return frame
+
+
+def tab_leaves(view: QAbstractItemView) -> None:
+    """Tab goes on to the next control, as everywhere else; the arrow keys move within.
+
+    A table's own Tab (Qt's default for tables) walked through every cell of every row
+    first: five presses a row to get past a list of assignments.
+    """
+    view.setTabKeyNavigation(False)
 
 
 def enable_kinetic_scrolling(area: QAbstractScrollArea, delay_ms: int = 0) -> None:

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QTableView
 from pytestqt.qtbot import QtBot
 
 from fieldapp.app.demo import load_demo_world
@@ -306,3 +307,28 @@ def test_the_drafts_list_shows_no_findings(qtbot: QtBot, context: AppContext) ->
         assert cell(with_findings) == f"{count} · {labels[after[0]]}"
     else:
         assert cell(with_findings) == ""
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_tab_walked_through_every_cell_of_a_list_before_leaving_it(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    """Before: Tab in a list moved from cell to cell (Qt's default for tables), so a
+    keyboard user pressed it five times a row to get past the assignments. Now Tab goes
+    on to the next control at once; the arrow keys move within the list."""
+    signed = signed_in(context, "fatima.elamrani")
+    home = open_home(qtbot, context, signed)
+    qtbot.waitUntil(lambda: home.assignments_model.rowCount() == 3, timeout=WAIT)
+    home.show()
+    home.activateWindow()
+    qtbot.waitExposed(home)
+    table = home.findChild(QTableView, "table_assignments")
+    assert table is not None and table.isVisible()
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    table.setCurrentIndex(table.model().index(0, 0))
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert table.currentIndex().row() == 1
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert not table.hasFocus()
+    assert table.currentIndex().row() == 1

@@ -31,7 +31,7 @@ from fieldapp.app.administration import CentralError, guarded
 from fieldapp.app.session import SignedIn
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.errors import describe
-from fieldapp.ui.widgets import make_label, set_role
+from fieldapp.ui.widgets import make_label, set_role, tab_leaves
 
 T = TypeVar("T")
 
@@ -290,6 +290,7 @@ def make_table(name: str, headers: Sequence[str] = ()) -> QTableWidget:
     """A read-only table with whole-row selection and touch-sized rows."""
     table = QTableWidget()
     table.setObjectName(name)
+    tab_leaves(table)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -55,7 +55,7 @@ from fieldapp.ui.central.names import Names, form_name, state_name
 from fieldapp.ui.central.plan_dialogs import ask
 from fieldapp.ui.central.venue_pages import VenuesPage
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.widgets import make_button, make_label
+from fieldapp.ui.widgets import make_button, make_label, tab_leaves
 
 T = TypeVar("T")
 
@@ -158,6 +158,7 @@ class PlanningPanel(CentralPanel):
         week_layout.addLayout(week_bar)
         self.week = QTableWidget()
         self.week.setObjectName("planning_week")
+        tab_leaves(self.week)
         self.week.setColumnCount(7)
         self.week.verticalHeader().hide()
         self.week.verticalHeader().setDefaultSectionSize(64)

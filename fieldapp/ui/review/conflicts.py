@@ -27,7 +27,7 @@ from fieldapp.app.review.desk import ReviewDesk
 from fieldapp.protocol.models import HeldConflict
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.dates import short_date_time
-from fieldapp.ui.widgets import make_button, make_label
+from fieldapp.ui.widgets import make_button, make_label, tab_leaves
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ class ConflictsDialog(QDialog):
         layout.addWidget(self.message)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("held_conflicts")
+        tab_leaves(self.table)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()

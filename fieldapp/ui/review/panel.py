@@ -44,7 +44,7 @@ from fieldapp.ui.review.conflicts import ConflictsDialog
 from fieldapp.ui.review.detail import ReviewDetail
 from fieldapp.ui.review.inbox import InboxColumn, InboxModel, Names, matching, status_name
 from fieldapp.ui.review.rows import InboxCardDelegate
-from fieldapp.ui.widgets import make_button, make_label
+from fieldapp.ui.widgets import make_button, make_label, tab_leaves
 
 #: Makes the supervisor's desk (may start the demo's central store: run it off the UI).
 DeskFactory = Callable[[SignedIn], ReviewDesk]
@@ -177,6 +177,7 @@ class ReviewPanel(QWidget):
         self.model.loading_changed.connect(self._loading)
         self.table = QTableView()
         self.table.setObjectName("review_inbox")
+        tab_leaves(self.table)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
