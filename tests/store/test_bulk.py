@@ -8,8 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp.core.doortest import DOOR_TEST_FORM, round_visit_problem, visit_from_document
-from fieldapp.core.inspection import InspectionStatus
+from fieldapp.core.doortest import (
+    DOOR_TEST_FORM,
+    DoorTestVisit,
+    round_visit_problem,
+    visit_from_document,
+)
+from fieldapp.core.inspection import InspectionStatus, InspectionVersion
 from fieldapp.core.locations import seeds_directory
 from fieldapp.core.worldfile import load_world
 from fieldapp.store import (
@@ -20,6 +25,7 @@ from fieldapp.store import (
     ReturnEvent,
     verify,
 )
+from fieldapp.store.profile import Profile
 from fieldapp.store.seed import seed_profile
 from tests.support.store import fill_draft, new_profile
 
@@ -114,6 +120,20 @@ def test_seeding_goes_through_the_bulk_path_in_batches(tmp_path: Path) -> None:
         assert verify(profile) == []
 
 
+def _door_test_visits(profile: Profile) -> list[tuple[InspectionVersion, DoorTestVisit]]:
+    """Each finalized door test's first version, and the round visit its answers make."""
+    found = []
+    for summary in profile.inspections():
+        versions = profile.versions(summary.inspection_id)
+        if not versions or versions[0].form_id != DOOR_TEST_FORM:
+            continue  # a draft has no version yet
+        engine = profile.engine(versions[0].form_id, versions[0].form_version)
+        visit = visit_from_document(engine, versions[0].document["answers"])
+        assert visit is not None
+        found.append((versions[0], visit))
+    return found
+
+
 def test_a_seeded_door_test_visit_took_another_rounds_answers(tmp_path: Path) -> None:
     """Before: seeding with few templates per form gave a door-test visit the answers of an
     earlier visit (its round, venue and tester) under this visit's evening, so the round
@@ -123,13 +143,7 @@ def test_a_seeded_door_test_visit_took_another_rounds_answers(tmp_path: Path) ->
     with new_profile(tmp_path / "app") as app:
         seed_profile(app, 120, seed=19, photo_share=0.0, templates_per_form=2)
         halves: list[tuple[str, str]] = []
-        for summary in app.inspections():
-            version = app.versions(summary.inspection_id)[0]
-            if version.form_id != DOOR_TEST_FORM:
-                continue
-            engine = app.engine(version.form_id, version.form_version)
-            visit = visit_from_document(engine, version.document["answers"])
-            assert visit is not None
+        for version, visit in _door_test_visits(app):
             planned = rounds[visit.test_id.casefold()]
             assert round_visit_problem(planned, visit, author=version.author) is None
             halves.append((planned.id, visit.group_role))
@@ -146,14 +160,8 @@ def test_a_profile_seeded_twice_got_a_third_visit_of_every_round(tmp_path: Path)
     with new_profile(tmp_path / "app", username="mg-noord-3") as app:
         seed_profile(app, 60, seed=19, photo_share=0.0, templates_per_form=4)
         seed_profile(app, 60, drafts=2, seed=20, photo_share=0.0, templates_per_form=4)
-        halves: list[tuple[str, str]] = []
-        for summary in app.inspections():
-            versions = app.versions(summary.inspection_id)
-            if not versions or versions[0].form_id != DOOR_TEST_FORM:
-                continue
-            engine = app.engine(versions[0].form_id, versions[0].form_version)
-            visit = visit_from_document(engine, versions[0].document["answers"])
-            assert visit is not None
-            halves.append((visit.test_id.casefold(), visit.group_role))
+        halves = [
+            (visit.test_id.casefold(), visit.group_role) for _, visit in _door_test_visits(app)
+        ]
     assert halves
     assert len(set(halves)) == len(halves), sorted(halves)
